@@ -59,7 +59,7 @@ export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>)
           });
         }
         for (const columns of definition.unique ?? []) {
-          X
+          builder = builder.addUniqueConstraint(`${table}_${columns.join('_')}_uq`, [...columns] as never[]);
         }
         await builder.execute();
         for (const columns of definition.indexes ?? []) {

@@ -1,0 +1,81 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { ERROR_CODES } from '../errors.ts';
+import type { GatewayContext } from '../context.ts';
+import { readApolloBody } from './apolloBody.ts';
+import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from './graphqlParams.ts';
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType, type ResponseMediaType } from './mediaType.ts';
+
+export interface HttpRequestLike {
+  readonly method: string;
+  readonly headers: HeaderMap;
+  /** The URL query string, without `?`. */
+  readonly search: string;
+  readonly body: string;
+}
+
+export interface HttpResponseLike {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** The operation name, for the access log. */
+  readonly operationName?: string | undefined;
+}
+
+/**
+ * GraphQL over HTTP at `/graphql`: method, media types, parameters and status codes as the
+ * specification says, then execution by Apollo Server (and so the gateway's query planner).
+ * Request mistakes are answered here with a catalog code and a 4xx status, never a 500.
+ */
+export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
+  return async (request: HttpRequestLike, context: GatewayContext): Promise<HttpResponseLike> => {
+    const mediaType = negotiateMediaType(request.headers.get('accept'));
+    let params: GraphQLParams | undefined;
+    try {
+      if (!mediaType) {
+        throw new HttpRequestError('NOT_ACCEPTABLE', `Accept must allow ${GRAPHQL_RESPONSE_JSON} or ${APPLICATION_JSON}.`);
+      }
+      if (request.method !== 'GET' && request.method !== 'POST') {
+        throw new HttpRequestError('METHOD_NOT_ALLOWED', 'Use POST (or GET for queries).', { allow: 'GET, POST' });
+      }
+      params = request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
+      const headers = new HeaderMap(request.headers);
+      headers.set('accept', mediaType);
+      if (request.method === 'POST') headers.set('content-type', APPLICATION_JSON);
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: request.method,
+          headers,
+          search: request.method === 'GET' ? request.search : '',
+          body: request.method === 'POST' ? params : undefined,
+        },
+        context: async () => context,
+      });
+      const body = await readApolloBody(response.body);
+      const status = response.status ?? 200;
+      return {
+        status: statusFor(mediaType, status, body),
+        headers: { ...Object.fromEntries(response.headers), 'content-type': `${mediaType}; charset=utf-8` },
+        body,
+        operationName: params.operationName,
+      };
+    } catch (error) {
+      if (!(error instanceof HttpRequestError)) throw error;
+      return {
+        status: ERROR_CODES[error.code].status,
+        headers: { ...error.headers, 'content-type': `${mediaType ?? APPLICATION_JSON}; charset=utf-8` },
+        body: JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] }),
+        operationName: params?.operationName,
+      };
+    }
+  };
+}
+
+/**
+ * With `application/json` (the legacy media type) a well-formed request gets 200 even when the
+ * document fails to parse or validate, because intermediaries may replace 4xx bodies. With
+ * `application/graphql-response+json` the status says what happened (400 for a request error).
+ */
+function statusFor(mediaType: ResponseMediaType, apolloStatus: number, body: string): number {
+  if (mediaType === GRAPHQL_RESPONSE_JSON || apolloStatus !== 400) return apolloStatus;
+  return body.startsWith('{"errors"') ? 200 : apolloStatus;
+}

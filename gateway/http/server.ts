@@ -1,0 +1,104 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { GatewayContext } from '../context.ts';
+import { ERROR_CODES } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { HttpRequestLike, HttpResponseLike } from './graphqlHandler.ts';
+import { HttpRequestError } from './graphqlParams.ts';
+import { toHeaderMap } from './headers.ts';
+import { IDE_CONTENT_SECURITY_POLICY, type StaticAsset } from './ide.ts';
+import { readBody } from './readBody.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, boolean>>;
+}
+
+export interface HttpApp {
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  readonly graphql: (request: HttpRequestLike, context: GatewayContext) => Promise<HttpResponseLike>;
+  readonly assets: ReadonlyMap<string, StaticAsset>;
+  readonly readiness: () => Promise<ReadinessReport>;
+}
+
+const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+/**
+ * The gateway's HTTP surface: `/graphql`, the IDE at `/`, `/health/live` and `/health/ready`.
+ * Every response carries the request id; every request gets one access-log line.
+ */
+export function createRequestListener(app: HttpApp) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const started = performance.now();
+    const requestId = requestIdFrom(firstHeader(request.headers[REQUEST_ID_HEADER]));
+    const logger = app.logger.child({ reqId: requestId });
+    const url = new URL(request.url ?? '/', 'http://gateway');
+    const send = (result: HttpResponseLike) => {
+      response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, [REQUEST_ID_HEADER]: requestId });
+      response.end(request.method === 'HEAD' ? undefined : result.body);
+      logger.info(
+        { method: request.method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), operationName: result.operationName },
+        'request',
+      );
+    };
+    route(app, request, url, { requestId, logger })
+      .then(send)
+      .catch((error: unknown) => {
+        if (error instanceof HttpRequestError) {
+          send(errorResponse(error));
+          return;
+        }
+        logger.error({ err: error }, 'unhandled error while serving a request');
+        send(errorResponse(new HttpRequestError('INTERNAL_SERVER_ERROR', 'Internal server error')));
+      });
+  };
+}
+
+async function route(app: HttpApp, request: IncomingMessage, url: URL, context: GatewayContext): Promise<HttpResponseLike> {
+  const method = request.method ?? 'GET';
+  if (url.pathname === '/graphql') {
+    const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';
+    return app.graphql({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, context);
+  }
+  if (url.pathname === '/health/live') return json(200, { status: 'live' });
+  if (url.pathname === '/health/ready') {
+    const report = await app.readiness();
+    return json(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+  }
+  const asset = app.assets.get(url.pathname);
+  if (asset && (method === 'GET' || method === 'HEAD')) {
+    return {
+      status: 200,
+      headers: { 'content-type': asset.contentType, 'content-security-policy': IDE_CONTENT_SECURITY_POLICY, 'cache-control': 'public, max-age=3600' },
+      body: asset.body.toString('utf8'),
+    };
+  }
+  if (asset) throw new HttpRequestError('METHOD_NOT_ALLOWED', 'Use GET.', { allow: 'GET, HEAD' });
+  return json(404, { errors: [{ message: `No route for ${url.pathname}. The GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+}
+
+function json(status: number, body: unknown): HttpResponseLike {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
+}
+
+function errorResponse(error: HttpRequestError): HttpResponseLike {
+  const result = json(ERROR_CODES[error.code].status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+  return { ...result, headers: { ...result.headers, ...error.headers } };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Starts listening; resolves with the bound port (pass 0 for any free port). */
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import type { PageRequest } from '../runtime/pagination.ts';
+import type {
+  AssignmentRow, BillingDraftItemRow, BillingDraftRow, ContractLineRow, MilestoneRow, ProjectRow, ResourceRequestRow,
+  ResourceRow, RoleRow, TimecardRow, TimeEntryRow,
+} from './tables.ts';
+
+export interface ProjectFilter {
+  readonly status?: readonly string[] | null;
+  readonly type?: readonly string[] | null;
+  readonly customerId?: string | null;
+  readonly legalEntityId?: string | null;
+}
+
+export interface ResourceFilter {
+  readonly roleId?: string | null;
+  readonly homeLegalEntityId?: string | null;
+}
+
+export interface Page<T> {
+  readonly rows: T[];
+  readonly total: number;
+}
+
+/** Per-project aggregates computed in SQL (never by loading every time entry). */
+export interface ProjectTotals {
+  readonly staffCount: number;
+  readonly approvedHoursE2: number;
+  readonly unbilledWipE4: number;
+}
+
+/**
+ * The port between the PSA subgraph and its system of record (Certinia, Kantata, ... or the
+ * built-in SQL reference system). Every method answers a batch of keys.
+ */
+export interface PsaStore {
+  projectsByIds(ids: readonly string[]): Promise<ProjectRow[]>;
+  projectsPage(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>>;
+  projectsByAccountIds(accountIds: readonly string[]): Promise<ProjectRow[]>;
+  projectsByContractIds(contractIds: readonly string[]): Promise<ProjectRow[]>;
+  projectTotals(projectIds: readonly string[]): Promise<Map<string, ProjectTotals>>;
+  contractLinesByContractIds(contractIds: readonly string[]): Promise<ContractLineRow[]>;
+  milestonesByProjectIds(projectIds: readonly string[]): Promise<MilestoneRow[]>;
+  rolesByIds(ids: readonly string[]): Promise<RoleRow[]>;
+  allRoles(): Promise<RoleRow[]>;
+  resourcesByIds(ids: readonly string[]): Promise<ResourceRow[]>;
+  resourcesPage(filter: ResourceFilter, page: PageRequest): Promise<Page<ResourceRow>>;
+  assignmentsByIds(ids: readonly string[]): Promise<AssignmentRow[]>;
+  assignmentsByProjectIds(projectIds: readonly string[]): Promise<AssignmentRow[]>;
+  assignmentsByResourceIds(resourceIds: readonly string[]): Promise<AssignmentRow[]>;
+  resourceRequestsByProjectIds(projectIds: readonly string[]): Promise<ResourceRequestRow[]>;
+  timecardsByIds(ids: readonly string[]): Promise<TimecardRow[]>;
+  /** The latest `limit` timecards of each project (by week), optionally in some statuses. */
+  recentTimecardsByProjectIds(projectIds: readonly string[], statuses: readonly string[] | null, limit: number): Promise<TimecardRow[]>;
+  timeEntriesByTimecardIds(timecardIds: readonly string[]): Promise<TimeEntryRow[]>;
+  billingDraftsByIds(ids: readonly string[]): Promise<BillingDraftRow[]>;
+  billingDraftsByProjectIds(projectIds: readonly string[]): Promise<BillingDraftRow[]>;
+  billingDraftItemsByDraftIds(draftIds: readonly string[]): Promise<BillingDraftItemRow[]>;
+}
