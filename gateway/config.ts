@@ -12,6 +12,7 @@
  *   (`tessera serve crm`); when unset, the gateway runs that subgraph in process.
  * - `TESSERA_SUBGRAPH_PORT_<NAME>`: the port `tessera serve <name>` listens on (crm 4001, psa 4002, erp 4003).
  * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
+ * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
  */
 import path from 'node:path';
 
@@ -97,4 +98,15 @@ function port(env: Env, key: string, fallback: number): number {
   const value = positiveInt(env, key, fallback);
   if (value > 65535) throw new TypeError(`${key} must be a port number (1-65535); got ${value}`);
   return value;
+}
+
+/**
+ * The PostgreSQL server the suites that need one run against (CI sets it); undefined means those
+ * suites skip with a message. Tests create and drop their own database on it.
+ */
+export function testPostgresUrl(env: Env = process.env): string | undefined {
+  const url = env.TESSERA_TEST_POSTGRES_URL?.trim();
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new TypeError('TESSERA_TEST_POSTGRES_URL must be a postgres:// URL');
+  return url;
 }

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400 },
   /** The operation name does not select an operation of the document. Fix the request. */
   OPERATION_RESOLUTION_FAILURE: { status: 400 },
+  /** Automatic persisted queries are off: send the full query text. */
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400 },
   /** Mutations over GET, or any method but GET/POST. Use POST. */
   METHOD_NOT_ALLOWED: { status: 405 },
   /** The Accept header allows no media type the server can produce. */

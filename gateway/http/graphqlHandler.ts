@@ -46,7 +46,7 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
           method: request.method,
           headers,
           search: request.method === 'GET' ? request.search : '',
-          body: request.method === 'POST' ? params : undefined,
+          body: request.method === 'POST' ? definedOnly(params) : undefined,
         },
         context: async () => context,
       });
@@ -78,4 +78,9 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
 function statusFor(mediaType: ResponseMediaType, apolloStatus: number, body: string): number {
   if (mediaType === GRAPHQL_RESPONSE_JSON || apolloStatus !== 400) return apolloStatus;
   return body.startsWith('{"errors"') ? 200 : apolloStatus;
+}
+
+/** Apollo Server rejects a body whose optional members are present but undefined. */
+function definedOnly(params: GraphQLParams): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }

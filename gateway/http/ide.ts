@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * GraphiQL served from installed packages (no CDN), so the IDE works on a machine without
@@ -53,14 +54,15 @@ export const IDE_CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'";
 
 export function loadIdeAssets(): ReadonlyMap<string, StaticAsset> {
-  const file = (specifier: string) => fs.readFileSync(require.resolve(specifier));
+  // Through each package's package.json: react and react-dom do not export their umd/ files.
+  const file = (pkg: string, name: string) => fs.readFileSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), name));
   const js = 'text/javascript; charset=utf-8';
   return new Map<string, StaticAsset>([
     ['/', { contentType: 'text/html; charset=utf-8', body: Buffer.from(PAGE) }],
     ['/ide/init.js', { contentType: js, body: Buffer.from(INIT_SCRIPT) }],
-    ['/ide/graphiql.min.js', { contentType: js, body: file('graphiql/graphiql.min.js') }],
-    ['/ide/graphiql.min.css', { contentType: 'text/css; charset=utf-8', body: file('graphiql/graphiql.min.css') }],
-    ['/ide/react.production.min.js', { contentType: js, body: file('react/umd/react.production.min.js') }],
-    ['/ide/react-dom.production.min.js', { contentType: js, body: file('react-dom/umd/react-dom.production.min.js') }],
+    ['/ide/graphiql.min.js', { contentType: js, body: file('graphiql', 'graphiql.min.js') }],
+    ['/ide/graphiql.min.css', { contentType: 'text/css; charset=utf-8', body: file('graphiql', 'graphiql.min.css') }],
+    ['/ide/react.production.min.js', { contentType: js, body: file('react', 'umd/react.production.min.js') }],
+    ['/ide/react-dom.production.min.js', { contentType: js, body: file('react-dom', 'umd/react-dom.production.min.js') }],
   ]);
 }

@@ -9,7 +9,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../gateway/logger.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../gateway/http/requestId.ts';
-import { formatSubgraphError } from './formatError.ts';
+import { maskError } from '../../gateway/maskError.ts';
 
 export interface RequestScope {
   readonly requestId: string;
@@ -38,7 +38,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
   const server = new ApolloServer<Context>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => formatSubgraphError(formatted, error, log),
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, log),
     logger: log,
   });
   await server.start();

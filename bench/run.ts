@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: seeds the `m` dataset into a temp folder, starts embedded Tessera on a free
+ * port, and measures the README queries and the portfolio dashboard through the gateway over
+ * HTTP (requests/s, p50, p95, p99). Prints a table; nothing here is a pass/fail test.
+ *
+ * Options (argv): --scale s|m|l (default m), --seconds N per query (default 10),
+ * --concurrency N (default 8).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadConfig, SEED_SCALES, type SeedScale } from '../gateway/config.ts';
+import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
+import { createLogger } from '../gateway/logger.ts';
+import type { LoadJob, LoadResult } from './loadWorker.ts';
+import { CONSULTANT_ASSIGNMENTS, CUSTOMER_PORTFOLIO, PORTFOLIO, PROJECT_360 } from './queries.ts';
+import { summarize, type LatencySummary } from './stats.ts';
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
+}
+
+const scale = option('scale', 'm') as SeedScale;
+if (!SEED_SCALES.includes(scale)) throw new TypeError(`--scale must be one of ${SEED_SCALES.join(', ')}`);
+const seconds = Number(option('seconds', '10'));
+const concurrency = Number(option('concurrency', '8'));
+
+const HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./loadWorker.ts', import.meta.url), { workerData: job, execArgv: ['--import', 'tsx'] });
+    worker.once('message', (result: LoadResult) => {
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
+  const config = { ...loadConfig({}), host: '127.0.0.1', seedScale: scale, store: { kind: 'sqlite' as const, dataDir } };
+  const started = performance.now();
+  const tessera = await startEmbedded({ config, logger: createLogger('warn') });
+  const seedMs = tessera.seed.kind === 'seeded' ? tessera.seed.summary.elapsedMs : 0;
+  const port = await tessera.listen(0);
+  const url = `http://127.0.0.1:${port}/graphql`;
+  console.log(`scale ${scale}: seeded in ${Math.round(seedMs)} ms, ready in ${Math.round(performance.now() - started)} ms`);
+
+  try {
+    const ids = await pickIds(url);
+    const cases: [string, string, Record<string, unknown>][] = [
+      ['project 360 (README 1)', PROJECT_360, { id: ids.project }],
+      ['customer portfolio (README 2)', CUSTOMER_PORTFOLIO, { id: ids.account }],
+      ['consultant assignments (README 3)', CONSULTANT_ASSIGNMENTS, { id: ids.resource }],
+      [`portfolio: ${ids.activeProjects} active projects`, PORTFOLIO, {}],
+    ];
+    const rows: (LatencySummary & { name: string })[] = [];
+    for (const [name, query, variables] of cases) {
+      const body = JSON.stringify({ query, variables });
+      await load({ url, body, headers: HEADERS, concurrency, durationMs: 2000 }); // warm-up: plans, JIT, SQLite cache
+      const result = await load({ url, body, headers: HEADERS, concurrency, durationMs: seconds * 1000 });
+      if (result.firstError) console.error(`${name}: first error: ${result.firstError}`);
+      rows.push({ name, ...summarize(result.latencies, result.errors, result.elapsedMs) });
+    }
+    console.log(`\n${concurrency} concurrent clients, ${seconds} s per query, Node ${process.version}, ${os.cpus().length} cores\n`);
+    console.table(rows.map(({ name, ...row }) => ({ query: name, ...row })));
+  } finally {
+    await tessera.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** IDs for the README queries: the active project with the most staff, its customer, one of its consultants. */
+async function pickIds(url: string): Promise<{ project: string; account: string; resource: string; activeProjects: number }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({
+      query: '{ projects(filter: { status: [ACTIVE], type: [CUSTOMER_BILLABLE] }, first: 500) { totalCount nodes { id staffCount customer { id } assignments(status: [CONFIRMED, ACTIVE]) { resource { id } } } } }',
+    }),
+  });
+  const body = (await response.json()) as {
+    data: { projects: { totalCount: number; nodes: { id: string; staffCount: number; customer: { id: string }; assignments: { resource: { id: string } }[] }[] } };
+  };
+  const nodes = [...body.data.projects.nodes].sort((a, b) => b.staffCount - a.staffCount || a.id.localeCompare(b.id));
+  const top = nodes[0];
+  const resource = top?.assignments[0]?.resource.id;
+  if (!top || !resource) throw new Error('the seeded data has no staffed active project');
+  return { project: top.id, account: top.customer.id, resource, activeProjects: body.data.projects.totalCount };
+}
+
+await main();

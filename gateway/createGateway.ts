@@ -1,0 +1,49 @@
+/**
+ * The federated executor: `@apollo/gateway` over a supergraph SDL, inside Apollo Server, behind
+ * Tessera's own GraphQL-over-HTTP handler. General on purpose: it serves whatever supergraph it
+ * is given and knows nothing of CRM, PSA or ERP.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import type { GatewayContext } from './context.ts';
+import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
+import { createGraphQLHandler } from './http/graphqlHandler.ts';
+import type { Logger } from './logger.ts';
+import { maskError } from './maskError.ts';
+
+export interface GatewayOptions {
+  readonly supergraphSdl: string;
+  /** How subgraph URLs are fetched: in process for embedded subgraphs, the network otherwise. */
+  readonly fetcher: Fetcher;
+  readonly logger: Logger;
+  /** Schema introspection for the IDE and tooling. @default true */
+  readonly introspection?: boolean;
+}
+
+export interface Gateway {
+  readonly graphql: ReturnType<typeof createGraphQLHandler>;
+  stop(): Promise<void>;
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const logger = options.logger.child({ component: 'gateway' });
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger,
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger),
+  });
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    logger,
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    // Tessera's HTTP layer accepts only JSON bodies on POST and queries on GET, which is the
+    // protection Apollo's CSRF check gives; the check itself would refuse spec-compliant GETs.
+    csrfPrevention: false,
+    persistedQueries: false,
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+  });
+  await server.start();
+  return { graphql: createGraphQLHandler(server), stop: () => server.stop() };
+}

@@ -1,0 +1,153 @@
+/**
+ * The composition root of the embedded mode (`tessera start`): the reference systems, their
+ * subgraph servers and the gateway in one process. It only wires parts together; each part has
+ * its own module. This is the one gateway module that knows which subgraphs Tessera ships.
+ */
+import http from 'node:http';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { sql, type Kysely, type LogEvent } from 'kysely';
+import { composeSupergraph } from '../../schema/compose.ts';
+import { readSubgraphSdl } from '../../schema/subgraphSdl.ts';
+import type { CrmTables } from '../../subgraphs/crm/tables.ts';
+import type { ErpTables } from '../../subgraphs/erp/tables.ts';
+import type { PsaTables } from '../../subgraphs/psa/tables.ts';
+import { openReferenceSystem, type OpenSystem } from '../../subgraphs/runtime/openReferenceSystem.ts';
+import type { ReferenceSystem } from '../../subgraphs/runtime/referenceSystem.ts';
+import { startSystemServer } from '../../subgraphs/runtime/startSystemServer.ts';
+import type { SubgraphServer } from '../../subgraphs/runtime/subgraphServer.ts';
+import { SYSTEMS } from '../../subgraphs/systems.ts';
+import { seedIfEmpty, type SeedOutcome } from '../../seed/seedIfEmpty.ts';
+import { SUBGRAPH_NAMES, type SubgraphName, type TesseraConfig } from '../config.ts';
+import { createGateway } from '../createGateway.ts';
+import { createInProcessFetcher } from '../http/inProcessFetcher.ts';
+import { loadIdeAssets } from '../http/ide.ts';
+import { createRequestListener, listen, type ReadinessReport } from '../http/server.ts';
+import type { Logger } from '../logger.ts';
+
+export interface EmbeddedOptions {
+  readonly config: TesseraConfig;
+  readonly logger: Logger;
+  /** Called for every SQL statement a reference system runs (statement counting in tests). */
+  readonly onQuery?: (system: SubgraphName, event: LogEvent) => void;
+  /** Wraps the subgraph fetcher (tests simulate outages here). */
+  readonly wrapFetcher?: (fetcher: Fetcher) => Fetcher;
+}
+
+export interface LocalSystems {
+  readonly crm?: OpenSystem<CrmTables>;
+  readonly psa?: OpenSystem<PsaTables>;
+  readonly erp?: OpenSystem<ErpTables>;
+}
+
+export interface Embedded {
+  readonly listener: http.RequestListener;
+  readonly systems: LocalSystems;
+  readonly seed: SeedOutcome;
+  /** Listens on `port` (default: the configured port; 0 picks a free one); resolves with the port. */
+  listen(port?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The URL under which the gateway reaches a subgraph that runs in this process. */
+export function embeddedUrl(name: SubgraphName): string {
+  return `http://${name}.embedded.tessera/graphql`;
+}
+
+export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
+  const { config, logger } = options;
+  const cleanup: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const isLocal = (name: SubgraphName) => config.subgraphUrls[name] === undefined;
+    const open = async <DB, C extends object>(system: ReferenceSystem<DB, C>) => {
+      if (!isLocal(system.name)) return undefined;
+      const onQuery = options.onQuery;
+      const opened = await openReferenceSystem(system, config.store, onQuery ? (event) => onQuery(system.name, event) : undefined);
+      cleanup.push(() => opened.close());
+      return opened;
+    };
+    const systems: LocalSystems = { crm: await open(SYSTEMS.crm), psa: await open(SYSTEMS.psa), erp: await open(SYSTEMS.erp) };
+    const seed = await seedIfEmpty(systems, config.seedScale, logger);
+
+    const servers = new Map<string, SubgraphServer>();
+    const serve = async <DB, C extends object>(system: ReferenceSystem<DB, C>, opened: OpenSystem<DB> | undefined) => {
+      if (!opened) return;
+      const server = await startSystemServer(system, opened.db, logger);
+      cleanup.push(() => server.stop());
+      servers.set(embeddedUrl(system.name), server);
+    };
+    await serve(SYSTEMS.crm, systems.crm);
+    await serve(SYSTEMS.psa, systems.psa);
+    await serve(SYSTEMS.erp, systems.erp);
+
+    const supergraphSdl = composeSupergraph(
+      SUBGRAPH_NAMES.map((name) => ({ name, url: config.subgraphUrls[name] ?? embeddedUrl(name), sdl: readSubgraphSdl(name) })),
+    );
+    const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
+    const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
+    const gateway = await createGateway({ supergraphSdl, fetcher, logger });
+    cleanup.push(() => gateway.stop());
+
+    const listener = createRequestListener({
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+      graphql: gateway.graphql,
+      assets: loadIdeAssets(),
+      readiness: () => readiness(config, systems, fetcher),
+    });
+    let httpServer: http.Server | undefined;
+    return {
+      listener,
+      systems,
+      seed,
+      async listen(port = config.port) {
+        httpServer = http.createServer(listener);
+        const server = httpServer;
+        cleanup.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+        const bound = await listen(server, port, config.host);
+        logger.info({ port: bound }, `Tessera is serving http://localhost:${bound}/graphql`);
+        return bound;
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Ready when every local store answers and every remote subgraph answers a trivial query. */
+async function readiness(config: TesseraConfig, systems: LocalSystems, fetcher: Fetcher): Promise<ReadinessReport> {
+  const checks: Record<string, boolean> = {};
+  await Promise.all(
+    SUBGRAPH_NAMES.map(async (name) => {
+      const local = systems[name] as OpenSystem<unknown> | undefined;
+      checks[name] = local ? await ping(local.db) : await answers(fetcher, config.subgraphUrls[name] ?? embeddedUrl(name));
+    }),
+  );
+  return { ready: Object.values(checks).every(Boolean), checks };
+}
+
+async function ping(db: Kysely<unknown>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function answers(fetcher: Fetcher, url: string): Promise<boolean> {
+  try {
+    const response = await fetcher(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,35 @@
+import http from 'node:http';
+import type { SubgraphName, TesseraConfig } from '../../gateway/config.ts';
+import { listen } from '../../gateway/http/server.ts';
+import type { Logger } from '../../gateway/logger.ts';
+import { SYSTEMS } from '../systems.ts';
+import { openReferenceSystem } from './openReferenceSystem.ts';
+import type { ReferenceSystem } from './referenceSystem.ts';
+import { createSubgraphListener } from './subgraphListener.ts';
+import { startSystemServer } from './startSystemServer.ts';
+
+/** `tessera serve <name>`: one reference system and its subgraph on its own port. Resolves with `stop`. */
+export function serveSubgraph(name: SubgraphName, config: TesseraConfig, logger: Logger): Promise<() => Promise<void>> {
+  switch (name) {
+    case 'crm':
+      return serve(SYSTEMS.crm, config, logger);
+    case 'psa':
+      return serve(SYSTEMS.psa, config, logger);
+    case 'erp':
+      return serve(SYSTEMS.erp, config, logger);
+  }
+}
+
+async function serve<DB, C extends object>(system: ReferenceSystem<DB, C>, config: TesseraConfig, logger: Logger): Promise<() => Promise<void>> {
+  const opened = await openReferenceSystem(system, config.store);
+  const server = await startSystemServer(system, opened.db, logger);
+  const httpServer = http.createServer(createSubgraphListener(server, config.maxBodyBytes, logger));
+  const port = await listen(httpServer, config.subgraphPorts[system.name], config.host);
+  logger.info({ subgraph: system.name, port }, `subgraph ${system.name} is serving http://localhost:${port}/graphql`);
+  return async () => {
+    httpServer.closeAllConnections();
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await server.stop();
+    await opened.close();
+  };
+}

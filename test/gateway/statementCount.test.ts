@@ -1,0 +1,54 @@
+/**
+ * Batched resolution: a query over N projects costs a constant number of SQL statements per
+ * subgraph, whatever N. Counted on the `m` dataset (about 220 active projects) for N = 10 and 200.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SubgraphName } from '../../gateway/config.ts';
+import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+
+const QUERY = `query Wide($first: Int!) {
+  projects(filter: { status: [ACTIVE] }, first: $first) {
+    nodes {
+      code
+      customer { name industry arBalances { amount currency } contacts { lastName } }
+      contract { contractNumber totalContractValue { amount currency } paymentTerms lines { billingMethod } }
+      legalEntity { code functionalCurrency }
+      projectManager { name primaryRole { name } }
+      assignments { resource { name homeLegalEntity { code } } role { name } }
+      milestones { name amount { amount currency } }
+      timecards(first: 2) { weekStart entries { hours role { name } } }
+      staffCount approvedHours unbilledWip { amount currency }
+      invoices { invoiceNumber lines { amount { amount } } payments { amountApplied { amount } } }
+      billedToDate { amount currency }
+      revenueSchedules { method }
+    }
+  }
+}`;
+
+let gateway: TestTessera;
+let counts: Record<SubgraphName, number> = { crm: 0, psa: 0, erp: 0 };
+
+beforeAll(async () => {
+  gateway = await startTestTessera({ scale: 'm', onQuery: (system) => { counts[system] += 1; } });
+});
+afterAll(() => gateway?.stop());
+
+async function statementsFor(first: number) {
+  counts = { crm: 0, psa: 0, erp: 0 };
+  const body = await gateway.query(QUERY, { first });
+  expect(body.errors).toBeUndefined();
+  expect((body.data as { projects: { nodes: unknown[] } }).projects.nodes).toHaveLength(first);
+  return counts;
+}
+
+describe('statement count per subgraph', () => {
+  it('is the same for 10 projects as for 200', async () => {
+    const ten = await statementsFor(10);
+    const twoHundred = await statementsFor(200);
+    expect(twoHundred).toEqual(ten);
+    // And small: one statement per relation, not per row.
+    expect(ten.psa).toBeLessThanOrEqual(14);
+    expect(ten.crm).toBeLessThanOrEqual(6);
+    expect(ten.erp).toBeLessThanOrEqual(10);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The store contract: the same assertions against the SQL stores on any engine. Each engine's
+ * test file supplies a fresh store; the suite migrates it, seeds `s`, and compares what the
+ * stores answer with values computed from the generated dataset.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset, type Dataset } from '../../seed/generate.ts';
+import { seedSystems } from '../../seed/seedSystems.ts';
+import { createSqlCrmStore } from '../../subgraphs/crm/sqlStore.ts';
+import { createSqlErpStore } from '../../subgraphs/erp/sqlStore.ts';
+import { createSqlPsaStore } from '../../subgraphs/psa/sqlStore.ts';
+import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAllSystems.ts';
+import { encodeCursor } from '../../subgraphs/runtime/pagination.ts';
+import { byId, expectedBilled, expectedProjectTotals, expectedReceivables } from '../harness/expectations.ts';
+import type { TempStore } from '../harness/tempDatabase.ts';
+
+export function storeContract(engine: string, makeStore: () => Promise<TempStore>): void {
+  describe(`reference-system stores on ${engine}`, () => {
+    let temp: TempStore;
+    let systems: AllSystems;
+    let data: Dataset;
+
+    beforeAll(async () => {
+      temp = await makeStore();
+      systems = await openAllSystems(temp.store);
+      await seedSystems({ crm: systems.crm.db, psa: systems.psa.db, erp: systems.erp.db }, { scale: 's' });
+      data = generateDataset({ scale: 's' });
+    });
+
+    afterAll(async () => {
+      await systems?.close();
+      await temp?.remove();
+    });
+
+    const crm = () => createSqlCrmStore(systems.crm.db);
+    const psa = () => createSqlPsaStore(systems.psa.db);
+    const erp = () => createSqlErpStore(systems.erp.db);
+
+    it('holds exactly the seeded rows', async () => {
+      expect(byId(await crm().accountsByIds(data.crm.accounts.map((a) => a.id)))).toEqual(byId(data.crm.accounts));
+      expect(byId(await psa().projectsByIds(data.psa.projects.map((p) => p.id)))).toEqual(byId(data.psa.projects));
+      expect(byId(await erp().invoicesByIds(data.erp.invoices.map((i) => i.id)))).toEqual(byId(data.erp.invoices));
+    });
+
+    it('answers a batch lookup with only the rows that exist, and no keys with no rows', async () => {
+      const [first] = data.crm.accounts;
+      expect(await crm().accountsByIds([first!.id, 'acc_missing'])).toEqual([first]);
+      expect(await crm().accountsByIds([])).toEqual([]);
+      expect(await psa().projectTotals([])).toEqual(new Map());
+    });
+
+    it('walks a keyset-paginated list in ID order without gaps or repeats', async () => {
+      const seen: string[] = [];
+      let afterId: string | null = null;
+      for (;;) {
+        const page = await crm().accountsPage({}, { first: 7, afterId });
+        expect(page.total).toBe(data.crm.accounts.length);
+        seen.push(...page.rows.slice(0, 7).map((row) => row.id));
+        if (page.rows.length <= 7) break;
+        afterId = page.rows[6]!.id;
+      }
+      expect(seen).toEqual(byId(data.crm.accounts).map((a) => a.id));
+      expect(encodeCursor(seen[0]!)).toMatch(/^[A-Za-z0-9_-]+$/);
+    });
+
+    it('filters by status in SQL and counts the filtered set', async () => {
+      const active = data.psa.projects.filter((p) => p.status === 'ACTIVE');
+      const page = await psa().projectsPage({ status: ['ACTIVE'] }, { first: 500, afterId: null });
+      expect(page.total).toBe(active.length);
+      expect(page.rows.map((p) => p.id)).toEqual(byId(active).map((p) => p.id));
+    });
+
+    it('matches names case-insensitively, treating % and _ literally', async () => {
+      const target = data.crm.accounts[0]!;
+      const needle = target.name.slice(1, 5).toUpperCase();
+      const expected = data.crm.accounts.filter((a) => a.name.toLowerCase().includes(needle.toLowerCase()));
+      const page = await crm().accountsPage({ nameContains: needle }, { first: 500, afterId: null });
+      expect(page.rows.map((a) => a.id)).toEqual(byId(expected).map((a) => a.id));
+      expect((await crm().accountsPage({ nameContains: '%' }, { first: 500, afterId: null })).total).toBe(
+        data.crm.accounts.filter((a) => a.name.includes('%')).length,
+      );
+    });
+
+    it('computes staff, approved hours and unbilled WIP per project in SQL', async () => {
+      const ids = data.psa.projects.map((p) => p.id);
+      const totals = await psa().projectTotals(ids);
+      for (const id of ids) expect(totals.get(id), id).toEqual(expectedProjectTotals(data, id));
+      expect([...totals.values()].some((t) => t.unbilledWipE4 > 0)).toBe(true);
+    });
+
+    it('sums billed-to-date per project and open receivables per account', async () => {
+      const projectIds = data.psa.projects.map((p) => p.id);
+      const billed = await erp().billedByProjectIds(projectIds);
+      for (const id of projectIds) {
+        const actual = new Map(billed.filter((row) => row.key === id).map((row) => [row.currency, row.amountE4]));
+        expect(actual, id).toEqual(expectedBilled(data, id));
+      }
+      expect(billed.length).toBeGreaterThan(0);
+      const accountIds = [...new Set(data.erp.invoices.map((i) => i.account_id))];
+      const open = await erp().openReceivablesByAccountIds(accountIds);
+      for (const id of accountIds) {
+        const actual = new Map(open.filter((row) => row.key === id).map((row) => [row.currency, row.amountE4]));
+        expect(actual, id).toEqual(expectedReceivables(data, id));
+      }
+    });
+
+    it('returns the latest N timecards of each project, newest week first', async () => {
+      const ids = data.psa.projects.map((p) => p.id);
+      const rows = await psa().recentTimecardsByProjectIds(ids, ['APPROVED'], 3);
+      for (const id of ids) {
+        const expected = data.psa.timecards
+          .filter((t) => t.project_id === id && t.status === 'APPROVED')
+          .sort((a, b) => (a.week_start === b.week_start ? (a.id < b.id ? -1 : 1) : a.week_start < b.week_start ? 1 : -1))
+          .slice(0, 3);
+        expect(rows.filter((t) => t.project_id === id), id).toEqual(expected);
+      }
+    });
+
+    it('refuses a second claim of the same billable source (unique constraint)', async () => {
+      const item = data.psa.billing_draft_items[0]!;
+      await expect(
+        systems.psa.db.insertInto('billing_draft_items').values({ ...item, id: 'bdi_duplicate' }).execute(),
+      ).rejects.toThrow(/unique|UNIQUE/);
+    });
+  });
+}
