@@ -4,9 +4,10 @@
  * is given and knows nothing of CRM, PSA or ERP.
  */
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayContext } from './context.ts';
+import { tesseraError } from './errors.ts';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
+    // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
     buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger),
   });
   const server = new ApolloServer<GatewayContext>({
@@ -43,7 +46,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     csrfPrevention: false,
     persistedQueries: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
+    plugins: [operationResolution],
   });
   await server.start();
   return { graphql: createGraphQLHandler(server), stop: () => server.stop() };
 }
+
+/**
+ * An operationName that selects no operation of the document is the client's mistake (400).
+ * Apollo Server leaves it to the executor, and the gateway's executor throws (which would be a 500).
+ */
+const operationResolution: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request, document }) {
+        if (operation) return;
+        const operations = document.definitions.filter((definition) => definition.kind === 'OperationDefinition').length;
+        const message = request.operationName
+          ? `Unknown operation named "${request.operationName}".`
+          : operations === 0
+            ? 'Must provide an operation.'
+            : 'Must provide operation name if query contains multiple operations.';
+        throw tesseraError('OPERATION_RESOLUTION_FAILURE', message, { extensions: { http: { status: 400 } } });
+      },
+    };
+  },
+};

@@ -1,6 +1,16 @@
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, testPostgresUrl } from '../gateway/config.ts';
+
+/** What production needs on top of an otherwise empty environment. */
+const PRODUCTION = {
+  TESSERA_ENV: 'production',
+  TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+  TESSERA_AUTH_ISSUER: 'https://id.example.com/',
+  TESSERA_AUTH_AUDIENCE: 'tessera-api',
+  TESSERA_INTERNAL_SECRET: 'p'.repeat(32),
+} as const;
 
 describe('loadConfig', () => {
   it('defaults to the embedded mode on a laptop', () => {
@@ -14,13 +24,22 @@ describe('loadConfig', () => {
       maxBodyBytes: 1024 * 1024,
       subgraphUrls: {},
       subgraphPorts: { crm: 4001, psa: 4002, erp: 4003 },
+      dataDir: path.resolve('/srv/tessera', 'data'),
+      auth: {
+        source: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-signing-key') },
+        issuer: 'tessera-dev',
+        audience: 'tessera',
+        clockSkewSeconds: 30,
+        maxTokenBytes: 8192,
+      },
+      internalSecret: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-internal-key') },
     });
   });
 
   it('reads every variable it documents', () => {
     const config = loadConfig(
       {
-        PORT: '8080', HOST: '127.0.0.1', TESSERA_ENV: 'production', TESSERA_LOG_LEVEL: 'warn',
+        ...PRODUCTION, PORT: '8080', HOST: '127.0.0.1', TESSERA_LOG_LEVEL: 'warn', TESSERA_DATA_DIR: 'var/tessera',
         TESSERA_DATABASE_URL: 'postgres://u@db:5432/tessera', TESSERA_SEED_SCALE: 'none', TESSERA_MAX_BODY_BYTES: '2048',
         TESSERA_SUBGRAPH_CRM_URL: 'http://crm:4001/graphql', TESSERA_SUBGRAPH_PORT_PSA: '5002',
       },
@@ -44,6 +63,88 @@ describe('loadConfig', () => {
     [{ TESSERA_SUBGRAPH_ERP_URL: 'erp:4003' }, 'TESSERA_SUBGRAPH_ERP_URL must be an http(s) URL'],
   ])('refuses %j with a TypeError naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new TypeError(message));
+  });
+
+  describe('auth', () => {
+    const load = (env: Record<string, string>) => loadConfig(env, '/srv/tessera');
+
+    it('reads a JWKS source with its algorithm and the token limits', () => {
+      expect(
+        load({
+          TESSERA_AUTH_JWKS_URL: 'https://id.example.com/jwks', TESSERA_AUTH_ALGORITHM: 'ES256', TESSERA_AUTH_ISSUER: 'https://id.example.com/',
+          TESSERA_AUTH_AUDIENCE: 'api', TESSERA_AUTH_CLOCK_SKEW_SECONDS: '0', TESSERA_AUTH_MAX_TOKEN_BYTES: '4096',
+        }).auth,
+      ).toEqual({
+        source: { kind: 'jwks', url: 'https://id.example.com/jwks', algorithm: 'ES256' },
+        issuer: 'https://id.example.com/', audience: 'api', clockSkewSeconds: 0, maxTokenBytes: 4096,
+      });
+    });
+
+    it.each(['http://127.0.0.1:8080/jwks', 'http://localhost/jwks'])('allows plain http to the local machine: %s', (url) => {
+      expect(load({ TESSERA_AUTH_JWKS_URL: url }).auth.source).toEqual({ kind: 'jwks', url, algorithm: 'RS256' });
+    });
+
+    it('reads a PEM source relative to the working directory, without reading the file', () => {
+      expect(load({ TESSERA_AUTH_PUBLIC_KEY_FILE: 'keys/issuer.pem' }).auth.source).toEqual({
+        kind: 'pem', file: path.resolve('/srv/tessera', 'keys/issuer.pem'), algorithm: 'RS256',
+      });
+    });
+
+    it('puts the dev key files in TESSERA_DATA_DIR, even when the stores are in PostgreSQL', () => {
+      const config = load({ TESSERA_DATA_DIR: '/var/lib/tessera', TESSERA_DATABASE_URL: 'postgres://db/tessera' });
+      expect(config.dataDir).toBe(path.resolve('/var/lib/tessera'));
+      expect(config.auth.source).toEqual({ kind: 'dev', keyFile: path.resolve('/var/lib/tessera', 'dev-signing-key') });
+      expect(config.internalSecret).toEqual({ kind: 'dev', keyFile: path.resolve('/var/lib/tessera', 'dev-internal-key') });
+    });
+
+    it('keeps TESSERA_INTERNAL_SECRET out of every printed form of the config', () => {
+      const secret = 'an-internal-secret-that-is-long-enough-0123';
+      const config = load({ TESSERA_INTERNAL_SECRET: secret });
+      if (config.internalSecret.kind !== 'value') throw new Error('expected the secret from the environment');
+      expect(config.internalSecret.secret.reveal()).toBe(secret);
+      expect(JSON.stringify(config)).not.toContain(secret);
+      expect(inspect(config, { depth: null })).not.toContain(secret);
+      expect(`${config.internalSecret.secret}`).toBe('[redacted]');
+    });
+
+    it('accepts production with every auth setting given', () => {
+      expect(loadConfig(PRODUCTION).auth.source.kind).toBe('jwks');
+      const { TESSERA_AUTH_JWKS_URL: _, ...withPem } = PRODUCTION;
+      expect(loadConfig({ ...withPem, TESSERA_AUTH_PUBLIC_KEY_FILE: '/etc/tessera/issuer.pem' }).auth.source.kind).toBe('pem');
+    });
+
+    it.each([
+      ['TESSERA_AUTH_JWKS_URL', 'TESSERA_ENV=production refuses the development signing key: set TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE'],
+      ['TESSERA_AUTH_ISSUER', 'TESSERA_AUTH_ISSUER is required when TESSERA_ENV=production'],
+      ['TESSERA_AUTH_AUDIENCE', 'TESSERA_AUTH_AUDIENCE is required when TESSERA_ENV=production'],
+      [
+        'TESSERA_INTERNAL_SECRET',
+        'TESSERA_INTERNAL_SECRET is required when TESSERA_ENV=production (at least 32 random characters, the same for the gateway and every subgraph)',
+      ],
+    ] as const)('refuses production without %s', (key, message) => {
+      const env: Record<string, string> = { ...PRODUCTION };
+      delete env[key];
+      expect(() => loadConfig(env)).toThrow(new TypeError(message));
+    });
+
+    it.each([
+      [{ TESSERA_AUTH_JWKS_URL: 'http://id.example.com/jwks' }, 'TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)'],
+      [{ TESSERA_AUTH_JWKS_URL: 'ftp://localhost/jwks' }, 'TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)'],
+      [{ TESSERA_AUTH_JWKS_URL: 'id.example.com/jwks' }, 'TESSERA_AUTH_JWKS_URL must be a URL'],
+      [
+        { TESSERA_AUTH_JWKS_URL: 'https://id.example.com/jwks', TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem' },
+        'TESSERA_AUTH_JWKS_URL and TESSERA_AUTH_PUBLIC_KEY_FILE are both set; set only one',
+      ],
+      [{ TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem', TESSERA_AUTH_ALGORITHM: 'HS256' }, 'TESSERA_AUTH_ALGORITHM must be one of RS256, ES256; got "HS256"'],
+      [{ TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem', TESSERA_AUTH_ALGORITHM: 'none' }, 'TESSERA_AUTH_ALGORITHM must be one of RS256, ES256; got "none"'],
+      [{ TESSERA_AUTH_ALGORITHM: 'RS256' }, 'TESSERA_AUTH_ALGORITHM needs TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE'],
+      [{ TESSERA_AUTH_CLOCK_SKEW_SECONDS: '301' }, 'TESSERA_AUTH_CLOCK_SKEW_SECONDS must be at most 300; got 301'],
+      [{ TESSERA_AUTH_CLOCK_SKEW_SECONDS: '-1' }, 'TESSERA_AUTH_CLOCK_SKEW_SECONDS must be a non-negative integer; got "-1"'],
+      [{ TESSERA_AUTH_MAX_TOKEN_BYTES: '0' }, 'TESSERA_AUTH_MAX_TOKEN_BYTES must be a positive integer; got "0"'],
+      [{ TESSERA_INTERNAL_SECRET: 'short-secret' }, 'TESSERA_INTERNAL_SECRET must be at least 32 characters; got 12'],
+    ])('refuses %j with a TypeError naming the key', (env, message) => {
+      expect(() => load(env)).toThrow(new TypeError(message));
+    });
   });
 
   it('reads the test PostgreSQL URL only when set', () => {

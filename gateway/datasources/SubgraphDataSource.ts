@@ -1,14 +1,16 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError } from 'graphql';
 import { REQUEST_ID_HEADER } from '../http/requestId.ts';
 import type { GatewayContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
-import { unavailableErrors } from './unavailableErrors.ts';
+import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts';
 
 /**
  * How the gateway calls a subgraph. Thin on purpose: it forwards the request id and turns a
- * subgraph that cannot be reached (or answers with a non-2xx HTTP status) into errors at the
- * affected paths instead of failing the whole operation.
+ * subgraph that cannot be reached (or answers with a 5xx or a body that is not GraphQL) into
+ * SUBGRAPH_UNAVAILABLE errors at the affected paths instead of failing the whole operation; a
+ * 4xx GraphQL answer (the subgraph refused a value) is relayed at those paths as it is.
  *
  * Mutations are never retried here: `RemoteGraphQLDataSource` does not retry, and a retried
  * business capability could have its effect twice.
@@ -32,10 +34,30 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       return await super.process(options);
     } catch (error) {
       const context = options.context as Partial<GatewayContext>;
-      (context.logger ?? this.logger).warn({ subgraph: this.serviceName, err: error }, 'subgraph request failed');
       const document = 'document' in options ? options.document : undefined;
+      const refused = refusedRequestErrors(error);
+      if (refused) {
+        // The subgraph answered, and refused the request (a value its scalars reject): its own,
+        // already masked errors are the answer, not "unavailable".
+        (context.logger ?? this.logger).info({ subgraph: this.serviceName, errors: refused }, 'subgraph refused the request');
+        return { errors: placeAtAffectedPaths(refused, document, options.request.variables) };
+      }
+      (context.logger ?? this.logger).warn({ subgraph: this.serviceName, err: error }, 'subgraph request failed');
       return { errors: unavailableErrors(this.serviceName, document, options.request.variables) };
     }
   }
 
+}
+
+/**
+ * The GraphQL errors of a 4xx answer (`RemoteGraphQLDataSource` throws on any non-2xx status and
+ * keeps the parsed body in `extensions.response`); undefined for anything else (5xx, HTML, no answer).
+ */
+function refusedRequestErrors(error: unknown): GraphQLFormattedError[] | undefined {
+  const response = (error as { extensions?: { response?: { status?: unknown; body?: unknown } } } | null)?.extensions?.response;
+  if (typeof response?.status !== 'number' || response.status < 400 || response.status > 499) return undefined;
+  const errors = (response.body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const valid = errors.filter((entry): entry is GraphQLFormattedError => typeof (entry as { message?: unknown } | null)?.message === 'string');
+  return valid.length === errors.length ? valid : undefined;
 }

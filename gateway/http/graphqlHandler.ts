@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { ERROR_CODES } from '../errors.ts';
 import type { GatewayContext } from '../context.ts';
 import { readApolloBody } from './apolloBody.ts';
@@ -38,6 +39,7 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
         throw new HttpRequestError('METHOD_NOT_ALLOWED', 'Use POST (or GET for queries).', { allow: 'GET, POST' });
       }
       params = request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
+      if (request.method === 'GET') refuseNonQuery(params);
       const headers = new HeaderMap(request.headers);
       headers.set('accept', mediaType);
       if (request.method === 'POST') headers.set('content-type', APPLICATION_JSON);
@@ -78,6 +80,24 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
 function statusFor(mediaType: ResponseMediaType, apolloStatus: number, body: string): number {
   if (mediaType === GRAPHQL_RESPONSE_JSON || apolloStatus !== 400) return apolloStatus;
   return body.startsWith('{"errors"') ? 200 : apolloStatus;
+}
+
+/**
+ * GET runs queries only (GraphQL over HTTP): a mutation over GET is 405 METHOD_NOT_ALLOWED with
+ * `Allow: POST`. A document that does not parse is left to Apollo Server, which reports it.
+ */
+function refuseNonQuery(params: GraphQLParams): void {
+  if (params.query === undefined) return;
+  let document: DocumentNode;
+  try {
+    document = parse(params.query);
+  } catch {
+    return;
+  }
+  const operation = getOperationAST(document, params.operationName);
+  if (operation && operation.operation !== OperationTypeNode.QUERY) {
+    throw new HttpRequestError('METHOD_NOT_ALLOWED', `GET requests only run queries; send ${operation.operation} operations with POST.`, { allow: 'POST' });
+  }
 }
 
 /** Apollo Server rejects a body whose optional members are present but undefined. */

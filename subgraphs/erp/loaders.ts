@@ -1,8 +1,9 @@
-import { groupLoader, rowLoader } from '../runtime/loaders.ts';
+import { groupLoader, priming, rowLoader } from '../runtime/loaders.ts';
 import type { ErpStore } from './store.ts';
 
 /** The ERP's per-request loaders: one SQL statement per relation per request tick. */
 export function createErpLoaders(store: ErpStore) {
+  const invoice = rowLoader((ids: readonly string[]) => store.invoicesByIds(ids), (row) => row.id);
   return {
     legalEntity: rowLoader((ids: readonly string[]) => store.legalEntitiesByIds(ids), (row) => row.id),
     period: rowLoader((ids: readonly string[]) => store.periodsByIds(ids), (row) => row.id),
@@ -13,10 +14,10 @@ export function createErpLoaders(store: ErpStore) {
     billingProfilesByAccount: groupLoader((ids: readonly string[]) => store.billingProfilesByAccountIds(ids), (row) => row.account_id),
     contractTerms: rowLoader((ids: readonly string[]) => store.contractTermsByContractIds(ids), (row) => row.contract_id),
     erpProject: rowLoader((ids: readonly string[]) => store.erpProjectsByProjectIds(ids), (row) => row.project_id),
-    invoice: rowLoader((ids: readonly string[]) => store.invoicesByIds(ids), (row) => row.id),
-    invoicesByAccount: groupLoader((ids: readonly string[]) => store.invoicesByAccountIds(ids), (row) => row.account_id),
-    invoicesByContract: groupLoader((ids: readonly string[]) => store.invoicesByContractIds(ids), (row) => row.contract_id ?? ''),
-    invoicesByProject: groupLoader((ids: readonly string[]) => store.invoicesByProjectIds(ids), (row) => row.project_id ?? ''),
+    invoice,
+    invoicesByAccount: groupLoader(priming((ids: readonly string[]) => store.invoicesByAccountIds(ids), invoice), (row) => row.account_id),
+    invoicesByContract: groupLoader(priming((ids: readonly string[]) => store.invoicesByContractIds(ids), invoice), (row) => row.contract_id ?? ''),
+    invoicesByProject: groupLoader(priming((ids: readonly string[]) => store.invoicesByProjectIds(ids), invoice), (row) => row.project_id ?? ''),
     linesByInvoice: groupLoader((ids: readonly string[]) => store.invoiceLinesByInvoiceIds(ids), (row) => row.invoice_id),
     billedByProject: groupLoader((ids: readonly string[]) => store.billedByProjectIds(ids), (row) => row.key),
     receivablesByAccount: groupLoader((ids: readonly string[]) => store.openReceivablesByAccountIds(ids), (row) => row.key),

@@ -1,10 +1,12 @@
-import { groupLoader, loaderFamily, rowLoader, valueLoader } from '../runtime/loaders.ts';
+import { groupLoader, loaderFamily, priming, rowLoader, valueLoader } from '../runtime/loaders.ts';
 import type { ProjectTotals, PsaStore } from './store.ts';
 
 const NO_TOTALS: ProjectTotals = { staffCount: 0, approvedHoursE2: 0, unbilledWipE4: 0 };
 
 /** The PSA's per-request loaders: one SQL statement per relation per request tick. */
 export function createPsaLoaders(store: PsaStore) {
+  const timecard = rowLoader((ids: readonly string[]) => store.timecardsByIds(ids), (row) => row.id);
+  const billingDraft = rowLoader((ids: readonly string[]) => store.billingDraftsByIds(ids), (row) => row.id);
   return {
     project: rowLoader((ids: readonly string[]) => store.projectsByIds(ids), (row) => row.id),
     projectsByAccount: groupLoader((ids: readonly string[]) => store.projectsByAccountIds(ids), (row) => row.account_id ?? ''),
@@ -18,13 +20,13 @@ export function createPsaLoaders(store: PsaStore) {
     assignmentsByProject: groupLoader((ids: readonly string[]) => store.assignmentsByProjectIds(ids), (row) => row.project_id),
     assignmentsByResource: groupLoader((ids: readonly string[]) => store.assignmentsByResourceIds(ids), (row) => row.resource_id),
     resourceRequestsByProject: groupLoader((ids: readonly string[]) => store.resourceRequestsByProjectIds(ids), (row) => row.project_id),
-    timecard: rowLoader((ids: readonly string[]) => store.timecardsByIds(ids), (row) => row.id),
+    timecard,
     recentTimecardsByProject: loaderFamily((args: { statuses: readonly string[] | null; limit: number }) =>
-      groupLoader((ids: readonly string[]) => store.recentTimecardsByProjectIds(ids, args.statuses, args.limit), (row) => row.project_id),
+      groupLoader(priming((ids: readonly string[]) => store.recentTimecardsByProjectIds(ids, args.statuses, args.limit), timecard), (row) => row.project_id),
     ),
     entriesByTimecard: groupLoader((ids: readonly string[]) => store.timeEntriesByTimecardIds(ids), (row) => row.timecard_id),
-    billingDraft: rowLoader((ids: readonly string[]) => store.billingDraftsByIds(ids), (row) => row.id),
-    billingDraftsByProject: groupLoader((ids: readonly string[]) => store.billingDraftsByProjectIds(ids), (row) => row.project_id),
+    billingDraft,
+    billingDraftsByProject: groupLoader(priming((ids: readonly string[]) => store.billingDraftsByProjectIds(ids), billingDraft), (row) => row.project_id),
     itemsByDraft: groupLoader((ids: readonly string[]) => store.billingDraftItemsByDraftIds(ids), (row) => row.draft_id),
   };
 }

@@ -20,7 +20,7 @@ export async function openReferenceSystem<DB, Context extends object>(
 ): Promise<OpenSystem<DB>> {
   const db = await openDatabase<DB>({ store, name: system.name, ...(onQuery ? { onQuery } : {}) });
   try {
-    await migrateToLatest(db as Kysely<unknown>, system.migrations);
+    await migrateToLatest(db as Kysely<unknown>, system.migrations, store.kind === 'postgres' ? system.name : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
