@@ -1,7 +1,7 @@
 import { groupLoader, loaderFamily, priming, rowLoader, valueLoader } from '../runtime/loaders.ts';
-import type { ProjectTotals, PsaStore } from './store.ts';
+import type { ProjectTimeTotals, PsaStore } from './store.ts';
 
-const NO_TOTALS: ProjectTotals = { staffCount: 0, approvedHoursE2: 0, unbilledWipE4: 0 };
+const NO_TIME: ProjectTimeTotals = { approvedHoursE2: 0, unbilledWipE4: 0 };
 
 /** The PSA's per-request loaders: one SQL statement per relation per request tick. */
 export function createPsaLoaders(store: PsaStore) {
@@ -11,7 +11,8 @@ export function createPsaLoaders(store: PsaStore) {
     project: rowLoader((ids: readonly string[]) => store.projectsByIds(ids), (row) => row.id),
     projectsByAccount: groupLoader((ids: readonly string[]) => store.projectsByAccountIds(ids), (row) => row.account_id ?? ''),
     projectsByContract: groupLoader((ids: readonly string[]) => store.projectsByContractIds(ids), (row) => row.contract_id ?? ''),
-    projectTotals: valueLoader((ids: readonly string[]) => store.projectTotals(ids), NO_TOTALS),
+    staffCount: valueLoader((ids: readonly string[]) => store.projectStaffCounts(ids), 0),
+    timeTotals: valueLoader((ids: readonly string[]) => store.projectTimeTotals(ids), NO_TIME),
     contractLinesByContract: groupLoader((ids: readonly string[]) => store.contractLinesByContractIds(ids), (row) => row.contract_id),
     milestonesByProject: groupLoader((ids: readonly string[]) => store.milestonesByProjectIds(ids), (row) => row.project_id),
     role: rowLoader((ids: readonly string[]) => store.rolesByIds(ids), (row) => row.id),

@@ -71,9 +71,9 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     assignments: async (row: ProjectRow, args: { status?: string[] | null }, ctx: Ctx) =>
       whereIn(await ctx.loaders.assignmentsByProject.load(row.id), args.status, (a) => a.status),
     resourceRequests: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.resourceRequestsByProject.load(row.id),
-    staffCount: async (row: ProjectRow, _: unknown, ctx: Ctx) => (await ctx.loaders.projectTotals.load(row.id)).staffCount,
-    approvedHours: async (row: ProjectRow, _: unknown, ctx: Ctx) => formatHours((await ctx.loaders.projectTotals.load(row.id)).approvedHoursE2),
-    unbilledWip: async (row: ProjectRow, _: unknown, ctx: Ctx) => money((await ctx.loaders.projectTotals.load(row.id)).unbilledWipE4, row.currency),
+    staffCount: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.staffCount.load(row.id),
+    approvedHours: async (row: ProjectRow, _: unknown, ctx: Ctx) => formatHours((await ctx.loaders.timeTotals.load(row.id)).approvedHoursE2),
+    unbilledWip: async (row: ProjectRow, _: unknown, ctx: Ctx) => money((await ctx.loaders.timeTotals.load(row.id)).unbilledWipE4, row.currency),
     timecards: (row: ProjectRow, args: { status?: string[] | null; first?: number | null }, ctx: Ctx) => {
       const limit = args.first ?? 20;
       if (!Number.isInteger(limit) || limit < 0 || limit > MAX_TIMECARDS) {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { keysetPage, noKeys } from '../runtime/sqlPage.ts';
-import type { ProjectTotals, PsaStore } from './store.ts';
+import type { PsaStore } from './store.ts';
 import type { PsaTables } from './tables.ts';
 
 /** Assignment statuses that put a person on the team. */
@@ -24,31 +24,28 @@ export function createSqlPsaStore(db: Kysely<PsaTables>): PsaStore {
       noKeys(ids) ? [] : db.selectFrom('projects').selectAll().where('account_id', 'in', ids).orderBy('id').execute(),
     projectsByContractIds: async (ids) =>
       noKeys(ids) ? [] : db.selectFrom('projects').selectAll().where('contract_id', 'in', ids).orderBy('id').execute(),
-    projectTotals: async (ids) => {
-      const totals = new Map<string, ProjectTotals>();
-      if (noKeys(ids)) return totals;
-      // Two grouped statements, whatever the number of projects.
-      const [staff, time] = await Promise.all([
-        db.selectFrom('assignments')
-          .select(['project_id', sql<number>`count(distinct resource_id)`.as('staff')])
-          .where('project_id', 'in', ids).where('status', 'in', STAFFED)
-          .groupBy('project_id').execute(),
-        db.selectFrom('time_entries')
-          .innerJoin('timecards', 'timecards.id', 'time_entries.timecard_id')
-          .select([
-            'time_entries.project_id as project_id',
-            sql<number>`coalesce(sum(time_entries.hours_e2), 0)`.as('hours'),
-            sql<number>`coalesce(sum(case when time_entries.billing_status in (${sql.join(UNBILLED)}) then time_entries.billable_e4 else 0 end), 0)`.as('wip'),
-          ])
-          .where('time_entries.project_id', 'in', ids).where('timecards.status', '=', 'APPROVED')
-          .groupBy('time_entries.project_id').execute(),
-      ]);
-      for (const id of ids) totals.set(id, { staffCount: 0, approvedHoursE2: 0, unbilledWipE4: 0 });
-      for (const row of staff) totals.set(row.project_id, { ...totals.get(row.project_id)!, staffCount: Number(row.staff) });
-      for (const row of time) {
-        totals.set(row.project_id, { ...totals.get(row.project_id)!, approvedHoursE2: Number(row.hours), unbilledWipE4: Number(row.wip) });
-      }
-      return totals;
+    // Two separate aggregates: a field that needs only the staff count (a portfolio dashboard)
+    // must not pay for summing every approved time entry of every project.
+    projectStaffCounts: async (ids) => {
+      if (noKeys(ids)) return new Map();
+      const rows = await db.selectFrom('assignments')
+        .select(['project_id', sql<number>`count(distinct resource_id)`.as('staff')])
+        .where('project_id', 'in', ids).where('status', 'in', STAFFED)
+        .groupBy('project_id').execute();
+      return new Map(rows.map((row) => [row.project_id, Number(row.staff)]));
+    },
+    projectTimeTotals: async (ids) => {
+      if (noKeys(ids)) return new Map();
+      const rows = await db.selectFrom('time_entries')
+        .innerJoin('timecards', 'timecards.id', 'time_entries.timecard_id')
+        .select([
+          'time_entries.project_id as project_id',
+          sql<number>`coalesce(sum(time_entries.hours_e2), 0)`.as('hours'),
+          sql<number>`coalesce(sum(case when time_entries.billing_status in (${sql.join(UNBILLED)}) then time_entries.billable_e4 else 0 end), 0)`.as('wip'),
+        ])
+        .where('time_entries.project_id', 'in', ids).where('timecards.status', '=', 'APPROVED')
+        .groupBy('time_entries.project_id').execute();
+      return new Map(rows.map((row) => [row.project_id, { approvedHoursE2: Number(row.hours), unbilledWipE4: Number(row.wip) }]));
     },
     contractLinesByContractIds: async (ids) =>
       noKeys(ids) ? [] : db.selectFrom('contract_lines').selectAll().where('contract_id', 'in', ids).orderBy('id').execute(),

@@ -21,9 +21,8 @@ export interface Page<T> {
   readonly total: number;
 }
 
-/** Per-project aggregates computed in SQL (never by loading every time entry). */
-export interface ProjectTotals {
-  readonly staffCount: number;
+/** Per-project time aggregates computed in SQL (never by loading every time entry). */
+export interface ProjectTimeTotals {
   readonly approvedHoursE2: number;
   readonly unbilledWipE4: number;
 }
@@ -37,7 +36,10 @@ export interface PsaStore {
   projectsPage(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>>;
   projectsByAccountIds(accountIds: readonly string[]): Promise<ProjectRow[]>;
   projectsByContractIds(contractIds: readonly string[]): Promise<ProjectRow[]>;
-  projectTotals(projectIds: readonly string[]): Promise<Map<string, ProjectTotals>>;
+  /** Distinct resources on confirmed or active assignments, per project (projects without any are absent). */
+  projectStaffCounts(projectIds: readonly string[]): Promise<Map<string, number>>;
+  /** Approved hours and unbilled WIP per project (projects without approved time are absent). */
+  projectTimeTotals(projectIds: readonly string[]): Promise<Map<string, ProjectTimeTotals>>;
   contractLinesByContractIds(contractIds: readonly string[]): Promise<ContractLineRow[]>;
   milestonesByProjectIds(projectIds: readonly string[]): Promise<MilestoneRow[]>;
   rolesByIds(ids: readonly string[]): Promise<RoleRow[]>;

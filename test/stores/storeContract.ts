@@ -46,7 +46,8 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
       const [first] = data.crm.accounts;
       expect(await crm().accountsByIds([first!.id, 'acc_missing'])).toEqual([first]);
       expect(await crm().accountsByIds([])).toEqual([]);
-      expect(await psa().projectTotals([])).toEqual(new Map());
+      expect(await psa().projectStaffCounts([])).toEqual(new Map());
+      expect(await psa().projectTimeTotals([])).toEqual(new Map());
     });
 
     it('walks a keyset-paginated list in ID order without gaps or repeats', async () => {
@@ -83,9 +84,13 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
 
     it('computes staff, approved hours and unbilled WIP per project in SQL', async () => {
       const ids = data.psa.projects.map((p) => p.id);
-      const totals = await psa().projectTotals(ids);
-      for (const id of ids) expect(totals.get(id), id).toEqual(expectedProjectTotals(data, id));
-      expect([...totals.values()].some((t) => t.unbilledWipE4 > 0)).toBe(true);
+      const [staff, time] = await Promise.all([psa().projectStaffCounts(ids), psa().projectTimeTotals(ids)]);
+      for (const id of ids) {
+        const expected = expectedProjectTotals(data, id);
+        expect(staff.get(id) ?? 0, id).toBe(expected.staffCount);
+        expect(time.get(id) ?? { approvedHoursE2: 0, unbilledWipE4: 0 }, id).toEqual({ approvedHoursE2: expected.approvedHoursE2, unbilledWipE4: expected.unbilledWipE4 });
+      }
+      expect([...time.values()].some((t) => t.unbilledWipE4 > 0)).toBe(true);
     });
 
     it('sums billed-to-date per project and open receivables per account', async () => {

@@ -1,0 +1,7 @@
+// Worker threads do not inherit tsx's loader on Node 20: register it, then load the TypeScript
+// worker named in workerData.
+import { register } from 'tsx/esm/api';
+import { workerData } from 'node:worker_threads';
+
+register();
+await import(workerData.module);
