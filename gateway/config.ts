@@ -24,6 +24,7 @@
  * - `TESSERA_AUTH_AUDIENCE` (`tessera`; required in production): the required `aud`.
  * - `TESSERA_AUTH_CLOCK_SKEW_SECONDS` (30, at most 300): leeway for `exp` and `nbf`.
  * - `TESSERA_AUTH_MAX_TOKEN_BYTES` (8192): longer bearer tokens are refused unread.
+ * - `TESSERA_AUTHZ_MODE` (`filter`): `reject` refuses a whole operation that reads a denied field.
  * - `TESSERA_INTERNAL_SECRET` (at least 32 characters; required in production): signs the principal the
  *   gateway forwards to subgraphs. Unset in development, it is generated into `<TESSERA_DATA_DIR>/dev-internal-key`.
  */
@@ -68,6 +69,11 @@ export interface TesseraConfig {
   readonly auth: AuthConfig;
   /** The secret signing the `x-tessera-principal` header; the value is wrapped so logging the config cannot leak it. */
   readonly internalSecret: InternalSecretSource;
+  /**
+   * What the gateway does with a field the caller may not read: `filter` removes it (null plus an
+   * error at its path, the rest answers), `reject` refuses the whole operation. @default 'filter'
+   */
+  readonly authorizationMode: 'filter' | 'reject';
 }
 
 const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, psa: 4002, erp: 4003 };
@@ -108,6 +114,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir,
     auth: authConfig(env, tesseraEnv, dataDir, cwd),
     internalSecret: internalSecret(env, tesseraEnv, dataDir),
+    authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
   };
   return Object.freeze(config);
 }

@@ -9,7 +9,9 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayContext } from './context.ts';
 import { tesseraError } from './errors.ts';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
-import { createGraphQLHandler } from './http/graphqlHandler.ts';
+import { createGraphQLHandler, type Authenticate } from './http/graphqlHandler.ts';
+import { authorizationPlugin, type AuthorizationOptions } from './authorization/authorizationPlugin.ts';
+import type { Principal } from '../policies/principal.ts';
 import type { Logger } from './logger.ts';
 import { maskError } from './maskError.ts';
 
@@ -20,6 +22,15 @@ export interface GatewayOptions {
   readonly logger: Logger;
   /** Schema introspection for the IDE and tooling. @default true */
   readonly introspection?: boolean;
+  /** Establishes the caller of each request from its Authorization header. */
+  readonly authenticate: Authenticate;
+  /** Signs the caller for the subgraphs (`x-tessera-principal`). */
+  readonly signPrincipal: (principal: Principal | null, requestId: string) => string;
+  /**
+   * Enforcement of the governance directives. `null` turns it off: only for measuring its cost
+   * (`npm run bench`); the composition root always passes it.
+   */
+  readonly authorization: Omit<AuthorizationOptions, 'supergraphSdl'> | null;
 }
 
 export interface Gateway {
@@ -34,7 +45,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger, options.signPrincipal),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -46,10 +57,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     csrfPrevention: false,
     persistedQueries: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
-    plugins: [operationResolution],
+    plugins: [operationResolution, ...(options.authorization ? [authorizationPlugin({ ...options.authorization, supergraphSdl: options.supergraphSdl })] : [])],
   });
   await server.start();
-  return { graphql: createGraphQLHandler(server), stop: () => server.stop() };
+  return { graphql: createGraphQLHandler(server, options.authenticate), stop: () => server.stop() };
 }
 
 /**

@@ -33,10 +33,18 @@ export interface SignInternalPrincipalOptions {
   readonly now?: () => number;
 }
 
-/** Signs `principal` for subgraphs: a compact JWS, HS256, issuer `tessera-gateway`, audience `tessera-subgraph`. */
-export function signInternalPrincipal(principal: Principal, secret: string, options: SignInternalPrincipalOptions): string {
+/** The subject of an internal token for a request that carried no client token. */
+const ANONYMOUS_SUBJECT = 'tessera:anonymous';
+
+/**
+ * Signs `principal` for subgraphs: a compact JWS, HS256, issuer `tessera-gateway`, audience
+ * `tessera-subgraph`. An anonymous request (`null`) is signed too, with an explicit `anonymous`
+ * claim: the subgraph then knows the call came through the gateway, and that nobody is logged in.
+ */
+export function signInternalPrincipal(principal: Principal | null, secret: string, options: SignInternalPrincipalOptions): string {
   const { ttlSeconds = 60, requestId, now = Date.now } = options;
-  return jwt.sign({ ...claimsFromPrincipal(principal), request_id: requestId, iat: Math.floor(now() / 1000) }, secretKey(secret), {
+  const who = principal ? claimsFromPrincipal(principal) : { sub: ANONYMOUS_SUBJECT, anonymous: true };
+  return jwt.sign({ ...who, request_id: requestId, iat: Math.floor(now() / 1000) }, secretKey(secret), {
     algorithm: ALGORITHM,
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -49,8 +57,11 @@ export interface VerifyInternalPrincipalOptions {
   readonly now?: () => number;
 }
 
-/** Verifies a token made by `signInternalPrincipal` and returns its principal; throws `AuthError` otherwise. */
-export function verifyInternalPrincipal(token: string, secret: string, options: VerifyInternalPrincipalOptions = {}): Principal {
+/**
+ * Verifies a token made by `signInternalPrincipal` and returns its principal (`null` for an anonymous
+ * request); throws `AuthError` otherwise.
+ */
+export function verifyInternalPrincipal(token: string, secret: string, options: VerifyInternalPrincipalOptions = {}): Principal | null {
   const { now = Date.now } = options;
   if (Buffer.byteLength(token, 'utf8') > MAX_INTERNAL_TOKEN_BYTES) {
     throw new AuthError('too-large', `the internal principal token is longer than ${MAX_INTERNAL_TOKEN_BYTES} bytes`);
@@ -62,6 +73,7 @@ export function verifyInternalPrincipal(token: string, secret: string, options: 
     clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
     nowSeconds: Math.floor(now() / 1000),
   });
+  if ((claims as { anonymous?: unknown }).anonymous === true && (claims as { sub?: unknown }).sub === ANONYMOUS_SUBJECT) return null;
   return principalFromClaims(claims);
 }
 

@@ -1,11 +1,15 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { checkOwnership, type SystemOfRecord } from './checkOwnership.ts';
 
 export interface SubgraphSource {
   readonly name: string;
   readonly url: string;
   readonly sdl: string;
 }
+
+/** The system of record each of Tessera's subgraphs is the system API of, by subgraph name. */
+export const SUBGRAPH_SYSTEMS = Object.freeze({ crm: 'CRM', psa: 'PSA', erp: 'ERP' } as const satisfies Record<string, SystemOfRecord>);
 
 export class CompositionError extends Error {
   constructor(readonly errors: readonly string[]) {
@@ -17,9 +21,23 @@ export class CompositionError extends Error {
 /**
  * Composes subgraph SDLs into a supergraph SDL (Federation 2). Done at start from files, so the
  * gateway never introspects subgraphs at run time. Throws CompositionError with every error.
+ *
+ * When every source is one of Tessera's subgraphs (`SUBGRAPH_SYSTEMS`), the ownership rule
+ * (`checkOwnership`) is checked first and its violations are composition errors. A set with a
+ * subgraph of unknown system (a firm's own, a test fixture) is composed without the check: the system a
+ * subgraph speaks for is not something its name can tell us.
  */
 export function composeSupergraph(sources: readonly SubgraphSource[]): string {
+  const owned = sources.map((source) => ({ name: source.name, system: systemOf(source.name), sdl: source.sdl }));
+  if (owned.every((source): source is typeof source & { system: SystemOfRecord } => source.system !== undefined)) {
+    const violations = checkOwnership(owned);
+    if (violations.length > 0) throw new CompositionError(violations);
+  }
   const result = composeServices(sources.map((source) => ({ name: source.name, url: source.url, typeDefs: parse(source.sdl) })));
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
   return result.supergraphSdl;
+}
+
+function systemOf(name: string): SystemOfRecord | undefined {
+  return Object.hasOwn(SUBGRAPH_SYSTEMS, name) ? SUBGRAPH_SYSTEMS[name as keyof typeof SUBGRAPH_SYSTEMS] : undefined;
 }

@@ -3,6 +3,7 @@
  * periods, roles and the standard rate card of every legal entity (one line per role and
  * half-year version, so every long assignment crosses a rate change).
  */
+import { legalEntityId } from '../policies/legalEntityId.ts';
 import { addMonths, halfYearStart, monthKey, monthStart, type Day } from './calendar.ts';
 import { EMPLOYEE_COST_SHARE, LEGAL_ENTITIES, RATE_STEP, ROLES, USD_PER_UNIT } from './catalog.ts';
 import { must, type LegalEntityPlan, type RateCardPlan, type RateVersion, type RolePlan, type SeedContext } from './model.ts';
@@ -34,7 +35,9 @@ export function generateReference(ctx: SeedContext): Reference {
       registration_number: spec.tax.registration, default_tax_code: spec.tax.code, rate_percent_e4: spec.tax.ratePercentE4,
       reverse_charge: 0,
     });
-    return { index, id: ctx.nextId('le'), spec, currency: spec.currency, taxProfileId };
+    // A legal entity's canonical id is derived from its code (a NetSuite subsidiary or SAP company
+    // code, immutable), so a token's legal-entity codes name records in every system directly.
+    return { index, id: legalEntityId(spec.code), spec, currency: spec.currency, taxProfileId };
   });
   for (const le of les) {
     // The tax profile names its party; the legal entity id is known only now.

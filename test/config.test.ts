@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         maxTokenBytes: 8192,
       },
       internalSecret: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-internal-key') },
+      authorizationMode: 'filter',
     });
   });
 
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
     [{ TESSERA_SEED_SCALE: 'xl' }, 'TESSERA_SEED_SCALE must be one of s, m, l, none; got "xl"'],
     [{ TESSERA_DATABASE_URL: 'mysql://x' }, 'TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ TESSERA_SUBGRAPH_ERP_URL: 'erp:4003' }, 'TESSERA_SUBGRAPH_ERP_URL must be an http(s) URL'],
+    [{ TESSERA_AUTHZ_MODE: 'warn' }, 'TESSERA_AUTHZ_MODE must be one of filter, reject; got "warn"'],
   ])('refuses %j with a TypeError naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new TypeError(message));
   });

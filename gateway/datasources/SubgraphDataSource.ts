@@ -1,6 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
+import { INTERNAL_PRINCIPAL_HEADER } from '../../policies/internalPrincipal.ts';
+import type { Principal } from '../../policies/principal.ts';
 import { REQUEST_ID_HEADER } from '../http/requestId.ts';
 import type { GatewayContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
@@ -20,13 +22,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly serviceName: string,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly logger: Logger,
+    /** Signs the request's principal for the subgraph (the only credential subgraphs accept). */
+    private readonly signPrincipal: (principal: Principal | null, requestId: string) => string,
   ) {
     super(config);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const requestId = (context as Partial<GatewayContext>).requestId;
-    if (requestId && request.http) request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    const { requestId, principal } = context as Partial<GatewayContext>;
+    if (!request.http || !requestId) return; // health probes and the gateway's own calls carry no request context
+    request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    request.http.headers.set(INTERNAL_PRINCIPAL_HEADER, this.signPrincipal(principal ?? null, requestId));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

@@ -17,6 +17,11 @@ import { startSystemServer } from '../../subgraphs/runtime/startSystemServer.ts'
 import type { SubgraphServer } from '../../subgraphs/runtime/subgraphServer.ts';
 import { SYSTEMS } from '../../subgraphs/systems.ts';
 import { seedIfEmpty, type SeedOutcome } from '../../seed/seedIfEmpty.ts';
+import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../policies/internalPrincipal.ts';
+import { loadInternalSecret } from '../../policies/loadInternalSecret.ts';
+import type { Principal } from '../../policies/principal.ts';
+import { NAMED_POLICIES } from '../../policies/registry.ts';
+import { createTokenVerifier } from '../../policies/verifyToken.ts';
 import { SUBGRAPH_NAMES, type SubgraphName, type TesseraConfig } from '../config.ts';
 import { createGateway } from '../createGateway.ts';
 import { createInProcessFetcher } from '../http/inProcessFetcher.ts';
@@ -31,6 +36,10 @@ export interface EmbeddedOptions {
   readonly onQuery?: (system: SubgraphName, event: LogEvent) => void;
   /** Wraps the subgraph fetcher (tests simulate outages here). */
   readonly wrapFetcher?: (fetcher: Fetcher) => Fetcher;
+  /** Injected into the JWKS key source (tests serve a JWKS without a socket). */
+  readonly jwksFetch?: typeof fetch;
+  /** `false` turns directive enforcement off: only the benchmark's baseline does that. @default true */
+  readonly enforcePolicies?: boolean;
 }
 
 export interface LocalSystems {
@@ -71,10 +80,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const systems: LocalSystems = { crm: await open(SYSTEMS.crm), psa: await open(SYSTEMS.psa), erp: await open(SYSTEMS.erp) };
     const seed = await seedIfEmpty(systems, config.seedScale, logger);
 
+    const verifier = createTokenVerifier({ ...config.auth, ...(options.jwksFetch ? { fetch: options.jwksFetch } : {}) });
+    await verifier.ready();
+    const internalSecret = await loadInternalSecret(config.internalSecret);
+    const signPrincipal = (principal: Principal | null, requestId: string) => signInternalPrincipal(principal, internalSecret, { requestId });
+
     const servers = new Map<string, SubgraphServer>();
     const serve = async <DB, C extends object>(system: ReferenceSystem<DB, C>, opened: OpenSystem<DB> | undefined) => {
       if (!opened) return;
-      const server = await startSystemServer(system, opened.db, logger);
+      const server = await startSystemServer(system, opened.db, logger, internalSecret);
       cleanup.push(() => server.stop());
       servers.set(embeddedUrl(system.name), server);
     };
@@ -87,7 +101,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     );
     const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
     const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
-    const gateway = await createGateway({ supergraphSdl, fetcher, logger });
+    const gateway = await createGateway({
+      supergraphSdl,
+      fetcher,
+      logger,
+      authenticate: (authorization) => verifier.verify(authorization),
+      signPrincipal,
+      authorization: options.enforcePolicies === false ? null : { mode: config.authorizationMode, policies: NAMED_POLICIES },
+    });
     cleanup.push(() => gateway.stop());
 
     const listener = createRequestListener({
@@ -95,7 +116,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       maxBodyBytes: config.maxBodyBytes,
       graphql: gateway.graphql,
       assets: loadIdeAssets(),
-      readiness: () => readiness(config, systems, fetcher),
+      readiness: () => readiness(config, systems, fetcher, signPrincipal),
     });
     let httpServer: http.Server | undefined;
     return {
@@ -119,12 +140,17 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
 }
 
 /** Ready when every local store answers and every remote subgraph answers a trivial query. */
-async function readiness(config: TesseraConfig, systems: LocalSystems, fetcher: Fetcher): Promise<ReadinessReport> {
+async function readiness(
+  config: TesseraConfig,
+  systems: LocalSystems,
+  fetcher: Fetcher,
+  signPrincipal: (principal: Principal | null, requestId: string) => string,
+): Promise<ReadinessReport> {
   const checks: Record<string, boolean> = {};
   await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
       const local = systems[name] as OpenSystem<unknown> | undefined;
-      checks[name] = local ? await ping(local.db) : await answers(fetcher, config.subgraphUrls[name] ?? embeddedUrl(name));
+      checks[name] = local ? await ping(local.db) : await answers(fetcher, config.subgraphUrls[name] ?? embeddedUrl(name), signPrincipal(null, 'readiness'));
     }),
   );
   return { ready: Object.values(checks).every(Boolean), checks };
@@ -139,11 +165,11 @@ async function ping(db: Kysely<unknown>): Promise<boolean> {
   }
 }
 
-async function answers(fetcher: Fetcher, url: string): Promise<boolean> {
+async function answers(fetcher: Fetcher, url: string, principalToken: string): Promise<boolean> {
   try {
     const response = await fetcher(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json', [INTERNAL_PRINCIPAL_HEADER]: principalToken },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     return response.ok;

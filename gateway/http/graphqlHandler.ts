@@ -1,7 +1,9 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { ERROR_CODES } from '../errors.ts';
-import type { GatewayContext } from '../context.ts';
+import type { GatewayContext, RequestScope } from '../context.ts';
+import { AuthError } from '../../policies/authError.ts';
+import type { Principal } from '../../policies/principal.ts';
 import { readApolloBody } from './apolloBody.ts';
 import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from './graphqlParams.ts';
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType, type ResponseMediaType } from './mediaType.ts';
@@ -27,8 +29,8 @@ export interface HttpResponseLike {
  * specification says, then execution by Apollo Server (and so the gateway's query planner).
  * Request mistakes are answered here with a catalog code and a 4xx status, never a 500.
  */
-export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
-  return async (request: HttpRequestLike, context: GatewayContext): Promise<HttpResponseLike> => {
+export function createGraphQLHandler(server: ApolloServer<GatewayContext>, authenticate: Authenticate) {
+  return async (request: HttpRequestLike, scope: RequestScope): Promise<HttpResponseLike> => {
     const mediaType = negotiateMediaType(request.headers.get('accept'));
     let params: GraphQLParams | undefined;
     try {
@@ -40,6 +42,7 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
       }
       params = request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
       if (request.method === 'GET') refuseNonQuery(params);
+      const context: GatewayContext = { ...scope, principal: await principalOf(authenticate, request.headers.get('authorization')) };
       const headers = new HeaderMap(request.headers);
       headers.set('accept', mediaType);
       if (request.method === 'POST') headers.set('content-type', APPLICATION_JSON);
@@ -70,6 +73,25 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>) {
       };
     }
   };
+}
+
+/** Establishes the caller from the `Authorization` header: a principal, `null` (no token), or an AuthError. */
+export type Authenticate = (authorization: string | undefined) => Promise<Principal | null>;
+
+/**
+ * A token that is present but not trusted refuses the whole request (401): silently treating it
+ * as anonymous would hide an expired or forged token from its sender. The reason is safe to say
+ * (it never contains the token); the bearer challenge follows RFC 6750.
+ */
+async function principalOf(authenticate: Authenticate, authorization: string | undefined): Promise<Principal | null> {
+  try {
+    return await authenticate(authorization);
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    throw new HttpRequestError('UNAUTHENTICATED', `The bearer token was refused (${error.reason}).`, {
+      'www-authenticate': `Bearer error="invalid_token", error_description="${error.reason}"`,
+    });
+  }
 }
 
 /**

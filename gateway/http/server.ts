@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayContext } from '../context.ts';
+import type { RequestScope } from '../context.ts';
 import { ERROR_CODES } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { HttpRequestLike, HttpResponseLike } from './graphqlHandler.ts';
@@ -18,7 +18,7 @@ export interface ReadinessReport {
 export interface HttpApp {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
-  readonly graphql: (request: HttpRequestLike, context: GatewayContext) => Promise<HttpResponseLike>;
+  readonly graphql: (request: HttpRequestLike, scope: RequestScope) => Promise<HttpResponseLike>;
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly readiness: () => Promise<ReadinessReport>;
 }
@@ -56,7 +56,7 @@ export function createRequestListener(app: HttpApp) {
   };
 }
 
-async function route(app: HttpApp, request: IncomingMessage, url: URL, context: GatewayContext): Promise<HttpResponseLike> {
+async function route(app: HttpApp, request: IncomingMessage, url: URL, context: RequestScope): Promise<HttpResponseLike> {
   const method = request.method ?? 'GET';
   if (url.pathname === '/graphql') {
     const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';

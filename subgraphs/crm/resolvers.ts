@@ -3,12 +3,14 @@ import { formatHours, money } from '../runtime/decimal.ts';
 import { pageRequest, toConnection } from '../runtime/pagination.ts';
 import { found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
+import type { RecordScope } from '../../policies/recordScope.ts';
 import type { CrmLoaders } from './loaders.ts';
 import type { AccountFilter, ContractFilter, CrmStore, OpportunityFilter } from './store.ts';
 import type { AccountRow, ContactRow, ContractRow, OpportunityLineRow, OpportunityRow } from './tables.ts';
 
 export interface CrmContext {
   readonly store: CrmStore;
+  readonly scope: RecordScope;
   readonly loaders: CrmLoaders;
 }
 
@@ -29,20 +31,20 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
     account: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.account.load(args.id), 'Account', args.id),
     accounts: async (_: unknown, args: PageArgs & { filter?: AccountFilter | null }, ctx: CrmContext) => {
       const page = pageRequest(args);
-      const { rows, total } = await ctx.store.accountsPage(args.filter ?? {}, page);
+      const { rows, total } = await ctx.store.accountsPage(args.filter ?? {}, page, ctx.scope);
       return toConnection(rows, page, total);
     },
     opportunity: (_: unknown, args: { id: string }, ctx: CrmContext) =>
       found(ctx.loaders.opportunity.load(args.id), 'Opportunity', args.id),
     opportunities: async (_: unknown, args: PageArgs & { filter?: OpportunityFilter | null }, ctx: CrmContext) => {
       const page = pageRequest(args);
-      const { rows, total } = await ctx.store.opportunitiesPage(args.filter ?? {}, page);
+      const { rows, total } = await ctx.store.opportunitiesPage(args.filter ?? {}, page, ctx.scope);
       return toConnection(rows, page, total);
     },
     contract: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.contract.load(args.id), 'Contract', args.id),
     contracts: async (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext) => {
       const page = pageRequest(args);
-      const { rows, total } = await ctx.store.contractsPage(args.filter ?? {}, page);
+      const { rows, total } = await ctx.store.contractsPage(args.filter ?? {}, page, ctx.scope);
       return toConnection(rows, page, total);
     },
   },

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { containsIgnoreCase, keysetPage, noKeys } from '../runtime/sqlPage.ts';
+import { containsIgnoreCase, inScope, keysetPage, noKeys } from '../runtime/sqlPage.ts';
 import type { CrmStore } from './store.ts';
 import type { CrmTables } from './tables.ts';
 
@@ -7,8 +7,8 @@ import type { CrmTables } from './tables.ts';
 export function createSqlCrmStore(db: Kysely<CrmTables>): CrmStore {
   return {
     accountsByIds: async (ids) => (noKeys(ids) ? [] : db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute()),
-    accountsPage: (filter, page) => {
-      let query = db.selectFrom('accounts');
+    accountsPage: (filter, page, scope) => {
+      let query = inScope(db.selectFrom('accounts'), scope, { account: 'id' });
       if (filter.type?.length) query = query.where('type', 'in', filter.type);
       if (filter.nameContains) query = query.where(containsIgnoreCase('name', filter.nameContains));
       return keysetPage(query, page);
@@ -21,8 +21,8 @@ export function createSqlCrmStore(db: Kysely<CrmTables>): CrmStore {
       noKeys(ids)
         ? []
         : db.selectFrom('opportunities').selectAll().where('account_id', 'in', ids).orderBy('close_date', 'desc').orderBy('id').execute(),
-    opportunitiesPage: (filter, page) => {
-      let query = db.selectFrom('opportunities');
+    opportunitiesPage: (filter, page, scope) => {
+      let query = inScope(db.selectFrom('opportunities'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' });
       if (filter.stage?.length) query = query.where('stage', 'in', filter.stage);
       if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
       return keysetPage(query, page);
@@ -34,8 +34,8 @@ export function createSqlCrmStore(db: Kysely<CrmTables>): CrmStore {
       noKeys(ids)
         ? []
         : db.selectFrom('contracts').selectAll().where('account_id', 'in', ids).orderBy('start_date', 'desc').orderBy('id').execute(),
-    contractsPage: (filter, page) => {
-      let query = db.selectFrom('contracts');
+    contractsPage: (filter, page, scope) => {
+      let query = inScope(db.selectFrom('contracts'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' });
       if (filter.status?.length) query = query.where('status', 'in', filter.status);
       if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
       return keysetPage(query, page);

@@ -1,3 +1,4 @@
+import type { RecordScope } from '../../policies/recordScope.ts';
 import type { PageRequest } from '../runtime/pagination.ts';
 import type { AccountRow, ContactRow, ContractRow, OpportunityLineRow, OpportunityRow } from './tables.ts';
 
@@ -28,14 +29,15 @@ export interface Page<T> {
  */
 export interface CrmStore {
   accountsByIds(ids: readonly string[]): Promise<AccountRow[]>;
-  accountsPage(filter: AccountFilter, page: PageRequest): Promise<Page<AccountRow>>;
+  /** Pages are filtered to the caller's scope in the query itself, so counts and cursors never see hidden rows. */
+  accountsPage(filter: AccountFilter, page: PageRequest, scope: RecordScope): Promise<Page<AccountRow>>;
   contactsByIds(ids: readonly string[]): Promise<ContactRow[]>;
   contactsByAccountIds(accountIds: readonly string[]): Promise<ContactRow[]>;
   opportunitiesByIds(ids: readonly string[]): Promise<OpportunityRow[]>;
   opportunitiesByAccountIds(accountIds: readonly string[]): Promise<OpportunityRow[]>;
-  opportunitiesPage(filter: OpportunityFilter, page: PageRequest): Promise<Page<OpportunityRow>>;
+  opportunitiesPage(filter: OpportunityFilter, page: PageRequest, scope: RecordScope): Promise<Page<OpportunityRow>>;
   opportunityLinesByOpportunityIds(opportunityIds: readonly string[]): Promise<OpportunityLineRow[]>;
   contractsByIds(ids: readonly string[]): Promise<ContractRow[]>;
   contractsByAccountIds(accountIds: readonly string[]): Promise<ContractRow[]>;
-  contractsPage(filter: ContractFilter, page: PageRequest): Promise<Page<ContractRow>>;
+  contractsPage(filter: ContractFilter, page: PageRequest, scope: RecordScope): Promise<Page<ContractRow>>;
 }

@@ -3,6 +3,7 @@ import { formatHours, formatScaled, money, MONEY_SCALE } from '../runtime/decima
 import { pageRequest, toConnection } from '../runtime/pagination.ts';
 import { bool, found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
+import { seesAccount, seesLegalEntity, type RecordScope } from '../../policies/recordScope.ts';
 import type { ErpLoaders } from './loaders.ts';
 import type { ErpStore, InvoiceFilter } from './store.ts';
 import type {
@@ -12,6 +13,7 @@ import type {
 
 export interface ErpContext {
   readonly store: ErpStore;
+  readonly scope: RecordScope;
   readonly loaders: ErpLoaders;
 }
 
@@ -31,14 +33,14 @@ async function contractTerms(ctx: Ctx, contractId: string): Promise<ContractTerm
 export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   ...scalarResolvers,
   Query: {
-    legalEntities: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.allLegalEntities(),
+    legalEntities: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.store.allLegalEntities()).filter((row) => seesLegalEntity(ctx.scope, row.id)),
     legalEntity: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.legalEntity.load(args.id), 'LegalEntity', args.id),
-    rateCards: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.allRateCards(),
+    rateCards: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.store.allRateCards()).filter((row) => seesLegalEntity(ctx.scope, row.legal_entity_id)),
     rateCard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.rateCard.load(args.id), 'RateCard', args.id),
     invoice: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.invoice.load(args.id), 'Invoice', args.id),
     invoices: async (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null }, ctx: Ctx) => {
       const page = pageRequest(args);
-      const { rows, total } = await ctx.store.invoicesPage(args.filter ?? {}, page);
+      const { rows, total } = await ctx.store.invoicesPage(args.filter ?? {}, page, ctx.scope);
       return toConnection(rows, page, total);
     },
     payment: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.payment.load(args.id), 'Payment', args.id),
@@ -85,7 +87,8 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     effectiveTo: (line: RateCardLineRow) => line.effective_to,
   },
   Account: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    // A partner's view: another customer's account does not exist here either.
+    __resolveReference: (reference: { id: string }, ctx: Ctx) => (seesAccount(ctx.scope, reference.id) ? { id: reference.id } : null),
     billingProfiles: (account: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.billingProfilesByAccount.load(account.id),
     creditHold: async (account: { id: string }, _: unknown, ctx: Ctx) =>
       (await ctx.loaders.billingProfilesByAccount.load(account.id)).some((profile) => bool(profile.credit_hold)),
@@ -112,6 +115,8 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     invoices: (contract: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.invoicesByContract.load(contract.id),
   },
   Project: {
+    // Always resolves (a project without ERP figures still has an empty invoice list); each field
+    // reads through scoped loaders, so a project of a hidden legal entity shows no ERP data.
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
     erpProjectNumber: async (project: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.erpProject.load(project.id))?.erp_project_number ?? null,
     revenueMethod: async (project: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.erpProject.load(project.id))?.revenue_method ?? null,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { keysetPage, noKeys } from '../runtime/sqlPage.ts';
+import { inScope, keysetPage, noKeys } from '../runtime/sqlPage.ts';
 import type { ErpStore } from './store.ts';
 import type { ErpTables } from './tables.ts';
 
@@ -30,8 +30,8 @@ export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
     erpProjectsByProjectIds: async (ids) =>
       noKeys(ids) ? [] : db.selectFrom('erp_projects').selectAll().where('project_id', 'in', ids).execute(),
     invoicesByIds: async (ids) => (noKeys(ids) ? [] : db.selectFrom('invoices').selectAll().where('id', 'in', ids).execute()),
-    invoicesPage: (filter, page) => {
-      let query = db.selectFrom('invoices');
+    invoicesPage: (filter, page, scope) => {
+      let query = inScope(db.selectFrom('invoices'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' });
       if (filter.status?.length) query = query.where('status', 'in', filter.status);
       if (filter.customerId) query = query.where('account_id', '=', filter.customerId);
       if (filter.legalEntityId) query = query.where('legal_entity_id', '=', filter.legalEntityId);
@@ -53,9 +53,9 @@ export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
         .groupBy(['project_id', 'currency']).execute();
       return rows.map((row) => ({ key: row.project_id ?? '', currency: row.currency, amountE4: Number(row.amount) }));
     },
-    openReceivablesByAccountIds: async (ids) => {
+    openReceivablesByAccountIds: async (ids, scope) => {
       if (noKeys(ids)) return [];
-      const rows = await db.selectFrom('invoices')
+      const rows = await inScope(db.selectFrom('invoices'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' })
         .select(['account_id', 'currency', sql<number>`sum(total_e4 - amount_paid_e4)`.as('amount')])
         .where('account_id', 'in', ids).where('status', 'in', OPEN)
         .groupBy(['account_id', 'currency']).orderBy('currency').execute();

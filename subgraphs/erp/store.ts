@@ -1,3 +1,4 @@
+import type { RecordScope } from '../../policies/recordScope.ts';
 import type { PageRequest } from '../runtime/pagination.ts';
 import type {
   AccountingPeriodRow, BillingProfileRow, ContractTermsRow, ErpProjectRow, InvoiceLineRow, InvoiceRow, LegalEntityRow,
@@ -39,7 +40,8 @@ export interface ErpStore {
   contractTermsByContractIds(contractIds: readonly string[]): Promise<ContractTermsRow[]>;
   erpProjectsByProjectIds(projectIds: readonly string[]): Promise<ErpProjectRow[]>;
   invoicesByIds(ids: readonly string[]): Promise<InvoiceRow[]>;
-  invoicesPage(filter: InvoiceFilter, page: PageRequest): Promise<Page<InvoiceRow>>;
+  /** Filtered to the caller's scope in the query itself, so counts and cursors never see hidden rows. */
+  invoicesPage(filter: InvoiceFilter, page: PageRequest, scope: RecordScope): Promise<Page<InvoiceRow>>;
   invoicesByAccountIds(accountIds: readonly string[]): Promise<InvoiceRow[]>;
   invoicesByContractIds(contractIds: readonly string[]): Promise<InvoiceRow[]>;
   invoicesByProjectIds(projectIds: readonly string[]): Promise<InvoiceRow[]>;
@@ -47,7 +49,7 @@ export interface ErpStore {
   /** Net invoiced (subtotal, credit memos negative, voids excluded) per project and currency. */
   billedByProjectIds(projectIds: readonly string[]): Promise<CurrencyTotal[]>;
   /** Open receivables (total - paid of unpaid invoices) per account and currency. */
-  openReceivablesByAccountIds(accountIds: readonly string[]): Promise<CurrencyTotal[]>;
+  openReceivablesByAccountIds(accountIds: readonly string[], scope: RecordScope): Promise<CurrencyTotal[]>;
   paymentsByIds(ids: readonly string[]): Promise<PaymentRow[]>;
   applicationsByPaymentIds(paymentIds: readonly string[]): Promise<PaymentApplicationRow[]>;
   applicationsByInvoiceIds(invoiceIds: readonly string[]): Promise<PaymentApplicationRow[]>;

@@ -4,6 +4,7 @@ import { pageRequest, toConnection } from '../runtime/pagination.ts';
 import { bool, found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
 import { badUserInput } from '../../gateway/errors.ts';
+import { seesAccount, type RecordScope } from '../../policies/recordScope.ts';
 import type { PsaLoaders } from './loaders.ts';
 import type { ProjectFilter, PsaStore, ResourceFilter } from './store.ts';
 import type {
@@ -13,6 +14,7 @@ import type {
 
 export interface PsaContext {
   readonly store: PsaStore;
+  readonly scope: RecordScope;
   readonly loaders: PsaLoaders;
 }
 
@@ -27,7 +29,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     project: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.project.load(args.id), 'Project', args.id),
     projects: async (_: unknown, args: PageArgs & { filter?: ProjectFilter | null }, ctx: Ctx) => {
       const page = pageRequest(args);
-      const { rows, total } = await ctx.store.projectsPage(args.filter ?? {}, page);
+      const { rows, total } = await ctx.store.projectsPage(args.filter ?? {}, page, ctx.scope);
       return toConnection(rows, page, total);
     },
     resource: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.resource.load(args.id), 'Resource', args.id),
@@ -41,7 +43,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     billingDraft: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.billingDraft.load(args.id), 'BillingDraft', args.id),
   },
   Account: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    // A partner's view: another customer's account does not exist here either.
+    __resolveReference: (reference: { id: string }, ctx: Ctx) => (seesAccount(ctx.scope, reference.id) ? { id: reference.id } : null),
     projects: async (account: { id: string }, args: { status?: string[] | null }, ctx: Ctx) =>
       whereIn(await ctx.loaders.projectsByAccount.load(account.id), args.status, (row) => row.status),
   },

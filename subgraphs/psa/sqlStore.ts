@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { keysetPage, noKeys } from '../runtime/sqlPage.ts';
+import { inScope, keysetPage, noKeys } from '../runtime/sqlPage.ts';
 import type { PsaStore } from './store.ts';
 import type { PsaTables } from './tables.ts';
 
@@ -12,8 +12,8 @@ const UNBILLED = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT'];
 export function createSqlPsaStore(db: Kysely<PsaTables>): PsaStore {
   return {
     projectsByIds: async (ids) => (noKeys(ids) ? [] : db.selectFrom('projects').selectAll().where('id', 'in', ids).execute()),
-    projectsPage: (filter, page) => {
-      let query = db.selectFrom('projects');
+    projectsPage: (filter, page, scope) => {
+      let query = inScope(db.selectFrom('projects'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' });
       if (filter.status?.length) query = query.where('status', 'in', filter.status);
       if (filter.type?.length) query = query.where('type', 'in', filter.type);
       if (filter.customerId) query = query.where('account_id', '=', filter.customerId);

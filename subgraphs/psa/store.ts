@@ -1,3 +1,4 @@
+import type { RecordScope } from '../../policies/recordScope.ts';
 import type { PageRequest } from '../runtime/pagination.ts';
 import type {
   AssignmentRow, BillingDraftItemRow, BillingDraftRow, ContractLineRow, MilestoneRow, ProjectRow, ResourceRequestRow,
@@ -33,7 +34,8 @@ export interface ProjectTimeTotals {
  */
 export interface PsaStore {
   projectsByIds(ids: readonly string[]): Promise<ProjectRow[]>;
-  projectsPage(filter: ProjectFilter, page: PageRequest): Promise<Page<ProjectRow>>;
+  /** Filtered to the caller's scope in the query itself, so counts and cursors never see hidden rows. */
+  projectsPage(filter: ProjectFilter, page: PageRequest, scope: RecordScope): Promise<Page<ProjectRow>>;
   projectsByAccountIds(accountIds: readonly string[]): Promise<ProjectRow[]>;
   projectsByContractIds(contractIds: readonly string[]): Promise<ProjectRow[]>;
   /** Distinct resources on confirmed or active assignments, per project (projects without any are absent). */

@@ -2,11 +2,16 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { Kysely, Migration } from 'kysely';
 import type { SubgraphName } from '../../gateway/config.ts';
 import type { RequestScope } from './subgraphServer.ts';
+import { recordScope, type RecordScope } from '../../policies/recordScope.ts';
 import { createTablesMigration, type TableSpec } from './tableSpec.ts';
 
-/** What every reference-system resolver sees: the store (process-wide) and loaders (per request). */
+/**
+ * What every reference-system resolver sees: the store (process-wide), the caller's record scope
+ * and the loaders (both per request; loaders only ever return rows inside the scope).
+ */
 export interface SystemContext<Store, Loaders> {
   readonly store: Store;
+  readonly scope: RecordScope;
   readonly loaders: Loaders;
 }
 
@@ -27,7 +32,7 @@ export function defineReferenceSystem<DB, Store, Loaders>(definition: {
   readonly tables: Readonly<Record<string, TableSpec>>;
   readonly resolvers: GraphQLResolverMap<SystemContext<Store, Loaders>>;
   readonly createStore: (db: Kysely<DB>) => Store;
-  readonly createLoaders: (store: Store) => Loaders;
+  readonly createLoaders: (store: Store, scope: RecordScope) => Loaders;
 }): ReferenceSystem<DB, SystemContext<Store, Loaders>> {
   return {
     name: definition.name,
@@ -35,7 +40,10 @@ export function defineReferenceSystem<DB, Store, Loaders>(definition: {
     resolvers: definition.resolvers,
     bind(db) {
       const store = definition.createStore(db);
-      return () => ({ store, loaders: definition.createLoaders(store) });
+      return (request) => {
+        const scope = recordScope(request.principal);
+        return { store, scope, loaders: definition.createLoaders(store, scope) };
+      };
     },
   };
 }

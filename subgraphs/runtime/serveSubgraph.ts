@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { SubgraphName, TesseraConfig } from '../../gateway/config.ts';
 import { listen } from '../../gateway/http/server.ts';
 import type { Logger } from '../../gateway/logger.ts';
+import { loadInternalSecret } from '../../policies/loadInternalSecret.ts';
 import { SYSTEMS } from '../systems.ts';
 import { openReferenceSystem } from './openReferenceSystem.ts';
 import type { ReferenceSystem } from './referenceSystem.ts';
@@ -22,7 +23,7 @@ export function serveSubgraph(name: SubgraphName, config: TesseraConfig, logger:
 
 async function serve<DB, C extends object>(system: ReferenceSystem<DB, C>, config: TesseraConfig, logger: Logger): Promise<() => Promise<void>> {
   const opened = await openReferenceSystem(system, config.store);
-  const server = await startSystemServer(system, opened.db, logger);
+  const server = await startSystemServer(system, opened.db, logger, await loadInternalSecret(config.internalSecret));
   const httpServer = http.createServer(createSubgraphListener(server, config.maxBodyBytes, logger));
   const port = await listen(httpServer, config.subgraphPorts[system.name], config.host);
   logger.info({ subgraph: system.name, port }, `subgraph ${system.name} is serving http://localhost:${port}/graphql`);

@@ -1,4 +1,5 @@
 import { sql, type SelectQueryBuilder, type Selectable } from 'kysely';
+import type { RecordScope } from '../../policies/recordScope.ts';
 import type { PageRequest } from './pagination.ts';
 
 /**
@@ -32,4 +33,24 @@ export function noKeys(keys: readonly unknown[]): boolean {
 export function containsIgnoreCase(column: string, needle: string) {
   const pattern = `%${needle.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
+/**
+ * Restricts a query to the caller's record scope in SQL, before any row is read: the legal-entity
+ * and account columns must be in the scope's lists (`null` list: unrestricted; empty: nothing).
+ */
+export function inScope<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  scope: RecordScope,
+  columns: { readonly legalEntity?: string; readonly account?: string },
+): SelectQueryBuilder<DB, TB, O> {
+  let scoped = query;
+  if (columns.legalEntity && scope.legalEntityIds !== null) scoped = restrict(scoped, columns.legalEntity, scope.legalEntityIds);
+  if (columns.account && scope.accountIds !== null) scoped = restrict(scoped, columns.account, scope.accountIds);
+  return scoped;
+}
+
+function restrict<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, column: string, values: readonly string[]): SelectQueryBuilder<DB, TB, O> {
+  if (values.length === 0) return query.where(sql<boolean>`1 = 0`);
+  return query.where(sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`);
 }

@@ -1,13 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../gateway/logger.ts';
 import { parseSubgraphSdl } from '../../schema/subgraphSdl.ts';
+import { AuthError } from '../../policies/authError.ts';
+import { verifyInternalPrincipal } from '../../policies/internalPrincipal.ts';
 import type { ReferenceSystem } from './referenceSystem.ts';
 import { startSubgraphServer, type SubgraphServer } from './subgraphServer.ts';
 
 /** The subgraph server of a reference system: its SDL from `schema/`, bound to its open database. */
-export function startSystemServer<DB, C extends object>(system: ReferenceSystem<DB, C>, db: Kysely<DB>, logger: Logger): Promise<SubgraphServer> {
+/**
+ * `internalSecret` verifies the principal the gateway signs on every call; calls without it are
+ * refused before any resolver runs.
+ */
+export function startSystemServer<DB, C extends object>(
+  system: ReferenceSystem<DB, C>,
+  db: Kysely<DB>,
+  logger: Logger,
+  internalSecret: string,
+): Promise<SubgraphServer> {
   return startSubgraphServer(
-    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(db) },
+    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(db),
+      verifyPrincipal: (header) => {
+        if (!header) throw new AuthError('missing', 'the call carries no gateway principal');
+        return verifyInternalPrincipal(header, internalSecret);
+      },
+    },
     logger,
   );
 }

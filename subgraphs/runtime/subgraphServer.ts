@@ -3,17 +3,22 @@
  * HTTP (`tessera serve <name>`) or in process by the gateway's fetcher; either way a request
  * goes through `execute`, which gives every call a request-scoped context and a log line.
  */
-import { ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../gateway/logger.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../gateway/http/requestId.ts';
 import { maskError } from '../../gateway/maskError.ts';
+import { AuthError } from '../../policies/authError.ts';
+import { INTERNAL_PRINCIPAL_HEADER } from '../../policies/internalPrincipal.ts';
+import type { Principal } from '../../policies/principal.ts';
 
 export interface RequestScope {
   readonly requestId: string;
   readonly logger: Logger;
+  /** The caller, as the gateway signed it; `null` for an anonymous request through the gateway. */
+  readonly principal: Principal | null;
 }
 
 export interface SubgraphDefinition<Context extends BaseContext> {
@@ -22,6 +27,11 @@ export interface SubgraphDefinition<Context extends BaseContext> {
   readonly resolvers: GraphQLResolverMap<Context>;
   /** Builds the per-request context (loaders live here, never in module scope). */
   readonly createContext: (scope: RequestScope) => Context;
+  /**
+   * Verifies the gateway-signed principal header; throws AuthError when it is missing or not
+   * trusted, so a call that did not come through the gateway is refused (401) before any resolver.
+   */
+  readonly verifyPrincipal: (header: string | undefined) => Principal | null;
 }
 
 export interface SubgraphServer {
@@ -48,13 +58,33 @@ export async function startSubgraphServer<Context extends BaseContext>(
       const started = performance.now();
       const requestId = requestIdFrom(httpGraphQLRequest.headers.get(REQUEST_ID_HEADER));
       const requestLog = log.child({ reqId: requestId });
+      let principal: Principal | null;
+      try {
+        principal = definition.verifyPrincipal(httpGraphQLRequest.headers.get(INTERNAL_PRINCIPAL_HEADER));
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        requestLog.warn({ reason: error.reason }, 'subgraph call refused: no valid gateway principal');
+        return refused(error);
+      }
       const response = await server.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
-        context: async () => definition.createContext({ requestId, logger: requestLog }),
+        context: async () => definition.createContext({ requestId, logger: requestLog, principal }),
       });
       requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
       return response;
     },
     stop: () => server.stop(),
+  };
+}
+
+/** 401 for a call without a valid gateway principal; the reason never includes the token. */
+function refused(error: AuthError): HTTPGraphQLResponse {
+  return {
+    status: 401,
+    headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+    body: {
+      kind: 'complete',
+      string: JSON.stringify({ errors: [{ message: `Subgraphs answer only the gateway (${error.reason}).`, extensions: { code: 'UNAUTHENTICATED' } }] }),
+    },
   };
 }

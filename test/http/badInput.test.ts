@@ -14,10 +14,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 let tessera: TestTessera;
 let origin: string;
+/** A full-access token: these cases are about bad input, not about access (test/policies covers that). */
+let authorization: string;
 
 beforeAll(async () => {
   tessera = await startTestTessera({ scale: 'none', config: { maxBodyBytes: MAX_BODY_BYTES } });
   origin = new URL(tessera.url).origin;
+  authorization = `Bearer ${await tessera.token()}`;
 });
 afterAll(() => tessera?.stop());
 
@@ -34,7 +37,7 @@ async function call(path: string, init: RequestInit = {}): Promise<RawResponse> 
 function post(body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
   return call('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }

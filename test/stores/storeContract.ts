@@ -13,6 +13,9 @@ import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAll
 import { encodeCursor } from '../../subgraphs/runtime/pagination.ts';
 import { byId, expectedBilled, expectedProjectTotals, expectedReceivables } from '../harness/expectations.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
+import type { RecordScope } from '../../policies/recordScope.ts';
+
+const EVERYTHING: RecordScope = { legalEntityIds: null, accountIds: null };
 
 export function storeContract(engine: string, makeStore: () => Promise<TempStore>): void {
   describe(`reference-system stores on ${engine}`, () => {
@@ -54,7 +57,7 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
       const seen: string[] = [];
       let afterId: string | null = null;
       for (;;) {
-        const page = await crm().accountsPage({}, { first: 7, afterId });
+        const page = await crm().accountsPage({}, { first: 7, afterId }, EVERYTHING);
         expect(page.total).toBe(data.crm.accounts.length);
         seen.push(...page.rows.slice(0, 7).map((row) => row.id));
         if (page.rows.length <= 7) break;
@@ -66,7 +69,7 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
 
     it('filters by status in SQL and counts the filtered set', async () => {
       const active = data.psa.projects.filter((p) => p.status === 'ACTIVE');
-      const page = await psa().projectsPage({ status: ['ACTIVE'] }, { first: 500, afterId: null });
+      const page = await psa().projectsPage({ status: ['ACTIVE'] }, { first: 500, afterId: null }, EVERYTHING);
       expect(page.total).toBe(active.length);
       expect(page.rows.map((p) => p.id)).toEqual(byId(active).map((p) => p.id));
     });
@@ -75,9 +78,9 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
       const target = data.crm.accounts[0]!;
       const needle = target.name.slice(1, 5).toUpperCase();
       const expected = data.crm.accounts.filter((a) => a.name.toLowerCase().includes(needle.toLowerCase()));
-      const page = await crm().accountsPage({ nameContains: needle }, { first: 500, afterId: null });
+      const page = await crm().accountsPage({ nameContains: needle }, { first: 500, afterId: null }, EVERYTHING);
       expect(page.rows.map((a) => a.id)).toEqual(byId(expected).map((a) => a.id));
-      expect((await crm().accountsPage({ nameContains: '%' }, { first: 500, afterId: null })).total).toBe(
+      expect((await crm().accountsPage({ nameContains: '%' }, { first: 500, afterId: null }, EVERYTHING)).total).toBe(
         data.crm.accounts.filter((a) => a.name.includes('%')).length,
       );
     });
@@ -102,7 +105,7 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
       }
       expect(billed.length).toBeGreaterThan(0);
       const accountIds = [...new Set(data.erp.invoices.map((i) => i.account_id))];
-      const open = await erp().openReceivablesByAccountIds(accountIds);
+      const open = await erp().openReceivablesByAccountIds(accountIds, EVERYTHING);
       for (const id of accountIds) {
         const actual = new Map(open.filter((row) => row.key === id).map((row) => [row.currency, row.amountE4]));
         expect(actual, id).toEqual(expectedReceivables(data, id));
@@ -119,6 +122,21 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
           .slice(0, 3);
         expect(rows.filter((t) => t.project_id === id), id).toEqual(expected);
       }
+    });
+
+    it('restricts pages and receivables to the record scope in SQL (counts included)', async () => {
+      const le = data.erp.legal_entities[0]!.id;
+      const mine = data.psa.projects.filter((p) => p.legal_entity_id === le);
+      const page = await psa().projectsPage({}, { first: 500, afterId: null }, { legalEntityIds: [le], accountIds: null });
+      expect(page.total).toBe(mine.length);
+      expect(page.rows.map((p) => p.id)).toEqual(byId(mine).map((p) => p.id));
+      const nothing = await psa().projectsPage({}, { first: 500, afterId: null }, { legalEntityIds: [], accountIds: null });
+      expect(nothing).toEqual({ rows: [], total: 0 });
+      const account = data.erp.invoices[0]!.account_id;
+      const invoices = await erp().invoicesPage({}, { first: 500, afterId: null }, { legalEntityIds: null, accountIds: [account] });
+      expect(invoices.rows.map((i) => i.id)).toEqual(byId(data.erp.invoices.filter((i) => i.account_id === account)).map((i) => i.id));
+      const hidden = await erp().openReceivablesByAccountIds([account], { legalEntityIds: [], accountIds: null });
+      expect(hidden).toEqual([]);
     });
 
     it('refuses a second claim of the same billable source (unique constraint)', async () => {

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { getOperationAST } from 'graphql';
+import type { NamedPolicy } from '../../policies/namedPolicy.ts';
+import { policyRegistryMismatches } from '../../policies/registry.ts';
+import { decide, type Decision, type Requirement } from '../../policies/requirements.ts';
+import type { GatewayContext } from '../context.ts';
+import { ERROR_CODES, tesseraError } from '../errors.ts';
+import { applyDenials } from './applyDenials.ts';
+import { filterOperation, type FilteredOperation } from './filterOperation.ts';
+import { requirementIndex } from './requirementIndex.ts';
+
+export interface AuthorizationOptions {
+  readonly supergraphSdl: string;
+  /**
+   * `filter` (default): denied fields are removed before planning and come back null with an
+   * error each; the rest of the operation answers. `reject`: any denied field refuses the whole
+   * operation (401/403).
+   */
+  readonly mode: 'filter' | 'reject';
+  readonly policies: ReadonlyMap<string, NamedPolicy>;
+  /** Called once per operation with denials (metrics). */
+  readonly onDenied?: (denied: FilteredOperation['denied']) => void;
+}
+
+/**
+ * Enforces `@authenticated`, `@requiresScopes` and `@policy` before the query planner sees the
+ * operation. Throws at construction when the schema and the policy registry disagree, so a
+ * gateway with a misspelled or dead policy never starts.
+ */
+export function authorizationPlugin(options: AuthorizationOptions): ApolloServerPlugin<GatewayContext> {
+  const index = requirementIndex(options.supergraphSdl);
+  const used = new Set<string>();
+  for (const requirements of [...index.types.values(), ...index.fields.values()]) {
+    for (const requirement of requirements) if (requirement.kind === 'policies') requirement.anyOf.flat().forEach((name) => used.add(name));
+  }
+  const mismatches = policyRegistryMismatches(used, options.policies);
+  if (mismatches.length > 0) throw new TypeError(`the schema and policies/ disagree:\n- ${mismatches.join('\n- ')}`);
+
+  const NONE: readonly Requirement[] = [];
+  return {
+    async requestDidStart() {
+      let filtered: FilteredOperation | null = null;
+      return {
+        async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<GatewayContext>) {
+          const { principal, logger } = requestContext.contextValue;
+          const decisions = new Map<string, Decision>();
+          const decideField = (parentType: string, fieldName: string, returnType: string): Decision => {
+            const key = `${parentType}.${fieldName}:${returnType}`;
+            let decision = decisions.get(key);
+            if (!decision) {
+              const requirements = [...(index.fields.get(`${parentType}.${fieldName}`) ?? NONE), ...(index.types.get(returnType) ?? NONE)];
+              decision = decide(requirements, principal, options.policies);
+              decisions.set(key, decision);
+            }
+            return decision;
+          };
+          const result = filterOperation(requestContext.schema, requestContext.document, requestContext.request.operationName, decideField);
+          if (!result || result.denied.length === 0) return;
+          options.onDenied?.(result.denied);
+          // Never the token: the subject and what was denied are enough to investigate.
+          logger.info({ sub: principal?.sub ?? null, clientId: principal?.clientId ?? null, denied: result.denied.map((d) => ({ coordinate: d.coordinate, code: d.code, reason: d.reason })) }, 'fields denied');
+          if (options.mode === 'reject') {
+            const code = result.denied.some((d) => d.code === 'UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+            const coordinates = [...new Set(result.denied.map((d) => d.coordinate))];
+            throw tesseraError(code, `The operation reads fields the caller may not read: ${coordinates.join(', ')}.`, {
+              extensions: { http: { status: ERROR_CODES[code].status }, denied: result.denied.map((d) => ({ coordinate: d.coordinate, reason: d.reason })) },
+            });
+          }
+          filtered = result;
+          // The planner caches plans by query hash: a filtered document must never share a plan
+          // with the unfiltered one (or with another caller's different filtering).
+          const mutable = requestContext as { document: typeof result.document; queryHash: string; operation: unknown };
+          mutable.document = result.document;
+          mutable.queryHash = createHash('sha256').update(requestContext.queryHash).update('\0denied\0').update(result.denied.map((d) => d.path.join('.')).join('|')).digest('hex');
+          mutable.operation = getOperationAST(result.document, requestContext.request.operationName);
+        },
+        async willSendResponse({ response }) {
+          if (!filtered || response.body.kind !== 'single') return;
+          const single = response.body.singleResult;
+          const { data, errors } = applyDenials(single.data as Record<string, unknown> | null | undefined, filtered.denied, filtered.placeholders);
+          single.data = data;
+          single.errors = [...(single.errors ?? []), ...errors];
+        },
+      };
+    },
+  };
+}
