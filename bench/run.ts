@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { loadConfig, SEED_SCALES, type SeedScale } from '../gateway/config.ts';
 import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
 import { createLogger } from '../gateway/logger.ts';
+import { issueDevToken } from '../policies/devToken.ts';
 import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { CONSULTANT_ASSIGNMENTS, CUSTOMER_PORTFOLIO, PORTFOLIO, PROJECT_360 } from './queries.ts';
 import { summarize, type LatencySummary } from './stats.ts';
@@ -28,7 +29,9 @@ if (!SEED_SCALES.includes(scale)) throw new TypeError(`--scale must be one of ${
 const seconds = Number(option('seconds', '10'));
 const concurrency = Number(option('concurrency', '8'));
 
-const HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+const BASE_HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+/** A token that reads everything: the benchmark measures the cost of checking it, not of being denied. */
+const BENCH_CLAIMS = { sub: 'bench', scope: 'crm:read psa:read erp:read psa:cost', legal_entities: '*' as const };
 
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -45,46 +48,53 @@ function load(job: LoadJob): Promise<LoadResult> {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
-  const config = { ...loadConfig({}), host: '127.0.0.1', seedScale: scale, store: { kind: 'sqlite' as const, dataDir } };
+  const config = { ...loadConfig({ TESSERA_DATA_DIR: dataDir }), host: '127.0.0.1', seedScale: scale, store: { kind: 'sqlite' as const, dataDir } };
   const started = performance.now();
   const tessera = await startEmbedded({ config, logger: createLogger('warn') });
   const seedMs = tessera.seed.kind === 'seeded' ? tessera.seed.summary.elapsedMs : 0;
   const port = await tessera.listen(0);
   const url = `http://127.0.0.1:${port}/graphql`;
   console.log(`scale ${scale}: seeded in ${Math.round(seedMs)} ms, ready in ${Math.round(performance.now() - started)} ms`);
+  // The same data and token, with the gateway's directive enforcement off: the baseline of its cost.
+  const baseline = await startEmbedded({ config: { ...config, seedScale: 'none' }, logger: createLogger('warn'), enforcePolicies: false });
+  const baselineUrl = `http://127.0.0.1:${await baseline.listen(0)}/graphql`;
+  const HEADERS = { ...BASE_HEADERS, authorization: `Bearer ${await issueDevToken({ claims: BENCH_CLAIMS, ttlSeconds: 3600 }, config.auth)}` };
 
   try {
-    const ids = await pickIds(url);
+    const ids = await pickIds(url, HEADERS);
     const cases: [string, string, Record<string, unknown>][] = [
       ['project 360 (README 1)', PROJECT_360, { id: ids.project }],
       ['customer portfolio (README 2)', CUSTOMER_PORTFOLIO, { id: ids.account }],
       ['consultant assignments (README 3)', CONSULTANT_ASSIGNMENTS, { id: ids.resource }],
       [`portfolio (${ids.activeProjects} active projects)`, PORTFOLIO, {}],
     ];
-    const rows: (LatencySummary & { query: string; clients: number })[] = [];
-    for (const [name, query, variables] of cases) {
-      const body = JSON.stringify({ query, variables });
-      await load({ url, body, headers: HEADERS, concurrency, durationMs: 2000 }); // warm-up: plans, JIT, SQLite cache
+    const rows: (LatencySummary & { query: string; policies: string; clients: number })[] = [];
+    const measure = async (name: string, target: string, policies: string, body: string) => {
+      await load({ url: target, body, headers: HEADERS, concurrency, durationMs: 2000 }); // warm-up: plans, JIT, SQLite cache
       // One client: the latency of the query itself. N clients: throughput under load.
       for (const clients of [1, concurrency]) {
-        const result = await load({ url, body, headers: HEADERS, concurrency: clients, durationMs: seconds * 1000 });
+        const result = await load({ url: target, body, headers: HEADERS, concurrency: clients, durationMs: seconds * 1000 });
         if (result.firstError) console.error(`${name}: first error: ${result.firstError}`);
-        rows.push({ query: name, clients, ...summarize(result.latencies, result.errors, result.elapsedMs) });
+        rows.push({ query: name, policies, clients, ...summarize(result.latencies, result.errors, result.elapsedMs) });
       }
-    }
+    };
+    for (const [name, query, variables] of cases) await measure(name, url, 'on', JSON.stringify({ query, variables }));
+    const portfolio = cases.at(-1)!;
+    await measure(portfolio[0], baselineUrl, 'off', JSON.stringify({ query: portfolio[1] }));
     console.log(`\n${seconds} s per run, Node ${process.version}, ${os.cpus().length} cores; latencies in ms\n`);
     console.table(rows);
   } finally {
+    await baseline.stop();
     await tessera.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 /** IDs for the README queries: the active project with the most staff, its customer, one of its consultants. */
-async function pickIds(url: string): Promise<{ project: string; account: string; resource: string; activeProjects: number }> {
+async function pickIds(url: string, headers: Record<string, string>): Promise<{ project: string; account: string; resource: string; activeProjects: number }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: HEADERS,
+    headers,
     body: JSON.stringify({
       query: '{ active: projects(filter: { status: [ACTIVE] }, first: 0) { totalCount } projects(filter: { status: [ACTIVE], type: [CUSTOMER_BILLABLE] }, first: 500) { nodes { id staffCount customer { id } assignments(status: [CONFIRMED, ACTIVE]) { resource { id } } } } }',
     }),
