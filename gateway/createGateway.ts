@@ -40,12 +40,23 @@ export interface Gateway {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger.child({ component: 'gateway' });
+  // One signature per client request, however many subgraph fetches its plan makes
+  // (per-request state, keyed by the request's context object).
+  const signed = new WeakMap<object, string>();
+  const principalToken = ({ requestId, principal, context }: { requestId: string; principal: Principal | null; context: object }) => {
+    let token = signed.get(context);
+    if (token === undefined) {
+      token = options.signPrincipal(principal, requestId);
+      signed.set(context, token);
+    }
+    return token;
+  };
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger, options.signPrincipal),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger, principalToken),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,

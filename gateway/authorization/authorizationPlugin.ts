@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { getOperationAST } from 'graphql';
 import type { NamedPolicy } from '../../policies/namedPolicy.ts';
+import type { Principal } from '../../policies/principal.ts';
 import { policyRegistryMismatches } from '../../policies/registry.ts';
 import { decide, type Decision, type Requirement } from '../../policies/requirements.ts';
 import type { GatewayContext } from '../context.ts';
 import { ERROR_CODES, tesseraError } from '../errors.ts';
 import { applyDenials } from './applyDenials.ts';
+import { BoundedCache } from './boundedCache.ts';
 import { filterOperation, type FilteredOperation } from './filterOperation.ts';
 import { requirementIndex } from './requirementIndex.ts';
 
@@ -38,6 +40,9 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
   if (mismatches.length > 0) throw new TypeError(`the schema and policies/ disagree:\n- ${mismatches.join('\n- ')}`);
 
   const NONE: readonly Requirement[] = [];
+  // Filtering is a pure function of the operation and of what the principal is granted, so its
+  // result is reused across requests: the common case (same query, same rights) skips the walk.
+  const filterCache = new BoundedCache<string, FilteredOperation | null>(1000);
   return {
     async requestDidStart() {
       let filtered: FilteredOperation | null = null;
@@ -55,7 +60,12 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             }
             return decision;
           };
-          const result = filterOperation(requestContext.schema, requestContext.document, requestContext.request.operationName, decideField);
+          const cacheKey = `${requestContext.queryHash}\0${requestContext.request.operationName ?? ''}\0${rightsKey(principal, options.policies)}`;
+          let result = filterCache.get(cacheKey);
+          if (result === undefined) {
+            result = filterOperation(requestContext.schema, requestContext.document, requestContext.request.operationName, decideField);
+            filterCache.set(cacheKey, result);
+          }
           if (!result || result.denied.length === 0) return;
           options.onDenied?.(result.denied);
           // Never the token: the subject and what was denied are enough to investigate.
@@ -85,4 +95,14 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
       };
     },
   };
+}
+
+/**
+ * What decisions depend on: anonymous or not, the scopes, and which named policies admit the
+ * principal. Two principals with the same key get the same field decisions.
+ */
+function rightsKey(principal: Principal | null, policies: ReadonlyMap<string, NamedPolicy>): string {
+  if (principal === null) return 'anonymous';
+  const admitted = [...policies.values()].map((policy) => (policy.admits(principal) ? '1' : '0')).join('');
+  return `${admitted}|${[...principal.scopes].sort().join(' ')}`;
 }

@@ -22,8 +22,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly serviceName: string,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly logger: Logger,
-    /** Signs the request's principal for the subgraph (the only credential subgraphs accept). */
-    private readonly signPrincipal: (principal: Principal | null, requestId: string) => string,
+    /** The request's principal, signed for the subgraphs (the only credential subgraphs accept). */
+    private readonly principalToken: (request: { requestId: string; principal: Principal | null; context: object }) => string,
   ) {
     super(config);
   }
@@ -32,7 +32,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { requestId, principal } = context as Partial<GatewayContext>;
     if (!request.http || !requestId) return; // health probes and the gateway's own calls carry no request context
     request.http.headers.set(REQUEST_ID_HEADER, requestId);
-    request.http.headers.set(INTERNAL_PRINCIPAL_HEADER, this.signPrincipal(principal ?? null, requestId));
+    request.http.headers.set(INTERNAL_PRINCIPAL_HEADER, this.principalToken({ requestId, principal: principal ?? null, context }));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
