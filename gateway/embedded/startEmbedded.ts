@@ -28,6 +28,7 @@ import { createInProcessFetcher } from '../http/inProcessFetcher.ts';
 import { loadIdeAssets } from '../http/ide.ts';
 import { createRequestListener, listen, type ReadinessReport } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
+import { createGatewayMetrics } from '../metrics.ts';
 
 export interface EmbeddedOptions {
   readonly config: TesseraConfig;
@@ -101,13 +102,20 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     );
     const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
     const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
+    const metrics = createGatewayMetrics();
     const gateway = await createGateway({
       supergraphSdl,
       fetcher,
       logger,
       authenticate: (authorization) => verifier.verify(authorization),
       signPrincipal,
-      authorization: options.enforcePolicies === false ? null : { mode: config.authorizationMode, policies: NAMED_POLICIES },
+      authorization: options.enforcePolicies === false ? null : {
+        mode: config.authorizationMode,
+        policies: NAMED_POLICIES,
+        onDenied: (denied) => {
+          for (const d of denied) metrics.increment('tessera_authorization_denials_total', { code: d.code, coordinate: d.coordinate });
+        },
+      },
     });
     cleanup.push(() => gateway.stop());
 
@@ -117,6 +125,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       graphql: gateway.graphql,
       assets: loadIdeAssets(),
       readiness: () => readiness(config, systems, fetcher, signPrincipal),
+      metrics,
     });
     let httpServer: http.Server | undefined;
     return {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestScope } from '../context.ts';
 import { ERROR_CODES } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { HttpRequestLike, HttpResponseLike } from './graphqlHandler.ts';
 import { HttpRequestError } from './graphqlParams.ts';
 import { toHeaderMap } from './headers.ts';
@@ -21,7 +22,11 @@ export interface HttpApp {
   readonly graphql: (request: HttpRequestLike, scope: RequestScope) => Promise<HttpResponseLike>;
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly readiness: () => Promise<ReadinessReport>;
+  readonly metrics: Metrics;
 }
+
+/** Routes counted by name; anything else is `other`, so a scan of random paths cannot grow the label set. */
+const ROUTES = new Set(['/graphql', '/health/live', '/health/ready', '/metrics', '/']);
 
 const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
@@ -38,6 +43,7 @@ export function createRequestListener(app: HttpApp) {
     const send = (result: HttpResponseLike) => {
       response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, [REQUEST_ID_HEADER]: requestId });
       response.end(request.method === 'HEAD' ? undefined : result.body);
+      app.metrics.increment('tessera_http_requests_total', { route: ROUTES.has(url.pathname) ? url.pathname : 'other', status: String(result.status) });
       logger.info(
         { method: request.method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), operationName: result.operationName },
         'request',
@@ -63,6 +69,9 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, context: 
     return app.graphql({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, context);
   }
   if (url.pathname === '/health/live') return json(200, { status: 'live' });
+  if (url.pathname === '/metrics') {
+    return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, body: app.metrics.render() };
+  }
   if (url.pathname === '/health/ready') {
     const report = await app.readiness();
     return json(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });

@@ -1,0 +1,23 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+
+let gateway: TestTessera;
+beforeAll(async () => { gateway = await startTestTessera({ scale: 'none' }); });
+afterAll(() => gateway?.stop());
+
+describe('/metrics', () => {
+  it('counts requests by route and status, and denials by code and coordinate', async () => {
+    await gateway.request({ query: '{ projects { totalCount } }' }, { authorization: null });
+    await gateway.request({ query: '{ projects { totalCount } legalEntities { code } }' }, { authorization: null });
+    const response = await fetch(new URL('/metrics', gateway.url));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    const lines = text.split('\n').filter((line) => line.startsWith('tessera_'));
+    expect(lines).toEqual([
+      'tessera_http_requests_total{route="/graphql",status="200"} 2',
+      'tessera_authorization_denials_total{code="UNAUTHENTICATED",coordinate="Query.legalEntities"} 1',
+      'tessera_authorization_denials_total{code="UNAUTHENTICATED",coordinate="Query.projects"} 2',
+    ]);
+  });
+});
