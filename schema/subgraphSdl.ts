@@ -4,9 +4,18 @@ import { parse, type DocumentNode } from 'graphql';
 /** The SDL files of the subgraphs Tessera ships, next to this module. */
 export const SCHEMA_DIR = new URL('./', import.meta.url);
 
-/** Reads `schema/<name>.graphql`: the source of truth that resolvers are bound to. */
+/**
+ * The governance directive definitions (`schema/governance.graphql`), shared by every subgraph:
+ * each subgraph imports them with `@link` and composes them with `@composeDirective`.
+ */
+export const GOVERNANCE_DIRECTIVES_SDL = fs.readFileSync(new URL('governance.graphql', SCHEMA_DIR), 'utf8');
+
+/**
+ * Reads `schema/<name>.graphql`, the source of truth that resolvers are bound to, with the
+ * governance directive definitions it imports appended.
+ */
 export function readSubgraphSdl(name: string): string {
-  return fs.readFileSync(new URL(`${name}.graphql`, SCHEMA_DIR), 'utf8');
+  return `${fs.readFileSync(new URL(`${name}.graphql`, SCHEMA_DIR), 'utf8')}\n${GOVERNANCE_DIRECTIVES_SDL}`;
 }
 
 export function parseSubgraphSdl(name: string): DocumentNode {

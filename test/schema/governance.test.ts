@@ -3,6 +3,7 @@
  * into the supergraph, and a decision on every type and root field. Plus the checks themselves,
  * on small inline subgraphs.
  */
+import { GOVERNANCE_DIRECTIVES_SDL } from '../../schema/subgraphSdl.ts';
 import { Kind, parse, print, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.ts';
@@ -36,11 +37,13 @@ describe('the canonical schema', () => {
   const supergraph = composeSupergraph(REAL_SOURCES);
   const document = parse(supergraph);
 
-  it('declares the same governance block at the top of every subgraph SDL', () => {
+  it('imports the same governance directives at the top of every subgraph SDL, defined once', () => {
     const [crm, ...others] = REAL_SOURCES.map((source) => governanceBlock(source.sdl));
-    expect(crm).toContain('directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION');
-    expect(crm).toContain('enum SystemOfRecord { CRM PSA ERP INTEGRATION }');
+    expect(crm).toContain('@link(url: "https://tessera.dev/governance/v1.0", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner"])');
     for (const block of others) expect(block).toBe(crm);
+    expect(GOVERNANCE_DIRECTIVES_SDL).toContain('directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION');
+    expect(GOVERNANCE_DIRECTIVES_SDL).toContain('enum SystemOfRecord { CRM PSA ERP INTEGRATION }');
+    for (const source of REAL_SOURCES) expect(source.sdl.endsWith(GOVERNANCE_DIRECTIVES_SDL)).toBe(true);
   });
 
   it('composes, with the governance directives in the supergraph', () => {

@@ -1,7 +1,7 @@
 /** The SDL Tessera ships, for the schema suites: the three subgraphs and their governance block. */
 import { SUBGRAPH_SYSTEMS, type SubgraphSource } from '../../schema/compose.ts';
 import type { OwnedSubgraph } from '../../schema/checkOwnership.ts';
-import { readSubgraphSdl } from '../../schema/subgraphSdl.ts';
+import { GOVERNANCE_DIRECTIVES_SDL, readSubgraphSdl } from '../../schema/subgraphSdl.ts';
 
 export const SUBGRAPHS = ['crm', 'psa', 'erp'] as const;
 
@@ -9,14 +9,14 @@ export const REAL_SOURCES: readonly SubgraphSource[] = SUBGRAPHS.map((name) => (
 
 export const REAL_OWNED: readonly OwnedSubgraph[] = SUBGRAPHS.map((name) => ({ name, system: SUBGRAPH_SYSTEMS[name], sdl: readSubgraphSdl(name) }));
 
-/** The governance block at the top of an SDL file: from `extend schema` to the `SystemOfRecord` enum. */
+/** The `extend schema` block at the top of an SDL file (its @link imports and @composeDirective), up to the first blank line. */
 export function governanceBlock(sdl: string): string {
-  const end = sdl.indexOf('\n', sdl.indexOf('enum SystemOfRecord'));
-  if (!sdl.startsWith('extend schema') || end < 0) throw new Error('the SDL does not start with the governance block');
+  const end = sdl.indexOf('\n\n');
+  if (!sdl.startsWith('extend schema') || end < 0) throw new Error('the SDL does not start with the governance imports');
   return sdl.slice(0, end + 1);
 }
 
-/** An inline subgraph SDL with the governance block (taken from crm.graphql) on top. */
+/** An inline subgraph SDL with the governance imports (taken from crm.graphql) on top and the definitions appended. */
 export function governed(body: string): string {
-  return `${governanceBlock(readSubgraphSdl('crm'))}\n${body}`;
+  return `${governanceBlock(readSubgraphSdl('crm'))}\n${body}\n${GOVERNANCE_DIRECTIVES_SDL}`;
 }
