@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { getOperationAST } from 'graphql';
 import type { NamedPolicy } from '../../policies/namedPolicy.ts';
 import type { Principal } from '../../policies/principal.ts';
@@ -9,7 +9,7 @@ import type { GatewayContext } from '../context.ts';
 import { ERROR_CODES, tesseraError } from '../errors.ts';
 import { applyDenials } from './applyDenials.ts';
 import { BoundedCache } from './boundedCache.ts';
-import { filterOperation, type FilteredOperation } from './filterOperation.ts';
+import { filterOperation, reportedDenials, type FilteredOperation } from './filterOperation.ts';
 import { requirementIndex } from './requirementIndex.ts';
 
 export interface AuthorizationOptions {
@@ -67,22 +67,29 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             filterCache.set(cacheKey, result);
           }
           if (!result || result.denied.length === 0) return;
-          options.onDenied?.(result.denied);
-          // Never the token: the subject and what was denied are enough to investigate.
-          logger.info({ sub: principal?.sub ?? null, clientId: principal?.clientId ?? null, denied: result.denied.map((d) => ({ coordinate: d.coordinate, code: d.code, reason: d.reason })) }, 'fields denied');
-          if (options.mode === 'reject') {
-            const code = result.denied.some((d) => d.code === 'UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-            const coordinates = [...new Set(result.denied.map((d) => d.coordinate))];
+          // Denied fields the client skipped (@skip/@include) are removed all the same, but not reported;
+          // this depends on the variables, so it is decided per request, after the cache.
+          const denied = reportedDenials(result.denied, requestContext.request.variables);
+          if (denied.length > 0) {
+            options.onDenied?.(denied);
+            // Never the token: the subject and what was denied are enough to investigate.
+            logger.info({ sub: principal?.sub ?? null, clientId: principal?.clientId ?? null, denied: denied.map((d) => ({ coordinate: d.coordinate, code: d.code, reason: d.reason })) }, 'fields denied');
+          }
+          if (options.mode === 'reject' && denied.length > 0) {
+            const code = denied.some((d) => d.code === 'UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+            const coordinates = [...new Set(denied.map((d) => d.coordinate))];
+            // A 401 carries its challenge (RFC 9110 §15.5.2), like the refusal of a bad token.
+            const challenge = code === 'UNAUTHENTICATED' ? { headers: new HeaderMap([['www-authenticate', 'Bearer']]) } : {};
             throw tesseraError(code, `The operation reads fields the caller may not read: ${coordinates.join(', ')}.`, {
-              extensions: { http: { status: ERROR_CODES[code].status }, denied: result.denied.map((d) => ({ coordinate: d.coordinate, reason: d.reason })) },
+              extensions: { http: { status: ERROR_CODES[code].status, ...challenge }, denied: denied.map((d) => ({ coordinate: d.coordinate, reason: d.reason })) },
             });
           }
-          filtered = result;
+          filtered = { ...result, denied };
           // The planner caches plans by query hash: a filtered document must never share a plan
           // with the unfiltered one (or with another caller's different filtering).
           const mutable = requestContext as { document: typeof result.document; queryHash: string; operation: unknown };
           mutable.document = result.document;
-          mutable.queryHash = createHash('sha256').update(requestContext.queryHash).update('\0denied\0').update(result.denied.map((d) => d.path.join('.')).join('|')).digest('hex');
+          mutable.queryHash = createHash('sha256').update(requestContext.queryHash).update('\0denied\0').update(result.denied.map((d) => `${d.coordinate}@${d.path.join('.')}`).join('|')).digest('hex');
           mutable.operation = getOperationAST(result.document, requestContext.request.operationName);
         },
         async willSendResponse({ response }) {
@@ -90,7 +97,8 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           const single = response.body.singleResult;
           const { data, errors } = applyDenials(single.data as Record<string, unknown> | null | undefined, filtered.denied, filtered.placeholders);
           single.data = data;
-          single.errors = [...(single.errors ?? []), ...errors];
+          // No denial reported (all skipped by the client): no `errors` member either.
+          if (errors.length > 0) single.errors = [...(single.errors ?? []), ...errors];
         },
       };
     },

@@ -1,7 +1,6 @@
 import {
-  getDirectiveValues, getNamedType, getOperationAST, getVariableValues, visit as visitAst, isCompositeType, isInterfaceType, isNullableType,
-  isObjectType, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, OperationTypeNode,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
+  getNamedType, getOperationAST, visit as visitAst, isCompositeType, isInterfaceType, isNullableType, isObjectType, Kind, OperationTypeNode,
+  valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
   type InlineFragmentNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
 import type { Decision } from '../../policies/requirements.ts';
@@ -19,17 +18,22 @@ export interface DeniedField {
   readonly nullAt: number;
   readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN';
   readonly reason: string;
+  /**
+   * The `@skip`/`@include` on the way to the field. The field is removed whatever they say (so the
+   * filtered document does not depend on variables), but reported only when they let it in: a
+   * field the client skipped has no key in the response, so no null and no error (`reportedDenials`).
+   */
+  readonly conditions: readonly Condition[];
 }
+
+/** One `@skip(if:)` or `@include(if:)`: a literal, or a variable (with the operation's default for it). */
+export type Condition =
+  | { readonly directive: 'skip' | 'include'; readonly value: boolean }
+  | { readonly directive: 'skip' | 'include'; readonly variable: string; readonly defaultValue: unknown };
 
 export interface FilteredOperation {
   readonly document: DocumentNode;
-  /** The denied fields the client will see (null and an error each); one per response path. */
   readonly denied: readonly DeniedField[];
-  /**
-   * How many field selections were removed: the denied ones, plus denied ones under `@skip` or
-   * `@include` that exclude them (removed all the same, but not reported: the client did not ask).
-   */
-  readonly removed: number;
   /** Paths of selection sets left empty by the removal, held open by a placeholder `__typename`. */
   readonly placeholders: readonly (readonly string[])[];
 }
@@ -40,16 +44,13 @@ export const PLACEHOLDER_KEY = '__tessera_denied';
 /**
  * Removes the fields `decideField` denies from the selected operation of a validated document.
  * Fragments are inlined first, so every field has one response path. `decideField` is called
- * with the parent type, the field and its named return type. `variables` (the request's) decide
- * `@skip`/`@include`: a denied field the client excluded is removed without being reported, so
- * the response has no key for it. The document itself does not depend on them.
+ * with the parent type, the field and its named return type.
  */
 export function filterOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   decideField: (parentType: string, fieldName: string, returnType: string) => Decision,
-  variables?: Readonly<Record<string, unknown>> | null,
 ): FilteredOperation | null {
   const operation = getOperationAST(document, operationName);
   if (!operation) return null;
@@ -61,29 +62,28 @@ export function filterOperation(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const denied: DeniedField[] = [];
-  const deniedPaths = new Set<string>();
-  let removed = 0;
   const placeholders: string[][] = [];
-  // Invalid variables: every selection counts as included (the request then fails on them anyway).
-  const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], { ...variables });
-  const variableValues = 'coerced' in coercion ? coercion.coerced : null;
-  const included = (selection: SelectionNode): boolean => {
-    if (!selection.directives?.length || variableValues === null) return true;
-    try {
-      return getDirectiveValues(GraphQLSkipDirective, selection, variableValues)?.if !== true
-        && getDirectiveValues(GraphQLIncludeDirective, selection, variableValues)?.if !== false;
-    } catch {
-      return true;
-    }
-  };
+  const defaults = new Map<string, unknown>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) defaults.set(definition.variable.name.value, valueFromASTUntyped(definition.defaultValue));
+  }
+  const conditionsOf = (selection: SelectionNode): Condition[] =>
+    (selection.directives ?? []).flatMap((directive): Condition[] => {
+      const name = directive.name.value;
+      if (name !== 'skip' && name !== 'include') return [];
+      const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+      if (value?.kind === Kind.BOOLEAN) return [{ directive: name, value: value.value }];
+      if (value?.kind === Kind.VARIABLE) return [{ directive: name, variable: value.name.value, defaultValue: defaults.get(value.name.value) }];
+      return [];
+    });
 
-  // `reported`: false under a selection the client excluded; its denied fields are removed silently.
-  const visit = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: readonly { key: string; nullable: boolean }[], reported: boolean): SelectionNode[] => {
+  type Step = { key: string; nullable: boolean };
+  const visit = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: readonly Step[], conditions: readonly Condition[]): SelectionNode[] => {
     const kept: SelectionNode[] = [];
     for (const selection of selectionSet.selections) {
-      const report = reported && included(selection);
+      const here = selection.directives?.length ? [...conditions, ...conditionsOf(selection)] : conditions;
       if (selection.kind === Kind.FIELD) {
-        const field = visitField(selection, parentType, path, report);
+        const field = visitField(selection, parentType, path, here);
         if (field) kept.push(field);
         continue;
       }
@@ -94,7 +94,7 @@ export function filterOperation(
         kept.push(fragment);
         continue;
       }
-      const inner = visit(fragment.selectionSet, type, path, report);
+      const inner = visit(fragment.selectionSet, type, path, here);
       if (inner.length > 0) kept.push({ ...fragment, selectionSet: { ...fragment.selectionSet, selections: inner } });
     }
     return kept;
@@ -106,7 +106,7 @@ export function filterOperation(
     return { kind: Kind.INLINE_FRAGMENT, typeCondition: definition.typeCondition, directives: [...(directives ?? []), ...(definition.directives ?? [])], selectionSet: definition.selectionSet };
   };
 
-  const visitField = (node: FieldNode, parentType: GraphQLCompositeType, path: readonly { key: string; nullable: boolean }[], reported: boolean): FieldNode | null => {
+  const visitField = (node: FieldNode, parentType: GraphQLCompositeType, path: readonly Step[], conditions: readonly Condition[]): FieldNode | null => {
     const name = node.name.value;
     if (name.startsWith('__') || !(isObjectType(parentType) || isInterfaceType(parentType))) return node;
     const definition = parentType.getFields()[name];
@@ -116,11 +116,6 @@ export function filterOperation(
     const returnType = getNamedType(definition.type);
     const decision = decideField(parentType.name, name, returnType.name);
     if (!decision.allowed) {
-      removed += 1;
-      const keys = steps.map((step) => step.key);
-      // Selected twice at one path (directly and through a fragment): one null, one error.
-      if (!reported || deniedPaths.has(keys.join('\0'))) return null;
-      deniedPaths.add(keys.join('\0'));
       let nullAt = 0;
       for (let index = steps.length - 1; index >= 0; index--) {
         if (steps[index]!.nullable) {
@@ -128,11 +123,11 @@ export function filterOperation(
           break;
         }
       }
-      denied.push({ coordinate: `${parentType.name}.${name}`, path: keys, nullAt, code: decision.code, reason: decision.reason });
+      denied.push({ coordinate: `${parentType.name}.${name}`, path: steps.map((step) => step.key), nullAt, code: decision.code, reason: decision.reason, conditions });
       return null;
     }
     if (!node.selectionSet || !isCompositeType(returnType)) return node;
-    const inner = visit(node.selectionSet, returnType, steps, reported);
+    const inner = visit(node.selectionSet, returnType, steps, conditions);
     if (inner.length === 0) {
       placeholders.push(steps.map((step) => step.key));
       inner.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY }, name: { kind: Kind.NAME, value: '__typename' } });
@@ -140,8 +135,8 @@ export function filterOperation(
     return { ...node, selectionSet: { ...node.selectionSet, selections: inner } };
   };
 
-  const selections = visit(operation.selectionSet, root, [], true);
-  if (removed === 0) return { document, denied, removed, placeholders };
+  const selections = visit(operation.selectionSet, root, [], []);
+  if (denied.length === 0) return { document, denied, placeholders };
   if (selections.length === 0) {
     placeholders.push([]);
     selections.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY }, name: { kind: Kind.NAME, value: '__typename' } });
@@ -154,7 +149,31 @@ export function filterOperation(
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, variableDefinitions, selectionSet }] },
     denied,
-    removed,
     placeholders,
   };
+}
+
+/**
+ * The denials a request reports: those whose `@skip`/`@include` let the field in with these
+ * variables, one per response path (a field selected twice at one path, directly and through a
+ * fragment, is one null and one error). A condition whose value is not a boolean counts as
+ * letting the field in: the request fails variable validation anyway.
+ */
+export function reportedDenials(denied: readonly DeniedField[], variables: Readonly<Record<string, unknown>> | null | undefined): DeniedField[] {
+  const paths = new Set<string>();
+  return denied.filter((denial) => {
+    if (!denial.conditions.every((condition) => holds(condition, variables))) return false;
+    const key = denial.path.join('\0');
+    if (paths.has(key)) return false;
+    paths.add(key);
+    return true;
+  });
+}
+
+function holds(condition: Condition, variables: Readonly<Record<string, unknown>> | null | undefined): boolean {
+  const value = 'value' in condition
+    ? condition.value
+    : variables && Object.hasOwn(variables, condition.variable) ? variables[condition.variable] : condition.defaultValue;
+  if (typeof value !== 'boolean') return true;
+  return condition.directive === 'skip' ? !value : value;
 }

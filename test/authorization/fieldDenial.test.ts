@@ -215,6 +215,19 @@ describe('fields outside the caller\'s scopes (filter mode)', () => {
     expect(statements.erp + statements.crm).toBe(0);
   });
 
+  it('decides @include per request, also from a default value: the same text never reuses another request\'s decision', async () => {
+    const project = row(data.psa.projects, PROJECT);
+    const query = `query Defaulted($billing: Boolean = false) { project(id: "${PROJECT}") { code billedToDate @include(if: $billing) { amount } } }`;
+    const left = { data: { project: { code: project.code } } };
+    const denied = { errors: [forbidden('Project.billedToDate', 'erp:read', ['project', 'billedToDate'])], data: { project: { code: project.code, billedToDate: null } } };
+    for (const [variables, expected] of [[undefined, left], [{ billing: true }, denied], [{}, left], [{ billing: true }, denied], [{ billing: false }, left]] as const) {
+      const response = await post(tessera, query, psaOnly, variables);
+      expect({ variables, status: response.status, body: response.body }).toEqual({ variables, status: 200, body: expected });
+    }
+    // Whatever the variables, the denied field never reached the ERP.
+    expect(statements.erp).toBe(0);
+  });
+
   it('answers the same query text differently for principals with different rights, every time (A, B, A)', async () => {
     const project = row(data.psa.projects, PROJECT);
     const account = row(data.crm.accounts, project.account_id);
