@@ -4,6 +4,8 @@
  *   tessera serve <crm|psa|erp>   one reference-system subgraph alone, on TESSERA_SUBGRAPH_PORT_<NAME>
  *   tessera serve gateway         the gateway; subgraphs with TESSERA_SUBGRAPH_<NAME>_URL are remote
  *   tessera seed [--scale s|m|l]  seeds empty reference systems with deterministic demo data
+ *   tessera token --sub alice ... prints a development token signed with the dev key (stdout only,
+ *                                 so `TOKEN=$(npm run -s token -- --sub alice)` works)
  */
 import { loadConfig, SEED_SCALES, SUBGRAPH_NAMES, type SeedScale, type SubgraphName, type TesseraConfig } from '../gateway/config.ts';
 import { createLogger, type Logger } from '../gateway/logger.ts';
@@ -11,8 +13,9 @@ import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
 import { serveSubgraph } from '../subgraphs/runtime/serveSubgraph.ts';
 import { openAllSystems } from '../subgraphs/runtime/openAllSystems.ts';
 import { seedIfEmpty } from '../seed/seedIfEmpty.ts';
+import { DEV_TOKEN_USAGE, DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../policies/devToken.ts';
 
-const USAGE = `usage: tessera start | serve <${SUBGRAPH_NAMES.join('|')}|gateway> | seed [--scale ${SEED_SCALES.join('|')}]`;
+const USAGE = `usage: tessera start | serve <${SUBGRAPH_NAMES.join('|')}|gateway> | seed [--scale ${SEED_SCALES.join('|')}] | token --sub NAME [...]`;
 
 async function main(argv: readonly string[]): Promise<void> {
   const [verb, ...rest] = argv;
@@ -39,6 +42,9 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     case 'seed':
       return seed(config, parseScale(rest, config), logger);
+    case 'token':
+      process.stdout.write(`${await issueDevToken(parseDevTokenArgs(rest), config.auth)}\n`);
+      return;
     default:
       throw new UsageError(verb ? `unknown command ${JSON.stringify(verb)}` : 'missing command');
   }
@@ -84,6 +90,11 @@ async function runUntilSignal(logger: Logger, start: () => Promise<() => Promise
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`tessera: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (error instanceof DevTokenUsageError) {
+    process.stderr.write(`tessera token: ${error.message}\n${DEV_TOKEN_USAGE}\n`);
     process.exitCode = 2;
     return;
   }

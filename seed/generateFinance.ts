@@ -82,12 +82,14 @@ export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Por
   }
 
   const jobNumbers = ref.les.map(() => 0);
+  const customerOf = new Map(data.psa.projects.map((row) => [row.id, row.account_id]));
   for (const project of portfolio.projects) {
     if (project.kind !== 'CUSTOMER') continue;
     const le = must(ref.les[project.le], 'le');
     const n = (jobNumbers[le.index] = (jobNumbers[le.index] ?? 0) + 1);
     data.erp.erp_projects.push({
       project_id: project.id, erp_project_number: `${le.spec.code}-J${String(n).padStart(5, '0')}`, legal_entity_id: le.id,
+      account_id: customerOf.get(project.id) ?? null,
       currency: le.currency, revenue_method: must(REVENUE_METHOD[must(project.billingMethod, 'method')], 'revenue method'),
     });
   }

@@ -12,7 +12,10 @@ export function createErpLoaders(store: ErpStore, scope: RecordScope) {
   const ofLegalEntity = { legalEntity: (row: { legal_entity_id: string }) => row.legal_entity_id };
   const ofCustomer = { ...ofLegalEntity, account: (row: { account_id: string }) => row.account_id };
   const invoice = rowLoader(visibleRows((ids: readonly string[]) => store.invoicesByIds(ids), scope, ofCustomer), (row) => row.id);
-  const erpProject = rowLoader(visibleRows((ids: readonly string[]) => store.erpProjectsByProjectIds(ids), scope, ofLegalEntity), (row) => row.project_id);
+  const erpProject = rowLoader(
+    visibleRows((ids: readonly string[]) => store.erpProjectsByProjectIds(ids), scope, { ...ofLegalEntity, account: (row: { account_id: string | null }) => row.account_id }),
+    (row) => row.project_id,
+  );
   return {
     legalEntity: rowLoader(visibleRows((ids: readonly string[]) => store.legalEntitiesByIds(ids), scope, { legalEntity: (row) => row.id }), (row) => row.id),
     period: rowLoader(visibleRows((ids: readonly string[]) => store.periodsByIds(ids), scope, ofLegalEntity), (row) => row.id),

@@ -54,6 +54,8 @@ export const erpTables = {
     columns: {
       project_id: { type: 'text', primaryKey: true }, erp_project_number: c.text,
       legal_entity_id: c.ref('legal_entities'), currency: c.text, revenue_method: c.text,
+      // The ERP job's customer (NetSuite job.customer): record scoping for partners.
+      account_id: c.optionalText,
     },
     unique: [['erp_project_number']],
   },

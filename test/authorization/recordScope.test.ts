@@ -278,6 +278,18 @@ describe('subgraphs called directly', () => {
       .toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: null, billedToDate: null, invoices: [], revenueSchedules: [] }] } } });
   });
 
+  it("show a partner no ERP figures of another customer's project, even when asked directly", async () => {
+    const customers = [...new Set(data.erp.erp_projects.map((row) => row.account_id).filter((id): id is string => id !== null))].sort();
+    const [mine, theirs] = [customers[0]!, customers[1]!];
+    const other = first(data.erp.erp_projects, "another customer's ERP project", (row) => row.account_id === theirs);
+    const own = first(data.erp.erp_projects, 'own ERP project', (row) => row.account_id === mine);
+    const header = { [INTERNAL_PRINCIPAL_HEADER]: principalHeader({ sub: 'partner', scope: ALL_SCOPES, legal_entities: '*', partner_accounts: [mine] }) };
+    expect(await callSubgraph(subgraphs.erp!, entities('Project', other.project_id, 'erpProjectNumber billedToDate { amount }'), header))
+      .toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: null, billedToDate: null }] } } });
+    expect(await callSubgraph(subgraphs.erp!, entities('Project', own.project_id, 'erpProjectNumber'), header))
+      .toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: own.erp_project_number }] } } });
+  });
+
   it('refuse a call without the gateway principal header (401 UNAUTHENTICATED)', async () => {
     const project = first(data.psa.projects, 'US01 project', (row) => row.legal_entity_id === US);
     for (const server of Object.values(subgraphs)) {
