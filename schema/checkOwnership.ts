@@ -7,10 +7,8 @@ import {
   Kind,
   parse,
   type ConstDirectiveNode,
-  type DocumentNode,
-  type ObjectTypeDefinitionNode,
-  type ObjectTypeExtensionNode,
 } from 'graphql';
+import { objectTypes } from './objectTypes.ts';
 
 /** The `SystemOfRecord` enum of the governance directives. */
 export type SystemOfRecord = 'CRM' | 'PSA' | 'ERP' | 'INTEGRATION';
@@ -77,17 +75,6 @@ export function checkOwnership(subgraphs: readonly OwnedSubgraph[]): string[] {
   return violations;
 }
 
-type ObjectTypeNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
-
-/** Object type definitions and extensions (`extend type`) by name, in document order. */
-function objectTypes(document: DocumentNode): Map<string, ObjectTypeNode[]> {
-  const types = new Map<string, ObjectTypeNode[]>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
-    types.set(definition.name.value, [...(types.get(definition.name.value) ?? []), definition]);
-  }
-  return types;
-}
 
 /** Federation directives may be imported (`@external`) or namespaced (`@federation__external`). */
 function has(directives: readonly ConstDirectiveNode[], federationName: string): boolean {

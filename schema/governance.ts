@@ -13,9 +13,8 @@ import {
   type DirectiveNode,
   type DocumentNode,
   type FieldDefinitionNode,
-  type ObjectTypeDefinitionNode,
-  type ObjectTypeExtensionNode,
 } from 'graphql';
+import { objectTypes } from './objectTypes.ts';
 
 /** The `@link` URL that the subgraphs import the governance directives from. */
 export const GOVERNANCE_SPEC_URL = 'https://tessera.dev/governance/v1.0';
@@ -56,17 +55,6 @@ export function scopesUsed(supergraphSdl: string): Set<string> {
   return stringsOfDirective(parse(supergraphSdl), 'requiresScopes', 'scopes');
 }
 
-type ObjectTypeNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
-
-/** Object type definitions and extensions by name, in document order. */
-function objectTypes(document: DocumentNode): Map<string, ObjectTypeNode[]> {
-  const types = new Map<string, ObjectTypeNode[]>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
-    types.set(definition.name.value, [...(types.get(definition.name.value) ?? []), definition]);
-  }
-  return types;
-}
 
 /** The root operation types the schema declares, or the default names when it declares none. */
 function rootTypeNames(document: DocumentNode): Set<string> {

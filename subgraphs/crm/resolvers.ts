@@ -3,16 +3,12 @@ import { formatHours, money } from '../runtime/decimal.ts';
 import { pageRequest, toConnection } from '../runtime/pagination.ts';
 import { found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
-import type { RecordScope } from '../../policies/recordScope.ts';
 import type { CrmLoaders } from './loaders.ts';
 import type { AccountFilter, ContractFilter, CrmStore, OpportunityFilter } from './store.ts';
 import type { AccountRow, ContactRow, ContractRow, OpportunityLineRow, OpportunityRow } from './tables.ts';
+import type { SystemContext } from '../runtime/referenceSystem.ts';
 
-export interface CrmContext {
-  readonly store: CrmStore;
-  readonly scope: RecordScope;
-  readonly loaders: CrmLoaders;
-}
+export type CrmContext = SystemContext<CrmStore, CrmLoaders>;
 
 interface PageArgs { first?: number | null; after?: string | null }
 

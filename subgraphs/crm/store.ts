@@ -1,5 +1,5 @@
 import type { RecordScope } from '../../policies/recordScope.ts';
-import type { PageRequest } from '../runtime/pagination.ts';
+import type { Page, PageRequest } from '../runtime/pagination.ts';
 import type { AccountRow, ContactRow, ContractRow, OpportunityLineRow, OpportunityRow } from './tables.ts';
 
 export interface AccountFilter {
@@ -15,11 +15,6 @@ export interface OpportunityFilter {
 export interface ContractFilter {
   readonly status?: readonly string[] | null;
   readonly accountId?: string | null;
-}
-
-export interface Page<T> {
-  readonly rows: T[];
-  readonly total: number;
 }
 
 /**

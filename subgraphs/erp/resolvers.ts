@@ -3,19 +3,16 @@ import { formatHours, formatScaled, money, MONEY_SCALE } from '../runtime/decima
 import { pageRequest, toConnection } from '../runtime/pagination.ts';
 import { bool, found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
-import { seesAccount, seesLegalEntity, type RecordScope } from '../../policies/recordScope.ts';
+import { seesAccount, seesLegalEntity } from '../../policies/recordScope.ts';
 import type { ErpLoaders } from './loaders.ts';
 import type { ErpStore, InvoiceFilter } from './store.ts';
 import type {
   AccountingPeriodRow, BillingProfileRow, ContractTermsRow, InvoiceLineRow, InvoiceRow, LegalEntityRow, PaymentApplicationRow,
   PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleRow, TaxProfileRow,
 } from './tables.ts';
+import type { SystemContext } from '../runtime/referenceSystem.ts';
 
-export interface ErpContext {
-  readonly store: ErpStore;
-  readonly scope: RecordScope;
-  readonly loaders: ErpLoaders;
-}
+export type ErpContext = SystemContext<ErpStore, ErpLoaders>;
 
 interface PageArgs { first?: number | null; after?: string | null }
 type Ctx = ErpContext;

@@ -1,5 +1,5 @@
 import type { RecordScope } from '../../policies/recordScope.ts';
-import type { PageRequest } from '../runtime/pagination.ts';
+import type { Page, PageRequest } from '../runtime/pagination.ts';
 import type {
   AccountingPeriodRow, BillingProfileRow, ContractTermsRow, ErpProjectRow, InvoiceLineRow, InvoiceRow, LegalEntityRow,
   PaymentApplicationRow, PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleRow, TaxProfileRow,
@@ -9,11 +9,6 @@ export interface InvoiceFilter {
   readonly status?: readonly string[] | null;
   readonly customerId?: string | null;
   readonly legalEntityId?: string | null;
-}
-
-export interface Page<T> {
-  readonly rows: T[];
-  readonly total: number;
 }
 
 /** A sum in one currency (amounts e4-scaled). */

@@ -4,19 +4,16 @@ import { pageRequest, toConnection } from '../runtime/pagination.ts';
 import { bool, found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
 import { badUserInput } from '../../gateway/errors.ts';
-import { seesAccount, type RecordScope } from '../../policies/recordScope.ts';
+import { seesAccount } from '../../policies/recordScope.ts';
 import type { PsaLoaders } from './loaders.ts';
 import type { ProjectFilter, PsaStore, ResourceFilter } from './store.ts';
 import type {
   AssignmentRow, BillingDraftItemRow, BillingDraftRow, ContractLineRow, MilestoneRow, ProjectRow, ResourceRequestRow,
   ResourceRow, TimecardRow, TimeEntryRow,
 } from './tables.ts';
+import type { SystemContext } from '../runtime/referenceSystem.ts';
 
-export interface PsaContext {
-  readonly store: PsaStore;
-  readonly scope: RecordScope;
-  readonly loaders: PsaLoaders;
-}
+export type PsaContext = SystemContext<PsaStore, PsaLoaders>;
 
 interface PageArgs { first?: number | null; after?: string | null }
 type Ctx = PsaContext;

@@ -1,5 +1,5 @@
 import type { RecordScope } from '../../policies/recordScope.ts';
-import type { PageRequest } from '../runtime/pagination.ts';
+import type { Page, PageRequest } from '../runtime/pagination.ts';
 import type {
   AssignmentRow, BillingDraftItemRow, BillingDraftRow, ContractLineRow, MilestoneRow, ProjectRow, ResourceRequestRow,
   ResourceRow, RoleRow, TimecardRow, TimeEntryRow,
@@ -15,11 +15,6 @@ export interface ProjectFilter {
 export interface ResourceFilter {
   readonly roleId?: string | null;
   readonly homeLegalEntityId?: string | null;
-}
-
-export interface Page<T> {
-  readonly rows: T[];
-  readonly total: number;
 }
 
 /** Per-project time aggregates computed in SQL (never by loading every time entry). */

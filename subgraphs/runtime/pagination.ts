@@ -11,6 +11,12 @@ export interface PageRequest {
   readonly afterId: string | null;
 }
 
+/** One page of rows as a store returns it: `first + 1` rows (the extra one tells if there is more) and the filtered count. */
+export interface Page<T> {
+  readonly rows: T[];
+  readonly total: number;
+}
+
 export interface Connection<T> {
   readonly nodes: readonly T[];
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
