@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { formatHours, money } from '../runtime/decimal.ts';
-import { pageRequest, toConnection } from '../runtime/pagination.ts';
+import { connectionOf, type PageArgs } from '../runtime/pagination.ts';
 import { found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
 import type { CrmLoaders } from './loaders.ts';
@@ -10,7 +10,6 @@ import type { SystemContext } from '../runtime/referenceSystem.ts';
 
 export type CrmContext = SystemContext<CrmStore, CrmLoaders>;
 
-interface PageArgs { first?: number | null; after?: string | null }
 
 const SYSTEM_OBJECT: Record<string, Record<string, string>> = {
   salesforce: { account: 'Account', opportunity: 'Opportunity' },
@@ -25,24 +24,15 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
   ...scalarResolvers,
   Query: {
     account: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.account.load(args.id), 'Account', args.id),
-    accounts: async (_: unknown, args: PageArgs & { filter?: AccountFilter | null }, ctx: CrmContext) => {
-      const page = pageRequest(args);
-      const { rows, total } = await ctx.store.accountsPage(args.filter ?? {}, page, ctx.scope);
-      return toConnection(rows, page, total);
-    },
+    accounts: (_: unknown, args: PageArgs & { filter?: AccountFilter | null }, ctx: CrmContext) =>
+      connectionOf(args, (page) => ctx.store.accountsPage(args.filter ?? {}, page, ctx.scope)),
     opportunity: (_: unknown, args: { id: string }, ctx: CrmContext) =>
       found(ctx.loaders.opportunity.load(args.id), 'Opportunity', args.id),
-    opportunities: async (_: unknown, args: PageArgs & { filter?: OpportunityFilter | null }, ctx: CrmContext) => {
-      const page = pageRequest(args);
-      const { rows, total } = await ctx.store.opportunitiesPage(args.filter ?? {}, page, ctx.scope);
-      return toConnection(rows, page, total);
-    },
+    opportunities: (_: unknown, args: PageArgs & { filter?: OpportunityFilter | null }, ctx: CrmContext) =>
+      connectionOf(args, (page) => ctx.store.opportunitiesPage(args.filter ?? {}, page, ctx.scope)),
     contract: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.contract.load(args.id), 'Contract', args.id),
-    contracts: async (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext) => {
-      const page = pageRequest(args);
-      const { rows, total } = await ctx.store.contractsPage(args.filter ?? {}, page, ctx.scope);
-      return toConnection(rows, page, total);
-    },
+    contracts: (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext) =>
+      connectionOf(args, (page) => ctx.store.contractsPage(args.filter ?? {}, page, ctx.scope)),
   },
   Account: {
     __resolveReference: (reference: { id: string }, ctx: CrmContext) => ctx.loaders.account.load(reference.id),

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { formatHours, formatScaled, money, MONEY_SCALE } from '../runtime/decimal.ts';
-import { pageRequest, toConnection } from '../runtime/pagination.ts';
+import { connectionOf, type PageArgs } from '../runtime/pagination.ts';
 import { bool, found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
 import { seesAccount, seesLegalEntity } from '../../policies/recordScope.ts';
@@ -14,7 +14,6 @@ import type { SystemContext } from '../runtime/referenceSystem.ts';
 
 export type ErpContext = SystemContext<ErpStore, ErpLoaders>;
 
-interface PageArgs { first?: number | null; after?: string | null }
 type Ctx = ErpContext;
 
 async function invoiceCurrency(ctx: Ctx, invoiceId: string): Promise<string> {
@@ -35,11 +34,8 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     rateCards: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.store.allRateCards()).filter((row) => seesLegalEntity(ctx.scope, row.legal_entity_id)),
     rateCard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.rateCard.load(args.id), 'RateCard', args.id),
     invoice: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.invoice.load(args.id), 'Invoice', args.id),
-    invoices: async (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null }, ctx: Ctx) => {
-      const page = pageRequest(args);
-      const { rows, total } = await ctx.store.invoicesPage(args.filter ?? {}, page, ctx.scope);
-      return toConnection(rows, page, total);
-    },
+    invoices: (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null }, ctx: Ctx) =>
+      connectionOf(args, (page) => ctx.store.invoicesPage(args.filter ?? {}, page, ctx.scope)),
     payment: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.payment.load(args.id), 'Payment', args.id),
   },
   LegalEntity: {

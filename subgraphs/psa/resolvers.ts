@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { formatHours, formatScaled, money } from '../runtime/decimal.ts';
-import { pageRequest, toConnection } from '../runtime/pagination.ts';
+import { connectionOf, type PageArgs } from '../runtime/pagination.ts';
 import { bool, found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
 import { badUserInput } from '../../gateway/errors.ts';
@@ -15,7 +15,6 @@ import type { SystemContext } from '../runtime/referenceSystem.ts';
 
 export type PsaContext = SystemContext<PsaStore, PsaLoaders>;
 
-interface PageArgs { first?: number | null; after?: string | null }
 type Ctx = PsaContext;
 
 const MAX_TIMECARDS = 200;
@@ -24,17 +23,11 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
   ...scalarResolvers,
   Query: {
     project: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.project.load(args.id), 'Project', args.id),
-    projects: async (_: unknown, args: PageArgs & { filter?: ProjectFilter | null }, ctx: Ctx) => {
-      const page = pageRequest(args);
-      const { rows, total } = await ctx.store.projectsPage(args.filter ?? {}, page, ctx.scope);
-      return toConnection(rows, page, total);
-    },
+    projects: (_: unknown, args: PageArgs & { filter?: ProjectFilter | null }, ctx: Ctx) =>
+      connectionOf(args, (page) => ctx.store.projectsPage(args.filter ?? {}, page, ctx.scope)),
     resource: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.resource.load(args.id), 'Resource', args.id),
-    resources: async (_: unknown, args: PageArgs & { filter?: ResourceFilter | null }, ctx: Ctx) => {
-      const page = pageRequest(args);
-      const { rows, total } = await ctx.store.resourcesPage(args.filter ?? {}, page);
-      return toConnection(rows, page, total);
-    },
+    resources: (_: unknown, args: PageArgs & { filter?: ResourceFilter | null }, ctx: Ctx) =>
+      connectionOf(args, (page) => ctx.store.resourcesPage(args.filter ?? {}, page)),
     roles: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.allRoles(),
     timecard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.timecard.load(args.id), 'Timecard', args.id),
     billingDraft: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.billingDraft.load(args.id), 'BillingDraft', args.id),

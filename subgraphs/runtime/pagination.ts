@@ -51,3 +51,16 @@ export function toConnection<T extends { id: string }>(rows: readonly T[], page:
     totalCount,
   };
 }
+
+/** Arguments of a paginated root field. */
+export interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+/** A paginated root field: validates `first`/`after`, fetches one page, builds the connection. */
+export async function connectionOf<T extends { id: string }>(args: PageArgs, fetch: (page: PageRequest) => Promise<Page<T>>): Promise<Connection<T>> {
+  const page = pageRequest(args);
+  const { rows, total } = await fetch(page);
+  return toConnection(rows, page, total);
+}
