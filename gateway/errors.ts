@@ -32,6 +32,15 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403 },
   /** The record does not exist, or the principal may not know it exists. Do not retry. */
   NOT_FOUND: { status: 404 },
+  /**
+   * The idempotency key was already used for a different request (other input, capability version).
+   * Do not retry: send a new key for a new request, or the original request to get its stored result.
+   */
+  IDEMPOTENCY_KEY_REUSED: { status: 422 },
+  /** A request with the same idempotency key is still running. Retry the same request later; it will be replayed. */
+  IDEMPOTENCY_IN_PROGRESS: { status: 409 },
+  /** `expectedVersion` is not the record's current version: it changed since it was read. Refetch, then decide again. */
+  VERSION_CONFLICT: { status: 409 },
   /** A subgraph did not answer; the rest of the response is valid. Retry later (reads only). */
   SUBGRAPH_UNAVAILABLE: { status: 502 },
   /** A bug or an outage inside Tessera. Details are in the server log under the request id. */

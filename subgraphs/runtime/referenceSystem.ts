@@ -4,6 +4,7 @@ import type { SubgraphName } from '../../gateway/config.ts';
 import type { RequestScope } from './subgraphServer.ts';
 import { recordScope, type RecordScope } from '../../policies/recordScope.ts';
 import { createTablesMigration, type TableSpec } from './tableSpec.ts';
+import { capabilityTables } from './capability/tables.ts';
 
 /**
  * What every reference-system resolver sees: the store (process-wide), the caller's record scope
@@ -36,7 +37,11 @@ export function defineReferenceSystem<DB, Store, Loaders>(definition: {
 }): ReferenceSystem<DB, SystemContext<Store, Loaders>> {
   return {
     name: definition.name,
-    migrations: { [`0001_${definition.name}_core`]: createTablesMigration(definition.tables) },
+    migrations: {
+      [`0001_${definition.name}_core`]: createTablesMigration(definition.tables),
+      // Idempotency records, audit log and outbox: every system of record has its own.
+      [`0002_${definition.name}_capabilities`]: createTablesMigration(capabilityTables),
+    },
     resolvers: definition.resolvers,
     bind(db) {
       const store = definition.createStore(db);

@@ -1,0 +1,4 @@
+import { tempSqliteStore } from '../harness/tempDatabase.ts';
+import { runCapabilityContract } from './runCapability.contract.ts';
+
+runCapabilityContract('SQLite', async () => tempSqliteStore());
