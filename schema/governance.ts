@@ -16,9 +16,6 @@ import {
 } from 'graphql';
 import { objectTypes } from './objectTypes.ts';
 
-/** The `@link` URL that the subgraphs import the governance directives from. */
-export const GOVERNANCE_SPEC_URL = 'https://tessera.dev/governance/v1.0';
-
 /** The directives that are an access decision; `@public` is the explicit "no requirement". `@owner` is not one. */
 export const DECISION_DIRECTIVES: ReadonlySet<string> = new Set(['authenticated', 'requiresScopes', 'policy', 'public']);
 

@@ -11,19 +11,18 @@ import { roundToMinor } from '../subgraphs/runtime/decimal.ts';
 import { addMonths, monthStart } from './calendar.ts';
 import type { Billing } from './generateBilling.ts';
 import { REVENUE_METHOD } from './generateFinance.ts';
+import { BILLED_INVOICE_STATUSES } from '../subgraphs/erp/invoiceStatuses.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
 import { must, type ProjectPlan, type SeedContext } from './model.ts';
 
-/** Invoice statuses that count as billed (the ERP store's `billedToDate`). */
-export const BILLED_STATUSES: readonly string[] = ['POSTED', 'PARTIALLY_PAID', 'PAID', 'CREDITED', 'WRITTEN_OFF'];
 
 /** Writes one revenue schedule per customer project. */
 export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Portfolio, billing: Billing): void {
   const { asOf, windowStart } = ctx.cal;
   const billed = new Map<string, number>();
   for (const invoice of billing.invoices) {
-    if (BILLED_STATUSES.includes(invoice.row.status)) billed.set(invoice.project.id, (billed.get(invoice.project.id) ?? 0) + invoice.row.subtotal_e4);
+    if (BILLED_INVOICE_STATUSES.includes(invoice.row.status)) billed.set(invoice.project.id, (billed.get(invoice.project.id) ?? 0) + invoice.row.subtotal_e4);
   }
   const approvedHours = new Map<string, number>();
   for (const timecard of ctx.data.psa.timecards) {

@@ -3,11 +3,10 @@
  * hold. Everything else the generator produces (timecards, invoices, payments) follows from
  * these numbers and the distributions in the step modules.
  */
+import type { SeedScale } from '../gateway/config.ts';
 
-export const SEED_SCALE_NAMES = ['s', 'm', 'l'] as const;
-
-/** A dataset tier: `s` demo, `m` reference mid-size firm, `l` ten times `m`. */
-export type SeedScale = (typeof SEED_SCALE_NAMES)[number];
+/** A dataset tier (`s` demo, `m` reference mid-size firm, `l` ten times `m`): the config's names. */
+export type { SeedScale };
 
 /** Project statuses a customer project can have on asOf (domain.md 3.3). */
 export type CustomerProjectStatus = 'ACTIVE' | 'ON_HOLD' | 'CLOSING' | 'CLOSED' | 'PLANNED' | 'DRAFT' | 'CANCELLED';
@@ -99,8 +98,3 @@ export const SCALES: Readonly<Record<SeedScale, ScaleProfile>> = {
     customerRateCards: 400,
   },
 };
-
-/** Narrows a string (an option, an environment variable) to a tier name. */
-export function isSeedScale(value: string): value is SeedScale {
-  return (SEED_SCALE_NAMES as readonly string[]).includes(value);
-}

@@ -1,4 +1,4 @@
-import { tesseraError, type ErrorCode } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 
 /** The GraphQL-over-HTTP request parameters, validated. */
 export interface GraphQLParams {
@@ -12,10 +12,6 @@ export class HttpRequestError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly headers: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'HttpRequestError';
-  }
-
-  toGraphQLError() {
-    return tesseraError(this.code, this.message);
   }
 }
 

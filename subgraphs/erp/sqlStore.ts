@@ -1,12 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { inScope, keysetPage, noKeys } from '../runtime/sqlPage.ts';
+import { BILLED_INVOICE_STATUSES, OPEN_INVOICE_STATUSES } from './invoiceStatuses.ts';
 import type { ErpStore } from './store.ts';
 import type { ErpTables } from './tables.ts';
 
-/** Invoices that count as billed: posted, in any state of payment. */
-const BILLED = ['POSTED', 'PARTIALLY_PAID', 'PAID', 'CREDITED', 'WRITTEN_OFF'];
-/** Invoices with an amount still due. */
-const OPEN = ['POSTED', 'PARTIALLY_PAID'];
 
 /** The ERP store on SQL (SQLite or PostgreSQL through Kysely). */
 export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
@@ -49,7 +46,7 @@ export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
       if (noKeys(ids)) return [];
       const rows = await db.selectFrom('invoices')
         .select(['project_id', 'currency', sql<number>`sum(subtotal_e4)`.as('amount')])
-        .where('project_id', 'in', ids).where('status', 'in', BILLED)
+        .where('project_id', 'in', ids).where('status', 'in', BILLED_INVOICE_STATUSES)
         .groupBy(['project_id', 'currency']).execute();
       return rows.map((row) => ({ key: row.project_id ?? '', currency: row.currency, amountE4: Number(row.amount) }));
     },
@@ -57,7 +54,7 @@ export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
       if (noKeys(ids)) return [];
       const rows = await inScope(db.selectFrom('invoices'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' })
         .select(['account_id', 'currency', sql<number>`sum(total_e4 - amount_paid_e4)`.as('amount')])
-        .where('account_id', 'in', ids).where('status', 'in', OPEN)
+        .where('account_id', 'in', ids).where('status', 'in', OPEN_INVOICE_STATUSES)
         .groupBy(['account_id', 'currency']).orderBy('currency').execute();
       return rows.map((row) => ({ key: row.account_id, currency: row.currency, amountE4: Number(row.amount) }));
     },

@@ -56,8 +56,3 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
   await sql`create schema if not exists ${sql.id(options.name)}`.execute(db);
   return db;
 }
-
-/** Drops a PostgreSQL schema (tests); a no-op for SQLite, whose files the caller removes. */
-export async function dropSchema(db: Kysely<unknown>, store: StoreConfig, name: string): Promise<void> {
-  if (store.kind === 'postgres') await sql`drop schema if exists ${sql.id(name)} cascade`.execute(db);
-}
