@@ -5,47 +5,66 @@
  */
 import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 
+/**
+ * What a client should do about a code: send the same request again later (`retry`), change the
+ * request (`fix`), read the record again and decide anew (`refetch`), or stop (`stop`).
+ */
+export type ClientAction = 'retry' | 'fix' | 'refetch' | 'stop';
+
 export const ERROR_CODES = {
-  /** The HTTP request itself is unusable: bad JSON, missing query, bad parameters. Fix the request. */
-  BAD_REQUEST: { status: 400 },
-  /** The query text does not parse. Fix the query. */
-  GRAPHQL_PARSE_FAILED: { status: 400 },
-  /** The query does not validate against the schema (unknown field, wrong argument...). Fix the query. */
-  GRAPHQL_VALIDATION_FAILED: { status: 400 },
-  /** A variable or argument has a wrong type or value. Fix the input. */
-  BAD_USER_INPUT: { status: 400 },
-  /** The operation name does not select an operation of the document. Fix the request. */
-  OPERATION_RESOLUTION_FAILURE: { status: 400 },
-  /** Automatic persisted queries are off: send the full query text. */
-  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400 },
-  /** Mutations over GET, or any method but GET/POST. Use POST. */
-  METHOD_NOT_ALLOWED: { status: 405 },
-  /** The Accept header allows no media type the server can produce. */
-  NOT_ACCEPTABLE: { status: 406 },
-  /** The request body is larger than the configured limit. */
-  PAYLOAD_TOO_LARGE: { status: 413 },
-  /** The request body is not JSON. Send `Content-Type: application/json`. */
-  UNSUPPORTED_MEDIA_TYPE: { status: 415 },
-  /** No verified principal. Authenticate and retry. */
-  UNAUTHENTICATED: { status: 401 },
-  /** The principal may not see or do this. Do not retry. */
-  FORBIDDEN: { status: 403 },
-  /** The record does not exist, or the principal may not know it exists. Do not retry. */
-  NOT_FOUND: { status: 404 },
-  /**
-   * The idempotency key was already used for a different request (other input, capability version).
-   * Do not retry: send a new key for a new request, or the original request to get its stored result.
-   */
-  IDEMPOTENCY_KEY_REUSED: { status: 422 },
-  /** A request with the same idempotency key is still running. Retry the same request later; it will be replayed. */
-  IDEMPOTENCY_IN_PROGRESS: { status: 409 },
-  /** `expectedVersion` is not the record's current version: it changed since it was read. Refetch, then decide again. */
-  VERSION_CONFLICT: { status: 409 },
-  /** A subgraph did not answer; the rest of the response is valid. Retry later (reads only). */
-  SUBGRAPH_UNAVAILABLE: { status: 502 },
-  /** A bug or an outage inside Tessera. Details are in the server log under the request id. */
-  INTERNAL_SERVER_ERROR: { status: 500 },
-} as const satisfies Record<string, { status: number }>;
+  // Request errors: the whole request fails with this HTTP status.
+  BAD_REQUEST: { status: 400, action: 'fix', meaning: 'The HTTP request itself is unusable: bad JSON, missing query, bad parameters.' },
+  GRAPHQL_PARSE_FAILED: { status: 400, action: 'fix', meaning: 'The query text does not parse.' },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, action: 'fix', meaning: 'The query does not validate against the schema (unknown field, wrong argument).' },
+  BAD_USER_INPUT: { status: 400, action: 'fix', meaning: 'A variable or argument has a wrong type or value.' },
+  OPERATION_RESOLUTION_FAILURE: { status: 400, action: 'fix', meaning: 'The operation name does not select an operation of the document.' },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, action: 'fix', meaning: 'Automatic persisted queries are off: send the full query text.' },
+  METHOD_NOT_ALLOWED: { status: 405, action: 'fix', meaning: 'Mutations over GET, or a method other than GET/POST. Use POST.' },
+  NOT_ACCEPTABLE: { status: 406, action: 'fix', meaning: 'The Accept header allows no media type the server can produce.' },
+  PAYLOAD_TOO_LARGE: { status: 413, action: 'fix', meaning: 'The request body is larger than the configured limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, action: 'fix', meaning: 'The request body is not JSON. Send `Content-Type: application/json`.' },
+  UNAUTHENTICATED: { status: 401, action: 'fix', meaning: 'No verified principal: the token is missing, expired or not trusted. Get a new token.' },
+  FORBIDDEN: { status: 403, action: 'stop', meaning: 'The principal may not see or do this (scope or policy).' },
+  NOT_FOUND: { status: 404, action: 'stop', meaning: 'The record does not exist, or the principal may not know it exists.' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, action: 'fix', meaning: 'A mutation needs an idempotency key: the `idempotencyKey` input field or the `Idempotency-Key` header (one mutation per request).' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, action: 'fix', meaning: 'The key was already used for a different request (other input or capability version). Use a new key for a new request; resend the original request to get its stored result.' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, action: 'retry', meaning: 'A request with the same key is still running. Retry the same request later: it will be replayed.' },
+  CAPABILITY_SUNSET: { status: 410, action: 'fix', meaning: 'The capability version is past its sunset date. Move to the version named in the message.' },
+  DOWNSTREAM_UNAVAILABLE: { status: 503, action: 'retry', meaning: 'A system of record a capability needs did not answer; nothing was written. Retry the same request (same key) later.' },
+  SUBGRAPH_UNAVAILABLE: { status: 502, action: 'retry', meaning: 'A subgraph did not answer; the rest of the response is valid. Retry later (reads only).' },
+  INTERNAL_SERVER_ERROR: { status: 500, action: 'retry', meaning: 'A bug or an outage inside Tessera; nothing was written. Details are in the server log under the request id.' },
+
+  // Business-rule codes: they come back in a capability payload's `userErrors` (HTTP 200), are
+  // stored under the idempotency key and replayed. `status` is what they would mean over HTTP.
+  VERSION_CONFLICT: { status: 409, action: 'refetch', meaning: '`expectedVersion` is not the record\'s current `aggregateVersion`: it changed since it was read.' },
+  INVALID_STATE_TRANSITION: { status: 409, action: 'refetch', meaning: 'The record\'s state does not allow this transition (the message names from and to).' },
+  ALREADY_IN_STATE: { status: 200, action: 'stop', meaning: 'A warning: the record already is in the target state; nothing changed.' },
+  PRECONDITION_FAILED: { status: 422, action: 'fix', meaning: 'A precondition of the capability is not met (the message says which); fix the data or the input.' },
+  PERIOD_CLOSED: { status: 422, action: 'fix', meaning: 'The accounting period of the date is not open for the legal entity. Use a date in an open period.' },
+  LEGAL_ENTITY_MISMATCH: { status: 422, action: 'stop', meaning: 'Records of different legal entities were combined (invoice, contract, project).' },
+  LEGAL_ENTITY_INACTIVE: { status: 422, action: 'stop', meaning: 'The legal entity is not active.' },
+  CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY: { status: 422, action: 'fix', meaning: 'The customer has no billing profile in the legal entity. Have finance create one, then retry with a new key.' },
+  CUSTOMER_ON_CREDIT_HOLD: { status: 422, action: 'stop', meaning: 'The customer is on credit hold in the legal entity: billing is blocked.' },
+  TAX_PROFILE_UNRESOLVED: { status: 422, action: 'fix', meaning: 'No tax profile applies (customer or legal entity).' },
+  PAYMENT_TERMS_MISSING: { status: 422, action: 'fix', meaning: 'No payment terms: give them in the input or on the customer billing profile.' },
+  RATE_CARD_NOT_EFFECTIVE: { status: 422, action: 'fix', meaning: 'No rate card line is effective for the role at the date.' },
+  MILESTONES_DO_NOT_SUM: { status: 422, action: 'fix', meaning: 'The milestones of a fixed-fee line do not sum exactly to the line amount.' },
+  CONTRACT_NOT_SIGNED: { status: 422, action: 'stop', meaning: 'The contract is not signed.' },
+  CONTRACT_NOT_ACTIVE: { status: 422, action: 'stop', meaning: 'The contract is not active (draft, suspended, cancelled...).' },
+  CONTRACT_ALREADY_EXISTS: { status: 409, action: 'stop', meaning: 'The opportunity already has a live contract.' },
+  PO_REQUIRED: { status: 422, action: 'fix', meaning: 'The contract requires a purchase order number.' },
+  NTE_EXCEEDED: { status: 422, action: 'stop', meaning: 'Billing this would exceed the contract line\'s not-to-exceed amount.' },
+  OVERBOOKED: { status: 422, action: 'fix', meaning: 'Confirming would book the resource beyond capacity on some day.' },
+  INTERCOMPANY_NOT_ENABLED: { status: 422, action: 'stop', meaning: 'The resource works for another legal entity and intercompany is not enabled.' },
+  NOTHING_TO_BILL: { status: 422, action: 'stop', meaning: 'No billable source is ready to bill up to the cut-off date.' },
+  SOURCE_ALREADY_BILLED: { status: 409, action: 'stop', meaning: 'A billable source is already claimed by another draft or invoice (no double billing).' },
+  AMOUNT_EXCEEDS_OPEN_BALANCE: { status: 422, action: 'fix', meaning: 'The amount is larger than what is open (invoice due, payment unapplied, credit-able).' },
+  CURRENCY_MISMATCH: { status: 422, action: 'stop', meaning: 'The currencies of the records differ.' },
+  DUPLICATE_PAYMENT: { status: 409, action: 'stop', meaning: 'A payment with this bank reference is already recorded.' },
+  SEGREGATION_OF_DUTIES: { status: 403, action: 'stop', meaning: 'The approver may not approve their own (or their own submitted) record; another person must.' },
+  LOSS_REASON_REQUIRED: { status: 422, action: 'fix', meaning: 'Closing an opportunity as lost needs a loss reason.' },
+  IMMUTABLE_FINANCIAL_RECORD: { status: 409, action: 'stop', meaning: 'Posted financial records are never changed; use a reversal document (credit memo).' },
+} as const satisfies Record<string, { status: number; action: ClientAction; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -40,7 +40,7 @@ export async function insertRows(
     for (const row of batch) {
       const record = row as Readonly<Record<string, unknown>>;
       tuples.push(`(${placeholders(columns.length, values.length)})`);
-      for (const column of columns) values.push(record[column] ?? null);
+      for (const column of columns) values.push(record[column] ?? spec.columns[column]?.default ?? null);
     }
     await db.executeQuery(CompiledQuery.raw(head + tuples.join(', '), values));
   }

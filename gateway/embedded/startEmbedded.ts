@@ -87,9 +87,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const signPrincipal = (principal: Principal | null, requestId: string) => signInternalPrincipal(principal, internalSecret, { requestId });
 
     const servers = new Map<string, SubgraphServer>();
+    // Subgraphs in this process answer each other in process too; remote ones over the network.
+    const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
+    const subgraphUrl = (name: SubgraphName) => config.subgraphUrls[name] ?? embeddedUrl(name);
     const serve = async <DB, C extends object>(system: ReferenceSystem<DB, C>, opened: OpenSystem<DB> | undefined) => {
       if (!opened) return;
-      const server = await startSystemServer(system, opened.db, logger, internalSecret);
+      const server = await startSystemServer(system, opened.db, logger, internalSecret, { fetcher: baseFetcher, urlOf: subgraphUrl });
       cleanup.push(() => server.stop());
       servers.set(embeddedUrl(system.name), server);
     };
@@ -98,9 +101,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     await serve(SYSTEMS.erp, systems.erp);
 
     const supergraphSdl = composeSupergraph(
-      SUBGRAPH_NAMES.map((name) => ({ name, url: config.subgraphUrls[name] ?? embeddedUrl(name), sdl: readSubgraphSdl(name) })),
+      SUBGRAPH_NAMES.map((name) => ({ name, url: subgraphUrl(name), sdl: readSubgraphSdl(name) })),
     );
-    const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
     const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
     const metrics = createGatewayMetrics();
     const gateway = await createGateway({

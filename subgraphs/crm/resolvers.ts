@@ -5,10 +5,10 @@ import { found, ref, whereIn } from '../runtime/refs.ts';
 import { scalarResolvers } from '../runtime/scalars.ts';
 import type { CrmLoaders } from './loaders.ts';
 import type { AccountFilter, ContractFilter, CrmStore, OpportunityFilter } from './store.ts';
-import type { AccountRow, ContactRow, ContractRow, OpportunityLineRow, OpportunityRow } from './tables.ts';
+import type { AccountRow, ContactRow, ContractRow, CrmTables, OpportunityLineRow, OpportunityRow } from './tables.ts';
 import type { SystemContext } from '../runtime/referenceSystem.ts';
 
-export type CrmContext = SystemContext<CrmStore, CrmLoaders>;
+export type CrmContext = SystemContext<CrmStore, CrmLoaders, CrmTables>;
 
 
 const SYSTEM_OBJECT: Record<string, Record<string, string>> = {

@@ -8,11 +8,11 @@ import type { ErpLoaders } from './loaders.ts';
 import type { ErpStore, InvoiceFilter } from './store.ts';
 import type {
   AccountingPeriodRow, BillingProfileRow, ContractTermsRow, InvoiceLineRow, InvoiceRow, LegalEntityRow, PaymentApplicationRow,
-  PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleRow, TaxProfileRow,
+  ErpTables, PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleRow, TaxProfileRow,
 } from './tables.ts';
 import type { SystemContext } from '../runtime/referenceSystem.ts';
 
-export type ErpContext = SystemContext<ErpStore, ErpLoaders>;
+export type ErpContext = SystemContext<ErpStore, ErpLoaders, ErpTables>;
 
 type Ctx = ErpContext;
 

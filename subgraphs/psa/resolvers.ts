@@ -9,11 +9,11 @@ import type { PsaLoaders } from './loaders.ts';
 import type { ProjectFilter, PsaStore, ResourceFilter } from './store.ts';
 import type {
   AssignmentRow, BillingDraftItemRow, BillingDraftRow, ContractLineRow, MilestoneRow, ProjectRow, ResourceRequestRow,
-  ResourceRow, TimecardRow, TimeEntryRow,
+  PsaTables, ResourceRow, TimecardRow, TimeEntryRow,
 } from './tables.ts';
 import type { SystemContext } from '../runtime/referenceSystem.ts';
 
-export type PsaContext = SystemContext<PsaStore, PsaLoaders>;
+export type PsaContext = SystemContext<PsaStore, PsaLoaders, PsaTables>;
 
 type Ctx = PsaContext;
 

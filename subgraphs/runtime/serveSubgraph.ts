@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import type { SubgraphName, TesseraConfig } from '../../gateway/config.ts';
 import { listen } from '../../gateway/http/server.ts';
 import type { Logger } from '../../gateway/logger.ts';
@@ -23,7 +24,12 @@ export function serveSubgraph(name: SubgraphName, config: TesseraConfig, logger:
 
 async function serve<DB, C extends object>(system: ReferenceSystem<DB, C>, config: TesseraConfig, logger: Logger): Promise<() => Promise<void>> {
   const opened = await openReferenceSystem(system, config.store);
-  const server = await startSystemServer(system, opened.db, logger, await loadInternalSecret(config.internalSecret));
+  // Peer systems: their configured URL, or their default port on this host.
+  const urlOf = (name: SubgraphName) => config.subgraphUrls[name] ?? `http://127.0.0.1:${config.subgraphPorts[name]}/graphql`;
+  const server = await startSystemServer(system, opened.db, logger, await loadInternalSecret(config.internalSecret), {
+    fetcher: fetch as unknown as Fetcher,
+    urlOf,
+  });
   const httpServer = http.createServer(createSubgraphListener(server, config.maxBodyBytes, logger));
   const port = await listen(httpServer, config.subgraphPorts[system.name], config.host);
   logger.info({ subgraph: system.name, port }, `subgraph ${system.name} is serving http://localhost:${port}/graphql`);

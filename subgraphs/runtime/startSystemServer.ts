@@ -5,20 +5,25 @@ import { AuthError } from '../../policies/authError.ts';
 import { verifyInternalPrincipal } from '../../policies/internalPrincipal.ts';
 import type { ReferenceSystem } from './referenceSystem.ts';
 import { startSubgraphServer, type SubgraphServer } from './subgraphServer.ts';
+import type { PeerTransport } from './capability/peers.ts';
+import { schedulePurge } from './capability/purgeExpired.ts';
+import type { CapabilityTables } from './capability/tables.ts';
 
 /** The subgraph server of a reference system: its SDL from `schema/`, bound to its open database. */
 /**
  * `internalSecret` verifies the principal the gateway signs on every call; calls without it are
  * refused before any resolver runs.
  */
-export function startSystemServer<DB, C extends object>(
+export async function startSystemServer<DB, C extends object>(
   system: ReferenceSystem<DB, C>,
   db: Kysely<DB>,
   logger: Logger,
   internalSecret: string,
+  peers: Omit<PeerTransport, 'internalSecret'>,
 ): Promise<SubgraphServer> {
-  return startSubgraphServer(
-    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(db),
+  const transport: PeerTransport = { ...peers, internalSecret };
+  const server = await startSubgraphServer(
+    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(db, transport),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');
         return verifyInternalPrincipal(header, internalSecret);
@@ -26,4 +31,8 @@ export function startSystemServer<DB, C extends object>(
     },
     logger,
   );
+  const stopPurge = schedulePurge(db as unknown as Kysely<CapabilityTables>, (error) =>
+    logger.warn({ subgraph: system.name, err: error }, 'purging expired idempotency records failed'),
+  );
+  return { ...server, stop: async () => { stopPurge(); await server.stop(); } };
 }

@@ -12,6 +12,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../../gateway/http/requestId.t
 import { maskError } from '../../gateway/maskError.ts';
 import { AuthError } from '../../policies/authError.ts';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../policies/internalPrincipal.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../gateway/http/idempotencyKey.ts';
 import type { Principal } from '../../policies/principal.ts';
 
 export interface RequestScope {
@@ -19,6 +20,10 @@ export interface RequestScope {
   readonly logger: Logger;
   /** The caller, as the gateway signed it; `null` for an anonymous request through the gateway. */
   readonly principal: Principal | null;
+  /** The signed principal as received: calls to peer systems on the caller's behalf carry it on. */
+  readonly principalToken: string;
+  /** The client's `Idempotency-Key` header, as the gateway forwarded it (single-mutation requests). */
+  readonly idempotencyKey: string | null;
 }
 
 export interface SubgraphDefinition<Context extends BaseContext> {
@@ -59,8 +64,9 @@ export async function startSubgraphServer<Context extends BaseContext>(
       const requestId = requestIdFrom(httpGraphQLRequest.headers.get(REQUEST_ID_HEADER));
       const requestLog = log.child({ reqId: requestId });
       let principal: Principal | null;
+      const principalToken = httpGraphQLRequest.headers.get(INTERNAL_PRINCIPAL_HEADER);
       try {
-        principal = definition.verifyPrincipal(httpGraphQLRequest.headers.get(INTERNAL_PRINCIPAL_HEADER));
+        principal = definition.verifyPrincipal(principalToken);
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         requestLog.warn({ reason: error.reason }, 'subgraph call refused: no valid gateway principal');
@@ -68,7 +74,14 @@ export async function startSubgraphServer<Context extends BaseContext>(
       }
       const response = await server.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
-        context: async () => definition.createContext({ requestId, logger: requestLog, principal }),
+        context: async () =>
+          definition.createContext({
+            requestId,
+            logger: requestLog,
+            principal,
+            principalToken: principalToken ?? '',
+            idempotencyKey: httpGraphQLRequest.headers.get(IDEMPOTENCY_KEY_HEADER) ?? null,
+          }),
       });
       requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
       return response;

@@ -5,7 +5,7 @@
  * Conventions that keep the SQL portable between SQLite and PostgreSQL:
  * dates and instants are ISO text; booleans are integers 0/1; amounts are e4-scaled bigints.
  */
-import type { Kysely, Migration } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
 
 type SqlType = 'text' | 'integer' | 'bigint';
 
@@ -15,12 +15,18 @@ export interface ColumnSpec {
   readonly primaryKey?: boolean;
   /** `table.column` this column references. */
   readonly references?: string;
+  /** The value rows that existed before the column get (required for a NOT NULL column added later). */
+  readonly default?: number | string;
+  /** The migration (1 = the system's first) that adds the column to an existing table. @default the table's */
+  readonly since?: number;
 }
 
 export interface TableSpec {
   readonly columns: Readonly<Record<string, ColumnSpec>>;
   readonly indexes?: readonly (readonly string[])[];
   readonly unique?: readonly (readonly string[])[];
+  /** The migration that creates the table. @default 1 */
+  readonly since?: number;
 }
 
 export const column = {
@@ -34,7 +40,14 @@ export const column = {
   /** A foreign key to `table.id` inside the same system. */
   ref: <const T extends string>(table: T) => ({ type: 'text', references: `${table}.id` }) as const,
   optionalRef: <const T extends string>(table: T) => ({ type: 'text', references: `${table}.id`, nullable: true }) as const,
-} as const satisfies Record<string, ColumnSpec | ((table: string) => ColumnSpec)>;
+  /**
+   * The aggregate's optimistic-concurrency version (`expectedVersion` is compared with it; every
+   * transition increments it). Added by migration `since` to tables that predate capabilities.
+   */
+  aggregateVersion: <const N extends number>(since: N) => ({ type: 'integer', default: 1, since }) as const,
+  /** `spec`, added to an existing table by migration `since`. */
+  later: <const C extends ColumnSpec, const N extends number>(since: N, spec: C) => ({ ...spec, since }) as const,
+} as const satisfies Record<string, ColumnSpec | ((...args: never[]) => ColumnSpec)>;
 
 type ValueOf<C extends ColumnSpec> = C['type'] extends 'text' ? string : number;
 export type RowOf<T extends TableSpec> = {
@@ -44,19 +57,27 @@ export type RowOf<T extends TableSpec> = {
 };
 export type TablesOf<S extends Readonly<Record<string, TableSpec>>> = { -readonly [K in keyof S]: RowOf<S[K]> };
 
-/** A migration that creates every table of `spec`, in declaration order, with its indexes. */
-export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>): Migration {
+/**
+ * The migration number `step` of `spec`: it creates the tables whose `since` is `step` (with the
+ * columns they have by then), in declaration order, with their indexes, and adds to older tables
+ * the columns whose `since` is `step`. Step 1 is the system's first migration.
+ */
+export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>, step = 1): Migration {
   return {
     async up(db: Kysely<unknown>) {
       for (const [table, definition] of Object.entries(spec)) {
+        const tableSince = definition.since ?? 1;
+        if (tableSince < step) {
+          for (const [name, col] of Object.entries(definition.columns)) {
+            if (col.since === step) await db.schema.alterTable(table).addColumn(name, col.type, (c) => columnConstraints(c, col)).execute();
+          }
+          continue;
+        }
+        if (tableSince !== step) continue;
         let builder = db.schema.createTable(table);
         for (const [name, col] of Object.entries(definition.columns)) {
-          builder = builder.addColumn(name, col.type, (c) => {
-            let out = col.primaryKey ? c.primaryKey() : c;
-            if (!col.nullable && !col.primaryKey) out = out.notNull();
-            if (col.references) out = out.references(col.references);
-            return out;
-          });
+          if ((col.since ?? tableSince) > step) continue;
+          builder = builder.addColumn(name, col.type, (c) => columnConstraints(c, col));
         }
         for (const columns of definition.unique ?? []) {
           builder = builder.addUniqueConstraint(`${table}_${columns.join('_')}_uq`, [...columns] as never[]);
@@ -69,3 +90,12 @@ export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>)
     },
   };
 }
+
+function columnConstraints(c: ColumnDefinitionBuilder, col: ColumnSpec): ColumnDefinitionBuilder {
+  let out = col.primaryKey ? c.primaryKey() : c;
+  if (!col.nullable && !col.primaryKey) out = out.notNull();
+  if (col.default !== undefined) out = out.defaultTo(col.default);
+  if (col.references) out = out.references(col.references);
+  return out;
+}
+

@@ -29,6 +29,9 @@ let ukToken: string;
 const subgraphLogs = logSink();
 const subgraphs: Partial<Record<'crm' | 'psa' | 'erp', SubgraphServer>> = {};
 
+// These reads never reach a peer system; a call that tried would fail loudly.
+const noPeers = { fetcher: () => Promise.reject(new Error('no peer calls in this suite')), urlOf: (name: string) => name };
+
 beforeAll(async () => {
   data = generateDataset({ scale: 's' });
   tessera = await startAuthTessera({ scale: 's' });
@@ -37,9 +40,9 @@ beforeAll(async () => {
   const logger = createLogger('debug', subgraphLogs.stream);
   const { crm, psa, erp } = tessera.tessera.systems;
   if (!crm || !psa || !erp) throw new Error('the reference systems run in process in tests');
-  subgraphs.crm = await startSystemServer(SYSTEMS.crm, crm.db, logger, tessera.internalSecret);
-  subgraphs.psa = await startSystemServer(SYSTEMS.psa, psa.db, logger, tessera.internalSecret);
-  subgraphs.erp = await startSystemServer(SYSTEMS.erp, erp.db, logger, tessera.internalSecret);
+  subgraphs.crm = await startSystemServer(SYSTEMS.crm, crm.db, logger, tessera.internalSecret, noPeers);
+  subgraphs.psa = await startSystemServer(SYSTEMS.psa, psa.db, logger, tessera.internalSecret, noPeers);
+  subgraphs.erp = await startSystemServer(SYSTEMS.erp, erp.db, logger, tessera.internalSecret, noPeers);
 });
 afterAll(async () => {
   for (const server of Object.values(subgraphs)) await server.stop();

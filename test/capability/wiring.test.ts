@@ -1,16 +1,17 @@
-/** Every reference system gets the capability tables as its second migration. */
+/** Every reference system gets the capability tables as its second migration, its workflows as its third. */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openReferenceSystem } from '../../subgraphs/runtime/openReferenceSystem.ts';
 import { SYSTEMS } from '../../subgraphs/systems.ts';
+import { APPEND_ONLY_MESSAGE } from '../../subgraphs/runtime/capability/appendOnlyAudit.ts';
 import { tempSqliteStore } from '../harness/tempDatabase.ts';
 
 const temp = tempSqliteStore();
 afterAll(() => temp.remove());
 
 describe('capability tables in every reference system', () => {
-  it.each(Object.values(SYSTEMS).map((system) => [system.name, system] as const))('%s has 0001 core then 0002 capabilities', (name, system) => {
-    expect(Object.keys(system.migrations)).toEqual([`0001_${name}_core`, `0002_${name}_capabilities`]);
+  it.each(Object.values(SYSTEMS).map((system) => [system.name, system] as const))('%s has 0001 core, 0002 capabilities, 0003 workflows', (name, system) => {
+    expect(Object.keys(system.migrations)).toEqual([`0001_${name}_core`, `0002_${name}_capabilities`, `0003_${name}_workflows`]);
   });
 
   it('creates the tables when a system is opened', async () => {
@@ -18,6 +19,21 @@ describe('capability tables in every reference system', () => {
     try {
       const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(crm.db as Kysely<unknown>);
       expect(tables.rows.map((row) => row.name)).toEqual(expect.arrayContaining(['audit_log', 'idempotency_records', 'outbox_events']));
+    } finally {
+      await crm.close();
+    }
+  });
+
+  it('refuses to update or delete an audit row, whoever asks', async () => {
+    const crm = await openReferenceSystem(SYSTEMS.crm, temp.store);
+    try {
+      const db = crm.db as Kysely<unknown>;
+      await sql`insert into audit_log (id, occurred_at, request_id, principal_sub, client_id, capability, version, idempotency_key, inputs_digest, outcome, error_code, duration_ms)
+        values ('a1', '2026-11-26T00:00:00.000Z', 'r1', 'alice', null, 'crm.test', 1, 'k1', 'd', 'SUCCEEDED', null, 3)`.execute(db);
+      await expect(sql`update audit_log set outcome = 'FAILED' where id = 'a1'`.execute(db)).rejects.toThrow(APPEND_ONLY_MESSAGE);
+      await expect(sql`delete from audit_log where id = 'a1'`.execute(db)).rejects.toThrow(APPEND_ONLY_MESSAGE);
+      const rows = await sql<{ outcome: string }>`select outcome from audit_log where id = 'a1'`.execute(db);
+      expect(rows.rows).toEqual([{ outcome: 'SUCCEEDED' }]);
     } finally {
       await crm.close();
     }

@@ -39,7 +39,7 @@ describe('the canonical schema', () => {
 
   it('imports the same governance directives at the top of every subgraph SDL, defined once', () => {
     const [crm, ...others] = REAL_SOURCES.map((source) => governanceBlock(source.sdl));
-    expect(crm).toContain('@link(url: "https://tessera.dev/governance/v1.0", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner"])');
+    expect(crm).toContain('@link(url: "https://tessera.dev/governance/v1.1", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner", "@capability"])');
     for (const block of others) expect(block).toBe(crm);
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION');
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('enum SystemOfRecord { CRM PSA ERP INTEGRATION }');

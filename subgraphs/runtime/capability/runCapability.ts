@@ -17,11 +17,13 @@ import { tesseraError } from '../../../gateway/errors.ts';
 import { engineOf, isLockTimeout, type Engine } from './engine.ts';
 import { appendAudit, idempotencyExpiry, insertOutboxEvents, type AuditEntry } from './records.ts';
 import { requestHash } from './requestHash.ts';
+import { CapabilityRejected } from './rejection.ts';
 import type { AuditOutcome, CapabilityTables, IdempotencyRecordRow } from './tables.ts';
 import type { CapabilityCall, CapabilityOutcome, CapabilityResult, DomainEventDraft } from './types.ts';
 
 const DEFAULT_IN_FLIGHT_WAIT_MS = 5_000;
 
+/** An effect answers its outcome, or throws `rejected(...)` (the same as answering `{ ok: false }`). */
 export type CapabilityEffect<DB, Result> = (
   trx: Transaction<DB & CapabilityTables>,
   emit: (event: DomainEventDraft) => void,
@@ -65,7 +67,13 @@ export async function runCapability<DB, Result>(
       };
       // The savepoint lets a rejection undo the effect's rows while keeping the idempotency record.
       await sql`savepoint capability_effect`.execute(trx);
-      const outcome = await effect(trx, emit);
+      let outcome: CapabilityOutcome<Result>;
+      try {
+        outcome = await effect(trx, emit);
+      } catch (error) {
+        if (!(error instanceof CapabilityRejected)) throw error;
+        outcome = { ok: false, error: error.rejection };
+      }
       open = false;
       if (outcome.ok) {
         await sql`release savepoint capability_effect`.execute(trx);
