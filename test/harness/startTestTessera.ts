@@ -26,7 +26,7 @@ export interface TestTesseraOptions {
 /** Claims of a token for `token()`; the default reads everything. */
 export const FULL_ACCESS: PrincipalClaims = {
   sub: 'test-admin',
-  scope: 'crm:read psa:read erp:read psa:cost',
+  scope: 'crm:read psa:read erp:read psa:cost crm:write psa:write psa:approve erp:write audit:read',
   legal_entities: '*',
 };
 
