@@ -3,9 +3,10 @@
  * and the plans the steps hand to each other. A plan keeps what rows do not carry (day numbers,
  * allocation, hold dates) so later steps never parse the ISO text back.
  */
-import type { CrmTables } from '../subgraphs/crm/tables.ts';
-import type { ErpTables } from '../subgraphs/erp/tables.ts';
-import type { PsaTables } from '../subgraphs/psa/tables.ts';
+import type { crmTables } from '../subgraphs/crm/tables.ts';
+import type { erpTables } from '../subgraphs/erp/tables.ts';
+import type { psaTables } from '../subgraphs/psa/tables.ts';
+import type { FirstTablesOf } from '../subgraphs/runtime/tableSpec.ts';
 import type { Day, SeedCalendar } from './calendar.ts';
 import type { LegalEntitySpec, RoleSpec } from './catalog.ts';
 import type { IdPrefix } from './ids.ts';
@@ -15,11 +16,14 @@ import type { InternalKind, ScaleProfile } from './scales.ts';
 /** Every table of one system as an array of its rows. */
 export type TableRows<Tables> = { [T in keyof Tables]: Tables[T][] };
 
-/** A generated dataset: the rows of every table of the three reference systems. */
+/**
+ * A generated dataset: the rows of every table of the three reference systems, in the shape of
+ * their first migration (columns and tables that capabilities added later start at their defaults).
+ */
 export interface Dataset {
-  readonly crm: TableRows<CrmTables>;
-  readonly psa: TableRows<PsaTables>;
-  readonly erp: TableRows<ErpTables>;
+  readonly crm: TableRows<FirstTablesOf<typeof crmTables>>;
+  readonly psa: TableRows<FirstTablesOf<typeof psaTables>>;
+  readonly erp: TableRows<FirstTablesOf<typeof erpTables>>;
 }
 
 /** A dataset with every table present and empty. */

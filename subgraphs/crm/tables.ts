@@ -25,6 +25,7 @@ export const crmTables = {
       probability: c.int, forecast_category: c.text, type: c.text, amount_e4: c.big, currency: c.text,
       close_date: c.text, loss_reason: c.optionalText, legal_entity_id: c.text,
       primary_contact_id: c.optionalRef('contacts'), source_system: c.text, source_id: c.text,
+      aggregate_version: c.aggregateVersion(3),
     },
     unique: [['source_system', 'source_id']],
     indexes: [['account_id', 'stage'], ['stage']],
@@ -42,6 +43,10 @@ export const crmTables = {
       account_id: c.ref('accounts'), opportunity_id: c.optionalRef('opportunities'), legal_entity_id: c.text,
       start_date: c.text, end_date: c.text, tcv_e4: c.big, currency: c.text, billing_method: c.text,
       signed_at: c.optionalText, customer_signatory: c.optionalText,
+      aggregate_version: c.aggregateVersion(3),
+      // Who moved it through approval (segregation of duties), and the signature evidence.
+      submitted_by: c.later(3, c.optionalText), approved_by: c.later(3, c.optionalText), approved_at: c.later(3, c.optionalText),
+      document_url: c.later(3, c.optionalText), activated_at: c.later(3, c.optionalText),
     },
     unique: [['contract_number', 'version']],
     indexes: [['account_id'], ['status'], ['opportunity_id']],

@@ -57,6 +57,15 @@ export type RowOf<T extends TableSpec> = {
 };
 export type TablesOf<S extends Readonly<Record<string, TableSpec>>> = { -readonly [K in keyof S]: RowOf<S[K]> };
 
+/** The columns a later migration added to an existing table: rows written before it may omit them. */
+type LaterColumns<T extends TableSpec> = { [K in keyof T['columns']]: T['columns'][K] extends { since: number } ? K : never }[keyof T['columns']];
+/** A row of the first migration's shape: the later columns are optional (their default or null). */
+export type FirstRowOf<T extends TableSpec> = Omit<RowOf<T>, LaterColumns<T>> & Partial<Pick<RowOf<T>, LaterColumns<T>>>;
+/** The tables of the first migration (tables created later are left out), with first-shape rows. */
+export type FirstTablesOf<S extends Readonly<Record<string, TableSpec>>> = {
+  -readonly [K in keyof S as S[K] extends { since: number } ? never : K]: FirstRowOf<S[K]>;
+};
+
 /**
  * The migration number `step` of `spec`: it creates the tables whose `since` is `step` (with the
  * columns they have by then), in declaration order, with their indexes, and adds to older tables
