@@ -11,4 +11,6 @@ export interface RequestScope {
 export interface GatewayContext extends RequestScope {
   /** The verified caller; `null` for a request without a token. */
   readonly principal: Principal | null;
+  /** The request's `Idempotency-Key` header (unquoted), forwarded to the subgraph of its one mutation. */
+  readonly idempotencyKey: string | null;
 }

@@ -14,6 +14,7 @@ import { authorizationPlugin, type AuthorizationOptions } from './authorization/
 import type { Principal } from '../policies/principal.ts';
 import type { Logger } from './logger.ts';
 import { maskError } from './maskError.ts';
+import { capabilityPlugin, type CapabilityPluginOptions } from './capabilities/capabilityPlugin.ts';
 
 export interface GatewayOptions {
   readonly supergraphSdl: string;
@@ -31,6 +32,8 @@ export interface GatewayOptions {
    * (`npm run bench`); the composition root always passes it.
    */
   readonly authorization: Omit<AuthorizationOptions, 'supergraphSdl'> | null;
+  /** Capability lifecycle: the clock sunsets are judged by, and the usage counter. */
+  readonly capabilities?: Omit<CapabilityPluginOptions, 'supergraphSdl'>;
 }
 
 export interface Gateway {
@@ -68,7 +71,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     csrfPrevention: false,
     persistedQueries: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
-    plugins: [operationResolution, ...(options.authorization ? [authorizationPlugin({ ...options.authorization, supergraphSdl: options.supergraphSdl })] : [])],
+    plugins: [
+      operationResolution,
+      ...(options.authorization ? [authorizationPlugin({ ...options.authorization, supergraphSdl: options.supergraphSdl })] : []),
+      capabilityPlugin({ ...options.capabilities, supergraphSdl: options.supergraphSdl }),
+    ],
   });
   await server.start();
   return { graphql: createGraphQLHandler(server, options.authenticate), stop: () => server.stop() };

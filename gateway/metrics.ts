@@ -36,5 +36,6 @@ export function createGatewayMetrics(): Metrics {
   return new Metrics({
     tessera_http_requests_total: 'HTTP requests by route and status.',
     tessera_authorization_denials_total: 'Fields removed from operations by the governance directives, by code and schema coordinate.',
+    tessera_capability_calls_total: 'Capability (mutation) calls by capability name and version, counted before execution.',
   });
 }

@@ -1,10 +1,11 @@
 import { legalEntityScoped } from './named/legalEntityScoped.ts';
 import { partnerAccountScoped } from './named/partnerAccountScoped.ts';
+import { segregationOfDuties } from './named/segregationOfDuties.ts';
 import type { NamedPolicy } from './namedPolicy.ts';
 
 /** Every named policy, by the name `@policy` uses. The gateway checks at start that the schema and this list agree. */
 export const NAMED_POLICIES: ReadonlyMap<string, NamedPolicy> = new Map(
-  [legalEntityScoped, partnerAccountScoped].map((policy) => [policy.name, policy]),
+  [legalEntityScoped, partnerAccountScoped, segregationOfDuties].map((policy) => [policy.name, policy]),
 );
 
 /**

@@ -202,17 +202,8 @@ export const NOTES: readonly string[] = [
 
 export const LOSS_REASONS: readonly string[] = ['Price', 'Lost to competitor', 'No decision', 'Budget cut', 'Timing', 'Scope mismatch'];
 
-/** Salesforce `StageName` and HubSpot `dealstage` per canonical stage (domain.md 3.1). */
-export const SOURCE_STAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  salesforce: {
-    PROSPECTING: 'Prospecting', QUALIFIED: 'Qualification', PROPOSAL: 'Proposal/Price Quote', NEGOTIATION: 'Negotiation/Review',
-    CLOSED_WON: 'Closed Won', CLOSED_LOST: 'Closed Lost',
-  },
-  hubspot: {
-    PROSPECTING: 'appointmentscheduled', QUALIFIED: 'qualifiedtobuy', PROPOSAL: 'presentationscheduled',
-    NEGOTIATION: 'contractsent', CLOSED_WON: 'closedwon', CLOSED_LOST: 'closedlost',
-  },
-};
+/** Salesforce `StageName` and HubSpot `dealstage` per canonical stage: the CRM's own table. */
+export { SOURCE_STAGES } from '../subgraphs/crm/stages.ts';
 
 /** The acquired firm's custom HubSpot pipeline uses numeric stage ids (domain.md 7.2 #13). */
 export const HUBSPOT_CUSTOM_STAGES: Readonly<Record<string, string>> = {

@@ -4,6 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../policies/internalPrincipal.ts';
 import type { Principal } from '../../policies/principal.ts';
 import { REQUEST_ID_HEADER } from '../http/requestId.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../http/idempotencyKey.ts';
 import type { GatewayContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts';
@@ -29,9 +30,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { requestId, principal } = context as Partial<GatewayContext>;
+    const { requestId, principal, idempotencyKey } = context as Partial<GatewayContext>;
     if (!request.http || !requestId) return; // health probes and the gateway's own calls carry no request context
     request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    // Only ever set on a request with exactly one mutation field (capabilityPlugin checks).
+    if (idempotencyKey) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
     request.http.headers.set(INTERNAL_PRINCIPAL_HEADER, this.principalToken({ requestId, principal: principal ?? null, context }));
   }
 

@@ -41,6 +41,8 @@ export interface EmbeddedOptions {
   readonly jwksFetch?: typeof fetch;
   /** `false` turns directive enforcement off: only the benchmark's baseline does that. @default true */
   readonly enforcePolicies?: boolean;
+  /** The gateway's clock for capability sunsets (tests move it past a sunset date). */
+  readonly now?: () => Date;
 }
 
 export interface LocalSystems {
@@ -118,8 +120,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
           for (const d of denied) metrics.increment('tessera_authorization_denials_total', { code: d.code, coordinate: d.coordinate });
         },
       },
+      capabilities: {
+        ...(options.now ? { now: options.now } : {}),
+        onCall: (declaration) =>
+          metrics.increment('tessera_capability_calls_total', { capability: declaration.name, version: String(declaration.version) }),
+      },
     });
     cleanup.push(() => gateway.stop());
+
 
     const listener = createRequestListener({
       logger,

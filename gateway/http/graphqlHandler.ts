@@ -5,6 +5,7 @@ import type { GatewayContext, RequestScope } from '../context.ts';
 import { AuthError } from '../../policies/authError.ts';
 import type { Principal } from '../../policies/principal.ts';
 import { readApolloBody } from './apolloBody.ts';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFromHeader } from './idempotencyKey.ts';
 import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from './graphqlParams.ts';
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType, type ResponseMediaType } from './mediaType.ts';
 
@@ -42,7 +43,11 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>, authe
       }
       params = request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
       if (request.method === 'GET') refuseNonQuery(params);
-      const context: GatewayContext = { ...scope, principal: await principalOf(authenticate, request.headers.get('authorization')) };
+      const context: GatewayContext = {
+        ...scope,
+        principal: await principalOf(authenticate, request.headers.get('authorization')),
+        idempotencyKey: idempotencyKeyOf(request.headers.get(IDEMPOTENCY_KEY_HEADER)),
+      };
       const headers = new HeaderMap(request.headers);
       headers.set('accept', mediaType);
       if (request.method === 'POST') headers.set('content-type', APPLICATION_JSON);
@@ -73,6 +78,15 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>, authe
       };
     }
   };
+}
+
+function idempotencyKeyOf(header: string | undefined): string | null {
+  try {
+    return idempotencyKeyFromHeader(header);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new HttpRequestError('BAD_REQUEST', error.message);
+  }
 }
 
 /** Establishes the caller from the `Authorization` header: a principal, `null` (no token), or an AuthError. */

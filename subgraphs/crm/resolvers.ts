@@ -7,6 +7,8 @@ import type { CrmLoaders } from './loaders.ts';
 import type { AccountFilter, ContractFilter, CrmStore, OpportunityFilter } from './store.ts';
 import type { AccountRow, ContactRow, ContractRow, CrmTables, OpportunityLineRow, OpportunityRow } from './tables.ts';
 import type { SystemContext } from '../runtime/referenceSystem.ts';
+import { capabilityResolvers } from '../runtime/capability/capabilityResolvers.ts';
+import { crmCapabilities } from './capabilities/index.ts';
 
 export type CrmContext = SystemContext<CrmStore, CrmLoaders, CrmTables>;
 
@@ -22,6 +24,7 @@ function externalRefs(row: { source_system: string; source_id: string }, kind: '
 
 export const crmResolvers: GraphQLResolverMap<CrmContext> = {
   ...scalarResolvers,
+  Mutation: capabilityResolvers<CrmTables, CrmContext>('crm', crmCapabilities),
   Query: {
     account: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.account.load(args.id), 'Account', args.id),
     accounts: (_: unknown, args: PageArgs & { filter?: AccountFilter | null }, ctx: CrmContext) =>
@@ -65,6 +68,7 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
       row.primary_contact_id ? ctx.loaders.contact.load(row.primary_contact_id) : null,
     lines: (row: OpportunityRow, _: unknown, ctx: CrmContext) => ctx.loaders.linesByOpportunity.load(row.id),
     externalRefs: (row: OpportunityRow) => externalRefs(row, 'opportunity'),
+    aggregateVersion: (row: OpportunityRow) => row.aggregate_version,
   },
   OpportunityLine: {
     serviceOffering: (row: OpportunityLineRow) => row.service_offering,
@@ -89,5 +93,9 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
     billingMethod: (row: ContractRow) => row.billing_method,
     signedAt: (row: ContractRow) => row.signed_at,
     customerSignatory: (row: ContractRow) => row.customer_signatory,
+    approvedAt: (row: ContractRow) => row.approved_at,
+    documentUrl: (row: ContractRow) => row.document_url,
+    activatedAt: (row: ContractRow) => row.activated_at,
+    aggregateVersion: (row: ContractRow) => row.aggregate_version,
   },
 };

@@ -21,6 +21,8 @@ export interface TestTesseraOptions {
   readonly config?: Partial<TesseraConfig>;
   readonly jwksFetch?: typeof fetch;
   readonly enforcePolicies?: boolean;
+  /** The gateway's clock for capability sunsets. */
+  readonly now?: () => Date;
 }
 
 /** Claims of a token for `token()`; the default reads everything. */
@@ -72,6 +74,7 @@ export async function startTestTessera(options: TestTesseraOptions = {}): Promis
     ...(options.wrapFetcher ? { wrapFetcher: options.wrapFetcher } : {}),
     ...(options.jwksFetch ? { jwksFetch: options.jwksFetch } : {}),
     ...(options.enforcePolicies === false ? { enforcePolicies: false } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const token = (claims: PrincipalClaims = FULL_ACCESS, ttlSeconds = 600) => issueDevToken({ claims, ttlSeconds }, config.auth);
   const fullAccess = config.auth.source.kind === 'dev' ? await token() : null;

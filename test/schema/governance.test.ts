@@ -63,11 +63,11 @@ describe('the canonical schema', () => {
   });
 
   it('names exactly the policies that policies/ defines', () => {
-    expect(policyNamesUsed(supergraph)).toEqual(new Set(['legalEntityScoped', 'partnerAccountScoped']));
+    expect(policyNamesUsed(supergraph)).toEqual(new Set(['legalEntityScoped', 'partnerAccountScoped', 'segregationOfDuties']));
   });
 
-  it('names the read scope of each system and the cost-rate scope', () => {
-    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost']));
+  it('names the read and write scope of each system, the cost-rate, approval, audit and system scopes', () => {
+    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost', 'crm:write', 'tessera:system']));
   });
 
   it.each([

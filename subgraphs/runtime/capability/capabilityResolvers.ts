@@ -47,10 +47,11 @@ export interface EffectArgs<DB, Ctx, Input> {
 export type EffectResult = Readonly<Record<string, unknown>> & { readonly warnings?: readonly CapabilityRejection[] };
 
 export interface CapabilityHandler<DB, Ctx, Input = Record<string, unknown>, Result extends EffectResult = EffectResult> {
+  // Method syntax on purpose: a map of handlers with different inputs and results must type-check as one.
   /** Runs inside the capability's transaction; throws `rejected(...)` for a business-rule failure. */
-  readonly effect: (args: EffectArgs<DB, Ctx, Input>) => Promise<Result>;
+  effect(args: EffectArgs<DB, Ctx, Input>): Promise<Result>;
   /** The GraphQL payload of the stored outcome. Default: the result's fields, `userErrors`, `warnings`, `replayed`. */
-  readonly payload?: (outcome: CapabilityOutcome<Result>, replayed: boolean) => unknown;
+  payload?(outcome: CapabilityOutcome<Result>, replayed: boolean): unknown;
   /** A step other systems hand over: only system principals may call it (the field is `@inaccessible`). */
   readonly systemOnly?: boolean;
 }

@@ -1,0 +1,15 @@
+/** The CRM's capabilities, by Mutation field (their names and versions are declared in schema/crm.graphql). */
+import { approveContract, createContractFromOpportunity, recordContractActivation, recordContractSignature, submitContractForApproval } from './contract.ts';
+import { closeLoseOpportunity, closeWinOpportunity, createOpportunity, updateOpportunityStage } from './opportunity.ts';
+
+export const crmCapabilities = {
+  createOpportunity,
+  updateOpportunityStage,
+  closeWinOpportunity,
+  closeLoseOpportunity,
+  createContractFromOpportunity,
+  submitContractForApproval,
+  approveContract,
+  recordContractSignature,
+  recordContractActivation,
+};

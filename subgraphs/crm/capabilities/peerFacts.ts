@@ -1,0 +1,12 @@
+/** Facts the CRM's capabilities need from other systems of record, read through their subgraphs. */
+import type { CrmContext } from '../resolvers.ts';
+
+/** The ERP's status of a legal entity (`ACTIVE`, `INACTIVE`), or null when it does not exist for the caller. */
+export async function legalEntityStatus(ctx: CrmContext, legalEntityId: string): Promise<string | null> {
+  const data = await ctx.peers.read<{ _entities: ({ status: string } | null)[] }>(
+    'erp',
+    'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on LegalEntity { status } } }',
+    { representations: [{ __typename: 'LegalEntity', id: legalEntityId }] },
+  );
+  return data._entities[0]?.status ?? null;
+}

@@ -1,0 +1,30 @@
+/**
+ * The write of a transition: sets `values` and increments `aggregate_version`, only if the row is
+ * still at `version`. The version check is in the UPDATE itself, so two transitions racing from
+ * the same version cannot both succeed, whatever the isolation level: the loser gets VERSION_CONFLICT.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { rejected } from './rejection.ts';
+
+// Any table with an `id` and an `aggregate_version` (the caller's DB type names it).
+type VersionedTables = { versioned: { id: string; aggregate_version: number } & Record<string, unknown> };
+
+export async function updateAggregate<DB>(
+  trx: Transaction<DB>,
+  table: keyof DB & string,
+  entity: string,
+  row: { readonly id: string; readonly aggregate_version: number },
+  values: Readonly<Record<string, unknown>>,
+): Promise<number> {
+  const next = row.aggregate_version + 1;
+  const result = await (trx as unknown as Kysely<VersionedTables>)
+    .updateTable(table as 'versioned')
+    .set({ ...values, aggregate_version: next })
+    .where('id', '=', row.id)
+    .where('aggregate_version', '=', row.aggregate_version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    throw rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(row.id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion');
+  }
+  return next;
+}
