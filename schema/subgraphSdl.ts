@@ -10,12 +10,15 @@ export const SCHEMA_DIR = new URL('./', import.meta.url);
  */
 export const GOVERNANCE_DIRECTIVES_SDL = fs.readFileSync(new URL('governance.graphql', SCHEMA_DIR), 'utf8');
 
+/** The audit-trail types every system of record shares (`schema/audit.graphql`). */
+export const AUDIT_SDL = fs.readFileSync(new URL('audit.graphql', SCHEMA_DIR), 'utf8');
+
 /**
  * Reads `schema/<name>.graphql`, the source of truth that resolvers are bound to, with the
- * governance directive definitions it imports appended.
+ * governance directive definitions it imports and the shared audit-trail types appended.
  */
 export function readSubgraphSdl(name: string): string {
-  return `${fs.readFileSync(new URL(`${name}.graphql`, SCHEMA_DIR), 'utf8')}\n${GOVERNANCE_DIRECTIVES_SDL}`;
+  return `${fs.readFileSync(new URL(`${name}.graphql`, SCHEMA_DIR), 'utf8')}\n${GOVERNANCE_DIRECTIVES_SDL}\n${AUDIT_SDL}`;
 }
 
 export function parseSubgraphSdl(name: string): DocumentNode {

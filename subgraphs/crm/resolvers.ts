@@ -9,6 +9,7 @@ import type { AccountRow, ContactRow, ContractRow, CrmTables, OpportunityLineRow
 import type { SystemContext } from '../runtime/referenceSystem.ts';
 import { capabilityResolvers } from '../runtime/capability/capabilityResolvers.ts';
 import { crmCapabilities } from './capabilities/index.ts';
+import { auditEntryResolvers, auditLog } from '../runtime/capability/auditLog.ts';
 
 export type CrmContext = SystemContext<CrmStore, CrmLoaders, CrmTables>;
 
@@ -36,7 +37,9 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
     contract: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.contract.load(args.id), 'Contract', args.id),
     contracts: (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext) =>
       connectionOf(args, (page) => ctx.store.contractsPage(args.filter ?? {}, page, ctx.scope)),
+    crmAuditLog: auditLog,
   },
+  AuditEntry: auditEntryResolvers,
   Account: {
     __resolveReference: (reference: { id: string }, ctx: CrmContext) => ctx.loaders.account.load(reference.id),
     annualRevenue: (row: AccountRow) =>

@@ -3,7 +3,7 @@
  * into the supergraph, and a decision on every type and root field. Plus the checks themselves,
  * on small inline subgraphs.
  */
-import { GOVERNANCE_DIRECTIVES_SDL } from '../../schema/subgraphSdl.ts';
+import { AUDIT_SDL, GOVERNANCE_DIRECTIVES_SDL } from '../../schema/subgraphSdl.ts';
 import { Kind, parse, print, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.ts';
@@ -43,7 +43,7 @@ describe('the canonical schema', () => {
     for (const block of others) expect(block).toBe(crm);
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION');
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('enum SystemOfRecord { CRM PSA ERP INTEGRATION }');
-    for (const source of REAL_SOURCES) expect(source.sdl.endsWith(GOVERNANCE_DIRECTIVES_SDL)).toBe(true);
+    for (const source of REAL_SOURCES) expect(source.sdl.endsWith(`${GOVERNANCE_DIRECTIVES_SDL}\n${AUDIT_SDL}`)).toBe(true);
   });
 
   it('composes, with the governance directives in the supergraph', () => {
@@ -67,7 +67,7 @@ describe('the canonical schema', () => {
   });
 
   it('names the read and write scope of each system, the cost-rate, approval, audit and system scopes', () => {
-    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost', 'crm:write', 'tessera:system']));
+    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost', 'crm:write', 'tessera:system', 'audit:read']));
   });
 
   it.each([

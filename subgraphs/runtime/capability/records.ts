@@ -21,13 +21,21 @@ export interface AuditEntry {
   readonly durationMs: number;
 }
 
+/**
+ * An audit row id that sorts in time order (the audit query pages by id): the milliseconds since
+ * the epoch, zero-padded, then 64 random bits for calls in the same millisecond.
+ */
+export function auditId(at: Date): string {
+  return `aud_${String(at.getTime()).padStart(15, '0')}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
 /** Appends one audit row. Audit rows are only ever inserted: nothing updates or deletes them. */
 export async function appendAudit(db: Kysely<CapabilityTables>, entry: AuditEntry): Promise<void> {
   const { call } = entry;
   await db
     .insertInto('audit_log')
     .values({
-      id: randomUUID(),
+      id: auditId(entry.occurredAt),
       occurred_at: entry.occurredAt.toISOString(),
       request_id: call.requestId,
       principal_sub: call.principal.sub,
