@@ -11,6 +11,8 @@ import { openDatabase } from '../../subgraphs/runtime/database.ts';
 import { migrateToLatest } from '../../subgraphs/runtime/migrate.ts';
 import { runCapability, type CapabilityEffect } from '../../subgraphs/runtime/capability/runCapability.ts';
 import { requestHash } from '../../subgraphs/runtime/capability/requestHash.ts';
+import { purgeExpiredIdempotencyRecords } from '../../subgraphs/runtime/capability/purgeExpired.ts';
+import { rejected } from '../../subgraphs/runtime/capability/rejection.ts';
 import { capabilityTables, type CapabilityTables } from '../../subgraphs/runtime/capability/tables.ts';
 import type { CapabilityCall, CapabilityOutcome } from '../../subgraphs/runtime/capability/types.ts';
 import { column, createTablesMigration, type TablesOf } from '../../subgraphs/runtime/tableSpec.ts';
@@ -234,6 +236,35 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
         { idempotency_key: 'money', created_at: '2025-01-31T10:00:00.000Z', expires_at: '2026-03-07T10:00:00.000Z' },
         { idempotency_key: 'plain', created_at: '2025-01-31T10:00:00.000Z', expires_at: '2025-02-01T10:00:00.000Z' },
       ]);
+    });
+
+    it('purges expired keys only: a purged key is free for a new request, a financial one is still kept', async () => {
+      const runs = { count: 0 };
+      await run(db, call({ name: 'a', amount: 1 }, { idempotencyKey: 'plain' }), runs);
+      await run(db, call({ name: 'b', amount: 1 }, { idempotencyKey: 'money', financial: true }), runs);
+
+      expect(await purgeExpiredIdempotencyRecords(db, new Date('2025-02-01T10:00:00.000Z'))).toBe(0);
+      expect(await purgeExpiredIdempotencyRecords(db, new Date('2025-02-02T00:00:00.000Z'))).toBe(1);
+      const kept = await db.selectFrom('idempotency_records').select('idempotency_key').execute();
+      expect(kept).toEqual([{ idempotency_key: 'money' }]);
+
+      const again = await run(db, call({ name: 'a', amount: 1 }, { idempotencyKey: 'plain' }), runs);
+      expect([again.replayed, runs.count]).toEqual([false, 3]);
+    });
+
+    it('treats a thrown rejection like an answered one: stored, replayed, no effect rows', async () => {
+      const runs = { count: 0 };
+      const effect: CapabilityEffect<DB, Counter> = async (trx) => {
+        runs.count += 1;
+        await trx.insertInto('counters').values({ id: randomUUID(), name: 'x', amount: 1 }).execute();
+        throw rejected('VERSION_CONFLICT', 'Counter is at version 2, not 1.', 'expectedVersion');
+      };
+      const first = await runCapability<DB, Counter>(db, call({ name: 'x', amount: 1 }), effect);
+      const second = await runCapability<DB, Counter>(db, call({ name: 'x', amount: 1 }), effect);
+      const expected = { ok: false, error: { code: 'VERSION_CONFLICT', message: 'Counter is at version 2, not 1.', field: 'expectedVersion' } };
+      expect([first, second]).toEqual([{ result: expected, replayed: false }, { result: expected, replayed: true }]);
+      expect(runs.count).toBe(1);
+      expect((await rows()).counters).toEqual([]);
     });
 
     it('writes the outbox envelope', async () => {
