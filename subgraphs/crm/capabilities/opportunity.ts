@@ -13,7 +13,7 @@ import { OPPORTUNITY_STAGE_DEFAULTS, sourceStageOf } from '../stages.ts';
 import { accountFor, opportunityFor, reloadOpportunity, type CrmTrx } from './records.ts';
 import { legalEntityStatus } from './peerFacts.ts';
 
-type Handler<Input> = CapabilityHandler<CrmTables, CrmContext, Input, { opportunity: OpportunityRow }>;
+type Handler<Input, Facts = undefined> = CapabilityHandler<CrmTables, CrmContext, Input, { opportunity: OpportunityRow }, Facts>;
 
 interface LineInput {
   serviceOffering: string;
@@ -26,11 +26,14 @@ interface LineInput {
 
 export const createOpportunity: Handler<{
   accountId: string; name: string; legalEntityId: string; currency: string; closeDate: string; type?: string | null; lines: LineInput[];
-}> = {
-  async effect({ input, trx, emit, ctx }) {
+}, { legalEntityStatus: string | null }> = {
+  async prepare({ input, ctx }) {
+    // The legal entity is the ERP's: a hidden one is as unknown as a missing one.
+    return { legalEntityStatus: seesLegalEntity(ctx.scope, input.legalEntityId) ? await legalEntityStatus(ctx, input.legalEntityId) : null };
+  },
+  async effect({ input, facts, trx, emit, ctx }) {
     const account = await accountFor(trx, ctx.scope, input.accountId);
-    if (!seesLegalEntity(ctx.scope, input.legalEntityId)) throw rejected('NOT_FOUND', `LegalEntity ${JSON.stringify(input.legalEntityId)} was not found.`, 'legalEntityId');
-    const status = await legalEntityStatus(ctx, input.legalEntityId);
+    const status = facts.legalEntityStatus;
     if (status === null) throw rejected('NOT_FOUND', `LegalEntity ${JSON.stringify(input.legalEntityId)} was not found.`, 'legalEntityId');
     if (status !== 'ACTIVE') throw rejected('LEGAL_ENTITY_INACTIVE', `Legal entity ${input.legalEntityId} is ${status}.`, 'legalEntityId');
     if (input.name.trim() === '') throw rejected('PRECONDITION_FAILED', 'An opportunity needs a name.', 'name');

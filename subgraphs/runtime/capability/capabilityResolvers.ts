@@ -18,6 +18,7 @@ import { capabilitiesOf, type CapabilityDeclaration } from '../../../schema/capa
 import { parseSubgraphSdl } from '../../../schema/subgraphSdl.ts';
 import type { RequestScope } from '../subgraphServer.ts';
 import { isSystemPrincipal, type Peers } from './peers.ts';
+import { CapabilityRejected } from './rejection.ts';
 import { runCapability } from './runCapability.ts';
 import type { CapabilityTables } from './tables.ts';
 import type { CapabilityOutcome, CapabilityRejection, DomainEventDraft } from './types.ts';
@@ -30,9 +31,20 @@ export interface CapabilityContext<DB> {
   readonly peers: Peers;
 }
 
-export interface EffectArgs<DB, Ctx, Input> {
+/** What `prepare` sees: the call, before any transaction. */
+export interface PrepareArgs<Ctx, Input> {
   /** The input without its idempotency key. */
   readonly input: Input;
+  readonly ctx: Ctx;
+  readonly principal: Principal;
+  readonly declaration: CapabilityDeclaration;
+}
+
+export interface EffectArgs<DB, Ctx, Input, Facts = undefined> {
+  /** The input without its idempotency key. */
+  readonly input: Input;
+  /** What `prepare` read from other systems (undefined without a `prepare`). */
+  readonly facts: Facts;
   readonly trx: Transaction<DB & CapabilityTables>;
   readonly emit: (event: DomainEventDraft) => void;
   readonly ctx: Ctx;
@@ -46,17 +58,29 @@ export interface EffectArgs<DB, Ctx, Input> {
 /** What an effect gives back: the payload fields, and warnings (ALREADY_IN_STATE) if any. */
 export type EffectResult = Readonly<Record<string, unknown>> & { readonly warnings?: readonly CapabilityRejection[] };
 
-export interface CapabilityHandler<DB, Ctx, Input = Record<string, unknown>, Result extends EffectResult = EffectResult> {
+export interface CapabilityHandler<DB, Ctx, Input = Record<string, unknown>, Result extends EffectResult = EffectResult, Facts = undefined> {
   // Method syntax on purpose: a map of handlers with different inputs and results must type-check as one.
-  /** Runs inside the capability's transaction; throws `rejected(...)` for a business-rule failure. */
-  effect(args: EffectArgs<DB, Ctx, Input>): Promise<Result>;
+  /**
+   * Reads what the capability needs from other systems (`ctx.peers.read`), BEFORE the transaction:
+   * a transaction is never held open across another system's answer (on SQLite that would
+   * serialize every writer behind a network call, and two systems waiting on each other would
+   * deadlock). Skipped when the key already holds a completed answer (a replay needs no facts).
+   * A `rejected(...)` thrown here is stored and replayed like one thrown by the effect.
+   */
+  prepare?(args: PrepareArgs<Ctx, Input>): Promise<Facts>;
+  /**
+   * Runs inside the capability's transaction; throws `rejected(...)` for a business-rule failure.
+   * Its only calls to other systems are system steps (`ctx.peers.step`), whose systems make no
+   * calls of their own inside their transactions.
+   */
+  effect(args: EffectArgs<DB, Ctx, Input, Facts>): Promise<Result>;
   /** The GraphQL payload of the stored outcome. Default: the result's fields, `userErrors`, `warnings`, `replayed`. */
   payload?(outcome: CapabilityOutcome<Result>, replayed: boolean): unknown;
   /** A step other systems hand over: only system principals may call it (the field is `@inaccessible`). */
   readonly systemOnly?: boolean;
 }
 
-type Handlers<DB, Ctx> = Readonly<Record<string, CapabilityHandler<DB, Ctx, never, EffectResult>>>;
+type Handlers<DB, Ctx> = Readonly<Record<string, CapabilityHandler<DB, Ctx, never, EffectResult, unknown>>>;
 
 /**
  * The Mutation resolvers of `system`. Throws at start when a declared capability has no handler
@@ -74,7 +98,7 @@ export function capabilityResolvers<DB, Ctx extends CapabilityContext<DB>>(
   }
   return Object.fromEntries(
     [...declarations.values()].map((declaration) => {
-      const handler = handlers[declaration.field] as unknown as CapabilityHandler<DB, Ctx, Record<string, unknown>, EffectResult>;
+      const handler = handlers[declaration.field] as unknown as CapabilityHandler<DB, Ctx, Record<string, unknown>, EffectResult, unknown>;
       return [declaration.field, (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => call(declaration, handler, args.input, ctx)];
     }),
   );
@@ -82,7 +106,7 @@ export function capabilityResolvers<DB, Ctx extends CapabilityContext<DB>>(
 
 async function call<DB, Ctx extends CapabilityContext<DB>>(
   declaration: CapabilityDeclaration,
-  handler: CapabilityHandler<DB, Ctx, Record<string, unknown>, EffectResult>,
+  handler: CapabilityHandler<DB, Ctx, Record<string, unknown>, EffectResult, unknown>,
   rawInput: Record<string, unknown>,
   ctx: Ctx,
 ): Promise<unknown> {
@@ -93,6 +117,8 @@ async function call<DB, Ctx extends CapabilityContext<DB>>(
   }
   const { idempotencyKey: fromInput, ...input } = rawInput;
   const idempotencyKey = keyOf(fromInput, ctx.request.idempotencyKey);
+  const prepareArgs: PrepareArgs<Ctx, Record<string, unknown>> = { input, ctx, principal, declaration };
+  const prepared = handler.prepare && !(await holdsAnswer(ctx, declaration, principal, idempotencyKey)) ? await settle(handler.prepare(prepareArgs)) : null;
   const { result, replayed } = await runCapability<DB, EffectResult>(
     ctx.db,
     {
@@ -104,10 +130,16 @@ async function call<DB, Ctx extends CapabilityContext<DB>>(
       requestId: ctx.request.requestId,
       input,
     },
-    async (trx, emit) => ({
-      ok: true,
-      value: await handler.effect({ input, trx, emit, ctx, principal, idempotencyKey, declaration, now: new Date() }),
-    }),
+    async (trx, emit) => {
+      // Rare: the answer the key held was purged in between; read the facts now.
+      const facts = prepared ?? (handler.prepare ? await settle(handler.prepare(prepareArgs)) : { facts: undefined });
+      if ('rejection' in facts) throw facts.rejection;
+      const inTransaction = { ...ctx, peers: { read: readInTransaction, step: ctx.peers.step } };
+      return {
+        ok: true,
+        value: await handler.effect({ input, facts: facts.facts, trx, emit, ctx: inTransaction, principal, idempotencyKey, declaration, now: new Date() }),
+      };
+    },
   );
   ctx.request.logger.info(
     { capability: declaration.name, version: declaration.version, replayed, outcome: result.ok ? 'ok' : result.error.code },
@@ -117,6 +149,33 @@ async function call<DB, Ctx extends CapabilityContext<DB>>(
   return result.ok
     ? { userErrors: [], warnings: [], ...result.value, replayed }
     : { userErrors: [result.error], warnings: [], replayed };
+}
+
+function readInTransaction(): never {
+  throw new Error('A capability effect may not read another system inside its transaction: read it in prepare().');
+}
+
+/** Whether the key already holds a completed answer (then the call is a replay: no facts needed). */
+async function holdsAnswer<DB>(ctx: CapabilityContext<DB>, declaration: CapabilityDeclaration, principal: Principal, key: string): Promise<boolean> {
+  const record = await (ctx.db as unknown as Kysely<CapabilityTables>)
+    .selectFrom('idempotency_records')
+    .select('status')
+    .where('principal_sub', '=', principal.sub)
+    .where('client_id', '=', principal.clientId ?? '')
+    .where('capability', '=', declaration.name)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return record?.status === 'COMPLETED';
+}
+
+/** A prepare's facts, or the business rejection it threw (stored by the effect); other errors propagate. */
+async function settle(facts: Promise<unknown>): Promise<{ facts: unknown } | { rejection: CapabilityRejected }> {
+  try {
+    return { facts: await facts };
+  } catch (error) {
+    if (error instanceof CapabilityRejected) return { rejection: error };
+    throw error;
+  }
 }
 
 function keyOf(fromInput: unknown, fromHeader: string | null): string {

@@ -6,8 +6,8 @@ import type { Kysely } from 'kysely';
 import type { CapabilityTables } from './tables.ts';
 
 /** Deletes the completed idempotency records that expired before `now`; returns how many. */
-export async function purgeExpiredIdempotencyRecords(db: Kysely<CapabilityTables>, now: Date): Promise<number> {
-  const result = await db
+export async function purgeExpiredIdempotencyRecords<DB>(db: Kysely<DB & CapabilityTables>, now: Date): Promise<number> {
+  const result = await (db as unknown as Kysely<CapabilityTables>)
     .deleteFrom('idempotency_records')
     .where('expires_at', '<', now.toISOString())
     .where('status', '=', 'COMPLETED')
