@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   DUPLICATE_PAYMENT: { status: 409, action: 'stop', meaning: 'A payment with this bank reference is already recorded.' },
   SEGREGATION_OF_DUTIES: { status: 403, action: 'stop', meaning: 'The approver may not approve their own (or their own submitted) record; another person must.' },
   LOSS_REASON_REQUIRED: { status: 422, action: 'fix', meaning: 'Closing an opportunity as lost needs a loss reason.' },
+  MONEY_PRECISION: { status: 422, action: 'fix', meaning: 'An amount has more decimals than its currency allows (or hours more than two), or is too large to be exact.' },
   IMMUTABLE_FINANCIAL_RECORD: { status: 409, action: 'stop', meaning: 'Posted financial records are never changed; use a reversal document (credit memo).' },
 } as const satisfies Record<string, { status: number; action: ClientAction; meaning: string }>;
 

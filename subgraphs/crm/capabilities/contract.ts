@@ -9,6 +9,7 @@ import { guardTransition } from '../../runtime/capability/stateMachine.ts';
 import { newId } from '../../runtime/capability/newId.ts';
 import { updateAggregate } from '../../runtime/capability/updateAggregate.ts';
 import type { DomainEventDraft } from '../../runtime/capability/types.ts';
+import { money } from '../../runtime/decimal.ts';
 import { isIndependentApprover } from '../../../policies/named/segregationOfDuties.ts';
 import type { CrmContext } from '../resolvers.ts';
 import type { ContractRow, CrmTables } from '../tables.ts';
@@ -33,7 +34,7 @@ export const createContractFromOpportunity: Handler<{ opportunityId: string; tit
     if (live) throw rejected('CONTRACT_ALREADY_EXISTS', `Opportunity ${opportunity.id} already has contract ${live.id}.`, 'opportunityId');
     const lines = await trx.selectFrom('opportunity_lines').selectAll().where('opportunity_id', '=', opportunity.id).orderBy('id').execute();
     if (lines.length === 0) throw rejected('PRECONDITION_FAILED', 'The opportunity has no lines to contract.', 'opportunityId');
-    // The contract bills the way most of its value is billed.
+    // The contract bills the way most of its value is billed (on a tie, the earlier line's way).
     const largest = lines.reduce((best, line) => (line.amount_e4 > best.amount_e4 ? line : best));
     const id = newId('ctr');
     const code = opportunity.legal_entity_id.replace(/^le_/, '');
@@ -59,7 +60,7 @@ export const createContractFromOpportunity: Handler<{ opportunityId: string; tit
       })
       .execute();
     const contract = await reloadContract(trx, id);
-    emit(contractEvent('ContractCreated', contract, { opportunityId: opportunity.id, tcv: contract.tcv_e4, currency: contract.currency }));
+    emit(contractEvent('ContractCreated', contract, { opportunityId: opportunity.id, totalContractValue: money(contract.tcv_e4, contract.currency) }));
     return { contract };
   },
 };

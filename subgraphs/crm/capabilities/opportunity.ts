@@ -4,7 +4,8 @@ import { checkVersion, rejected } from '../../runtime/capability/rejection.ts';
 import { guardTransition } from '../../runtime/capability/stateMachine.ts';
 import { newId } from '../../runtime/capability/newId.ts';
 import { updateAggregate } from '../../runtime/capability/updateAggregate.ts';
-import { parseScaled, HOURS_SCALE } from '../../runtime/decimal.ts';
+import { money } from '../../runtime/decimal.ts';
+import { checkTotal, hoursInput, moneyInput } from '../../runtime/capability/inputs.ts';
 import { seesLegalEntity } from '../../../policies/recordScope.ts';
 import type { CrmContext } from '../resolvers.ts';
 import type { CrmTables, OpportunityRow } from '../tables.ts';
@@ -38,22 +39,24 @@ export const createOpportunity: Handler<{
     if (status !== 'ACTIVE') throw rejected('LEGAL_ENTITY_INACTIVE', `Legal entity ${input.legalEntityId} is ${status}.`, 'legalEntityId');
     if (input.name.trim() === '') throw rejected('PRECONDITION_FAILED', 'An opportunity needs a name.', 'name');
     if (input.lines.length === 0) throw rejected('PRECONDITION_FAILED', 'An opportunity needs at least one line.', 'lines');
+    const id = newId('opp');
     const lines = input.lines.map((line, index) => {
       const field = `lines.${index}`;
-      const amount = parseScaled(line.amount);
+      const amount = moneyInput(line.amount, input.currency, `${field}.amount`);
       if (amount <= 0) throw rejected('PRECONDITION_FAILED', 'A line amount must be positive.', `${field}.amount`);
       if (line.endDate < line.startDate) throw rejected('PRECONDITION_FAILED', 'A line ends before it starts.', `${field}.endDate`);
       return {
-        id: newId('ol'),
+        // Line ids sort in the order the lines were given.
+        id: `ol_${id.slice(4)}_${String(index).padStart(3, '0')}`,
         service_offering: line.serviceOffering,
         billing_method: line.billingMethod,
         amount_e4: amount,
-        estimated_hours_e2: line.estimatedHours ? parseScaled(line.estimatedHours, HOURS_SCALE) : null,
+        estimated_hours_e2: line.estimatedHours ? hoursInput(line.estimatedHours, `${field}.estimatedHours`) : null,
         start_date: line.startDate,
         end_date: line.endDate,
       };
     });
-    const id = newId('opp');
+    const amount = checkTotal(lines.reduce((sum, line) => sum + line.amount_e4, 0), input.currency, 'lines');
     const stage = 'PROSPECTING';
     const defaults = OPPORTUNITY_STAGE_DEFAULTS[stage]!;
     await trx
@@ -61,7 +64,7 @@ export const createOpportunity: Handler<{
       .values({
         id, account_id: account.id, name: input.name.trim(), stage, source_stage: sourceStageOf(account.source_system, stage),
         probability: defaults.probability, forecast_category: defaults.forecast, type: input.type ?? 'NEW_BUSINESS',
-        amount_e4: lines.reduce((sum, line) => sum + line.amount_e4, 0), currency: input.currency, close_date: input.closeDate,
+        amount_e4: amount, currency: input.currency, close_date: input.closeDate,
         loss_reason: null, legal_entity_id: input.legalEntityId, primary_contact_id: null,
         // The reference CRM is the source system here: it assigns the record's id.
         source_system: account.source_system, source_id: id, aggregate_version: 1,
@@ -69,7 +72,7 @@ export const createOpportunity: Handler<{
       .execute();
     await trx.insertInto('opportunity_lines').values(lines.map((line) => ({ ...line, opportunity_id: id }))).execute();
     const opportunity = await reloadOpportunity(trx, id);
-    emit(opportunityEvent('OpportunityCreated', opportunity, { accountId: account.id, amount: opportunity.amount_e4 }));
+    emit(opportunityEvent('OpportunityCreated', opportunity, { accountId: account.id, amount: money(opportunity.amount_e4, opportunity.currency) }));
     return { opportunity };
   },
 };
@@ -103,7 +106,7 @@ export const closeWinOpportunity: Handler<{ opportunityId: string; expectedVersi
     if (lines.length === 0) throw rejected('PRECONDITION_FAILED', 'A won opportunity needs at least one line with a billing method.', 'opportunityId');
     // Won today: the close date records when it was won.
     const opportunity = await moveTo(trx, row, 'CLOSED_WON', { close_date: now.toISOString().slice(0, 10) });
-    emit(opportunityEvent('OpportunityWon', opportunity, { accountId: row.account_id, amount: row.amount_e4, currency: row.currency }));
+    emit(opportunityEvent('OpportunityWon', opportunity, { accountId: row.account_id, amount: money(row.amount_e4, row.currency) }));
     return { opportunity };
   },
 };

@@ -90,7 +90,7 @@ describe('createContractFromOpportunity', () => {
     expect(envelope(result)).toEqual(succeeded('createContractFromOpportunity', expected));
     expect(withoutTime(event!)).toEqual({
       type: 'ContractCreated', aggregateType: 'Contract', aggregateId: id, aggregateVersion: 1, correlationId: requestId, causationId: null, legalEntityId: 'le_US01',
-      payload: { contractId: id, contractNumber, status: 'DRAFT', opportunityId: opportunity.id, tcv: 800_005_000, currency: 'USD' }, publishedAt: null,
+      payload: { contractId: id, contractNumber, status: 'DRAFT', opportunityId: opportunity.id, totalContractValue: { amount: '80000.50', currency: 'USD' } }, publishedAt: null,
     });
     expect(await auditOf(tessera, key)).toEqual([{
       outcome: 'SUCCEEDED', capability: 'crm.createContractFromOpportunity', version: 1, principalSub: DEFAULT_SUB, idempotencyKey: key, requestId, errorCode: null,

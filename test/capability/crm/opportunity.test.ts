@@ -104,7 +104,7 @@ describe('createOpportunity', () => {
     const requestId = requestIdOf(result);
     expect((await eventsOfRequest(tessera, requestId)).map(withoutTime)).toEqual([{
       type: 'OpportunityCreated', aggregateType: 'Opportunity', aggregateId: id, aggregateVersion: 1, correlationId: requestId, causationId: null,
-      legalEntityId: 'le_US01', payload: { opportunityId: id, stage: 'PROSPECTING', accountId: salesforce.id, amount: 200_000_000 }, publishedAt: null,
+      legalEntityId: 'le_US01', payload: { opportunityId: id, stage: 'PROSPECTING', accountId: salesforce.id, amount: { amount: '20000.00', currency: 'USD' } }, publishedAt: null,
     }]);
     expect(await auditOf(tessera, key)).toEqual([{
       outcome: 'SUCCEEDED', capability: 'crm.createOpportunity', version: 1, principalSub: DEFAULT_SUB, idempotencyKey: key, requestId, errorCode: null,
@@ -205,7 +205,7 @@ describe('the opportunity pipeline', () => {
     expect(envelope(won)).toEqual(succeeded('closeWinOpportunity', expected));
     expect(withoutTime(event!)).toEqual({
       type: 'OpportunityWon', aggregateType: 'Opportunity', aggregateId: current.id, aggregateVersion: 5, correlationId: requestId, causationId: null,
-      legalEntityId: 'le_US01', payload: { opportunityId: current.id, stage: 'CLOSED_WON', accountId: salesforce.id, amount: 750_005_000, currency: 'USD' }, publishedAt: null,
+      legalEntityId: 'le_US01', payload: { opportunityId: current.id, stage: 'CLOSED_WON', accountId: salesforce.id, amount: { amount: '75000.50', currency: 'USD' } }, publishedAt: null,
     });
     expect(await auditOf(tessera, key)).toEqual([{
       outcome: 'SUCCEEDED', capability: 'crm.closeWinOpportunity', version: 1, principalSub: DEFAULT_SUB, idempotencyKey: key, requestId, errorCode: null,
@@ -369,26 +369,35 @@ describe('transitions that are refused', () => {
   });
 });
 
-describe('inputs the Decimal scalar accepts but the capability cannot store (known defects)', () => {
-  // Defect: subgraphs/crm/capabilities/opportunity.ts parses estimatedHours with
-  // parseScaled(value, HOURS_SCALE) outside any try: a valid Decimal with 3 or 4 fraction digits
-  // throws a RangeError, answered INTERNAL_SERVER_ERROR instead of a user error on the field.
-  it.fails('refuses estimated hours finer than a hundredth as a user error on the line', async () => {
+describe('inputs the Decimal scalar accepts but the capability cannot store exactly', () => {
+  it('refuses estimated hours finer than a hundredth as a user error on the line', async () => {
     const input = opportunityInput(salesforce.id, { lines: [{ ...aLine(), estimatedHours: '1.125' }] });
     const result = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input });
     expect(result.body.errors).toBeUndefined();
-    expect(result.payload).toMatchObject({ opportunity: null, userErrors: [{ field: 'lines.0.estimatedHours' }], replayed: false });
+    expect(result.payload).toEqual({
+      opportunity: null, warnings: [], replayed: false,
+      userErrors: [{ code: 'MONEY_PRECISION', message: '1.125 has more decimals than allowed here (2).', field: 'lines.0.estimatedHours' }],
+    });
   });
 
-  // Defect: no bound on amounts. A 15-digit Decimal (valid for the scalar) times 10^4 is beyond
-  // Number.MAX_SAFE_INTEGER: the row is committed (audit SUCCEEDED) and can never be read back
-  // (the Money resolver throws: INTERNAL_SERVER_ERROR at createOpportunity.opportunity.amount).
-  it.fails('refuses an amount too large to be stored exactly, writing nothing', async () => {
+  it('refuses cents below the currency minor unit', async () => {
+    const input = opportunityInput(salesforce.id, { lines: [{ ...aLine(), amount: '100.555' }] });
+    const result = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input });
+    expect(result.payload).toEqual({
+      opportunity: null, warnings: [], replayed: false,
+      userErrors: [{ code: 'MONEY_PRECISION', message: '100.555 has more decimals than USD allows (2).', field: 'lines.0.amount' }],
+    });
+  });
+
+  it('refuses an amount too large to be stored exactly, writing nothing', async () => {
     const before = await rowCounts(tessera);
     const input = opportunityInput(salesforce.id, { lines: [{ ...aLine(), amount: '999999999999999' }] });
     const result = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input });
     expect(result.body.errors).toBeUndefined();
-    expect(result.payload).toMatchObject({ opportunity: null, userErrors: [{ field: 'lines.0.amount' }], replayed: false });
+    expect(result.payload).toEqual({
+      opportunity: null, warnings: [], replayed: false,
+      userErrors: [{ code: 'MONEY_PRECISION', message: '999999999999999 is larger than 100000000000 USD.', field: 'lines.0.amount' }],
+    });
     expect((await rowCounts(tessera)).opportunities).toBe(before.opportunities);
   });
 });
