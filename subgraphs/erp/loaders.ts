@@ -37,6 +37,8 @@ export function createErpLoaders(store: ErpStore, scope: RecordScope) {
     applicationsByPayment: groupLoader((ids: readonly string[]) => store.applicationsByPaymentIds(ids), (row) => row.payment_id),
     applicationsByInvoice: groupLoader((ids: readonly string[]) => store.applicationsByInvoiceIds(ids), (row) => row.invoice_id),
     revenueSchedule: rowLoader(visibleThroughParent((ids: readonly string[]) => store.revenueSchedulesByIds(ids), erpProject, (row) => row.project_id), (row) => row.id),
+    revenueScheduleLines: groupLoader((ids: readonly string[]) => store.revenueScheduleLinesByScheduleIds(ids), (row) => row.schedule_id),
+    creditMemosByInvoice: groupLoader(priming(visibleRows((ids: readonly string[]) => store.creditMemosByOriginalInvoiceIds(ids), scope, ofCustomer), invoice), (row) => row.original_invoice_id ?? ''),
     revenueSchedulesByProject: groupLoader(visibleThroughParent((ids: readonly string[]) => store.revenueSchedulesByProjectIds(ids), erpProject, (row) => row.project_id), (row) => row.project_id),
   };
 }

@@ -8,9 +8,13 @@ import type { ErpLoaders } from './loaders.ts';
 import type { ErpStore, InvoiceFilter } from './store.ts';
 import type {
   AccountingPeriodRow, BillingProfileRow, ContractTermsRow, InvoiceLineRow, InvoiceRow, LegalEntityRow, PaymentApplicationRow,
-  ErpTables, PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleRow, TaxProfileRow,
+  ErpTables, PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleLineRow, RevenueScheduleRow, TaxProfileRow,
 } from './tables.ts';
 import type { SystemContext } from '../runtime/referenceSystem.ts';
+import { capabilityResolvers } from '../runtime/capability/capabilityResolvers.ts';
+import { auditEntryResolvers, auditLog } from '../runtime/capability/auditLog.ts';
+import { erpCapabilities } from './capabilities/index.ts';
+import { resultUnionResolvers } from './capabilities/resultUnion.ts';
 
 export type ErpContext = SystemContext<ErpStore, ErpLoaders, ErpTables>;
 
@@ -22,12 +26,22 @@ async function invoiceCurrency(ctx: Ctx, invoiceId: string): Promise<string> {
   return invoice.currency;
 }
 
+async function scheduleCurrency(ctx: Ctx, scheduleId: string): Promise<string> {
+  const schedule = await ctx.loaders.revenueSchedule.load(scheduleId);
+  if (!schedule) throw new Error(`revenue schedule ${scheduleId} of a line is missing or hidden`);
+  return schedule.currency;
+}
+
 async function contractTerms(ctx: Ctx, contractId: string): Promise<ContractTermsRow | null> {
   return ctx.loaders.contractTerms.load(contractId);
 }
 
 export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   ...scalarResolvers,
+  Mutation: capabilityResolvers<ErpTables, ErpContext>('erp', erpCapabilities),
+  ActivateContractResult: resultUnionResolvers,
+  ReleaseInvoiceResult: resultUnionResolvers,
+  AuditEntry: auditEntryResolvers,
   Query: {
     legalEntities: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.store.allLegalEntities()).filter((row) => seesLegalEntity(ctx.scope, row.id)),
     legalEntity: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.legalEntity.load(args.id), 'LegalEntity', args.id),
@@ -37,6 +51,7 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     invoices: (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null }, ctx: Ctx) =>
       connectionOf(args, (page) => ctx.store.invoicesPage(args.filter ?? {}, page, ctx.scope)),
     payment: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.payment.load(args.id), 'Payment', args.id),
+    erpAuditLog: auditLog,
   },
   LegalEntity: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.legalEntity.load(reference.id),
@@ -105,7 +120,17 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
       const terms = await contractTerms(ctx, contract.id);
       return terms?.tax_profile_id ? ctx.loaders.taxProfile.load(terms.tax_profile_id) : null;
     },
+    terms: (contract: { id: string }, _: unknown, ctx: Ctx) => contractTerms(ctx, contract.id),
     invoices: (contract: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.invoicesByContract.load(contract.id),
+  },
+  ContractTerms: {
+    contract: (row: ContractTermsRow) => ({ id: row.contract_id }),
+    paymentTerms: (row: ContractTermsRow) => row.payment_terms,
+    poNumber: (row: ContractTermsRow) => row.po_number,
+    poRequired: (row: ContractTermsRow) => bool(row.po_required),
+    taxProfile: (row: ContractTermsRow, _: unknown, ctx: Ctx) => (row.tax_profile_id ? ctx.loaders.taxProfile.load(row.tax_profile_id) : null),
+    activatedAt: (row: ContractTermsRow) => row.activated_at ?? null,
+    aggregateVersion: (row: ContractTermsRow) => row.aggregate_version,
   },
   Project: {
     // Always resolves (a project without ERP figures still has an empty invoice list); each field
@@ -143,8 +168,12 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     taxTotal: (row: InvoiceRow) => money(row.tax_e4, row.currency),
     total: (row: InvoiceRow) => money(row.total_e4, row.currency),
     amountPaid: (row: InvoiceRow) => money(row.amount_paid_e4, row.currency),
-    amountDue: (row: InvoiceRow) => money(row.status === 'VOIDED' ? 0 : row.total_e4 - row.amount_paid_e4, row.currency),
+    amountCredited: (row: InvoiceRow) => money(row.amount_credited_e4 ?? 0, row.currency),
+    amountDue: (row: InvoiceRow) => money(row.status === 'VOIDED' ? 0 : row.total_e4 - row.amount_paid_e4 - (row.amount_credited_e4 ?? 0), row.currency),
     payments: (row: InvoiceRow, _: unknown, ctx: Ctx) => ctx.loaders.applicationsByInvoice.load(row.id),
+    originalInvoice: (row: InvoiceRow, _: unknown, ctx: Ctx) => (row.original_invoice_id ? ctx.loaders.invoice.load(row.original_invoice_id) : null),
+    creditMemos: (row: InvoiceRow, _: unknown, ctx: Ctx) => ctx.loaders.creditMemosByInvoice.load(row.id),
+    aggregateVersion: (row: InvoiceRow) => row.aggregate_version,
   },
   InvoiceLine: {
     lineNumber: (row: InvoiceLineRow) => row.line_number,
@@ -166,6 +195,7 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
       return money(row.amount_e4 - applied, row.currency);
     },
     applications: (row: PaymentRow, _: unknown, ctx: Ctx) => ctx.loaders.applicationsByPayment.load(row.id),
+    aggregateVersion: (row: PaymentRow) => row.aggregate_version,
   },
   PaymentApplication: {
     payment: (row: PaymentApplicationRow, _: unknown, ctx: Ctx) => ctx.loaders.payment.load(row.payment_id),
@@ -178,5 +208,17 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     project: (row: RevenueScheduleRow) => ref(row.project_id),
     allocatedAmount: (row: RevenueScheduleRow) => money(row.allocated_e4, row.currency),
     recognizedToDate: (row: RevenueScheduleRow) => money(row.recognized_e4, row.currency),
+    lines: async (row: RevenueScheduleRow, _: unknown, ctx: Ctx) =>
+      (await ctx.loaders.revenueScheduleLines.load(row.id)).map((line) => ({ ...line, currency: row.currency })),
+    aggregateVersion: (row: RevenueScheduleRow) => row.aggregate_version,
+  },
+  RevenueScheduleLine: {
+    // Lines reached through a schedule carry its currency; a capability payload's lines load it.
+    period: (row: RevenueScheduleLineRow, _: unknown, ctx: Ctx) => ctx.loaders.period.load(row.period_id),
+    amount: async (row: RevenueScheduleLineRow & { currency?: string }, _: unknown, ctx: Ctx) =>
+      money(row.amount_e4, row.currency ?? (await scheduleCurrency(ctx, row.schedule_id))),
+    recognizedToDate: async (row: RevenueScheduleLineRow & { currency?: string }, _: unknown, ctx: Ctx) =>
+      money(row.recognized_cum_e4, row.currency ?? (await scheduleCurrency(ctx, row.schedule_id))),
+    postedAt: (row: RevenueScheduleLineRow) => row.posted_at,
   },
 };

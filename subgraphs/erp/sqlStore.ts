@@ -53,7 +53,7 @@ export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
     openReceivablesByAccountIds: async (ids, scope) => {
       if (noKeys(ids)) return [];
       const rows = await inScope(db.selectFrom('invoices'), scope, { legalEntity: 'legal_entity_id', account: 'account_id' })
-        .select(['account_id', 'currency', sql<number>`sum(total_e4 - amount_paid_e4)`.as('amount')])
+        .select(['account_id', 'currency', sql<number>`sum(total_e4 - amount_paid_e4 - amount_credited_e4)`.as('amount')])
         .where('account_id', 'in', ids).where('status', 'in', OPEN_INVOICE_STATUSES)
         .groupBy(['account_id', 'currency']).orderBy('currency').execute();
       return rows.map((row) => ({ key: row.account_id, currency: row.currency, amountE4: Number(row.amount) }));
@@ -66,5 +66,14 @@ export function createSqlErpStore(db: Kysely<ErpTables>): ErpStore {
     revenueSchedulesByIds: async (ids) => (noKeys(ids) ? [] : db.selectFrom('revenue_schedules').selectAll().where('id', 'in', ids).execute()),
     revenueSchedulesByProjectIds: async (ids) =>
       noKeys(ids) ? [] : db.selectFrom('revenue_schedules').selectAll().where('project_id', 'in', ids).orderBy('id').execute(),
+    revenueScheduleLinesByScheduleIds: async (ids) =>
+      noKeys(ids)
+        ? []
+        : db.selectFrom('revenue_schedule_lines as l').innerJoin('accounting_periods as p', 'p.id', 'l.period_id').selectAll('l')
+          .where('l.schedule_id', 'in', ids).orderBy('p.start_date').orderBy('l.id').execute(),
+    creditMemosByOriginalInvoiceIds: async (ids) =>
+      noKeys(ids)
+        ? []
+        : db.selectFrom('invoices').selectAll().where('original_invoice_id', 'in', ids).orderBy('invoice_date').orderBy('invoice_number').execute(),
   };
 }

@@ -2,7 +2,7 @@ import type { RecordScope } from '../../policies/recordScope.ts';
 import type { Page, PageRequest } from '../runtime/pagination.ts';
 import type {
   AccountingPeriodRow, BillingProfileRow, ContractTermsRow, ErpProjectRow, InvoiceLineRow, InvoiceRow, LegalEntityRow,
-  PaymentApplicationRow, PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleRow, TaxProfileRow,
+  PaymentApplicationRow, PaymentRow, RateCardLineRow, RateCardRow, RevenueScheduleLineRow, RevenueScheduleRow, TaxProfileRow,
 } from './tables.ts';
 
 export interface InvoiceFilter {
@@ -50,4 +50,8 @@ export interface ErpStore {
   applicationsByInvoiceIds(invoiceIds: readonly string[]): Promise<PaymentApplicationRow[]>;
   revenueSchedulesByIds(ids: readonly string[]): Promise<RevenueScheduleRow[]>;
   revenueSchedulesByProjectIds(projectIds: readonly string[]): Promise<RevenueScheduleRow[]>;
+  /** Recognition lines, oldest period first. */
+  revenueScheduleLinesByScheduleIds(scheduleIds: readonly string[]): Promise<RevenueScheduleLineRow[]>;
+  /** Credit memos by the invoice they credit. */
+  creditMemosByOriginalInvoiceIds(invoiceIds: readonly string[]): Promise<InvoiceRow[]>;
 }

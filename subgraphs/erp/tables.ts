@@ -1,4 +1,4 @@
-import { column as c, type TableSpec, type TablesOf, type RowOf } from '../runtime/tableSpec.ts';
+import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../runtime/tableSpec.ts';
 
 /**
  * The ERP reference system's tables. `account_id`, `contract_id`, `project_id` and `role_id`
@@ -48,6 +48,9 @@ export const erpTables = {
     columns: {
       contract_id: { type: 'text', primaryKey: true }, payment_terms: c.text, po_number: c.optionalText,
       po_required: c.int, tax_profile_id: c.optionalRef('tax_profiles'),
+      // When activateContract put the terms in force (null: seeded, or never activated through Tessera).
+      activated_at: c.later(3, c.optionalText),
+      aggregate_version: c.aggregateVersion(3),
     },
   },
   erp_projects: {
@@ -65,6 +68,11 @@ export const erpTables = {
       account_id: c.text, contract_id: c.optionalText, project_id: c.optionalText, invoice_date: c.text,
       due_date: c.text, posting_period_id: c.ref('accounting_periods'), currency: c.text, subtotal_e4: c.big,
       tax_e4: c.big, total_e4: c.big, amount_paid_e4: c.big, source_billing_draft_id: c.optionalText,
+      aggregate_version: c.aggregateVersion(3),
+      // A credit memo names the invoice it credits; an invoice keeps the total credited against it
+      // (positive), so its open balance is total - paid - credited without summing memos.
+      original_invoice_id: c.later(3, c.optionalText),
+      amount_credited_e4: c.later(3, { type: 'bigint', default: 0 }),
     },
     // A billing draft is posted at most once (no double billing), and numbers are unique.
     unique: [['invoice_number'], ['source_billing_draft_id']],
@@ -81,6 +89,7 @@ export const erpTables = {
     columns: {
       id: c.id, payment_number: c.text, account_id: c.text, legal_entity_id: c.ref('legal_entities'),
       received_date: c.text, amount_e4: c.big, currency: c.text, method: c.text, status: c.text,
+      aggregate_version: c.aggregateVersion(3),
     },
     unique: [['payment_number']],
     indexes: [['account_id']],
@@ -95,8 +104,29 @@ export const erpTables = {
     columns: {
       id: c.id, project_id: c.text, method: c.text, status: c.text, allocated_e4: c.big, recognized_e4: c.big,
       currency: c.text,
+      aggregate_version: c.aggregateVersion(3),
+      // The contract whose activation allocated it (null on seeded schedules).
+      contract_id: c.later(3, c.optionalText),
     },
     indexes: [['project_id']],
+  },
+  // One posted line per schedule and period: recognizing a period twice changes nothing (the
+  // unique pair is the batch's idempotency, whatever key the caller used).
+  revenue_schedule_lines: {
+    since: 3,
+    columns: {
+      id: c.id, schedule_id: c.ref('revenue_schedules'), period_id: c.ref('accounting_periods'), amount_e4: c.big,
+      recognized_cum_e4: c.big, status: c.text, posted_at: c.text,
+    },
+    unique: [['schedule_id', 'period_id']],
+  },
+  // Gapless document numbers per legal entity, document type and year: the row is locked by the
+  // increment until the transaction ends, and a rolled-back number is handed out again.
+  document_sequences: {
+    since: 3,
+    columns: {
+      id: c.id, legal_entity_id: c.ref('legal_entities'), document_type: c.text, year: c.int, last_number: c.int,
+    },
   },
 } as const satisfies Record<string, TableSpec>;
 
@@ -110,7 +140,10 @@ export type BillingProfileRow = RowOf<typeof erpTables.billing_profiles>;
 export type ContractTermsRow = RowOf<typeof erpTables.contract_terms>;
 export type ErpProjectRow = RowOf<typeof erpTables.erp_projects>;
 export type InvoiceRow = RowOf<typeof erpTables.invoices>;
+/** An invoice as the seed writes it: the first migration's columns (the later ones take their defaults). */
+export type FirstInvoiceRow = FirstRowOf<typeof erpTables.invoices>;
 export type InvoiceLineRow = RowOf<typeof erpTables.invoice_lines>;
 export type PaymentRow = RowOf<typeof erpTables.payments>;
 export type PaymentApplicationRow = RowOf<typeof erpTables.payment_applications>;
 export type RevenueScheduleRow = RowOf<typeof erpTables.revenue_schedules>;
+export type RevenueScheduleLineRow = RowOf<typeof erpTables.revenue_schedule_lines>;
