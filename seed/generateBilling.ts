@@ -10,8 +10,8 @@
  * invoices are voided.
  */
 import { taxOn } from '../subgraphs/runtime/decimal.ts';
-import type { BillingDraftRow, TimeEntryRow } from '../subgraphs/psa/tables.ts';
-import type { FirstInvoiceRow as InvoiceRow, InvoiceLineRow } from '../subgraphs/erp/tables.ts';
+import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../subgraphs/psa/tables.ts';
+import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../subgraphs/erp/tables.ts';
 import { addMonths, civil, mondayOf, monthKey, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';
 import type { Finance, CustomerTerms } from './generateFinance.ts';

@@ -141,7 +141,7 @@ export type ContractTermsRow = RowOf<typeof erpTables.contract_terms>;
 export type ErpProjectRow = RowOf<typeof erpTables.erp_projects>;
 export type InvoiceRow = RowOf<typeof erpTables.invoices>;
 /** An invoice as the seed writes it: the first migration's columns (the later ones take their defaults). */
-export type FirstInvoiceRow = FirstRowOf<typeof erpTables.invoices>;
+export type InvoiceSeedRow = FirstRowOf<typeof erpTables.invoices>;
 export type InvoiceLineRow = RowOf<typeof erpTables.invoice_lines>;
 export type PaymentRow = RowOf<typeof erpTables.payments>;
 export type PaymentApplicationRow = RowOf<typeof erpTables.payment_applications>;
