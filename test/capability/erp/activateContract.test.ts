@@ -322,12 +322,12 @@ describe('every guard refuses with its code and field, and leaves no row', () =>
     billingMethod: 'TIME_AND_MATERIALS', startDate, lines: [{ billingMethod: 'TIME_AND_MATERIALS', rateCardId }], projects: [{ plannedRevenue: '1000.00' }],
   });
 
-  it.each([
+  it.each<[string, () => Partial<ContractSpec>, () => string]>([
     ['no rate card', () => tm(null), () => 'has no rate card'],
     ['a rate card the ERP does not hold', () => tm('rc_missing'), () => 'names rate card rc_missing, which the ERP does not hold'],
     ['the rate card of another legal entity', () => tm(ukCard), () => `uses rate card ${ukCard} of le_UK01, not of le_US01`],
     ['no rate in force at the start', () => tm(usCard, '2024-06-03'), () => `uses rate card ${usCard}, which has no rate in force on 2024-06-03`],
-  ] as const)('RATE_CARD_NOT_EFFECTIVE for a T&M line with %s', async (_, spec, why) => {
+  ])('RATE_CARD_NOT_EFFECTIVE for a T&M line with %s', async (_, spec, why) => {
     const fixture = await contractFixture(tessera, fixedFee(us, spec()));
     await expectRefused(fixture.contractId, { code: 'RATE_CARD_NOT_EFFECTIVE', message: `A time-and-materials line ${why()}.`, field: 'contractId' });
   });

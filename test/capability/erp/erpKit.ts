@@ -354,3 +354,53 @@ export async function draftFixture(tessera: TestTessera, spec: DraftSpec): Promi
 export function bankReference(): string {
   return `BANK-${randomUUID().slice(0, 13).toUpperCase()}`;
 }
+
+/** A seeded contract as the billing suites need it. */
+export interface SeededContract {
+  readonly id: string;
+  readonly status: string;
+  readonly account: { readonly id: string };
+  readonly legalEntity: { readonly id: string };
+  readonly totalContractValue: { readonly currency: string };
+  readonly paymentTerms: string | null;
+  readonly poNumber: string | null;
+  readonly poRequired: boolean;
+  readonly projects: readonly { readonly id: string; readonly legalEntity: { readonly id: string } }[];
+}
+
+/** Seeded ACTIVE and SUSPENDED contracts with their ERP terms and PSA projects. */
+export async function seededContracts(tessera: TestTessera): Promise<SeededContract[]> {
+  const body = await tessera.query(`{ contracts(filter: { status: [ACTIVE, SUSPENDED] }, first: 100) { nodes {
+    id status account { id } legalEntity { id } totalContractValue { currency } paymentTerms poNumber poRequired projects { id legalEntity { id } }
+  } } }`);
+  return (body.data as { contracts: { nodes: SeededContract[] } }).contracts.nodes;
+}
+
+/** An ACTIVE seeded contract of `legalEntityId` with one project that invoices can be released on. */
+export function billableContract(contracts: readonly SeededContract[], legalEntityId: string): SeededContract {
+  return pick(contracts, `ACTIVE ${legalEntityId} contract`, (c) =>
+    c.status === 'ACTIVE' && c.legalEntity.id === legalEntityId && c.projects.length === 1 && !(c.poRequired && c.poNumber === null) && c.paymentTerms !== null);
+}
+
+/** A draft spec billing `items` on the contract's project. */
+export function draftOn(contract: SeededContract, items: readonly DraftItemSpec[], overrides: Partial<DraftSpec> = {}): DraftSpec {
+  return {
+    projectId: contract.projects[0]!.id, contractId: contract.id, legalEntityId: contract.legalEntity.id, accountId: contract.account.id,
+    currency: contract.totalContractValue.currency, items, ...overrides,
+  };
+}
+
+export const RELEASED_INVOICE = `mutation Post($input: ReleaseInvoiceV2Input!) {
+  releaseInvoiceV2(input: $input) { __typename ... on InvoiceRelease { invoice { id total { amount } aggregateVersion } } ... on CapabilityFailure { errors { code message } } }
+}`;
+
+/** Releases a fresh draft of `spec` as an invoice dated `invoiceDate`; returns its id, total and version. */
+export async function postInvoice(tessera: TestTessera, spec: DraftSpec, invoiceDate = '2026-11-20'): Promise<{ id: string; total: string; aggregateVersion: number }> {
+  const draftId = await draftFixture(tessera, spec);
+  const result = await mutate<{ __typename: string; invoice?: { id: string; total: { amount: string }; aggregateVersion: number } }>(
+    tessera, RELEASED_INVOICE, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate, expectedVersion: 1 },
+  );
+  const invoice = result.payload?.invoice;
+  if (!invoice) throw new Error(`release failed: ${JSON.stringify(result.body)}`);
+  return { id: invoice.id, total: invoice.total.amount, aggregateVersion: invoice.aggregateVersion };
+}

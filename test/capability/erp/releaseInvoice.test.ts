@@ -8,21 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  RELEASE_V1, RELEASE_V2, auditOf, call, contractFixture, draftFixture, envelope, erpDb, erpState, eventsOfRequest, failed, newKey, pick, psaDb,
-  refused, requestIdOf, seededCustomers, type Customer, type DraftItemSpec, type DraftSpec, type UserError,
+  RELEASE_V1, RELEASE_V2, auditOf, billableContract, call, contractFixture, draftFixture, draftOn as billingDraft, envelope, erpDb, erpState,
+  eventsOfRequest, failed, newKey, pick, psaDb, refused, requestIdOf, seededContracts, seededCustomers, type Customer, type DraftItemSpec, type DraftSpec,
+  type SeededContract, type UserError,
 } from './erpKit.ts';
-
-interface SeededContract {
-  id: string;
-  status: string;
-  account: { id: string };
-  legalEntity: { id: string };
-  totalContractValue: { currency: string };
-  paymentTerms: string | null;
-  poNumber: string | null;
-  poRequired: boolean;
-  projects: { id: string; legalEntity: { id: string } }[];
-}
 
 let tessera: TestTessera;
 let customers: Customer[];
@@ -34,18 +23,12 @@ let prospectId: string;
 beforeAll(async () => {
   tessera = await startTestTessera({ scale: 's' });
   customers = await seededCustomers(tessera);
-  const body = await tessera.query(`{
-    contracts(filter: { status: [ACTIVE, SUSPENDED] }, first: 100) { nodes {
-      id status account { id } legalEntity { id } totalContractValue { currency } paymentTerms poNumber poRequired projects { id legalEntity { id } }
-    } }
-    accounts(filter: { type: [PROSPECT] }, first: 50) { nodes { id } }
-  }`);
-  const data = body.data as { contracts: { nodes: SeededContract[] }; accounts: { nodes: { id: string }[] } };
-  const usable = (c: SeededContract) => c.projects.length === 1 && !(c.poRequired && c.poNumber === null) && c.paymentTerms !== null;
-  ukActive = pick(data.contracts.nodes, 'ACTIVE UK01 contract', (c) => c.status === 'ACTIVE' && c.legalEntity.id === 'le_UK01' && usable(c));
-  usActive = pick(data.contracts.nodes, 'ACTIVE US01 contract', (c) => c.status === 'ACTIVE' && c.legalEntity.id === 'le_US01' && usable(c));
-  suspended = pick(data.contracts.nodes, 'SUSPENDED contract', (c) => c.status === 'SUSPENDED' && c.projects.length === 1);
-  prospectId = pick(data.accounts.nodes, 'prospect', (a) => !customers.some((c) => c.accountId === a.id)).id;
+  const contracts = await seededContracts(tessera);
+  ukActive = billableContract(contracts, 'le_UK01');
+  usActive = billableContract(contracts, 'le_US01');
+  suspended = pick(contracts, 'SUSPENDED contract', (c) => c.status === 'SUSPENDED' && c.projects.length === 1);
+  const body = await tessera.query('{ accounts(filter: { type: [PROSPECT] }, first: 50) { nodes { id } } }');
+  prospectId = pick((body.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes, 'prospect', (a) => !customers.some((c) => c.accountId === a.id)).id;
 });
 afterAll(() => tessera?.stop());
 
@@ -57,10 +40,7 @@ const ITEMS: DraftItemSpec[] = [
 ];
 
 function draftOn(contract: SeededContract, overrides: Partial<DraftSpec> = {}): DraftSpec {
-  return {
-    projectId: contract.projects[0]!.id, contractId: contract.id, legalEntityId: contract.legalEntity.id, accountId: contract.account.id,
-    currency: contract.totalContractValue.currency, items: ITEMS, ...overrides,
-  };
+  return billingDraft(contract, ITEMS, overrides);
 }
 
 const TERM_DAYS: Record<string, number> = { NET_15: 15, NET_30: 30, NET_45: 45, NET_60: 60 };
@@ -153,7 +133,7 @@ describe('releaseInvoice v1', () => {
   it('posts without expectedVersion and answers the deprecated payload with Deprecation and Sunset headers', async () => {
     const draftId = await draftFixture(tessera, draftOn(usActive, { items: [ITEMS[0]!] }));
     const { code } = await taxCodeOf(usActive);
-    const result = await call<{ invoice: Record<string, unknown> }>(tessera, RELEASE_V1, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-30' });
+    const result = await call<{ invoice: Record<string, unknown>; userErrors: UserError[] }>(tessera, RELEASE_V1, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-30' });
     expect(result.payload?.userErrors).toEqual([]);
     expect(result.payload?.invoice).toMatchObject({
       status: 'POSTED', subtotal: money('1125.00', 'USD'), taxTotal: money('0.00', 'USD'), total: money('1125.00', 'USD'),
