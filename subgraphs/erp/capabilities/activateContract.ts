@@ -129,7 +129,7 @@ const activation: Handler = {
 };
 
 export const activateContract: Handler = activation;
-export const activateContractV2: Handler = { ...activation, payload: resultUnion<Result>('ContractActivation') };
+export const activateContractV2: Handler = { ...activation, payload: resultUnion<Result>('ActivateContractSuccess') };
 
 /** The PSA's lines and projects must make a billable, fully allocated contract. */
 async function checkDelivery(trx: ErpTrx, contract: CrmContract, legalEntity: LegalEntityRow, delivery: PsaDelivery): Promise<void> {

@@ -142,4 +142,4 @@ const release: Handler = {
 };
 
 export const releaseInvoice: Handler = release;
-export const releaseInvoiceV2: Handler = { ...release, payload: resultUnion<Result>('InvoiceRelease') };
+export const releaseInvoiceV2: Handler = { ...release, payload: resultUnion<Result>('ReleaseInvoiceSuccess') };

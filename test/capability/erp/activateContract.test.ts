@@ -71,7 +71,7 @@ describe('activateContractV2 on the seeded SIGNED contract', () => {
     expect(envelope(result)).toEqual({
       status: 200,
       body: { data: { activateContractV2: {
-        __typename: 'ContractActivation',
+        __typename: 'ActivateContractSuccess',
         contract: { id: seeded.id, status: 'ACTIVE', aggregateVersion: seeded.aggregateVersion + 1 },
         terms: {
           contract: { id: seeded.id }, paymentTerms: profile.paymentTerms, poNumber: seeded.poNumber, poRequired: seeded.poRequired,
@@ -182,7 +182,7 @@ describe('an ACTIVE contract', () => {
     expect(envelope(again)).toEqual({
       status: 200,
       body: { data: { activateContractV2: {
-        __typename: 'ContractActivation', contract: { id: fixture.contractId, status: 'ACTIVE', aggregateVersion: 2 },
+        __typename: 'ActivateContractSuccess', contract: { id: fixture.contractId, status: 'ACTIVE', aggregateVersion: 2 },
         terms: first.payload?.terms, revenueSchedules: first.payload?.revenueSchedules, warnings: [warning], replayed: false,
       } } },
     });

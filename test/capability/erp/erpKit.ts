@@ -41,7 +41,7 @@ export const ACTIVATE_V1 = `mutation Activate($input: ActivateContractInput!) {
 export const ACTIVATE_V2 = `mutation ActivateV2($input: ActivateContractV2Input!) {
   activateContractV2(input: $input) {
     __typename
-    ... on ContractActivation { ${ACTIVATION_FIELDS} warnings { code message field } replayed }
+    ... on ActivateContractSuccess { ${ACTIVATION_FIELDS} warnings { code message field } replayed }
     ... on CapabilityFailure { errors { code message field } replayed }
   }
 }`;
@@ -53,7 +53,7 @@ export const RELEASE_V1 = `mutation Release($input: ReleaseInvoiceInput!) {
 export const RELEASE_V2 = `mutation ReleaseV2($input: ReleaseInvoiceV2Input!) {
   releaseInvoiceV2(input: $input) {
     __typename
-    ... on InvoiceRelease { invoice { ${INVOICE_FIELDS} } warnings { code message field } replayed }
+    ... on ReleaseInvoiceSuccess { invoice { ${INVOICE_FIELDS} } warnings { code message field } replayed }
     ... on CapabilityFailure { errors { code message field } replayed }
   }
 }`;
@@ -391,7 +391,7 @@ export function draftOn(contract: SeededContract, items: readonly DraftItemSpec[
 }
 
 export const RELEASED_INVOICE = `mutation Post($input: ReleaseInvoiceV2Input!) {
-  releaseInvoiceV2(input: $input) { __typename ... on InvoiceRelease { invoice { id total { amount } aggregateVersion } } ... on CapabilityFailure { errors { code message } } }
+  releaseInvoiceV2(input: $input) { __typename ... on ReleaseInvoiceSuccess { invoice { id total { amount } aggregateVersion } } ... on CapabilityFailure { errors { code message } } }
 }`;
 
 /** Releases a fresh draft of `spec` as an invoice dated `invoiceDate`; returns its id, total and version. */

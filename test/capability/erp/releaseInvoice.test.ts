@@ -85,7 +85,7 @@ describe('releaseInvoiceV2', () => {
     expect(envelope(result)).toEqual({
       status: 200,
       body: { data: { releaseInvoiceV2: {
-        __typename: 'InvoiceRelease',
+        __typename: 'ReleaseInvoiceSuccess',
         invoice: {
           id: invoiceId, invoiceNumber: number, kind: 'INVOICE', status: 'POSTED', legalEntity: { id: 'le_UK01' }, customer: { id: ukActive.account.id },
           contract: { id: ukActive.id }, project: { id: ukActive.projects[0]!.id }, invoiceDate: '2026-11-20',
@@ -179,7 +179,7 @@ describe('every guard refuses with its code and field; nothing is written in the
   it('SOURCE_ALREADY_BILLED for a draft already invoiced', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive));
     const first = await call(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 });
-    expect((first.payload as { __typename: string }).__typename).toBe('InvoiceRelease');
+    expect((first.payload as { __typename: string }).__typename).toBe('ReleaseInvoiceSuccess');
     await expectRefused(draftId, { code: 'SOURCE_ALREADY_BILLED', message: `Billing draft ${draftId} is already invoiced.`, field: 'billingDraftId' }, { expectedVersion: 2 });
   });
 
@@ -303,7 +303,7 @@ describe('no double billing', () => {
       idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1,
     })));
     const kinds = results.map((result) => (result.payload as { __typename: string }).__typename).sort();
-    expect(kinds).toEqual(['CapabilityFailure', 'InvoiceRelease']);
+    expect(kinds).toEqual(['CapabilityFailure', 'ReleaseInvoiceSuccess']);
     const failure = results.find((result) => (result.payload as { __typename: string }).__typename === 'CapabilityFailure')!;
     expect((failure.payload as { errors: UserError[] }).errors.map((e) => [e.code, e.field])).toEqual([['SOURCE_ALREADY_BILLED', 'billingDraftId']]);
     const invoices = await erpDb(tessera).selectFrom('invoices').select('id').where('source_billing_draft_id', '=', draftId).execute();
