@@ -422,7 +422,10 @@ export async function seededContracts(tessera: TestTessera): Promise<SeededContr
   return (body.data as { contracts: { nodes: SeededContract[] } }).contracts.nodes;
 }
 
-/** A bookable, active resource of `legalEntity` with no hard booking between `from` and `to`, not in `taken`. */
+/**
+ * A bookable, active resource of `legalEntity` with no hard booking that takes hours between
+ * `from` and `to` (the bench bookings everyone holds take none), not in `taken`.
+ */
 export async function freeResource(
   tessera: TestTessera,
   legalEntity: string,
@@ -430,14 +433,15 @@ export async function freeResource(
   to: string,
   taken: ReadonlySet<string> = new Set(),
 ): Promise<{ id: string; email: string; costRate: Money }> {
-  interface Node { id: string; email: string; status: string; isBookable: boolean; homeLegalEntity: Ref | null; assignments: { startDate: string; endDate: string }[] }
+  interface Booking { startDate: string; endDate: string; scheduledHours: string }
+  interface Node { id: string; email: string; status: string; isBookable: boolean; homeLegalEntity: Ref | null; assignments: Booking[] }
   const body = await tessera.query(`{ resources(first: 500) { nodes {
-    id email status isBookable homeLegalEntity { id } assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate }
+    id email status isBookable homeLegalEntity { id } assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate scheduledHours }
   } } }`);
   const nodes = (body.data as { resources: { nodes: Node[] } }).resources.nodes;
   const free = pick(nodes, `free resource in ${legalEntity} from ${from} to ${to}`, (node) =>
     node.status === 'ACTIVE' && node.isBookable && node.homeLegalEntity?.id === legalEntity && !taken.has(node.id)
-    && node.assignments.every((a) => a.endDate < from || a.startDate > to));
+    && node.assignments.every((a) => a.scheduledHours === '0.00' || a.endDate < from || a.startDate > to));
   const db = psaDb(tessera);
   const row = await db.selectFrom('resources').select(['cost_rate_e4', 'cost_currency']).where('id', '=', free.id).executeTakeFirstOrThrow();
   return { id: free.id, email: free.email, costRate: money(row.cost_rate_e4, row.cost_currency) };
