@@ -65,7 +65,8 @@ export const submitTimecard: Handler<SubmitInput> = {
     }
     const weekEnd = addDays(input.weekStart, 6);
     const timecardId = existing?.id ?? newId('tc');
-    const entries = entryRows(input.entries, { timecardId, projectId: project.id, roleId: assignment.role_id, billable: assignment.is_billable === 1 }, {
+    const version = existing ? existing.aggregate_version + 1 : 1;
+    const entries = entryRows(input.entries, { timecardId, version, projectId: project.id, roleId: assignment.role_id, billable: assignment.is_billable === 1 }, {
       weekStart: input.weekStart, weekEnd, assignmentStart: assignment.start_date, assignmentEnd: assignment.end_date,
     });
     const totalHours = entries.reduce((sum, entry) => sum + entry.hours_e2, 0);
@@ -99,7 +100,7 @@ export const submitTimecard: Handler<SubmitInput> = {
 /** The entry rows of a submission, checked: each within the week and the assignment, each day 0 < hours ≤ 24. */
 function entryRows(
   inputs: readonly EntryInput[],
-  owner: { timecardId: string; projectId: string; roleId: string; billable: boolean },
+  owner: { timecardId: string; version: number; projectId: string; roleId: string; billable: boolean },
   bounds: { weekStart: string; weekEnd: string; assignmentStart: string; assignmentEnd: string },
 ): TimeEntryRow[] {
   if (inputs.length === 0) throw rejected('PRECONDITION_FAILED', 'A timecard needs at least one entry.', 'entries');
@@ -118,7 +119,8 @@ function entryRows(
     if (day > MAX_DAY_E2) throw rejected('PRECONDITION_FAILED', `${formatHours(day)} hours on ${entry.date}: a day has 24.`, `${field}.hours`);
     perDay.set(entry.date, day);
     return {
-      id: newId('te'), timecard_id: owner.timecardId, project_id: owner.projectId, entry_date: entry.date, hours_e2: hours,
+      // Entry ids sort in the order given, and differ from one submission of the week to the next.
+      id: `te_${owner.timecardId.slice(3)}_${String(owner.version).padStart(3, '0')}_${String(index).padStart(3, '0')}`, timecard_id: owner.timecardId, project_id: owner.projectId, entry_date: entry.date, hours_e2: hours,
       hour_class: entry.billable !== false && owner.billable ? 'BILLABLE' : 'NON_BILLABLE', role_id: owner.roleId,
       bill_rate_e4: null, billable_e4: 0, billing_status: 'UNAPPROVED', notes: entry.notes?.trim() || null, cost_rate_e4: null, cost_currency: null,
     };
