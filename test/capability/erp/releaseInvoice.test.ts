@@ -129,6 +129,31 @@ describe('releaseInvoiceV2', () => {
   });
 });
 
+describe('a GENERATED draft', () => {
+  it('is released like one in review', async () => {
+    const draftId = await draftFixture(tessera, draftOn(ukActive, { status: 'GENERATED', items: [ITEMS[1]!] }));
+    const result = await call<{ __typename: string; invoice: Record<string, unknown> }>(tessera, RELEASE_V2, {
+      idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1,
+    });
+    expect(result.payload).toMatchObject({ __typename: 'ReleaseInvoiceSuccess', invoice: { status: 'POSTED', total: money('3000.00', 'GBP') } });
+    expect(await draftState(draftId)).toMatchObject({ status: 'INVOICED' });
+  });
+});
+
+describe('the audit trail', () => {
+  it('lists each call of the capability with its version and outcome (scope audit:read)', async () => {
+    const key = newKey();
+    await call(tessera, RELEASE_V2, { idempotencyKey: key, billingDraftId: 'bd_audited', invoiceDate: '2026-11-20', expectedVersion: 1 });
+    const auditor = await tessera.token({ sub: 'auditor', scope: 'audit:read', legal_entities: '*' });
+    const body = await tessera.query(`{ erpAuditLog(filter: { capability: "erp.releaseInvoice", outcome: [REJECTED] }, first: 500) {
+      nodes { capability version idempotencyKey outcome errorCode principal } } }`, {}, auditor);
+    const entries = (body.data as { erpAuditLog: { nodes: { idempotencyKey: string }[] } }).erpAuditLog.nodes.filter((entry) => entry.idempotencyKey === key);
+    expect(entries).toEqual([
+      { capability: 'erp.releaseInvoice', version: 2, idempotencyKey: key, outcome: 'REJECTED', errorCode: 'NOT_FOUND', principal: 'test-admin' },
+    ]);
+  });
+});
+
 describe('releaseInvoice v1', () => {
   it('posts without expectedVersion and answers the deprecated payload with Deprecation and Sunset headers', async () => {
     const draftId = await draftFixture(tessera, draftOn(usActive, { items: [ITEMS[0]!] }));
