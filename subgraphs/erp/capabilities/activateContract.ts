@@ -4,7 +4,10 @@
  * holds (lines, rate cards, milestones), writes the contract's financial terms, an ERP project per
  * PSA project and a revenue schedule per project (Σ allocated = contract value, exactly), then
  * hands the state change to the CRM (`recordContractActivation`) in the same transaction: if the
- * CRM cannot answer, nothing of this is kept and the caller retries with the same key.
+ * CRM cannot answer, nothing of this is kept and the caller retries with the same key. If the
+ * CRM did record the activation but the ERP's transaction was lost (the answer never arrived), the
+ * retry finds the contract ACTIVE in the CRM without ERP terms and completes the ERP's part; the
+ * step, under its deterministic key, changes nothing the second time.
  *
  * Version 1 takes `expectedVersion` optionally and answers a payload; version 2 requires it and
  * answers a result union. One effect serves both.
@@ -53,22 +56,30 @@ const RECORD_ACTIVATION = `mutation ErpActivatedContract($input: RecordContractA
 const activation: Handler = {
   async prepare({ input, ctx }) {
     const contract = await crmContract(ctx, input.contractId);
-    return { contract, delivery: contract?.status === 'SIGNED' ? await psaDelivery(ctx, contract.id) : null };
+    // The delivery plan matters to a SIGNED contract, and to one whose activation may need resuming.
+    const relevant = contract !== null && (contract.status === 'SIGNED' || (contract.status === 'ACTIVE' && contract.activatedAt !== null));
+    return { contract, delivery: relevant ? await psaDelivery(ctx, contract.id) : null };
   },
 
   async effect({ input, facts, trx, emit, ctx, declaration, now }) {
     const contract = facts.contract;
     if (!contract || contract.accountId === null) throw notFoundRejection('Contract', input.contractId, 'contractId');
-    if (contract.status === 'ACTIVE') {
+    const existing = await termsOf(trx, contract.id);
+    // The CRM recorded the activation (ERP's step) but the ERP's part is missing: an earlier call
+    // whose transaction did not survive the step's answer. The retry completes it; the step replays.
+    const resuming = contract.status === 'ACTIVE' && contract.activatedAt !== null && !existing?.activated_at;
+    if (contract.status === 'ACTIVE' && !resuming) {
       return {
         contract: { id: contract.id },
-        terms: (await termsOf(trx, contract.id)) ?? null,
+        terms: existing ?? null,
         revenueSchedules: await liveSchedulesOf(trx, contract.id),
         warnings: [{ code: 'ALREADY_IN_STATE', message: `Contract ${contract.id} already is ACTIVE; nothing changed.` }],
       };
     }
-    if (contract.status !== 'SIGNED') throw rejected('CONTRACT_NOT_SIGNED', `Contract ${contract.id} is ${contract.status}: only a SIGNED contract is activated.`, 'contractId');
-    checkVersion('Contract', contract.aggregateVersion, input.expectedVersion, { required: declaration.version >= 2 });
+    if (!resuming) {
+      if (contract.status !== 'SIGNED') throw rejected('CONTRACT_NOT_SIGNED', `Contract ${contract.id} is ${contract.status}: only a SIGNED contract is activated.`, 'contractId');
+      checkVersion('Contract', contract.aggregateVersion, input.expectedVersion, { required: declaration.version >= 2 });
+    }
 
     const legalEntity = await legalEntityFor(trx, ctx.scope, contract.legalEntityId, 'contractId');
     requireActive(legalEntity, 'contractId');
@@ -82,7 +93,6 @@ const activation: Handler = {
       throw rejected('PAYMENT_TERMS_MISSING', `No payment terms: give paymentTerms, or set them on the customer's billing profile in ${legalEntity.code}.`, 'paymentTerms');
     }
     // Terms the ERP already holds for the contract (finance may have keyed them) keep their PO requirement.
-    const existing = await termsOf(trx, contract.id);
     const poNumber = input.poNumber?.trim() || existing?.po_number || null;
     const poRequired = input.poRequired === true || existing?.po_required === 1;
     if (poRequired && poNumber === null) throw rejected('PO_REQUIRED', 'The contract requires a purchase order number.', 'poNumber');
@@ -108,7 +118,7 @@ const activation: Handler = {
       type: 'ContractActivated',
       aggregateType: 'Contract',
       aggregateId: contract.id,
-      aggregateVersion: activated?.aggregateVersion ?? contract.aggregateVersion + 1,
+      aggregateVersion: activated?.aggregateVersion ?? contract.aggregateVersion + (resuming ? 0 : 1),
       legalEntityId: legalEntity.id,
       payload: {
         contractId: contract.id,
@@ -118,6 +128,7 @@ const activation: Handler = {
         paymentTerms,
         poNumber,
         taxProfileId: tax.id,
+        resumed: resuming,
         erpProjectsCreated: createdProjects,
         revenueSchedules: revenueSchedules.map((schedule) => ({
           id: schedule.id, projectId: schedule.project_id, method: schedule.method, allocated: money(schedule.allocated_e4, schedule.currency),

@@ -20,3 +20,21 @@ export async function nextDocumentNumber(trx: ErpTrx, legalEntity: LegalEntityRo
     .executeTakeFirstOrThrow();
   return `${legalEntity.code}-${type}-${year}-${String(row.last_number).padStart(6, '0')}`;
 }
+
+/**
+ * Records that `number` was handed out (an invoice the PSA recorded but whose ERP transaction was
+ * lost is re-posted under it): the counter of its year moves up to it, never down.
+ */
+export async function recordDocumentNumber(trx: ErpTrx, legalEntity: LegalEntityRow, type: DocumentType, number: string): Promise<void> {
+  const match = new RegExp(`^${legalEntity.code}-${type}-(\\d{4})-(\\d{6})$`).exec(number);
+  if (!match) return;
+  const year = Number(match[1]);
+  const last = Number(match[2]);
+  await trx
+    .insertInto('document_sequences')
+    .values({ id: `${legalEntity.id}:${type}:${year}`, legal_entity_id: legalEntity.id, document_type: type, year, last_number: last })
+    .onConflict((conflict) => conflict.column('id').doUpdateSet({
+      last_number: sql<number>`case when document_sequences.last_number < ${last} then ${last} else document_sequences.last_number end`,
+    }))
+    .execute();
+}

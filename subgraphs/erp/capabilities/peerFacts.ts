@@ -50,6 +50,9 @@ export interface PsaBillingDraft {
   readonly accountId: string;
   readonly summaryE4: number;
   readonly currency: string;
+  /** The invoice the PSA recorded for the draft (ERP's releaseInvoice step), if any. */
+  readonly invoiceId: string | null;
+  readonly invoiceNumber: string | null;
   readonly items: readonly {
     readonly sourceType: string;
     readonly sourceId: string;
@@ -134,7 +137,7 @@ const PSA_DRAFT = `query ErpReadsBillingDraft($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on BillingDraft {
       id status aggregateVersion project { id legalEntity { id } } contract { id } legalEntity { id } customer { id }
-      summaryAmount { amount currency }
+      summaryAmount { amount currency } invoice { id } invoiceNumber
       items { sourceType sourceId description quantity unitPrice { amount } amount { amount } }
     }
   }
@@ -145,7 +148,7 @@ export async function psaBillingDraft(ctx: ErpContext, draftId: string): Promise
     _entities: ({
       id: string; status: string; aggregateVersion: number; project: { id: string; legalEntity: { id: string } };
       contract: { id: string } | null; legalEntity: { id: string }; customer: { id: string } | null;
-      summaryAmount: { amount: string; currency: string };
+      summaryAmount: { amount: string; currency: string }; invoice: { id: string } | null; invoiceNumber: string | null;
       items: { sourceType: string; sourceId: string; description: string; quantity: string; unitPrice: { amount: string }; amount: { amount: string } }[];
     } | null)[];
   }>('psa', PSA_DRAFT, { representations: [{ __typename: 'BillingDraft', id: draftId }] });
@@ -163,6 +166,8 @@ export async function psaBillingDraft(ctx: ErpContext, draftId: string): Promise
     accountId: row.customer.id,
     summaryE4: parseScaled(row.summaryAmount.amount),
     currency: row.summaryAmount.currency,
+    invoiceId: row.invoice?.id ?? null,
+    invoiceNumber: row.invoiceNumber,
     items: row.items.map((item) => ({
       sourceType: item.sourceType,
       sourceId: item.sourceId,

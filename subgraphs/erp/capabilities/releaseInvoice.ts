@@ -17,7 +17,7 @@ import { money, taxOn } from '../../runtime/decimal.ts';
 import type { ErpContext } from '../resolvers.ts';
 import type { ErpTables, InvoiceRow } from '../tables.ts';
 import { PAYMENT_TERM_DAYS } from '../machines.ts';
-import { nextDocumentNumber } from './documentNumbers.ts';
+import { nextDocumentNumber, recordDocumentNumber } from './documentNumbers.ts';
 import { crmContract, psaBillingDraft, type CrmContract, type PsaBillingDraft } from './peerFacts.ts';
 import { addDays, billingProfileFor, isUniqueViolation, legalEntityFor, openPeriodOf, reloadInvoice, resolveTaxProfile } from './records.ts';
 import { resultUnion } from './resultUnion.ts';
@@ -46,18 +46,28 @@ const RECORD_INVOICED = `mutation ErpInvoicedBillingDraft($input: RecordBillingD
 const release: Handler = {
   async prepare({ input, ctx }) {
     const draft = await psaBillingDraft(ctx, input.billingDraftId);
-    const contract = draft?.contractId && RELEASABLE.has(draft.status) ? await crmContract(ctx, draft.contractId) : null;
+    // An INVOICED draft may be one whose release needs resuming (its contract is checked again then).
+    const relevant = draft !== null && (RELEASABLE.has(draft.status) || (draft.status === 'INVOICED' && draft.invoiceId !== null));
+    const contract = draft?.contractId && relevant ? await crmContract(ctx, draft.contractId) : null;
     return { draft, contract };
   },
 
   async effect({ input, facts, trx, emit, ctx, declaration }) {
     const draft = facts.draft;
     if (!draft) throw notFoundRejection('BillingDraft', input.billingDraftId, 'billingDraftId');
-    if (draft.status === 'INVOICED') throw rejected('SOURCE_ALREADY_BILLED', `Billing draft ${draft.id} is already invoiced.`, 'billingDraftId');
-    if (!RELEASABLE.has(draft.status)) {
-      throw rejected('INVALID_STATE_TRANSITION', `Billing draft ${draft.id} is ${draft.status}: releaseInvoice cannot invoice it.`, 'billingDraftId');
+    // The PSA recorded the draft INVOICED (ERP's step) under an invoice the ERP does not hold: an
+    // earlier call whose transaction did not survive the step's answer. The retry re-posts that
+    // invoice under the id and number the PSA recorded; the step, under its deterministic key, changes nothing.
+    const resumed = draft.status === 'INVOICED' && draft.invoiceId !== null && draft.invoiceNumber !== null
+      ? !(await trx.selectFrom('invoices').select('id').where((eb) => eb.or([eb('id', '=', draft.invoiceId!), eb('source_billing_draft_id', '=', draft.id)])).executeTakeFirst())
+      : false;
+    if (!resumed) {
+      if (draft.status === 'INVOICED') throw rejected('SOURCE_ALREADY_BILLED', `Billing draft ${draft.id} is already invoiced.`, 'billingDraftId');
+      if (!RELEASABLE.has(draft.status)) {
+        throw rejected('INVALID_STATE_TRANSITION', `Billing draft ${draft.id} is ${draft.status}: releaseInvoice cannot invoice it.`, 'billingDraftId');
+      }
+      checkVersion('BillingDraft', draft.aggregateVersion, input.expectedVersion, { required: declaration.version >= 2 });
     }
-    checkVersion('BillingDraft', draft.aggregateVersion, input.expectedVersion, { required: declaration.version >= 2 });
 
     const legalEntity = await legalEntityFor(trx, ctx.scope, draft.legalEntityId, 'billingDraftId');
     const period = await openPeriodOf(trx, legalEntity, input.invoiceDate, 'invoiceDate');
@@ -98,8 +108,14 @@ const release: Handler = {
       amount_e4: item.amountE4, tax_code: tax.default_tax_code, tax_e4: taxOn(item.amountE4, tax.rate_percent_e4, draft.currency),
     }));
     const taxTotal = lines.reduce((sum, line) => sum + line.tax_e4, 0);
-    const id = newId('inv');
-    const invoiceNumber = await nextDocumentNumber(trx, legalEntity, 'INV', input.invoiceDate);
+    const id = resumed ? draft.invoiceId! : newId('inv');
+    let invoiceNumber: string;
+    if (resumed) {
+      invoiceNumber = draft.invoiceNumber!;
+      await recordDocumentNumber(trx, legalEntity, 'INV', invoiceNumber);
+    } else {
+      invoiceNumber = await nextDocumentNumber(trx, legalEntity, 'INV', input.invoiceDate);
+    }
     try {
       await trx
         .insertInto('invoices')
@@ -113,6 +129,9 @@ const release: Handler = {
     } catch (error) {
       // A concurrent release of the same draft committed first.
       if (isUniqueViolation(error, 'invoices', ['source_billing_draft_id'])) throw rejected('SOURCE_ALREADY_BILLED', `Billing draft ${draft.id} is already invoiced.`, 'billingDraftId');
+      if (resumed && isUniqueViolation(error, 'invoices', ['invoice_number'])) {
+        throw rejected('PRECONDITION_FAILED', `The PSA recorded invoice number ${invoiceNumber} for draft ${draft.id}, which the ERP has since given another invoice: reconcile them by hand.`, 'billingDraftId');
+      }
       throw error;
     }
     await trx.insertInto('invoice_lines').values(lines.map((line) => ({ ...line, invoice_id: id }))).execute();
@@ -134,7 +153,7 @@ const release: Handler = {
         invoiceId: invoice.id, invoiceNumber: invoice.invoice_number, billingDraftId: draft.id, projectId: invoice.project_id,
         contractId: invoice.contract_id, accountId: invoice.account_id, invoiceDate: invoice.invoice_date, dueDate: invoice.due_date,
         postingPeriodId: invoice.posting_period_id, subtotal: money(invoice.subtotal_e4, invoice.currency),
-        taxTotal: money(invoice.tax_e4, invoice.currency), total: money(invoice.total_e4, invoice.currency), status: invoice.status,
+        taxTotal: money(invoice.tax_e4, invoice.currency), total: money(invoice.total_e4, invoice.currency), status: invoice.status, resumed,
       },
     });
     return { invoice };

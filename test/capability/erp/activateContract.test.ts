@@ -99,7 +99,7 @@ describe('activateContractV2 on the seeded SIGNED contract', () => {
       payload: {
         contractId: seeded.id, accountId: seeded.account.id, legalEntityId: seeded.legalEntity.id, totalContractValue: seeded.totalContractValue,
         paymentTerms: profile.paymentTerms, poNumber: seeded.poNumber,
-        taxProfileId: profile.taxProfileId, erpProjectsCreated: [],
+        taxProfileId: profile.taxProfileId, resumed: false, erpProjectsCreated: [],
         revenueSchedules: [{
           id: payload.revenueSchedules[0]!.id, projectId: seeded.projects[0]!.id,
           method: seeded.billingMethod === 'TIME_AND_MATERIALS' ? 'AS_INVOICED' : 'MILESTONE_OUTPUT', allocated: seeded.totalContractValue,
@@ -195,6 +195,30 @@ describe('an ACTIVE contract', () => {
       } } },
     });
     expect(await erpState(tessera)).toEqual(before);
+  });
+});
+
+describe('an activation whose ERP part was lost after the CRM recorded it', () => {
+  it('is completed by the retry: terms and schedules written, the CRM step changes nothing more', async () => {
+    const fixture = await contractFixture(tessera, fixedFee(us));
+    // What the CRM holds when its step committed but its answer never reached the ERP (rolled back).
+    await crmDb(tessera).updateTable('contracts').set({ status: 'ACTIVE', activated_at: '2026-11-26T08:00:00.000Z', aggregate_version: 2 })
+      .where('id', '=', fixture.contractId).execute();
+    const retry = await call<{ __typename: string; contract: unknown; terms: { activatedAt: string | null }; revenueSchedules: unknown[]; warnings: unknown[] }>(
+      tessera, ACTIVATE_V2, { idempotencyKey: newKey(), contractId: fixture.contractId, expectedVersion: 1 },
+    );
+    expect(retry.payload).toMatchObject({
+      __typename: 'ActivateContractSuccess', contract: { id: fixture.contractId, status: 'ACTIVE', aggregateVersion: 2 },
+      terms: { paymentTerms: us.paymentTerms, aggregateVersion: 1 },
+      revenueSchedules: [{ project: { id: fixture.projectIds[0] }, allocatedAmount: { amount: '1000.00', currency: 'USD' } }],
+      warnings: [],
+    });
+    expect(retry.payload?.terms.activatedAt).not.toBeNull();
+    const [event] = await eventsOfRequest(tessera, requestIdOf(retry));
+    expect(event).toMatchObject({ type: 'ContractActivated', aggregateVersion: 2, payload: { resumed: true } });
+    // Complete now: the next call is ALREADY_IN_STATE.
+    const again = await call<{ warnings: UserError[] }>(tessera, ACTIVATE_V2, { idempotencyKey: newKey(), contractId: fixture.contractId, expectedVersion: 2 });
+    expect(again.payload?.warnings.map((w) => w.code)).toEqual(['ALREADY_IN_STATE']);
   });
 });
 

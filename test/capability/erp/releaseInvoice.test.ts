@@ -107,7 +107,7 @@ describe('releaseInvoiceV2', () => {
       payload: {
         invoiceId, invoiceNumber: number, billingDraftId: draftId, projectId: ukActive.projects[0]!.id, contractId: ukActive.id, accountId: ukActive.account.id,
         invoiceDate: '2026-11-20', dueDate: plusDays('2026-11-20', TERM_DAYS[ukActive.paymentTerms!]!), postingPeriodId: expect.stringMatching(/^per_/) as unknown,
-        subtotal: gbp('3658.33'), taxTotal: gbp('731.67'), total: gbp('4390.00'), status: 'POSTED',
+        subtotal: gbp('3658.33'), taxTotal: gbp('731.67'), total: gbp('4390.00'), status: 'POSTED', resumed: false,
       },
     }]);
     expect(await auditOf(tessera, key)).toEqual([['SUCCEEDED', 'erp.releaseInvoice', 2, null]]);
@@ -126,6 +126,30 @@ describe('releaseInvoiceV2', () => {
     }
     const n = Number(first.slice(-6));
     expect(numbers).toEqual([first, `US01-INV-2027-${String(n + 1).padStart(6, '0')}`]);
+  });
+});
+
+describe('a release whose ERP part was lost after the PSA recorded it', () => {
+  it('is re-posted by the retry under the invoice id and number the PSA recorded; numbering goes on after it', async () => {
+    const draftId = await draftFixture(tessera, draftOn(ukActive));
+    const number = await nextNumber('le_UK01', 'UK01', 2026);
+    // What the PSA holds when its step committed but its answer never reached the ERP (rolled back).
+    await psaDb(tessera).updateTable('billing_drafts').set({ status: 'INVOICED', invoice_id: 'inv_lost_answer', invoice_number: number, aggregate_version: 2 })
+      .where('id', '=', draftId).execute();
+    const retry = await call<{ __typename: string; invoice: { id: string; invoiceNumber: string; total: unknown } }>(tessera, RELEASE_V2, {
+      idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1,
+    });
+    expect(retry.payload).toMatchObject({
+      __typename: 'ReleaseInvoiceSuccess', invoice: { id: 'inv_lost_answer', invoiceNumber: number, status: 'POSTED', total: money('4390.00', 'GBP') },
+    });
+    const [event] = await eventsOfRequest(tessera, requestIdOf(retry));
+    expect(event).toMatchObject({ type: 'InvoiceReleased', aggregateId: 'inv_lost_answer', payload: { resumed: true } });
+    expect(await draftState(draftId)).toEqual({ status: 'INVOICED', aggregateVersion: 2, invoice: { id: 'inv_lost_answer' } });
+    // The number is taken: the next invoice gets the one after it.
+    expect(await nextNumber('le_UK01', 'UK01', 2026)).toBe(`UK01-INV-2026-${String(Number(number.slice(-6)) + 1).padStart(6, '0')}`);
+    // Complete now: another release is SOURCE_ALREADY_BILLED.
+    const again = await call<{ errors: UserError[] }>(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 2 });
+    expect(again.payload?.errors.map((e) => e.code)).toEqual(['SOURCE_ALREADY_BILLED']);
   });
 });
 
