@@ -16,8 +16,7 @@ import type { ErpContext } from '../resolvers.ts';
 import type { ErpTables, InvoiceRow } from '../tables.ts';
 import { OPEN_FOR_SETTLEMENT } from '../machines.ts';
 import { nextDocumentNumber } from './documentNumbers.ts';
-import { describe, openBalance } from './payments.ts';
-import { invoiceFor, legalEntityFor, openPeriodOf, reloadInvoice } from './records.ts';
+import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, reloadInvoice } from './records.ts';
 
 export const issueCreditMemo: CapabilityHandler<ErpTables, ErpContext, {
   invoiceId: string; amount: string; reason: string; expectedVersion: number; creditDate?: string | null;
@@ -26,7 +25,7 @@ export const issueCreditMemo: CapabilityHandler<ErpTables, ErpContext, {
     const invoice = await invoiceFor(trx, ctx.scope, input.invoiceId);
     checkVersion('Invoice', invoice.aggregate_version, input.expectedVersion, { required: true });
     if (invoice.kind !== 'INVOICE' || !OPEN_FOR_SETTLEMENT.has(invoice.status)) {
-      throw rejected('INVALID_STATE_TRANSITION', `${describe(invoice)} is ${invoice.status}: only a POSTED or PARTIALLY_PAID invoice is credited.`, 'invoiceId');
+      throw rejected('INVALID_STATE_TRANSITION', `${invoiceLabel(invoice)} is ${invoice.status}: only a POSTED or PARTIALLY_PAID invoice is credited.`, 'invoiceId');
     }
     const reason = input.reason.trim();
     if (reason === '') throw rejected('PRECONDITION_FAILED', 'A credit memo needs a reason.', 'reason');
@@ -34,7 +33,7 @@ export const issueCreditMemo: CapabilityHandler<ErpTables, ErpContext, {
     if (amount <= 0) throw rejected('PRECONDITION_FAILED', 'A credit amount must be positive.', 'amount');
     const creditable = openBalance(invoice);
     if (amount > creditable) {
-      throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `${describe(invoice)} has ${money(creditable, invoice.currency).amount} ${invoice.currency} left to credit.`, 'amount');
+      throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `${invoiceLabel(invoice)} has ${money(creditable, invoice.currency).amount} ${invoice.currency} left to credit.`, 'amount');
     }
     const legalEntity = await legalEntityFor(trx, ctx.scope, invoice.legal_entity_id, 'invoiceId');
     const date = input.creditDate ?? now.toISOString().slice(0, 10);

@@ -14,7 +14,8 @@ import type { ErpContext } from '../resolvers.ts';
 import type { ErpTables, InvoiceRow, PaymentApplicationRow, PaymentRow } from '../tables.ts';
 import { OPEN_FOR_SETTLEMENT, type InvoiceStatus, type PaymentStatus } from '../machines.ts';
 import {
-  billingProfileFor, invoiceFor, isUniqueViolation, legalEntityFor, openPeriodOf, paymentFor, reloadInvoice, reloadPayment, requireActive,
+  billingProfileFor, invoiceFor, invoiceLabel, isUniqueViolation, legalEntityFor, openBalance, openPeriodOf, paymentFor, reloadInvoice, reloadPayment,
+  requireActive,
 } from './records.ts';
 
 export const recordPayment: CapabilityHandler<ErpTables, ErpContext, {
@@ -69,14 +70,14 @@ export const applyPayment: CapabilityHandler<ErpTables, ErpContext, {
     checkVersion('Invoice', invoice.aggregate_version, input.expectedVersion, { required: true });
     const payment = await paymentFor(trx, ctx.scope, input.paymentId);
     if (invoice.kind !== 'INVOICE' || !OPEN_FOR_SETTLEMENT.has(invoice.status)) {
-      throw rejected('INVALID_STATE_TRANSITION', `${describe(invoice)} is ${invoice.status}: applyPayment settles only POSTED or PARTIALLY_PAID invoices.`, 'invoiceId');
+      throw rejected('INVALID_STATE_TRANSITION', `${invoiceLabel(invoice)} is ${invoice.status}: applyPayment settles only POSTED or PARTIALLY_PAID invoices.`, 'invoiceId');
     }
     if (payment.status === 'REVERSED') throw rejected('INVALID_STATE_TRANSITION', `Payment ${payment.id} is REVERSED.`, 'paymentId');
     if (payment.legal_entity_id !== invoice.legal_entity_id) {
       throw rejected('LEGAL_ENTITY_MISMATCH', `Payment ${payment.id} was received by ${payment.legal_entity_id}, the invoice is of ${invoice.legal_entity_id}.`, 'paymentId');
     }
     if (payment.account_id !== invoice.account_id) {
-      throw rejected('PRECONDITION_FAILED', `Payment ${payment.id} is from another customer than ${describe(invoice)}.`, 'paymentId');
+      throw rejected('PRECONDITION_FAILED', `Payment ${payment.id} is from another customer than ${invoiceLabel(invoice)}.`, 'paymentId');
     }
     if (payment.currency !== invoice.currency) {
       throw rejected('CURRENCY_MISMATCH', `Payment ${payment.id} is in ${payment.currency}, the invoice in ${invoice.currency}.`, 'paymentId');
@@ -94,7 +95,7 @@ export const applyPayment: CapabilityHandler<ErpTables, ErpContext, {
       throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `Payment ${payment.id} has ${money(unapplied, payment.currency).amount} ${payment.currency} unapplied.`, 'amount');
     }
     if (amount > due) {
-      throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `${describe(invoice)} has ${money(due, invoice.currency).amount} ${invoice.currency} due.`, 'amount');
+      throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `${invoiceLabel(invoice)} has ${money(due, invoice.currency).amount} ${invoice.currency} due.`, 'amount');
     }
 
     const paid = invoice.amount_paid_e4 + amount;
@@ -128,13 +129,3 @@ export const applyPayment: CapabilityHandler<ErpTables, ErpContext, {
     return { payment: updatedPayment, invoice: updatedInvoice, application: stored };
   },
 };
-
-/** What is still open on an invoice: neither paid nor credited. */
-export function openBalance(invoice: InvoiceRow): number {
-  return invoice.total_e4 - invoice.amount_paid_e4 - invoice.amount_credited_e4;
-}
-
-export function describe(invoice: InvoiceRow): string {
-  return `${invoice.kind === 'CREDIT_MEMO' ? 'Credit memo' : 'Invoice'} ${invoice.invoice_number}`;
-}
-

@@ -102,3 +102,13 @@ export function addDays(date: string, days: number): string {
   day.setUTCDate(day.getUTCDate() + days);
   return day.toISOString().slice(0, 10);
 }
+
+/** What is still open on an invoice: neither paid nor credited. */
+export function openBalance(invoice: InvoiceRow): number {
+  return invoice.total_e4 - invoice.amount_paid_e4 - invoice.amount_credited_e4;
+}
+
+/** How messages name an invoice or credit memo: by its legal number. */
+export function invoiceLabel(invoice: InvoiceRow): string {
+  return `${invoice.kind === 'CREDIT_MEMO' ? 'Credit memo' : 'Invoice'} ${invoice.invoice_number}`;
+}
