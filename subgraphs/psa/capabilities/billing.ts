@@ -19,6 +19,7 @@ import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
 import { psaEvent } from './events.ts';
 import { readBillingProfile, readContractStatus, type ContractStatusFacts } from './peerFacts.ts';
 import { billingDraftFor, contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
+import { isUniqueViolation } from './sqlErrors.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaTables, PsaContext, Input, { billingDraft: BillingDraftRow }, Facts>;
 
@@ -174,12 +175,6 @@ async function moveSources(trx: PsaTrx, table: 'time_entries' | 'milestones', id
     moved += Number(result.numUpdatedRows);
   }
   if (moved !== ids.length) throw rejected('SOURCE_ALREADY_BILLED', 'A source of this draft changed its billing state meanwhile; nothing was drafted.', 'projectId');
-}
-
-/** A unique-constraint violation: SQLite (better-sqlite3) or PostgreSQL (SQLSTATE 23505). */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
 interface InvoicedInput {
