@@ -10,7 +10,7 @@
  * invoices are voided.
  */
 import { taxOn } from '../subgraphs/runtime/decimal.ts';
-import type { BillingDraftRow, TimeEntryRow } from '../subgraphs/psa/tables.ts';
+import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../subgraphs/psa/tables.ts';
 import type { InvoiceLineRow, InvoiceRow } from '../subgraphs/erp/tables.ts';
 import { addMonths, civil, mondayOf, monthKey, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';

@@ -7,7 +7,7 @@
  * the current week in draft, about 1% rejected.
  */
 import { extend } from '../subgraphs/runtime/decimal.ts';
-import type { TimecardRow, TimeEntryRow } from '../subgraphs/psa/tables.ts';
+import type { TimecardSeedRow as TimecardRow, TimeEntrySeedRow as TimeEntryRow } from '../subgraphs/psa/tables.ts';
 import { isoInstant, MAX_APPROVAL_LAG_DAYS, mondayOf, type Day } from './calendar.ts';
 import { NOTES } from './catalog.ts';
 import type { People } from './generatePeople.ts';

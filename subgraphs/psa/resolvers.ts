@@ -12,6 +12,9 @@ import type {
   PsaTables, ResourceRow, TimecardRow, TimeEntryRow,
 } from './tables.ts';
 import type { SystemContext } from '../runtime/referenceSystem.ts';
+import { auditEntryResolvers, auditLog } from '../runtime/capability/auditLog.ts';
+import { capabilityResolvers } from '../runtime/capability/capabilityResolvers.ts';
+import { psaCapabilities } from './capabilities/index.ts';
 
 export type PsaContext = SystemContext<PsaStore, PsaLoaders, PsaTables>;
 
@@ -21,6 +24,7 @@ const MAX_TIMECARDS = 200;
 
 export const psaResolvers: GraphQLResolverMap<PsaContext> = {
   ...scalarResolvers,
+  Mutation: capabilityResolvers<PsaTables, PsaContext>('psa', psaCapabilities),
   Query: {
     project: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.project.load(args.id), 'Project', args.id),
     projects: (_: unknown, args: PageArgs & { filter?: ProjectFilter | null }, ctx: Ctx) =>
@@ -31,7 +35,9 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     roles: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.allRoles(),
     timecard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.timecard.load(args.id), 'Timecard', args.id),
     billingDraft: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.billingDraft.load(args.id), 'BillingDraft', args.id),
+    psaAuditLog: auditLog,
   },
+  AuditEntry: auditEntryResolvers,
   Account: {
     // A partner's view: another customer's account does not exist here either.
     __resolveReference: (reference: { id: string }, ctx: Ctx) => (seesAccount(ctx.scope, reference.id) ? { id: reference.id } : null),
@@ -76,6 +82,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
       return ctx.loaders.recentTimecardsByProject({ statuses, limit }).load(row.id);
     },
     billingDrafts: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.billingDraftsByProject.load(row.id),
+    aggregateVersion: (row: ProjectRow) => row.aggregate_version,
   },
   Milestone: {
     targetDate: (row: MilestoneRow) => row.target_date,
@@ -84,6 +91,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     requiresCustomerSignOff: (row: MilestoneRow) => bool(row.requires_sign_off),
     approvedForBilling: (row: MilestoneRow) => bool(row.approved_for_billing),
     billingStatus: (row: MilestoneRow) => row.billing_status,
+    aggregateVersion: (row: MilestoneRow) => row.aggregate_version,
   },
   Role: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.role.load(reference.id),
@@ -105,6 +113,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     endDate: (row: ResourceRequestRow) => row.end_date,
     hours: (row: ResourceRequestRow) => formatHours(row.hours_e2),
     assignment: (row: ResourceRequestRow, _: unknown, ctx: Ctx) => (row.assignment_id ? ctx.loaders.assignment.load(row.assignment_id) : null),
+    aggregateVersion: (row: ResourceRequestRow) => row.aggregate_version,
   },
   Assignment: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.assignment.load(reference.id),
@@ -115,8 +124,9 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     endDate: (row: AssignmentRow) => row.end_date,
     scheduledHours: (row: AssignmentRow) => formatHours(row.scheduled_hours_e2),
     billRate: (row: AssignmentRow) => (row.bill_rate_e4 === null ? null : money(row.bill_rate_e4, row.currency)),
-    costRate: (row: AssignmentRow) => money(row.cost_rate_e4, row.currency),
+    costRate: (row: AssignmentRow) => money(row.cost_rate_e4, row.cost_currency ?? row.currency),
     isBillable: (row: AssignmentRow) => bool(row.is_billable),
+    aggregateVersion: (row: AssignmentRow) => row.aggregate_version,
   },
   Timecard: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.timecard.load(reference.id),
@@ -131,6 +141,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     totalHours: (row: TimecardRow) => formatHours(row.total_hours_e2),
     totalBillableAmount: (row: TimecardRow) => money(row.total_billable_e4, row.currency),
     entries: (row: TimecardRow, _: unknown, ctx: Ctx) => ctx.loaders.entriesByTimecard.load(row.id),
+    rejectionReason: (row: TimecardRow) => row.rejection_reason,
+    aggregateVersion: (row: TimecardRow) => row.aggregate_version,
   },
   TimeEntry: {
     date: (row: TimeEntryRow) => row.entry_date,
@@ -142,6 +154,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     billableAmount: async (row: TimeEntryRow, _: unknown, ctx: Ctx) =>
       money(row.billable_e4, (await ctx.loaders.timecard.load(row.timecard_id))?.currency ?? 'USD'),
     billingStatus: (row: TimeEntryRow) => row.billing_status,
+    costRate: (row: TimeEntryRow) => (row.cost_rate_e4 === null || row.cost_currency === null ? null : money(row.cost_rate_e4, row.cost_currency)),
   },
   BillingDraft: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.billingDraft.load(reference.id),
@@ -153,6 +166,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     summaryAmount: (row: BillingDraftRow) => money(row.summary_e4, row.currency),
     items: (row: BillingDraftRow, _: unknown, ctx: Ctx) => ctx.loaders.itemsByDraft.load(row.id),
     invoice: (row: BillingDraftRow) => ref(row.invoice_id),
+    invoiceNumber: (row: BillingDraftRow) => row.invoice_number,
+    aggregateVersion: (row: BillingDraftRow) => row.aggregate_version,
   },
   BillingDraftItem: {
     sourceType: (row: BillingDraftItemRow) => row.source_type,

@@ -1,4 +1,4 @@
-import { column as c, type TableSpec, type TablesOf, type RowOf } from '../runtime/tableSpec.ts';
+import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../runtime/tableSpec.ts';
 
 /**
  * The PSA reference system's tables. Hours are e2-scaled, amounts and rates e4-scaled.
@@ -23,6 +23,7 @@ export const psaTables = {
       account_id: c.optionalText, contract_id: c.optionalText, legal_entity_id: c.text,
       start_date: c.text, end_date: c.text, currency: c.text, project_manager_id: c.optionalRef('resources'),
       budget_hours_e2: c.optionalBig, planned_revenue_e4: c.optionalBig,
+      aggregate_version: c.aggregateVersion(3),
     },
     unique: [['code']],
     indexes: [['status'], ['account_id'], ['contract_id']],
@@ -39,6 +40,7 @@ export const psaTables = {
       id: c.id, project_id: c.ref('projects'), name: c.text, target_date: c.text, actual_date: c.optionalText,
       amount_e4: c.big, currency: c.text, status: c.text, requires_sign_off: c.int,
       approved_for_billing: c.int, billing_status: c.text,
+      aggregate_version: c.aggregateVersion(3),
     },
     indexes: [['project_id']],
   },
@@ -47,6 +49,10 @@ export const psaTables = {
       id: c.id, project_id: c.ref('projects'), resource_id: c.ref('resources'), role_id: c.ref('roles'),
       status: c.text, start_date: c.text, end_date: c.text, scheduled_hours_e2: c.big,
       bill_rate_e4: c.optionalBig, cost_rate_e4: c.big, currency: c.text, is_billable: c.int,
+      aggregate_version: c.aggregateVersion(3),
+      // The currency of cost_rate_e4 when it is not `currency`: a resource of another legal entity
+      // costs what its home entity pays, in that entity's currency (null: `currency`).
+      cost_currency: c.later(3, c.optionalText),
     },
     indexes: [['project_id', 'status'], ['resource_id', 'status']],
   },
@@ -54,6 +60,7 @@ export const psaTables = {
     columns: {
       id: c.id, project_id: c.ref('projects'), role_id: c.ref('roles'), start_date: c.text, end_date: c.text,
       hours_e2: c.big, status: c.text, assignment_id: c.optionalRef('assignments'),
+      aggregate_version: c.aggregateVersion(3),
     },
     indexes: [['project_id']],
   },
@@ -63,6 +70,10 @@ export const psaTables = {
       assignment_id: c.optionalRef('assignments'), week_start: c.text, week_end: c.text, status: c.text,
       submitted_at: c.optionalText, approved_at: c.optionalText, approver_id: c.optionalRef('resources'),
       total_hours_e2: c.big, total_billable_e4: c.big, currency: c.text,
+      aggregate_version: c.aggregateVersion(3),
+      // Segregation of duties: who submitted and who decided (principal subjects), and why a rejection.
+      submitted_by: c.later(3, c.optionalText), decided_by: c.later(3, c.optionalText),
+      rejection_reason: c.later(3, c.optionalText),
     },
     unique: [['resource_id', 'project_id', 'week_start']],
     indexes: [['project_id', 'week_start'], ['status']],
@@ -72,6 +83,8 @@ export const psaTables = {
       id: c.id, timecard_id: c.ref('timecards'), project_id: c.ref('projects'), entry_date: c.text,
       hours_e2: c.big, hour_class: c.text, role_id: c.ref('roles'), bill_rate_e4: c.optionalBig,
       billable_e4: c.big, billing_status: c.text, notes: c.optionalText,
+      // The cost rate frozen at approval, and its currency (the resource's cost currency).
+      cost_rate_e4: c.later(3, c.optionalBig), cost_currency: c.later(3, c.optionalText),
     },
     indexes: [['timecard_id'], ['project_id', 'billing_status']],
   },
@@ -80,6 +93,8 @@ export const psaTables = {
       id: c.id, project_id: c.ref('projects'), contract_id: c.optionalText, legal_entity_id: c.text,
       account_id: c.text, cutoff_date: c.text, status: c.text, summary_e4: c.big, currency: c.text,
       invoice_id: c.optionalText,
+      aggregate_version: c.aggregateVersion(3),
+      invoice_number: c.later(3, c.optionalText),
     },
     indexes: [['project_id']],
   },
@@ -106,3 +121,9 @@ export type TimecardRow = RowOf<typeof psaTables.timecards>;
 export type TimeEntryRow = RowOf<typeof psaTables.time_entries>;
 export type BillingDraftRow = RowOf<typeof psaTables.billing_drafts>;
 export type BillingDraftItemRow = RowOf<typeof psaTables.billing_draft_items>;
+
+/** Rows in the shape of the first migration, as the seed writes them (later columns take their defaults). */
+export type ResourceRequestSeedRow = FirstRowOf<typeof psaTables.resource_requests>;
+export type TimecardSeedRow = FirstRowOf<typeof psaTables.timecards>;
+export type TimeEntrySeedRow = FirstRowOf<typeof psaTables.time_entries>;
+export type BillingDraftSeedRow = FirstRowOf<typeof psaTables.billing_drafts>;

@@ -67,7 +67,7 @@ describe('the canonical schema', () => {
   });
 
   it('names the read and write scope of each system, the cost-rate, approval, audit and system scopes', () => {
-    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost', 'crm:write', 'tessera:system', 'audit:read']));
+    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost', 'crm:write', 'psa:write', 'psa:approve', 'tessera:system', 'audit:read']));
   });
 
   it.each([

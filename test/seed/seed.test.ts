@@ -13,6 +13,8 @@ import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAll
 import { addMonths, isoDate, isoWeekday, mondayOf, parseDay } from '../../seed/calendar.ts';
 import { DEFAULT_AS_OF, datasetCounts, generateDataset, type Dataset } from '../../seed/generate.ts';
 import { isSeeded, seedSystems, systemIsEmpty, type SeedSummary } from '../../seed/seedSystems.ts';
+import { psaTables } from '../../subgraphs/psa/tables.ts';
+import { asStored } from '../harness/stored.ts';
 
 const small = generateDataset({ scale: 's' });
 let mid: Dataset | undefined;
@@ -525,7 +527,7 @@ describe('seedSystems on SQLite', () => {
 
   it('stores rows unchanged', async () => {
     const stored = await systems.psa.db.selectFrom('time_entries').selectAll().orderBy('id').execute();
-    expect(stored).toEqual([...small.psa.time_entries].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect(stored).toEqual(asStored(psaTables.time_entries, [...small.psa.time_entries].sort((a, b) => (a.id < b.id ? -1 : 1))));
     const invoices = await systems.erp.db.selectFrom('invoices').selectAll().orderBy('id').execute();
     expect(invoices).toEqual([...small.erp.invoices].sort((a, b) => (a.id < b.id ? -1 : 1)));
   });

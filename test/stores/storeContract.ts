@@ -12,6 +12,8 @@ import { createSqlPsaStore } from '../../subgraphs/psa/sqlStore.ts';
 import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAllSystems.ts';
 import { encodeCursor } from '../../subgraphs/runtime/pagination.ts';
 import { byId, expectedBilled, expectedProjectTotals, expectedReceivables } from '../harness/expectations.ts';
+import { asStored } from '../harness/stored.ts';
+import { psaTables } from '../../subgraphs/psa/tables.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
 import type { RecordScope } from '../../policies/recordScope.ts';
 
@@ -41,7 +43,7 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
 
     it('holds exactly the seeded rows', async () => {
       expect(byId(await crm().accountsByIds(data.crm.accounts.map((a) => a.id)))).toEqual(byId(data.crm.accounts));
-      expect(byId(await psa().projectsByIds(data.psa.projects.map((p) => p.id)))).toEqual(byId(data.psa.projects));
+      expect(byId(await psa().projectsByIds(data.psa.projects.map((p) => p.id)))).toEqual(asStored(psaTables.projects, byId(data.psa.projects)));
       expect(byId(await erp().invoicesByIds(data.erp.invoices.map((i) => i.id)))).toEqual(byId(data.erp.invoices));
     });
 
@@ -120,7 +122,7 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
           .filter((t) => t.project_id === id && t.status === 'APPROVED')
           .sort((a, b) => (a.week_start === b.week_start ? (a.id < b.id ? -1 : 1) : a.week_start < b.week_start ? 1 : -1))
           .slice(0, 3);
-        expect(rows.filter((t) => t.project_id === id), id).toEqual(expected);
+        expect(rows.filter((t) => t.project_id === id), id).toEqual(asStored(psaTables.timecards, expected));
       }
     });
 
