@@ -40,7 +40,7 @@ interface GenerateFacts {
 
 export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
   async prepare({ input, ctx }) {
-    const project = await visibleProject(ctx.db, ctx.scope, input.projectId);
+    const project = await visibleProject(ctx.reads, ctx.scope, input.projectId);
     if (!project?.contract_id || !project.account_id) return { contract: null, billingProfile: null };
     const [contract, billingProfile] = await Promise.all([
       readContractStatus(ctx, project.contract_id),

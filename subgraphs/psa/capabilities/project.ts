@@ -200,7 +200,7 @@ interface ActivateInput {
 
 export const activateProject: Handler<ActivateInput, { contract: ContractStatusFacts | null }> = {
   async prepare({ input, ctx }) {
-    const project = await visibleProject(ctx.db, ctx.scope, input.projectId);
+    const project = await visibleProject(ctx.reads, ctx.scope, input.projectId);
     const billable = project?.type === 'CUSTOMER_BILLABLE' && project.contract_id !== null;
     return { contract: billable ? await readContractStatus(ctx, project.contract_id!) : null };
   },
