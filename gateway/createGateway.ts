@@ -5,6 +5,7 @@
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayContext } from './context.ts';
 import { tesseraError } from './errors.ts';
@@ -72,6 +73,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     persistedQueries: false,
     formatError: (formatted, error) => maskError(formatted, error, logger),
     plugins: [
+      // Answers are never HTTP-cached (they depend on the caller); skip the per-field hint collection.
+      ApolloServerPluginCacheControlDisabled(),
       operationResolution,
       ...(options.authorization ? [authorizationPlugin({ ...options.authorization, supergraphSdl: options.supergraphSdl })] : []),
       capabilityPlugin({ ...options.capabilities, supergraphSdl: options.supergraphSdl }),

@@ -82,3 +82,28 @@ function secretKey(secret: string): KeyObject {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`the internal principal secret must be at least ${MIN_SECRET_LENGTH} characters`);
   return createSecretKey(Buffer.from(secret, 'utf8'));
 }
+
+/**
+ * `verifyInternalPrincipal` with memory: a request's token reaches a subgraph several times (each
+ * fetch of its query plan, each peer call), and re-checking its HMAC every time is wasted work.
+ * A verified token is remembered until its `exp` (bounded LRU); a token that failed is never cached.
+ */
+export function createInternalPrincipalVerifier(
+  secret: string,
+  options: VerifyInternalPrincipalOptions & { readonly cacheSize?: number } = {},
+): (token: string) => Principal | null {
+  const { now = Date.now, cacheSize = 1000 } = options;
+  const verified = new Map<string, { readonly principal: Principal | null; readonly expiresAtMs: number }>();
+  return (token) => {
+    const hit = verified.get(token);
+    if (hit && now() < hit.expiresAtMs) return hit.principal;
+    verified.delete(token);
+    const principal = verifyInternalPrincipal(token, secret, { now });
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    if (typeof exp === 'number') {
+      verified.set(token, { principal, expiresAtMs: exp * 1000 });
+      if (verified.size > cacheSize) verified.delete(verified.keys().next().value as string);
+    }
+    return principal;
+  };
+}

@@ -94,7 +94,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const subgraphUrl = (name: SubgraphName) => config.subgraphUrls[name] ?? embeddedUrl(name);
     const serve = async <DB, C extends object>(system: ReferenceSystem<DB, C>, opened: OpenSystem<DB> | undefined) => {
       if (!opened) return;
-      const server = await startSystemServer(system, opened.db, logger, internalSecret, { fetcher: baseFetcher, urlOf: subgraphUrl });
+      const server = await startSystemServer(system, opened, logger, internalSecret, { fetcher: baseFetcher, urlOf: subgraphUrl });
       cleanup.push(() => server.stop());
       servers.set(embeddedUrl(system.name), server);
     };

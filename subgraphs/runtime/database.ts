@@ -31,6 +31,21 @@ const pgTypes = {
   },
 };
 
+/**
+ * A second, read-only SQLite connection to the same file, for everything that is not a
+ * capability's transaction (resolvers, loaders, other systems' reads). SQLite in WAL mode lets
+ * readers run beside the one writer, but Kysely runs one connection's statements one at a time:
+ * on a single connection, every read would queue behind any open transaction. `null` for
+ * PostgreSQL, whose pool already gives each query its own connection.
+ */
+export function openReadDatabase<DB>(options: DatabaseOptions): Kysely<DB> | null {
+  if (options.store.kind !== 'sqlite') return null;
+  const database = new SQLite(path.join(options.store.dataDir, `${options.name}.sqlite`), { readonly: true, fileMustExist: true });
+  database.pragma('busy_timeout = 5000');
+  const log = options.onQuery;
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), ...(log ? { log } : {}) });
+}
+
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely<DB>> {
   const log = options.onQuery;
   if (options.store.kind === 'sqlite') {
@@ -41,7 +56,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return new Kysely<DB>({ dialect: new SqliteDialect({ database }), ...(log ? { log } : {}) });
+    return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), ...(log ? { log } : {}) });
   }
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.name)) {
     throw new TypeError(`invalid PostgreSQL schema name: ${options.name}`);
@@ -55,4 +70,37 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   await sql`create schema if not exists ${sql.id(options.name)}`.execute(db);
   return db;
+}
+
+/** Prepared statements kept per connection, by SQL text: the same few hundred statements run all day. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with `prepare` answered from a cache: preparing
+ * (parsing and planning) a statement costs more than running most of ours. A better-sqlite3
+ * statement can be reused as soon as its previous run returned, which is always the case here
+ * (the driver runs each statement to completion synchronously; nothing here streams rows with
+ * `iterate`, which would hold a statement open). Everything else is the database.
+ */
+function withStatementCache(database: SQLite.Database): SQLite.Database {
+  const statements = new Map<string, SQLite.Statement>();
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return (source: string) => {
+        let statement = statements.get(source);
+        if (statement) {
+          statements.delete(source); // re-inserted below: most recently used last
+        } else {
+          statement = target.prepare(source);
+        }
+        statements.set(source, statement);
+        if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+        return statement;
+      };
+    },
+  });
 }

@@ -1,11 +1,14 @@
 import type { Kysely, LogEvent } from 'kysely';
 import type { StoreConfig } from '../../gateway/config.ts';
-import { openDatabase } from './database.ts';
+import { openDatabase, openReadDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { ReferenceSystem } from './referenceSystem.ts';
 
 export interface OpenSystem<DB> {
+  /** Writes (capability transactions, seeding), and reads on PostgreSQL. */
   readonly db: Kysely<DB>;
+  /** Reads outside transactions: a read-only connection on SQLite (see `openReadDatabase`), `db` on PostgreSQL. */
+  readonly reads: Kysely<DB>;
   close(): Promise<void>;
 }
 
@@ -18,12 +21,21 @@ export async function openReferenceSystem<DB, Context extends object>(
   store: StoreConfig,
   onQuery?: (event: LogEvent) => void,
 ): Promise<OpenSystem<DB>> {
-  const db = await openDatabase<DB>({ store, name: system.name, ...(onQuery ? { onQuery } : {}) });
+  const options = { store, name: system.name, ...(onQuery ? { onQuery } : {}) };
+  const db = await openDatabase<DB>(options);
   try {
     await migrateToLatest(db as Kysely<unknown>, system.migrations, store.kind === 'postgres' ? system.name : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return { db, close: () => db.destroy() };
+  const reader = openReadDatabase<DB>(options);
+  return {
+    db,
+    reads: reader ?? db,
+    async close() {
+      await reader?.destroy();
+      await db.destroy();
+    },
+  };
 }

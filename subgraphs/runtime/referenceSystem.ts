@@ -28,7 +28,8 @@ export interface ReferenceSystem<DB, Context extends object> {
   readonly name: SubgraphName;
   readonly migrations: Readonly<Record<string, Migration>>;
   readonly resolvers: GraphQLResolverMap<Context>;
-  bind(db: Kysely<DB>, peers: PeerTransport): (scope: RequestScope) => Context;
+  /** `reads` serves resolvers and loaders; `db` the capabilities' transactions. */
+  bind(db: Kysely<DB>, peers: PeerTransport, reads?: Kysely<DB>): (scope: RequestScope) => Context;
 }
 
 export function defineReferenceSystem<DB, Store, Loaders>(definition: {
@@ -48,9 +49,10 @@ export function defineReferenceSystem<DB, Store, Loaders>(definition: {
       [`0003_${definition.name}_workflows`]: sequence(createTablesMigration(definition.tables, 3), appendOnlyAuditMigration),
     },
     resolvers: definition.resolvers,
-    bind(db, transport) {
-      const store = definition.createStore(db);
+    bind(db, transport, reads = db) {
+      const store = definition.createStore(reads);
       const capabilityDb = db as unknown as Kysely<DB & CapabilityTables>;
+      const capabilityReads = reads as unknown as Kysely<DB & CapabilityTables>;
       return (request) => {
         const scope = recordScope(request.principal);
         return {
@@ -58,6 +60,7 @@ export function defineReferenceSystem<DB, Store, Loaders>(definition: {
           scope,
           loaders: definition.createLoaders(store, scope),
           db: capabilityDb,
+          reads: capabilityReads,
           request,
           peers: createPeers(transport, definition.name, request),
         };

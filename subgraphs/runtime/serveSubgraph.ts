@@ -26,7 +26,7 @@ async function serve<DB, C extends object>(system: ReferenceSystem<DB, C>, confi
   const opened = await openReferenceSystem(system, config.store);
   // Peer systems: their configured URL, or their default port on this host.
   const urlOf = (name: SubgraphName) => config.subgraphUrls[name] ?? `http://127.0.0.1:${config.subgraphPorts[name]}/graphql`;
-  const server = await startSystemServer(system, opened.db, logger, await loadInternalSecret(config.internalSecret), {
+  const server = await startSystemServer(system, opened, logger, await loadInternalSecret(config.internalSecret), {
     fetcher: fetch as unknown as Fetcher,
     urlOf,
   });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../../gateway/logger.ts';
 import { parseSubgraphSdl } from '../../schema/subgraphSdl.ts';
 import { AuthError } from '../../policies/authError.ts';
-import { verifyInternalPrincipal } from '../../policies/internalPrincipal.ts';
+import { createInternalPrincipalVerifier } from '../../policies/internalPrincipal.ts';
 import type { ReferenceSystem } from './referenceSystem.ts';
 import { startSubgraphServer, type SubgraphServer } from './subgraphServer.ts';
 import type { PeerTransport } from './capability/peers.ts';
@@ -16,22 +16,23 @@ import type { CapabilityTables } from './capability/tables.ts';
  */
 export async function startSystemServer<DB, C extends object>(
   system: ReferenceSystem<DB, C>,
-  db: Kysely<DB>,
+  databases: { readonly db: Kysely<DB>; readonly reads?: Kysely<DB> },
   logger: Logger,
   internalSecret: string,
   peers: Omit<PeerTransport, 'internalSecret'>,
 ): Promise<SubgraphServer> {
   const transport: PeerTransport = { ...peers, internalSecret };
+  const verify = createInternalPrincipalVerifier(internalSecret);
   const server = await startSubgraphServer(
-    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(db, transport),
+    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, databases.reads),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');
-        return verifyInternalPrincipal(header, internalSecret);
+        return verify(header);
       },
     },
     logger,
   );
-  const stopPurge = schedulePurge(db as unknown as Kysely<CapabilityTables>, (error) =>
+  const stopPurge = schedulePurge(databases.db as unknown as Kysely<CapabilityTables>, (error) =>
     logger.warn({ subgraph: system.name, err: error }, 'purging expired idempotency records failed'),
   );
   return { ...server, stop: async () => { stopPurge(); await server.stop(); } };

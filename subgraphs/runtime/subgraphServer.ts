@@ -4,6 +4,7 @@
  * goes through `execute`, which gives every call a request-scoped context and a log line.
  */
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
@@ -55,6 +56,9 @@ export async function startSubgraphServer<Context extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     formatError: (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, log),
     logger: log,
+    // No HTTP caching of GraphQL answers here: the default cache-control plugin would only
+    // instrument every field resolver for hints nobody reads.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
   });
   await server.start();
   return {

@@ -40,9 +40,9 @@ beforeAll(async () => {
   const logger = createLogger('debug', subgraphLogs.stream);
   const { crm, psa, erp } = tessera.tessera.systems;
   if (!crm || !psa || !erp) throw new Error('the reference systems run in process in tests');
-  subgraphs.crm = await startSystemServer(SYSTEMS.crm, crm.db, logger, tessera.internalSecret, noPeers);
-  subgraphs.psa = await startSystemServer(SYSTEMS.psa, psa.db, logger, tessera.internalSecret, noPeers);
-  subgraphs.erp = await startSystemServer(SYSTEMS.erp, erp.db, logger, tessera.internalSecret, noPeers);
+  subgraphs.crm = await startSystemServer(SYSTEMS.crm, crm, logger, tessera.internalSecret, noPeers);
+  subgraphs.psa = await startSystemServer(SYSTEMS.psa, psa, logger, tessera.internalSecret, noPeers);
+  subgraphs.erp = await startSystemServer(SYSTEMS.erp, erp, logger, tessera.internalSecret, noPeers);
 });
 afterAll(async () => {
   for (const server of Object.values(subgraphs)) await server.stop();

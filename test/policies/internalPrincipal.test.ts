@@ -3,7 +3,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../policies/authError.ts';
-import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal, verifyInternalPrincipal } from '../../policies/internalPrincipal.ts';
+import { createInternalPrincipalVerifier, INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal, verifyInternalPrincipal } from '../../policies/internalPrincipal.ts';
 import { loadInternalSecret } from '../../policies/loadInternalSecret.ts';
 import { principalFromClaims } from '../../policies/principal.ts';
 import { Secret } from '../../policies/secret.ts';
@@ -102,5 +102,25 @@ describe('loadInternalSecret', () => {
     } finally {
       temp.remove();
     }
+  });
+});
+
+describe('the caching verifier', () => {
+  it('answers a verified token from memory until its exp, then refuses it like the plain verifier', () => {
+    let nowMs = NOW_MS;
+    const verify = createInternalPrincipalVerifier(SECRET, { now: () => nowMs });
+    const token = sign({ ttlSeconds: 60 });
+    const first = verify(token);
+    expect(first).toEqual(principal);
+    expect(verify(token)).toBe(first); // the same object: not decoded again
+    nowMs = NOW_MS + 60_000 + 10_000; // past exp and past the verifier's clock tolerance
+    expect(() => verify(token)).toThrow(AuthError);
+  });
+
+  it('never remembers a refused token', () => {
+    const verify = createInternalPrincipalVerifier(SECRET, at(NOW_MS));
+    const forged = signInternalPrincipal(principal, 'another-secret-0123456789abcdef-0123456789', { requestId: 'r', ...at(NOW_MS) });
+    expect(() => verify(forged)).toThrow(AuthError);
+    expect(() => verify(forged)).toThrow(AuthError);
   });
 });

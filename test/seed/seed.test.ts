@@ -15,7 +15,7 @@ import { DEFAULT_AS_OF, datasetCounts, generateDataset, type Dataset } from '../
 import { isSeeded, seedSystems, systemIsEmpty, type SeedSummary } from '../../seed/seedSystems.ts';
 import { erpTables } from '../../subgraphs/erp/tables.ts';
 import { psaTables } from '../../subgraphs/psa/tables.ts';
-import { asStored } from '../harness/storedRows.ts';
+import { asStored } from '../harness/stored.ts';
 
 const small = generateDataset({ scale: 's' });
 let mid: Dataset | undefined;
@@ -528,9 +528,9 @@ describe('seedSystems on SQLite', () => {
 
   it('stores rows unchanged', async () => {
     const stored = await systems.psa.db.selectFrom('time_entries').selectAll().orderBy('id').execute();
-    expect(stored).toEqual(asStored(psaTables.time_entries, small.psa.time_entries).sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect(stored).toEqual(asStored(psaTables.time_entries, [...small.psa.time_entries].sort((a, b) => (a.id < b.id ? -1 : 1))));
     const invoices = await systems.erp.db.selectFrom('invoices').selectAll().orderBy('id').execute();
-    expect(invoices).toEqual(asStored(erpTables.invoices, small.erp.invoices).sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect(invoices).toEqual(asStored(erpTables.invoices, [...small.erp.invoices].sort((a, b) => (a.id < b.id ? -1 : 1))));
   });
 
   it('knows a seeded store from an empty one', async () => {

@@ -12,10 +12,10 @@ import { createSqlPsaStore } from '../../subgraphs/psa/sqlStore.ts';
 import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAllSystems.ts';
 import { encodeCursor } from '../../subgraphs/runtime/pagination.ts';
 import { byId, expectedBilled, expectedProjectTotals, expectedReceivables } from '../harness/expectations.ts';
-import type { TempStore } from '../harness/tempDatabase.ts';
-import { asStored } from '../harness/storedRows.ts';
+import { asStored } from '../harness/stored.ts';
 import { erpTables } from '../../subgraphs/erp/tables.ts';
 import { psaTables } from '../../subgraphs/psa/tables.ts';
+import type { TempStore } from '../harness/tempDatabase.ts';
 import type { RecordScope } from '../../policies/recordScope.ts';
 
 const EVERYTHING: RecordScope = { legalEntityIds: null, accountIds: null };
@@ -44,8 +44,8 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
 
     it('holds exactly the seeded rows', async () => {
       expect(byId(await crm().accountsByIds(data.crm.accounts.map((a) => a.id)))).toEqual(byId(data.crm.accounts));
-      expect(byId(await psa().projectsByIds(data.psa.projects.map((p) => p.id)))).toEqual(byId(asStored(psaTables.projects, data.psa.projects)));
-      expect(byId(await erp().invoicesByIds(data.erp.invoices.map((i) => i.id)))).toEqual(byId(asStored(erpTables.invoices, data.erp.invoices)));
+      expect(byId(await psa().projectsByIds(data.psa.projects.map((p) => p.id)))).toEqual(asStored(psaTables.projects, byId(data.psa.projects)));
+      expect(byId(await erp().invoicesByIds(data.erp.invoices.map((i) => i.id)))).toEqual(asStored(erpTables.invoices, byId(data.erp.invoices)));
     });
 
     it('answers a batch lookup with only the rows that exist, and no keys with no rows', async () => {
@@ -119,11 +119,11 @@ export function storeContract(engine: string, makeStore: () => Promise<TempStore
       const ids = data.psa.projects.map((p) => p.id);
       const rows = await psa().recentTimecardsByProjectIds(ids, ['APPROVED'], 3);
       for (const id of ids) {
-        const expected = asStored(psaTables.timecards, data.psa.timecards)
+        const expected = data.psa.timecards
           .filter((t) => t.project_id === id && t.status === 'APPROVED')
           .sort((a, b) => (a.week_start === b.week_start ? (a.id < b.id ? -1 : 1) : a.week_start < b.week_start ? 1 : -1))
           .slice(0, 3);
-        expect(rows.filter((t) => t.project_id === id), id).toEqual(expected);
+        expect(rows.filter((t) => t.project_id === id), id).toEqual(asStored(psaTables.timecards, expected));
       }
     });
 

@@ -17,8 +17,9 @@ import type { PsaContext } from '../resolvers.ts';
 import type { BillingDraftItemRow, BillingDraftRow, PsaTables } from '../tables.ts';
 import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
 import { psaEvent } from './events.ts';
-import { readBillingProfile, readContract, type ContractFacts } from './peerFacts.ts';
+import { readBillingProfile, readContractStatus, type ContractStatusFacts } from './peerFacts.ts';
 import { billingDraftFor, contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
+import { isUniqueViolation } from './sqlErrors.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaTables, PsaContext, Input, { billingDraft: BillingDraftRow }, Facts>;
 
@@ -33,16 +34,16 @@ interface GenerateInput {
 }
 
 interface GenerateFacts {
-  readonly contract: ContractFacts | null;
+  readonly contract: ContractStatusFacts | null;
   readonly billingProfile: { readonly creditHold: boolean } | null;
 }
 
 export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
   async prepare({ input, ctx }) {
-    const project = await visibleProject(ctx.db, ctx.scope, input.projectId);
+    const project = await visibleProject(ctx.reads, ctx.scope, input.projectId);
     if (!project?.contract_id || !project.account_id) return { contract: null, billingProfile: null };
     const [contract, billingProfile] = await Promise.all([
-      readContract(ctx, project.contract_id),
+      readContractStatus(ctx, project.contract_id),
       readBillingProfile(ctx, project.account_id, project.legal_entity_id),
     ]);
     return { contract, billingProfile };
@@ -70,21 +71,18 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
     const summary = checkTotal(items.reduce((sum, item) => sum + item.amount_e4, 0), project.currency, 'cutoffDate');
     await checkNotToExceed(trx, project.contract_id, summary, project.currency);
 
-    await trx
-      .insertInto('billing_drafts')
-      .values({
-        id: draftId, project_id: project.id, contract_id: project.contract_id, legal_entity_id: project.legal_entity_id, account_id: project.account_id,
-        cutoff_date: input.cutoffDate, status: 'IN_REVIEW', summary_e4: summary, currency: project.currency, invoice_id: null,
-        invoice_number: null, aggregate_version: 1,
-      })
-      .execute();
+    const billingDraft: BillingDraftRow = {
+      id: draftId, project_id: project.id, contract_id: project.contract_id, legal_entity_id: project.legal_entity_id, account_id: project.account_id,
+      cutoff_date: input.cutoffDate, status: 'IN_REVIEW', summary_e4: summary, currency: project.currency, invoice_id: null,
+      invoice_number: null, aggregate_version: 1,
+    };
+    await trx.insertInto('billing_drafts').values(billingDraft).execute();
     await claim(trx, items);
     const timeIds = items.filter((item) => item.source_type === 'TIME_SPLIT').map((item) => item.source_id);
     const milestoneIds = items.filter((item) => item.source_type === 'MILESTONE').map((item) => item.source_id);
     await moveSources(trx, 'time_entries', timeIds, 'READY_TO_BILL', 'ON_DRAFT');
     await moveSources(trx, 'milestones', milestoneIds, 'READY_TO_BILL', 'ON_DRAFT');
 
-    const billingDraft = await reload.billingDraft(trx, draftId);
     emit(psaEvent('BillingDraftGenerated', 'BillingDraft', billingDraft, project.legal_entity_id, {
       billingDraftId: draftId, projectId: project.id, contractId: project.contract_id, customerId: project.account_id, status: billingDraft.status,
       cutoffDate: input.cutoffDate, summaryAmount: money(summary, project.currency), timeEntryCount: timeIds.length, milestoneCount: milestoneIds.length,
@@ -177,12 +175,6 @@ async function moveSources(trx: PsaTrx, table: 'time_entries' | 'milestones', id
     moved += Number(result.numUpdatedRows);
   }
   if (moved !== ids.length) throw rejected('SOURCE_ALREADY_BILLED', 'A source of this draft changed its billing state meanwhile; nothing was drafted.', 'projectId');
-}
-
-/** A unique-constraint violation: SQLite (better-sqlite3) or PostgreSQL (SQLSTATE 23505). */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
 interface InvoicedInput {

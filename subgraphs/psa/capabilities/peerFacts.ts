@@ -51,6 +51,23 @@ export async function readContract(ctx: PsaContext, contractId: string): Promise
   };
 }
 
+/** Only what billing and activation check of a contract: its status and legal entity (a lighter read). */
+export interface ContractStatusFacts {
+  readonly id: string;
+  readonly status: string;
+  readonly legalEntityId: string;
+}
+
+export async function readContractStatus(ctx: PsaContext, contractId: string): Promise<ContractStatusFacts | null> {
+  const data = await ctx.peers.read<{ _entities: ({ id: string; status: string; legalEntity: { id: string } } | null)[] }>(
+    'crm',
+    'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Contract { id status legalEntity { id } } } }',
+    { representations: [{ __typename: 'Contract', id: contractId }] },
+  );
+  const contract = data._entities[0];
+  return contract ? { id: contract.id, status: contract.status, legalEntityId: contract.legalEntity.id } : null;
+}
+
 /** A bill rate of a rate card line. */
 export interface RateLine {
   readonly roleId: string;

@@ -14,7 +14,7 @@ import type { PsaContext } from '../resolvers.ts';
 import type { ContractLineRow, ProjectRow, PsaTables } from '../tables.ts';
 import { projectMachine, type ProjectStatus } from '../machines.ts';
 import { psaEvent } from './events.ts';
-import { readContract, readRateCard, type ContractFacts, type RateCardFacts } from './peerFacts.ts';
+import { readContract, readContractStatus, readRateCard, type ContractFacts, type ContractStatusFacts, type RateCardFacts } from './peerFacts.ts';
 import { contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaTables, PsaContext, Input, { project: ProjectRow }, Facts>;
@@ -198,11 +198,11 @@ interface ActivateInput {
   readonly expectedVersion: number;
 }
 
-export const activateProject: Handler<ActivateInput, { contract: ContractFacts | null }> = {
+export const activateProject: Handler<ActivateInput, { contract: ContractStatusFacts | null }> = {
   async prepare({ input, ctx }) {
-    const project = await visibleProject(ctx.db, ctx.scope, input.projectId);
+    const project = await visibleProject(ctx.reads, ctx.scope, input.projectId);
     const billable = project?.type === 'CUSTOMER_BILLABLE' && project.contract_id !== null;
-    return { contract: billable ? await readContract(ctx, project.contract_id!) : null };
+    return { contract: billable ? await readContractStatus(ctx, project.contract_id!) : null };
   },
   async effect({ input, facts, trx, emit, ctx }) {
     const row = await projectFor(trx, ctx.scope, input.projectId);

@@ -85,11 +85,11 @@ type ConfirmResult = { assignment: AssignmentRow | null; resourceRequest: Resour
 export const confirmAssignment: CapabilityHandler<PsaTables, PsaContext, ConfirmInput, ConfirmResult, ConfirmFacts> = {
   async prepare({ input, ctx }) {
     // Only what to ask the ERP: the effect re-reads every record and refuses what is missing.
-    const request = await ctx.db.selectFrom('resource_requests').selectAll().where('id', '=', input.resourceRequestId).executeTakeFirst();
-    const project = request ? await visibleProject(ctx.db, ctx.scope, request.project_id) : null;
+    const request = await ctx.reads.selectFrom('resource_requests').selectAll().where('id', '=', input.resourceRequestId).executeTakeFirst();
+    const project = request ? await visibleProject(ctx.reads, ctx.scope, request.project_id) : null;
     if (!request || !project) return { rateCard: null, intercompanyEnabled: null };
-    const resource = await ctx.db.selectFrom('resources').selectAll().where('id', '=', input.resourceId).executeTakeFirst();
-    const line = await contractLineOf(ctx.db, project.contract_id);
+    const resource = await ctx.reads.selectFrom('resources').selectAll().where('id', '=', input.resourceId).executeTakeFirst();
+    const line = await contractLineOf(ctx.reads, project.contract_id);
     const crossEntity = resource !== undefined && resource.home_legal_entity_id !== project.legal_entity_id;
     return {
       rateCard: line?.rate_card_id ? await readRateCard(ctx, line.rate_card_id, request.start_date) : null,

@@ -16,6 +16,7 @@ import { timecardMachine, type TimecardStatus } from '../machines.ts';
 import { addDays, isoWeekday } from './dates.ts';
 import { psaEvent } from './events.ts';
 import { assignmentFor, reload, timecardFor, type PsaTrx } from './records.ts';
+import { isUniqueViolation } from './sqlErrors.ts';
 
 type Handler<Input> = CapabilityHandler<PsaTables, PsaContext, Input, { timecard: TimecardRow }>;
 
@@ -75,17 +76,15 @@ export const submitTimecard: Handler<SubmitInput> = {
       approved_at: null, approver_id: null, decided_by: null, rejection_reason: null, total_hours_e2: totalHours, total_billable_e4: 0,
     };
     if (existing) {
+      // The versioned update first: a concurrent decision on the week loses here, before any entry changes.
+      await updateAggregate(trx, 'timecards', 'Timecard', existing, submitted);
       // A draft or rejected week is replaced whole: its entries were never approved, so never billed.
       await trx.deleteFrom('time_entries').where('timecard_id', '=', existing.id).execute();
-      await updateAggregate(trx, 'timecards', 'Timecard', existing, submitted);
     } else {
-      await trx
-        .insertInto('timecards')
-        .values({
-          id: timecardId, resource_id: assignment.resource_id, project_id: project.id, week_start: input.weekStart, week_end: weekEnd,
-          currency: project.currency, aggregate_version: 1, ...submitted,
-        })
-        .execute();
+      await insertTimecard(trx, {
+        id: timecardId, resource_id: assignment.resource_id, project_id: project.id, week_start: input.weekStart, week_end: weekEnd,
+        currency: project.currency, aggregate_version: 1, ...submitted,
+      });
     }
     await trx.insertInto('time_entries').values(entries).execute();
     const timecard = await reload.timecard(trx, timecardId);
@@ -96,6 +95,16 @@ export const submitTimecard: Handler<SubmitInput> = {
     return { timecard };
   },
 };
+
+/** The week's first submission; the unique (resource, project, week) turns a concurrent first one into a conflict. */
+async function insertTimecard(trx: PsaTrx, row: TimecardRow): Promise<void> {
+  try {
+    await trx.insertInto('timecards').values(row).execute();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw rejected('VERSION_CONFLICT', `The timecard of week ${row.week_start} was created meanwhile: read it, then submit with its version.`, 'expectedVersion');
+  }
+}
 
 /** The entry rows of a submission, checked: each within the week and the assignment, each day 0 < hours ≤ 24. */
 function entryRows(
@@ -154,15 +163,22 @@ export const approveTimecard: Handler<DecisionInput> = {
     const billsTime = project.billing_method === 'TIME_AND_MATERIALS' && assignment.is_billable === 1 && billRate !== null;
     const costCurrency = assignment.cost_currency ?? assignment.currency;
     const entries = await trx.selectFrom('time_entries').selectAll().where('timecard_id', '=', row.id).orderBy('entry_date').orderBy('id').execute();
-    let billable = 0;
-    let readyHours = 0;
-    let cost = 0;
-    for (const entry of entries) {
-      const ready = billsTime && entry.hour_class === 'BILLABLE';
-      const amount = ready ? extend(entry.hours_e2, billRate, row.currency) : 0;
-      billable += amount;
-      readyHours += ready ? entry.hours_e2 : 0;
-      cost += extend(entry.hours_e2, assignment.cost_rate_e4, costCurrency);
+    // An entry not yet approved becomes READY_TO_BILL or NOT_BILLABLE; one already NOT_BILLABLE
+    // (non-billable time as some sources record it) stays so; none is in another state here.
+    const priced = entries.filter((entry) => entry.billing_status === 'UNAPPROVED' || entry.billing_status === 'NOT_BILLABLE').map((entry) => {
+      const ready = billsTime && entry.hour_class === 'BILLABLE' && entry.billing_status === 'UNAPPROVED';
+      return { entry, ready, amount: ready ? extend(entry.hours_e2, billRate, row.currency) : 0 };
+    });
+    const billable = priced.reduce((sum, p) => sum + p.amount, 0);
+    const readyHours = priced.reduce((sum, p) => sum + (p.ready ? p.entry.hours_e2 : 0), 0);
+    const cost = entries.reduce((sum, entry) => sum + extend(entry.hours_e2, assignment.cost_rate_e4, costCurrency), 0);
+    const totalHours = entries.reduce((sum, entry) => sum + entry.hours_e2, 0);
+    // The versioned update first: a concurrent decision loses here, before any entry changes.
+    await updateAggregate(trx, 'timecards', 'Timecard', row, {
+      status: 'APPROVED', approved_at: now.toISOString(), approver_id: await resourceOf(trx, principal.sub), decided_by: principal.sub,
+      total_hours_e2: totalHours, total_billable_e4: billable,
+    });
+    for (const { entry, ready, amount } of priced) {
       await trx
         .updateTable('time_entries')
         .set({
@@ -172,11 +188,6 @@ export const approveTimecard: Handler<DecisionInput> = {
         .where('id', '=', entry.id)
         .execute();
     }
-    const totalHours = entries.reduce((sum, entry) => sum + entry.hours_e2, 0);
-    await updateAggregate(trx, 'timecards', 'Timecard', row, {
-      status: 'APPROVED', approved_at: now.toISOString(), approver_id: await resourceOf(trx, principal.sub), decided_by: principal.sub,
-      total_hours_e2: totalHours, total_billable_e4: billable,
-    });
     const timecard = await reload.timecard(trx, row.id);
     emit(psaEvent('TimecardApproved', 'Timecard', timecard, project.legal_entity_id, {
       timecardId: row.id, resourceId: row.resource_id, projectId: project.id, weekStart: row.week_start, approvedBy: principal.sub,

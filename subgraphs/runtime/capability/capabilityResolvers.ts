@@ -25,7 +25,10 @@ import type { CapabilityOutcome, CapabilityRejection, DomainEventDraft } from '.
 
 /** What a capability sees of the request (a subset of every system's context). */
 export interface CapabilityContext<DB> {
+  /** Where capability transactions run. */
   readonly db: Kysely<DB & CapabilityTables>;
+  /** Reads outside transactions (never queued behind one on SQLite). */
+  readonly reads: Kysely<DB & CapabilityTables>;
   readonly scope: RecordScope;
   readonly request: RequestScope;
   readonly peers: Peers;
@@ -157,7 +160,7 @@ function readInTransaction(): never {
 
 /** Whether the key already holds a completed answer (then the call is a replay: no facts needed). */
 async function holdsAnswer<DB>(ctx: CapabilityContext<DB>, declaration: CapabilityDeclaration, principal: Principal, key: string): Promise<boolean> {
-  const record = await (ctx.db as unknown as Kysely<CapabilityTables>)
+  const record = await (ctx.reads as unknown as Kysely<CapabilityTables>)
     .selectFrom('idempotency_records')
     .select('status')
     .where('principal_sub', '=', principal.sub)

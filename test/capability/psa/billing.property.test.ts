@@ -38,7 +38,7 @@ beforeAll(async () => {
   const system = tessera.tessera.systems.psa;
   if (!system) throw new Error('the PSA runs in process in tests');
   const noPeers = { fetcher: () => Promise.reject(new Error('no peer calls from a system step')), urlOf: (name: string) => name };
-  psa = await startSystemServer(SYSTEMS.psa, system.db, createLogger('warn'), tessera.internalSecret, noPeers);
+  psa = await startSystemServer(SYSTEMS.psa, system, createLogger('warn'), tessera.internalSecret, noPeers);
   contract = pick(await seededContracts(tessera), 'ACTIVE US01 T&M contract at rc_001 without a cap, running in March 2027', (c) =>
     c.status === 'ACTIVE' && c.billingMethod === 'TIME_AND_MATERIALS' && c.legalEntity.id === 'le_US01' && c.lines[0]?.rateCard?.id === 'rc_001'
     && c.lines[0]?.notToExceed === null && c.startDate <= WEEKS[0] && c.endDate >= '2027-03-26');

@@ -35,7 +35,7 @@ beforeAll(async () => {
   const system = tessera.tessera.systems.psa;
   if (!system) throw new Error('the PSA runs in process in tests');
   // The PSA subgraph as the ERP reaches it (its own server on the same database).
-  psa = await startSystemServer(SYSTEMS.psa, system.db, createLogger('warn'), tessera.internalSecret, noPeers);
+  psa = await startSystemServer(SYSTEMS.psa, system, createLogger('warn'), tessera.internalSecret, noPeers);
   projects = await seededProjects(tessera);
   ({ project, assignment } = await staffedProject(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '300' }));
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey } from '../../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  ACTIVATE_PROJECT, CREATE_PROJECT, DEFAULT_SUB, UK_ONLY, accepted, auditOf, call, crmContract, envelope, eventsOf, eventsOfRequest,
+  ACTIVATE_PROJECT, CREATE_PROJECT, DEFAULT_SUB, UK_ONLY, accepted, auditOf, call, crmContract, envelope, erpDb, eventsOf, eventsOfRequest,
   newProject, pick, psaDb, readProject, refused, requestIdOf, seededContracts, seededProjects, snapshot, succeeded, type Project,
   type SeededContract, type SeededProject, type UserError,
 } from './psaKit.ts';
@@ -182,7 +182,29 @@ describe('createProjectFromContract', () => {
         input: { contractId: activeContract.id, rateCardId: 'rc_002' },
         error: failed('PRECONDITION_FAILED', `Contract ${activeContract.id} already bills with rate card rc_001.`, 'rateCardId'),
       })],
+      ['a rate card in another currency than the contract', () => ({
+        input: tm({ rateCardId: 'rc_fx_gbp' }), error: failed('CURRENCY_MISMATCH', 'Rate card rc_fx_gbp is in GBP, the contract in USD.', 'rateCardId'),
+      })],
+      ['a rate card negotiated with another customer', () => ({
+        input: tm({ rateCardId: 'rc_fx_other' }), error: failed('PRECONDITION_FAILED', 'Rate card rc_fx_other was negotiated with another customer.', 'rateCardId'),
+      })],
+      ['a project manager on leave', () => ({
+        input: tm({ projectManagerId: 'res_fx_leave' }),
+        error: failed('PRECONDITION_FAILED', 'Resource res_fx_leave is ON_LEAVE: a project manager must be active.', 'projectManagerId'),
+      })],
     ];
+
+    beforeAll(async () => {
+      // Records no seed of tier S has: rate cards of US01 in pounds and for another customer, a resource on leave.
+      await erpDb(tessera).insertInto('rate_cards').values([
+        { id: 'rc_fx_gbp', name: 'Pound rates', currency: 'GBP', legal_entity_id: 'le_US01', account_id: null },
+        { id: 'rc_fx_other', name: 'Negotiated rates', currency: 'USD', legal_entity_id: 'le_US01', account_id: 'acc_someone_else' },
+      ]).execute();
+      await psaDb(tessera).insertInto('resources').values({
+        id: 'res_fx_leave', name: 'On Leave', email: 'on.leave@us.tessera.example', employment_type: 'EMPLOYEE', status: 'ON_LEAVE',
+        home_legal_entity_id: 'le_US01', primary_role_id: 'rol_04', utilization_target_e4: 7500, is_bookable: 1, cost_rate_e4: 900_000, cost_currency: 'USD',
+      }).execute();
+    });
 
     it.each(cases)('%s', async (_, build, options) => {
       const { input, error } = build();
@@ -339,6 +361,17 @@ describe('idempotency', () => {
     expect(envelope(refusedOnce)).toEqual(refused('activateProject', { code: 'NOT_FOUND', message: 'Project "prj_nope" was not found.', field: 'projectId' }));
     expect(envelope(refusedAgain)).toEqual(refused('activateProject', { code: 'NOT_FOUND', message: 'Project "prj_nope" was not found.', field: 'projectId' }, true));
     expect((await auditOf(tessera, refusal.idempotencyKey)).map((row) => [row.outcome, row.errorCode])).toEqual([['REJECTED', 'NOT_FOUND'], ['REPLAYED', 'NOT_FOUND']]);
+  });
+
+  it('lists the calls in the PSA\'s audit trail (psaAuditLog, audit:read)', async () => {
+    const key = newKey();
+    const result = await call(tessera, ACTIVATE_PROJECT, { idempotencyKey: key, projectId: 'prj_nope', expectedVersion: 1 });
+    const body = await tessera.query(`query ($filter: AuditFilter) { psaAuditLog(filter: $filter) { totalCount nodes {
+      requestId principal capability version idempotencyKey outcome errorCode
+    } } }`, { filter: { capability: 'psa.activateProject', requestId: requestIdOf(result) } });
+    expect(body).toEqual({ data: { psaAuditLog: { totalCount: 1, nodes: [{
+      requestId: requestIdOf(result), principal: DEFAULT_SUB, capability: 'psa.activateProject', version: 1, idempotencyKey: key, outcome: 'REJECTED', errorCode: 'NOT_FOUND',
+    }] } } });
   });
 
   it('the Idempotency-Key header keys a call as well as the input field', async () => {

@@ -221,6 +221,10 @@ describe('confirmAssignment', () => {
         budget_hours_e2: null, planned_revenue_e4: null, aggregate_version: 1,
       }).execute();
       draftProjectRequest = await request(tessera, draftId, { roleId: 'rol_02', startDate: '2027-05-17', endDate: '2027-05-21', hours: '10' });
+      await psaDb(tessera).insertInto('resources').values({
+        id: 'res_fx_leave', name: 'On Leave', email: 'on.leave@us.tessera.example', employment_type: 'EMPLOYEE', status: 'ON_LEAVE',
+        home_legal_entity_id: 'le_US01', primary_role_id: 'rol_04', utilization_target_e4: 7500, is_bookable: 1, cost_rate_e4: 900_000, cost_currency: 'USD',
+      }).execute();
     });
     const cancelled = async () => {
       const row = await psaDb(tessera).selectFrom('resource_requests').selectAll().where('status', '=', 'CANCELLED').orderBy('id').executeTakeFirstOrThrow();
@@ -257,7 +261,44 @@ describe('confirmAssignment', () => {
         input: confirmation(wanted, await notBookable()),
         error: { code: 'PRECONDITION_FAILED', message: `Resource ${await notBookable()} is ACTIVE and not bookable: it cannot be booked.`, field: 'resourceId' },
       })],
+      ['a resource on leave', async () => ({
+        input: confirmation(wanted, 'res_fx_leave'),
+        error: { code: 'PRECONDITION_FAILED', message: 'Resource res_fx_leave is ON_LEAVE: it cannot be booked.', field: 'resourceId' },
+      })],
+      ['a T&M contract line without a rate card', async () => {
+        const { project: id, request: fixtureRequest } = await lineFixture(null);
+        return {
+          input: confirmation(fixtureRequest, 'res_0003'),
+          error: { code: 'RATE_CARD_NOT_EFFECTIVE', message: `The contract of project ${id} names no rate card to bill time at.`, field: 'resourceRequestId' },
+        };
+      }],
+      ['a rate card the ERP does not know', async () => {
+        const { request: fixtureRequest } = await lineFixture('rc_missing');
+        return { input: confirmation(fixtureRequest, 'res_0003'), error: { code: 'RATE_CARD_NOT_EFFECTIVE', message: 'Rate card rc_missing was not found.', field: 'resourceRequestId' } };
+      }],
+      ['a rate card in another currency than the project', async () => {
+        const { project: id, request: fixtureRequest } = await lineFixture('rc_002');
+        return {
+          input: confirmation(fixtureRequest, 'res_0003'),
+          error: { code: 'CURRENCY_MISMATCH', message: `Rate card rc_002 is in GBP, project ${id} in USD.`, field: 'resourceRequestId' },
+        };
+      }],
     ];
+
+    /** A PLANNED US01 T&M project (a PSA row only) whose contract line bills at `rateCardId`, with an open request. */
+    async function lineFixture(rateCardId: string | null): Promise<{ project: string; request: ResourceRequest }> {
+      const db = psaDb(tessera);
+      const suffix = newKey().slice(0, 8);
+      await db.insertInto('contract_lines').values({
+        id: `cl_fx_${suffix}`, contract_id: `ctr_fx_${suffix}`, billing_method: 'TIME_AND_MATERIALS', amount_e4: null, nte_e4: null, currency: 'USD', rate_card_id: rateCardId,
+      }).execute();
+      await db.insertInto('projects').values({
+        id: `prj_fx_${suffix}`, code: `FX-${suffix}`, name: 'Line fixture', status: 'PLANNED', type: 'CUSTOMER_BILLABLE', billing_method: 'TIME_AND_MATERIALS',
+        account_id: contract.account.id, contract_id: `ctr_fx_${suffix}`, legal_entity_id: 'le_US01', start_date: '2027-01-04', end_date: '2027-12-31',
+        currency: 'USD', project_manager_id: null, budget_hours_e2: null, planned_revenue_e4: null, aggregate_version: 1,
+      }).execute();
+      return { project: `prj_fx_${suffix}`, request: await request(tessera, `prj_fx_${suffix}`, { roleId: 'rol_02', startDate: '2027-06-07', endDate: '2027-06-11', hours: '8' }) };
+    }
 
     it.each(cases)('%s', async (_, build, options) => {
       const { input, error } = await build();

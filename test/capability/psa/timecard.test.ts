@@ -264,6 +264,21 @@ describe('approveTimecard', () => {
       expect(await snapshot(tessera)).toEqual(before);
     });
 
+    it('approval of a timecard without an assignment to take rates from', async () => {
+      const db = psaDb(tessera);
+      const id = `tc_fx_${newKey().slice(0, 8)}`;
+      await db.insertInto('timecards').values({
+        id, resource_id: resource.id, project_id: project.id, assignment_id: null, week_start: week(6), week_end: day(week(6), 6), status: 'SUBMITTED',
+        submitted_at: '2027-04-12T09:00:00.000Z', approved_at: null, approver_id: null, total_hours_e2: 0, total_billable_e4: 0, currency: 'USD',
+        aggregate_version: 1, submitted_by: DEFAULT_SUB, decided_by: null, rejection_reason: null,
+      }).execute();
+      const before = await snapshot(tessera);
+      expect(envelope(await call(tessera, APPROVE_TIMECARD, decision({ timecardId: id }), { claims: APPROVER }))).toEqual(refused('approveTimecard', {
+        code: 'PRECONDITION_FAILED', message: 'The timecard has no assignment to take its rates from.', field: 'timecardId',
+      }));
+      expect(await snapshot(tessera)).toEqual(before);
+    });
+
     it('approval on a CLOSED project', async () => {
       const db = psaDb(tessera);
       await db.updateTable('projects').set({ status: 'CLOSED' }).where('id', '=', project.id).execute();

@@ -1,0 +1,86 @@
+/**
+ * The month-end billing run on the `m` data, through the gateway: every time-and-materials
+ * project with approved time ready to bill gets its draft, one after the other. The run must reach
+ * 50 drafts a second; each draft is set-based (the same number of statements whatever its number
+ * of sources), claims exactly the sources that were ready, and no source twice.
+ */
+import type { LogEvent } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SubgraphName } from '../../../gateway/config.ts';
+import { parseScaled } from '../../../subgraphs/runtime/decimal.ts';
+import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { GENERATE_DRAFT, call, psaDb, type BillingDraft, type Payload } from './psaKit.ts';
+
+const CUTOFF = '2026-11-15';
+let tessera: TestTessera;
+let statements = 0;
+
+beforeAll(async () => {
+  tessera = await startTestTessera({
+    scale: 'm',
+    onQuery: (system: SubgraphName, _event: LogEvent) => {
+      if (system === 'psa') statements += 1;
+    },
+  });
+});
+afterAll(() => tessera?.stop());
+
+describe('the month-end billing run (m data)', () => {
+  it('drafts every T&M project with time ready to bill at 50 drafts/s or more, set-based, each source claimed once', async () => {
+    const db = psaDb(tessera);
+    const ready = await db.selectFrom('time_entries').innerJoin('projects', 'projects.id', 'time_entries.project_id')
+      .select(['projects.id as project', 'time_entries.id as entry', 'time_entries.billable_e4 as amount'])
+      .where('projects.billing_method', '=', 'TIME_AND_MATERIALS').where('projects.status', 'in', ['ACTIVE', 'CLOSING'])
+      .where('time_entries.billing_status', '=', 'READY_TO_BILL').where('time_entries.entry_date', '<=', CUTOFF)
+      .execute();
+    const expected = new Map<string, { entries: Set<string>; totalE4: number }>();
+    for (const row of ready) {
+      const project = expected.get(row.project) ?? { entries: new Set<string>(), totalE4: 0 };
+      project.entries.add(row.entry);
+      project.totalE4 += row.amount;
+      expected.set(row.project, project);
+    }
+    const projects = [...expected.keys()].sort();
+    expect(projects.length).toBeGreaterThan(50);
+
+    // Warm-up (the run measures the steady state, not the first compilations): cut-offs that bill nothing.
+    for (const project of projects.slice(0, 20)) {
+      expect((await call(tessera, GENERATE_DRAFT, { idempotencyKey: `warm-up:${project}`, projectId: project, cutoffDate: '2000-01-31' })).payload?.userErrors)
+        .toEqual([{ code: 'NOTHING_TO_BILL', message: `Project ${project} has nothing ready to bill up to 2000-01-31.`, field: 'cutoffDate' }]);
+    }
+    const outcomes: { project: string; code: string; draft: BillingDraft | null; statements: number }[] = [];
+    const started = performance.now();
+    for (const project of projects) {
+      const before = statements;
+      const result = await call(tessera, GENERATE_DRAFT, { idempotencyKey: `month-end:${project}`, projectId: project, cutoffDate: CUTOFF });
+      expect(result.body.errors).toBeUndefined();
+      const payload = result.payload as Payload;
+      const draft = (payload.billingDraft ?? null) as BillingDraft | null;
+      outcomes.push({ project, code: payload.userErrors[0]?.code ?? 'OK', draft, statements: statements - before });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const drafted = outcomes.filter((outcome) => outcome.draft !== null);
+    const rate = drafted.length / seconds;
+    expect(rate, `${rate.toFixed(1)} drafts/s`).toBeGreaterThanOrEqual(50);
+
+    // Every project with time ready is drafted: none of them is on credit hold or at its cap.
+    expect(outcomes.filter((outcome) => outcome.draft === null)).toEqual([]);
+    for (const { project, draft } of drafted) {
+      const own = expected.get(project)!;
+      expect(new Set(draft!.items.map((item) => item.sourceId))).toEqual(own.entries);
+      expect(parseScaled(draft!.summaryAmount.amount)).toBe(own.totalE4);
+    }
+    // Set-based: a draft takes the same statements whatever its number of sources (one more to sum
+    // the contract's billed-to-date when its line has a cap).
+    const capped = new Set((await db.selectFrom('contract_lines').innerJoin('projects', 'projects.contract_id', 'contract_lines.contract_id')
+      .select('projects.id').where('contract_lines.nte_e4', 'is not', null).execute()).map((row) => row.id));
+    const base = drafted[0]!.statements - (capped.has(drafted[0]!.project) ? 1 : 0);
+    expect(drafted.map((o) => o.statements - (capped.has(o.project) ? 1 : 0))).toEqual(drafted.map(() => base));
+    expect(new Set(drafted.map((o) => o.draft!.items.length)).size).toBeGreaterThan(10);
+    const claims = await db.selectFrom('billing_draft_items').select(['source_type', 'source_id']).execute();
+    expect(new Set(claims.map((claim) => `${claim.source_type}:${claim.source_id}`)).size).toBe(claims.length);
+    // The run was the only writer: a retried job replays its drafts instead of billing again.
+    const retried = await call(tessera, GENERATE_DRAFT, { idempotencyKey: `month-end:${drafted[0]!.project}`, projectId: drafted[0]!.project, cutoffDate: CUTOFF });
+    expect(retried.payload?.replayed).toBe(true);
+  });
+});
