@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from './harness/startTestTessera.ts';
+import { ERROR_CODES } from '../gateway/errors.ts';
 
 const README = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const examples = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
@@ -16,6 +17,11 @@ afterAll(() => gateway?.stop());
 describe('README examples', () => {
   it('has the three example queries', () => {
     expect(examples).toHaveLength(3);
+  });
+
+  it('lists every error code of the catalog with its HTTP status and action, and nothing else', () => {
+    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (retry|fix|refetch|stop) \|/gm)].map((match) => [match[1], Number(match[2]), match[3]]);
+    expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, entry]) => [code, entry.status, entry.action]));
   });
 
   it.each(examples.map((query, index) => [index + 1, query] as const))('example %i answers with data and no errors', async (_, query) => {

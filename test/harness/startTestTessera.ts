@@ -39,6 +39,8 @@ export interface GraphQLBody {
 
 export interface TestTessera {
   readonly url: string;
+  /** This instance's data folder (its dev signing key: `tessera token` with TESSERA_DATA_DIR set to it signs for it). */
+  readonly dataDir: string;
   readonly tessera: Embedded;
   readonly logs: ReturnType<typeof logSink>;
   /**
@@ -96,6 +98,7 @@ export async function startTestTessera(options: TestTesseraOptions = {}): Promis
   };
   return {
     url,
+    dataDir: keyDir,
     tessera,
     logs,
     request,
