@@ -14,9 +14,10 @@ import type { ErpContext } from '../resolvers.ts';
 import type { ErpTables, InvoiceRow, PaymentApplicationRow, PaymentRow } from '../tables.ts';
 import { OPEN_FOR_SETTLEMENT, type InvoiceStatus, type PaymentStatus } from '../machines.ts';
 import {
-  billingProfileFor, invoiceFor, invoiceLabel, isUniqueViolation, legalEntityFor, openBalance, openPeriodOf, paymentFor, reloadInvoice, reloadPayment,
+  billingProfileFor, invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, paymentFor, reloadInvoice, reloadPayment,
   requireActive,
 } from './records.ts';
+import { isUniqueViolation } from '../../runtime/capability/engine.ts';
 
 export const recordPayment: CapabilityHandler<ErpTables, ErpContext, {
   legalEntityId: string; accountId: string; amount: string; currency: string; receivedDate: string; method: string; bankReference: string;

@@ -16,7 +16,8 @@ import { money } from '../../runtime/decimal.ts';
 import type { ErpContext } from '../resolvers.ts';
 import type { AccountingPeriodRow, ErpTables, RevenueScheduleLineRow, RevenueScheduleRow } from '../tables.ts';
 import { INVOICE_MEASURED_METHODS, RECOGNIZABLE } from '../machines.ts';
-import { isUniqueViolation, legalEntityFor } from './records.ts';
+import { legalEntityFor } from './records.ts';
+import { isUniqueViolation } from '../../runtime/capability/engine.ts';
 
 type Result = { period: AccountingPeriodRow; lines: RevenueScheduleLineRow[]; revenueSchedules: RevenueScheduleRow[] };
 

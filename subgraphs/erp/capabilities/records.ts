@@ -84,18 +84,6 @@ export async function reloadPayment(trx: ErpTrx, id: string): Promise<PaymentRow
   return trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-/**
- * Whether `error` is a unique violation of `table`'s constraint on `columns` (SQLite names the
- * columns in its message; PostgreSQL names the constraint, `<table>_<columns>_uq` as tableSpec makes it).
- */
-export function isUniqueViolation(error: unknown, table: string, columns: readonly string[]): boolean {
-  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  if (!e) return false;
-  if (e.code === '23505') return e.constraint === `${table}_${columns.join('_')}_uq`;
-  const message = typeof e.message === 'string' ? e.message : '';
-  return typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT') && message.includes(columns.map((column) => `${table}.${column}`).join(', '));
-}
-
 /** A date plus `days` (ISO dates, UTC calendar). */
 export function addDays(date: string, days: number): string {
   const day = new Date(`${date}T00:00:00Z`);

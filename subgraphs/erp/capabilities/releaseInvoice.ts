@@ -19,7 +19,8 @@ import type { ErpTables, InvoiceRow } from '../tables.ts';
 import { PAYMENT_TERM_DAYS } from '../machines.ts';
 import { nextDocumentNumber, recordDocumentNumber } from './documentNumbers.ts';
 import { crmContract, psaBillingDraft, type CrmContract, type PsaBillingDraft } from './peerFacts.ts';
-import { addDays, billingProfileFor, isUniqueViolation, legalEntityFor, openPeriodOf, reloadInvoice, resolveTaxProfile } from './records.ts';
+import { addDays, billingProfileFor, legalEntityFor, openPeriodOf, reloadInvoice, resolveTaxProfile } from './records.ts';
+import { isUniqueViolation } from '../../runtime/capability/engine.ts';
 import { resultUnion } from './resultUnion.ts';
 
 interface ReleaseInvoiceInput {

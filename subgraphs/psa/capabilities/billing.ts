@@ -19,7 +19,7 @@ import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
 import { psaEvent } from './events.ts';
 import { readBillingProfile, readContractStatus, type ContractStatusFacts } from './peerFacts.ts';
 import { billingDraftFor, contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
-import { isUniqueViolation } from './sqlErrors.ts';
+import { isUniqueViolation } from '../../runtime/capability/engine.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaTables, PsaContext, Input, { billingDraft: BillingDraftRow }, Facts>;
 

@@ -16,7 +16,7 @@ import { timecardMachine, type TimecardStatus } from '../machines.ts';
 import { addDays, isoWeekday } from './dates.ts';
 import { psaEvent } from './events.ts';
 import { assignmentFor, reload, timecardFor, type PsaTrx } from './records.ts';
-import { isUniqueViolation } from './sqlErrors.ts';
+import { isUniqueViolation } from '../../runtime/capability/engine.ts';
 
 type Handler<Input> = CapabilityHandler<PsaTables, PsaContext, Input, { timecard: TimecardRow }>;
 

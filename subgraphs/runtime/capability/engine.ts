@@ -23,3 +23,17 @@ export function isLockTimeout(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '55P03' || code === 'SQLITE_BUSY';
 }
+
+/**
+ * Whether `error` is a unique-constraint violation: of `table`'s constraint on `columns` when they
+ * are given (SQLite names the columns in its message; PostgreSQL names the constraint,
+ * `<table>_<columns>_uq` as tableSpec makes it), of any unique constraint otherwise.
+ */
+export function isUniqueViolation(error: unknown, table?: string, columns?: readonly string[]): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (!e || typeof e.code !== 'string') return false;
+  if (e.code === '23505') return table === undefined || e.constraint === `${table}_${(columns ?? []).join('_')}_uq`;
+  if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return table === undefined || message.includes((columns ?? []).map((column) => `${table}.${column}`).join(', '));
+}
