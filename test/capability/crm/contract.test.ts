@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrincipalClaims } from '../../../policies/principal.ts';
-import { newKey } from '../../harness/capabilities.ts';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { newKey, startWith } from '../../harness/capabilities.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
   APPROVER, APPROVE_CONTRACT, CLOSE_LOSE, CONTRACT_FIELDS, CREATE_CONTRACT, DEFAULT_SUB, SIGN_CONTRACT, SUBMIT_CONTRACT, UK_ONLY, accepted, auditOf,
-  call, crmDb, envelope, eventsOf, eventsOfRequest, openOpportunity, opportunityInput, pick, refused, requestIdOf, rowCounts, seededAccounts,
-  succeeded, withoutTime, wonOpportunity, type Contract, type ContractPayload, type LineInput, type Opportunity, type OpportunityPayload,
+  call, crmDb, envelope, eventsOf, eventsOfRequest, openOpportunity, opportunityInput, refused, requestIdOf, rowCounts, salesforceCustomer,
+  seededAccounts, succeeded, withoutTime, wonOpportunity, type Contract, type ContractPayload, type LineInput, type Opportunity, type OpportunityPayload,
   type SeededAccount,
 } from './crmKit.ts';
 
@@ -19,8 +19,7 @@ let tessera: TestTessera;
 let customer: SeededAccount;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 's' });
-  customer = pick(await seededAccounts(tessera), 'Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce');
+  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)));
 });
 afterAll(() => tessera?.stop());
 

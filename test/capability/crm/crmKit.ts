@@ -3,12 +3,15 @@
  * tokens, the seeded records they start from (found by querying, never hard-coded), and readers of
  * the rows a call wrote in the CRM database (outbox events, audit entries, record counts).
  */
-import type { Kysely } from 'kysely';
 import type { PrincipalClaims } from '../../../policies/principal.ts';
-import type { CapabilityTables } from '../../../subgraphs/runtime/capability/tables.ts';
-import type { CrmTables } from '../../../subgraphs/crm/tables.ts';
-import { mutate, newKey, type MutationResult } from '../../harness/capabilities.ts';
-import { FULL_ACCESS, type TestTessera } from '../../harness/startTestTessera.ts';
+import {
+  acceptedPayload, call, newKey, pick, refusedAnswer, succeededAnswer, type Answer, type Money, type MutationResult, type UserError,
+} from '../../harness/capabilities.ts';
+import { auditEntries, countRows, crmDb, outboxEvents, type AuditEntry, type TimedOutboxEvent } from '../../harness/capabilityRows.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
+
+export { DEFAULT_SUB, call, envelope, pick, requestIdOf, type Money, type UserError } from '../../harness/capabilities.ts';
+export { crmDb, type CrmDb } from '../../harness/capabilityRows.ts';
 
 export const OPPORTUNITY_FIELDS = `id name stage sourceStage probability forecastCategory type
   amount { amount currency } closeDate lossReason legalEntity { id } account { id }
@@ -36,17 +39,6 @@ export const CREATE_CONTRACT = document('createContractFromOpportunity', 'Create
 export const SUBMIT_CONTRACT = document('submitContractForApproval', 'ContractTransitionInput', 'contract');
 export const APPROVE_CONTRACT = document('approveContract', 'ContractTransitionInput', 'contract');
 export const SIGN_CONTRACT = document('recordContractSignature', 'RecordContractSignatureInput', 'contract');
-
-export interface UserError {
-  readonly code: string;
-  readonly message: string;
-  readonly field: string | null;
-}
-
-export interface Money {
-  readonly amount: string;
-  readonly currency: string;
-}
 
 export interface Opportunity {
   readonly id: string;
@@ -112,7 +104,6 @@ export const APPROVER: PrincipalClaims = { sub: 'crm-approver', scope: 'crm:read
 export const SALES_OPS: PrincipalClaims = { sub: 'sales-ops', scope: 'crm:read crm:write erp:read', legal_entities: '*', roles: ['SALES_OPS'] };
 /** Sees and writes UK01 records only. */
 export const UK_ONLY: PrincipalClaims = { sub: 'uk-writer', scope: 'crm:read crm:write erp:read', legal_entities: ['UK01'] };
-export const DEFAULT_SUB = FULL_ACCESS.sub;
 
 /** A seeded account, with the CRM it comes from (its stage names depend on it). */
 export interface SeededAccount {
@@ -129,11 +120,9 @@ export async function seededAccounts(tessera: TestTessera): Promise<SeededAccoun
   return nodes.map((node) => ({ id: node.id, name: node.name, type: node.type, sourceSystem: node.externalRefs[0]!.system }));
 }
 
-/** The first seeded account that matches, or an error naming what the seed lacks. */
-export function pick(accounts: readonly SeededAccount[], what: string, predicate: (account: SeededAccount) => boolean): SeededAccount {
-  const found = accounts.find(predicate);
-  if (!found) throw new Error(`the seed has no ${what}`);
-  return found;
+/** The first Salesforce customer of `accounts` (the account most suites deal with). */
+export function salesforceCustomer(accounts: readonly SeededAccount[]): SeededAccount {
+  return pick(accounts, 'Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce');
 }
 
 export interface LineInput {
@@ -175,17 +164,6 @@ export function opportunityInput(accountId: string, overrides: Partial<CreateOpp
   };
 }
 
-/** Calls a mutation with the default (full-access) token unless `claims` are given. */
-export async function call<P>(
-  tessera: TestTessera,
-  query: string,
-  input: Record<string, unknown>,
-  options: { claims?: PrincipalClaims; headers?: Record<string, string> } = {},
-): Promise<MutationResult<P>> {
-  const token = options.claims ? await tessera.token(options.claims) : undefined;
-  return mutate<P>(tessera, query, input, { ...(token ? { token } : {}), ...(options.headers ? { headers: options.headers } : {}) });
-}
-
 /** Opens an opportunity that must succeed; returns it. */
 export async function openOpportunity(tessera: TestTessera, input: CreateOpportunityInput, claims?: PrincipalClaims): Promise<Opportunity> {
   const result = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input }, claims ? { claims } : {});
@@ -194,12 +172,7 @@ export async function openOpportunity(tessera: TestTessera, input: CreateOpportu
 
 /** The entity of a call that must have succeeded without warnings (a readable failure otherwise). */
 export function accepted<E>(result: MutationResult<Payload<E>>, entity: 'opportunity' | 'contract'): E {
-  const payload = result.payload;
-  const value = payload?.[entity];
-  if (result.status !== 200 || result.body.errors || !payload || payload.userErrors.length > 0 || payload.warnings.length > 0 || !value) {
-    throw new Error(`expected an accepted call, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
-  }
-  return value;
+  return acceptedPayload(result, entity)[entity]!;
 }
 
 /** Moves an opportunity through `stages` (updateOpportunityStage), each step expected to succeed. */
@@ -228,8 +201,8 @@ function entityOf(field: string): 'opportunity' | 'contract' {
 }
 
 /** The whole answer of a `field` call the capability refused with one user error (nothing written). */
-export function refused(field: string, error: UserError, replayed = false): { status: number; body: unknown } {
-  return { status: 200, body: { data: { [field]: { [entityOf(field)]: null, userErrors: [error], warnings: [], replayed } } } };
+export function refused(field: string, error: UserError, replayed = false): Answer {
+  return refusedAnswer(field, [entityOf(field)], error, replayed);
 }
 
 /** The whole answer of a `field` call that succeeded with `entity` (warnings: ALREADY_IN_STATE). */
@@ -237,72 +210,21 @@ export function succeeded(
   field: string,
   entity: unknown,
   options: { warnings?: readonly UserError[]; replayed?: boolean } = {},
-): { status: number; body: unknown } {
-  return {
-    status: 200,
-    body: { data: { [field]: { [entityOf(field)]: entity, userErrors: [], warnings: options.warnings ?? [], replayed: options.replayed ?? false } } },
-  };
+): Answer {
+  return succeededAnswer(field, { [entityOf(field)]: entity }, options);
 }
 
-/** The status and body of a call, for comparing whole envelopes. */
-export function envelope(result: MutationResult<unknown>): { status: number; body: unknown } {
-  return { status: result.status, body: result.body };
-}
-
-/** The request id the gateway gave a call (the correlation id of the events it wrote). */
-export function requestIdOf(result: MutationResult<unknown>): string {
-  const id = result.headers.get('x-request-id');
-  if (!id) throw new Error('the response has no x-request-id');
-  return id;
-}
-
-export type CrmDb = Kysely<CrmTables & CapabilityTables>;
-
-/** The CRM system's database (the reference systems run in process in tests). */
-export function crmDb(tessera: TestTessera): CrmDb {
-  const crm = tessera.tessera.systems.crm;
-  if (!crm) throw new Error('the CRM runs in process in tests');
-  return crm.db as unknown as CrmDb;
-}
-
-/** An outbox event as the relay would read it, payload parsed. */
-export interface OutboxEvent {
-  readonly type: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly aggregateVersion: number;
-  readonly correlationId: string;
-  readonly causationId: string | null;
-  readonly legalEntityId: string | null;
-  readonly payload: unknown;
-  readonly publishedAt: string | null;
-  readonly occurredAt: string;
-}
-
-async function events(db: CrmDb, column: 'aggregate_id' | 'correlation_id', value: string): Promise<OutboxEvent[]> {
-  const rows = await db.selectFrom('outbox_events').selectAll().where(column, '=', value).orderBy('aggregate_version').orderBy('occurred_at').execute();
-  return rows.map((row) => ({
-    type: row.type,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    aggregateVersion: row.aggregate_version,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-    legalEntityId: row.legal_entity_id,
-    payload: JSON.parse(row.payload_json) as unknown,
-    publishedAt: row.published_at,
-    occurredAt: row.occurred_at,
-  }));
-}
+/** An outbox event of the CRM as the relay would read it, payload parsed, with its cause and instants. */
+export type OutboxEvent = TimedOutboxEvent;
 
 /** The events of one aggregate, in version order. */
 export function eventsOf(tessera: TestTessera, aggregateId: string): Promise<OutboxEvent[]> {
-  return events(crmDb(tessera), 'aggregate_id', aggregateId);
+  return outboxEvents(tessera, 'crm', 'aggregate_id', aggregateId);
 }
 
 /** The events one request wrote. */
 export function eventsOfRequest(tessera: TestTessera, requestId: string): Promise<OutboxEvent[]> {
-  return events(crmDb(tessera), 'correlation_id', requestId);
+  return outboxEvents(tessera, 'crm', 'correlation_id', requestId);
 }
 
 /** The event without its instant (compared separately). */
@@ -311,40 +233,16 @@ export function withoutTime(event: OutboxEvent): Omit<OutboxEvent, 'occurredAt'>
   return rest;
 }
 
-export interface AuditRow {
-  readonly outcome: string;
-  readonly capability: string;
-  readonly version: number;
-  readonly principalSub: string;
-  readonly idempotencyKey: string;
-  readonly requestId: string;
-  readonly errorCode: string | null;
-}
+export type AuditRow = AuditEntry;
 
 /** The audit entries of one idempotency key, oldest first. */
-export async function auditOf(tessera: TestTessera, idempotencyKey: string): Promise<AuditRow[]> {
-  const rows = await crmDb(tessera).selectFrom('audit_log').selectAll().where('idempotency_key', '=', idempotencyKey).orderBy('id').execute();
-  return rows.map((row) => ({
-    outcome: row.outcome,
-    capability: row.capability,
-    version: row.version,
-    principalSub: row.principal_sub,
-    idempotencyKey: row.idempotency_key,
-    requestId: row.request_id,
-    errorCode: row.error_code,
-  }));
+export function auditOf(tessera: TestTessera, idempotencyKey: string): Promise<AuditRow[]> {
+  return auditEntries(tessera, 'crm', idempotencyKey);
 }
 
 /** How many rows each table the capabilities write holds. */
-export async function rowCounts(tessera: TestTessera): Promise<Record<string, number>> {
-  const db = crmDb(tessera);
-  const tables = ['opportunities', 'opportunity_lines', 'contracts', 'outbox_events', 'audit_log', 'idempotency_records'] as const;
-  const counts: Record<string, number> = {};
-  for (const table of tables) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
+export function rowCounts(tessera: TestTessera): Promise<Record<string, number>> {
+  return countRows(crmDb(tessera), ['opportunities', 'opportunity_lines', 'contracts', 'outbox_events', 'audit_log', 'idempotency_records']);
 }
 
 /** The stage values each source CRM stores (what `sourceStage` must answer). */

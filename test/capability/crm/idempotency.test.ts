@@ -4,20 +4,19 @@
  * partial rows but are audited and replayed, and the scope checks made before any call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey } from '../../harness/capabilities.ts';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { newKey, startWith } from '../../harness/capabilities.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
   APPROVER, APPROVE_CONTRACT, CLOSE_LOSE, CLOSE_WIN, CREATE_CONTRACT, CREATE_OPPORTUNITY, DEFAULT_SUB, SIGN_CONTRACT, SUBMIT_CONTRACT, UPDATE_STAGE,
-  auditOf, call, crmDb, envelope, eventsOf, eventsOfRequest, moveThrough, openOpportunity, opportunityInput, pick, refused, requestIdOf, rowCounts,
-  seededAccounts, succeeded, type LineInput, type OpportunityPayload, type SeededAccount,
+  auditOf, call, crmDb, envelope, eventsOf, eventsOfRequest, moveThrough, openOpportunity, opportunityInput, refused, requestIdOf, rowCounts,
+  salesforceCustomer, seededAccounts, succeeded, type LineInput, type OpportunityPayload, type SeededAccount,
 } from './crmKit.ts';
 
 let tessera: TestTessera;
 let customer: SeededAccount;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 's' });
-  customer = pick(await seededAccounts(tessera), 'Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce');
+  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)));
 });
 afterAll(() => tessera?.stop());
 

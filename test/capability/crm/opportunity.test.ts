@@ -4,14 +4,15 @@
  * payload, the outbox event and the audit entry of every call; every precondition refused with its
  * code, message and field; hidden records answered exactly like missing ones.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey } from '../../harness/capabilities.ts';
+import { erpDb } from '../../harness/capabilityRows.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
   CLOSE_LOSE, CLOSE_WIN, CREATE_OPPORTUNITY, DEFAULT_SUB, EXPECTED_SOURCE_STAGE, EXPECTED_STAGE_DEFAULTS, OPPORTUNITY_FIELDS, SALES_OPS,
-  UK_ONLY, UPDATE_STAGE, auditOf, call, envelope, eventsOf, eventsOfRequest, moveThrough, openOpportunity, opportunityInput, pick, refused,
-  requestIdOf, rowCounts, seededAccounts, succeeded, withoutTime, type LineInput, type Opportunity, type OpportunityPayload, type SeededAccount,
+  UK_ONLY, UPDATE_STAGE, auditOf, call, crmDb, envelope, eventsOf, eventsOfRequest, moveThrough, openOpportunity, opportunityInput, pick, refused,
+  requestIdOf, rowCounts, salesforceCustomer, seededAccounts, succeeded, withoutTime, type LineInput, type Opportunity, type OpportunityPayload, type SeededAccount,
 } from './crmKit.ts';
 
 /** A legal entity this suite adds to the ERP (the seed has only active ones). */
@@ -26,13 +27,11 @@ let partnerOwn: SeededAccount;
 beforeAll(async () => {
   tessera = await startTestTessera({ scale: 's' });
   const accounts = await seededAccounts(tessera);
-  salesforce = pick(accounts, 'Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce');
+  salesforce = salesforceCustomer(accounts);
   hubspot = pick(accounts, 'HubSpot account', (a) => a.sourceSystem === 'hubspot');
   partnerOwn = pick(accounts, 'second Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce' && a.id !== salesforce.id);
-  const erp = tessera.tessera.systems.erp?.db as Kysely<unknown> | undefined;
-  if (!erp) throw new Error('the ERP runs in process in tests');
   await sql`insert into legal_entities (id, code, name, legal_name, country, functional_currency, intercompany_enabled, status, tax_profile_id)
-    values (${INACTIVE_LE.id}, ${INACTIVE_LE.code}, 'Dormant GmbH', 'Dormant Consulting GmbH', 'DE', 'EUR', 0, 'INACTIVE', null)`.execute(erp);
+    values (${INACTIVE_LE.id}, ${INACTIVE_LE.code}, 'Dormant GmbH', 'Dormant Consulting GmbH', 'DE', 'EUR', 0, 'INACTIVE', null)`.execute(erpDb(tessera));
 });
 afterAll(() => tessera?.stop());
 
@@ -110,7 +109,7 @@ describe('createOpportunity', () => {
       outcome: 'SUCCEEDED', capability: 'crm.createOpportunity', version: 1, principalSub: DEFAULT_SUB, idempotencyKey: key, requestId, errorCode: null,
     }]);
     // The rows: e4 amounts, e2 hours, the reference CRM as the source of the record.
-    const db = tessera.tessera.systems.crm!.db;
+    const db = crmDb(tessera);
     const row = await db.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toEqual({
       id, account_id: salesforce.id, name: 'Data platform rebuild', stage: 'PROSPECTING', source_stage: 'Prospecting', probability: 10,

@@ -5,29 +5,20 @@
  * CREDITED. Every guard refused with its code and field, nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { startWith } from '../../harness/capabilities.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECORD_PAYMENT, bankReference, billableContract, call, draftOn, envelope, erpDb, erpState, eventsOfRequest,
-  newKey, postInvoice, refused, requestIdOf, seededContracts, type SeededContract, type UserError,
+  APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECORD_PAYMENT, UK_ITEMS, bankReference, call, draftOn, envelope, erpDb, erpState, eventsOfRequest, gbp,
+  newKey, postInvoice, refused, requestIdOf, ukContract, type SeededContract, type UserError,
 } from './erpKit.ts';
 
 let tessera: TestTessera;
 let uk: SeededContract;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 's' });
-  uk = billableContract(await seededContracts(tessera), 'le_UK01');
+  [tessera, uk] = await startWith(ukContract);
 });
 afterAll(() => tessera?.stop());
-
-/** 3,658.33 net + 731.67 VAT = 4,390.00. */
-const UK_ITEMS = [
-  { description: 'Consulting', quantity: '7.50', unitPrice: '150.00', amount: '1125.00' },
-  { description: 'Milestone', quantity: '1.00', unitPrice: '2500.00', amount: '2500.00' },
-  { description: 'Travel time', quantity: '0.25', unitPrice: '133.33', amount: '33.33' },
-];
-
-const gbp = (amount: string) => ({ amount, currency: 'GBP' });
 
 interface InvoiceView {
   id: string; invoiceNumber: string; status: string; aggregateVersion: number; invoiceDate: string;

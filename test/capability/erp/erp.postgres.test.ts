@@ -9,7 +9,7 @@ import { onPostgres } from '../../harness/onPostgres.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import type { TempStore } from '../../harness/tempDatabase.ts';
 import {
-  ACTIVATE_V2, APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECOGNIZE, RECORD_PAYMENT, RELEASE_V2, bankReference, call, contractFixture, draftFixture, erpDb, newKey,
+  ACTIVATE_V2, APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECOGNIZE, RECORD_PAYMENT, RELEASE_V2, bankReference, call, contractFixture, draftFixture, erpDb, gbp, newKey,
   pick, seededCustomers, type Customer, type UserError,
 } from './erpKit.ts';
 
@@ -31,8 +31,6 @@ onPostgres('ERP capabilities', (makeStore) => {
     await tessera?.stop();
     await store?.remove();
   });
-
-  const gbp = (amount: string) => ({ amount, currency: 'GBP' });
 
   describe('ERP capabilities on PostgreSQL', () => {
     it('activate, release (racing twice), pay (a racing duplicate refused), credit and recognize, with exact figures', async () => {

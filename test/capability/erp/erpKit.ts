@@ -5,17 +5,15 @@
  * readers of what a call wrote in the ERP database (events, audit entries, row counts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { PrincipalClaims } from '../../../policies/principal.ts';
-import type { CapabilityTables } from '../../../subgraphs/runtime/capability/tables.ts';
-import type { CrmTables } from '../../../subgraphs/crm/tables.ts';
-import type { ErpTables } from '../../../subgraphs/erp/tables.ts';
-import type { PsaTables } from '../../../subgraphs/psa/tables.ts';
 import { HOURS_SCALE, parseScaled } from '../../../subgraphs/runtime/decimal.ts';
-import { mutate, newKey, type MutationResult } from '../../harness/capabilities.ts';
+import { mutate, newKey, pick, type Answer, type Money, type UserError } from '../../harness/capabilities.ts';
+import { auditEntries, countRows, crmDb, erpDb, outboxEvents, psaDb, untimed, type OutboxEvent } from '../../harness/capabilityRows.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 
-export { newKey };
+export {
+  acceptedPayload as accepted, call, envelope, newKey, pick, refusedAnswer as refused, requestIdOf, type Money, type UserError,
+} from '../../harness/capabilities.ts';
+export { crmDb, erpDb, psaDb, type CrmDb, type ErpDb, type OutboxEvent, type PsaDb } from '../../harness/capabilityRows.ts';
 
 const USER_ERRORS = 'userErrors { code message field } warnings { code message field } replayed';
 
@@ -82,108 +80,24 @@ export const RECOGNIZE = `mutation Recognize($input: RecognizeRevenueForPeriodIn
   }
 }`;
 
-export interface UserError {
-  readonly code: string;
-  readonly message: string;
-  readonly field: string | null;
-}
-
-export interface Money {
-  readonly amount: string;
-  readonly currency: string;
-}
-
 /** A payload of the v1 shape: the entity fields, userErrors, warnings, replayed. */
 export type Payload<Fields> = { readonly userErrors: readonly UserError[]; readonly warnings: readonly UserError[]; readonly replayed: boolean } & {
   readonly [K in keyof Fields]: Fields[K] | null;
 };
 
-/** Calls a mutation with the default (full-access) token unless `claims` are given. */
-export async function call<P>(
-  tessera: TestTessera,
-  query: string,
-  input: Record<string, unknown>,
-  options: { claims?: PrincipalClaims; headers?: Record<string, string> } = {},
-): Promise<MutationResult<P>> {
-  const token = options.claims ? await tessera.token(options.claims) : undefined;
-  return mutate<P>(tessera, query, input, { ...(token ? { token } : {}), ...(options.headers ? { headers: options.headers } : {}) });
-}
-
-/** The payload of a v1 call that must have succeeded without warnings (a readable failure otherwise). */
-export function accepted<P extends { userErrors: readonly UserError[]; warnings: readonly UserError[] }>(result: MutationResult<P>): P {
-  const payload = result.payload;
-  if (result.status !== 200 || result.body.errors || !payload || payload.userErrors.length > 0 || payload.warnings.length > 0) {
-    throw new Error(`expected an accepted call, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
-  }
-  return payload;
-}
-
-/** The whole answer of a v1 `field` call refused with one user error: every entity field null. */
-export function refused(field: string, entities: readonly string[], error: UserError, replayed = false): { status: number; body: unknown } {
-  return {
-    status: 200,
-    body: { data: { [field]: { ...Object.fromEntries(entities.map((entity) => [entity, null])), userErrors: [error], warnings: [], replayed } } },
-  };
-}
-
 /** The whole answer of a V2 call refused with one error (the CapabilityFailure member). */
-export function failed(field: string, error: UserError, replayed = false): { status: number; body: unknown } {
+export function failed(field: string, error: UserError, replayed = false): Answer {
   return { status: 200, body: { data: { [field]: { __typename: 'CapabilityFailure', errors: [error], replayed } } } };
-}
-
-export function envelope(result: MutationResult<unknown>): { status: number; body: unknown } {
-  return { status: result.status, body: result.body };
-}
-
-export function requestIdOf(result: MutationResult<unknown>): string {
-  const id = result.headers.get('x-request-id');
-  if (!id) throw new Error('the response has no x-request-id');
-  return id;
-}
-
-export type ErpDb = Kysely<ErpTables & CapabilityTables>;
-export type CrmDb = Kysely<CrmTables & CapabilityTables>;
-export type PsaDb = Kysely<PsaTables & CapabilityTables>;
-
-function systemDb<DB>(tessera: TestTessera, name: 'crm' | 'psa' | 'erp'): Kysely<DB> {
-  const system = tessera.tessera.systems[name];
-  if (!system) throw new Error(`the ${name} system runs in process in tests`);
-  return system.db as unknown as Kysely<DB>;
-}
-
-export const erpDb = (tessera: TestTessera): ErpDb => systemDb(tessera, 'erp');
-export const crmDb = (tessera: TestTessera): CrmDb => systemDb(tessera, 'crm');
-export const psaDb = (tessera: TestTessera): PsaDb => systemDb(tessera, 'psa');
-
-/** An outbox event of the ERP as the relay would read it, payload parsed. */
-export interface OutboxEvent {
-  readonly type: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly aggregateVersion: number;
-  readonly correlationId: string;
-  readonly legalEntityId: string | null;
-  readonly payload: unknown;
 }
 
 /** The events one request wrote in the ERP outbox, by type then aggregate id (one call's events share their instant). */
 export async function eventsOfRequest(tessera: TestTessera, requestId: string): Promise<OutboxEvent[]> {
-  const rows = await erpDb(tessera).selectFrom('outbox_events').selectAll().where('correlation_id', '=', requestId).orderBy('type').orderBy('aggregate_id').execute();
-  return rows.map((row) => ({
-    type: row.type,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    aggregateVersion: row.aggregate_version,
-    correlationId: row.correlation_id,
-    legalEntityId: row.legal_entity_id,
-    payload: JSON.parse(row.payload_json) as unknown,
-  }));
+  return (await outboxEvents(tessera, 'erp', 'correlation_id', requestId, 'byType')).map(untimed);
 }
 
 /** The ERP audit entries of one idempotency key, oldest first: [outcome, capability, version, errorCode]. */
 export async function auditOf(tessera: TestTessera, idempotencyKey: string): Promise<[string, string, number, string | null][]> {
-  const rows = await erpDb(tessera).selectFrom('audit_log').selectAll().where('idempotency_key', '=', idempotencyKey).orderBy('id').execute();
-  return rows.map((row) => [row.outcome, row.capability, row.version, row.error_code]);
+  return (await auditEntries(tessera, 'erp', idempotencyKey)).map((entry) => [entry.outcome, entry.capability, entry.version, entry.errorCode]);
 }
 
 const COUNTED = [
@@ -194,11 +108,7 @@ const COUNTED = [
 /** How many rows each table the ERP capabilities write holds, plus a fingerprint of the versioned ones. */
 export async function erpState(tessera: TestTessera): Promise<Record<string, number | string>> {
   const db = erpDb(tessera);
-  const state: Record<string, number | string> = {};
-  for (const table of COUNTED) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    state[table] = Number(row.n);
-  }
+  const state: Record<string, number | string> = await countRows(db, COUNTED);
   const versions = async (table: 'invoices' | 'payments' | 'revenue_schedules' | 'contract_terms') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.sum<number>('aggregate_version').as('v')).executeTakeFirstOrThrow();
     return Number(row.v);
@@ -228,12 +138,6 @@ export async function seededCustomers(tessera: TestTessera): Promise<Customer[]>
   return nodes.flatMap((node) => node.billingProfiles.map((profile) => ({
     accountId: node.id, legalEntityId: profile.legalEntity.id, currency: profile.currency, paymentTerms: profile.paymentTerms, taxProfileId: profile.taxProfile?.id ?? null,
   })));
-}
-
-export function pick<T>(items: readonly T[], what: string, predicate: (item: T) => boolean): T {
-  const found = items.find(predicate);
-  if (found === undefined) throw new Error(`the seed has no ${what}`);
-  return found;
 }
 
 const e4 = (amount: string): number => parseScaled(amount);
@@ -381,6 +285,21 @@ export function billableContract(contracts: readonly SeededContract[], legalEnti
   return pick(contracts, `ACTIVE ${legalEntityId} contract`, (c) =>
     c.status === 'ACTIVE' && c.legalEntity.id === legalEntityId && c.projects.length === 1 && !(c.poRequired && c.poNumber === null) && c.paymentTerms !== null);
 }
+
+/** The billable ACTIVE UK01 seeded contract (see billableContract). */
+export async function ukContract(tessera: TestTessera): Promise<SeededContract> {
+  return billableContract(await seededContracts(tessera), 'le_UK01');
+}
+
+/** 7.50 h at 150.00, a 2,500.00 milestone and 0.25 h at 133.33: 3,658.33 net + 20% VAT (731.67) = 4,390.00 on a UK01 invoice. */
+export const UK_ITEMS: readonly DraftItemSpec[] = [
+  { description: 'Consulting', quantity: '7.50', unitPrice: '150.00', amount: '1125.00' },
+  { description: 'Milestone', quantity: '1.00', unitPrice: '2500.00', amount: '2500.00' },
+  { description: 'Travel time', quantity: '0.25', unitPrice: '133.33', amount: '33.33' },
+];
+
+/** An amount in GBP as the API answers it. */
+export const gbp = (amount: string): Money => ({ amount, currency: 'GBP' });
 
 /** A draft spec billing `items` on the contract's project. */
 export function draftOn(contract: SeededContract, items: readonly DraftItemSpec[], overrides: Partial<DraftSpec> = {}): DraftSpec {

@@ -12,7 +12,7 @@ import {
   type Contract, type ContractPayload,
 } from '../crm/crmKit.ts';
 import {
-  ACTIVATE_V2, APPLY_PAYMENT, RECOGNIZE, RECORD_PAYMENT, RELEASE_V2, bankReference, call, newKey, pick, seededCustomers, type Customer, type UserError,
+  ACTIVATE_V2, APPLY_PAYMENT, RECOGNIZE, RECORD_PAYMENT, RELEASE_V2, bankReference, call, gbp, newKey, pick, seededCustomers, type Customer, type UserError,
 } from './erpKit.ts';
 
 let tessera: TestTessera;
@@ -24,8 +24,6 @@ beforeAll(async () => {
   customer = pick(customers, 'UK01 customer taxed at the entity rate', (c) => c.legalEntityId === 'le_UK01' && c.taxProfileId === 'tax_02');
 });
 afterAll(() => tessera?.stop());
-
-const gbp = (amount: string) => ({ amount, currency: 'GBP' });
 
 async function ok<P extends { userErrors: readonly UserError[] }>(query: string, input: Record<string, unknown>): Promise<P> {
   const result = await call<P>(tessera, query, { idempotencyKey: newKey(), ...input });

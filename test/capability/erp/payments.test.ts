@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  APPLY_PAYMENT, RECORD_PAYMENT, auditOf, bankReference, billableContract, call, draftOn, envelope, erpDb, erpState, eventsOfRequest, newKey, pick,
-  postInvoice, refused, requestIdOf, seededContracts, seededCustomers, type SeededContract, type UserError,
+  APPLY_PAYMENT, RECORD_PAYMENT, UK_ITEMS, auditOf, bankReference, billableContract, call, draftOn, envelope, erpDb, erpState, eventsOfRequest, gbp,
+  newKey, pick, postInvoice, refused, requestIdOf, seededContracts, seededCustomers, type SeededContract, type UserError,
 } from './erpKit.ts';
 
 let tessera: TestTessera;
@@ -29,15 +29,6 @@ beforeAll(async () => {
   prospectId = pick((body.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes, 'prospect', (a) => !customers.some((c) => c.accountId === a.id)).id;
 });
 afterAll(() => tessera?.stop());
-
-/** 3,658.33 net + 20% VAT = 4,390.00 on a UK01 invoice. */
-const UK_ITEMS = [
-  { description: 'Consulting', quantity: '7.50', unitPrice: '150.00', amount: '1125.00' },
-  { description: 'Milestone', quantity: '1.00', unitPrice: '2500.00', amount: '2500.00' },
-  { description: 'Travel time', quantity: '0.25', unitPrice: '133.33', amount: '33.33' },
-];
-
-const gbp = (amount: string) => ({ amount, currency: 'GBP' });
 
 function paymentInput(contract: SeededContract, amount: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

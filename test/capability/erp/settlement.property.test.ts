@@ -8,18 +8,18 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { startWith } from '../../harness/capabilities.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECORD_PAYMENT, bankReference, billableContract, call, draftOn, newKey, postInvoice, seededContracts,
-  type SeededContract, type UserError,
+  APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECORD_PAYMENT, bankReference, call, draftOn, newKey, postInvoice, ukContract, type SeededContract,
+  type UserError,
 } from './erpKit.ts';
 
 let tessera: TestTessera;
 let uk: SeededContract;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 's' });
-  uk = billableContract(await seededContracts(tessera), 'le_UK01');
+  [tessera, uk] = await startWith(ukContract);
 });
 afterAll(() => tessera?.stop());
 

@@ -10,20 +10,17 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../gateway/logger.ts';
 import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../policies/internalPrincipal.ts';
 import { systemPrincipal } from '../../../subgraphs/runtime/capability/peers.ts';
 import { canTransition, type StateMachine } from '../../../subgraphs/runtime/capability/stateMachine.ts';
-import { startSystemServer } from '../../../subgraphs/runtime/startSystemServer.ts';
 import type { SubgraphServer } from '../../../subgraphs/runtime/subgraphServer.ts';
 import { parseScaled } from '../../../subgraphs/runtime/decimal.ts';
-import { SYSTEMS } from '../../../subgraphs/systems.ts';
 import { APPROVED_VALUE_STATES, billingDraftMachine, billingStatusMachine, timecardMachine } from '../../../subgraphs/psa/machines.ts';
 import { callSubgraph, startAuthTessera, type AuthTestTessera } from '../../harness/authTessera.ts';
 import { newKey } from '../../harness/capabilities.ts';
 import {
   APPROVER, APPROVE_TIMECARD, GENERATE_DRAFT, REJECT_TIMECARD, SUBMIT_TIMECARD, activate, call, confirm, freeResource, newProject, pick, psaDb,
-  request, seededContracts, type Payload, type SeededContract,
+  request, seededContracts, startPsaSubgraph, type Payload, type SeededContract,
 } from './psaKit.ts';
 
 let tessera: AuthTestTessera;
@@ -35,10 +32,7 @@ const WEEKS = ['2027-03-01', '2027-03-08', '2027-03-15', '2027-03-22'] as const;
 
 beforeAll(async () => {
   tessera = await startAuthTessera({ scale: 's' });
-  const system = tessera.tessera.systems.psa;
-  if (!system) throw new Error('the PSA runs in process in tests');
-  const noPeers = { fetcher: () => Promise.reject(new Error('no peer calls from a system step')), urlOf: (name: string) => name };
-  psa = await startSystemServer(SYSTEMS.psa, system, createLogger('warn'), tessera.internalSecret, noPeers);
+  psa = await startPsaSubgraph(tessera);
   contract = pick(await seededContracts(tessera), 'ACTIVE US01 T&M contract at rc_001 without a cap, running in March 2027', (c) =>
     c.status === 'ACTIVE' && c.billingMethod === 'TIME_AND_MATERIALS' && c.legalEntity.id === 'le_US01' && c.lines[0]?.rateCard?.id === 'rc_001'
     && c.lines[0]?.notToExceed === null && c.startDate <= WEEKS[0] && c.endDate >= '2027-03-26');

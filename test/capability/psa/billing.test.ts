@@ -7,19 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../policies/internalPrincipal.ts';
 import { principalFromClaims, type PrincipalClaims } from '../../../policies/principal.ts';
-import { SYSTEMS } from '../../../subgraphs/systems.ts';
 import { systemPrincipal } from '../../../subgraphs/runtime/capability/peers.ts';
-import { startSystemServer } from '../../../subgraphs/runtime/startSystemServer.ts';
 import type { SubgraphServer } from '../../../subgraphs/runtime/subgraphServer.ts';
-import { createLogger } from '../../../gateway/logger.ts';
 import { money } from '../../../subgraphs/runtime/decimal.ts';
 import { callSubgraph, startAuthTessera, type AuthTestTessera, type SubgraphAnswer } from '../../harness/authTessera.ts';
 import { newKey } from '../../harness/capabilities.ts';
 import { FULL_ACCESS } from '../../harness/startTestTessera.ts';
 import {
   COMPLETE_MILESTONE, DEFAULT_SUB, GENERATE_DRAFT, MILESTONE_FIELDS, UK_ONLY, accepted, amountOf, approve, auditOf, call, envelope,
-  eventsOfRequest, generate, pick, psaDb, readDraft, readTimecard, refused, requestIdOf, seededProjects, snapshot, staffedProject, submit,
-  succeeded, type Assignment, type BillingDraft, type Milestone, type Project, type SeededProject, type Timecard, type UserError,
+  eventsOfRequest, generate, pick, psaDb, readDraft, readTimecard, refused, requestIdOf, seededProjects, snapshot, staffedProject,
+  startPsaSubgraph, submit, succeeded, type Assignment, type BillingDraft, type Milestone, type Project, type SeededProject, type Timecard, type UserError,
 } from './psaKit.ts';
 
 let tessera: AuthTestTessera;
@@ -28,14 +25,9 @@ let projects: SeededProject[];
 let project: Project;
 let assignment: Assignment;
 
-const noPeers = { fetcher: () => Promise.reject(new Error('no peer calls from a system step')), urlOf: (name: string) => name };
-
 beforeAll(async () => {
   tessera = await startAuthTessera({ scale: 's' });
-  const system = tessera.tessera.systems.psa;
-  if (!system) throw new Error('the PSA runs in process in tests');
-  // The PSA subgraph as the ERP reaches it (its own server on the same database).
-  psa = await startSystemServer(SYSTEMS.psa, system, createLogger('warn'), tessera.internalSecret, noPeers);
+  psa = await startPsaSubgraph(tessera);
   projects = await seededProjects(tessera);
   ({ project, assignment } = await staffedProject(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '300' }));
 });

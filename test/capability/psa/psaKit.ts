@@ -4,15 +4,22 @@
  * record counts), and builders of the situations the suites start from: seeded records found by
  * querying, new projects, free resources, staffed assignments, contracts through the CRM.
  */
-import type { Kysely } from 'kysely';
+import { createLogger } from '../../../gateway/logger.ts';
 import type { PrincipalClaims } from '../../../policies/principal.ts';
-import type { CapabilityTables } from '../../../subgraphs/runtime/capability/tables.ts';
-import type { CrmTables } from '../../../subgraphs/crm/tables.ts';
-import type { ErpTables } from '../../../subgraphs/erp/tables.ts';
-import type { PsaTables } from '../../../subgraphs/psa/tables.ts';
 import { money } from '../../../subgraphs/runtime/decimal.ts';
-import { mutate, newKey, type MutationResult } from '../../harness/capabilities.ts';
-import { FULL_ACCESS, type TestTessera } from '../../harness/startTestTessera.ts';
+import { startSystemServer } from '../../../subgraphs/runtime/startSystemServer.ts';
+import type { SubgraphServer } from '../../../subgraphs/runtime/subgraphServer.ts';
+import { SYSTEMS } from '../../../subgraphs/systems.ts';
+import type { AuthTestTessera } from '../../harness/authTessera.ts';
+import {
+  acceptedPayload, call as callAs, newKey, pick, refusedAnswer, type Answer, type CallOptions, type Money, type MutationResult, type UserError,
+} from '../../harness/capabilities.ts';
+import { auditEntries, countRows, inProcessSystem, outboxEvents, psaDb, untimed, type AuditEntry, type OutboxEvent } from '../../harness/capabilityRows.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
+import { APPROVER as CRM_APPROVER } from '../crm/crmKit.ts';
+
+export { DEFAULT_SUB, envelope, pick, requestIdOf, succeededAnswer as succeeded, type Money, type UserError } from '../../harness/capabilities.ts';
+export { crmDb, erpDb, psaDb, type OutboxEvent, type PsaDb } from '../../harness/capabilityRows.ts';
 
 export const MILESTONE_FIELDS = 'id name targetDate actualDate amount { amount currency } status requiresCustomerSignOff approvedForBilling billingStatus aggregateVersion';
 export const PROJECT_FIELDS = `id code name status type billingMethod customer { id } contract { id } legalEntity { id } startDate endDate currency
@@ -43,17 +50,6 @@ export const APPROVE_TIMECARD = document('approveTimecard', `timecard { ${TIMECA
 export const REJECT_TIMECARD = document('rejectTimecard', `timecard { ${TIMECARD_FIELDS} }`);
 export const COMPLETE_MILESTONE = document('completeMilestone', `milestone { ${MILESTONE_FIELDS} }`);
 export const GENERATE_DRAFT = document('generateBillingDraft', `billingDraft { ${DRAFT_FIELDS} }`);
-
-export interface UserError {
-  readonly code: string;
-  readonly message: string;
-  readonly field: string | null;
-}
-
-export interface Money {
-  readonly amount: string;
-  readonly currency: string;
-}
 
 export interface Ref {
   readonly id: string;
@@ -194,7 +190,6 @@ export const ENTITY_OF: Readonly<Record<string, readonly string[]>> = {
 
 // Every token below reads the CRM and the ERP too: the payloads select their entities' ids.
 const READS = 'crm:read psa:read erp:read';
-export const DEFAULT_SUB = FULL_ACCESS.sub;
 /** A second person: approves (segregation of duties: the default token, `test-admin`, submits). */
 export const APPROVER: PrincipalClaims = { sub: 'psa-approver', scope: `${READS} psa:cost psa:write psa:approve`, legal_entities: '*' };
 /** Writes but may not approve. */
@@ -204,129 +199,36 @@ export const READER: PrincipalClaims = { sub: 'psa-reader', scope: `${READS} psa
 /** Sees and writes UK01 records only. */
 export const UK_ONLY: PrincipalClaims = { sub: 'uk-writer', scope: `${READS} psa:cost psa:write psa:approve`, legal_entities: ['UK01'] };
 
-/** Calls a mutation with the default (full-access) token unless `claims` are given. */
-export async function call<P = Payload>(
-  tessera: TestTessera,
-  query: string,
-  input: Record<string, unknown>,
-  options: { claims?: PrincipalClaims; headers?: Record<string, string> } = {},
-): Promise<MutationResult<P>> {
-  const token = options.claims ? await tessera.token(options.claims) : undefined;
-  return mutate<P>(tessera, query, input, { ...(token ? { token } : {}), ...(options.headers ? { headers: options.headers } : {}) });
+/** Calls a mutation with the default (full-access) token unless `claims` are given; a PSA payload unless said. */
+export function call<P = Payload>(tessera: TestTessera, query: string, input: Record<string, unknown>, options: CallOptions = {}): Promise<MutationResult<P>> {
+  return callAs<P>(tessera, query, input, options);
 }
 
 /** The `entity` of a call that must have succeeded without warnings (a readable failure otherwise). */
 export function accepted<E>(result: MutationResult<Payload>, entity: string): E {
-  const payload = result.payload;
-  const value = payload?.[entity];
-  if (result.status !== 200 || result.body.errors || !payload || payload.userErrors.length > 0 || payload.warnings.length > 0 || !value) {
-    throw new Error(`expected an accepted call, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
-  }
-  return value as E;
+  return acceptedPayload(result, entity)[entity] as E;
 }
 
 /** The whole answer of a `field` call the capability refused with one user error (nothing written). */
-export function refused(field: string, error: UserError, replayed = false): { status: number; body: unknown } {
-  const entities = Object.fromEntries((ENTITY_OF[field] ?? []).map((entity) => [entity, null]));
-  return { status: 200, body: { data: { [field]: { ...entities, userErrors: [error], warnings: [], replayed } } } };
-}
-
-/** The whole answer of a `field` call that succeeded with `entities` (warnings: ALREADY_IN_STATE). */
-export function succeeded(
-  field: string,
-  entities: Record<string, unknown>,
-  options: { warnings?: readonly UserError[]; replayed?: boolean } = {},
-): { status: number; body: unknown } {
-  return { status: 200, body: { data: { [field]: { ...entities, userErrors: [], warnings: options.warnings ?? [], replayed: options.replayed ?? false } } } };
-}
-
-/** The status and body of a call, for comparing whole envelopes. */
-export function envelope(result: MutationResult<unknown>): { status: number; body: unknown } {
-  return { status: result.status, body: result.body };
-}
-
-/** The request id the gateway gave a call (the correlation id of the events it wrote). */
-export function requestIdOf(result: MutationResult<unknown>): string {
-  const id = result.headers.get('x-request-id');
-  if (!id) throw new Error('the response has no x-request-id');
-  return id;
-}
-
-export type PsaDb = Kysely<PsaTables & CapabilityTables>;
-
-/** The PSA system's database (the reference systems run in process in tests). */
-export function psaDb(tessera: TestTessera): PsaDb {
-  const psa = tessera.tessera.systems.psa;
-  if (!psa) throw new Error('the PSA runs in process in tests');
-  return psa.db as unknown as PsaDb;
-}
-
-export function crmDb(tessera: TestTessera): Kysely<CrmTables> {
-  const crm = tessera.tessera.systems.crm;
-  if (!crm) throw new Error('the CRM runs in process in tests');
-  return crm.db as unknown as Kysely<CrmTables>;
-}
-
-export function erpDb(tessera: TestTessera): Kysely<ErpTables> {
-  const erp = tessera.tessera.systems.erp;
-  if (!erp) throw new Error('the ERP runs in process in tests');
-  return erp.db as unknown as Kysely<ErpTables>;
-}
-
-/** An outbox event as the relay would read it, payload parsed. */
-export interface OutboxEvent {
-  readonly type: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly aggregateVersion: number;
-  readonly correlationId: string;
-  readonly legalEntityId: string | null;
-  readonly payload: unknown;
-}
-
-async function events(db: PsaDb, column: 'aggregate_id' | 'correlation_id', value: string): Promise<OutboxEvent[]> {
-  const rows = await db.selectFrom('outbox_events').selectAll().where(column, '=', value).orderBy('aggregate_version').orderBy('occurred_at').execute();
-  return rows.map((row) => ({
-    type: row.type,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    aggregateVersion: row.aggregate_version,
-    correlationId: row.correlation_id,
-    legalEntityId: row.legal_entity_id,
-    payload: JSON.parse(row.payload_json) as unknown,
-  }));
+export function refused(field: string, error: UserError, replayed = false): Answer {
+  return refusedAnswer(field, ENTITY_OF[field] ?? [], error, replayed);
 }
 
 /** The events of one aggregate, in version order. */
-export function eventsOf(tessera: TestTessera, aggregateId: string): Promise<OutboxEvent[]> {
-  return events(psaDb(tessera), 'aggregate_id', aggregateId);
+export async function eventsOf(tessera: TestTessera, aggregateId: string): Promise<OutboxEvent[]> {
+  return (await outboxEvents(tessera, 'psa', 'aggregate_id', aggregateId)).map(untimed);
 }
 
 /** The events one request wrote. */
-export function eventsOfRequest(tessera: TestTessera, requestId: string): Promise<OutboxEvent[]> {
-  return events(psaDb(tessera), 'correlation_id', requestId);
+export async function eventsOfRequest(tessera: TestTessera, requestId: string): Promise<OutboxEvent[]> {
+  return (await outboxEvents(tessera, 'psa', 'correlation_id', requestId)).map(untimed);
 }
 
-export interface AuditRow {
-  readonly outcome: string;
-  readonly capability: string;
-  readonly version: number;
-  readonly principalSub: string;
-  readonly requestId: string;
-  readonly errorCode: string | null;
-}
+export type AuditRow = Omit<AuditEntry, 'idempotencyKey'>;
 
 /** The audit entries of one idempotency key, oldest first. */
 export async function auditOf(tessera: TestTessera, idempotencyKey: string): Promise<AuditRow[]> {
-  const rows = await psaDb(tessera).selectFrom('audit_log').selectAll().where('idempotency_key', '=', idempotencyKey).orderBy('id').execute();
-  return rows.map((row) => ({
-    outcome: row.outcome,
-    capability: row.capability,
-    version: row.version,
-    principalSub: row.principal_sub,
-    requestId: row.request_id,
-    errorCode: row.error_code,
-  }));
+  return (await auditEntries(tessera, 'psa', idempotencyKey)).map(({ idempotencyKey: _idempotencyKey, ...row }) => row);
 }
 
 const WRITTEN_TABLES = [
@@ -335,14 +237,8 @@ const WRITTEN_TABLES = [
 ] as const;
 
 /** How many rows each table the capabilities write holds. */
-export async function rowCounts(tessera: TestTessera): Promise<Record<string, number>> {
-  const db = psaDb(tessera);
-  const counts: Record<string, number> = {};
-  for (const table of WRITTEN_TABLES) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
+export function rowCounts(tessera: TestTessera): Promise<Record<string, number>> {
+  return countRows(psaDb(tessera), WRITTEN_TABLES);
 }
 
 /** A snapshot of the rows a refused call must leave untouched: counts and every billing state. */
@@ -396,13 +292,6 @@ export async function seededProjects(tessera: TestTessera): Promise<SeededProjec
   return (body.data as { projects: { nodes: SeededProject[] } }).projects.nodes;
 }
 
-/** The first element that matches, or an error naming what the seed lacks. */
-export function pick<T>(rows: readonly T[], what: string, predicate: (row: T) => boolean): T {
-  const found = rows.find(predicate);
-  if (!found) throw new Error(`the seed has no ${what}`);
-  return found;
-}
-
 export interface SeededContract {
   readonly id: string;
   readonly status: string;
@@ -445,6 +334,12 @@ export async function freeResource(
   const db = psaDb(tessera);
   const row = await db.selectFrom('resources').select(['cost_rate_e4', 'cost_currency']).where('id', '=', free.id).executeTakeFirstOrThrow();
   return { id: free.id, email: free.email, costRate: money(row.cost_rate_e4, row.cost_currency) };
+}
+
+/** The PSA subgraph as the ERP reaches it: its own server on the same database, with no peer calls from a system step. */
+export function startPsaSubgraph(tessera: AuthTestTessera): Promise<SubgraphServer> {
+  const noPeers = { fetcher: () => Promise.reject(new Error('no peer calls from a system step')), urlOf: (name: string) => name };
+  return startSystemServer(SYSTEMS.psa, inProcessSystem(tessera, 'psa'), createLogger('warn'), tessera.internalSecret, noPeers);
 }
 
 /** A new PLANNED project on `contractId` (its dates default to the contract's); must succeed. */
@@ -533,7 +428,6 @@ export async function crmContract(
   tessera: TestTessera,
   options: { accountId: string; billingMethod: string; amount: string; startDate: string; endDate: string; sign?: boolean; legalEntityId?: string },
 ): Promise<{ id: string; status: string; aggregateVersion: number }> {
-  const crmApprover: PrincipalClaims = { sub: 'crm-approver', scope: 'crm:read crm:write erp:read', legal_entities: '*' };
   const step = async (query: string, input: Record<string, unknown>, claims?: PrincipalClaims) => {
     const result = await call<{ [key: string]: unknown }>(tessera, query, { idempotencyKey: newKey(), ...input }, claims ? { claims } : {});
     const payload = Object.values((result.body.data ?? {}) as Record<string, { userErrors: UserError[]; opportunity?: Versioned; contract?: Versioned }>)[0];
@@ -555,7 +449,7 @@ export async function crmContract(
   opportunity = await step(opportunityDoc('closeWinOpportunity', 'CloseWinOpportunityInput'), { opportunityId: opportunity.id, expectedVersion: opportunity.aggregateVersion });
   let contract = await step(contractDoc('createContractFromOpportunity', 'CreateContractFromOpportunityInput'), { opportunityId: opportunity.id });
   contract = await step(contractDoc('submitContractForApproval', 'ContractTransitionInput'), { contractId: contract.id, expectedVersion: contract.aggregateVersion });
-  contract = await step(contractDoc('approveContract', 'ContractTransitionInput'), { contractId: contract.id, expectedVersion: contract.aggregateVersion }, crmApprover);
+  contract = await step(contractDoc('approveContract', 'ContractTransitionInput'), { contractId: contract.id, expectedVersion: contract.aggregateVersion }, CRM_APPROVER);
   if (options.sign) {
     contract = await step(contractDoc('recordContractSignature', 'RecordContractSignatureInput'), {
       contractId: contract.id, expectedVersion: contract.aggregateVersion, signedAt: new Date(Date.parse(contract.approvedAt!) + 1000).toISOString(),
