@@ -15,6 +15,7 @@ import type { ContractLineRow, ProjectRow, PsaTables } from '../tables.ts';
 import { projectMachine, type ProjectStatus } from '../machines.ts';
 import { psaEvent } from './events.ts';
 import { readContract, readContractStatus, readRateCard, type ContractFacts, type ContractStatusFacts, type RateCardFacts } from './peerFacts.ts';
+import { serializeOn } from '../../runtime/capability/engine.ts';
 import { contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaTables, PsaContext, Input, { project: ProjectRow }, Facts>;
@@ -48,9 +49,11 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
     const rateCard = contract && input.rateCardId ? await readRateCard(ctx, input.rateCardId) : null;
     return { contract, rateCard };
   },
-  async effect({ input, facts, trx, emit }) {
+  async effect({ input, facts, trx, emit, ctx }) {
     const contract = facts.contract;
     if (!contract) throw notFoundRejection('Contract', input.contractId, 'contractId');
+    // Two projects created at once for one contract must not both create its line, nor both pass the milestone sum.
+    await serializeOn(ctx.db, trx, `psa.contract:${contract.id}`);
     if (!CONTRACT_STATES_FOR_PROJECT.includes(contract.status)) {
       throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} is ${contract.status}: a project delivers an APPROVED, SIGNED or ACTIVE contract.`, 'contractId');
     }

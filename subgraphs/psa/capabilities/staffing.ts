@@ -18,6 +18,7 @@ import { DAY_LIMIT_E2, firstOverbookedDay } from './capacity.ts';
 import { weekdaysBetween } from './dates.ts';
 import { psaEvent } from './events.ts';
 import { readIntercompanyEnabled, readRateCard, type RateCardFacts } from './peerFacts.ts';
+import { serializeOn } from '../../runtime/capability/engine.ts';
 import { contractLineOf, projectFor, reload, resourceFor, resourceRequestFor, visibleProject, type PsaDb, type PsaTrx } from './records.ts';
 
 /** Project states that take staffing requests, and those in which a request may be filled. */
@@ -119,6 +120,8 @@ export const confirmAssignment: CapabilityHandler<PsaTables, PsaContext, Confirm
       );
     }
     const billRate = await billRateOf(trx, project, request, facts.rateCard);
+    // Two confirmations for one resource at once must not both fit into the same free capacity.
+    await serializeOn(ctx.db, trx, `psa.resource:${resource.id}`);
     if (!input.allowOverbook) await checkCapacity(trx, resource, request);
 
     const id = newId('asg');

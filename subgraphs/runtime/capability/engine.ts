@@ -37,3 +37,12 @@ export function isUniqueViolation(error: unknown, table?: string, columns?: read
   const message = typeof e.message === 'string' ? e.message : '';
   return table === undefined || message.includes((columns ?? []).map((column) => `${table}.${column}`).join(', '));
 }
+
+/**
+ * Serializes the transactions that check-then-write the same thing (a resource's capacity, a
+ * contract's lines): on PostgreSQL a transaction-scoped advisory lock on `key`, held until commit;
+ * on SQLite nothing, because its writers already run one at a time. `db` names the engine.
+ */
+export async function serializeOn(db: object, trx: object, key: string): Promise<void> {
+  if ((await engineOf(db as Kysely<unknown>)) === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx as Kysely<unknown>);
+}
