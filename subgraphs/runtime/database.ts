@@ -46,6 +46,14 @@ export function openReadDatabase<DB>(options: DatabaseOptions): Kysely<DB> | nul
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), ...(log ? { log } : {}) });
 }
 
+const connectionsClosed = new WeakMap<object, () => Promise<void>>();
+
+/** Destroys `db` and, on PostgreSQL, waits until every connection it opened has ended. */
+export async function closeDatabase(db: Kysely<unknown>): Promise<void> {
+  await db.destroy();
+  await connectionsClosed.get(db)?.();
+}
+
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely<DB>> {
   const log = options.onQuery;
   if (options.store.kind === 'sqlite') {
@@ -67,7 +75,16 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
     types: pgTypes,
     options: `-c search_path=${options.name}`,
   });
+  // An idle pooled connection the server closed (a restart, a failover, a dropped test database)
+  // is reported here and already discarded by the pool; the next query opens a new one. Without a
+  // listener, Node would treat the event as an uncaught error and stop the process.
+  pool.on('error', () => {});
+  // pg-pool's end() resolves once it has asked its connections to close, not once they have:
+  // `closeDatabase` also waits for each to be gone (so a dropped database finds nobody connected).
+  const connections: Promise<void>[] = [];
+  pool.on('connect', (client) => connections.push(new Promise((resolve) => client.once('end', () => resolve()))));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  connectionsClosed.set(db, async () => { await Promise.all(connections); });
   await sql`create schema if not exists ${sql.id(options.name)}`.execute(db);
   return db;
 }

@@ -1,6 +1,6 @@
 import type { Kysely, LogEvent } from 'kysely';
 import type { StoreConfig } from '../../gateway/config.ts';
-import { openDatabase, openReadDatabase } from './database.ts';
+import { closeDatabase, openDatabase, openReadDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { ReferenceSystem } from './referenceSystem.ts';
 
@@ -35,7 +35,7 @@ export async function openReferenceSystem<DB, Context extends object>(
     reads: reader ?? db,
     async close() {
       await reader?.destroy();
-      await db.destroy();
+      await closeDatabase(db as Kysely<unknown>);
     },
   };
 }
