@@ -19,6 +19,7 @@ import { parseSubgraphSdl } from '../../../schema/subgraphSdl.ts';
 import type { RequestScope } from '../subgraphServer.ts';
 import { isSystemPrincipal, type Peers } from './peers.ts';
 import { CapabilityRejected } from './rejection.ts';
+import { findIdempotencyRecord, idempotencyKeyColumns } from './records.ts';
 import { runCapability } from './runCapability.ts';
 import type { CapabilityTables } from './tables.ts';
 import type { CapabilityOutcome, CapabilityRejection, DomainEventDraft } from './types.ts';
@@ -160,14 +161,7 @@ function readInTransaction(): never {
 
 /** Whether the key already holds a completed answer (then the call is a replay: no facts needed). */
 async function holdsAnswer<DB>(ctx: CapabilityContext<DB>, declaration: CapabilityDeclaration, principal: Principal, key: string): Promise<boolean> {
-  const record = await (ctx.reads as unknown as Kysely<CapabilityTables>)
-    .selectFrom('idempotency_records')
-    .select('status')
-    .where('principal_sub', '=', principal.sub)
-    .where('client_id', '=', principal.clientId ?? '')
-    .where('capability', '=', declaration.name)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  const record = await findIdempotencyRecord(ctx.reads as unknown as Kysely<CapabilityTables>, idempotencyKeyColumns(principal, declaration.name, key));
   return record?.status === 'COMPLETED';
 }
 

@@ -1,7 +1,8 @@
 /** Writes the rows that accompany every capability call: audit entries and outbox events. */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AuditOutcome, CapabilityTables } from './tables.ts';
+import type { Principal } from '../../../policies/principal.ts';
+import type { AuditOutcome, CapabilityTables, IdempotencyRecordRow } from './tables.ts';
 import type { CapabilityCall, DomainEventDraft } from './types.ts';
 
 const HOUR_MS = 3_600_000;
@@ -10,6 +11,30 @@ const DAY_MS = 24 * HOUR_MS;
 /** Financial keys are kept at least 400 days (a fiscal year plus close), others at least 24 hours. */
 export function idempotencyExpiry(createdAt: Date, financial: boolean): Date {
   return new Date(createdAt.getTime() + (financial ? 400 * DAY_MS : DAY_MS));
+}
+
+/** The unique key of an idempotency record: principal, client ('' for none), capability, key. */
+export interface IdempotencyKeyColumns {
+  readonly principal_sub: string;
+  readonly client_id: string;
+  readonly capability: string;
+  readonly idempotency_key: string;
+}
+
+export function idempotencyKeyColumns(principal: Principal, capability: string, idempotencyKey: string): IdempotencyKeyColumns {
+  return { principal_sub: principal.sub, client_id: principal.clientId ?? '', capability, idempotency_key: idempotencyKey };
+}
+
+/** The idempotency record holding `key`, if any. */
+export function findIdempotencyRecord(db: Kysely<CapabilityTables>, key: IdempotencyKeyColumns): Promise<IdempotencyRecordRow | undefined> {
+  return db
+    .selectFrom('idempotency_records')
+    .selectAll()
+    .where('principal_sub', '=', key.principal_sub)
+    .where('client_id', '=', key.client_id)
+    .where('capability', '=', key.capability)
+    .where('idempotency_key', '=', key.idempotency_key)
+    .executeTakeFirst();
 }
 
 export interface AuditEntry {

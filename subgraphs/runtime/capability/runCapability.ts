@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { tesseraError } from '../../../gateway/errors.ts';
 import { engineOf, isLockTimeout, type Engine } from './engine.ts';
-import { appendAudit, idempotencyExpiry, insertOutboxEvents, type AuditEntry } from './records.ts';
+import { appendAudit, findIdempotencyRecord, idempotencyExpiry, idempotencyKeyColumns, insertOutboxEvents, type AuditEntry } from './records.ts';
 import { requestHash } from './requestHash.ts';
 import { CapabilityRejected } from './rejection.ts';
 import type { AuditOutcome, CapabilityTables, IdempotencyRecordRow } from './tables.ts';
@@ -113,12 +113,7 @@ async function claimKey(
   hash: string,
   createdAt: Date,
 ): Promise<{ id: string } | { existing: IdempotencyRecordRow }> {
-  const key = {
-    principal_sub: call.principal.sub,
-    client_id: call.principal.clientId ?? '',
-    capability: call.capability,
-    idempotency_key: call.idempotencyKey,
-  };
+  const key = idempotencyKeyColumns(call.principal, call.capability, call.idempotencyKey);
   const id = randomUUID();
   if (engine === 'postgres') {
     const waitMs = Math.max(1, Math.floor(call.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS));
@@ -147,14 +142,7 @@ async function claimKey(
   if (engine === 'postgres') await sql`set local lock_timeout to default`.execute(trx);
   if (inserted) return { id };
 
-  const existing = await trx
-    .selectFrom('idempotency_records')
-    .selectAll()
-    .where('principal_sub', '=', key.principal_sub)
-    .where('client_id', '=', key.client_id)
-    .where('capability', '=', key.capability)
-    .where('idempotency_key', '=', key.idempotency_key)
-    .executeTakeFirst();
+  const existing = await findIdempotencyRecord(trx, key);
   if (!existing) throw inProgress(call); // held a moment ago, gone now (purged): let the client retry
   return { existing };
 }
