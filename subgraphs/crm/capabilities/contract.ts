@@ -8,6 +8,7 @@ import { checkVersion, rejected } from '../../runtime/capability/rejection.ts';
 import { guardTransition } from '../../runtime/capability/stateMachine.ts';
 import { newId } from '../../runtime/capability/newId.ts';
 import { updateAggregate } from '../../runtime/capability/updateAggregate.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import type { DomainEventDraft } from '../../runtime/capability/types.ts';
 import { money } from '../../runtime/decimal.ts';
 import { isIndependentApprover } from '../../../policies/named/segregationOfDuties.ts';
@@ -139,12 +140,5 @@ async function moveTo(trx: CrmTrx, row: ContractRow, status: ContractStatus, ext
 }
 
 function contractEvent(type: string, row: ContractRow, payload: Record<string, unknown>): DomainEventDraft {
-  return {
-    type,
-    aggregateType: 'Contract',
-    aggregateId: row.id,
-    aggregateVersion: row.aggregate_version,
-    legalEntityId: row.legal_entity_id,
-    payload: { contractId: row.id, contractNumber: row.contract_number, status: row.status, ...payload },
-  };
+  return aggregateEvent(type, 'Contract', row, row.legal_entity_id, { contractId: row.id, contractNumber: row.contract_number, status: row.status, ...payload });
 }

@@ -4,6 +4,7 @@ import { checkVersion, rejected } from '../../runtime/capability/rejection.ts';
 import { guardTransition } from '../../runtime/capability/stateMachine.ts';
 import { newId } from '../../runtime/capability/newId.ts';
 import { updateAggregate } from '../../runtime/capability/updateAggregate.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import { money } from '../../runtime/decimal.ts';
 import { checkTotal, hoursInput, moneyInput } from '../../runtime/capability/inputs.ts';
 import { seesLegalEntity } from '../../../policies/recordScope.ts';
@@ -139,12 +140,5 @@ async function moveTo(trx: CrmTrx, row: OpportunityRow, stage: OpportunityStage,
 }
 
 function opportunityEvent(type: string, row: OpportunityRow, payload: Record<string, unknown>) {
-  return {
-    type,
-    aggregateType: 'Opportunity',
-    aggregateId: row.id,
-    aggregateVersion: row.aggregate_version,
-    legalEntityId: row.legal_entity_id,
-    payload: { opportunityId: row.id, stage: row.stage, ...payload },
-  };
+  return aggregateEvent(type, 'Opportunity', row, row.legal_entity_id, { opportunityId: row.id, stage: row.stage, ...payload });
 }

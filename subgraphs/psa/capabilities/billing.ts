@@ -16,7 +16,7 @@ import { money } from '../../runtime/decimal.ts';
 import type { PsaContext } from '../resolvers.ts';
 import type { BillingDraftItemRow, BillingDraftRow, PsaTables } from '../tables.ts';
 import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
-import { psaEvent } from './events.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import { readBillingProfile, readContractStatus, type ContractStatusFacts } from './peerFacts.ts';
 import { billingDraftFor, contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
 import { isUniqueViolation } from '../../runtime/capability/engine.ts';
@@ -83,7 +83,7 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
     await moveSources(trx, 'time_entries', timeIds, 'READY_TO_BILL', 'ON_DRAFT');
     await moveSources(trx, 'milestones', milestoneIds, 'READY_TO_BILL', 'ON_DRAFT');
 
-    emit(psaEvent('BillingDraftGenerated', 'BillingDraft', billingDraft, project.legal_entity_id, {
+    emit(aggregateEvent('BillingDraftGenerated', 'BillingDraft', billingDraft, project.legal_entity_id, {
       billingDraftId: draftId, projectId: project.id, contractId: project.contract_id, customerId: project.account_id, status: billingDraft.status,
       cutoffDate: input.cutoffDate, summaryAmount: money(summary, project.currency), timeEntryCount: timeIds.length, milestoneCount: milestoneIds.length,
     }));
@@ -199,7 +199,7 @@ export const recordBillingDraftInvoiced: Handler<InvoicedInput> = {
     const billedTime = await billSources(trx, 'time_entries', 'TIME_SPLIT', row.id);
     const billedMilestones = await billSources(trx, 'milestones', 'MILESTONE', row.id);
     const billingDraft = await reload.billingDraft(trx, row.id);
-    emit(psaEvent('BillingDraftInvoiced', 'BillingDraft', billingDraft, row.legal_entity_id, {
+    emit(aggregateEvent('BillingDraftInvoiced', 'BillingDraft', billingDraft, row.legal_entity_id, {
       billingDraftId: row.id, projectId: row.project_id, invoiceId: input.invoiceId, invoiceNumber, status: billingDraft.status,
       summaryAmount: money(row.summary_e4, row.currency), billedTimeEntries: billedTime, billedMilestones,
     }));

@@ -12,7 +12,7 @@ import type { PsaContext } from '../resolvers.ts';
 import type { MilestoneRow, PsaTables } from '../tables.ts';
 import { milestoneMachine, type MilestoneStatus } from '../machines.ts';
 import { dateOf } from './dates.ts';
-import { psaEvent } from './events.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import { milestoneFor, reload } from './records.ts';
 
 interface CompleteInput {
@@ -42,7 +42,7 @@ export const completeMilestone: CapabilityHandler<PsaTables, PsaContext, Complet
       ...(approved && row.billing_status === 'UNAPPROVED' ? { approved_for_billing: 1, billing_status: 'READY_TO_BILL' } : {}),
     });
     const milestone = await reload.milestone(trx, row.id);
-    emit(psaEvent('MilestoneCompleted', 'Milestone', milestone, project.legal_entity_id, {
+    emit(aggregateEvent('MilestoneCompleted', 'Milestone', milestone, project.legal_entity_id, {
       milestoneId: row.id, projectId: project.id, actualDate: input.actualDate, amount: money(row.amount_e4, row.currency),
       requiresCustomerSignOff: !approved, approvedForBilling: milestone.approved_for_billing === 1, billingStatus: milestone.billing_status,
     }));

@@ -13,7 +13,7 @@ import { money } from '../../runtime/decimal.ts';
 import type { PsaContext } from '../resolvers.ts';
 import type { ContractLineRow, ProjectRow, PsaTables } from '../tables.ts';
 import { projectMachine, type ProjectStatus } from '../machines.ts';
-import { psaEvent } from './events.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import { readContract, readContractStatus, readRateCard, type ContractFacts, type ContractStatusFacts, type RateCardFacts } from './peerFacts.ts';
 import { serializeOn } from '../../runtime/capability/engine.ts';
 import { contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
@@ -88,7 +88,7 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
       .execute();
     if (milestones.length > 0) await trx.insertInto('milestones').values(milestones).execute();
     const project = await reload.project(trx, id);
-    emit(psaEvent('ProjectCreated', 'Project', project, project.legal_entity_id, {
+    emit(aggregateEvent('ProjectCreated', 'Project', project, project.legal_entity_id, {
       projectId: id, code, status: project.status, contractId: contract.id, customerId: contract.accountId, billingMethod: contract.billingMethod,
       contractLineId: line.id, contractLineCreated: existingLine === null, milestoneIds: milestones.map((milestone) => milestone.id),
       milestoneTotal: money(milestoneTotal, contract.currency),
@@ -229,7 +229,7 @@ export const activateProject: Handler<ActivateInput, { contract: ContractStatusF
     }
     await updateAggregate(trx, 'projects', 'Project', row, { status: 'ACTIVE' });
     const project = await reload.project(trx, row.id);
-    emit(psaEvent('ProjectActivated', 'Project', project, project.legal_entity_id, {
+    emit(aggregateEvent('ProjectActivated', 'Project', project, project.legal_entity_id, {
       projectId: project.id, code: project.code, from, status: project.status, contractId: project.contract_id,
     }));
     return { project };

@@ -16,7 +16,7 @@ import type { AssignmentRow, ProjectRow, PsaTables, ResourceRequestRow, Resource
 import { resourceRequestMachine, type ResourceRequestStatus } from '../machines.ts';
 import { DAY_LIMIT_E2, firstOverbookedDay } from './capacity.ts';
 import { weekdaysBetween } from './dates.ts';
-import { psaEvent } from './events.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import { readIntercompanyEnabled, readRateCard, type RateCardFacts } from './peerFacts.ts';
 import { serializeOn } from '../../runtime/capability/engine.ts';
 import { contractLineOf, projectFor, reload, resourceFor, resourceRequestFor, visibleProject, type PsaDb, type PsaTrx } from './records.ts';
@@ -60,7 +60,7 @@ export const createResourceRequest: CapabilityHandler<PsaTables, PsaContext, Cre
       })
       .execute();
     const resourceRequest = await reload.resourceRequest(trx, id);
-    emit(psaEvent('ResourceRequestCreated', 'ResourceRequest', resourceRequest, project.legal_entity_id, {
+    emit(aggregateEvent('ResourceRequestCreated', 'ResourceRequest', resourceRequest, project.legal_entity_id, {
       resourceRequestId: id, projectId: project.id, roleId: role.id, startDate: input.startDate, endDate: input.endDate,
       hours: formatHours(hours), status: resourceRequest.status,
     }));
@@ -138,7 +138,7 @@ export const confirmAssignment: CapabilityHandler<PsaTables, PsaContext, Confirm
       .execute();
     await updateAggregate(trx, 'resource_requests', 'ResourceRequest', request, { status: 'FILLED', assignment_id: id });
     const assignment = await reload.assignment(trx, id);
-    emit(psaEvent('AssignmentConfirmed', 'Assignment', assignment, project.legal_entity_id, {
+    emit(aggregateEvent('AssignmentConfirmed', 'Assignment', assignment, project.legal_entity_id, {
       assignmentId: id, resourceRequestId: request.id, projectId: project.id, resourceId: resource.id, roleId: request.role_id,
       startDate: assignment.start_date, endDate: assignment.end_date, scheduledHours: formatHours(assignment.scheduled_hours_e2),
       billRate: assignment.bill_rate_e4 === null ? null : money(assignment.bill_rate_e4, assignment.currency),

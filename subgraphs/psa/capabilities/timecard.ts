@@ -14,7 +14,7 @@ import type { PsaContext } from '../resolvers.ts';
 import type { PsaTables, TimecardRow, TimeEntryRow } from '../tables.ts';
 import { timecardMachine, type TimecardStatus } from '../machines.ts';
 import { addDays, isoWeekday } from './dates.ts';
-import { psaEvent } from './events.ts';
+import { aggregateEvent } from '../../runtime/capability/aggregateEvent.ts';
 import { assignmentFor, reload, timecardFor, type PsaTrx } from './records.ts';
 import { isUniqueViolation } from '../../runtime/capability/engine.ts';
 
@@ -88,7 +88,7 @@ export const submitTimecard: Handler<SubmitInput> = {
     }
     await trx.insertInto('time_entries').values(entries).execute();
     const timecard = await reload.timecard(trx, timecardId);
-    emit(psaEvent('TimecardSubmitted', 'Timecard', timecard, project.legal_entity_id, {
+    emit(aggregateEvent('TimecardSubmitted', 'Timecard', timecard, project.legal_entity_id, {
       timecardId, resourceId: timecard.resource_id, projectId: project.id, assignmentId: assignment.id, weekStart: timecard.week_start,
       totalHours: formatHours(totalHours), entryCount: entries.length, submittedBy: principal.sub, resubmission: existing !== undefined,
     }));
@@ -189,7 +189,7 @@ export const approveTimecard: Handler<DecisionInput> = {
         .execute();
     }
     const timecard = await reload.timecard(trx, row.id);
-    emit(psaEvent('TimecardApproved', 'Timecard', timecard, project.legal_entity_id, {
+    emit(aggregateEvent('TimecardApproved', 'Timecard', timecard, project.legal_entity_id, {
       timecardId: row.id, resourceId: row.resource_id, projectId: project.id, weekStart: row.week_start, approvedBy: principal.sub,
       totalHours: formatHours(totalHours), readyToBillHours: formatHours(readyHours),
       approvedBillableValue: money(billable, row.currency), costValue: money(cost, costCurrency),
@@ -214,7 +214,7 @@ export const rejectTimecard: Handler<RejectInput> = {
       status: 'REJECTED', rejection_reason: reason, approver_id: await resourceOf(trx, principal.sub), decided_by: principal.sub, approved_at: null,
     });
     const timecard = await reload.timecard(trx, row.id);
-    emit(psaEvent('TimecardRejected', 'Timecard', timecard, project.legal_entity_id, {
+    emit(aggregateEvent('TimecardRejected', 'Timecard', timecard, project.legal_entity_id, {
       timecardId: row.id, resourceId: row.resource_id, projectId: project.id, weekStart: row.week_start, rejectedBy: principal.sub, reason,
     }));
     return { timecard };

@@ -1,11 +1,11 @@
-import type { DomainEventDraft } from '../../runtime/capability/types.ts';
+import type { DomainEventDraft } from './types.ts';
 
-/** A PSA domain event about one aggregate at its new version. */
-export function psaEvent(
+/** A domain event about one aggregate (a row with an id and an aggregate_version) at its new version. */
+export function aggregateEvent(
   type: string,
   aggregateType: string,
   row: { readonly id: string; readonly aggregate_version: number },
-  legalEntityId: string,
+  legalEntityId: string | null,
   payload: Record<string, unknown>,
 ): DomainEventDraft {
   return { type, aggregateType, aggregateId: row.id, aggregateVersion: row.aggregate_version, legalEntityId, payload };
