@@ -18,6 +18,7 @@ import type { AccountingPeriodRow, ErpTables, RevenueScheduleLineRow, RevenueSch
 import { INVOICE_MEASURED_METHODS, RECOGNIZABLE } from '../machines.ts';
 import { legalEntityFor } from './records.ts';
 import { isUniqueViolation } from '../../runtime/capability/engine.ts';
+import { updateAggregate } from '../../runtime/capability/updateAggregate.ts';
 
 type Result = { period: AccountingPeriodRow; lines: RevenueScheduleLineRow[]; revenueSchedules: RevenueScheduleRow[] };
 
@@ -79,14 +80,8 @@ export const recognizeRevenueForPeriod: CapabilityHandler<ErpTables, ErpContext,
         id: newId('rsl'), schedule_id: schedule.id, period_id: period.id, amount_e4: amount, recognized_cum_e4: cumulative, status: 'POSTED', posted_at: postedAt,
       });
       const status = cumulative === schedule.allocated_e4 ? 'COMPLETED' : 'IN_PROGRESS';
-      const updated = await trx
-        .updateTable('revenue_schedules')
-        .set({ recognized_e4: cumulative, status, aggregate_version: schedule.aggregate_version + 1 })
-        .where('id', '=', schedule.id)
-        .where('aggregate_version', '=', schedule.aggregate_version)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw conflict();
-      moved.push({ ...schedule, recognized_e4: cumulative, status, aggregate_version: schedule.aggregate_version + 1 });
+      const version = await updateAggregate(trx, 'revenue_schedules', 'RevenueSchedule', schedule, { recognized_e4: cumulative, status }, conflict);
+      moved.push({ ...schedule, recognized_e4: cumulative, status, aggregate_version: version });
     }
     if (lines.length === 0) return { period, lines: [], revenueSchedules: [] };
     try {

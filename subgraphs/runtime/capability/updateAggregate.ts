@@ -4,7 +4,7 @@
  * the same version cannot both succeed, whatever the isolation level: the loser gets VERSION_CONFLICT.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { rejected } from './rejection.ts';
+import { rejected, type CapabilityRejected } from './rejection.ts';
 
 // Any table with an `id` and an `aggregate_version` (the caller's DB type names it).
 type VersionedTables = { versioned: { id: string; aggregate_version: number } & Record<string, unknown> };
@@ -15,6 +15,9 @@ export async function updateAggregate<DB>(
   entity: string,
   row: { readonly id: string; readonly aggregate_version: number },
   values: Readonly<Record<string, unknown>>,
+  /** The rejection of a lost race, when the caller can say more than "changed while this call ran". */
+  conflict: () => CapabilityRejected = () =>
+    rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(row.id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion'),
 ): Promise<number> {
   const next = row.aggregate_version + 1;
   const result = await (trx as unknown as Kysely<VersionedTables>)
@@ -23,8 +26,6 @@ export async function updateAggregate<DB>(
     .where('id', '=', row.id)
     .where('aggregate_version', '=', row.aggregate_version)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) {
-    throw rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(row.id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion');
-  }
+  if (Number(result.numUpdatedRows) !== 1) throw conflict();
   return next;
 }
