@@ -11,36 +11,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
-import { loadConfig, SEED_SCALES, type SeedScale } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config.ts';
+import { option, runWorker, scaleOption } from './options.ts';
 import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
 import { createLogger } from '../gateway/logger.ts';
 import { issueDevToken } from '../policies/devToken.ts';
 import type { BillingJob, BillingResult } from './billingClient.ts';
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-const scale = option('scale', 'm') as SeedScale;
-if (!SEED_SCALES.includes(scale)) throw new TypeError(`--scale must be one of ${SEED_SCALES.join(', ')}`);
+const scale = scaleOption();
 const concurrency = Number(option('concurrency', '8'));
 const RUN = 'month-end-2026-11';
 
 function billInWorker(job: BillingJob): Promise<BillingResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./tsWorker.mjs', import.meta.url), {
-      workerData: { ...job, module: new URL('./billingClient.ts', import.meta.url).href },
-    });
-    worker.once('message', (result: BillingResult | { error: string }) => {
-      void worker.terminate();
-      if ('error' in result) reject(new Error(result.error));
-      else resolve(result);
-    });
-    worker.once('error', reject);
-  });
+  return runWorker<BillingResult>(new URL('./billingClient.ts', import.meta.url), job);
 }
 
 async function main(): Promise<void> {

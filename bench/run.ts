@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { loadConfig, SEED_SCALES, type SeedScale } from '../gateway/config.ts';
+import { loadConfig } from '../gateway/config.ts';
+import { option, runWorker, scaleOption } from './options.ts';
 import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
 import { createLogger } from '../gateway/logger.ts';
 import { issueDevToken } from '../policies/devToken.ts';
@@ -19,13 +19,7 @@ import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { CONSULTANT_ASSIGNMENTS, CUSTOMER_PORTFOLIO, PORTFOLIO, PROJECT_360 } from './queries.ts';
 import { summarize, type LatencySummary } from './stats.ts';
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-const scale = option('scale', 'm') as SeedScale;
-if (!SEED_SCALES.includes(scale)) throw new TypeError(`--scale must be one of ${SEED_SCALES.join(', ')}`);
+const scale = scaleOption();
 const seconds = Number(option('seconds', '10'));
 const concurrency = Number(option('concurrency', '8'));
 
@@ -34,16 +28,7 @@ const BASE_HEADERS = { 'content-type': 'application/json', accept: 'application/
 const BENCH_CLAIMS = { sub: 'bench', scope: 'crm:read psa:read erp:read psa:cost', legal_entities: '*' as const };
 
 function load(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./tsWorker.mjs', import.meta.url), {
-      workerData: { ...job, module: new URL('./loadWorker.ts', import.meta.url).href },
-    });
-    worker.once('message', (result: LoadResult) => {
-      void worker.terminate();
-      resolve(result);
-    });
-    worker.once('error', reject);
-  });
+  return runWorker<LoadResult>(new URL('./loadWorker.ts', import.meta.url), job);
 }
 
 async function main(): Promise<void> {
