@@ -4,6 +4,41 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
+const LAYERS = {
+  core: [],
+  auth: ['core'],
+  schema: ['core'],
+  policies: ['core', 'auth'],
+  gateway: ['core', 'auth', 'schema', 'policies'],
+  systems: ['core', 'auth', 'schema', 'policies'],
+  seed: ['core', 'systems'],
+  runtime: ['core', 'auth', 'schema', 'policies', 'gateway', 'systems', 'seed'],
+  bin: ['core', 'auth', 'schema', 'policies', 'gateway', 'systems', 'seed', 'runtime'],
+};
+const ALL = [...Object.keys(LAYERS), 'bench', 'test'];
+
+/** For each layer, every other top-level folder it may not import from. */
+const LAYER_ZONES = Object.entries(LAYERS).map(([layer, allowed]) => ({
+  target: `./${layer}`,
+  from: ALL.filter((other) => other !== layer && !allowed.includes(other)).map((other) => `./${other}`),
+  message: `${layer}/ may import only ${allowed.length ? allowed.map((a) => `${a}/`).join(', ') : 'itself'} (the layers are in the README's architecture section).`,
+}));
+
+/** Inside systems/: the kernel knows no system, and a system never imports another (they talk through their subgraphs). */
+const SYSTEM_NAMES = ['crm', 'psa', 'erp'];
+const SYSTEM_ZONES = [
+  {
+    target: './systems/kernel',
+    from: [...SYSTEM_NAMES.map((name) => `./systems/${name}`), './systems/systems.ts', './systems/openAllSystems.ts'],
+    message: 'systems/kernel/ is shared by every system and knows none of them.',
+  },
+  ...SYSTEM_NAMES.map((name) => ({
+    target: `./systems/${name}`,
+    from: SYSTEM_NAMES.filter((other) => other !== name).map((other) => `./systems/${other}`),
+    message: 'A system reads another only through its subgraph (ctx.peers), never its code.',
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/', '.tessera/'] },
   js.configs.recommended,
@@ -15,10 +50,9 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': 'error',
       'import-x/no-default-export': 'error',
-      'import-x/no-restricted-paths': [
-        'error',
-        { zones: [{ target: ['./gateway', './subgraphs', './schema', './policies', './seed', './registry', './bin'], from: './test' }] },
-      ],
+      // The layers, lowest first: core < auth, schema < policies < gateway, systems < seed < runtime < bin.
+      // A layer imports only layers below it (docs in the README's architecture section).
+      'import-x/no-restricted-paths': ['error', { zones: [...LAYER_ZONES, ...SYSTEM_ZONES] }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-param-reassign': 'error',

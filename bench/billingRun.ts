@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { loadConfig } from '../gateway/config.ts';
+import { loadConfig } from '../core/config/config.ts';
 import { option, runWorker, scaleOption } from './options.ts';
-import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
-import { createLogger } from '../gateway/logger.ts';
-import { issueDevToken } from '../policies/devToken.ts';
+import { startEmbedded } from '../runtime/embedded.ts';
+import { createLogger } from '../core/logger.ts';
+import { issueDevToken } from '../auth/devToken.ts';
 import type { BillingJob, BillingResult } from './billingClient.ts';
 
 const scale = scaleOption();

@@ -1,6 +1,6 @@
 /** Command-line options and worker threads the benchmarks share. */
 import { Worker } from 'node:worker_threads';
-import { SEED_SCALES, type SeedScale } from '../gateway/config.ts';
+import { SEED_SCALES, type SeedScale } from '../core/config/config.ts';
 
 /** The value after `--name` on the command line, or `fallback`. */
 export function option(name: string, fallback: string): string {

@@ -7,13 +7,13 @@
  *   tessera token --sub alice ... prints a development token signed with the dev key (stdout only,
  *                                 so `TOKEN=$(npm run -s token -- --sub alice)` works)
  */
-import { loadConfig, SEED_SCALES, SUBGRAPH_NAMES, type SeedScale, type SubgraphName, type TesseraConfig } from '../gateway/config.ts';
-import { createLogger, type Logger } from '../gateway/logger.ts';
-import { startEmbedded } from '../gateway/embedded/startEmbedded.ts';
-import { serveSubgraph } from '../subgraphs/runtime/serveSubgraph.ts';
-import { openAllSystems } from '../subgraphs/runtime/openAllSystems.ts';
+import { loadConfig, SEED_SCALES, SUBGRAPH_NAMES, type SeedScale, type SubgraphName, type TesseraConfig } from '../core/config/config.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { startEmbedded } from '../runtime/embedded.ts';
+import { serveSubgraph } from '../runtime/systemService.ts';
+import { openAllSystems } from '../systems/openAllSystems.ts';
 import { seedIfEmpty } from '../seed/seedIfEmpty.ts';
-import { DEV_TOKEN_USAGE, DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../policies/devToken.ts';
+import { DEV_TOKEN_USAGE, DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../auth/devToken.ts';
 
 const USAGE = `usage: tessera start | serve <${SUBGRAPH_NAMES.join('|')}|gateway> | seed [--scale ${SEED_SCALES.join('|')}] | token --sub NAME [...]`;
 

@@ -1,5 +1,5 @@
-import type { Principal } from '../policies/principal.ts';
-import type { Logger } from './logger.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Logger } from '../core/logger.ts';
 
 /** What every request has from its first byte: an id and a logger bound to it. */
 export interface RequestScope {

@@ -8,13 +8,13 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GatewayContext } from './context.ts';
-import { tesseraError } from './errors.ts';
+import { tesseraError } from '../core/errors.ts';
 import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
 import { createGraphQLHandler, type Authenticate } from './http/graphqlHandler.ts';
 import { authorizationPlugin, type AuthorizationOptions } from './authorization/authorizationPlugin.ts';
-import type { Principal } from '../policies/principal.ts';
-import type { Logger } from './logger.ts';
-import { maskError } from './maskError.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Logger } from '../core/logger.ts';
+import { maskError } from '../core/maskError.ts';
 import { capabilityPlugin, type CapabilityPluginOptions } from './capabilities/capabilityPlugin.ts';
 
 export interface GatewayOptions {

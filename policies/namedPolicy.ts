@@ -1,4 +1,4 @@
-import type { Principal } from './principal.ts';
+import type { Principal } from '../auth/principal.ts';
 
 /**
  * A named policy of `@policy(policies: ...)`: a small pure function over the principal. The

@@ -1,5 +1,5 @@
-import { legalEntityId } from './legalEntityId.ts';
-import type { Principal } from './principal.ts';
+import { legalEntityId } from '../core/legalEntityId.ts';
+import type { Principal } from '../auth/principal.ts';
 
 /**
  * The record-level half of the named policies, as data a store can put in a WHERE clause:

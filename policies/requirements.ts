@@ -1,5 +1,5 @@
 import type { NamedPolicy } from './namedPolicy.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from '../auth/principal.ts';
 
 /** One governance directive on a type or field. Lists are OR of AND-groups: `[["a","b"],["c"]]` = (a and b) or c. */
 export type Requirement =

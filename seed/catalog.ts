@@ -203,7 +203,7 @@ export const NOTES: readonly string[] = [
 export const LOSS_REASONS: readonly string[] = ['Price', 'Lost to competitor', 'No decision', 'Budget cut', 'Timing', 'Scope mismatch'];
 
 /** Salesforce `StageName` and HubSpot `dealstage` per canonical stage: the CRM's own table. */
-export { SOURCE_STAGES } from '../subgraphs/crm/stages.ts';
+export { SOURCE_STAGES } from '../systems/crm/stages.ts';
 
 /** The acquired firm's custom HubSpot pipeline uses numeric stage ids (domain.md 7.2 #13). */
 export const HUBSPOT_CUSTOM_STAGES: Readonly<Record<string, string>> = {

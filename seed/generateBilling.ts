@@ -9,9 +9,9 @@
  * carry negative amounts, status CREDITED, like the invoice they credit) and a few manual
  * invoices are voided.
  */
-import { taxOn } from '../subgraphs/runtime/decimal.ts';
-import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../subgraphs/psa/tables.ts';
-import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../subgraphs/erp/tables.ts';
+import { taxOn } from '../systems/kernel/decimal.ts';
+import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/tables.ts';
+import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../systems/erp/tables.ts';
 import { addMonths, civil, mondayOf, monthKey, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';
 import type { Finance, CustomerTerms } from './generateFinance.ts';

@@ -5,7 +5,7 @@
  * unapplied overpayment, and the customer on credit hold stopped paying months ago.
  * An invoice's amount_paid is always the sum of its applications.
  */
-import { roundToMinor } from '../subgraphs/runtime/decimal.ts';
+import { roundToMinor } from '../systems/kernel/decimal.ts';
 import { addMonths, civil, dayOf, type Day } from './calendar.ts';
 import type { Billing, PendingInvoice } from './generateBilling.ts';
 import type { Reference } from './generateReference.ts';

@@ -3,7 +3,7 @@
  * periods, roles and the standard rate card of every legal entity (one line per role and
  * half-year version, so every long assignment crosses a rate change).
  */
-import { legalEntityId } from '../policies/legalEntityId.ts';
+import { legalEntityId } from '../core/legalEntityId.ts';
 import { addMonths, halfYearStart, monthKey, monthStart, type Day } from './calendar.ts';
 import { EMPLOYEE_COST_SHARE, LEGAL_ENTITIES, RATE_STEP, ROLES, USD_PER_UNIT } from './catalog.ts';
 import { must, type LegalEntityPlan, type RateCardPlan, type RateVersion, type RolePlan, type SeedContext } from './model.ts';

@@ -7,11 +7,11 @@
  *   history window counts at plan), capped at allocated; a closed project is fully recognized.
  * - Retainer, STRAIGHT_LINE: the fee of every month that ended by asOf.
  */
-import { roundToMinor } from '../subgraphs/runtime/decimal.ts';
+import { roundToMinor } from '../systems/kernel/decimal.ts';
 import { addMonths, monthStart } from './calendar.ts';
 import type { Billing } from './generateBilling.ts';
 import { REVENUE_METHOD } from './generateFinance.ts';
-import { BILLED_INVOICE_STATUSES } from '../subgraphs/erp/invoiceStatuses.ts';
+import { BILLED_INVOICE_STATUSES } from '../systems/erp/invoiceStatuses.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
 import { must, type ProjectPlan, type SeedContext } from './model.ts';

@@ -6,11 +6,11 @@
  * card version in force on the assignment's first day and stay locked for the assignment.
  */
 import { countWeekdays, isoWeekday, mondayOf, type Day } from './calendar.ts';
-import { extend } from '../subgraphs/runtime/decimal.ts';
+import { extend } from '../systems/kernel/decimal.ts';
 import type { People } from './generatePeople.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import { convertE4, rateOn, type Reference } from './generateReference.ts';
-import type { ResourceRequestSeedRow as ResourceRequestRow } from '../subgraphs/psa/tables.ts';
+import type { ResourceRequestSeedRow as ResourceRequestRow } from '../systems/psa/tables.ts';
 import { must, type AssignmentPlan, type ProjectPlan, type SeedContext } from './model.ts';
 import type { Rng } from './random.ts';
 

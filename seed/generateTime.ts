@@ -6,8 +6,8 @@
  * most within three days, all within MAX_APPROVAL_LAG_DAYS, the last week mostly still submitted,
  * the current week in draft, about 1% rejected.
  */
-import { extend } from '../subgraphs/runtime/decimal.ts';
-import type { TimecardSeedRow as TimecardRow, TimeEntrySeedRow as TimeEntryRow } from '../subgraphs/psa/tables.ts';
+import { extend } from '../systems/kernel/decimal.ts';
+import type { TimecardSeedRow as TimecardRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/tables.ts';
 import { isoInstant, MAX_APPROVAL_LAG_DAYS, mondayOf, type Day } from './calendar.ts';
 import { NOTES } from './catalog.ts';
 import type { People } from './generatePeople.ts';

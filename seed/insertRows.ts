@@ -5,7 +5,7 @@
  * every value is a bound parameter.
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import type { TableSpec } from '../subgraphs/runtime/tableSpec.ts';
+import type { TableSpec } from '../systems/kernel/tableSpec.ts';
 
 /**
  * Bound parameters per statement. SQLite's default limit is 32,766 and PostgreSQL's 65,535;

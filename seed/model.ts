@@ -3,10 +3,10 @@
  * and the plans the steps hand to each other. A plan keeps what rows do not carry (day numbers,
  * allocation, hold dates) so later steps never parse the ISO text back.
  */
-import type { crmTables } from '../subgraphs/crm/tables.ts';
-import type { erpTables } from '../subgraphs/erp/tables.ts';
-import type { psaTables } from '../subgraphs/psa/tables.ts';
-import type { FirstTablesOf } from '../subgraphs/runtime/tableSpec.ts';
+import type { crmTables } from '../systems/crm/tables.ts';
+import type { erpTables } from '../systems/erp/tables.ts';
+import type { psaTables } from '../systems/psa/tables.ts';
+import type { FirstTablesOf } from '../systems/kernel/tableSpec.ts';
 import type { Day, SeedCalendar } from './calendar.ts';
 import type { LegalEntitySpec, RoleSpec } from './catalog.ts';
 import type { IdPrefix } from './ids.ts';

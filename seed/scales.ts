@@ -3,7 +3,7 @@
  * hold. Everything else the generator produces (timecards, invoices, payments) follows from
  * these numbers and the distributions in the step modules.
  */
-import type { SeedScale } from '../gateway/config.ts';
+import type { SeedScale } from '../core/config/config.ts';
 
 /** A dataset tier (`s` demo, `m` reference mid-size firm, `l` ten times `m`): the config's names. */
 export type { SeedScale };

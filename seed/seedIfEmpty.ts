@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import type { SeedScale } from '../gateway/config.ts';
-import type { Logger } from '../gateway/logger.ts';
-import type { CrmTables } from '../subgraphs/crm/tables.ts';
-import type { ErpTables } from '../subgraphs/erp/tables.ts';
-import type { OpenSystem } from '../subgraphs/runtime/openReferenceSystem.ts';
-import type { PsaTables } from '../subgraphs/psa/tables.ts';
+import type { SeedScale } from '../core/config/config.ts';
+import type { Logger } from '../core/logger.ts';
+import type { CrmTables } from '../systems/crm/tables.ts';
+import type { ErpTables } from '../systems/erp/tables.ts';
+import type { OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
+import type { PsaTables } from '../systems/psa/tables.ts';
 import { seedSystems, type SeedSummary } from './seedSystems.ts';
 
 export type SeedOutcome =

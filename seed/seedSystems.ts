@@ -4,10 +4,10 @@
  * Either a system gets all of its rows or none.
  */
 import { sql, type Kysely } from 'kysely';
-import { crmTables, type CrmTables } from '../subgraphs/crm/tables.ts';
-import { erpTables, type ErpTables } from '../subgraphs/erp/tables.ts';
-import { psaTables, type PsaTables } from '../subgraphs/psa/tables.ts';
-import type { TableSpec } from '../subgraphs/runtime/tableSpec.ts';
+import { crmTables, type CrmTables } from '../systems/crm/tables.ts';
+import { erpTables, type ErpTables } from '../systems/erp/tables.ts';
+import { psaTables, type PsaTables } from '../systems/psa/tables.ts';
+import type { TableSpec } from '../systems/kernel/tableSpec.ts';
 import { DEFAULT_AS_OF, DEFAULT_SEED, generateDataset, type GenerateOptions } from './generate.ts';
 import { insertRows, placeholderStyle } from './insertRows.ts';
 import type { Dataset } from './model.ts';

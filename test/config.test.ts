@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, testPostgresUrl } from '../gateway/config.ts';
+import { loadConfig, testPostgresUrl } from '../core/config/config.ts';
 
 /** What production needs on top of an otherwise empty environment. */
 const PRODUCTION = {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from './harness/startTestTessera.ts';
-import { ERROR_CODES } from '../gateway/errors.ts';
+import { ERROR_CODES } from '../core/errors.ts';
 
 const README = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const examples = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);

@@ -12,7 +12,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
 import type { GatewayContext } from '../context.ts';
-import { tesseraError } from '../errors.ts';
+import { tesseraError } from '../../core/errors.ts';
 
 export interface CapabilityPluginOptions {
   readonly supergraphSdl: string;

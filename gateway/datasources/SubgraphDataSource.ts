@@ -1,12 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
-import { INTERNAL_PRINCIPAL_HEADER } from '../../policies/internalPrincipal.ts';
-import type { Principal } from '../../policies/principal.ts';
-import { REQUEST_ID_HEADER } from '../http/requestId.ts';
-import { IDEMPOTENCY_KEY_HEADER } from '../http/idempotencyKey.ts';
+import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
 import type { GatewayContext } from '../context.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../core/logger.ts';
 import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts';
 
 /**

@@ -1,13 +1,13 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
-import { ERROR_CODES } from '../errors.ts';
+import { ERROR_CODES } from '../../core/errors.ts';
 import type { GatewayContext, RequestScope } from '../context.ts';
-import { AuthError } from '../../policies/authError.ts';
-import type { Principal } from '../../policies/principal.ts';
-import { readApolloBody } from './apolloBody.ts';
-import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFromHeader } from './idempotencyKey.ts';
-import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from './graphqlParams.ts';
-import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType, type ResponseMediaType } from './mediaType.ts';
+import { AuthError } from '../../auth/authError.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { readApolloBody } from '../../core/http/apolloBody.ts';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFromHeader } from '../../core/http/idempotencyKey.ts';
+import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from '../../core/http/graphqlParams.ts';
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType, type ResponseMediaType } from '../../core/http/mediaType.ts';
 
 export interface HttpRequestLike {
   readonly method: string;

@@ -1,15 +1,15 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestScope } from '../context.ts';
-import { ERROR_CODES } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
+import { ERROR_CODES } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Metrics } from '../../core/metrics.ts';
 import type { HttpRequestLike, HttpResponseLike } from './graphqlHandler.ts';
-import { HttpRequestError } from './graphqlParams.ts';
-import { toHeaderMap } from './headers.ts';
+import { HttpRequestError } from '../../core/http/graphqlParams.ts';
+import { toHeaderMap } from '../../core/http/headers.ts';
 import { IDE_CONTENT_SECURITY_POLICY, type StaticAsset } from './ide.ts';
-import { readBody } from './readBody.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
+import { readBody } from '../../core/http/readBody.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
 
 export interface ReadinessReport {
   readonly ready: boolean;

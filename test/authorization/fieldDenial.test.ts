@@ -5,7 +5,7 @@
  * `reject` mode any denied field refuses the whole operation instead.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../gateway/config.ts';
+import type { SubgraphName } from '../../core/config/config.ts';
 import { generateDataset, type Dataset } from '../../seed/generate.ts';
 import { startAuthTessera, type AuthTestTessera } from '../harness/authTessera.ts';
 import { expectedBilled } from '../harness/expectations.ts';

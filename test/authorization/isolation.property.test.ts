@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrincipalClaims } from '../../policies/principal.ts';
+import type { PrincipalClaims } from '../../auth/principal.ts';
 import { generateDataset, type Dataset } from '../../seed/generate.ts';
 import { startAuthTessera, type AuthTestTessera } from '../harness/authTessera.ts';
 import type { GraphQLBody } from '../harness/startTestTessera.ts';

@@ -7,13 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../gateway/logger.ts';
-import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../policies/internalPrincipal.ts';
-import { principalFromClaims, type PrincipalClaims } from '../../policies/principal.ts';
+import { createLogger } from '../../core/logger.ts';
+import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../auth/internalPrincipal.ts';
+import { principalFromClaims, type PrincipalClaims } from '../../auth/principal.ts';
 import { generateDataset, type Dataset } from '../../seed/generate.ts';
-import { startSystemServer } from '../../subgraphs/runtime/startSystemServer.ts';
-import type { SubgraphServer } from '../../subgraphs/runtime/subgraphServer.ts';
-import { SYSTEMS } from '../../subgraphs/systems.ts';
+import { startSystemServer } from '../../systems/kernel/startSystemServer.ts';
+import type { SubgraphServer } from '../../systems/kernel/subgraphServer.ts';
+import { SYSTEMS } from '../../systems/systems.ts';
 import { callSubgraph, startAuthTessera, type AuthTestTessera } from '../harness/authTessera.ts';
 import { logSink } from '../harness/logSink.ts';
 import type { GraphQLBody } from '../harness/startTestTessera.ts';

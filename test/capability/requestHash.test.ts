@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, requestHash } from '../../subgraphs/runtime/capability/requestHash.ts';
+import { canonicalJson, requestHash } from '../../systems/kernel/capability/requestHash.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {

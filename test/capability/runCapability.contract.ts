@@ -6,16 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Principal } from '../../policies/principal.ts';
-import { openDatabase } from '../../subgraphs/runtime/database.ts';
-import { migrateToLatest } from '../../subgraphs/runtime/migrate.ts';
-import { runCapability, type CapabilityEffect } from '../../subgraphs/runtime/capability/runCapability.ts';
-import { requestHash } from '../../subgraphs/runtime/capability/requestHash.ts';
-import { purgeExpiredIdempotencyRecords } from '../../subgraphs/runtime/capability/purgeExpired.ts';
-import { rejected } from '../../subgraphs/runtime/capability/rejection.ts';
-import { capabilityTables, type CapabilityTables } from '../../subgraphs/runtime/capability/tables.ts';
-import type { CapabilityCall, CapabilityOutcome } from '../../subgraphs/runtime/capability/types.ts';
-import { column, createTablesMigration, type TablesOf } from '../../subgraphs/runtime/tableSpec.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { openDatabase } from '../../systems/kernel/database.ts';
+import { migrateToLatest } from '../../systems/kernel/migrate.ts';
+import { runCapability, type CapabilityEffect } from '../../systems/kernel/capability/runCapability.ts';
+import { requestHash } from '../../systems/kernel/capability/requestHash.ts';
+import { purgeExpiredIdempotencyRecords } from '../../systems/kernel/capability/purgeExpired.ts';
+import { rejected } from '../../systems/kernel/capability/rejection.ts';
+import { capabilityTables, type CapabilityTables } from '../../systems/kernel/capability/tables.ts';
+import type { CapabilityCall, CapabilityOutcome } from '../../systems/kernel/capability/types.ts';
+import { column, createTablesMigration, type TablesOf } from '../../systems/kernel/tableSpec.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
 
 const demoTables = {

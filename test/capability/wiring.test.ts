@@ -1,9 +1,9 @@
 /** Every reference system gets the capability tables as its second migration, its workflows as its third. */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openReferenceSystem } from '../../subgraphs/runtime/openReferenceSystem.ts';
-import { SYSTEMS } from '../../subgraphs/systems.ts';
-import { APPEND_ONLY_MESSAGE } from '../../subgraphs/runtime/capability/appendOnlyAudit.ts';
+import { openReferenceSystem } from '../../systems/kernel/openReferenceSystem.ts';
+import { SYSTEMS } from '../../systems/systems.ts';
+import { APPEND_ONLY_MESSAGE } from '../../systems/kernel/capability/appendOnlyAudit.ts';
 import { tempSqliteStore } from '../harness/tempDatabase.ts';
 
 const temp = tempSqliteStore();

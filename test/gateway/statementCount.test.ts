@@ -3,7 +3,7 @@
  * subgraph, whatever N. Counted on the `m` dataset (about 220 active projects) for N = 10 and 200.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../gateway/config.ts';
+import type { SubgraphName } from '../../core/config/config.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 
 const QUERY = `query Wide($first: Int!) {

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import { loadConfig, type TesseraConfig } from '../../gateway/config.ts';
-import { readApolloBody } from '../../gateway/http/apolloBody.ts';
-import { readOrCreateKeyFile } from '../../policies/keys/devKeyFile.ts';
-import { loadInternalSecret } from '../../policies/loadInternalSecret.ts';
-import type { SubgraphServer } from '../../subgraphs/runtime/subgraphServer.ts';
+import { loadConfig, type TesseraConfig } from '../../core/config/config.ts';
+import { readApolloBody } from '../../core/http/apolloBody.ts';
+import { readOrCreateKeyFile } from '../../auth/keys/devKeyFile.ts';
+import { loadInternalSecret } from '../../auth/loadInternalSecret.ts';
+import type { SubgraphServer } from '../../systems/kernel/subgraphServer.ts';
 import { startTestTessera, type TestTessera, type TestTesseraOptions } from './startTestTessera.ts';
 
 export interface AuthTestTessera extends TestTessera {

@@ -4,7 +4,7 @@
  * starting a suite's Tessera with the seeded records it needs.
  */
 import { randomUUID } from 'node:crypto';
-import type { PrincipalClaims } from '../../policies/principal.ts';
+import type { PrincipalClaims } from '../../auth/principal.ts';
 import { FULL_ACCESS, startTestTessera, type GraphQLBody, type TestTessera } from './startTestTessera.ts';
 
 /** A fresh idempotency key. */

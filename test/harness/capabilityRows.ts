@@ -3,10 +3,10 @@
  * process in tests): the system and its database, outbox events, audit entries, row counts.
  */
 import type { Kysely } from 'kysely';
-import type { CrmTables } from '../../subgraphs/crm/tables.ts';
-import type { ErpTables } from '../../subgraphs/erp/tables.ts';
-import type { PsaTables } from '../../subgraphs/psa/tables.ts';
-import type { CapabilityTables } from '../../subgraphs/runtime/capability/tables.ts';
+import type { CrmTables } from '../../systems/crm/tables.ts';
+import type { ErpTables } from '../../systems/erp/tables.ts';
+import type { PsaTables } from '../../systems/psa/tables.ts';
+import type { CapabilityTables } from '../../systems/kernel/capability/tables.ts';
 import type { TestTessera } from './startTestTessera.ts';
 
 export type CrmDb = Kysely<CrmTables & CapabilityTables>;

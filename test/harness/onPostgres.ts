@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { testPostgresUrl } from '../../gateway/config.ts';
+import { testPostgresUrl } from '../../core/config/config.ts';
 import { tempPostgresStore, type TempStore } from './tempDatabase.ts';
 
 /**

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { LogEvent } from 'kysely';
-import { loadConfig, type SeedScale, type SubgraphName, type TesseraConfig } from '../../gateway/config.ts';
-import { startEmbedded, type Embedded } from '../../gateway/embedded/startEmbedded.ts';
-import { createLogger } from '../../gateway/logger.ts';
-import { issueDevToken } from '../../policies/devToken.ts';
-import type { PrincipalClaims } from '../../policies/principal.ts';
+import { loadConfig, type SeedScale, type SubgraphName, type TesseraConfig } from '../../core/config/config.ts';
+import { startEmbedded, type Embedded } from '../../runtime/embedded.ts';
+import { createLogger } from '../../core/logger.ts';
+import { issueDevToken } from '../../auth/devToken.ts';
+import type { PrincipalClaims } from '../../auth/principal.ts';
 import { logSink } from './logSink.ts';
 import { tempSqliteStore, type TempStore } from './tempDatabase.ts';
 

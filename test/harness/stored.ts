@@ -1,4 +1,4 @@
-import type { TableSpec } from '../../subgraphs/runtime/tableSpec.ts';
+import type { TableSpec } from '../../systems/kernel/tableSpec.ts';
 
 /**
  * Generated rows as a store holds them: the dataset has the shape of the first migration, so the

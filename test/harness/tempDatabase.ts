@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { StoreConfig } from '../../gateway/config.ts';
+import type { StoreConfig } from '../../core/config/config.ts';
 
 /** A store that exists only for one test file: a temp SQLite folder, or a fresh PostgreSQL database. */
 export interface TempStore {

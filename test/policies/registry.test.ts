@@ -3,7 +3,7 @@ import { NAMED_POLICIES, policyRegistryMismatches } from '../../policies/registr
 import { authorizationPlugin } from '../../gateway/authorization/authorizationPlugin.ts';
 import { recordScope, seesAccount, seesLegalEntity } from '../../policies/recordScope.ts';
 import { decide } from '../../policies/requirements.ts';
-import { principalFromClaims } from '../../policies/principal.ts';
+import { principalFromClaims } from '../../auth/principal.ts';
 
 const sdl = (policy: string) => `type Query { a: Int @policy(policies: [["${policy}"]]) }`;
 

@@ -7,7 +7,7 @@
  * token of the role that would call it. Run on SQLite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrincipalClaims } from '../../policies/principal.ts';
+import type { PrincipalClaims } from '../../auth/principal.ts';
 import { mutate, newKey } from '../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';

@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extend, taxOn } from '../../subgraphs/runtime/decimal.ts';
-import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAllSystems.ts';
+import { extend, taxOn } from '../../systems/kernel/decimal.ts';
+import { openAllSystems, type AllSystems } from '../../systems/openAllSystems.ts';
 import { addMonths, isoDate, isoWeekday, mondayOf, parseDay } from '../../seed/calendar.ts';
 import { DEFAULT_AS_OF, datasetCounts, generateDataset, type Dataset } from '../../seed/generate.ts';
 import { isSeeded, seedSystems, systemIsEmpty, type SeedSummary } from '../../seed/seedSystems.ts';
-import { erpTables } from '../../subgraphs/erp/tables.ts';
-import { psaTables } from '../../subgraphs/psa/tables.ts';
+import { erpTables } from '../../systems/erp/tables.ts';
+import { psaTables } from '../../systems/psa/tables.ts';
 import { asStored } from '../harness/stored.ts';
 
 const small = generateDataset({ scale: 's' });

@@ -6,15 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, type Dataset } from '../../seed/generate.ts';
 import { seedSystems } from '../../seed/seedSystems.ts';
-import { createSqlCrmStore } from '../../subgraphs/crm/sqlStore.ts';
-import { createSqlErpStore } from '../../subgraphs/erp/sqlStore.ts';
-import { createSqlPsaStore } from '../../subgraphs/psa/sqlStore.ts';
-import { openAllSystems, type AllSystems } from '../../subgraphs/runtime/openAllSystems.ts';
-import { encodeCursor } from '../../subgraphs/runtime/pagination.ts';
+import { createSqlCrmStore } from '../../systems/crm/sqlStore.ts';
+import { createSqlErpStore } from '../../systems/erp/sqlStore.ts';
+import { createSqlPsaStore } from '../../systems/psa/sqlStore.ts';
+import { openAllSystems, type AllSystems } from '../../systems/openAllSystems.ts';
+import { encodeCursor } from '../../systems/kernel/pagination.ts';
 import { byId, expectedBilled, expectedProjectTotals, expectedReceivables } from '../harness/expectations.ts';
 import { asStored } from '../harness/stored.ts';
-import { erpTables } from '../../subgraphs/erp/tables.ts';
-import { psaTables } from '../../subgraphs/psa/tables.ts';
+import { erpTables } from '../../systems/erp/tables.ts';
+import { psaTables } from '../../systems/psa/tables.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
 import type { RecordScope } from '../../policies/recordScope.ts';
 

@@ -5,7 +5,7 @@
  * field; the system-only activation step unreachable through the gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrincipalClaims } from '../../../policies/principal.ts';
+import type { PrincipalClaims } from '../../../auth/principal.ts';
 import { newKey, startWith } from '../../harness/capabilities.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {

@@ -3,7 +3,7 @@
  * tokens, the seeded records they start from (found by querying, never hard-coded), and readers of
  * the rows a call wrote in the CRM database (outbox events, audit entries, record counts).
  */
-import type { PrincipalClaims } from '../../../policies/principal.ts';
+import type { PrincipalClaims } from '../../../auth/principal.ts';
 import {
   acceptedPayload, call, newKey, pick, refusedAnswer, succeededAnswer, type Answer, type Money, type MutationResult, type UserError,
 } from '../../harness/capabilities.ts';

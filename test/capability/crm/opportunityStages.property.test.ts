@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opportunityMachine } from '../../../subgraphs/crm/machines.ts';
+import { opportunityMachine } from '../../../systems/crm/machines.ts';
 import { mutate, newKey } from '../../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {

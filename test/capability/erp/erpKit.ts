@@ -5,7 +5,7 @@
  * readers of what a call wrote in the ERP database (events, audit entries, row counts).
  */
 import { randomUUID } from 'node:crypto';
-import { HOURS_SCALE, parseScaled } from '../../../subgraphs/runtime/decimal.ts';
+import { HOURS_SCALE, parseScaled } from '../../../systems/kernel/decimal.ts';
 import { mutate, newKey, pick, type Answer, type Money, type UserError } from '../../harness/capabilities.ts';
 import { auditEntries, countRows, crmDb, erpDb, outboxEvents, psaDb, untimed, type OutboxEvent } from '../../harness/capabilityRows.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';

@@ -10,12 +10,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../policies/internalPrincipal.ts';
-import { systemPrincipal } from '../../../subgraphs/runtime/capability/peers.ts';
-import { canTransition, type StateMachine } from '../../../subgraphs/runtime/capability/stateMachine.ts';
-import type { SubgraphServer } from '../../../subgraphs/runtime/subgraphServer.ts';
-import { parseScaled } from '../../../subgraphs/runtime/decimal.ts';
-import { APPROVED_VALUE_STATES, billingDraftMachine, billingStatusMachine, timecardMachine } from '../../../subgraphs/psa/machines.ts';
+import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
+import { systemPrincipal } from '../../../systems/kernel/capability/peers.ts';
+import { canTransition, type StateMachine } from '../../../systems/kernel/capability/stateMachine.ts';
+import type { SubgraphServer } from '../../../systems/kernel/subgraphServer.ts';
+import { parseScaled } from '../../../systems/kernel/decimal.ts';
+import { APPROVED_VALUE_STATES, billingDraftMachine, billingStatusMachine, timecardMachine } from '../../../systems/psa/machines.ts';
 import { callSubgraph, startAuthTessera, type AuthTestTessera } from '../../harness/authTessera.ts';
 import { newKey } from '../../harness/capabilities.ts';
 import {

@@ -5,11 +5,11 @@
  * marks it invoiced and its sources billed. Also the draft as the ERP reads it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../policies/internalPrincipal.ts';
-import { principalFromClaims, type PrincipalClaims } from '../../../policies/principal.ts';
-import { systemPrincipal } from '../../../subgraphs/runtime/capability/peers.ts';
-import type { SubgraphServer } from '../../../subgraphs/runtime/subgraphServer.ts';
-import { money } from '../../../subgraphs/runtime/decimal.ts';
+import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
+import { principalFromClaims, type PrincipalClaims } from '../../../auth/principal.ts';
+import { systemPrincipal } from '../../../systems/kernel/capability/peers.ts';
+import type { SubgraphServer } from '../../../systems/kernel/subgraphServer.ts';
+import { money } from '../../../systems/kernel/decimal.ts';
 import { callSubgraph, startAuthTessera, type AuthTestTessera, type SubgraphAnswer } from '../../harness/authTessera.ts';
 import { newKey } from '../../harness/capabilities.ts';
 import { FULL_ACCESS } from '../../harness/startTestTessera.ts';

@@ -6,8 +6,8 @@
  */
 import type { LogEvent } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../../gateway/config.ts';
-import { parseScaled } from '../../../subgraphs/runtime/decimal.ts';
+import type { SubgraphName } from '../../../core/config/config.ts';
+import { parseScaled } from '../../../systems/kernel/decimal.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { GENERATE_DRAFT, call, psaDb, type BillingDraft, type Payload } from './psaKit.ts';
 

@@ -4,12 +4,12 @@
  * record counts), and builders of the situations the suites start from: seeded records found by
  * querying, new projects, free resources, staffed assignments, contracts through the CRM.
  */
-import { createLogger } from '../../../gateway/logger.ts';
-import type { PrincipalClaims } from '../../../policies/principal.ts';
-import { money } from '../../../subgraphs/runtime/decimal.ts';
-import { startSystemServer } from '../../../subgraphs/runtime/startSystemServer.ts';
-import type { SubgraphServer } from '../../../subgraphs/runtime/subgraphServer.ts';
-import { SYSTEMS } from '../../../subgraphs/systems.ts';
+import { createLogger } from '../../../core/logger.ts';
+import type { PrincipalClaims } from '../../../auth/principal.ts';
+import { money } from '../../../systems/kernel/decimal.ts';
+import { startSystemServer } from '../../../systems/kernel/startSystemServer.ts';
+import type { SubgraphServer } from '../../../systems/kernel/subgraphServer.ts';
+import { SYSTEMS } from '../../../systems/systems.ts';
 import type { AuthTestTessera } from '../../harness/authTessera.ts';
 import {
   acceptedPayload, call as callAs, newKey, pick, refusedAnswer, type Answer, type CallOptions, type Money, type MutationResult, type UserError,

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey } from '../../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
-import type { PrincipalClaims } from '../../../policies/principal.ts';
-import { formatHours, money } from '../../../subgraphs/runtime/decimal.ts';
+import type { PrincipalClaims } from '../../../auth/principal.ts';
+import { formatHours, money } from '../../../systems/kernel/decimal.ts';
 import {
   APPROVER, APPROVE_TIMECARD, DEFAULT_SUB, REJECT_TIMECARD, SUBMIT_TIMECARD, UK_ONLY, WRITER, accepted, amountOf, approve, auditOf, call, envelope,
   eventsOfRequest, psaDb, readTimecard, refused, requestIdOf, snapshot, staffedProject, submit, succeeded, type Assignment, type EntryInput,

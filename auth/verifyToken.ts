@@ -1,0 +1,71 @@
+import { AuthError } from './authError.ts';
+import { decodeJwtHeader } from './decodeJwtHeader.ts';
+import { createKeyProvider } from './keys/createKeyProvider.ts';
+import type { KeySource } from '../core/config/keySource.ts';
+import { principalFromClaims, type Principal } from './principal.ts';
+import { unsupportedAlgorithm, verifyJwt } from './verifyJwt.ts';
+
+/** The shape of `TesseraConfig.auth`, plus what tests and the composition root inject. */
+export interface TokenVerifierOptions {
+  /** Where the signing keys come from; also fixes the one accepted algorithm. */
+  readonly source: KeySource;
+  /** Required `iss`. */
+  readonly issuer: string;
+  /** Required `aud` (one of the token's audiences must equal it). */
+  readonly audience: string;
+  /** Leeway for `exp` and `nbf`. */
+  readonly clockSkewSeconds: number;
+  /** Longest token accepted, in bytes; checked before any decoding. */
+  readonly maxTokenBytes: number;
+  /** For the JWKS source. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Milliseconds since the epoch: token times and the JWKS refresh rate limit. @default Date.now */
+  readonly now?: () => number;
+  /** Least time between two JWKS fetches. @default 30_000 */
+  readonly jwksMinRefreshIntervalMs?: number;
+}
+
+export interface TokenVerifier {
+  /**
+   * The principal of a request, from its `Authorization` header. No header means an anonymous request
+   * (`null`): whether that is allowed is for the policy directives to decide, field by field. A header
+   * that is present but cannot be trusted is an `AuthError`, never `null`, so a broken token is not
+   * quietly downgraded to anonymous access. Failures to load keys are plain `Error`s (internal).
+   */
+  verify(authorizationHeader: string | undefined): Promise<Principal | null>;
+  /** Loads the key material (PEM file, dev key file, first JWKS fetch) so misconfiguration shows at start. */
+  ready(): Promise<void>;
+}
+
+// RFC 6750 §2.1: the scheme is case-insensitive; one or more spaces before the credentials.
+const BEARER = /^Bearer +(\S+)$/i;
+
+/** Builds the verifier for client bearer tokens (JWT access tokens, RFC 9068). */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keys = createKeyProvider(options.source, options);
+  const now = options.now ?? Date.now;
+  return {
+    async verify(authorizationHeader) {
+      if (authorizationHeader === undefined) return null;
+      const token = BEARER.exec(authorizationHeader)?.[1];
+      if (token === undefined) throw new AuthError('malformed', 'the Authorization header is not "Bearer <token>"');
+      // Before decoding: a huge token must cost us a length check, not a base64 and JSON parse.
+      if (Buffer.byteLength(token, 'utf8') > options.maxTokenBytes) {
+        throw new AuthError('too-large', `the token is longer than ${options.maxTokenBytes} bytes`);
+      }
+      const header = decodeJwtHeader(token);
+      // Compared before any key lookup, so a forged header cannot make us fetch the JWKS either.
+      if (header.alg !== keys.algorithm) throw unsupportedAlgorithm();
+      const key = await keys.keyFor(header.kid);
+      const claims = verifyJwt(token, key, {
+        algorithm: keys.algorithm,
+        issuer: options.issuer,
+        audience: options.audience,
+        clockToleranceSeconds: options.clockSkewSeconds,
+        nowSeconds: Math.floor(now() / 1000),
+      });
+      return principalFromClaims(claims);
+    },
+    ready: () => keys.load(),
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * The one place that reads `process.env`. Everything else receives a frozen `TesseraConfig`.
+ *
+ * Variables (all optional in development, where the defaults run the embedded mode on a laptop):
+ * - `PORT` (4000), `HOST` (0.0.0.0): where `tessera start` / `tessera serve gateway` listens.
+ * - `TESSERA_ENV`: `development` (default) or `production`. Production refuses unsafe defaults.
+ * - `TESSERA_DATA_DIR` (`./data`): SQLite files of the reference systems, and the development key files.
+ * - `TESSERA_DATABASE_URL`: a PostgreSQL URL; when set, the reference systems use it (one schema each).
+ * - `TESSERA_SEED_SCALE` (`s`): demo data size seeded into empty stores (`s`, `m`, `l`, or `none`).
+ * - `TESSERA_LOG_LEVEL` (`info`).
+ * - `TESSERA_SUBGRAPH_<NAME>_URL`: where the gateway finds a subgraph served alone
+ *   (`tessera serve crm`); when unset, the gateway runs that subgraph in process.
+ * - `TESSERA_SUBGRAPH_PORT_<NAME>`: the port `tessera serve <name>` listens on (crm 4001, psa 4002, erp 4003).
+ * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
+ * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
+ *
+ * Authentication (client bearer tokens; see `auth`). Production refuses every development default:
+ * - `TESSERA_AUTH_JWKS_URL`: the identity provider's JWKS (https; http only to 127.0.0.1 or localhost).
+ * - `TESSERA_AUTH_PUBLIC_KEY_FILE`: a PEM public key, for issuers without a JWKS. Not with the JWKS URL.
+ * - `TESSERA_AUTH_ALGORITHM` (`RS256`, or `ES256`): the one algorithm tokens may use; needs one of the two above.
+ *   With neither set, tokens are HS256-signed with a development key generated into
+ *   `<TESSERA_DATA_DIR>/dev-signing-key` (`npm run token` mints them); production refuses that.
+ * - `TESSERA_AUTH_ISSUER` (`tessera-dev`; required in production): the required `iss`.
+ * - `TESSERA_AUTH_AUDIENCE` (`tessera`; required in production): the required `aud`.
+ * - `TESSERA_AUTH_CLOCK_SKEW_SECONDS` (30, at most 300): leeway for `exp` and `nbf`.
+ * - `TESSERA_AUTH_MAX_TOKEN_BYTES` (8192): longer bearer tokens are refused unread.
+ * - `TESSERA_AUTHZ_MODE` (`filter`): `reject` refuses a whole operation that reads a denied field.
+ * - `TESSERA_INTERNAL_SECRET` (at least 32 characters; required in production): signs the principal the
+ *   gateway forwards to subgraphs. Unset in development, it is generated into `<TESSERA_DATA_DIR>/dev-internal-key`.
+ */
+import path from 'node:path';
+import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from './keySource.ts';
+import type { InternalSecretSource } from './internalSecretSource.ts';
+import { Secret } from './secret.ts';
+
+export const SUBGRAPH_NAMES = ['crm', 'psa', 'erp'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export const SEED_SCALES = ['s', 'm', 'l'] as const;
+export type SeedScale = (typeof SEED_SCALES)[number];
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly dataDir: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+/** How client bearer tokens are verified; the options of `createTokenVerifier` (`auth/verifyToken.ts`). */
+export interface AuthConfig {
+  /** Where signing keys come from; the `dev` source exists only in development. */
+  readonly source: KeySource;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly clockSkewSeconds: number;
+  readonly maxTokenBytes: number;
+}
+
+export interface TesseraConfig {
+  readonly env: 'development' | 'production';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly store: StoreConfig;
+  readonly seedScale: SeedScale | 'none';
+  readonly maxBodyBytes: number;
+  /** Remote subgraph URLs; a subgraph missing here runs in process. */
+  readonly subgraphUrls: Readonly<Partial<Record<SubgraphName, string>>>;
+  readonly subgraphPorts: Readonly<Record<SubgraphName, number>>;
+  /** `TESSERA_DATA_DIR`, resolved: SQLite files (when no PostgreSQL URL is set) and development key files. */
+  readonly dataDir: string;
+  readonly auth: AuthConfig;
+  /** The secret signing the `x-tessera-principal` header; the value is wrapped so logging the config cannot leak it. */
+  readonly internalSecret: InternalSecretSource;
+  /**
+   * What the gateway does with a field the caller may not read: `filter` removes it (null plus an
+   * error at its path, the rest answers), `reject` refuses the whole operation. @default 'filter'
+   */
+  readonly authorizationMode: 'filter' | 'reject';
+}
+
+const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, psa: 4002, erp: 4003 };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Builds the config from an environment (default: `process.env`); throws a TypeError naming the bad key. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): TesseraConfig {
+  const tesseraEnv = oneOf(env, 'TESSERA_ENV', ['development', 'production'] as const, 'development');
+  const databaseUrl = env.TESSERA_DATABASE_URL?.trim();
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new TypeError('TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
+  const subgraphPorts = { ...DEFAULT_SUBGRAPH_PORTS };
+  for (const name of SUBGRAPH_NAMES) {
+    const key = `TESSERA_SUBGRAPH_${name.toUpperCase()}_URL`;
+    const url = env[key]?.trim();
+    if (url) {
+      if (!/^https?:\/\//.test(url)) throw new TypeError(`${key} must be an http(s) URL`);
+      subgraphUrls[name] = url;
+    }
+    subgraphPorts[name] = port(env, `TESSERA_SUBGRAPH_PORT_${name.toUpperCase()}`, DEFAULT_SUBGRAPH_PORTS[name]);
+  }
+  const dataDir = path.resolve(cwd, env.TESSERA_DATA_DIR?.trim() || 'data');
+  const config: TesseraConfig = {
+    env: tesseraEnv,
+    host: env.HOST?.trim() || '0.0.0.0',
+    port: port(env, 'PORT', 4000),
+    logLevel: oneOf(env, 'TESSERA_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    store: databaseUrl
+      ? { kind: 'postgres', url: databaseUrl }
+      : { kind: 'sqlite', dataDir },
+    seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
+    maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
+    subgraphUrls: Object.freeze(subgraphUrls),
+    subgraphPorts: Object.freeze(subgraphPorts),
+    dataDir,
+    auth: authConfig(env, tesseraEnv, dataDir, cwd),
+    internalSecret: internalSecret(env, tesseraEnv, dataDir),
+    authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
+  };
+  return Object.freeze(config);
+}
+
+const MAX_CLOCK_SKEW_SECONDS = 300;
+const MIN_INTERNAL_SECRET_LENGTH = 32;
+
+function authConfig(env: Env, tesseraEnv: TesseraConfig['env'], dataDir: string, cwd: string): AuthConfig {
+  const production = tesseraEnv === 'production';
+  const clockSkewSeconds = nonNegativeInt(env, 'TESSERA_AUTH_CLOCK_SKEW_SECONDS', 30);
+  if (clockSkewSeconds > MAX_CLOCK_SKEW_SECONDS) {
+    // More than a few minutes is not clock drift any more: it would keep expired tokens alive.
+    throw new TypeError(`TESSERA_AUTH_CLOCK_SKEW_SECONDS must be at most ${MAX_CLOCK_SKEW_SECONDS}; got ${clockSkewSeconds}`);
+  }
+  return Object.freeze({
+    source: Object.freeze(keySource(env, production, dataDir, cwd)),
+    issuer: requiredInProduction(env, 'TESSERA_AUTH_ISSUER', production, 'tessera-dev'),
+    audience: requiredInProduction(env, 'TESSERA_AUTH_AUDIENCE', production, 'tessera'),
+    clockSkewSeconds,
+    maxTokenBytes: positiveInt(env, 'TESSERA_AUTH_MAX_TOKEN_BYTES', 8192),
+  });
+}
+
+function keySource(env: Env, production: boolean, dataDir: string, cwd: string): KeySource {
+  const jwksUrl = env.TESSERA_AUTH_JWKS_URL?.trim();
+  const pemFile = env.TESSERA_AUTH_PUBLIC_KEY_FILE?.trim();
+  if (jwksUrl && pemFile) {
+    throw new TypeError('TESSERA_AUTH_JWKS_URL and TESSERA_AUTH_PUBLIC_KEY_FILE are both set; set only one');
+  }
+  if (jwksUrl) return { kind: 'jwks', url: jwksUrlOf(jwksUrl), algorithm: algorithm(env) };
+  if (pemFile) return { kind: 'pem', file: path.resolve(cwd, pemFile), algorithm: algorithm(env) };
+  if (env.TESSERA_AUTH_ALGORITHM?.trim()) {
+    // The development key is HS256 whatever this says; ignoring it silently would hide a missing key setting.
+    throw new TypeError('TESSERA_AUTH_ALGORITHM needs TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE');
+  }
+  if (production) {
+    throw new TypeError(
+      'TESSERA_ENV=production refuses the development signing key: set TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE',
+    );
+  }
+  return { kind: 'dev', keyFile: path.join(dataDir, 'dev-signing-key') };
+}
+
+function algorithm(env: Env): AsymmetricAlgorithm {
+  return oneOf(env, 'TESSERA_AUTH_ALGORITHM', ASYMMETRIC_ALGORITHMS, 'RS256');
+}
+
+function jwksUrlOf(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError('TESSERA_AUTH_JWKS_URL must be a URL');
+  }
+  // Keys fetched over plain HTTP could be swapped in transit, and whoever swaps them mints tokens.
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new TypeError('TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)');
+  }
+  return url.href;
+}
+
+function internalSecret(env: Env, tesseraEnv: TesseraConfig['env'], dataDir: string): InternalSecretSource {
+  const secret = env.TESSERA_INTERNAL_SECRET?.trim();
+  if (secret) {
+    // The message gives the length only: the value must never reach a log.
+    if (secret.length < MIN_INTERNAL_SECRET_LENGTH) {
+      throw new TypeError(`TESSERA_INTERNAL_SECRET must be at least ${MIN_INTERNAL_SECRET_LENGTH} characters; got ${secret.length}`);
+    }
+    return Object.freeze({ kind: 'value', secret: new Secret(secret) });
+  }
+  if (tesseraEnv === 'production') {
+    throw new TypeError(
+      'TESSERA_INTERNAL_SECRET is required when TESSERA_ENV=production (at least 32 random characters, the same for the gateway and every subgraph)',
+    );
+  }
+  return Object.freeze({ kind: 'dev', keyFile: path.join(dataDir, 'dev-internal-key') });
+}
+
+function requiredInProduction(env: Env, key: string, production: boolean, developmentDefault: string): string {
+  const value = env[key]?.trim();
+  if (value) return value;
+  if (production) throw new TypeError(`${key} is required when TESSERA_ENV=production`);
+  return developmentDefault;
+}
+
+function oneOf<const T extends readonly string[]>(env: Env, key: string, allowed: T, fallback: T[number]): T[number] {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new TypeError(`${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(raw)}`);
+  }
+  return raw as T[number];
+}
+
+function positiveInt(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${key} must be a positive integer; got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function nonNegativeInt(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${key} must be a non-negative integer; got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function port(env: Env, key: string, fallback: number): number {
+  const value = positiveInt(env, key, fallback);
+  if (value > 65535) throw new TypeError(`${key} must be a port number (1-65535); got ${value}`);
+  return value;
+}
+
+/**
+ * The PostgreSQL server the suites that need one run against (CI sets it); undefined means those
+ * suites skip with a message. Tests create and drop their own database on it.
+ */
+export function testPostgresUrl(env: Env = process.env): string | undefined {
+  const url = env.TESSERA_TEST_POSTGRES_URL?.trim();
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new TypeError('TESSERA_TEST_POSTGRES_URL must be a postgres:// URL');
+  return url;
+}

@@ -1,0 +1,87 @@
+/**
+ * Calls from one system of record to another. A capability checks facts another system owns
+ * (ERP activating a contract asks CRM whether it is signed) by reading that system's subgraph,
+ * and hands a step over to the owner when the state it changes is not its own (ERP releasing an
+ * invoice asks PSA to mark the billing draft invoiced). Systems never read each other's tables.
+ *
+ * Reads carry the caller's signed principal on, so the peer applies the same record scope (a
+ * record the caller may not see does not exist there either). System steps are signed as the
+ * calling system (`system:<name>`, scope `tessera:system`); they reach fields the gateway does not
+ * expose (`@inaccessible`), and every such call carries a deterministic idempotency key, so a
+ * retried capability replays the step instead of repeating it.
+ */
+import type { Fetcher } from '@apollo/utils.fetcher';
+import type { SubgraphName } from '../../../core/config/config.ts';
+import { tesseraError } from '../../../core/errors.ts';
+import { REQUEST_ID_HEADER } from '../../../core/http/requestId.ts';
+import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
+import { principalFromClaims, type Principal } from '../../../auth/principal.ts';
+
+/** The scope only system principals carry: it opens the system steps of peer subgraphs. */
+export const SYSTEM_SCOPE = 'tessera:system';
+
+export interface PeerTransport {
+  readonly fetcher: Fetcher;
+  /** Where a peer system's subgraph answers. */
+  readonly urlOf: (system: SubgraphName) => string;
+  /** Signs principals for peer calls (the same secret the gateway signs with). */
+  readonly internalSecret: string;
+}
+
+export interface Peers {
+  /** Runs a query on `system` as the caller. Throws DOWNSTREAM_UNAVAILABLE when it cannot answer. */
+  read<T>(system: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Runs a system step (a mutation) on `system` as this system. */
+  step<T>(system: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+/** The system principal of `system`: sees every record (it acts on a request already scoped). */
+export function systemPrincipal(system: SubgraphName): Principal {
+  return principalFromClaims({ sub: `system:${system}`, scope: SYSTEM_SCOPE, legal_entities: '*' });
+}
+
+export function isSystemPrincipal(principal: Principal | null): boolean {
+  return principal !== null && principal.sub.startsWith('system:') && principal.scopes.has(SYSTEM_SCOPE);
+}
+
+export function createPeers(transport: PeerTransport, self: SubgraphName, request: { requestId: string; principalToken: string }): Peers {
+  const call = async <T>(system: SubgraphName, principalToken: string, query: string, variables: Record<string, unknown>): Promise<T> => {
+    let response: Awaited<ReturnType<Fetcher>>;
+    try {
+      response = await transport.fetcher(transport.urlOf(system), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          [REQUEST_ID_HEADER]: request.requestId,
+          [INTERNAL_PRINCIPAL_HEADER]: principalToken,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (error) {
+      throw downstream(system, 'did not answer', error);
+    }
+    let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch (error) {
+      throw downstream(system, `answered ${response.status} without a GraphQL body`, error);
+    }
+    if (!response.ok || body.errors?.length || !body.data) {
+      const codes = (body.errors ?? []).map((error) => error.extensions?.code ?? 'UNKNOWN').join(', ');
+      throw downstream(system, `refused the call (${response.status}${codes ? `: ${codes}` : ''})`, body.errors);
+    }
+    return body.data;
+  };
+  return {
+    read: (system, query, variables = {}) => call(system, request.principalToken, query, variables),
+    step: (system, query, variables = {}) =>
+      call(system, signInternalPrincipal(systemPrincipal(self), transport.internalSecret, { requestId: request.requestId }), query, variables),
+  };
+}
+
+function downstream(system: SubgraphName, what: string, cause: unknown): Error {
+  return tesseraError('DOWNSTREAM_UNAVAILABLE', `The ${system.toUpperCase()} system ${what}. Retry the same request later.`, {
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+}

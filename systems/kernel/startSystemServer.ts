@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../../core/logger.ts';
+import { parseSubgraphSdl } from '../../schema/subgraphSdl.ts';
+import { AuthError } from '../../auth/authError.ts';
+import { createInternalPrincipalVerifier } from '../../auth/internalPrincipal.ts';
+import type { ReferenceSystem } from './referenceSystem.ts';
+import { startSubgraphServer, type SubgraphServer } from './subgraphServer.ts';
+import type { PeerTransport } from './capability/peers.ts';
+import { schedulePurge } from './capability/purgeExpired.ts';
+import type { CapabilityTables } from './capability/tables.ts';
+
+/** The subgraph server of a reference system: its SDL from `schema/`, bound to its open database. */
+/**
+ * `internalSecret` verifies the principal the gateway signs on every call; calls without it are
+ * refused before any resolver runs.
+ */
+export async function startSystemServer<DB, C extends object>(
+  system: ReferenceSystem<DB, C>,
+  databases: { readonly db: Kysely<DB>; readonly reads?: Kysely<DB> },
+  logger: Logger,
+  internalSecret: string,
+  peers: Omit<PeerTransport, 'internalSecret'>,
+): Promise<SubgraphServer> {
+  const transport: PeerTransport = { ...peers, internalSecret };
+  const verify = createInternalPrincipalVerifier(internalSecret);
+  const server = await startSubgraphServer(
+    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, databases.reads),
+      verifyPrincipal: (header) => {
+        if (!header) throw new AuthError('missing', 'the call carries no gateway principal');
+        return verify(header);
+      },
+    },
+    logger,
+  );
+  const stopPurge = schedulePurge(databases.db as unknown as Kysely<CapabilityTables>, (error) =>
+    logger.warn({ subgraph: system.name, err: error }, 'purging expired idempotency records failed'),
+  );
+  return { ...server, stop: async () => { stopPurge(); await server.stop(); } };
+}

@@ -1,0 +1,107 @@
+/**
+ * One reference-system subgraph as an Apollo Server over its Federation 2 SDL. It is reached over
+ * HTTP (`tessera serve <name>`) or in process by the gateway's fetcher; either way a request
+ * goes through `execute`, which gives every call a request-scoped context and a log line.
+ */
+import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../../core/logger.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
+import { maskError } from '../../core/maskError.ts';
+import { AuthError } from '../../auth/authError.ts';
+import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
+import type { Principal } from '../../auth/principal.ts';
+
+export interface RequestScope {
+  readonly requestId: string;
+  readonly logger: Logger;
+  /** The caller, as the gateway signed it; `null` for an anonymous request through the gateway. */
+  readonly principal: Principal | null;
+  /** The signed principal as received: calls to peer systems on the caller's behalf carry it on. */
+  readonly principalToken: string;
+  /** The client's `Idempotency-Key` header, as the gateway forwarded it (single-mutation requests). */
+  readonly idempotencyKey: string | null;
+}
+
+export interface SubgraphDefinition<Context extends BaseContext> {
+  readonly name: string;
+  readonly typeDefs: DocumentNode;
+  readonly resolvers: GraphQLResolverMap<Context>;
+  /** Builds the per-request context (loaders live here, never in module scope). */
+  readonly createContext: (scope: RequestScope) => Context;
+  /**
+   * Verifies the gateway-signed principal header; throws AuthError when it is missing or not
+   * trusted, so a call that did not come through the gateway is refused (401) before any resolver.
+   */
+  readonly verifyPrincipal: (header: string | undefined) => Principal | null;
+}
+
+export interface SubgraphServer {
+  readonly name: string;
+  execute(request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse>;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraphServer<Context extends BaseContext>(
+  definition: SubgraphDefinition<Context>,
+  logger: Logger,
+): Promise<SubgraphServer> {
+  const log = logger.child({ subgraph: definition.name });
+  const server = new ApolloServer<Context>({
+    schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, log),
+    logger: log,
+    // No HTTP caching of GraphQL answers here: the default cache-control plugin would only
+    // instrument every field resolver for hints nobody reads.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
+  });
+  await server.start();
+  return {
+    name: definition.name,
+    async execute(httpGraphQLRequest) {
+      const started = performance.now();
+      const requestId = requestIdFrom(httpGraphQLRequest.headers.get(REQUEST_ID_HEADER));
+      const requestLog = log.child({ reqId: requestId });
+      let principal: Principal | null;
+      const principalToken = httpGraphQLRequest.headers.get(INTERNAL_PRINCIPAL_HEADER);
+      try {
+        principal = definition.verifyPrincipal(principalToken);
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        requestLog.warn({ reason: error.reason }, 'subgraph call refused: no valid gateway principal');
+        return refused(error);
+      }
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () =>
+          definition.createContext({
+            requestId,
+            logger: requestLog,
+            principal,
+            principalToken: principalToken ?? '',
+            idempotencyKey: httpGraphQLRequest.headers.get(IDEMPOTENCY_KEY_HEADER) ?? null,
+          }),
+      });
+      requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
+      return response;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** 401 for a call without a valid gateway principal; the reason never includes the token. */
+function refused(error: AuthError): HTTPGraphQLResponse {
+  return {
+    status: 401,
+    headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+    body: {
+      kind: 'complete',
+      string: JSON.stringify({ errors: [{ message: `Subgraphs answer only the gateway (${error.reason}).`, extensions: { code: 'UNAUTHENTICATED' } }] }),
+    },
+  };
+}

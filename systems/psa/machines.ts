@@ -1,0 +1,85 @@
+/** The PSA's state machines (domain.md 3.3 to 3.6), as data: any transition not listed is illegal. */
+import type { StateMachine } from '../kernel/capability/stateMachine.ts';
+
+export type ProjectStatus = 'DRAFT' | 'PLANNED' | 'ACTIVE' | 'ON_HOLD' | 'CLOSING' | 'CLOSED' | 'CANCELLED';
+
+/** DRAFT → ACTIVE skips planning: only a project without a customer contract may (see activateProject). */
+export const projectMachine: StateMachine<ProjectStatus> = {
+  DRAFT: ['PLANNED', 'ACTIVE', 'CANCELLED'],
+  PLANNED: ['ACTIVE', 'CANCELLED'],
+  ACTIVE: ['ON_HOLD', 'CLOSING'],
+  ON_HOLD: ['ACTIVE', 'CLOSING'],
+  CLOSING: ['ACTIVE', 'CLOSED'],
+  CLOSED: ['CLOSING'],
+  CANCELLED: [],
+};
+
+export type ResourceRequestStatus = 'DRAFT' | 'OPEN' | 'HELD' | 'FILLED' | 'CANCELLED';
+
+export const resourceRequestMachine: StateMachine<ResourceRequestStatus> = {
+  DRAFT: ['OPEN', 'CANCELLED'],
+  OPEN: ['HELD', 'FILLED', 'CANCELLED'],
+  HELD: ['OPEN', 'FILLED', 'CANCELLED'],
+  FILLED: [],
+  CANCELLED: [],
+};
+
+export type AssignmentStatus = 'PROPOSED' | 'CONFIRMED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+
+export const assignmentMachine: StateMachine<AssignmentStatus> = {
+  PROPOSED: ['CONFIRMED', 'CANCELLED'],
+  CONFIRMED: ['PROPOSED', 'ACTIVE', 'CANCELLED'],
+  ACTIVE: ['COMPLETED'],
+  COMPLETED: ['ACTIVE'],
+  CANCELLED: [],
+};
+
+export type TimecardStatus = 'DRAFT' | 'SUBMITTED' | 'APPROVED' | 'REJECTED' | 'ADJUSTMENT_PENDING';
+
+export const timecardMachine: StateMachine<TimecardStatus> = {
+  DRAFT: ['SUBMITTED'],
+  SUBMITTED: ['DRAFT', 'APPROVED', 'REJECTED'],
+  APPROVED: ['ADJUSTMENT_PENDING'],
+  REJECTED: ['DRAFT', 'SUBMITTED'],
+  ADJUSTMENT_PENDING: ['APPROVED'],
+};
+
+export type BillingStatus =
+  | 'UNAPPROVED' | 'NOT_BILLABLE' | 'READY_TO_BILL' | 'ON_HOLD' | 'ON_DRAFT' | 'BILLED' | 'CREDITED' | 'WRITTEN_OFF';
+
+/** The billing state of a billable source: a time entry or a milestone (domain.md 3.5). */
+export const billingStatusMachine: StateMachine<BillingStatus> = {
+  UNAPPROVED: ['READY_TO_BILL', 'NOT_BILLABLE'],
+  NOT_BILLABLE: [],
+  READY_TO_BILL: ['ON_HOLD', 'ON_DRAFT', 'WRITTEN_OFF'],
+  ON_HOLD: ['READY_TO_BILL'],
+  ON_DRAFT: ['READY_TO_BILL', 'BILLED'],
+  BILLED: ['READY_TO_BILL', 'CREDITED'],
+  CREDITED: [],
+  WRITTEN_OFF: [],
+};
+
+/** The billing states whose value is approved billable value (conservation, domain.md INV-11). */
+export const APPROVED_VALUE_STATES: readonly BillingStatus[] = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT', 'BILLED', 'WRITTEN_OFF'];
+
+export type MilestoneStatus = 'PLANNED' | 'IN_PROGRESS' | 'COMPLETE' | 'ACCEPTED' | 'REJECTED';
+
+/** Delivery of a milestone; a customer's rejection sends it back to work. */
+export const milestoneMachine: StateMachine<MilestoneStatus> = {
+  PLANNED: ['IN_PROGRESS', 'COMPLETE'],
+  IN_PROGRESS: ['COMPLETE'],
+  COMPLETE: ['ACCEPTED', 'REJECTED'],
+  REJECTED: ['IN_PROGRESS', 'COMPLETE'],
+  ACCEPTED: [],
+};
+
+export type BillingDraftStatus = 'GENERATED' | 'IN_REVIEW' | 'RELEASED' | 'INVOICED' | 'DISCARDED';
+
+/** A draft is generated straight into review; the ERP's invoice marks it INVOICED (domain.md 3.6). */
+export const billingDraftMachine: StateMachine<BillingDraftStatus> = {
+  GENERATED: ['IN_REVIEW', 'INVOICED', 'DISCARDED'],
+  IN_REVIEW: ['GENERATED', 'RELEASED', 'INVOICED', 'DISCARDED'],
+  RELEASED: ['INVOICED'],
+  INVOICED: [],
+  DISCARDED: [],
+};
