@@ -116,7 +116,7 @@ export interface RoleSpec {
   readonly headcountWeight: number;
 }
 
-/** Delivery roles with US list rates (domain.md 7.1: analyst 110–140 … partner 280–400). */
+/** Delivery roles with US list rates (docs/demo-data.md#tiers: analyst 110–140 … partner 280–400). */
 export const ROLES: readonly RoleSpec[] = [
   { name: 'Analyst', level: 1, practice: 'Advisory', usdBillRate: 125, headcountWeight: 14 },
   { name: 'Consultant', level: 2, practice: 'Advisory', usdBillRate: 165, headcountWeight: 18 },
@@ -140,7 +140,7 @@ export const ROLES: readonly RoleSpec[] = [
   { name: 'Security Consultant', level: 4, practice: 'Technology', usdBillRate: 245, headcountWeight: 3 },
 ];
 
-/** Employee cost as a share of the standard bill rate (domain.md 7.1: 40–55%). */
+/** Employee cost as a share of the standard bill rate (docs/demo-data.md#tiers: 40–55%). */
 export const EMPLOYEE_COST_SHARE = 0.46;
 
 /** Word lists for people, companies, offerings and notes. */
@@ -205,7 +205,7 @@ export const LOSS_REASONS: readonly string[] = ['Price', 'Lost to competitor', '
 /** Salesforce `StageName` and HubSpot `dealstage` per canonical stage: the CRM's own table. */
 export { SOURCE_STAGES } from '../systems/crm/stages.ts';
 
-/** The acquired firm's custom HubSpot pipeline uses numeric stage ids (domain.md 7.2 #13). */
+/** The acquired firm's custom HubSpot pipeline uses numeric stage ids (docs/demo-data.md#fixtures #13). */
 export const HUBSPOT_CUSTOM_STAGES: Readonly<Record<string, string>> = {
   PROSPECTING: '1187262', QUALIFIED: '1187263', PROPOSAL: '1187264', NEGOTIATION: '1187265', CLOSED_WON: '1187266', CLOSED_LOST: '1187267',
 };

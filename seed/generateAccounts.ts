@@ -1,7 +1,7 @@
 /**
  * Step 3: the CRM parties. Salesforce accounts (the acquirer) and HubSpot companies (the acquired
  * German firm), the post-merger duplicates between them (with the "Acme Corp" / "ACME Corporation
- * Inc." fixture, domain.md 7.2 #12), vendor accounts of the subcontractors, and contacts.
+ * Inc." fixture, docs/demo-data.md#fixtures #12), vendor accounts of the subcontractors, and contacts.
  * Every account starts as a PROSPECT; the portfolio step promotes its customers.
  */
 import { CITIES, COMPANY_CORES, COMPANY_PREFIXES, COMPANY_SUFFIXES, CONTACT_TITLES, INDUSTRIES } from './catalog.ts';

@@ -247,7 +247,7 @@ function negate(value: number): number {
 }
 
 /**
- * How often a T&M contract bills (domain.md 2.2 ContractLine.billingFrequency): mostly monthly,
+ * How often a T&M contract bills (docs/model.md#contractline (ContractLine.billingFrequency)): mostly monthly,
  * many semi-monthly (cutoffs on the 15th and month end), a few large staff-augmentation
  * contracts weekly. Only running projects bill weekly, so a closed project's last run is never
  * later than the month-end run of asOf's month.

@@ -15,7 +15,7 @@ import type { Rng } from './random.ts';
 
 /** What the commercial step decided that tests or later steps may want to find. */
 export interface Commercial {
-  /** The project whose milestone is COMPLETE but waits for customer sign-off (domain.md 7.2 #5). */
+  /** The project whose milestone is COMPLETE but waits for customer sign-off (docs/demo-data.md#fixtures #5). */
   readonly signOffProject: number;
 }
 
@@ -171,7 +171,7 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
   return { signOffProject: signOff };
 }
 
-/** A deal size: median ~90k USD with a long tail (domain.md 7.1), in `currency`, rounded to 1,000. */
+/** A deal size: median ~90k USD with a long tail (docs/demo-data.md#tiers), in `currency`, rounded to 1,000. */
 function dealAmountE4(rng: Rng, currency: string): number {
   const usd = rng.weighted([[rng.int(20, 90), 50], [rng.int(90, 300), 38], [rng.int(300, 900), 12]] as const) * 1000;
   const local = usd / must(USD_PER_UNIT[currency], 'fx');

@@ -3,7 +3,7 @@
  * billing profiles (one per customer and legal entity it contracts with, with payment terms,
  * credit hold and tax profile), the ERP terms of every contract and the ERP project of every
  * customer project. Tax fixtures: US tax-exempt customers, EU reverse charge for French
- * customers of the German entity (domain.md 7.2 #11); UK VAT comes from the entity's profile.
+ * customers of the German entity (docs/demo-data.md#fixtures #11); UK VAT comes from the entity's profile.
  */
 import { ACQUIRED_LEGAL_ENTITY } from './catalog.ts';
 import type { Portfolio } from './generatePortfolio.ts';
@@ -27,7 +27,7 @@ export interface Finance {
 
 const TERMS = [['NET_30', 70], ['NET_45', 20], ['NET_60', 10]] as const;
 const TERMS_DAYS: Readonly<Record<string, number>> = { NET_15: 15, NET_30: 30, NET_45: 45, NET_60: 60 };
-/** The ERP revenue method of each billing method (domain.md 3.7). */
+/** The ERP revenue method of each billing method (docs/state-machines.md#revenue-schedule). */
 export const REVENUE_METHOD: Readonly<Record<string, string>> = {
   TIME_AND_MATERIALS: 'AS_INVOICED', FIXED_FEE: 'PERCENT_COMPLETE_HOURS', MILESTONE: 'MILESTONE_OUTPUT', RETAINER: 'STRAIGHT_LINE',
 };

@@ -17,7 +17,7 @@ export interface People {
   readonly directorOf: readonly number[];
 }
 
-/** Target billable utilization by role level (domain.md 6.2: juniors ~0.8, partners ~0.3–0.5). */
+/** Target billable utilization by role level (docs/metrics.md#utilization: juniors ~0.8, partners ~0.3–0.5). */
 const TARGET_BY_LEVEL = [0, 0.8, 0.8, 0.75, 0.7, 0.6, 0.45, 0.35];
 
 /** Writes the resources of every legal entity (headcount split by the catalogue's weights). */

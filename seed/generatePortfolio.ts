@@ -30,7 +30,7 @@ export interface Portfolio {
   readonly projects: readonly ProjectPlan[];
   /** Internal project index per legal entity and kind. */
   readonly internalOf: readonly Readonly<Partial<Record<InternalKind, number>>>[];
-  /** The project whose customer is on credit hold (domain.md 7.2 #10). */
+  /** The project whose customer is on credit hold (docs/demo-data.md#fixtures #10). */
   readonly creditHoldProject: number;
 }
 
@@ -40,7 +40,7 @@ const INTERNAL: Readonly<Record<InternalKind, { readonly type: string; readonly 
   PRESALES: { type: 'PRESALES', name: 'Presales Support', code: 'PRESALES' },
 };
 
-/** Billing-method mix (domain.md 7.1: T&M 55%, fixed-fee/milestone 30%, retainer 10%; mixed counted as T&M). */
+/** Billing-method mix (docs/demo-data.md#tiers: T&M 55%, fixed-fee/milestone 30%, retainer 10%; mixed counted as T&M). */
 const METHOD_MIX: readonly (readonly [BillingMethod, number])[] = [
   ['TIME_AND_MATERIALS', 60], ['FIXED_FEE', 15], ['MILESTONE', 15], ['RETAINER', 10],
 ];

@@ -170,7 +170,7 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
 }
 
 /**
- * Fixture (domain.md 7.2 #6): someone homed in another legal entity books time on a running
+ * Fixture (docs/demo-data.md#fixtures #6): someone homed in another legal entity books time on a running
  * project. Tier M gets this from the delivery centre; the small tier (no India entity) gets a
  * colleague from the other intercompany entity for the last eight weeks.
  */
@@ -249,7 +249,7 @@ function weekdayOnOrBefore(day: Day): Day {
   return weekday === 6 ? day - 1 : weekday === 7 ? day - 2 : day;
 }
 
-/** An assignment's status on asOf, from its project's status and its own dates (domain.md 3.4). */
+/** An assignment's status on asOf, from its project's status and its own dates (docs/state-machines.md#assignment). */
 function assignmentStatus(rng: Rng, project: ProjectPlan, seat: Seat, asOf: Day): string {
   if (project.status === 'CLOSED' || project.status === 'CLOSING') return 'COMPLETED';
   if (project.status === 'PLANNED') return rng.chance(0.7) || seat.isPm ? 'CONFIRMED' : 'PROPOSED';

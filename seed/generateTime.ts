@@ -2,7 +2,7 @@
  * Step 7: time. For every delivery resource and every week of the history, one timecard per
  * project worked, with one entry per weekday: customer work per assignment (its share of an 8-hour
  * day, at the assignment's locked bill rate), the unbooked rest of the day on the bench (or in
- * training), leave on the time-off project and some presales. Approval follows domain.md 7.1:
+ * training), leave on the time-off project and some presales. Approval follows docs/demo-data.md#tiers:
  * most within three days, all within MAX_APPROVAL_LAG_DAYS, the last week mostly still submitted,
  * the current week in draft, about 1% rejected.
  */

@@ -1,5 +1,5 @@
 /**
- * The size of each dataset tier (domain.md 7.1), expressed in what the reference systems' tables
+ * The size of each dataset tier (docs/demo-data.md#tiers), expressed in what the reference systems' tables
  * hold. Everything else the generator produces (timecards, invoices, payments) follows from
  * these numbers and the distributions in the step modules.
  */
@@ -8,7 +8,7 @@ import type { SeedScale } from '../core/config/config.ts';
 /** A dataset tier (`s` demo, `m` reference mid-size firm, `l` ten times `m`): the config's names. */
 export type { SeedScale };
 
-/** Project statuses a customer project can have on asOf (domain.md 3.3). */
+/** Project statuses a customer project can have on asOf (docs/state-machines.md#project). */
 export type CustomerProjectStatus = 'ACTIVE' | 'ON_HOLD' | 'CLOSING' | 'CLOSED' | 'PLANNED' | 'DRAFT' | 'CANCELLED';
 
 /** Internal (non-customer) projects every legal entity runs: where bench, leave and presales time goes. */
@@ -53,7 +53,7 @@ export interface ScaleProfile {
 /** Customer projects ACTIVE at asOf: with the internal projects, the ~220 the benchmark expects for M. */
 const M_ACTIVE_CUSTOMER = 205;
 
-/** The tiers of domain.md 7.1. */
+/** The tiers of docs/demo-data.md#tiers. */
 export const SCALES: Readonly<Record<SeedScale, ScaleProfile>> = {
   s: {
     scale: 's',

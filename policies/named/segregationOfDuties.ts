@@ -1,7 +1,7 @@
 import type { NamedPolicy } from '../namedPolicy.ts';
 
 /**
- * Segregation of duties (domain.md INV-8): whoever approves a record must be a person other than
+ * Segregation of duties (docs/invariants.md#inv-8): whoever approves a record must be a person other than
  * the one who submitted it, and other than the person it is about (a timecard's resource). Before
  * planning the caller only needs to be someone (a subject to compare); the comparison with the
  * record is made where the record is, by the capability, which answers SEGREGATION_OF_DUTIES.

@@ -1,4 +1,4 @@
-/** The CRM's state machines (domain.md 3.1 and 3.2), as data. */
+/** The CRM's state machines (docs/state-machines.md#opportunity, docs/state-machines.md#contract), as data. */
 import type { StateMachine } from '../kernel/capability/stateMachine.ts';
 
 export type OpportunityStage = 'PROSPECTING' | 'QUALIFIED' | 'PROPOSAL' | 'NEGOTIATION' | 'CLOSED_WON' | 'CLOSED_LOST';

@@ -1,5 +1,5 @@
 /**
- * The canonical opportunity stages (domain.md 3.1) with their default probability and forecast
+ * The canonical opportunity stages (docs/state-machines.md#opportunity) with their default probability and forecast
  * category, and the stage value each source CRM stores for them.
  */
 export const OPPORTUNITY_STAGE_DEFAULTS: Readonly<Record<string, { readonly probability: number; readonly forecast: string }>> = {

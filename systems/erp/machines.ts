@@ -1,4 +1,4 @@
-/** The ERP's state machines (domain.md 3.6 and 3.7), as data. */
+/** The ERP's state machines (docs/state-machines.md#billing-draft-and-invoice, docs/state-machines.md#revenue-schedule), as data. */
 import type { StateMachine } from '../kernel/capability/stateMachine.ts';
 
 /**
@@ -40,10 +40,10 @@ export const revenueScheduleMachine: StateMachine<RevenueScheduleStatus> = {
   CANCELLED: [],
 };
 
-/** Schedules a recognition run processes (ON_HOLD is excluded from JE runs, domain.md 3.7). */
+/** Schedules a recognition run processes (ON_HOLD is excluded from JE runs, docs/state-machines.md#revenue-schedule). */
 export const RECOGNIZABLE: ReadonlySet<string> = new Set(['PLANNED', 'IN_PROGRESS']);
 
-/** The revenue method of each contract billing method (domain.md 3.7, the activation's choice). */
+/** The revenue method of each contract billing method (docs/state-machines.md#revenue-schedule, the activation's choice). */
 export const REVENUE_METHOD_OF: Readonly<Record<string, string>> = {
   TIME_AND_MATERIALS: 'AS_INVOICED',
   FIXED_FEE: 'MILESTONE_OUTPUT',

@@ -1,4 +1,4 @@
-/** The PSA's state machines (domain.md 3.3 to 3.6), as data: any transition not listed is illegal. */
+/** The PSA's state machines (docs/state-machines.md#project, docs/state-machines.md#assignment, docs/state-machines.md#timecard-and-billing-status, docs/state-machines.md#billing-draft-and-invoice), as data: any transition not listed is illegal. */
 import type { StateMachine } from '../kernel/capability/stateMachine.ts';
 
 export type ProjectStatus = 'DRAFT' | 'PLANNED' | 'ACTIVE' | 'ON_HOLD' | 'CLOSING' | 'CLOSED' | 'CANCELLED';
@@ -47,7 +47,7 @@ export const timecardMachine: StateMachine<TimecardStatus> = {
 export type BillingStatus =
   | 'UNAPPROVED' | 'NOT_BILLABLE' | 'READY_TO_BILL' | 'ON_HOLD' | 'ON_DRAFT' | 'BILLED' | 'CREDITED' | 'WRITTEN_OFF';
 
-/** The billing state of a billable source: a time entry or a milestone (domain.md 3.5). */
+/** The billing state of a billable source: a time entry or a milestone (docs/state-machines.md#timecard-and-billing-status). */
 export const billingStatusMachine: StateMachine<BillingStatus> = {
   UNAPPROVED: ['READY_TO_BILL', 'NOT_BILLABLE'],
   NOT_BILLABLE: [],
@@ -59,7 +59,7 @@ export const billingStatusMachine: StateMachine<BillingStatus> = {
   WRITTEN_OFF: [],
 };
 
-/** The billing states whose value is approved billable value (conservation, domain.md INV-11). */
+/** The billing states whose value is approved billable value (conservation, docs/invariants.md#inv-11). */
 export const APPROVED_VALUE_STATES: readonly BillingStatus[] = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT', 'BILLED', 'WRITTEN_OFF'];
 
 export type MilestoneStatus = 'PLANNED' | 'IN_PROGRESS' | 'COMPLETE' | 'ACCEPTED' | 'REJECTED';
@@ -75,7 +75,7 @@ export const milestoneMachine: StateMachine<MilestoneStatus> = {
 
 export type BillingDraftStatus = 'GENERATED' | 'IN_REVIEW' | 'RELEASED' | 'INVOICED' | 'DISCARDED';
 
-/** A draft is generated straight into review; the ERP's invoice marks it INVOICED (domain.md 3.6). */
+/** A draft is generated straight into review; the ERP's invoice marks it INVOICED (docs/state-machines.md#billing-draft-and-invoice). */
 export const billingDraftMachine: StateMachine<BillingDraftStatus> = {
   GENERATED: ['IN_REVIEW', 'INVOICED', 'DISCARDED'],
   IN_REVIEW: ['GENERATED', 'RELEASED', 'INVOICED', 'DISCARDED'],

@@ -5,7 +5,7 @@ import type { PsaTables } from './tables.ts';
 
 /** Assignment statuses that put a person on the team. */
 const STAFFED = ['CONFIRMED', 'ACTIVE'];
-/** Billing statuses of approved billable value not yet invoiced (domain.md 6.6, WIP). */
+/** Billing statuses of approved billable value not yet invoiced (docs/metrics.md#wip, WIP). */
 const UNBILLED = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT'];
 
 /** The PSA store on SQL (SQLite or PostgreSQL through Kysely). */

@@ -1,6 +1,6 @@
 /**
  * The demo-data generator: determinism, tier sizes, the cross-system and financial invariants the
- * API tests rely on (every expectation is recomputed from the rows), the domain.md 7.2 fixtures,
+ * API tests rely on (every expectation is recomputed from the rows), the demo-data fixtures (docs/demo-data.md#fixtures),
  * and a round trip into SQLite.
  */
 import fs from 'node:fs';
@@ -438,7 +438,7 @@ describe.each([
     expect(data.erp.accounting_periods.some((p) => p.name === month && p.status === 'OPEN')).toBe(true);
   });
 
-  it('contains the domain.md 7.2 fixtures', () => {
+  it('contains the demo-data fixtures (docs/demo-data.md#fixtures)', () => {
     const projects = new Map(data.psa.projects.map((p) => [p.id, p]));
     const resources = new Map(data.psa.resources.map((r) => [r.id, r]));
     const timecards = new Map(data.psa.timecards.map((t) => [t.id, t]));

@@ -1,5 +1,5 @@
 /**
- * Contract capabilities of the CRM (domain.md 3.2, 4.2): the commercial header from a won
+ * Contract capabilities of the CRM (docs/state-machines.md#contract, docs/capabilities.md#opportunity-to-project): the commercial header from a won
  * opportunity through approval and signature. Activation is ERP's capability; the CRM records
  * it when ERP hands the step over (`recordContractActivation`).
  */

@@ -1,4 +1,4 @@
-/** Opportunity capabilities (domain.md 3.1, 4.2): open, move along the pipeline, close won or lost. */
+/** Opportunity capabilities (docs/state-machines.md#opportunity, docs/capabilities.md#opportunity-to-project): open, move along the pipeline, close won or lost. */
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
 import { checkVersion, rejected } from '../../kernel/capability/rejection.ts';
 import { guardTransition } from '../../kernel/capability/stateMachine.ts';

@@ -1,5 +1,5 @@
 /**
- * activateContract (domain.md 3.2, 4.2): a SIGNED contract goes into force. The ERP checks its
+ * activateContract (docs/state-machines.md#contract, docs/capabilities.md#opportunity-to-project): a SIGNED contract goes into force. The ERP checks its
  * own guards (legal entity, billing profile, tax, payment terms, PO) and the delivery plan the PSA
  * holds (lines, rate cards, milestones), writes the contract's financial terms, an ERP project per
  * PSA project and a revenue schedule per project (Σ allocated = contract value, exactly), then

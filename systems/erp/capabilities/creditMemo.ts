@@ -1,5 +1,5 @@
 /**
- * issueCreditMemo (domain.md 3.6, 4.5): a posted invoice is corrected by a reversal document,
+ * issueCreditMemo (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#billing-to-cash): a posted invoice is corrected by a reversal document,
  * never edited (INV-5). The memo is a CREDIT_MEMO invoice with negative amounts (the seed's
  * convention), numbered in its own series and naming the invoice it credits. `amount` is gross
  * (what the customer owes less): its tax share follows the invoice's ratio of tax to total, so a

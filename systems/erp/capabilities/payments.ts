@@ -1,5 +1,5 @@
 /**
- * Cash (domain.md 3.6, 4.5): recordPayment books money received from a customer (RECEIVED);
+ * Cash (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#billing-to-cash): recordPayment books money received from a customer (RECEIVED);
  * applyPayment settles an invoice with it. An invoice's open balance is total - paid - credited;
  * a payment's unapplied amount is its amount less its applications.
  */

@@ -1,5 +1,5 @@
 /**
- * recognizeRevenueForPeriod (domain.md 3.7, 4.5): the revenue run of one open period of a legal
+ * recognizeRevenueForPeriod (docs/state-machines.md#revenue-schedule, docs/capabilities.md#billing-to-cash): the revenue run of one open period of a legal
  * entity. For every schedule of the entity's projects that is PLANNED or IN_PROGRESS and measured
  * by what was invoiced (AS_INVOICED, MILESTONE_OUTPUT), the cumulative revenue is the project's
  * net invoiced subtotal (invoices less credit memos, voids excluded) dated up to the period end,

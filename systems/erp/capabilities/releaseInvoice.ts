@@ -1,5 +1,5 @@
 /**
- * releaseInvoice (domain.md 3.6, 4.4): a PSA billing draft becomes a posted ERP invoice. The
+ * releaseInvoice (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing): a PSA billing draft becomes a posted ERP invoice. The
  * reference ERP posts synchronously, so RELEASED → POSTED is one step here: the invoice is created
  * POSTED with its number, tax lines, due date and posting period, and the PSA is told (system
  * step `recordBillingDraftInvoiced`) in the same transaction. No double billing: one invoice per

@@ -1,5 +1,5 @@
 /**
- * Decimal inputs of capabilities, checked as business rules (domain.md INV-7): money has no more
+ * Decimal inputs of capabilities, checked as business rules (docs/invariants.md#inv-7): money has no more
  * decimals than its currency's minor unit and stays within what is stored exactly; hours are
  * quarter-hour-exact hundredths. A bad value is a MONEY_PRECISION user error on its field, never a crash.
  */

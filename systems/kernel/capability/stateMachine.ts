@@ -1,5 +1,5 @@
 /**
- * State machines as data: for each state, the states a capability may move it to (domain.md §3).
+ * State machines as data: for each state, the states a capability may move it to (docs/state-machines.md).
  * Any transition not listed is illegal. A transition to the current state is "already in state":
  * a no-op success with a warning (the same key would have replayed instead).
  */

@@ -1,5 +1,5 @@
 /**
- * Billing capabilities (domain.md 3.6, 4.4, INV-2): a billing draft claims every source of a
+ * Billing capabilities (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing, docs/invariants.md#inv-2): a billing draft claims every source of a
  * project that is ready to bill up to a cut-off date (approved time, approved milestones), within
  * the contract's not-to-exceed amount; the ERP's invoice marks it invoiced and its sources billed.
  *

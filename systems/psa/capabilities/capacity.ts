@@ -1,5 +1,5 @@
 /**
- * The capacity check of a hard booking (domain.md 3.4): every booking's hours are spread evenly
+ * The capacity check of a hard booking (docs/state-machines.md#assignment): every booking's hours are spread evenly
  * over its weekdays; on every weekday of the new booking, its share plus the shares of the
  * resource's other hard bookings stays within the day's capacity times the tolerance.
  */

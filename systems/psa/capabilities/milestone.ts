@@ -1,5 +1,5 @@
 /**
- * Milestone delivery (domain.md 2.2 Milestone, 4.4): a milestone of an active project is
+ * Milestone delivery (docs/model.md#milestone, docs/capabilities.md#time-to-billing): a milestone of an active project is
  * completed on its actual date. Without a required customer sign-off it is approved for billing
  * at once (READY_TO_BILL); with one it waits for the customer's acceptance.
  */

@@ -1,5 +1,5 @@
 /**
- * Staffing capabilities (domain.md 3.4, 4.3): a project asks for a role over some dates
+ * Staffing capabilities (docs/state-machines.md#assignment, docs/capabilities.md#staffing): a project asks for a role over some dates
  * (a resource request), and a confirmed assignment fills it: a hard booking at the bill rate the
  * contract's rate card gives the role, within the resource's capacity, across legal entities only
  * where the ERP allows intercompany work.

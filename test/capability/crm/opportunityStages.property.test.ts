@@ -2,7 +2,7 @@
  * The opportunity pipeline as a property: random sequences of stage commands (updateOpportunityStage
  * to any stage, closeWin, closeLose with and without a reason, as a SALES_OPS user or not, with the
  * current or a stale expectedVersion) on a fresh opportunity, through the gateway. Each answer is
- * the one the domain's state machine (domain.md 3.1, written out below) predicts; the opportunity
+ * the one the domain's state machine (docs/state-machines.md#opportunity, written out below) predicts; the opportunity
  * never leaves the states opportunityMachine reaches, its aggregateVersion is 1 + the accepted
  * transitions (one event each), and CLOSED_WON is final.
  */
@@ -21,7 +21,7 @@ const STAGES = ['PROSPECTING', 'QUALIFIED', 'PROPOSAL', 'NEGOTIATION', 'CLOSED_W
 type Stage = (typeof STAGES)[number];
 const OPEN: ReadonlySet<Stage> = new Set(['PROSPECTING', 'QUALIFIED', 'PROPOSAL', 'NEGOTIATION']);
 
-/** The legal transitions of domain.md 3.1, independently of the code's table. */
+/** The legal transitions of docs/state-machines.md#opportunity, independently of the code's table. */
 const DOMAIN_EDGES: Readonly<Record<Stage, readonly Stage[]>> = {
   PROSPECTING: ['QUALIFIED', 'CLOSED_LOST'],
   QUALIFIED: ['PROPOSAL', 'NEGOTIATION', 'CLOSED_LOST'],
