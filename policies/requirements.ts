@@ -8,8 +8,7 @@ export type Requirement =
   | { readonly kind: 'policies'; readonly anyOf: readonly (readonly string[])[] };
 
 export type Decision =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly reason: string };
+  { readonly allowed: true } | { readonly allowed: false; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly reason: string };
 
 const ALLOWED: Decision = { allowed: true };
 
@@ -18,7 +17,11 @@ const ALLOWED: Decision = { allowed: true };
  * the same decision, so it is safe to memoize per request. An anonymous caller who fails is
  * UNAUTHENTICATED (logging in may help); an authenticated one is FORBIDDEN.
  */
-export function decide(requirements: readonly Requirement[], principal: Principal | null, policies: ReadonlyMap<string, NamedPolicy>): Decision {
+export function decide(
+  requirements: readonly Requirement[],
+  principal: Principal | null,
+  policies: ReadonlyMap<string, NamedPolicy>,
+): Decision {
   for (const requirement of requirements) {
     const reason = unmet(requirement, principal, policies);
     if (reason !== null) return { allowed: false, code: principal === null ? 'UNAUTHENTICATED' : 'FORBIDDEN', reason };

@@ -1,5 +1,5 @@
 import { sql, type SelectQueryBuilder, type Selectable } from 'kysely';
-import type { RecordScope } from '../../policies/recordScope.ts';
+import { restrictingRules, type RecordAttribute, type RecordScope } from '../../policies/recordScope.ts';
 import type { PageRequest } from './pagination.ts';
 
 /**
@@ -14,7 +14,10 @@ export async function keysetPage<DB, TB extends keyof DB & string>(
     if (page.first === 0) return [];
     let query = base.selectAll();
     if (page.afterId !== null) query = query.where(sql.ref('id'), '>', page.afterId);
-    return (await query.orderBy(sql.ref('id')).limit(page.first + 1).execute()) as unknown as Selectable<DB[TB]>[];
+    return (await query
+      .orderBy(sql.ref('id'))
+      .limit(page.first + 1)
+      .execute()) as unknown as Selectable<DB[TB]>[];
   };
   const count = async () => {
     const row = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
@@ -36,21 +39,19 @@ export function containsIgnoreCase(column: string, needle: string) {
 }
 
 /**
- * Restricts a query to the caller's record scope in SQL, before any row is read: the legal-entity
- * and account columns must be in the scope's lists (`null` list: unrestricted; empty: nothing).
+ * Restricts a query to the caller's record scope in SQL, before any row is read: for each record
+ * attribute the table declares a column for (`legalEntity: 'legal_entity_id'`), the rule of the
+ * policy that reads it, as its SQL (policies/named/). Unrestricted attributes add nothing.
  */
 export function inScope<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   scope: RecordScope,
-  columns: { readonly legalEntity?: string; readonly account?: string },
+  columns: ScopedColumnNames,
 ): SelectQueryBuilder<DB, TB, O> {
   let scoped = query;
-  if (columns.legalEntity && scope.legalEntityIds !== null) scoped = restrict(scoped, columns.legalEntity, scope.legalEntityIds);
-  if (columns.account && scope.accountIds !== null) scoped = restrict(scoped, columns.account, scope.accountIds);
+  for (const rule of restrictingRules(scope, columns)) scoped = scoped.where(rule.sql(rule.where));
   return scoped;
 }
 
-function restrict<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, column: string, values: readonly string[]): SelectQueryBuilder<DB, TB, O> {
-  if (values.length === 0) return query.where(sql<boolean>`1 = 0`);
-  return query.where(sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`);
-}
+/** The column of a table that holds each record attribute it is scoped by (absent: not scoped by that policy). */
+export type ScopedColumnNames = { readonly [A in RecordAttribute]?: string };

@@ -1,10 +1,10 @@
-import { seesAccount, seesLegalEntity, type RecordScope } from '../../policies/recordScope.ts';
+import { restrictingRules, type RecordAttribute, type RecordScope } from '../../policies/recordScope.ts';
 
-/** Which columns of a row the record policies look at (absent: the row is not scoped by that policy). */
-export interface ScopedColumns<R> {
-  readonly legalEntity?: (row: R) => string | null;
-  readonly account?: (row: R) => string | null;
-}
+// An interface over the mapped type, so `R` is inferred from every accessor, as from written-out members.
+/** Where a row holds each record attribute it is scoped by (absent: the row is not scoped by that policy). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ScopedColumns<R> extends RowAccessors<R> {}
+type RowAccessors<R> = { readonly [A in RecordAttribute]?: (row: R) => string | null };
 
 /**
  * Wraps a batch fetch so rows outside the caller's scope never leave it: to the loader (and so to
@@ -37,7 +37,8 @@ export function visibleThroughParent<K, R>(
   };
 }
 
+/** The row rule of every record policy the row is scoped by: the same decision `inScope` makes in SQL. */
 export function isVisible<R>(scope: RecordScope, columns: ScopedColumns<R>): (row: R) => boolean {
-  return (row) =>
-    (!columns.legalEntity || seesLegalEntity(scope, columns.legalEntity(row))) && (!columns.account || seesAccount(scope, columns.account(row)));
+  const rules = restrictingRules(scope, columns);
+  return (row) => rules.every((rule) => rule.sees(rule.where(row)));
 }

@@ -74,7 +74,11 @@ export async function expectEveryMethodScoped<P extends object>(
 /** The method names of a port: own function properties and those of its class (not Object's). */
 export function methodsOf(port: object): string[] {
   const names = new Set<string>();
-  for (let layer: object | null = port; layer !== null && layer !== Object.prototype; layer = Object.getPrototypeOf(layer) as object | null) {
+  for (
+    let layer: object | null = port;
+    layer !== null && layer !== Object.prototype;
+    layer = Object.getPrototypeOf(layer) as object | null
+  ) {
     for (const name of Object.getOwnPropertyNames(layer)) {
       if (name !== 'constructor' && typeof (port as Record<string, unknown>)[name] === 'function') names.add(name);
     }

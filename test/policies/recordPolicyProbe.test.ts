@@ -43,7 +43,10 @@ describe('expectEveryMethodScoped', () => {
   });
 
   it('fails a method that forgets the scope, naming it and what it answered', async () => {
-    const leaky = (scope: RecordScope) => ({ ...port(scope), accountById: async (id: string) => ROWS.find((row) => row.id === id) ?? null });
+    const leaky = (scope: RecordScope) => ({
+      ...port(scope),
+      accountById: async (id: string) => ROWS.find((row) => row.id === id) ?? null,
+    });
     await expect(expectEveryMethodScoped(leaky, PROBES)).rejects.toThrow(
       'accountById, bound to a scope that sees nothing, answered {"id":"acc_1","name":"Acme"}',
     );
@@ -61,15 +64,42 @@ describe('expectEveryMethodScoped', () => {
   it('lists class methods as well as own function properties', () => {
     class Reads {
       readonly table = 'accounts';
-      async byIds() { return []; }
+      async byIds() {
+        return [];
+      }
       readonly extra = async () => null;
     }
     expect(methodsOf(new Reads())).toEqual(['byIds', 'extra']);
   });
 
   it('reads empty answers as the list at the top of the harness says', () => {
-    const empty = [[], null, undefined, 0, false, { rows: [], total: 0 }, new Map(), new Map([['a', []]]), {}, { a: [] }, [null, null], [[], []], new Set()];
-    const full = [[{ id: 'x' }], { rows: [], total: 3 }, { rows: [{ id: 'x' }], total: 1 }, 2, true, 'x', new Map([['a', [1]]]), { id: 'x' }, [null, { id: 'x' }], new Set([1])];
+    const empty = [
+      [],
+      null,
+      undefined,
+      0,
+      false,
+      { rows: [], total: 0 },
+      new Map(),
+      new Map([['a', []]]),
+      {},
+      { a: [] },
+      [null, null],
+      [[], []],
+      new Set(),
+    ];
+    const full = [
+      [{ id: 'x' }],
+      { rows: [], total: 3 },
+      { rows: [{ id: 'x' }], total: 1 },
+      2,
+      true,
+      'x',
+      new Map([['a', [1]]]),
+      { id: 'x' },
+      [null, { id: 'x' }],
+      new Set([1]),
+    ];
     expect(empty.map(isEmptyAnswer)).toEqual(empty.map(() => true));
     expect(full.map(isEmptyAnswer)).toEqual(full.map(() => false));
   });

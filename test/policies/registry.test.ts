@@ -37,22 +37,30 @@ describe('decisions', () => {
   it('treats scope lists as OR of AND-groups', () => {
     expect(decide([{ kind: 'scopes', anyOf: [['psa:read', 'erp:read'], ['crm:read']] }], alice, NAMED_POLICIES)).toEqual({ allowed: true });
     expect(decide([{ kind: 'scopes', anyOf: [['psa:read', 'erp:read']] }], alice, NAMED_POLICIES)).toEqual({
-      allowed: false, code: 'FORBIDDEN', reason: 'requires scope psa:read and erp:read',
+      allowed: false,
+      code: 'FORBIDDEN',
+      reason: 'requires scope psa:read and erp:read',
     });
   });
   it('says UNAUTHENTICATED to an anonymous caller, FORBIDDEN to a known one', () => {
-    expect(decide([{ kind: 'authenticated' }], null, NAMED_POLICIES)).toEqual({ allowed: false, code: 'UNAUTHENTICATED', reason: 'authentication required' });
+    expect(decide([{ kind: 'authenticated' }], null, NAMED_POLICIES)).toEqual({
+      allowed: false,
+      code: 'UNAUTHENTICATED',
+      reason: 'authentication required',
+    });
     const nobody = principalFromClaims({ sub: 'bob' });
     expect(decide([{ kind: 'policies', anyOf: [['legalEntityScoped']] }], nobody, NAMED_POLICIES)).toEqual({
-      allowed: false, code: 'FORBIDDEN', reason: 'denied by policy legalEntityScoped',
+      allowed: false,
+      code: 'FORBIDDEN',
+      reason: 'denied by policy legalEntityScoped',
     });
   });
   it('turns a principal into the record scope subgraphs filter by', () => {
     const scope = recordScope(alice);
-    expect(scope).toEqual({ legalEntityIds: ['le_UK01'], accountIds: null });
+    expect(scope).toEqual({ legalEntity: ['le_UK01'], account: null });
     expect([seesLegalEntity(scope, 'le_UK01'), seesLegalEntity(scope, 'le_US01')]).toEqual([true, false]);
     const partner = recordScope(principalFromClaims({ sub: 'p', legal_entities: '*', partner_accounts: ['acc_1'] }));
     expect([seesAccount(partner, 'acc_1'), seesAccount(partner, 'acc_2'), seesAccount(partner, null)]).toEqual([true, false, false]);
-    expect(recordScope(null)).toEqual({ legalEntityIds: [], accountIds: [] });
+    expect(recordScope(null)).toEqual({ legalEntity: [], account: [] });
   });
 });
