@@ -24,7 +24,7 @@ export async function startSystemServer<DB, C extends object>(
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
   const server = await startSubgraphServer(
-    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, databases.reads),
+    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, { ...(databases.reads ? { reads: databases.reads as never } : {}) }),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');
         return verify(header);

@@ -4,12 +4,12 @@
  * rows to a demo `counters` table the suite creates next to the capability tables.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../auth/principal.ts';
 import { openDatabase } from '../../systems/kernel/database.ts';
 import { migrateToLatest } from '../../systems/kernel/migrate.ts';
-import { runCapability, type CapabilityEffect } from '../../systems/kernel/capability/runCapability.ts';
+import { runCapability, transactionPorts, type CapabilityEffect } from '../../systems/kernel/capability/runCapability.ts';
 import { requestHash } from '../../systems/kernel/capability/requestHash.ts';
 import { purgeExpiredIdempotencyRecords } from '../../systems/kernel/capability/purgeExpired.ts';
 import { rejected } from '../../systems/kernel/capability/rejection.ts';
@@ -23,7 +23,11 @@ const demoTables = {
 } as const;
 type DB = TablesOf<typeof demoTables> & CapabilityTables;
 const SCHEMA = 'capability_test';
-const MIGRATIONS = { '0001_demo': createTablesMigration(demoTables), '0002_capabilities': createTablesMigration(capabilityTables) };
+const MIGRATIONS = {
+  '0001_demo': createTablesMigration(demoTables),
+  '0002_capabilities': createTablesMigration(capabilityTables),
+  '0004_remote_intents': createTablesMigration(capabilityTables, 2),
+};
 
 interface Counter { readonly id: string; readonly name: string; readonly amount: number }
 interface AddInput { readonly name: string; readonly amount: number }
@@ -50,7 +54,7 @@ function call(input: AddInput, overrides: Partial<CapabilityCall> = {}): Capabil
 interface EffectOptions { readonly hold?: Promise<void>; readonly entered?: () => void; readonly fail?: boolean }
 
 /** Inserts a counter and emits `CounterAdded`; amounts over 100 are rejected after the insert. */
-function addCounter(runs: { count: number }, input: AddInput, options: EffectOptions = {}): CapabilityEffect<DB, Counter> {
+function addCounter(runs: { count: number }, input: AddInput, options: EffectOptions = {}): CapabilityEffect<Transaction<DB>, Counter> {
   return async (trx, emit) => {
     runs.count += 1;
     const counter: Counter = { id: randomUUID(), name: input.name, amount: input.amount };
@@ -65,7 +69,14 @@ function addCounter(runs: { count: number }, input: AddInput, options: EffectOpt
 }
 
 function run(db: Kysely<DB>, c: CapabilityCall, runs: { count: number }, options: EffectOptions = {}) {
-  return runCapability<DB, Counter>(db, c, addCounter(runs, c.input as AddInput, options));
+  return runCapability<Transaction<DB>, Counter>(ledgerOf(db), tablePorts, c, addCounter(runs, c.input as AddInput, options));
+}
+
+/** The counters are the system's tables: the effect writes them in the runner's transaction. */
+const tablePorts = transactionPorts<DB>();
+
+function ledgerOf(db: Kysely<DB>): Kysely<CapabilityTables> {
+  return db as unknown as Kysely<CapabilityTables>;
 }
 
 export function runCapabilityContract(engine: string, makeStore: () => Promise<TempStore>): void {
@@ -111,6 +122,8 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
         id: expect.any(String), principal_sub: 'alice', client_id: 'billing-app', capability: 'demo.addCounter', idempotency_key: 'key-1',
         request_hash: hash, status: 'COMPLETED', response_json: JSON.stringify(result),
         created_at: '2025-01-31T10:00:00.000Z', expires_at: '2025-02-01T10:00:00.000Z',
+        // A local system's record never needs a lease: it is IN_PROGRESS only inside its transaction.
+        lease_until: null, attempts: 1,
       }]);
       expect(after.audit).toEqual([{
         id: expect.any(String), occurred_at: '2025-01-31T10:00:00.000Z', request_id: 'req-1', principal_sub: 'alice', client_id: 'billing-app',
@@ -254,13 +267,13 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
 
     it('treats a thrown rejection like an answered one: stored, replayed, no effect rows', async () => {
       const runs = { count: 0 };
-      const effect: CapabilityEffect<DB, Counter> = async (trx) => {
+      const effect: CapabilityEffect<Transaction<DB>, Counter> = async (trx) => {
         runs.count += 1;
         await trx.insertInto('counters').values({ id: randomUUID(), name: 'x', amount: 1 }).execute();
         throw rejected('VERSION_CONFLICT', 'Counter is at version 2, not 1.', 'expectedVersion');
       };
-      const first = await runCapability<DB, Counter>(db, call({ name: 'x', amount: 1 }), effect);
-      const second = await runCapability<DB, Counter>(db, call({ name: 'x', amount: 1 }), effect);
+      const first = await runCapability<Transaction<DB>, Counter>(ledgerOf(db), tablePorts, call({ name: 'x', amount: 1 }), effect);
+      const second = await runCapability<Transaction<DB>, Counter>(ledgerOf(db), tablePorts, call({ name: 'x', amount: 1 }), effect);
       const expected = { ok: false, error: { code: 'VERSION_CONFLICT', message: 'Counter is at version 2, not 1.', field: 'expectedVersion' } };
       expect([first, second]).toEqual([{ result: expected, replayed: false }, { result: expected, replayed: true }]);
       expect(runs.count).toBe(1);

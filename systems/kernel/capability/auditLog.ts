@@ -17,10 +17,10 @@ export interface AuditFilter {
 }
 
 /** The resolver of a system's `<system>AuditLog` field. */
-export function auditLog(_: unknown, args: PageArgs & { filter?: AuditFilter | null }, ctx: { readonly reads: object }) {
+export function auditLog(_: unknown, args: PageArgs & { filter?: AuditFilter | null }, ctx: { readonly ledgerReads: Kysely<CapabilityTables> }) {
   return connectionOf(args, (page) => {
       const filter = args.filter ?? {};
-      let query = (ctx.reads as Kysely<CapabilityTables>).selectFrom('audit_log');
+      let query = ctx.ledgerReads.selectFrom('audit_log');
       if (filter.capability) query = query.where('capability', '=', filter.capability);
       if (filter.principal) query = query.where('principal_sub', '=', filter.principal);
       if (filter.requestId) query = query.where('request_id', '=', filter.requestId);

@@ -9,6 +9,7 @@
  * becomes the payload: the result's fields, `userErrors`, `warnings` and `replayed`.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { SystemAdapter } from './adapter.ts';
 import type { SubgraphName } from '../../../core/config/config.ts';
 import { badUserInput, tesseraError } from '../../../core/errors.ts';
 import { isValidIdempotencyKey } from '../../../core/http/idempotencyKey.ts';
@@ -25,14 +26,18 @@ import type { CapabilityTables } from './tables.ts';
 import type { CapabilityOutcome, CapabilityRejection, DomainEventDraft } from './types.ts';
 
 /** What a capability sees of the request (a subset of every system's context). */
-export interface CapabilityContext<DB> {
-  /** Where capability transactions run. */
-  readonly db: Kysely<DB & CapabilityTables>;
-  /** Reads outside transactions (never queued behind one on SQLite). */
-  readonly reads: Kysely<DB & CapabilityTables>;
+export interface CapabilityContext<Ports> {
+  /** Where the idempotency records, outbox and audit live (for a local adapter, the database its ports write to). */
+  readonly ledger: Kysely<CapabilityTables>;
+  /** Reads of the ledger outside transactions (never queued behind one on SQLite). */
+  readonly ledgerReads: Kysely<CapabilityTables>;
+  /** How the capabilities reach the system of record. */
+  readonly adapter: SystemAdapter<Ports>;
   readonly scope: RecordScope;
   readonly request: RequestScope;
   readonly peers: Peers;
+  /** The clock of every timestamp a capability writes (tests inject one). */
+  readonly clock: () => Date;
 }
 
 /** What `prepare` sees: the call, before any transaction. */
@@ -44,25 +49,28 @@ export interface PrepareArgs<Ctx, Input> {
   readonly declaration: CapabilityDeclaration;
 }
 
-export interface EffectArgs<DB, Ctx, Input, Facts = undefined> {
+export interface EffectArgs<Ports, Ctx, Input, Facts = undefined> {
   /** The input without its idempotency key. */
   readonly input: Input;
   /** What `prepare` read from other systems (undefined without a `prepare`). */
   readonly facts: Facts;
-  readonly trx: Transaction<DB & CapabilityTables>;
+  /** The system's read and write ports for this call (inside its transaction for a local system). */
+  readonly ports: Ports;
+  /** @deprecated the ports of a system whose ports are still its tables; goes when every system has ports. */
+  readonly trx: Transaction<Ports & CapabilityTables>;
   readonly emit: (event: DomainEventDraft) => void;
   readonly ctx: Ctx;
   readonly principal: Principal;
   readonly idempotencyKey: string;
   readonly declaration: CapabilityDeclaration;
-  /** The call's clock reading: every timestamp the effect writes. */
+  /** The call's clock reading (`ctx.clock`): every timestamp the effect writes. */
   readonly now: Date;
 }
 
 /** What an effect gives back: the payload fields, and warnings (ALREADY_IN_STATE) if any. */
 export type EffectResult = Readonly<Record<string, unknown>> & { readonly warnings?: readonly CapabilityRejection[] };
 
-export interface CapabilityHandler<DB, Ctx, Input = Record<string, unknown>, Result extends EffectResult = EffectResult, Facts = undefined> {
+export interface CapabilityHandler<Ports, Ctx, Input = Record<string, unknown>, Result extends EffectResult = EffectResult, Facts = undefined> {
   // Method syntax on purpose: a map of handlers with different inputs and results must type-check as one.
   /**
    * Reads what the capability needs from other systems (`ctx.peers.read`), BEFORE the transaction:
@@ -77,22 +85,22 @@ export interface CapabilityHandler<DB, Ctx, Input = Record<string, unknown>, Res
    * Its only calls to other systems are system steps (`ctx.peers.step`), whose systems make no
    * calls of their own inside their transactions.
    */
-  effect(args: EffectArgs<DB, Ctx, Input, Facts>): Promise<Result>;
+  effect(args: EffectArgs<Ports, Ctx, Input, Facts>): Promise<Result>;
   /** The GraphQL payload of the stored outcome. Default: the result's fields, `userErrors`, `warnings`, `replayed`. */
   payload?(outcome: CapabilityOutcome<Result>, replayed: boolean): unknown;
   /** A step other systems hand over: only system principals may call it (the field is `@inaccessible`). */
   readonly systemOnly?: boolean;
 }
 
-type Handlers<DB, Ctx> = Readonly<Record<string, CapabilityHandler<DB, Ctx, never, EffectResult, unknown>>>;
+type Handlers<Ports, Ctx> = Readonly<Record<string, CapabilityHandler<Ports, Ctx, never, EffectResult, unknown>>>;
 
 /**
  * The Mutation resolvers of `system`. Throws at start when a declared capability has no handler
  * or a handler has no declaration: the schema and the code cannot disagree.
  */
-export function capabilityResolvers<DB, Ctx extends CapabilityContext<DB>>(
+export function capabilityResolvers<Ports, Ctx extends CapabilityContext<Ports>>(
   system: SubgraphName,
-  handlers: Handlers<DB, Ctx>,
+  handlers: Handlers<Ports, Ctx>,
   declarations: ReadonlyMap<string, CapabilityDeclaration> = capabilitiesOf(parseSubgraphSdl(system)),
 ): Record<string, (parent: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => Promise<unknown>> {
   const missing = [...declarations.keys()].filter((field) => !(field in handlers));
@@ -102,15 +110,15 @@ export function capabilityResolvers<DB, Ctx extends CapabilityContext<DB>>(
   }
   return Object.fromEntries(
     [...declarations.values()].map((declaration) => {
-      const handler = handlers[declaration.field] as unknown as CapabilityHandler<DB, Ctx, Record<string, unknown>, EffectResult, unknown>;
+      const handler = handlers[declaration.field] as unknown as CapabilityHandler<Ports, Ctx, Record<string, unknown>, EffectResult, unknown>;
       return [declaration.field, (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => call(declaration, handler, args.input, ctx)];
     }),
   );
 }
 
-async function call<DB, Ctx extends CapabilityContext<DB>>(
+async function call<Ports, Ctx extends CapabilityContext<Ports>>(
   declaration: CapabilityDeclaration,
-  handler: CapabilityHandler<DB, Ctx, Record<string, unknown>, EffectResult, unknown>,
+  handler: CapabilityHandler<Ports, Ctx, Record<string, unknown>, EffectResult, unknown>,
   rawInput: Record<string, unknown>,
   ctx: Ctx,
 ): Promise<unknown> {
@@ -123,8 +131,9 @@ async function call<DB, Ctx extends CapabilityContext<DB>>(
   const idempotencyKey = keyOf(fromInput, ctx.request.idempotencyKey);
   const prepareArgs: PrepareArgs<Ctx, Record<string, unknown>> = { input, ctx, principal, declaration };
   const prepared = handler.prepare && !(await holdsAnswer(ctx, declaration, principal, idempotencyKey)) ? await settle(handler.prepare(prepareArgs)) : null;
-  const { result, replayed } = await runCapability<DB, EffectResult>(
-    ctx.db,
+  const { result, replayed } = await runCapability<Ports, EffectResult>(
+    ctx.ledger,
+    ctx.adapter,
     {
       capability: declaration.name,
       version: declaration.version,
@@ -133,15 +142,28 @@ async function call<DB, Ctx extends CapabilityContext<DB>>(
       principal,
       requestId: ctx.request.requestId,
       input,
+      now: ctx.clock,
+      scope: ctx.scope,
     },
-    async (trx, emit) => {
+    async (ports, emit) => {
       // Rare: the answer the key held was purged in between; read the facts now.
       const facts = prepared ?? (handler.prepare ? await settle(handler.prepare(prepareArgs)) : { facts: undefined });
       if ('rejection' in facts) throw facts.rejection;
       const inTransaction = { ...ctx, peers: { read: readInTransaction, step: ctx.peers.step } };
       return {
         ok: true,
-        value: await handler.effect({ input, facts: facts.facts, trx, emit, ctx: inTransaction, principal, idempotencyKey, declaration, now: new Date() }),
+        value: await handler.effect({
+          input,
+          facts: facts.facts,
+          ports,
+          trx: ports as unknown as Transaction<Ports & CapabilityTables>,
+          emit,
+          ctx: inTransaction,
+          principal,
+          idempotencyKey,
+          declaration,
+          now: ctx.clock(),
+        }),
       };
     },
   );
@@ -160,8 +182,8 @@ function readInTransaction(): never {
 }
 
 /** Whether the key already holds a completed answer (then the call is a replay: no facts needed). */
-async function holdsAnswer<DB>(ctx: CapabilityContext<DB>, declaration: CapabilityDeclaration, principal: Principal, key: string): Promise<boolean> {
-  const record = await findIdempotencyRecord(ctx.reads as unknown as Kysely<CapabilityTables>, idempotencyKeyColumns(principal, declaration.name, key));
+async function holdsAnswer<Ports>(ctx: CapabilityContext<Ports>, declaration: CapabilityDeclaration, principal: Principal, key: string): Promise<boolean> {
+  const record = await findIdempotencyRecord(ctx.ledgerReads, idempotencyKeyColumns(principal, declaration.name, key));
   return record?.status === 'COMPLETED';
 }
 

@@ -10,7 +10,8 @@ export const capabilityTables = {
   /**
    * One row per (principal, client, capability, key); `client_id` is '' when the token names no
    * client, so the unique constraint holds (NULLs would never collide). `response_json` holds the
-   * stored `CapabilityOutcome`; `status` is 'IN_PROGRESS' only inside the writing transaction.
+   * stored `CapabilityOutcome`; for a local system `status` is 'IN_PROGRESS' only inside the writing
+   * transaction; for a remote one, while an attempt calls the vendor.
    */
   idempotency_records: {
     columns: {
@@ -24,6 +25,13 @@ export const capabilityTables = {
       response_json: column.text,
       created_at: column.text,
       expires_at: column.text,
+      /**
+       * Remote systems only (see adapter.ts): until when the attempt holding an IN_PROGRESS record
+       * owns it. A retry after that (the attempt failed, or its process died) resumes the call.
+       */
+      lease_until: column.later(2, { type: 'text', nullable: true }),
+      /** Remote systems only: how many attempts the call took. */
+      attempts: column.later(2, { type: 'integer', default: 1 }),
     },
     unique: [['principal_sub', 'client_id', 'capability', 'idempotency_key']],
     indexes: [['expires_at']],

@@ -1,5 +1,6 @@
 /** The values a capability (a mutation of a system of record) takes and gives back. */
 import type { Principal } from '../../../auth/principal.ts';
+import type { RecordScope } from '../../../policies/recordScope.ts';
 
 /**
  * What a capability answers. A business-rule failure is a value, not an exception: it is stored
@@ -44,6 +45,13 @@ export interface CapabilityCall {
    * IDEMPOTENCY_IN_PROGRESS (default 5 s). SQLite waits for the connection's busy_timeout instead.
    */
   readonly inFlightWaitMs?: number;
+  /** What the effect's ports may read. @default the principal's record scope */
+  readonly scope?: RecordScope;
+  /**
+   * Remote systems only: how long an attempt owns the call before a retry may resume it (an
+   * attempt that fails releases it at once). @default 60 s
+   */
+  readonly leaseMs?: number;
 }
 
 export interface CapabilityResult<Result> {
