@@ -80,22 +80,39 @@ export async function runRemoteCapability<Ports, Result>(
     const remote: RemoteCall = { externalKey: externalKeyOf(call), attempt: attempt.number };
     outcome = await settleOutcome(() => effect(adapter.bind(remote, call.scope ?? recordScope(call.principal)), emit));
   } catch (error) {
-    // Release the lease so the client's retry (same key) resumes at once, then report the failure.
-    await ledger.updateTable('idempotency_records').set({ lease_until: null }).where('id', '=', attempt.id).where('status', '=', 'IN_PROGRESS').execute();
+    // Release the lease (if this attempt still owns the call) so the client's retry resumes at once.
+    await ledger
+      .updateTable('idempotency_records')
+      .set({ lease_until: null })
+      .where('id', '=', attempt.id)
+      .where('status', '=', 'IN_PROGRESS')
+      .where('attempts', '=', attempt.number)
+      .execute();
     await auditFailure(ledger, audit, error);
     throw error;
   }
   const events = close();
   const responseJson = JSON.stringify(outcome);
-  await ledger.transaction().execute(async (trx) => {
-    if (outcome.ok) await insertOutboxEvents(trx, events, call, now());
-    await trx
+  const recorded = await ledger.transaction().execute(async (trx) => {
+    // Only the attempt that still owns the call records it: an attempt whose answer came late,
+    // after a retry took the call over and completed it, records nothing.
+    const owned = await trx
       .updateTable('idempotency_records')
       .set({ status: 'COMPLETED', response_json: responseJson, lease_until: null })
       .where('id', '=', attempt.id)
-      .execute();
+      .where('status', '=', 'IN_PROGRESS')
+      .where('attempts', '=', attempt.number)
+      .executeTakeFirst();
+    if (Number(owned.numUpdatedRows) !== 1) return false;
+    if (outcome.ok) await insertOutboxEvents(trx, events, call, now());
     await appendAudit(trx, audit(outcome.ok ? 'SUCCEEDED' : 'REJECTED', outcome.ok ? null : outcome.error.code));
+    return true;
   });
+  if (!recorded) {
+    const record = await ledger.selectFrom('idempotency_records').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
+    if (record.status !== 'COMPLETED') throw inProgress(call);
+    return { result: JSON.parse(record.response_json) as CapabilityOutcome<Result>, replayed: true };
+  }
   return { result: JSON.parse(responseJson) as CapabilityOutcome<Result>, replayed: false };
 }
 
