@@ -24,7 +24,7 @@ import { checkSameRequest, claimKey, inProgress, type Claim } from './claimKey.t
 import { engineOf } from './engine.ts';
 import { appendAudit, insertOutboxEvents } from './records.ts';
 import { requestHash } from './requestHash.ts';
-import { auditFailure, auditOf, collectEvents, settleOutcome, type CapabilityEffect } from './runCapability.ts';
+import { auditFailure, auditOf, collectEvents, settleOutcome, type CapabilityEffect } from './callSteps.ts';
 import type { CapabilityTables } from './tables.ts';
 import type { CapabilityCall, CapabilityOutcome, CapabilityResult } from './types.ts';
 
