@@ -20,7 +20,7 @@ export interface NamedPolicy<A extends string = string> {
 /**
  * Which records a caller may see, over one attribute of the record (its legal entity, its customer
  * account). Tables and row types declare the column that holds the attribute; the kernel applies
- * `sql` in queries and `sees` to rows, which must agree (test/policies/recordRules.property.test.ts).
+ * `sql` in queries and `sees` to rows, which must agree (test/policies/recordRules.contract.ts).
  */
 export interface RecordRule<A extends string = string> {
   /** The record attribute the rule reads; the key tables use to name its column. */

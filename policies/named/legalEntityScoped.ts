@@ -16,7 +16,7 @@ export const legalEntityScoped = definePolicy({
     attribute: 'legalEntity',
     visible: (principal) => (principal.legalEntities === '*' ? null : principal.legalEntities.map(legalEntityId)),
     // A record without a legal entity is not scoped by it. In SQL such a row is hidden (NULL is in no
-    // list); no scoped table has a nullable legal-entity column (test/policies/recordRules.test.ts).
+    // list); no scoped table has a nullable legal-entity column (test/policies/nullValues.test.ts).
     sees: (allowed, value) => value === null || allowed.includes(value),
     sql: columnIn,
   },
