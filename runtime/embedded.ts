@@ -8,7 +8,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { sql, type Kysely, type LogEvent } from 'kysely';
 import { composeSupergraph } from '../schema/compose.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
-import type { CrmTables } from '../systems/crm/tables.ts';
+import type { CrmTables } from '../systems/crm/adapters/sql/tables.ts';
 import type { ErpTables } from '../systems/erp/tables.ts';
 import type { PsaTables } from '../systems/psa/tables.ts';
 import { openReferenceSystem, type OpenSystem } from '../systems/kernel/openReferenceSystem.ts';

@@ -3,7 +3,7 @@
  * and the plans the steps hand to each other. A plan keeps what rows do not carry (day numbers,
  * allocation, hold dates) so later steps never parse the ISO text back.
  */
-import type { crmTables } from '../systems/crm/tables.ts';
+import type { crmTables } from '../systems/crm/adapters/sql/tables.ts';
 import type { erpTables } from '../systems/erp/tables.ts';
 import type { psaTables } from '../systems/psa/tables.ts';
 import type { FirstTablesOf } from '../systems/kernel/tableSpec.ts';

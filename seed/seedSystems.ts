@@ -4,7 +4,7 @@
  * Either a system gets all of its rows or none.
  */
 import { sql, type Kysely } from 'kysely';
-import { crmTables, type CrmTables } from '../systems/crm/tables.ts';
+import { crmTables, type CrmTables } from '../systems/crm/adapters/sql/tables.ts';
 import { erpTables, type ErpTables } from '../systems/erp/tables.ts';
 import { psaTables, type PsaTables } from '../systems/psa/tables.ts';
 import type { TableSpec } from '../systems/kernel/tableSpec.ts';

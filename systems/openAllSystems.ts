@@ -1,5 +1,5 @@
 import type { StoreConfig } from '../core/config/config.ts';
-import type { CrmTables } from './crm/tables.ts';
+import type { CrmTables } from './crm/adapters/sql/tables.ts';
 import type { ErpTables } from './erp/tables.ts';
 import type { PsaTables } from './psa/tables.ts';
 import { SYSTEMS } from './systems.ts';

@@ -1,26 +1,44 @@
-import type { RecordScope } from '../../policies/recordScope.ts';
 import { groupLoader, rowLoader } from '../kernel/loaders.ts';
-import { visibleRows } from '../kernel/visibleRows.ts';
-import type { CrmStore } from './store.ts';
-import type { AccountRow, ContactRow, ContractRow, OpportunityRow } from './tables.ts';
+import type { CrmReadPort } from './ports/readPort.ts';
 
 /**
- * The CRM's per-request loaders: one SQL statement per relation per request tick, and only rows
- * the caller's record scope allows (partners: their own accounts; legal entities: deals and contracts).
+ * The CRM's per-request loaders over its scoped read port: one batch per relation per request tick,
+ * and only records the caller's record scope allows (the port answers nothing else).
  */
-export function createCrmLoaders(store: CrmStore, scope: RecordScope) {
-  const account = { account: (row: AccountRow) => row.id };
-  const contact = { account: (row: ContactRow) => row.account_id };
-  const deal = { legalEntity: (row: OpportunityRow | ContractRow) => row.legal_entity_id, account: (row: OpportunityRow | ContractRow) => row.account_id };
+export function createCrmLoaders(read: CrmReadPort) {
   return {
-    account: rowLoader(visibleRows((ids: readonly string[]) => store.accountsByIds(ids), scope, account), (row) => row.id),
-    contact: rowLoader(visibleRows((ids: readonly string[]) => store.contactsByIds(ids), scope, contact), (row) => row.id),
-    contactsByAccount: groupLoader(visibleRows((ids: readonly string[]) => store.contactsByAccountIds(ids), scope, contact), (row) => row.account_id),
-    opportunity: rowLoader(visibleRows((ids: readonly string[]) => store.opportunitiesByIds(ids), scope, deal), (row) => row.id),
-    opportunitiesByAccount: groupLoader(visibleRows((ids: readonly string[]) => store.opportunitiesByAccountIds(ids), scope, deal), (row) => row.account_id),
-    linesByOpportunity: groupLoader((ids: readonly string[]) => store.opportunityLinesByOpportunityIds(ids), (row) => row.opportunity_id),
-    contract: rowLoader(visibleRows((ids: readonly string[]) => store.contractsByIds(ids), scope, deal), (row) => row.id),
-    contractsByAccount: groupLoader(visibleRows((ids: readonly string[]) => store.contractsByAccountIds(ids), scope, deal), (row) => row.account_id),
+    account: rowLoader(
+      (ids: readonly string[]) => read.accountsByIds(ids),
+      (account) => account.id,
+    ),
+    contact: rowLoader(
+      (ids: readonly string[]) => read.contactsByIds(ids),
+      (contact) => contact.id,
+    ),
+    contactsByAccount: groupLoader(
+      (ids: readonly string[]) => read.contactsByAccountIds(ids),
+      (contact) => contact.accountId,
+    ),
+    opportunity: rowLoader(
+      (ids: readonly string[]) => read.opportunitiesByIds(ids),
+      (opportunity) => opportunity.id,
+    ),
+    opportunitiesByAccount: groupLoader(
+      (ids: readonly string[]) => read.opportunitiesByAccountIds(ids),
+      (opportunity) => opportunity.accountId,
+    ),
+    linesByOpportunity: groupLoader(
+      (ids: readonly string[]) => read.opportunityLinesByOpportunityIds(ids),
+      (line) => line.opportunityId,
+    ),
+    contract: rowLoader(
+      (ids: readonly string[]) => read.contractsByIds(ids),
+      (contract) => contract.id,
+    ),
+    contractsByAccount: groupLoader(
+      (ids: readonly string[]) => read.contractsByAccountIds(ids),
+      (contract) => contract.accountId,
+    ),
   };
 }
 

@@ -16,7 +16,7 @@ export const opportunityMachine: StateMachine<OpportunityStage> = {
 };
 
 export type ContractStatus =
-  | 'DRAFT' | 'IN_APPROVAL' | 'APPROVED' | 'SIGNED' | 'ACTIVE' | 'SUSPENDED' | 'COMPLETED' | 'TERMINATED' | 'EXPIRED' | 'CANCELLED';
+  'DRAFT' | 'IN_APPROVAL' | 'APPROVED' | 'SIGNED' | 'ACTIVE' | 'SUSPENDED' | 'COMPLETED' | 'TERMINATED' | 'EXPIRED' | 'CANCELLED';
 
 export const contractMachine: StateMachine<ContractStatus> = {
   DRAFT: ['IN_APPROVAL', 'CANCELLED'],

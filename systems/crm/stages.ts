@@ -14,12 +14,20 @@ export const OPPORTUNITY_STAGE_DEFAULTS: Readonly<Record<string, { readonly prob
 /** Salesforce `StageName` and HubSpot `dealstage` per canonical stage (default pipelines). */
 export const SOURCE_STAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   salesforce: {
-    PROSPECTING: 'Prospecting', QUALIFIED: 'Qualification', PROPOSAL: 'Proposal/Price Quote', NEGOTIATION: 'Negotiation/Review',
-    CLOSED_WON: 'Closed Won', CLOSED_LOST: 'Closed Lost',
+    PROSPECTING: 'Prospecting',
+    QUALIFIED: 'Qualification',
+    PROPOSAL: 'Proposal/Price Quote',
+    NEGOTIATION: 'Negotiation/Review',
+    CLOSED_WON: 'Closed Won',
+    CLOSED_LOST: 'Closed Lost',
   },
   hubspot: {
-    PROSPECTING: 'appointmentscheduled', QUALIFIED: 'qualifiedtobuy', PROPOSAL: 'presentationscheduled',
-    NEGOTIATION: 'contractsent', CLOSED_WON: 'closedwon', CLOSED_LOST: 'closedlost',
+    PROSPECTING: 'appointmentscheduled',
+    QUALIFIED: 'qualifiedtobuy',
+    PROPOSAL: 'presentationscheduled',
+    NEGOTIATION: 'contractsent',
+    CLOSED_WON: 'closedwon',
+    CLOSED_LOST: 'closedlost',
   },
 };
 

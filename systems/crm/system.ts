@@ -2,13 +2,13 @@ import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
 import { createCrmLoaders } from './loaders.ts';
 import { crmResolvers } from './resolvers.ts';
-import { createSqlCrmStore } from './sqlStore.ts';
-import { crmTables, type CrmTables } from './tables.ts';
+import { createSqlCrmAdapter } from './adapters/sql/sqlAdapter.ts';
+import { crmTables, type CrmTables } from './adapters/sql/tables.ts';
 
 export const crmSystem = defineReferenceSystem({
   name: 'crm',
   tables: crmTables,
   resolvers: crmResolvers,
-  createStore: (db: Kysely<CrmTables>) => createSqlCrmStore(db),
+  createAdapter: (db: Kysely<CrmTables>, reads: Kysely<CrmTables>) => createSqlCrmAdapter(db, reads),
   createLoaders: createCrmLoaders,
 });

@@ -3,7 +3,7 @@
  * process in tests): the system and its database, outbox events, audit entries, row counts.
  */
 import type { Kysely } from 'kysely';
-import type { CrmTables } from '../../systems/crm/tables.ts';
+import type { CrmTables } from '../../systems/crm/adapters/sql/tables.ts';
 import type { ErpTables } from '../../systems/erp/tables.ts';
 import type { PsaTables } from '../../systems/psa/tables.ts';
 import type { CapabilityTables } from '../../systems/kernel/capability/tables.ts';

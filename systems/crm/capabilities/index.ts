@@ -1,5 +1,11 @@
 /** The CRM's capabilities, by Mutation field (their names and versions are declared in schema/crm.graphql). */
-import { approveContract, createContractFromOpportunity, recordContractActivation, recordContractSignature, submitContractForApproval } from './contract.ts';
+import {
+  approveContract,
+  createContractFromOpportunity,
+  recordContractActivation,
+  recordContractSignature,
+  submitContractForApproval,
+} from './contract.ts';
 import { closeLoseOpportunity, closeWinOpportunity, createOpportunity, updateOpportunityStage } from './opportunity.ts';
 
 export const crmCapabilities = {

@@ -1,5 +1,5 @@
 /** Facts the CRM's capabilities need from other systems of record, read through their subgraphs. */
-import type { CrmContext } from '../resolvers.ts';
+import type { CrmContext } from '../context.ts';
 
 /** The ERP's status of a legal entity (`ACTIVE`, `INACTIVE`), or null when it does not exist for the caller. */
 export async function legalEntityStatus(ctx: CrmContext, legalEntityId: string): Promise<string | null> {

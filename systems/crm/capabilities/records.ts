@@ -1,34 +1,22 @@
-/** How CRM capabilities read the records they change: inside the transaction, within the caller's scope. */
-import type { Transaction } from 'kysely';
-import { seesAccount, seesLegalEntity, type RecordScope } from '../../../policies/recordScope.ts';
+/** How CRM capabilities read the records they change: through the read port, within the caller's scope. */
 import { notFoundRejection } from '../../kernel/capability/rejection.ts';
-import type { CapabilityTables } from '../../kernel/capability/tables.ts';
-import type { AccountRow, ContractRow, CrmTables, OpportunityRow } from '../tables.ts';
+import type { CrmReadPort } from '../ports/readPort.ts';
+import type { Account, Contract, Opportunity } from '../ports/types.ts';
 
-export type CrmTrx = Transaction<CrmTables & CapabilityTables>;
-
-export async function opportunityFor(trx: CrmTrx, scope: RecordScope, id: string, field = 'opportunityId'): Promise<OpportunityRow> {
-  const row = await trx.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !seesLegalEntity(scope, row.legal_entity_id) || !seesAccount(scope, row.account_id)) throw notFoundRejection('Opportunity', id, field);
-  return row;
+export async function opportunityFor(read: CrmReadPort, id: string, field = 'opportunityId'): Promise<Opportunity> {
+  const [opportunity] = await read.opportunitiesByIds([id]);
+  if (!opportunity) throw notFoundRejection('Opportunity', id, field);
+  return opportunity;
 }
 
-export async function contractFor(trx: CrmTrx, scope: RecordScope, id: string, field = 'contractId'): Promise<ContractRow> {
-  const row = await trx.selectFrom('contracts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !seesLegalEntity(scope, row.legal_entity_id) || !seesAccount(scope, row.account_id)) throw notFoundRejection('Contract', id, field);
-  return row;
+export async function contractFor(read: CrmReadPort, id: string, field = 'contractId'): Promise<Contract> {
+  const [contract] = await read.contractsByIds([id]);
+  if (!contract) throw notFoundRejection('Contract', id, field);
+  return contract;
 }
 
-export async function accountFor(trx: CrmTrx, scope: RecordScope, id: string, field = 'accountId'): Promise<AccountRow> {
-  const row = await trx.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !seesAccount(scope, row.id)) throw notFoundRejection('Account', id, field);
-  return row;
-}
-
-export async function reloadOpportunity(trx: CrmTrx, id: string): Promise<OpportunityRow> {
-  return trx.selectFrom('opportunities').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-export async function reloadContract(trx: CrmTrx, id: string): Promise<ContractRow> {
-  return trx.selectFrom('contracts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+export async function accountFor(read: CrmReadPort, id: string, field = 'accountId'): Promise<Account> {
+  const [account] = await read.accountsByIds([id]);
+  if (!account) throw notFoundRejection('Account', id, field);
+  return account;
 }

@@ -1,0 +1,95 @@
+/**
+ * The CRM's canonical records (docs/model.md#crm): what its ports speak, whatever system of record
+ * stands behind them. Money is an integer of ten-thousandths with its currency; dates are ISO
+ * `YYYY-MM-DD`, instants ISO UTC text. No adapter's storage shape (SQL rows, vendor objects) leaks out.
+ */
+
+/** An amount in ten-thousandths of `currency` (ISO 4217). */
+export interface MoneyE4 {
+  readonly amountE4: number;
+  readonly currency: string;
+}
+
+/** Where a record comes from: the source CRM and its id there (docs/model.md#crm). */
+export interface SourceRef {
+  readonly system: string;
+  readonly id: string;
+}
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly website: string | null;
+  readonly industry: string | null;
+  readonly segment: string | null;
+  readonly type: string;
+  readonly annualRevenue: MoneyE4 | null;
+  readonly employeeCount: number | null;
+  readonly parentId: string | null;
+  readonly source: SourceRef;
+}
+
+export interface Contact {
+  readonly id: string;
+  readonly accountId: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string | null;
+  readonly title: string | null;
+}
+
+export interface Opportunity {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly stage: string;
+  /** The stage value in the source CRM (Salesforce StageName, HubSpot dealstage). */
+  readonly sourceStage: string;
+  readonly probability: number;
+  readonly forecastCategory: string;
+  readonly type: string;
+  readonly amount: MoneyE4;
+  readonly closeDate: string;
+  readonly lossReason: string | null;
+  readonly legalEntityId: string;
+  readonly primaryContactId: string | null;
+  readonly source: SourceRef;
+  readonly aggregateVersion: number;
+}
+
+/** A line of an opportunity; its amount is in the opportunity's currency. */
+export interface OpportunityLine {
+  readonly id: string;
+  readonly opportunityId: string;
+  readonly serviceOffering: string;
+  readonly billingMethod: string;
+  readonly amountE4: number;
+  /** Hours in hundredths. */
+  readonly estimatedHoursE2: number | null;
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
+export interface Contract {
+  readonly id: string;
+  readonly contractNumber: string;
+  readonly version: number;
+  readonly title: string;
+  readonly status: string;
+  readonly accountId: string;
+  readonly opportunityId: string | null;
+  readonly legalEntityId: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly totalContractValue: MoneyE4;
+  readonly billingMethod: string;
+  readonly signedAt: string | null;
+  readonly customerSignatory: string | null;
+  /** Who submitted it for approval and who approved it. */
+  readonly submittedBy: string | null;
+  readonly approvedBy: string | null;
+  readonly approvedAt: string | null;
+  readonly documentUrl: string | null;
+  readonly activatedAt: string | null;
+  readonly aggregateVersion: number;
+}
