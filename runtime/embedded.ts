@@ -9,7 +9,7 @@ import { sql, type Kysely, type LogEvent } from 'kysely';
 import { composeSupergraph } from '../schema/compose.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import type { CrmTables } from '../systems/crm/adapters/sql/tables.ts';
-import type { ErpTables } from '../systems/erp/tables.ts';
+import type { ErpTables } from '../systems/erp/adapters/sql/tables.ts';
 import type { PsaTables } from '../systems/psa/tables.ts';
 import { openReferenceSystem, type OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
 import type { ReferenceSystem } from '../systems/kernel/referenceSystem.ts';

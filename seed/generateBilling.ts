@@ -11,7 +11,7 @@
  */
 import { taxOn } from '../systems/kernel/decimal.ts';
 import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/tables.ts';
-import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../systems/erp/tables.ts';
+import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../systems/erp/adapters/sql/tables.ts';
 import { addMonths, civil, mondayOf, monthKey, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';
 import type { Finance, CustomerTerms } from './generateFinance.ts';

@@ -4,7 +4,7 @@
  * allocation, hold dates) so later steps never parse the ISO text back.
  */
 import type { crmTables } from '../systems/crm/adapters/sql/tables.ts';
-import type { erpTables } from '../systems/erp/tables.ts';
+import type { erpTables } from '../systems/erp/adapters/sql/tables.ts';
 import type { psaTables } from '../systems/psa/tables.ts';
 import type { FirstTablesOf } from '../systems/kernel/tableSpec.ts';
 import type { Day, SeedCalendar } from './calendar.ts';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SeedScale } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CrmTables } from '../systems/crm/adapters/sql/tables.ts';
-import type { ErpTables } from '../systems/erp/tables.ts';
+import type { ErpTables } from '../systems/erp/adapters/sql/tables.ts';
 import type { OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
 import type { PsaTables } from '../systems/psa/tables.ts';
 import { seedSystems, type SeedSummary } from './seedSystems.ts';

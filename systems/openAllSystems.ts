@@ -1,6 +1,6 @@
 import type { StoreConfig } from '../core/config/config.ts';
 import type { CrmTables } from './crm/adapters/sql/tables.ts';
-import type { ErpTables } from './erp/tables.ts';
+import type { ErpTables } from './erp/adapters/sql/tables.ts';
 import type { PsaTables } from './psa/tables.ts';
 import { SYSTEMS } from './systems.ts';
 import { openReferenceSystem, type OpenSystem } from './kernel/openReferenceSystem.ts';

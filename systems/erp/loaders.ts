@@ -1,45 +1,36 @@
-import type { RecordScope } from '../../policies/recordScope.ts';
 import { groupLoader, priming, rowLoader } from '../kernel/loaders.ts';
-import { visibleRows, visibleThroughParent } from '../kernel/visibleRows.ts';
-import type { ErpStore } from './store.ts';
+import type { ErpReadPort } from './ports/readPort.ts';
 
 /**
- * The ERP's per-request loaders: one SQL statement per relation per request tick, and only rows in
- * the caller's record scope: every financial record carries its legal entity, customer records
- * their account; revenue schedules are visible through their project.
+ * The ERP's per-request loaders over the caller's scoped read port: one read per relation per
+ * request tick, and only records in the caller's record scope (the port answers nothing else).
  */
-export function createErpLoaders(store: ErpStore, scope: RecordScope) {
-  const ofLegalEntity = { legalEntity: (row: { legal_entity_id: string }) => row.legal_entity_id };
-  const ofCustomer = { ...ofLegalEntity, account: (row: { account_id: string }) => row.account_id };
-  const invoice = rowLoader(visibleRows((ids: readonly string[]) => store.invoicesByIds(ids), scope, ofCustomer), (row) => row.id);
-  const erpProject = rowLoader(
-    visibleRows((ids: readonly string[]) => store.erpProjectsByProjectIds(ids), scope, { ...ofLegalEntity, account: (row: { account_id: string | null }) => row.account_id }),
-    (row) => row.project_id,
-  );
+export function createErpLoaders(read: ErpReadPort) {
+  const invoice = rowLoader((ids: readonly string[]) => read.invoicesByIds(ids), (row) => row.id);
   return {
-    legalEntity: rowLoader(visibleRows((ids: readonly string[]) => store.legalEntitiesByIds(ids), scope, { legalEntity: (row) => row.id }), (row) => row.id),
-    period: rowLoader(visibleRows((ids: readonly string[]) => store.periodsByIds(ids), scope, ofLegalEntity), (row) => row.id),
-    periodsByLegalEntity: groupLoader(visibleRows((ids: readonly string[]) => store.periodsByLegalEntityIds(ids), scope, ofLegalEntity), (row) => row.legal_entity_id),
-    taxProfile: rowLoader((ids: readonly string[]) => store.taxProfilesByIds(ids), (row) => row.id),
-    rateCard: rowLoader(visibleRows((ids: readonly string[]) => store.rateCardsByIds(ids), scope, ofLegalEntity), (row) => row.id),
-    rateCardLines: groupLoader((ids: readonly string[]) => store.rateCardLinesByRateCardIds(ids), (row) => row.rate_card_id),
-    billingProfilesByAccount: groupLoader(visibleRows((ids: readonly string[]) => store.billingProfilesByAccountIds(ids), scope, ofCustomer), (row) => row.account_id),
-    contractTerms: rowLoader((ids: readonly string[]) => store.contractTermsByContractIds(ids), (row) => row.contract_id),
-    erpProject,
+    legalEntity: rowLoader((ids: readonly string[]) => read.legalEntitiesByIds(ids), (row) => row.id),
+    period: rowLoader((ids: readonly string[]) => read.periodsByIds(ids), (row) => row.id),
+    periodsByLegalEntity: groupLoader((ids: readonly string[]) => read.periodsByLegalEntityIds(ids), (row) => row.legalEntityId),
+    taxProfile: rowLoader((ids: readonly string[]) => read.taxProfilesByIds(ids), (row) => row.id),
+    rateCard: rowLoader((ids: readonly string[]) => read.rateCardsByIds(ids), (row) => row.id),
+    rateCardLines: groupLoader((ids: readonly string[]) => read.rateCardLinesByRateCardIds(ids), (row) => row.rateCardId),
+    billingProfilesByAccount: groupLoader((ids: readonly string[]) => read.billingProfilesByAccountIds(ids), (row) => row.accountId),
+    contractTerms: rowLoader((ids: readonly string[]) => read.contractTermsByContractIds(ids), (row) => row.contractId),
+    erpProject: rowLoader((ids: readonly string[]) => read.erpProjectsByProjectIds(ids), (row) => row.projectId),
     invoice,
-    invoicesByAccount: groupLoader(priming(visibleRows((ids: readonly string[]) => store.invoicesByAccountIds(ids), scope, ofCustomer), invoice), (row) => row.account_id),
-    invoicesByContract: groupLoader(priming(visibleRows((ids: readonly string[]) => store.invoicesByContractIds(ids), scope, ofCustomer), invoice), (row) => row.contract_id ?? ''),
-    invoicesByProject: groupLoader(priming(visibleRows((ids: readonly string[]) => store.invoicesByProjectIds(ids), scope, ofCustomer), invoice), (row) => row.project_id ?? ''),
-    linesByInvoice: groupLoader((ids: readonly string[]) => store.invoiceLinesByInvoiceIds(ids), (row) => row.invoice_id),
-    billedByProject: groupLoader((ids: readonly string[]) => store.billedByProjectIds(ids), (row) => row.key),
-    receivablesByAccount: groupLoader((ids: readonly string[]) => store.openReceivablesByAccountIds(ids, scope), (row) => row.key),
-    payment: rowLoader(visibleRows((ids: readonly string[]) => store.paymentsByIds(ids), scope, ofCustomer), (row) => row.id),
-    applicationsByPayment: groupLoader((ids: readonly string[]) => store.applicationsByPaymentIds(ids), (row) => row.payment_id),
-    applicationsByInvoice: groupLoader((ids: readonly string[]) => store.applicationsByInvoiceIds(ids), (row) => row.invoice_id),
-    revenueSchedule: rowLoader(visibleThroughParent((ids: readonly string[]) => store.revenueSchedulesByIds(ids), erpProject, (row) => row.project_id), (row) => row.id),
-    revenueScheduleLines: groupLoader((ids: readonly string[]) => store.revenueScheduleLinesByScheduleIds(ids), (row) => row.schedule_id),
-    creditMemosByInvoice: groupLoader(priming(visibleRows((ids: readonly string[]) => store.creditMemosByOriginalInvoiceIds(ids), scope, ofCustomer), invoice), (row) => row.original_invoice_id ?? ''),
-    revenueSchedulesByProject: groupLoader(visibleThroughParent((ids: readonly string[]) => store.revenueSchedulesByProjectIds(ids), erpProject, (row) => row.project_id), (row) => row.project_id),
+    invoicesByAccount: groupLoader(priming((ids: readonly string[]) => read.invoicesByAccountIds(ids), invoice), (row) => row.accountId),
+    invoicesByContract: groupLoader(priming((ids: readonly string[]) => read.invoicesByContractIds(ids), invoice), (row) => row.contractId ?? ''),
+    invoicesByProject: groupLoader(priming((ids: readonly string[]) => read.invoicesByProjectIds(ids), invoice), (row) => row.projectId ?? ''),
+    linesByInvoice: groupLoader((ids: readonly string[]) => read.invoiceLinesByInvoiceIds(ids), (row) => row.invoiceId),
+    billedByProject: groupLoader((ids: readonly string[]) => read.billedByProjectIds(ids), (row) => row.key),
+    receivablesByAccount: groupLoader((ids: readonly string[]) => read.openReceivablesByAccountIds(ids), (row) => row.key),
+    payment: rowLoader((ids: readonly string[]) => read.paymentsByIds(ids), (row) => row.id),
+    applicationsByPayment: groupLoader((ids: readonly string[]) => read.applicationsByPaymentIds(ids), (row) => row.paymentId),
+    applicationsByInvoice: groupLoader((ids: readonly string[]) => read.applicationsByInvoiceIds(ids), (row) => row.invoiceId),
+    revenueSchedule: rowLoader((ids: readonly string[]) => read.revenueSchedulesByIds(ids), (row) => row.id),
+    revenueScheduleLines: groupLoader((ids: readonly string[]) => read.revenueScheduleLinesByScheduleIds(ids), (row) => row.scheduleId),
+    creditMemosByInvoice: groupLoader(priming((ids: readonly string[]) => read.creditMemosByOriginalInvoiceIds(ids), invoice), (row) => row.originalInvoiceId ?? ''),
+    revenueSchedulesByProject: groupLoader((ids: readonly string[]) => read.revenueSchedulesByProjectIds(ids), (row) => row.projectId),
   };
 }
 

@@ -13,7 +13,7 @@ import { openAllSystems, type AllSystems } from '../../systems/openAllSystems.ts
 import { addMonths, isoDate, isoWeekday, mondayOf, parseDay } from '../../seed/calendar.ts';
 import { DEFAULT_AS_OF, datasetCounts, generateDataset, type Dataset } from '../../seed/generate.ts';
 import { isSeeded, seedSystems, systemIsEmpty, type SeedSummary } from '../../seed/seedSystems.ts';
-import { erpTables } from '../../systems/erp/tables.ts';
+import { erpTables } from '../../systems/erp/adapters/sql/tables.ts';
 import { psaTables } from '../../systems/psa/tables.ts';
 import { asStored } from '../harness/stored.ts';
 

@@ -6,24 +6,21 @@
  * full credit reverses net and tax exactly. A credit of everything still open makes the invoice
  * CREDITED. Decision: the billed sources are not reopened for billing.
  */
-import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
+import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { moneyInput } from '../../kernel/capability/inputs.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { checkVersion, rejected } from '../../kernel/capability/rejection.ts';
-import { updateAggregate } from '../../kernel/capability/updateAggregate.ts';
 import { minorUnits, money } from '../../kernel/decimal.ts';
-import type { ErpContext } from '../resolvers.ts';
-import type { ErpTables, InvoiceRow } from '../tables.ts';
 import { OPEN_FOR_SETTLEMENT } from '../machines.ts';
-import { nextDocumentNumber } from './documentNumbers.ts';
-import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, reloadInvoice } from './records.ts';
+import type { Invoice } from '../ports/types.ts';
+import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, type ErpCapability } from './records.ts';
 
-export const issueCreditMemo: CapabilityHandler<ErpTables, ErpContext, {
+export const issueCreditMemo: ErpCapability<{
   invoiceId: string; amount: string; reason: string; expectedVersion: number; creditDate?: string | null;
-}, { creditMemo: InvoiceRow; invoice: InvoiceRow }> = {
-  async effect({ input, trx, emit, ctx, now }) {
-    const invoice = await invoiceFor(trx, ctx.scope, input.invoiceId);
-    checkVersion('Invoice', invoice.aggregate_version, input.expectedVersion, { required: true });
+}, { creditMemo: Invoice; invoice: Invoice }> = {
+  async effect({ input, ports: { read, write }, emit, now }) {
+    const invoice = await invoiceFor(read, input.invoiceId);
+    checkVersion('Invoice', invoice.aggregateVersion, input.expectedVersion, { required: true });
     if (invoice.kind !== 'INVOICE' || !OPEN_FOR_SETTLEMENT.has(invoice.status)) {
       throw rejected('INVALID_STATE_TRANSITION', `${invoiceLabel(invoice)} is ${invoice.status}: only a POSTED or PARTIALLY_PAID invoice is credited.`, 'invoiceId');
     }
@@ -35,56 +32,43 @@ export const issueCreditMemo: CapabilityHandler<ErpTables, ErpContext, {
     if (amount > creditable) {
       throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `${invoiceLabel(invoice)} has ${money(creditable, invoice.currency).amount} ${invoice.currency} left to credit.`, 'amount');
     }
-    const legalEntity = await legalEntityFor(trx, ctx.scope, invoice.legal_entity_id, 'invoiceId');
+    const legalEntity = await legalEntityFor(read, invoice.legalEntityId, 'invoiceId');
     const date = input.creditDate ?? now.toISOString().slice(0, 10);
-    if (date < invoice.invoice_date) throw rejected('PRECONDITION_FAILED', `A credit memo cannot predate the invoice (${invoice.invoice_date}).`, 'creditDate');
-    const period = await openPeriodOf(trx, legalEntity, date, input.creditDate ? 'creditDate' : 'invoiceId');
+    if (date < invoice.invoiceDate) throw rejected('PRECONDITION_FAILED', `A credit memo cannot predate the invoice (${invoice.invoiceDate}).`, 'creditDate');
+    const period = await openPeriodOf(read, legalEntity, date, input.creditDate ? 'creditDate' : 'invoiceId');
 
     const taxE4 = taxShare(amount, invoice);
     const netE4 = amount - taxE4;
-    const taxCode = (await trx.selectFrom('invoice_lines').select('tax_code').where('invoice_id', '=', invoice.id).orderBy('line_number').executeTakeFirst())?.tax_code;
-    const id = newId('inv');
-    await trx
-      .insertInto('invoices')
-      .values({
-        id, invoice_number: await nextDocumentNumber(trx, legalEntity, 'CM', date), kind: 'CREDIT_MEMO', status: 'CREDITED',
-        legal_entity_id: invoice.legal_entity_id, account_id: invoice.account_id, contract_id: invoice.contract_id, project_id: invoice.project_id,
-        invoice_date: date, due_date: date, posting_period_id: period.id, currency: invoice.currency, subtotal_e4: negate(netE4),
-        tax_e4: negate(taxE4), total_e4: negate(amount), amount_paid_e4: 0, source_billing_draft_id: null, aggregate_version: 1,
-        original_invoice_id: invoice.id, amount_credited_e4: 0,
-      })
-      .execute();
-    await trx
-      .insertInto('invoice_lines')
-      .values({
-        id: newId('invl'), invoice_id: id, line_number: 1, description: `Credit of ${invoice.invoice_number}: ${reason}`, quantity_e2: -100,
-        unit_price_e4: netE4, amount_e4: negate(netE4), tax_code: taxCode ?? 'NONE', tax_e4: negate(taxE4),
-      })
-      .execute();
-    const credited = invoice.amount_credited_e4 + amount;
-    const settled = invoice.amount_paid_e4 + credited === invoice.total_e4;
-    await updateAggregate(trx, 'invoices', 'Invoice', invoice, { amount_credited_e4: credited, ...(settled ? { status: 'CREDITED' } : {}) });
+    const taxCode = (await read.invoiceLinesByInvoiceIds([invoice.id]))[0]?.taxCode;
+    const creditMemo = await write.postInvoice({
+      id: newId('inv'), kind: 'CREDIT_MEMO', status: 'CREDITED', legalEntityId: invoice.legalEntityId, accountId: invoice.accountId,
+      contractId: invoice.contractId, projectId: invoice.projectId, invoiceDate: date, dueDate: date, postingPeriodId: period.id, currency: invoice.currency,
+      subtotalE4: negate(netE4), taxE4: negate(taxE4), totalE4: negate(amount), amountPaidE4: 0, sourceBillingDraftId: null,
+      originalInvoiceId: invoice.id, amountCreditedE4: 0,
+      lines: [{
+        id: newId('invl'), lineNumber: 1, description: `Credit of ${invoice.invoiceNumber}: ${reason}`, quantityE2: -100, unitPriceE4: netE4,
+        amountE4: negate(netE4), taxCode: taxCode ?? 'NONE', taxE4: negate(taxE4),
+      }],
+    }, { legalEntity, series: 'CM', date });
+    const credited = invoice.amountCreditedE4 + amount;
+    const settled = invoice.amountPaidE4 + credited === invoice.totalE4;
+    const updated = await write.creditInvoice(invoice, { amountCreditedE4: credited, ...(settled ? { status: 'CREDITED' } : {}) });
 
-    const [creditMemo, updated] = await Promise.all([reloadInvoice(trx, id), reloadInvoice(trx, invoice.id)]);
-    emit({
-      type: 'CreditMemoIssued', aggregateType: 'Invoice', aggregateId: invoice.id, aggregateVersion: updated.aggregate_version,
-      legalEntityId: invoice.legal_entity_id,
-      payload: {
-        invoiceId: invoice.id, invoiceNumber: invoice.invoice_number, creditMemoId: id, creditMemoNumber: creditMemo.invoice_number, reason,
-        amount: money(amount, invoice.currency), tax: money(taxE4, invoice.currency), invoiceStatus: updated.status,
-        amountDue: money(openBalance(updated), invoice.currency),
-      },
-    });
+    emit(aggregateEvent('CreditMemoIssued', 'Invoice', updated, invoice.legalEntityId, {
+      invoiceId: invoice.id, invoiceNumber: invoice.invoiceNumber, creditMemoId: creditMemo.id, creditMemoNumber: creditMemo.invoiceNumber, reason,
+      amount: money(amount, invoice.currency), tax: money(taxE4, invoice.currency), invoiceStatus: updated.status,
+      amountDue: money(openBalance(updated), invoice.currency),
+    }));
     return { creditMemo, invoice: updated };
   },
 };
 
 /** The tax part of a gross credit: the invoice's tax/total ratio, rounded half up to the minor unit. */
-function taxShare(amountE4: number, invoice: InvoiceRow): number {
-  if (invoice.tax_e4 === 0 || amountE4 === invoice.total_e4) return amountE4 === invoice.total_e4 ? invoice.tax_e4 : 0;
+function taxShare(amountE4: number, invoice: Invoice): number {
+  if (invoice.taxE4 === 0 || amountE4 === invoice.totalE4) return amountE4 === invoice.totalE4 ? invoice.taxE4 : 0;
   const step = BigInt(10 ** (4 - minorUnits(invoice.currency)));
-  const scaled = BigInt(amountE4) * BigInt(invoice.tax_e4);
-  const total = BigInt(invoice.total_e4);
+  const scaled = BigInt(amountE4) * BigInt(invoice.taxE4);
+  const total = BigInt(invoice.totalE4);
   const units = (2n * scaled + total * step) / (2n * total * step);
   return Number(units * step);
 }

@@ -4,7 +4,7 @@
  * Amounts arrive as Decimal strings and leave as e4 integers.
  */
 import { HOURS_SCALE, parseScaled } from '../../kernel/decimal.ts';
-import type { ErpContext } from '../resolvers.ts';
+import type { ErpContext } from '../context.ts';
 
 /** The CRM's commercial header of a contract. */
 export interface CrmContract {

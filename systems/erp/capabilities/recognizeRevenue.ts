@@ -8,110 +8,62 @@
  * the period again finds the line and changes nothing. A schedule with a line in a later period
  * is left alone (periods are recognized in order).
  */
-import { seesAccount } from '../../../policies/recordScope.ts';
-import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
+import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import { money } from '../../kernel/decimal.ts';
-import type { ErpContext } from '../resolvers.ts';
-import type { AccountingPeriodRow, ErpTables, RevenueScheduleLineRow, RevenueScheduleRow } from '../tables.ts';
 import { INVOICE_MEASURED_METHODS, RECOGNIZABLE } from '../machines.ts';
-import { legalEntityFor } from './records.ts';
-import { isUniqueViolation } from '../../kernel/capability/engine.ts';
-import { updateAggregate } from '../../kernel/capability/updateAggregate.ts';
+import type { AccountingPeriod, RevenueSchedule, RevenueScheduleLine } from '../ports/types.ts';
+import type { RecognizedSchedule } from '../ports/writePort.ts';
+import { legalEntityFor, type ErpCapability } from './records.ts';
 
-type Result = { period: AccountingPeriodRow; lines: RevenueScheduleLineRow[]; revenueSchedules: RevenueScheduleRow[] };
+type Result = { period: AccountingPeriod; lines: RevenueScheduleLine[]; revenueSchedules: RevenueSchedule[] };
 
-export const recognizeRevenueForPeriod: CapabilityHandler<ErpTables, ErpContext, { legalEntityId: string; periodId: string }, Result> = {
-  async effect({ input, trx, emit, ctx, now }) {
-    const legalEntity = await legalEntityFor(trx, ctx.scope, input.legalEntityId);
-    const period = await trx
-      .selectFrom('accounting_periods')
-      .selectAll()
-      .where('id', '=', input.periodId)
-      .where('legal_entity_id', '=', legalEntity.id)
-      .executeTakeFirst();
+export const recognizeRevenueForPeriod: ErpCapability<{ legalEntityId: string; periodId: string }, Result> = {
+  async effect({ input, ports: { read, write }, emit, now }) {
+    const legalEntity = await legalEntityFor(read, input.legalEntityId);
+    const period = (await read.periodsByIds([input.periodId])).find((candidate) => candidate.legalEntityId === legalEntity.id);
     if (!period) throw notFoundRejection('AccountingPeriod', input.periodId, 'periodId');
     if (period.status !== 'OPEN') throw rejected('PERIOD_CLOSED', `Period ${period.name} of ${legalEntity.code} is ${period.status}.`, 'periodId');
 
-    const candidates = (await trx
-      .selectFrom('revenue_schedules as rs')
-      .innerJoin('erp_projects as p', 'p.project_id', 'rs.project_id')
-      .selectAll('rs')
-      .select('p.account_id as account_id')
-      .where('p.legal_entity_id', '=', legalEntity.id)
-      .where('rs.status', 'in', [...RECOGNIZABLE])
-      .where('rs.method', 'in', INVOICE_MEASURED_METHODS)
-      .orderBy('rs.id')
-      .execute()).filter((row) => seesAccount(ctx.scope, row.account_id));
+    // Schedules of the entity's projects the caller may see (through their ERP job), measured by what was invoiced.
+    const candidates = (await read.revenueSchedulesByLegalEntityIds([legalEntity.id]))
+      .filter((schedule) => RECOGNIZABLE.has(schedule.status) && INVOICE_MEASURED_METHODS.includes(schedule.method));
     if (candidates.length === 0) return { period, lines: [], revenueSchedules: [] };
 
-    const ids = candidates.map((row) => row.id);
     // Schedules that already have this period's line, or a later one.
-    const done = new Set((await trx
-      .selectFrom('revenue_schedule_lines as l')
-      .innerJoin('accounting_periods as ap', 'ap.id', 'l.period_id')
-      .select('l.schedule_id')
-      .where('l.schedule_id', 'in', ids)
-      .where('ap.end_date', '>=', period.end_date)
-      .execute()).map((row) => row.schedule_id));
-    const open = candidates.filter((row) => !done.has(row.id));
+    const posted = await read.revenueScheduleLinesByScheduleIds(candidates.map((schedule) => schedule.id));
+    const periodEnds = new Map((await read.periodsByIds([...new Set(posted.map((line) => line.periodId))])).map((p) => [p.id, p.endDate]));
+    const done = new Set(posted.filter((line) => (periodEnds.get(line.periodId) ?? '') >= period.endDate).map((line) => line.scheduleId));
+    const open = candidates.filter((schedule) => !done.has(schedule.id));
     if (open.length === 0) return { period, lines: [], revenueSchedules: [] };
 
-    const invoiced = await trx
-      .selectFrom('invoices')
-      .select((eb) => ['project_id', 'currency', eb.fn.sum<number | string>('subtotal_e4').as('net')])
-      .where('project_id', 'in', [...new Set(open.map((row) => row.project_id))])
-      .where('status', '!=', 'VOIDED')
-      .where('invoice_date', '<=', period.end_date)
-      .groupBy(['project_id', 'currency'])
-      .execute();
-    const netOf = (schedule: RevenueScheduleRow) =>
-      Number(invoiced.find((row) => row.project_id === schedule.project_id && row.currency === schedule.currency)?.net ?? 0);
+    const invoiced = await read.billedByProjectIds([...new Set(open.map((schedule) => schedule.projectId))], period.endDate);
+    const netOf = (schedule: RevenueSchedule) =>
+      invoiced.find((total) => total.key === schedule.projectId && total.currency === schedule.currency)?.amountE4 ?? 0;
 
     const postedAt = now.toISOString();
-    const lines: RevenueScheduleLineRow[] = [];
-    const moved: RevenueScheduleRow[] = [];
-    for (const { account_id: _account, ...schedule } of open) {
-      const cumulative = Math.min(schedule.allocated_e4, Math.max(0, netOf(schedule)));
-      const amount = cumulative - schedule.recognized_e4;
+    const lines: RevenueScheduleLine[] = [];
+    const moved: RecognizedSchedule[] = [];
+    for (const schedule of open) {
+      const cumulative = Math.min(schedule.allocatedE4, Math.max(0, netOf(schedule)));
+      const amount = cumulative - schedule.recognizedE4;
       if (amount === 0) continue;
-      lines.push({
-        id: newId('rsl'), schedule_id: schedule.id, period_id: period.id, amount_e4: amount, recognized_cum_e4: cumulative, status: 'POSTED', posted_at: postedAt,
-      });
-      const status = cumulative === schedule.allocated_e4 ? 'COMPLETED' : 'IN_PROGRESS';
-      const version = await updateAggregate(trx, 'revenue_schedules', 'RevenueSchedule', schedule, { recognized_e4: cumulative, status }, conflict);
-      moved.push({ ...schedule, recognized_e4: cumulative, status, aggregate_version: version });
+      lines.push({ id: newId('rsl'), scheduleId: schedule.id, periodId: period.id, amountE4: amount, recognizedCumE4: cumulative, status: 'POSTED', postedAt });
+      moved.push({ schedule, recognizedE4: cumulative, status: cumulative === schedule.allocatedE4 ? 'COMPLETED' : 'IN_PROGRESS' });
     }
     if (lines.length === 0) return { period, lines: [], revenueSchedules: [] };
-    try {
-      await trx.insertInto('revenue_schedule_lines').values(lines).execute();
-    } catch (error) {
-      if (isUniqueViolation(error, 'revenue_schedule_lines', ['schedule_id', 'period_id'])) throw conflict();
-      throw error;
-    }
+    const stored = await write.recognizeRevenue(lines, moved);
 
-    const [storedLines, storedSchedules] = await Promise.all([
-      trx.selectFrom('revenue_schedule_lines').selectAll().where('id', 'in', lines.map((line) => line.id)).execute(),
-      trx.selectFrom('revenue_schedules').selectAll().where('id', 'in', moved.map((row) => row.id)).orderBy('id').execute(),
-    ]);
-    for (const schedule of storedSchedules) {
-      const line = storedLines.find((candidate) => candidate.schedule_id === schedule.id)!;
-      emit({
-        type: 'RevenueRecognized', aggregateType: 'RevenueSchedule', aggregateId: schedule.id, aggregateVersion: schedule.aggregate_version,
-        legalEntityId: legalEntity.id,
-        payload: {
-          scheduleId: schedule.id, projectId: schedule.project_id, periodId: period.id, periodName: period.name, lineId: line.id,
-          amount: money(line.amount_e4, schedule.currency), recognizedToDate: money(schedule.recognized_e4, schedule.currency),
-          allocated: money(schedule.allocated_e4, schedule.currency), status: schedule.status,
-        },
-      });
+    for (const schedule of stored.schedules) {
+      const line = stored.lines.find((candidate) => candidate.scheduleId === schedule.id)!;
+      emit(aggregateEvent('RevenueRecognized', 'RevenueSchedule', schedule, legalEntity.id, {
+        scheduleId: schedule.id, projectId: schedule.projectId, periodId: period.id, periodName: period.name, lineId: line.id,
+        amount: money(line.amountE4, schedule.currency), recognizedToDate: money(schedule.recognizedE4, schedule.currency),
+        allocated: money(schedule.allocatedE4, schedule.currency), status: schedule.status,
+      }));
     }
-    const order = new Map(storedSchedules.map((schedule, index) => [schedule.id, index]));
-    return { period, lines: storedLines.sort((a, b) => order.get(a.schedule_id)! - order.get(b.schedule_id)!), revenueSchedules: storedSchedules };
+    const order = new Map(stored.schedules.map((schedule, index) => [schedule.id, index]));
+    return { period, lines: stored.lines.sort((a, b) => order.get(a.scheduleId)! - order.get(b.scheduleId)!), revenueSchedules: stored.schedules };
   },
 };
-
-function conflict() {
-  return rejected('VERSION_CONFLICT', 'Another recognition run for this period committed first. Run it again: it picks up what is left.', 'periodId');
-}

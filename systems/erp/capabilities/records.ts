@@ -1,87 +1,69 @@
 /**
- * How ERP capabilities read the records they check or change: inside the transaction, within the
- * caller's record scope (a hidden record answers NOT_FOUND, exactly like a missing one).
+ * How ERP capabilities read the records they check or change: through the read port bound to the
+ * call, within the caller's record scope (a hidden record answers NOT_FOUND, exactly like a missing one).
  */
-import type { Transaction } from 'kysely';
-import { seesAccount, seesLegalEntity, type RecordScope } from '../../../policies/recordScope.ts';
+import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
 import { notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
-import type { CapabilityTables } from '../../kernel/capability/tables.ts';
-import type {
-  AccountingPeriodRow, BillingProfileRow, ErpTables, InvoiceRow, LegalEntityRow, PaymentRow, TaxProfileRow,
-} from '../tables.ts';
+import type { EffectResult } from '../../kernel/capability/capabilityResolvers.ts';
+import type { ErpContext } from '../context.ts';
+import type { ErpPorts } from '../ports/ports.ts';
+import type { ErpReadPort } from '../ports/readPort.ts';
+import type { AccountingPeriod, BillingProfile, Invoice, LegalEntity, Payment, TaxProfile } from '../ports/types.ts';
 
-export type ErpTrx = Transaction<ErpTables & CapabilityTables>;
+/** An ERP capability: its effect works through the ERP's ports. */
+export type ErpCapability<Input, Result extends EffectResult, Facts = undefined> = CapabilityHandler<ErpPorts, ErpContext, Input, Result, Facts>;
 
-export async function legalEntityFor(trx: ErpTrx, scope: RecordScope, id: string, field = 'legalEntityId'): Promise<LegalEntityRow> {
-  const row = await trx.selectFrom('legal_entities').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !seesLegalEntity(scope, row.id)) throw notFoundRejection('LegalEntity', id, field);
-  return row;
+export async function legalEntityFor(read: ErpReadPort, id: string, field = 'legalEntityId'): Promise<LegalEntity> {
+  const [entity] = await read.legalEntitiesByIds([id]);
+  if (!entity) throw notFoundRejection('LegalEntity', id, field);
+  return entity;
 }
 
 /** The legal entity must be ACTIVE to take new financial records. */
-export function requireActive(legalEntity: LegalEntityRow, field: string): void {
+export function requireActive(legalEntity: LegalEntity, field: string): void {
   if (legalEntity.status !== 'ACTIVE') {
     throw rejected('LEGAL_ENTITY_INACTIVE', `Legal entity ${legalEntity.code} is ${legalEntity.status}.`, field);
   }
 }
 
-export async function invoiceFor(trx: ErpTrx, scope: RecordScope, id: string, field = 'invoiceId'): Promise<InvoiceRow> {
-  const row = await trx.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !seesLegalEntity(scope, row.legal_entity_id) || !seesAccount(scope, row.account_id)) throw notFoundRejection('Invoice', id, field);
-  return row;
+export async function invoiceFor(read: ErpReadPort, id: string, field = 'invoiceId'): Promise<Invoice> {
+  const [invoice] = await read.invoicesByIds([id]);
+  if (!invoice) throw notFoundRejection('Invoice', id, field);
+  return invoice;
 }
 
-export async function paymentFor(trx: ErpTrx, scope: RecordScope, id: string, field = 'paymentId'): Promise<PaymentRow> {
-  const row = await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !seesLegalEntity(scope, row.legal_entity_id) || !seesAccount(scope, row.account_id)) throw notFoundRejection('Payment', id, field);
-  return row;
+export async function paymentFor(read: ErpReadPort, id: string, field = 'paymentId'): Promise<Payment> {
+  const [payment] = await read.paymentsByIds([id]);
+  if (!payment) throw notFoundRejection('Payment', id, field);
+  return payment;
 }
 
 /** The customer's billing profile in the legal entity, or CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY. */
-export async function billingProfileFor(trx: ErpTrx, accountId: string, legalEntity: LegalEntityRow, field: string): Promise<BillingProfileRow> {
-  const row = await trx
-    .selectFrom('billing_profiles')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('legal_entity_id', '=', legalEntity.id)
-    .executeTakeFirst();
-  if (!row) {
+export async function billingProfileFor(read: ErpReadPort, accountId: string, legalEntity: LegalEntity, field: string): Promise<BillingProfile> {
+  const profile = (await read.billingProfilesByAccountIds([accountId])).find((candidate) => candidate.legalEntityId === legalEntity.id);
+  if (!profile) {
     throw rejected('CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY', `Customer ${accountId} has no billing profile in legal entity ${legalEntity.code}.`, field);
   }
-  return row;
+  return profile;
 }
 
 /** The first tax profile that exists among `candidates` (most specific first), or TAX_PROFILE_UNRESOLVED. */
-export async function resolveTaxProfile(trx: ErpTrx, candidates: readonly (string | null)[], what: string, field: string): Promise<TaxProfileRow> {
+export async function resolveTaxProfile(read: ErpReadPort, candidates: readonly (string | null)[], what: string, field: string): Promise<TaxProfile> {
   const ids = candidates.filter((id): id is string => id !== null);
-  const rows = ids.length ? await trx.selectFrom('tax_profiles').selectAll().where('id', 'in', ids).execute() : [];
+  const profiles = await read.taxProfilesByIds(ids);
   for (const id of ids) {
-    const row = rows.find((candidate) => candidate.id === id);
-    if (row) return row;
+    const profile = profiles.find((candidate) => candidate.id === id);
+    if (profile) return profile;
   }
   throw rejected('TAX_PROFILE_UNRESOLVED', `No tax profile applies to ${what} (neither the customer's nor the legal entity's).`, field);
 }
 
 /** The accounting period of `date` in the legal entity; PERIOD_CLOSED unless it is OPEN. */
-export async function openPeriodOf(trx: ErpTrx, legalEntity: LegalEntityRow, date: string, field: string): Promise<AccountingPeriodRow> {
-  const period = await trx
-    .selectFrom('accounting_periods')
-    .selectAll()
-    .where('legal_entity_id', '=', legalEntity.id)
-    .where('start_date', '<=', date)
-    .where('end_date', '>=', date)
-    .executeTakeFirst();
+export async function openPeriodOf(read: ErpReadPort, legalEntity: LegalEntity, date: string, field: string): Promise<AccountingPeriod> {
+  const period = (await read.periodsByLegalEntityIds([legalEntity.id])).find((candidate) => candidate.startDate <= date && date <= candidate.endDate);
   if (!period) throw rejected('PERIOD_CLOSED', `Legal entity ${legalEntity.code} has no accounting period for ${date}.`, field);
   if (period.status !== 'OPEN') throw rejected('PERIOD_CLOSED', `Period ${period.name} of ${legalEntity.code} is ${period.status}.`, field);
   return period;
-}
-
-export async function reloadInvoice(trx: ErpTrx, id: string): Promise<InvoiceRow> {
-  return trx.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-export async function reloadPayment(trx: ErpTrx, id: string): Promise<PaymentRow> {
-  return trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 /** A date plus `days` (ISO dates, UTC calendar). */
@@ -92,11 +74,11 @@ export function addDays(date: string, days: number): string {
 }
 
 /** What is still open on an invoice: neither paid nor credited. */
-export function openBalance(invoice: InvoiceRow): number {
-  return invoice.total_e4 - invoice.amount_paid_e4 - invoice.amount_credited_e4;
+export function openBalance(invoice: Invoice): number {
+  return invoice.totalE4 - invoice.amountPaidE4 - invoice.amountCreditedE4;
 }
 
 /** How messages name an invoice or credit memo: by its legal number. */
-export function invoiceLabel(invoice: InvoiceRow): string {
-  return `${invoice.kind === 'CREDIT_MEMO' ? 'Credit memo' : 'Invoice'} ${invoice.invoice_number}`;
+export function invoiceLabel(invoice: Invoice): string {
+  return `${invoice.kind === 'CREDIT_MEMO' ? 'Credit memo' : 'Invoice'} ${invoice.invoiceNumber}`;
 }

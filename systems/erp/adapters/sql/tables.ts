@@ -1,4 +1,4 @@
-import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../kernel/tableSpec.ts';
+import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../../../kernel/tableSpec.ts';
 
 /**
  * The ERP reference system's tables. `account_id`, `contract_id`, `project_id` and `role_id`
