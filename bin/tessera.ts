@@ -1,21 +1,33 @@
 /**
- * The `tessera` command.
- *   tessera start                 embedded mode: subgraphs and gateway in one process (seeds an empty ./data)
- *   tessera serve <crm|psa|erp>   one reference-system subgraph alone, on TESSERA_SUBGRAPH_PORT_<NAME>
- *   tessera serve gateway         the gateway; subgraphs with TESSERA_SUBGRAPH_<NAME>_URL are remote
- *   tessera seed [--scale s|m|l]  seeds empty reference systems with deterministic demo data
- *   tessera token --sub alice ... prints a development token signed with the dev key (stdout only,
- *                                 so `TOKEN=$(npm run -s token -- --sub alice)` works)
+ * The `tessera` command. It parses its arguments and starts a composition root (`runtime/`):
+ *   tessera start                    embedded mode: systems and gateway in one process (seeds an empty ./data)
+ *   tessera serve <crm|psa|erp>      one system service alone, on TESSERA_SUBGRAPH_PORT_<NAME>
+ *   tessera serve gateway            the gateway; systems with TESSERA_SUBGRAPH_<NAME>_URL are remote, the others in process
+ *   tessera serve gateway --remote   the gateway alone; every TESSERA_SUBGRAPH_<NAME>_URL is required
+ *   tessera serve relay|registry     refused: their run modes have a place (runtime/modes.ts), not a root yet
+ *   tessera seed [--scale s|m|l]     seeds empty reference systems with deterministic demo data
+ *   tessera token --sub alice ...    prints a development token signed with the dev key (stdout only,
+ *                                    so `TOKEN=$(npm run -s token -- --sub alice)` works)
  */
-import { loadConfig, SEED_SCALES, SUBGRAPH_NAMES, type SeedScale, type SubgraphName, type TesseraConfig } from '../core/config/config.ts';
+import { loadConfig, SEED_SCALES, type SeedScale, type TesseraConfig } from '../core/config/config.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startEmbedded } from '../runtime/embedded.ts';
-import { serveSubgraph } from '../runtime/systemService.ts';
-import { openAllSystems } from '../systems/openAllSystems.ts';
-import { seedIfEmpty } from '../seed/seedIfEmpty.ts';
+import { startGatewayMode } from '../runtime/gateway.ts';
+import { availableMode, RunModeNotAvailable } from '../runtime/modes.ts';
+import { seedStores } from '../runtime/seedStores.ts';
+import { startSystemService } from '../runtime/systemService.ts';
+import { isSystemName, SYSTEM_NAMES } from '../systems/systems.ts';
 import { DEV_TOKEN_USAGE, DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../auth/devToken.ts';
 
-const USAGE = `usage: tessera start | serve <${SUBGRAPH_NAMES.join('|')}|gateway> | seed [--scale ${SEED_SCALES.join('|')}] | token --sub NAME [...]`;
+const USAGE =
+  `usage: tessera start | serve <${SYSTEM_NAMES.join('|')}|gateway [--remote]> | seed [--scale ${SEED_SCALES.join('|')}] ` +
+  '| token --sub NAME [...]';
+
+/** A started root: it listens until stopped. */
+interface Service {
+  listen(): Promise<number>;
+  stop(): Promise<void>;
+}
 
 async function main(argv: readonly string[]): Promise<void> {
   const [verb, ...rest] = argv;
@@ -23,25 +35,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const logger = createLogger(config.logLevel);
   switch (verb) {
     case 'start':
-      return runUntilSignal(logger, async () => {
-        const tessera = await startEmbedded({ config, logger });
-        await tessera.listen();
-        return tessera.stop;
-      });
-    case 'serve': {
-      const target = rest[0];
-      if (target === 'gateway') {
-        return runUntilSignal(logger, async () => {
-          const tessera = await startEmbedded({ config: { ...config, seedScale: 'none' }, logger });
-          await tessera.listen();
-          return tessera.stop;
-        });
-      }
-      if (!isSubgraphName(target)) throw new UsageError(`serve needs a subgraph name or "gateway"; got ${JSON.stringify(target)}`);
-      return runUntilSignal(logger, () => serveSubgraph(target, config, logger));
-    }
+      return runUntilSignal(logger, () => startEmbedded({ config, logger }));
+    case 'serve':
+      return runUntilSignal(logger, () => serve(rest, config, logger));
     case 'seed':
-      return seed(config, parseScale(rest, config), logger);
+      return seedStores(config, parseScale(rest, config), logger);
     case 'token':
       process.stdout.write(`${await issueDevToken(parseDevTokenArgs(rest), config.auth)}\n`);
       return;
@@ -50,11 +48,17 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-class UsageError extends Error {}
-
-function isSubgraphName(value: string | undefined): value is SubgraphName {
-  return (SUBGRAPH_NAMES as readonly string[]).includes(value ?? '');
+function serve([target, ...flags]: readonly string[], config: TesseraConfig, logger: Logger): Promise<Service> {
+  if (target === 'gateway') {
+    if (flags.includes('--remote')) return startGatewayMode({ config, logger });
+    return startEmbedded({ config: { ...config, seedScale: 'none' }, logger });
+  }
+  if (target === 'relay' || target === 'registry') availableMode(target);
+  if (!isSystemName(target)) throw new UsageError(`serve needs a system name or "gateway"; got ${JSON.stringify(target)}`);
+  return startSystemService(target, { config, logger });
 }
+
+class UsageError extends Error {}
 
 function parseScale(args: readonly string[], config: TesseraConfig): SeedScale {
   const index = args.indexOf('--scale');
@@ -64,23 +68,14 @@ function parseScale(args: readonly string[], config: TesseraConfig): SeedScale {
   return value as SeedScale;
 }
 
-async function seed(config: TesseraConfig, scale: SeedScale, logger: Logger): Promise<void> {
-  const systems = await openAllSystems(config.store);
-  try {
-    const outcome = await seedIfEmpty(systems, scale, logger);
-    if (outcome.kind === 'skipped') logger.warn({ reason: outcome.reason }, 'not seeded: the reference systems already hold data');
-  } finally {
-    await systems.close();
-  }
-}
-
-/** Runs a service until SIGINT/SIGTERM, then stops it gracefully. */
-async function runUntilSignal(logger: Logger, start: () => Promise<() => Promise<void>>): Promise<void> {
-  const stop = await start();
+/** Starts a service, listens, and runs it until SIGINT/SIGTERM, then stops it gracefully. */
+async function runUntilSignal(logger: Logger, start: () => Promise<Service>): Promise<void> {
+  const service = await start();
+  await service.listen();
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down');
-      stop().then(resolve, resolve);
+      service.stop().then(resolve, resolve);
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
@@ -98,7 +93,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = 2;
     return;
   }
-  // Configuration mistakes are TypeErrors naming the bad key: say so plainly, without a stack.
-  process.stderr.write(`tessera: ${error instanceof TypeError ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
+  // Configuration mistakes are TypeErrors naming the bad key, and a mode without a root says so: plainly, without a stack.
+  const plain = error instanceof TypeError || error instanceof RunModeNotAvailable;
+  process.stderr.write(`tessera: ${plain ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
   process.exitCode = 1;
 });

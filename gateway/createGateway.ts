@@ -1,21 +1,23 @@
 /**
  * The federated executor: `@apollo/gateway` over a supergraph SDL, inside Apollo Server, behind
  * Tessera's own GraphQL-over-HTTP handler. General on purpose: it serves whatever supergraph it
- * is given and knows nothing of CRM, PSA or ERP.
+ * is given and knows nothing of CRM, PSA or ERP; what runs around planning (authorization,
+ * capability lifecycle, ...) is the list of plugins the composition root passes.
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import type { GatewayContext } from './context.ts';
-import { tesseraError } from '../core/errors.ts';
-import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
-import { createGraphQLHandler, type Authenticate } from './http/graphqlHandler.ts';
-import { authorizationPlugin, type AuthorizationOptions } from './authorization/authorizationPlugin.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { RequestScope } from '../auth/requestScope.ts';
+import { tesseraError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { maskError } from '../core/maskError.ts';
-import { capabilityPlugin, type CapabilityPluginOptions } from './capabilities/capabilityPlugin.ts';
+import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
+import { createGraphQLHandler, type Authenticate } from './http/graphqlHandler.ts';
+import { createPlannedOperations, type PlannedOperationStore } from './plannedOperation.ts';
+import type { GatewayPlugin } from './plugin.ts';
 
 export interface GatewayOptions {
   readonly supergraphSdl: string;
@@ -26,15 +28,10 @@ export interface GatewayOptions {
   readonly introspection?: boolean;
   /** Establishes the caller of each request from its Authorization header. */
   readonly authenticate: Authenticate;
-  /** Signs the caller for the subgraphs (`x-tessera-principal`). */
+  /** Signs the caller for the subgraphs (`x-tessera-principal`), once per request. */
   readonly signPrincipal: (principal: Principal | null, requestId: string) => string;
-  /**
-   * Enforcement of the governance directives. `null` turns it off: only for measuring its cost
-   * (`npm run bench`); the composition root always passes it.
-   */
-  readonly authorization: Omit<AuthorizationOptions, 'supergraphSdl'> | null;
-  /** Capability lifecycle: the clock sunsets are judged by, and the usage counter. */
-  readonly capabilities?: Omit<CapabilityPluginOptions, 'supergraphSdl'>;
+  /** The request pipeline's plugins, in the order they run (`GatewayPlugin` has the contract). */
+  readonly plugins: readonly GatewayPlugin[];
 }
 
 export interface Gateway {
@@ -44,26 +41,16 @@ export interface Gateway {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger.child({ component: 'gateway' });
-  // One signature per client request, however many subgraph fetches its plan makes
-  // (per-request state, keyed by the request's context object).
-  const signed = new WeakMap<object, string>();
-  const principalToken = ({ requestId, principal, context }: { requestId: string; principal: Principal | null; context: object }) => {
-    let token = signed.get(context);
-    if (token === undefined) {
-      token = options.signPrincipal(principal, requestId);
-      signed.set(context, token);
-    }
-    return token;
-  };
+  const operations = createPlannedOperations();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger, principalToken),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger),
   });
-  const server = new ApolloServer<GatewayContext>({
-    gateway,
+  const server = new ApolloServer<RequestScope>({
+    gateway: planningReplacements(gateway, operations),
     logger,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
@@ -76,19 +63,33 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // Answers are never HTTP-cached (they depend on the caller); skip the per-field hint collection.
       ApolloServerPluginCacheControlDisabled(),
       operationResolution,
-      ...(options.authorization ? [authorizationPlugin({ ...options.authorization, supergraphSdl: options.supergraphSdl })] : []),
-      capabilityPlugin({ ...options.capabilities, supergraphSdl: options.supergraphSdl }),
+      ...options.plugins.map((plugin) => plugin.create({ operations })),
     ],
   });
   await server.start();
-  return { graphql: createGraphQLHandler(server, options.authenticate), stop: () => server.stop() };
+  return {
+    graphql: createGraphQLHandler(server, { authenticate: options.authenticate, signPrincipal: options.signPrincipal }),
+    stop: () => server.stop(),
+  };
+}
+
+/** The gateway, planning each request's operation as the plugins left it (`PlannedOperations`). */
+function planningReplacements(gateway: ApolloGateway, operations: PlannedOperationStore): GatewayInterface {
+  return {
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+    async load(options) {
+      const { executor } = await gateway.load(options);
+      return { executor: (requestContext) => executor(operations.applyTo(requestContext)) };
+    },
+  };
 }
 
 /**
  * An operationName that selects no operation of the document is the client's mistake (400).
  * Apollo Server leaves it to the executor, and the gateway's executor throws (which would be a 500).
  */
-const operationResolution: ApolloServerPlugin<GatewayContext> = {
+const operationResolution: ApolloServerPlugin<RequestScope> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, request, document }) {

@@ -1,42 +1,59 @@
-import http from 'node:http';
+/**
+ * The composition root of one system service (`tessera serve <name>`): the system's store and its
+ * subgraph alone on its port. It answers only calls that carry the gateway's signed principal;
+ * its peers are reached at their configured URL, else on their port on this host. It only wires.
+ */
+import type http from 'node:http';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import type { SubgraphName, TesseraConfig } from '../core/config/config.ts';
-import { listen } from '../gateway/http/server.ts';
-import type { Logger } from '../core/logger.ts';
 import { loadInternalSecret } from '../auth/loadInternalSecret.ts';
-import { SYSTEMS } from '../systems/systems.ts';
+import type { TesseraConfig } from '../core/config/config.ts';
+import type { Logger } from '../core/logger.ts';
 import { openReferenceSystem } from '../systems/kernel/openReferenceSystem.ts';
-import type { ReferenceSystem } from '../systems/kernel/referenceSystem.ts';
-import { createSubgraphListener } from '../systems/kernel/subgraphListener.ts';
 import { startSystemServer } from '../systems/kernel/startSystemServer.ts';
+import { createSubgraphListener } from '../systems/kernel/subgraphListener.ts';
+import { kernelSystem, SYSTEM_LIST, type SystemName } from '../systems/systems.ts';
+import { serveHttp } from './httpService.ts';
+import { createShutdown } from './shutdown.ts';
+import { systemPorts, systemUrls } from './systemUrls.ts';
 
-/** `tessera serve <name>`: one reference system and its subgraph on its own port. Resolves with `stop`. */
-export function serveSubgraph(name: SubgraphName, config: TesseraConfig, logger: Logger): Promise<() => Promise<void>> {
-  switch (name) {
-    case 'crm':
-      return serve(SYSTEMS.crm, config, logger);
-    case 'psa':
-      return serve(SYSTEMS.psa, config, logger);
-    case 'erp':
-      return serve(SYSTEMS.erp, config, logger);
-  }
+export interface SystemServiceOptions {
+  readonly config: TesseraConfig;
+  readonly logger: Logger;
 }
 
-async function serve<DB, C extends object>(system: ReferenceSystem<DB, C>, config: TesseraConfig, logger: Logger): Promise<() => Promise<void>> {
-  const opened = await openReferenceSystem(system, config.store);
-  // Peer systems: their configured URL, or their default port on this host.
-  const urlOf = (name: SubgraphName) => config.subgraphUrls[name] ?? `http://127.0.0.1:${config.subgraphPorts[name]}/graphql`;
-  const server = await startSystemServer(system, opened, logger, await loadInternalSecret(config.internalSecret), {
-    fetcher: fetch as unknown as Fetcher,
-    urlOf,
-  });
-  const httpServer = http.createServer(createSubgraphListener(server, config.maxBodyBytes, logger));
-  const port = await listen(httpServer, config.subgraphPorts[system.name], config.host);
-  logger.info({ subgraph: system.name, port }, `subgraph ${system.name} is serving http://localhost:${port}/graphql`);
-  return async () => {
-    httpServer.closeAllConnections();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    await server.stop();
-    await opened.close();
-  };
+export interface SystemService {
+  readonly listener: http.RequestListener;
+  /** Listens on `port` (default: `TESSERA_SUBGRAPH_PORT_<NAME>`, else the system's port); resolves with the port. */
+  listen(port?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startSystemService(name: SystemName, { config, logger }: SystemServiceOptions): Promise<SystemService> {
+  const entry = SYSTEM_LIST.find((system) => system.name === name)!;
+  const urls = systemUrls(config, SYSTEM_LIST, 'this-host');
+  const ports = systemPorts(config, SYSTEM_LIST);
+  const shutdown = createShutdown(logger);
+  try {
+    const opened = await openReferenceSystem(kernelSystem(entry), config.store);
+    shutdown.add(() => opened.close());
+    const internalSecret = await loadInternalSecret(config.internalSecret);
+    const server = await startSystemServer(kernelSystem(entry), opened, logger, internalSecret, {
+      fetcher: fetch as unknown as Fetcher,
+      urlOf: urls.urlOf,
+    });
+    shutdown.add(() => server.stop());
+    const listener = createSubgraphListener(server, config.maxBodyBytes, logger);
+    return {
+      listener,
+      async listen(port = ports.get(name)!) {
+        const bound = await serveHttp(listener, port, config.host, shutdown);
+        logger.info({ subgraph: name, port: bound }, `subgraph ${name} is serving http://localhost:${bound}/graphql`);
+        return bound;
+      },
+      stop: () => shutdown.run(),
+    };
+  } catch (error) {
+    await shutdown.run();
+    throw error;
+  }
 }

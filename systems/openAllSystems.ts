@@ -1,24 +1,22 @@
 import type { StoreConfig } from '../core/config/config.ts';
-import type { CrmTables } from './crm/adapters/sql/tables.ts';
-import type { ErpTables } from './erp/adapters/sql/tables.ts';
-import type { PsaTables } from './psa/tables.ts';
-import { SYSTEMS } from './systems.ts';
+import { kernelSystem, SYSTEM_LIST, type OpenSystems } from './systems.ts';
 import { openReferenceSystem, type OpenSystem } from './kernel/openReferenceSystem.ts';
 
-export interface AllSystems {
-  readonly crm: OpenSystem<CrmTables>;
-  readonly psa: OpenSystem<PsaTables>;
-  readonly erp: OpenSystem<ErpTables>;
+export interface AllSystems extends OpenSystems {
   close(): Promise<void>;
 }
 
-/** Opens and migrates the three reference systems (the seed command and tests). */
+/** Opens and migrates every reference system (the seed command and tests); on a failure, closes the ones already open. */
 export async function openAllSystems(store: StoreConfig): Promise<AllSystems> {
-  const crm = await openReferenceSystem(SYSTEMS.crm, store);
-  const psa = await openReferenceSystem(SYSTEMS.psa, store).catch(async (error: unknown) => { await crm.close(); throw error; });
-  const erp = await openReferenceSystem(SYSTEMS.erp, store).catch(async (error: unknown) => {
-    await Promise.all([crm.close(), psa.close()]);
+  const opened: [string, OpenSystem<unknown>][] = [];
+  const close = async () => {
+    await Promise.all(opened.map(([, system]) => system.close()));
+  };
+  try {
+    for (const entry of SYSTEM_LIST) opened.push([entry.name, await openReferenceSystem(kernelSystem(entry), store)]);
+  } catch (error) {
+    await close();
     throw error;
-  });
-  return { crm, psa, erp, close: async () => { await Promise.all([crm.close(), psa.close(), erp.close()]); } };
+  }
+  return { ...(Object.fromEntries(opened) as unknown as OpenSystems), close };
 }

@@ -23,7 +23,8 @@ describe('loadConfig', () => {
       seedScale: 's',
       maxBodyBytes: 1024 * 1024,
       subgraphUrls: {},
-      subgraphPorts: { crm: 4001, psa: 4002, erp: 4003 },
+      // Set ports only: the systems' default ports are theirs (systems/systems.ts; test/runtime/systemUrls.test.ts).
+      subgraphPorts: {},
       dataDir: path.resolve('/srv/tessera', 'data'),
       auth: {
         source: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-signing-key') },
@@ -50,9 +51,18 @@ describe('loadConfig', () => {
       env: 'production', host: '127.0.0.1', port: 8080, logLevel: 'warn', seedScale: 'none', maxBodyBytes: 2048,
       store: { kind: 'postgres', url: 'postgres://u@db:5432/tessera' },
       subgraphUrls: { crm: 'http://crm:4001/graphql' },
-      subgraphPorts: { crm: 4001, psa: 5002, erp: 4003 },
+      subgraphPorts: { psa: 5002 },
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the subgraph variables of any name: which systems exist is not its business', () => {
+    const config = loadConfig({
+      TESSERA_SUBGRAPH_BILLING_URL: 'https://billing.internal/graphql', TESSERA_SUBGRAPH_PORT_LEGAL_HOLD: '4100',
+      TESSERA_SUBGRAPH_PSA_URL: ' ', TESSERA_SUBGRAPH_crm_URL: 'http://ignored/graphql',
+    });
+    expect([config.subgraphUrls, config.subgraphPorts]).toEqual([{ billing: 'https://billing.internal/graphql' }, { legal_hold: 4100 }]);
+    expect([Object.isFrozen(config.subgraphUrls), Object.isFrozen(config.subgraphPorts)]).toEqual([true, true]);
   });
 
   it.each([
@@ -62,6 +72,8 @@ describe('loadConfig', () => {
     [{ TESSERA_SEED_SCALE: 'xl' }, 'TESSERA_SEED_SCALE must be one of s, m, l, none; got "xl"'],
     [{ TESSERA_DATABASE_URL: 'mysql://x' }, 'TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ TESSERA_SUBGRAPH_ERP_URL: 'erp:4003' }, 'TESSERA_SUBGRAPH_ERP_URL must be an http(s) URL'],
+    [{ TESSERA_SUBGRAPH_BILLING_URL: 'billing:4009' }, 'TESSERA_SUBGRAPH_BILLING_URL must be an http(s) URL'],
+    [{ TESSERA_SUBGRAPH_PORT_PSA: '70000' }, 'TESSERA_SUBGRAPH_PORT_PSA must be a port number (1-65535); got 70000'],
     [{ TESSERA_AUTHZ_MODE: 'warn' }, 'TESSERA_AUTHZ_MODE must be one of filter, reject; got "warn"'],
   ])('refuses %j with a TypeError naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new TypeError(message));

@@ -10,7 +10,9 @@
  * - `TESSERA_LOG_LEVEL` (`info`).
  * - `TESSERA_SUBGRAPH_<NAME>_URL`: where the gateway finds a subgraph served alone
  *   (`tessera serve crm`); when unset, the gateway runs that subgraph in process.
- * - `TESSERA_SUBGRAPH_PORT_<NAME>`: the port `tessera serve <name>` listens on (crm 4001, psa 4002, erp 4003).
+ * - `TESSERA_SUBGRAPH_PORT_<NAME>`: the port `tessera serve <name>` listens on (each system has its default).
+ *   Read for any NAME: which systems exist, and their default ports, is `systems/systems.ts`'s
+ *   business, and the run modes refuse a NAME that is none of them.
  * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
  * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
  *
@@ -33,8 +35,11 @@ import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from 
 import type { InternalSecretSource } from './internalSecretSource.ts';
 import { Secret } from './secret.ts';
 
-export const SUBGRAPH_NAMES = ['crm', 'psa', 'erp'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+/**
+ * A subgraph's name (`crm`). Kept while the systems move their import to
+ * `systems/kernel/subgraphName.ts`; the names that exist are listed in `systems/systems.ts`.
+ */
+export type SubgraphName = string;
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -61,9 +66,10 @@ export interface TesseraConfig {
   readonly store: StoreConfig;
   readonly seedScale: SeedScale | 'none';
   readonly maxBodyBytes: number;
-  /** Remote subgraph URLs; a subgraph missing here runs in process. */
-  readonly subgraphUrls: Readonly<Partial<Record<SubgraphName, string>>>;
-  readonly subgraphPorts: Readonly<Record<SubgraphName, number>>;
+  /** `TESSERA_SUBGRAPH_<NAME>_URL` by lower-case name: subgraphs served alone, reached over HTTP. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** `TESSERA_SUBGRAPH_PORT_<NAME>` by lower-case name; a system missing here listens on its default port. */
+  readonly subgraphPorts: Readonly<Record<string, number>>;
   /** `TESSERA_DATA_DIR`, resolved: SQLite files (when no PostgreSQL URL is set) and development key files. */
   readonly dataDir: string;
   readonly auth: AuthConfig;
@@ -76,8 +82,6 @@ export interface TesseraConfig {
   readonly authorizationMode: 'filter' | 'reject';
 }
 
-const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = { crm: 4001, psa: 4002, erp: 4003 };
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Builds the config from an environment (default: `process.env`); throws a TypeError naming the bad key. */
@@ -87,17 +91,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new TypeError('TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
-  const subgraphPorts = { ...DEFAULT_SUBGRAPH_PORTS };
-  for (const name of SUBGRAPH_NAMES) {
-    const key = `TESSERA_SUBGRAPH_${name.toUpperCase()}_URL`;
-    const url = env[key]?.trim();
-    if (url) {
-      if (!/^https?:\/\//.test(url)) throw new TypeError(`${key} must be an http(s) URL`);
-      subgraphUrls[name] = url;
-    }
-    subgraphPorts[name] = port(env, `TESSERA_SUBGRAPH_PORT_${name.toUpperCase()}`, DEFAULT_SUBGRAPH_PORTS[name]);
-  }
+  const { subgraphUrls, subgraphPorts } = subgraphVariables(env);
   const dataDir = path.resolve(cwd, env.TESSERA_DATA_DIR?.trim() || 'data');
   const config: TesseraConfig = {
     env: tesseraEnv,
@@ -109,14 +103,48 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       : { kind: 'sqlite', dataDir },
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
-    subgraphUrls: Object.freeze(subgraphUrls),
-    subgraphPorts: Object.freeze(subgraphPorts),
+    subgraphUrls,
+    subgraphPorts,
     dataDir,
     auth: authConfig(env, tesseraEnv, dataDir, cwd),
     internalSecret: internalSecret(env, tesseraEnv, dataDir),
     authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
   };
   return Object.freeze(config);
+}
+
+/** The variable naming where the subgraph `name` is served (`TESSERA_SUBGRAPH_CRM_URL`). */
+export function subgraphUrlVariable(name: string): string {
+  return `TESSERA_SUBGRAPH_${name.toUpperCase()}_URL`;
+}
+
+/** The variable naming the port `tessera serve <name>` listens on (`TESSERA_SUBGRAPH_PORT_CRM`). */
+export function subgraphPortVariable(name: string): string {
+  return `TESSERA_SUBGRAPH_PORT_${name.toUpperCase()}`;
+}
+
+const SUBGRAPH_PORT_VARIABLE = /^TESSERA_SUBGRAPH_PORT_([A-Z][A-Z0-9_]*)$/;
+const SUBGRAPH_URL_VARIABLE = /^TESSERA_SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$/;
+
+/** Every `TESSERA_SUBGRAPH_<NAME>_URL` and `TESSERA_SUBGRAPH_PORT_<NAME>` that is set, by lower-case name. */
+function subgraphVariables(env: Env): Pick<TesseraConfig, 'subgraphUrls' | 'subgraphPorts'> {
+  const subgraphUrls: Record<string, string> = {};
+  const subgraphPorts: Record<string, number> = {};
+  for (const key of Object.keys(env).sort()) {
+    if (!env[key]?.trim()) continue;
+    const portOf = SUBGRAPH_PORT_VARIABLE.exec(key)?.[1];
+    if (portOf) {
+      subgraphPorts[portOf.toLowerCase()] = port(env, key, 0);
+      continue;
+    }
+    const urlOf = SUBGRAPH_URL_VARIABLE.exec(key)?.[1];
+    if (urlOf) {
+      const url = env[key]!.trim();
+      if (!/^https?:\/\//.test(url)) throw new TypeError(`${key} must be an http(s) URL`);
+      subgraphUrls[urlOf.toLowerCase()] = url;
+    }
+  }
+  return { subgraphUrls: Object.freeze(subgraphUrls), subgraphPorts: Object.freeze(subgraphPorts) };
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { getOperationAST } from 'graphql';
+import { HeaderMap, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { NamedPolicy } from '../../policies/namedPolicy.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { policyRegistryMismatches } from '../../policies/registry.ts';
 import { decide, type Decision, type Requirement } from '../../policies/requirements.ts';
-import type { GatewayContext } from '../context.ts';
+import type { RequestScope } from '../../auth/requestScope.ts';
 import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
+import type { GatewayPlugin } from '../plugin.ts';
 import { applyDenials } from './applyDenials.ts';
 import { BoundedCache } from './boundedCache.ts';
 import { filterOperation, reportedDenials, type FilteredOperation } from './filterOperation.ts';
@@ -27,10 +27,11 @@ export interface AuthorizationOptions {
 
 /**
  * Enforces `@authenticated`, `@requiresScopes` and `@policy` before the query planner sees the
- * operation. Throws at construction when the schema and the policy registry disagree, so a
- * gateway with a misspelled or dead policy never starts.
+ * operation: denied fields are removed from the operation it plans (`PlannedOperations`). Throws
+ * at construction when the schema and the policy registry disagree, so a gateway with a
+ * misspelled or dead policy never starts.
  */
-export function authorizationPlugin(options: AuthorizationOptions): ApolloServerPlugin<GatewayContext> {
+export function authorizationPlugin(options: AuthorizationOptions): GatewayPlugin {
   const index = requirementIndex(options.supergraphSdl);
   const used = new Set<string>();
   for (const requirements of [...index.types.values(), ...index.fields.values()]) {
@@ -44,64 +45,75 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
   // result is reused across requests: the common case (same query, same rights) skips the walk.
   const filterCache = new BoundedCache<string, FilteredOperation | null>(1000);
   return {
-    async requestDidStart() {
-      let filtered: FilteredOperation | null = null;
-      return {
-        async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<GatewayContext>) {
-          const { principal, logger } = requestContext.contextValue;
-          const decisions = new Map<string, Decision>();
-          const decideField = (parentType: string, fieldName: string, returnType: string): Decision => {
-            const key = `${parentType}.${fieldName}:${returnType}`;
-            let decision = decisions.get(key);
-            if (!decision) {
-              const requirements = [...(index.fields.get(`${parentType}.${fieldName}`) ?? NONE), ...(index.types.get(returnType) ?? NONE)];
-              decision = decide(requirements, principal, options.policies);
-              decisions.set(key, decision);
+    name: 'authorization',
+    create: ({ operations }) => ({
+      async requestDidStart() {
+        let filtered: FilteredOperation | null = null;
+        return {
+          async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>) {
+            const { principal, logger } = requestContext.contextValue;
+            const { document, queryHash } = operations.current(requestContext);
+            const decisions = new Map<string, Decision>();
+            const decideField = (parentType: string, fieldName: string, returnType: string): Decision => {
+              const key = `${parentType}.${fieldName}:${returnType}`;
+              let decision = decisions.get(key);
+              if (!decision) {
+                const ofField = index.fields.get(`${parentType}.${fieldName}`) ?? NONE;
+                const requirements = [...ofField, ...(index.types.get(returnType) ?? NONE)];
+                decision = decide(requirements, principal, options.policies);
+                decisions.set(key, decision);
+              }
+              return decision;
+            };
+            const cacheKey = `${queryHash}\0${requestContext.request.operationName ?? ''}\0${rightsKey(principal, options.policies)}`;
+            let result = filterCache.get(cacheKey);
+            if (result === undefined) {
+              result = filterOperation(requestContext.schema, document, requestContext.request.operationName, decideField);
+              filterCache.set(cacheKey, result);
             }
-            return decision;
-          };
-          const cacheKey = `${requestContext.queryHash}\0${requestContext.request.operationName ?? ''}\0${rightsKey(principal, options.policies)}`;
-          let result = filterCache.get(cacheKey);
-          if (result === undefined) {
-            result = filterOperation(requestContext.schema, requestContext.document, requestContext.request.operationName, decideField);
-            filterCache.set(cacheKey, result);
-          }
-          if (!result || result.denied.length === 0) return;
-          // Denied fields the client skipped (@skip/@include) are removed all the same, but not reported;
-          // this depends on the variables, so it is decided per request, after the cache.
-          const denied = reportedDenials(result.denied, requestContext.request.variables);
-          if (denied.length > 0) {
-            options.onDenied?.(denied);
-            // Never the token: the subject and what was denied are enough to investigate.
-            logger.info({ sub: principal?.sub ?? null, clientId: principal?.clientId ?? null, denied: denied.map((d) => ({ coordinate: d.coordinate, code: d.code, reason: d.reason })) }, 'fields denied');
-          }
-          if (options.mode === 'reject' && denied.length > 0) {
-            const code = denied.some((d) => d.code === 'UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-            const coordinates = [...new Set(denied.map((d) => d.coordinate))];
-            // A 401 carries its challenge (RFC 9110 §15.5.2), like the refusal of a bad token.
-            const challenge = code === 'UNAUTHENTICATED' ? { headers: new HeaderMap([['www-authenticate', 'Bearer']]) } : {};
-            throw tesseraError(code, `The operation reads fields the caller may not read: ${coordinates.join(', ')}.`, {
-              extensions: { http: { status: ERROR_CODES[code].status, ...challenge }, denied: denied.map((d) => ({ coordinate: d.coordinate, reason: d.reason })) },
+            if (!result || result.denied.length === 0) return;
+            // Denied fields the client skipped (@skip/@include) are removed all the same, but not reported;
+            // this depends on the variables, so it is decided per request, after the cache.
+            const denied = reportedDenials(result.denied, requestContext.request.variables);
+            if (denied.length > 0) {
+              options.onDenied?.(denied);
+              // Never the token: the subject and what was denied are enough to investigate.
+              const report = denied.map((d) => ({ coordinate: d.coordinate, code: d.code, reason: d.reason }));
+              logger.info({ sub: principal?.sub ?? null, clientId: principal?.clientId ?? null, denied: report }, 'fields denied');
+            }
+            if (options.mode === 'reject' && denied.length > 0) {
+              const code = denied.some((d) => d.code === 'UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+              const coordinates = [...new Set(denied.map((d) => d.coordinate))];
+              // A 401 carries its challenge (RFC 9110 §15.5.2), like the refusal of a bad token.
+              const challenge = code === 'UNAUTHENTICATED' ? { headers: new HeaderMap([['www-authenticate', 'Bearer']]) } : {};
+              throw tesseraError(code, `The operation reads fields the caller may not read: ${coordinates.join(', ')}.`, {
+                extensions: {
+                  http: { status: ERROR_CODES[code].status, ...challenge },
+                  denied: denied.map((d) => ({ coordinate: d.coordinate, reason: d.reason })),
+                },
+              });
+            }
+            filtered = { ...result, denied };
+            // The planner caches plans by query hash: a filtered document must never share a plan
+            // with the unfiltered one (or with another caller's different filtering).
+            const deniedKey = result.denied.map((d) => `${d.coordinate}@${d.path.join('.')}`).join('|');
+            operations.replace(requestContext, {
+              document: result.document,
+              queryHash: createHash('sha256').update(queryHash).update('\0denied\0').update(deniedKey).digest('hex'),
             });
-          }
-          filtered = { ...result, denied };
-          // The planner caches plans by query hash: a filtered document must never share a plan
-          // with the unfiltered one (or with another caller's different filtering).
-          const mutable = requestContext as { document: typeof result.document; queryHash: string; operation: unknown };
-          mutable.document = result.document;
-          mutable.queryHash = createHash('sha256').update(requestContext.queryHash).update('\0denied\0').update(result.denied.map((d) => `${d.coordinate}@${d.path.join('.')}`).join('|')).digest('hex');
-          mutable.operation = getOperationAST(result.document, requestContext.request.operationName);
-        },
-        async willSendResponse({ response }) {
-          if (!filtered || response.body.kind !== 'single') return;
-          const single = response.body.singleResult;
-          const { data, errors } = applyDenials(single.data as Record<string, unknown> | null | undefined, filtered.denied, filtered.placeholders);
-          single.data = data;
-          // No denial reported (all skipped by the client): no `errors` member either.
-          if (errors.length > 0) single.errors = [...(single.errors ?? []), ...errors];
-        },
-      };
-    },
+          },
+          async willSendResponse({ response }) {
+            if (!filtered || response.body.kind !== 'single') return;
+            const single = response.body.singleResult;
+            const answered = single.data as Record<string, unknown> | null | undefined;
+            const { data, errors } = applyDenials(answered, filtered.denied, filtered.placeholders);
+            single.data = data;
+            // No denial reported (all skipped by the client): no `errors` member either.
+            if (errors.length > 0) single.errors = [...(single.errors ?? []), ...errors];
+          },
+        };
+      },
+    }),
   };
 }
 

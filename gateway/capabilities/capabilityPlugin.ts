@@ -8,69 +8,84 @@
  * - every call is counted by capability name and version (the usage log the registry reads).
  * General: it knows nothing of the capabilities Tessera ships.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
-import type { GatewayContext } from '../context.ts';
+import type { RequestScope } from '../../auth/requestScope.ts';
 import { tesseraError } from '../../core/errors.ts';
+import type { GatewayPlugin } from '../plugin.ts';
 
 export interface CapabilityPluginOptions {
   readonly supergraphSdl: string;
   /** The clock sunsets are judged by. @default () => new Date() */
   readonly now?: () => Date;
   /** Called once per capability field an operation calls. */
-  readonly onCall?: (declaration: CapabilityDeclaration, context: GatewayContext) => void;
+  readonly onCall?: (declaration: CapabilityDeclaration, context: RequestScope) => void;
 }
 
-export function capabilityPlugin(options: CapabilityPluginOptions): ApolloServerPlugin<GatewayContext> {
+export function capabilityPlugin(options: CapabilityPluginOptions): GatewayPlugin {
   const declarations = capabilitiesOf(parse(options.supergraphSdl));
   const now = options.now ?? (() => new Date());
   return {
-    async requestDidStart() {
-      let deprecated: CapabilityDeclaration[] = [];
-      return {
-        async didResolveOperation({ operation, document, contextValue }) {
-          if (!operation || operation.operation !== 'mutation') return;
-          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
-          const fields = rootFieldNames(operation, fragments);
-          if (contextValue.idempotencyKey !== null && fields.length !== 1) {
-            throw tesseraError(
-              'BAD_REQUEST',
-              `The Idempotency-Key header keys a request with exactly one mutation field; this one has ${fields.length}. Use input.idempotencyKey on each.`,
-              { extensions: { http: { status: 400 } } },
-            );
-          }
-          const today = now().toISOString().slice(0, 10);
-          const called = fields.map((field) => declarations.get(field)).filter((d): d is CapabilityDeclaration => d !== undefined);
-          for (const declaration of called) {
-            if (declaration.sunsetAt !== null && today >= declaration.sunsetAt) {
+    name: 'capabilities',
+    create: ({ operations }) => ({
+      async requestDidStart() {
+        let deprecated: CapabilityDeclaration[] = [];
+        return {
+          async didResolveOperation(requestContext) {
+            // As the plugins before this one left it: a mutation field authorization removed is not called.
+            const { operation, document } = operations.current(requestContext);
+            const { contextValue } = requestContext;
+            if (!operation || operation.operation !== 'mutation') return;
+            const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+            const fields = rootFieldNames(operation, fragments);
+            if (contextValue.idempotencyKey !== null && fields.length !== 1) {
               throw tesseraError(
-                'CAPABILITY_SUNSET',
-                `${declaration.field} (${declaration.name} v${declaration.version}) was retired on ${declaration.sunsetAt}.` +
-                  (declaration.successor ? ` Use ${declaration.successor}.` : ''),
-                { extensions: { http: { status: 410 }, capability: declaration.name, version: declaration.version, successor: declaration.successor } },
+                'BAD_REQUEST',
+                `The Idempotency-Key header keys a request with exactly one mutation field; this one has ${fields.length}. ` +
+                  'Use input.idempotencyKey on each.',
+                { extensions: { http: { status: 400 } } },
               );
             }
-          }
-          for (const declaration of called) options.onCall?.(declaration, contextValue);
-          deprecated = called.filter((declaration) => declaration.deprecatedAt !== null);
-        },
-        async willSendResponse({ response }) {
-          if (deprecated.length === 0) return;
-          // One set of headers per response; with several deprecated fields, the earliest dates win.
-          const earliest = (key: 'deprecatedAt' | 'sunsetAt') =>
-            deprecated.map((d) => d[key]).filter((v): v is string => v !== null).sort()[0];
-          const deprecatedAt = earliest('deprecatedAt');
-          const sunsetAt = earliest('sunsetAt');
-          if (deprecatedAt) response.http.headers.set('deprecation', `@${Date.parse(`${deprecatedAt}T00:00:00Z`) / 1000}`);
-          if (sunsetAt) response.http.headers.set('sunset', new Date(`${sunsetAt}T00:00:00Z`).toUTCString());
-          const successors = [...new Set(deprecated.map((d) => d.successor).filter((s): s is string => s !== null))];
-          if (successors.length) {
-            response.http.headers.set('link', successors.map((s) => `<urn:tessera:capability:Mutation.${s}>; rel="successor-version"`).join(', '));
-          }
-        },
-      };
-    },
+            const today = now().toISOString().slice(0, 10);
+            const called = fields.map((field) => declarations.get(field)).filter((d): d is CapabilityDeclaration => d !== undefined);
+            for (const declaration of called) {
+              if (declaration.sunsetAt !== null && today >= declaration.sunsetAt) {
+                throw tesseraError(
+                  'CAPABILITY_SUNSET',
+                  `${declaration.field} (${declaration.name} v${declaration.version}) was retired on ${declaration.sunsetAt}.` +
+                    (declaration.successor ? ` Use ${declaration.successor}.` : ''),
+                  {
+                    extensions: {
+                      http: { status: 410 },
+                      capability: declaration.name,
+                      version: declaration.version,
+                      successor: declaration.successor,
+                    },
+                  },
+                );
+              }
+            }
+            for (const declaration of called) options.onCall?.(declaration, contextValue);
+            deprecated = called.filter((declaration) => declaration.deprecatedAt !== null);
+          },
+          async willSendResponse({ response }) {
+            if (deprecated.length === 0) return;
+            // One set of headers per response; with several deprecated fields, the earliest dates win.
+            const earliest = (key: 'deprecatedAt' | 'sunsetAt') =>
+              deprecated.map((d) => d[key]).filter((v): v is string => v !== null).sort()[0];
+            const deprecatedAt = earliest('deprecatedAt');
+            const sunsetAt = earliest('sunsetAt');
+            if (deprecatedAt) response.http.headers.set('deprecation', `@${Date.parse(`${deprecatedAt}T00:00:00Z`) / 1000}`);
+            if (sunsetAt) response.http.headers.set('sunset', new Date(`${sunsetAt}T00:00:00Z`).toUTCString());
+            const successors = [...new Set(deprecated.map((d) => d.successor).filter((s): s is string => s !== null))];
+            if (successors.length) {
+              const links = successors.map((s) => `<urn:tessera:capability:Mutation.${s}>; rel="successor-version"`);
+              response.http.headers.set('link', links.join(', '));
+            }
+          },
+        };
+      },
+    }),
   };
 }
 

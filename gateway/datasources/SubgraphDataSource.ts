@@ -2,10 +2,9 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
-import type { Principal } from '../../auth/principal.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
-import type { GatewayContext } from '../context.ts';
+import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts';
 
@@ -18,31 +17,30 @@ import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts'
  * Mutations are never retried here: `RemoteGraphQLDataSource` does not retry, and a retried
  * business capability could have its effect twice.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
   constructor(
     readonly serviceName: string,
-    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<RequestScope>>[0],
     private readonly logger: Logger,
-    /** The request's principal, signed for the subgraphs (the only credential subgraphs accept). */
-    private readonly principalToken: (request: { requestId: string; principal: Principal | null; context: object }) => string,
   ) {
     super(config);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { requestId, principal, idempotencyKey } = context as Partial<GatewayContext>;
-    if (!request.http || !requestId) return; // health probes and the gateway's own calls carry no request context
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestScope>): void {
+    const { requestId, principalToken, idempotencyKey } = context as Partial<RequestScope>;
+    if (!request.http || !requestId || !principalToken) return; // health probes and the gateway's own calls carry no request scope
     request.http.headers.set(REQUEST_ID_HEADER, requestId);
     // Only ever set on a request with exactly one mutation field (capabilityPlugin checks).
     if (idempotencyKey) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
-    request.http.headers.set(INTERNAL_PRINCIPAL_HEADER, this.principalToken({ requestId, principal: principal ?? null, context }));
+    // The caller signed for the subgraphs: the only credential they accept.
+    request.http.headers.set(INTERNAL_PRINCIPAL_HEADER, principalToken);
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  override async process(options: GraphQLDataSourceProcessOptions<RequestScope>): Promise<GatewayGraphQLResponse> {
     try {
       return await super.process(options);
     } catch (error) {
-      const context = options.context as Partial<GatewayContext>;
+      const context = options.context as Partial<RequestScope>;
       const document = 'document' in options ? options.document : undefined;
       const refused = refusedRequestErrors(error);
       if (refused) {

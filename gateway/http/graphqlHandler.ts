@@ -1,13 +1,14 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { ERROR_CODES } from '../../core/errors.ts';
-import type { GatewayContext, RequestScope } from '../context.ts';
 import { AuthError } from '../../auth/authError.ts';
 import type { Principal } from '../../auth/principal.ts';
+import type { RequestScope } from '../../auth/requestScope.ts';
 import { readApolloBody } from '../../core/http/apolloBody.ts';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFromHeader } from '../../core/http/idempotencyKey.ts';
 import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from '../../core/http/graphqlParams.ts';
-import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType, type ResponseMediaType } from '../../core/http/mediaType.ts';
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType } from '../../core/http/mediaType.ts';
+import { parseResult, responseStatus } from './responseStatus.ts';
 
 export interface HttpRequestLike {
   readonly method: string;
@@ -25,13 +26,23 @@ export interface HttpResponseLike {
   readonly operationName?: string | undefined;
 }
 
+/** What the HTTP layer knows of a request before it reaches GraphQL: its id and its logger. */
+export type RequestStart = Pick<RequestScope, 'requestId' | 'logger'>;
+
+export interface Caller {
+  /** Establishes the caller from the `Authorization` header. */
+  readonly authenticate: Authenticate;
+  /** Signs the caller for the subgraphs. */
+  readonly signPrincipal: (principal: Principal | null, requestId: string) => string;
+}
+
 /**
  * GraphQL over HTTP at `/graphql`: method, media types, parameters and status codes as the
  * specification says, then execution by Apollo Server (and so the gateway's query planner).
  * Request mistakes are answered here with a catalog code and a 4xx status, never a 500.
  */
-export function createGraphQLHandler(server: ApolloServer<GatewayContext>, authenticate: Authenticate) {
-  return async (request: HttpRequestLike, scope: RequestScope): Promise<HttpResponseLike> => {
+export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller: Caller) {
+  return async (request: HttpRequestLike, start: RequestStart): Promise<HttpResponseLike> => {
     const mediaType = negotiateMediaType(request.headers.get('accept'));
     let params: GraphQLParams | undefined;
     try {
@@ -43,9 +54,11 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>, authe
       }
       params = request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
       if (request.method === 'GET') refuseNonQuery(params);
-      const context: GatewayContext = {
-        ...scope,
-        principal: await principalOf(authenticate, request.headers.get('authorization')),
+      const principal = await principalOf(caller.authenticate, request.headers.get('authorization'));
+      const context: RequestScope = {
+        ...start,
+        principal,
+        principalToken: caller.signPrincipal(principal, start.requestId),
         idempotencyKey: idempotencyKeyOf(request.headers.get(IDEMPOTENCY_KEY_HEADER)),
       };
       const headers = new HeaderMap(request.headers);
@@ -63,7 +76,7 @@ export function createGraphQLHandler(server: ApolloServer<GatewayContext>, authe
       const body = await readApolloBody(response.body);
       const status = response.status ?? 200;
       return {
-        status: statusFor(mediaType, status, body),
+        status: responseStatus(mediaType, status, () => parseResult(body)),
         headers: { ...Object.fromEntries(response.headers), 'content-type': `${mediaType}; charset=utf-8` },
         body,
         operationName: params.operationName,
@@ -106,16 +119,6 @@ async function principalOf(authenticate: Authenticate, authorization: string | u
       'www-authenticate': `Bearer error="invalid_token", error_description="${error.reason}"`,
     });
   }
-}
-
-/**
- * With `application/json` (the legacy media type) a well-formed request gets 200 even when the
- * document fails to parse or validate, because intermediaries may replace 4xx bodies. With
- * `application/graphql-response+json` the status says what happened (400 for a request error).
- */
-function statusFor(mediaType: ResponseMediaType, apolloStatus: number, body: string): number {
-  if (mediaType === GRAPHQL_RESPONSE_JSON || apolloStatus !== 400) return apolloStatus;
-  return body.startsWith('{"errors"') ? 200 : apolloStatus;
 }
 
 /**

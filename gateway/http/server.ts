@@ -1,10 +1,9 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestScope } from '../context.ts';
 import { ERROR_CODES } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import type { HttpRequestLike, HttpResponseLike } from './graphqlHandler.ts';
+import type { HttpRequestLike, HttpResponseLike, RequestStart } from './graphqlHandler.ts';
 import { HttpRequestError } from '../../core/http/graphqlParams.ts';
 import { toHeaderMap } from '../../core/http/headers.ts';
 import { IDE_CONTENT_SECURITY_POLICY, type StaticAsset } from './ide.ts';
@@ -19,7 +18,7 @@ export interface ReadinessReport {
 export interface HttpApp {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
-  readonly graphql: (request: HttpRequestLike, scope: RequestScope) => Promise<HttpResponseLike>;
+  readonly graphql: (request: HttpRequestLike, start: RequestStart) => Promise<HttpResponseLike>;
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly metrics: Metrics;
@@ -62,11 +61,11 @@ export function createRequestListener(app: HttpApp) {
   };
 }
 
-async function route(app: HttpApp, request: IncomingMessage, url: URL, context: RequestScope): Promise<HttpResponseLike> {
+async function route(app: HttpApp, request: IncomingMessage, url: URL, start: RequestStart): Promise<HttpResponseLike> {
   const method = request.method ?? 'GET';
   if (url.pathname === '/graphql') {
     const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';
-    return app.graphql({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, context);
+    return app.graphql({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, start);
   }
   if (url.pathname === '/health/live') return json(200, { status: 'live' });
   if (url.pathname === '/metrics') {

@@ -15,17 +15,10 @@ import { AuthError } from '../../auth/authError.ts';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
 import type { Principal } from '../../auth/principal.ts';
+import type { RequestScope } from '../../auth/requestScope.ts';
 
-export interface RequestScope {
-  readonly requestId: string;
-  readonly logger: Logger;
-  /** The caller, as the gateway signed it; `null` for an anonymous request through the gateway. */
-  readonly principal: Principal | null;
-  /** The signed principal as received: calls to peer systems on the caller's behalf carry it on. */
-  readonly principalToken: string;
-  /** The client's `Idempotency-Key` header, as the gateway forwarded it (single-mutation requests). */
-  readonly idempotencyKey: string | null;
-}
+// Kept while kernel modules move their import to auth/requestScope.ts.
+export type { RequestScope } from '../../auth/requestScope.ts';
 
 export interface SubgraphDefinition<Context extends BaseContext> {
   readonly name: string;

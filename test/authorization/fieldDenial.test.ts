@@ -5,7 +5,7 @@
  * `reject` mode any denied field refuses the whole operation instead.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../core/config/config.ts';
+import type { SystemName } from '../../systems/systems.ts';
 import { generateDataset, type Dataset } from '../../seed/generate.ts';
 import { startAuthTessera, type AuthTestTessera } from '../harness/authTessera.ts';
 import { expectedBilled } from '../harness/expectations.ts';
@@ -16,7 +16,7 @@ const PSA_ONLY = { sub: 'psa-reader', scope: 'psa:read', legal_entities: '*' as 
 let tessera: AuthTestTessera;
 let data: Dataset;
 let psaOnly: string;
-const statements: Record<SubgraphName, number> = { crm: 0, psa: 0, erp: 0 };
+const statements: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0 };
 
 beforeAll(async () => {
   data = generateDataset({ scale: 's' });

@@ -3,7 +3,7 @@
  * subgraph, whatever N. Counted on the `m` dataset (about 220 active projects) for N = 10 and 200.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../core/config/config.ts';
+import type { SystemName } from '../../systems/systems.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 
 const QUERY = `query Wide($first: Int!) {
@@ -26,7 +26,7 @@ const QUERY = `query Wide($first: Int!) {
 }`;
 
 let gateway: TestTessera;
-let counts: Record<SubgraphName, number> = { crm: 0, psa: 0, erp: 0 };
+let counts: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0 };
 
 beforeAll(async () => {
   gateway = await startTestTessera({ scale: 'm', onQuery: (system) => { counts[system] += 1; } });

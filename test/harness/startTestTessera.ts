@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { LogEvent } from 'kysely';
-import { loadConfig, type SeedScale, type SubgraphName, type TesseraConfig } from '../../core/config/config.ts';
+import { loadConfig, type SeedScale, type TesseraConfig } from '../../core/config/config.ts';
 import { startEmbedded, type Embedded } from '../../runtime/embedded.ts';
+import type { SystemName } from '../../systems/systems.ts';
 import { createLogger } from '../../core/logger.ts';
 import { issueDevToken } from '../../auth/devToken.ts';
 import type { PrincipalClaims } from '../../auth/principal.ts';
@@ -16,7 +17,7 @@ export interface TestTesseraOptions {
   readonly scale?: SeedScale | 'none';
   /** Where the reference systems live (default: a fresh temp SQLite folder). */
   readonly store?: TempStore;
-  readonly onQuery?: (system: SubgraphName, event: LogEvent) => void;
+  readonly onQuery?: (system: SystemName, event: LogEvent) => void;
   readonly wrapFetcher?: (fetcher: Fetcher) => Fetcher;
   readonly config?: Partial<TesseraConfig>;
   readonly jwksFetch?: typeof fetch;

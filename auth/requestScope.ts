@@ -1,0 +1,22 @@
+import type { Logger } from '../core/logger.ts';
+import type { Principal } from './principal.ts';
+
+/**
+ * What a request carries through Tessera, at the gateway and in every subgraph it reaches: built
+ * once per request (the gateway's HTTP handler, a subgraph's `execute`), read-only afterwards.
+ */
+export interface RequestScope {
+  /** The request id (the client's `x-request-id`, or one made up): every log line and subgraph call carries it. */
+  readonly requestId: string;
+  /** The process logger, bound to the request id. */
+  readonly logger: Logger;
+  /** The verified caller; `null` for a request without a token. */
+  readonly principal: Principal | null;
+  /**
+   * The caller signed for the subgraphs (`x-tessera-principal`): the gateway signs it once per
+   * request and sends it on every subgraph call; a subgraph carries it on to its peers.
+   */
+  readonly principalToken: string;
+  /** The request's `Idempotency-Key` header (unquoted); only on a request with one mutation field. */
+  readonly idempotencyKey: string | null;
+}

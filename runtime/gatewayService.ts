@@ -1,0 +1,95 @@
+/**
+ * The gateway as the embedded and the gateway modes both run it: the supergraph composed from
+ * `schema/` with each system's URL, the token verifier, the plugins, and the HTTP listener with
+ * the IDE, health and metrics. Wiring only; each part has its own module.
+ */
+import type http from 'node:http';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Kysely } from 'kysely';
+import { signInternalPrincipal } from '../auth/internalPrincipal.ts';
+import type { Principal } from '../auth/principal.ts';
+import { createTokenVerifier } from '../auth/verifyToken.ts';
+import type { TesseraConfig } from '../core/config/config.ts';
+import type { Logger } from '../core/logger.ts';
+import { createGatewayMetrics, type Metrics } from '../core/metrics.ts';
+import { authorizationPlugin } from '../gateway/authorization/authorizationPlugin.ts';
+import { capabilityPlugin } from '../gateway/capabilities/capabilityPlugin.ts';
+import { createGateway } from '../gateway/createGateway.ts';
+import { loadIdeAssets } from '../gateway/http/ide.ts';
+import type { GatewayPlugin } from '../gateway/plugin.ts';
+import { createRequestListener } from '../gateway/http/server.ts';
+import { NAMED_POLICIES } from '../policies/registry.ts';
+import { composeSupergraph } from '../schema/compose.ts';
+import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
+import { readiness } from './readiness.ts';
+import type { Shutdown } from './shutdown.ts';
+import type { SystemUrls } from './systemUrls.ts';
+
+export interface GatewayServiceOptions {
+  readonly config: TesseraConfig;
+  readonly logger: Logger;
+  readonly urls: SystemUrls;
+  /** How the subgraphs are called (in process, the network, or both). */
+  readonly fetcher: Fetcher;
+  readonly internalSecret: string;
+  /** The stores of the systems served in this process, for readiness. */
+  readonly stores: ReadonlyMap<string, Kysely<unknown>>;
+  /** Injected into the JWKS key source (tests serve a JWKS without a socket). */
+  readonly jwksFetch?: typeof fetch | undefined;
+  /** `false` leaves the authorization plugin out: only the benchmark's baseline does that. @default true */
+  readonly enforcePolicies?: boolean | undefined;
+  /** The clock capability sunsets are judged by. */
+  readonly now?: (() => Date) | undefined;
+}
+
+export async function startGatewayService(options: GatewayServiceOptions, shutdown: Shutdown): Promise<http.RequestListener> {
+  const { config, logger, urls, fetcher } = options;
+  const verifier = createTokenVerifier({ ...config.auth, ...(options.jwksFetch ? { fetch: options.jwksFetch } : {}) });
+  await verifier.ready();
+  const signPrincipal = (principal: Principal | null, requestId: string) => signInternalPrincipal(principal, options.internalSecret, { requestId });
+  const supergraphSdl = composeSupergraph(urls.all.map(({ name, url }) => ({ name, url, sdl: readSubgraphSdl(name) })));
+  const metrics = createGatewayMetrics();
+  const gateway = await createGateway({
+    supergraphSdl,
+    fetcher,
+    logger,
+    authenticate: (authorization) => verifier.verify(authorization),
+    signPrincipal,
+    plugins: gatewayPlugins(supergraphSdl, metrics, options),
+  });
+  shutdown.add(() => gateway.stop());
+  return createRequestListener({
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    graphql: gateway.graphql,
+    assets: loadIdeAssets(),
+    readiness: () => readiness({ urls, stores: options.stores, fetcher, principalToken: () => signPrincipal(null, 'readiness') }),
+    metrics,
+  });
+}
+
+/** Tessera's request pipeline, in order: who may read what, then the capability lifecycle. */
+function gatewayPlugins(supergraphSdl: string, metrics: Metrics, options: GatewayServiceOptions): GatewayPlugin[] {
+  const plugins: GatewayPlugin[] = [];
+  if (options.enforcePolicies !== false) {
+    plugins.push(
+      authorizationPlugin({
+        supergraphSdl,
+        mode: options.config.authorizationMode,
+        policies: NAMED_POLICIES,
+        onDenied: (denied) => {
+          for (const d of denied) metrics.increment('tessera_authorization_denials_total', { code: d.code, coordinate: d.coordinate });
+        },
+      }),
+    );
+  }
+  plugins.push(
+    capabilityPlugin({
+      supergraphSdl,
+      ...(options.now ? { now: options.now } : {}),
+      onCall: (declaration) =>
+        metrics.increment('tessera_capability_calls_total', { capability: declaration.name, version: String(declaration.version) }),
+    }),
+  );
+  return plugins;
+}
