@@ -10,7 +10,7 @@
  * invoices are voided.
  */
 import { taxOn } from '../systems/kernel/decimal.ts';
-import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/tables.ts';
+import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/adapters/sql/tables.ts';
 import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../systems/erp/adapters/sql/tables.ts';
 import { addMonths, civil, mondayOf, monthKey, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';

@@ -10,7 +10,7 @@ import { extend } from '../systems/kernel/decimal.ts';
 import type { People } from './generatePeople.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import { convertE4, rateOn, type Reference } from './generateReference.ts';
-import type { ResourceRequestSeedRow as ResourceRequestRow } from '../systems/psa/tables.ts';
+import type { ResourceRequestSeedRow as ResourceRequestRow } from '../systems/psa/adapters/sql/tables.ts';
 import { must, type AssignmentPlan, type ProjectPlan, type SeedContext } from './model.ts';
 import type { Rng } from './random.ts';
 

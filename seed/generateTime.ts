@@ -7,7 +7,7 @@
  * the current week in draft, about 1% rejected.
  */
 import { extend } from '../systems/kernel/decimal.ts';
-import type { TimecardSeedRow as TimecardRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/tables.ts';
+import type { TimecardSeedRow as TimecardRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/adapters/sql/tables.ts';
 import { isoInstant, MAX_APPROVAL_LAG_DAYS, mondayOf, type Day } from './calendar.ts';
 import { NOTES } from './catalog.ts';
 import type { People } from './generatePeople.ts';

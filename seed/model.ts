@@ -5,7 +5,7 @@
  */
 import type { crmTables } from '../systems/crm/adapters/sql/tables.ts';
 import type { erpTables } from '../systems/erp/adapters/sql/tables.ts';
-import type { psaTables } from '../systems/psa/tables.ts';
+import type { psaTables } from '../systems/psa/adapters/sql/tables.ts';
 import type { FirstTablesOf } from '../systems/kernel/tableSpec.ts';
 import type { Day, SeedCalendar } from './calendar.ts';
 import type { LegalEntitySpec, RoleSpec } from './catalog.ts';

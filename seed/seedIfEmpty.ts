@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { CrmTables } from '../systems/crm/adapters/sql/tables.ts';
 import type { ErpTables } from '../systems/erp/adapters/sql/tables.ts';
 import type { OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
-import type { PsaTables } from '../systems/psa/tables.ts';
+import type { PsaTables } from '../systems/psa/adapters/sql/tables.ts';
 import { seedSystems, type SeedSummary } from './seedSystems.ts';
 
 export type SeedOutcome =

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { crmTables, type CrmTables } from '../systems/crm/adapters/sql/tables.ts';
 import { erpTables, type ErpTables } from '../systems/erp/adapters/sql/tables.ts';
-import { psaTables, type PsaTables } from '../systems/psa/tables.ts';
+import { psaTables, type PsaTables } from '../systems/psa/adapters/sql/tables.ts';
 import type { TableSpec } from '../systems/kernel/tableSpec.ts';
 import { DEFAULT_AS_OF, DEFAULT_SEED, generateDataset, type GenerateOptions } from './generate.ts';
 import { insertRows, placeholderStyle } from './insertRows.ts';

@@ -1,38 +1,36 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { formatHours, formatScaled, money } from '../kernel/decimal.ts';
 import { connectionOf, type PageArgs } from '../kernel/pagination.ts';
-import { bool, found, ref, whereIn } from '../kernel/refs.ts';
+import { found, ref, whereIn } from '../kernel/refs.ts';
 import { scalarResolvers } from '../kernel/scalars.ts';
 import { badUserInput } from '../../core/errors.ts';
 import { seesAccount } from '../../policies/recordScope.ts';
-import type { PsaLoaders } from './loaders.ts';
-import type { ProjectFilter, PsaStore, ResourceFilter } from './store.ts';
-import type {
-  AssignmentRow, BillingDraftItemRow, BillingDraftRow, ContractLineRow, MilestoneRow, ProjectRow, ResourceRequestRow,
-  PsaTables, ResourceRow, TimecardRow, TimeEntryRow,
-} from './tables.ts';
-import type { SystemContext } from '../kernel/referenceSystem.ts';
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts';
 import { psaCapabilities } from './capabilities/index.ts';
-
-export type PsaContext = SystemContext<PsaStore, PsaLoaders, PsaTables>;
+import type { PsaContext } from './context.ts';
+import type { PsaPorts } from './ports/ports.ts';
+import type { ProjectFilter, ResourceFilter } from './ports/readPort.ts';
+import type {
+  Assignment, BillingDraft, BillingDraftItem, ContractLine, Milestone, Project, Resource, ResourceRequest, Timecard, TimeEntry,
+} from './ports/types.ts';
 
 type Ctx = PsaContext;
 
 const MAX_TIMECARDS = 200;
 
+/** The PSA subgraph over canonical records: fields whose name and value are the record's resolve by default. */
 export const psaResolvers: GraphQLResolverMap<PsaContext> = {
   ...scalarResolvers,
-  Mutation: capabilityResolvers<PsaTables, PsaContext>('psa', psaCapabilities),
+  Mutation: capabilityResolvers<PsaPorts, PsaContext>('psa', psaCapabilities),
   Query: {
     project: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.project.load(args.id), 'Project', args.id),
     projects: (_: unknown, args: PageArgs & { filter?: ProjectFilter | null }, ctx: Ctx) =>
-      connectionOf(args, (page) => ctx.store.projectsPage(args.filter ?? {}, page, ctx.scope)),
+      connectionOf(args, (page) => ctx.read.projectsPage(args.filter ?? {}, page)),
     resource: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.resource.load(args.id), 'Resource', args.id),
     resources: (_: unknown, args: PageArgs & { filter?: ResourceFilter | null }, ctx: Ctx) =>
-      connectionOf(args, (page) => ctx.store.resourcesPage(args.filter ?? {}, page)),
-    roles: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.allRoles(),
+      connectionOf(args, (page) => ctx.read.resourcesPage(args.filter ?? {}, page)),
+    roles: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.allRoles(),
     timecard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.timecard.load(args.id), 'Timecard', args.id),
     billingDraft: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.billingDraft.load(args.id), 'BillingDraft', args.id),
     psaAuditLog: auditLog,
@@ -42,7 +40,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     // A partner's view: another customer's account does not exist here either.
     __resolveReference: (reference: { id: string }, ctx: Ctx) => (seesAccount(ctx.scope, reference.id) ? { id: reference.id } : null),
     projects: async (account: { id: string }, args: { status?: string[] | null }, ctx: Ctx) =>
-      whereIn(await ctx.loaders.projectsByAccount.load(account.id), args.status, (row) => row.status),
+      whereIn(await ctx.loaders.projectsByAccount.load(account.id), args.status, (project) => project.status),
   },
   Contract: {
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
@@ -50,132 +48,98 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     projects: (contract: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.projectsByContract.load(contract.id),
   },
   ContractLine: {
-    billingMethod: (row: ContractLineRow) => row.billing_method,
-    amount: (row: ContractLineRow) => (row.amount_e4 === null ? null : money(row.amount_e4, row.currency)),
-    notToExceed: (row: ContractLineRow) => (row.nte_e4 === null ? null : money(row.nte_e4, row.currency)),
-    rateCard: (row: ContractLineRow) => ref(row.rate_card_id),
+    amount: (line: ContractLine) => (line.amountE4 === null ? null : money(line.amountE4, line.currency)),
+    notToExceed: (line: ContractLine) => (line.notToExceedE4 === null ? null : money(line.notToExceedE4, line.currency)),
+    rateCard: (line: ContractLine) => ref(line.rateCardId),
   },
   Project: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.project.load(reference.id),
-    billingMethod: (row: ProjectRow) => row.billing_method,
-    customer: (row: ProjectRow) => ref(row.account_id),
-    contract: (row: ProjectRow) => ref(row.contract_id),
-    legalEntity: (row: ProjectRow) => ref(row.legal_entity_id),
-    startDate: (row: ProjectRow) => row.start_date,
-    endDate: (row: ProjectRow) => row.end_date,
-    projectManager: (row: ProjectRow, _: unknown, ctx: Ctx) => (row.project_manager_id ? ctx.loaders.resource.load(row.project_manager_id) : null),
-    budgetHours: (row: ProjectRow) => (row.budget_hours_e2 === null ? null : formatHours(row.budget_hours_e2)),
-    plannedRevenue: (row: ProjectRow) => (row.planned_revenue_e4 === null ? null : money(row.planned_revenue_e4, row.currency)),
-    milestones: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.milestonesByProject.load(row.id),
-    assignments: async (row: ProjectRow, args: { status?: string[] | null }, ctx: Ctx) =>
-      whereIn(await ctx.loaders.assignmentsByProject.load(row.id), args.status, (a) => a.status),
-    resourceRequests: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.resourceRequestsByProject.load(row.id),
-    staffCount: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.staffCount.load(row.id),
-    approvedHours: async (row: ProjectRow, _: unknown, ctx: Ctx) => formatHours((await ctx.loaders.timeTotals.load(row.id)).approvedHoursE2),
-    unbilledWip: async (row: ProjectRow, _: unknown, ctx: Ctx) => money((await ctx.loaders.timeTotals.load(row.id)).unbilledWipE4, row.currency),
-    timecards: (row: ProjectRow, args: { status?: string[] | null; first?: number | null }, ctx: Ctx) => {
+    customer: (project: Project) => ref(project.accountId),
+    contract: (project: Project) => ref(project.contractId),
+    legalEntity: (project: Project) => ref(project.legalEntityId),
+    projectManager: (project: Project, _: unknown, ctx: Ctx) => (project.projectManagerId ? ctx.loaders.resource.load(project.projectManagerId) : null),
+    budgetHours: (project: Project) => (project.budgetHoursE2 === null ? null : formatHours(project.budgetHoursE2)),
+    plannedRevenue: (project: Project) => (project.plannedRevenueE4 === null ? null : money(project.plannedRevenueE4, project.currency)),
+    milestones: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.milestonesByProject.load(project.id),
+    assignments: async (project: Project, args: { status?: string[] | null }, ctx: Ctx) =>
+      whereIn(await ctx.loaders.assignmentsByProject.load(project.id), args.status, (a) => a.status),
+    resourceRequests: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.resourceRequestsByProject.load(project.id),
+    staffCount: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.staffCount.load(project.id),
+    approvedHours: async (project: Project, _: unknown, ctx: Ctx) => formatHours((await ctx.loaders.timeTotals.load(project.id)).approvedHoursE2),
+    unbilledWip: async (project: Project, _: unknown, ctx: Ctx) => money((await ctx.loaders.timeTotals.load(project.id)).unbilledWipE4, project.currency),
+    timecards: (project: Project, args: { status?: string[] | null; first?: number | null }, ctx: Ctx) => {
       const limit = args.first ?? 20;
       if (!Number.isInteger(limit) || limit < 0 || limit > MAX_TIMECARDS) {
         throw badUserInput(`first must be between 0 and ${MAX_TIMECARDS}; got ${limit}.`, 'first');
       }
       const statuses = args.status?.length ? [...args.status].sort() : null;
-      return ctx.loaders.recentTimecardsByProject({ statuses, limit }).load(row.id);
+      return ctx.loaders.recentTimecardsByProject({ statuses, limit }).load(project.id);
     },
-    billingDrafts: (row: ProjectRow, _: unknown, ctx: Ctx) => ctx.loaders.billingDraftsByProject.load(row.id),
-    aggregateVersion: (row: ProjectRow) => row.aggregate_version,
+    billingDrafts: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.billingDraftsByProject.load(project.id),
   },
   Milestone: {
-    targetDate: (row: MilestoneRow) => row.target_date,
-    actualDate: (row: MilestoneRow) => row.actual_date,
-    amount: (row: MilestoneRow) => money(row.amount_e4, row.currency),
-    requiresCustomerSignOff: (row: MilestoneRow) => bool(row.requires_sign_off),
-    approvedForBilling: (row: MilestoneRow) => bool(row.approved_for_billing),
-    billingStatus: (row: MilestoneRow) => row.billing_status,
-    aggregateVersion: (row: MilestoneRow) => row.aggregate_version,
+    amount: (milestone: Milestone) => money(milestone.amountE4, milestone.currency),
   },
   Role: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.role.load(reference.id),
   },
   Resource: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.resource.load(reference.id),
-    employmentType: (row: ResourceRow) => row.employment_type,
-    homeLegalEntity: (row: ResourceRow) => ref(row.home_legal_entity_id),
-    primaryRole: (row: ResourceRow, _: unknown, ctx: Ctx) => ctx.loaders.role.load(row.primary_role_id),
-    utilizationTarget: (row: ResourceRow) => formatScaled(row.utilization_target_e4, 10_000, 2),
-    isBookable: (row: ResourceRow) => bool(row.is_bookable),
-    assignments: async (row: ResourceRow, args: { status?: string[] | null }, ctx: Ctx) =>
-      whereIn(await ctx.loaders.assignmentsByResource.load(row.id), args.status, (a) => a.status),
+    homeLegalEntity: (resource: Resource) => ref(resource.homeLegalEntityId),
+    primaryRole: (resource: Resource, _: unknown, ctx: Ctx) => ctx.loaders.role.load(resource.primaryRoleId),
+    utilizationTarget: (resource: Resource) => formatScaled(resource.utilizationTargetE4, 10_000, 2),
+    assignments: async (resource: Resource, args: { status?: string[] | null }, ctx: Ctx) =>
+      whereIn(await ctx.loaders.assignmentsByResource.load(resource.id), args.status, (a) => a.status),
   },
   ResourceRequest: {
-    project: (row: ResourceRequestRow, _: unknown, ctx: Ctx) => ctx.loaders.project.load(row.project_id),
-    role: (row: ResourceRequestRow, _: unknown, ctx: Ctx) => ctx.loaders.role.load(row.role_id),
-    startDate: (row: ResourceRequestRow) => row.start_date,
-    endDate: (row: ResourceRequestRow) => row.end_date,
-    hours: (row: ResourceRequestRow) => formatHours(row.hours_e2),
-    assignment: (row: ResourceRequestRow, _: unknown, ctx: Ctx) => (row.assignment_id ? ctx.loaders.assignment.load(row.assignment_id) : null),
-    aggregateVersion: (row: ResourceRequestRow) => row.aggregate_version,
+    project: (request: ResourceRequest, _: unknown, ctx: Ctx) => ctx.loaders.project.load(request.projectId),
+    role: (request: ResourceRequest, _: unknown, ctx: Ctx) => ctx.loaders.role.load(request.roleId),
+    hours: (request: ResourceRequest) => formatHours(request.hoursE2),
+    assignment: (request: ResourceRequest, _: unknown, ctx: Ctx) => (request.assignmentId ? ctx.loaders.assignment.load(request.assignmentId) : null),
   },
   Assignment: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.assignment.load(reference.id),
-    project: (row: AssignmentRow, _: unknown, ctx: Ctx) => ctx.loaders.project.load(row.project_id),
-    resource: (row: AssignmentRow, _: unknown, ctx: Ctx) => ctx.loaders.resource.load(row.resource_id),
-    role: (row: AssignmentRow, _: unknown, ctx: Ctx) => ctx.loaders.role.load(row.role_id),
-    startDate: (row: AssignmentRow) => row.start_date,
-    endDate: (row: AssignmentRow) => row.end_date,
-    scheduledHours: (row: AssignmentRow) => formatHours(row.scheduled_hours_e2),
-    billRate: (row: AssignmentRow) => (row.bill_rate_e4 === null ? null : money(row.bill_rate_e4, row.currency)),
-    costRate: (row: AssignmentRow) => money(row.cost_rate_e4, row.cost_currency ?? row.currency),
-    isBillable: (row: AssignmentRow) => bool(row.is_billable),
-    aggregateVersion: (row: AssignmentRow) => row.aggregate_version,
+    project: (assignment: Assignment, _: unknown, ctx: Ctx) => ctx.loaders.project.load(assignment.projectId),
+    resource: (assignment: Assignment, _: unknown, ctx: Ctx) => ctx.loaders.resource.load(assignment.resourceId),
+    role: (assignment: Assignment, _: unknown, ctx: Ctx) => ctx.loaders.role.load(assignment.roleId),
+    scheduledHours: (assignment: Assignment) => formatHours(assignment.scheduledHoursE2),
+    billRate: (assignment: Assignment) => (assignment.billRateE4 === null ? null : money(assignment.billRateE4, assignment.currency)),
+    costRate: (assignment: Assignment) => money(assignment.costRateE4, assignment.costCurrency ?? assignment.currency),
   },
   Timecard: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.timecard.load(reference.id),
-    resource: (row: TimecardRow, _: unknown, ctx: Ctx) => ctx.loaders.resource.load(row.resource_id),
-    project: (row: TimecardRow, _: unknown, ctx: Ctx) => ctx.loaders.project.load(row.project_id),
-    assignment: (row: TimecardRow, _: unknown, ctx: Ctx) => (row.assignment_id ? ctx.loaders.assignment.load(row.assignment_id) : null),
-    weekStart: (row: TimecardRow) => row.week_start,
-    weekEnd: (row: TimecardRow) => row.week_end,
-    submittedAt: (row: TimecardRow) => row.submitted_at,
-    approvedAt: (row: TimecardRow) => row.approved_at,
-    approver: (row: TimecardRow, _: unknown, ctx: Ctx) => (row.approver_id ? ctx.loaders.resource.load(row.approver_id) : null),
-    totalHours: (row: TimecardRow) => formatHours(row.total_hours_e2),
-    totalBillableAmount: (row: TimecardRow) => money(row.total_billable_e4, row.currency),
-    entries: (row: TimecardRow, _: unknown, ctx: Ctx) => ctx.loaders.entriesByTimecard.load(row.id),
-    rejectionReason: (row: TimecardRow) => row.rejection_reason,
-    aggregateVersion: (row: TimecardRow) => row.aggregate_version,
+    resource: (timecard: Timecard, _: unknown, ctx: Ctx) => ctx.loaders.resource.load(timecard.resourceId),
+    project: (timecard: Timecard, _: unknown, ctx: Ctx) => ctx.loaders.project.load(timecard.projectId),
+    assignment: (timecard: Timecard, _: unknown, ctx: Ctx) => (timecard.assignmentId ? ctx.loaders.assignment.load(timecard.assignmentId) : null),
+    approver: (timecard: Timecard, _: unknown, ctx: Ctx) => (timecard.approverId ? ctx.loaders.resource.load(timecard.approverId) : null),
+    totalHours: (timecard: Timecard) => formatHours(timecard.totalHoursE2),
+    totalBillableAmount: (timecard: Timecard) => money(timecard.totalBillableE4, timecard.currency),
+    entries: (timecard: Timecard, _: unknown, ctx: Ctx) => ctx.loaders.entriesByTimecard.load(timecard.id),
   },
   TimeEntry: {
-    date: (row: TimeEntryRow) => row.entry_date,
-    hours: (row: TimeEntryRow) => formatHours(row.hours_e2),
-    hourClass: (row: TimeEntryRow) => row.hour_class,
-    role: (row: TimeEntryRow, _: unknown, ctx: Ctx) => ctx.loaders.role.load(row.role_id),
-    billRate: async (row: TimeEntryRow, _: unknown, ctx: Ctx) =>
-      row.bill_rate_e4 === null ? null : money(row.bill_rate_e4, (await ctx.loaders.timecard.load(row.timecard_id))?.currency ?? 'USD'),
-    billableAmount: async (row: TimeEntryRow, _: unknown, ctx: Ctx) =>
-      money(row.billable_e4, (await ctx.loaders.timecard.load(row.timecard_id))?.currency ?? 'USD'),
-    billingStatus: (row: TimeEntryRow) => row.billing_status,
-    costRate: (row: TimeEntryRow) => (row.cost_rate_e4 === null || row.cost_currency === null ? null : money(row.cost_rate_e4, row.cost_currency)),
+    hours: (entry: TimeEntry) => formatHours(entry.hoursE2),
+    role: (entry: TimeEntry, _: unknown, ctx: Ctx) => ctx.loaders.role.load(entry.roleId),
+    billRate: async (entry: TimeEntry, _: unknown, ctx: Ctx) =>
+      entry.billRateE4 === null ? null : money(entry.billRateE4, (await ctx.loaders.timecard.load(entry.timecardId))?.currency ?? 'USD'),
+    billableAmount: async (entry: TimeEntry, _: unknown, ctx: Ctx) =>
+      money(entry.billableE4, (await ctx.loaders.timecard.load(entry.timecardId))?.currency ?? 'USD'),
+    costRate: (entry: TimeEntry) => (entry.costRateE4 === null || entry.costCurrency === null ? null : money(entry.costRateE4, entry.costCurrency)),
   },
   BillingDraft: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.billingDraft.load(reference.id),
-    project: (row: BillingDraftRow, _: unknown, ctx: Ctx) => ctx.loaders.project.load(row.project_id),
-    contract: (row: BillingDraftRow) => ref(row.contract_id),
-    legalEntity: (row: BillingDraftRow) => ref(row.legal_entity_id),
-    customer: (row: BillingDraftRow) => ref(row.account_id),
-    cutoffDate: (row: BillingDraftRow) => row.cutoff_date,
-    summaryAmount: (row: BillingDraftRow) => money(row.summary_e4, row.currency),
-    items: (row: BillingDraftRow, _: unknown, ctx: Ctx) => ctx.loaders.itemsByDraft.load(row.id),
-    invoice: (row: BillingDraftRow) => ref(row.invoice_id),
-    invoiceNumber: (row: BillingDraftRow) => row.invoice_number,
-    aggregateVersion: (row: BillingDraftRow) => row.aggregate_version,
+    project: (draft: BillingDraft, _: unknown, ctx: Ctx) => ctx.loaders.project.load(draft.projectId),
+    contract: (draft: BillingDraft) => ref(draft.contractId),
+    legalEntity: (draft: BillingDraft) => ref(draft.legalEntityId),
+    customer: (draft: BillingDraft) => ref(draft.accountId),
+    summaryAmount: (draft: BillingDraft) => money(draft.summaryE4, draft.currency),
+    items: (draft: BillingDraft, _: unknown, ctx: Ctx) => ctx.loaders.itemsByDraft.load(draft.id),
+    invoice: (draft: BillingDraft) => ref(draft.invoiceId),
   },
   BillingDraftItem: {
-    sourceType: (row: BillingDraftItemRow) => row.source_type,
-    sourceId: (row: BillingDraftItemRow) => row.source_id,
-    quantity: (row: BillingDraftItemRow) => formatHours(row.quantity_e2),
-    unitPrice: async (row: BillingDraftItemRow, _: unknown, ctx: Ctx) =>
-      money(row.unit_price_e4, (await ctx.loaders.billingDraft.load(row.draft_id))?.currency ?? 'USD'),
-    amount: async (row: BillingDraftItemRow, _: unknown, ctx: Ctx) =>
-      money(row.amount_e4, (await ctx.loaders.billingDraft.load(row.draft_id))?.currency ?? 'USD'),
+    quantity: (item: BillingDraftItem) => formatHours(item.quantityE2),
+    unitPrice: async (item: BillingDraftItem, _: unknown, ctx: Ctx) =>
+      money(item.unitPriceE4, (await ctx.loaders.billingDraft.load(item.draftId))?.currency ?? 'USD'),
+    amount: async (item: BillingDraftItem, _: unknown, ctx: Ctx) =>
+      money(item.amountE4, (await ctx.loaders.billingDraft.load(item.draftId))?.currency ?? 'USD'),
   },
 };

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { CrmTables } from '../../systems/crm/adapters/sql/tables.ts';
 import type { ErpTables } from '../../systems/erp/adapters/sql/tables.ts';
-import type { PsaTables } from '../../systems/psa/tables.ts';
+import type { PsaTables } from '../../systems/psa/adapters/sql/tables.ts';
 import type { CapabilityTables } from '../../systems/kernel/capability/tables.ts';
 import type { TestTessera } from './startTestTessera.ts';
 

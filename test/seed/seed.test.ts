@@ -14,7 +14,7 @@ import { addMonths, isoDate, isoWeekday, mondayOf, parseDay } from '../../seed/c
 import { DEFAULT_AS_OF, datasetCounts, generateDataset, type Dataset } from '../../seed/generate.ts';
 import { isSeeded, seedSystems, systemIsEmpty, type SeedSummary } from '../../seed/seedSystems.ts';
 import { erpTables } from '../../systems/erp/adapters/sql/tables.ts';
-import { psaTables } from '../../systems/psa/tables.ts';
+import { psaTables } from '../../systems/psa/adapters/sql/tables.ts';
 import { asStored } from '../harness/stored.ts';
 
 const small = generateDataset({ scale: 's' });

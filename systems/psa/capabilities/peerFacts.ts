@@ -4,7 +4,7 @@
  * like a missing one). Only `prepare` calls these: never inside a transaction.
  */
 import { parseScaled } from '../../kernel/decimal.ts';
-import type { PsaContext } from '../resolvers.ts';
+import type { PsaContext } from '../context.ts';
 
 interface Money {
   readonly amount: string;

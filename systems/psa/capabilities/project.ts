@@ -8,17 +8,17 @@ import { checkTotal, moneyInput } from '../../kernel/capability/inputs.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { checkVersion, notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import { guardTransition } from '../../kernel/capability/stateMachine.ts';
-import { updateAggregate } from '../../kernel/capability/updateAggregate.ts';
 import { money } from '../../kernel/decimal.ts';
-import type { PsaContext } from '../resolvers.ts';
-import type { ContractLineRow, ProjectRow, PsaTables } from '../tables.ts';
+import type { PsaContext } from '../context.ts';
+import type { PsaPorts } from '../ports/ports.ts';
+import type { PsaReadPort } from '../ports/readPort.ts';
+import type { ContractLine, Milestone, Project } from '../ports/types.ts';
 import { projectMachine, type ProjectStatus } from '../machines.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { readContract, readContractStatus, readRateCard, type ContractFacts, type ContractStatusFacts, type RateCardFacts } from './peerFacts.ts';
-import { serializeOn } from '../../kernel/capability/engine.ts';
-import { contractLineOf, projectFor, reload, visibleProject, type PsaTrx } from './records.ts';
+import { contractLineOf, projectFor, visibleProject } from './records.ts';
 
-type Handler<Input, Facts = undefined> = CapabilityHandler<PsaTables, PsaContext, Input, { project: ProjectRow }, Facts>;
+type Handler<Input, Facts = undefined> = CapabilityHandler<PsaPorts, PsaContext, Input, { project: Project }, Facts>;
 
 /** The contract states a project may be created from: approved (mobilization before signature), signed or active. */
 const CONTRACT_STATES_FOR_PROJECT: readonly string[] = ['APPROVED', 'SIGNED', 'ACTIVE'];
@@ -49,11 +49,9 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
     const rateCard = contract && input.rateCardId ? await readRateCard(ctx, input.rateCardId) : null;
     return { contract, rateCard };
   },
-  async effect({ input, facts, trx, emit, ctx }) {
+  async effect({ input, facts, ports, emit }) {
     const contract = facts.contract;
     if (!contract) throw notFoundRejection('Contract', input.contractId, 'contractId');
-    // Two projects created at once for one contract must not both create its line, nor both pass the milestone sum.
-    await serializeOn(ctx.db, trx, `psa.contract:${contract.id}`);
     if (!CONTRACT_STATES_FOR_PROJECT.includes(contract.status)) {
       throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} is ${contract.status}: a project delivers an APPROVED, SIGNED or ACTIVE contract.`, 'contractId');
     }
@@ -65,32 +63,35 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
     if (endDate > contract.endDate) throw rejected('PRECONDITION_FAILED', `The project ends after its contract (${contract.endDate}).`, 'endDate');
     if (endDate < startDate) throw rejected('PRECONDITION_FAILED', 'The project ends before it starts.', 'endDate');
     const id = newId('prj');
-    const code = await projectCode(trx, input.code, contract, id);
-    if (input.projectManagerId) await projectManager(trx, input.projectManagerId);
-
-    const existingLine = await contractLineOf(trx, contract.id);
-    const line = existingLine ?? (await newLine(trx, contract, input.rateCardId ?? null, facts.rateCard));
-    if (existingLine && input.rateCardId && input.rateCardId !== existingLine.rate_card_id) {
-      throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} already bills with rate card ${existingLine.rate_card_id ?? '(none)'}.`, 'rateCardId');
-    }
-    const milestones = await plannedMilestones(trx, input.milestones ?? [], contract, line, { id, startDate, endDate });
-    const milestoneTotal = milestones.reduce((sum, milestone) => sum + milestone.amount_e4, 0);
-
-    await trx
-      .insertInto('projects')
-      .values({
-        id, code, name, status: 'PLANNED', type: 'CUSTOMER_BILLABLE', billing_method: contract.billingMethod,
-        account_id: contract.accountId, contract_id: contract.id, legal_entity_id: contract.legalEntityId,
-        start_date: startDate, end_date: endDate, currency: contract.currency, project_manager_id: input.projectManagerId ?? null,
-        budget_hours_e2: null, planned_revenue_e4: MILESTONE_BILLED.includes(contract.billingMethod) ? milestoneTotal : null,
-        aggregate_version: 1,
-      })
-      .execute();
-    if (milestones.length > 0) await trx.insertInto('milestones').values(milestones).execute();
-    const project = await reload.project(trx, id);
-    emit(aggregateEvent('ProjectCreated', 'Project', project, project.legal_entity_id, {
-      projectId: id, code, status: project.status, contractId: contract.id, customerId: contract.accountId, billingMethod: contract.billingMethod,
-      contractLineId: line.id, contractLineCreated: existingLine === null, milestoneIds: milestones.map((milestone) => milestone.id),
+    let created = { line: null as ContractLine | null, lineCreated: false, milestones: [] as Milestone[] };
+    // The contract's line and milestone total are read and checked with no other project being created on it.
+    const project = await ports.write.createProject(contract.id, async () => {
+      const code = await projectCode(ports.read, input.code, contract, id);
+      if (input.projectManagerId) await projectManager(ports.read, input.projectManagerId);
+      const existingLine = await contractLineOf(ports.read, contract.id);
+      const line = existingLine ?? newLine(contract, input.rateCardId ?? null, facts.rateCard);
+      if (existingLine && input.rateCardId && input.rateCardId !== existingLine.rateCardId) {
+        throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} already bills with rate card ${existingLine.rateCardId ?? '(none)'}.`, 'rateCardId');
+      }
+      const milestones = await plannedMilestones(ports.read, input.milestones ?? [], contract, line, { id, startDate, endDate });
+      const milestoneTotal = milestones.reduce((sum, milestone) => sum + milestone.amountE4, 0);
+      created = { line, lineCreated: existingLine === null, milestones };
+      return {
+        newLine: existingLine ? null : line,
+        milestones,
+        project: {
+          id, code, name, status: 'PLANNED', type: 'CUSTOMER_BILLABLE', billingMethod: contract.billingMethod,
+          accountId: contract.accountId, contractId: contract.id, legalEntityId: contract.legalEntityId,
+          startDate, endDate, currency: contract.currency, projectManagerId: input.projectManagerId ?? null,
+          budgetHoursE2: null, plannedRevenueE4: MILESTONE_BILLED.includes(contract.billingMethod) ? milestoneTotal : null,
+          aggregateVersion: 1,
+        },
+      };
+    });
+    const milestoneTotal = created.milestones.reduce((sum, milestone) => sum + milestone.amountE4, 0);
+    emit(aggregateEvent('ProjectCreated', 'Project', project, project.legalEntityId, {
+      projectId: id, code: project.code, status: project.status, contractId: contract.id, customerId: contract.accountId, billingMethod: contract.billingMethod,
+      contractLineId: created.line!.id, contractLineCreated: created.lineCreated, milestoneIds: created.milestones.map((milestone) => milestone.id),
       milestoneTotal: money(milestoneTotal, contract.currency),
     }));
     return { project };
@@ -98,15 +99,14 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
 };
 
 /** The given code (trimmed, unused), or `<LE code>-<8 hex of the id>`. */
-async function projectCode(trx: PsaTrx, given: string | null | undefined, contract: ContractFacts, id: string): Promise<string> {
+async function projectCode(read: PsaReadPort, given: string | null | undefined, contract: ContractFacts, id: string): Promise<string> {
   const code = given?.trim() || `${contract.legalEntityId.replace(/^le_/, '')}-${id.slice(4, 12).toUpperCase()}`;
-  const taken = await trx.selectFrom('projects').select('id').where('code', '=', code).executeTakeFirst();
-  if (taken) throw rejected('PRECONDITION_FAILED', `The project code ${code} is already used.`, 'code');
+  if (await read.projectCodeTaken(code)) throw rejected('PRECONDITION_FAILED', `The project code ${code} is already used.`, 'code');
   return code;
 }
 
-async function projectManager(trx: PsaTrx, id: string): Promise<void> {
-  const resource = await trx.selectFrom('resources').select(['id', 'status']).where('id', '=', id).executeTakeFirst();
+async function projectManager(read: PsaReadPort, id: string): Promise<void> {
+  const [resource] = await read.resourcesByIds([id]);
   if (!resource) throw notFoundRejection('Resource', id, 'projectManagerId');
   if (resource.status !== 'ACTIVE') throw rejected('PRECONDITION_FAILED', `Resource ${id} is ${resource.status}: a project manager must be active.`, 'projectManagerId');
 }
@@ -115,7 +115,7 @@ async function projectManager(trx: PsaTrx, id: string): Promise<void> {
  * The contract's PSA billing line, created with the project: a time-and-materials line is capped
  * at the contract value (not-to-exceed) and bills at a rate card; any other line amounts to it.
  */
-async function newLine(trx: PsaTrx, contract: ContractFacts, rateCardId: string | null, card: RateCardFacts | null): Promise<ContractLineRow> {
+function newLine(contract: ContractFacts, rateCardId: string | null, card: RateCardFacts | null): ContractLine {
   const timeAndMaterials = contract.billingMethod === 'TIME_AND_MATERIALS';
   if (timeAndMaterials && !rateCardId) {
     throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} bills time and materials: name the rate card its line bills at.`, 'rateCardId');
@@ -132,17 +132,15 @@ async function newLine(trx: PsaTrx, contract: ContractFacts, rateCardId: string 
       throw rejected('PRECONDITION_FAILED', `Rate card ${card.id} was negotiated with another customer.`, 'rateCardId');
     }
   }
-  const line: ContractLineRow = {
+  return {
     id: newId('cl'),
-    contract_id: contract.id,
-    billing_method: contract.billingMethod,
-    amount_e4: timeAndMaterials ? null : contract.totalContractValueE4,
-    nte_e4: timeAndMaterials ? contract.totalContractValueE4 : null,
+    contractId: contract.id,
+    billingMethod: contract.billingMethod,
+    amountE4: timeAndMaterials ? null : contract.totalContractValueE4,
+    notToExceedE4: timeAndMaterials ? contract.totalContractValueE4 : null,
     currency: contract.currency,
-    rate_card_id: rateCardId,
+    rateCardId,
   };
-  await trx.insertInto('contract_lines').values(line).execute();
-  return line;
 }
 
 /**
@@ -151,17 +149,17 @@ async function newLine(trx: PsaTrx, contract: ContractFacts, rateCardId: string 
  * time or a fee, and take none (they would bill the same work twice).
  */
 async function plannedMilestones(
-  trx: PsaTrx,
+  read: PsaReadPort,
   inputs: readonly MilestoneInput[],
   contract: ContractFacts,
-  line: ContractLineRow,
+  line: ContractLine,
   project: { id: string; startDate: string; endDate: string },
-) {
+): Promise<Milestone[]> {
   if (!MILESTONE_BILLED.includes(contract.billingMethod)) {
     if (inputs.length > 0) throw rejected('PRECONDITION_FAILED', `A ${contract.billingMethod} contract bills no milestones.`, 'milestones');
     return [];
   }
-  const rows = inputs.map((milestone, index) => {
+  const milestones = inputs.map((milestone, index): Milestone => {
     const field = `milestones.${index}`;
     const name = milestone.name.trim();
     if (name === '') throw rejected('PRECONDITION_FAILED', 'A milestone needs a name.', `${field}.name`);
@@ -173,19 +171,13 @@ async function plannedMilestones(
     return {
       // Milestone ids sort in the order they were given.
       id: `ms_${project.id.slice(4)}_${String(index).padStart(3, '0')}`,
-      project_id: project.id, name, target_date: milestone.targetDate, actual_date: null, amount_e4: amount, currency: contract.currency,
-      status: 'PLANNED', requires_sign_off: milestone.requiresCustomerSignOff ? 1 : 0, approved_for_billing: 0, billing_status: 'UNAPPROVED',
-      aggregate_version: 1,
+      projectId: project.id, name, targetDate: milestone.targetDate, actualDate: null, amountE4: amount, currency: contract.currency,
+      status: 'PLANNED', requiresCustomerSignOff: milestone.requiresCustomerSignOff === true, approvedForBilling: false, billingStatus: 'UNAPPROVED',
+      aggregateVersion: 1,
     };
   });
-  const given = checkTotal(rows.reduce((sum, row) => sum + row.amount_e4, 0), contract.currency, 'milestones');
-  const planned = await trx
-    .selectFrom('milestones')
-    .innerJoin('projects', 'projects.id', 'milestones.project_id')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('milestones.amount_e4'), eb.lit(0)).as('total'))
-    .where('projects.contract_id', '=', contract.id)
-    .executeTakeFirstOrThrow();
-  const open = (line.amount_e4 ?? 0) - Number(planned.total);
+  const given = checkTotal(milestones.reduce((sum, milestone) => sum + milestone.amountE4, 0), contract.currency, 'milestones');
+  const open = (line.amountE4 ?? 0) - (await read.plannedOnContract(contract.id));
   if (given !== open) {
     throw rejected(
       'MILESTONES_DO_NOT_SUM',
@@ -193,7 +185,7 @@ async function plannedMilestones(
       'milestones',
     );
   }
-  return rows;
+  return milestones;
 }
 
 interface ActivateInput {
@@ -203,13 +195,13 @@ interface ActivateInput {
 
 export const activateProject: Handler<ActivateInput, { contract: ContractStatusFacts | null }> = {
   async prepare({ input, ctx }) {
-    const project = await visibleProject(ctx.reads, ctx.scope, input.projectId);
-    const billable = project?.type === 'CUSTOMER_BILLABLE' && project.contract_id !== null;
-    return { contract: billable ? await readContractStatus(ctx, project.contract_id!) : null };
+    const project = await visibleProject(ctx.read, input.projectId);
+    const billable = project?.type === 'CUSTOMER_BILLABLE' && project.contractId !== null;
+    return { contract: billable ? await readContractStatus(ctx, project.contractId!) : null };
   },
-  async effect({ input, facts, trx, emit, ctx }) {
-    const row = await projectFor(trx, ctx.scope, input.projectId);
-    checkVersion('Project', row.aggregate_version, input.expectedVersion, { required: true });
+  async effect({ input, facts, ports, emit }) {
+    const row = await projectFor(ports.read, input.projectId);
+    checkVersion('Project', row.aggregateVersion, input.expectedVersion, { required: true });
     const from = row.status as ProjectStatus;
     const warning = guardTransition('Project', projectMachine, from, 'ACTIVE', 'activateProject');
     if (warning) return { project: row, warnings: [warning] };
@@ -219,18 +211,17 @@ export const activateProject: Handler<ActivateInput, { contract: ContractStatusF
     }
     if (billable) {
       const contract = facts.contract;
-      if (!contract || contract.id !== row.contract_id) {
+      if (!contract || contract.id !== row.contractId) {
         throw rejected('CONTRACT_NOT_ACTIVE', `Project ${row.id} has no contract that could be active.`, 'projectId');
       }
       if (contract.status !== 'ACTIVE') throw rejected('CONTRACT_NOT_ACTIVE', `Contract ${contract.id} is ${contract.status}, not ACTIVE.`, 'projectId');
-      if (contract.legalEntityId !== row.legal_entity_id) {
-        throw rejected('LEGAL_ENTITY_MISMATCH', `The project belongs to ${row.legal_entity_id}, its contract to ${contract.legalEntityId}.`, 'projectId');
+      if (contract.legalEntityId !== row.legalEntityId) {
+        throw rejected('LEGAL_ENTITY_MISMATCH', `The project belongs to ${row.legalEntityId}, its contract to ${contract.legalEntityId}.`, 'projectId');
       }
     }
-    await updateAggregate(trx, 'projects', 'Project', row, { status: 'ACTIVE' });
-    const project = await reload.project(trx, row.id);
-    emit(aggregateEvent('ProjectActivated', 'Project', project, project.legal_entity_id, {
-      projectId: project.id, code: project.code, from, status: project.status, contractId: project.contract_id,
+    const project = await ports.write.activateProject(row);
+    emit(aggregateEvent('ProjectActivated', 'Project', project, project.legalEntityId, {
+      projectId: project.id, code: project.code, from, status: project.status, contractId: project.contractId,
     }));
     return { project };
   },

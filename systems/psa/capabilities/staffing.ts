@@ -9,23 +9,21 @@ import { hoursInput } from '../../kernel/capability/inputs.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { checkVersion, notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import { guardTransition } from '../../kernel/capability/stateMachine.ts';
-import { updateAggregate } from '../../kernel/capability/updateAggregate.ts';
 import { formatHours, money } from '../../kernel/decimal.ts';
-import type { PsaContext } from '../resolvers.ts';
-import type { AssignmentRow, ProjectRow, PsaTables, ResourceRequestRow, ResourceRow } from '../tables.ts';
+import type { PsaContext } from '../context.ts';
+import type { PsaPorts } from '../ports/ports.ts';
+import type { PsaReadPort } from '../ports/readPort.ts';
+import type { Assignment, Project, Resource, ResourceRequest } from '../ports/types.ts';
 import { resourceRequestMachine, type ResourceRequestStatus } from '../machines.ts';
 import { DAY_LIMIT_E2, firstOverbookedDay } from './capacity.ts';
 import { weekdaysBetween } from './dates.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { readIntercompanyEnabled, readRateCard, type RateCardFacts } from './peerFacts.ts';
-import { serializeOn } from '../../kernel/capability/engine.ts';
-import { contractLineOf, projectFor, reload, resourceFor, resourceRequestFor, visibleProject, type PsaDb, type PsaTrx } from './records.ts';
+import { contractLineOf, projectFor, resourceFor, resourceRequestFor, visibleProject } from './records.ts';
 
 /** Project states that take staffing requests, and those in which a request may be filled. */
 const REQUESTABLE: readonly string[] = ['DRAFT', 'PLANNED', 'ACTIVE'];
 const STAFFABLE: readonly string[] = ['PLANNED', 'ACTIVE'];
-/** Assignment states that consume capacity (hard bookings). */
-const HARD_BOOKINGS: readonly string[] = ['CONFIRMED', 'ACTIVE'];
 
 interface CreateRequestInput {
   readonly projectId: string;
@@ -35,16 +33,16 @@ interface CreateRequestInput {
   readonly hours: string;
 }
 
-export const createResourceRequest: CapabilityHandler<PsaTables, PsaContext, CreateRequestInput, { resourceRequest: ResourceRequestRow }> = {
-  async effect({ input, trx, emit, ctx }) {
-    const project = await projectFor(trx, ctx.scope, input.projectId);
+export const createResourceRequest: CapabilityHandler<PsaPorts, PsaContext, CreateRequestInput, { resourceRequest: ResourceRequest }> = {
+  async effect({ input, ports, emit }) {
+    const project = await projectFor(ports.read, input.projectId);
     if (!REQUESTABLE.includes(project.status)) {
       throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: only a DRAFT, PLANNED or ACTIVE project takes staffing requests.`, 'projectId');
     }
-    const role = await trx.selectFrom('roles').select('id').where('id', '=', input.roleId).executeTakeFirst();
+    const [role] = await ports.read.rolesByIds([input.roleId]);
     if (!role) throw notFoundRejection('Role', input.roleId, 'roleId');
-    if (input.startDate < project.start_date) throw rejected('PRECONDITION_FAILED', `The request starts before the project (${project.start_date}).`, 'startDate');
-    if (input.endDate > project.end_date) throw rejected('PRECONDITION_FAILED', `The request ends after the project (${project.end_date}).`, 'endDate');
+    if (input.startDate < project.startDate) throw rejected('PRECONDITION_FAILED', `The request starts before the project (${project.startDate}).`, 'startDate');
+    if (input.endDate > project.endDate) throw rejected('PRECONDITION_FAILED', `The request ends after the project (${project.endDate}).`, 'endDate');
     if (input.endDate < input.startDate) throw rejected('PRECONDITION_FAILED', 'The request ends before it starts.', 'endDate');
     if (weekdaysBetween(input.startDate, input.endDate).length === 0) {
       throw rejected('PRECONDITION_FAILED', 'The request spans no weekday: there is no day to work.', 'endDate');
@@ -52,15 +50,11 @@ export const createResourceRequest: CapabilityHandler<PsaTables, PsaContext, Cre
     const hours = hoursInput(input.hours, 'hours');
     if (hours <= 0) throw rejected('PRECONDITION_FAILED', 'A request asks for a positive number of hours.', 'hours');
     const id = newId('rr');
-    await trx
-      .insertInto('resource_requests')
-      .values({
-        id, project_id: project.id, role_id: role.id, start_date: input.startDate, end_date: input.endDate, hours_e2: hours,
-        status: 'OPEN', assignment_id: null, aggregate_version: 1,
-      })
-      .execute();
-    const resourceRequest = await reload.resourceRequest(trx, id);
-    emit(aggregateEvent('ResourceRequestCreated', 'ResourceRequest', resourceRequest, project.legal_entity_id, {
+    const resourceRequest = await ports.write.createResourceRequest({
+      id, projectId: project.id, roleId: role.id, startDate: input.startDate, endDate: input.endDate, hoursE2: hours,
+      status: 'OPEN', assignmentId: null, aggregateVersion: 1,
+    });
+    emit(aggregateEvent('ResourceRequestCreated', 'ResourceRequest', resourceRequest, project.legalEntityId, {
       resourceRequestId: id, projectId: project.id, roleId: role.id, startDate: input.startDate, endDate: input.endDate,
       hours: formatHours(hours), status: resourceRequest.status,
     }));
@@ -81,70 +75,63 @@ interface ConfirmFacts {
   readonly intercompanyEnabled: boolean | null;
 }
 
-type ConfirmResult = { assignment: AssignmentRow | null; resourceRequest: ResourceRequestRow };
+type ConfirmResult = { assignment: Assignment | null; resourceRequest: ResourceRequest };
 
-export const confirmAssignment: CapabilityHandler<PsaTables, PsaContext, ConfirmInput, ConfirmResult, ConfirmFacts> = {
+export const confirmAssignment: CapabilityHandler<PsaPorts, PsaContext, ConfirmInput, ConfirmResult, ConfirmFacts> = {
   async prepare({ input, ctx }) {
     // Only what to ask the ERP: the effect re-reads every record and refuses what is missing.
-    const request = await ctx.reads.selectFrom('resource_requests').selectAll().where('id', '=', input.resourceRequestId).executeTakeFirst();
-    const project = request ? await visibleProject(ctx.reads, ctx.scope, request.project_id) : null;
+    const [request] = await ctx.read.resourceRequestsByIds([input.resourceRequestId]);
+    const project = request ? await visibleProject(ctx.read, request.projectId) : null;
     if (!request || !project) return { rateCard: null, intercompanyEnabled: null };
-    const resource = await ctx.reads.selectFrom('resources').selectAll().where('id', '=', input.resourceId).executeTakeFirst();
-    const line = await contractLineOf(ctx.reads, project.contract_id);
-    const crossEntity = resource !== undefined && resource.home_legal_entity_id !== project.legal_entity_id;
+    const [resource] = await ctx.read.resourcesByIds([input.resourceId]);
+    const line = await contractLineOf(ctx.read, project.contractId);
+    const crossEntity = resource !== undefined && resource.homeLegalEntityId !== project.legalEntityId;
     return {
-      rateCard: line?.rate_card_id ? await readRateCard(ctx, line.rate_card_id, request.start_date) : null,
-      intercompanyEnabled: crossEntity ? await readIntercompanyEnabled(ctx, project.legal_entity_id) : null,
+      rateCard: line?.rateCardId ? await readRateCard(ctx, line.rateCardId, request.startDate) : null,
+      intercompanyEnabled: crossEntity ? await readIntercompanyEnabled(ctx, project.legalEntityId) : null,
     };
   },
-  async effect({ input, facts, trx, emit, ctx }) {
-    const { row: request, project } = await resourceRequestFor(trx, ctx.scope, input.resourceRequestId);
-    checkVersion('ResourceRequest', request.aggregate_version, input.expectedVersion, { required: true });
+  async effect({ input, facts, ports, emit }) {
+    const { record: request, project } = await resourceRequestFor(ports.read, input.resourceRequestId);
+    checkVersion('ResourceRequest', request.aggregateVersion, input.expectedVersion, { required: true });
     const warning = guardTransition('ResourceRequest', resourceRequestMachine, request.status as ResourceRequestStatus, 'FILLED', 'confirmAssignment');
     if (warning) {
-      const assignment = request.assignment_id ? await reload.assignment(trx, request.assignment_id) : null;
+      const assignment = request.assignmentId ? ((await ports.read.assignmentsByIds([request.assignmentId]))[0] ?? null) : null;
       return { assignment, resourceRequest: request, warnings: [warning] };
     }
     if (!STAFFABLE.includes(project.status)) {
       throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: only a PLANNED or ACTIVE project is staffed.`, 'resourceRequestId');
     }
-    const resource = await resourceFor(trx, input.resourceId);
-    if (resource.status !== 'ACTIVE' || resource.is_bookable !== 1) {
-      throw rejected('PRECONDITION_FAILED', `Resource ${resource.id} is ${resource.status}${resource.is_bookable === 1 ? '' : ' and not bookable'}: it cannot be booked.`, 'resourceId');
+    const resource = await resourceFor(ports.read, input.resourceId);
+    if (resource.status !== 'ACTIVE' || !resource.isBookable) {
+      throw rejected('PRECONDITION_FAILED', `Resource ${resource.id} is ${resource.status}${resource.isBookable ? '' : ' and not bookable'}: it cannot be booked.`, 'resourceId');
     }
-    if (resource.home_legal_entity_id !== project.legal_entity_id && facts.intercompanyEnabled !== true) {
+    if (resource.homeLegalEntityId !== project.legalEntityId && facts.intercompanyEnabled !== true) {
       throw rejected(
         'INTERCOMPANY_NOT_ENABLED',
-        `Resource ${resource.id} works for ${resource.home_legal_entity_id}; ${project.legal_entity_id} does not take intercompany work.`,
+        `Resource ${resource.id} works for ${resource.homeLegalEntityId}; ${project.legalEntityId} does not take intercompany work.`,
         'resourceId',
       );
     }
-    const billRate = await billRateOf(trx, project, request, facts.rateCard);
-    // Two confirmations for one resource at once must not both fit into the same free capacity.
-    await serializeOn(ctx.db, trx, `psa.resource:${resource.id}`);
-    if (!input.allowOverbook) await checkCapacity(trx, resource, request);
-
+    const billRate = await billRateOf(ports.read, project, request, facts.rateCard);
     const id = newId('asg');
     const billable = project.type === 'CUSTOMER_BILLABLE';
-    await trx
-      .insertInto('assignments')
-      .values({
-        id, project_id: project.id, resource_id: resource.id, role_id: request.role_id, status: 'CONFIRMED',
-        start_date: request.start_date, end_date: request.end_date, scheduled_hours_e2: request.hours_e2,
-        bill_rate_e4: billable ? billRate : null, cost_rate_e4: resource.cost_rate_e4, currency: project.currency,
-        is_billable: billable ? 1 : 0, aggregate_version: 1,
-        cost_currency: resource.cost_currency === project.currency ? null : resource.cost_currency,
-      })
-      .execute();
-    await updateAggregate(trx, 'resource_requests', 'ResourceRequest', request, { status: 'FILLED', assignment_id: id });
-    const assignment = await reload.assignment(trx, id);
-    emit(aggregateEvent('AssignmentConfirmed', 'Assignment', assignment, project.legal_entity_id, {
-      assignmentId: id, resourceRequestId: request.id, projectId: project.id, resourceId: resource.id, roleId: request.role_id,
-      startDate: assignment.start_date, endDate: assignment.end_date, scheduledHours: formatHours(assignment.scheduled_hours_e2),
-      billRate: assignment.bill_rate_e4 === null ? null : money(assignment.bill_rate_e4, assignment.currency),
-      isBillable: billable, intercompany: resource.home_legal_entity_id !== project.legal_entity_id, overbookAllowed: input.allowOverbook === true,
+    const booking: Assignment = {
+      id, projectId: project.id, resourceId: resource.id, roleId: request.roleId, status: 'CONFIRMED',
+      startDate: request.startDate, endDate: request.endDate, scheduledHoursE2: request.hoursE2,
+      billRateE4: billable ? billRate : null, costRateE4: resource.costRateE4, currency: project.currency,
+      costCurrency: resource.costCurrency === project.currency ? null : resource.costCurrency, isBillable: billable, aggregateVersion: 1,
+    };
+    const { assignment, resourceRequest } = await ports.write.confirmAssignment({ request, assignment: booking }, async () => {
+      if (!input.allowOverbook) await checkCapacity(ports.read, resource, request);
+    });
+    emit(aggregateEvent('AssignmentConfirmed', 'Assignment', assignment, project.legalEntityId, {
+      assignmentId: id, resourceRequestId: request.id, projectId: project.id, resourceId: resource.id, roleId: request.roleId,
+      startDate: assignment.startDate, endDate: assignment.endDate, scheduledHours: formatHours(assignment.scheduledHoursE2),
+      billRate: assignment.billRateE4 === null ? null : money(assignment.billRateE4, assignment.currency),
+      isBillable: billable, intercompany: resource.homeLegalEntityId !== project.legalEntityId, overbookAllowed: input.allowOverbook === true,
     }));
-    return { assignment, resourceRequest: await reload.resourceRequest(trx, request.id) };
+    return { assignment, resourceRequest };
   },
 };
 
@@ -154,41 +141,32 @@ export const confirmAssignment: CapabilityHandler<PsaTables, PsaContext, Confirm
  * milestones or a fee books at the card's rate when its line has a card (the value of its time),
  * and without a rate otherwise. Internal projects bill nothing.
  */
-async function billRateOf(trx: PsaTrx, project: ProjectRow, request: ResourceRequestRow, card: RateCardFacts | null): Promise<number | null> {
+async function billRateOf(read: PsaReadPort, project: Project, request: ResourceRequest, card: RateCardFacts | null): Promise<number | null> {
   if (project.type !== 'CUSTOMER_BILLABLE') return null;
-  const line = await contractLineOf(trx, project.contract_id);
-  if (!line?.rate_card_id) {
-    if (project.billing_method !== 'TIME_AND_MATERIALS') return null;
+  const line = await contractLineOf(read, project.contractId);
+  if (!line?.rateCardId) {
+    if (project.billingMethod !== 'TIME_AND_MATERIALS') return null;
     throw rejected('RATE_CARD_NOT_EFFECTIVE', `The contract of project ${project.id} names no rate card to bill time at.`, 'resourceRequestId');
   }
-  if (!card || card.id !== line.rate_card_id) {
-    throw rejected('RATE_CARD_NOT_EFFECTIVE', `Rate card ${line.rate_card_id} was not found.`, 'resourceRequestId');
+  if (!card || card.id !== line.rateCardId) {
+    throw rejected('RATE_CARD_NOT_EFFECTIVE', `Rate card ${line.rateCardId} was not found.`, 'resourceRequestId');
   }
   if (card.currency !== project.currency) {
     throw rejected('CURRENCY_MISMATCH', `Rate card ${card.id} is in ${card.currency}, project ${project.id} in ${project.currency}.`, 'resourceRequestId');
   }
   const inForce = card.lines.find(
-    (rate) => rate.roleId === request.role_id && rate.effectiveFrom <= request.start_date && (rate.effectiveTo === null || request.start_date <= rate.effectiveTo),
+    (rate) => rate.roleId === request.roleId && rate.effectiveFrom <= request.startDate && (rate.effectiveTo === null || request.startDate <= rate.effectiveTo),
   );
   if (!inForce) {
-    throw rejected('RATE_CARD_NOT_EFFECTIVE', `Rate card ${card.id} has no rate for role ${request.role_id} in force on ${request.start_date}.`, 'resourceRequestId');
+    throw rejected('RATE_CARD_NOT_EFFECTIVE', `Rate card ${card.id} has no rate for role ${request.roleId} in force on ${request.startDate}.`, 'resourceRequestId');
   }
   return inForce.billRateE4;
 }
 
-async function checkCapacity(db: PsaDb, resource: ResourceRow, request: ResourceRequestRow): Promise<void> {
-  const others = await db
-    .selectFrom('assignments')
-    .select(['start_date', 'end_date', 'scheduled_hours_e2'])
-    .where('resource_id', '=', resource.id)
-    .where('status', 'in', HARD_BOOKINGS)
-    .where('start_date', '<=', request.end_date)
-    .where('end_date', '>=', request.start_date)
-    .execute();
-  const overbooked = firstOverbookedDay(
-    { startDate: request.start_date, endDate: request.end_date, hoursE2: request.hours_e2 },
-    others.map((a) => ({ startDate: a.start_date, endDate: a.end_date, hoursE2: a.scheduled_hours_e2 })),
-  );
+/** The resource's hard bookings on every project (the caller's scope aside: each takes its hours) plus this one fit its capacity. */
+async function checkCapacity(read: PsaReadPort, resource: Resource, request: ResourceRequest): Promise<void> {
+  const others = await read.hardBookings(resource.id, request.startDate, request.endDate);
+  const overbooked = firstOverbookedDay({ startDate: request.startDate, endDate: request.endDate, hoursE2: request.hoursE2 }, others);
   if (overbooked) {
     throw rejected(
       'OVERBOOKED',

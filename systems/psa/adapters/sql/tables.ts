@@ -1,4 +1,4 @@
-import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../kernel/tableSpec.ts';
+import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../../../kernel/tableSpec.ts';
 
 /**
  * The PSA reference system's tables. Hours are e2-scaled, amounts and rates e4-scaled.
