@@ -19,7 +19,8 @@ export interface GatewayPluginHost {
  * - Order: the gateway's own step (refusing an operation name that selects nothing) runs first,
  *   then the plugins in list order. Apollo Server calls a hook of every plugin in that order
  *   without waiting for one to settle before calling the next: what a later plugin reads (a
- *   replaced operation) is done before the hook's first `await`.
+ *   replaced operation) is done before the hook's first `await`; and when one refuses the request,
+ *   the same hook of the later plugins has been called all the same.
  * - Apollo Server's request context is never mutated. A plugin reads the operation with
  *   `host.operations.current(...)` (it sees the replacements of the plugins before it) and
  *   replaces it with `host.operations.replace(...)`.
