@@ -9,6 +9,8 @@ import { accountRow, contactRow, contractRow, opportunityLineRow, opportunityRow
 import { crmTables, type ContractRow, type CrmTables, type OpportunityRow } from '../../../../systems/crm/adapters/sql/tables.ts';
 import type { Account, Contact, Contract, Opportunity, OpportunityLine } from '../../../../systems/crm/ports/types.ts';
 import { asStored } from '../../../harness/stored.ts';
+import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
+import { OBJECT, stored } from '../../../../systems/crm/adapters/memory/objects.ts';
 
 export interface CrmData {
   readonly accounts: readonly Account[];
@@ -48,4 +50,16 @@ export async function loadIntoSql(db: Kysely<CrmTables>, data: CrmData): Promise
   await insert('opportunities', data.opportunities.map(opportunityRow));
   await insert('opportunity_lines', data.lines.map(opportunityLineRow));
   await insert('contracts', data.contracts.map(contractRow));
+}
+
+/** Loads `data` into the vendor stand-in, as records nobody's call created. */
+export async function loadIntoVendor(vendor: InMemoryVendor, data: CrmData): Promise<void> {
+  const load = async <T>(type: string, records: readonly T[]) => {
+    for (const record of records) await vendor.create(type, stored(record));
+  };
+  await load(OBJECT.account, data.accounts);
+  await load(OBJECT.contact, data.contacts);
+  await load(OBJECT.opportunity, data.opportunities);
+  await load(OBJECT.line, data.lines);
+  await load(OBJECT.contract, data.contracts);
 }

@@ -1,0 +1,115 @@
+/**
+ * The CRM read port over the in-memory vendor: the same answers as the SQL adapter (same orders,
+ * same filters, same scope rules through `isVisible`), computed from the vendor's query results.
+ * Bound to a capability call, it shows the records as they were before that call's own writes
+ * (records it created are absent, records it changed read as before): a call resumed after a lost
+ * answer then checks its rules against the same state as its first attempt.
+ */
+import type { RecordScope } from '../../../../policies/recordScope.ts';
+import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
+import type { InMemoryVendor, VendorRecord } from '../../../kernel/adapters/memory/vendor.ts';
+import type { Page, PageRequest } from '../../../kernel/pagination.ts';
+import { isVisible } from '../../../kernel/visibleRows.ts';
+import type { CrmReadPort } from '../../ports/readPort.ts';
+import type { Contract, Opportunity } from '../../ports/types.ts';
+import { OBJECT, type CrmRecords, type ObjectType, type Stored } from './objects.ts';
+
+/** What one vendor record reads as (null: absent). */
+export type View = <T>(record: VendorRecord<Stored<T>>) => T | null;
+
+export const currentView: View = (record) => record.fields.record;
+
+/** The records as they were before the call with `callKey` wrote anything. */
+export function beforeCallView(callKey: string): View {
+  return (record) => {
+    if (record.fields.createdBy === callKey) return null;
+    return record.fields.changedBy === callKey ? record.fields.before : record.fields.record;
+  };
+}
+
+const DEAL = {
+  legalEntity: (deal: Opportunity | Contract) => deal.legalEntityId,
+  account: (deal: Opportunity | Contract) => deal.accountId,
+};
+
+export function createMemoryCrmReads(vendor: InMemoryVendor, scope: RecordScope, view: View = currentView): CrmReadPort {
+  const all = async <K extends ObjectType>(type: K): Promise<CrmRecords[K][]> => {
+    const records = await vendorCall('crm', type, () => vendor.query<Stored<CrmRecords[K]>>(type));
+    return records.flatMap((record) => {
+      const seen = view(record);
+      return seen === null ? [] : [seen];
+    });
+  };
+  const accounts = async () => (await all(OBJECT.account)).filter(isVisible(scope, { account: (account) => account.id }));
+  const contacts = async () => (await all(OBJECT.contact)).filter(isVisible(scope, { account: (contact) => contact.accountId }));
+  const opportunities = async () => (await all(OBJECT.opportunity)).filter(isVisible(scope, DEAL));
+  const contracts = async () => (await all(OBJECT.contract)).filter(isVisible(scope, DEAL));
+  return {
+    accountsByIds: async (ids) => (ids.length === 0 ? [] : (await accounts()).filter(keyIn(ids, (a) => a.id))),
+    accountsPage: async (filter, page) => {
+      const needle = filter.nameContains?.toLowerCase();
+      return pageOf(
+        (await accounts()).filter(
+          (account) =>
+            (!filter.type?.length || filter.type.includes(account.type)) && (!needle || account.name.toLowerCase().includes(needle)),
+        ),
+        page,
+      );
+    },
+    contactsByIds: async (ids) => (ids.length === 0 ? [] : (await contacts()).filter(keyIn(ids, (c) => c.id))),
+    contactsByAccountIds: async (ids) => (ids.length === 0 ? [] : byId((await contacts()).filter(keyIn(ids, (c) => c.accountId)))),
+    opportunitiesByIds: async (ids) => (ids.length === 0 ? [] : (await opportunities()).filter(keyIn(ids, (o) => o.id))),
+    opportunitiesByAccountIds: async (ids) =>
+      ids.length === 0 ? [] : latestFirst((await opportunities()).filter(keyIn(ids, (o) => o.accountId)), (o) => o.closeDate),
+    opportunitiesPage: async (filter, page) =>
+      pageOf(
+        (await opportunities()).filter(
+          (o) => (!filter.stage?.length || filter.stage.includes(o.stage)) && (!filter.accountId || o.accountId === filter.accountId),
+        ),
+        page,
+      ),
+    // A line is visible with its opportunity.
+    opportunityLinesByOpportunityIds: async (ids) => {
+      if (ids.length === 0) return [];
+      const visible = new Set((await opportunities()).filter(keyIn(ids, (o) => o.id)).map((o) => o.id));
+      return byId((await all(OBJECT.line)).filter((line) => visible.has(line.opportunityId)));
+    },
+    contractsByIds: async (ids) => (ids.length === 0 ? [] : (await contracts()).filter(keyIn(ids, (c) => c.id))),
+    contractsByAccountIds: async (ids) =>
+      ids.length === 0 ? [] : latestFirst((await contracts()).filter(keyIn(ids, (c) => c.accountId)), (c) => c.startDate),
+    contractsByOpportunityIds: async (ids) =>
+      ids.length === 0 ? [] : byId((await contracts()).filter((c) => c.opportunityId !== null && ids.includes(c.opportunityId))),
+    contractsPage: async (filter, page) =>
+      pageOf(
+        (await contracts()).filter(
+          (c) => (!filter.status?.length || filter.status.includes(c.status)) && (!filter.accountId || c.accountId === filter.accountId),
+        ),
+        page,
+      ),
+  };
+}
+
+function keyIn<T>(keys: readonly string[], key: (record: T) => string): (record: T) => boolean {
+  const wanted = new Set(keys);
+  return (record) => wanted.has(key(record));
+}
+
+function byId<T extends { readonly id: string }>(records: readonly T[]): T[] {
+  return [...records].sort((a, b) => compare(a.id, b.id));
+}
+
+function latestFirst<T extends { readonly id: string }>(records: readonly T[], date: (record: T) => string): T[] {
+  return [...records].sort((a, b) => compare(date(b), date(a)) || compare(a.id, b.id));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The keyset page the SQL adapter answers: `first + 1` records after the cursor in id order, and the filtered count. */
+function pageOf<T extends { readonly id: string }>(records: readonly T[], page: PageRequest): Page<T> {
+  const sorted = byId(records);
+  const after = page.afterId;
+  const rows = page.first === 0 ? [] : sorted.filter((record) => after === null || record.id > after).slice(0, page.first + 1);
+  return { rows, total: sorted.length };
+}

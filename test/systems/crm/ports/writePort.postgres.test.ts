@@ -1,0 +1,7 @@
+import { onPostgres } from '../../../harness/onPostgres.ts';
+import { openSqlCrmSystem } from './sqlSystem.ts';
+import { crmWritePortContract } from './writePort.contract.ts';
+
+onPostgres('CRM write port', (makeStore) =>
+  crmWritePortContract('SQL (PostgreSQL)', async (data) => openSqlCrmSystem(await makeStore(), data)),
+);
