@@ -5,78 +5,21 @@
  * rejections (VERSION_CONFLICT from the versioned write itself, CONTRACT_ALREADY_EXISTS).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { principalFromClaims } from '../../../../auth/principal.ts';
 import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
 import type { CrmReadPort } from '../../../../systems/crm/ports/readPort.ts';
-import type { Account, Contract, Opportunity } from '../../../../systems/crm/ports/types.ts';
+import type { Contract, Opportunity } from '../../../../systems/crm/ports/types.ts';
 import { systemPrincipal } from '../../../../systems/kernel/capability/peers.ts';
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { CrmData } from './crmData.ts';
 import { crmRunner } from './crmRunner.ts';
+import { ACTIVE_LEGAL_ENTITY, ALICE, BOB, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
 
 export interface OpenCrmSystem {
   readonly system: SystemOfRecord<CrmReadPort, CrmPorts>;
   /** Runs `use` with the write ports of one capability call (inside a transaction for a local adapter). */
   withPorts<T>(use: (ports: CrmPorts) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-}
-
-export const T0 = new Date('2026-03-02T09:00:00.000Z');
-export const ALICE = principalFromClaims({ sub: 'alice', scope: 'crm:write', legal_entities: '*' });
-export const BOB = principalFromClaims({ sub: 'bob', scope: 'crm:write', legal_entities: '*' });
-const ACCOUNT: Account = {
-  id: 'acc_c1',
-  name: 'Contoso',
-  website: null,
-  industry: null,
-  segment: null,
-  type: 'CUSTOMER',
-  annualRevenue: null,
-  employeeCount: null,
-  parentId: null,
-  source: { system: 'salesforce', id: '001C1' },
-};
-/** One customer account, nothing else. */
-export const FIXTURE: CrmData = { accounts: [ACCOUNT], contacts: [], opportunities: [], lines: [], contracts: [] };
-export const ACTIVE_LEGAL_ENTITY = { legalEntityStatus: 'ACTIVE' };
-export const NEW_OPPORTUNITY = {
-  accountId: 'acc_c1',
-  name: 'Data platform',
-  legalEntityId: 'le_US01',
-  currency: 'USD',
-  closeDate: '2026-06-30',
-  lines: [
-    {
-      serviceOffering: 'Build',
-      billingMethod: 'TIME_AND_MATERIALS',
-      amount: '100000.00',
-      estimatedHours: '120',
-      startDate: '2026-07-01',
-      endDate: '2026-12-31',
-    },
-    { serviceOffering: 'Run', billingMethod: 'FIXED_FEE', amount: '50000', startDate: '2026-04-01', endDate: '2026-09-30' },
-  ],
-};
-
-export function expectedOpportunity(id: string): Opportunity {
-  return {
-    id,
-    accountId: 'acc_c1',
-    name: 'Data platform',
-    stage: 'PROSPECTING',
-    sourceStage: 'Prospecting',
-    probability: 10,
-    forecastCategory: 'PIPELINE',
-    type: 'NEW_BUSINESS',
-    amount: { amountE4: 1_500_000_000, currency: 'USD' },
-    closeDate: '2026-06-30',
-    lossReason: null,
-    legalEntityId: 'le_US01',
-    primaryContactId: null,
-    source: { system: 'salesforce', id },
-    aggregateVersion: 1,
-  };
 }
 
 export function crmWritePortContract(adapter: string, open: (data: CrmData) => Promise<OpenCrmSystem>): void {

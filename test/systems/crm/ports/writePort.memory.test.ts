@@ -16,15 +16,8 @@ import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoVendor } from './crmData.ts';
 import { crmRunner } from './crmRunner.ts';
-import {
-  ACTIVE_LEGAL_ENTITY,
-  ALICE,
-  crmWritePortContract,
-  expectedOpportunity,
-  FIXTURE,
-  NEW_OPPORTUNITY,
-  T0,
-} from './writePort.contract.ts';
+import { crmWritePortContract } from './writePort.contract.ts';
+import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
 
 crmWritePortContract('the in-memory remote adapter', async (data) => {
   const vendor = new InMemoryVendor();
