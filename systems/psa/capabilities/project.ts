@@ -63,9 +63,9 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
     if (endDate > contract.endDate) throw rejected('PRECONDITION_FAILED', `The project ends after its contract (${contract.endDate}).`, 'endDate');
     if (endDate < startDate) throw rejected('PRECONDITION_FAILED', 'The project ends before it starts.', 'endDate');
     const id = newId('prj');
-    let created = { line: null as ContractLine | null, lineCreated: false, milestones: [] as Milestone[] };
+    let existingLineId: string | null = null;
     // The contract's line and milestone total are read and checked with no other project being created on it.
-    const project = await ports.write.createProject(contract.id, async () => {
+    const { project, milestones, newLine: createdLine } = await ports.write.createProject(contract.id, async () => {
       const code = await projectCode(ports.read, input.code, contract, id);
       if (input.projectManagerId) await projectManager(ports.read, input.projectManagerId);
       const existingLine = await contractLineOf(ports.read, contract.id);
@@ -73,26 +73,26 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
       if (existingLine && input.rateCardId && input.rateCardId !== existingLine.rateCardId) {
         throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} already bills with rate card ${existingLine.rateCardId ?? '(none)'}.`, 'rateCardId');
       }
-      const milestones = await plannedMilestones(ports.read, input.milestones ?? [], contract, line, { id, startDate, endDate });
-      const milestoneTotal = milestones.reduce((sum, milestone) => sum + milestone.amountE4, 0);
-      created = { line, lineCreated: existingLine === null, milestones };
+      const planned = await plannedMilestones(ports.read, input.milestones ?? [], contract, line, { id, startDate, endDate });
+      const total = planned.reduce((sum, milestone) => sum + milestone.amountE4, 0);
+      existingLineId = existingLine?.id ?? null;
       return {
         newLine: existingLine ? null : line,
-        milestones,
+        milestones: planned,
         project: {
           id, code, name, status: 'PLANNED', type: 'CUSTOMER_BILLABLE', billingMethod: contract.billingMethod,
           accountId: contract.accountId, contractId: contract.id, legalEntityId: contract.legalEntityId,
           startDate, endDate, currency: contract.currency, projectManagerId: input.projectManagerId ?? null,
-          budgetHoursE2: null, plannedRevenueE4: MILESTONE_BILLED.includes(contract.billingMethod) ? milestoneTotal : null,
+          budgetHoursE2: null, plannedRevenueE4: MILESTONE_BILLED.includes(contract.billingMethod) ? total : null,
           aggregateVersion: 1,
         },
       };
     });
-    const milestoneTotal = created.milestones.reduce((sum, milestone) => sum + milestone.amountE4, 0);
+    const milestoneTotal = milestones.reduce((sum, milestone) => sum + milestone.amountE4, 0);
     emit(aggregateEvent('ProjectCreated', 'Project', project, project.legalEntityId, {
-      projectId: id, code: project.code, status: project.status, contractId: contract.id, customerId: contract.accountId, billingMethod: contract.billingMethod,
-      contractLineId: created.line!.id, contractLineCreated: created.lineCreated, milestoneIds: created.milestones.map((milestone) => milestone.id),
-      milestoneTotal: money(milestoneTotal, contract.currency),
+      projectId: project.id, code: project.code, status: project.status, contractId: contract.id, customerId: contract.accountId,
+      billingMethod: contract.billingMethod, contractLineId: createdLine?.id ?? existingLineId, contractLineCreated: createdLine !== null,
+      milestoneIds: milestones.map((milestone) => milestone.id), milestoneTotal: money(milestoneTotal, contract.currency),
     }));
     return { project };
   },

@@ -19,6 +19,13 @@ export interface NewProject {
   readonly newLine: ContractLine | null;
 }
 
+export interface CreatedProject {
+  readonly project: Project;
+  readonly milestones: readonly Milestone[];
+  /** The contract's billing line, when the project created it. */
+  readonly newLine: ContractLine | null;
+}
+
 /** An entry's pricing, frozen at approval. */
 export interface PricedEntry {
   readonly id: string;
@@ -56,8 +63,9 @@ export interface PsaWritePort {
   /**
    * Runs `plan` while no other project is being created on the contract, then writes what it
    * returns. `plan` reads (through the read port) and checks; a rejection it throws writes nothing.
+   * Answers the records as the system holds them (a resumed call gets those its first attempt wrote).
    */
-  createProject(contractId: string, plan: () => Promise<NewProject>): Promise<Project>;
+  createProject(contractId: string, plan: () => Promise<NewProject>): Promise<CreatedProject>;
   /** PLANNED or DRAFT → ACTIVE, from the project's version as read. */
   activateProject(project: Project): Promise<Project>;
   createResourceRequest(request: ResourceRequest): Promise<ResourceRequest>;

@@ -121,7 +121,7 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
     },
     recentTimecardsByProjectIds: async (ids, statuses, limit) => {
       if (noKeys(ids) || limit === 0) return [];
-      let ranked = db.selectFrom('timecards')
+      let ranked = timecards()
         .selectAll()
         .select(sql<number>`row_number() over (partition by project_id order by week_start desc, id)`.as('rank'))
         .where('project_id', 'in', ids);

@@ -59,7 +59,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       if (newLine) await trx.insertInto('contract_lines').values(contractLineRow(newLine)).execute();
       await trx.insertInto('projects').values(projectRow(project)).execute();
       if (milestones.length > 0) await trx.insertInto('milestones').values(milestones.map(milestoneRow)).execute();
-      return reload.project(project.id);
+      return { project: await reload.project(project.id), milestones, newLine };
     },
 
     async activateProject(project) {

@@ -1,0 +1,97 @@
+/**
+ * The PSA records the port contract suites start from: the generated demo dataset (scale `s`) as
+ * canonical records, and a way to load them into each adapter's system of record.
+ */
+import type { Kysely } from 'kysely';
+import { generateDataset, type Dataset } from '../../../../seed/generate.ts';
+import { OBJECT, stored } from '../../../../systems/psa/adapters/memory/objects.ts';
+import * as rows from '../../../../systems/psa/adapters/sql/rows.ts';
+import {
+  psaTables, type AssignmentRow, type BillingDraftRow, type MilestoneRow, type ProjectRow, type PsaTables, type ResourceRequestRow, type TimecardRow, type TimeEntryRow,
+} from '../../../../systems/psa/adapters/sql/tables.ts';
+import type {
+  Assignment, BillingDraft, BillingDraftItem, ContractLine, Milestone, Project, Resource, ResourceRequest, Role, Timecard, TimeEntry,
+} from '../../../../systems/psa/ports/types.ts';
+import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
+import { asStored } from '../../../harness/stored.ts';
+
+export interface PsaData {
+  /** The generated dataset the records come from (for the expectations computed from it). */
+  readonly dataset: Dataset;
+  readonly roles: readonly Role[];
+  readonly resources: readonly Resource[];
+  readonly projects: readonly Project[];
+  readonly lines: readonly ContractLine[];
+  readonly milestones: readonly Milestone[];
+  readonly assignments: readonly Assignment[];
+  readonly requests: readonly ResourceRequest[];
+  readonly timecards: readonly Timecard[];
+  readonly entries: readonly TimeEntry[];
+  readonly drafts: readonly BillingDraft[];
+  readonly items: readonly BillingDraftItem[];
+}
+
+let cached: PsaData | null = null;
+
+export function psaData(): PsaData {
+  if (cached) return cached;
+  const dataset = generateDataset({ scale: 's' });
+  const { psa } = dataset;
+  cached = {
+    dataset,
+    roles: psa.roles.map(rows.toRole),
+    resources: psa.resources.map(rows.toResource),
+    projects: (asStored(psaTables.projects, psa.projects) as ProjectRow[]).map(rows.toProject),
+    lines: psa.contract_lines.map(rows.toContractLine),
+    milestones: (asStored(psaTables.milestones, psa.milestones) as MilestoneRow[]).map(rows.toMilestone),
+    assignments: (asStored(psaTables.assignments, psa.assignments) as AssignmentRow[]).map(rows.toAssignment),
+    requests: (asStored(psaTables.resource_requests, psa.resource_requests) as ResourceRequestRow[]).map(rows.toResourceRequest),
+    timecards: (asStored(psaTables.timecards, psa.timecards) as TimecardRow[]).map(rows.toTimecard),
+    entries: (asStored(psaTables.time_entries, psa.time_entries) as TimeEntryRow[]).map(rows.toTimeEntry),
+    drafts: (asStored(psaTables.billing_drafts, psa.billing_drafts) as BillingDraftRow[]).map(rows.toBillingDraft),
+    items: psa.billing_draft_items.map(rows.toBillingDraftItem),
+  };
+  return cached;
+}
+
+/** Loads `data` into a migrated PSA database, parents first. */
+export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise<void> {
+  const insert = async <T extends keyof PsaTables & string>(table: T, values: readonly PsaTables[T][]) => {
+    for (let start = 0; start < values.length; start += 200) {
+      await db.insertInto(table).values(values.slice(start, start + 200) as never).execute();
+    }
+  };
+  await insert('roles', data.roles.map((r) => ({ id: r.id, name: r.name, level: r.level, practice: r.practice })));
+  await insert('resources', data.resources.map((r) => ({
+    id: r.id, name: r.name, email: r.email, employment_type: r.employmentType, status: r.status, home_legal_entity_id: r.homeLegalEntityId,
+    primary_role_id: r.primaryRoleId, utilization_target_e4: r.utilizationTargetE4, is_bookable: r.isBookable ? 1 : 0,
+    cost_rate_e4: r.costRateE4, cost_currency: r.costCurrency,
+  })));
+  await insert('projects', data.projects.map(rows.projectRow));
+  await insert('contract_lines', data.lines.map(rows.contractLineRow));
+  await insert('milestones', data.milestones.map(rows.milestoneRow));
+  await insert('assignments', data.assignments.map(rows.assignmentRow));
+  await insert('resource_requests', data.requests.map(rows.resourceRequestRow));
+  await insert('timecards', data.timecards.map(rows.timecardRow));
+  await insert('time_entries', data.entries.map(rows.timeEntryRow));
+  await insert('billing_drafts', data.drafts.map(rows.billingDraftRow));
+  await insert('billing_draft_items', data.items.map(rows.billingDraftItemRow));
+}
+
+/** Loads `data` into the vendor stand-in, as records nobody's call created. */
+export async function loadIntoVendor(vendor: InMemoryVendor, data: PsaData): Promise<void> {
+  const load = async <T>(type: string, records: readonly T[]) => {
+    for (const record of records) await vendor.create(type, stored(record));
+  };
+  await load(OBJECT.role, data.roles);
+  await load(OBJECT.resource, data.resources);
+  await load(OBJECT.project, data.projects);
+  await load(OBJECT.line, data.lines);
+  await load(OBJECT.milestone, data.milestones);
+  await load(OBJECT.assignment, data.assignments);
+  await load(OBJECT.request, data.requests);
+  await load(OBJECT.timecard, data.timecards);
+  await load(OBJECT.entry, data.entries);
+  await load(OBJECT.draft, data.drafts);
+  await load(OBJECT.item, data.items);
+}
