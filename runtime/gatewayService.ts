@@ -46,7 +46,8 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   const { config, logger, urls, fetcher } = options;
   const verifier = createTokenVerifier({ ...config.auth, ...(options.jwksFetch ? { fetch: options.jwksFetch } : {}) });
   await verifier.ready();
-  const signPrincipal = (principal: Principal | null, requestId: string) => signInternalPrincipal(principal, options.internalSecret, { requestId });
+  const signPrincipal = (principal: Principal | null, requestId: string) =>
+    signInternalPrincipal(principal, options.internalSecret, { requestId });
   const supergraphSdl = composeSupergraph(urls.all.map(({ name, url }) => ({ name, url, sdl: readSubgraphSdl(name) })));
   const metrics = createGatewayMetrics();
   const gateway = await createGateway({

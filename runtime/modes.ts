@@ -13,9 +13,24 @@ export interface RunMode {
 }
 
 export const RUN_MODES = [
-  { name: 'embedded', command: 'tessera start', root: 'runtime/embedded.ts', summary: 'every system, the gateway and the IDE in one process' },
-  { name: 'system', command: 'tessera serve <system>', root: 'runtime/systemService.ts', summary: 'one system and its subgraph on its own port' },
-  { name: 'gateway', command: 'tessera serve gateway --remote', root: 'runtime/gateway.ts', summary: 'the gateway alone; every system over HTTP' },
+  {
+    name: 'embedded',
+    command: 'tessera start',
+    root: 'runtime/embedded.ts',
+    summary: 'every system, the gateway and the IDE in one process',
+  },
+  {
+    name: 'system',
+    command: 'tessera serve <system>',
+    root: 'runtime/systemService.ts',
+    summary: 'one system and its subgraph on its own port',
+  },
+  {
+    name: 'gateway',
+    command: 'tessera serve gateway --remote',
+    root: 'runtime/gateway.ts',
+    summary: 'the gateway alone; every system over HTTP',
+  },
   { name: 'relay', command: 'tessera serve relay', root: null, summary: 'delivers the systems\' outbox events' },
   { name: 'registry', command: 'tessera serve registry', root: null, summary: 'serves and checks the schema versions' },
 ] as const satisfies readonly RunMode[];
