@@ -11,8 +11,20 @@ import { resultUnionResolvers } from './capabilities/resultUnion.ts';
 import type { ErpContext } from './context.ts';
 import type { ErpPorts } from './ports/ports.ts';
 import type {
-  AccountingPeriod, BillingProfile, ContractTerms, Invoice, InvoiceFilter, InvoiceLine, LegalEntity, Payment, PaymentApplication, RateCard,
-  RateCardLine, RevenueSchedule, RevenueScheduleLine, TaxProfile,
+  AccountingPeriod,
+  BillingProfile,
+  ContractTerms,
+  Invoice,
+  InvoiceFilter,
+  InvoiceLine,
+  LegalEntity,
+  Payment,
+  PaymentApplication,
+  RateCard,
+  RateCardLine,
+  RevenueSchedule,
+  RevenueScheduleLine,
+  TaxProfile,
 } from './ports/types.ts';
 
 type Ctx = ErpContext;
@@ -52,7 +64,8 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   },
   LegalEntity: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.legalEntity.load(reference.id),
-    taxProfile: (entity: LegalEntity, _: unknown, ctx: Ctx) => (entity.taxProfileId ? ctx.loaders.taxProfile.load(entity.taxProfileId) : null),
+    taxProfile: (entity: LegalEntity, _: unknown, ctx: Ctx) =>
+      entity.taxProfileId ? ctx.loaders.taxProfile.load(entity.taxProfileId) : null,
     periods: async (entity: LegalEntity, args: { status?: string | null }, ctx: Ctx) =>
       whereIn(await ctx.loaders.periodsByLegalEntity.load(entity.id), args.status ? [args.status] : null, (p) => p.status),
   },
@@ -71,8 +84,9 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     lines: async (card: RateCard, args: { effectiveOn?: string | null }, ctx: Ctx) => {
       const lines = await ctx.loaders.rateCardLines.load(card.id);
       const on = args.effectiveOn;
-      return (on ? lines.filter((line) => line.effectiveFrom <= on && (line.effectiveTo === null || on <= line.effectiveTo)) : lines)
-        .map((line) => ({ ...line, currency: card.currency }));
+      return (on ? lines.filter((line) => line.effectiveFrom <= on && (line.effectiveTo === null || on <= line.effectiveTo)) : lines).map(
+        (line) => ({ ...line, currency: card.currency }),
+      );
     },
   },
   RateCardLine: {
@@ -92,7 +106,8 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   },
   CustomerBillingProfile: {
     legalEntity: (profile: BillingProfile, _: unknown, ctx: Ctx) => ctx.loaders.legalEntity.load(profile.legalEntityId),
-    taxProfile: (profile: BillingProfile, _: unknown, ctx: Ctx) => (profile.taxProfileId ? ctx.loaders.taxProfile.load(profile.taxProfileId) : null),
+    taxProfile: (profile: BillingProfile, _: unknown, ctx: Ctx) =>
+      profile.taxProfileId ? ctx.loaders.taxProfile.load(profile.taxProfileId) : null,
   },
   Contract: {
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
@@ -108,23 +123,32 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   },
   ContractTerms: {
     contract: (terms: ContractTerms) => ({ id: terms.contractId }),
-    taxProfile: (terms: ContractTerms, _: unknown, ctx: Ctx) => (terms.taxProfileId ? ctx.loaders.taxProfile.load(terms.taxProfileId) : null),
+    taxProfile: (terms: ContractTerms, _: unknown, ctx: Ctx) =>
+      terms.taxProfileId ? ctx.loaders.taxProfile.load(terms.taxProfileId) : null,
   },
   Project: {
     // Always resolves (a project without ERP figures still has an empty invoice list); each field
     // reads through scoped loaders, so a project of a hidden legal entity shows no ERP data.
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    erpProjectNumber: async (project: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.erpProject.load(project.id))?.erpProjectNumber ?? null,
-    revenueMethod: async (project: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.erpProject.load(project.id))?.revenueMethod ?? null,
+    erpProjectNumber: async (project: { id: string }, _: unknown, ctx: Ctx) =>
+      (await ctx.loaders.erpProject.load(project.id))?.erpProjectNumber ?? null,
+    revenueMethod: async (project: { id: string }, _: unknown, ctx: Ctx) =>
+      (await ctx.loaders.erpProject.load(project.id))?.revenueMethod ?? null,
     invoices: (project: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.invoicesByProject.load(project.id),
     billedToDate: async (project: { id: string }, _: unknown, ctx: Ctx) => {
-      const [erpProject, totals] = await Promise.all([ctx.loaders.erpProject.load(project.id), ctx.loaders.billedByProject.load(project.id)]);
+      const [erpProject, totals] = await Promise.all([
+        ctx.loaders.erpProject.load(project.id),
+        ctx.loaders.billedByProject.load(project.id),
+      ]);
       if (!erpProject) return null;
       const inCurrency = totals.find((total) => total.currency === erpProject.currency);
       return money(inCurrency?.amountE4 ?? 0, erpProject.currency);
     },
     recognizedRevenueToDate: async (project: { id: string }, _: unknown, ctx: Ctx) => {
-      const [erpProject, schedules] = await Promise.all([ctx.loaders.erpProject.load(project.id), ctx.loaders.revenueSchedulesByProject.load(project.id)]);
+      const [erpProject, schedules] = await Promise.all([
+        ctx.loaders.erpProject.load(project.id),
+        ctx.loaders.revenueSchedulesByProject.load(project.id),
+      ]);
       if (!erpProject) return null;
       const recognized = schedules.filter((s) => s.currency === erpProject.currency).reduce((sum, s) => sum + s.recognizedE4, 0);
       return money(recognized, erpProject.currency);
@@ -147,7 +171,8 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     amountDue: (invoice: Invoice) =>
       money(invoice.status === 'VOIDED' ? 0 : invoice.totalE4 - invoice.amountPaidE4 - invoice.amountCreditedE4, invoice.currency),
     payments: (invoice: Invoice, _: unknown, ctx: Ctx) => ctx.loaders.applicationsByInvoice.load(invoice.id),
-    originalInvoice: (invoice: Invoice, _: unknown, ctx: Ctx) => (invoice.originalInvoiceId ? ctx.loaders.invoice.load(invoice.originalInvoiceId) : null),
+    originalInvoice: (invoice: Invoice, _: unknown, ctx: Ctx) =>
+      invoice.originalInvoiceId ? ctx.loaders.invoice.load(invoice.originalInvoiceId) : null,
     creditMemos: (invoice: Invoice, _: unknown, ctx: Ctx) => ctx.loaders.creditMemosByInvoice.load(invoice.id),
   },
   InvoiceLine: {

@@ -1,5 +1,6 @@
 /**
- * activateContract (docs/state-machines.md#contract, docs/capabilities.md#opportunity-to-project): a SIGNED contract goes into force. The ERP checks its
+ * activateContract (docs/state-machines.md#contract, docs/capabilities.md#opportunity-to-project):
+ * a SIGNED contract goes into force. The ERP checks its
  * own guards (legal entity, billing profile, tax, payment terms, PO) and the delivery plan the PSA
  * holds (lines, rate cards, milestones), writes the contract's financial terms, an ERP project per
  * PSA project and a revenue schedule per project (Σ allocated = contract value, exactly), then
@@ -20,9 +21,9 @@ import type { CapabilityRejection } from '../../kernel/capability/types.ts';
 import { money } from '../../kernel/decimal.ts';
 import { PAYMENT_TERM_DAYS, REVENUE_METHOD_OF } from '../machines.ts';
 import type { ErpPorts } from '../ports/ports.ts';
-import type { ErpReadPort } from '../ports/readPort.ts';
 import type { ContractTerms, LegalEntity, RevenueSchedule } from '../ports/types.ts';
 import { allocate } from './allocation.ts';
+import { checkDelivery } from './deliveryChecks.ts';
 import { crmContract, psaDelivery, type CrmContract, type PsaDelivery } from './peerFacts.ts';
 import { billingProfileFor, legalEntityFor, requireActive, resolveTaxProfile, type ErpCapability } from './records.ts';
 import { resultUnion } from './resultUnion.ts';
@@ -79,7 +80,12 @@ const activation: Handler = {
       };
     }
     if (!resuming) {
-      if (contract.status !== 'SIGNED') throw rejected('CONTRACT_NOT_SIGNED', `Contract ${contract.id} is ${contract.status}: only a SIGNED contract is activated.`, 'contractId');
+      if (contract.status !== 'SIGNED')
+        throw rejected(
+          'CONTRACT_NOT_SIGNED',
+          `Contract ${contract.id} is ${contract.status}: only a SIGNED contract is activated.`,
+          'contractId',
+        );
       checkVersion('Contract', contract.aggregateVersion, input.expectedVersion, { required: declaration.version >= 2 });
     }
 
@@ -87,12 +93,25 @@ const activation: Handler = {
     requireActive(legalEntity, 'contractId');
     const profile = await billingProfileFor(read, contract.accountId, legalEntity, 'contractId');
     if (profile.currency !== contract.currency) {
-      throw rejected('CURRENCY_MISMATCH', `The contract is in ${contract.currency}; the customer is billed in ${profile.currency} in ${legalEntity.code}.`, 'contractId');
+      throw rejected(
+        'CURRENCY_MISMATCH',
+        `The contract is in ${contract.currency}; the customer is billed in ${profile.currency} in ${legalEntity.code}.`,
+        'contractId',
+      );
     }
-    const tax = await resolveTaxProfile(read, [profile.taxProfileId, legalEntity.taxProfileId], `customer ${contract.accountId} in ${legalEntity.code}`, 'contractId');
+    const tax = await resolveTaxProfile(
+      read,
+      [profile.taxProfileId, legalEntity.taxProfileId],
+      `customer ${contract.accountId} in ${legalEntity.code}`,
+      'contractId',
+    );
     const paymentTerms = input.paymentTerms ?? profile.paymentTerms;
     if (!(paymentTerms in PAYMENT_TERM_DAYS)) {
-      throw rejected('PAYMENT_TERMS_MISSING', `No payment terms: give paymentTerms, or set them on the customer's billing profile in ${legalEntity.code}.`, 'paymentTerms');
+      throw rejected(
+        'PAYMENT_TERMS_MISSING',
+        `No payment terms: give paymentTerms, or set them on the customer's billing profile in ${legalEntity.code}.`,
+        'paymentTerms',
+      );
     }
     // Terms the ERP already holds for the contract (finance may have keyed them) keep their PO requirement.
     const poNumber = input.poNumber?.trim() || existing?.poNumber || null;
@@ -104,7 +123,11 @@ const activation: Handler = {
     const live = (await read.revenueSchedulesByProjectIds(delivery.projects.map((project) => project.id))).filter(isLive);
     const recognizing = live.find((schedule) => schedule.status !== 'PLANNED' || schedule.recognizedE4 !== 0);
     if (recognizing) {
-      throw rejected('PRECONDITION_FAILED', `Revenue schedule ${recognizing.id} of project ${recognizing.projectId} is ${recognizing.status}: revise it instead.`, 'contractId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Revenue schedule ${recognizing.id} of project ${recognizing.projectId} is ${recognizing.status}: revise it instead.`,
+        'contractId',
+      );
     }
 
     const terms = await write.putContractTerms(
@@ -115,27 +138,40 @@ const activation: Handler = {
     const revenueSchedules = await allocateRevenue(ports, contract, delivery);
 
     const step = await ctx.peers.step<{
-      recordContractActivation: { contract: { id: string; status: string; aggregateVersion: number } | null; userErrors: CapabilityRejection[] };
+      recordContractActivation: {
+        contract: { id: string; status: string; aggregateVersion: number } | null;
+        userErrors: CapabilityRejection[];
+      };
     }>('crm', RECORD_ACTIVATION, { input: { idempotencyKey: `erp.activateContract:${contract.id}`, contractId: contract.id } });
     const refusal = step.recordContractActivation.userErrors[0];
-    if (refusal) throw rejected(isErrorCode(refusal.code) ? refusal.code : 'PRECONDITION_FAILED', `The CRM refused the activation: ${refusal.message}`, 'contractId');
+    if (refusal)
+      throw rejected(
+        isErrorCode(refusal.code) ? refusal.code : 'PRECONDITION_FAILED',
+        `The CRM refused the activation: ${refusal.message}`,
+        'contractId',
+      );
     const activated = step.recordContractActivation.contract;
 
     const version = activated?.aggregateVersion ?? contract.aggregateVersion + (resuming ? 0 : 1);
-    emit(aggregateEvent('ContractActivated', 'Contract', { id: contract.id, aggregateVersion: version }, legalEntity.id, {
-      contractId: contract.id,
-      accountId: contract.accountId,
-      legalEntityId: legalEntity.id,
-      totalContractValue: money(contract.tcvE4, contract.currency),
-      paymentTerms,
-      poNumber,
-      taxProfileId: tax.id,
-      resumed: resuming,
-      erpProjectsCreated: createdProjects,
-      revenueSchedules: revenueSchedules.map((schedule) => ({
-        id: schedule.id, projectId: schedule.projectId, method: schedule.method, allocated: money(schedule.allocatedE4, schedule.currency),
-      })),
-    }));
+    emit(
+      aggregateEvent('ContractActivated', 'Contract', { id: contract.id, aggregateVersion: version }, legalEntity.id, {
+        contractId: contract.id,
+        accountId: contract.accountId,
+        legalEntityId: legalEntity.id,
+        totalContractValue: money(contract.tcvE4, contract.currency),
+        paymentTerms,
+        poNumber,
+        taxProfileId: tax.id,
+        resumed: resuming,
+        erpProjectsCreated: createdProjects,
+        revenueSchedules: revenueSchedules.map((schedule) => ({
+          id: schedule.id,
+          projectId: schedule.projectId,
+          method: schedule.method,
+          allocated: money(schedule.allocatedE4, schedule.currency),
+        })),
+      }),
+    );
     return { contract: { id: contract.id }, terms, revenueSchedules };
   },
 };
@@ -143,57 +179,23 @@ const activation: Handler = {
 export const activateContract: Handler = activation;
 export const activateContractV2: Handler = { ...activation, payload: resultUnion<Result>('ActivateContractSuccess') };
 
-/** The PSA's lines and projects must make a billable, fully allocated contract. */
-async function checkDelivery(read: ErpReadPort, contract: CrmContract, legalEntity: LegalEntity, delivery: PsaDelivery): Promise<void> {
-  if (delivery.lines.length === 0) throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} has no billing lines in the PSA.`, 'contractId');
-  if (delivery.projects.length === 0) {
-    throw rejected('PRECONDITION_FAILED', `No PSA project delivers contract ${contract.id}: revenue cannot be allocated.`, 'contractId');
-  }
-  const elsewhere = delivery.projects.find((project) => project.legalEntityId !== legalEntity.id);
-  if (elsewhere) {
-    throw rejected('LEGAL_ENTITY_MISMATCH', `Project ${elsewhere.id} belongs to ${elsewhere.legalEntityId}, the contract to ${legalEntity.id}.`, 'contractId');
-  }
-  for (const line of delivery.lines.filter((candidate) => candidate.billingMethod === 'TIME_AND_MATERIALS')) {
-    await checkRateCard(read, contract, legalEntity, line.rateCardId);
-  }
-  const fixed = delivery.lines.filter((line) => line.billingMethod === 'FIXED_FEE' || line.billingMethod === 'MILESTONE');
-  if (fixed.length > 0) {
-    // Milestones belong to projects, not lines: together they must make up the fixed-fee lines' amounts.
-    const lineTotal = fixed.reduce((sum, line) => sum + (line.amountE4 ?? 0), 0);
-    const milestoneTotal = delivery.projects.reduce((sum, project) => sum + project.milestoneAmountsE4.reduce((s, amount) => s + amount, 0), 0);
-    if (fixed.some((line) => line.amountE4 === null) || lineTotal !== milestoneTotal) {
-      throw rejected(
-        'MILESTONES_DO_NOT_SUM',
-        `The milestones sum to ${money(milestoneTotal, contract.currency).amount}, the fixed-fee lines to ${money(lineTotal, contract.currency).amount} ${contract.currency}.`,
-        'contractId',
-      );
-    }
-  }
-}
-
-/** A T&M line's rate card: in the ERP, of the contract's legal entity and currency, with rates in force at the start. */
-async function checkRateCard(read: ErpReadPort, contract: CrmContract, legalEntity: LegalEntity, rateCardId: string | null): Promise<void> {
-  const fail = (why: string) => rejected('RATE_CARD_NOT_EFFECTIVE', `A time-and-materials line ${why}.`, 'contractId');
-  if (rateCardId === null) throw fail('has no rate card');
-  const [card] = await read.rateCardsByIds([rateCardId]);
-  if (!card) throw fail(`names rate card ${rateCardId}, which the ERP does not hold`);
-  if (card.legalEntityId !== legalEntity.id) throw fail(`uses rate card ${card.id} of ${card.legalEntityId}, not of ${legalEntity.id}`);
-  if (card.currency !== contract.currency) throw fail(`uses rate card ${card.id} in ${card.currency}, not in ${contract.currency}`);
-  if (card.accountId !== null && card.accountId !== contract.accountId) throw fail(`uses rate card ${card.id} negotiated for another customer`);
-  const start = contract.startDate;
-  const inForce = (await read.rateCardLinesByRateCardIds([card.id])).some((line) => line.effectiveFrom <= start && (line.effectiveTo === null || line.effectiveTo >= start));
-  if (!inForce) throw fail(`uses rate card ${card.id}, which has no rate in force on ${contract.startDate}`);
-}
-
 const isLive = (schedule: RevenueSchedule): boolean => schedule.status !== 'SUPERSEDED' && schedule.status !== 'CANCELLED';
 
 /** An ERP project (job) for every PSA project that has none yet; returns the ids created. */
-async function ensureErpProjects({ read, write }: ErpPorts, contract: CrmContract, legalEntity: LegalEntity, delivery: PsaDelivery): Promise<string[]> {
+async function ensureErpProjects(
+  { read, write }: ErpPorts,
+  contract: CrmContract,
+  legalEntity: LegalEntity,
+  delivery: PsaDelivery,
+): Promise<string[]> {
   const ids = delivery.projects.map((project) => project.id);
   const known = new Set((await read.erpProjectsByProjectIds(ids)).map((project) => project.projectId));
   const missing = ids.filter((id) => !known.has(id));
   const revenueMethod = REVENUE_METHOD_OF[contract.billingMethod] ?? 'AS_INVOICED';
-  await write.openErpProjects(legalEntity, missing.map((projectId) => ({ projectId, currency: contract.currency, revenueMethod, accountId: contract.accountId })));
+  await write.openErpProjects(
+    legalEntity,
+    missing.map((projectId) => ({ projectId, currency: contract.currency, revenueMethod, accountId: contract.accountId })),
+  );
   return missing;
 }
 
@@ -204,10 +206,24 @@ async function ensureErpProjects({ read, write }: ErpPorts, contract: CrmContrac
  */
 async function allocateRevenue({ read, write }: ErpPorts, contract: CrmContract, delivery: PsaDelivery): Promise<RevenueSchedule[]> {
   const live = (await read.revenueSchedulesByProjectIds(delivery.projects.map((project) => project.id))).filter(isLive);
-  const parts = allocate(contract.tcvE4, delivery.projects.map((project) => project.plannedRevenueE4 ?? 0), contract.currency);
+  const parts = allocate(
+    contract.tcvE4,
+    delivery.projects.map((project) => project.plannedRevenueE4 ?? 0),
+    contract.currency,
+  );
   const method = REVENUE_METHOD_OF[contract.billingMethod] ?? 'AS_INVOICED';
-  return write.allocateRevenue(live, delivery.projects.map((project, index) => ({
-    id: newId('rs'), projectId: project.id, contractId: contract.id, method, status: 'PLANNED', allocatedE4: parts[index]!, recognizedE4: 0,
-    currency: contract.currency, aggregateVersion: 1,
-  })));
+  return write.allocateRevenue(
+    live,
+    delivery.projects.map((project, index) => ({
+      id: newId('rs'),
+      projectId: project.id,
+      contractId: contract.id,
+      method,
+      status: 'PLANNED',
+      allocatedE4: parts[index]!,
+      recognizedE4: 0,
+      currency: contract.currency,
+      aggregateVersion: 1,
+    })),
+  );
 }

@@ -11,7 +11,8 @@ import { minorUnits } from '../../kernel/decimal.ts';
  */
 export function allocate(amountE4: number, weights: readonly number[], currency: string): number[] {
   if (weights.length === 0) return [];
-  if (weights.some((weight) => weight < 0 || !Number.isSafeInteger(weight))) throw new RangeError(`weights must be non-negative integers: ${weights.join(', ')}`);
+  if (weights.some((weight) => weight < 0 || !Number.isSafeInteger(weight)))
+    throw new RangeError(`weights must be non-negative integers: ${weights.join(', ')}`);
   const total = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
   const shares = total === 0n ? weights.map(() => 1n) : weights.map((weight) => BigInt(weight));
   const denominator = total === 0n ? BigInt(weights.length) : total;

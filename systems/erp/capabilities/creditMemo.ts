@@ -1,5 +1,6 @@
 /**
- * issueCreditMemo (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#billing-to-cash): a posted invoice is corrected by a reversal document,
+ * issueCreditMemo (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#billing-to-cash):
+ * a posted invoice is corrected by a reversal document,
  * never edited (INV-5). The memo is a CREDIT_MEMO invoice with negative amounts (the seed's
  * convention), numbered in its own series and naming the invoice it credits. `amount` is gross
  * (what the customer owes less): its tax share follows the invoice's ratio of tax to total, so a
@@ -15,14 +16,25 @@ import { OPEN_FOR_SETTLEMENT } from '../machines.ts';
 import type { Invoice } from '../ports/types.ts';
 import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, type ErpCapability } from './records.ts';
 
-export const issueCreditMemo: ErpCapability<{
-  invoiceId: string; amount: string; reason: string; expectedVersion: number; creditDate?: string | null;
-}, { creditMemo: Invoice; invoice: Invoice }> = {
+export const issueCreditMemo: ErpCapability<
+  {
+    invoiceId: string;
+    amount: string;
+    reason: string;
+    expectedVersion: number;
+    creditDate?: string | null;
+  },
+  { creditMemo: Invoice; invoice: Invoice }
+> = {
   async effect({ input, ports: { read, write }, emit, now }) {
     const invoice = await invoiceFor(read, input.invoiceId);
     checkVersion('Invoice', invoice.aggregateVersion, input.expectedVersion, { required: true });
     if (invoice.kind !== 'INVOICE' || !OPEN_FOR_SETTLEMENT.has(invoice.status)) {
-      throw rejected('INVALID_STATE_TRANSITION', `${invoiceLabel(invoice)} is ${invoice.status}: only a POSTED or PARTIALLY_PAID invoice is credited.`, 'invoiceId');
+      throw rejected(
+        'INVALID_STATE_TRANSITION',
+        `${invoiceLabel(invoice)} is ${invoice.status}: only a POSTED or PARTIALLY_PAID invoice is credited.`,
+        'invoiceId',
+      );
     }
     const reason = input.reason.trim();
     if (reason === '') throw rejected('PRECONDITION_FAILED', 'A credit memo needs a reason.', 'reason');
@@ -30,35 +42,73 @@ export const issueCreditMemo: ErpCapability<{
     if (amount <= 0) throw rejected('PRECONDITION_FAILED', 'A credit amount must be positive.', 'amount');
     const creditable = openBalance(invoice);
     if (amount > creditable) {
-      throw rejected('AMOUNT_EXCEEDS_OPEN_BALANCE', `${invoiceLabel(invoice)} has ${money(creditable, invoice.currency).amount} ${invoice.currency} left to credit.`, 'amount');
+      throw rejected(
+        'AMOUNT_EXCEEDS_OPEN_BALANCE',
+        `${invoiceLabel(invoice)} has ${money(creditable, invoice.currency).amount} ${invoice.currency} left to credit.`,
+        'amount',
+      );
     }
     const legalEntity = await legalEntityFor(read, invoice.legalEntityId, 'invoiceId');
     const date = input.creditDate ?? now.toISOString().slice(0, 10);
-    if (date < invoice.invoiceDate) throw rejected('PRECONDITION_FAILED', `A credit memo cannot predate the invoice (${invoice.invoiceDate}).`, 'creditDate');
+    if (date < invoice.invoiceDate)
+      throw rejected('PRECONDITION_FAILED', `A credit memo cannot predate the invoice (${invoice.invoiceDate}).`, 'creditDate');
     const period = await openPeriodOf(read, legalEntity, date, input.creditDate ? 'creditDate' : 'invoiceId');
 
     const taxE4 = taxShare(amount, invoice);
     const netE4 = amount - taxE4;
     const taxCode = (await read.invoiceLinesByInvoiceIds([invoice.id]))[0]?.taxCode;
-    const creditMemo = await write.postInvoice({
-      id: newId('inv'), kind: 'CREDIT_MEMO', status: 'CREDITED', legalEntityId: invoice.legalEntityId, accountId: invoice.accountId,
-      contractId: invoice.contractId, projectId: invoice.projectId, invoiceDate: date, dueDate: date, postingPeriodId: period.id, currency: invoice.currency,
-      subtotalE4: negate(netE4), taxE4: negate(taxE4), totalE4: negate(amount), amountPaidE4: 0, sourceBillingDraftId: null,
-      originalInvoiceId: invoice.id, amountCreditedE4: 0,
-      lines: [{
-        id: newId('invl'), lineNumber: 1, description: `Credit of ${invoice.invoiceNumber}: ${reason}`, quantityE2: -100, unitPriceE4: netE4,
-        amountE4: negate(netE4), taxCode: taxCode ?? 'NONE', taxE4: negate(taxE4),
-      }],
-    }, { legalEntity, series: 'CM', date });
+    const creditMemo = await write.postInvoice(
+      {
+        id: newId('inv'),
+        kind: 'CREDIT_MEMO',
+        status: 'CREDITED',
+        legalEntityId: invoice.legalEntityId,
+        accountId: invoice.accountId,
+        contractId: invoice.contractId,
+        projectId: invoice.projectId,
+        invoiceDate: date,
+        dueDate: date,
+        postingPeriodId: period.id,
+        currency: invoice.currency,
+        subtotalE4: negate(netE4),
+        taxE4: negate(taxE4),
+        totalE4: negate(amount),
+        amountPaidE4: 0,
+        sourceBillingDraftId: null,
+        originalInvoiceId: invoice.id,
+        amountCreditedE4: 0,
+        lines: [
+          {
+            id: newId('invl'),
+            lineNumber: 1,
+            description: `Credit of ${invoice.invoiceNumber}: ${reason}`,
+            quantityE2: -100,
+            unitPriceE4: netE4,
+            amountE4: negate(netE4),
+            taxCode: taxCode ?? 'NONE',
+            taxE4: negate(taxE4),
+          },
+        ],
+      },
+      { legalEntity, series: 'CM', date },
+    );
     const credited = invoice.amountCreditedE4 + amount;
     const settled = invoice.amountPaidE4 + credited === invoice.totalE4;
     const updated = await write.creditInvoice(invoice, { amountCreditedE4: credited, ...(settled ? { status: 'CREDITED' } : {}) });
 
-    emit(aggregateEvent('CreditMemoIssued', 'Invoice', updated, invoice.legalEntityId, {
-      invoiceId: invoice.id, invoiceNumber: invoice.invoiceNumber, creditMemoId: creditMemo.id, creditMemoNumber: creditMemo.invoiceNumber, reason,
-      amount: money(amount, invoice.currency), tax: money(taxE4, invoice.currency), invoiceStatus: updated.status,
-      amountDue: money(openBalance(updated), invoice.currency),
-    }));
+    emit(
+      aggregateEvent('CreditMemoIssued', 'Invoice', updated, invoice.legalEntityId, {
+        invoiceId: invoice.id,
+        invoiceNumber: invoice.invoiceNumber,
+        creditMemoId: creditMemo.id,
+        creditMemoNumber: creditMemo.invoiceNumber,
+        reason,
+        amount: money(amount, invoice.currency),
+        tax: money(taxE4, invoice.currency),
+        invoiceStatus: updated.status,
+        amountDue: money(openBalance(updated), invoice.currency),
+      }),
+    );
     return { creditMemo, invoice: updated };
   },
 };

@@ -79,8 +79,16 @@ const CRM_CONTRACT = `query ErpReadsContract($representations: [_Any!]!) {
 export async function crmContract(ctx: ErpContext, contractId: string): Promise<CrmContract | null> {
   const data = await ctx.peers.read<{
     _entities: ({
-      id: string; status: string; aggregateVersion: number; activatedAt: string | null; legalEntity: { id: string }; account: { id: string } | null;
-      billingMethod: string; totalContractValue: { amount: string; currency: string }; startDate: string; endDate: string;
+      id: string;
+      status: string;
+      aggregateVersion: number;
+      activatedAt: string | null;
+      legalEntity: { id: string };
+      account: { id: string } | null;
+      billingMethod: string;
+      totalContractValue: { amount: string; currency: string };
+      startDate: string;
+      endDate: string;
     } | null)[];
   }>('crm', CRM_CONTRACT, { representations: [{ __typename: 'Contract', id: contractId }] });
   const row = data._entities[0];
@@ -146,10 +154,24 @@ const PSA_DRAFT = `query ErpReadsBillingDraft($representations: [_Any!]!) {
 export async function psaBillingDraft(ctx: ErpContext, draftId: string): Promise<PsaBillingDraft | null> {
   const data = await ctx.peers.read<{
     _entities: ({
-      id: string; status: string; aggregateVersion: number; project: { id: string; legalEntity: { id: string } };
-      contract: { id: string } | null; legalEntity: { id: string }; customer: { id: string } | null;
-      summaryAmount: { amount: string; currency: string }; invoice: { id: string } | null; invoiceNumber: string | null;
-      items: { sourceType: string; sourceId: string; description: string; quantity: string; unitPrice: { amount: string }; amount: { amount: string } }[];
+      id: string;
+      status: string;
+      aggregateVersion: number;
+      project: { id: string; legalEntity: { id: string } };
+      contract: { id: string } | null;
+      legalEntity: { id: string };
+      customer: { id: string } | null;
+      summaryAmount: { amount: string; currency: string };
+      invoice: { id: string } | null;
+      invoiceNumber: string | null;
+      items: {
+        sourceType: string;
+        sourceId: string;
+        description: string;
+        quantity: string;
+        unitPrice: { amount: string };
+        amount: { amount: string };
+      }[];
     } | null)[];
   }>('psa', PSA_DRAFT, { representations: [{ __typename: 'BillingDraft', id: draftId }] });
   const row = data._entities[0];

@@ -1,5 +1,6 @@
 /**
- * recognizeRevenueForPeriod (docs/state-machines.md#revenue-schedule, docs/capabilities.md#billing-to-cash): the revenue run of one open period of a legal
+ * recognizeRevenueForPeriod (docs/state-machines.md#revenue-schedule, docs/capabilities.md#billing-to-cash):
+ * the revenue run of one open period of a legal
  * entity. For every schedule of the entity's projects that is PLANNED or IN_PROGRESS and measured
  * by what was invoiced (AS_INVOICED, MILESTONE_OUTPUT), the cumulative revenue is the project's
  * net invoiced subtotal (invoices less credit memos, voids excluded) dated up to the period end,
@@ -24,11 +25,13 @@ export const recognizeRevenueForPeriod: ErpCapability<{ legalEntityId: string; p
     const legalEntity = await legalEntityFor(read, input.legalEntityId);
     const period = (await read.periodsByIds([input.periodId])).find((candidate) => candidate.legalEntityId === legalEntity.id);
     if (!period) throw notFoundRejection('AccountingPeriod', input.periodId, 'periodId');
-    if (period.status !== 'OPEN') throw rejected('PERIOD_CLOSED', `Period ${period.name} of ${legalEntity.code} is ${period.status}.`, 'periodId');
+    if (period.status !== 'OPEN')
+      throw rejected('PERIOD_CLOSED', `Period ${period.name} of ${legalEntity.code} is ${period.status}.`, 'periodId');
 
     // Schedules of the entity's projects the caller may see (through their ERP job), measured by what was invoiced.
-    const candidates = (await read.revenueSchedulesByLegalEntityIds([legalEntity.id]))
-      .filter((schedule) => RECOGNIZABLE.has(schedule.status) && INVOICE_MEASURED_METHODS.includes(schedule.method));
+    const candidates = (await read.revenueSchedulesByLegalEntityIds([legalEntity.id])).filter(
+      (schedule) => RECOGNIZABLE.has(schedule.status) && INVOICE_MEASURED_METHODS.includes(schedule.method),
+    );
     if (candidates.length === 0) return { period, lines: [], revenueSchedules: [] };
 
     // Schedules that already have this period's line, or a later one.
@@ -49,7 +52,15 @@ export const recognizeRevenueForPeriod: ErpCapability<{ legalEntityId: string; p
       const cumulative = Math.min(schedule.allocatedE4, Math.max(0, netOf(schedule)));
       const amount = cumulative - schedule.recognizedE4;
       if (amount === 0) continue;
-      lines.push({ id: newId('rsl'), scheduleId: schedule.id, periodId: period.id, amountE4: amount, recognizedCumE4: cumulative, status: 'POSTED', postedAt });
+      lines.push({
+        id: newId('rsl'),
+        scheduleId: schedule.id,
+        periodId: period.id,
+        amountE4: amount,
+        recognizedCumE4: cumulative,
+        status: 'POSTED',
+        postedAt,
+      });
       moved.push({ schedule, recognizedE4: cumulative, status: cumulative === schedule.allocatedE4 ? 'COMPLETED' : 'IN_PROGRESS' });
     }
     if (lines.length === 0) return { period, lines: [], revenueSchedules: [] };
@@ -57,13 +68,25 @@ export const recognizeRevenueForPeriod: ErpCapability<{ legalEntityId: string; p
 
     for (const schedule of stored.schedules) {
       const line = stored.lines.find((candidate) => candidate.scheduleId === schedule.id)!;
-      emit(aggregateEvent('RevenueRecognized', 'RevenueSchedule', schedule, legalEntity.id, {
-        scheduleId: schedule.id, projectId: schedule.projectId, periodId: period.id, periodName: period.name, lineId: line.id,
-        amount: money(line.amountE4, schedule.currency), recognizedToDate: money(schedule.recognizedE4, schedule.currency),
-        allocated: money(schedule.allocatedE4, schedule.currency), status: schedule.status,
-      }));
+      emit(
+        aggregateEvent('RevenueRecognized', 'RevenueSchedule', schedule, legalEntity.id, {
+          scheduleId: schedule.id,
+          projectId: schedule.projectId,
+          periodId: period.id,
+          periodName: period.name,
+          lineId: line.id,
+          amount: money(line.amountE4, schedule.currency),
+          recognizedToDate: money(schedule.recognizedE4, schedule.currency),
+          allocated: money(schedule.allocatedE4, schedule.currency),
+          status: schedule.status,
+        }),
+      );
     }
     const order = new Map(stored.schedules.map((schedule, index) => [schedule.id, index]));
-    return { period, lines: stored.lines.sort((a, b) => order.get(a.scheduleId)! - order.get(b.scheduleId)!), revenueSchedules: stored.schedules };
+    return {
+      period,
+      lines: stored.lines.sort((a, b) => order.get(a.scheduleId)! - order.get(b.scheduleId)!),
+      revenueSchedules: stored.schedules,
+    };
   },
 };

@@ -11,7 +11,13 @@ import type { ErpReadPort } from '../ports/readPort.ts';
 import type { AccountingPeriod, BillingProfile, Invoice, LegalEntity, Payment, TaxProfile } from '../ports/types.ts';
 
 /** An ERP capability: its effect works through the ERP's ports. */
-export type ErpCapability<Input, Result extends EffectResult, Facts = undefined> = CapabilityHandler<ErpPorts, ErpContext, Input, Result, Facts>;
+export type ErpCapability<Input, Result extends EffectResult, Facts = undefined> = CapabilityHandler<
+  ErpPorts,
+  ErpContext,
+  Input,
+  Result,
+  Facts
+>;
 
 export async function legalEntityFor(read: ErpReadPort, id: string, field = 'legalEntityId'): Promise<LegalEntity> {
   const [entity] = await read.legalEntitiesByIds([id]);
@@ -39,16 +45,30 @@ export async function paymentFor(read: ErpReadPort, id: string, field = 'payment
 }
 
 /** The customer's billing profile in the legal entity, or CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY. */
-export async function billingProfileFor(read: ErpReadPort, accountId: string, legalEntity: LegalEntity, field: string): Promise<BillingProfile> {
+export async function billingProfileFor(
+  read: ErpReadPort,
+  accountId: string,
+  legalEntity: LegalEntity,
+  field: string,
+): Promise<BillingProfile> {
   const profile = (await read.billingProfilesByAccountIds([accountId])).find((candidate) => candidate.legalEntityId === legalEntity.id);
   if (!profile) {
-    throw rejected('CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY', `Customer ${accountId} has no billing profile in legal entity ${legalEntity.code}.`, field);
+    throw rejected(
+      'CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY',
+      `Customer ${accountId} has no billing profile in legal entity ${legalEntity.code}.`,
+      field,
+    );
   }
   return profile;
 }
 
 /** The first tax profile that exists among `candidates` (most specific first), or TAX_PROFILE_UNRESOLVED. */
-export async function resolveTaxProfile(read: ErpReadPort, candidates: readonly (string | null)[], what: string, field: string): Promise<TaxProfile> {
+export async function resolveTaxProfile(
+  read: ErpReadPort,
+  candidates: readonly (string | null)[],
+  what: string,
+  field: string,
+): Promise<TaxProfile> {
   const ids = candidates.filter((id): id is string => id !== null);
   const profiles = await read.taxProfilesByIds(ids);
   for (const id of ids) {
@@ -60,7 +80,9 @@ export async function resolveTaxProfile(read: ErpReadPort, candidates: readonly 
 
 /** The accounting period of `date` in the legal entity; PERIOD_CLOSED unless it is OPEN. */
 export async function openPeriodOf(read: ErpReadPort, legalEntity: LegalEntity, date: string, field: string): Promise<AccountingPeriod> {
-  const period = (await read.periodsByLegalEntityIds([legalEntity.id])).find((candidate) => candidate.startDate <= date && date <= candidate.endDate);
+  const period = (await read.periodsByLegalEntityIds([legalEntity.id])).find(
+    (candidate) => candidate.startDate <= date && date <= candidate.endDate,
+  );
   if (!period) throw rejected('PERIOD_CLOSED', `Legal entity ${legalEntity.code} has no accounting period for ${date}.`, field);
   if (period.status !== 'OPEN') throw rejected('PERIOD_CLOSED', `Period ${period.name} of ${legalEntity.code} is ${period.status}.`, field);
   return period;

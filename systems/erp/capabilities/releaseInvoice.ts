@@ -1,5 +1,6 @@
 /**
- * releaseInvoice (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing): a PSA billing draft becomes a posted ERP invoice. The
+ * releaseInvoice (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing):
+ * a PSA billing draft becomes a posted ERP invoice. The
  * reference ERP posts synchronously, so RELEASED → POSTED is one step here: the invoice is created
  * POSTED with its number, tax lines, due date and posting period, and the PSA is told (system
  * step `recordBillingDraftInvoiced`) in the same transaction. No double billing: one invoice per
@@ -56,13 +57,19 @@ const release: Handler = {
     // The PSA recorded the draft INVOICED (ERP's step) under an invoice the ERP does not hold: an
     // earlier call whose transaction did not survive the step's answer. The retry re-posts that
     // invoice under the id and number the PSA recorded; the step, under its deterministic key, changes nothing.
-    const resumed = draft.status === 'INVOICED' && draft.invoiceId !== null && draft.invoiceNumber !== null
-      ? (await read.invoicesByIds([draft.invoiceId])).length === 0 && (await read.invoicesBySourceDraftIds([draft.id])).length === 0
-      : false;
+    const resumed =
+      draft.status === 'INVOICED' && draft.invoiceId !== null && draft.invoiceNumber !== null
+        ? (await read.invoicesByIds([draft.invoiceId])).length === 0 && (await read.invoicesBySourceDraftIds([draft.id])).length === 0
+        : false;
     if (!resumed) {
-      if (draft.status === 'INVOICED') throw rejected('SOURCE_ALREADY_BILLED', `Billing draft ${draft.id} is already invoiced.`, 'billingDraftId');
+      if (draft.status === 'INVOICED')
+        throw rejected('SOURCE_ALREADY_BILLED', `Billing draft ${draft.id} is already invoiced.`, 'billingDraftId');
       if (!RELEASABLE.has(draft.status)) {
-        throw rejected('INVALID_STATE_TRANSITION', `Billing draft ${draft.id} is ${draft.status}: releaseInvoice cannot invoice it.`, 'billingDraftId');
+        throw rejected(
+          'INVALID_STATE_TRANSITION',
+          `Billing draft ${draft.id} is ${draft.status}: releaseInvoice cannot invoice it.`,
+          'billingDraftId',
+        );
       }
       checkVersion('BillingDraft', draft.aggregateVersion, input.expectedVersion, { required: declaration.version >= 2 });
     }
@@ -75,14 +82,16 @@ const release: Handler = {
     if (contract.legalEntityId !== draft.legalEntityId || draft.projectLegalEntityId !== draft.legalEntityId) {
       throw rejected(
         'LEGAL_ENTITY_MISMATCH',
-        `The invoice would be in ${draft.legalEntityId}, the contract is in ${contract.legalEntityId}, the project in ${draft.projectLegalEntityId}.`,
+        `The invoice would be in ${draft.legalEntityId}, the contract is in ${contract.legalEntityId}, ` +
+          `the project in ${draft.projectLegalEntityId}.`,
         'billingDraftId',
       );
     }
     if (draft.currency !== contract.currency) {
       throw rejected('CURRENCY_MISMATCH', `The draft is in ${draft.currency}, the contract in ${contract.currency}.`, 'billingDraftId');
     }
-    if (contract.status !== 'ACTIVE') throw rejected('CONTRACT_NOT_ACTIVE', `Contract ${contract.id} is ${contract.status}.`, 'billingDraftId');
+    if (contract.status !== 'ACTIVE')
+      throw rejected('CONTRACT_NOT_ACTIVE', `Contract ${contract.id} is ${contract.status}.`, 'billingDraftId');
     const profile = await billingProfileFor(read, draft.accountId, legalEntity, 'billingDraftId');
     const [terms] = await read.contractTermsByContractIds([contract.id]);
     const tax = await resolveTaxProfile(
@@ -91,42 +100,90 @@ const release: Handler = {
       `customer ${draft.accountId} in ${legalEntity.code}`,
       'billingDraftId',
     );
-    if (terms?.poRequired && !terms.poNumber) throw rejected('PO_REQUIRED', `Contract ${contract.id} requires a purchase order number.`, 'billingDraftId');
+    if (terms?.poRequired && !terms.poNumber)
+      throw rejected('PO_REQUIRED', `Contract ${contract.id} requires a purchase order number.`, 'billingDraftId');
     const termDays = PAYMENT_TERM_DAYS[terms?.paymentTerms ?? profile.paymentTerms];
     if (termDays === undefined) throw rejected('PAYMENT_TERMS_MISSING', `No payment terms for contract ${contract.id}.`, 'billingDraftId');
     const subtotal = draft.items.reduce((sum, item) => sum + item.amountE4, 0);
     if (draft.items.length === 0 || subtotal <= 0) {
-      throw rejected('PRECONDITION_FAILED', `Billing draft ${draft.id} totals ${money(subtotal, draft.currency).amount} ${draft.currency}: only a positive total is invoiced.`, 'billingDraftId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Billing draft ${draft.id} totals ${money(subtotal, draft.currency).amount} ${draft.currency}: only a positive total is invoiced.`,
+        'billingDraftId',
+      );
     }
 
     const lines = draft.items.map((item, index) => ({
-      id: newId('invl'), lineNumber: index + 1, description: item.description, quantityE2: item.quantityE2, unitPriceE4: item.unitPriceE4,
-      amountE4: item.amountE4, taxCode: tax.defaultTaxCode, taxE4: taxOn(item.amountE4, tax.ratePercentE4, draft.currency),
+      id: newId('invl'),
+      lineNumber: index + 1,
+      description: item.description,
+      quantityE2: item.quantityE2,
+      unitPriceE4: item.unitPriceE4,
+      amountE4: item.amountE4,
+      taxCode: tax.defaultTaxCode,
+      taxE4: taxOn(item.amountE4, tax.ratePercentE4, draft.currency),
     }));
     const taxTotal = lines.reduce((sum, line) => sum + line.taxE4, 0);
     // Posting checks first that the draft is not invoiced yet (SOURCE_ALREADY_BILLED), and enforces it under a race.
     const invoice = await write.postInvoice(
       {
-        id: resumed ? draft.invoiceId! : newId('inv'), kind: 'INVOICE', status: 'POSTED', legalEntityId: legalEntity.id, accountId: draft.accountId,
-        contractId: contract.id, projectId: draft.projectId, invoiceDate: input.invoiceDate, dueDate: addDays(input.invoiceDate, termDays),
-        postingPeriodId: period.id, currency: draft.currency, subtotalE4: subtotal, taxE4: taxTotal, totalE4: subtotal + taxTotal, amountPaidE4: 0,
-        sourceBillingDraftId: draft.id, originalInvoiceId: null, amountCreditedE4: 0, lines,
+        id: resumed ? draft.invoiceId! : newId('inv'),
+        kind: 'INVOICE',
+        status: 'POSTED',
+        legalEntityId: legalEntity.id,
+        accountId: draft.accountId,
+        contractId: contract.id,
+        projectId: draft.projectId,
+        invoiceDate: input.invoiceDate,
+        dueDate: addDays(input.invoiceDate, termDays),
+        postingPeriodId: period.id,
+        currency: draft.currency,
+        subtotalE4: subtotal,
+        taxE4: taxTotal,
+        totalE4: subtotal + taxTotal,
+        amountPaidE4: 0,
+        sourceBillingDraftId: draft.id,
+        originalInvoiceId: null,
+        amountCreditedE4: 0,
+        lines,
       },
       resumed ? { legalEntity, series: 'INV', recorded: draft.invoiceNumber! } : { legalEntity, series: 'INV', date: input.invoiceDate },
     );
 
     const step = await ctx.peers.step<{ recordBillingDraftInvoiced: { userErrors: CapabilityRejection[] } }>('psa', RECORD_INVOICED, {
-      input: { idempotencyKey: `erp.releaseInvoice:${draft.id}`, billingDraftId: draft.id, invoiceId: invoice.id, invoiceNumber: invoice.invoiceNumber },
+      input: {
+        idempotencyKey: `erp.releaseInvoice:${draft.id}`,
+        billingDraftId: draft.id,
+        invoiceId: invoice.id,
+        invoiceNumber: invoice.invoiceNumber,
+      },
     });
     const refusal = step.recordBillingDraftInvoiced.userErrors[0];
-    if (refusal) throw rejected(isErrorCode(refusal.code) ? refusal.code : 'PRECONDITION_FAILED', `The PSA refused to mark the draft invoiced: ${refusal.message}`, 'billingDraftId');
+    if (refusal)
+      throw rejected(
+        isErrorCode(refusal.code) ? refusal.code : 'PRECONDITION_FAILED',
+        `The PSA refused to mark the draft invoiced: ${refusal.message}`,
+        'billingDraftId',
+      );
 
-    emit(aggregateEvent('InvoiceReleased', 'Invoice', invoice, invoice.legalEntityId, {
-      invoiceId: invoice.id, invoiceNumber: invoice.invoiceNumber, billingDraftId: draft.id, projectId: invoice.projectId,
-      contractId: invoice.contractId, accountId: invoice.accountId, invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate,
-      postingPeriodId: invoice.postingPeriodId, subtotal: money(invoice.subtotalE4, invoice.currency),
-      taxTotal: money(invoice.taxE4, invoice.currency), total: money(invoice.totalE4, invoice.currency), status: invoice.status, resumed,
-    }));
+    emit(
+      aggregateEvent('InvoiceReleased', 'Invoice', invoice, invoice.legalEntityId, {
+        invoiceId: invoice.id,
+        invoiceNumber: invoice.invoiceNumber,
+        billingDraftId: draft.id,
+        projectId: invoice.projectId,
+        contractId: invoice.contractId,
+        accountId: invoice.accountId,
+        invoiceDate: invoice.invoiceDate,
+        dueDate: invoice.dueDate,
+        postingPeriodId: invoice.postingPeriodId,
+        subtotal: money(invoice.subtotalE4, invoice.currency),
+        taxTotal: money(invoice.taxE4, invoice.currency),
+        total: money(invoice.totalE4, invoice.currency),
+        status: invoice.status,
+        resumed,
+      }),
+    );
     return { invoice };
   },
 };

@@ -6,8 +6,22 @@
  */
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
 import type {
-  AccountingPeriod, BillingProfile, ContractTerms, CurrencyTotal, ErpProject, Invoice, InvoiceFilter, InvoiceLine, LegalEntity, Payment,
-  PaymentApplication, RateCard, RateCardLine, RevenueSchedule, RevenueScheduleLine, TaxProfile,
+  AccountingPeriod,
+  BillingProfile,
+  ContractTerms,
+  CurrencyTotal,
+  ErpProject,
+  Invoice,
+  InvoiceFilter,
+  InvoiceLine,
+  LegalEntity,
+  Payment,
+  PaymentApplication,
+  RateCard,
+  RateCardLine,
+  RevenueSchedule,
+  RevenueScheduleLine,
+  TaxProfile,
 } from './types.ts';
 
 export interface ErpReadPort {

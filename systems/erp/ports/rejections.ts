@@ -6,20 +6,29 @@ import { rejected, type CapabilityRejected } from '../../kernel/capability/rejec
 
 /** The billing draft is already posted (as `invoiceNumber`, when the store knows it). */
 export function alreadyBilled(draftId: string, invoiceNumber?: string): CapabilityRejected {
-  return rejected('SOURCE_ALREADY_BILLED', `Billing draft ${draftId} is already invoiced${invoiceNumber ? ` as ${invoiceNumber}` : ''}.`, 'billingDraftId');
+  return rejected(
+    'SOURCE_ALREADY_BILLED',
+    `Billing draft ${draftId} is already invoiced${invoiceNumber ? ` as ${invoiceNumber}` : ''}.`,
+    'billingDraftId',
+  );
 }
 
 /** A number the PSA recorded for a draft belongs to another invoice by now. */
 export function recordedNumberTaken(draftId: string, invoiceNumber: string): CapabilityRejected {
   return rejected(
     'PRECONDITION_FAILED',
-    `The PSA recorded invoice number ${invoiceNumber} for draft ${draftId}, which the ERP has since given another invoice: reconcile them by hand.`,
+    `The PSA recorded invoice number ${invoiceNumber} for draft ${draftId}, ` +
+      'which the ERP has since given another invoice: reconcile them by hand.',
     'billingDraftId',
   );
 }
 
 export function duplicatePayment(bankReference: string): CapabilityRejected {
-  return rejected('DUPLICATE_PAYMENT', `A payment with bank reference ${JSON.stringify(bankReference)} is already recorded.`, 'bankReference');
+  return rejected(
+    'DUPLICATE_PAYMENT',
+    `A payment with bank reference ${JSON.stringify(bankReference)} is already recorded.`,
+    'bankReference',
+  );
 }
 
 export function termsChanged(contractId: string): CapabilityRejected {
@@ -28,9 +37,17 @@ export function termsChanged(contractId: string): CapabilityRejected {
 
 /** An aggregate moved since the caller read it. */
 export function changedMeanwhile(entity: string, id: string): CapabilityRejected {
-  return rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion');
+  return rejected(
+    'VERSION_CONFLICT',
+    `${entity} ${JSON.stringify(id)} changed while this call ran. Read it again, then decide.`,
+    'expectedVersion',
+  );
 }
 
 export function recognitionConflict(): CapabilityRejected {
-  return rejected('VERSION_CONFLICT', 'Another recognition run for this period committed first. Run it again: it picks up what is left.', 'periodId');
+  return rejected(
+    'VERSION_CONFLICT',
+    'Another recognition run for this period committed first. Run it again: it picks up what is left.',
+    'periodId',
+  );
 }

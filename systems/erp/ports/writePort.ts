@@ -8,7 +8,16 @@
  * before the first write (a remote system cannot roll back).
  */
 import type {
-  ContractTerms, ErpProject, Invoice, InvoiceLine, LegalEntity, Payment, PaymentApplication, RevenueSchedule, RevenueScheduleLine, VersionedRef,
+  ContractTerms,
+  ErpProject,
+  Invoice,
+  InvoiceLine,
+  LegalEntity,
+  Payment,
+  PaymentApplication,
+  RevenueSchedule,
+  RevenueScheduleLine,
+  VersionedRef,
 } from './types.ts';
 
 /** Legal document series (docs/invariants.md#gapless-numbering). */
@@ -24,7 +33,9 @@ export type Numbering =
   | { readonly legalEntity: LegalEntity; readonly series: DocumentSeries; readonly recorded: string };
 
 /** An invoice or credit memo to post: everything but its number and version (1), with its lines. */
-export type InvoiceToPost = Omit<Invoice, 'invoiceNumber' | 'aggregateVersion'> & { readonly lines: readonly Omit<InvoiceLine, 'invoiceId'>[] };
+export type InvoiceToPost = Omit<Invoice, 'invoiceNumber' | 'aggregateVersion'> & {
+  readonly lines: readonly Omit<InvoiceLine, 'invoiceId'>[];
+};
 
 /** A recognition run's change to one schedule. */
 export interface RecognizedSchedule {
@@ -40,7 +51,10 @@ export interface ErpWritePort {
    */
   putContractTerms(terms: Omit<ContractTerms, 'aggregateVersion'>, expected: ContractTerms | null): Promise<ContractTerms>;
   /** Opens an ERP job per project, numbered on from the legal entity's last (`<code>-J00001`, ...). */
-  openErpProjects(legalEntity: LegalEntity, projects: readonly Omit<ErpProject, 'erpProjectNumber' | 'legalEntityId'>[]): Promise<ErpProject[]>;
+  openErpProjects(
+    legalEntity: LegalEntity,
+    projects: readonly Omit<ErpProject, 'erpProjectNumber' | 'legalEntityId'>[],
+  ): Promise<ErpProject[]>;
   /** Supersedes `superseded` (never edited) and creates `schedules`; answers the new schedules in order. */
   allocateRevenue(superseded: readonly RevenueSchedule[], schedules: readonly RevenueSchedule[]): Promise<RevenueSchedule[]>;
   /**

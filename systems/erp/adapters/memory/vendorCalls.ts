@@ -5,7 +5,12 @@
  * wrote instead of writing it twice.
  */
 import { tesseraError } from '../../../../core/errors.ts';
-import { InMemoryVendor, VendorUnavailable, VendorVersionMismatch, type VendorRecord } from '../../../kernel/adapters/memory/vendor.ts';
+import {
+  VendorUnavailable,
+  VendorVersionMismatch,
+  type InMemoryVendor,
+  type VendorRecord,
+} from '../../../kernel/adapters/memory/vendor.ts';
 import type { CapabilityRejected } from '../../../kernel/capability/rejection.ts';
 
 /** The field a vendor record carries for the last write that changed it (a custom field, like `Tessera_Key__c`). */
@@ -18,7 +23,10 @@ export async function vendorCall<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof VendorUnavailable) {
-      throw tesseraError('DOWNSTREAM_UNAVAILABLE', `The ERP did not answer (${error.operation} ${error.reason}); nothing is recorded as done. Retry with the same key.`);
+      throw tesseraError(
+        'DOWNSTREAM_UNAVAILABLE',
+        `The ERP did not answer (${error.operation} ${error.reason}); nothing is recorded as done. Retry with the same key.`,
+      );
     }
     throw error;
   }
@@ -35,7 +43,9 @@ export class VendorRecords {
 
   /** Every record of `type` whose canonical fields match. */
   async where<T>(type: string, match: (record: T) => boolean): Promise<T[]> {
-    return vendorCall(async () => (await this.vendor.query(type, (record) => match(canonical<T>(record)))).map((record) => canonical<T>(record)));
+    return vendorCall(async () =>
+      (await this.vendor.query(type, (record) => match(canonical<T>(record)))).map((record) => canonical<T>(record)),
+    );
   }
 
   /** The record `externalKey` created, or a new one created under it. */
@@ -75,7 +85,12 @@ export class VendorRecords {
       if ((record.fields as Fields)[LAST_WRITE] === externalKey) return canonical<T>(record);
       if ((record.fields as Fields).aggregateVersion !== aggregateVersion) throw conflict();
       try {
-        const next = await this.vendor.update(type, record.id, { ...changes, aggregateVersion: aggregateVersion + 1, [LAST_WRITE]: externalKey }, record.version);
+        const next = await this.vendor.update(
+          type,
+          record.id,
+          { ...changes, aggregateVersion: aggregateVersion + 1, [LAST_WRITE]: externalKey },
+          record.version,
+        );
         return canonical<T>(next);
       } catch (error) {
         if (error instanceof VendorVersionMismatch) throw conflict();
@@ -86,6 +101,8 @@ export class VendorRecords {
 
   /** Sets fields without a version check (a counter the adapter owns), once per `externalKey`. */
   async set<T>(type: string, record: VendorRecord, externalKey: string, changes: Partial<T>): Promise<T> {
-    return vendorCall(async () => canonical<T>(await this.vendor.update(type, record.id, { ...changes, [LAST_WRITE]: externalKey }, record.version)));
+    return vendorCall(async () =>
+      canonical<T>(await this.vendor.update(type, record.id, { ...changes, [LAST_WRITE]: externalKey }, record.version)),
+    );
   }
 }

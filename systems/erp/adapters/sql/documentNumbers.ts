@@ -35,15 +35,22 @@ export function parseDocumentNumber(code: string, series: string, number: string
   return match ? { year: Number(match[1]), sequence: Number(match[2]) } : null;
 }
 
-async function recordDocumentNumber(trx: Kysely<ErpTables>, legalEntity: { id: string; code: string }, series: string, number: string): Promise<void> {
+async function recordDocumentNumber(
+  trx: Kysely<ErpTables>,
+  legalEntity: { id: string; code: string },
+  series: string,
+  number: string,
+): Promise<void> {
   const parsed = parseDocumentNumber(legalEntity.code, series, number);
   if (!parsed) return;
   const { year, sequence: last } = parsed;
   await trx
     .insertInto('document_sequences')
     .values({ id: `${legalEntity.id}:${series}:${year}`, legal_entity_id: legalEntity.id, document_type: series, year, last_number: last })
-    .onConflict((conflict) => conflict.column('id').doUpdateSet({
-      last_number: sql<number>`case when document_sequences.last_number < ${last} then ${last} else document_sequences.last_number end`,
-    }))
+    .onConflict((conflict) =>
+      conflict.column('id').doUpdateSet({
+        last_number: sql<number>`case when document_sequences.last_number < ${last} then ${last} else document_sequences.last_number end`,
+      }),
+    )
     .execute();
 }

@@ -8,18 +8,39 @@
 import type { Transaction } from 'kysely';
 import { isUniqueViolation } from '../../../kernel/capability/engine.ts';
 import { updateAggregate } from '../../../kernel/capability/updateAggregate.ts';
-import { alreadyBilled, changedMeanwhile, duplicatePayment, recognitionConflict, recordedNumberTaken, termsChanged } from '../../ports/rejections.ts';
+import {
+  alreadyBilled,
+  changedMeanwhile,
+  duplicatePayment,
+  recognitionConflict,
+  recordedNumberTaken,
+  termsChanged,
+} from '../../ports/rejections.ts';
 import type { ErpWritePort } from '../../ports/writePort.ts';
 import { documentNumber } from './documentNumbers.ts';
 import {
-  applicationOf, applicationRow, contractTermsOf, contractTermsRow, erpProjectRow, invoiceLineRow, invoiceOf, invoiceRow, paymentOf, paymentRow,
-  revenueLineOf, revenueLineRow, revenueScheduleOf, revenueScheduleRow,
+  applicationOf,
+  applicationRow,
+  contractTermsOf,
+  contractTermsRow,
+  erpProjectRow,
+  invoiceLineRow,
+  invoiceOf,
+  invoiceRow,
+  paymentOf,
+  paymentRow,
+  revenueLineOf,
+  revenueLineRow,
+  revenueScheduleOf,
+  revenueScheduleRow,
 } from './rows.ts';
 import type { ErpTables } from './tables.ts';
 
 export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
-  const invoice = async (id: string) => invoiceOf(await trx.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-  const payment = async (id: string) => paymentOf(await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  const invoice = async (id: string) =>
+    invoiceOf(await trx.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  const payment = async (id: string) =>
+    paymentOf(await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 
   return {
     async putContractTerms(terms, expected) {
@@ -35,7 +56,9 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) throw termsChanged(expected.contractId);
       }
-      return contractTermsOf(await trx.selectFrom('contract_terms').selectAll().where('contract_id', '=', terms.contractId).executeTakeFirstOrThrow());
+      return contractTermsOf(
+        await trx.selectFrom('contract_terms').selectAll().where('contract_id', '=', terms.contractId).executeTakeFirstOrThrow(),
+      );
     },
 
     async openErpProjects(legalEntity, projects) {
@@ -48,7 +71,9 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
         .executeTakeFirst();
       const start = last?.number ? Number(String(last.number).slice(prefix.length)) : 0;
       const opened = projects.map((project, index) => ({
-        ...project, legalEntityId: legalEntity.id, erpProjectNumber: `${prefix}${String(start + index + 1).padStart(5, '0')}`,
+        ...project,
+        legalEntityId: legalEntity.id,
+        erpProjectNumber: `${prefix}${String(start + index + 1).padStart(5, '0')}`,
       }));
       await trx.insertInto('erp_projects').values(opened.map(erpProjectRow)).execute();
       return opened;
@@ -64,19 +89,34 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
       }
       if (schedules.length === 0) return [];
       await trx.insertInto('revenue_schedules').values(schedules.map(revenueScheduleRow)).execute();
-      const written = await trx.selectFrom('revenue_schedules').selectAll().where('id', 'in', schedules.map((schedule) => schedule.id)).execute();
+      const written = await trx
+        .selectFrom('revenue_schedules')
+        .selectAll()
+        .where(
+          'id',
+          'in',
+          schedules.map((schedule) => schedule.id),
+        )
+        .execute();
       return schedules.map((schedule) => revenueScheduleOf(written.find((row) => row.id === schedule.id)!));
     },
 
     async postInvoice({ lines, ...draft }, numbering) {
       const source = draft.sourceBillingDraftId;
       if (source !== null) {
-        const billed = await trx.selectFrom('invoices').select('invoice_number').where('source_billing_draft_id', '=', source).executeTakeFirst();
+        const billed = await trx
+          .selectFrom('invoices')
+          .select('invoice_number')
+          .where('source_billing_draft_id', '=', source)
+          .executeTakeFirst();
         if (billed) throw alreadyBilled(source, billed.invoice_number);
       }
       const invoiceNumber = await documentNumber(trx, numbering);
       try {
-        await trx.insertInto('invoices').values(invoiceRow({ ...draft, invoiceNumber, aggregateVersion: 1 })).execute();
+        await trx
+          .insertInto('invoices')
+          .values(invoiceRow({ ...draft, invoiceNumber, aggregateVersion: 1 }))
+          .execute();
       } catch (error) {
         // A concurrent release of the same draft committed first.
         if (source !== null && isUniqueViolation(error, 'invoices', ['source_billing_draft_id'])) throw alreadyBilled(source);
@@ -85,22 +125,37 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
         }
         throw error;
       }
-      await trx.insertInto('invoice_lines').values(lines.map((line) => invoiceLineRow({ ...line, invoiceId: draft.id }))).execute();
+      await trx
+        .insertInto('invoice_lines')
+        .values(lines.map((line) => invoiceLineRow({ ...line, invoiceId: draft.id })))
+        .execute();
       return invoice(draft.id);
     },
 
     async creditInvoice(ref, change) {
-      await updateAggregate(trx, 'invoices', 'Invoice', { id: ref.id, aggregate_version: ref.aggregateVersion }, {
-        amount_credited_e4: change.amountCreditedE4, ...(change.status ? { status: change.status } : {}),
-      }, () => changedMeanwhile('Invoice', ref.id));
+      await updateAggregate(
+        trx,
+        'invoices',
+        'Invoice',
+        { id: ref.id, aggregate_version: ref.aggregateVersion },
+        {
+          amount_credited_e4: change.amountCreditedE4,
+          ...(change.status ? { status: change.status } : {}),
+        },
+        () => changedMeanwhile('Invoice', ref.id),
+      );
       return invoice(ref.id);
     },
 
     async recordPayment(values) {
       const duplicate = () => duplicatePayment(values.paymentNumber);
-      if (await trx.selectFrom('payments').select('id').where('payment_number', '=', values.paymentNumber).executeTakeFirst()) throw duplicate();
+      if (await trx.selectFrom('payments').select('id').where('payment_number', '=', values.paymentNumber).executeTakeFirst())
+        throw duplicate();
       try {
-        await trx.insertInto('payments').values(paymentRow({ ...values, status: 'RECEIVED', aggregateVersion: 1 })).execute();
+        await trx
+          .insertInto('payments')
+          .values(paymentRow({ ...values, status: 'RECEIVED', aggregateVersion: 1 }))
+          .execute();
       } catch (error) {
         // The same bank reference recorded concurrently under another key: the bank reference is the natural key.
         if (isUniqueViolation(error, 'payments', ['payment_number'])) throw duplicate();
@@ -110,13 +165,28 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
     },
 
     async applyPayment(change) {
-      await updateAggregate(trx, 'invoices', 'Invoice', { id: change.invoice.id, aggregate_version: change.invoice.aggregateVersion }, {
-        status: change.invoiceStatus, amount_paid_e4: change.amountPaidE4,
-      }, () => changedMeanwhile('Invoice', change.invoice.id));
+      await updateAggregate(
+        trx,
+        'invoices',
+        'Invoice',
+        { id: change.invoice.id, aggregate_version: change.invoice.aggregateVersion },
+        {
+          status: change.invoiceStatus,
+          amount_paid_e4: change.amountPaidE4,
+        },
+        () => changedMeanwhile('Invoice', change.invoice.id),
+      );
       // The payment's version moves too, so two applications racing on one payment cannot both spend it.
-      await updateAggregate(trx, 'payments', 'Payment', { id: change.payment.id, aggregate_version: change.payment.aggregateVersion }, {
-        status: change.paymentStatus,
-      }, () => changedMeanwhile('Payment', change.payment.id));
+      await updateAggregate(
+        trx,
+        'payments',
+        'Payment',
+        { id: change.payment.id, aggregate_version: change.payment.aggregateVersion },
+        {
+          status: change.paymentStatus,
+        },
+        () => changedMeanwhile('Payment', change.payment.id),
+      );
       await trx.insertInto('payment_applications').values(applicationRow(change.application)).execute();
       const [updatedInvoice, updatedPayment, application] = await Promise.all([
         invoice(change.invoice.id),
@@ -128,9 +198,17 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
 
     async recognizeRevenue(lines, schedules) {
       for (const { schedule, recognizedE4, status } of schedules) {
-        await updateAggregate(trx, 'revenue_schedules', 'RevenueSchedule', { id: schedule.id, aggregate_version: schedule.aggregateVersion }, {
-          recognized_e4: recognizedE4, status,
-        }, recognitionConflict);
+        await updateAggregate(
+          trx,
+          'revenue_schedules',
+          'RevenueSchedule',
+          { id: schedule.id, aggregate_version: schedule.aggregateVersion },
+          {
+            recognized_e4: recognizedE4,
+            status,
+          },
+          recognitionConflict,
+        );
       }
       if (lines.length === 0) return { lines: [], schedules: [] };
       try {
@@ -140,8 +218,25 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
         throw error;
       }
       const [storedLines, storedSchedules] = await Promise.all([
-        trx.selectFrom('revenue_schedule_lines').selectAll().where('id', 'in', lines.map((line) => line.id)).execute(),
-        trx.selectFrom('revenue_schedules').selectAll().where('id', 'in', schedules.map(({ schedule }) => schedule.id)).orderBy('id').execute(),
+        trx
+          .selectFrom('revenue_schedule_lines')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            lines.map((line) => line.id),
+          )
+          .execute(),
+        trx
+          .selectFrom('revenue_schedules')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            schedules.map(({ schedule }) => schedule.id),
+          )
+          .orderBy('id')
+          .execute(),
       ]);
       return { lines: storedLines.map(revenueLineOf), schedules: storedSchedules.map(revenueScheduleOf) };
     },

@@ -1,0 +1,304 @@
+/**
+ * The ERP write port contract: capabilities run through the kernel runner on each adapter (SQL on
+ * SQLite and PostgreSQL, the in-memory remote adapter) and must have the same effects: the same
+ * canonical records and events for a release, a payment, its application and a credit memo; the
+ * same typed rejections for a version lost, a bank reference or a billing draft used twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopeAllowing } from '../../../../policies/recordScope.ts';
+import { callErp, eventsOf, NOW, type World } from './erpCalls.ts';
+import type { ErpUnderTest, MakeErp } from './erpFixture.ts';
+import { ID, ukDraft, ukInvoice } from './ukBilling.ts';
+
+const money = (amount: string, currency = 'GBP') => ({ amount, currency });
+
+export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
+  describe(`ERP write port on ${adapter}`, () => {
+    let erp: ErpUnderTest;
+    const none: World = { entities: {} };
+
+    beforeAll(async () => {
+      erp = await makeErp();
+    });
+
+    afterAll(async () => {
+      await erp?.close();
+    });
+
+    it('releases, pays, applies and credits with the same records and events', async () => {
+      const release = await callErp(
+        erp.system,
+        ukDraft('bd_contract_1'),
+        'releaseInvoiceV2',
+        { billingDraftId: 'bd_contract_1', invoiceDate: '2026-11-20', expectedVersion: 1 },
+        'k-release-1',
+      );
+      const invoice = ukInvoice('bd_contract_1', 'UK01-INV-2026-000001');
+      expect(release.payload).toEqual({ __typename: 'ReleaseInvoiceSuccess', invoice, warnings: [], replayed: false });
+      const posted = release.payload.invoice as { id: string };
+      expect(await erp.system.reads(everything()).invoiceLinesByInvoiceIds([posted.id])).toEqual([
+        {
+          id: expect.any(String),
+          invoiceId: posted.id,
+          lineNumber: 1,
+          description: 'Consulting',
+          quantityE2: 750,
+          unitPriceE4: 1_500_000,
+          amountE4: 11_250_000,
+          taxCode: 'GB-VAT-STD',
+          taxE4: 2_250_000,
+        },
+        {
+          id: expect.any(String),
+          invoiceId: posted.id,
+          lineNumber: 2,
+          description: 'Milestone',
+          quantityE2: 100,
+          unitPriceE4: 25_000_000,
+          amountE4: 25_000_000,
+          taxCode: 'GB-VAT-STD',
+          taxE4: 5_000_000,
+        },
+        {
+          id: expect.any(String),
+          invoiceId: posted.id,
+          lineNumber: 3,
+          description: 'Travel time',
+          quantityE2: 25,
+          unitPriceE4: 1_333_300,
+          amountE4: 333_300,
+          taxCode: 'GB-VAT-STD',
+          taxE4: 66_700,
+        },
+      ]);
+      expect(await eventsOf(erp.system.ledger, release.requestId)).toEqual([
+        {
+          type: 'InvoiceReleased',
+          aggregateType: 'Invoice',
+          aggregateId: posted.id,
+          aggregateVersion: 1,
+          payload: {
+            invoiceId: posted.id,
+            invoiceNumber: 'UK01-INV-2026-000001',
+            billingDraftId: 'bd_contract_1',
+            projectId: 'prj_00005',
+            contractId: 'ctr_00003',
+            accountId: 'acc_00014',
+            invoiceDate: '2026-11-20',
+            dueDate: '2026-12-20',
+            postingPeriodId: 'per_0026',
+            subtotal: money('3658.33'),
+            taxTotal: money('731.67'),
+            total: money('4390.00'),
+            status: 'POSTED',
+            resumed: false,
+          },
+        },
+      ]);
+
+      const received = await callErp(
+        erp.system,
+        none,
+        'recordPayment',
+        {
+          legalEntityId: 'le_UK01',
+          accountId: 'acc_00014',
+          amount: '1000.00',
+          currency: 'GBP',
+          receivedDate: '2026-11-19',
+          method: 'WIRE',
+          bankReference: 'BANK-CONTRACT-1',
+        },
+        'k-pay-1',
+      );
+      const payment = {
+        id: ID.pay,
+        paymentNumber: 'BANK-CONTRACT-1',
+        accountId: 'acc_00014',
+        legalEntityId: 'le_UK01',
+        receivedDate: '2026-11-19',
+        amountE4: 10_000_000,
+        currency: 'GBP',
+        method: 'WIRE',
+        status: 'RECEIVED',
+        aggregateVersion: 1,
+      };
+      expect(received.payload).toEqual({ userErrors: [], warnings: [], payment, replayed: false });
+      const paymentId = (received.payload.payment as { id: string }).id;
+      expect(await eventsOf(erp.system.ledger, received.requestId)).toEqual([
+        {
+          type: 'PaymentRecorded',
+          aggregateType: 'Payment',
+          aggregateId: paymentId,
+          aggregateVersion: 1,
+          payload: {
+            paymentId,
+            bankReference: 'BANK-CONTRACT-1',
+            accountId: 'acc_00014',
+            receivedDate: '2026-11-19',
+            method: 'WIRE',
+            amount: money('1000.00'),
+          },
+        },
+      ]);
+
+      const applied = await callErp(
+        erp.system,
+        none,
+        'applyPayment',
+        { paymentId, invoiceId: posted.id, amount: '1000.00', expectedVersion: 1 },
+        'k-apply-1',
+      );
+      expect(applied.payload).toEqual({
+        userErrors: [],
+        warnings: [],
+        replayed: false,
+        payment: { ...payment, id: paymentId, status: 'APPLIED', aggregateVersion: 2 },
+        invoice: { ...invoice, id: posted.id, status: 'PARTIALLY_PAID', amountPaidE4: 10_000_000, aggregateVersion: 2 },
+        application: { id: ID.pap, paymentId, invoiceId: posted.id, amountE4: 10_000_000, appliedOn: NOW.toISOString().slice(0, 10) },
+      });
+
+      const credited = await callErp(
+        erp.system,
+        none,
+        'issueCreditMemo',
+        { invoiceId: posted.id, amount: '1200.00', reason: 'Travel waived', expectedVersion: 2 },
+        'k-credit-1',
+      );
+      expect(credited.payload).toEqual({
+        userErrors: [],
+        warnings: [],
+        replayed: false,
+        creditMemo: {
+          id: ID.inv,
+          invoiceNumber: 'UK01-CM-2026-000001',
+          kind: 'CREDIT_MEMO',
+          status: 'CREDITED',
+          legalEntityId: 'le_UK01',
+          accountId: 'acc_00014',
+          contractId: 'ctr_00003',
+          projectId: 'prj_00005',
+          invoiceDate: '2026-11-20',
+          dueDate: '2026-11-20',
+          postingPeriodId: 'per_0026',
+          currency: 'GBP',
+          subtotalE4: -10_000_000,
+          taxE4: -2_000_000,
+          totalE4: -12_000_000,
+          amountPaidE4: 0,
+          amountCreditedE4: 0,
+          sourceBillingDraftId: null,
+          originalInvoiceId: posted.id,
+          aggregateVersion: 1,
+        },
+        invoice: {
+          ...invoice,
+          id: posted.id,
+          status: 'PARTIALLY_PAID',
+          amountPaidE4: 10_000_000,
+          amountCreditedE4: 12_000_000,
+          aggregateVersion: 3,
+        },
+      });
+    });
+
+    it('answers the rules only the store decides as typed rejections, and replays a key', async () => {
+      const stale = await callErp(
+        erp.system,
+        none,
+        'applyPayment',
+        { paymentId: 'pay_none', invoiceId: 'inv_none', amount: '1.00', expectedVersion: 1 },
+        'k-stale',
+      );
+      expect(stale.payload.userErrors).toEqual([{ code: 'NOT_FOUND', message: 'Invoice "inv_none" was not found.', field: 'invoiceId' }]);
+
+      const twice = await callErp(
+        erp.system,
+        none,
+        'recordPayment',
+        {
+          legalEntityId: 'le_UK01',
+          accountId: 'acc_00014',
+          amount: '5.00',
+          currency: 'GBP',
+          receivedDate: '2026-11-19',
+          method: 'WIRE',
+          bankReference: 'BANK-CONTRACT-1',
+        },
+        'k-pay-again',
+      );
+      expect(twice.payload).toEqual({
+        userErrors: [
+          {
+            code: 'DUPLICATE_PAYMENT',
+            message: 'A payment with bank reference "BANK-CONTRACT-1" is already recorded.',
+            field: 'bankReference',
+          },
+        ],
+        warnings: [],
+        replayed: false,
+      });
+
+      const again = await callErp(
+        erp.system,
+        ukDraft('bd_contract_1'),
+        'releaseInvoice',
+        { billingDraftId: 'bd_contract_1', invoiceDate: '2026-11-20' },
+        'k-release-again',
+      );
+      expect(again.payload).toEqual({
+        userErrors: [
+          {
+            code: 'SOURCE_ALREADY_BILLED',
+            message: 'Billing draft bd_contract_1 is already invoiced as UK01-INV-2026-000001.',
+            field: 'billingDraftId',
+          },
+        ],
+        warnings: [],
+        replayed: false,
+      });
+
+      const [invoice] = await erp.system.reads(everything()).invoicesBySourceDraftIds(['bd_contract_1']);
+      const conflict = await callErp(
+        erp.system,
+        none,
+        'issueCreditMemo',
+        { invoiceId: invoice!.id, amount: '1.00', reason: 'Late', expectedVersion: 1 },
+        'k-conflict',
+      );
+      expect(conflict.payload.userErrors).toEqual([
+        {
+          code: 'VERSION_CONFLICT',
+          message: 'Invoice is at version 3, not 1: it changed since you read it. Read it again, then decide.',
+          field: 'expectedVersion',
+        },
+      ]);
+
+      const replay = await callErp(
+        erp.system,
+        none,
+        'recordPayment',
+        {
+          legalEntityId: 'le_UK01',
+          accountId: 'acc_00014',
+          amount: '1000.00',
+          currency: 'GBP',
+          receivedDate: '2026-11-19',
+          method: 'WIRE',
+          bankReference: 'BANK-CONTRACT-1',
+        },
+        'k-pay-1',
+      );
+      expect(replay.payload).toMatchObject({
+        userErrors: [],
+        replayed: true,
+        payment: { paymentNumber: 'BANK-CONTRACT-1', status: 'RECEIVED', aggregateVersion: 1 },
+      });
+      expect(await eventsOf(erp.system.ledger, replay.requestId)).toEqual([]);
+    });
+  });
+}
+
+function everything() {
+  return scopeAllowing({ legalEntity: null, account: null });
+}

@@ -1,0 +1,111 @@
+/**
+ * The ERP write port on the in-memory remote adapter: the contract every adapter meets, then what
+ * only a remote system can do to a call: fail (nothing recorded as done; the retry succeeds), commit
+ * and lose its answer, answer late. A retry with the same key never writes twice; a replay after
+ * success calls the vendor no more.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERP_OBJECTS } from '../../../../systems/erp/adapters/memory/objects.ts';
+import { tempSqliteStore } from '../../../harness/tempDatabase.ts';
+import { callErp, keyStatus, type World } from './erpCalls.ts';
+import { memoryErp, type ErpUnderTest } from './erpFixture.ts';
+import { erpWritePortContract } from './writePort.contract.ts';
+import { ukDraft, ukInvoice } from './ukBilling.ts';
+
+const makeErp = memoryErp(async () => tempSqliteStore());
+
+erpWritePortContract('the in-memory remote adapter', makeErp);
+
+describe('ERP write port on a remote system that fails, loses answers and answers late', () => {
+  let erp: ErpUnderTest;
+  const none: World = { entities: {} };
+  const payment = (bankReference: string) => ({
+    legalEntityId: 'le_UK01',
+    accountId: 'acc_00014',
+    amount: '250.00',
+    currency: 'GBP',
+    receivedDate: '2026-11-19',
+    method: 'ACH',
+    bankReference,
+  });
+  const paymentsNumbered = (number: string) => erp.vendor!.count(ERP_OBJECTS.payment, (record) => record.fields.paymentNumber === number);
+
+  beforeAll(async () => {
+    erp = await makeErp();
+  });
+
+  afterAll(async () => {
+    await erp?.close();
+  });
+
+  it('a vendor failure is DOWNSTREAM_UNAVAILABLE with nothing recorded as done; the retry succeeds', async () => {
+    erp.vendor!.failNext(`create:${ERP_OBJECTS.payment}`);
+    await expect(callErp(erp.system, none, 'recordPayment', payment('BANK-FAIL-1'), 'k-fail')).rejects.toMatchObject({
+      extensions: { code: 'DOWNSTREAM_UNAVAILABLE' },
+    });
+    expect(await keyStatus(erp.system.ledger, 'k-fail')).toBe('IN_PROGRESS');
+    expect(paymentsNumbered('BANK-FAIL-1')).toBe(0);
+
+    const retry = await callErp(erp.system, none, 'recordPayment', payment('BANK-FAIL-1'), 'k-fail');
+    expect(retry.payload).toMatchObject({ userErrors: [], replayed: false, payment: { paymentNumber: 'BANK-FAIL-1', status: 'RECEIVED' } });
+    expect(await keyStatus(erp.system.ledger, 'k-fail')).toBe('COMPLETED');
+    expect(paymentsNumbered('BANK-FAIL-1')).toBe(1);
+  });
+
+  it('a write that committed and lost its answer is found by its external key: one invoice, one number, the same answer', async () => {
+    erp.vendor!.failNext(`create:${ERP_OBJECTS.invoice}`, { kind: 'timeoutAfterCommit' });
+    const release = { billingDraftId: 'bd_lost_1', invoiceDate: '2026-11-20', expectedVersion: 1 };
+    await expect(callErp(erp.system, ukDraft('bd_lost_1'), 'releaseInvoiceV2', release, 'k-lost')).rejects.toMatchObject({
+      extensions: { code: 'DOWNSTREAM_UNAVAILABLE' },
+    });
+    const ofDraft = () => erp.vendor!.count(ERP_OBJECTS.invoice, (record) => record.fields.sourceBillingDraftId === 'bd_lost_1');
+    expect(ofDraft()).toBe(1);
+    expect(await keyStatus(erp.system.ledger, 'k-lost')).toBe('IN_PROGRESS');
+
+    const retry = await callErp(erp.system, ukDraft('bd_lost_1'), 'releaseInvoiceV2', release, 'k-lost');
+    expect(retry.payload).toEqual({
+      __typename: 'ReleaseInvoiceSuccess',
+      invoice: ukInvoice('bd_lost_1', 'UK01-INV-2026-000001'),
+      warnings: [],
+      replayed: false,
+    });
+    expect(ofDraft()).toBe(1);
+    const invoiceId = (retry.payload.invoice as { id: string }).id;
+    expect(erp.vendor!.count(ERP_OBJECTS.invoiceLine, (record) => record.fields.invoiceId === invoiceId)).toBe(3);
+
+    // The next release takes the next number: the lost attempt's number was not handed out twice, nor skipped.
+    const next = await callErp(erp.system, ukDraft('bd_lost_2'), 'releaseInvoiceV2', { ...release, billingDraftId: 'bd_lost_2' }, 'k-next');
+    expect(next.payload).toMatchObject({ invoice: { invoiceNumber: 'UK01-INV-2026-000002' } });
+
+    const calls = erp.vendor!.calls.length;
+    const replay = await callErp(erp.system, ukDraft('bd_lost_1'), 'releaseInvoiceV2', release, 'k-lost');
+    expect(replay.payload).toEqual({ ...retry.payload, replayed: true });
+    expect(erp.vendor!.calls.length).toBe(calls);
+  });
+
+  it('an answer that comes late: a retry meanwhile is IDEMPOTENCY_IN_PROGRESS, then one payment and the same answer', async () => {
+    const late = erp.vendor!.answerLate(`create:${ERP_OBJECTS.payment}`);
+    const first = callErp(erp.system, none, 'recordPayment', payment('BANK-LATE-1'), 'k-late');
+    await expect.poll(() => paymentsNumbered('BANK-LATE-1')).toBe(1);
+    await expect(callErp(erp.system, none, 'recordPayment', payment('BANK-LATE-1'), 'k-late')).rejects.toMatchObject({
+      extensions: { code: 'IDEMPOTENCY_IN_PROGRESS' },
+    });
+    late.release();
+    const answered = await first;
+    expect(answered.payload).toMatchObject({ userErrors: [], replayed: false, payment: { paymentNumber: 'BANK-LATE-1' } });
+    const replay = await callErp(erp.system, none, 'recordPayment', payment('BANK-LATE-1'), 'k-late');
+    expect(replay.payload).toEqual({ ...answered.payload, replayed: true });
+    expect(paymentsNumbered('BANK-LATE-1')).toBe(1);
+  });
+
+  it('a business rejection writes nothing at the vendor', async () => {
+    const before = erp.vendor!.count(ERP_OBJECTS.payment);
+    const refused = await callErp(erp.system, none, 'recordPayment', { ...payment('BANK-REFUSED'), amount: '0.00' }, 'k-refused');
+    expect(refused.payload).toEqual({
+      userErrors: [{ code: 'PRECONDITION_FAILED', message: 'A payment amount must be positive.', field: 'amount' }],
+      warnings: [],
+      replayed: false,
+    });
+    expect(erp.vendor!.count(ERP_OBJECTS.payment)).toBe(before);
+  });
+});

@@ -1,0 +1,8 @@
+import { tempSqliteStore } from '../../../harness/tempDatabase.ts';
+import { sqlErp } from './erpFixture.ts';
+import { erpWritePortContract } from './writePort.contract.ts';
+
+erpWritePortContract(
+  'SQL (SQLite)',
+  sqlErp(async () => tempSqliteStore()),
+);
