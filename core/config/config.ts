@@ -35,12 +35,6 @@ import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from 
 import type { InternalSecretSource } from './internalSecretSource.ts';
 import { Secret } from './secret.ts';
 
-/**
- * A subgraph's name (`crm`). Kept while the systems move their import to
- * `systems/kernel/subgraphName.ts`; the names that exist are listed in `systems/systems.ts`.
- */
-export type SubgraphName = string;
-
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
 

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Kysely, Migration } from 'kysely';
-import type { SubgraphName } from '../../core/config/config.ts';
-import type { RequestScope } from './subgraphServer.ts';
+import type { SubgraphName } from './subgraphName.ts';
+import type { RequestScope } from '../../auth/requestScope.ts';
 import { recordScope, type RecordScope } from '../../policies/recordScope.ts';
 import { createTablesMigration, type TableSpec } from './tableSpec.ts';
 import { capabilityTables, type CapabilityTables } from './capability/tables.ts';
@@ -86,8 +86,6 @@ export function defineReferenceSystem(definition: any): ReferenceSystem<any, any
       [`0002_${definition.name}_capabilities`]: createTablesMigration(capabilityTables),
       // Aggregate versions and workflow columns of the capabilities; the audit log made append-only.
       [`0003_${definition.name}_workflows`]: sequence(createTablesMigration(definition.tables, 3), appendOnlyAuditMigration),
-      // Leases of remote attempts (runRemoteCapability.ts); unused by a local system, kept for one ledger shape.
-      [`0004_${definition.name}_remote_intents`]: createTablesMigration(capabilityTables, 2),
     },
     resolvers: definition.resolvers,
     bind(db: Kysely<unknown>, transport: PeerTransport, options: BindOptions = {}) {

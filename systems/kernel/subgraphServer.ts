@@ -18,7 +18,6 @@ import type { Principal } from '../../auth/principal.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 
 // Kept while kernel modules move their import to auth/requestScope.ts.
-export type { RequestScope } from '../../auth/requestScope.ts';
 
 export interface SubgraphDefinition<Context extends BaseContext> {
   readonly name: string;

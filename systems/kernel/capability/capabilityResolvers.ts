@@ -10,14 +10,14 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { SystemAdapter } from './adapter.ts';
-import type { SubgraphName } from '../../../core/config/config.ts';
+import type { SubgraphName } from '../subgraphName.ts';
 import { badUserInput, tesseraError } from '../../../core/errors.ts';
 import { isValidIdempotencyKey } from '../../../core/http/idempotencyKey.ts';
 import type { Principal } from '../../../auth/principal.ts';
 import type { RecordScope } from '../../../policies/recordScope.ts';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../../schema/capabilities.ts';
 import { parseSubgraphSdl } from '../../../schema/subgraphSdl.ts';
-import type { RequestScope } from '../subgraphServer.ts';
+import type { RequestScope } from '../../../auth/requestScope.ts';
 import { isSystemPrincipal, type Peers } from './peers.ts';
 import { CapabilityRejected } from './rejection.ts';
 import { findIdempotencyRecord, idempotencyKeyColumns } from './records.ts';

@@ -42,9 +42,9 @@ export async function claimKey(
         response_json: '',
         created_at: createdAt.toISOString(),
         expires_at: idempotencyExpiry(createdAt, call.financial).toISOString(),
-        lease_until: leaseUntil?.toISOString() ?? null,
-        attempts: 1,
-      })
+        // Leases are a remote system's (runRemoteCapability.ts): a local system's table has no such columns.
+        ...(leaseUntil ? { lease_until: leaseUntil.toISOString(), attempts: 1 } : {}),
+      } as IdempotencyRecordRow)
       .onConflict((conflict) => conflict.columns(['principal_sub', 'client_id', 'capability', 'idempotency_key']).doNothing())
       .returning('id')
       .executeTakeFirst();

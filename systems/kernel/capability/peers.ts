@@ -11,7 +11,7 @@
  * retried capability replays the step instead of repeating it.
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
-import type { SubgraphName } from '../../../core/config/config.ts';
+import type { SubgraphName } from '../subgraphName.ts';
 import { tesseraError } from '../../../core/errors.ts';
 import { REQUEST_ID_HEADER } from '../../../core/http/requestId.ts';
 import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';

@@ -6,7 +6,7 @@
  */
 import type { LogEvent } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../../core/config/config.ts';
+import type { SystemName as SubgraphName } from '../../../systems/systems.ts';
 import { parseScaled } from '../../../systems/kernel/decimal.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { GENERATE_DRAFT, call, psaDb, type BillingDraft, type Payload } from './psaKit.ts';
