@@ -9,6 +9,8 @@ import type { PsaTables } from '../../../../systems/psa/adapters/sql/tables.ts';
 import type { PsaPorts } from '../../../../systems/psa/ports/ports.ts';
 import type { PsaReadPort } from '../../../../systems/psa/ports/readPort.ts';
 import { psaSystem } from '../../../../systems/psa/system.ts';
+import type { RecordScope } from '../../../../policies/recordScope.ts';
+import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { TempStore } from '../../../harness/tempDatabase.ts';
 import { loadIntoSql, loadIntoVendor, type PsaData } from './psaData.ts';
 
@@ -19,6 +21,16 @@ export interface OpenPsa {
   /** The vendor stand-in, for the remote adapter (faults, counts). */
   readonly vendor: InMemoryVendor | null;
   close(): Promise<void>;
+}
+
+let direct = 0;
+
+/** Runs `use` with the ports of one capability call outside the runner: in a transaction of its own, or as one remote call. */
+export async function withPorts<T>(system: PsaSystem, use: (ports: PsaPorts) => Promise<T>, scope: RecordScope = ALL_RECORDS): Promise<T> {
+  const adapter = system.capabilities;
+  if (adapter.kind === 'local') return system.ledger.transaction().execute((trx) => use(adapter.bind(trx, scope)));
+  const call = ++direct;
+  return use(adapter.bind({ externalKey: (operation) => `direct-${call}:${operation}`, attempt: 1 }, scope));
 }
 
 export async function openSqlPsa(temp: TempStore, data: PsaData): Promise<OpenPsa> {
