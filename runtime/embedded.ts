@@ -32,7 +32,7 @@ export interface EmbeddedOptions {
   readonly jwksFetch?: typeof fetch;
   /** `false` turns directive enforcement off: only the benchmark's baseline does that. @default true */
   readonly enforcePolicies?: boolean;
-  /** The gateway's clock for capability sunsets (tests move it past a sunset date). */
+  /** The clock of the gateway (capability sunsets) and of the capabilities (every time they record); tests inject one. */
   readonly now?: () => Date;
 }
 
@@ -72,7 +72,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
     for (const entry of local) {
       const peers = { fetcher: baseFetcher, urlOf: urls.urlOf };
-      const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers);
+      const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers, options.now);
       shutdown.add(() => server.stop());
       servers.set(urls.urlOf(entry.name), server);
     }

@@ -20,11 +20,16 @@ export async function startSystemServer<DB, C extends object>(
   logger: Logger,
   internalSecret: string,
   peers: Omit<PeerTransport, 'internalSecret'>,
+  /** The capabilities' clock (tests inject one). @default the system clock */
+  clock?: () => Date,
 ): Promise<SubgraphServer> {
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
   const server = await startSubgraphServer(
-    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, { ...(databases.reads ? { reads: databases.reads as never } : {}) }),
+    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, {
+        ...(databases.reads ? { reads: databases.reads as never } : {}),
+        ...(clock ? { clock } : {}),
+      }),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');
         return verify(header);

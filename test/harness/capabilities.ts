@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrincipalClaims } from '../../auth/principal.ts';
-import { FULL_ACCESS, startTestTessera, type GraphQLBody, type TestTessera } from './startTestTessera.ts';
+import { FULL_ACCESS, startTestTessera, type GraphQLBody, type TestTessera, type TestTesseraOptions } from './startTestTessera.ts';
 
 /** A fresh idempotency key. */
 export function newKey(): string {
@@ -134,8 +134,8 @@ export function pick<T>(rows: readonly T[], what: string, predicate: (row: T) =>
  * A Tessera on the s data set and what a suite starts from in it (`find`); the Tessera is stopped
  * again when `find` fails (the suite's afterAll has nothing to stop then).
  */
-export async function startWith<T>(find: (tessera: TestTessera) => Promise<T>): Promise<[TestTessera, T]> {
-  const tessera = await startTestTessera({ scale: 's' });
+export async function startWith<T>(find: (tessera: TestTessera) => Promise<T>, options: TestTesseraOptions = {}): Promise<[TestTessera, T]> {
+  const tessera = await startTestTessera({ scale: 's', ...options });
   try {
     return [tessera, await find(tessera)];
   } catch (error) {

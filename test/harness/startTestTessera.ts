@@ -22,7 +22,7 @@ export interface TestTesseraOptions {
   readonly config?: Partial<TesseraConfig>;
   readonly jwksFetch?: typeof fetch;
   readonly enforcePolicies?: boolean;
-  /** The gateway's clock for capability sunsets. */
+  /** The clock of the gateway (capability sunsets) and of the capabilities (what they record). */
   readonly now?: () => Date;
 }
 

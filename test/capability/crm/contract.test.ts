@@ -17,9 +17,13 @@ import {
 
 let tessera: TestTessera;
 let customer: SeededAccount;
+/** The capabilities' clock: the real one, unless a test holds it at an instant. */
+let heldAt: Date | null = null;
 
 beforeAll(async () => {
-  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)));
+  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)), {
+    now: () => heldAt ?? new Date(),
+  });
 });
 afterAll(() => tessera?.stop());
 
@@ -170,11 +174,12 @@ describe('submit → approve → sign', () => {
     }]);
 
     const approveKey = newKey();
-    const before = new Date().toISOString();
-    const approval = await call<ContractPayload>(tessera, APPROVE_CONTRACT, { idempotencyKey: approveKey, contractId: created.id, expectedVersion: 2 }, { claims: APPROVER });
-    const after = new Date().toISOString();
+    heldAt = new Date('2026-11-20T09:30:00.125Z');
+    const approval = await call<ContractPayload>(tessera, APPROVE_CONTRACT, { idempotencyKey: approveKey, contractId: created.id, expectedVersion: 2 }, { claims: APPROVER }).finally(() => {
+      heldAt = null;
+    });
     const approvedAt = approval.payload?.contract?.approvedAt ?? '';
-    expect(approvedAt >= before && approvedAt <= after).toBe(true);
+    expect(approvedAt).toBe('2026-11-20T09:30:00.125Z');
     const approvedContract: Contract = { ...inApproval, status: 'APPROVED', approvedAt, aggregateVersion: 3 };
     expect(envelope(approval)).toEqual(succeeded('approveContract', approvedContract));
     expect(await eventOf(requestIdOf(approval))).toEqual(envelopeOf(requestIdOf(approval), 3, 'ContractApproved', { status: 'APPROVED', approvedBy: APPROVER.sub }));
