@@ -21,7 +21,11 @@ export function memoryErpSystem(vendor: InMemoryVendor, ledger: Kysely<Capabilit
     reads: (scope) => memoryErpReads(records, scope),
     capabilities: {
       kind: 'remote',
-      bind: (call, scope) => ({ read: memoryErpReads(records, scope), write: memoryErpWrites(records, call) }),
+      bind: (call, scope) => {
+        // A resumed attempt reads what the first attempt found, and finds its own writes by their keys.
+        const { reads, writes } = records.forCall(call.externalKey(''));
+        return { read: memoryErpReads(reads, scope), write: memoryErpWrites(writes, call) };
+      },
     },
     ledger,
     ledgerReads: ledger,

@@ -15,6 +15,8 @@ import type { CapabilityRejected } from '../../../kernel/capability/rejection.ts
 
 /** The field a vendor record carries for the last write that changed it (a custom field, like `Tessera_Key__c`). */
 const LAST_WRITE = 'tesseraLastWrite';
+/** The record as it was before the call that last changed it (a custom field holding a snapshot). */
+const BEFORE = 'tesseraBefore';
 
 type Fields = Record<string, unknown>;
 
@@ -34,17 +36,49 @@ export async function vendorCall<T>(run: () => Promise<T>): Promise<T> {
 
 /** The canonical record a vendor record holds (without the adapter's bookkeeping field). */
 export function canonical<T>(record: VendorRecord): T {
-  const { [LAST_WRITE]: _last, ...fields } = record.fields as Fields;
+  const { [LAST_WRITE]: _last, [BEFORE]: _before, ...fields } = record.fields as Fields;
   return fields as T;
 }
 
+/**
+ * The record as a call whose external keys start with `callKeys` found it before its first write:
+ * an attempt resumed after a lost answer checks its rules against what the first attempt saw, not
+ * against its own writes. Null: the call created it (it did not exist then).
+ */
+function asFoundBy<T>(record: VendorRecord, callKeys: string): T | null {
+  const fields = record.fields as Fields;
+  const last = fields[LAST_WRITE];
+  if (typeof last !== 'string' || !last.startsWith(callKeys)) return canonical<T>(record);
+  return (fields[BEFORE] as T | undefined) ?? null;
+}
+
 export class VendorRecords {
-  constructor(readonly vendor: InMemoryVendor) {}
+  /**
+   * `callKeys`: the prefix of the external keys of the call these records serve (none outside a
+   * call); `asFound`: reads show the records as that call first found them (see `asFoundBy`).
+   */
+  constructor(
+    readonly vendor: InMemoryVendor,
+    readonly callKeys: string | null = null,
+    readonly asFound = false,
+  ) {}
+
+  /** The records one call writes (`callKeys`: its external keys' prefix), and the view its reads take. */
+  forCall(callKeys: string): { reads: VendorRecords; writes: VendorRecords } {
+    return { reads: new VendorRecords(this.vendor, callKeys, true), writes: new VendorRecords(this.vendor, callKeys) };
+  }
 
   /** Every record of `type` whose canonical fields match. */
   async where<T>(type: string, match: (record: T) => boolean): Promise<T[]> {
+    const callKeys = this.asFound ? this.callKeys : null;
+    const view = (record: VendorRecord): T | null => (callKeys === null ? canonical<T>(record) : asFoundBy<T>(record, callKeys));
     return vendorCall(async () =>
-      (await this.vendor.query(type, (record) => match(canonical<T>(record)))).map((record) => canonical<T>(record)),
+      (
+        await this.vendor.query(type, (record) => {
+          const seen = view(record);
+          return seen !== null && match(seen);
+        })
+      ).map((record) => view(record)!),
     );
   }
 
@@ -85,10 +119,14 @@ export class VendorRecords {
       if ((record.fields as Fields)[LAST_WRITE] === externalKey) return canonical<T>(record);
       if ((record.fields as Fields).aggregateVersion !== aggregateVersion) throw conflict();
       try {
+        // The first write of a call keeps what the record was before it (a later write of the same call keeps that).
+        const last = (record.fields as Fields)[LAST_WRITE];
+        const ours = this.callKeys !== null && typeof last === 'string' && last.startsWith(this.callKeys);
+        const before = ours ? (record.fields as Fields)[BEFORE] : canonical<T>(record);
         const next = await this.vendor.update(
           type,
           record.id,
-          { ...changes, aggregateVersion: aggregateVersion + 1, [LAST_WRITE]: externalKey },
+          { ...changes, aggregateVersion: aggregateVersion + 1, [LAST_WRITE]: externalKey, [BEFORE]: before },
           record.version,
         );
         return canonical<T>(next);

@@ -1,11 +1,13 @@
 /**
  * The ERP write port on the in-memory remote adapter: the contract every adapter meets, then what
  * only a remote system can do to a call: fail (nothing recorded as done; the retry succeeds), commit
- * and lose its answer, answer late. A retry with the same key never writes twice; a replay after
- * success calls the vendor no more.
+ * and lose its answer, answer late. A retry with the same key never writes twice (it checks its
+ * rules against what the call first read, and finds its own writes by their external keys); a
+ * replay after success calls the vendor no more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERP_OBJECTS } from '../../../../systems/erp/adapters/memory/objects.ts';
+import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { tempSqliteStore } from '../../../harness/tempDatabase.ts';
 import { callErp, keyStatus, type World } from './erpCalls.ts';
 import { memoryErp, type ErpUnderTest } from './erpFixture.ts';
@@ -33,6 +35,22 @@ describe('ERP write port on a remote system that fails, loses answers and answer
   beforeAll(async () => {
     erp = await makeErp();
   });
+
+  /** Resolves once the vendor received `operation` (a write commits as it is received; only its answer waits). */
+  function committed(operation: string): Promise<void> {
+    const vendor = erp.vendor!;
+    const create = vendor.create.bind(vendor);
+    return new Promise((resolve) => {
+      vendor.create = (async (...args: Parameters<typeof create>) => {
+        const answer = create(...args);
+        if (vendor.calls.at(-1) === operation) {
+          vendor.create = create;
+          resolve();
+        }
+        return answer;
+      }) as typeof vendor.create;
+    });
+  }
 
   afterAll(async () => {
     await erp?.close();
@@ -83,10 +101,39 @@ describe('ERP write port on a remote system that fails, loses answers and answer
     expect(erp.vendor!.calls.length).toBe(calls);
   });
 
+  it('a transition whose answer was lost resumes against what the call first read: applied once, the same answer', async () => {
+    const release = { billingDraftId: 'bd_lost_3', invoiceDate: '2026-11-20', expectedVersion: 1 };
+    const posted = await callErp(erp.system, ukDraft('bd_lost_3'), 'releaseInvoiceV2', release, 'k-lost-3');
+    const invoiceId = (posted.payload.invoice as { id: string }).id;
+    const paid = await callErp(erp.system, none, 'recordPayment', payment('BANK-LOST-3'), 'k-pay-lost-3');
+    const paymentId = (paid.payload.payment as { id: string }).id;
+    const apply = { paymentId, invoiceId, amount: '250.00', expectedVersion: 1 };
+
+    erp.vendor!.failNext(`create:${ERP_OBJECTS.application}`, { kind: 'timeoutAfterCommit' });
+    await expect(callErp(erp.system, none, 'applyPayment', apply, 'k-apply-lost')).rejects.toMatchObject({
+      extensions: { code: 'DOWNSTREAM_UNAVAILABLE' },
+    });
+    const applications = () => erp.vendor!.count(ERP_OBJECTS.application, (record) => record.fields.invoiceId === invoiceId);
+    expect(applications()).toBe(1);
+
+    const retry = await callErp(erp.system, none, 'applyPayment', apply, 'k-apply-lost');
+    expect(retry.payload).toMatchObject({
+      userErrors: [],
+      replayed: false,
+      invoice: { id: invoiceId, status: 'PARTIALLY_PAID', amountPaidE4: 2_500_000, aggregateVersion: 2 },
+      payment: { id: paymentId, status: 'APPLIED', aggregateVersion: 2 },
+      application: { paymentId, invoiceId, amountE4: 2_500_000 },
+    });
+    expect(applications()).toBe(1);
+    const [invoice] = await erp.system.reads(ALL_RECORDS).invoicesByIds([invoiceId]);
+    expect(invoice).toMatchObject({ amountPaidE4: 2_500_000, aggregateVersion: 2 });
+  });
+
   it('an answer that comes late: a retry meanwhile is IDEMPOTENCY_IN_PROGRESS, then one payment and the same answer', async () => {
     const late = erp.vendor!.answerLate(`create:${ERP_OBJECTS.payment}`);
     const first = callErp(erp.system, none, 'recordPayment', payment('BANK-LATE-1'), 'k-late');
-    await expect.poll(() => paymentsNumbered('BANK-LATE-1')).toBe(1);
+    await committed(`create:${ERP_OBJECTS.payment}`);
+    expect(paymentsNumbered('BANK-LATE-1')).toBe(1);
     await expect(callErp(erp.system, none, 'recordPayment', payment('BANK-LATE-1'), 'k-late')).rejects.toMatchObject({
       extensions: { code: 'IDEMPOTENCY_IN_PROGRESS' },
     });
