@@ -24,6 +24,7 @@ import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import { readiness } from './readiness.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { SystemUrls } from './systemUrls.ts';
+import { SYSTEM_LIST } from '../systems/systems.ts';
 
 export interface GatewayServiceOptions {
   readonly config: TesseraConfig;
@@ -48,7 +49,14 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   await verifier.ready();
   const signPrincipal = (principal: Principal | null, requestId: string) =>
     signInternalPrincipal(principal, options.internalSecret, { requestId });
-  const supergraphSdl = composeSupergraph(urls.all.map(({ name, url }) => ({ name, url, sdl: readSubgraphSdl(name) })));
+  const supergraphSdl = composeSupergraph(
+    urls.all.map(({ name, url }) => ({
+      name,
+      url,
+      sdl: readSubgraphSdl(name),
+      system: SYSTEM_LIST.find((entry) => entry.name === name)?.systemOfRecord,
+    })),
+  );
   const metrics = createGatewayMetrics();
   const gateway = await createGateway({
     supergraphSdl,

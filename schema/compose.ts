@@ -6,10 +6,9 @@ export interface SubgraphSource {
   readonly name: string;
   readonly url: string;
   readonly sdl: string;
+  /** The system of record the subgraph is the system API of, when it is one (`systems/systems.ts` says which). */
+  readonly system?: SystemOfRecord;
 }
-
-/** The system of record each of Tessera's subgraphs is the system API of, by subgraph name. */
-export const SUBGRAPH_SYSTEMS = Object.freeze({ crm: 'CRM', psa: 'PSA', erp: 'ERP' } as const satisfies Record<string, SystemOfRecord>);
 
 export class CompositionError extends Error {
   constructor(readonly errors: readonly string[]) {
@@ -22,13 +21,13 @@ export class CompositionError extends Error {
  * Composes subgraph SDLs into a supergraph SDL (Federation 2). Done at start from files, so the
  * gateway never introspects subgraphs at run time. Throws CompositionError with every error.
  *
- * When every source is one of Tessera's subgraphs (`SUBGRAPH_SYSTEMS`), the ownership rule
- * (`checkOwnership`) is checked first and its violations are composition errors. A set with a
- * subgraph of unknown system (a firm's own, a test fixture) is composed without the check: the system a
- * subgraph speaks for is not something its name can tell us.
+ * When every source names its system of record, the ownership rule (`checkOwnership`) is checked
+ * first and its violations are composition errors. A set with a subgraph of unknown system (a
+ * firm's own, a test fixture) is composed without the check: the system a subgraph speaks for is
+ * not something its name can tell us.
  */
 export function composeSupergraph(sources: readonly SubgraphSource[]): string {
-  const owned = sources.map((source) => ({ name: source.name, system: systemOf(source.name), sdl: source.sdl }));
+  const owned = sources.map((source) => ({ name: source.name, system: source.system, sdl: source.sdl }));
   if (owned.every((source): source is typeof source & { system: SystemOfRecord } => source.system !== undefined)) {
     const violations = checkOwnership(owned);
     if (violations.length > 0) throw new CompositionError(violations);
@@ -38,6 +37,3 @@ export function composeSupergraph(sources: readonly SubgraphSource[]): string {
   return result.supergraphSdl;
 }
 
-function systemOf(name: string): SystemOfRecord | undefined {
-  return Object.hasOwn(SUBGRAPH_SYSTEMS, name) ? SUBGRAPH_SYSTEMS[name as keyof typeof SUBGRAPH_SYSTEMS] : undefined;
-}

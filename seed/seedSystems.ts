@@ -3,6 +3,7 @@
  * tables in their spec order (parents before children, so foreign keys hold at every statement).
  * Either a system gets all of its rows or none.
  */
+import { SYSTEM_NAMES } from '../systems/systems.ts';
 import { sql, type Kysely } from 'kysely';
 import { crmTables, type CrmTables } from '../systems/crm/adapters/sql/tables.ts';
 import { erpTables, type ErpTables } from '../systems/erp/adapters/sql/tables.ts';
@@ -37,7 +38,7 @@ export interface SeedSummary {
 }
 
 const SPECS: { readonly [S in SystemName]: Readonly<Record<string, TableSpec>> } = { crm: crmTables, psa: psaTables, erp: erpTables };
-const SYSTEMS: readonly SystemName[] = ['crm', 'psa', 'erp'];
+const SYSTEMS: readonly SystemName[] = SYSTEM_NAMES;
 
 /** Generates the dataset for `options` and inserts it into the three (empty) systems. */
 export async function seedSystems(dbs: SeedDatabases, options: GenerateOptions): Promise<SeedSummary> {

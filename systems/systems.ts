@@ -8,14 +8,15 @@
 import { crmSystem } from './crm/system.ts';
 import { erpSystem } from './erp/system.ts';
 import { psaSystem } from './psa/system.ts';
+import type { SystemOfRecord } from '../schema/checkOwnership.ts';
 import type { OpenSystem } from './kernel/openReferenceSystem.ts';
 import type { ReferenceSystem } from './kernel/referenceSystem.ts';
 
 export const SYSTEM_LIST = [
-  { name: 'crm', system: crmSystem, defaultPort: 4001 },
-  { name: 'psa', system: psaSystem, defaultPort: 4002 },
-  { name: 'erp', system: erpSystem, defaultPort: 4003 },
-] as const;
+  { name: 'crm', system: crmSystem, systemOfRecord: 'CRM', defaultPort: 4001 },
+  { name: 'psa', system: psaSystem, systemOfRecord: 'PSA', defaultPort: 4002 },
+  { name: 'erp', system: erpSystem, systemOfRecord: 'ERP', defaultPort: 4003 },
+] as const satisfies readonly { name: string; system: object; systemOfRecord: SystemOfRecord; defaultPort: number }[];
 
 export type SystemEntry = (typeof SYSTEM_LIST)[number];
 export type SystemName = SystemEntry['name'];

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkOwnership, type OwnedSubgraph } from '../../schema/checkOwnership.ts';
-import { CompositionError, composeSupergraph, SUBGRAPH_SYSTEMS } from '../../schema/compose.ts';
+import { CompositionError, composeSupergraph } from '../../schema/compose.ts';
+import { SYSTEM_LIST } from '../../systems/systems.ts';
 import { REAL_OWNED, REAL_SOURCES } from './realSchema.ts';
 
 const CRM: OwnedSubgraph = {
@@ -100,7 +101,7 @@ describe('checkOwnership', () => {
 
 describe('composeSupergraph and ownership', () => {
   it('maps each of Tessera subgraphs to its system of record', () => {
-    expect(SUBGRAPH_SYSTEMS).toEqual({ crm: 'CRM', psa: 'PSA', erp: 'ERP' });
+    expect(Object.fromEntries(SYSTEM_LIST.map((entry) => [entry.name, entry.systemOfRecord]))).toEqual({ crm: 'CRM', psa: 'PSA', erp: 'ERP' });
   });
 
   it('refuses Tessera subgraphs that break the ownership rule, with every violation', () => {
@@ -121,7 +122,7 @@ describe('composeSupergraph and ownership', () => {
   it('does not check ownership when a subgraph is not one of Tessera (its system is unknown)', () => {
     const sdl = REAL_SOURCES.find((source) => source.name === 'crm')!.sdl.replace('type Contact @key(fields: "id") @owner(system: CRM)', 'type Contact @key(fields: "id") @owner(system: PSA)');
     expect(sdl).toContain('@owner(system: PSA)');
-    expect(() => composeSupergraph([{ name: 'crm', url: 'http://crm.test/graphql', sdl }])).toThrow(CompositionError);
+    expect(() => composeSupergraph([{ name: 'crm', url: 'http://crm.test/graphql', sdl, system: 'CRM' }])).toThrow(CompositionError);
     expect(() => composeSupergraph([{ name: 'crm_hubspot', url: 'http://crm.test/graphql', sdl }])).not.toThrow();
   });
 });

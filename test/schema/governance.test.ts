@@ -140,7 +140,7 @@ describe('the canonical schema', () => {
 });
 
 describe('ungovernedCoordinates', () => {
-  // Named outside SUBGRAPH_SYSTEMS, so composition skips the ownership check.
+  // Of no known system of record, so composition skips the ownership check.
   const supergraphOf = (body: string) => composeSupergraph([{ name: 'widgets', url: 'http://widgets.test/graphql', sdl: governed(body) }]);
 
   it('reports an object type with no decision', () => {

@@ -1,13 +1,15 @@
 /** The SDL Tessera ships, for the schema suites: the three subgraphs and their governance block. */
-import { SUBGRAPH_SYSTEMS, type SubgraphSource } from '../../schema/compose.ts';
+import type { SubgraphSource } from '../../schema/compose.ts';
+import { SYSTEM_LIST } from '../../systems/systems.ts';
 import type { OwnedSubgraph } from '../../schema/checkOwnership.ts';
 import { GOVERNANCE_DIRECTIVES_SDL, readSubgraphSdl } from '../../schema/subgraphSdl.ts';
 
 export const SUBGRAPHS = ['crm', 'psa', 'erp'] as const;
 
-export const REAL_SOURCES: readonly SubgraphSource[] = SUBGRAPHS.map((name) => ({ name, url: `http://${name}.test/graphql`, sdl: readSubgraphSdl(name) }));
+const systemOf = (name: string) => SYSTEM_LIST.find((entry) => entry.name === name)!.systemOfRecord;
+export const REAL_SOURCES: readonly SubgraphSource[] = SUBGRAPHS.map((name) => ({ name, url: `http://${name}.test/graphql`, sdl: readSubgraphSdl(name), system: systemOf(name) }));
 
-export const REAL_OWNED: readonly OwnedSubgraph[] = SUBGRAPHS.map((name) => ({ name, system: SUBGRAPH_SYSTEMS[name], sdl: readSubgraphSdl(name) }));
+export const REAL_OWNED: readonly OwnedSubgraph[] = SUBGRAPHS.map((name) => ({ name, system: systemOf(name), sdl: readSubgraphSdl(name) }));
 
 /** The `extend schema` block at the top of an SDL file (its @link imports and @composeDirective), up to the first blank line. */
 export function governanceBlock(sdl: string): string {
