@@ -57,6 +57,8 @@ interface Common<Context> {
   readonly name: SubgraphName;
   readonly tables: Readonly<Record<string, TableSpec>>;
   readonly resolvers: GraphQLResolverMap<Context>;
+  /** The system's own later migrations (`0004_<name>_...` on), run after the kernel's three. */
+  readonly upgrades?: Readonly<Record<string, Migration>>;
 }
 
 export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
@@ -86,6 +88,7 @@ export function defineReferenceSystem(definition: any): ReferenceSystem<any, any
       [`0002_${definition.name}_capabilities`]: createTablesMigration(capabilityTables),
       // Aggregate versions and workflow columns of the capabilities; the audit log made append-only.
       [`0003_${definition.name}_workflows`]: sequence(createTablesMigration(definition.tables, 3), appendOnlyAuditMigration),
+      ...definition.upgrades,
     },
     resolvers: definition.resolvers,
     bind(db: Kysely<unknown>, transport: PeerTransport, options: BindOptions = {}) {
