@@ -7,7 +7,7 @@
  * payment per bank reference; one recognition line per schedule and period; versioned transitions.
  */
 import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
-import { formatDocumentNumber, parseDocumentNumber } from '../sql/documentNumbers.ts';
+import { formatDocumentNumber, parseDocumentNumber } from '../../ports/documentNumbers.ts';
 import {
   alreadyBilled,
   changedMeanwhile,

@@ -5,6 +5,7 @@
  * call gives its number back (no gaps, no duplicates).
  */
 import { sql, type Kysely } from 'kysely';
+import { formatDocumentNumber, parseDocumentNumber } from '../../ports/documentNumbers.ts';
 import type { Numbering } from '../../ports/writePort.ts';
 import type { ErpTables } from './tables.ts';
 
@@ -23,16 +24,6 @@ export async function documentNumber(trx: Kysely<ErpTables>, numbering: Numberin
     .returning('last_number')
     .executeTakeFirstOrThrow();
   return formatDocumentNumber(legalEntity.code, series, year, row.last_number);
-}
-
-export function formatDocumentNumber(code: string, series: string, year: number, sequence: number): string {
-  return `${code}-${series}-${year}-${String(sequence).padStart(6, '0')}`;
-}
-
-/** The year and sequence of a number of `code`'s `series`, or null when it is not one. */
-export function parseDocumentNumber(code: string, series: string, number: string): { year: number; sequence: number } | null {
-  const match = new RegExp(`^${code}-${series}-(\\d{4})-(\\d{6})$`).exec(number);
-  return match ? { year: Number(match[1]), sequence: Number(match[2]) } : null;
 }
 
 async function recordDocumentNumber(

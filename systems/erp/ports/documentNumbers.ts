@@ -1,0 +1,14 @@
+/**
+ * The form of legal document numbers (docs/invariants.md#gapless-numbering), the same in every
+ * adapter: `<legal entity code>-<series>-<year>-<six-digit sequence>`, e.g. `UK01-INV-2026-000042`.
+ */
+
+export function formatDocumentNumber(code: string, series: string, year: number, sequence: number): string {
+  return `${code}-${series}-${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+/** The year and sequence of a number of `code`'s `series`, or null when it is not one. */
+export function parseDocumentNumber(code: string, series: string, number: string): { year: number; sequence: number } | null {
+  const match = new RegExp(`^${code}-${series}-(\\d{4})-(\\d{6})$`).exec(number);
+  return match ? { year: Number(match[1]), sequence: Number(match[2]) } : null;
+}
