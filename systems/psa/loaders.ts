@@ -9,30 +9,81 @@ const NO_TIME: ProjectTimeTotals = { approvedHoursE2: 0, unbilledWipE4: 0 };
  * port is bound to the caller's record scope, so every loader answers only records inside it.
  */
 export function createPsaLoaders(read: PsaReadPort) {
-  const timecard = rowLoader((ids: readonly string[]) => read.timecardsByIds(ids), (record) => record.id);
-  const billingDraft = rowLoader((ids: readonly string[]) => read.billingDraftsByIds(ids), (record) => record.id);
+  const timecard = rowLoader(
+    (ids: readonly string[]) => read.timecardsByIds(ids),
+    (record) => record.id,
+  );
+  const billingDraft = rowLoader(
+    (ids: readonly string[]) => read.billingDraftsByIds(ids),
+    (record) => record.id,
+  );
   return {
-    project: rowLoader((ids: readonly string[]) => read.projectsByIds(ids), (record) => record.id),
-    projectsByAccount: groupLoader((ids: readonly string[]) => read.projectsByAccountIds(ids), (record) => record.accountId ?? ''),
-    projectsByContract: groupLoader((ids: readonly string[]) => read.projectsByContractIds(ids), (record) => record.contractId ?? ''),
+    project: rowLoader(
+      (ids: readonly string[]) => read.projectsByIds(ids),
+      (record) => record.id,
+    ),
+    projectsByAccount: groupLoader(
+      (ids: readonly string[]) => read.projectsByAccountIds(ids),
+      (record) => record.accountId ?? '',
+    ),
+    projectsByContract: groupLoader(
+      (ids: readonly string[]) => read.projectsByContractIds(ids),
+      (record) => record.contractId ?? '',
+    ),
     staffCount: valueLoader((ids: readonly string[]) => read.projectStaffCounts(ids), 0),
     timeTotals: valueLoader((ids: readonly string[]) => read.projectTimeTotals(ids), NO_TIME),
-    contractLinesByContract: groupLoader((ids: readonly string[]) => read.contractLinesByContractIds(ids), (record) => record.contractId),
-    milestonesByProject: groupLoader((ids: readonly string[]) => read.milestonesByProjectIds(ids), (record) => record.projectId),
-    role: rowLoader((ids: readonly string[]) => read.rolesByIds(ids), (record) => record.id),
-    resource: rowLoader((ids: readonly string[]) => read.resourcesByIds(ids), (record) => record.id),
-    assignment: rowLoader((ids: readonly string[]) => read.assignmentsByIds(ids), (record) => record.id),
-    assignmentsByProject: groupLoader((ids: readonly string[]) => read.assignmentsByProjectIds(ids), (record) => record.projectId),
-    assignmentsByResource: groupLoader((ids: readonly string[]) => read.assignmentsByResourceIds(ids), (record) => record.resourceId),
-    resourceRequestsByProject: groupLoader((ids: readonly string[]) => read.resourceRequestsByProjectIds(ids), (record) => record.projectId),
+    contractLinesByContract: groupLoader(
+      (ids: readonly string[]) => read.contractLinesByContractIds(ids),
+      (record) => record.contractId,
+    ),
+    milestonesByProject: groupLoader(
+      (ids: readonly string[]) => read.milestonesByProjectIds(ids),
+      (record) => record.projectId,
+    ),
+    role: rowLoader(
+      (ids: readonly string[]) => read.rolesByIds(ids),
+      (record) => record.id,
+    ),
+    resource: rowLoader(
+      (ids: readonly string[]) => read.resourcesByIds(ids),
+      (record) => record.id,
+    ),
+    assignment: rowLoader(
+      (ids: readonly string[]) => read.assignmentsByIds(ids),
+      (record) => record.id,
+    ),
+    assignmentsByProject: groupLoader(
+      (ids: readonly string[]) => read.assignmentsByProjectIds(ids),
+      (record) => record.projectId,
+    ),
+    assignmentsByResource: groupLoader(
+      (ids: readonly string[]) => read.assignmentsByResourceIds(ids),
+      (record) => record.resourceId,
+    ),
+    resourceRequestsByProject: groupLoader(
+      (ids: readonly string[]) => read.resourceRequestsByProjectIds(ids),
+      (record) => record.projectId,
+    ),
     timecard,
     recentTimecardsByProject: loaderFamily((args: { statuses: readonly string[] | null; limit: number }) =>
-      groupLoader(priming((ids: readonly string[]) => read.recentTimecardsByProjectIds(ids, args.statuses, args.limit), timecard), (record) => record.projectId),
+      groupLoader(
+        priming((ids: readonly string[]) => read.recentTimecardsByProjectIds(ids, args.statuses, args.limit), timecard),
+        (record) => record.projectId,
+      ),
     ),
-    entriesByTimecard: groupLoader((ids: readonly string[]) => read.timeEntriesByTimecardIds(ids), (record) => record.timecardId),
+    entriesByTimecard: groupLoader(
+      (ids: readonly string[]) => read.timeEntriesByTimecardIds(ids),
+      (record) => record.timecardId,
+    ),
     billingDraft,
-    billingDraftsByProject: groupLoader(priming((ids: readonly string[]) => read.billingDraftsByProjectIds(ids), billingDraft), (record) => record.projectId),
-    itemsByDraft: groupLoader((ids: readonly string[]) => read.billingDraftItemsByDraftIds(ids), (record) => record.draftId),
+    billingDraftsByProject: groupLoader(
+      priming((ids: readonly string[]) => read.billingDraftsByProjectIds(ids), billingDraft),
+      (record) => record.projectId,
+    ),
+    itemsByDraft: groupLoader(
+      (ids: readonly string[]) => read.billingDraftItemsByDraftIds(ids),
+      (record) => record.draftId,
+    ),
   };
 }
 

@@ -45,7 +45,7 @@ export const timecardMachine: StateMachine<TimecardStatus> = {
 };
 
 export type BillingStatus =
-  | 'UNAPPROVED' | 'NOT_BILLABLE' | 'READY_TO_BILL' | 'ON_HOLD' | 'ON_DRAFT' | 'BILLED' | 'CREDITED' | 'WRITTEN_OFF';
+  'UNAPPROVED' | 'NOT_BILLABLE' | 'READY_TO_BILL' | 'ON_HOLD' | 'ON_DRAFT' | 'BILLED' | 'CREDITED' | 'WRITTEN_OFF';
 
 /** The billing state of a billable source: a time entry or a milestone (docs/state-machines.md#timecard-and-billing-status). */
 export const billingStatusMachine: StateMachine<BillingStatus> = {

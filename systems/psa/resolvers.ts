@@ -12,7 +12,16 @@ import type { PsaContext } from './context.ts';
 import type { PsaPorts } from './ports/ports.ts';
 import type { ProjectFilter, ResourceFilter } from './ports/readPort.ts';
 import type {
-  Assignment, BillingDraft, BillingDraftItem, ContractLine, Milestone, Project, Resource, ResourceRequest, Timecard, TimeEntry,
+  Assignment,
+  BillingDraft,
+  BillingDraftItem,
+  ContractLine,
+  Milestone,
+  Project,
+  Resource,
+  ResourceRequest,
+  Timecard,
+  TimeEntry,
 } from './ports/types.ts';
 
 type Ctx = PsaContext;
@@ -57,7 +66,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     customer: (project: Project) => ref(project.accountId),
     contract: (project: Project) => ref(project.contractId),
     legalEntity: (project: Project) => ref(project.legalEntityId),
-    projectManager: (project: Project, _: unknown, ctx: Ctx) => (project.projectManagerId ? ctx.loaders.resource.load(project.projectManagerId) : null),
+    projectManager: (project: Project, _: unknown, ctx: Ctx) =>
+      project.projectManagerId ? ctx.loaders.resource.load(project.projectManagerId) : null,
     budgetHours: (project: Project) => (project.budgetHoursE2 === null ? null : formatHours(project.budgetHoursE2)),
     plannedRevenue: (project: Project) => (project.plannedRevenueE4 === null ? null : money(project.plannedRevenueE4, project.currency)),
     milestones: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.milestonesByProject.load(project.id),
@@ -65,8 +75,10 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
       whereIn(await ctx.loaders.assignmentsByProject.load(project.id), args.status, (a) => a.status),
     resourceRequests: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.resourceRequestsByProject.load(project.id),
     staffCount: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.staffCount.load(project.id),
-    approvedHours: async (project: Project, _: unknown, ctx: Ctx) => formatHours((await ctx.loaders.timeTotals.load(project.id)).approvedHoursE2),
-    unbilledWip: async (project: Project, _: unknown, ctx: Ctx) => money((await ctx.loaders.timeTotals.load(project.id)).unbilledWipE4, project.currency),
+    approvedHours: async (project: Project, _: unknown, ctx: Ctx) =>
+      formatHours((await ctx.loaders.timeTotals.load(project.id)).approvedHoursE2),
+    unbilledWip: async (project: Project, _: unknown, ctx: Ctx) =>
+      money((await ctx.loaders.timeTotals.load(project.id)).unbilledWipE4, project.currency),
     timecards: (project: Project, args: { status?: string[] | null; first?: number | null }, ctx: Ctx) => {
       const limit = args.first ?? 20;
       if (!Number.isInteger(limit) || limit < 0 || limit > MAX_TIMECARDS) {
@@ -95,7 +107,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     project: (request: ResourceRequest, _: unknown, ctx: Ctx) => ctx.loaders.project.load(request.projectId),
     role: (request: ResourceRequest, _: unknown, ctx: Ctx) => ctx.loaders.role.load(request.roleId),
     hours: (request: ResourceRequest) => formatHours(request.hoursE2),
-    assignment: (request: ResourceRequest, _: unknown, ctx: Ctx) => (request.assignmentId ? ctx.loaders.assignment.load(request.assignmentId) : null),
+    assignment: (request: ResourceRequest, _: unknown, ctx: Ctx) =>
+      request.assignmentId ? ctx.loaders.assignment.load(request.assignmentId) : null,
   },
   Assignment: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.assignment.load(reference.id),
@@ -110,7 +123,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.timecard.load(reference.id),
     resource: (timecard: Timecard, _: unknown, ctx: Ctx) => ctx.loaders.resource.load(timecard.resourceId),
     project: (timecard: Timecard, _: unknown, ctx: Ctx) => ctx.loaders.project.load(timecard.projectId),
-    assignment: (timecard: Timecard, _: unknown, ctx: Ctx) => (timecard.assignmentId ? ctx.loaders.assignment.load(timecard.assignmentId) : null),
+    assignment: (timecard: Timecard, _: unknown, ctx: Ctx) =>
+      timecard.assignmentId ? ctx.loaders.assignment.load(timecard.assignmentId) : null,
     approver: (timecard: Timecard, _: unknown, ctx: Ctx) => (timecard.approverId ? ctx.loaders.resource.load(timecard.approverId) : null),
     totalHours: (timecard: Timecard) => formatHours(timecard.totalHoursE2),
     totalBillableAmount: (timecard: Timecard) => money(timecard.totalBillableE4, timecard.currency),
@@ -123,7 +137,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
       entry.billRateE4 === null ? null : money(entry.billRateE4, (await ctx.loaders.timecard.load(entry.timecardId))?.currency ?? 'USD'),
     billableAmount: async (entry: TimeEntry, _: unknown, ctx: Ctx) =>
       money(entry.billableE4, (await ctx.loaders.timecard.load(entry.timecardId))?.currency ?? 'USD'),
-    costRate: (entry: TimeEntry) => (entry.costRateE4 === null || entry.costCurrency === null ? null : money(entry.costRateE4, entry.costCurrency)),
+    costRate: (entry: TimeEntry) =>
+      entry.costRateE4 === null || entry.costCurrency === null ? null : money(entry.costRateE4, entry.costCurrency),
   },
   BillingDraft: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.billingDraft.load(reference.id),

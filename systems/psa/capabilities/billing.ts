@@ -49,37 +49,78 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
   async effect({ input, facts, ports, emit }) {
     const project = await projectFor(ports.read, input.projectId);
     if (!BILLING_PROJECTS.includes(project.status)) {
-      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: only an ACTIVE or CLOSING project is billed.`, 'projectId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Project ${project.id} is ${project.status}: only an ACTIVE or CLOSING project is billed.`,
+        'projectId',
+      );
     }
-    if (!project.contractId || !project.accountId) throw rejected('PRECONDITION_FAILED', `Project ${project.id} has no customer contract to bill.`, 'projectId');
+    if (!project.contractId || !project.accountId)
+      throw rejected('PRECONDITION_FAILED', `Project ${project.id} has no customer contract to bill.`, 'projectId');
     const contract = facts.contract;
     if (!contract || contract.id !== project.contractId || contract.status !== 'ACTIVE') {
-      throw rejected('CONTRACT_NOT_ACTIVE', `Contract ${project.contractId} is ${contract?.status ?? 'not found'}, not ACTIVE: nothing is billed on it.`, 'projectId');
+      throw rejected(
+        'CONTRACT_NOT_ACTIVE',
+        `Contract ${project.contractId} is ${contract?.status ?? 'not found'}, not ACTIVE: nothing is billed on it.`,
+        'projectId',
+      );
     }
     if (!facts.billingProfile) {
-      throw rejected('CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY', `Customer ${project.accountId} has no billing profile in ${project.legalEntityId}.`, 'projectId');
+      throw rejected(
+        'CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY',
+        `Customer ${project.accountId} has no billing profile in ${project.legalEntityId}.`,
+        'projectId',
+      );
     }
     if (facts.billingProfile.creditHold) {
-      throw rejected('CUSTOMER_ON_CREDIT_HOLD', `Customer ${project.accountId} is on credit hold in ${project.legalEntityId}: billing is blocked.`, 'projectId');
+      throw rejected(
+        'CUSTOMER_ON_CREDIT_HOLD',
+        `Customer ${project.accountId} is on credit hold in ${project.legalEntityId}: billing is blocked.`,
+        'projectId',
+      );
     }
 
     const draftId = newId('bd');
     const items = draftItems(await ports.read.readySources(project.id, input.cutoffDate), draftId);
-    if (items.length === 0) throw rejected('NOTHING_TO_BILL', `Project ${project.id} has nothing ready to bill up to ${input.cutoffDate}.`, 'cutoffDate');
-    const summary = checkTotal(items.reduce((sum, item) => sum + item.amountE4, 0), project.currency, 'cutoffDate');
+    if (items.length === 0)
+      throw rejected('NOTHING_TO_BILL', `Project ${project.id} has nothing ready to bill up to ${input.cutoffDate}.`, 'cutoffDate');
+    const summary = checkTotal(
+      items.reduce((sum, item) => sum + item.amountE4, 0),
+      project.currency,
+      'cutoffDate',
+    );
     await checkNotToExceed(ports.read, project.contractId, summary, project.currency);
 
-    const billingDraft = await ports.write.generateBillingDraft({
-      id: draftId, projectId: project.id, contractId: project.contractId, legalEntityId: project.legalEntityId, accountId: project.accountId,
-      cutoffDate: input.cutoffDate, status: 'IN_REVIEW', summaryE4: summary, currency: project.currency, invoiceId: null,
-      invoiceNumber: null, aggregateVersion: 1,
-    }, items);
-    emit(aggregateEvent('BillingDraftGenerated', 'BillingDraft', billingDraft, project.legalEntityId, {
-      billingDraftId: draftId, projectId: project.id, contractId: project.contractId, customerId: project.accountId, status: billingDraft.status,
-      cutoffDate: input.cutoffDate, summaryAmount: money(summary, project.currency),
-      timeEntryCount: items.filter((item) => item.sourceType === 'TIME_SPLIT').length,
-      milestoneCount: items.filter((item) => item.sourceType === 'MILESTONE').length,
-    }));
+    const billingDraft = await ports.write.generateBillingDraft(
+      {
+        id: draftId,
+        projectId: project.id,
+        contractId: project.contractId,
+        legalEntityId: project.legalEntityId,
+        accountId: project.accountId,
+        cutoffDate: input.cutoffDate,
+        status: 'IN_REVIEW',
+        summaryE4: summary,
+        currency: project.currency,
+        invoiceId: null,
+        invoiceNumber: null,
+        aggregateVersion: 1,
+      },
+      items,
+    );
+    emit(
+      aggregateEvent('BillingDraftGenerated', 'BillingDraft', billingDraft, project.legalEntityId, {
+        billingDraftId: draftId,
+        projectId: project.id,
+        contractId: project.contractId,
+        customerId: project.accountId,
+        status: billingDraft.status,
+        cutoffDate: input.cutoffDate,
+        summaryAmount: money(summary, project.currency),
+        timeEntryCount: items.filter((item) => item.sourceType === 'TIME_SPLIT').length,
+        milestoneCount: items.filter((item) => item.sourceType === 'MILESTONE').length,
+      }),
+    );
     return { billingDraft };
   },
 };
@@ -88,12 +129,20 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
 function draftItems(sources: ReadySources, draftId: string): BillingDraftItem[] {
   const items = [
     ...sources.time.map((entry) => ({
-      sourceType: 'TIME_SPLIT' as const, sourceId: entry.id, description: `${entry.date} ${entry.roleName}`,
-      quantityE2: entry.hoursE2, unitPriceE4: entry.billRateE4 ?? 0, amountE4: entry.billableE4,
+      sourceType: 'TIME_SPLIT' as const,
+      sourceId: entry.id,
+      description: `${entry.date} ${entry.roleName}`,
+      quantityE2: entry.hoursE2,
+      unitPriceE4: entry.billRateE4 ?? 0,
+      amountE4: entry.billableE4,
     })),
     ...sources.milestones.map((milestone) => ({
-      sourceType: 'MILESTONE' as const, sourceId: milestone.id, description: milestone.name, quantityE2: 100,
-      unitPriceE4: milestone.amountE4, amountE4: milestone.amountE4,
+      sourceType: 'MILESTONE' as const,
+      sourceId: milestone.id,
+      description: milestone.name,
+      quantityE2: 100,
+      unitPriceE4: milestone.amountE4,
+      amountE4: milestone.amountE4,
     })),
   ];
   // Item ids sort in item order.
@@ -128,15 +177,32 @@ export const recordBillingDraftInvoiced: Handler<InvoicedInput> = {
     if (row.status === 'INVOICED' && row.invoiceId !== input.invoiceId) {
       throw rejected('SOURCE_ALREADY_BILLED', `Billing draft ${row.id} is already invoiced by ${row.invoiceId}.`, 'invoiceId');
     }
-    const warning = guardTransition('BillingDraft', billingDraftMachine, row.status as BillingDraftStatus, 'INVOICED', 'recordBillingDraftInvoiced');
+    const warning = guardTransition(
+      'BillingDraft',
+      billingDraftMachine,
+      row.status as BillingDraftStatus,
+      'INVOICED',
+      'recordBillingDraftInvoiced',
+    );
     if (warning) return { billingDraft: row, warnings: [warning] };
     const invoiceNumber = input.invoiceNumber.trim();
     if (invoiceNumber === '') throw rejected('PRECONDITION_FAILED', 'The invoice number is blank.', 'invoiceNumber');
-    const { billingDraft, billedTimeEntries, billedMilestones } = await ports.write.recordBillingDraftInvoiced(row, { invoiceId: input.invoiceId, invoiceNumber });
-    emit(aggregateEvent('BillingDraftInvoiced', 'BillingDraft', billingDraft, row.legalEntityId, {
-      billingDraftId: row.id, projectId: row.projectId, invoiceId: input.invoiceId, invoiceNumber, status: billingDraft.status,
-      summaryAmount: money(row.summaryE4, row.currency), billedTimeEntries, billedMilestones,
-    }));
+    const { billingDraft, billedTimeEntries, billedMilestones } = await ports.write.recordBillingDraftInvoiced(row, {
+      invoiceId: input.invoiceId,
+      invoiceNumber,
+    });
+    emit(
+      aggregateEvent('BillingDraftInvoiced', 'BillingDraft', billingDraft, row.legalEntityId, {
+        billingDraftId: row.id,
+        projectId: row.projectId,
+        invoiceId: input.invoiceId,
+        invoiceNumber,
+        status: billingDraft.status,
+        summaryAmount: money(row.summaryE4, row.currency),
+        billedTimeEntries,
+        billedMilestones,
+      }),
+    );
     return { billingDraft };
   },
 };

@@ -4,18 +4,13 @@
  * resource's other hard bookings stays within the day's capacity times the tolerance.
  */
 import { HOURS_SCALE } from '../../kernel/decimal.ts';
+import type { Booking } from '../ports/types.ts';
 import { weekdaysBetween } from './dates.ts';
 
 /** A working day: eight hours (e2). */
 export const DAY_CAPACITY_E2 = 8 * HOURS_SCALE;
 /** Hard bookings may exceed a day's capacity by 10 %: at most 8.80 hours a weekday. */
 export const DAY_LIMIT_E2 = (DAY_CAPACITY_E2 * 110) / 100;
-
-export interface Booking {
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly hoursE2: number;
-}
 
 export interface Overbooking {
   readonly date: string;

@@ -28,11 +28,20 @@ export const completeMilestone: CapabilityHandler<PsaPorts, PsaContext, Complete
     const warning = guardTransition('Milestone', milestoneMachine, row.status as MilestoneStatus, 'COMPLETE', 'completeMilestone');
     if (warning) return { milestone: row, warnings: [warning] };
     if (project.status !== 'ACTIVE') {
-      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: milestones are completed on an ACTIVE project.`, 'milestoneId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Project ${project.id} is ${project.status}: milestones are completed on an ACTIVE project.`,
+        'milestoneId',
+      );
     }
-    if (input.actualDate > dateOf(now)) throw rejected('PRECONDITION_FAILED', `The actual date ${input.actualDate} is in the future.`, 'actualDate');
+    if (input.actualDate > dateOf(now))
+      throw rejected('PRECONDITION_FAILED', `The actual date ${input.actualDate} is in the future.`, 'actualDate');
     if (input.actualDate < project.startDate) {
-      throw rejected('PRECONDITION_FAILED', `The actual date ${input.actualDate} is before the project started (${project.startDate}).`, 'actualDate');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `The actual date ${input.actualDate} is before the project started (${project.startDate}).`,
+        'actualDate',
+      );
     }
     const approved = !row.requiresCustomerSignOff;
     const milestone = await ports.write.completeMilestone(row, {
@@ -40,10 +49,17 @@ export const completeMilestone: CapabilityHandler<PsaPorts, PsaContext, Complete
       // UNAPPROVED → READY_TO_BILL; a milestone already billed keeps its billing state.
       approveForBilling: approved && row.billingStatus === 'UNAPPROVED',
     });
-    emit(aggregateEvent('MilestoneCompleted', 'Milestone', milestone, project.legalEntityId, {
-      milestoneId: row.id, projectId: project.id, actualDate: input.actualDate, amount: money(row.amountE4, row.currency),
-      requiresCustomerSignOff: !approved, approvedForBilling: milestone.approvedForBilling, billingStatus: milestone.billingStatus,
-    }));
+    emit(
+      aggregateEvent('MilestoneCompleted', 'Milestone', milestone, project.legalEntityId, {
+        milestoneId: row.id,
+        projectId: project.id,
+        actualDate: input.actualDate,
+        amount: money(row.amountE4, row.currency),
+        requiresCustomerSignOff: !approved,
+        approvedForBilling: milestone.approvedForBilling,
+        billingStatus: milestone.billingStatus,
+      }),
+    );
     return { milestone };
   },
 };

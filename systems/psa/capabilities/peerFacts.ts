@@ -26,8 +26,14 @@ export interface ContractFacts {
 
 export async function readContract(ctx: PsaContext, contractId: string): Promise<ContractFacts | null> {
   interface Contract {
-    id: string; status: string; legalEntity: { id: string }; account: { id: string }; billingMethod: string;
-    totalContractValue: Money; startDate: string; endDate: string;
+    id: string;
+    status: string;
+    legalEntity: { id: string };
+    account: { id: string };
+    billingMethod: string;
+    totalContractValue: Money;
+    startDate: string;
+    endDate: string;
   }
   const data = await ctx.peers.read<{ _entities: (Contract | null)[] }>(
     'crm',
@@ -87,7 +93,10 @@ export interface RateCardFacts {
 
 export async function readRateCard(ctx: PsaContext, rateCardId: string, effectiveOn: string | null = null): Promise<RateCardFacts | null> {
   interface RateCard {
-    id: string; currency: string; legalEntity: { id: string }; customer: { id: string } | null;
+    id: string;
+    currency: string;
+    legalEntity: { id: string };
+    customer: { id: string } | null;
     lines: { role: { id: string }; billRate: Money; effectiveFrom: string; effectiveTo: string | null }[];
   }
   const data = await ctx.peers.read<{ _entities: (RateCard | null)[] }>(
@@ -124,8 +133,14 @@ export async function readIntercompanyEnabled(ctx: PsaContext, legalEntityId: st
 }
 
 /** The customer's ERP billing profile in a legal entity: its credit hold; null when it has none there. */
-export async function readBillingProfile(ctx: PsaContext, accountId: string, legalEntityId: string): Promise<{ creditHold: boolean } | null> {
-  interface Account { billingProfiles: { legalEntity: { id: string }; creditHold: boolean }[] }
+export async function readBillingProfile(
+  ctx: PsaContext,
+  accountId: string,
+  legalEntityId: string,
+): Promise<{ creditHold: boolean } | null> {
+  interface Account {
+    billingProfiles: { legalEntity: { id: string }; creditHold: boolean }[];
+  }
   const data = await ctx.peers.read<{ _entities: (Account | null)[] }>(
     'erp',
     `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account {

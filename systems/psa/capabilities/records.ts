@@ -21,7 +21,11 @@ export async function projectFor(read: PsaReadPort, id: string, field = 'project
 
 /** A record that belongs to a project, with its project; NOT_FOUND when either is out of sight. */
 async function withProject<R extends { readonly projectId: string }>(
-  read: PsaReadPort, record: R | undefined, entity: string, id: string, field: string,
+  read: PsaReadPort,
+  record: R | undefined,
+  entity: string,
+  id: string,
+  field: string,
 ): Promise<{ record: R; project: Project }> {
   const project = record ? await visibleProject(read, record.projectId) : null;
   if (!record || !project) throw notFoundRejection(entity, id, field);

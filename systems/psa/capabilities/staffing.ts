@@ -37,12 +37,18 @@ export const createResourceRequest: CapabilityHandler<PsaPorts, PsaContext, Crea
   async effect({ input, ports, emit }) {
     const project = await projectFor(ports.read, input.projectId);
     if (!REQUESTABLE.includes(project.status)) {
-      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: only a DRAFT, PLANNED or ACTIVE project takes staffing requests.`, 'projectId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Project ${project.id} is ${project.status}: only a DRAFT, PLANNED or ACTIVE project takes staffing requests.`,
+        'projectId',
+      );
     }
     const [role] = await ports.read.rolesByIds([input.roleId]);
     if (!role) throw notFoundRejection('Role', input.roleId, 'roleId');
-    if (input.startDate < project.startDate) throw rejected('PRECONDITION_FAILED', `The request starts before the project (${project.startDate}).`, 'startDate');
-    if (input.endDate > project.endDate) throw rejected('PRECONDITION_FAILED', `The request ends after the project (${project.endDate}).`, 'endDate');
+    if (input.startDate < project.startDate)
+      throw rejected('PRECONDITION_FAILED', `The request starts before the project (${project.startDate}).`, 'startDate');
+    if (input.endDate > project.endDate)
+      throw rejected('PRECONDITION_FAILED', `The request ends after the project (${project.endDate}).`, 'endDate');
     if (input.endDate < input.startDate) throw rejected('PRECONDITION_FAILED', 'The request ends before it starts.', 'endDate');
     if (weekdaysBetween(input.startDate, input.endDate).length === 0) {
       throw rejected('PRECONDITION_FAILED', 'The request spans no weekday: there is no day to work.', 'endDate');
@@ -51,13 +57,27 @@ export const createResourceRequest: CapabilityHandler<PsaPorts, PsaContext, Crea
     if (hours <= 0) throw rejected('PRECONDITION_FAILED', 'A request asks for a positive number of hours.', 'hours');
     const id = newId('rr');
     const resourceRequest = await ports.write.createResourceRequest({
-      id, projectId: project.id, roleId: role.id, startDate: input.startDate, endDate: input.endDate, hoursE2: hours,
-      status: 'OPEN', assignmentId: null, aggregateVersion: 1,
+      id,
+      projectId: project.id,
+      roleId: role.id,
+      startDate: input.startDate,
+      endDate: input.endDate,
+      hoursE2: hours,
+      status: 'OPEN',
+      assignmentId: null,
+      aggregateVersion: 1,
     });
-    emit(aggregateEvent('ResourceRequestCreated', 'ResourceRequest', resourceRequest, project.legalEntityId, {
-      resourceRequestId: id, projectId: project.id, roleId: role.id, startDate: input.startDate, endDate: input.endDate,
-      hours: formatHours(hours), status: resourceRequest.status,
-    }));
+    emit(
+      aggregateEvent('ResourceRequestCreated', 'ResourceRequest', resourceRequest, project.legalEntityId, {
+        resourceRequestId: id,
+        projectId: project.id,
+        roleId: role.id,
+        startDate: input.startDate,
+        endDate: input.endDate,
+        hours: formatHours(hours),
+        status: resourceRequest.status,
+      }),
+    );
     return { resourceRequest };
   },
 };
@@ -94,17 +114,31 @@ export const confirmAssignment: CapabilityHandler<PsaPorts, PsaContext, ConfirmI
   async effect({ input, facts, ports, emit }) {
     const { record: request, project } = await resourceRequestFor(ports.read, input.resourceRequestId);
     checkVersion('ResourceRequest', request.aggregateVersion, input.expectedVersion, { required: true });
-    const warning = guardTransition('ResourceRequest', resourceRequestMachine, request.status as ResourceRequestStatus, 'FILLED', 'confirmAssignment');
+    const warning = guardTransition(
+      'ResourceRequest',
+      resourceRequestMachine,
+      request.status as ResourceRequestStatus,
+      'FILLED',
+      'confirmAssignment',
+    );
     if (warning) {
       const assignment = request.assignmentId ? ((await ports.read.assignmentsByIds([request.assignmentId]))[0] ?? null) : null;
       return { assignment, resourceRequest: request, warnings: [warning] };
     }
     if (!STAFFABLE.includes(project.status)) {
-      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: only a PLANNED or ACTIVE project is staffed.`, 'resourceRequestId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Project ${project.id} is ${project.status}: only a PLANNED or ACTIVE project is staffed.`,
+        'resourceRequestId',
+      );
     }
     const resource = await resourceFor(ports.read, input.resourceId);
     if (resource.status !== 'ACTIVE' || !resource.isBookable) {
-      throw rejected('PRECONDITION_FAILED', `Resource ${resource.id} is ${resource.status}${resource.isBookable ? '' : ' and not bookable'}: it cannot be booked.`, 'resourceId');
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Resource ${resource.id} is ${resource.status}${resource.isBookable ? '' : ' and not bookable'}: it cannot be booked.`,
+        'resourceId',
+      );
     }
     if (resource.homeLegalEntityId !== project.legalEntityId && facts.intercompanyEnabled !== true) {
       throw rejected(
@@ -117,20 +151,40 @@ export const confirmAssignment: CapabilityHandler<PsaPorts, PsaContext, ConfirmI
     const id = newId('asg');
     const billable = project.type === 'CUSTOMER_BILLABLE';
     const booking: Assignment = {
-      id, projectId: project.id, resourceId: resource.id, roleId: request.roleId, status: 'CONFIRMED',
-      startDate: request.startDate, endDate: request.endDate, scheduledHoursE2: request.hoursE2,
-      billRateE4: billable ? billRate : null, costRateE4: resource.costRateE4, currency: project.currency,
-      costCurrency: resource.costCurrency === project.currency ? null : resource.costCurrency, isBillable: billable, aggregateVersion: 1,
+      id,
+      projectId: project.id,
+      resourceId: resource.id,
+      roleId: request.roleId,
+      status: 'CONFIRMED',
+      startDate: request.startDate,
+      endDate: request.endDate,
+      scheduledHoursE2: request.hoursE2,
+      billRateE4: billable ? billRate : null,
+      costRateE4: resource.costRateE4,
+      currency: project.currency,
+      costCurrency: resource.costCurrency === project.currency ? null : resource.costCurrency,
+      isBillable: billable,
+      aggregateVersion: 1,
     };
     const { assignment, resourceRequest } = await ports.write.confirmAssignment({ request, assignment: booking }, async () => {
       if (!input.allowOverbook) await checkCapacity(ports.read, resource, request);
     });
-    emit(aggregateEvent('AssignmentConfirmed', 'Assignment', assignment, project.legalEntityId, {
-      assignmentId: id, resourceRequestId: request.id, projectId: project.id, resourceId: resource.id, roleId: request.roleId,
-      startDate: assignment.startDate, endDate: assignment.endDate, scheduledHours: formatHours(assignment.scheduledHoursE2),
-      billRate: assignment.billRateE4 === null ? null : money(assignment.billRateE4, assignment.currency),
-      isBillable: billable, intercompany: resource.homeLegalEntityId !== project.legalEntityId, overbookAllowed: input.allowOverbook === true,
-    }));
+    emit(
+      aggregateEvent('AssignmentConfirmed', 'Assignment', assignment, project.legalEntityId, {
+        assignmentId: id,
+        resourceRequestId: request.id,
+        projectId: project.id,
+        resourceId: resource.id,
+        roleId: request.roleId,
+        startDate: assignment.startDate,
+        endDate: assignment.endDate,
+        scheduledHours: formatHours(assignment.scheduledHoursE2),
+        billRate: assignment.billRateE4 === null ? null : money(assignment.billRateE4, assignment.currency),
+        isBillable: billable,
+        intercompany: resource.homeLegalEntityId !== project.legalEntityId,
+        overbookAllowed: input.allowOverbook === true,
+      }),
+    );
     return { assignment, resourceRequest };
   },
 };
@@ -141,24 +195,44 @@ export const confirmAssignment: CapabilityHandler<PsaPorts, PsaContext, ConfirmI
  * milestones or a fee books at the card's rate when its line has a card (the value of its time),
  * and without a rate otherwise. Internal projects bill nothing.
  */
-async function billRateOf(read: PsaReadPort, project: Project, request: ResourceRequest, card: RateCardFacts | null): Promise<number | null> {
+async function billRateOf(
+  read: PsaReadPort,
+  project: Project,
+  request: ResourceRequest,
+  card: RateCardFacts | null,
+): Promise<number | null> {
   if (project.type !== 'CUSTOMER_BILLABLE') return null;
   const line = await contractLineOf(read, project.contractId);
   if (!line?.rateCardId) {
     if (project.billingMethod !== 'TIME_AND_MATERIALS') return null;
-    throw rejected('RATE_CARD_NOT_EFFECTIVE', `The contract of project ${project.id} names no rate card to bill time at.`, 'resourceRequestId');
+    throw rejected(
+      'RATE_CARD_NOT_EFFECTIVE',
+      `The contract of project ${project.id} names no rate card to bill time at.`,
+      'resourceRequestId',
+    );
   }
   if (!card || card.id !== line.rateCardId) {
     throw rejected('RATE_CARD_NOT_EFFECTIVE', `Rate card ${line.rateCardId} was not found.`, 'resourceRequestId');
   }
   if (card.currency !== project.currency) {
-    throw rejected('CURRENCY_MISMATCH', `Rate card ${card.id} is in ${card.currency}, project ${project.id} in ${project.currency}.`, 'resourceRequestId');
+    throw rejected(
+      'CURRENCY_MISMATCH',
+      `Rate card ${card.id} is in ${card.currency}, project ${project.id} in ${project.currency}.`,
+      'resourceRequestId',
+    );
   }
   const inForce = card.lines.find(
-    (rate) => rate.roleId === request.roleId && rate.effectiveFrom <= request.startDate && (rate.effectiveTo === null || request.startDate <= rate.effectiveTo),
+    (rate) =>
+      rate.roleId === request.roleId &&
+      rate.effectiveFrom <= request.startDate &&
+      (rate.effectiveTo === null || request.startDate <= rate.effectiveTo),
   );
   if (!inForce) {
-    throw rejected('RATE_CARD_NOT_EFFECTIVE', `Rate card ${card.id} has no rate for role ${request.roleId} in force on ${request.startDate}.`, 'resourceRequestId');
+    throw rejected(
+      'RATE_CARD_NOT_EFFECTIVE',
+      `Rate card ${card.id} has no rate for role ${request.roleId} in force on ${request.startDate}.`,
+      'resourceRequestId',
+    );
   }
   return inForce.billRateE4;
 }

@@ -7,8 +7,20 @@
  */
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
 import type {
-  Assignment, BillingDraft, BillingDraftItem, Booking, ContractLine, Milestone, Project, ProjectTimeTotals, ReadySources, Resource,
-  ResourceRequest, Role, Timecard, TimeEntry,
+  Assignment,
+  BillingDraft,
+  BillingDraftItem,
+  Booking,
+  ContractLine,
+  Milestone,
+  Project,
+  ProjectTimeTotals,
+  ReadySources,
+  Resource,
+  ResourceRequest,
+  Role,
+  Timecard,
+  TimeEntry,
 } from './types.ts';
 
 export interface ProjectFilter {

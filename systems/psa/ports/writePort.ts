@@ -10,7 +10,17 @@
  * advisory lock held until commit): creating a project on a contract (its billing line and the
  * milestone total are the contract's), and confirming an assignment (the resource's capacity).
  */
-import type { Assignment, BillingDraft, BillingDraftItem, ContractLine, Milestone, Project, ResourceRequest, Timecard, TimeEntry } from './types.ts';
+import type {
+  Assignment,
+  BillingDraft,
+  BillingDraftItem,
+  ContractLine,
+  Milestone,
+  Project,
+  ResourceRequest,
+  Timecard,
+  TimeEntry,
+} from './types.ts';
 
 /** What `createProject` writes: the project, its milestones, and the contract's billing line when it is new. */
 export interface NewProject {
@@ -82,7 +92,10 @@ export interface PsaWritePort {
   approveTimecard(timecard: Timecard, approval: TimecardApproval): Promise<Timecard>;
   rejectTimecard(timecard: Timecard, rejection: TimecardRejection): Promise<Timecard>;
   /** COMPLETE on `actualDate`; READY_TO_BILL too when `approvedForBilling` (an unapproved milestone needing no sign-off). */
-  completeMilestone(milestone: Milestone, completion: { readonly actualDate: string; readonly approveForBilling: boolean }): Promise<Milestone>;
+  completeMilestone(
+    milestone: Milestone,
+    completion: { readonly actualDate: string; readonly approveForBilling: boolean },
+  ): Promise<Milestone>;
   /** Writes the draft and claims its items' sources (READY_TO_BILL → ON_DRAFT); a source claimed meanwhile: SOURCE_ALREADY_BILLED. */
   generateBillingDraft(draft: BillingDraft, items: readonly BillingDraftItem[]): Promise<BillingDraft>;
   /** The draft INVOICED by the ERP's invoice; its sources ON_DRAFT → BILLED. */

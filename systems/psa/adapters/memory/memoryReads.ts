@@ -20,10 +20,12 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
   const all = async <K extends ObjectType>(type: K): Promise<PsaRecords[K][]> => {
     const records = await vendorCall('psa', type, () => vendor.query<Stored<PsaRecords[K]>>(type));
     // In record-id order: the SQL adapter's order wherever it orders by id.
-    return records.flatMap((record) => {
-      const seen = view(record);
-      return seen === null ? [] : [seen];
-    }).sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
+    return records
+      .flatMap((record) => {
+        const seen = view(record);
+        return seen === null ? [] : [seen];
+      })
+      .sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
   };
   const projects = async () => (await all(OBJECT.project)).filter(isVisible(scope, SCOPED));
   const drafts = async () => (await all(OBJECT.draft)).filter(isVisible(scope, SCOPED));
@@ -38,9 +40,16 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
   return {
     projectsByIds: async (ids) => (await projects()).filter(keyIn(ids, (p) => p.id)),
     projectsPage: async (filter, page) =>
-      pageOf((await projects()).filter((p) =>
-        (!filter.status?.length || filter.status.includes(p.status)) && (!filter.type?.length || filter.type.includes(p.type))
-        && (!filter.customerId || p.accountId === filter.customerId) && (!filter.legalEntityId || p.legalEntityId === filter.legalEntityId)), page),
+      pageOf(
+        (await projects()).filter(
+          (p) =>
+            (!filter.status?.length || filter.status.includes(p.status)) &&
+            (!filter.type?.length || filter.type.includes(p.type)) &&
+            (!filter.customerId || p.accountId === filter.customerId) &&
+            (!filter.legalEntityId || p.legalEntityId === filter.legalEntityId),
+        ),
+        page,
+      ),
     projectsByAccountIds: async (ids) => (await projects()).filter(keyIn(ids, (p) => p.accountId ?? '')),
     projectsByContractIds: async (ids) => (await projects()).filter(keyIn(ids, (p) => p.contractId ?? '')),
     projectStaffCounts: async (ids) => {
@@ -56,37 +65,57 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
       for (const e of (await onVisibleProjects(OBJECT.entry)).filter(keyIn(ids, (e) => e.projectId))) {
         if (!approved.has(e.timecardId)) continue;
         const t = totals.get(e.projectId) ?? { approvedHoursE2: 0, unbilledWipE4: 0 };
-        totals.set(e.projectId, { approvedHoursE2: t.approvedHoursE2 + e.hoursE2, unbilledWipE4: t.unbilledWipE4 + (UNBILLED.includes(e.billingStatus) ? e.billableE4 : 0) });
+        totals.set(e.projectId, {
+          approvedHoursE2: t.approvedHoursE2 + e.hoursE2,
+          unbilledWipE4: t.unbilledWipE4 + (UNBILLED.includes(e.billingStatus) ? e.billableE4 : 0),
+        });
       }
       return totals;
     },
     contractLinesByContractIds: async (ids) => (await all(OBJECT.line)).filter(keyIn(ids, (l) => l.contractId)),
     milestonesByIds: async (ids) => (await onVisibleProjects(OBJECT.milestone)).filter(keyIn(ids, (m) => m.id)),
-    milestonesByProjectIds: async (ids) => sorted((await onVisibleProjects(OBJECT.milestone)).filter(keyIn(ids, (m) => m.projectId)), (m) => m.targetDate),
+    milestonesByProjectIds: async (ids) =>
+      sorted((await onVisibleProjects(OBJECT.milestone)).filter(keyIn(ids, (m) => m.projectId)), (m) => m.targetDate),
     rolesByIds: async (ids) => (await all(OBJECT.role)).filter(keyIn(ids, (r) => r.id)),
     allRoles: () => all(OBJECT.role),
     resourcesByIds: async (ids) => (await all(OBJECT.resource)).filter(keyIn(ids, (r) => r.id)),
     resourceOfSubject: async (subject) =>
       (await all(OBJECT.resource)).find((r) => r.id === subject || r.email.toLowerCase() === subject.toLowerCase()) ?? null,
     resourcesPage: async (filter, page) =>
-      pageOf((await all(OBJECT.resource)).filter((r) =>
-        (!filter.roleId || r.primaryRoleId === filter.roleId) && (!filter.homeLegalEntityId || r.homeLegalEntityId === filter.homeLegalEntityId)), page),
+      pageOf(
+        (await all(OBJECT.resource)).filter(
+          (r) =>
+            (!filter.roleId || r.primaryRoleId === filter.roleId) &&
+            (!filter.homeLegalEntityId || r.homeLegalEntityId === filter.homeLegalEntityId),
+        ),
+        page,
+      ),
     hardBookings: async (resourceId, startDate, endDate) =>
       (await all(OBJECT.assignment))
         .filter((a) => a.resourceId === resourceId && STAFFED.includes(a.status) && a.startDate <= endDate && a.endDate >= startDate)
         .map((a) => ({ startDate: a.startDate, endDate: a.endDate, hoursE2: a.scheduledHoursE2 })),
     assignmentsByIds: async (ids) => (await onVisibleProjects(OBJECT.assignment)).filter(keyIn(ids, (a) => a.id)),
-    assignmentsByProjectIds: async (ids) => sorted((await onVisibleProjects(OBJECT.assignment)).filter(keyIn(ids, (a) => a.projectId)), (a) => a.startDate),
-    assignmentsByResourceIds: async (ids) => sorted((await onVisibleProjects(OBJECT.assignment)).filter(keyIn(ids, (a) => a.resourceId)), (a) => a.startDate),
+    assignmentsByProjectIds: async (ids) =>
+      sorted((await onVisibleProjects(OBJECT.assignment)).filter(keyIn(ids, (a) => a.projectId)), (a) => a.startDate),
+    assignmentsByResourceIds: async (ids) =>
+      sorted((await onVisibleProjects(OBJECT.assignment)).filter(keyIn(ids, (a) => a.resourceId)), (a) => a.startDate),
     resourceRequestsByIds: async (ids) => (await onVisibleProjects(OBJECT.request)).filter(keyIn(ids, (r) => r.id)),
     resourceRequestsByProjectIds: async (ids) => (await onVisibleProjects(OBJECT.request)).filter(keyIn(ids, (r) => r.projectId)),
     timecardsByIds: async (ids) => (await onVisibleProjects(OBJECT.timecard)).filter(keyIn(ids, (t) => t.id)),
     timecardOfWeek: async (resourceId, projectId, weekStart) =>
-      (await onVisibleProjects(OBJECT.timecard)).find((t) => t.resourceId === resourceId && t.projectId === projectId && t.weekStart === weekStart) ?? null,
+      (await onVisibleProjects(OBJECT.timecard)).find(
+        (t) => t.resourceId === resourceId && t.projectId === projectId && t.weekStart === weekStart,
+      ) ?? null,
     recentTimecardsByProjectIds: async (ids, statuses, limit) => {
       const candidates = (await onVisibleProjects(OBJECT.timecard))
         .filter((t) => ids.includes(t.projectId) && (!statuses?.length || statuses.includes(t.status)))
-        .sort((a, b) => (a.projectId !== b.projectId ? compare(a.projectId, b.projectId) : a.weekStart !== b.weekStart ? compare(b.weekStart, a.weekStart) : compare(a.id, b.id)));
+        .sort((a, b) =>
+          a.projectId !== b.projectId
+            ? compare(a.projectId, b.projectId)
+            : a.weekStart !== b.weekStart
+              ? compare(b.weekStart, a.weekStart)
+              : compare(a.id, b.id),
+        );
       const taken = new Map<string, number>();
       return candidates.filter((t) => {
         const n = (taken.get(t.projectId) ?? 0) + 1;
@@ -94,21 +123,37 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
         return n <= limit;
       });
     },
-    timeEntriesByTimecardIds: async (ids) => sorted((await onVisibleProjects(OBJECT.entry)).filter(keyIn(ids, (e) => e.timecardId)), (e) => e.date),
+    timeEntriesByTimecardIds: async (ids) =>
+      sorted((await onVisibleProjects(OBJECT.entry)).filter(keyIn(ids, (e) => e.timecardId)), (e) => e.date),
     readySources: async (projectId, cutoffDate) => {
       const roles = new Map((await all(OBJECT.role)).map((r) => [r.id, r.name]));
       const ready = <R extends { projectId: string; billingStatus: string }>(r: R, date: string | null) =>
         r.projectId === projectId && r.billingStatus === 'READY_TO_BILL' && date !== null && date <= cutoffDate;
-      const time = sorted((await onVisibleProjects(OBJECT.entry)).filter((e) => ready(e, e.date)), (e) => e.date);
-      const milestones = sorted((await onVisibleProjects(OBJECT.milestone)).filter((m) => ready(m, m.actualDate)), (m) => m.actualDate ?? '');
+      const time = sorted(
+        (await onVisibleProjects(OBJECT.entry)).filter((e) => ready(e, e.date)),
+        (e) => e.date,
+      );
+      const milestones = sorted(
+        (await onVisibleProjects(OBJECT.milestone)).filter((m) => ready(m, m.actualDate)),
+        (m) => m.actualDate ?? '',
+      );
       return {
-        time: time.map((e) => ({ id: e.id, date: e.date, hoursE2: e.hoursE2, billRateE4: e.billRateE4, billableE4: e.billableE4, roleName: roles.get(e.roleId) ?? '' })),
+        time: time.map((e) => ({
+          id: e.id,
+          date: e.date,
+          hoursE2: e.hoursE2,
+          billRateE4: e.billRateE4,
+          billableE4: e.billableE4,
+          roleName: roles.get(e.roleId) ?? '',
+        })),
         milestones,
       };
     },
     billingDraftsByIds: async (ids) => (await drafts()).filter(keyIn(ids, (d) => d.id)),
     billingDraftsByProjectIds: async (ids) =>
-      (await drafts()).filter(keyIn(ids, (d) => d.projectId)).sort((a, b) => (a.cutoffDate !== b.cutoffDate ? compare(b.cutoffDate, a.cutoffDate) : compare(a.id, b.id))),
+      (await drafts())
+        .filter(keyIn(ids, (d) => d.projectId))
+        .sort((a, b) => (a.cutoffDate !== b.cutoffDate ? compare(b.cutoffDate, a.cutoffDate) : compare(a.id, b.id))),
     billingDraftItemsByDraftIds: async (ids) => {
       const visible = new Set((await drafts()).map((d) => d.id));
       return (await all(OBJECT.item)).filter((i) => ids.includes(i.draftId) && visible.has(i.draftId)).sort((a, b) => compare(a.id, b.id));

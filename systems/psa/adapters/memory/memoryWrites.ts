@@ -37,16 +37,31 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
   const create = async <K extends ObjectType>(type: K, operation: string, record: PsaRecords[K]): Promise<PsaRecords[K]> =>
     (await createOnce(vendor, 'psa', type, call.externalKey(operation), stored(record, callKey))).fields.record;
   /** Sets fields of a record (no version of its own moves: a billing state, an entry's pricing), once per call. */
-  const touch = async <K extends ObjectType>(type: K, id: string, apply: (current: PsaRecords[K]) => PsaRecords[K]): Promise<PsaRecords[K]> => {
+  const touch = async <K extends ObjectType>(
+    type: K,
+    id: string,
+    apply: (current: PsaRecords[K]) => PsaRecords[K],
+  ): Promise<PsaRecords[K]> => {
     const [current] = await find(type, (record) => (record as { id: string }).id === id);
     if (!current) throw new Error(`${type} ${id} is missing`);
     if (current.fields.changedBy === callKey) return current.fields.record;
     return write(type, type, current, apply(current.fields.record), id);
   };
-  const write = async <K extends ObjectType>(type: K, entity: string, current: VendorRecord<Stored<PsaRecords[K]>>, next: PsaRecords[K], id: string) => {
+  const write = async <K extends ObjectType>(
+    type: K,
+    entity: string,
+    current: VendorRecord<Stored<PsaRecords[K]>>,
+    next: PsaRecords[K],
+    id: string,
+  ) => {
     const updated = await vendorCall('psa', entity, async () => {
       try {
-        return await vendor.update<Stored<PsaRecords[K]>>(type, current.id, { record: next, changedBy: callKey, before: current.fields.record }, current.version);
+        return await vendor.update<Stored<PsaRecords[K]>>(
+          type,
+          current.id,
+          { record: next, changedBy: callKey, before: current.fields.record },
+          current.version,
+        );
       } catch (error) {
         if (error instanceof VendorVersionMismatch) throw conflict(entity, id);
         throw error;
@@ -56,7 +71,9 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
   };
   /** A versioned transition from the version the capability read (VERSION_CONFLICT otherwise), once per call. */
   const change = async <K extends 'Project' | 'ResourceRequest' | 'Timecard' | 'Milestone' | 'BillingDraft'>(
-    type: K, ref: Versioned, apply: (current: PsaRecords[K]) => PsaRecords[K],
+    type: K,
+    ref: Versioned,
+    apply: (current: PsaRecords[K]) => PsaRecords[K],
   ): Promise<PsaRecords[K]> => {
     const [current] = await find(type, (record) => record.id === ref.id);
     if (!current) throw conflict(type, ref.id);
@@ -91,7 +108,11 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
     async confirmAssignment({ request, assignment }, check) {
       await check();
       const booked = await create(OBJECT.assignment, 'assignment', assignment);
-      const resourceRequest = await change(OBJECT.request, request, (current) => ({ ...current, status: 'FILLED', assignmentId: booked.id }));
+      const resourceRequest = await change(OBJECT.request, request, (current) => ({
+        ...current,
+        status: 'FILLED',
+        assignmentId: booked.id,
+      }));
       return { assignment: booked, resourceRequest };
     },
 
@@ -103,9 +124,16 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
         const replaced = await find(OBJECT.entry, (entry) => entry.timecardId === existing.id);
         for (const entry of replaced.filter((record) => record.fields.createdBy !== callKey)) await remove(OBJECT.entry, entry);
       } else {
-        const week = await find(OBJECT.timecard, (t) => t.resourceId === timecard.resourceId && t.projectId === timecard.projectId && t.weekStart === timecard.weekStart);
+        const week = await find(
+          OBJECT.timecard,
+          (t) => t.resourceId === timecard.resourceId && t.projectId === timecard.projectId && t.weekStart === timecard.weekStart,
+        );
         if (week.some((record) => record.fields.createdBy !== callKey)) {
-          throw rejected('VERSION_CONFLICT', `The timecard of week ${timecard.weekStart} was created meanwhile: read it, then submit with its version.`, 'expectedVersion');
+          throw rejected(
+            'VERSION_CONFLICT',
+            `The timecard of week ${timecard.weekStart} was created meanwhile: read it, then submit with its version.`,
+            'expectedVersion',
+          );
         }
         submitted = await create(OBJECT.timecard, 'timecard', timecard);
       }
@@ -118,13 +146,22 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
 
     async approveTimecard(timecard, approval) {
       const approved = await change(OBJECT.timecard, timecard, (current) => ({
-        ...current, status: 'APPROVED', approvedAt: approval.approvedAt, approverId: approval.approverId, decidedBy: approval.decidedBy,
-        totalHoursE2: approval.totalHoursE2, totalBillableE4: approval.totalBillableE4,
+        ...current,
+        status: 'APPROVED',
+        approvedAt: approval.approvedAt,
+        approverId: approval.approverId,
+        decidedBy: approval.decidedBy,
+        totalHoursE2: approval.totalHoursE2,
+        totalBillableE4: approval.totalBillableE4,
       }));
       for (const priced of approval.entries) {
         await touch(OBJECT.entry, priced.id, (entry) => ({
-          ...entry, billRateE4: priced.billRateE4, billableE4: priced.billableE4, billingStatus: priced.billingStatus,
-          costRateE4: priced.costRateE4, costCurrency: priced.costCurrency,
+          ...entry,
+          billRateE4: priced.billRateE4,
+          billableE4: priced.billableE4,
+          billingStatus: priced.billingStatus,
+          costRateE4: priced.costRateE4,
+          costCurrency: priced.costCurrency,
         }));
       }
       return approved;
@@ -132,17 +169,27 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
 
     rejectTimecard: (timecard, rejection) =>
       change(OBJECT.timecard, timecard, (current) => ({
-        ...current, status: 'REJECTED', rejectionReason: rejection.reason, approverId: rejection.approverId, decidedBy: rejection.decidedBy, approvedAt: null,
+        ...current,
+        status: 'REJECTED',
+        rejectionReason: rejection.reason,
+        approverId: rejection.approverId,
+        decidedBy: rejection.decidedBy,
+        approvedAt: null,
       })),
 
     completeMilestone: (milestone, { actualDate, approveForBilling }) =>
       change(OBJECT.milestone, milestone, (current) => ({
-        ...current, status: 'COMPLETE', actualDate, ...(approveForBilling ? { approvedForBilling: true, billingStatus: 'READY_TO_BILL' } : {}),
+        ...current,
+        status: 'COMPLETE',
+        actualDate,
+        ...(approveForBilling ? { approvedForBilling: true, billingStatus: 'READY_TO_BILL' } : {}),
       })),
 
     async generateBillingDraft(draft, items) {
       // The claim (docs/invariants.md#inv-2): every source still ready to bill, and on no other call's draft item.
-      const claims = await find(OBJECT.item, (item) => items.some((mine) => mine.sourceType === item.sourceType && mine.sourceId === item.sourceId));
+      const claims = await find(OBJECT.item, (item) =>
+        items.some((mine) => mine.sourceType === item.sourceType && mine.sourceId === item.sourceId),
+      );
       if (claims.some((claim) => claim.fields.createdBy !== callKey)) throw alreadyBilled();
       for (const item of items) {
         const [source] = await find(sourceType(item), (record) => record.id === item.sourceId);
@@ -159,7 +206,10 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
 
     async recordBillingDraftInvoiced(draft, invoice) {
       const billingDraft = await change(OBJECT.draft, draft, (current) => ({
-        ...current, status: 'INVOICED', invoiceId: invoice.invoiceId, invoiceNumber: invoice.invoiceNumber,
+        ...current,
+        status: 'INVOICED',
+        invoiceId: invoice.invoiceId,
+        invoiceNumber: invoice.invoiceNumber,
       }));
       const items = await find(OBJECT.item, (item) => item.draftId === draft.id);
       const billed = { TIME_SPLIT: 0, MILESTONE: 0 };
@@ -179,9 +229,17 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
 }
 
 function conflict(entity: string, id: string) {
-  return rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion');
+  return rejected(
+    'VERSION_CONFLICT',
+    `${entity} ${JSON.stringify(id)} changed while this call ran. Read it again, then decide.`,
+    'expectedVersion',
+  );
 }
 
 function alreadyBilled() {
-  return rejected('SOURCE_ALREADY_BILLED', 'A source of this draft was claimed by another draft meanwhile; nothing was drafted.', 'projectId');
+  return rejected(
+    'SOURCE_ALREADY_BILLED',
+    'A source of this draft was claimed by another draft meanwhile; nothing was drafted.',
+    'projectId',
+  );
 }

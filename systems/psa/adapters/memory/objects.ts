@@ -6,7 +6,17 @@
  */
 import type { VendorRecord } from '../../../kernel/adapters/memory/vendor.ts';
 import type {
-  Assignment, BillingDraft, BillingDraftItem, ContractLine, Milestone, Project, Resource, ResourceRequest, Role, Timecard, TimeEntry,
+  Assignment,
+  BillingDraft,
+  BillingDraftItem,
+  ContractLine,
+  Milestone,
+  Project,
+  Resource,
+  ResourceRequest,
+  Role,
+  Timecard,
+  TimeEntry,
 } from '../../ports/types.ts';
 
 export const OBJECT = {

@@ -10,7 +10,16 @@ import { restrictingRules, type RecordScope } from '../../../../policies/recordS
 import { inScope, keysetPage, noKeys } from '../../../kernel/sqlPage.ts';
 import type { PsaReadPort } from '../../ports/readPort.ts';
 import {
-  toAssignment, toBillingDraft, toBillingDraftItem, toContractLine, toMilestone, toProject, toResource, toResourceRequest, toRole, toTimecard,
+  toAssignment,
+  toBillingDraft,
+  toBillingDraftItem,
+  toContractLine,
+  toMilestone,
+  toProject,
+  toResource,
+  toResourceRequest,
+  toRole,
+  toTimecard,
   toTimeEntry,
 } from './rows.ts';
 import type { PsaTables } from './tables.ts';
@@ -54,39 +63,55 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
     // must not pay for summing every approved time entry of every project.
     projectStaffCounts: async (ids) => {
       if (noKeys(ids)) return new Map();
-      const rows = await db.selectFrom('assignments')
+      const rows = await db
+        .selectFrom('assignments')
         .select(['project_id', sql<number>`count(distinct resource_id)`.as('staff')])
-        .where('project_id', 'in', ids).where('status', 'in', STAFFED)
+        .where('project_id', 'in', ids)
+        .where('status', 'in', STAFFED)
         .$if(restricted, (q) => q.where(ofVisibleProject('project_id')))
-        .groupBy('project_id').execute();
+        .groupBy('project_id')
+        .execute();
       return new Map(rows.map((row) => [row.project_id, Number(row.staff)]));
     },
     projectTimeTotals: async (ids) => {
       if (noKeys(ids)) return new Map();
-      const rows = await db.selectFrom('time_entries')
+      const rows = await db
+        .selectFrom('time_entries')
         .innerJoin('timecards', 'timecards.id', 'time_entries.timecard_id')
         .select([
           'time_entries.project_id as project_id',
           sql<number>`coalesce(sum(time_entries.hours_e2), 0)`.as('hours'),
-          sql<number>`coalesce(sum(case when time_entries.billing_status in (${sql.join(UNBILLED)}) then time_entries.billable_e4 else 0 end), 0)`.as('wip'),
+          sql<number>`coalesce(sum(case when time_entries.billing_status in (${sql.join(UNBILLED)}) then time_entries.billable_e4 else 0 end), 0)`.as(
+            'wip',
+          ),
         ])
-        .where('time_entries.project_id', 'in', ids).where('timecards.status', '=', 'APPROVED')
+        .where('time_entries.project_id', 'in', ids)
+        .where('timecards.status', '=', 'APPROVED')
         .$if(restricted, (q) => q.where(ofVisibleProject('time_entries.project_id')))
-        .groupBy('time_entries.project_id').execute();
+        .groupBy('time_entries.project_id')
+        .execute();
       return new Map(rows.map((row) => [row.project_id, { approvedHoursE2: Number(row.hours), unbilledWipE4: Number(row.wip) }]));
     },
     contractLinesByContractIds: async (ids) =>
-      noKeys(ids) ? [] : (await db.selectFrom('contract_lines').selectAll().where('contract_id', 'in', ids).orderBy('id').execute()).map(toContractLine),
+      noKeys(ids)
+        ? []
+        : (await db.selectFrom('contract_lines').selectAll().where('contract_id', 'in', ids).orderBy('id').execute()).map(toContractLine),
     milestonesByIds: async (ids) => (noKeys(ids) ? [] : (await milestones().selectAll().where('id', 'in', ids).execute()).map(toMilestone)),
     milestonesByProjectIds: async (ids) =>
-      noKeys(ids) ? [] : (await milestones().selectAll().where('project_id', 'in', ids).orderBy('target_date').orderBy('id').execute()).map(toMilestone),
+      noKeys(ids)
+        ? []
+        : (await milestones().selectAll().where('project_id', 'in', ids).orderBy('target_date').orderBy('id').execute()).map(toMilestone),
     rolesByIds: async (ids) => (noKeys(ids) ? [] : (await db.selectFrom('roles').selectAll().where('id', 'in', ids).execute()).map(toRole)),
     allRoles: async () => (await db.selectFrom('roles').selectAll().orderBy('id').execute()).map(toRole),
-    resourcesByIds: async (ids) => (noKeys(ids) ? [] : (await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute()).map(toResource)),
+    resourcesByIds: async (ids) =>
+      noKeys(ids) ? [] : (await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute()).map(toResource),
     resourceOfSubject: async (subject) => {
-      const row = await db.selectFrom('resources').selectAll()
+      const row = await db
+        .selectFrom('resources')
+        .selectAll()
         .where((eb) => eb.or([eb('id', '=', subject), eb(eb.fn('lower', ['email']), '=', subject.toLowerCase())]))
-        .orderBy('id').executeTakeFirst();
+        .orderBy('id')
+        .executeTakeFirst();
       return row ? toResource(row) : null;
     },
     resourcesPage: async (filter, page) => {
@@ -97,26 +122,38 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
       return { rows: rows.map(toResource), total };
     },
     hardBookings: async (resourceId, startDate, endDate) => {
-      const rows = await db.selectFrom('assignments').select(['start_date', 'end_date', 'scheduled_hours_e2'])
-        .where('resource_id', '=', resourceId).where('status', 'in', STAFFED)
-        .where('start_date', '<=', endDate).where('end_date', '>=', startDate).execute();
+      const rows = await db
+        .selectFrom('assignments')
+        .select(['start_date', 'end_date', 'scheduled_hours_e2'])
+        .where('resource_id', '=', resourceId)
+        .where('status', 'in', STAFFED)
+        .where('start_date', '<=', endDate)
+        .where('end_date', '>=', startDate)
+        .execute();
       return rows.map((a) => ({ startDate: a.start_date, endDate: a.end_date, hoursE2: a.scheduled_hours_e2 }));
     },
     assignmentsByIds: async (ids) =>
       noKeys(ids) ? [] : (await assignments().selectAll().where('id', 'in', ids).execute()).map(toAssignment),
     assignmentsByProjectIds: async (ids) =>
-      noKeys(ids) ? [] : (await assignments().selectAll().where('project_id', 'in', ids).orderBy('start_date').orderBy('id').execute()).map(toAssignment),
+      noKeys(ids)
+        ? []
+        : (await assignments().selectAll().where('project_id', 'in', ids).orderBy('start_date').orderBy('id').execute()).map(toAssignment),
     assignmentsByResourceIds: async (ids) =>
-      noKeys(ids) ? [] : (await assignments().selectAll().where('resource_id', 'in', ids).orderBy('start_date').orderBy('id').execute()).map(toAssignment),
+      noKeys(ids)
+        ? []
+        : (await assignments().selectAll().where('resource_id', 'in', ids).orderBy('start_date').orderBy('id').execute()).map(toAssignment),
     resourceRequestsByIds: async (ids) =>
       noKeys(ids) ? [] : (await requests().selectAll().where('id', 'in', ids).execute()).map(toResourceRequest),
     resourceRequestsByProjectIds: async (ids) =>
       noKeys(ids) ? [] : (await requests().selectAll().where('project_id', 'in', ids).orderBy('id').execute()).map(toResourceRequest),
-    timecardsByIds: async (ids) =>
-      noKeys(ids) ? [] : (await timecards().selectAll().where('id', 'in', ids).execute()).map(toTimecard),
+    timecardsByIds: async (ids) => (noKeys(ids) ? [] : (await timecards().selectAll().where('id', 'in', ids).execute()).map(toTimecard)),
     timecardOfWeek: async (resourceId, projectId, weekStart) => {
-      const row = await timecards().selectAll()
-        .where('resource_id', '=', resourceId).where('project_id', '=', projectId).where('week_start', '=', weekStart).executeTakeFirst();
+      const row = await timecards()
+        .selectAll()
+        .where('resource_id', '=', resourceId)
+        .where('project_id', '=', projectId)
+        .where('week_start', '=', weekStart)
+        .executeTakeFirst();
       return row ? toTimecard(row) : null;
     },
     recentTimecardsByProjectIds: async (ids, statuses, limit) => {
@@ -126,37 +163,78 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
         .select(sql<number>`row_number() over (partition by project_id order by week_start desc, id)`.as('rank'))
         .where('project_id', 'in', ids);
       if (statuses?.length) ranked = ranked.where('status', 'in', statuses);
-      const rows = await db.selectFrom(ranked.as('ranked')).selectAll().where('rank', '<=', limit)
-        .orderBy('project_id').orderBy('rank').execute();
+      const rows = await db
+        .selectFrom(ranked.as('ranked'))
+        .selectAll()
+        .where('rank', '<=', limit)
+        .orderBy('project_id')
+        .orderBy('rank')
+        .execute();
       return rows.map(({ rank: _rank, ...row }) => toTimecard(row));
     },
     timeEntriesByTimecardIds: async (ids) =>
-      noKeys(ids) ? [] : (await entries().selectAll().where('timecard_id', 'in', ids).orderBy('entry_date').orderBy('id').execute()).map(toTimeEntry),
+      noKeys(ids)
+        ? []
+        : (await entries().selectAll().where('timecard_id', 'in', ids).orderBy('entry_date').orderBy('id').execute()).map(toTimeEntry),
     readySources: async (projectId, cutoffDate) => {
-      const time = await db.selectFrom('time_entries')
+      const time = await db
+        .selectFrom('time_entries')
         .innerJoin('roles', 'roles.id', 'time_entries.role_id')
-        .select(['time_entries.id', 'time_entries.entry_date', 'time_entries.hours_e2', 'time_entries.bill_rate_e4', 'time_entries.billable_e4', 'roles.name as role'])
+        .select([
+          'time_entries.id',
+          'time_entries.entry_date',
+          'time_entries.hours_e2',
+          'time_entries.bill_rate_e4',
+          'time_entries.billable_e4',
+          'roles.name as role',
+        ])
         .where('time_entries.project_id', '=', projectId)
         .where('time_entries.billing_status', '=', 'READY_TO_BILL')
         .where('time_entries.entry_date', '<=', cutoffDate)
         .$if(restricted, (q) => q.where(ofVisibleProject('time_entries.project_id')))
-        .orderBy('time_entries.entry_date').orderBy('time_entries.id')
+        .orderBy('time_entries.entry_date')
+        .orderBy('time_entries.id')
         .execute();
-      const ready = await milestones().selectAll()
-        .where('project_id', '=', projectId).where('billing_status', '=', 'READY_TO_BILL').where('actual_date', '<=', cutoffDate)
-        .orderBy('actual_date').orderBy('id')
+      const ready = await milestones()
+        .selectAll()
+        .where('project_id', '=', projectId)
+        .where('billing_status', '=', 'READY_TO_BILL')
+        .where('actual_date', '<=', cutoffDate)
+        .orderBy('actual_date')
+        .orderBy('id')
         .execute();
       return {
-        time: time.map((e) => ({ id: e.id, date: e.entry_date, hoursE2: e.hours_e2, billRateE4: e.bill_rate_e4, billableE4: e.billable_e4, roleName: e.role })),
+        time: time.map((e) => ({
+          id: e.id,
+          date: e.entry_date,
+          hoursE2: e.hours_e2,
+          billRateE4: e.bill_rate_e4,
+          billableE4: e.billable_e4,
+          roleName: e.role,
+        })),
         milestones: ready.map(toMilestone),
       };
     },
-    billingDraftsByIds: async (ids) => (noKeys(ids) ? [] : (await drafts().selectAll().where('id', 'in', ids).execute()).map(toBillingDraft)),
+    billingDraftsByIds: async (ids) =>
+      noKeys(ids) ? [] : (await drafts().selectAll().where('id', 'in', ids).execute()).map(toBillingDraft),
     billingDraftsByProjectIds: async (ids) =>
-      noKeys(ids) ? [] : (await drafts().selectAll().where('project_id', 'in', ids).orderBy('cutoff_date', 'desc').orderBy('id').execute()).map(toBillingDraft),
+      noKeys(ids)
+        ? []
+        : (await drafts().selectAll().where('project_id', 'in', ids).orderBy('cutoff_date', 'desc').orderBy('id').execute()).map(
+            toBillingDraft,
+          ),
     billingDraftItemsByDraftIds: async (ids) =>
-      noKeys(ids) ? [] : (await db.selectFrom('billing_draft_items').selectAll().where('draft_id', 'in', ids)
-        .$if(restricted, (q) => q.where(ofVisibleDraft('draft_id'))).orderBy('id').execute()).map(toBillingDraftItem),
+      noKeys(ids)
+        ? []
+        : (
+            await db
+              .selectFrom('billing_draft_items')
+              .selectAll()
+              .where('draft_id', 'in', ids)
+              .$if(restricted, (q) => q.where(ofVisibleDraft('draft_id')))
+              .orderBy('id')
+              .execute()
+          ).map(toBillingDraftItem),
     billedOnContract: async (contractId) => {
       const billed = await drafts()
         .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('summary_e4'), eb.lit(0)).as('total'))
@@ -168,7 +246,8 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
       return Number(billed.total);
     },
     plannedOnContract: async (contractId) => {
-      const planned = await db.selectFrom('milestones')
+      const planned = await db
+        .selectFrom('milestones')
         .innerJoin('projects', 'projects.id', 'milestones.project_id')
         .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('milestones.amount_e4'), eb.lit(0)).as('total'))
         .where('projects.contract_id', '=', contractId)
@@ -176,6 +255,7 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
         .executeTakeFirstOrThrow();
       return Number(planned.total);
     },
-    projectCodeTaken: async (code) => (await db.selectFrom('projects').select('id').where('code', '=', code).executeTakeFirst()) !== undefined,
+    projectCodeTaken: async (code) =>
+      (await db.selectFrom('projects').select('id').where('code', '=', code).executeTakeFirst()) !== undefined,
   };
 }

@@ -11,42 +11,77 @@ import { rejected } from '../../../kernel/capability/rejection.ts';
 import { updateAggregate } from '../../../kernel/capability/updateAggregate.ts';
 import type { PsaWritePort } from '../../ports/writePort.ts';
 import {
-  assignmentRow, billingDraftItemRow, billingDraftRow, contractLineRow, milestoneRow, projectRow, resourceRequestRow, timecardRow, timeEntryRow,
-  toAssignment, toBillingDraft, toMilestone, toProject, toResourceRequest, toTimecard,
+  assignmentRow,
+  billingDraftItemRow,
+  billingDraftRow,
+  contractLineRow,
+  milestoneRow,
+  projectRow,
+  resourceRequestRow,
+  timecardRow,
+  timeEntryRow,
+  toAssignment,
+  toBillingDraft,
+  toMilestone,
+  toProject,
+  toResourceRequest,
+  toTimecard,
 } from './rows.ts';
 import type { PsaTables } from './tables.ts';
 
 /** Rows per multi-row statement: far below SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 1000;
 
-const versioned = (record: { readonly id: string; readonly aggregateVersion: number }) => ({ id: record.id, aggregate_version: record.aggregateVersion });
+const versioned = (record: { readonly id: string; readonly aggregateVersion: number }) => ({
+  id: record.id,
+  aggregate_version: record.aggregateVersion,
+});
 
 /** `db` is the system's database (it names the engine); `trx` the capability's transaction on it. */
 export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<PsaTables>): PsaWritePort {
   const reload = {
     project: async (id: string) => toProject(await trx.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
-    request: async (id: string) => toResourceRequest(await trx.selectFrom('resource_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
-    assignment: async (id: string) => toAssignment(await trx.selectFrom('assignments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
-    timecard: async (id: string) => toTimecard(await trx.selectFrom('timecards').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
-    milestone: async (id: string) => toMilestone(await trx.selectFrom('milestones').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
-    draft: async (id: string) => toBillingDraft(await trx.selectFrom('billing_drafts').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+    request: async (id: string) =>
+      toResourceRequest(await trx.selectFrom('resource_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+    assignment: async (id: string) =>
+      toAssignment(await trx.selectFrom('assignments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+    timecard: async (id: string) =>
+      toTimecard(await trx.selectFrom('timecards').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+    milestone: async (id: string) =>
+      toMilestone(await trx.selectFrom('milestones').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
+    draft: async (id: string) =>
+      toBillingDraft(await trx.selectFrom('billing_drafts').selectAll().where('id', '=', id).executeTakeFirstOrThrow()),
   };
 
   /** Moves sources from one billing state to the next; every one must still be in `from`. */
   const moveSources = async (table: 'time_entries' | 'milestones', ids: readonly string[], from: string, to: string): Promise<void> => {
     let moved = 0;
     for (let start = 0; start < ids.length; start += CHUNK) {
-      const result = await trx.updateTable(table).set({ billing_status: to })
-        .where('id', 'in', ids.slice(start, start + CHUNK)).where('billing_status', '=', from).executeTakeFirst();
+      const result = await trx
+        .updateTable(table)
+        .set({ billing_status: to })
+        .where('id', 'in', ids.slice(start, start + CHUNK))
+        .where('billing_status', '=', from)
+        .executeTakeFirst();
       moved += Number(result.numUpdatedRows);
     }
-    if (moved !== ids.length) throw rejected('SOURCE_ALREADY_BILLED', 'A source of this draft changed its billing state meanwhile; nothing was drafted.', 'projectId');
+    if (moved !== ids.length)
+      throw rejected(
+        'SOURCE_ALREADY_BILLED',
+        'A source of this draft changed its billing state meanwhile; nothing was drafted.',
+        'projectId',
+      );
   };
 
   /** ON_DRAFT → BILLED for the draft's sources of one kind, in one statement; returns how many. */
   const billSources = async (table: 'time_entries' | 'milestones', sourceType: string, draftId: string): Promise<number> => {
-    const result = await trx.updateTable(table).set({ billing_status: 'BILLED' }).where('billing_status', '=', 'ON_DRAFT')
-      .where('id', 'in', (eb) => eb.selectFrom('billing_draft_items').select('source_id').where('draft_id', '=', draftId).where('source_type', '=', sourceType))
+    const result = await trx
+      .updateTable(table)
+      .set({ billing_status: 'BILLED' })
+      .where('billing_status', '=', 'ON_DRAFT')
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('billing_draft_items').select('source_id').where('draft_id', '=', draftId).where('source_type', '=', sourceType),
+      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   };
@@ -77,7 +112,10 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       await serializeOn(db, trx, `psa.resource:${assignment.resourceId}`);
       await check();
       await trx.insertInto('assignments').values(assignmentRow(assignment)).execute();
-      await updateAggregate(trx, 'resource_requests', 'ResourceRequest', versioned(request), { status: 'FILLED', assignment_id: assignment.id });
+      await updateAggregate(trx, 'resource_requests', 'ResourceRequest', versioned(request), {
+        status: 'FILLED',
+        assignment_id: assignment.id,
+      });
       return { assignment: await reload.assignment(assignment.id), resourceRequest: await reload.request(request.id) };
     },
 
@@ -86,9 +124,16 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
         const row = timecardRow(timecard);
         // The versioned update first: a concurrent decision on the week loses here, before any entry changes.
         await updateAggregate(trx, 'timecards', 'Timecard', versioned(existing), {
-          status: row.status, assignment_id: row.assignment_id, submitted_at: row.submitted_at, submitted_by: row.submitted_by,
-          approved_at: row.approved_at, approver_id: row.approver_id, decided_by: row.decided_by, rejection_reason: row.rejection_reason,
-          total_hours_e2: row.total_hours_e2, total_billable_e4: row.total_billable_e4,
+          status: row.status,
+          assignment_id: row.assignment_id,
+          submitted_at: row.submitted_at,
+          submitted_by: row.submitted_by,
+          approved_at: row.approved_at,
+          approver_id: row.approver_id,
+          decided_by: row.decided_by,
+          rejection_reason: row.rejection_reason,
+          total_hours_e2: row.total_hours_e2,
+          total_billable_e4: row.total_billable_e4,
         });
         // A draft or rejected week is replaced whole: its entries were never approved, so never billed.
         await trx.deleteFrom('time_entries').where('timecard_id', '=', existing.id).execute();
@@ -98,7 +143,11 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
         } catch (error) {
           // The unique (resource, project, week) turns a concurrent first submission into a conflict.
           if (!isUniqueViolation(error)) throw error;
-          throw rejected('VERSION_CONFLICT', `The timecard of week ${timecard.weekStart} was created meanwhile: read it, then submit with its version.`, 'expectedVersion');
+          throw rejected(
+            'VERSION_CONFLICT',
+            `The timecard of week ${timecard.weekStart} was created meanwhile: read it, then submit with its version.`,
+            'expectedVersion',
+          );
         }
       }
       await trx.insertInto('time_entries').values(entries.map(timeEntryRow)).execute();
@@ -108,30 +157,45 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
     async approveTimecard(timecard, approval) {
       // The versioned update first: a concurrent decision loses here, before any entry changes.
       await updateAggregate(trx, 'timecards', 'Timecard', versioned(timecard), {
-        status: 'APPROVED', approved_at: approval.approvedAt, approver_id: approval.approverId, decided_by: approval.decidedBy,
-        total_hours_e2: approval.totalHoursE2, total_billable_e4: approval.totalBillableE4,
+        status: 'APPROVED',
+        approved_at: approval.approvedAt,
+        approver_id: approval.approverId,
+        decided_by: approval.decidedBy,
+        total_hours_e2: approval.totalHoursE2,
+        total_billable_e4: approval.totalBillableE4,
       });
       for (const entry of approval.entries) {
-        await trx.updateTable('time_entries')
+        await trx
+          .updateTable('time_entries')
           .set({
-            bill_rate_e4: entry.billRateE4, billable_e4: entry.billableE4, billing_status: entry.billingStatus,
-            cost_rate_e4: entry.costRateE4, cost_currency: entry.costCurrency,
+            bill_rate_e4: entry.billRateE4,
+            billable_e4: entry.billableE4,
+            billing_status: entry.billingStatus,
+            cost_rate_e4: entry.costRateE4,
+            cost_currency: entry.costCurrency,
           })
-          .where('id', '=', entry.id).execute();
+          .where('id', '=', entry.id)
+          .execute();
       }
       return reload.timecard(timecard.id);
     },
 
     async rejectTimecard(timecard, rejection) {
       await updateAggregate(trx, 'timecards', 'Timecard', versioned(timecard), {
-        status: 'REJECTED', rejection_reason: rejection.reason, approver_id: rejection.approverId, decided_by: rejection.decidedBy, approved_at: null,
+        status: 'REJECTED',
+        rejection_reason: rejection.reason,
+        approver_id: rejection.approverId,
+        decided_by: rejection.decidedBy,
+        approved_at: null,
       });
       return reload.timecard(timecard.id);
     },
 
     async completeMilestone(milestone, { actualDate, approveForBilling }) {
       await updateAggregate(trx, 'milestones', 'Milestone', versioned(milestone), {
-        status: 'COMPLETE', actual_date: actualDate, ...(approveForBilling ? { approved_for_billing: 1, billing_status: 'READY_TO_BILL' } : {}),
+        status: 'COMPLETE',
+        actual_date: actualDate,
+        ...(approveForBilling ? { approved_for_billing: 1, billing_status: 'READY_TO_BILL' } : {}),
       });
       return reload.milestone(milestone.id);
     },
@@ -141,19 +205,41 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       try {
         // The unique (source_type, source_id) is the claim: a source another draft claimed meanwhile fails the insert, and the draft.
         for (let start = 0; start < items.length; start += CHUNK) {
-          await trx.insertInto('billing_draft_items').values(items.slice(start, start + CHUNK).map(billingDraftItemRow)).execute();
+          await trx
+            .insertInto('billing_draft_items')
+            .values(items.slice(start, start + CHUNK).map(billingDraftItemRow))
+            .execute();
         }
       } catch (error) {
-        if (isUniqueViolation(error)) throw rejected('SOURCE_ALREADY_BILLED', 'A source of this draft was claimed by another draft meanwhile; nothing was drafted.', 'projectId');
+        if (isUniqueViolation(error))
+          throw rejected(
+            'SOURCE_ALREADY_BILLED',
+            'A source of this draft was claimed by another draft meanwhile; nothing was drafted.',
+            'projectId',
+          );
         throw error;
       }
-      await moveSources('time_entries', items.filter((item) => item.sourceType === 'TIME_SPLIT').map((item) => item.sourceId), 'READY_TO_BILL', 'ON_DRAFT');
-      await moveSources('milestones', items.filter((item) => item.sourceType === 'MILESTONE').map((item) => item.sourceId), 'READY_TO_BILL', 'ON_DRAFT');
+      await moveSources(
+        'time_entries',
+        items.filter((item) => item.sourceType === 'TIME_SPLIT').map((item) => item.sourceId),
+        'READY_TO_BILL',
+        'ON_DRAFT',
+      );
+      await moveSources(
+        'milestones',
+        items.filter((item) => item.sourceType === 'MILESTONE').map((item) => item.sourceId),
+        'READY_TO_BILL',
+        'ON_DRAFT',
+      );
       return draft;
     },
 
     async recordBillingDraftInvoiced(draft, { invoiceId, invoiceNumber }) {
-      await updateAggregate(trx, 'billing_drafts', 'BillingDraft', versioned(draft), { status: 'INVOICED', invoice_id: invoiceId, invoice_number: invoiceNumber });
+      await updateAggregate(trx, 'billing_drafts', 'BillingDraft', versioned(draft), {
+        status: 'INVOICED',
+        invoice_id: invoiceId,
+        invoice_number: invoiceNumber,
+      });
       const billedTimeEntries = await billSources('time_entries', 'TIME_SPLIT', draft.id);
       const billedMilestones = await billSources('milestones', 'MILESTONE', draft.id);
       return { billingDraft: await reload.draft(draft.id), billedTimeEntries, billedMilestones };

@@ -7,10 +7,28 @@ import { generateDataset, type Dataset } from '../../../../seed/generate.ts';
 import { OBJECT, stored } from '../../../../systems/psa/adapters/memory/objects.ts';
 import * as rows from '../../../../systems/psa/adapters/sql/rows.ts';
 import {
-  psaTables, type AssignmentRow, type BillingDraftRow, type MilestoneRow, type ProjectRow, type PsaTables, type ResourceRequestRow, type TimecardRow, type TimeEntryRow,
+  psaTables,
+  type AssignmentRow,
+  type BillingDraftRow,
+  type MilestoneRow,
+  type ProjectRow,
+  type PsaTables,
+  type ResourceRequestRow,
+  type TimecardRow,
+  type TimeEntryRow,
 } from '../../../../systems/psa/adapters/sql/tables.ts';
 import type {
-  Assignment, BillingDraft, BillingDraftItem, ContractLine, Milestone, Project, Resource, ResourceRequest, Role, Timecard, TimeEntry,
+  Assignment,
+  BillingDraft,
+  BillingDraftItem,
+  ContractLine,
+  Milestone,
+  Project,
+  Resource,
+  ResourceRequest,
+  Role,
+  Timecard,
+  TimeEntry,
 } from '../../../../systems/psa/ports/types.ts';
 import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
 import { asStored } from '../../../harness/stored.ts';
@@ -58,15 +76,32 @@ export function psaData(): PsaData {
 export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise<void> {
   const insert = async <T extends keyof PsaTables & string>(table: T, values: readonly PsaTables[T][]) => {
     for (let start = 0; start < values.length; start += 200) {
-      await db.insertInto(table).values(values.slice(start, start + 200) as never).execute();
+      await db
+        .insertInto(table)
+        .values(values.slice(start, start + 200) as never)
+        .execute();
     }
   };
-  await insert('roles', data.roles.map((r) => ({ id: r.id, name: r.name, level: r.level, practice: r.practice })));
-  await insert('resources', data.resources.map((r) => ({
-    id: r.id, name: r.name, email: r.email, employment_type: r.employmentType, status: r.status, home_legal_entity_id: r.homeLegalEntityId,
-    primary_role_id: r.primaryRoleId, utilization_target_e4: r.utilizationTargetE4, is_bookable: r.isBookable ? 1 : 0,
-    cost_rate_e4: r.costRateE4, cost_currency: r.costCurrency,
-  })));
+  await insert(
+    'roles',
+    data.roles.map((r) => ({ id: r.id, name: r.name, level: r.level, practice: r.practice })),
+  );
+  await insert(
+    'resources',
+    data.resources.map((r) => ({
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      employment_type: r.employmentType,
+      status: r.status,
+      home_legal_entity_id: r.homeLegalEntityId,
+      primary_role_id: r.primaryRoleId,
+      utilization_target_e4: r.utilizationTargetE4,
+      is_bookable: r.isBookable ? 1 : 0,
+      cost_rate_e4: r.costRateE4,
+      cost_currency: r.costCurrency,
+    })),
+  );
   await insert('projects', data.projects.map(rows.projectRow));
   await insert('contract_lines', data.lines.map(rows.contractLineRow));
   await insert('milestones', data.milestones.map(rows.milestoneRow));

@@ -27,22 +27,49 @@ export function psaRunner(system: PsaSystem, start: Date) {
   const run = (field: CapabilityField, input: Record<string, unknown>, options: RunOptions): Promise<CapabilityResult<EffectResult>> => {
     clock = new Date(clock.getTime() + 1_000);
     const now = clock;
-    const handler = psaCapabilities[field] as unknown as CapabilityHandler<PsaPorts, PsaContext, Record<string, unknown>, EffectResult, unknown>;
+    const handler = psaCapabilities[field] as unknown as CapabilityHandler<
+      PsaPorts,
+      PsaContext,
+      Record<string, unknown>,
+      EffectResult,
+      unknown
+    >;
     const declaration: CapabilityDeclaration = {
-      field, name: `psa.${field}`, version: 1, financial: false, deprecatedAt: null, sunsetAt: null, successor: null,
+      field,
+      name: `psa.${field}`,
+      version: 1,
+      financial: false,
+      deprecatedAt: null,
+      sunsetAt: null,
+      successor: null,
     };
     return runCapability(
       system.ledger,
       system.capabilities,
       {
-        capability: declaration.name, version: 1, financial: false, idempotencyKey: options.key, principal: options.principal,
-        requestId: `req-${++calls}`, input, now: () => now, leaseMs: 30_000,
+        capability: declaration.name,
+        version: 1,
+        financial: false,
+        idempotencyKey: options.key,
+        principal: options.principal,
+        requestId: `req-${++calls}`,
+        input,
+        now: () => now,
+        leaseMs: 30_000,
       },
       async (ports, emit) => ({
         ok: true,
         value: await handler.effect({
-          input, facts: options.facts, ports, trx: undefined as never, emit, ctx: {} as PsaContext, principal: options.principal,
-          idempotencyKey: options.key, declaration, now,
+          input,
+          facts: options.facts,
+          ports,
+          trx: undefined as never,
+          emit,
+          ctx: {} as PsaContext,
+          principal: options.principal,
+          idempotencyKey: options.key,
+          declaration,
+          now,
         }),
       }),
     );

@@ -91,7 +91,10 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
       for (const id of projectIds) {
         const expected = expectedProjectTotals(data.dataset, id);
         expect(staff.get(id) ?? 0, id).toBe(expected.staffCount);
-        expect(time.get(id) ?? { approvedHoursE2: 0, unbilledWipE4: 0 }, id).toEqual({ approvedHoursE2: expected.approvedHoursE2, unbilledWipE4: expected.unbilledWipE4 });
+        expect(time.get(id) ?? { approvedHoursE2: 0, unbilledWipE4: 0 }, id).toEqual({
+          approvedHoursE2: expected.approvedHoursE2,
+          unbilledWipE4: expected.unbilledWipE4,
+        });
       }
       expect([...time.values()].some((t) => t.unbilledWipE4 > 0)).toBe(true);
     });
@@ -103,29 +106,43 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           .filter((t) => t.projectId === id && t.status === 'APPROVED')
           .sort((a, b) => (a.weekStart === b.weekStart ? (a.id < b.id ? -1 : 1) : a.weekStart < b.weekStart ? 1 : -1))
           .slice(0, 3);
-        expect(found.filter((t) => t.projectId === id), id).toEqual(expected);
+        expect(
+          found.filter((t) => t.projectId === id),
+          id,
+        ).toEqual(expected);
       }
     });
 
     it('answers what capabilities check: ready sources, billed and planned on a contract, a week, hard bookings, code and subject', async () => {
       const sources = await read().readySources(ready.projectId, '9999-12-31');
       expect(sources.time.map((e) => e.id)).toEqual(
-        data.entries.filter((e) => e.projectId === ready.projectId && e.billingStatus === 'READY_TO_BILL')
-          .sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1)).map((e) => e.id),
+        data.entries
+          .filter((e) => e.projectId === ready.projectId && e.billingStatus === 'READY_TO_BILL')
+          .sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1))
+          .map((e) => e.id),
       );
       const role = data.roles.find((r) => r.id === ready.roleId)!;
       expect(sources.time.find((e) => e.id === ready.id)).toEqual({
-        id: ready.id, date: ready.date, hoursE2: ready.hoursE2, billRateE4: ready.billRateE4, billableE4: ready.billableE4, roleName: role.name,
+        id: ready.id,
+        date: ready.date,
+        hoursE2: ready.hoursE2,
+        billRateE4: ready.billRateE4,
+        billableE4: ready.billableE4,
+        roleName: role.name,
       });
       expect(await read().billedOnContract(billedContract)).toBe(
         data.drafts.filter((d) => d.contractId === billedContract && d.status !== 'DISCARDED').reduce((sum, d) => sum + d.summaryE4, 0),
       );
       const onContract = new Set(data.projects.filter((p) => p.contractId === plannedContract).map((p) => p.id));
-      expect(await read().plannedOnContract(plannedContract)).toBe(data.milestones.filter((m) => onContract.has(m.projectId)).reduce((sum, m) => sum + m.amountE4, 0));
+      expect(await read().plannedOnContract(plannedContract)).toBe(
+        data.milestones.filter((m) => onContract.has(m.projectId)).reduce((sum, m) => sum + m.amountE4, 0),
+      );
       expect(await read().timecardOfWeek(timecard.resourceId, timecard.projectId, timecard.weekStart)).toEqual(timecard);
       expect(await read().timecardOfWeek(timecard.resourceId, timecard.projectId, '1999-01-04')).toBeNull();
       expect(await read().hardBookings(assignment.resourceId, assignment.startDate, assignment.endDate)).toContainEqual({
-        startDate: assignment.startDate, endDate: assignment.endDate, hoursE2: assignment.scheduledHoursE2,
+        startDate: assignment.startDate,
+        endDate: assignment.endDate,
+        hoursE2: assignment.scheduledHoursE2,
       });
       expect(await read().projectCodeTaken(data.projects[0]!.code)).toBe(true);
       expect(await read().projectCodeTaken('NO-SUCH-CODE')).toBe(false);
@@ -143,46 +160,54 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
       expect(page.rows.map((p) => p.id)).toEqual(byId(mine).map((p) => p.id));
       expect(await read(NO_RECORDS).projectsPage({}, ALL)).toEqual({ rows: [], total: 0 });
       const visible = new Set(mine.map((p) => p.id));
-      expect(byId(await read(scope).assignmentsByResourceIds(data.resources.map((r) => r.id)))).toEqual(byId(data.assignments.filter((a) => visible.has(a.projectId))));
-      expect(byId(await read(scope).timecardsByIds(data.timecards.map((t) => t.id)))).toEqual(byId(data.timecards.filter((t) => visible.has(t.projectId))));
+      expect(byId(await read(scope).assignmentsByResourceIds(data.resources.map((r) => r.id)))).toEqual(
+        byId(data.assignments.filter((a) => visible.has(a.projectId))),
+      );
+      expect(byId(await read(scope).timecardsByIds(data.timecards.map((t) => t.id)))).toEqual(
+        byId(data.timecards.filter((t) => visible.has(t.projectId))),
+      );
       const staff = await read(scope).projectStaffCounts(projectIds);
       expect([...staff.keys()].every((id) => visible.has(id))).toBe(true);
     });
 
     it('scopes every method: bound to a scope that sees nothing, none answers a record', async () => {
-      await expectEveryMethodScoped((scope) => read(scope), {
-        projectsByIds: (port) => port.projectsByIds(projectIds),
-        projectsPage: (port) => port.projectsPage({}, ALL),
-        projectsByAccountIds: (port) => port.projectsByAccountIds(data.projects.map((p) => p.accountId ?? '')),
-        projectsByContractIds: (port) => port.projectsByContractIds(data.projects.map((p) => p.contractId ?? '')),
-        projectStaffCounts: (port) => port.projectStaffCounts(projectIds),
-        projectTimeTotals: (port) => port.projectTimeTotals(projectIds),
-        contractLinesByContractIds: unscoped('a line is the PSA part of a CRM contract, read wherever the CRM shows the contract'),
-        milestonesByIds: (port) => port.milestonesByIds(data.milestones.map((m) => m.id)),
-        milestonesByProjectIds: (port) => port.milestonesByProjectIds(projectIds),
-        rolesByIds: unscoped('roles are reference data every PSA reader may read'),
-        allRoles: unscoped('roles are reference data every PSA reader may read'),
-        resourcesByIds: unscoped('people are staffable across legal entities (intercompany)'),
-        resourceOfSubject: unscoped('who a principal is among the people; no record policy restricts people'),
-        resourcesPage: unscoped('people are staffable across legal entities (intercompany)'),
-        hardBookings: unscoped('dates and hours a resource is booked on any project: its capacity, no project record'),
-        assignmentsByIds: (port) => port.assignmentsByIds(data.assignments.map((a) => a.id)),
-        assignmentsByProjectIds: (port) => port.assignmentsByProjectIds(projectIds),
-        assignmentsByResourceIds: (port) => port.assignmentsByResourceIds(data.resources.map((r) => r.id)),
-        resourceRequestsByIds: (port) => port.resourceRequestsByIds(data.requests.map((r) => r.id)),
-        resourceRequestsByProjectIds: (port) => port.resourceRequestsByProjectIds(projectIds),
-        timecardsByIds: (port) => port.timecardsByIds([timecard.id]),
-        timecardOfWeek: (port) => port.timecardOfWeek(timecard.resourceId, timecard.projectId, timecard.weekStart),
-        recentTimecardsByProjectIds: (port) => port.recentTimecardsByProjectIds(projectIds, null, 5),
-        timeEntriesByTimecardIds: (port) => port.timeEntriesByTimecardIds([timecard.id]),
-        readySources: (port) => port.readySources(ready.projectId, '9999-12-31'),
-        billingDraftsByIds: (port) => port.billingDraftsByIds(data.drafts.map((d) => d.id)),
-        billingDraftsByProjectIds: (port) => port.billingDraftsByProjectIds(projectIds),
-        billingDraftItemsByDraftIds: (port) => port.billingDraftItemsByDraftIds(data.drafts.map((d) => d.id)),
-        billedOnContract: (port) => port.billedOnContract(billedContract),
-        plannedOnContract: (port) => port.plannedOnContract(plannedContract),
-        projectCodeTaken: unscoped('codes are unique across every project: a taken code is refused whoever asks'),
-      }, { control: EVERYTHING });
+      await expectEveryMethodScoped(
+        (scope) => read(scope),
+        {
+          projectsByIds: (port) => port.projectsByIds(projectIds),
+          projectsPage: (port) => port.projectsPage({}, ALL),
+          projectsByAccountIds: (port) => port.projectsByAccountIds(data.projects.map((p) => p.accountId ?? '')),
+          projectsByContractIds: (port) => port.projectsByContractIds(data.projects.map((p) => p.contractId ?? '')),
+          projectStaffCounts: (port) => port.projectStaffCounts(projectIds),
+          projectTimeTotals: (port) => port.projectTimeTotals(projectIds),
+          contractLinesByContractIds: unscoped('a line is the PSA part of a CRM contract, read wherever the CRM shows the contract'),
+          milestonesByIds: (port) => port.milestonesByIds(data.milestones.map((m) => m.id)),
+          milestonesByProjectIds: (port) => port.milestonesByProjectIds(projectIds),
+          rolesByIds: unscoped('roles are reference data every PSA reader may read'),
+          allRoles: unscoped('roles are reference data every PSA reader may read'),
+          resourcesByIds: unscoped('people are staffable across legal entities (intercompany)'),
+          resourceOfSubject: unscoped('who a principal is among the people; no record policy restricts people'),
+          resourcesPage: unscoped('people are staffable across legal entities (intercompany)'),
+          hardBookings: unscoped('dates and hours a resource is booked on any project: its capacity, no project record'),
+          assignmentsByIds: (port) => port.assignmentsByIds(data.assignments.map((a) => a.id)),
+          assignmentsByProjectIds: (port) => port.assignmentsByProjectIds(projectIds),
+          assignmentsByResourceIds: (port) => port.assignmentsByResourceIds(data.resources.map((r) => r.id)),
+          resourceRequestsByIds: (port) => port.resourceRequestsByIds(data.requests.map((r) => r.id)),
+          resourceRequestsByProjectIds: (port) => port.resourceRequestsByProjectIds(projectIds),
+          timecardsByIds: (port) => port.timecardsByIds([timecard.id]),
+          timecardOfWeek: (port) => port.timecardOfWeek(timecard.resourceId, timecard.projectId, timecard.weekStart),
+          recentTimecardsByProjectIds: (port) => port.recentTimecardsByProjectIds(projectIds, null, 5),
+          timeEntriesByTimecardIds: (port) => port.timeEntriesByTimecardIds([timecard.id]),
+          readySources: (port) => port.readySources(ready.projectId, '9999-12-31'),
+          billingDraftsByIds: (port) => port.billingDraftsByIds(data.drafts.map((d) => d.id)),
+          billingDraftsByProjectIds: (port) => port.billingDraftsByProjectIds(projectIds),
+          billingDraftItemsByDraftIds: (port) => port.billingDraftItemsByDraftIds(data.drafts.map((d) => d.id)),
+          billedOnContract: (port) => port.billedOnContract(billedContract),
+          plannedOnContract: (port) => port.plannedOnContract(plannedContract),
+          projectCodeTaken: unscoped('codes are unique across every project: a taken code is refused whoever asks'),
+        },
+        { control: EVERYTHING },
+      );
     });
   });
 }

@@ -30,11 +30,21 @@ export function scenario(data: PsaData, n: number): Scenario {
   const resource = data.resources.find((r) => r.status === 'ACTIVE' && r.isBookable && r.homeLegalEntityId === 'le_US01')!;
   const accountId = data.projects.find((p) => p.legalEntityId === 'le_US01' && p.accountId !== null)!.accountId!;
   const contract: ContractFacts = {
-    id: `ctr_port_${n}`, status: 'ACTIVE', legalEntityId: 'le_US01', accountId, billingMethod: 'TIME_AND_MATERIALS',
-    totalContractValueE4: 1_000_000_000, currency: 'USD', startDate: '2031-01-01', endDate: '2031-12-31',
+    id: `ctr_port_${n}`,
+    status: 'ACTIVE',
+    legalEntityId: 'le_US01',
+    accountId,
+    billingMethod: 'TIME_AND_MATERIALS',
+    totalContractValueE4: 1_000_000_000,
+    currency: 'USD',
+    startDate: '2031-01-01',
+    endDate: '2031-12-31',
   };
   const rateCard: RateCardFacts = {
-    id: 'rc_port', currency: 'USD', legalEntityId: 'le_US01', customerId: null,
+    id: 'rc_port',
+    currency: 'USD',
+    legalEntityId: 'le_US01',
+    customerId: null,
     lines: [{ roleId: resource.primaryRoleId, billRateE4: RATE_E4, effectiveFrom: '2031-01-01', effectiveTo: null }],
   };
   const roleName = data.roles.find((r) => r.id === resource.primaryRoleId)!.name;
@@ -43,39 +53,89 @@ export function scenario(data: PsaData, n: number): Scenario {
 
 export const facts = {
   activeContract: (s: Scenario) => ({ contract: { id: s.contract.id, status: 'ACTIVE', legalEntityId: 'le_US01' } }),
-  billable: (s: Scenario) => ({ contract: { id: s.contract.id, status: 'ACTIVE', legalEntityId: 'le_US01' }, billingProfile: { creditHold: false } }),
+  billable: (s: Scenario) => ({
+    contract: { id: s.contract.id, status: 'ACTIVE', legalEntityId: 'le_US01' },
+    billingProfile: { creditHold: false },
+  }),
 };
 
 export function expectedProject(s: Scenario, id: string): Project {
   return {
-    id, code: `PORT-${s.n}`, name: `Port contract ${s.n}`, status: 'PLANNED', type: 'CUSTOMER_BILLABLE', billingMethod: 'TIME_AND_MATERIALS',
-    accountId: s.contract.accountId, contractId: s.contract.id, legalEntityId: 'le_US01', startDate: '2031-01-01', endDate: '2031-12-31',
-    currency: 'USD', projectManagerId: null, budgetHoursE2: null, plannedRevenueE4: null, aggregateVersion: 1,
+    id,
+    code: `PORT-${s.n}`,
+    name: `Port contract ${s.n}`,
+    status: 'PLANNED',
+    type: 'CUSTOMER_BILLABLE',
+    billingMethod: 'TIME_AND_MATERIALS',
+    accountId: s.contract.accountId,
+    contractId: s.contract.id,
+    legalEntityId: 'le_US01',
+    startDate: '2031-01-01',
+    endDate: '2031-12-31',
+    currency: 'USD',
+    projectManagerId: null,
+    budgetHoursE2: null,
+    plannedRevenueE4: null,
+    aggregateVersion: 1,
   };
 }
 
 export function expectedAssignment(s: Scenario, ids: { id: string; projectId: string }): Assignment {
   return {
-    ...ids, resourceId: s.resource.id, roleId: s.resource.primaryRoleId, status: 'CONFIRMED', startDate: s.week, endDate: addDays(s.week, 4),
-    scheduledHoursE2: 4000, billRateE4: RATE_E4, costRateE4: s.resource.costRateE4, currency: 'USD',
-    costCurrency: s.resource.costCurrency === 'USD' ? null : s.resource.costCurrency, isBillable: true, aggregateVersion: 1,
+    ...ids,
+    resourceId: s.resource.id,
+    roleId: s.resource.primaryRoleId,
+    status: 'CONFIRMED',
+    startDate: s.week,
+    endDate: addDays(s.week, 4),
+    scheduledHoursE2: 4000,
+    billRateE4: RATE_E4,
+    costRateE4: s.resource.costRateE4,
+    currency: 'USD',
+    costCurrency: s.resource.costCurrency === 'USD' ? null : s.resource.costCurrency,
+    isBillable: true,
+    aggregateVersion: 1,
   };
 }
 
 export function expectedTimecard(s: Scenario, ids: { id: string; projectId: string; assignmentId: string }, submittedAt: string): Timecard {
   return {
-    ...ids, resourceId: s.resource.id, weekStart: s.week, weekEnd: addDays(s.week, 6), status: 'SUBMITTED', submittedAt, approvedAt: null,
-    approverId: null, totalHoursE2: 1550, totalBillableE4: 0, currency: 'USD', submittedBy: 'alice', decidedBy: null, rejectionReason: null,
+    ...ids,
+    resourceId: s.resource.id,
+    weekStart: s.week,
+    weekEnd: addDays(s.week, 6),
+    status: 'SUBMITTED',
+    submittedAt,
+    approvedAt: null,
+    approverId: null,
+    totalHoursE2: 1550,
+    totalBillableE4: 0,
+    currency: 'USD',
+    submittedBy: 'alice',
+    decidedBy: null,
+    rejectionReason: null,
     aggregateVersion: 1,
   };
 }
 
 /** The two entries the path submits: 8.00 hours on Monday, 7.50 on Tuesday. */
-export const ENTRIES = (s: Scenario) => [{ date: s.week, hours: '8.00' }, { date: addDays(s.week, 1), hours: '7.50', notes: ' Workshop ' }];
+export const ENTRIES = (s: Scenario) => [
+  { date: s.week, hours: '8.00' },
+  { date: addDays(s.week, 1), hours: '7.50', notes: ' Workshop ' },
+];
 
 export function expectedEntries(s: Scenario, timecard: { id: string; projectId: string }): TimeEntry[] {
-  const base = { timecardId: timecard.id, projectId: timecard.projectId, hourClass: 'BILLABLE', roleId: s.resource.primaryRoleId, billRateE4: null, billableE4: 0,
-    billingStatus: 'UNAPPROVED', costRateE4: null, costCurrency: null };
+  const base = {
+    timecardId: timecard.id,
+    projectId: timecard.projectId,
+    hourClass: 'BILLABLE',
+    roleId: s.resource.primaryRoleId,
+    billRateE4: null,
+    billableE4: 0,
+    billingStatus: 'UNAPPROVED',
+    costRateE4: null,
+    costCurrency: null,
+  };
   return [
     { ...base, id: `te_${timecard.id.slice(3)}_001_000`, date: s.week, hoursE2: 800, notes: null },
     { ...base, id: `te_${timecard.id.slice(3)}_001_001`, date: addDays(s.week, 1), hoursE2: 750, notes: 'Workshop' },

@@ -14,7 +14,18 @@ import type { Assignment, Project, ResourceRequest, Timecard } from '../../../..
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoVendor, psaData } from './psaData.ts';
 import { psaRunner } from './psaRunner.ts';
-import { ALICE, APPROVER, ENTRIES, expectedAssignment, expectedEntries, expectedProject, expectedTimecard, facts, scenario, T0 } from './writeFixture.ts';
+import {
+  ALICE,
+  APPROVER,
+  ENTRIES,
+  expectedAssignment,
+  expectedEntries,
+  expectedProject,
+  expectedTimecard,
+  facts,
+  scenario,
+  T0,
+} from './writeFixture.ts';
 
 describe('PSA capabilities on a remote system of record that fails', () => {
   const data = psaData();
@@ -26,7 +37,18 @@ describe('PSA capabilities on a remote system of record that fails', () => {
   beforeEach(async () => {
     vendor = new InMemoryVendor();
     // People and roles only: every project, booking and timecard here is the test's own.
-    await loadIntoVendor(vendor, { ...data, projects: [], lines: [], milestones: [], assignments: [], requests: [], timecards: [], entries: [], drafts: [], items: [] });
+    await loadIntoVendor(vendor, {
+      ...data,
+      projects: [],
+      lines: [],
+      milestones: [],
+      assignments: [],
+      requests: [],
+      timecards: [],
+      entries: [],
+      drafts: [],
+      items: [],
+    });
     ledger = await openLedger('psa');
     runner = psaRunner(createMemoryPsaAdapter(vendor, ledger), T0);
   });
@@ -40,7 +62,11 @@ describe('PSA capabilities on a remote system of record that fails', () => {
     if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.error)}`);
     return result.value as T;
   };
-  const codeOf = (promise: Promise<unknown>) => promise.then(() => null, (error: { extensions?: { code?: string } }) => error.extensions?.code);
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: { extensions?: { code?: string } }) => error.extensions?.code,
+    );
   const ledgerRows = async () => ({
     records: await ledger.selectFrom('idempotency_records').select(['capability', 'status', 'attempts']).orderBy('created_at').execute(),
     events: (await ledger.selectFrom('outbox_events').select('type').orderBy('occurred_at').execute()).map((event) => event.type),
@@ -48,34 +74,66 @@ describe('PSA capabilities on a remote system of record that fails', () => {
   const callsTo = (operation: string) => vendor.calls.filter((name) => name === operation).length;
 
   const create = (key = 'create-1') =>
-    runner.run('createProjectFromContract', { contractId: s.contract.id, name: 'Port contract 0', code: 'PORT-0', rateCardId: 'rc_port' },
-      { principal: ALICE, key, facts: { contract: s.contract, rateCard: s.rateCard } });
+    runner.run(
+      'createProjectFromContract',
+      { contractId: s.contract.id, name: 'Port contract 0', code: 'PORT-0', rateCardId: 'rc_port' },
+      { principal: ALICE, key, facts: { contract: s.contract, rateCard: s.rateCard } },
+    );
   const requested = async () => {
     const { project } = await value<{ project: Project }>(create());
-    await value(runner.run('activateProject', { projectId: project.id, expectedVersion: 1 }, { principal: ALICE, key: 'activate-1', facts: facts.activeContract(s) }));
-    const { resourceRequest } = await value<{ resourceRequest: ResourceRequest }>(runner.run('createResourceRequest', {
-      projectId: project.id, roleId: s.resource.primaryRoleId, startDate: s.week, endDate: addDays(s.week, 4), hours: '40.00',
-    }, { principal: ALICE, key: 'request-1' }));
+    await value(
+      runner.run(
+        'activateProject',
+        { projectId: project.id, expectedVersion: 1 },
+        { principal: ALICE, key: 'activate-1', facts: facts.activeContract(s) },
+      ),
+    );
+    const { resourceRequest } = await value<{ resourceRequest: ResourceRequest }>(
+      runner.run(
+        'createResourceRequest',
+        {
+          projectId: project.id,
+          roleId: s.resource.primaryRoleId,
+          startDate: s.week,
+          endDate: addDays(s.week, 4),
+          hours: '40.00',
+        },
+        { principal: ALICE, key: 'request-1' },
+      ),
+    );
     return { project, resourceRequest };
   };
   const confirm = (request: ResourceRequest) =>
-    runner.run('confirmAssignment', { resourceRequestId: request.id, resourceId: s.resource.id, expectedVersion: 1 },
-      { principal: ALICE, key: 'confirm-1', facts: { rateCard: s.rateCard, intercompanyEnabled: null } });
+    runner.run(
+      'confirmAssignment',
+      { resourceRequestId: request.id, resourceId: s.resource.id, expectedVersion: 1 },
+      { principal: ALICE, key: 'confirm-1', facts: { rateCard: s.rateCard, intercompanyEnabled: null } },
+    );
   const submit = (assignment: Assignment) =>
-    runner.run('submitTimecard', { assignmentId: assignment.id, weekStart: s.week, entries: ENTRIES(s) }, { principal: ALICE, key: 'submit-1' });
+    runner.run(
+      'submitTimecard',
+      { assignmentId: assignment.id, weekStart: s.week, entries: ENTRIES(s) },
+      { principal: ALICE, key: 'submit-1' },
+    );
 
   it('a vendor failure is DOWNSTREAM_UNAVAILABLE with nothing completed; the retry with the same key succeeds once', async () => {
     vendor.failNext('create:ContractLine');
     expect(await codeOf(create())).toBe('DOWNSTREAM_UNAVAILABLE');
     expect([vendor.count('ContractLine'), vendor.count('Project')]).toEqual([0, 0]);
-    expect(await ledgerRows()).toEqual({ records: [{ capability: 'psa.createProjectFromContract', status: 'IN_PROGRESS', attempts: 1 }], events: [] });
+    expect(await ledgerRows()).toEqual({
+      records: [{ capability: 'psa.createProjectFromContract', status: 'IN_PROGRESS', attempts: 1 }],
+      events: [],
+    });
 
     const retry = await create();
     expect(retry.replayed).toBe(false);
     const { project } = (retry.result as unknown as { value: { project: Project } }).value;
     expect(project).toEqual(expectedProject(s, project.id));
     expect([vendor.count('ContractLine'), vendor.count('Project')]).toEqual([1, 1]);
-    expect(await ledgerRows()).toEqual({ records: [{ capability: 'psa.createProjectFromContract', status: 'COMPLETED', attempts: 2 }], events: ['ProjectCreated'] });
+    expect(await ledgerRows()).toEqual({
+      records: [{ capability: 'psa.createProjectFromContract', status: 'COMPLETED', attempts: 2 }],
+      events: ['ProjectCreated'],
+    });
   });
 
   it('a create that timed out after the vendor committed: the retry finds it by its external key, no duplicate, same answer', async () => {
@@ -98,17 +156,33 @@ describe('PSA capabilities on a remote system of record that fails', () => {
     const { assignment } = await value<{ assignment: Assignment }>(confirm(resourceRequest));
     const { timecard } = await value<{ timecard: Timecard }>(submit(assignment));
     vendor.failNext('update:Timecard', { kind: 'timeoutAfterCommit' });
-    const approve = () => runner.run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, { principal: APPROVER, key: 'approve-1' });
+    const approve = () =>
+      runner.run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, { principal: APPROVER, key: 'approve-1' });
     expect(await codeOf(approve())).toBe('DOWNSTREAM_UNAVAILABLE');
     expect(callsTo('update:Timecard')).toBe(1);
 
     const retry = await approve();
     expect(retry).toEqual({
-      result: { ok: true, value: { timecard: { ...timecard, status: 'APPROVED', approvedAt: expect.any(String), decidedBy: 'psa-approver', totalBillableE4: 23_250_000, aggregateVersion: 2 } } },
+      result: {
+        ok: true,
+        value: {
+          timecard: {
+            ...timecard,
+            status: 'APPROVED',
+            approvedAt: expect.any(String),
+            decidedBy: 'psa-approver',
+            totalBillableE4: 23_250_000,
+            aggregateVersion: 2,
+          },
+        },
+      },
       replayed: false,
     });
     expect(callsTo('update:Timecard')).toBe(1);
-    expect((await read().timeEntriesByTimecardIds([timecard.id])).map((e) => [e.billingStatus, e.billableE4])).toEqual([['READY_TO_BILL', 12_000_000], ['READY_TO_BILL', 11_250_000]]);
+    expect((await read().timeEntriesByTimecardIds([timecard.id])).map((e) => [e.billingStatus, e.billableE4])).toEqual([
+      ['READY_TO_BILL', 12_000_000],
+      ['READY_TO_BILL', 11_250_000],
+    ]);
     expect((await ledgerRows()).events.filter((type) => type === 'TimecardApproved')).toHaveLength(1);
   });
 
