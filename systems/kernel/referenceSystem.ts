@@ -4,11 +4,10 @@ import type { SubgraphName } from './subgraphName.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { recordScope, type RecordScope } from '../../policies/recordScope.ts';
 import { createTablesMigration, type TableSpec } from './tableSpec.ts';
-import { capabilityTables, type CapabilityTables } from './capability/tables.ts';
+import { capabilityTables } from './capability/tables.ts';
 import type { CapabilityContext } from './capability/capabilityResolvers.ts';
 import { createPeers, type PeerTransport } from './capability/peers.ts';
 import { appendOnlyAuditMigration } from './capability/appendOnlyAudit.ts';
-import { transactionPorts } from './capability/runCapability.ts';
 import type { SystemOfRecord } from './systemOfRecord.ts';
 
 /**
@@ -20,18 +19,6 @@ export interface SystemContext<ReadPort, Loaders, Ports> extends CapabilityConte
   readonly read: ReadPort;
   readonly scope: RecordScope;
   readonly loaders: Loaders;
-}
-
-/**
- * The context of a system whose capabilities still write its tables directly (`createStore`):
- * kept while the systems move to ports; goes when none is left.
- */
-export interface TableSystemContext<Store, Loaders, DB> extends CapabilityContext<DB> {
-  readonly store: Store;
-  readonly scope: RecordScope;
-  readonly loaders: Loaders;
-  readonly db: Kysely<DB & CapabilityTables>;
-  readonly reads: Kysely<DB & CapabilityTables>;
 }
 
 export interface BindOptions {
@@ -67,19 +54,7 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
     readonly createAdapter: (db: Kysely<DB>, reads: Kysely<DB>) => SystemOfRecord<ReadPort, Ports>;
     readonly createLoaders: (read: ReadPort, scope: RecordScope) => Loaders;
   },
-): ReferenceSystem<DB, SystemContext<ReadPort, Loaders, Ports>>;
-export function defineReferenceSystem<DB, Store, Loaders>(
-  definition: Common<TableSystemContext<Store, Loaders, DB>> & {
-    readonly createStore: (db: Kysely<DB>) => Store;
-    readonly createLoaders: (store: Store, scope: RecordScope) => Loaders;
-  },
-): ReferenceSystem<DB, TableSystemContext<Store, Loaders, DB>>;
-// The overloads above are the typed contract; the implementation serves both shapes.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function defineReferenceSystem(definition: any): ReferenceSystem<any, any> {
-  const createLoaders = definition.createLoaders as (source: unknown, scope: RecordScope) => unknown;
-  const createAdapter = definition.createAdapter as ((db: Kysely<unknown>, reads: Kysely<unknown>) => SystemOfRecord<unknown, unknown>) | undefined;
-  const createStore = definition.createStore as ((db: Kysely<unknown>) => unknown) | undefined;
+): ReferenceSystem<DB, SystemContext<ReadPort, Loaders, Ports>> {
   return {
     name: definition.name,
     migrations: {
@@ -91,44 +66,23 @@ export function defineReferenceSystem(definition: any): ReferenceSystem<any, any
       ...definition.upgrades,
     },
     resolvers: definition.resolvers,
-    bind(db: Kysely<unknown>, transport: PeerTransport, options: BindOptions = {}) {
-      const reads = options.reads ?? db;
+    bind(db, transport, options = {}) {
+      const reads = (options.reads as Kysely<DB> | undefined) ?? db;
       const clock = options.clock ?? (() => new Date());
-      const common = (request: RequestScope, scope: RecordScope) => ({
-        scope,
-        request,
-        clock,
-        peers: createPeers(transport, definition.name, request),
-      });
-      if (createAdapter) {
-        const system = createAdapter(db, reads);
-        return (request: RequestScope) => {
-          const scope = recordScope(request.principal);
-          const read = system.reads(scope);
-          return {
-            ...common(request, scope),
-            read,
-            loaders: createLoaders(read, scope),
-            ledger: system.ledger,
-            ledgerReads: system.ledgerReads,
-            adapter: system.capabilities,
-          };
-        };
-      }
-      const store = createStore!(reads);
-      const ledger = db as unknown as Kysely<CapabilityTables>;
-      const ledgerReads = reads as unknown as Kysely<CapabilityTables>;
-      return (request: RequestScope) => {
+      const system = definition.createAdapter(db, reads);
+      return (request) => {
         const scope = recordScope(request.principal);
+        const read = system.reads(scope);
         return {
-          ...common(request, scope),
-          store,
-          loaders: createLoaders(store, scope),
-          db,
-          reads,
-          ledger,
-          ledgerReads,
-          adapter: transactionPorts(),
+          scope,
+          request,
+          clock,
+          peers: createPeers(transport, definition.name, request),
+          read,
+          loaders: definition.createLoaders(read, scope),
+          ledger: system.ledger,
+          ledgerReads: system.ledgerReads,
+          adapter: system.capabilities,
         };
       };
     },

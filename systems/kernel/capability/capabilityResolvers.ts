@@ -8,7 +8,7 @@
  * `runCapability` (idempotency record, effect, outbox and audit in one transaction); the outcome
  * becomes the payload: the result's fields, `userErrors`, `warnings` and `replayed`.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SystemAdapter } from './adapter.ts';
 import type { SubgraphName } from '../subgraphName.ts';
 import { badUserInput, tesseraError } from '../../../core/errors.ts';
@@ -56,8 +56,6 @@ export interface EffectArgs<Ports, Ctx, Input, Facts = undefined> {
   readonly facts: Facts;
   /** The system's read and write ports for this call (inside its transaction for a local system). */
   readonly ports: Ports;
-  /** @deprecated the ports of a system whose ports are still its tables; goes when every system has ports. */
-  readonly trx: Transaction<Ports & CapabilityTables>;
   readonly emit: (event: DomainEventDraft) => void;
   readonly ctx: Ctx;
   readonly principal: Principal;
@@ -156,7 +154,6 @@ async function call<Ports, Ctx extends CapabilityContext<Ports>>(
           input,
           facts: facts.facts,
           ports,
-          trx: ports as unknown as Transaction<Ports & CapabilityTables>,
           emit,
           ctx: inTransaction,
           principal,

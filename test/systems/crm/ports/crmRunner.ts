@@ -64,7 +64,6 @@ export function crmRunner(system: SystemOfRecord<CrmReadPort, CrmPorts>, start: 
           input,
           facts: options.facts,
           ports,
-          trx: undefined as never,
           emit,
           ctx: {} as CrmContext,
           principal: options.principal,

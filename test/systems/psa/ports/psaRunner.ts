@@ -63,7 +63,6 @@ export function psaRunner(system: PsaSystem, start: Date) {
           input,
           facts: options.facts,
           ports,
-          trx: undefined as never,
           emit,
           ctx: {} as PsaContext,
           principal: options.principal,
