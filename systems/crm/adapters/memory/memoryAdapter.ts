@@ -5,14 +5,15 @@
  * external keys so a retried call never writes twice.
  */
 import type { Kysely } from 'kysely';
+import { beforeCallView, callKeyOf } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { RemoteAdapter } from '../../../kernel/capability/adapter.ts';
 import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
 import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
 import type { CrmPorts } from '../../ports/ports.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
-import { beforeCallView, createMemoryCrmReads } from './memoryReads.ts';
-import { callKeyOf, createMemoryCrmWrites } from './memoryWrites.ts';
+import { createMemoryCrmReads } from './memoryReads.ts';
+import { createMemoryCrmWrites } from './memoryWrites.ts';
 
 export function createMemoryCrmAdapter(vendor: InMemoryVendor, ledger: Kysely<CapabilityTables>): SystemOfRecord<CrmReadPort, CrmPorts> {
   const capabilities: RemoteAdapter<CrmPorts> = {

@@ -1,31 +1,17 @@
 /**
  * The CRM read port over the in-memory vendor: the same answers as the SQL adapter (same orders,
  * same filters, same scope rules through `isVisible`), computed from the vendor's query results.
- * Bound to a capability call, it shows the records as they were before that call's own writes
- * (records it created are absent, records it changed read as before): a call resumed after a lost
- * answer then checks its rules against the same state as its first attempt.
+ * Bound to a capability call, it reads through the kernel's `beforeCallView` (callHistory.ts): the
+ * records as they were before that call's own writes.
  */
 import type { RecordScope } from '../../../../policies/recordScope.ts';
-import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
-import type { InMemoryVendor, VendorRecord } from '../../../kernel/adapters/memory/vendor.ts';
+import { currentView, viewed, type View } from '../../../kernel/adapters/memory/callHistory.ts';
+import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
 import type { Contract, Opportunity } from '../../ports/types.ts';
-import { OBJECT, type CrmRecords, type ObjectType, type Stored } from './objects.ts';
-
-/** What one vendor record reads as (null: absent). */
-export type View = <T>(record: VendorRecord<Stored<T>>) => T | null;
-
-export const currentView: View = (record) => record.fields.record;
-
-/** The records as they were before the call with `callKey` wrote anything. */
-export function beforeCallView(callKey: string): View {
-  return (record) => {
-    if (record.fields.createdBy === callKey) return null;
-    return record.fields.changedBy === callKey ? record.fields.before : record.fields.record;
-  };
-}
+import { OBJECT, type CrmRecords, type ObjectType } from './objects.ts';
 
 const DEAL = {
   legalEntity: (deal: Opportunity | Contract) => deal.legalEntityId,
@@ -33,13 +19,7 @@ const DEAL = {
 };
 
 export function createMemoryCrmReads(vendor: InMemoryVendor, scope: RecordScope, view: View = currentView): CrmReadPort {
-  const all = async <K extends ObjectType>(type: K): Promise<CrmRecords[K][]> => {
-    const records = await vendorCall('crm', type, () => vendor.query<Stored<CrmRecords[K]>>(type));
-    return records.flatMap((record) => {
-      const seen = view(record);
-      return seen === null ? [] : [seen];
-    });
-  };
+  const all = <K extends ObjectType>(type: K): Promise<CrmRecords[K][]> => viewed<CrmRecords[K]>(vendor, 'crm', type, view);
   const accounts = async () => (await all(OBJECT.account)).filter(isVisible(scope, { account: (account) => account.id }));
   const contacts = async () => (await all(OBJECT.contact)).filter(isVisible(scope, { account: (contact) => contact.accountId }));
   const opportunities = async () => (await all(OBJECT.opportunity)).filter(isVisible(scope, DEAL));

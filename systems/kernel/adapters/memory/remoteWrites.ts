@@ -9,7 +9,14 @@
  */
 import { tesseraError } from '../../../../core/errors.ts';
 import { rejected } from '../../capability/rejection.ts';
-import { VendorDuplicateExternalId, VendorUnavailable, VendorVersionMismatch, type InMemoryVendor, type VendorFields, type VendorRecord } from './vendor.ts';
+import {
+  VendorDuplicateExternalId,
+  VendorUnavailable,
+  VendorVersionMismatch,
+  type InMemoryVendor,
+  type VendorFields,
+  type VendorRecord,
+} from './vendor.ts';
 
 /** Runs one vendor call for `system`, turning the vendor's failures into the catalog's codes. */
 export async function vendorCall<T>(system: string, entity: string, run: () => Promise<T>): Promise<T> {
@@ -23,7 +30,11 @@ export async function vendorCall<T>(system: string, entity: string, run: () => P
       );
     }
     if (error instanceof VendorVersionMismatch) {
-      throw rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(error.id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion');
+      throw rejected(
+        'VERSION_CONFLICT',
+        `${entity} ${JSON.stringify(error.id)} changed while this call ran. Read it again, then decide.`,
+        'expectedVersion',
+      );
     }
     throw error;
   }

@@ -110,10 +110,16 @@ export class InMemoryVendor {
   }
 
   /** Sets `fields` on a record (merged), if it is still at `expectedVersion` when one is given. */
-  async update<F extends VendorFields>(objectType: string, id: string, fields: Partial<F>, expectedVersion?: number): Promise<VendorRecord<F>> {
+  async update<F extends VendorFields>(
+    objectType: string,
+    id: string,
+    fields: Partial<F>,
+    expectedVersion?: number,
+  ): Promise<VendorRecord<F>> {
     return this.#call(`update:${objectType}`, true, () => {
       const current = this.#table(objectType).get(id);
-      if (!current || (expectedVersion !== undefined && current.version !== expectedVersion)) throw new VendorVersionMismatch(objectType, id);
+      if (!current || (expectedVersion !== undefined && current.version !== expectedVersion))
+        throw new VendorVersionMismatch(objectType, id);
       const next: VendorRecord = { ...current, version: current.version + 1, fields: { ...current.fields, ...fields } };
       this.#table(objectType).set(id, next);
       return next as VendorRecord<F>;
@@ -137,9 +143,17 @@ export class InMemoryVendor {
   }
 
   /** Every record of the type matching `where`, in id order (a SOQL/SuiteQL query). */
-  async query<F extends VendorFields>(objectType: string, where: (record: VendorRecord<F>) => boolean = () => true): Promise<VendorRecord<F>[]> {
-    return this.#call(`query:${objectType}`, false, () =>
-      [...this.#table(objectType).values()].filter((record) => where(record as VendorRecord<F>)).sort((a, b) => (a.id < b.id ? -1 : 1)) as VendorRecord<F>[],
+  async query<F extends VendorFields>(
+    objectType: string,
+    where: (record: VendorRecord<F>) => boolean = () => true,
+  ): Promise<VendorRecord<F>[]> {
+    return this.#call(
+      `query:${objectType}`,
+      false,
+      () =>
+        [...this.#table(objectType).values()]
+          .filter((record) => where(record as VendorRecord<F>))
+          .sort((a, b) => (a.id < b.id ? -1 : 1)) as VendorRecord<F>[],
     );
   }
 

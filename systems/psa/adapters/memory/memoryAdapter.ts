@@ -5,6 +5,7 @@
  * external keys so a retried call never writes twice.
  */
 import type { Kysely } from 'kysely';
+import { beforeCallView, callKeyOf } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { RemoteAdapter } from '../../../kernel/capability/adapter.ts';
 import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
@@ -12,8 +13,7 @@ import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
 import type { PsaPorts } from '../../ports/ports.ts';
 import type { PsaReadPort } from '../../ports/readPort.ts';
 import { createMemoryPsaReads } from './memoryReads.ts';
-import { callKeyOf, createMemoryPsaWrites } from './memoryWrites.ts';
-import { beforeCallView } from './objects.ts';
+import { createMemoryPsaWrites } from './memoryWrites.ts';
 
 export function createMemoryPsaAdapter(vendor: InMemoryVendor, ledger: Kysely<CapabilityTables>): SystemOfRecord<PsaReadPort, PsaPorts> {
   const capabilities: RemoteAdapter<PsaPorts> = {

@@ -1,32 +1,25 @@
 /**
  * The PSA read port over the in-memory vendor: the same answers as the SQL adapter (same orders,
  * filters, aggregates and scope rules, through `isVisible`), computed from the vendor's query
- * results. Bound to a capability call it reads through `beforeCallView` (objects.ts).
+ * results. Bound to a capability call it reads through the kernel's `beforeCallView` (callHistory.ts).
  */
 import type { RecordScope } from '../../../../policies/recordScope.ts';
-import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
+import { currentView, viewed, type View } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { PsaReadPort } from '../../ports/readPort.ts';
 import type { BillingDraft, Project } from '../../ports/types.ts';
-import { currentView, OBJECT, type ObjectType, type PsaRecords, type Stored, type View } from './objects.ts';
+import { OBJECT, type ObjectType, type PsaRecords } from './objects.ts';
 
 const STAFFED = ['CONFIRMED', 'ACTIVE'];
 const UNBILLED = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT'];
 const SCOPED = { legalEntity: (r: Project | BillingDraft) => r.legalEntityId, account: (r: Project | BillingDraft) => r.accountId };
 
 export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope, view: View = currentView): PsaReadPort {
-  const all = async <K extends ObjectType>(type: K): Promise<PsaRecords[K][]> => {
-    const records = await vendorCall('psa', type, () => vendor.query<Stored<PsaRecords[K]>>(type));
-    // In record-id order: the SQL adapter's order wherever it orders by id.
-    return records
-      .flatMap((record) => {
-        const seen = view(record);
-        return seen === null ? [] : [seen];
-      })
-      .sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
-  };
+  // In record-id order: the SQL adapter's order wherever it orders by id.
+  const all = async <K extends ObjectType>(type: K): Promise<PsaRecords[K][]> =>
+    (await viewed<PsaRecords[K]>(vendor, 'psa', type, view)).sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
   const projects = async () => (await all(OBJECT.project)).filter(isVisible(scope, SCOPED));
   const drafts = async () => (await all(OBJECT.draft)).filter(isVisible(scope, SCOPED));
   const visibleProjectIds = async () => new Set((await projects()).map((p) => p.id));

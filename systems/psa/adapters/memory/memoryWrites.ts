@@ -9,20 +9,15 @@
  * (one timecard per resource, project and week; one claim per billable source) are checked
  * against the vendor's records before the first write.
  */
-import { createOnce, vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
-import { VendorVersionMismatch, type InMemoryVendor, type VendorRecord } from '../../../kernel/adapters/memory/vendor.ts';
+import { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
+import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
 import { rejected } from '../../../kernel/capability/rejection.ts';
 import type { PsaWritePort } from '../../ports/writePort.ts';
 import type { BillingDraftItem, Milestone, TimeEntry } from '../../ports/types.ts';
-import { OBJECT, stored, type ObjectType, type PsaRecords, type Stored } from './objects.ts';
+import { OBJECT, type ObjectType, type PsaRecords } from './objects.ts';
 
 type Versioned = { readonly id: string; readonly aggregateVersion: number };
-
-/** The key that marks what a call created, changed or removed: the same on every attempt of the call. */
-export function callKeyOf(call: RemoteCall): string {
-  return call.externalKey('call');
-}
 
 /** `id` of a record owned by `from`, re-keyed to the record `to` (ids embed their owner's: `ms_<project>_000`). */
 function rebase(id: string, from: string, to: string): string {
@@ -31,11 +26,11 @@ function rebase(id: string, from: string, to: string): string {
 }
 
 export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall): PsaWritePort {
-  const callKey = callKeyOf(call);
-  const find = async <K extends ObjectType>(type: K, where: (record: PsaRecords[K]) => boolean) =>
-    vendorCall('psa', type, () => vendor.query<Stored<PsaRecords[K]>>(type, (stored) => where(stored.fields.record)));
-  const create = async <K extends ObjectType>(type: K, operation: string, record: PsaRecords[K]): Promise<PsaRecords[K]> =>
-    (await createOnce(vendor, 'psa', type, call.externalKey(operation), stored(record, callKey))).fields.record;
+  const writes = new CallWrites(vendor, 'psa', call);
+  const callKey = writes.callKey;
+  const find = <K extends ObjectType>(type: K, where: (record: PsaRecords[K]) => boolean) => writes.find<PsaRecords[K]>(type, where);
+  const create = <K extends ObjectType>(type: K, operation: string, record: PsaRecords[K]): Promise<PsaRecords[K]> =>
+    writes.create(type, operation, record);
   /** Sets fields of a record (no version of its own moves: a billing state, an entry's pricing), once per call. */
   const touch = async <K extends ObjectType>(
     type: K,
@@ -44,30 +39,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
   ): Promise<PsaRecords[K]> => {
     const [current] = await find(type, (record) => (record as { id: string }).id === id);
     if (!current) throw new Error(`${type} ${id} is missing`);
-    if (current.fields.changedBy === callKey) return current.fields.record;
-    return write(type, type, current, apply(current.fields.record), id);
-  };
-  const write = async <K extends ObjectType>(
-    type: K,
-    entity: string,
-    current: VendorRecord<Stored<PsaRecords[K]>>,
-    next: PsaRecords[K],
-    id: string,
-  ) => {
-    const updated = await vendorCall('psa', entity, async () => {
-      try {
-        return await vendor.update<Stored<PsaRecords[K]>>(
-          type,
-          current.id,
-          { record: next, changedBy: callKey, before: current.fields.record },
-          current.version,
-        );
-      } catch (error) {
-        if (error instanceof VendorVersionMismatch) throw conflict(entity, id);
-        throw error;
-      }
-    });
-    return updated.fields.record;
+    return writes.change(type, current, apply, () => conflict(type, id));
   };
   /** A versioned transition from the version the capability read (VERSION_CONFLICT otherwise), once per call. */
   const change = async <K extends 'Project' | 'ResourceRequest' | 'Timecard' | 'Milestone' | 'BillingDraft'>(
@@ -77,14 +49,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
   ): Promise<PsaRecords[K]> => {
     const [current] = await find(type, (record) => record.id === ref.id);
     if (!current) throw conflict(type, ref.id);
-    // An earlier attempt of this call already made the change: its result is the answer.
-    if (current.fields.changedBy === callKey) return current.fields.record;
-    if (current.fields.record.aggregateVersion !== ref.aggregateVersion) throw conflict(type, ref.id);
-    return write(type, type, current, { ...apply(current.fields.record), aggregateVersion: ref.aggregateVersion + 1 }, ref.id);
-  };
-  const remove = async (type: ObjectType, record: VendorRecord<Stored<unknown>>) => {
-    if (record.fields.removedBy !== null) return;
-    await vendorCall('psa', type, () => vendor.update<Stored<unknown>>(type, record.id, { removedBy: callKey }, record.version));
+    return writes.transition(type, current, ref.aggregateVersion, apply, () => conflict(type, ref.id));
   };
   const sourceType = (item: BillingDraftItem) => (item.sourceType === 'TIME_SPLIT' ? OBJECT.entry : OBJECT.milestone);
 
@@ -122,7 +87,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
         submitted = await change(OBJECT.timecard, existing, () => timecard);
         // A draft or rejected week is replaced whole: its entries were never approved, so never billed.
         const replaced = await find(OBJECT.entry, (entry) => entry.timecardId === existing.id);
-        for (const entry of replaced.filter((record) => record.fields.createdBy !== callKey)) await remove(OBJECT.entry, entry);
+        for (const entry of replaced.filter((record) => record.fields.createdBy !== callKey)) await writes.remove(OBJECT.entry, entry);
       } else {
         const week = await find(
           OBJECT.timecard,

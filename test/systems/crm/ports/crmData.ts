@@ -10,7 +10,8 @@ import { crmTables, type ContractRow, type CrmTables, type OpportunityRow } from
 import type { Account, Contact, Contract, Opportunity, OpportunityLine } from '../../../../systems/crm/ports/types.ts';
 import { asStored } from '../../../harness/stored.ts';
 import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
-import { OBJECT, stored } from '../../../../systems/crm/adapters/memory/objects.ts';
+import { OBJECT } from '../../../../systems/crm/adapters/memory/objects.ts';
+import { stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
 
 export interface CrmData {
   readonly accounts: readonly Account[];

@@ -4,7 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import { generateDataset, type Dataset } from '../../../../seed/generate.ts';
-import { OBJECT, stored } from '../../../../systems/psa/adapters/memory/objects.ts';
+import { OBJECT } from '../../../../systems/psa/adapters/memory/objects.ts';
+import { stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
 import * as rows from '../../../../systems/psa/adapters/sql/rows.ts';
 import {
   psaTables,
