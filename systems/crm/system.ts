@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { crmCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
 import { createCrmLoaders } from './loaders.ts';
 import { crmResolvers } from './resolvers.ts';
 import { createSqlCrmAdapter } from './adapters/sql/sqlAdapter.ts';
@@ -11,4 +12,5 @@ export const crmSystem = defineReferenceSystem({
   resolvers: crmResolvers,
   createAdapter: (db: Kysely<CrmTables>, reads: Kysely<CrmTables>) => createSqlCrmAdapter(db, reads),
   createLoaders: createCrmLoaders,
+  upgrades: { '0004_crm_canonical_answers': crmCanonicalAnswers },
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { erpCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
 import { sqlErpSystem } from './adapters/sql/sqlAdapter.ts';
 import { erpTables, type ErpTables } from './adapters/sql/tables.ts';
 import { createErpLoaders } from './loaders.ts';
@@ -11,4 +12,5 @@ export const erpSystem = defineReferenceSystem({
   resolvers: erpResolvers,
   createAdapter: (db: Kysely<ErpTables>, reads: Kysely<ErpTables>) => sqlErpSystem(db, reads),
   createLoaders: createErpLoaders,
+  upgrades: { '0004_erp_canonical_answers': erpCanonicalAnswers },
 });

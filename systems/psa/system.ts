@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { psaCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
 import { createPsaLoaders } from './loaders.ts';
 import { psaResolvers } from './resolvers.ts';
 import { sqlPsaSystem } from './adapters/sql/sqlSystem.ts';
@@ -11,4 +12,5 @@ export const psaSystem = defineReferenceSystem({
   resolvers: psaResolvers,
   createAdapter: (db: Kysely<PsaTables>, reads: Kysely<PsaTables>) => sqlPsaSystem(db, reads),
   createLoaders: createPsaLoaders,
+  upgrades: { '0004_psa_canonical_answers': psaCanonicalAnswers },
 });

@@ -10,8 +10,8 @@ const temp = tempSqliteStore();
 afterAll(() => temp.remove());
 
 describe('capability tables in every reference system', () => {
-  it.each(Object.values(SYSTEMS).map((system) => [system.name, system] as const))('%s has 0001 core, 0002 capabilities, 0003 workflows', (name, system) => {
-    expect(Object.keys(system.migrations)).toEqual([`0001_${name}_core`, `0002_${name}_capabilities`, `0003_${name}_workflows`]);
+  it.each(Object.values(SYSTEMS).map((system) => [system.name, system] as const))('%s has 0001 core, 0002 capabilities, 0003 workflows, 0004 canonical answers', (name, system) => {
+    expect(Object.keys(system.migrations)).toEqual([`0001_${name}_core`, `0002_${name}_capabilities`, `0003_${name}_workflows`, `0004_${name}_canonical_answers`]);
   });
 
   it('creates the tables when a system is opened', async () => {
