@@ -5,6 +5,7 @@
  * write under a deterministic external key, the outcome recorded after).
  */
 import type { Kysely } from 'kysely';
+import { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
 import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
@@ -12,7 +13,7 @@ import type { ErpPorts } from '../../ports/ports.ts';
 import type { ErpReadPort } from '../../ports/readPort.ts';
 import { memoryErpReads } from './memoryReads.ts';
 import { memoryErpWrites } from './memoryWrites.ts';
-import { VendorRecords } from './vendorCalls.ts';
+import { VendorRecords } from './vendorRecords.ts';
 
 /** The ERP over `vendor`, its capability calls recorded in `ledger` (see `openLedger`). */
 export function memoryErpSystem(vendor: InMemoryVendor, ledger: Kysely<CapabilityTables>): SystemOfRecord<ErpReadPort, ErpPorts> {
@@ -21,11 +22,11 @@ export function memoryErpSystem(vendor: InMemoryVendor, ledger: Kysely<Capabilit
     reads: (scope) => memoryErpReads(records, scope),
     capabilities: {
       kind: 'remote',
-      bind: (call, scope) => {
-        // A resumed attempt reads what the first attempt found, and finds its own writes by their keys.
-        const { reads, writes } = records.forCall(call.externalKey(''));
-        return { read: memoryErpReads(reads, scope), write: memoryErpWrites(writes, call) };
-      },
+      // A resumed attempt reads what the first attempt found, and finds its own writes by their keys.
+      bind: (call, scope) => ({
+        read: memoryErpReads(records.asFoundBy(call), scope),
+        write: memoryErpWrites(records, new CallWrites(vendor, 'erp', call)),
+      }),
     },
     ledger,
     ledgerReads: ledger,

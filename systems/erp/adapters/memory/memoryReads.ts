@@ -25,7 +25,7 @@ import type {
   TaxProfile,
 } from '../../ports/types.ts';
 import { ERP_OBJECTS as O } from './objects.ts';
-import type { VendorRecords } from './vendorCalls.ts';
+import type { VendorRecords } from './vendorRecords.ts';
 
 type Sortable = string | number;
 const by =

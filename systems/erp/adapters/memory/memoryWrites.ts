@@ -2,11 +2,14 @@
  * The ERP write port over the in-memory vendor (a stand-in for NetSuite's record API). The vendor
  * is not transactional with us and cannot roll back, so every write is made exactly once per
  * capability call: it carries the call's external key for the operation, and is looked up by that
- * key before it is made again (a retry after a lost answer finds it). The store's guarantees hold
+ * key before it is made again (a retry after a lost answer finds it); a change is made once per call
+ * (the kernel's `CallWrites`, callHistory.ts). The store's guarantees hold
  * here too: gapless numbers per legal entity, series and year; one invoice per billing draft; one
  * payment per bank reference; one recognition line per schedule and period; versioned transitions.
  */
-import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
+import { stored, type CallWrites, type Stored } from '../../../kernel/adapters/memory/callHistory.ts';
+import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
+import type { CapabilityRejected } from '../../../kernel/capability/rejection.ts';
 import { formatDocumentNumber, parseDocumentNumber } from '../../ports/documentNumbers.ts';
 import {
   alreadyBilled,
@@ -28,58 +31,73 @@ import type {
   RevenueScheduleLine,
 } from '../../ports/types.ts';
 import { ERP_OBJECTS as O } from './objects.ts';
-import { canonical, vendorCall, type VendorRecords } from './vendorCalls.ts';
+import type { VendorRecords } from './vendorRecords.ts';
 
 interface Sequence {
   readonly id: string;
   readonly lastNumber: number;
 }
 
-export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWritePort {
-  const key = (operation: string) => call.externalKey(operation);
+/** `records`: the vendor's records as they are (the store's unique rules are checked against them); `writes`: this call's. */
+export function memoryErpWrites(records: VendorRecords, writes: CallWrites): ErpWritePort {
+  /** A transition of the record whose `idField` is `id`, from `aggregateVersion` to the next, once per call; `conflict` if it moved. */
+  async function transition<T extends { aggregateVersion: number }>(
+    type: string,
+    idField: keyof T & string,
+    id: string,
+    aggregateVersion: number,
+    changes: Partial<T>,
+    conflict: () => CapabilityRejected,
+  ): Promise<T> {
+    const [current] = await writes.find<T>(type, (record) => record[idField] === id);
+    if (!current) throw conflict();
+    return writes.transition(type, current, aggregateVersion, (record) => ({ ...record, ...changes }), conflict);
+  }
 
   /** The number of this call's document: reserved once, even when an attempt died after taking it. */
   async function number(numbering: Numbering, operation: string): Promise<string> {
-    const reserved = await records.created<{ number: string }>(O.reservedNumber, key(operation));
+    const reserved = await writes.created<{ number: string }>(O.reservedNumber, operation);
     if (reserved) return reserved.number;
     const { legalEntity, series } = numbering;
     const recorded = 'recorded' in numbering ? numbering.recorded : null;
     const parsed = recorded === null ? null : parseDocumentNumber(legalEntity.code, series, recorded);
     const year = parsed?.year ?? Number(('date' in numbering ? numbering.date : (recorded ?? '')).slice(0, 4));
     const sequenceId = `${legalEntity.id}:${series}:${year}`;
-    const taken = await vendorCall(async () => {
-      const counter = await records.vendor.findByExternalId(O.sequence, sequenceId);
-      if (recorded !== null) {
-        if (parsed && counter && canonical<Sequence>(counter).lastNumber < parsed.sequence)
-          await records.set(O.sequence, counter, key(operation), { lastNumber: parsed.sequence });
-        if (parsed && !counter) await records.vendor.create(O.sequence, { id: sequenceId, lastNumber: parsed.sequence }, sequenceId);
-        return recorded;
-      }
-      if (!counter) {
-        await records.vendor.create(O.sequence, { id: sequenceId, lastNumber: 1, tesseraLastWrite: key(operation) }, sequenceId);
-        return formatDocumentNumber(legalEntity.code, series, year, 1);
-      }
-      const current = canonical<Sequence>(counter);
+    const sequenceChanged = () => changedMeanwhile('DocumentSequence', sequenceId);
+    const counter = await vendorCall('erp', O.sequence, () => writes.vendor.findByExternalId<Stored<Sequence>>(O.sequence, sequenceId));
+    const createCounter = (lastNumber: number, createdBy: string | null) =>
+      vendorCall('erp', O.sequence, () =>
+        writes.vendor.create(O.sequence, stored<Sequence>({ id: sequenceId, lastNumber }, createdBy), sequenceId),
+      );
+    let taken: string;
+    if (recorded !== null) {
+      if (parsed && counter && counter.fields.record.lastNumber < parsed.sequence)
+        await writes.change(O.sequence, counter, (current) => ({ ...current, lastNumber: parsed.sequence }), sequenceChanged);
+      if (parsed && !counter) await createCounter(parsed.sequence, null);
+      taken = recorded;
+    } else if (!counter) {
+      await createCounter(1, writes.callKey);
+      taken = formatDocumentNumber(legalEntity.code, series, year, 1);
+    } else if (writes.wroteLast(counter)) {
       // This call's earlier attempt took the counter's last number and died before reserving it.
-      if ((counter.fields as Record<string, unknown>).tesseraLastWrite === key(operation))
-        return formatDocumentNumber(legalEntity.code, series, year, current.lastNumber);
-      const next = await records.set<Sequence>(O.sequence, counter, key(operation), { lastNumber: current.lastNumber + 1 });
-      return formatDocumentNumber(legalEntity.code, series, year, next.lastNumber);
-    });
-    return (await records.ensure(O.reservedNumber, key(operation), { number: taken })).number;
+      taken = formatDocumentNumber(legalEntity.code, series, year, counter.fields.record.lastNumber);
+    } else {
+      const next = await writes.change(
+        O.sequence,
+        counter,
+        (current) => ({ ...current, lastNumber: current.lastNumber + 1 }),
+        sequenceChanged,
+      );
+      taken = formatDocumentNumber(legalEntity.code, series, year, next.lastNumber);
+    }
+    return (await writes.create(O.reservedNumber, operation, { number: taken })).number;
   }
 
   return {
     async putContractTerms(terms, expected) {
-      if (expected === null) return records.ensure<ContractTerms>(O.contractTerms, key('terms'), { ...terms, aggregateVersion: 1 });
-      return records.transition<ContractTerms>(
-        O.contractTerms,
-        'contractId',
-        expected.contractId,
-        expected.aggregateVersion,
-        key('terms'),
-        terms,
-        () => termsChanged(expected.contractId),
+      if (expected === null) return writes.create<ContractTerms>(O.contractTerms, 'terms', { ...terms, aggregateVersion: 1 });
+      return transition<ContractTerms>(O.contractTerms, 'contractId', expected.contractId, expected.aggregateVersion, terms, () =>
+        termsChanged(expected.contractId),
       );
     },
 
@@ -87,8 +105,8 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
       const prefix = `${legalEntity.code}-J`;
       const opened: ErpProject[] = [];
       for (const project of projects) {
-        const operation = key(`job:${project.projectId}`);
-        const earlier = await records.created<ErpProject>(O.erpProject, operation);
+        const operation = `job:${project.projectId}`;
+        const earlier = await writes.created<ErpProject>(O.erpProject, operation);
         if (earlier) {
           opened.push(earlier);
           continue;
@@ -98,7 +116,7 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
         );
         const erpProjectNumber = `${prefix}${String(Math.max(0, ...numbers) + 1).padStart(5, '0')}`;
         opened.push(
-          await records.ensure<ErpProject>(O.erpProject, operation, { ...project, legalEntityId: legalEntity.id, erpProjectNumber }),
+          await writes.create<ErpProject>(O.erpProject, operation, { ...project, legalEntityId: legalEntity.id, erpProjectNumber }),
         );
       }
       return opened;
@@ -106,12 +124,11 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
 
     async allocateRevenue(superseded, schedules) {
       for (const schedule of superseded) {
-        await records.transition<RevenueSchedule>(
+        await transition<RevenueSchedule>(
           O.schedule,
           'id',
           schedule.id,
           schedule.aggregateVersion,
-          key(`supersede:${schedule.id}`),
           {
             status: 'SUPERSEDED',
           },
@@ -120,12 +137,12 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
       }
       const created: RevenueSchedule[] = [];
       for (const schedule of schedules)
-        created.push(await records.ensure<RevenueSchedule>(O.schedule, key(`schedule:${schedule.projectId}`), schedule));
+        created.push(await writes.create<RevenueSchedule>(O.schedule, `schedule:${schedule.projectId}`, schedule));
       return created;
     },
 
     async postInvoice({ lines, ...draft }, numbering) {
-      let invoice = await records.created<Invoice>(O.invoice, key('invoice'));
+      let invoice = await writes.created<Invoice>(O.invoice, 'invoice');
       if (!invoice) {
         const source = draft.sourceBillingDraftId;
         if (source !== null) {
@@ -140,53 +157,48 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
         ) {
           throw recordedNumberTaken(source, invoiceNumber);
         }
-        invoice = await records.ensure<Invoice>(O.invoice, key('invoice'), { ...draft, invoiceNumber, aggregateVersion: 1 });
+        invoice = await writes.create<Invoice>(O.invoice, 'invoice', { ...draft, invoiceNumber, aggregateVersion: 1 });
       }
       const invoiceId = invoice.id;
-      for (const line of lines)
-        await records.ensure<InvoiceLine>(O.invoiceLine, key(`invoice-line:${line.lineNumber}`), { ...line, invoiceId });
+      for (const line of lines) await writes.create<InvoiceLine>(O.invoiceLine, `invoice-line:${line.lineNumber}`, { ...line, invoiceId });
       return invoice;
     },
 
     creditInvoice: (invoice, change) =>
-      records.transition<Invoice>(O.invoice, 'id', invoice.id, invoice.aggregateVersion, key('credit'), change, () =>
-        changedMeanwhile('Invoice', invoice.id),
-      ),
+      transition<Invoice>(O.invoice, 'id', invoice.id, invoice.aggregateVersion, change, () => changedMeanwhile('Invoice', invoice.id)),
 
     async recordPayment(values) {
-      const earlier = await records.created<Payment>(O.payment, key('payment'));
+      const earlier = await writes.created<Payment>(O.payment, 'payment');
       if (earlier) return earlier;
       if ((await records.where<Payment>(O.payment, (payment) => payment.paymentNumber === values.paymentNumber)).length > 0) {
         throw duplicatePayment(values.paymentNumber);
       }
-      return records.ensure<Payment>(O.payment, key('payment'), { ...values, status: 'RECEIVED', aggregateVersion: 1 });
+      return writes.create<Payment>(O.payment, 'payment', { ...values, status: 'RECEIVED', aggregateVersion: 1 });
     },
 
     async applyPayment(change) {
-      const invoice = await records.transition<Invoice>(
+      const invoice = await transition<Invoice>(
         O.invoice,
         'id',
         change.invoice.id,
         change.invoice.aggregateVersion,
-        key('apply:invoice'),
         {
           status: change.invoiceStatus,
           amountPaidE4: change.amountPaidE4,
         },
         () => changedMeanwhile('Invoice', change.invoice.id),
       );
-      const payment = await records.transition<Payment>(
+      const payment = await transition<Payment>(
         O.payment,
         'id',
         change.payment.id,
         change.payment.aggregateVersion,
-        key('apply:payment'),
         {
           status: change.paymentStatus,
         },
         () => changedMeanwhile('Payment', change.payment.id),
       );
-      const application = await records.ensure<PaymentApplication>(O.application, key('application'), change.application);
+      const application = await writes.create<PaymentApplication>(O.application, 'application', change.application);
       return { invoice, payment, application };
     },
 
@@ -194,12 +206,11 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
       const moved: RevenueSchedule[] = [];
       for (const { schedule, recognizedE4, status } of schedules) {
         moved.push(
-          await records.transition<RevenueSchedule>(
+          await transition<RevenueSchedule>(
             O.schedule,
             'id',
             schedule.id,
             schedule.aggregateVersion,
-            key(`recognize:${schedule.id}`),
             {
               recognizedE4,
               status,
@@ -210,8 +221,8 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
       }
       const stored: RevenueScheduleLine[] = [];
       for (const line of lines) {
-        const operation = key(`line:${line.scheduleId}`);
-        const earlier = await records.created<RevenueScheduleLine>(O.scheduleLine, operation);
+        const operation = `line:${line.scheduleId}`;
+        const earlier = await writes.created<RevenueScheduleLine>(O.scheduleLine, operation);
         if (
           !earlier &&
           (
@@ -223,7 +234,7 @@ export function memoryErpWrites(records: VendorRecords, call: RemoteCall): ErpWr
         ) {
           throw recognitionConflict();
         }
-        stored.push(earlier ?? (await records.ensure<RevenueScheduleLine>(O.scheduleLine, operation, line)));
+        stored.push(earlier ?? (await writes.create<RevenueScheduleLine>(O.scheduleLine, operation, line)));
       }
       return { lines: stored, schedules: moved.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
     },

@@ -80,6 +80,19 @@ export class CallWrites {
     return vendorCall(this.system, type, () => this.vendor.query<Stored<T>>(type, (record) => where(record.fields.record)));
   }
 
+  /** The record the call's `operation` created on an earlier attempt, if any. */
+  async created<T>(type: string, operation: string): Promise<T | null> {
+    const earlier = await vendorCall(this.system, type, () =>
+      this.vendor.findByExternalId<Stored<T>>(type, this.call.externalKey(operation)),
+    );
+    return earlier ? earlier.fields.record : null;
+  }
+
+  /** Whether this call wrote `record` last (created it and nobody changed it since, or changed it last). */
+  wroteLast(record: VendorRecord<Stored<unknown>>): boolean {
+    return record.fields.changedBy === null ? record.fields.createdBy === this.callKey : record.fields.changedBy === this.callKey;
+  }
+
   /** The record the call's `operation` created on an earlier attempt, or a new one created now. */
   async create<T>(type: string, operation: string, record: T): Promise<T> {
     return (await createOnce(this.vendor, this.system, type, this.call.externalKey(operation), stored(record, this.callKey))).fields.record;

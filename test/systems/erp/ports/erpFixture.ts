@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { generateDataset, type Dataset } from '../../../../seed/generate.ts';
 import { seedSystems } from '../../../../seed/seedSystems.ts';
 import { openAllSystems, type AllSystems } from '../../../../systems/openAllSystems.ts';
+import { stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
 import { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
 import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
@@ -73,11 +74,11 @@ export function memoryErp(makeStore: () => Promise<TempStore>): MakeErp {
   };
 }
 
-/** Every ERP record of `db`, as the vendor's records (no external ids: they were not written by Tessera). */
+/** Every ERP record of `db`, as the vendor's records (no external ids, no call history: they were not written by Tessera). */
 async function loadVendor(vendor: InMemoryVendor, db: Kysely<ErpTables>): Promise<void> {
   const load = async <R, C extends object>(type: string, table: keyof ErpTables & string, toCanonical: (row: R) => C) => {
     const all = (await db.selectFrom(table).selectAll().execute()) as unknown as R[];
-    for (const row of all) await vendor.create(type, { ...toCanonical(row) } as Readonly<Record<string, unknown>>);
+    for (const row of all) await vendor.create(type, stored(toCanonical(row)));
   };
   await load(ERP_OBJECTS.legalEntity, 'legal_entities', rows.legalEntityOf);
   await load(ERP_OBJECTS.period, 'accounting_periods', rows.periodOf);
@@ -94,6 +95,6 @@ async function loadVendor(vendor: InMemoryVendor, db: Kysely<ErpTables>): Promis
   await load(ERP_OBJECTS.schedule, 'revenue_schedules', rows.revenueScheduleOf);
   await load(ERP_OBJECTS.scheduleLine, 'revenue_schedule_lines', rows.revenueLineOf);
   for (const sequence of await db.selectFrom('document_sequences').selectAll().execute()) {
-    await vendor.create(ERP_OBJECTS.sequence, { id: sequence.id, lastNumber: sequence.last_number }, sequence.id);
+    await vendor.create(ERP_OBJECTS.sequence, stored({ id: sequence.id, lastNumber: sequence.last_number }), sequence.id);
   }
 }

@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERP_OBJECTS } from '../../../../systems/erp/adapters/memory/objects.ts';
+import type { Stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
+import type { VendorRecord } from '../../../../systems/kernel/adapters/memory/vendor.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { tempSqliteStore } from '../../../harness/tempDatabase.ts';
 import { callErp, keyStatus, type World } from './erpCalls.ts';
@@ -15,6 +17,8 @@ import { erpWritePortContract } from './writePort.contract.ts';
 import { ukDraft, ukInvoice } from './ukBilling.ts';
 
 const makeErp = memoryErp(async () => tempSqliteStore());
+/** The canonical record a vendor record holds. */
+const held = (record: VendorRecord) => (record.fields as Stored<Readonly<Record<string, unknown>>>).record;
 
 erpWritePortContract('the in-memory remote adapter', makeErp);
 
@@ -30,7 +34,7 @@ describe('ERP write port on a remote system that fails, loses answers and answer
     method: 'ACH',
     bankReference,
   });
-  const paymentsNumbered = (number: string) => erp.vendor!.count(ERP_OBJECTS.payment, (record) => record.fields.paymentNumber === number);
+  const paymentsNumbered = (number: string) => erp.vendor!.count(ERP_OBJECTS.payment, (record) => held(record).paymentNumber === number);
 
   beforeAll(async () => {
     erp = await makeErp();
@@ -76,7 +80,7 @@ describe('ERP write port on a remote system that fails, loses answers and answer
     await expect(callErp(erp.system, ukDraft('bd_lost_1'), 'releaseInvoiceV2', release, 'k-lost')).rejects.toMatchObject({
       extensions: { code: 'DOWNSTREAM_UNAVAILABLE' },
     });
-    const ofDraft = () => erp.vendor!.count(ERP_OBJECTS.invoice, (record) => record.fields.sourceBillingDraftId === 'bd_lost_1');
+    const ofDraft = () => erp.vendor!.count(ERP_OBJECTS.invoice, (record) => held(record).sourceBillingDraftId === 'bd_lost_1');
     expect(ofDraft()).toBe(1);
     expect(await keyStatus(erp.system.ledger, 'k-lost')).toBe('IN_PROGRESS');
 
@@ -89,7 +93,7 @@ describe('ERP write port on a remote system that fails, loses answers and answer
     });
     expect(ofDraft()).toBe(1);
     const invoiceId = (retry.payload.invoice as { id: string }).id;
-    expect(erp.vendor!.count(ERP_OBJECTS.invoiceLine, (record) => record.fields.invoiceId === invoiceId)).toBe(3);
+    expect(erp.vendor!.count(ERP_OBJECTS.invoiceLine, (record) => held(record).invoiceId === invoiceId)).toBe(3);
 
     // The next release takes the next number: the lost attempt's number was not handed out twice, nor skipped.
     const next = await callErp(erp.system, ukDraft('bd_lost_2'), 'releaseInvoiceV2', { ...release, billingDraftId: 'bd_lost_2' }, 'k-next');
@@ -113,7 +117,7 @@ describe('ERP write port on a remote system that fails, loses answers and answer
     await expect(callErp(erp.system, none, 'applyPayment', apply, 'k-apply-lost')).rejects.toMatchObject({
       extensions: { code: 'DOWNSTREAM_UNAVAILABLE' },
     });
-    const applications = () => erp.vendor!.count(ERP_OBJECTS.application, (record) => record.fields.invoiceId === invoiceId);
+    const applications = () => erp.vendor!.count(ERP_OBJECTS.application, (record) => held(record).invoiceId === invoiceId);
     expect(applications()).toBe(1);
 
     const retry = await callErp(erp.system, none, 'applyPayment', apply, 'k-apply-lost');
