@@ -40,8 +40,15 @@ export function canonicalAnswersSuite(engine: string, makeStore: () => Promise<T
 
     it('replays every old answer as the canonical answer a fresh call gives', async () => {
       for (const { answer, document, expected } of replays) {
-        const { status, body } = await tessera.request({ query: document, variables: { input: { ...answer.input, idempotencyKey: answer.key } } });
-        expect({ capability: answer.capability, status, body }).toEqual({ capability: answer.capability, status: 200, body: await expected(tessera) });
+        const { status, body } = await tessera.request({
+          query: document,
+          variables: { input: { ...answer.input, idempotencyKey: answer.key } },
+        });
+        expect({ capability: answer.capability, status, body }).toEqual({
+          capability: answer.capability,
+          status: 200,
+          body: await expected(tessera),
+        });
       }
     });
 
@@ -74,9 +81,16 @@ export function canonicalAnswersSuite(engine: string, makeStore: () => Promise<T
       // The first old answer, converted, stored again under a new key: what this release stores.
       const crm = crmDb(tessera);
       const [first] = stored;
-      const record = await crm.selectFrom('idempotency_records').selectAll().where('idempotency_key', '=', first!.key).executeTakeFirstOrThrow();
+      const record = await crm
+        .selectFrom('idempotency_records')
+        .selectAll()
+        .where('idempotency_key', '=', first!.key)
+        .executeTakeFirstOrThrow();
       const key = newKey();
-      await crm.insertInto('idempotency_records').values({ ...record, id: `new-${key}`, idempotency_key: key }).execute();
+      await crm
+        .insertInto('idempotency_records')
+        .values({ ...record, id: `new-${key}`, idempotency_key: key })
+        .execute();
       const db = crm as unknown as Kysely<unknown>;
       await SYSTEMS.crm.migrations[UPGRADE('crm')]!.up(db);
       const now = await storedAnswers(db);

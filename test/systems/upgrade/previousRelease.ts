@@ -87,6 +87,10 @@ export async function previousRelease(
 
 /** Every stored answer of a system, by record id. */
 export async function storedAnswers(db: Kysely<unknown>): Promise<Record<string, string>> {
-  const rows = await (db as Kysely<CapabilityTables>).selectFrom('idempotency_records').select(['id', 'response_json']).orderBy('id').execute();
+  const rows = await (db as Kysely<CapabilityTables>)
+    .selectFrom('idempotency_records')
+    .select(['id', 'response_json'])
+    .orderBy('id')
+    .execute();
   return Object.fromEntries(rows.map((row) => [row.id, row.response_json]));
 }

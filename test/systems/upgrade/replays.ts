@@ -11,9 +11,32 @@ import { guardTransition } from '../../../systems/kernel/capability/stateMachine
 import { money } from '../../../systems/kernel/decimal.ts';
 import { opportunityMachine } from '../../../systems/crm/machines.ts';
 import { milestoneMachine, projectMachine, resourceRequestMachine, timecardMachine } from '../../../systems/psa/machines.ts';
-import { CLOSE_WIN, CONTRACT_FIELDS, CREATE_OPPORTUNITY, OPPORTUNITY_FIELDS, APPROVE_CONTRACT, SUBMIT_CONTRACT } from '../../capability/crm/crmKit.ts';
-import { ACTIVATE_PROJECT, APPROVE_TIMECARD, COMPLETE_MILESTONE, CONFIRM_ASSIGNMENT, DRAFT_FIELDS, GENERATE_DRAFT } from '../../capability/psa/psaKit.ts';
-import { ACTIVATE_V1, INVOICE_FIELDS, PAYMENT_FIELDS, RECOGNIZE, RECORD_PAYMENT, RELEASE_V1, RELEASE_V2, SCHEDULE_FIELDS } from '../../capability/erp/erpKit.ts';
+import {
+  CLOSE_WIN,
+  CONTRACT_FIELDS,
+  CREATE_OPPORTUNITY,
+  OPPORTUNITY_FIELDS,
+  APPROVE_CONTRACT,
+  SUBMIT_CONTRACT,
+} from '../../capability/crm/crmKit.ts';
+import {
+  ACTIVATE_PROJECT,
+  APPROVE_TIMECARD,
+  COMPLETE_MILESTONE,
+  CONFIRM_ASSIGNMENT,
+  DRAFT_FIELDS,
+  GENERATE_DRAFT,
+} from '../../capability/psa/psaKit.ts';
+import {
+  ACTIVATE_V1,
+  INVOICE_FIELDS,
+  PAYMENT_FIELDS,
+  RECOGNIZE,
+  RECORD_PAYMENT,
+  RELEASE_V1,
+  RELEASE_V2,
+  SCHEDULE_FIELDS,
+} from '../../capability/erp/erpKit.ts';
 import type { PreviousDatabases, StoredAnswer } from './previousRelease.ts';
 
 export interface Replay {
@@ -37,7 +60,12 @@ function freshCall(document: string, input: Readonly<Record<string, unknown>>): 
 }
 
 /** The v1 payload `shape` makes of what `query` reads now, replayed. */
-function queried(field: string, query: string, variables: Record<string, unknown>, shape: (data: Record<string, unknown>) => Record<string, unknown>): Expected {
+function queried(
+  field: string,
+  query: string,
+  variables: Record<string, unknown>,
+  shape: (data: Record<string, unknown>) => Record<string, unknown>,
+): Expected {
   return async (tessera) => {
     const { data, errors } = await tessera.query(query, variables);
     expect(errors).toBeUndefined();
@@ -50,7 +78,13 @@ const already = (entity: string, machine: Parameters<typeof guardTransition>[1],
   guardTransition(entity, machine, state, state, capability)!,
 ];
 
-function answer(system: StoredAnswer['system'], capability: string, input: Record<string, unknown>, outcome: unknown, version = 1): StoredAnswer {
+function answer(
+  system: StoredAnswer['system'],
+  capability: string,
+  input: Record<string, unknown>,
+  outcome: unknown,
+  version = 1,
+): StoredAnswer {
   return { system, capability: `${system}.${capability}`, version, key: newKey(), input, outcome };
 }
 
@@ -78,12 +112,21 @@ export async function crmReplays({ crm }: PreviousDatabases): Promise<Replay[]> 
     ],
   };
   const transition = { contractId: contract.id, expectedVersion: contract.aggregate_version };
-  const refusal = { code: 'SEGREGATION_OF_DUTIES', message: 'You submitted this contract: another person must approve it.', field: 'contractId' };
+  const refusal = {
+    code: 'SEGREGATION_OF_DUTIES',
+    message: 'You submitted this contract: another person must approve it.',
+    field: 'contractId',
+  };
   const oppQuery = `query ($id: ID!) { opportunity(id: $id) { ${OPPORTUNITY_FIELDS} } }`;
   const contractQuery = `query ($id: ID!) { contract(id: $id) { ${CONTRACT_FIELDS} } }`;
   return [
     {
-      answer: answer('crm', 'closeWinOpportunity', winInput, ok({ opportunity: won, warnings: already('Opportunity', opportunityMachine, 'CLOSED_WON', 'closeWinOpportunity') })),
+      answer: answer(
+        'crm',
+        'closeWinOpportunity',
+        winInput,
+        ok({ opportunity: won, warnings: already('Opportunity', opportunityMachine, 'CLOSED_WON', 'closeWinOpportunity') }),
+      ),
       document: CLOSE_WIN,
       expected: freshCall(CLOSE_WIN, winInput),
     },
@@ -106,46 +149,88 @@ export async function crmReplays({ crm }: PreviousDatabases): Promise<Replay[]> 
 }
 
 export async function psaReplays({ psa }: PreviousDatabases): Promise<Replay[]> {
-  const project = await psa.selectFrom('projects').selectAll().where('status', '=', 'ACTIVE').where('type', '=', 'CUSTOMER_BILLABLE').orderBy('id').executeTakeFirstOrThrow();
-  const request = await psa.selectFrom('resource_requests').selectAll().where('status', '=', 'FILLED').where('assignment_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+  const project = await psa
+    .selectFrom('projects')
+    .selectAll()
+    .where('status', '=', 'ACTIVE')
+    .where('type', '=', 'CUSTOMER_BILLABLE')
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  const request = await psa
+    .selectFrom('resource_requests')
+    .selectAll()
+    .where('status', '=', 'FILLED')
+    .where('assignment_id', 'is not', null)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   const assignment = await psa.selectFrom('assignments').selectAll().where('id', '=', request.assignment_id!).executeTakeFirstOrThrow();
   const timecard = await psa.selectFrom('timecards').selectAll().where('status', '=', 'APPROVED').orderBy('id').executeTakeFirstOrThrow();
   const milestone = await psa.selectFrom('milestones').selectAll().where('status', '=', 'COMPLETE').orderBy('id').executeTakeFirstOrThrow();
   const draft = await psa.selectFrom('billing_drafts').selectAll().orderBy('id').executeTakeFirstOrThrow();
   const activate = { projectId: project.id, expectedVersion: project.aggregate_version };
-  const confirm = { resourceRequestId: request.id, resourceId: assignment.resource_id, expectedVersion: request.aggregate_version, allowOverbook: false };
+  const confirm = {
+    resourceRequestId: request.id,
+    resourceId: assignment.resource_id,
+    expectedVersion: request.aggregate_version,
+    allowOverbook: false,
+  };
   const approve = { timecardId: timecard.id, expectedVersion: timecard.aggregate_version };
   const complete = { milestoneId: milestone.id, expectedVersion: milestone.aggregate_version, actualDate: milestone.actual_date };
   const generate = { projectId: draft.project_id, cutoffDate: draft.cutoff_date };
   return [
     {
-      answer: answer('psa', 'activateProject', activate, ok({ project, warnings: already('Project', projectMachine, 'ACTIVE', 'activateProject') })),
+      answer: answer(
+        'psa',
+        'activateProject',
+        activate,
+        ok({ project, warnings: already('Project', projectMachine, 'ACTIVE', 'activateProject') }),
+      ),
       document: ACTIVATE_PROJECT,
       expected: freshCall(ACTIVATE_PROJECT, activate),
     },
     {
-      answer: answer('psa', 'confirmAssignment', confirm, ok({
-        assignment,
-        resourceRequest: request,
-        warnings: already('ResourceRequest', resourceRequestMachine, 'FILLED', 'confirmAssignment'),
-      })),
+      answer: answer(
+        'psa',
+        'confirmAssignment',
+        confirm,
+        ok({
+          assignment,
+          resourceRequest: request,
+          warnings: already('ResourceRequest', resourceRequestMachine, 'FILLED', 'confirmAssignment'),
+        }),
+      ),
       document: CONFIRM_ASSIGNMENT,
       expected: freshCall(CONFIRM_ASSIGNMENT, confirm),
     },
     {
-      answer: answer('psa', 'approveTimecard', approve, ok({ timecard, warnings: already('Timecard', timecardMachine, 'APPROVED', 'approveTimecard') })),
+      answer: answer(
+        'psa',
+        'approveTimecard',
+        approve,
+        ok({ timecard, warnings: already('Timecard', timecardMachine, 'APPROVED', 'approveTimecard') }),
+      ),
       document: APPROVE_TIMECARD,
       expected: freshCall(APPROVE_TIMECARD, approve),
     },
     {
-      answer: answer('psa', 'completeMilestone', complete, ok({ milestone, warnings: already('Milestone', milestoneMachine, 'COMPLETE', 'completeMilestone') })),
+      answer: answer(
+        'psa',
+        'completeMilestone',
+        complete,
+        ok({ milestone, warnings: already('Milestone', milestoneMachine, 'COMPLETE', 'completeMilestone') }),
+      ),
       document: COMPLETE_MILESTONE,
       expected: freshCall(COMPLETE_MILESTONE, complete),
     },
     {
       answer: answer('psa', 'generateBillingDraft', generate, ok({ billingDraft: draft })),
       document: GENERATE_DRAFT,
-      expected: queried('generateBillingDraft', `query ($id: ID!) { billingDraft(id: $id) { ${DRAFT_FIELDS} } }`, { id: draft.id }, (data) => data),
+      expected: queried(
+        'generateBillingDraft',
+        `query ($id: ID!) { billingDraft(id: $id) { ${DRAFT_FIELDS} } }`,
+        { id: draft.id },
+        (data) => data,
+      ),
     },
   ];
 }
@@ -153,12 +238,32 @@ export async function psaReplays({ psa }: PreviousDatabases): Promise<Replay[]> 
 export async function erpReplays({ crm, erp }: PreviousDatabases): Promise<Replay[]> {
   const active = await crm.selectFrom('contracts').select('id').where('status', '=', 'ACTIVE').orderBy('id').executeTakeFirstOrThrow();
   const terms = (await erp.selectFrom('contract_terms').selectAll().where('contract_id', '=', active.id).executeTakeFirst()) ?? null;
-  const invoice = await erp.selectFrom('invoices').selectAll().where('source_billing_draft_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+  const invoice = await erp
+    .selectFrom('invoices')
+    .selectAll()
+    .where('source_billing_draft_id', 'is not', null)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   const payment = await erp.selectFrom('payments').selectAll().orderBy('id').executeTakeFirstOrThrow();
   const schedule = await erp.selectFrom('revenue_schedules').selectAll().orderBy('id').executeTakeFirstOrThrow();
-  const schedules = await erp.selectFrom('revenue_schedules').selectAll().where('project_id', '=', schedule.project_id).orderBy('id').execute();
-  const { legal_entity_id: legalEntityId } = await erp.selectFrom('erp_projects').select('legal_entity_id').where('project_id', '=', schedule.project_id).executeTakeFirstOrThrow();
-  const period = await erp.selectFrom('accounting_periods').selectAll().where('legal_entity_id', '=', legalEntityId).where('status', '=', 'OPEN').orderBy('id').executeTakeFirstOrThrow();
+  const schedules = await erp
+    .selectFrom('revenue_schedules')
+    .selectAll()
+    .where('project_id', '=', schedule.project_id)
+    .orderBy('id')
+    .execute();
+  const { legal_entity_id: legalEntityId } = await erp
+    .selectFrom('erp_projects')
+    .select('legal_entity_id')
+    .where('project_id', '=', schedule.project_id)
+    .executeTakeFirstOrThrow();
+  const period = await erp
+    .selectFrom('accounting_periods')
+    .selectAll()
+    .where('legal_entity_id', '=', legalEntityId)
+    .where('status', '=', 'OPEN')
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   const activate = { contractId: active.id, poRequired: false };
   const release = { billingDraftId: invoice.source_billing_draft_id, invoiceDate: invoice.invoice_date };
   const releaseV2 = { ...release, expectedVersion: 2 };
@@ -175,12 +280,17 @@ export async function erpReplays({ crm, erp }: PreviousDatabases): Promise<Repla
   const invoiceQuery = `query ($id: ID!) { invoice(id: $id) { ${INVOICE_FIELDS} } }`;
   return [
     {
-      answer: answer('erp', 'activateContract', activate, ok({
-        contract: { id: active.id },
-        terms,
-        revenueSchedules: [],
-        warnings: [{ code: 'ALREADY_IN_STATE', message: `Contract ${active.id} already is ACTIVE; nothing changed.` }],
-      })),
+      answer: answer(
+        'erp',
+        'activateContract',
+        activate,
+        ok({
+          contract: { id: active.id },
+          terms,
+          revenueSchedules: [],
+          warnings: [{ code: 'ALREADY_IN_STATE', message: `Contract ${active.id} already is ACTIVE; nothing changed.` }],
+        }),
+      ),
       document: ACTIVATE_V1,
       expected: freshCall(ACTIVATE_V1, activate),
     },
@@ -212,7 +322,9 @@ export async function erpReplays({ crm, erp }: PreviousDatabases): Promise<Repla
         (data) => ({
           period: { id: period.id, name: period.name, status: period.status },
           lines: [],
-          revenueSchedules: [...(data.project as { revenueSchedules: { id: string }[] }).revenueSchedules].sort((a, b) => (a.id < b.id ? -1 : 1)),
+          revenueSchedules: [...(data.project as { revenueSchedules: { id: string }[] }).revenueSchedules].sort((a, b) =>
+            a.id < b.id ? -1 : 1,
+          ),
         }),
       ),
     },

@@ -48,7 +48,8 @@ export function canonicalAnswersMigration(records: AnswerRecords): Migration {
         });
         // One transaction per batch on SQLite (its migrations run outside one); PostgreSQL's migration is one already.
         const write = async (trx: Kysely<StoredAnswers>) => {
-          for (const { id, json } of rewritten) await trx.updateTable('idempotency_records').set({ response_json: json }).where('id', '=', id).execute();
+          for (const { id, json } of rewritten)
+            await trx.updateTable('idempotency_records').set({ response_json: json }).where('id', '=', id).execute();
         };
         if (rewritten.length > 0) await (db.isTransaction ? write(db) : db.transaction().execute(write));
         if (batch.length < BATCH) return;
