@@ -1,5 +1,5 @@
 /**
- * Upgrading a store in place (docs/capabilities.md#idempotency): answers the previous release stored as rows
+ * Upgrading a store in place (docs/invariants.md#idempotency): answers the previous release stored as rows
  * are rewritten as canonical records by 0004, so a replay answers exactly what a fresh call answers; rejections
  * and answers already canonical stay as they were, and running the migration again changes nothing.
  */
