@@ -8,10 +8,10 @@ import { accountOf, contactOf, contractOf, opportunityLineOf, opportunityOf } fr
 import { accountRow, contactRow, contractRow, opportunityLineRow, opportunityRow } from '../../../../systems/crm/adapters/sql/rows.ts';
 import { crmTables, type ContractRow, type CrmTables, type OpportunityRow } from '../../../../systems/crm/adapters/sql/tables.ts';
 import type { Account, Contact, Contract, Opportunity, OpportunityLine } from '../../../../systems/crm/ports/types.ts';
+import { insertInBatches, loadIntoVendorAs } from '../../../harness/portData.ts';
 import { asStored } from '../../../harness/stored.ts';
 import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
 import { OBJECT } from '../../../../systems/crm/adapters/memory/objects.ts';
-import { stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
 
 export interface CrmData {
   readonly accounts: readonly Account[];
@@ -38,14 +38,7 @@ export function crmData(): CrmData {
 
 /** Loads `data` into a migrated CRM database, parents first. */
 export async function loadIntoSql(db: Kysely<CrmTables>, data: CrmData): Promise<void> {
-  const insert = async <T extends keyof CrmTables & string>(table: T, rows: readonly CrmTables[T][]) => {
-    for (let start = 0; start < rows.length; start += 200) {
-      await db
-        .insertInto(table)
-        .values(rows.slice(start, start + 200) as never)
-        .execute();
-    }
-  };
+  const insert = <T extends keyof CrmTables & string>(table: T, rows: readonly CrmTables[T][]) => insertInBatches(db, table, rows);
   await insert('accounts', data.accounts.map(accountRow));
   await insert('contacts', data.contacts.map(contactRow));
   await insert('opportunities', data.opportunities.map(opportunityRow));
@@ -55,9 +48,7 @@ export async function loadIntoSql(db: Kysely<CrmTables>, data: CrmData): Promise
 
 /** Loads `data` into the vendor stand-in, as records nobody's call created. */
 export async function loadIntoVendor(vendor: InMemoryVendor, data: CrmData): Promise<void> {
-  const load = async <T>(type: string, records: readonly T[]) => {
-    for (const record of records) await vendor.create(type, stored(record));
-  };
+  const load = <T>(type: string, records: readonly T[]) => loadIntoVendorAs(vendor, type, records);
   await load(OBJECT.account, data.accounts);
   await load(OBJECT.contact, data.contacts);
   await load(OBJECT.opportunity, data.opportunities);

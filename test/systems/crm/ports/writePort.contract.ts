@@ -4,6 +4,8 @@
  * canonical records read back through the read port, the same outbox events, and the same typed
  * rejections (VERSION_CONFLICT from the versioned write itself, CONTRACT_ALREADY_EXISTS).
  */
+import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { crmCapabilities } from '../../../../systems/crm/capabilities/index.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
 import type { CrmReadPort } from '../../../../systems/crm/ports/readPort.ts';
@@ -12,7 +14,6 @@ import { systemPrincipal } from '../../../../systems/kernel/capability/peers.ts'
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { CrmData } from './crmData.ts';
-import { crmRunner } from './crmRunner.ts';
 import { ACTIVE_LEGAL_ENTITY, ALICE, BOB, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
 
 export interface OpenCrmSystem {
@@ -25,10 +26,10 @@ export interface OpenCrmSystem {
 export function crmWritePortContract(adapter: string, open: (data: CrmData) => Promise<OpenCrmSystem>): void {
   describe(`CRM capabilities through the write port on ${adapter}`, () => {
     let crm: OpenCrmSystem;
-    let runner: ReturnType<typeof crmRunner>;
+    let runner: PortRunner<typeof crmCapabilities>;
     beforeEach(async () => {
       crm = await open(FIXTURE);
-      runner = crmRunner(crm.system, T0);
+      runner = portRunner('crm', crmCapabilities, crm.system, T0);
     });
     afterEach(async () => {
       await crm?.close();

@@ -4,6 +4,8 @@
  * adapter and the runner make of it: DOWNSTREAM_UNAVAILABLE with nothing completed, and a retry with
  * the same key that gives the same answer with exactly one vendor record.
  */
+import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { crmCapabilities } from '../../../../systems/crm/capabilities/index.ts';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryCrmAdapter } from '../../../../systems/crm/adapters/memory/memoryAdapter.ts';
@@ -15,7 +17,6 @@ import type { CapabilityTables } from '../../../../systems/kernel/capability/tab
 import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoVendor } from './crmData.ts';
-import { crmRunner } from './crmRunner.ts';
 import { crmWritePortContract } from './writePort.contract.ts';
 import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
 
@@ -36,13 +37,13 @@ crmWritePortContract('the in-memory remote adapter', async (data) => {
 describe('CRM capabilities on a remote system of record that fails', () => {
   let vendor: InMemoryVendor;
   let ledger: Kysely<CapabilityTables>;
-  let runner: ReturnType<typeof crmRunner>;
+  let runner: PortRunner<typeof crmCapabilities>;
 
   beforeEach(async () => {
     vendor = new InMemoryVendor();
     await loadIntoVendor(vendor, FIXTURE);
     ledger = await openLedger('crm');
-    runner = crmRunner(createMemoryCrmAdapter(vendor, ledger), T0);
+    runner = portRunner('crm', crmCapabilities, createMemoryCrmAdapter(vendor, ledger), T0);
   });
   afterEach(async () => {
     await ledger.destroy();

@@ -9,6 +9,7 @@ import { seedSystems } from '../../../../seed/seedSystems.ts';
 import { openAllSystems, type AllSystems } from '../../../../systems/openAllSystems.ts';
 import { stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
 import { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
+import { loadIntoVendorAs } from '../../../harness/portData.ts';
 import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
 import { memoryErpSystem } from '../../../../systems/erp/adapters/memory/memoryAdapter.ts';
@@ -78,7 +79,7 @@ export function memoryErp(makeStore: () => Promise<TempStore>): MakeErp {
 async function loadVendor(vendor: InMemoryVendor, db: Kysely<ErpTables>): Promise<void> {
   const load = async <R, C extends object>(type: string, table: keyof ErpTables & string, toCanonical: (row: R) => C) => {
     const all = (await db.selectFrom(table).selectAll().execute()) as unknown as R[];
-    for (const row of all) await vendor.create(type, stored(toCanonical(row)));
+    await loadIntoVendorAs(vendor, type, all.map(toCanonical));
   };
   await load(ERP_OBJECTS.legalEntity, 'legal_entities', rows.legalEntityOf);
   await load(ERP_OBJECTS.period, 'accounting_periods', rows.periodOf);

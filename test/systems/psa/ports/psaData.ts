@@ -5,7 +5,6 @@
 import type { Kysely } from 'kysely';
 import { generateDataset, type Dataset } from '../../../../seed/generate.ts';
 import { OBJECT } from '../../../../systems/psa/adapters/memory/objects.ts';
-import { stored } from '../../../../systems/kernel/adapters/memory/callHistory.ts';
 import * as rows from '../../../../systems/psa/adapters/sql/rows.ts';
 import {
   psaTables,
@@ -32,6 +31,7 @@ import type {
   TimeEntry,
 } from '../../../../systems/psa/ports/types.ts';
 import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
+import { insertInBatches, loadIntoVendorAs } from '../../../harness/portData.ts';
 import { asStored } from '../../../harness/stored.ts';
 
 export interface PsaData {
@@ -75,14 +75,7 @@ export function psaData(): PsaData {
 
 /** Loads `data` into a migrated PSA database, parents first. */
 export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise<void> {
-  const insert = async <T extends keyof PsaTables & string>(table: T, values: readonly PsaTables[T][]) => {
-    for (let start = 0; start < values.length; start += 200) {
-      await db
-        .insertInto(table)
-        .values(values.slice(start, start + 200) as never)
-        .execute();
-    }
-  };
+  const insert = <T extends keyof PsaTables & string>(table: T, rows: readonly PsaTables[T][]) => insertInBatches(db, table, rows);
   await insert(
     'roles',
     data.roles.map((r) => ({ id: r.id, name: r.name, level: r.level, practice: r.practice })),
@@ -116,9 +109,7 @@ export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise
 
 /** Loads `data` into the vendor stand-in, as records nobody's call created. */
 export async function loadIntoVendor(vendor: InMemoryVendor, data: PsaData): Promise<void> {
-  const load = async <T>(type: string, records: readonly T[]) => {
-    for (const record of records) await vendor.create(type, stored(record));
-  };
+  const load = <T>(type: string, records: readonly T[]) => loadIntoVendorAs(vendor, type, records);
   await load(OBJECT.role, data.roles);
   await load(OBJECT.resource, data.resources);
   await load(OBJECT.project, data.projects);

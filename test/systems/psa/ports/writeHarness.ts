@@ -3,6 +3,8 @@
  * test works on its own contract, week and keys), the runner, reads, the outbox, and the first
  * steps of the capability path (a project created, activated and asking for a resource).
  */
+import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { psaCapabilities } from '../../../../systems/psa/capabilities/index.ts';
 import { afterAll, beforeAll } from 'vitest';
 import type { EffectResult } from '../../../../systems/kernel/capability/capabilityResolvers.ts';
 import type { CapabilityResult } from '../../../../systems/kernel/capability/types.ts';
@@ -11,17 +13,16 @@ import type { Project, ResourceRequest } from '../../../../systems/psa/ports/typ
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { OpenPsa } from './openPsa.ts';
 import { psaData, type PsaData } from './psaData.ts';
-import { psaRunner } from './psaRunner.ts';
 import { ALICE, facts, T0, type Scenario } from './writeFixture.ts';
 
 /** Registers the suite's set-up in the enclosing `describe` and answers its helpers. */
 export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
   const data = psaData();
   let opened: OpenPsa;
-  let started: ReturnType<typeof psaRunner>;
+  let started: PortRunner<typeof psaCapabilities>;
   beforeAll(async () => {
     opened = await open(data);
-    started = psaRunner(opened.system, T0);
+    started = portRunner('psa', psaCapabilities, opened.system, T0);
   });
   afterAll(async () => {
     await opened?.close();

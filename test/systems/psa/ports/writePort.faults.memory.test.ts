@@ -3,6 +3,8 @@
  * adapter and the runner make of it: DOWNSTREAM_UNAVAILABLE with nothing completed, and a retry with
  * the same key that gives the same answer with exactly one vendor record of each kind.
  */
+import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { psaCapabilities } from '../../../../systems/psa/capabilities/index.ts';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
@@ -13,7 +15,6 @@ import { addDays } from '../../../../systems/psa/capabilities/dates.ts';
 import type { Assignment, Project, ResourceRequest, Timecard } from '../../../../systems/psa/ports/types.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoVendor, psaData } from './psaData.ts';
-import { psaRunner } from './psaRunner.ts';
 import {
   ALICE,
   APPROVER,
@@ -32,7 +33,7 @@ describe('PSA capabilities on a remote system of record that fails', () => {
   const s = scenario(data, 0);
   let vendor: InMemoryVendor;
   let ledger: Kysely<CapabilityTables>;
-  let runner: ReturnType<typeof psaRunner>;
+  let runner: PortRunner<typeof psaCapabilities>;
 
   beforeEach(async () => {
     vendor = new InMemoryVendor();
@@ -50,7 +51,7 @@ describe('PSA capabilities on a remote system of record that fails', () => {
       items: [],
     });
     ledger = await openLedger('psa');
-    runner = psaRunner(createMemoryPsaAdapter(vendor, ledger), T0);
+    runner = portRunner('psa', psaCapabilities, createMemoryPsaAdapter(vendor, ledger), T0);
   });
   afterEach(async () => {
     await ledger.destroy();

@@ -1,19 +1,14 @@
 /**
- * Runs PSA capabilities straight through the kernel runner on one adapter (no gateway, no
+ * Runs a system's capabilities straight through the kernel runner on one adapter (no gateway, no
  * subgraph): the effect gets the adapter's ports, the facts other systems would give it are
  * supplied by the test, and the clock moves a second per call.
  */
-import type { Principal } from '../../../../auth/principal.ts';
-import type { CapabilityDeclaration } from '../../../../schema/capabilities.ts';
-import type { CapabilityHandler, EffectResult } from '../../../../systems/kernel/capability/capabilityResolvers.ts';
-import { runCapability } from '../../../../systems/kernel/capability/runCapability.ts';
-import type { CapabilityResult } from '../../../../systems/kernel/capability/types.ts';
-import { psaCapabilities } from '../../../../systems/psa/capabilities/index.ts';
-import type { PsaContext } from '../../../../systems/psa/context.ts';
-import type { PsaPorts } from '../../../../systems/psa/ports/ports.ts';
-import type { PsaSystem } from './openPsa.ts';
-
-export type CapabilityField = keyof typeof psaCapabilities;
+import type { Principal } from '../../auth/principal.ts';
+import type { CapabilityDeclaration } from '../../schema/capabilities.ts';
+import type { CapabilityHandler, EffectResult } from '../../systems/kernel/capability/capabilityResolvers.ts';
+import { runCapability } from '../../systems/kernel/capability/runCapability.ts';
+import type { CapabilityResult } from '../../systems/kernel/capability/types.ts';
+import type { SystemOfRecord } from '../../systems/kernel/systemOfRecord.ts';
 
 export interface RunOptions {
   readonly principal: Principal;
@@ -21,22 +16,23 @@ export interface RunOptions {
   readonly facts?: unknown;
 }
 
-export function psaRunner(system: PsaSystem, start: Date) {
+export type PortRunner<Handlers> = ReturnType<typeof portRunner<unknown, Handlers>>;
+
+/** The runner of `system`'s capability `handlers` on `adapter`, its clock starting at `start`. */
+export function portRunner<Ports, Handlers>(system: string, handlers: Handlers, adapter: SystemOfRecord<unknown, Ports>, start: Date) {
   let clock = start;
   let calls = 0;
-  const run = (field: CapabilityField, input: Record<string, unknown>, options: RunOptions): Promise<CapabilityResult<EffectResult>> => {
+  const run = (
+    field: keyof Handlers & string,
+    input: Record<string, unknown>,
+    options: RunOptions,
+  ): Promise<CapabilityResult<EffectResult>> => {
     clock = new Date(clock.getTime() + 1_000);
     const now = clock;
-    const handler = psaCapabilities[field] as unknown as CapabilityHandler<
-      PsaPorts,
-      PsaContext,
-      Record<string, unknown>,
-      EffectResult,
-      unknown
-    >;
+    const handler = handlers[field] as unknown as CapabilityHandler<Ports, unknown, Record<string, unknown>, EffectResult, unknown>;
     const declaration: CapabilityDeclaration = {
       field,
-      name: `psa.${field}`,
+      name: `${system}.${field}`,
       version: 1,
       financial: false,
       deprecatedAt: null,
@@ -44,8 +40,8 @@ export function psaRunner(system: PsaSystem, start: Date) {
       successor: null,
     };
     return runCapability(
-      system.ledger,
-      system.capabilities,
+      adapter.ledger,
+      adapter.capabilities,
       {
         capability: declaration.name,
         version: 1,
@@ -64,7 +60,7 @@ export function psaRunner(system: PsaSystem, start: Date) {
           facts: options.facts,
           ports,
           emit,
-          ctx: {} as PsaContext,
+          ctx: {},
           principal: options.principal,
           idempotencyKey: options.key,
           declaration,
