@@ -106,18 +106,11 @@ export const createOpportunity: Handler<
 
 export const updateOpportunityStage: Handler<{ opportunityId: string; expectedVersion: number; stage: OpportunityStage }> = {
   async effect({ input, ports, emit, principal }) {
-    const current = await opportunityFor(ports.read, input.opportunityId);
-    checkVersion('Opportunity', current.aggregateVersion, input.expectedVersion, { required: true });
+    const current = await expectedOpportunity(ports, input);
     if (!OPEN_STAGES.has(input.stage)) {
       throw rejected('INVALID_STATE_TRANSITION', `Use closeWinOpportunity or closeLoseOpportunity to close an opportunity.`, 'stage');
     }
-    const warning = guardTransition(
-      'Opportunity',
-      opportunityMachine,
-      current.stage as OpportunityStage,
-      input.stage,
-      'updateOpportunityStage',
-    );
+    const warning = guardStage(current, input.stage, 'updateOpportunityStage');
     if (warning) return { opportunity: current, warnings: [warning] };
     if (current.stage === 'CLOSED_LOST' && !principal.roles.includes(SALES_OPS_ROLE)) {
       throw rejected('FORBIDDEN', `Reopening a lost opportunity needs the ${SALES_OPS_ROLE} role.`, 'stage');
@@ -130,15 +123,8 @@ export const updateOpportunityStage: Handler<{ opportunityId: string; expectedVe
 
 export const closeWinOpportunity: Handler<{ opportunityId: string; expectedVersion: number }> = {
   async effect({ input, ports, emit, now }) {
-    const current = await opportunityFor(ports.read, input.opportunityId);
-    checkVersion('Opportunity', current.aggregateVersion, input.expectedVersion, { required: true });
-    const warning = guardTransition(
-      'Opportunity',
-      opportunityMachine,
-      current.stage as OpportunityStage,
-      'CLOSED_WON',
-      'closeWinOpportunity',
-    );
+    const current = await expectedOpportunity(ports, input);
+    const warning = guardStage(current, 'CLOSED_WON', 'closeWinOpportunity');
     if (warning) return { opportunity: current, warnings: [warning] };
     if (current.amount.amountE4 <= 0) throw rejected('PRECONDITION_FAILED', 'A won opportunity needs a positive amount.', 'opportunityId');
     const lines = await ports.read.opportunityLinesByOpportunityIds([current.id]);
@@ -156,15 +142,8 @@ export const closeWinOpportunity: Handler<{ opportunityId: string; expectedVersi
 
 export const closeLoseOpportunity: Handler<{ opportunityId: string; expectedVersion: number; lossReason: string }> = {
   async effect({ input, ports, emit, now }) {
-    const current = await opportunityFor(ports.read, input.opportunityId);
-    checkVersion('Opportunity', current.aggregateVersion, input.expectedVersion, { required: true });
-    const warning = guardTransition(
-      'Opportunity',
-      opportunityMachine,
-      current.stage as OpportunityStage,
-      'CLOSED_LOST',
-      'closeLoseOpportunity',
-    );
+    const current = await expectedOpportunity(ports, input);
+    const warning = guardStage(current, 'CLOSED_LOST', 'closeLoseOpportunity');
     if (warning) return { opportunity: current, warnings: [warning] };
     const reason = input.lossReason.trim();
     if (reason === '') throw rejected('LOSS_REASON_REQUIRED', 'Say why the opportunity was lost.', 'lossReason');
@@ -173,6 +152,21 @@ export const closeLoseOpportunity: Handler<{ opportunityId: string; expectedVers
     return { opportunity };
   },
 };
+
+/** The opportunity `input` names, at the version it expects. */
+async function expectedOpportunity(ports: CrmPorts, input: { opportunityId: string; expectedVersion: number }): Promise<Opportunity> {
+  const current = await opportunityFor(ports.read, input.opportunityId);
+  checkVersion('Opportunity', current.aggregateVersion, input.expectedVersion, { required: true });
+  return current;
+}
+
+/**
+ * The opportunity's move to `stage` by `capability`, checked against its machine (docs/state-machines.md#opportunity):
+ * the ALREADY_IN_STATE warning when it is there already, INVALID_STATE_TRANSITION when the move is not allowed.
+ */
+function guardStage(current: Opportunity, stage: OpportunityStage, capability: string) {
+  return guardTransition('Opportunity', opportunityMachine, current.stage as OpportunityStage, stage, capability);
+}
 
 /** The stage's source value (the account's CRM), probability and forecast category follow the stage. */
 async function moveTo(
