@@ -77,3 +77,18 @@ export function portRunner<Ports, Handlers>(system: string, handlers: Handlers, 
     },
   };
 }
+
+/** The value of a capability call that succeeded; a rejection fails the test with its error. */
+export async function valueOf<T = EffectResult>(promise: Promise<CapabilityResult<EffectResult>>): Promise<T> {
+  const { result } = await promise;
+  if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}
+
+/** The catalog code a call failed with (null: it succeeded). */
+export function codeOf(promise: Promise<unknown>): Promise<string | null | undefined> {
+  return promise.then(
+    () => null,
+    (error: { extensions?: { code?: string } }) => error.extensions?.code,
+  );
+}

@@ -4,7 +4,7 @@
  * canonical records read back through the read port, the same outbox events, and the same typed
  * rejections (VERSION_CONFLICT from the versioned write itself, CONTRACT_ALREADY_EXISTS).
  */
-import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { portRunner, valueOf, type PortRunner } from '../../../harness/portRunner.ts';
 import { crmCapabilities } from '../../../../systems/crm/capabilities/index.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
@@ -44,15 +44,10 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
           .orderBy('aggregate_version')
           .execute()
       ).map((event) => ({ type: event.type, version: event.aggregate_version, payload: JSON.parse(event.payload_json) as unknown }));
-    const ok = async (promise: ReturnType<typeof runner.run>) => {
-      const { result } = await promise;
-      if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.error)}`);
-      return result.value;
-    };
 
     it('opens, moves, wins and contracts an opportunity through signature and activation: same records and events', async () => {
       const created = (
-        await ok(runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key: 'k1', facts: ACTIVE_LEGAL_ENTITY }))
+        await valueOf(runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key: 'k1', facts: ACTIVE_LEGAL_ENTITY }))
       ).opportunity as Opportunity;
       expect(created.id).toMatch(/^opp_[0-9a-f]{20}$/);
       expect(created).toEqual(expectedOpportunity(created.id));
@@ -80,14 +75,14 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
         },
       ]);
 
-      await ok(
+      await valueOf(
         runner.run(
           'updateOpportunityStage',
           { opportunityId: created.id, expectedVersion: 1, stage: 'QUALIFIED' },
           { principal: ALICE, key: 'k1b' },
         ),
       );
-      const moved = await ok(
+      const moved = await valueOf(
         runner.run(
           'updateOpportunityStage',
           { opportunityId: created.id, expectedVersion: 2, stage: 'PROPOSAL' },
@@ -105,7 +100,7 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
         },
       });
       const won = (
-        await ok(runner.run('closeWinOpportunity', { opportunityId: created.id, expectedVersion: 3 }, { principal: ALICE, key: 'k3' }))
+        await valueOf(runner.run('closeWinOpportunity', { opportunityId: created.id, expectedVersion: 3 }, { principal: ALICE, key: 'k3' }))
       ).opportunity as Opportunity;
       expect(won).toMatchObject({
         stage: 'CLOSED_WON',
@@ -116,7 +111,7 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
       });
 
       const drafted = (
-        await ok(runner.run('createContractFromOpportunity', { opportunityId: created.id }, { principal: ALICE, key: 'k4' }))
+        await valueOf(runner.run('createContractFromOpportunity', { opportunityId: created.id }, { principal: ALICE, key: 'k4' }))
       ).contract as Contract;
       expect(drafted).toEqual({
         id: expect.stringMatching(/^ctr_[0-9a-f]{20}$/),
@@ -141,15 +136,19 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
         aggregateVersion: 1,
       });
       const contractId = drafted.id;
-      await ok(runner.run('submitContractForApproval', { contractId, expectedVersion: 1 }, { principal: ALICE, key: 'k5' }));
-      await ok(runner.run('approveContract', { contractId, expectedVersion: 2 }, { principal: BOB, key: 'k6' }));
+      await valueOf(runner.run('submitContractForApproval', { contractId, expectedVersion: 1 }, { principal: ALICE, key: 'k5' }));
+      await valueOf(runner.run('approveContract', { contractId, expectedVersion: 2 }, { principal: BOB, key: 'k6' }));
       const signature = {
         signedAt: '2026-03-03T10:00:00.000Z',
         customerSignatory: ' Dana Lee ',
         documentUrl: 'https://sign.example/env/1',
       };
-      await ok(runner.run('recordContractSignature', { contractId, expectedVersion: 3, ...signature }, { principal: ALICE, key: 'k7' }));
-      const activated = await ok(runner.run('recordContractActivation', { contractId }, { principal: systemPrincipal('erp'), key: 'k8' }));
+      await valueOf(
+        runner.run('recordContractSignature', { contractId, expectedVersion: 3, ...signature }, { principal: ALICE, key: 'k7' }),
+      );
+      const activated = await valueOf(
+        runner.run('recordContractActivation', { contractId }, { principal: systemPrincipal('erp'), key: 'k8' }),
+      );
       expect(activated).toEqual({
         contract: {
           ...drafted,
@@ -199,26 +198,26 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
     });
 
     it('a second contract for the same opportunity is CONTRACT_ALREADY_EXISTS, and nothing is written', async () => {
-      const { opportunity } = await ok(
+      const { opportunity } = await valueOf(
         runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key: 'k1', facts: ACTIVE_LEGAL_ENTITY }),
       );
       const id = (opportunity as Opportunity).id;
-      await ok(
+      await valueOf(
         runner.run(
           'updateOpportunityStage',
           { opportunityId: id, expectedVersion: 1, stage: 'QUALIFIED' },
           { principal: ALICE, key: 'k1b' },
         ),
       );
-      await ok(
+      await valueOf(
         runner.run(
           'updateOpportunityStage',
           { opportunityId: id, expectedVersion: 2, stage: 'PROPOSAL' },
           { principal: ALICE, key: 'k1c' },
         ),
       );
-      await ok(runner.run('closeWinOpportunity', { opportunityId: id, expectedVersion: 3 }, { principal: ALICE, key: 'k2' }));
-      const first = (await ok(runner.run('createContractFromOpportunity', { opportunityId: id }, { principal: ALICE, key: 'k3' })))
+      await valueOf(runner.run('closeWinOpportunity', { opportunityId: id, expectedVersion: 3 }, { principal: ALICE, key: 'k2' }));
+      const first = (await valueOf(runner.run('createContractFromOpportunity', { opportunityId: id }, { principal: ALICE, key: 'k3' })))
         .contract as {
         id: string;
       };
@@ -238,11 +237,11 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
     });
 
     it('a stale version is VERSION_CONFLICT: from the capability check, and from the versioned write itself (a lost race)', async () => {
-      const { opportunity } = await ok(
+      const { opportunity } = await valueOf(
         runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key: 'k1', facts: ACTIVE_LEGAL_ENTITY }),
       );
       const id = (opportunity as Opportunity).id;
-      await ok(
+      await valueOf(
         runner.run(
           'updateOpportunityStage',
           { opportunityId: id, expectedVersion: 1, stage: 'QUALIFIED' },

@@ -4,7 +4,7 @@
  * adapter and the runner make of it: DOWNSTREAM_UNAVAILABLE with nothing completed, and a retry with
  * the same key that gives the same answer with exactly one vendor record.
  */
-import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { codeOf, portRunner, type PortRunner } from '../../../harness/portRunner.ts';
 import { crmCapabilities } from '../../../../systems/crm/capabilities/index.ts';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,11 +52,6 @@ describe('CRM capabilities on a remote system of record that fails', () => {
   const open = (key = 'open-1') => runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key, facts: ACTIVE_LEGAL_ENTITY });
   const qualify = (id: string, key = 'qualify-1') =>
     runner.run('updateOpportunityStage', { opportunityId: id, expectedVersion: 1, stage: 'QUALIFIED' }, { principal: ALICE, key });
-  const codeOf = (promise: Promise<unknown>) =>
-    promise.then(
-      () => null,
-      (error: { extensions?: { code?: string } }) => error.extensions?.code,
-    );
   const ledgerRows = async () => ({
     records: await ledger.selectFrom('idempotency_records').select(['capability', 'status', 'attempts']).orderBy('created_at').execute(),
     events: (await ledger.selectFrom('outbox_events').select('type').execute()).map((event) => event.type),

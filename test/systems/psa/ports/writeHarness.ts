@@ -3,11 +3,9 @@
  * test works on its own contract, week and keys), the runner, reads, the outbox, and the first
  * steps of the capability path (a project created, activated and asking for a resource).
  */
-import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { portRunner, valueOf, type PortRunner } from '../../../harness/portRunner.ts';
 import { psaCapabilities } from '../../../../systems/psa/capabilities/index.ts';
 import { afterAll, beforeAll } from 'vitest';
-import type { EffectResult } from '../../../../systems/kernel/capability/capabilityResolvers.ts';
-import type { CapabilityResult } from '../../../../systems/kernel/capability/types.ts';
 import { addDays } from '../../../../systems/psa/capabilities/dates.ts';
 import type { Project, ResourceRequest } from '../../../../systems/psa/ports/types.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
@@ -29,11 +27,6 @@ export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
   });
   const h = { psa: () => opened, runner: () => started };
   const read = () => h.psa().system.reads(ALL_RECORDS);
-  const ok = async <T>(promise: Promise<CapabilityResult<EffectResult>>): Promise<T> => {
-    const { result } = await promise;
-    if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  };
   const eventsOf = async (ids: readonly string[]) =>
     (
       await h
@@ -51,7 +44,7 @@ export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
       payload: JSON.parse(e.payload_json) as unknown,
     }));
   const staffed = async (s: Scenario, key: string) => {
-    const { project } = await ok<{ project: Project }>(
+    const { project } = await valueOf<{ project: Project }>(
       h.runner().run(
         'createProjectFromContract',
         {
@@ -63,7 +56,7 @@ export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
         { principal: ALICE, key: `${key}-create`, facts: { contract: s.contract, rateCard: s.rateCard } },
       ),
     );
-    const { project: active } = await ok<{ project: Project }>(
+    const { project: active } = await valueOf<{ project: Project }>(
       h
         .runner()
         .run(
@@ -72,7 +65,7 @@ export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
           { principal: ALICE, key: `${key}-activate`, facts: facts.activeContract(s) },
         ),
     );
-    const { resourceRequest } = await ok<{ resourceRequest: ResourceRequest }>(
+    const { resourceRequest } = await valueOf<{ resourceRequest: ResourceRequest }>(
       h.runner().run(
         'createResourceRequest',
         {
@@ -88,7 +81,7 @@ export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
     return { project, active, resourceRequest };
   };
 
-  return { data, ...h, read, ok, eventsOf, staffed };
+  return { data, ...h, read, ok: valueOf, eventsOf, staffed };
 }
 
 export type WriteHarness = ReturnType<typeof writeHarness>;

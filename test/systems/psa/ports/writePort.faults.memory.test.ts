@@ -3,7 +3,7 @@
  * adapter and the runner make of it: DOWNSTREAM_UNAVAILABLE with nothing completed, and a retry with
  * the same key that gives the same answer with exactly one vendor record of each kind.
  */
-import { portRunner, type PortRunner } from '../../../harness/portRunner.ts';
+import { codeOf, portRunner, valueOf, type PortRunner } from '../../../harness/portRunner.ts';
 import { psaCapabilities } from '../../../../systems/psa/capabilities/index.ts';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,16 +58,6 @@ describe('PSA capabilities on a remote system of record that fails', () => {
   });
 
   const read = () => createMemoryPsaAdapter(vendor, ledger).reads(ALL_RECORDS);
-  const value = async <T>(promise: ReturnType<typeof runner.run>): Promise<T> => {
-    const { result } = await promise;
-    if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.error)}`);
-    return result.value as T;
-  };
-  const codeOf = (promise: Promise<unknown>) =>
-    promise.then(
-      () => null,
-      (error: { extensions?: { code?: string } }) => error.extensions?.code,
-    );
   const ledgerRows = async () => ({
     records: await ledger.selectFrom('idempotency_records').select(['capability', 'status', 'attempts']).orderBy('created_at').execute(),
     events: (await ledger.selectFrom('outbox_events').select('type').orderBy('occurred_at').execute()).map((event) => event.type),
@@ -81,15 +71,15 @@ describe('PSA capabilities on a remote system of record that fails', () => {
       { principal: ALICE, key, facts: { contract: s.contract, rateCard: s.rateCard } },
     );
   const requested = async () => {
-    const { project } = await value<{ project: Project }>(create());
-    await value(
+    const { project } = await valueOf<{ project: Project }>(create());
+    await valueOf(
       runner.run(
         'activateProject',
         { projectId: project.id, expectedVersion: 1 },
         { principal: ALICE, key: 'activate-1', facts: facts.activeContract(s) },
       ),
     );
-    const { resourceRequest } = await value<{ resourceRequest: ResourceRequest }>(
+    const { resourceRequest } = await valueOf<{ resourceRequest: ResourceRequest }>(
       runner.run(
         'createResourceRequest',
         {
@@ -139,12 +129,12 @@ describe('PSA capabilities on a remote system of record that fails', () => {
 
   it('a create that timed out after the vendor committed: the retry finds it by its external key, no duplicate, same answer', async () => {
     const { project, resourceRequest } = await requested();
-    const { assignment } = await value<{ assignment: Assignment }>(confirm(resourceRequest));
+    const { assignment } = await valueOf<{ assignment: Assignment }>(confirm(resourceRequest));
     vendor.failNext('create:TimeEntry', { kind: 'timeoutAfterCommit' });
     expect(await codeOf(submit(assignment))).toBe('DOWNSTREAM_UNAVAILABLE');
     expect([vendor.count('Timecard'), vendor.count('TimeEntry')]).toEqual([1, 1]);
 
-    const { timecard } = await value<{ timecard: Timecard }>(submit(assignment));
+    const { timecard } = await valueOf<{ timecard: Timecard }>(submit(assignment));
     const ids = { id: timecard.id, projectId: project.id, assignmentId: assignment.id };
     expect(timecard).toEqual(expectedTimecard(s, ids, timecard.submittedAt!));
     expect([vendor.count('Timecard'), vendor.count('TimeEntry')]).toEqual([1, 2]);
@@ -154,8 +144,8 @@ describe('PSA capabilities on a remote system of record that fails', () => {
 
   it('a change that timed out after the vendor committed: the retry answers the change once (no VERSION_CONFLICT, no ALREADY_IN_STATE)', async () => {
     const { resourceRequest } = await requested();
-    const { assignment } = await value<{ assignment: Assignment }>(confirm(resourceRequest));
-    const { timecard } = await value<{ timecard: Timecard }>(submit(assignment));
+    const { assignment } = await valueOf<{ assignment: Assignment }>(confirm(resourceRequest));
+    const { timecard } = await valueOf<{ timecard: Timecard }>(submit(assignment));
     vendor.failNext('update:Timecard', { kind: 'timeoutAfterCommit' });
     const approve = () =>
       runner.run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, { principal: APPROVER, key: 'approve-1' });
