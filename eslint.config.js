@@ -59,7 +59,10 @@ export default tseslint.config(
       // A layer imports only layers below it (docs in the README's architecture section).
       'import-x/no-restricted-paths': ['error', { zones: [...LAYER_ZONES, ...SYSTEM_ZONES] }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-param-reassign': 'error',
     },
   },

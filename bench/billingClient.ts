@@ -48,20 +48,36 @@ async function bill(job: BillingJob): Promise<BillingResult> {
     return body.data!;
   };
   const billProject = async (project: string): Promise<Outcome> => {
-    const generated = (await post(GENERATE, { idempotencyKey: `${job.run}:draft:${project}`, projectId: project, cutoffDate: job.cutoffDate })).generateBillingDraft;
+    const generated = (
+      await post(GENERATE, { idempotencyKey: `${job.run}:draft:${project}`, projectId: project, cutoffDate: job.cutoffDate })
+    ).generateBillingDraft;
     const draft = generated.billingDraft;
-    if (!draft) return { project, draft: null, invoice: null, skipped: generated.userErrors[0]?.code ?? 'unknown', replayed: generated.replayed };
-    const released = (await post(RELEASE, {
-      idempotencyKey: `${job.run}:invoice:${project}`, billingDraftId: draft.id, invoiceDate: job.invoiceDate, expectedVersion: draft.aggregateVersion,
-    })).releaseInvoiceV2;
-    return { project, draft: draft.id, invoice: released.invoice?.id ?? null, skipped: released.errors?.[0]?.code ?? null, replayed: generated.replayed && released.replayed };
+    if (!draft)
+      return { project, draft: null, invoice: null, skipped: generated.userErrors[0]?.code ?? 'unknown', replayed: generated.replayed };
+    const released = (
+      await post(RELEASE, {
+        idempotencyKey: `${job.run}:invoice:${project}`,
+        billingDraftId: draft.id,
+        invoiceDate: job.invoiceDate,
+        expectedVersion: draft.aggregateVersion,
+      })
+    ).releaseInvoiceV2;
+    return {
+      project,
+      draft: draft.id,
+      invoice: released.invoice?.id ?? null,
+      skipped: released.errors?.[0]?.code ?? null,
+      replayed: generated.replayed && released.replayed,
+    };
   };
   const run = async (): Promise<Outcome[]> => {
     const queue = [...job.projects];
     const outcomes: Outcome[] = [];
-    await Promise.all(Array.from({ length: job.concurrency }, async () => {
-      for (let project = queue.shift(); project; project = queue.shift()) outcomes.push(await billProject(project));
-    }));
+    await Promise.all(
+      Array.from({ length: job.concurrency }, async () => {
+        for (let project = queue.shift(); project; project = queue.shift()) outcomes.push(await billProject(project));
+      }),
+    );
     return outcomes.sort((a, b) => a.project.localeCompare(b.project));
   };
   let started = performance.now();
@@ -74,5 +90,8 @@ async function bill(job: BillingJob): Promise<BillingResult> {
 
 if (parentPort) {
   const port = parentPort;
-  bill(workerData as BillingJob).then((result) => port.postMessage(result), (error: unknown) => port.postMessage({ error: String(error) }));
+  bill(workerData as BillingJob).then(
+    (result) => port.postMessage(result),
+    (error: unknown) => port.postMessage({ error: String(error) }),
+  );
 }

@@ -33,7 +33,12 @@ function load(job: LoadJob): Promise<LoadResult> {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
-  const config = { ...loadConfig({ TESSERA_DATA_DIR: dataDir }), host: '127.0.0.1', seedScale: scale, store: { kind: 'sqlite' as const, dataDir } };
+  const config = {
+    ...loadConfig({ TESSERA_DATA_DIR: dataDir }),
+    host: '127.0.0.1',
+    seedScale: scale,
+    store: { kind: 'sqlite' as const, dataDir },
+  };
   const started = performance.now();
   const tessera = await startEmbedded({ config, logger: createLogger('warn') });
   const seedMs = tessera.seed.kind === 'seeded' ? tessera.seed.summary.elapsedMs : 0;
@@ -43,7 +48,10 @@ async function main(): Promise<void> {
   // The same data and token, with the gateway's directive enforcement off: the baseline of its cost.
   const baseline = await startEmbedded({ config: { ...config, seedScale: 'none' }, logger: createLogger('warn'), enforcePolicies: false });
   const baselineUrl = `http://127.0.0.1:${await baseline.listen(0)}/graphql`;
-  const HEADERS = { ...BASE_HEADERS, authorization: `Bearer ${await issueDevToken({ claims: BENCH_CLAIMS, ttlSeconds: 3600 }, config.auth)}` };
+  const HEADERS = {
+    ...BASE_HEADERS,
+    authorization: `Bearer ${await issueDevToken({ claims: BENCH_CLAIMS, ttlSeconds: 3600 }, config.auth)}`,
+  };
 
   try {
     const ids = await pickIds(url, HEADERS);
@@ -76,16 +84,23 @@ async function main(): Promise<void> {
 }
 
 /** IDs for the README queries: the active project with the most staff, its customer, one of its consultants. */
-async function pickIds(url: string, headers: Record<string, string>): Promise<{ project: string; account: string; resource: string; activeProjects: number }> {
+async function pickIds(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ project: string; account: string; resource: string; activeProjects: number }> {
   const response = await fetch(url, {
     method: 'POST',
     headers,
     body: JSON.stringify({
-      query: '{ active: projects(filter: { status: [ACTIVE] }, first: 0) { totalCount } projects(filter: { status: [ACTIVE], type: [CUSTOMER_BILLABLE] }, first: 500) { nodes { id staffCount customer { id } assignments(status: [CONFIRMED, ACTIVE]) { resource { id } } } } }',
+      query:
+        '{ active: projects(filter: { status: [ACTIVE] }, first: 0) { totalCount } projects(filter: { status: [ACTIVE], type: [CUSTOMER_BILLABLE] }, first: 500) { nodes { id staffCount customer { id } assignments(status: [CONFIRMED, ACTIVE]) { resource { id } } } } }',
     }),
   });
   const body = (await response.json()) as {
-    data: { active: { totalCount: number }; projects: { nodes: { id: string; staffCount: number; customer: { id: string }; assignments: { resource: { id: string } }[] }[] } };
+    data: {
+      active: { totalCount: number };
+      projects: { nodes: { id: string; staffCount: number; customer: { id: string }; assignments: { resource: { id: string } }[] }[] };
+    };
   };
   const nodes = [...body.data.projects.nodes].sort((a, b) => b.staffCount - a.staffCount || a.id.localeCompare(b.id));
   const top = nodes[0];

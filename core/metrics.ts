@@ -13,7 +13,9 @@ export class Metrics {
   increment(name: string, labels: Readonly<Record<string, string>>, by = 1): void {
     const counter = this.counters.get(name);
     if (!counter) throw new TypeError(`unknown metric ${name}`);
-    const key = Object.entries(labels).map(([label, value]) => `${label}="${escape(value)}"`).join(',');
+    const key = Object.entries(labels)
+      .map(([label, value]) => `${label}="${escape(value)}"`)
+      .join(',');
     counter.values.set(key, (counter.values.get(key) ?? 0) + by);
   }
 

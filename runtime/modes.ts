@@ -31,7 +31,7 @@ export const RUN_MODES = [
     root: 'runtime/gateway.ts',
     summary: 'the gateway alone; every system over HTTP',
   },
-  { name: 'relay', command: 'tessera serve relay', root: null, summary: 'delivers the systems\' outbox events' },
+  { name: 'relay', command: 'tessera serve relay', root: null, summary: "delivers the systems' outbox events" },
   { name: 'registry', command: 'tessera serve registry', root: null, summary: 'serves and checks the schema versions' },
 ] as const satisfies readonly RunMode[];
 

@@ -78,8 +78,12 @@ export function systemPorts<Name extends string>(config: TesseraConfig, systems:
 function refuseUnknownNames(config: TesseraConfig, systems: readonly ListedSystem[]): void {
   const known = new Set(systems.map(({ name }) => name));
   const unknown = [
-    ...Object.keys(config.subgraphUrls).filter((name) => !known.has(name)).map(subgraphUrlVariable),
-    ...Object.keys(config.subgraphPorts).filter((name) => !known.has(name)).map(subgraphPortVariable),
+    ...Object.keys(config.subgraphUrls)
+      .filter((name) => !known.has(name))
+      .map(subgraphUrlVariable),
+    ...Object.keys(config.subgraphPorts)
+      .filter((name) => !known.has(name))
+      .map(subgraphPortVariable),
   ];
   if (unknown.length > 0) {
     throw new TypeError(`${unknown.join(', ')} names no system; the systems are ${[...known].join(', ')}`);

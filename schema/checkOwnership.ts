@@ -3,11 +3,7 @@
  * resolves only the fields its system owns (`@owner`), and reads anything else as `@external`.
  * Composition itself cannot see this: to it, two subgraphs resolving one field is just sharing.
  */
-import {
-  Kind,
-  parse,
-  type ConstDirectiveNode,
-} from 'graphql';
+import { Kind, parse, type ConstDirectiveNode } from 'graphql';
 import { objectTypes } from './objectTypes.ts';
 
 /** The `SystemOfRecord` enum of the governance directives. */
@@ -57,12 +53,16 @@ export function checkOwnership(subgraphs: readonly OwnedSubgraph[]): string[] {
         }
         // A field that inherits a foreign type owner is covered by the type's violation above.
         if (fieldOwner !== undefined && fieldOwner !== subgraph.system) {
-          violations.push(`subgraph ${subgraph.name} (${subgraph.system}) resolves ${coordinate}, owned by ${fieldOwner}, without @external`);
+          violations.push(
+            `subgraph ${subgraph.name} (${subgraph.system}) resolves ${coordinate}, owned by ${fieldOwner}, without @external`,
+          );
         }
         owners.set(coordinate, [...(owners.get(coordinate) ?? []), { subgraph: subgraph.name, owner }]);
       }
       if (unowned.length > 0) {
-        violations.push(`subgraph ${subgraph.name} (${subgraph.system}) resolves ${unowned.join(', ')} with no @owner (on the field or its type) and without @external`);
+        violations.push(
+          `subgraph ${subgraph.name} (${subgraph.system}) resolves ${unowned.join(', ')} with no @owner (on the field or its type) and without @external`,
+        );
       }
     }
   }
@@ -75,10 +75,11 @@ export function checkOwnership(subgraphs: readonly OwnedSubgraph[]): string[] {
   return violations;
 }
 
-
 /** Federation directives may be imported (`@external`) or namespaced (`@federation__external`). */
 function has(directives: readonly ConstDirectiveNode[], federationName: string): boolean {
-  return directives.some((directive) => directive.name.value === federationName || directive.name.value === `federation__${federationName}`);
+  return directives.some(
+    (directive) => directive.name.value === federationName || directive.name.value === `federation__${federationName}`,
+  );
 }
 
 /** The `system` of the `@owner` among `directives`, if any. */

@@ -36,4 +36,3 @@ export function composeSupergraph(sources: readonly SubgraphSource[]): string {
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
   return result.supergraphSdl;
 }
-

@@ -5,15 +5,7 @@
  * here knows which subgraph defines what. The directives survive composition through
  * `@composeDirective`, imported under their own names (see the block at the top of each SDL).
  */
-import {
-  Kind,
-  parse,
-  valueFromASTUntyped,
-  visit,
-  type DirectiveNode,
-  type DocumentNode,
-  type FieldDefinitionNode,
-} from 'graphql';
+import { Kind, parse, valueFromASTUntyped, visit, type DirectiveNode, type DocumentNode, type FieldDefinitionNode } from 'graphql';
 import { objectTypes } from './objectTypes.ts';
 
 /** The directives that are an access decision; `@public` is the explicit "no requirement". `@owner` is not one. */
@@ -51,7 +43,6 @@ export function policyNamesUsed(supergraphSdl: string): Set<string> {
 export function scopesUsed(supergraphSdl: string): Set<string> {
   return stringsOfDirective(parse(supergraphSdl), 'requiresScopes', 'scopes');
 }
-
 
 /** The root operation types the schema declares, or the default names when it declares none. */
 function rootTypeNames(document: DocumentNode): Set<string> {

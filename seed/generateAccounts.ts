@@ -81,10 +81,16 @@ export function generateAccounts(ctx: SeedContext): Accounts {
     websites.push(website);
     const id = ctx.nextId('acc');
     accounts.push({ index, id, name, source, role, contactIds: [], contactNames: [] });
-    const segment = rng.weighted([['ENTERPRISE', 25], ['MID_MARKET', 45], ['SMB', 30]] as const);
+    const segment = rng.weighted([
+      ['ENTERPRISE', 25],
+      ['MID_MARKET', 45],
+      ['SMB', 30],
+    ] as const);
     const revenueMillions = segment === 'ENTERPRISE' ? rng.int(1000, 50_000) : segment === 'MID_MARKET' ? rng.int(50, 999) : rng.int(2, 49);
     rows.push({
-      id, name, website,
+      id,
+      name,
+      website,
       industry: isVendor ? 'Professional Staffing' : rng.pick(INDUSTRIES),
       segment,
       type: isVendor ? 'VENDOR' : 'PROSPECT',
@@ -98,7 +104,10 @@ export function generateAccounts(ctx: SeedContext): Accounts {
   }
 
   // Every account has a contact; the rest are spread at random (bigger accounts are not modelled).
-  const extra = apportion(Math.max(0, ctx.profile.contacts - total), accounts.map(() => rng.float(0.2, 1.8)));
+  const extra = apportion(
+    Math.max(0, ctx.profile.contacts - total),
+    accounts.map(() => rng.float(0.2, 1.8)),
+  );
   for (const account of accounts) {
     const domain = new URL(must(websites[account.index], 'website')).hostname.replace(/^www\./, '');
     const count = 1 + (extra[account.index] ?? 0);
@@ -108,7 +117,10 @@ export function generateAccounts(ctx: SeedContext): Accounts {
       account.contactIds.push(id);
       account.contactNames.push(`${person.first} ${person.last}`);
       ctx.data.crm.contacts.push({
-        id, account_id: account.id, first_name: person.first, last_name: person.last,
+        id,
+        account_id: account.id,
+        first_name: person.first,
+        last_name: person.last,
         email: rng.chance(0.92) ? `${person.first}.${person.last}@${domain}`.toLowerCase() : null,
         title: rng.chance(0.85) ? rng.pick(CONTACT_TITLES) : null,
       });
@@ -118,9 +130,11 @@ export function generateAccounts(ctx: SeedContext): Accounts {
 }
 
 function uniqueName(rng: Rng, used: Set<string>, vendor: boolean, wanted?: string): string {
-  let name = wanted ?? (vendor
-    ? `${rng.pick(COMPANY_PREFIXES)} ${rng.pick(['Talent Partners', 'Staffing', 'Contractors', 'Resourcing'])}`
-    : `${rng.pick(COMPANY_PREFIXES)} ${rng.pick(COMPANY_CORES)}${rng.chance(0.5) ? ` ${rng.pick(COMPANY_SUFFIXES)}` : ''}`);
+  let name =
+    wanted ??
+    (vendor
+      ? `${rng.pick(COMPANY_PREFIXES)} ${rng.pick(['Talent Partners', 'Staffing', 'Contractors', 'Resourcing'])}`
+      : `${rng.pick(COMPANY_PREFIXES)} ${rng.pick(COMPANY_CORES)}${rng.chance(0.5) ? ` ${rng.pick(COMPANY_SUFFIXES)}` : ''}`);
   if (used.has(name)) name = `${name} ${rng.pick(CITIES)}`;
   for (let n = 2; used.has(name); n++) name = `${name.replace(/ \d+$/, '')} ${n}`;
   return name;
@@ -138,7 +152,10 @@ function duplicateName(rng: Rng, original: string): string {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** A Salesforce-style 18-character record id with the object's key prefix. */

@@ -57,7 +57,14 @@ interface DraftPlan {
 }
 
 /** Runs the billing history: drafts, items, invoices, lines, milestone rows, credit memos, voids. */
-export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts, portfolio: Portfolio, finance: Finance, time: TimeResult): Billing {
+export function generateBilling(
+  ctx: SeedContext,
+  ref: Reference,
+  crm: Accounts,
+  portfolio: Portfolio,
+  finance: Finance,
+  time: TimeResult,
+): Billing {
   const rng = ctx.rng.fork('billing');
   const { asOf, windowStart, asOfMonthStart } = ctx.cal;
   const entries = ctx.data.psa.time_entries;
@@ -78,7 +85,10 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
     if (project.kind !== 'CUSTOMER' || project.status === 'CANCELLED') continue;
     const frequency = project.billingMethod === 'TIME_AND_MATERIALS' ? billingFrequency(frequencies, project) : 'MONTHLY';
     for (const entry of time.billableByProject.get(project.index) ?? []) {
-      const ready = Math.max(must(time.entryDay[entry], 'entry day'), must(time.timecardApprovedDay[must(time.entryTimecard[entry], 'tc')], 'approval'));
+      const ready = Math.max(
+        must(time.entryDay[entry], 'entry day'),
+        must(time.timecardApprovedDay[must(time.entryTimecard[entry], 'tc')], 'approval'),
+      );
       const run = nextRun(frequency, ready);
       if (run > asOf) continue;
       if (blocked(project, run)) must(entries[entry], 'entry').billing_status = 'ON_HOLD';
@@ -117,14 +127,31 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
     const inReview = inReviewDrafts.has(plan);
     const draftId = ctx.nextId('bd');
     const draft: BillingDraftRow = {
-      id: draftId, project_id: project.id, contract_id: project.contractId, legal_entity_id: le.id, account_id: account.id,
-      cutoff_date: ctx.iso(run - 1), status: inReview ? 'IN_REVIEW' : 'INVOICED', summary_e4: 0, currency, invoice_id: null,
+      id: draftId,
+      project_id: project.id,
+      contract_id: project.contractId,
+      legal_entity_id: le.id,
+      account_id: account.id,
+      cutoff_date: ctx.iso(run - 1),
+      status: inReview ? 'IN_REVIEW' : 'INVOICED',
+      summary_e4: 0,
+      currency,
+      invoice_id: null,
     };
     ctx.data.psa.billing_drafts.push(draft);
     const lines = new Map<string, { description: string; quantityE2: number; unitE4: number; amountE4: number }>();
     const billedEntries: number[] = [];
     for (const source of plan.sources) {
-      let item: { type: string; sourceId: string; description: string; quantityE2: number; unitE4: number; amountE4: number; lineKey: string; line: string };
+      let item: {
+        type: string;
+        sourceId: string;
+        description: string;
+        quantityE2: number;
+        unitE4: number;
+        amountE4: number;
+        lineKey: string;
+        line: string;
+      };
       if (source.kind === 'TIME') {
         const entry: TimeEntryRow = must(entries[source.entry], 'entry');
         const role = roleName.get(entry.role_id) ?? entry.role_id;
@@ -133,24 +160,51 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
         billedEntries.push(source.entry);
         const month = entry.entry_date.slice(0, 7);
         item = {
-          type: 'TIME_SPLIT', sourceId: entry.id, description: `${entry.entry_date} ${role}`, quantityE2: entry.hours_e2, unitE4: rate,
-          amountE4: entry.billable_e4, lineKey: `${entry.role_id}|${rate}|${month}`, line: `${role} time, ${month}`,
+          type: 'TIME_SPLIT',
+          sourceId: entry.id,
+          description: `${entry.entry_date} ${role}`,
+          quantityE2: entry.hours_e2,
+          unitE4: rate,
+          amountE4: entry.billable_e4,
+          lineKey: `${entry.role_id}|${rate}|${month}`,
+          line: `${role} time, ${month}`,
         };
       } else if (source.kind === 'MILESTONE') {
         const m = source.milestone;
         milestoneStatus.set(m, inReview ? 'ON_DRAFT' : 'BILLED');
-        item = { type: 'MILESTONE', sourceId: m.id, description: m.name, quantityE2: 100, unitE4: m.amountE4, amountE4: m.amountE4, lineKey: m.id, line: m.name };
+        item = {
+          type: 'MILESTONE',
+          sourceId: m.id,
+          description: m.name,
+          quantityE2: 100,
+          unitE4: m.amountE4,
+          amountE4: m.amountE4,
+          lineKey: m.id,
+          line: m.name,
+        };
       } else {
         const month = monthKey(source.month);
         const fee = project.retainerFeeE4;
         item = {
-          type: 'FEE', sourceId: `${must(project.contractLineId, 'contract line')}:${month}`, description: `Retainer fee ${month}`,
-          quantityE2: 100, unitE4: fee, amountE4: fee, lineKey: `fee|${month}`, line: `Retainer fee, ${month}`,
+          type: 'FEE',
+          sourceId: `${must(project.contractLineId, 'contract line')}:${month}`,
+          description: `Retainer fee ${month}`,
+          quantityE2: 100,
+          unitE4: fee,
+          amountE4: fee,
+          lineKey: `fee|${month}`,
+          line: `Retainer fee, ${month}`,
         };
       }
       ctx.data.psa.billing_draft_items.push({
-        id: ctx.nextId('bdi'), draft_id: draftId, source_type: item.type, source_id: item.sourceId, description: item.description,
-        quantity_e2: item.quantityE2, unit_price_e4: item.unitE4, amount_e4: item.amountE4,
+        id: ctx.nextId('bdi'),
+        draft_id: draftId,
+        source_type: item.type,
+        source_id: item.sourceId,
+        description: item.description,
+        quantity_e2: item.quantityE2,
+        unit_price_e4: item.unitE4,
+        amount_e4: item.amountE4,
       });
       draft.summary_e4 += item.amountE4;
       const line = lines.get(item.lineKey);
@@ -163,10 +217,19 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
     }
     if (inReview) continue;
     const day = Math.min(asOf, run + rng.int(0, 3));
-    pending.push(newInvoice(ctx, ref, {
-      kind: 'INVOICE', status: 'POSTED', project, account: account.id, terms, day, draft, entries: billedEntries,
-      lines: [...lines.values()].map((l) => ({ ...l, taxE4: taxOn(l.amountE4, terms.taxRateE4, currency) })),
-    }));
+    pending.push(
+      newInvoice(ctx, ref, {
+        kind: 'INVOICE',
+        status: 'POSTED',
+        project,
+        account: account.id,
+        terms,
+        day,
+        draft,
+        entries: billedEntries,
+        lines: [...lines.values()].map((l) => ({ ...l, taxE4: taxOn(l.amountE4, terms.taxRateE4, currency) })),
+      }),
+    );
   }
 
   for (const project of portfolio.projects) {
@@ -174,10 +237,18 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
       const status = milestoneStatus.get(m) ?? 'UNAPPROVED';
       const accepted = m.requiresSignOff && m.approvedOn !== null;
       ctx.data.psa.milestones.push({
-        id: m.id, project_id: project.id, name: m.name, target_date: ctx.iso(m.target), actual_date: m.actual === null ? null : ctx.iso(m.actual),
-        amount_e4: m.amountE4, currency: must(ref.les[project.le], 'le').currency,
-        status: m.actual === null ? (m.target - 30 <= asOf && started(project) ? 'IN_PROGRESS' : 'PLANNED') : accepted ? 'ACCEPTED' : 'COMPLETE',
-        requires_sign_off: m.requiresSignOff ? 1 : 0, approved_for_billing: m.approvedOn === null ? 0 : 1, billing_status: status,
+        id: m.id,
+        project_id: project.id,
+        name: m.name,
+        target_date: ctx.iso(m.target),
+        actual_date: m.actual === null ? null : ctx.iso(m.actual),
+        amount_e4: m.amountE4,
+        currency: must(ref.les[project.le], 'le').currency,
+        status:
+          m.actual === null ? (m.target - 30 <= asOf && started(project) ? 'IN_PROGRESS' : 'PLANNED') : accepted ? 'ACCEPTED' : 'COMPLETE',
+        requires_sign_off: m.requiresSignOff ? 1 : 0,
+        approved_for_billing: m.approvedOn === null ? 0 : 1,
+        billing_status: status,
       });
     }
   }
@@ -188,14 +259,25 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
   for (const original of rng.shuffle([...creditable]).slice(0, creditCount)) {
     original.row.status = 'CREDITED';
     for (const entry of original.entries) must(entries[entry], 'entry').billing_status = 'CREDITED';
-    pending.push(newInvoice(ctx, ref, {
-      kind: 'CREDIT_MEMO', status: 'CREDITED', project: original.project, account: original.row.account_id, terms: original.terms,
-      day: Math.min(asOf - 1, original.day + rng.int(7, 28)), draft: null, entries: [],
-      lines: original.lines.map((l) => ({
-        description: `Credit: ${l.description}`, quantityE2: negate(l.quantity_e2), unitE4: l.unit_price_e4, amountE4: negate(l.amount_e4),
-        taxE4: negate(l.tax_e4),
-      })),
-    }));
+    pending.push(
+      newInvoice(ctx, ref, {
+        kind: 'CREDIT_MEMO',
+        status: 'CREDITED',
+        project: original.project,
+        account: original.row.account_id,
+        terms: original.terms,
+        day: Math.min(asOf - 1, original.day + rng.int(7, 28)),
+        draft: null,
+        entries: [],
+        lines: original.lines.map((l) => ({
+          description: `Credit: ${l.description}`,
+          quantityE2: negate(l.quantity_e2),
+          unitE4: l.unit_price_e4,
+          amountE4: negate(l.amount_e4),
+          taxE4: negate(l.tax_e4),
+        })),
+      }),
+    );
   }
 
   // Manual invoices keyed twice and voided in their (then open) period.
@@ -205,11 +287,27 @@ export function generateBilling(ctx: SeedContext, ref: Reference, crm: Accounts,
     const like = must(billed[rng.int(0, billed.length - 1)], 'invoice');
     const currency = like.row.currency;
     const amountE4 = Math.max(1_000_000, Math.round((like.row.subtotal_e4 * rng.float(0.1, 0.5)) / 1_000_000) * 1_000_000);
-    pending.push(newInvoice(ctx, ref, {
-      kind: 'INVOICE', status: 'VOIDED', project: like.project, account: like.row.account_id, terms: like.terms,
-      day: Math.min(asOf, like.day + rng.int(1, 5)), draft: null, entries: [],
-      lines: [{ description: 'Professional services (duplicate entry, voided)', quantityE2: 100, unitE4: amountE4, amountE4, taxE4: taxOn(amountE4, like.terms.taxRateE4, currency) }],
-    }));
+    pending.push(
+      newInvoice(ctx, ref, {
+        kind: 'INVOICE',
+        status: 'VOIDED',
+        project: like.project,
+        account: like.row.account_id,
+        terms: like.terms,
+        day: Math.min(asOf, like.day + rng.int(1, 5)),
+        draft: null,
+        entries: [],
+        lines: [
+          {
+            description: 'Professional services (duplicate entry, voided)',
+            quantityE2: 100,
+            unitE4: amountE4,
+            amountE4,
+            taxE4: taxOn(amountE4, like.terms.taxRateE4, currency),
+          },
+        ],
+      }),
+    );
   }
 
   // Numbers and ids follow invoice dates (gapless per legal entity and document type).
@@ -255,7 +353,11 @@ function negate(value: number): number {
 type Frequency = 'MONTHLY' | 'SEMI_MONTHLY' | 'WEEKLY';
 
 function billingFrequency(rng: Rng, project: ProjectPlan): Frequency {
-  const frequency = rng.weighted([['MONTHLY', 55], ['SEMI_MONTHLY', 40], ['WEEKLY', 5]] as const);
+  const frequency = rng.weighted([
+    ['MONTHLY', 55],
+    ['SEMI_MONTHLY', 40],
+    ['WEEKLY', 5],
+  ] as const);
   return frequency === 'WEEKLY' && project.status !== 'ACTIVE' ? 'SEMI_MONTHLY' : frequency;
 }
 
@@ -270,23 +372,50 @@ function newInvoice(
   ctx: SeedContext,
   ref: Reference,
   spec: {
-    kind: string; status: string; project: ProjectPlan; account: string; terms: CustomerTerms; day: Day; draft: BillingDraftRow | null;
-    entries: number[]; lines: readonly { description: string; quantityE2: number; unitE4: number; amountE4: number; taxE4: number }[];
+    kind: string;
+    status: string;
+    project: ProjectPlan;
+    account: string;
+    terms: CustomerTerms;
+    day: Day;
+    draft: BillingDraftRow | null;
+    entries: number[];
+    lines: readonly { description: string; quantityE2: number; unitE4: number; amountE4: number; taxE4: number }[];
   },
 ): PendingInvoice {
   const le = must(ref.les[spec.project.le], 'le');
   const dueDay = spec.kind === 'CREDIT_MEMO' ? spec.day : spec.day + spec.terms.termsDays;
   const lines: InvoiceLineRow[] = spec.lines.map((l) => ({
-    id: '', invoice_id: '', line_number: 0, description: l.description, quantity_e2: l.quantityE2, unit_price_e4: l.unitE4,
-    amount_e4: l.amountE4, tax_code: spec.terms.taxCode, tax_e4: l.taxE4,
+    id: '',
+    invoice_id: '',
+    line_number: 0,
+    description: l.description,
+    quantity_e2: l.quantityE2,
+    unit_price_e4: l.unitE4,
+    amount_e4: l.amountE4,
+    tax_code: spec.terms.taxCode,
+    tax_e4: l.taxE4,
   }));
   const subtotal = lines.reduce((sum, l) => sum + l.amount_e4, 0);
   const tax = lines.reduce((sum, l) => sum + l.tax_e4, 0);
   const row: InvoiceRow = {
-    id: '', invoice_number: '', kind: spec.kind, status: spec.status, legal_entity_id: le.id, account_id: spec.account,
-    contract_id: spec.project.contractId, project_id: spec.project.id, invoice_date: ctx.iso(spec.day), due_date: ctx.iso(dueDay),
-    posting_period_id: ref.periodId(le.index, spec.day), currency: le.currency, subtotal_e4: subtotal, tax_e4: tax, total_e4: subtotal + tax,
-    amount_paid_e4: 0, source_billing_draft_id: spec.draft?.id ?? null,
+    id: '',
+    invoice_number: '',
+    kind: spec.kind,
+    status: spec.status,
+    legal_entity_id: le.id,
+    account_id: spec.account,
+    contract_id: spec.project.contractId,
+    project_id: spec.project.id,
+    invoice_date: ctx.iso(spec.day),
+    due_date: ctx.iso(dueDay),
+    posting_period_id: ref.periodId(le.index, spec.day),
+    currency: le.currency,
+    subtotal_e4: subtotal,
+    tax_e4: tax,
+    total_e4: subtotal + tax,
+    amount_paid_e4: 0,
+    source_billing_draft_id: spec.draft?.id ?? null,
   };
   return { row, lines, day: spec.day, dueDay, project: spec.project, terms: spec.terms, draft: spec.draft, entries: spec.entries };
 }

@@ -20,7 +20,10 @@ export interface Commercial {
 }
 
 const OPEN_STAGES = [
-  ['PROSPECTING', 10, 'PIPELINE'], ['QUALIFIED', 25, 'PIPELINE'], ['PROPOSAL', 50, 'BEST_CASE'], ['NEGOTIATION', 75, 'COMMIT'],
+  ['PROSPECTING', 10, 'PIPELINE'],
+  ['QUALIFIED', 25, 'PIPELINE'],
+  ['PROPOSAL', 50, 'BEST_CASE'],
+  ['NEGOTIATION', 75, 'COMMIT'],
 ] as const;
 
 const INTERNAL_TYPE: Readonly<Record<string, string>> = { BENCH: 'INTERNAL', ABSENCE: 'ABSENCE', PRESALES: 'PRESALES' };
@@ -34,7 +37,9 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
   const opportunitySourceId = (account: AccountPlan) =>
     account.source === 'salesforce' ? salesforceId(rng, sourceIds, '006') : String(9_000_000_000 + ++dealNumber * 10 + rng.int(0, 9));
   const sourceStage = (account: AccountPlan, stage: string) =>
-    account.source === 'hubspot' && rng.chance(0.5) ? must(HUBSPOT_CUSTOM_STAGES[stage], 'stage') : must(SOURCE_STAGES[account.source]?.[stage], 'stage');
+    account.source === 'hubspot' && rng.chance(0.5)
+      ? must(HUBSPOT_CUSTOM_STAGES[stage], 'stage')
+      : must(SOURCE_STAGES[account.source]?.[stage], 'stage');
   const contractsPerAccount = new Map<number, number>();
   let contractSequence = 0;
 
@@ -45,45 +50,96 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
   }
 
   const writeDeal = (deal: {
-    account: AccountPlan; le: number; name: string; stage: string; probability: number; forecast: string; type: string;
-    amountE4: number; close: Day; lossReason: string | null; lines: readonly { offering: string; method: BillingMethod; amountE4: number; hoursE2: number | null; start: Day; end: Day }[];
+    account: AccountPlan;
+    le: number;
+    name: string;
+    stage: string;
+    probability: number;
+    forecast: string;
+    type: string;
+    amountE4: number;
+    close: Day;
+    lossReason: string | null;
+    lines: readonly { offering: string; method: BillingMethod; amountE4: number; hoursE2: number | null; start: Day; end: Day }[];
   }): string => {
     const id = ctx.nextId('opp');
     const le = must(ref.les[deal.le], 'le');
     ctx.data.crm.opportunities.push({
-      id, account_id: deal.account.id, name: deal.name, stage: deal.stage, source_stage: sourceStage(deal.account, deal.stage),
-      probability: deal.probability, forecast_category: deal.forecast, type: deal.type, amount_e4: deal.amountE4, currency: le.currency,
-      close_date: ctx.iso(deal.close), loss_reason: deal.lossReason, legal_entity_id: le.id,
-      primary_contact_id: deal.account.contactIds[0] ?? null, source_system: deal.account.source, source_id: opportunitySourceId(deal.account),
+      id,
+      account_id: deal.account.id,
+      name: deal.name,
+      stage: deal.stage,
+      source_stage: sourceStage(deal.account, deal.stage),
+      probability: deal.probability,
+      forecast_category: deal.forecast,
+      type: deal.type,
+      amount_e4: deal.amountE4,
+      currency: le.currency,
+      close_date: ctx.iso(deal.close),
+      loss_reason: deal.lossReason,
+      legal_entity_id: le.id,
+      primary_contact_id: deal.account.contactIds[0] ?? null,
+      source_system: deal.account.source,
+      source_id: opportunitySourceId(deal.account),
     });
     for (const line of deal.lines) {
       ctx.data.crm.opportunity_lines.push({
-        id: ctx.nextId('ol'), opportunity_id: id, service_offering: line.offering, billing_method: line.method, amount_e4: line.amountE4,
-        estimated_hours_e2: line.hoursE2, start_date: ctx.iso(line.start), end_date: ctx.iso(line.end),
+        id: ctx.nextId('ol'),
+        opportunity_id: id,
+        service_offering: line.offering,
+        billing_method: line.method,
+        amount_e4: line.amountE4,
+        estimated_hours_e2: line.hoursE2,
+        start_date: ctx.iso(line.start),
+        end_date: ctx.iso(line.end),
       });
     }
     return id;
   };
 
   const writeContract = (c: {
-    account: AccountPlan; le: number; title: string; status: string; method: BillingMethod; start: Day; end: Day; tcvE4: number;
-    opportunityId: string; signed: Day | null; nteE4: number | null; rateCardId: string | null;
+    account: AccountPlan;
+    le: number;
+    title: string;
+    status: string;
+    method: BillingMethod;
+    start: Day;
+    end: Day;
+    tcvE4: number;
+    opportunityId: string;
+    signed: Day | null;
+    nteE4: number | null;
+    rateCardId: string | null;
   }): { contractId: string; lineId: string } => {
     const le = must(ref.les[c.le], 'le');
     const contractId = ctx.nextId('ctr');
     const year = yearOf(c.signed ?? c.start);
     ctx.data.crm.contracts.push({
-      id: contractId, contract_number: `SOW-${le.spec.code}-${year}-${String(++contractSequence).padStart(5, '0')}`,
-      version: rng.chance(0.08) && c.status === 'ACTIVE' ? 2 : 1, title: c.title, status: c.status, account_id: c.account.id,
-      opportunity_id: c.opportunityId, legal_entity_id: le.id, start_date: ctx.iso(c.start), end_date: ctx.iso(c.end), tcv_e4: c.tcvE4,
-      currency: le.currency, billing_method: c.method,
+      id: contractId,
+      contract_number: `SOW-${le.spec.code}-${year}-${String(++contractSequence).padStart(5, '0')}`,
+      version: rng.chance(0.08) && c.status === 'ACTIVE' ? 2 : 1,
+      title: c.title,
+      status: c.status,
+      account_id: c.account.id,
+      opportunity_id: c.opportunityId,
+      legal_entity_id: le.id,
+      start_date: ctx.iso(c.start),
+      end_date: ctx.iso(c.end),
+      tcv_e4: c.tcvE4,
+      currency: le.currency,
+      billing_method: c.method,
       signed_at: c.signed === null ? null : isoInstant(c.signed, rng.int(9 * 60, 18 * 60)),
       customer_signatory: c.signed === null ? null : (c.account.contactNames[0] ?? null),
     });
     const lineId = ctx.nextId('cl');
     ctx.data.psa.contract_lines.push({
-      id: lineId, contract_id: contractId, billing_method: c.method,
-      amount_e4: c.method === 'TIME_AND_MATERIALS' ? null : c.tcvE4, nte_e4: c.nteE4, currency: le.currency, rate_card_id: c.rateCardId,
+      id: lineId,
+      contract_id: contractId,
+      billing_method: c.method,
+      amount_e4: c.method === 'TIME_AND_MATERIALS' ? null : c.tcvE4,
+      nte_e4: c.nteE4,
+      currency: le.currency,
+      rate_card_id: c.rateCardId,
     });
     return { contractId, lineId };
   };
@@ -93,20 +149,56 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
     if (project.kind !== 'CUSTOMER') continue;
     const account = must(crm.accounts[project.account], 'account');
     const status = contractStatus(rng, project);
-    const signedDay = ['SIGNED', 'ACTIVE', 'SUSPENDED', 'COMPLETED', 'EXPIRED'].includes(status) ? Math.min(asOf - 1, project.start - rng.int(7, 45)) : null;
+    const signedDay = ['SIGNED', 'ACTIVE', 'SUSPENDED', 'COMPLETED', 'EXPIRED'].includes(status)
+      ? Math.min(asOf - 1, project.start - rng.int(7, 45))
+      : null;
     const previous = contractsPerAccount.get(project.account) ?? 0;
     contractsPerAccount.set(project.account, previous + 1);
     const method = must(project.billingMethod, 'billing method');
     const opportunityId = writeDeal({
-      account, le: project.le, name: `${project.name}`, stage: 'CLOSED_WON', probability: 100, forecast: 'CLOSED',
-      type: previous === 0 ? 'NEW_BUSINESS' : rng.weighted([['EXPANSION', 60], ['RENEWAL', 30], ['CHANGE_ORDER', 10]] as const),
-      amountE4: project.contractValueE4, close: Math.min(asOf - 1, (signedDay ?? asOf - rng.int(1, 20)) - rng.int(0, 10)), lossReason: null,
-      lines: [{ offering: project.offering, method, amountE4: project.contractValueE4, hoursE2: project.budgetHoursE2, start: project.start, end: project.end }],
+      account,
+      le: project.le,
+      name: `${project.name}`,
+      stage: 'CLOSED_WON',
+      probability: 100,
+      forecast: 'CLOSED',
+      type:
+        previous === 0
+          ? 'NEW_BUSINESS'
+          : rng.weighted([
+              ['EXPANSION', 60],
+              ['RENEWAL', 30],
+              ['CHANGE_ORDER', 10],
+            ] as const),
+      amountE4: project.contractValueE4,
+      close: Math.min(asOf - 1, (signedDay ?? asOf - rng.int(1, 20)) - rng.int(0, 10)),
+      lossReason: null,
+      lines: [
+        {
+          offering: project.offering,
+          method,
+          amountE4: project.contractValueE4,
+          hoursE2: project.budgetHoursE2,
+          start: project.start,
+          end: project.end,
+        },
+      ],
     });
-    const nteE4 = method === 'TIME_AND_MATERIALS' && rng.chance(0.5) ? Math.ceil((project.plannedRevenueE4 * 1.15) / 10_000_000) * 10_000_000 : null;
+    const nteE4 =
+      method === 'TIME_AND_MATERIALS' && rng.chance(0.5) ? Math.ceil((project.plannedRevenueE4 * 1.15) / 10_000_000) * 10_000_000 : null;
     const { contractId, lineId } = writeContract({
-      account, le: project.le, title: `${project.offering} statement of work`, status, method, start: project.start, end: project.end,
-      tcvE4: project.contractValueE4, opportunityId, signed: signedDay, nteE4, rateCardId: project.rateCard?.id ?? null,
+      account,
+      le: project.le,
+      title: `${project.offering} statement of work`,
+      status,
+      method,
+      start: project.start,
+      end: project.end,
+      tcvE4: project.contractValueE4,
+      opportunityId,
+      signed: signedDay,
+      nteE4,
+      rateCardId: project.rateCard?.id ?? null,
     });
     project.contractId = contractId;
     project.contractLineId = lineId;
@@ -118,8 +210,17 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
     const customer = must(customers[rng.int(0, customers.length - 1)], 'customer');
     const account = must(crm.accounts[customer.account], 'account');
     const le = must(ref.les[customer.le], 'le');
-    const status = rng.weighted([['DRAFT', 30], ['IN_APPROVAL', 35], ['APPROVED', 20], ['TERMINATED', 15]] as const);
-    const method = rng.weighted([['TIME_AND_MATERIALS', 60], ['FIXED_FEE', 20], ['MILESTONE', 20]] as const);
+    const status = rng.weighted([
+      ['DRAFT', 30],
+      ['IN_APPROVAL', 35],
+      ['APPROVED', 20],
+      ['TERMINATED', 15],
+    ] as const);
+    const method = rng.weighted([
+      ['TIME_AND_MATERIALS', 60],
+      ['FIXED_FEE', 20],
+      ['MILESTONE', 20],
+    ] as const);
     const start = asOf + rng.int(20, 90);
     const end = start + rng.int(90, 270);
     const tcvE4 = dealAmountE4(rng, le.currency);
@@ -127,12 +228,31 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
     const name = `${account.name} ${offering}`;
     const signed = status === 'TERMINATED' ? asOf - rng.int(20, 60) : null;
     const opportunityId = writeDeal({
-      account, le: le.index, name, stage: 'CLOSED_WON', probability: 100, forecast: 'CLOSED', type: 'EXPANSION', amountE4: tcvE4,
-      close: asOf - rng.int(1, 30), lossReason: null, lines: [{ offering, method, amountE4: tcvE4, hoursE2: null, start, end }],
+      account,
+      le: le.index,
+      name,
+      stage: 'CLOSED_WON',
+      probability: 100,
+      forecast: 'CLOSED',
+      type: 'EXPANSION',
+      amountE4: tcvE4,
+      close: asOf - rng.int(1, 30),
+      lossReason: null,
+      lines: [{ offering, method, amountE4: tcvE4, hoursE2: null, start, end }],
     });
     writeContract({
-      account, le: le.index, title: `${offering} statement of work`, status, method, start, end, tcvE4, opportunityId, signed,
-      nteE4: null, rateCardId: customer.rateCard?.id ?? must(ref.standardCards[le.index], 'card').id,
+      account,
+      le: le.index,
+      title: `${offering} statement of work`,
+      status,
+      method,
+      start,
+      end,
+      tcvE4,
+      opportunityId,
+      signed,
+      nteE4: null,
+      rateCardId: customer.rateCard?.id ?? must(ref.standardCards[le.index], 'card').id,
     });
   }
 
@@ -147,23 +267,48 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
     const isOpen = n < openCount;
     const acme = n === 0 ? crm.acme.salesforce : n === 1 ? crm.acme.hubspot : -1;
     const account = must(acme >= 0 ? crm.accounts[acme] : rng.pick(eligible), 'account');
-    const le = acme >= 0 ? 0 : customerLe.get(account.index) ?? (account.source === 'hubspot' && acquired >= 0 ? acquired : rng.weighted(ref.les.map((l) => [l.index, l.spec.customerWeight] as const)));
+    const le =
+      acme >= 0
+        ? 0
+        : (customerLe.get(account.index) ??
+          (account.source === 'hubspot' && acquired >= 0
+            ? acquired
+            : rng.weighted(ref.les.map((l) => [l.index, l.spec.customerWeight] as const))));
     const currency = must(ref.les[le], 'le').currency;
     const offering = acme >= 0 ? 'Cloud Migration' : rng.pick(SERVICE_OFFERINGS);
     const amountE4 = acme >= 0 ? 420_000 * 10_000 + n * 35_000 * 10_000 : dealAmountE4(rng, currency);
     const stageSpec = acme >= 0 ? must(OPEN_STAGES[2], 'stage') : rng.pick(OPEN_STAGES);
     const close = isOpen ? (acme >= 0 ? asOf + 45 + n * 7 : asOf + rng.int(5, 150)) : rng.int(ctx.cal.windowStart, asOf - 1);
     const start = weekday(close + rng.int(14, 45));
-    const method = rng.weighted([['TIME_AND_MATERIALS', 60], ['FIXED_FEE', 15], ['MILESTONE', 15], ['RETAINER', 10]] as const);
-    const split = rng.chance(0.3) ? Math.round(amountE4 * 0.6 / 10_000_000) * 10_000_000 : amountE4;
+    const method = rng.weighted([
+      ['TIME_AND_MATERIALS', 60],
+      ['FIXED_FEE', 15],
+      ['MILESTONE', 15],
+      ['RETAINER', 10],
+    ] as const);
+    const split = rng.chance(0.3) ? Math.round((amountE4 * 0.6) / 10_000_000) * 10_000_000 : amountE4;
     const lines = [{ offering, method, amountE4: split, hoursE2: null, start, end: start + rng.int(60, 240) }];
-    if (split !== amountE4) lines.push({ offering: rng.pick(SERVICE_OFFERINGS), method: 'FIXED_FEE', amountE4: amountE4 - split, hoursE2: null, start, end: start + rng.int(60, 180) });
+    if (split !== amountE4)
+      lines.push({
+        offering: rng.pick(SERVICE_OFFERINGS),
+        method: 'FIXED_FEE',
+        amountE4: amountE4 - split,
+        hoursE2: null,
+        start,
+        end: start + rng.int(60, 180),
+      });
     writeDeal({
-      account, le,
+      account,
+      le,
       name: acme === crm.acme.hubspot ? 'ACME Corporation Cloud Migration Phase 2' : `${account.name} ${offering}`,
-      stage: isOpen ? stageSpec[0] : 'CLOSED_LOST', probability: isOpen ? stageSpec[1] : 0, forecast: isOpen ? stageSpec[2] : 'OMITTED',
-      type: customerLe.has(account.index) ? 'EXPANSION' : 'NEW_BUSINESS', amountE4, close,
-      lossReason: isOpen ? null : rng.pick(LOSS_REASONS), lines,
+      stage: isOpen ? stageSpec[0] : 'CLOSED_LOST',
+      probability: isOpen ? stageSpec[1] : 0,
+      forecast: isOpen ? stageSpec[2] : 'OMITTED',
+      type: customerLe.has(account.index) ? 'EXPANSION' : 'NEW_BUSINESS',
+      amountE4,
+      close,
+      lossReason: isOpen ? null : rng.pick(LOSS_REASONS),
+      lines,
     });
   }
 
@@ -173,7 +318,12 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
 
 /** A deal size: median ~90k USD with a long tail (docs/demo-data.md#tiers), in `currency`, rounded to 1,000. */
 function dealAmountE4(rng: Rng, currency: string): number {
-  const usd = rng.weighted([[rng.int(20, 90), 50], [rng.int(90, 300), 38], [rng.int(300, 900), 12]] as const) * 1000;
+  const usd =
+    rng.weighted([
+      [rng.int(20, 90), 50],
+      [rng.int(90, 300), 38],
+      [rng.int(300, 900), 12],
+    ] as const) * 1000;
   const local = usd / must(USD_PER_UNIT[currency], 'fx');
   return Math.max(1000, Math.round(local / 1000) * 1000) * 10_000;
 }
@@ -190,12 +340,18 @@ function weekday(day: Day): Day {
 
 function contractStatus(rng: Rng, project: ProjectPlan): string {
   switch (project.status) {
-    case 'ON_HOLD': return project.creditHold ? 'SUSPENDED' : 'ACTIVE';
-    case 'CLOSED': return rng.chance(0.85) ? 'COMPLETED' : 'EXPIRED';
-    case 'PLANNED': return rng.chance(0.7) ? 'ACTIVE' : 'SIGNED';
-    case 'DRAFT': return rng.chance(0.5) ? 'APPROVED' : 'IN_APPROVAL';
-    case 'CANCELLED': return 'CANCELLED';
-    default: return 'ACTIVE';
+    case 'ON_HOLD':
+      return project.creditHold ? 'SUSPENDED' : 'ACTIVE';
+    case 'CLOSED':
+      return rng.chance(0.85) ? 'COMPLETED' : 'EXPIRED';
+    case 'PLANNED':
+      return rng.chance(0.7) ? 'ACTIVE' : 'SIGNED';
+    case 'DRAFT':
+      return rng.chance(0.5) ? 'APPROVED' : 'IN_APPROVAL';
+    case 'CANCELLED':
+      return 'CANCELLED';
+    default:
+      return 'ACTIVE';
   }
 }
 
@@ -261,8 +417,15 @@ function priceProject(rng: Rng, ctx: SeedContext, project: ProjectPlan, signOffF
         const requiresSignOff = project.billingMethod === 'MILESTONE' && (i === pendingIndex || rng.chance(0.6));
         const milestone: MilestonePlan = {
           id: ctx.nextId('ms'),
-          name: project.billingMethod === 'FIXED_FEE' ? `Fixed fee instalment ${i + 1} of ${targets.length}` : `Deliverable ${i + 1}: ${rng.pick(DELIVERABLES)}`,
-          target, amountE4: amount, requiresSignOff, actual: null, approvedOn: null,
+          name:
+            project.billingMethod === 'FIXED_FEE'
+              ? `Fixed fee instalment ${i + 1} of ${targets.length}`
+              : `Deliverable ${i + 1}: ${rng.pick(DELIVERABLES)}`,
+          target,
+          amountE4: amount,
+          requiresSignOff,
+          actual: null,
+          approvedOn: null,
         };
         if (target <= asOf && started) {
           milestone.actual = Math.max(project.start, target - rng.int(0, 4));
@@ -288,13 +451,25 @@ function writeProjectRows(ctx: SeedContext, ref: Reference, crm: Accounts, portf
     const le = must(ref.les[project.le], 'le');
     const customer = project.kind === 'CUSTOMER';
     ctx.data.psa.projects.push({
-      id: project.id, code: project.code, name: project.name, status: project.status,
+      id: project.id,
+      code: project.code,
+      name: project.name,
+      status: project.status,
       type: customer ? 'CUSTOMER_BILLABLE' : must(INTERNAL_TYPE[project.kind], 'internal type'),
-      billing_method: project.billingMethod, account_id: customer ? must(crm.accounts[project.account], 'account').id : null,
-      contract_id: project.contractId, legal_entity_id: le.id, start_date: ctx.iso(project.start), end_date: ctx.iso(project.end),
-      currency: le.currency, project_manager_id: project.pm >= 0 ? must(people[project.pm], 'pm').id : null,
+      billing_method: project.billingMethod,
+      account_id: customer ? must(crm.accounts[project.account], 'account').id : null,
+      contract_id: project.contractId,
+      legal_entity_id: le.id,
+      start_date: ctx.iso(project.start),
+      end_date: ctx.iso(project.end),
+      currency: le.currency,
+      project_manager_id: project.pm >= 0 ? must(people[project.pm], 'pm').id : null,
       budget_hours_e2: customer ? project.budgetHoursE2 : null,
-      planned_revenue_e4: customer ? (project.billingMethod === 'TIME_AND_MATERIALS' ? project.plannedRevenueE4 : project.contractValueE4) : null,
+      planned_revenue_e4: customer
+        ? project.billingMethod === 'TIME_AND_MATERIALS'
+          ? project.plannedRevenueE4
+          : project.contractValueE4
+        : null,
     });
   }
 }

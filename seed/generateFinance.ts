@@ -25,11 +25,18 @@ export interface Finance {
   readonly terms: ReadonlyMap<string, CustomerTerms>;
 }
 
-const TERMS = [['NET_30', 70], ['NET_45', 20], ['NET_60', 10]] as const;
+const TERMS = [
+  ['NET_30', 70],
+  ['NET_45', 20],
+  ['NET_60', 10],
+] as const;
 const TERMS_DAYS: Readonly<Record<string, number>> = { NET_15: 15, NET_30: 30, NET_45: 45, NET_60: 60 };
 /** The ERP revenue method of each billing method (docs/state-machines.md#revenue-schedule). */
 export const REVENUE_METHOD: Readonly<Record<string, string>> = {
-  TIME_AND_MATERIALS: 'AS_INVOICED', FIXED_FEE: 'PERCENT_COMPLETE_HOURS', MILESTONE: 'MILESTONE_OUTPUT', RETAINER: 'STRAIGHT_LINE',
+  TIME_AND_MATERIALS: 'AS_INVOICED',
+  FIXED_FEE: 'PERCENT_COMPLETE_HOURS',
+  MILESTONE: 'MILESTONE_OUTPUT',
+  RETAINER: 'STRAIGHT_LINE',
 };
 
 /** Writes billing profiles, customer tax profiles, contract terms and ERP projects. */
@@ -38,7 +45,9 @@ export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Por
   const { data } = ctx;
   const leById = new Map(ref.les.map((le) => [le.id, le]));
   const creditHold = portfolio.projects[portfolio.creditHoldProject];
-  const creditHoldKey = creditHold ? `${must(data.crm.accounts[creditHold.account], 'account').id}|${must(ref.les[creditHold.le], 'le').id}` : '';
+  const creditHoldKey = creditHold
+    ? `${must(data.crm.accounts[creditHold.account], 'account').id}|${must(ref.les[creditHold.le], 'le').id}`
+    : '';
   const terms = new Map<string, CustomerTerms>();
   const customerNumbers = ref.les.map(() => 0);
   let exemptGiven = 0;
@@ -60,9 +69,14 @@ export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Por
         taxCode = exempt ? 'US-EXEMPT' : 'EU-RC';
         taxRateE4 = 0;
         data.erp.tax_profiles.push({
-          id: taxProfileId, party_type: 'CUSTOMER', party_id: contract.account_id, jurisdiction: exempt ? 'US-NY' : 'FR',
+          id: taxProfileId,
+          party_type: 'CUSTOMER',
+          party_id: contract.account_id,
+          jurisdiction: exempt ? 'US-NY' : 'FR',
           registration_number: exempt ? `NY-ST-120-${rng.int(100000, 999999)}` : `FR${rng.int(10, 99)}${rng.int(100000000, 999999999)}`,
-          default_tax_code: taxCode, rate_percent_e4: 0, reverse_charge: exempt ? 0 : 1,
+          default_tax_code: taxCode,
+          rate_percent_e4: 0,
+          reverse_charge: exempt ? 0 : 1,
         });
       }
       const paymentTerms = rng.weighted(TERMS);
@@ -70,13 +84,22 @@ export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Por
       terms.set(key, profile);
       const n = (customerNumbers[le.index] = (customerNumbers[le.index] ?? 0) + 1);
       data.erp.billing_profiles.push({
-        id: ctx.nextId('bp'), account_id: contract.account_id, legal_entity_id: le.id, customer_number: `${le.spec.code}-C${String(n).padStart(5, '0')}`,
-        currency: le.currency, payment_terms: paymentTerms, credit_hold: profile.creditHold ? 1 : 0, tax_profile_id: taxProfileId,
+        id: ctx.nextId('bp'),
+        account_id: contract.account_id,
+        legal_entity_id: le.id,
+        customer_number: `${le.spec.code}-C${String(n).padStart(5, '0')}`,
+        currency: le.currency,
+        payment_terms: paymentTerms,
+        credit_hold: profile.creditHold ? 1 : 0,
+        tax_profile_id: taxProfileId,
       });
     }
     const po = rng.chance(0.4) ? `PO-${rng.int(1_000_000, 9_999_999)}` : null;
     data.erp.contract_terms.push({
-      contract_id: contract.id, payment_terms: termsName(profile.termsDays), po_number: po, po_required: po && rng.chance(0.6) ? 1 : 0,
+      contract_id: contract.id,
+      payment_terms: termsName(profile.termsDays),
+      po_number: po,
+      po_required: po && rng.chance(0.6) ? 1 : 0,
       tax_profile_id: profile.taxProfileId,
     });
   }
@@ -88,9 +111,12 @@ export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Por
     const le = must(ref.les[project.le], 'le');
     const n = (jobNumbers[le.index] = (jobNumbers[le.index] ?? 0) + 1);
     data.erp.erp_projects.push({
-      project_id: project.id, erp_project_number: `${le.spec.code}-J${String(n).padStart(5, '0')}`, legal_entity_id: le.id,
+      project_id: project.id,
+      erp_project_number: `${le.spec.code}-J${String(n).padStart(5, '0')}`,
+      legal_entity_id: le.id,
       account_id: customerOf.get(project.id) ?? null,
-      currency: le.currency, revenue_method: must(REVENUE_METHOD[must(project.billingMethod, 'method')], 'revenue method'),
+      currency: le.currency,
+      revenue_method: must(REVENUE_METHOD[must(project.billingMethod, 'method')], 'revenue method'),
     });
   }
   return { terms };

@@ -33,7 +33,11 @@ export function generatePayments(ctx: SeedContext, ref: Reference, billing: Bill
   const payerOf = (key: string): Payer => {
     let payer = payers.get(key);
     if (!payer) {
-      const kind = rng.weighted([['prompt', 55], ['late', 33], ['slow', 12]] as const);
+      const kind = rng.weighted([
+        ['prompt', 55],
+        ['late', 33],
+        ['slow', 12],
+      ] as const);
       payer = {
         meanLate: kind === 'prompt' ? -2 : kind === 'late' ? 14 : 50,
         spread: kind === 'prompt' ? 4 : kind === 'late' ? 8 : 25,
@@ -80,12 +84,24 @@ export function generatePayments(ctx: SeedContext, ref: Reference, billing: Bill
     const applied = group.invoices.reduce((sum, a) => sum + a.amountE4, 0);
     const extra = index === overpaid ? OVERPAYMENT_UNITS * 10_000 : 0;
     ctx.data.erp.payments.push({
-      id: paymentId, payment_number: `${code}-RCT-${String(n).padStart(6, '0')}`, account_id: first.row.account_id,
-      legal_entity_id: legalEntityId, received_date: ctx.iso(group.day), amount_e4: applied + extra, currency: first.row.currency,
-      method: pickMethod(rng), status: extra > 0 ? 'PARTIALLY_APPLIED' : 'APPLIED',
+      id: paymentId,
+      payment_number: `${code}-RCT-${String(n).padStart(6, '0')}`,
+      account_id: first.row.account_id,
+      legal_entity_id: legalEntityId,
+      received_date: ctx.iso(group.day),
+      amount_e4: applied + extra,
+      currency: first.row.currency,
+      method: pickMethod(rng),
+      status: extra > 0 ? 'PARTIALLY_APPLIED' : 'APPLIED',
     });
     for (const { invoice, amountE4 } of group.invoices) {
-      ctx.data.erp.payment_applications.push({ id: ctx.nextId('pap'), payment_id: paymentId, invoice_id: invoice.row.id, amount_e4: amountE4, applied_on: ctx.iso(group.day) });
+      ctx.data.erp.payment_applications.push({
+        id: ctx.nextId('pap'),
+        payment_id: paymentId,
+        invoice_id: invoice.row.id,
+        amount_e4: amountE4,
+        applied_on: ctx.iso(group.day),
+      });
       invoice.row.amount_paid_e4 += amountE4;
       invoice.row.status = invoice.row.amount_paid_e4 >= invoice.row.total_e4 ? 'PAID' : 'PARTIALLY_PAID';
     }
@@ -99,5 +115,10 @@ function nextPaymentRun(day: Day): Day {
 }
 
 function pickMethod(rng: Rng): string {
-  return rng.weighted([['ACH', 55], ['WIRE', 30], ['CHECK', 10], ['CARD', 5]] as const);
+  return rng.weighted([
+    ['ACH', 55],
+    ['WIRE', 30],
+    ['CHECK', 10],
+    ['CARD', 5],
+  ] as const);
 }

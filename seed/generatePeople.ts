@@ -51,11 +51,26 @@ export function generatePeople(ctx: SeedContext, ref: Reference): People {
         const onLeave = kind === 'BILLABLE' && rng.chance(0.012);
         const bookable = kind !== 'NON_BILLABLE' && !onLeave;
         const standard = rateOn(must(ref.standardCards[le.index], 'standard card'), role, ctx.cal.asOf);
-        const costShare = kind === 'SUBCONTRACTOR' ? rng.float(0.7, 0.85) : kind === 'CONTRACTOR' ? rng.float(0.6, 0.7) : EMPLOYEE_COST_SHARE * rng.float(0.9, 1.1);
+        const costShare =
+          kind === 'SUBCONTRACTOR'
+            ? rng.float(0.7, 0.85)
+            : kind === 'CONTRACTOR'
+              ? rng.float(0.6, 0.7)
+              : EMPLOYEE_COST_SHARE * rng.float(0.9, 1.1);
         const step = RATE_STEP[le.currency] ?? 5;
         const costE4 = Math.max(step, Math.round(((standard.billE4 / 10_000) * costShare) / step) * step) * 10_000;
-        const target = kind === 'NON_BILLABLE' ? 0 : kind === 'SUBCONTRACTOR' || kind === 'CONTRACTOR' ? 0.9 : (TARGET_BY_LEVEL[roleSpec.level] ?? 0.7);
-        const plan: ResourcePlan = { index: resources.length, id: ctx.nextId('res'), kind, le: le.index, role, bookable, costE4, assignments: [] };
+        const target =
+          kind === 'NON_BILLABLE' ? 0 : kind === 'SUBCONTRACTOR' || kind === 'CONTRACTOR' ? 0.9 : (TARGET_BY_LEVEL[roleSpec.level] ?? 0.7);
+        const plan: ResourcePlan = {
+          index: resources.length,
+          id: ctx.nextId('res'),
+          kind,
+          le: le.index,
+          role,
+          bookable,
+          costE4,
+          assignments: [],
+        };
         resources.push(plan);
         if (isDirector) directorOf[le.index] = plan.index;
         const name = personName(rng);

@@ -42,7 +42,10 @@ const INTERNAL: Readonly<Record<InternalKind, { readonly type: string; readonly 
 
 /** Billing-method mix (docs/demo-data.md#tiers: T&M 55%, fixed-fee/milestone 30%, retainer 10%; mixed counted as T&M). */
 const METHOD_MIX: readonly (readonly [BillingMethod, number])[] = [
-  ['TIME_AND_MATERIALS', 60], ['FIXED_FEE', 15], ['MILESTONE', 15], ['RETAINER', 10],
+  ['TIME_AND_MATERIALS', 60],
+  ['FIXED_FEE', 15],
+  ['MILESTONE', 15],
+  ['RETAINER', 10],
 ];
 
 /** Share of delivery capacity sold to customers: leaves room for bench, leave and presales. */
@@ -57,8 +60,14 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
 
   // Customers: each legal entity sells to its own; the acquired German firm's are HubSpot companies.
   const customerCount = Math.max(1, Math.ceil(customerProjectCount * 0.62));
-  const perLe = apportion(customerCount, ref.les.map((le) => le.spec.customerWeight));
-  const ordinary = (source: string) => rng.shuffle(crm.accounts.filter((a) => a.role === 'ORDINARY' && a.source === source && a.index !== crm.acme.salesforce).map((a) => a.index));
+  const perLe = apportion(
+    customerCount,
+    ref.les.map((le) => le.spec.customerWeight),
+  );
+  const ordinary = (source: string) =>
+    rng.shuffle(
+      crm.accounts.filter((a) => a.role === 'ORDINARY' && a.source === source && a.index !== crm.acme.salesforce).map((a) => a.index),
+    );
   const salesforcePool = ordinary('salesforce');
   const hubspotPool = ordinary('hubspot');
   const customers: CustomerPlan[] = [];
@@ -66,8 +75,19 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
     for (let n = 0; n < (perLe[le.index] ?? 0); n++) {
       const acquired = le.spec.code === ACQUIRED_LEGAL_ENTITY;
       const fromHubspot = acquired || rng.chance(0.1);
-      const account = le.index === 0 && n === 0 ? crm.acme.salesforce : must((fromHubspot ? hubspotPool : salesforcePool).pop(), 'customer account');
-      customers.push({ account, le: le.index, weight: rng.weighted([[1, 60], [2, 25], [4, 12], [8, 3]] as const), rateCard: null });
+      const account =
+        le.index === 0 && n === 0 ? crm.acme.salesforce : must((fromHubspot ? hubspotPool : salesforcePool).pop(), 'customer account');
+      customers.push({
+        account,
+        le: le.index,
+        weight: rng.weighted([
+          [1, 60],
+          [2, 25],
+          [4, 12],
+          [8, 3],
+        ] as const),
+        rateCard: null,
+      });
     }
   }
   // The largest customers negotiated their own rates.
@@ -76,8 +96,13 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
     const customer = must(customers[i], 'customer');
     const account = must(crm.accounts[customer.account], 'account');
     const card = buildRateCard(ctx, {
-      le: must(ref.les[customer.le], 'le'), roles: ref.roles, versionStarts: ref.versionStarts, currentVersion: ref.currentVersion,
-      accountId: account.id, accountName: account.name, discount: rng.int(5, 10) / 100,
+      le: must(ref.les[customer.le], 'le'),
+      roles: ref.roles,
+      versionStarts: ref.versionStarts,
+      currentVersion: ref.currentVersion,
+      accountId: account.id,
+      accountName: account.name,
+      discount: rng.int(5, 10) / 100,
     });
     customers[i] = { ...customer, rateCard: card };
   }
@@ -93,13 +118,26 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
   while (owners.length < customerProjectCount) owners.push(rng.weighted(weights));
   rng.shuffle(owners);
 
-  interface Draft { status: CustomerProjectStatus; customer: CustomerPlan; start: Day; end: Day; method: BillingMethod; size: number; fte: number; holdDay: Day | null; creditHold: boolean }
+  interface Draft {
+    status: CustomerProjectStatus;
+    customer: CustomerPlan;
+    start: Day;
+    end: Day;
+    method: BillingMethod;
+    size: number;
+    fte: number;
+    holdDay: Day | null;
+    creditHold: boolean;
+  }
   const drafts: Draft[] = [];
   let creditHoldAssigned = false;
   // Methods come from a shuffled deck in the exact mix; dates are stratified within each status,
   // so even the ten projects of tier S spread over the history instead of clustering by chance.
   const deck: BillingMethod[] = [];
-  apportion(statuses.length, METHOD_MIX.map(([, weight]) => weight)).forEach((count, i) => {
+  apportion(
+    statuses.length,
+    METHOD_MIX.map(([, weight]) => weight),
+  ).forEach((count, i) => {
     for (let k = 0; k < count; k++) deck.push(must(METHOD_MIX[i], 'method')[0]);
   });
   rng.shuffle(deck);
@@ -113,7 +151,13 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
     seen.set(status, k + 1);
     const position = (k + rng.next()) / Math.max(1, counts[status]);
     const { start, end, holdDay } = plannedDates(rng, ctx, status, creditHold, position);
-    const size = rng.weighted([[0.5, 30], [1, 40], [1.8, 20], [3, 10]] as const) * (method === 'RETAINER' ? 0.6 : 1);
+    const size =
+      rng.weighted([
+        [0.5, 30],
+        [1, 40],
+        [1.8, 20],
+        [3, 10],
+      ] as const) * (method === 'RETAINER' ? 0.6 : 1);
     drafts.push({ status, customer, start, end, method, size, fte: 0, holdDay, creditHold });
   });
   coverMethods(drafts);
@@ -129,8 +173,18 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
     for (const kind of profile.internalKinds) {
       const spec = INTERNAL[kind];
       const plan = newProject(ctx, projects.length, {
-        code: `${le.spec.code}-INT-${spec.code}`, name: `${le.spec.code} ${spec.name}`, offering: spec.name, kind, le: le.index,
-        account: -1, status: 'ACTIVE', billingMethod: null, start: internalStart, end: internalEnd, fte: 0, rateCard: null,
+        code: `${le.spec.code}-INT-${spec.code}`,
+        name: `${le.spec.code} ${spec.name}`,
+        offering: spec.name,
+        kind,
+        le: le.index,
+        account: -1,
+        status: 'ACTIVE',
+        billingMethod: null,
+        start: internalStart,
+        end: internalEnd,
+        fte: 0,
+        rateCard: null,
       });
       plan.pm = must(people.directorOf[le.index], 'director');
       must(internalOf[le.index], 'internal map')[kind] = plan.index;
@@ -145,9 +199,18 @@ export function generatePortfolio(ctx: SeedContext, ref: Reference, people: Peop
     const n = (sequence[le.index] = (sequence[le.index] ?? 0) + 1);
     const offering = rng.pick(SERVICE_OFFERINGS);
     const plan = newProject(ctx, projects.length, {
-      code: `${le.spec.code}-${String(n).padStart(4, '0')}`, name: `${shortName(account.name)} ${offering}`, offering, kind: 'CUSTOMER',
-      le: le.index, account: draft.customer.account, status: draft.status, billingMethod: draft.method, start: draft.start, end: draft.end,
-      fte: draft.fte, rateCard: draft.customer.rateCard ?? must(ref.standardCards[le.index], 'standard card'),
+      code: `${le.spec.code}-${String(n).padStart(4, '0')}`,
+      name: `${shortName(account.name)} ${offering}`,
+      offering,
+      kind: 'CUSTOMER',
+      le: le.index,
+      account: draft.customer.account,
+      status: draft.status,
+      billingMethod: draft.method,
+      start: draft.start,
+      end: draft.end,
+      fte: draft.fte,
+      rateCard: draft.customer.rateCard ?? must(ref.standardCards[le.index], 'standard card'),
     });
     plan.holdDay = draft.holdDay;
     plan.creditHold = draft.creditHold;
@@ -161,13 +224,35 @@ function newProject(
   ctx: SeedContext,
   index: number,
   fields: {
-    code: string; name: string; offering: string; kind: ProjectKind; le: number; account: number; status: string;
-    billingMethod: BillingMethod | null; start: Day; end: Day; fte: number; rateCard: RateCardPlan | null;
+    code: string;
+    name: string;
+    offering: string;
+    kind: ProjectKind;
+    le: number;
+    account: number;
+    status: string;
+    billingMethod: BillingMethod | null;
+    start: Day;
+    end: Day;
+    fte: number;
+    rateCard: RateCardPlan | null;
   },
 ): ProjectPlan {
   return {
-    index, id: ctx.nextId('prj'), ...fields, holdDay: null, creditHold: false, pm: -1, contractId: null, contractLineId: null,
-    budgetHoursE2: 0, plannedRevenueE4: 0, contractValueE4: 0, retainerFeeE4: 0, milestones: [], assignments: [],
+    index,
+    id: ctx.nextId('prj'),
+    ...fields,
+    holdDay: null,
+    creditHold: false,
+    pm: -1,
+    contractId: null,
+    contractLineId: null,
+    budgetHoursE2: 0,
+    plannedRevenueE4: 0,
+    contractValueE4: 0,
+    retainerFeeE4: 0,
+    milestones: [],
+    assignments: [],
   };
 }
 
@@ -191,10 +276,18 @@ function previousWeekday(day: Day): Day {
  * `position` in [0, 1) places the project within the range its status allows (stratification).
  */
 function plannedDates(
-  rng: Rng, ctx: SeedContext, status: CustomerProjectStatus, creditHold: boolean, position: number,
+  rng: Rng,
+  ctx: SeedContext,
+  status: CustomerProjectStatus,
+  creditHold: boolean,
+  position: number,
 ): { start: Day; end: Day; holdDay: Day | null } {
   const { asOf, windowStart, closedEndMax, asOfMonthStart } = ctx.cal;
-  const months = rng.weighted([[rng.int(2, 4), 25], [rng.int(4, 7), 45], [rng.int(7, 12), 30]] as const);
+  const months = rng.weighted([
+    [rng.int(2, 4), 25],
+    [rng.int(4, 7), 45],
+    [rng.int(7, 12), 30],
+  ] as const);
   const duration = Math.round(months * 30.4);
   const earliest = windowStart - 270;
   let start: Day;
@@ -287,7 +380,9 @@ function sizeDemand(
  */
 function coverMethods(drafts: { status: CustomerProjectStatus; start: Day; method: BillingMethod }[]): void {
   const active = drafts.filter((d) => d.status === 'ACTIVE').sort((a, b) => a.start - b.start);
-  const missing = (['MILESTONE', 'FIXED_FEE', 'RETAINER', 'TIME_AND_MATERIALS'] as const).filter((m) => !active.some((d) => d.method === m));
+  const missing = (['MILESTONE', 'FIXED_FEE', 'RETAINER', 'TIME_AND_MATERIALS'] as const).filter(
+    (m) => !active.some((d) => d.method === m),
+  );
   let next = 0;
   for (const method of missing) {
     // Take a project whose method is held by another ACTIVE project too.

@@ -31,8 +31,13 @@ export function generateReference(ctx: SeedContext): Reference {
   const les: LegalEntityPlan[] = LEGAL_ENTITIES.slice(0, profile.legalEntities).map((spec, index) => {
     const taxProfileId = ctx.nextId('tax');
     data.erp.tax_profiles.push({
-      id: taxProfileId, party_type: 'LEGAL_ENTITY', party_id: '', jurisdiction: spec.tax.jurisdiction,
-      registration_number: spec.tax.registration, default_tax_code: spec.tax.code, rate_percent_e4: spec.tax.ratePercentE4,
+      id: taxProfileId,
+      party_type: 'LEGAL_ENTITY',
+      party_id: '',
+      jurisdiction: spec.tax.jurisdiction,
+      registration_number: spec.tax.registration,
+      default_tax_code: spec.tax.code,
+      rate_percent_e4: spec.tax.ratePercentE4,
       reverse_charge: 0,
     });
     // A legal entity's canonical id is derived from its code (a NetSuite subsidiary or SAP company
@@ -43,8 +48,14 @@ export function generateReference(ctx: SeedContext): Reference {
     // The tax profile names its party; the legal entity id is known only now.
     must(data.erp.tax_profiles[le.index], 'tax profile').party_id = le.id;
     data.erp.legal_entities.push({
-      id: le.id, code: le.spec.code, name: le.spec.name, legal_name: le.spec.legalName, country: le.spec.country,
-      functional_currency: le.currency, intercompany_enabled: le.spec.intercompany ? 1 : 0, status: 'ACTIVE',
+      id: le.id,
+      code: le.spec.code,
+      name: le.spec.name,
+      legal_name: le.spec.legalName,
+      country: le.spec.country,
+      functional_currency: le.currency,
+      intercompany_enabled: le.spec.intercompany ? 1 : 0,
+      status: 'ACTIVE',
       tax_profile_id: le.taxProfileId,
     });
   }
@@ -60,7 +71,12 @@ export function generateReference(ctx: SeedContext): Reference {
       // Books close monthly; the month before asOf is still being reviewed (soft close).
       const status = month < previousMonth ? 'CLOSED' : month === previousMonth ? 'SOFT_CLOSED' : 'OPEN';
       data.erp.accounting_periods.push({
-        id, legal_entity_id: le.id, name: monthKey(month), start_date: ctx.iso(month), end_date: ctx.iso(addMonths(month, 1) - 1), status,
+        id,
+        legal_entity_id: le.id,
+        name: monthKey(month),
+        start_date: ctx.iso(month),
+        end_date: ctx.iso(addMonths(month, 1) - 1),
+        status,
       });
     }
   }
@@ -81,7 +97,11 @@ export function generateReference(ctx: SeedContext): Reference {
   const standardCards = les.map((le) => buildRateCard(ctx, { le, roles, versionStarts, currentVersion, accountId: null, discount: 0 }));
 
   return {
-    les, roles, standardCards, versionStarts, currentVersion,
+    les,
+    roles,
+    standardCards,
+    versionStarts,
+    currentVersion,
     periodId(le, day) {
       return must(periods.get(`${le}:${monthKey(day)}`), `accounting period ${monthKey(day)} of legal entity ${le}`);
     },
@@ -121,7 +141,9 @@ export function buildRateCard(
   ctx.data.erp.rate_cards.push({
     id,
     name: accountId ? `${options.accountName ?? accountId} negotiated rates ${le.spec.code}` : `Standard rates ${le.spec.code} ${currency}`,
-    currency, legal_entity_id: le.id, account_id: accountId,
+    currency,
+    legal_entity_id: le.id,
+    account_id: accountId,
   });
   const byRole = roles.map((role) => {
     const versions: RateVersion[] = versionStarts.map((from, k) => {
@@ -134,8 +156,13 @@ export function buildRateCard(
     });
     for (const version of versions) {
       ctx.data.erp.rate_card_lines.push({
-        id: ctx.nextId('rcl'), rate_card_id: id, role_id: role.id, bill_rate_e4: version.billE4, cost_rate_e4: version.costE4,
-        effective_from: ctx.iso(version.from), effective_to: version.to === null ? null : ctx.iso(version.to),
+        id: ctx.nextId('rcl'),
+        rate_card_id: id,
+        role_id: role.id,
+        bill_rate_e4: version.billE4,
+        cost_rate_e4: version.costE4,
+        effective_from: ctx.iso(version.from),
+        effective_to: version.to === null ? null : ctx.iso(version.to),
       });
     }
     return versions;

@@ -16,17 +16,18 @@ import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
 import { must, type ProjectPlan, type SeedContext } from './model.ts';
 
-
 /** Writes one revenue schedule per customer project. */
 export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Portfolio, billing: Billing): void {
   const { asOf, windowStart } = ctx.cal;
   const billed = new Map<string, number>();
   for (const invoice of billing.invoices) {
-    if (BILLED_INVOICE_STATUSES.includes(invoice.row.status)) billed.set(invoice.project.id, (billed.get(invoice.project.id) ?? 0) + invoice.row.subtotal_e4);
+    if (BILLED_INVOICE_STATUSES.includes(invoice.row.status))
+      billed.set(invoice.project.id, (billed.get(invoice.project.id) ?? 0) + invoice.row.subtotal_e4);
   }
   const approvedHours = new Map<string, number>();
   for (const timecard of ctx.data.psa.timecards) {
-    if (timecard.status === 'APPROVED') approvedHours.set(timecard.project_id, (approvedHours.get(timecard.project_id) ?? 0) + timecard.total_hours_e2);
+    if (timecard.status === 'APPROVED')
+      approvedHours.set(timecard.project_id, (approvedHours.get(timecard.project_id) ?? 0) + timecard.total_hours_e2);
   }
 
   for (const project of portfolio.projects) {
@@ -47,7 +48,8 @@ export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Por
           recognized = project.milestones.reduce((sum, m) => sum + (m.approvedOn === null ? 0 : m.amountE4), 0);
           break;
         case 'FIXED_FEE':
-          recognized = project.status === 'CLOSED' ? allocated : percentComplete(project, approvedHours.get(project.id) ?? 0, windowStart, currency);
+          recognized =
+            project.status === 'CLOSED' ? allocated : percentComplete(project, approvedHours.get(project.id) ?? 0, windowStart, currency);
           break;
         case 'RETAINER':
           for (let month = monthStart(project.start); month <= project.end && addMonths(month, 1) <= asOf; month = addMonths(month, 1)) {
@@ -58,20 +60,34 @@ export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Por
           break;
       }
     }
-    const status = project.status === 'CANCELLED' ? 'CANCELLED'
-      : notStarted ? 'PLANNED'
-      : project.creditHold ? 'ON_HOLD'
-      : project.status === 'CLOSED' && recognized === allocated ? 'COMPLETED'
-      : recognized > 0 ? 'IN_PROGRESS' : 'PLANNED';
+    const status =
+      project.status === 'CANCELLED'
+        ? 'CANCELLED'
+        : notStarted
+          ? 'PLANNED'
+          : project.creditHold
+            ? 'ON_HOLD'
+            : project.status === 'CLOSED' && recognized === allocated
+              ? 'COMPLETED'
+              : recognized > 0
+                ? 'IN_PROGRESS'
+                : 'PLANNED';
     ctx.data.erp.revenue_schedules.push({
-      id: ctx.nextId('rs'), project_id: project.id, method, status, allocated_e4: allocated, recognized_e4: recognized, currency,
+      id: ctx.nextId('rs'),
+      project_id: project.id,
+      method,
+      status,
+      allocated_e4: allocated,
+      recognized_e4: recognized,
+      currency,
     });
   }
 }
 
 function percentComplete(project: ProjectPlan, approvedE2: number, windowStart: number, currency: string): number {
   if (project.budgetHoursE2 <= 0) return 0;
-  const before = project.start < windowStart ? project.budgetHoursE2 * ((windowStart - project.start) / Math.max(1, project.end - project.start)) : 0;
+  const before =
+    project.start < windowStart ? project.budgetHoursE2 * ((windowStart - project.start) / Math.max(1, project.end - project.start)) : 0;
   const ratio = Math.min(1, (approvedE2 + before) / project.budgetHoursE2);
   return roundToMinor(project.contractValueE4 * ratio, currency);
 }

@@ -60,41 +60,71 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
     }
     return list;
   };
-  const pmRoles = ['Project Manager', 'Engagement Manager', 'Manager'].map((name) => ref.roles.findIndex((r) => r.spec.name === name)).filter((i) => i >= 0);
+  const pmRoles = ['Project Manager', 'Engagement Manager', 'Manager']
+    .map((name) => ref.roles.findIndex((r) => r.spec.name === name))
+    .filter((i) => i >= 0);
   const seatRoleWeights = ref.roles.map((role) => [role.index, role.spec.headcountWeight * (role.spec.level >= 6 ? 0.3 : 1)] as const);
 
   const assignments: AssignmentPlan[] = [];
   const rows = ctx.data.psa;
   /** Writes the assignment (and its filled request) of a staffed seat. */
   const book = (
-    project: ProjectPlan, seat: Seat, resourceIndex: number, alloc: number, status: string, billE4: number,
+    project: ProjectPlan,
+    seat: Seat,
+    resourceIndex: number,
+    alloc: number,
+    status: string,
+    billE4: number,
     requestStatus: (status: string) => ResourceRequestRow,
   ): void => {
     const resource = must(resources[resourceIndex], 'resource');
     const le = must(ref.les[project.le], 'le');
     const plan: AssignmentPlan = {
-      index: assignments.length, id: ctx.nextId('asg'), project: project.index, resource: resource.index, role: seat.role,
-      start: seat.start, end: seat.end, alloc, status, billRateE4: billE4,
+      index: assignments.length,
+      id: ctx.nextId('asg'),
+      project: project.index,
+      resource: resource.index,
+      role: seat.role,
+      start: seat.start,
+      end: seat.end,
+      alloc,
+      status,
+      billRateE4: billE4,
     };
     assignments.push(plan);
     resource.assignments.push(plan.index);
     project.assignments.push(plan.index);
     if (seat.isPm) project.pm = resource.index;
     rows.assignments.push({
-      id: plan.id, project_id: project.id, resource_id: resource.id, role_id: must(ref.roles[seat.role], 'role').id, status,
-      start_date: ctx.iso(seat.start), end_date: ctx.iso(seat.end),
+      id: plan.id,
+      project_id: project.id,
+      resource_id: resource.id,
+      role_id: must(ref.roles[seat.role], 'role').id,
+      status,
+      start_date: ctx.iso(seat.start),
+      end_date: ctx.iso(seat.end),
       scheduled_hours_e2: countWeekdays(seat.start, seat.end) * DAY_HOURS_E2 * alloc,
-      bill_rate_e4: billE4, cost_rate_e4: convertE4(resource.costE4, must(ref.les[resource.le], 'le').currency, le.currency),
-      currency: le.currency, is_billable: 1,
+      bill_rate_e4: billE4,
+      cost_rate_e4: convertE4(resource.costE4, must(ref.les[resource.le], 'le').currency, le.currency),
+      currency: le.currency,
+      is_billable: 1,
     });
     const request = requestStatus(status === 'PROPOSED' ? 'HELD' : status === 'CANCELLED' ? 'CANCELLED' : 'FILLED');
     request.assignment_id = plan.id;
     rows.resource_requests.push(request);
   };
-  const requestFor = (project: ProjectPlan, seat: Seat, hoursE2: number) => (status: string): ResourceRequestRow => ({
-    id: ctx.nextId('rr'), project_id: project.id, role_id: must(ref.roles[seat.role], 'role').id,
-    start_date: ctx.iso(seat.start), end_date: ctx.iso(seat.end), hours_e2: hoursE2, status, assignment_id: null,
-  });
+  const requestFor =
+    (project: ProjectPlan, seat: Seat, hoursE2: number) =>
+    (status: string): ResourceRequestRow => ({
+      id: ctx.nextId('rr'),
+      project_id: project.id,
+      role_id: must(ref.roles[seat.role], 'role').id,
+      start_date: ctx.iso(seat.start),
+      end_date: ctx.iso(seat.end),
+      hours_e2: hoursE2,
+      status,
+      assignment_id: null,
+    });
 
   for (const project of customerProjects) {
     const le = must(ref.les[project.le], 'le');
@@ -152,17 +182,33 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
       if (projectIndex === undefined || (kind === 'PRESALES' && level < 5)) continue;
       const project = must(portfolio.projects[projectIndex], 'internal project');
       const plan: AssignmentPlan = {
-        index: assignments.length, id: ctx.nextId('asg'), project: project.index, resource: resource.index, role: resource.role,
-        start: project.start, end: project.end, alloc: 0, status: 'ACTIVE', billRateE4: null,
+        index: assignments.length,
+        id: ctx.nextId('asg'),
+        project: project.index,
+        resource: resource.index,
+        role: resource.role,
+        start: project.start,
+        end: project.end,
+        alloc: 0,
+        status: 'ACTIVE',
+        billRateE4: null,
       };
       assignments.push(plan);
       resource.assignments.push(plan.index);
       project.assignments.push(plan.index);
       rows.assignments.push({
-        id: plan.id, project_id: project.id, resource_id: resource.id, role_id: must(ref.roles[resource.role], 'role').id, status: 'ACTIVE',
-        start_date: ctx.iso(project.start), end_date: ctx.iso(project.end),
+        id: plan.id,
+        project_id: project.id,
+        resource_id: resource.id,
+        role_id: must(ref.roles[resource.role], 'role').id,
+        status: 'ACTIVE',
+        start_date: ctx.iso(project.start),
+        end_date: ctx.iso(project.end),
         scheduled_hours_e2: kind === 'PRESALES' ? countWeekdays(project.start, project.end) * 80 : 0,
-        bill_rate_e4: null, cost_rate_e4: resource.costE4, currency: must(ref.les[resource.le], 'le').currency, is_billable: 0,
+        bill_rate_e4: null,
+        cost_rate_e4: resource.costE4,
+        currency: must(ref.les[resource.le], 'le').currency,
+        is_billable: 0,
       });
     }
   }
@@ -184,15 +230,27 @@ function ensureIntercompany(
 ): void {
   const { asOf } = ctx.cal;
   const leOf = new Map(projects.map((p) => [p.index, p.le]));
-  const crossEntity = assignments.some((a) =>
-    (a.status === 'ACTIVE' || a.status === 'COMPLETED') && a.start <= asOf && must(people.resources[a.resource], 'resource').le !== leOf.get(a.project));
+  const crossEntity = assignments.some(
+    (a) =>
+      (a.status === 'ACTIVE' || a.status === 'COMPLETED') &&
+      a.start <= asOf &&
+      must(people.resources[a.resource], 'resource').le !== leOf.get(a.project),
+  );
   if (crossEntity) return;
   const intercompany = (le: number) => must(ref.les[le], 'le').spec.intercompany;
-  const project = projects.find((p) => p.status === 'ACTIVE' && p.billingMethod === 'TIME_AND_MATERIALS' && intercompany(p.le) && p.start <= asOf - 56);
-  const resource = people.resources.find((r) => project && r.kind === 'BILLABLE' && r.bookable && r.le !== project.le && intercompany(r.le));
+  const project = projects.find(
+    (p) => p.status === 'ACTIVE' && p.billingMethod === 'TIME_AND_MATERIALS' && intercompany(p.le) && p.start <= asOf - 56,
+  );
+  const resource = people.resources.find(
+    (r) => project && r.kind === 'BILLABLE' && r.bookable && r.le !== project.le && intercompany(r.le),
+  );
   if (!project || !resource) return;
   const start = weekdayOnOrAfter(Math.max(project.start, asOf - 56));
-  add(project, { role: resource.role, start, end: weekdayOnOrBefore(Math.min(project.end, asOf + 28)), alloc: 0.25, isPm: false }, resource.index);
+  add(
+    project,
+    { role: resource.role, start, end: weekdayOnOrBefore(Math.min(project.end, asOf + 28)), alloc: 0.25, isPm: false },
+    resource.index,
+  );
 }
 
 /** Cuts a project's FTE demand into seats: a part-time PM over the whole project, then delivery seats. */
@@ -215,7 +273,15 @@ function planSeats(
   const usable = roleWeights.filter(([role]) => staffable(role));
   if (usable.length === 0) return seats;
   while (remaining > 0.1) {
-    const alloc = Math.min(Math.max(0.25, Math.round(remaining * 4) / 4), rng.weighted([[1, 40], [0.75, 15], [0.5, 35], [0.25, 10]] as const));
+    const alloc = Math.min(
+      Math.max(0.25, Math.round(remaining * 4) / 4),
+      rng.weighted([
+        [1, 40],
+        [0.75, 15],
+        [0.5, 35],
+        [0.25, 10],
+      ] as const),
+    );
     remaining -= alloc;
     const role = rng.weighted(usable);
     let start = project.start;
@@ -256,7 +322,11 @@ function assignmentStatus(rng: Rng, project: ProjectPlan, seat: Seat, asOf: Day)
   if (seat.end < asOf) return 'COMPLETED';
   if (seat.start <= asOf) return 'ACTIVE';
   if (seat.isPm) return 'CONFIRMED';
-  return rng.weighted([['CONFIRMED', 86], ['PROPOSED', 10], ['CANCELLED', 4]] as const);
+  return rng.weighted([
+    ['CONFIRMED', 86],
+    ['PROPOSED', 10],
+    ['CANCELLED', 4],
+  ] as const);
 }
 
 /**

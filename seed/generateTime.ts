@@ -45,7 +45,12 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
   const { assignments } = staffing;
   const timecards = ctx.data.psa.timecards;
   const entries = ctx.data.psa.time_entries;
-  const result = { timecardApprovedDay: [] as number[], entryDay: [] as number[], entryTimecard: [] as number[], billableByProject: new Map<number, number[]>() };
+  const result = {
+    timecardApprovedDay: [] as number[],
+    entryDay: [] as number[],
+    entryTimecard: [] as number[],
+    billableByProject: new Map<number, number[]>(),
+  };
 
   const delivery = people.resources.filter((r) => r.bookable && r.kind !== 'NON_BILLABLE');
   const leave = new Map<number, Uint8Array>();
@@ -57,7 +62,10 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
   for (const resource of delivery) {
     const own = resource.assignments.map((i) => must(assignments[i], 'assignment')).filter(timeable);
     // Bigger shares first: they take every day, the part-time ones fill the quieter days.
-    customerOf.set(resource.index, own.filter((a) => must(projects[a.project], 'project').kind === 'CUSTOMER').sort((a, b) => b.alloc - a.alloc));
+    customerOf.set(
+      resource.index,
+      own.filter((a) => must(projects[a.project], 'project').kind === 'CUSTOMER').sort((a, b) => b.alloc - a.alloc),
+    );
     const internal: Partial<Record<InternalKind, AssignmentPlan>> = {};
     for (const a of own) {
       const kind = must(projects[a.project], 'project').kind;
@@ -94,10 +102,20 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
       entries.push(row);
     }
     const row: TimecardRow = {
-      id, resource_id: resource.id, project_id: project.id, assignment_id: assignment.id, week_start: ctx.iso(monday),
-      week_end: ctx.iso(monday + 6), status: approval.status, submitted_at: approval.submittedAt, approved_at: approval.approvedAt,
-      approver_id: approval.status === 'APPROVED' || approval.status === 'REJECTED' ? must(people.resources[approver], 'approver').id : null,
-      total_hours_e2: hours, total_billable_e4: billable, currency: must(ref.les[project.le], 'le').currency,
+      id,
+      resource_id: resource.id,
+      project_id: project.id,
+      assignment_id: assignment.id,
+      week_start: ctx.iso(monday),
+      week_end: ctx.iso(monday + 6),
+      status: approval.status,
+      submitted_at: approval.submittedAt,
+      approved_at: approval.approvedAt,
+      approver_id:
+        approval.status === 'APPROVED' || approval.status === 'REJECTED' ? must(people.resources[approver], 'approver').id : null,
+      total_hours_e2: hours,
+      total_billable_e4: billable,
+      currency: must(ref.les[project.le], 'le').currency,
     };
     timecards.push(row);
     result.timecardApprovedDay.push(approval.approvedDay);
@@ -143,8 +161,17 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
           const billableClass = !rng.chance(SHARE_NON_BILLABLE);
           pending.push({
             day,
-            row: entryRow(ctx, project, day, hoursE2, billableClass ? 'BILLABLE' : 'NON_BILLABLE', must(ref.roles[assignment.role], 'role').id,
-              rate, billableClass ? extend(hoursE2, rate, currency) : 0, rng),
+            row: entryRow(
+              ctx,
+              project,
+              day,
+              hoursE2,
+              billableClass ? 'BILLABLE' : 'NON_BILLABLE',
+              must(ref.roles[assignment.role], 'role').id,
+              rate,
+              billableClass ? extend(hoursE2, rate, currency) : 0,
+              rng,
+            ),
           });
           dayLoad[day - monday] = (dayLoad[day - monday] ?? 0) + hoursE2 / 800;
         }
@@ -158,7 +185,10 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
         const project = must(projects[assignment.project], 'project');
         let bucket = buckets.get(project.index);
         if (!bucket) buckets.set(project.index, (bucket = { assignment, pending: [] }));
-        bucket.pending.push({ day, row: entryRow(ctx, project, day, hoursE2, hourClass, must(ref.roles[assignment.role], 'role').id, null, 0, rng) });
+        bucket.pending.push({
+          day,
+          row: entryRow(ctx, project, day, hoursE2, hourClass, must(ref.roles[assignment.role], 'role').id, null, 0, rng),
+        });
       };
       for (let day = first; day <= last; day++) {
         if (pto && pto[day - windowStart] === 1) {
@@ -174,18 +204,36 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
         // Nobody books a spare hour or two to the bench; half a day or more is logged.
         if (free >= 0.5) add(internal.BENCH, day, quarterHours(rng, 800 * free), rng.chance(0.25) ? 'EXCLUDED' : 'NON_BILLABLE');
       }
-      for (const [projectIndex, bucket] of buckets) flush(resource, must(projects[projectIndex], 'project'), bucket.assignment, monday, bucket.pending);
+      for (const [projectIndex, bucket] of buckets)
+        flush(resource, must(projects[projectIndex], 'project'), bucket.assignment, monday, bucket.pending);
     }
   }
   return result;
 }
 
 function entryRow(
-  ctx: SeedContext, project: ProjectPlan, day: Day, hoursE2: number, hourClass: string, roleId: string, rateE4: number | null, billableE4: number, rng: Rng,
+  ctx: SeedContext,
+  project: ProjectPlan,
+  day: Day,
+  hoursE2: number,
+  hourClass: string,
+  roleId: string,
+  rateE4: number | null,
+  billableE4: number,
+  rng: Rng,
 ): TimeEntryRow {
   return {
-    id: '', timecard_id: '', project_id: project.id, entry_date: ctx.iso(day), hours_e2: hoursE2, hour_class: hourClass, role_id: roleId,
-    bill_rate_e4: rateE4, billable_e4: billableE4, billing_status: 'NOT_BILLABLE', notes: rng.chance(0.1) ? rng.pick(NOTES) : null,
+    id: '',
+    timecard_id: '',
+    project_id: project.id,
+    entry_date: ctx.iso(day),
+    hours_e2: hoursE2,
+    hour_class: hourClass,
+    role_id: roleId,
+    bill_rate_e4: rateE4,
+    billable_e4: billableE4,
+    billing_status: 'NOT_BILLABLE',
+    notes: rng.chance(0.1) ? rng.pick(NOTES) : null,
   };
 }
 
@@ -221,10 +269,21 @@ function decideApproval(rng: Rng, ctx: SeedContext, project: ProjectPlan, monday
   if (weeksAgo <= 0) return { status: 'DRAFT', submittedAt: null, approvedAt: null, approvedDay: -1 };
   const weekEnd = monday + 6;
   // Submitted on Friday afternoon, or first thing on Monday.
-  const submittedAt = rng.chance(0.7) ? isoInstant(weekEnd - 2, rng.int(15 * 60, 19 * 60)) : isoInstant(weekEnd + 1, rng.int(7 * 60, 10 * 60));
-  const lag = rng.weighted([[rng.int(1, 3), 70], [rng.int(4, 7), 25], [rng.int(8, MAX_APPROVAL_LAG_DAYS), 5]] as const);
+  const submittedAt = rng.chance(0.7)
+    ? isoInstant(weekEnd - 2, rng.int(15 * 60, 19 * 60))
+    : isoInstant(weekEnd + 1, rng.int(7 * 60, 10 * 60));
+  const lag = rng.weighted([
+    [rng.int(1, 3), 70],
+    [rng.int(4, 7), 25],
+    [rng.int(8, MAX_APPROVAL_LAG_DAYS), 5],
+  ] as const);
   const approvedDay = weekEnd + lag;
-  const approved: Approval = { status: 'APPROVED', submittedAt, approvedAt: isoInstant(approvedDay, rng.int(10 * 60, 18 * 60)), approvedDay };
+  const approved: Approval = {
+    status: 'APPROVED',
+    submittedAt,
+    approvedAt: isoInstant(approvedDay, rng.int(10 * 60, 18 * 60)),
+    approvedDay,
+  };
   const submitted: Approval = { status: 'SUBMITTED', submittedAt, approvedAt: null, approvedDay: -1 };
   // A closed project was fully approved (and billed) before it closed.
   if (project.status === 'CLOSED') return approved;

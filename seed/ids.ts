@@ -5,10 +5,33 @@
  */
 
 const ID_WIDTHS = {
-  le: 2, tax: 2, per: 4, rc: 3, rcl: 4, bp: 5,
-  acc: 5, con: 5, opp: 5, ol: 5, ctr: 5,
-  rol: 2, res: 4, prj: 5, cl: 5, ms: 5, asg: 5, rr: 5, tc: 6, te: 7, bd: 5, bdi: 6,
-  inv: 6, invl: 7, pay: 5, pap: 5, rs: 5,
+  le: 2,
+  tax: 2,
+  per: 4,
+  rc: 3,
+  rcl: 4,
+  bp: 5,
+  acc: 5,
+  con: 5,
+  opp: 5,
+  ol: 5,
+  ctr: 5,
+  rol: 2,
+  res: 4,
+  prj: 5,
+  cl: 5,
+  ms: 5,
+  asg: 5,
+  rr: 5,
+  tc: 6,
+  te: 7,
+  bd: 5,
+  bdi: 6,
+  inv: 6,
+  invl: 7,
+  pay: 5,
+  pap: 5,
+  rs: 5,
 } as const;
 
 export type IdPrefix = keyof typeof ID_WIDTHS;

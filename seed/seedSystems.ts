@@ -60,11 +60,17 @@ export async function seedSystems(dbs: SeedDatabases, options: GenerateOptions):
 
 /** Inserts a dataset, one transaction per system (the systems in parallel: they are separate stores). */
 export async function insertDataset(dbs: SeedDatabases, dataset: Dataset): Promise<SeedSummary['rows']> {
-  const [crm, psa, erp] = await Promise.all(SYSTEMS.map((system) => insertSystem(dbs[system] as Kysely<unknown>, SPECS[system], dataset[system])));
+  const [crm, psa, erp] = await Promise.all(
+    SYSTEMS.map((system) => insertSystem(dbs[system] as Kysely<unknown>, SPECS[system], dataset[system])),
+  );
   return { crm: crm ?? {}, psa: psa ?? {}, erp: erp ?? {} };
 }
 
-async function insertSystem(db: Kysely<unknown>, spec: Readonly<Record<string, TableSpec>>, tables: object): Promise<Record<string, number>> {
+async function insertSystem(
+  db: Kysely<unknown>,
+  spec: Readonly<Record<string, TableSpec>>,
+  tables: object,
+): Promise<Record<string, number>> {
   const placeholders = placeholderStyle(db);
   const source = tables as Readonly<Record<string, readonly object[]>>;
   return db.transaction().execute(async (trx) => {
@@ -85,6 +91,10 @@ export async function systemIsEmpty<DB>(db: Kysely<DB>, table: string): Promise<
 
 /** True when every system holds its root records (accounts, roles, legal entities). */
 export async function isSeeded(dbs: SeedDatabases): Promise<boolean> {
-  const empty = await Promise.all([systemIsEmpty(dbs.crm, 'accounts'), systemIsEmpty(dbs.psa, 'roles'), systemIsEmpty(dbs.erp, 'legal_entities')]);
+  const empty = await Promise.all([
+    systemIsEmpty(dbs.crm, 'accounts'),
+    systemIsEmpty(dbs.psa, 'roles'),
+    systemIsEmpty(dbs.erp, 'legal_entities'),
+  ]);
   return empty.every((e) => !e);
 }

@@ -41,14 +41,26 @@ describe('loadConfig', () => {
   it('reads every variable it documents', () => {
     const config = loadConfig(
       {
-        ...PRODUCTION, PORT: '8080', HOST: '127.0.0.1', TESSERA_LOG_LEVEL: 'warn', TESSERA_DATA_DIR: 'var/tessera',
-        TESSERA_DATABASE_URL: 'postgres://u@db:5432/tessera', TESSERA_SEED_SCALE: 'none', TESSERA_MAX_BODY_BYTES: '2048',
-        TESSERA_SUBGRAPH_CRM_URL: 'http://crm:4001/graphql', TESSERA_SUBGRAPH_PORT_PSA: '5002',
+        ...PRODUCTION,
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        TESSERA_LOG_LEVEL: 'warn',
+        TESSERA_DATA_DIR: 'var/tessera',
+        TESSERA_DATABASE_URL: 'postgres://u@db:5432/tessera',
+        TESSERA_SEED_SCALE: 'none',
+        TESSERA_MAX_BODY_BYTES: '2048',
+        TESSERA_SUBGRAPH_CRM_URL: 'http://crm:4001/graphql',
+        TESSERA_SUBGRAPH_PORT_PSA: '5002',
       },
       '/x',
     );
     expect(config).toMatchObject({
-      env: 'production', host: '127.0.0.1', port: 8080, logLevel: 'warn', seedScale: 'none', maxBodyBytes: 2048,
+      env: 'production',
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'warn',
+      seedScale: 'none',
+      maxBodyBytes: 2048,
       store: { kind: 'postgres', url: 'postgres://u@db:5432/tessera' },
       subgraphUrls: { crm: 'http://crm:4001/graphql' },
       subgraphPorts: { psa: 5002 },
@@ -58,8 +70,10 @@ describe('loadConfig', () => {
 
   it('reads the subgraph variables of any name: which systems exist is not its business', () => {
     const config = loadConfig({
-      TESSERA_SUBGRAPH_BILLING_URL: 'https://billing.internal/graphql', TESSERA_SUBGRAPH_PORT_LEGAL_HOLD: '4100',
-      TESSERA_SUBGRAPH_PSA_URL: ' ', TESSERA_SUBGRAPH_crm_URL: 'http://ignored/graphql',
+      TESSERA_SUBGRAPH_BILLING_URL: 'https://billing.internal/graphql',
+      TESSERA_SUBGRAPH_PORT_LEGAL_HOLD: '4100',
+      TESSERA_SUBGRAPH_PSA_URL: ' ',
+      TESSERA_SUBGRAPH_crm_URL: 'http://ignored/graphql',
     });
     expect([config.subgraphUrls, config.subgraphPorts]).toEqual([{ billing: 'https://billing.internal/graphql' }, { legal_hold: 4100 }]);
     expect([Object.isFrozen(config.subgraphUrls), Object.isFrozen(config.subgraphPorts)]).toEqual([true, true]);
@@ -85,12 +99,19 @@ describe('loadConfig', () => {
     it('reads a JWKS source with its algorithm and the token limits', () => {
       expect(
         load({
-          TESSERA_AUTH_JWKS_URL: 'https://id.example.com/jwks', TESSERA_AUTH_ALGORITHM: 'ES256', TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-          TESSERA_AUTH_AUDIENCE: 'api', TESSERA_AUTH_CLOCK_SKEW_SECONDS: '0', TESSERA_AUTH_MAX_TOKEN_BYTES: '4096',
+          TESSERA_AUTH_JWKS_URL: 'https://id.example.com/jwks',
+          TESSERA_AUTH_ALGORITHM: 'ES256',
+          TESSERA_AUTH_ISSUER: 'https://id.example.com/',
+          TESSERA_AUTH_AUDIENCE: 'api',
+          TESSERA_AUTH_CLOCK_SKEW_SECONDS: '0',
+          TESSERA_AUTH_MAX_TOKEN_BYTES: '4096',
         }).auth,
       ).toEqual({
         source: { kind: 'jwks', url: 'https://id.example.com/jwks', algorithm: 'ES256' },
-        issuer: 'https://id.example.com/', audience: 'api', clockSkewSeconds: 0, maxTokenBytes: 4096,
+        issuer: 'https://id.example.com/',
+        audience: 'api',
+        clockSkewSeconds: 0,
+        maxTokenBytes: 4096,
       });
     });
 
@@ -100,7 +121,9 @@ describe('loadConfig', () => {
 
     it('reads a PEM source relative to the working directory, without reading the file', () => {
       expect(load({ TESSERA_AUTH_PUBLIC_KEY_FILE: 'keys/issuer.pem' }).auth.source).toEqual({
-        kind: 'pem', file: path.resolve('/srv/tessera', 'keys/issuer.pem'), algorithm: 'RS256',
+        kind: 'pem',
+        file: path.resolve('/srv/tessera', 'keys/issuer.pem'),
+        algorithm: 'RS256',
       });
     });
 
@@ -128,7 +151,10 @@ describe('loadConfig', () => {
     });
 
     it.each([
-      ['TESSERA_AUTH_JWKS_URL', 'TESSERA_ENV=production refuses the development signing key: set TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE'],
+      [
+        'TESSERA_AUTH_JWKS_URL',
+        'TESSERA_ENV=production refuses the development signing key: set TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE',
+      ],
       ['TESSERA_AUTH_ISSUER', 'TESSERA_AUTH_ISSUER is required when TESSERA_ENV=production'],
       ['TESSERA_AUTH_AUDIENCE', 'TESSERA_AUTH_AUDIENCE is required when TESSERA_ENV=production'],
       [
@@ -142,15 +168,27 @@ describe('loadConfig', () => {
     });
 
     it.each([
-      [{ TESSERA_AUTH_JWKS_URL: 'http://id.example.com/jwks' }, 'TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)'],
-      [{ TESSERA_AUTH_JWKS_URL: 'ftp://localhost/jwks' }, 'TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)'],
+      [
+        { TESSERA_AUTH_JWKS_URL: 'http://id.example.com/jwks' },
+        'TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)',
+      ],
+      [
+        { TESSERA_AUTH_JWKS_URL: 'ftp://localhost/jwks' },
+        'TESSERA_AUTH_JWKS_URL must be an https URL (http is allowed only to 127.0.0.1 or localhost)',
+      ],
       [{ TESSERA_AUTH_JWKS_URL: 'id.example.com/jwks' }, 'TESSERA_AUTH_JWKS_URL must be a URL'],
       [
         { TESSERA_AUTH_JWKS_URL: 'https://id.example.com/jwks', TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem' },
         'TESSERA_AUTH_JWKS_URL and TESSERA_AUTH_PUBLIC_KEY_FILE are both set; set only one',
       ],
-      [{ TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem', TESSERA_AUTH_ALGORITHM: 'HS256' }, 'TESSERA_AUTH_ALGORITHM must be one of RS256, ES256; got "HS256"'],
-      [{ TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem', TESSERA_AUTH_ALGORITHM: 'none' }, 'TESSERA_AUTH_ALGORITHM must be one of RS256, ES256; got "none"'],
+      [
+        { TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem', TESSERA_AUTH_ALGORITHM: 'HS256' },
+        'TESSERA_AUTH_ALGORITHM must be one of RS256, ES256; got "HS256"',
+      ],
+      [
+        { TESSERA_AUTH_PUBLIC_KEY_FILE: 'issuer.pem', TESSERA_AUTH_ALGORITHM: 'none' },
+        'TESSERA_AUTH_ALGORITHM must be one of RS256, ES256; got "none"',
+      ],
       [{ TESSERA_AUTH_ALGORITHM: 'RS256' }, 'TESSERA_AUTH_ALGORITHM needs TESSERA_AUTH_JWKS_URL or TESSERA_AUTH_PUBLIC_KEY_FILE'],
       [{ TESSERA_AUTH_CLOCK_SKEW_SECONDS: '301' }, 'TESSERA_AUTH_CLOCK_SKEW_SECONDS must be at most 300; got 301'],
       [{ TESSERA_AUTH_CLOCK_SKEW_SECONDS: '-1' }, 'TESSERA_AUTH_CLOCK_SKEW_SECONDS must be a non-negative integer; got "-1"'],
@@ -163,7 +201,9 @@ describe('loadConfig', () => {
 
   it('reads the test PostgreSQL URL only when set', () => {
     expect(testPostgresUrl({})).toBeUndefined();
-    expect(testPostgresUrl({ TESSERA_TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/test' })).toBe('postgres://postgres@127.0.0.1:5432/test');
+    expect(testPostgresUrl({ TESSERA_TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/test' })).toBe(
+      'postgres://postgres@127.0.0.1:5432/test',
+    );
     expect(() => testPostgresUrl({ TESSERA_TEST_POSTGRES_URL: 'nope' })).toThrow(TypeError);
   });
 });

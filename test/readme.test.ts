@@ -11,7 +11,9 @@ const README = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const examples = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
 
 let gateway: TestTessera;
-beforeAll(async () => { gateway = await startTestTessera({ scale: 's' }); });
+beforeAll(async () => {
+  gateway = await startTestTessera({ scale: 's' });
+});
 afterAll(() => gateway?.stop());
 
 describe('README examples', () => {
@@ -20,7 +22,11 @@ describe('README examples', () => {
   });
 
   it('lists every error code of the catalog with its HTTP status and action, and nothing else', () => {
-    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (retry|fix|refetch|stop) \|/gm)].map((match) => [match[1], Number(match[2]), match[3]]);
+    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (retry|fix|refetch|stop) \|/gm)].map((match) => [
+      match[1],
+      Number(match[2]),
+      match[3],
+    ]);
     expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, entry]) => [code, entry.status, entry.action]));
   });
 

@@ -13,7 +13,9 @@ const section = README.slice(README.indexOf('<!-- walkthrough:start -->'), READM
 const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
 
 let tessera: TestTessera;
-beforeAll(async () => { tessera = await startTestTessera({ scale: 's' }); });
+beforeAll(async () => {
+  tessera = await startTestTessera({ scale: 's' });
+});
 afterAll(() => tessera?.stop());
 
 function runScript(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -21,8 +23,12 @@ function runScript(script: string, env: Record<string, string>): Promise<{ code:
     const child = spawn('bash', ['-c', script], { cwd: new URL('..', import.meta.url), env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -34,10 +40,16 @@ describe('the README quote-to-cash walkthrough', () => {
   });
 
   it('runs as pasted: every call answers without errors, the invoice is released once and paid', async () => {
-    const { code, stdout, stderr } = await runScript(['set -euo pipefail', ...blocks].join('\n'), { API: tessera.url, TESSERA_DATA_DIR: tessera.dataDir });
+    const { code, stdout, stderr } = await runScript(['set -euo pipefail', ...blocks].join('\n'), {
+      API: tessera.url,
+      TESSERA_DATA_DIR: tessera.dataDir,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const answers = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { data: Record<string, Record<string, unknown>> });
+    const answers = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { data: Record<string, Record<string, unknown>> });
     for (const answer of answers) {
       expect(answer).not.toHaveProperty('errors');
       const payload = Object.values(answer.data)[0]!;
@@ -46,15 +58,27 @@ describe('the README quote-to-cash walkthrough', () => {
     }
     const fields = answers.map((answer) => Object.keys(answer.data)[0]);
     expect(fields).toEqual([
-      'updateOpportunityStage', 'updateOpportunityStage', 'closeWinOpportunity',
-      'submitContractForApproval', 'approveContract', 'recordContractSignature',
-      'activateContractV2', 'activateProject', 'approveTimecard',
-      'releaseInvoiceV2', 'releaseInvoiceV2', 'applyPayment',
+      'updateOpportunityStage',
+      'updateOpportunityStage',
+      'closeWinOpportunity',
+      'submitContractForApproval',
+      'approveContract',
+      'recordContractSignature',
+      'activateContractV2',
+      'activateProject',
+      'approveTimecard',
+      'releaseInvoiceV2',
+      'releaseInvoiceV2',
+      'applyPayment',
     ]);
-    const [released, replayed] = answers.slice(9, 11).map((answer) => answer.data.releaseInvoiceV2 as { invoice: unknown; replayed: boolean });
+    const [released, replayed] = answers
+      .slice(9, 11)
+      .map((answer) => answer.data.releaseInvoiceV2 as { invoice: unknown; replayed: boolean });
     expect([released!.replayed, replayed!.replayed]).toEqual([false, true]);
     expect(replayed!.invoice).toEqual(released!.invoice);
     expect(released!.invoice).toMatchObject({ total: { amount: '6000.00', currency: 'GBP' } });
-    expect(answers.at(-1)).toEqual({ data: { applyPayment: { invoice: { status: 'PAID', amountDue: { amount: '0.00', currency: 'GBP' } }, userErrors: [] } } });
+    expect(answers.at(-1)).toEqual({
+      data: { applyPayment: { invoice: { status: 'PAID', amountDue: { amount: '0.00', currency: 'GBP' } }, userErrors: [] } },
+    });
   }, 180_000);
 });

@@ -38,9 +38,7 @@ import { Secret } from './secret.ts';
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
 
-export type StoreConfig =
-  | { readonly kind: 'sqlite'; readonly dataDir: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type StoreConfig = { readonly kind: 'sqlite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
 
 /** How client bearer tokens are verified; the options of `createTokenVerifier` (`auth/verifyToken.ts`). */
 export interface AuthConfig {
@@ -92,9 +90,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     host: env.HOST?.trim() || '0.0.0.0',
     port: port(env, 'PORT', 4000),
     logLevel: oneOf(env, 'TESSERA_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    store: databaseUrl
-      ? { kind: 'postgres', url: databaseUrl }
-      : { kind: 'sqlite', dataDir },
+    store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', dataDir },
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
     subgraphUrls,

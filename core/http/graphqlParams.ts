@@ -9,7 +9,11 @@ export interface GraphQLParams {
 }
 
 export class HttpRequestError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly headers: Readonly<Record<string, string>> = {}) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'HttpRequestError';
   }
@@ -78,7 +82,10 @@ export function paramsFromBody(contentType: string | undefined, body: string): G
   }
   const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
   if (!JSON_CONTENT_TYPE.test(contentType.trim()) || (charset && charset.toLowerCase() !== 'utf-8')) {
-    throw new HttpRequestError('UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type ${JSON.stringify(contentType)}: send application/json (UTF-8).`);
+    throw new HttpRequestError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Unsupported Content-Type ${JSON.stringify(contentType)}: send application/json (UTF-8).`,
+    );
   }
   let parsed: unknown;
   try {

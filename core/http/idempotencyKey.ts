@@ -19,6 +19,7 @@ export function idempotencyKeyFromHeader(value: string | undefined): string | nu
   if (value === undefined) return null;
   const trimmed = value.trim();
   const key = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
-  if (!isValidIdempotencyKey(key)) throw new RangeError('The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a UUID.');
+  if (!isValidIdempotencyKey(key))
+    throw new RangeError('The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a UUID.');
   return key;
 }

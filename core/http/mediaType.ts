@@ -3,11 +3,18 @@ export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 export const APPLICATION_JSON = 'application/json';
 export type ResponseMediaType = typeof GRAPHQL_RESPONSE_JSON | typeof APPLICATION_JSON;
 
-interface Range { type: string; q: number; order: number }
+interface Range {
+  type: string;
+  q: number;
+  order: number;
+}
 
 function parseAccept(header: string): Range[] {
   return header.split(',').flatMap((part, order) => {
-    const [type, ...params] = part.trim().split(';').map((piece) => piece.trim());
+    const [type, ...params] = part
+      .trim()
+      .split(';')
+      .map((piece) => piece.trim());
     if (!type) return [];
     const q = params.find((param) => param.startsWith('q='));
     const weight = q ? Number(q.slice(2)) : 1;
@@ -28,7 +35,8 @@ export function negotiateMediaType(accept: string | undefined | null): ResponseM
       if (range.type === GRAPHQL_RESPONSE_JSON || range.type === APPLICATION_JSON) {
         return [{ type: range.type, q: range.q, order: range.order, exact: true }];
       }
-      if (range.type === '*/*' || range.type === 'application/*') return [{ type: APPLICATION_JSON, q: range.q, order: range.order, exact: false }];
+      if (range.type === '*/*' || range.type === 'application/*')
+        return [{ type: APPLICATION_JSON, q: range.q, order: range.order, exact: false }];
       return [];
     })
     .sort((a, b) => b.q - a.q || Number(b.exact) - Number(a.exact) || a.order - b.order);

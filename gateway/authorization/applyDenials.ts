@@ -40,9 +40,10 @@ export function applyDenials(
 }
 
 function errorFor(denial: DeniedField, path: Path | readonly string[]): GraphQLFormattedError {
-  const message = denial.code === 'UNAUTHENTICATED'
-    ? `Authentication is required to read ${denial.coordinate} (${denial.reason}).`
-    : `Not authorized to read ${denial.coordinate} (${denial.reason}).`;
+  const message =
+    denial.code === 'UNAUTHENTICATED'
+      ? `Authentication is required to read ${denial.coordinate} (${denial.reason}).`
+      : `Not authorized to read ${denial.coordinate} (${denial.reason}).`;
   return { message, path: [...path], extensions: { code: denial.code, coordinate: denial.coordinate, reason: denial.reason } };
 }
 

@@ -1,7 +1,22 @@
 import {
-  getNamedType, getOperationAST, visit as visitAst, isCompositeType, isInterfaceType, isNullableType, isObjectType, Kind, OperationTypeNode,
-  valueFromASTUntyped, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
-  type InlineFragmentNode, type SelectionNode, type SelectionSetNode,
+  getNamedType,
+  getOperationAST,
+  visit as visitAst,
+  isCompositeType,
+  isInterfaceType,
+  isNullableType,
+  isObjectType,
+  Kind,
+  OperationTypeNode,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import type { Decision } from '../../policies/requirements.ts';
 
@@ -54,8 +69,12 @@ export function filterOperation(
 ): FilteredOperation | null {
   const operation = getOperationAST(document, operationName);
   if (!operation) return null;
-  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType()
-    : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === OperationTypeNode.MUTATION
+      ? schema.getMutationType()
+      : operation.operation === OperationTypeNode.SUBSCRIPTION
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -73,12 +92,18 @@ export function filterOperation(
       if (name !== 'skip' && name !== 'include') return [];
       const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
       if (value?.kind === Kind.BOOLEAN) return [{ directive: name, value: value.value }];
-      if (value?.kind === Kind.VARIABLE) return [{ directive: name, variable: value.name.value, defaultValue: defaults.get(value.name.value) }];
+      if (value?.kind === Kind.VARIABLE)
+        return [{ directive: name, variable: value.name.value, defaultValue: defaults.get(value.name.value) }];
       return [];
     });
 
   type Step = { key: string; nullable: boolean };
-  const visit = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: readonly Step[], conditions: readonly Condition[]): SelectionNode[] => {
+  const visit = (
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLCompositeType,
+    path: readonly Step[],
+    conditions: readonly Condition[],
+  ): SelectionNode[] => {
     const kept: SelectionNode[] = [];
     for (const selection of selectionSet.selections) {
       const here = selection.directives?.length ? [...conditions, ...conditionsOf(selection)] : conditions;
@@ -87,7 +112,8 @@ export function filterOperation(
         if (field) kept.push(field);
         continue;
       }
-      const fragment: InlineFragmentNode = selection.kind === Kind.INLINE_FRAGMENT ? selection : inline(selection.name.value, selection.directives);
+      const fragment: InlineFragmentNode =
+        selection.kind === Kind.INLINE_FRAGMENT ? selection : inline(selection.name.value, selection.directives);
       const typeName = fragment.typeCondition?.name.value;
       const type = typeName ? schema.getType(typeName) : parentType;
       if (!type || !isCompositeType(type)) {
@@ -103,10 +129,20 @@ export function filterOperation(
   const inline = (name: string, directives: FieldNode['directives']): InlineFragmentNode => {
     const definition = fragments.get(name);
     if (!definition) throw new TypeError(`unknown fragment ${name}`); // validated documents never get here
-    return { kind: Kind.INLINE_FRAGMENT, typeCondition: definition.typeCondition, directives: [...(directives ?? []), ...(definition.directives ?? [])], selectionSet: definition.selectionSet };
+    return {
+      kind: Kind.INLINE_FRAGMENT,
+      typeCondition: definition.typeCondition,
+      directives: [...(directives ?? []), ...(definition.directives ?? [])],
+      selectionSet: definition.selectionSet,
+    };
   };
 
-  const visitField = (node: FieldNode, parentType: GraphQLCompositeType, path: readonly Step[], conditions: readonly Condition[]): FieldNode | null => {
+  const visitField = (
+    node: FieldNode,
+    parentType: GraphQLCompositeType,
+    path: readonly Step[],
+    conditions: readonly Condition[],
+  ): FieldNode | null => {
     const name = node.name.value;
     if (name.startsWith('__') || !(isObjectType(parentType) || isInterfaceType(parentType))) return node;
     const definition = parentType.getFields()[name];
@@ -123,7 +159,14 @@ export function filterOperation(
           break;
         }
       }
-      denied.push({ coordinate: `${parentType.name}.${name}`, path: steps.map((step) => step.key), nullAt, code: decision.code, reason: decision.reason, conditions });
+      denied.push({
+        coordinate: `${parentType.name}.${name}`,
+        path: steps.map((step) => step.key),
+        nullAt,
+        code: decision.code,
+        reason: decision.reason,
+        conditions,
+      });
       return null;
     }
     if (!node.selectionSet || !isCompositeType(returnType)) return node;
@@ -139,12 +182,20 @@ export function filterOperation(
   if (denied.length === 0) return { document, denied, placeholders };
   if (selections.length === 0) {
     placeholders.push([]);
-    selections.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY }, name: { kind: Kind.NAME, value: '__typename' } });
+    selections.push({
+      kind: Kind.FIELD,
+      alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY },
+      name: { kind: Kind.NAME, value: '__typename' },
+    });
   }
   const selectionSet = { ...operation.selectionSet, selections };
   // A variable used only by a removed field would fail "no unused variables" validation.
   const used = new Set<string>();
-  visitAst(selectionSet, { Variable: (variable) => { used.add(variable.name.value); } });
+  visitAst(selectionSet, {
+    Variable: (variable) => {
+      used.add(variable.name.value);
+    },
+  });
   const variableDefinitions = operation.variableDefinitions?.filter((definition) => used.has(definition.variable.name.value));
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, variableDefinitions, selectionSet }] },
@@ -159,7 +210,10 @@ export function filterOperation(
  * fragment, is one null and one error). A condition whose value is not a boolean counts as
  * letting the field in: the request fails variable validation anyway.
  */
-export function reportedDenials(denied: readonly DeniedField[], variables: Readonly<Record<string, unknown>> | null | undefined): DeniedField[] {
+export function reportedDenials(
+  denied: readonly DeniedField[],
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): DeniedField[] {
   const paths = new Set<string>();
   return denied.filter((denial) => {
     if (!denial.conditions.every((condition) => holds(condition, variables))) return false;
@@ -171,9 +225,12 @@ export function reportedDenials(denied: readonly DeniedField[], variables: Reado
 }
 
 function holds(condition: Condition, variables: Readonly<Record<string, unknown>> | null | undefined): boolean {
-  const value = 'value' in condition
-    ? condition.value
-    : variables && Object.hasOwn(variables, condition.variable) ? variables[condition.variable] : condition.defaultValue;
+  const value =
+    'value' in condition
+      ? condition.value
+      : variables && Object.hasOwn(variables, condition.variable)
+        ? variables[condition.variable]
+        : condition.defaultValue;
   if (typeof value !== 'boolean') return true;
   return condition.directive === 'skip' ? !value : value;
 }

@@ -72,7 +72,10 @@ export function capabilityPlugin(options: CapabilityPluginOptions): GatewayPlugi
             if (deprecated.length === 0) return;
             // One set of headers per response; with several deprecated fields, the earliest dates win.
             const earliest = (key: 'deprecatedAt' | 'sunsetAt') =>
-              deprecated.map((d) => d[key]).filter((v): v is string => v !== null).sort()[0];
+              deprecated
+                .map((d) => d[key])
+                .filter((v): v is string => v !== null)
+                .sort()[0];
             const deprecatedAt = earliest('deprecatedAt');
             const sunsetAt = earliest('sunsetAt');
             if (deprecatedAt) response.http.headers.set('deprecation', `@${Date.parse(`${deprecatedAt}T00:00:00Z`) / 1000}`);

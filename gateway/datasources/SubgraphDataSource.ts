@@ -53,7 +53,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
       return { errors: unavailableErrors(this.serviceName, document, options.request.variables) };
     }
   }
-
 }
 
 /**
@@ -65,6 +64,8 @@ function refusedRequestErrors(error: unknown): GraphQLFormattedError[] | undefin
   if (typeof response?.status !== 'number' || response.status < 400 || response.status > 499) return undefined;
   const errors = (response.body as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return undefined;
-  const valid = errors.filter((entry): entry is GraphQLFormattedError => typeof (entry as { message?: unknown } | null)?.message === 'string');
+  const valid = errors.filter(
+    (entry): entry is GraphQLFormattedError => typeof (entry as { message?: unknown } | null)?.message === 'string',
+  );
   return valid.length === errors.length ? valid : undefined;
 }

@@ -11,9 +11,10 @@ export function affectedPaths(document: DocumentNode | undefined, variables: Rec
   const operation = document?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const representations = variables?.representations;
   if (Array.isArray(representations)) {
-    const entities = operation?.kind === Kind.OPERATION_DEFINITION
-      ? operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities')
-      : undefined;
+    const entities =
+      operation?.kind === Kind.OPERATION_DEFINITION
+        ? operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities')
+        : undefined;
     const selectionSet = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
     return representations.flatMap((representation: unknown, index) => {
       const typename = (representation as { __typename?: unknown } | null)?.__typename;
@@ -30,7 +31,10 @@ function responseKeys(selectionSet: SelectionSetNode, typename: string | undefin
   const keys = new Set<string>();
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD && selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
-    if (selection.kind === Kind.INLINE_FRAGMENT && (!selection.typeCondition || !typename || selection.typeCondition.name.value === typename)) {
+    if (
+      selection.kind === Kind.INLINE_FRAGMENT &&
+      (!selection.typeCondition || !typename || selection.typeCondition.name.value === typename)
+    ) {
       for (const key of responseKeys(selection.selectionSet, typename)) keys.add(key);
     }
   }

@@ -52,7 +52,8 @@ export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller:
       if (request.method !== 'GET' && request.method !== 'POST') {
         throw new HttpRequestError('METHOD_NOT_ALLOWED', 'Use POST (or GET for queries).', { allow: 'GET, POST' });
       }
-      params = request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
+      params =
+        request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
       if (request.method === 'GET') refuseNonQuery(params);
       const principal = await principalOf(caller.authenticate, request.headers.get('authorization'));
       const context: RequestScope = {
@@ -135,7 +136,9 @@ function refuseNonQuery(params: GraphQLParams): void {
   }
   const operation = getOperationAST(document, params.operationName);
   if (operation && operation.operation !== OperationTypeNode.QUERY) {
-    throw new HttpRequestError('METHOD_NOT_ALLOWED', `GET requests only run queries; send ${operation.operation} operations with POST.`, { allow: 'POST' });
+    throw new HttpRequestError('METHOD_NOT_ALLOWED', `GET requests only run queries; send ${operation.operation} operations with POST.`, {
+      allow: 'POST',
+    });
   }
 }
 

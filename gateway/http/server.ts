@@ -42,9 +42,18 @@ export function createRequestListener(app: HttpApp) {
     const send = (result: HttpResponseLike) => {
       response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, [REQUEST_ID_HEADER]: requestId });
       response.end(request.method === 'HEAD' ? undefined : result.body);
-      app.metrics.increment('tessera_http_requests_total', { route: ROUTES.has(url.pathname) ? url.pathname : 'other', status: String(result.status) });
+      app.metrics.increment('tessera_http_requests_total', {
+        route: ROUTES.has(url.pathname) ? url.pathname : 'other',
+        status: String(result.status),
+      });
       logger.info(
-        { method: request.method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), operationName: result.operationName },
+        {
+          method: request.method,
+          path: url.pathname,
+          status: result.status,
+          ms: Math.round(performance.now() - started),
+          operationName: result.operationName,
+        },
         'request',
       );
     };
@@ -69,7 +78,11 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
   }
   if (url.pathname === '/health/live') return json(200, { status: 'live' });
   if (url.pathname === '/metrics') {
-    return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, body: app.metrics.render() };
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+      body: app.metrics.render(),
+    };
   }
   if (url.pathname === '/health/ready') {
     const report = await app.readiness();
@@ -79,16 +92,26 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
   if (asset && (method === 'GET' || method === 'HEAD')) {
     return {
       status: 200,
-      headers: { 'content-type': asset.contentType, 'content-security-policy': IDE_CONTENT_SECURITY_POLICY, 'cache-control': 'public, max-age=3600' },
+      headers: {
+        'content-type': asset.contentType,
+        'content-security-policy': IDE_CONTENT_SECURITY_POLICY,
+        'cache-control': 'public, max-age=3600',
+      },
       body: asset.body.toString('utf8'),
     };
   }
   if (asset) throw new HttpRequestError('METHOD_NOT_ALLOWED', 'Use GET.', { allow: 'GET, HEAD' });
-  return json(404, { errors: [{ message: `No route for ${url.pathname}. The GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+  return json(404, {
+    errors: [{ message: `No route for ${url.pathname}. The GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } }],
+  });
 }
 
 function json(status: number, body: unknown): HttpResponseLike {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
 }
 
 function errorResponse(error: HttpRequestError): HttpResponseLike {

@@ -84,7 +84,9 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
   const connections: Promise<void>[] = [];
   pool.on('connect', (client) => connections.push(new Promise((resolve) => client.once('end', () => resolve()))));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
-  connectionsClosed.set(db, async () => { await Promise.all(connections); });
+  connectionsClosed.set(db, async () => {
+    await Promise.all(connections);
+  });
   await sql`create schema if not exists ${sql.id(options.name)}`.execute(db);
   return db;
 }

@@ -11,7 +11,15 @@ export const HOURS_SCALE = 100;
 
 /** ISO 4217 minor units of the currencies the reference systems use. */
 const MINOR_UNITS: Readonly<Record<string, number>> = {
-  USD: 2, GBP: 2, EUR: 2, CAD: 2, INR: 2, AUD: 2, CHF: 2, JPY: 0, SGD: 2,
+  USD: 2,
+  GBP: 2,
+  EUR: 2,
+  CAD: 2,
+  INR: 2,
+  AUD: 2,
+  CHF: 2,
+  JPY: 0,
+  SGD: 2,
 };
 
 export function minorUnits(currency: string): number {

@@ -13,35 +13,44 @@ export const MAX_BATCH = 10_000;
 
 /** Loads one row per key; missing keys resolve to null. */
 export function rowLoader<K, V>(fetch: (keys: readonly K[]) => Promise<readonly V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
-  return new DataLoader<K, V | null>(async (keys) => {
-    const rows = await fetch(keys);
-    const byKey = new Map<K, V>();
-    for (const row of rows) byKey.set(keyOf(row), row);
-    return keys.map((key) => byKey.get(key) ?? null);
-  }, { maxBatchSize: MAX_BATCH });
+  return new DataLoader<K, V | null>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const byKey = new Map<K, V>();
+      for (const row of rows) byKey.set(keyOf(row), row);
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 /** Loads every row that belongs to each key (a one-to-many relation); no rows is an empty list. */
 export function groupLoader<K, V>(fetch: (keys: readonly K[]) => Promise<readonly V[]>, keyOf: (row: V) => K): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(async (keys) => {
-    const rows = await fetch(keys);
-    const byKey = new Map<K, V[]>();
-    for (const row of rows) {
-      const key = keyOf(row);
-      const list = byKey.get(key);
-      if (list) list.push(row);
-      else byKey.set(key, [row]);
-    }
-    return keys.map((key) => byKey.get(key) ?? []);
-  }, { maxBatchSize: MAX_BATCH });
+  return new DataLoader<K, V[]>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const byKey = new Map<K, V[]>();
+      for (const row of rows) {
+        const key = keyOf(row);
+        const list = byKey.get(key);
+        if (list) list.push(row);
+        else byKey.set(key, [row]);
+      }
+      return keys.map((key) => byKey.get(key) ?? []);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 /** Loads one computed value per key (an aggregate); keys without a row get `fallback`. */
 export function valueLoader<K, V>(fetch: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, fallback: V): DataLoader<K, V> {
-  return new DataLoader<K, V>(async (keys) => {
-    const values = await fetch(keys);
-    return keys.map((key) => values.get(key) ?? fallback);
-  }, { maxBatchSize: MAX_BATCH });
+  return new DataLoader<K, V>(
+    async (keys) => {
+      const values = await fetch(keys);
+      return keys.map((key) => values.get(key) ?? fallback);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 /**

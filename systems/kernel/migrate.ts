@@ -5,7 +5,11 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
  * `schema` (PostgreSQL) keeps each system's migration bookkeeping in its own schema, so several
  * systems can share one database without contending for one lock table.
  */
-export async function migrateToLatest(db: Kysely<unknown>, migrations: Readonly<Record<string, Migration>>, schema?: string): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  migrations: Readonly<Record<string, Migration>>,
+  schema?: string,
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...migrations }) },

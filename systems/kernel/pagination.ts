@@ -59,7 +59,10 @@ export interface PageArgs {
 }
 
 /** A paginated root field: validates `first`/`after`, fetches one page, builds the connection. */
-export async function connectionOf<T extends { id: string }>(args: PageArgs, fetch: (page: PageRequest) => Promise<Page<T>>): Promise<Connection<T>> {
+export async function connectionOf<T extends { id: string }>(
+  args: PageArgs,
+  fetch: (page: PageRequest) => Promise<Page<T>>,
+): Promise<Connection<T>> {
   const page = pageRequest(args);
   const { rows, total } = await fetch(page);
   return toConnection(rows, page, total);

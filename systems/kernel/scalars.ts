@@ -36,6 +36,16 @@ export const scalarResolvers = {
     (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
     'an ISO 8601 instant',
   ),
-  Decimal: stringScalar('Decimal', 'A decimal number as a string; never a float.', (value) => /^-?\d{1,15}(\.\d{1,4})?$/.test(value), 'a decimal string such as "1250.00"'),
-  CurrencyCode: stringScalar('CurrencyCode', 'An ISO 4217 currency code.', (value) => /^[A-Z]{3}$/.test(value), 'an ISO 4217 code such as "USD"'),
+  Decimal: stringScalar(
+    'Decimal',
+    'A decimal number as a string; never a float.',
+    (value) => /^-?\d{1,15}(\.\d{1,4})?$/.test(value),
+    'a decimal string such as "1250.00"',
+  ),
+  CurrencyCode: stringScalar(
+    'CurrencyCode',
+    'An ISO 4217 currency code.',
+    (value) => /^[A-Z]{3}$/.test(value),
+    'an ISO 4217 code such as "USD"',
+  ),
 };

@@ -26,7 +26,11 @@ export async function startSystemServer<DB, C extends object>(
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
   const server = await startSubgraphServer(
-    { name: system.name, typeDefs: parseSubgraphSdl(system.name), resolvers: system.resolvers, createContext: system.bind(databases.db, transport, {
+    {
+      name: system.name,
+      typeDefs: parseSubgraphSdl(system.name),
+      resolvers: system.resolvers,
+      createContext: system.bind(databases.db, transport, {
         ...(databases.reads ? { reads: databases.reads as never } : {}),
         ...(clock ? { clock } : {}),
       }),
@@ -40,5 +44,11 @@ export async function startSystemServer<DB, C extends object>(
   const stopPurge = schedulePurge(databases.db as unknown as Kysely<CapabilityTables>, (error) =>
     logger.warn({ subgraph: system.name, err: error }, 'purging expired idempotency records failed'),
   );
-  return { ...server, stop: async () => { stopPurge(); await server.stop(); } };
+  return {
+    ...server,
+    stop: async () => {
+      stopPurge();
+      await server.stop();
+    },
+  };
 }

@@ -34,7 +34,11 @@ async function handle(server: SubgraphServer, request: IncomingMessage, maxBodyB
     return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"live"}' };
   }
   if (url.pathname !== '/graphql') {
-    return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"errors":[{"message":"Not found","extensions":{"code":"NOT_FOUND"}}]}' };
+    return {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: '{"errors":[{"message":"Not found","extensions":{"code":"NOT_FOUND"}}]}',
+    };
   }
   const method = request.method ?? 'GET';
   const text = method === 'POST' ? await readBody(request, maxBodyBytes) : '';

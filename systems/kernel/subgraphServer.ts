@@ -93,7 +93,9 @@ function refused(error: AuthError): HTTPGraphQLResponse {
     headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
     body: {
       kind: 'complete',
-      string: JSON.stringify({ errors: [{ message: `Subgraphs answer only the gateway (${error.reason}).`, extensions: { code: 'UNAUTHENTICATED' } }] }),
+      string: JSON.stringify({
+        errors: [{ message: `Subgraphs answer only the gateway (${error.reason}).`, extensions: { code: 'UNAUTHENTICATED' } }],
+      }),
     },
   };
 }

@@ -58,7 +58,9 @@ export type RowOf<T extends TableSpec> = {
 export type TablesOf<S extends Readonly<Record<string, TableSpec>>> = { -readonly [K in keyof S]: RowOf<S[K]> };
 
 /** The columns a later migration added to an existing table: rows written before it may omit them. */
-type LaterColumns<T extends TableSpec> = { [K in keyof T['columns']]: T['columns'][K] extends { since: number } ? K : never }[keyof T['columns']];
+type LaterColumns<T extends TableSpec> = {
+  [K in keyof T['columns']]: T['columns'][K] extends { since: number } ? K : never;
+}[keyof T['columns']];
 /** A row of the first migration's shape: the later columns are optional (their default or null). */
 export type FirstRowOf<T extends TableSpec> = Omit<RowOf<T>, LaterColumns<T>> & Partial<Pick<RowOf<T>, LaterColumns<T>>>;
 /** The tables of the first migration (tables created later are left out), with first-shape rows. */
@@ -78,7 +80,11 @@ export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>,
         const tableSince = definition.since ?? 1;
         if (tableSince < step) {
           for (const [name, col] of Object.entries(definition.columns)) {
-            if (col.since === step) await db.schema.alterTable(table).addColumn(name, col.type, (c) => columnConstraints(c, col)).execute();
+            if (col.since === step)
+              await db.schema
+                .alterTable(table)
+                .addColumn(name, col.type, (c) => columnConstraints(c, col))
+                .execute();
           }
           continue;
         }
@@ -93,7 +99,11 @@ export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>,
         }
         await builder.execute();
         for (const columns of definition.indexes ?? []) {
-          await db.schema.createIndex(`${table}_${columns.join('_')}_idx`).on(table).columns([...columns]).execute();
+          await db.schema
+            .createIndex(`${table}_${columns.join('_')}_idx`)
+            .on(table)
+            .columns([...columns])
+            .execute();
         }
       }
     },
@@ -107,4 +117,3 @@ function columnConstraints(c: ColumnDefinitionBuilder, col: ColumnSpec): ColumnD
   if (col.references) out = out.references(col.references);
   return out;
 }
-

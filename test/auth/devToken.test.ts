@@ -7,18 +7,38 @@ import { NOW_MS, NOW_S, tempDir } from './jwtFixtures.ts';
 
 const temp = tempDir();
 afterAll(() => temp.remove());
-const devAuth = { source: { kind: 'dev', keyFile: path.join(temp.dir, 'dev-signing-key') }, issuer: 'tessera-dev', audience: 'tessera' } as const;
+const devAuth = {
+  source: { kind: 'dev', keyFile: path.join(temp.dir, 'dev-signing-key') },
+  issuer: 'tessera-dev',
+  audience: 'tessera',
+} as const;
 
 describe('parseDevTokenArgs', () => {
   it('reads every option', () => {
     expect(
       parseDevTokenArgs([
-        '--sub', 'alice', '--scope', 'crm:read psa:read', '--legal-entities', 'US01, UK01', '--partner-accounts', 'acc_1,acc_2',
-        '--roles', 'auditor', '--client-id', 'my-app', '--ttl', '600',
+        '--sub',
+        'alice',
+        '--scope',
+        'crm:read psa:read',
+        '--legal-entities',
+        'US01, UK01',
+        '--partner-accounts',
+        'acc_1,acc_2',
+        '--roles',
+        'auditor',
+        '--client-id',
+        'my-app',
+        '--ttl',
+        '600',
       ]),
     ).toEqual({
       claims: {
-        sub: 'alice', scope: 'crm:read psa:read', legal_entities: ['US01', 'UK01'], partner_accounts: ['acc_1', 'acc_2'], roles: ['auditor'],
+        sub: 'alice',
+        scope: 'crm:read psa:read',
+        legal_entities: ['US01', 'UK01'],
+        partner_accounts: ['acc_1', 'acc_2'],
+        roles: ['auditor'],
         client_id: 'my-app',
       },
       ttlSeconds: 600,
@@ -39,7 +59,10 @@ describe('parseDevTokenArgs', () => {
     [['--sub', 'a', '--ttl', '0'], '--ttl must be a whole number of seconds from 1 to 86400'],
     [['--sub', 'a', '--ttl', '1.5'], '--ttl must be a whole number of seconds from 1 to 86400'],
     [['--sub', 'a', '--ttl', '86401'], '--ttl must be a whole number of seconds from 1 to 86400'],
-    [['--sub', 'a', '--legal-entities', 'US01,*'], 'the legal_entities claim must be "*" or an array of codes, not an array containing "*"'],
+    [
+      ['--sub', 'a', '--legal-entities', 'US01,*'],
+      'the legal_entities claim must be "*" or an array of codes, not an array containing "*"',
+    ],
   ])('refuses %j: %s', (argv, message) => {
     expect(() => parseDevTokenArgs(argv)).toThrow(new DevTokenUsageError(message));
   });
@@ -52,15 +75,34 @@ describe('parseDevTokenArgs', () => {
 
 describe('issueDevToken', () => {
   it('signs a token the dev-configured verifier accepts', async () => {
-    const request = parseDevTokenArgs(['--sub', 'alice', '--scope', 'crm:read psa:read', '--legal-entities', 'US01,UK01', '--roles', 'auditor']);
+    const request = parseDevTokenArgs([
+      '--sub',
+      'alice',
+      '--scope',
+      'crm:read psa:read',
+      '--legal-entities',
+      'US01,UK01',
+      '--roles',
+      'auditor',
+    ]);
     const token = await issueDevToken(request, devAuth, () => NOW_MS);
     expect(jwt.decode(token)).toEqual({
-      sub: 'alice', scope: 'crm:read psa:read', legal_entities: ['US01', 'UK01'], roles: ['auditor'], iat: NOW_S, exp: NOW_S + 3600,
-      iss: 'tessera-dev', aud: 'tessera',
+      sub: 'alice',
+      scope: 'crm:read psa:read',
+      legal_entities: ['US01', 'UK01'],
+      roles: ['auditor'],
+      iat: NOW_S,
+      exp: NOW_S + 3600,
+      iss: 'tessera-dev',
+      aud: 'tessera',
     });
     const verifier = createTokenVerifier({ ...devAuth, clockSkewSeconds: 0, maxTokenBytes: 8192, now: () => NOW_MS });
     await expect(verifier.verify(`Bearer ${token}`)).resolves.toEqual({
-      sub: 'alice', scopes: new Set(['crm:read', 'psa:read']), clientId: null, legalEntities: ['US01', 'UK01'], partnerAccounts: null,
+      sub: 'alice',
+      scopes: new Set(['crm:read', 'psa:read']),
+      clientId: null,
+      legalEntities: ['US01', 'UK01'],
+      partnerAccounts: null,
       roles: ['auditor'],
     });
   });

@@ -3,7 +3,12 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../auth/authError.ts';
-import { createInternalPrincipalVerifier, INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal, verifyInternalPrincipal } from '../../auth/internalPrincipal.ts';
+import {
+  createInternalPrincipalVerifier,
+  INTERNAL_PRINCIPAL_HEADER,
+  signInternalPrincipal,
+  verifyInternalPrincipal,
+} from '../../auth/internalPrincipal.ts';
 import { loadInternalSecret } from '../../auth/loadInternalSecret.ts';
 import { principalFromClaims } from '../../auth/principal.ts';
 import { Secret } from '../../core/config/secret.ts';
@@ -11,10 +16,16 @@ import { base64url, hmacToken, NOW_MS, NOW_S, tempDir, unsignedToken } from './j
 
 const SECRET = 'internal-secret-0123456789abcdef-0123456789';
 const principal = principalFromClaims({
-  sub: 'partner-7', scope: 'crm:read', client_id: 'portal', legal_entities: ['US01'], partner_accounts: ['acc_1'], roles: ['partner'],
+  sub: 'partner-7',
+  scope: 'crm:read',
+  client_id: 'portal',
+  legal_entities: ['US01'],
+  partner_accounts: ['acc_1'],
+  roles: ['partner'],
 });
 const at = (ms: number) => ({ now: () => ms });
-const sign = (options: { ttlSeconds?: number } = {}) => signInternalPrincipal(principal, SECRET, { requestId: 'req-1', ...at(NOW_MS), ...options });
+const sign = (options: { ttlSeconds?: number } = {}) =>
+  signInternalPrincipal(principal, SECRET, { requestId: 'req-1', ...at(NOW_MS), ...options });
 const verifyOutcome = (token: string, secret = SECRET, nowMs = NOW_MS) => {
   try {
     return verifyInternalPrincipal(token, secret, at(nowMs));
@@ -39,8 +50,17 @@ describe('internal principal', () => {
     const decoded = jwt.decode(sign(), { complete: true });
     expect(decoded?.header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decoded?.payload).toEqual({
-      sub: 'partner-7', scope: 'crm:read', client_id: 'portal', legal_entities: ['US01'], partner_accounts: ['acc_1'], roles: ['partner'],
-      request_id: 'req-1', iss: 'tessera-gateway', aud: 'tessera-subgraph', iat: NOW_S, exp: NOW_S + 60,
+      sub: 'partner-7',
+      scope: 'crm:read',
+      client_id: 'portal',
+      legal_entities: ['US01'],
+      partner_accounts: ['acc_1'],
+      roles: ['partner'],
+      request_id: 'req-1',
+      iss: 'tessera-gateway',
+      aud: 'tessera-subgraph',
+      iat: NOW_S,
+      exp: NOW_S + 60,
     });
   });
 
@@ -82,7 +102,9 @@ describe('internal principal', () => {
     expect(() => signInternalPrincipal(principal, 'short', { requestId: 'r' })).toThrow(
       new Error('the internal principal secret must be at least 32 characters'),
     );
-    expect(() => verifyInternalPrincipal(sign(), 'short')).toThrow(new Error('the internal principal secret must be at least 32 characters'));
+    expect(() => verifyInternalPrincipal(sign(), 'short')).toThrow(
+      new Error('the internal principal secret must be at least 32 characters'),
+    );
   });
 });
 

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../auth/authError.ts';
 import { createTokenVerifier } from '../../auth/verifyToken.ts';
 import type { AsymmetricAlgorithm } from '../../core/config/keySource.ts';
-import { AUDIENCE, claims, ecKeyPair, expectAuthError, ISSUER, jwksServer, manualClock, rsaKeyPair, signToken, toJwk } from './jwtFixtures.ts';
+import {
+  AUDIENCE,
+  claims,
+  ecKeyPair,
+  expectAuthError,
+  ISSUER,
+  jwksServer,
+  manualClock,
+  rsaKeyPair,
+  signToken,
+  toJwk,
+} from './jwtFixtures.ts';
 
 const JWKS_URL = 'https://id.example.test/.well-known/jwks.json';
 const rsa1 = rsaKeyPair();
@@ -16,8 +27,12 @@ function setup(initialKeys: Record<string, unknown>[], algorithm: AsymmetricAlgo
   const clock = manualClock();
   const verifier = createTokenVerifier({
     source: { kind: 'jwks', url: JWKS_URL, algorithm },
-    issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 0, maxTokenBytes: 8192,
-    fetch: server.fetch, now: clock.now,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockSkewSeconds: 0,
+    maxTokenBytes: 8192,
+    fetch: server.fetch,
+    now: clock.now,
   });
   // Tokens are checked at the clock's current time, so each token is issued "now".
   const token = (kid: string, key = rsa1.privateKey, alg: 'RS256' | 'ES256' = 'RS256') => {
@@ -112,7 +127,10 @@ describe('JWKS key source', () => {
   });
 
   it('skips entries it cannot read and keeps the others', async () => {
-    const { verifier, token } = setup([{ kty: 'RSA', kid: 'broken', n: 'AQAB' }, 'not a key', toJwk(rsa1.publicKey, 'k1')] as Record<string, unknown>[]);
+    const { verifier, token } = setup([{ kty: 'RSA', kid: 'broken', n: 'AQAB' }, 'not a key', toJwk(rsa1.publicKey, 'k1')] as Record<
+      string,
+      unknown
+    >[]);
     await expect(verifier.verify(token('k1'))).resolves.toMatchObject({ sub: 'alice' });
   });
 
@@ -138,12 +156,21 @@ describe('JWKS key source', () => {
   it.each([
     ['a network failure', () => Promise.reject(new TypeError('fetch failed')), `could not fetch the JWKS from ${JWKS_URL}`],
     ['a non-JSON body', async () => new Response('<html>'), `the JWKS endpoint ${JWKS_URL} did not answer JSON`],
-    ['JSON that is not a key set', async () => Response.json({ keys: 'none' }), `the JWKS endpoint ${JWKS_URL} did not answer a JSON Web Key Set`],
+    [
+      'JSON that is not a key set',
+      async () => Response.json({ keys: 'none' }),
+      `the JWKS endpoint ${JWKS_URL} did not answer a JSON Web Key Set`,
+    ],
   ])('reports %s at ready()', async (_, respond, message) => {
     const clock = manualClock();
     const verifier = createTokenVerifier({
-      source: { kind: 'jwks', url: JWKS_URL, algorithm: 'RS256' }, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 0, maxTokenBytes: 8192,
-      fetch: respond, now: clock.now,
+      source: { kind: 'jwks', url: JWKS_URL, algorithm: 'RS256' },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockSkewSeconds: 0,
+      maxTokenBytes: 8192,
+      fetch: respond,
+      now: clock.now,
     });
     await expect(verifier.ready()).rejects.toThrow(new Error(message));
   });

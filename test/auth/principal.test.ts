@@ -7,23 +7,41 @@ describe('principalFromClaims', () => {
   it('reads every claim', () => {
     expect(
       principalFromClaims({
-        sub: 'partner-7', scope: 'crm:read  crm:write', client_id: 'portal', legal_entities: ['US01'], partner_accounts: ['acc_1', 'acc_2'],
-        roles: ['partner'], iss: 'ignored', exp: 1,
+        sub: 'partner-7',
+        scope: 'crm:read  crm:write',
+        client_id: 'portal',
+        legal_entities: ['US01'],
+        partner_accounts: ['acc_1', 'acc_2'],
+        roles: ['partner'],
+        iss: 'ignored',
+        exp: 1,
       }),
     ).toEqual({
-      sub: 'partner-7', scopes: new Set(['crm:read', 'crm:write']), clientId: 'portal', legalEntities: ['US01'],
-      partnerAccounts: ['acc_1', 'acc_2'], roles: ['partner'],
+      sub: 'partner-7',
+      scopes: new Set(['crm:read', 'crm:write']),
+      clientId: 'portal',
+      legalEntities: ['US01'],
+      partnerAccounts: ['acc_1', 'acc_2'],
+      roles: ['partner'],
     });
   });
 
   it('reads missing optional claims as "nothing granted"', () => {
     expect(principalFromClaims({ sub: 'alice' })).toEqual({
-      sub: 'alice', scopes: new Set(), clientId: null, legalEntities: [], partnerAccounts: null, roles: [],
+      sub: 'alice',
+      scopes: new Set(),
+      clientId: null,
+      legalEntities: [],
+      partnerAccounts: null,
+      roles: [],
     });
   });
 
   it('reads legal_entities "*" as all, and an empty partner_accounts as a partner who sees nothing', () => {
-    expect(principalFromClaims({ sub: 'a', legal_entities: '*', partner_accounts: [] })).toMatchObject({ legalEntities: '*', partnerAccounts: [] });
+    expect(principalFromClaims({ sub: 'a', legal_entities: '*', partner_accounts: [] })).toMatchObject({
+      legalEntities: '*',
+      partnerAccounts: [],
+    });
   });
 
   it('returns a frozen principal', () => {
@@ -42,8 +60,16 @@ describe('principalFromClaims', () => {
     ['a numeric sub', { sub: 42 }, 'the sub claim must be a non-empty string'],
     ['scope as an array', { sub: 'a', scope: ['crm:read'] }, 'the scope claim must be a space-delimited string'],
     ['a null client_id', { sub: 'a', client_id: null }, 'the client_id claim must be a non-empty string'],
-    ['legal_entities as a comma list', { sub: 'a', legal_entities: 'US01,UK01' }, 'the legal_entities claim must be an array of non-empty strings'],
-    ['"*" inside legal_entities', { sub: 'a', legal_entities: ['US01', '*'] }, 'the legal_entities claim must be "*" or an array of codes, not an array containing "*"'],
+    [
+      'legal_entities as a comma list',
+      { sub: 'a', legal_entities: 'US01,UK01' },
+      'the legal_entities claim must be an array of non-empty strings',
+    ],
+    [
+      '"*" inside legal_entities',
+      { sub: 'a', legal_entities: ['US01', '*'] },
+      'the legal_entities claim must be "*" or an array of codes, not an array containing "*"',
+    ],
     ['an empty legal entity code', { sub: 'a', legal_entities: [''] }, 'the legal_entities claim must be an array of non-empty strings'],
     ['a null partner_accounts', { sub: 'a', partner_accounts: null }, 'the partner_accounts claim must be an array of non-empty strings'],
     ['a numeric role', { sub: 'a', roles: [1] }, 'the roles claim must be an array of non-empty strings'],
@@ -56,12 +82,13 @@ describe('principalFromClaims', () => {
  * An independent reading of the claim rules (the TSDoc of `PrincipalClaims`), written as a table of
  * checks rather than the implementation's early returns: the property compares the two.
  */
-function expectedPrincipal(claims: unknown): Omit<Principal, 'scopes'> & { scopes: Set<string> } | 'malformed' {
+function expectedPrincipal(claims: unknown): (Omit<Principal, 'scopes'> & { scopes: Set<string> }) | 'malformed' {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return 'malformed';
   const c = claims as Record<string, unknown>;
   const isList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0);
   const valid =
-    typeof c.sub === 'string' && c.sub.length > 0 &&
+    typeof c.sub === 'string' &&
+    c.sub.length > 0 &&
     (c.scope === undefined || typeof c.scope === 'string') &&
     (c.client_id === undefined || (typeof c.client_id === 'string' && c.client_id.length > 0)) &&
     (c.legal_entities === undefined || c.legal_entities === '*' || (isList(c.legal_entities) && !c.legal_entities.includes('*'))) &&

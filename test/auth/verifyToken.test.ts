@@ -7,8 +7,20 @@ import type { KeySource } from '../../core/config/keySource.ts';
 import { verifyJwt } from '../../auth/verifyJwt.ts';
 import { createTokenVerifier, type TokenVerifierOptions } from '../../auth/verifyToken.ts';
 import {
-  AUDIENCE, base64url, claims, ecKeyPair, expectAuthError, hmacToken, ISSUER, NOW_MS, NOW_S, rs256Token,
-  rsaKeyPair, signToken, tempDir, unsignedToken,
+  AUDIENCE,
+  base64url,
+  claims,
+  ecKeyPair,
+  expectAuthError,
+  hmacToken,
+  ISSUER,
+  NOW_MS,
+  NOW_S,
+  rs256Token,
+  rsaKeyPair,
+  signToken,
+  tempDir,
+  unsignedToken,
 } from './jwtFixtures.ts';
 
 const temp = tempDir();
@@ -21,7 +33,13 @@ afterAll(() => temp.remove());
 
 function verifierFor(source: KeySource, overrides: Partial<TokenVerifierOptions> = {}) {
   return createTokenVerifier({
-    source, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 30, maxTokenBytes: 8192, now: () => NOW_MS, ...overrides,
+    source,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockSkewSeconds: 30,
+    maxTokenBytes: 8192,
+    now: () => NOW_MS,
+    ...overrides,
   });
 }
 
@@ -37,7 +55,11 @@ describe('createTokenVerifier: the bearer header', () => {
   it('returns the principal of a valid token', async () => {
     const token = devToken({ scope: 'crm:read psa:read', legal_entities: ['US01', 'UK01'], client_id: 'my-app', roles: ['auditor'] });
     await expect(devVerifier().verify(bearer(token))).resolves.toEqual({
-      sub: 'alice', scopes: new Set(['crm:read', 'psa:read']), clientId: 'my-app', legalEntities: ['US01', 'UK01'], partnerAccounts: null,
+      sub: 'alice',
+      scopes: new Set(['crm:read', 'psa:read']),
+      clientId: 'my-app',
+      legalEntities: ['US01', 'UK01'],
+      partnerAccounts: null,
       roles: ['auditor'],
     });
   });
@@ -67,7 +89,10 @@ describe('createTokenVerifier: the bearer header', () => {
     // Not even a JWT: had it been decoded first, the reason would be "malformed".
     const oversized = 'x'.repeat(101);
     await expectAuthError(devVerifier().verify(bearer(oversized)), 'malformed');
-    const error = await expectAuthError(verifierFor({ kind: 'dev', keyFile: devKeyFile }, { maxTokenBytes: 100 }).verify(bearer(oversized)), 'too-large');
+    const error = await expectAuthError(
+      verifierFor({ kind: 'dev', keyFile: devKeyFile }, { maxTokenBytes: 100 }).verify(bearer(oversized)),
+      'too-large',
+    );
     expect(error.message).toBe('the token is longer than 100 bytes');
   });
 
@@ -95,7 +120,9 @@ describe('createTokenVerifier: token validity', () => {
   });
 
   it('says what is wrong in fixed words', async () => {
-    await expect(devVerifier().verify(bearer(devToken({ exp: NOW_S - 31 })))).rejects.toEqual(new AuthError('expired', 'the token has expired'));
+    await expect(devVerifier().verify(bearer(devToken({ exp: NOW_S - 31 })))).rejects.toEqual(
+      new AuthError('expired', 'the token has expired'),
+    );
     await expect(devVerifier().verify(bearer(devToken({ exp: undefined })))).rejects.toEqual(
       new AuthError('malformed', 'the token has no expiry (exp)'),
     );
@@ -206,7 +233,13 @@ describe('createTokenVerifier: the dev key source', () => {
     const dir = tempDir();
     try {
       const keyFile = path.join(dir.dir, 'nested', 'dev-signing-key');
-      await createTokenVerifier({ source: { kind: 'dev', keyFile }, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 0, maxTokenBytes: 8192 }).ready();
+      await createTokenVerifier({
+        source: { kind: 'dev', keyFile },
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockSkewSeconds: 0,
+        maxTokenBytes: 8192,
+      }).ready();
       expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     } finally {
       dir.remove();
@@ -214,7 +247,13 @@ describe('createTokenVerifier: the dev key source', () => {
   });
 
   it('uses the real clock when none is injected', async () => {
-    const verifier = createTokenVerifier({ source: { kind: 'dev', keyFile: devKeyFile }, issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 0, maxTokenBytes: 8192 });
+    const verifier = createTokenVerifier({
+      source: { kind: 'dev', keyFile: devKeyFile },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockSkewSeconds: 0,
+      maxTokenBytes: 8192,
+    });
     // NOW_MS is in the past: a token valid then has expired by now.
     await expectAuthError(verifier.verify(bearer(devToken())), 'expired');
   });

@@ -56,7 +56,7 @@ function assignmentsOf(projectId: string) {
     .sort((a, b) => (a.start_date === b.start_date ? (a.id < b.id ? -1 : 1) : a.start_date < b.start_date ? -1 : 1));
 }
 
-describe('fields outside the caller\'s scopes (filter mode)', () => {
+describe("fields outside the caller's scopes (filter mode)", () => {
   it('answers the allowed fields and nulls each denied one with FORBIDDEN at its path; denied subgraphs are never called', async () => {
     const project = row(data.psa.projects, PROJECT);
     const response = await post(tessera, `{ project(id: "${PROJECT}") { code billedToDate { amount } customer { name } } }`, psaOnly);
@@ -95,7 +95,10 @@ describe('fields outside the caller\'s scopes (filter mode)', () => {
   });
 
   it('gives one error per item of a list', async () => {
-    const codes = [...data.psa.projects].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, 3).map((project) => project.code);
+    const codes = [...data.psa.projects]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, 3)
+      .map((project) => project.code);
     const response = await post(tessera, '{ projects(first: 3) { nodes { code billedToDate { amount } } } }', psaOnly);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -146,10 +149,7 @@ describe('fields outside the caller\'s scopes (filter mode)', () => {
     const response = await post(tessera, query, psaOnly);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
-      errors: [
-        forbidden('Project.billedToDate', 'erp:read', ['p', 'billed']),
-        forbidden('Project.customer', 'crm:read', ['p', 'client']),
-      ],
+      errors: [forbidden('Project.billedToDate', 'erp:read', ['p', 'billed']), forbidden('Project.customer', 'crm:read', ['p', 'client'])],
       data: { p: { ref: project.code, billed: null, client: null } },
     });
   });
@@ -188,10 +188,7 @@ describe('fields outside the caller\'s scopes (filter mode)', () => {
     const response = await post(tessera, query, psaOnly, { id: PROJECT, account: project.account_id, stages: ['CLOSED_WON'] });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
-      errors: [
-        forbidden('Project.customer', 'crm:read', ['project', 'customer']),
-        forbidden('Query.account', 'crm:read', ['account']),
-      ],
+      errors: [forbidden('Project.customer', 'crm:read', ['project', 'customer']), forbidden('Query.account', 'crm:read', ['account'])],
       data: { project: { code: project.code, customer: null }, account: null },
     });
   });
@@ -215,12 +212,21 @@ describe('fields outside the caller\'s scopes (filter mode)', () => {
     expect(statements.erp + statements.crm).toBe(0);
   });
 
-  it('decides @include per request, also from a default value: the same text never reuses another request\'s decision', async () => {
+  it("decides @include per request, also from a default value: the same text never reuses another request's decision", async () => {
     const project = row(data.psa.projects, PROJECT);
     const query = `query Defaulted($billing: Boolean = false) { project(id: "${PROJECT}") { code billedToDate @include(if: $billing) { amount } } }`;
     const left = { data: { project: { code: project.code } } };
-    const denied = { errors: [forbidden('Project.billedToDate', 'erp:read', ['project', 'billedToDate'])], data: { project: { code: project.code, billedToDate: null } } };
-    for (const [variables, expected] of [[undefined, left], [{ billing: true }, denied], [{}, left], [{ billing: true }, denied], [{ billing: false }, left]] as const) {
+    const denied = {
+      errors: [forbidden('Project.billedToDate', 'erp:read', ['project', 'billedToDate'])],
+      data: { project: { code: project.code, billedToDate: null } },
+    };
+    for (const [variables, expected] of [
+      [undefined, left],
+      [{ billing: true }, denied],
+      [{}, left],
+      [{ billing: true }, denied],
+      [{ billing: false }, left],
+    ] as const) {
       const response = await post(tessera, query, psaOnly, variables);
       expect({ variables, status: response.status, body: response.body }).toEqual({ variables, status: 200, body: expected });
     }
@@ -233,14 +239,30 @@ describe('fields outside the caller\'s scopes (filter mode)', () => {
     const account = row(data.crm.accounts, project.account_id);
     const billed = expectedBilled(data, PROJECT).get(project.currency) ?? 0;
     const query = `{ project(id: "${PROJECT}") { code billedToDate { amount currency } customer { name } } }`;
-    const full = { data: { project: { code: project.code, billedToDate: { amount: usd(billed), currency: project.currency }, customer: { name: account.name } } } };
+    const full = {
+      data: {
+        project: {
+          code: project.code,
+          billedToDate: { amount: usd(billed), currency: project.currency },
+          customer: { name: account.name },
+        },
+      },
+    };
     const restricted = {
-      errors: [forbidden('Project.billedToDate', 'erp:read', ['project', 'billedToDate']), forbidden('Project.customer', 'crm:read', ['project', 'customer'])],
+      errors: [
+        forbidden('Project.billedToDate', 'erp:read', ['project', 'billedToDate']),
+        forbidden('Project.customer', 'crm:read', ['project', 'customer']),
+      ],
       data: { project: { code: project.code, billedToDate: null, customer: null } },
     };
     expect(billed).toBeGreaterThan(0);
 
-    for (const [token, expected, readsErp] of [[undefined, full, true], [psaOnly, restricted, false], [undefined, full, true], [psaOnly, restricted, false]] as const) {
+    for (const [token, expected, readsErp] of [
+      [undefined, full, true],
+      [psaOnly, restricted, false],
+      [undefined, full, true],
+      [psaOnly, restricted, false],
+    ] as const) {
       statements.erp = 0;
       const response = token === undefined ? await tessera.request({ query }) : await post(tessera, query, token);
       expect(response.status).toBe(200);
@@ -280,16 +302,18 @@ describe('reject mode', () => {
     expect({ status: response.status, body: response.body }).toEqual({
       status: 403,
       body: {
-        errors: [{
-          message: 'The operation reads fields the caller may not read: Project.billedToDate, Project.customer.',
-          extensions: {
-            code: 'FORBIDDEN',
-            denied: [
-              { coordinate: 'Project.billedToDate', reason: 'requires scope erp:read' },
-              { coordinate: 'Project.customer', reason: 'requires scope crm:read' },
-            ],
+        errors: [
+          {
+            message: 'The operation reads fields the caller may not read: Project.billedToDate, Project.customer.',
+            extensions: {
+              code: 'FORBIDDEN',
+              denied: [
+                { coordinate: 'Project.billedToDate', reason: 'requires scope erp:read' },
+                { coordinate: 'Project.customer', reason: 'requires scope crm:read' },
+              ],
+            },
           },
-        }],
+        ],
       },
     });
   });
@@ -300,10 +324,12 @@ describe('reject mode', () => {
       status: 401,
       challenge: 'Bearer',
       body: {
-        errors: [{
-          message: 'The operation reads fields the caller may not read: Query.projects.',
-          extensions: { code: 'UNAUTHENTICATED', denied: [{ coordinate: 'Query.projects', reason: 'requires scope psa:read' }] },
-        }],
+        errors: [
+          {
+            message: 'The operation reads fields the caller may not read: Query.projects.',
+            extensions: { code: 'UNAUTHENTICATED', denied: [{ coordinate: 'Query.projects', reason: 'requires scope psa:read' }] },
+          },
+        ],
       },
     });
   });
@@ -311,13 +337,19 @@ describe('reject mode', () => {
   it('answers an operation whose every field is allowed', async () => {
     const token = await strict.token(PSA_ONLY);
     const response = await post(strict, `{ project(id: "${PROJECT}") { code } }`, token);
-    expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { data: { project: { code: row(data.psa.projects, PROJECT).code } } } });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: { data: { project: { code: row(data.psa.projects, PROJECT).code } } },
+    });
   });
 
   it('does not refuse for a denied field the client skipped', async () => {
     const token = await strict.token(PSA_ONLY);
     const query = `query Conditional($billing: Boolean!) { project(id: "${PROJECT}") { code billedToDate @include(if: $billing) { amount } } }`;
     const response = await post(strict, query, token, { billing: false });
-    expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { data: { project: { code: row(data.psa.projects, PROJECT).code } } } });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: { data: { project: { code: row(data.psa.projects, PROJECT).code } } },
+    });
   });
 });

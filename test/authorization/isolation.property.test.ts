@@ -46,18 +46,27 @@ beforeAll(async () => {
   for (const row of data.erp.legal_entities) add('LegalEntity', row.id, { legalEntity: row.id, account: '*' }, row.code);
   for (const row of data.crm.accounts) add('Account', row.id, { legalEntity: null, account: row.id });
   for (const row of data.psa.projects) add('Project', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.code);
-  for (const row of data.erp.invoices) add('Invoice', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.invoice_number);
-  for (const row of data.crm.contracts) add('Contract', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.contract_number);
+  for (const row of data.erp.invoices)
+    add('Invoice', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.invoice_number);
+  for (const row of data.crm.contracts)
+    add('Contract', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.contract_number);
   for (const row of data.crm.opportunities) add('Opportunity', row.id, { legalEntity: row.legal_entity_id, account: row.account_id });
   for (const row of data.psa.billing_drafts) add('BillingDraft', row.id, { legalEntity: row.legal_entity_id, account: row.account_id });
-  for (const row of data.erp.payments) add('Payment', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.payment_number);
+  for (const row of data.erp.payments)
+    add('Payment', row.id, { legalEntity: row.legal_entity_id, account: row.account_id }, row.payment_number);
 });
 afterAll(() => tessera?.stop());
 
 /** Whether the principal may see a record (`account: '*'`: not scoped by account, e.g. a legal entity). */
 function visible(rights: Rights, scoped: Scoped): boolean {
-  const entityOk = scoped.legalEntity === null || rights.legalEntities === '*' || rights.legalEntities.map((code) => `le_${code}`).includes(scoped.legalEntity);
-  const accountOk = scoped.account === '*' || rights.partnerAccounts === null || (scoped.account !== null && rights.partnerAccounts.includes(scoped.account));
+  const entityOk =
+    scoped.legalEntity === null ||
+    rights.legalEntities === '*' ||
+    rights.legalEntities.map((code) => `le_${code}`).includes(scoped.legalEntity);
+  const accountOk =
+    scoped.account === '*' ||
+    rights.partnerAccounts === null ||
+    (scoped.account !== null && rights.partnerAccounts.includes(scoped.account));
   return entityOk && accountOk;
 }
 
@@ -79,7 +88,8 @@ function leaks(rights: Rights, body: GraphQLBody): string[] {
     }
     if (typeof value === 'string') {
       const named = names.get(value);
-      if (named && !visible(rights, records.get(named)!)) problems.push(`${path}: "${value}" names ${named}, outside the principal's scope`);
+      if (named && !visible(rights, records.get(named)!))
+        problems.push(`${path}: "${value}" names ${named}, outside the principal's scope`);
       return;
     }
     if (value === null || typeof value !== 'object') return;
@@ -109,13 +119,15 @@ function exactProblems(rights: Rights, query: Query, body: GraphQLBody): string[
   const d = (body.data ?? {}) as Record<string, unknown>;
   const ids = (nodes: unknown) => (Array.isArray(nodes) ? nodes.map((node) => String((node as { id: unknown }).id)).sort() : null);
   const compare = (label: string, actual: string[] | null, expected: string[]) => {
-    if (actual !== null && JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`${label}: got [${actual.join(', ')}], expected [${expected.join(', ')}]`);
+    if (actual !== null && JSON.stringify(actual) !== JSON.stringify(expected))
+      problems.push(`${label}: got [${actual.join(', ')}], expected [${expected.join(', ')}]`);
   };
   const connection = (field: string, typename: string) => {
     const value = d[field] as { totalCount?: number; nodes?: unknown } | null | undefined;
     if (!value) return;
     const expected = visibleIds(rights, typename);
-    if (value.totalCount !== undefined && value.totalCount !== expected.length) problems.push(`${field}.totalCount: got ${value.totalCount}, expected ${expected.length}`);
+    if (value.totalCount !== undefined && value.totalCount !== expected.length)
+      problems.push(`${field}.totalCount: got ${value.totalCount}, expected ${expected.length}`);
     compare(`${field}.nodes`, ids(value.nodes), expected);
   };
   connection('projects', 'Project');
@@ -127,15 +139,42 @@ function exactProblems(rights: Rights, query: Query, body: GraphQLBody): string[
   const account = d.account as Record<string, unknown> | null | undefined;
   if (query.shape === 'account' && account) {
     const id = String(query.variables!.id);
-    const of = (rows: readonly { id: string; account_id: string | null }[]) => new Set(rows.filter((row) => row.account_id === id).map((row) => row.id));
-    const mine = { projects: of(data.psa.projects), invoices: of(data.erp.invoices), opportunities: of(data.crm.opportunities), contracts: of(data.crm.contracts) };
-    compare('account.projects', ids(account.projects), visibleIds(rights, 'Project', (row) => mine.projects.has(row)));
-    compare('account.invoices', ids(account.invoices), visibleIds(rights, 'Invoice', (row) => mine.invoices.has(row)));
-    compare('account.opportunities', ids(account.opportunities), visibleIds(rights, 'Opportunity', (row) => mine.opportunities.has(row)));
-    compare('account.contracts', ids(account.contracts), visibleIds(rights, 'Contract', (row) => mine.contracts.has(row)));
+    const of = (rows: readonly { id: string; account_id: string | null }[]) =>
+      new Set(rows.filter((row) => row.account_id === id).map((row) => row.id));
+    const mine = {
+      projects: of(data.psa.projects),
+      invoices: of(data.erp.invoices),
+      opportunities: of(data.crm.opportunities),
+      contracts: of(data.crm.contracts),
+    };
+    compare(
+      'account.projects',
+      ids(account.projects),
+      visibleIds(rights, 'Project', (row) => mine.projects.has(row)),
+    );
+    compare(
+      'account.invoices',
+      ids(account.invoices),
+      visibleIds(rights, 'Invoice', (row) => mine.invoices.has(row)),
+    );
+    compare(
+      'account.opportunities',
+      ids(account.opportunities),
+      visibleIds(rights, 'Opportunity', (row) => mine.opportunities.has(row)),
+    );
+    compare(
+      'account.contracts',
+      ids(account.contracts),
+      visibleIds(rights, 'Contract', (row) => mine.contracts.has(row)),
+    );
     if (Array.isArray(account.arBalances)) {
       // Open receivables are summed per currency over the visible open invoices only.
-      const open = data.erp.invoices.filter((row) => row.account_id === id && (row.status === 'POSTED' || row.status === 'PARTIALLY_PAID') && visible(rights, records.get(`Invoice:${row.id}`)!));
+      const open = data.erp.invoices.filter(
+        (row) =>
+          row.account_id === id &&
+          (row.status === 'POSTED' || row.status === 'PARTIALLY_PAID') &&
+          visible(rights, records.get(`Invoice:${row.id}`)!),
+      );
       const currencies = (account.arBalances as { currency: string }[]).map((money) => money.currency).sort();
       compare('account.arBalances currencies', currencies, [...new Set(open.map((row) => row.currency))].sort());
     }
@@ -148,17 +187,30 @@ describe('record isolation (property)', () => {
     const projectIds = data.psa.projects.map((row) => row.id);
     const accountIds = data.crm.accounts.map((row) => row.id);
     // Partners are drawn mostly among accounts that have records, so their views are not all empty.
-    const busyAccounts = [...new Set([...data.psa.projects, ...data.erp.invoices, ...data.crm.opportunities].map((row) => row.account_id).filter((id): id is string => id !== null))];
+    const busyAccounts = [
+      ...new Set(
+        [...data.psa.projects, ...data.erp.invoices, ...data.crm.opportunities]
+          .map((row) => row.account_id)
+          .filter((id): id is string => id !== null),
+      ),
+    ];
     const invoiceIds = data.erp.invoices.map((row) => row.id);
     const draftIds = data.psa.billing_drafts.map((row) => row.id);
 
     const rightsArb: fc.Arbitrary<Rights> = fc.record({
       legalEntities: fc.oneof(fc.constant('*' as const), fc.subarray([...LEGAL_ENTITY_CODES])),
-      partnerAccounts: fc.option(fc.uniqueArray(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...busyAccounts) }, { weight: 1, arbitrary: fc.constantFrom(...accountIds) }), { maxLength: 3 }), { nil: null, freq: 2 }),
+      partnerAccounts: fc.option(
+        fc.uniqueArray(
+          fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...busyAccounts) }, { weight: 1, arbitrary: fc.constantFrom(...accountIds) }),
+          { maxLength: 3 },
+        ),
+        { nil: null, freq: 2 },
+      ),
       // Mostly every read scope, so that the row-level checks (not the scope checks) are what is exercised.
       scopes: fc.oneof({ weight: 2, arbitrary: fc.constant([...SCOPES]) }, { weight: 1, arbitrary: fc.subarray([...SCOPES]) }),
     });
-    const idOf = (ids: readonly string[], missing: string) => fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.constant(missing) });
+    const idOf = (ids: readonly string[], missing: string) =>
+      fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.constant(missing) });
     const queryArb: fc.Arbitrary<Query> = fc.oneof(
       fc.constant({
         shape: 'projects',
@@ -213,14 +265,20 @@ describe('record isolation (property)', () => {
           ...(rights.scopes.length > 0 ? { scope: rights.scopes.join(' ') } : {}),
           ...(rights.partnerAccounts !== null ? { partner_accounts: [...rights.partnerAccounts] } : {}),
         };
-        const response = await tessera.request({ query: query.query, ...(query.variables ? { variables: query.variables } : {}) }, {
-          authorization: `Bearer ${await tessera.token(claims)}`,
-        });
+        const response = await tessera.request(
+          { query: query.query, ...(query.variables ? { variables: query.variables } : {}) },
+          {
+            authorization: `Bearer ${await tessera.token(claims)}`,
+          },
+        );
         const context = `${query.shape} ${JSON.stringify(query.variables ?? {})} as ${JSON.stringify(claims)}`;
         expect(response.status, context).toBe(200);
         const codes = (response.body.errors ?? []).map((error) => error.extensions?.code);
         // Hidden rows are missing rows or denied fields, never a crash.
-        expect(codes.filter((code) => !['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND'].includes(String(code))), context).toEqual([]);
+        expect(
+          codes.filter((code) => !['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND'].includes(String(code))),
+          context,
+        ).toEqual([]);
         expect([...leaks(rights, response.body), ...exactProblems(rights, query, response.body)], context).toEqual([]);
         shapes.set(query.shape, (shapes.get(query.shape) ?? 0) + 1);
         rowsSeen += (JSON.stringify(response.body.data ?? null).match(/"__typename"/g) ?? []).length;

@@ -65,12 +65,42 @@ function first<T>(rows: readonly T[], what: string, predicate: (row: T) => boole
 describe('a caller scoped to UK01', () => {
   it('gets NOT_FOUND for a US01 record by id: the same answer as for an id that does not exist', async () => {
     const cases = [
-      { field: 'project', type: 'Project', select: 'code', hidden: first(data.psa.projects, 'US01 project', (r) => r.legal_entity_id === US).id },
-      { field: 'invoice', type: 'Invoice', select: 'invoiceNumber', hidden: first(data.erp.invoices, 'US01 invoice', (r) => r.legal_entity_id === US).id },
-      { field: 'contract', type: 'Contract', select: 'contractNumber', hidden: first(data.crm.contracts, 'US01 contract', (r) => r.legal_entity_id === US).id },
-      { field: 'opportunity', type: 'Opportunity', select: 'name', hidden: first(data.crm.opportunities, 'US01 opportunity', (r) => r.legal_entity_id === US).id },
-      { field: 'billingDraft', type: 'BillingDraft', select: 'id', hidden: first(data.psa.billing_drafts, 'US01 draft', (r) => r.legal_entity_id === US).id },
-      { field: 'payment', type: 'Payment', select: 'paymentNumber', hidden: first(data.erp.payments, 'US01 payment', (r) => r.legal_entity_id === US).id },
+      {
+        field: 'project',
+        type: 'Project',
+        select: 'code',
+        hidden: first(data.psa.projects, 'US01 project', (r) => r.legal_entity_id === US).id,
+      },
+      {
+        field: 'invoice',
+        type: 'Invoice',
+        select: 'invoiceNumber',
+        hidden: first(data.erp.invoices, 'US01 invoice', (r) => r.legal_entity_id === US).id,
+      },
+      {
+        field: 'contract',
+        type: 'Contract',
+        select: 'contractNumber',
+        hidden: first(data.crm.contracts, 'US01 contract', (r) => r.legal_entity_id === US).id,
+      },
+      {
+        field: 'opportunity',
+        type: 'Opportunity',
+        select: 'name',
+        hidden: first(data.crm.opportunities, 'US01 opportunity', (r) => r.legal_entity_id === US).id,
+      },
+      {
+        field: 'billingDraft',
+        type: 'BillingDraft',
+        select: 'id',
+        hidden: first(data.psa.billing_drafts, 'US01 draft', (r) => r.legal_entity_id === US).id,
+      },
+      {
+        field: 'payment',
+        type: 'Payment',
+        select: 'paymentNumber',
+        hidden: first(data.erp.payments, 'US01 payment', (r) => r.legal_entity_id === US).id,
+      },
       { field: 'legalEntity', type: 'LegalEntity', select: 'code', hidden: US },
     ];
     for (const { field, type, select, hidden } of cases) {
@@ -82,7 +112,9 @@ describe('a caller scoped to UK01', () => {
         field,
         status: 200,
         body: {
-          errors: [{ message: `${type} "${hidden}" was not found.`, path: [field], extensions: { code: 'NOT_FOUND', serviceName: service } }],
+          errors: [
+            { message: `${type} "${hidden}" was not found.`, path: [field], extensions: { code: 'NOT_FOUND', serviceName: service } },
+          ],
           data: { [field]: null },
         },
       });
@@ -94,40 +126,67 @@ describe('a caller scoped to UK01', () => {
   it('lists only UK01 projects, and counts only them', async () => {
     const uk = byId(data.psa.projects.filter((project) => project.legal_entity_id === UK));
     const response = await ask('{ projects(first: 100) { totalCount nodes { id code } } }', ukToken);
-    expect(response).toEqual({ status: 200, body: { data: { projects: { totalCount: uk.length, nodes: uk.map(({ id, code }) => ({ id, code })) } } } });
+    expect(response).toEqual({
+      status: 200,
+      body: { data: { projects: { totalCount: uk.length, nodes: uk.map(({ id, code }) => ({ id, code })) } } },
+    });
     const usCodes = new Set(data.psa.projects.filter((project) => project.legal_entity_id === US).map((project) => project.code));
     expect(usCodes.size).toBeGreaterThan(0);
     expect(JSON.stringify(response.body)).not.toMatch(/US01/);
   });
 
   it('finds nothing when it filters on the hidden legal entity', async () => {
-    const response = await ask(`{ projects(filter: { legalEntityId: "${US}" }) { totalCount nodes { code } } invoices(filter: { legalEntityId: "${US}" }) { totalCount nodes { invoiceNumber } } }`, ukToken);
-    expect(response).toEqual({ status: 200, body: { data: { projects: { totalCount: 0, nodes: [] }, invoices: { totalCount: 0, nodes: [] } } } });
+    const response = await ask(
+      `{ projects(filter: { legalEntityId: "${US}" }) { totalCount nodes { code } } invoices(filter: { legalEntityId: "${US}" }) { totalCount nodes { invoiceNumber } } }`,
+      ukToken,
+    );
+    expect(response).toEqual({
+      status: 200,
+      body: { data: { projects: { totalCount: 0, nodes: [] }, invoices: { totalCount: 0, nodes: [] } } },
+    });
   });
 
   it('pages only UK01 invoices', async () => {
     const uk = byId(data.erp.invoices.filter((invoice) => invoice.legal_entity_id === UK));
     expect(uk.length).toBeGreaterThan(5);
-    const firstPage = await ask('{ invoices(first: 5) { totalCount pageInfo { hasNextPage endCursor } nodes { invoiceNumber legalEntity { code } } } }', ukToken);
-    const page = (firstPage.body.data as { invoices: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: unknown[] } }).invoices;
+    const firstPage = await ask(
+      '{ invoices(first: 5) { totalCount pageInfo { hasNextPage endCursor } nodes { invoiceNumber legalEntity { code } } } }',
+      ukToken,
+    );
+    const page = (
+      firstPage.body.data as { invoices: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: unknown[] } }
+    ).invoices;
     expect(page.totalCount).toBe(uk.length);
     expect(page.pageInfo.hasNextPage).toBe(true);
     expect(page.nodes).toEqual(uk.slice(0, 5).map((invoice) => ({ invoiceNumber: invoice.invoice_number, legalEntity: { code: 'UK01' } })));
-    const rest = await ask('query Rest($after: String) { invoices(first: 100, after: $after) { totalCount pageInfo { hasNextPage } nodes { invoiceNumber } } }', ukToken, { after: page.pageInfo.endCursor });
+    const rest = await ask(
+      'query Rest($after: String) { invoices(first: 100, after: $after) { totalCount pageInfo { hasNextPage } nodes { invoiceNumber } } }',
+      ukToken,
+      { after: page.pageInfo.endCursor },
+    );
     expect(rest).toEqual({
       status: 200,
-      body: { data: { invoices: { totalCount: uk.length, pageInfo: { hasNextPage: false }, nodes: uk.slice(5).map((invoice) => ({ invoiceNumber: invoice.invoice_number })) } } },
+      body: {
+        data: {
+          invoices: {
+            totalCount: uk.length,
+            pageInfo: { hasNextPage: false },
+            nodes: uk.slice(5).map((invoice) => ({ invoiceNumber: invoice.invoice_number })),
+          },
+        },
+      },
     });
   });
 
-  it('sees no US01 row under a nested path (a US01 customer\'s projects, invoices, balances, deals)', async () => {
+  it("sees no US01 row under a nested path (a US01 customer's projects, invoices, balances, deals)", async () => {
     const project = first(data.psa.projects, 'US01 customer project', (row) => row.legal_entity_id === US && row.account_id !== null);
     const accountId = project.account_id!;
     expect(data.erp.invoices.some((invoice) => invoice.account_id === accountId && invoice.legal_entity_id === US)).toBe(true);
     const query = `query Customer($id: ID!) { account(id: $id) { id projects { code } invoices { invoiceNumber } arBalances { amount currency }
       opportunities { id } contracts { id } billingProfiles { customerNumber } creditHold } }`;
     const response = await ask(query, ukToken, { id: accountId });
-    const ukRows = <T extends { account_id: string | null; legal_entity_id: string }>(rows: readonly T[]) => rows.filter((row) => row.account_id === accountId && row.legal_entity_id === UK);
+    const ukRows = <T extends { account_id: string | null; legal_entity_id: string }>(rows: readonly T[]) =>
+      rows.filter((row) => row.account_id === accountId && row.legal_entity_id === UK);
     const account = (response.body.data as { account: Record<string, { [key: string]: string }[]> }).account;
     expect(response.status).toBe(200);
     expect(response.body.errors).toBeUndefined();
@@ -165,19 +224,31 @@ describe('a caller scoped to UK01', () => {
   });
 
   it('lists only UK01 among legal entities, and only UK01 deals, contracts and drafts', async () => {
-    const response = await ask(`{ legalEntities { code }
+    const response = await ask(
+      `{ legalEntities { code }
       opportunities(first: 500) { totalCount nodes { id } } contracts(first: 500) { totalCount nodes { id } }
-      projects(first: 500) { nodes { billingDrafts { id legalEntity { code } } } } }`, ukToken);
-    const uk = <T extends { legal_entity_id: string; id: string }>(rows: readonly T[]) => byId(rows.filter((row) => row.legal_entity_id === UK)).map((row) => row.id);
+      projects(first: 500) { nodes { billingDrafts { id legalEntity { code } } } } }`,
+      ukToken,
+    );
+    const uk = <T extends { legal_entity_id: string; id: string }>(rows: readonly T[]) =>
+      byId(rows.filter((row) => row.legal_entity_id === UK)).map((row) => row.id);
     expect(response.status).toBe(200);
     expect(response.body.errors).toBeUndefined();
     const body = response.body.data as {
-      legalEntities: unknown; opportunities: { totalCount: number; nodes: { id: string }[] }; contracts: { totalCount: number; nodes: { id: string }[] };
+      legalEntities: unknown;
+      opportunities: { totalCount: number; nodes: { id: string }[] };
+      contracts: { totalCount: number; nodes: { id: string }[] };
       projects: { nodes: { billingDrafts: { id: string; legalEntity: { code: string } }[] }[] };
     };
     expect(body.legalEntities).toEqual([{ code: 'UK01' }]);
-    expect({ totalCount: body.opportunities.totalCount, ids: body.opportunities.nodes.map((node) => node.id) }).toEqual({ totalCount: uk(data.crm.opportunities).length, ids: uk(data.crm.opportunities) });
-    expect({ totalCount: body.contracts.totalCount, ids: body.contracts.nodes.map((node) => node.id) }).toEqual({ totalCount: uk(data.crm.contracts).length, ids: uk(data.crm.contracts) });
+    expect({ totalCount: body.opportunities.totalCount, ids: body.opportunities.nodes.map((node) => node.id) }).toEqual({
+      totalCount: uk(data.crm.opportunities).length,
+      ids: uk(data.crm.opportunities),
+    });
+    expect({ totalCount: body.contracts.totalCount, ids: body.contracts.nodes.map((node) => node.id) }).toEqual({
+      totalCount: uk(data.crm.contracts).length,
+      ids: uk(data.crm.contracts),
+    });
     const drafts = body.projects.nodes.flatMap((project) => project.billingDrafts);
     expect(sorted(drafts.map((draft) => draft.id))).toEqual(uk(data.psa.billing_drafts));
     expect(new Set(drafts.map((draft) => draft.legalEntity.code))).toEqual(new Set(['UK01']));
@@ -190,7 +261,9 @@ describe('people across legal entities', () => {
     const response = await ask('{ resources(first: 500) { totalCount nodes { id homeLegalEntity { code } } } }', ukToken);
     expect(response.status).toBe(200);
     expect(response.body.errors).toBeUndefined();
-    const nodes = (response.body.data as { resources: { totalCount: number; nodes: { id: string; homeLegalEntity: { code: string } | null }[] } }).resources.nodes;
+    const nodes = (
+      response.body.data as { resources: { totalCount: number; nodes: { id: string; homeLegalEntity: { code: string } | null }[] } }
+    ).resources.nodes;
     expect(nodes).toHaveLength(data.psa.resources.length);
     expect(nodes.filter((node) => node.homeLegalEntity === null).map((node) => node.id)).toEqual(hiddenHome.map((r) => r.id));
     expect(hiddenHome.length).toBeGreaterThan(0);
@@ -198,7 +271,10 @@ describe('people across legal entities', () => {
 });
 
 describe('a partner token', () => {
-  const partnerAccount = () => first(data.crm.accounts, 'customer with projects in UK01', (account) => data.psa.projects.some((project) => project.account_id === account.id && project.legal_entity_id === UK)).id;
+  const partnerAccount = () =>
+    first(data.crm.accounts, 'customer with projects in UK01', (account) =>
+      data.psa.projects.some((project) => project.account_id === account.id && project.legal_entity_id === UK),
+    ).id;
   let partnerToken: string;
   beforeAll(async () => {
     partnerToken = await tessera.token({ sub: 'partner-1', scope: ALL_SCOPES, legal_entities: '*', partner_accounts: [partnerAccount()] });
@@ -215,16 +291,24 @@ describe('a partner token', () => {
     const hidden = await ask(query, partnerToken, { id: other });
     expect(hidden).toEqual({
       status: 200,
-      body: { errors: [{ message: `Account "${other}" was not found.`, path: ['account'], extensions: { code: 'NOT_FOUND', serviceName: 'crm' } }], data: { account: null } },
+      body: {
+        errors: [
+          { message: `Account "${other}" was not found.`, path: ['account'], extensions: { code: 'NOT_FOUND', serviceName: 'crm' } },
+        ],
+        data: { account: null },
+      },
     });
     const missing = await ask(query, partnerToken, { id: 'acc_nope' });
     expect(JSON.stringify(hidden).replaceAll(other, 'ID')).toBe(JSON.stringify(missing).replaceAll('acc_nope', 'ID'));
   });
 
-  it('lists and counts only its account and that account\'s projects, invoices and deals', async () => {
+  it("lists and counts only its account and that account's projects, invoices and deals", async () => {
     const own = partnerAccount();
-    const response = await ask(`{ accounts(first: 500) { totalCount nodes { id } } projects(first: 500) { totalCount nodes { code customer { id } } }
-      invoices(first: 500) { totalCount nodes { invoiceNumber customer { id } } } opportunities(first: 500) { totalCount nodes { id } } }`, partnerToken);
+    const response = await ask(
+      `{ accounts(first: 500) { totalCount nodes { id } } projects(first: 500) { totalCount nodes { code customer { id } } }
+      invoices(first: 500) { totalCount nodes { invoiceNumber customer { id } } } opportunities(first: 500) { totalCount nodes { id } } }`,
+      partnerToken,
+    );
     const projects = byId(data.psa.projects.filter((project) => project.account_id === own));
     const invoices = byId(data.erp.invoices.filter((invoice) => invoice.account_id === own));
     const deals = byId(data.crm.opportunities.filter((deal) => deal.account_id === own));
@@ -235,20 +319,30 @@ describe('a partner token', () => {
         data: {
           accounts: { totalCount: 1, nodes: [{ id: own }] },
           projects: { totalCount: projects.length, nodes: projects.map((project) => ({ code: project.code, customer: { id: own } })) },
-          invoices: { totalCount: invoices.length, nodes: invoices.map((invoice) => ({ invoiceNumber: invoice.invoice_number, customer: { id: own } })) },
+          invoices: {
+            totalCount: invoices.length,
+            nodes: invoices.map((invoice) => ({ invoiceNumber: invoice.invoice_number, customer: { id: own } })),
+          },
           opportunities: { totalCount: deals.length, nodes: deals.map((deal) => ({ id: deal.id })) },
         },
       },
     });
   });
 
-  it('does not see internal projects (no customer) or another customer\'s project', async () => {
+  it("does not see internal projects (no customer) or another customer's project", async () => {
     const internal = first(data.psa.projects, 'internal project', (project) => project.account_id === null);
-    const foreign = first(data.psa.projects, 'foreign project', (project) => project.account_id !== null && project.account_id !== partnerAccount());
+    const foreign = first(
+      data.psa.projects,
+      'foreign project',
+      (project) => project.account_id !== null && project.account_id !== partnerAccount(),
+    );
     for (const id of [internal.id, foreign.id]) {
       expect(await ask(`{ project(id: "${id}") { code } }`, partnerToken)).toEqual({
         status: 200,
-        body: { errors: [{ message: `Project "${id}" was not found.`, path: ['project'], extensions: { code: 'NOT_FOUND', serviceName: 'psa' } }], data: { project: null } },
+        body: {
+          errors: [{ message: `Project "${id}" was not found.`, path: ['project'], extensions: { code: 'NOT_FOUND', serviceName: 'psa' } }],
+          data: { project: null },
+        },
       });
     }
   });
@@ -262,23 +356,46 @@ describe('subgraphs called directly', () => {
     variables: { representations: [{ __typename: typename, id }] },
   });
 
-  it('resolve no entity outside the signed principal\'s legal entities (_entities gives null)', async () => {
+  it("resolve no entity outside the signed principal's legal entities (_entities gives null)", async () => {
     const usProject = first(data.psa.projects, 'US01 project', (row) => row.legal_entity_id === US);
     const ukProject = first(data.psa.projects, 'UK01 project', (row) => row.legal_entity_id === UK);
     const header = { [INTERNAL_PRINCIPAL_HEADER]: principalHeader(UK_ONLY) };
-    expect(await callSubgraph(subgraphs.psa!, entities('Project', usProject.id, 'code'), header)).toEqual({ status: 200, body: { data: { _entities: [null] } } });
+    expect(await callSubgraph(subgraphs.psa!, entities('Project', usProject.id, 'code'), header)).toEqual({
+      status: 200,
+      body: { data: { _entities: [null] } },
+    });
     // Control: the same call finds a UK01 project, and a principal for all legal entities finds the US01 one.
-    expect(await callSubgraph(subgraphs.psa!, entities('Project', ukProject.id, 'code'), header)).toEqual({ status: 200, body: { data: { _entities: [{ code: ukProject.code }] } } });
-    expect(await callSubgraph(subgraphs.psa!, entities('Project', usProject.id, 'code'), { [INTERNAL_PRINCIPAL_HEADER]: principalHeader({ ...UK_ONLY, legal_entities: '*' }) }))
-      .toEqual({ status: 200, body: { data: { _entities: [{ code: usProject.code }] } } });
+    expect(await callSubgraph(subgraphs.psa!, entities('Project', ukProject.id, 'code'), header)).toEqual({
+      status: 200,
+      body: { data: { _entities: [{ code: ukProject.code }] } },
+    });
+    expect(
+      await callSubgraph(subgraphs.psa!, entities('Project', usProject.id, 'code'), {
+        [INTERNAL_PRINCIPAL_HEADER]: principalHeader({ ...UK_ONLY, legal_entities: '*' }),
+      }),
+    ).toEqual({ status: 200, body: { data: { _entities: [{ code: usProject.code }] } } });
 
     const usInvoice = first(data.erp.invoices, 'US01 invoice', (row) => row.legal_entity_id === US);
-    expect(await callSubgraph(subgraphs.erp!, entities('Invoice', usInvoice.id, 'invoiceNumber'), header)).toEqual({ status: 200, body: { data: { _entities: [null] } } });
+    expect(await callSubgraph(subgraphs.erp!, entities('Invoice', usInvoice.id, 'invoiceNumber'), header)).toEqual({
+      status: 200,
+      body: { data: { _entities: [null] } },
+    });
     const usContract = first(data.crm.contracts, 'US01 contract', (row) => row.legal_entity_id === US);
-    expect(await callSubgraph(subgraphs.crm!, entities('Contract', usContract.id, 'contractNumber'), header)).toEqual({ status: 200, body: { data: { _entities: [null] } } });
+    expect(await callSubgraph(subgraphs.crm!, entities('Contract', usContract.id, 'contractNumber'), header)).toEqual({
+      status: 200,
+      body: { data: { _entities: [null] } },
+    });
     // The ERP's figures of a US01 project resolve (the entity always does), but empty.
-    expect(await callSubgraph(subgraphs.erp!, entities('Project', usProject.id, 'erpProjectNumber billedToDate { amount } invoices { invoiceNumber } revenueSchedules { id }'), header))
-      .toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: null, billedToDate: null, invoices: [], revenueSchedules: [] }] } } });
+    expect(
+      await callSubgraph(
+        subgraphs.erp!,
+        entities('Project', usProject.id, 'erpProjectNumber billedToDate { amount } invoices { invoiceNumber } revenueSchedules { id }'),
+        header,
+      ),
+    ).toEqual({
+      status: 200,
+      body: { data: { _entities: [{ erpProjectNumber: null, billedToDate: null, invoices: [], revenueSchedules: [] }] } },
+    });
   });
 
   it("show a partner no ERP figures of another customer's project, even when asked directly", async () => {
@@ -286,11 +403,16 @@ describe('subgraphs called directly', () => {
     const [mine, theirs] = [customers[0]!, customers[1]!];
     const other = first(data.erp.erp_projects, "another customer's ERP project", (row) => row.account_id === theirs);
     const own = first(data.erp.erp_projects, 'own ERP project', (row) => row.account_id === mine);
-    const header = { [INTERNAL_PRINCIPAL_HEADER]: principalHeader({ sub: 'partner', scope: ALL_SCOPES, legal_entities: '*', partner_accounts: [mine] }) };
-    expect(await callSubgraph(subgraphs.erp!, entities('Project', other.project_id, 'erpProjectNumber billedToDate { amount }'), header))
-      .toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: null, billedToDate: null }] } } });
-    expect(await callSubgraph(subgraphs.erp!, entities('Project', own.project_id, 'erpProjectNumber'), header))
-      .toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: own.erp_project_number }] } } });
+    const header = {
+      [INTERNAL_PRINCIPAL_HEADER]: principalHeader({ sub: 'partner', scope: ALL_SCOPES, legal_entities: '*', partner_accounts: [mine] }),
+    };
+    expect(
+      await callSubgraph(subgraphs.erp!, entities('Project', other.project_id, 'erpProjectNumber billedToDate { amount }'), header),
+    ).toEqual({ status: 200, body: { data: { _entities: [{ erpProjectNumber: null, billedToDate: null }] } } });
+    expect(await callSubgraph(subgraphs.erp!, entities('Project', own.project_id, 'erpProjectNumber'), header)).toEqual({
+      status: 200,
+      body: { data: { _entities: [{ erpProjectNumber: own.erp_project_number }] } },
+    });
   });
 
   it('refuse a call without the gateway principal header (401 UNAUTHENTICATED)', async () => {
@@ -325,7 +447,9 @@ describe('subgraphs called directly', () => {
         body: { errors: [{ message: `Subgraphs answer only the gateway (${reason}).`, extensions: { code: 'UNAUTHENTICATED' } }] },
       });
     }
-    expect(subgraphLogs.records.filter((record) => record.msg === 'subgraph call refused: no valid gateway principal').length).toBeGreaterThanOrEqual(cases.length);
+    expect(
+      subgraphLogs.records.filter((record) => record.msg === 'subgraph call refused: no valid gateway principal').length,
+    ).toBeGreaterThanOrEqual(cases.length);
     for (const [, header] of cases) expect(subgraphLogs.raw.some((line) => line.includes(header))).toBe(false);
   });
 });

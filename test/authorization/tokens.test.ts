@@ -82,11 +82,13 @@ describe('a request without a token is anonymous', () => {
       status: 200,
       challenge: null,
       body: {
-        errors: [{
-          message: 'Authentication is required to read Query.projects (requires scope psa:read).',
-          path: ['projects'],
-          extensions: { code: 'UNAUTHENTICATED', coordinate: 'Query.projects', reason: 'requires scope psa:read' },
-        }],
+        errors: [
+          {
+            message: 'Authentication is required to read Query.projects (requires scope psa:read).',
+            path: ['projects'],
+            extensions: { code: 'UNAUTHENTICATED', coordinate: 'Query.projects', reason: 'requires scope psa:read' },
+          },
+        ],
         data: null,
       },
     });
@@ -100,11 +102,13 @@ describe('a request without a token is anonymous', () => {
       status: 200,
       challenge: null,
       body: {
-        errors: [{
-          message: 'Authentication is required to read Query.project (requires scope psa:read).',
-          path: ['project'],
-          extensions: { code: 'UNAUTHENTICATED', coordinate: 'Query.project', reason: 'requires scope psa:read' },
-        }],
+        errors: [
+          {
+            message: 'Authentication is required to read Query.project (requires scope psa:read).',
+            path: ['project'],
+            extensions: { code: 'UNAUTHENTICATED', coordinate: 'Query.project', reason: 'requires scope psa:read' },
+          },
+        ],
         data: { project: null },
       },
     });
@@ -167,7 +171,10 @@ describe('a token that is present but not trusted refuses the whole request (401
 
   it('refuses a token without an expiry', async () => {
     const token = jwt.sign({ ...CLAIMS }, tessera.signingSecret, {
-      algorithm: 'HS256', issuer: tessera.config.auth.issuer, audience: tessera.config.auth.audience, noTimestamp: true,
+      algorithm: 'HS256',
+      issuer: tessera.config.auth.issuer,
+      audience: tessera.config.auth.audience,
+      noTimestamp: true,
     });
     const response = await post(`Bearer ${token}`);
     expect(envelope(response)).toEqual(refused('malformed'));
@@ -176,7 +183,10 @@ describe('a token that is present but not trusted refuses the whole request (401
   it('refuses an unsigned token (alg: none)', async () => {
     const now = nowSeconds();
     const claims = { ...CLAIMS, iss: tessera.config.auth.issuer, aud: tessera.config.auth.audience, iat: now, exp: now + 600 };
-    for (const token of [`${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`, `${base64url({ alg: 'none' })}.${base64url(claims)}.c2ln`]) {
+    for (const token of [
+      `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`,
+      `${base64url({ alg: 'none' })}.${base64url(claims)}.c2ln`,
+    ]) {
       const response = await post(`Bearer ${token}`);
       expect(envelope(response)).toEqual(refused('unsupported-algorithm'));
     }

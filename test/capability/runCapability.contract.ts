@@ -25,8 +25,15 @@ type DB = TablesOf<typeof demoTables> & CapabilityTables;
 const SCHEMA = 'capability_test';
 const MIGRATIONS = { '0001_demo': createTablesMigration(demoTables), '0002_capabilities': createTablesMigration(capabilityTables) };
 
-interface Counter { readonly id: string; readonly name: string; readonly amount: number }
-interface AddInput { readonly name: string; readonly amount: number }
+interface Counter {
+  readonly id: string;
+  readonly name: string;
+  readonly amount: number;
+}
+interface AddInput {
+  readonly name: string;
+  readonly amount: number;
+}
 
 const ALICE: Principal = { sub: 'alice', scopes: new Set(), clientId: 'billing-app', legalEntities: '*', partnerAccounts: null, roles: [] };
 const BOB: Principal = { ...ALICE, sub: 'bob' };
@@ -47,7 +54,11 @@ function call(input: AddInput, overrides: Partial<CapabilityCall> = {}): Capabil
   };
 }
 
-interface EffectOptions { readonly hold?: Promise<void>; readonly entered?: () => void; readonly fail?: boolean }
+interface EffectOptions {
+  readonly hold?: Promise<void>;
+  readonly entered?: () => void;
+  readonly fail?: boolean;
+}
 
 /** Inserts a counter and emits `CounterAdded`; amounts over 100 are rejected after the insert. */
 function addCounter(runs: { count: number }, input: AddInput, options: EffectOptions = {}): CapabilityEffect<Transaction<DB>, Counter> {
@@ -55,7 +66,15 @@ function addCounter(runs: { count: number }, input: AddInput, options: EffectOpt
     runs.count += 1;
     const counter: Counter = { id: randomUUID(), name: input.name, amount: input.amount };
     await trx.insertInto('counters').values(counter).execute();
-    emit({ type: 'CounterAdded', aggregateType: 'Counter', aggregateId: counter.id, aggregateVersion: 1, payload: counter, legalEntityId: 'US01', causationId: 'cmd-9' });
+    emit({
+      type: 'CounterAdded',
+      aggregateType: 'Counter',
+      aggregateId: counter.id,
+      aggregateVersion: 1,
+      payload: counter,
+      legalEntityId: 'US01',
+      causationId: 'cmd-9',
+    });
     options.entered?.();
     if (options.hold) await options.hold;
     if (options.fail) throw new Error('boom');
@@ -114,16 +133,36 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       const counter = after.counters[0]!;
       expect(result).toEqual({ ok: true, value: { id: counter.id, name: 'hours', amount: 7 } });
       const hash = requestHash('demo.addCounter', 1, input);
-      expect(after.idempotency).toEqual([{
-        id: expect.any(String), principal_sub: 'alice', client_id: 'billing-app', capability: 'demo.addCounter', idempotency_key: 'key-1',
-        request_hash: hash, status: 'COMPLETED', response_json: JSON.stringify(result),
-        created_at: '2025-01-31T10:00:00.000Z', expires_at: '2025-02-01T10:00:00.000Z',
-      }]);
-      expect(after.audit).toEqual([{
-        id: expect.any(String), occurred_at: '2025-01-31T10:00:00.000Z', request_id: 'req-1', principal_sub: 'alice', client_id: 'billing-app',
-        capability: 'demo.addCounter', version: 1, idempotency_key: 'key-1', inputs_digest: hash, outcome: 'SUCCEEDED', error_code: null,
-        duration_ms: expect.any(Number),
-      }]);
+      expect(after.idempotency).toEqual([
+        {
+          id: expect.any(String),
+          principal_sub: 'alice',
+          client_id: 'billing-app',
+          capability: 'demo.addCounter',
+          idempotency_key: 'key-1',
+          request_hash: hash,
+          status: 'COMPLETED',
+          response_json: JSON.stringify(result),
+          created_at: '2025-01-31T10:00:00.000Z',
+          expires_at: '2025-02-01T10:00:00.000Z',
+        },
+      ]);
+      expect(after.audit).toEqual([
+        {
+          id: expect.any(String),
+          occurred_at: '2025-01-31T10:00:00.000Z',
+          request_id: 'req-1',
+          principal_sub: 'alice',
+          client_id: 'billing-app',
+          capability: 'demo.addCounter',
+          version: 1,
+          idempotency_key: 'key-1',
+          inputs_digest: hash,
+          outcome: 'SUCCEEDED',
+          error_code: null,
+          duration_ms: expect.any(Number),
+        },
+      ]);
       expect(after.outbox).toHaveLength(1);
     });
 
@@ -139,7 +178,10 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       expect(after.counters).toHaveLength(1);
       expect(after.outbox).toHaveLength(1);
       expect(after.idempotency).toHaveLength(1);
-      expect(after.audit.map((a) => [a.outcome, a.request_id, a.error_code])).toEqual([['REPLAYED', 'req-2', null], ['SUCCEEDED', 'req-1', null]]);
+      expect(after.audit.map((a) => [a.outcome, a.request_id, a.error_code])).toEqual([
+        ['REPLAYED', 'req-2', null],
+        ['SUCCEEDED', 'req-1', null],
+      ]);
     });
 
     it('refuses the same key with a different request: IDEMPOTENCY_KEY_REUSED, and no effect', async () => {
@@ -158,16 +200,21 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       expect(after.counters).toHaveLength(1);
       expect(after.outbox).toHaveLength(1);
       expect(after.idempotency.map((r) => r.response_json)).toEqual([JSON.stringify(first.result)]);
-      expect(after.audit.map((a) => [a.outcome, a.request_id, a.error_code])).toEqual([
-        ['REJECTED', 'req-2', 'IDEMPOTENCY_KEY_REUSED'],
-        ['REJECTED', 'req-3', 'IDEMPOTENCY_KEY_REUSED'],
-        ['SUCCEEDED', 'req-1', null],
-      ].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]))));
+      expect(after.audit.map((a) => [a.outcome, a.request_id, a.error_code])).toEqual(
+        [
+          ['REJECTED', 'req-2', 'IDEMPOTENCY_KEY_REUSED'],
+          ['REJECTED', 'req-3', 'IDEMPOTENCY_KEY_REUSED'],
+          ['SUCCEEDED', 'req-1', null],
+        ].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]))),
+      );
     });
 
     it('stores and replays a business rejection, leaving no effect rows', async () => {
       const runs = { count: 0 };
-      const rejection: CapabilityOutcome<Counter> = { ok: false, error: { code: 'AMOUNT_TOO_LARGE', message: 'At most 100.', field: 'amount' } };
+      const rejection: CapabilityOutcome<Counter> = {
+        ok: false,
+        error: { code: 'AMOUNT_TOO_LARGE', message: 'At most 100.', field: 'amount' },
+      };
       const first = await run(db, call({ name: 'hours', amount: 500 }), runs);
       expect(first).toEqual({ result: rejection, replayed: false });
 
@@ -182,7 +229,10 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       expect(runs.count).toBe(1);
       after = await rows();
       expect(after.counters).toEqual([]);
-      expect(after.audit.map((a) => [a.outcome, a.error_code])).toEqual([['REJECTED', 'AMOUNT_TOO_LARGE'], ['REPLAYED', 'AMOUNT_TOO_LARGE']]);
+      expect(after.audit.map((a) => [a.outcome, a.error_code])).toEqual([
+        ['REJECTED', 'AMOUNT_TOO_LARGE'],
+        ['REPLAYED', 'AMOUNT_TOO_LARGE'],
+      ]);
     });
 
     it('rolls back everything when the effect throws, audits FAILED, and lets the key be used again', async () => {
@@ -193,7 +243,9 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       expect(after.counters).toEqual([]);
       expect(after.idempotency).toEqual([]);
       expect(after.outbox).toEqual([]);
-      expect(after.audit.map((a) => [a.outcome, a.error_code, a.request_id, a.idempotency_key])).toEqual([['FAILED', 'INTERNAL_SERVER_ERROR', 'req-1', 'key-1']]);
+      expect(after.audit.map((a) => [a.outcome, a.error_code, a.request_id, a.idempotency_key])).toEqual([
+        ['FAILED', 'INTERNAL_SERVER_ERROR', 'req-1', 'key-1'],
+      ]);
 
       const retry = await run(db, call({ name: 'hours', amount: 7 }, { requestId: 'req-2' }), runs);
       expect(retry.replayed).toBe(false);
@@ -211,16 +263,18 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       expect(runs.count).toBe(3);
       const after = await rows();
       expect(after.counters).toHaveLength(3);
-      expect(after.idempotency.map((r) => `${r.principal_sub}/${r.client_id}`).sort()).toEqual(['alice/', 'alice/billing-app', 'bob/billing-app']);
+      expect(after.idempotency.map((r) => `${r.principal_sub}/${r.client_id}`).sort()).toEqual([
+        'alice/',
+        'alice/billing-app',
+        'bob/billing-app',
+      ]);
       expect(after.audit.map((a) => a.client_id).sort()).toEqual(['billing-app', 'billing-app', null]);
     });
 
     it('gives 50 parallel identical calls one effect and 50 identical results', async () => {
       const runs = { count: 0 };
       const input = { name: 'hours', amount: 7 };
-      const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => run(db, call(input, { requestId: `req-${i}` }), runs)),
-      );
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => run(db, call(input, { requestId: `req-${i}` }), runs)));
 
       expect(runs.count).toBe(1);
       expect(results.filter((r) => r.replayed)).toHaveLength(49);
@@ -238,7 +292,11 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       await run(db, call({ name: 'a', amount: 1 }, { idempotencyKey: 'plain' }), runs);
       await run(db, call({ name: 'b', amount: 1 }, { idempotencyKey: 'money', financial: true }), runs);
 
-      const records = await db.selectFrom('idempotency_records').select(['idempotency_key', 'created_at', 'expires_at']).orderBy('idempotency_key').execute();
+      const records = await db
+        .selectFrom('idempotency_records')
+        .select(['idempotency_key', 'created_at', 'expires_at'])
+        .orderBy('idempotency_key')
+        .execute();
       expect(records).toEqual([
         { idempotency_key: 'money', created_at: '2025-01-31T10:00:00.000Z', expires_at: '2026-03-07T10:00:00.000Z' },
         { idempotency_key: 'plain', created_at: '2025-01-31T10:00:00.000Z', expires_at: '2025-02-01T10:00:00.000Z' },
@@ -268,8 +326,14 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       };
       const first = await runCapability<Transaction<DB>, Counter>(ledgerOf(db), tablePorts, call({ name: 'x', amount: 1 }), effect);
       const second = await runCapability<Transaction<DB>, Counter>(ledgerOf(db), tablePorts, call({ name: 'x', amount: 1 }), effect);
-      const expected = { ok: false, error: { code: 'VERSION_CONFLICT', message: 'Counter is at version 2, not 1.', field: 'expectedVersion' } };
-      expect([first, second]).toEqual([{ result: expected, replayed: false }, { result: expected, replayed: true }]);
+      const expected = {
+        ok: false,
+        error: { code: 'VERSION_CONFLICT', message: 'Counter is at version 2, not 1.', field: 'expectedVersion' },
+      };
+      expect([first, second]).toEqual([
+        { result: expected, replayed: false },
+        { result: expected, replayed: true },
+      ]);
       expect(runs.count).toBe(1);
       expect((await rows()).counters).toEqual([]);
     });
@@ -279,19 +343,21 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       const { result } = await run(db, call({ name: 'hours', amount: 7 }, { requestId: 'req-77' }), runs);
       const counter = (result as { ok: true; value: Counter }).value;
 
-      expect(await db.selectFrom('outbox_events').selectAll().execute()).toEqual([{
-        event_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
-        type: 'CounterAdded',
-        aggregate_type: 'Counter',
-        aggregate_id: counter.id,
-        aggregate_version: 1,
-        occurred_at: '2025-01-31T10:00:00.000Z',
-        correlation_id: 'req-77',
-        causation_id: 'cmd-9',
-        legal_entity_id: 'US01',
-        payload_json: JSON.stringify(counter),
-        published_at: null,
-      }]);
+      expect(await db.selectFrom('outbox_events').selectAll().execute()).toEqual([
+        {
+          event_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+          type: 'CounterAdded',
+          aggregate_type: 'Counter',
+          aggregate_id: counter.id,
+          aggregate_version: 1,
+          occurred_at: '2025-01-31T10:00:00.000Z',
+          correlation_id: 'req-77',
+          causation_id: 'cmd-9',
+          legal_entity_id: 'US01',
+          payload_json: JSON.stringify(counter),
+          published_at: null,
+        },
+      ]);
     });
 
     it('answers IDEMPOTENCY_IN_PROGRESS when a duplicate holds the key longer than the wait', async () => {
@@ -300,11 +366,15 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
       try {
         const runs = { count: 0 };
         let release!: () => void;
-        const hold = new Promise<void>((resolve) => { release = resolve; });
+        const hold = new Promise<void>((resolve) => {
+          release = resolve;
+        });
         let entered!: () => void;
-        const inside = new Promise<void>((resolve) => { entered = resolve; });
+        const inside = new Promise<void>((resolve) => {
+          entered = resolve;
+        });
         const input = { name: 'hours', amount: 7 };
-          const first = run(db, call(input), runs, { hold, entered });
+        const first = run(db, call(input), runs, { hold, entered });
         await inside;
 
         await expect(run(second, call(input, { requestId: 'req-2', inFlightWaitMs: 200 }), runs)).rejects.toMatchObject({

@@ -47,10 +47,12 @@ describe('capability lifecycle', () => {
     const refused = await mutate(afterSunset, V1, { idempotencyKey: newKey(), ...MISSING });
     expect(refused.status).toBe(410);
     expect(refused.body).toEqual({
-      errors: [{
-        message: 'activateContract (erp.activateContract v1) was retired on 2027-06-30. Use activateContractV2.',
-        extensions: { code: 'CAPABILITY_SUNSET', capability: 'erp.activateContract', version: 1, successor: 'activateContractV2' },
-      }],
+      errors: [
+        {
+          message: 'activateContract (erp.activateContract v1) was retired on 2027-06-30. Use activateContractV2.',
+          extensions: { code: 'CAPABILITY_SUNSET', capability: 'erp.activateContract', version: 1, successor: 'activateContractV2' },
+        },
+      ],
     });
     const current = await mutate(afterSunset, V2, { idempotencyKey: newKey(), ...MISSING, expectedVersion: 1 });
     expect(current.status).toBe(200);
@@ -58,8 +60,11 @@ describe('capability lifecycle', () => {
   });
 
   it('refuses the deprecated release capability the same way', async () => {
-    const refused = await mutate(afterSunset, `mutation ($input: ReleaseInvoiceInput!) { releaseInvoice(input: $input) { replayed } }`,
-      { idempotencyKey: newKey(), billingDraftId: 'bd_missing', invoiceDate: '2027-06-30' });
+    const refused = await mutate(afterSunset, `mutation ($input: ReleaseInvoiceInput!) { releaseInvoice(input: $input) { replayed } }`, {
+      idempotencyKey: newKey(),
+      billingDraftId: 'bd_missing',
+      invoiceDate: '2027-06-30',
+    });
     expect([refused.status, refused.body.errors?.[0]?.extensions?.code]).toEqual([410, 'CAPABILITY_SUNSET']);
   });
 

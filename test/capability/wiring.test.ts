@@ -10,14 +10,24 @@ const temp = tempSqliteStore();
 afterAll(() => temp.remove());
 
 describe('capability tables in every reference system', () => {
-  it.each(Object.values(SYSTEMS).map((system) => [system.name, system] as const))('%s has 0001 core, 0002 capabilities, 0003 workflows, 0004 canonical answers', (name, system) => {
-    expect(Object.keys(system.migrations)).toEqual([`0001_${name}_core`, `0002_${name}_capabilities`, `0003_${name}_workflows`, `0004_${name}_canonical_answers`]);
-  });
+  it.each(Object.values(SYSTEMS).map((system) => [system.name, system] as const))(
+    '%s has 0001 core, 0002 capabilities, 0003 workflows, 0004 canonical answers',
+    (name, system) => {
+      expect(Object.keys(system.migrations)).toEqual([
+        `0001_${name}_core`,
+        `0002_${name}_capabilities`,
+        `0003_${name}_workflows`,
+        `0004_${name}_canonical_answers`,
+      ]);
+    },
+  );
 
   it('creates the tables when a system is opened', async () => {
     const crm = await openReferenceSystem(SYSTEMS.crm, temp.store);
     try {
-      const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(crm.db as Kysely<unknown>);
+      const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(
+        crm.db as Kysely<unknown>,
+      );
       expect(tables.rows.map((row) => row.name)).toEqual(expect.arrayContaining(['audit_log', 'idempotency_records', 'outbox_events']));
     } finally {
       await crm.close();

@@ -16,7 +16,14 @@ const SKIPPED = new Set(['node_modules', 'data', 'coverage', 'dist']);
 
 /** The pages the issue asks for; the index may name more. */
 const REQUIRED_PAGES = [
-  'README.md', 'model.md', 'ownership.md', 'state-machines.md', 'capabilities.md', 'invariants.md', 'errors.md', 'metrics.md',
+  'README.md',
+  'model.md',
+  'ownership.md',
+  'state-machines.md',
+  'capabilities.md',
+  'invariants.md',
+  'errors.md',
+  'metrics.md',
   'demo-data.md',
 ];
 

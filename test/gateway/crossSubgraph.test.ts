@@ -81,7 +81,9 @@ describe('cross-subgraph queries through the gateway', () => {
             contractNumber: contract.contract_number,
             totalContractValue: money(contract.tcv_e4, contract.currency),
             paymentTerms: terms?.payment_terms ?? null,
-            lines: byId(data.psa.contract_lines.filter((l) => l.contract_id === contract.id)).map((l) => ({ billingMethod: l.billing_method })),
+            lines: byId(data.psa.contract_lines.filter((l) => l.contract_id === contract.id)).map((l) => ({
+              billingMethod: l.billing_method,
+            })),
           },
           assignments: assignments.map((a) => ({
             resource: { name: find(data.psa.resources, a.resource_id).name },
@@ -133,7 +135,11 @@ describe('cross-subgraph queries through the gateway', () => {
               unbilledWip: money(expectedProjectTotals(data, p.id).unbilledWipE4, p.currency),
             };
           }),
-          contracts: contracts.map((c) => ({ contractNumber: c.contract_number, status: c.status, totalContractValue: money(c.tcv_e4, c.currency) })),
+          contracts: contracts.map((c) => ({
+            contractNumber: c.contract_number,
+            status: c.status,
+            totalContractValue: money(c.tcv_e4, c.currency),
+          })),
           billingProfiles: profiles.map((b) => ({
             customerNumber: b.customer_number,
             legalEntity: { code: find(data.erp.legal_entities, b.legal_entity_id).code },

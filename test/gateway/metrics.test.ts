@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 
 let gateway: TestTessera;
-beforeAll(async () => { gateway = await startTestTessera({ scale: 'none' }); });
+beforeAll(async () => {
+  gateway = await startTestTessera({ scale: 'none' });
+});
 afterAll(() => gateway?.stop());
 
 describe('/metrics', () => {

@@ -69,7 +69,10 @@ async function post(plugins: readonly GatewayPlugin[], query: string) {
     signPrincipal: () => 'signed',
     plugins,
   });
-  const headers = new HeaderMap([['content-type', 'application/json'], ['accept', 'application/graphql-response+json']]);
+  const headers = new HeaderMap([
+    ['content-type', 'application/json'],
+    ['accept', 'application/graphql-response+json'],
+  ]);
   const response = await gateway.graphql(
     { method: 'POST', headers, search: '', body: JSON.stringify({ query }) },
     { requestId: 'req-1', logger: createLogger('silent') },
@@ -79,7 +82,10 @@ async function post(plugins: readonly GatewayPlugin[], query: string) {
 
 describe('createGateway plugins', () => {
   it('run in list order, each seeing the operation as the plugins before it left it; the planner plans the replacement', async () => {
-    expect(await post([recorder('A', 'hello'), recorder('B')], '{ hello world }')).toEqual({ status: 200, body: { data: { hello: 'hi' } } });
+    expect(await post([recorder('A', 'hello'), recorder('B')], '{ hello world }')).toEqual({
+      status: 200,
+      body: { data: { hello: 'hi' } },
+    });
     expect(events).toEqual([
       'A:requestDidStart',
       'B:requestDidStart',
@@ -92,7 +98,10 @@ describe('createGateway plugins', () => {
   });
 
   it('in the other order, the other way round', async () => {
-    expect(await post([recorder('B'), recorder('A', 'world')], '{ hello world }')).toEqual({ status: 200, body: { data: { world: 'earth' } } });
+    expect(await post([recorder('B'), recorder('A', 'world')], '{ hello world }')).toEqual({
+      status: 200,
+      body: { data: { world: 'earth' } },
+    });
     expect(events).toEqual([
       'B:requestDidStart',
       'A:requestDidStart',

@@ -29,7 +29,12 @@ let gateway: TestTessera;
 let counts: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0 };
 
 beforeAll(async () => {
-  gateway = await startTestTessera({ scale: 'm', onQuery: (system) => { counts[system] += 1; } });
+  gateway = await startTestTessera({
+    scale: 'm',
+    onQuery: (system) => {
+      counts[system] += 1;
+    },
+  });
 });
 afterAll(() => gateway?.stop());
 

@@ -81,8 +81,14 @@ export interface PayloadEnvelope {
  */
 export function acceptedPayload<P extends PayloadEnvelope>(result: MutationResult<P>, entity?: keyof P): P {
   const payload = result.payload;
-  if (result.status !== 200 || result.body.errors || !payload || payload.userErrors.length > 0 || payload.warnings.length > 0
-    || (entity !== undefined && !payload[entity])) {
+  if (
+    result.status !== 200 ||
+    result.body.errors ||
+    !payload ||
+    payload.userErrors.length > 0 ||
+    payload.warnings.length > 0 ||
+    (entity !== undefined && !payload[entity])
+  ) {
     throw new Error(`expected an accepted call, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
   }
   return payload;
@@ -98,7 +104,9 @@ export interface Answer {
 export function refusedAnswer(field: string, entities: readonly string[], error: UserError, replayed = false): Answer {
   return {
     status: 200,
-    body: { data: { [field]: { ...Object.fromEntries(entities.map((entity) => [entity, null])), userErrors: [error], warnings: [], replayed } } },
+    body: {
+      data: { [field]: { ...Object.fromEntries(entities.map((entity) => [entity, null])), userErrors: [error], warnings: [], replayed } },
+    },
   };
 }
 
@@ -108,7 +116,10 @@ export function succeededAnswer(
   entities: Record<string, unknown>,
   options: { warnings?: readonly UserError[]; replayed?: boolean } = {},
 ): Answer {
-  return { status: 200, body: { data: { [field]: { ...entities, userErrors: [], warnings: options.warnings ?? [], replayed: options.replayed ?? false } } } };
+  return {
+    status: 200,
+    body: { data: { [field]: { ...entities, userErrors: [], warnings: options.warnings ?? [], replayed: options.replayed ?? false } } },
+  };
 }
 
 /** The status and body of a call, for comparing whole envelopes. */
@@ -134,7 +145,10 @@ export function pick<T>(rows: readonly T[], what: string, predicate: (row: T) =>
  * A Tessera on the s data set and what a suite starts from in it (`find`); the Tessera is stopped
  * again when `find` fails (the suite's afterAll has nothing to stop then).
  */
-export async function startWith<T>(find: (tessera: TestTessera) => Promise<T>, options: TestTesseraOptions = {}): Promise<[TestTessera, T]> {
+export async function startWith<T>(
+  find: (tessera: TestTessera) => Promise<T>,
+  options: TestTesseraOptions = {},
+): Promise<[TestTessera, T]> {
   const tessera = await startTestTessera({ scale: 's', ...options });
   try {
     return [tessera, await find(tessera)];

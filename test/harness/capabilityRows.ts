@@ -73,7 +73,13 @@ export async function outboxEvents(
   order: 'byVersion' | 'byType' = 'byVersion',
 ): Promise<TimedOutboxEvent[]> {
   const [first, second] = order === 'byVersion' ? (['aggregate_version', 'occurred_at'] as const) : (['type', 'aggregate_id'] as const);
-  const rows = await capabilityDb(tessera, system).selectFrom('outbox_events').selectAll().where(column, '=', value).orderBy(first).orderBy(second).execute();
+  const rows = await capabilityDb(tessera, system)
+    .selectFrom('outbox_events')
+    .selectAll()
+    .where(column, '=', value)
+    .orderBy(first)
+    .orderBy(second)
+    .execute();
   return rows.map((row) => ({
     type: row.type,
     aggregateType: row.aggregate_type,
@@ -107,7 +113,12 @@ export interface AuditEntry {
 
 /** The audit entries `system` wrote for one idempotency key, oldest first. */
 export async function auditEntries(tessera: TestTessera, system: SystemName, idempotencyKey: string): Promise<AuditEntry[]> {
-  const rows = await capabilityDb(tessera, system).selectFrom('audit_log').selectAll().where('idempotency_key', '=', idempotencyKey).orderBy('id').execute();
+  const rows = await capabilityDb(tessera, system)
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('idempotency_key', '=', idempotencyKey)
+    .orderBy('id')
+    .execute();
   return rows.map((row) => ({
     outcome: row.outcome,
     capability: row.capability,
@@ -124,7 +135,10 @@ export async function countRows<DB>(db: Kysely<DB>, tables: readonly (keyof DB &
   const untyped = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const row = await untyped.selectFrom(table as string).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await untyped
+      .selectFrom(table as string)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }
   return counts;

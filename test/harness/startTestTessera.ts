@@ -105,7 +105,10 @@ export async function startTestTessera(options: TestTesseraOptions = {}): Promis
     request,
     token,
     async query(query, variables, bearer) {
-      const response = await request({ query, variables }, bearer === undefined ? {} : { authorization: bearer === null ? null : `Bearer ${bearer}` });
+      const response = await request(
+        { query, variables },
+        bearer === undefined ? {} : { authorization: bearer === null ? null : `Bearer ${bearer}` },
+      );
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(response.body)}`);
       return response.body;
     },

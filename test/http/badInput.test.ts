@@ -58,7 +58,9 @@ function requestError(status: number, code: string, message: string, contentType
 
 describe('malformed requests', () => {
   it('answers a body that is not JSON with 400 BAD_REQUEST', async () => {
-    expect(envelope(await post('{"query": "{ __typename }"'))).toEqual(requestError(400, 'BAD_REQUEST', 'The request body is not valid JSON.'));
+    expect(envelope(await post('{"query": "{ __typename }"'))).toEqual(
+      requestError(400, 'BAD_REQUEST', 'The request body is not valid JSON.'),
+    );
   });
 
   it('answers an empty POST body with 400 BAD_REQUEST', async () => {
@@ -101,10 +103,18 @@ describe('malformed requests', () => {
       requestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type "text/plain": send application/json (UTF-8).'),
     );
     expect(envelope(await send('application/x-www-form-urlencoded'))).toEqual(
-      requestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type "application/x-www-form-urlencoded": send application/json (UTF-8).'),
+      requestError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Unsupported Content-Type "application/x-www-form-urlencoded": send application/json (UTF-8).',
+      ),
     );
     expect(envelope(await send('application/json; charset=latin1'))).toEqual(
-      requestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type "application/json; charset=latin1": send application/json (UTF-8).'),
+      requestError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Unsupported Content-Type "application/json; charset=latin1": send application/json (UTF-8).',
+      ),
     );
   });
 
@@ -130,7 +140,11 @@ describe('malformed requests', () => {
     } as RequestInit);
     expect(envelope(streamed)).toEqual(expected);
     // A body just under the limit is served.
-    expect(envelope(await post({ query: '{ __typename }' }))).toEqual({ status: 200, contentType: GRAPHQL_RESPONSE, body: { data: { __typename: 'Query' } } });
+    expect(envelope(await post({ query: '{ __typename }' }))).toEqual({
+      status: 200,
+      contentType: GRAPHQL_RESPONSE,
+      body: { data: { __typename: 'Query' } },
+    });
   });
 });
 
@@ -160,7 +174,9 @@ describe('methods and media types', () => {
   });
 
   it('serves a query over GET', async () => {
-    expect(envelope(await get({ query: 'query Q($name: String!) { __type(name: $name) { name } }', variables: '{"name":"Query"}' }))).toEqual({
+    expect(
+      envelope(await get({ query: 'query Q($name: String!) { __type(name: $name) { name } }', variables: '{"name":"Query"}' })),
+    ).toEqual({
       status: 200,
       contentType: GRAPHQL_RESPONSE,
       body: { data: { __type: { name: 'Query' } } },
@@ -168,9 +184,16 @@ describe('methods and media types', () => {
   });
 
   it('answers an Accept header that allows neither JSON media type with 406 NOT_ACCEPTABLE', async () => {
-    const expected = requestError(406, 'NOT_ACCEPTABLE', 'Accept must allow application/graphql-response+json or application/json.', JSON_RESPONSE);
+    const expected = requestError(
+      406,
+      'NOT_ACCEPTABLE',
+      'Accept must allow application/graphql-response+json or application/json.',
+      JSON_RESPONSE,
+    );
     expect(envelope(await post({ query: '{ __typename }' }, { accept: 'text/html' }))).toEqual(expected);
-    expect(envelope(await post({ query: '{ __typename }' }, { accept: 'application/json;q=0, application/graphql-response+json;q=0' }))).toEqual(expected);
+    expect(
+      envelope(await post({ query: '{ __typename }' }, { accept: 'application/json;q=0, application/graphql-response+json;q=0' })),
+    ).toEqual(expected);
     expect(envelope(await get({ query: '{ __typename }' }, { accept: 'application/xml' }))).toEqual(expected);
   });
 
@@ -182,7 +205,13 @@ describe('methods and media types', () => {
 
 describe('GraphQL request errors', () => {
   const unknownField = {
-    errors: [{ message: 'Cannot query field "nope" on type "Query".', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    errors: [
+      {
+        message: 'Cannot query field "nope" on type "Query".',
+        locations: [{ line: 1, column: 3 }],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
+    ],
   };
 
   it('answers an unknown field with 400 GRAPHQL_VALIDATION_FAILED and no data', async () => {
@@ -190,7 +219,11 @@ describe('GraphQL request errors', () => {
   });
 
   it('answers an unknown field with 200 when the client accepts only application/json (the legacy media type)', async () => {
-    expect(envelope(await post({ query: '{ nope }' }, { accept: 'application/json' }))).toEqual({ status: 200, contentType: JSON_RESPONSE, body: unknownField });
+    expect(envelope(await post({ query: '{ nope }' }, { accept: 'application/json' }))).toEqual({
+      status: 200,
+      contentType: JSON_RESPONSE,
+      body: unknownField,
+    });
   });
 
   it('answers a syntax error with 400 GRAPHQL_PARSE_FAILED and no data', async () => {
@@ -198,7 +231,13 @@ describe('GraphQL request errors', () => {
       status: 400,
       contentType: GRAPHQL_RESPONSE,
       body: {
-        errors: [{ message: 'Syntax Error: Expected Name, found <EOF>.', locations: [{ line: 1, column: 36 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } }],
+        errors: [
+          {
+            message: 'Syntax Error: Expected Name, found <EOF>.',
+            locations: [{ line: 1, column: 36 }],
+            extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+          },
+        ],
       },
     });
   });
@@ -226,7 +265,13 @@ describe('GraphQL request errors', () => {
       status: 400,
       contentType: GRAPHQL_RESPONSE,
       body: {
-        errors: [{ message: 'Variable "$id" of required type "ID!" was not provided.', locations: [{ line: 1, column: 9 }], extensions: { code: 'BAD_USER_INPUT' } }],
+        errors: [
+          {
+            message: 'Variable "$id" of required type "ID!" was not provided.',
+            locations: [{ line: 1, column: 9 }],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
       },
     });
   });
@@ -256,7 +301,9 @@ describe('field errors (HTTP 200, partial data)', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: { project: null },
-        errors: [{ message: 'Project "prj_nope" was not found.', path: ['project'], extensions: { code: 'NOT_FOUND', serviceName: 'psa' } }],
+        errors: [
+          { message: 'Project "prj_nope" was not found.', path: ['project'], extensions: { code: 'NOT_FOUND', serviceName: 'psa' } },
+        ],
       },
     });
   });
@@ -284,7 +331,13 @@ describe('field errors (HTTP 200, partial data)', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: null,
-        errors: [{ message: 'first must be between 0 and 500; got -1.', path: ['resources'], extensions: { code: 'BAD_USER_INPUT', argument: 'first', serviceName: 'psa' } }],
+        errors: [
+          {
+            message: 'first must be between 0 and 500; got -1.',
+            path: ['resources'],
+            extensions: { code: 'BAD_USER_INPUT', argument: 'first', serviceName: 'psa' },
+          },
+        ],
       },
     });
   });
@@ -296,7 +349,13 @@ describe('field errors (HTTP 200, partial data)', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: null,
-        errors: [{ message: 'after is not a cursor returned by this API.', path: ['projects'], extensions: { code: 'BAD_USER_INPUT', argument: 'after', serviceName: 'psa' } }],
+        errors: [
+          {
+            message: 'after is not a cursor returned by this API.',
+            path: ['projects'],
+            extensions: { code: 'BAD_USER_INPUT', argument: 'after', serviceName: 'psa' },
+          },
+        ],
       },
     });
   });
@@ -306,7 +365,7 @@ describe('field errors (HTTP 200, partial data)', () => {
   // which prefixes a generic sentence when the scalar's error is not its own GraphQLError class:
   // under Node (tsx) there is one graphql instance and no prefix; under vitest, vite resolves the
   // subgraph's `graphql` import to the ESM build while Apollo runs the CJS one. Both are allowed.
-  it('answers an invalid Date literal with the subgraph\'s own error at the field, not SUBGRAPH_UNAVAILABLE', async () => {
+  it("answers an invalid Date literal with the subgraph's own error at the field, not SUBGRAPH_UNAVAILABLE", async () => {
     const response = await post({ query: '{ rateCard(id: "rc_1") { lines(effectiveOn: "2026-02-30") { effectiveFrom } } }' });
     expect(envelope(response)).toEqual({
       status: 200,
@@ -315,7 +374,9 @@ describe('field errors (HTTP 200, partial data)', () => {
         data: { rateCard: null },
         errors: [
           {
-            message: expect.stringMatching(/^(Expected value of type "Date", found "2026-02-30"; )?Date must be a date YYYY-MM-DD; got "2026-02-30"\.$/),
+            message: expect.stringMatching(
+              /^(Expected value of type "Date", found "2026-02-30"; )?Date must be a date YYYY-MM-DD; got "2026-02-30"\.$/,
+            ),
             path: ['rateCard'],
             extensions: { code: 'GRAPHQL_VALIDATION_FAILED', serviceName: 'erp' },
           },
@@ -336,7 +397,9 @@ describe('field errors (HTTP 200, partial data)', () => {
         data: { rateCard: null },
         errors: [
           {
-            message: expect.stringMatching(/^Variable "\$on" got invalid value "26\/11\/2026"; (Expected type "Date"\. )?Date must be a date YYYY-MM-DD; got "26\/11\/2026"\.$/),
+            message: expect.stringMatching(
+              /^Variable "\$on" got invalid value "26\/11\/2026"; (Expected type "Date"\. )?Date must be a date YYYY-MM-DD; got "26\/11\/2026"\.$/,
+            ),
             path: ['rateCard'],
             extensions: { code: 'BAD_USER_INPUT', serviceName: 'erp' },
           },
@@ -362,7 +425,13 @@ describe('the rest of the HTTP surface', () => {
   it('serves every /ide/ asset the page references, non-empty', async () => {
     const page = await call('/');
     const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
-    expect(assets).toEqual(['/ide/graphiql.min.css', '/ide/react.production.min.js', '/ide/react-dom.production.min.js', '/ide/graphiql.min.js', '/ide/init.js']);
+    expect(assets).toEqual([
+      '/ide/graphiql.min.css',
+      '/ide/react.production.min.js',
+      '/ide/react-dom.production.min.js',
+      '/ide/graphiql.min.js',
+      '/ide/init.js',
+    ]);
     for (const asset of assets) {
       const response = await call(asset!);
       expect({ asset, status: response.status, type: response.headers.get('content-type') }).toEqual({
@@ -393,7 +462,9 @@ describe('the rest of the HTTP surface', () => {
   });
 
   it('answers an unknown path with 404 NOT_FOUND', async () => {
-    expect(envelope(await call('/graphiql'))).toEqual(requestError(404, 'NOT_FOUND', 'No route for /graphiql. The GraphQL endpoint is /graphql.', JSON_RESPONSE));
+    expect(envelope(await call('/graphiql'))).toEqual(
+      requestError(404, 'NOT_FOUND', 'No route for /graphiql. The GraphQL endpoint is /graphql.', JSON_RESPONSE),
+    );
     expect(envelope(await call('/graphql/extra'))).toEqual(
       requestError(404, 'NOT_FOUND', 'No route for /graphql/extra. The GraphQL endpoint is /graphql.', JSON_RESPONSE),
     );

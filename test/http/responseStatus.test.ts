@@ -35,7 +35,9 @@ describe('responseStatus: the status comes from the result, not from its text', 
   });
 
   it('parses a result object only', () => {
-    expect(parseResult('{"errors":[{"message":"m","extensions":{"code":"BAD_REQUEST"}}]}')).toEqual({ errors: [error('BAD_REQUEST', 'm')] });
+    expect(parseResult('{"errors":[{"message":"m","extensions":{"code":"BAD_REQUEST"}}]}')).toEqual({
+      errors: [error('BAD_REQUEST', 'm')],
+    });
     expect([parseResult('[1]'), parseResult('null'), parseResult('{')]).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -19,17 +19,19 @@ function connectionRefused(): Error {
   return new TypeError('fetch failed', { cause });
 }
 
-const wrapFetcher = (inner: Fetcher): Fetcher => async (url, init) => {
-  if (url === ERP_URL && erp === 'refused') throw connectionRefused();
-  if (url === ERP_URL && erp === 'html-500') {
-    return new Response('<!doctype html><html><body><h1>500 Internal Server Error</h1><p>nginx</p></body></html>', {
-      status: 500,
-      statusText: 'Internal Server Error',
-      headers: { 'content-type': 'text/html' },
-    });
-  }
-  return inner(url, init);
-};
+const wrapFetcher =
+  (inner: Fetcher): Fetcher =>
+  async (url, init) => {
+    if (url === ERP_URL && erp === 'refused') throw connectionRefused();
+    if (url === ERP_URL && erp === 'html-500') {
+      return new Response('<!doctype html><html><body><h1>500 Internal Server Error</h1><p>nginx</p></body></html>', {
+        status: 500,
+        statusText: 'Internal Server Error',
+        headers: { 'content-type': 'text/html' },
+      });
+    }
+    return inner(url, init);
+  };
 
 let tessera: TestTessera;
 
@@ -66,7 +68,8 @@ interface ProjectNode {
 }
 
 /** Active customer projects: each has an ERP record, so billedToDate is set while ERP is up. */
-const PROJECTS_WITH_BILLING = '{ projects(first: 3, filter: { type: [CUSTOMER_BILLABLE], status: [ACTIVE] }) { nodes { id code billedToDate { amount } } } }';
+const PROJECTS_WITH_BILLING =
+  '{ projects(first: 3, filter: { type: [CUSTOMER_BILLABLE], status: [ACTIVE] }) { nodes { id code billedToDate { amount } } } }';
 
 function projectNodes(body: GraphQLBody): ProjectNode[] {
   return (body.data as { projects: { nodes: ProjectNode[] } }).projects.nodes;

@@ -7,7 +7,9 @@ import { askGateway, README_QUERY, rootFixture, type RootFixture } from './roots
 
 let fixture: RootFixture;
 let embedded: Embedded | undefined;
-beforeAll(() => { fixture = rootFixture(); });
+beforeAll(() => {
+  fixture = rootFixture();
+});
 afterAll(async () => {
   await embedded?.stop();
   await fixture?.remove();

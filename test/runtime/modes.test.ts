@@ -7,8 +7,12 @@ function tessera(...args: string[]): Promise<{ code: number | null; stdout: stri
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/tessera.ts', ...args], { cwd: new URL('../..', import.meta.url) });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -27,8 +31,14 @@ describe('run modes', () => {
   });
 
   it.each([
-    ['relay', "the relay mode (delivers the systems' outbox events) is not available yet: it has a place in runtime/modes.ts, not a composition root"],
-    ['registry', 'the registry mode (serves and checks the schema versions) is not available yet: it has a place in runtime/modes.ts, not a composition root'],
+    [
+      'relay',
+      "the relay mode (delivers the systems' outbox events) is not available yet: it has a place in runtime/modes.ts, not a composition root",
+    ],
+    [
+      'registry',
+      'the registry mode (serves and checks the schema versions) is not available yet: it has a place in runtime/modes.ts, not a composition root',
+    ],
   ] as const)('refuses the %s mode clearly', (name, message) => {
     expect(() => availableMode(name)).toThrow(new RunModeNotAvailable(RUN_MODES.find((mode) => mode.name === name)!));
     expect(() => availableMode(name)).toThrow(message);
@@ -38,7 +48,8 @@ describe('run modes', () => {
     expect(await tessera('serve', 'relay')).toEqual({
       code: 1,
       stdout: '',
-      stderr: "tessera: the relay mode (delivers the systems' outbox events) is not available yet: it has a place in runtime/modes.ts, not a composition root\n",
+      stderr:
+        "tessera: the relay mode (delivers the systems' outbox events) is not available yet: it has a place in runtime/modes.ts, not a composition root\n",
     });
   }, 30_000);
 });

@@ -37,14 +37,21 @@ const QUERY = JSON.stringify({ query: '{ accounts { totalCount } }' });
 const ADMIN = principalFromClaims({ sub: 'alice', scope: 'crm:read', legal_entities: '*' });
 
 async function call(headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: QUERY });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: QUERY,
+  });
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
 describe('a system service', () => {
   it('answers a call that carries the gateway-signed principal', async () => {
     const principal = signInternalPrincipal(ADMIN, await loadInternalSecret(config.internalSecret), { requestId: 'req-1' });
-    expect(await call({ [INTERNAL_PRINCIPAL_HEADER]: principal })).toEqual({ status: 200, body: { data: { accounts: { totalCount: 0 } } } });
+    expect(await call({ [INTERNAL_PRINCIPAL_HEADER]: principal })).toEqual({
+      status: 200,
+      body: { data: { accounts: { totalCount: 0 } } },
+    });
   });
 
   it('refuses a call without it (401), before any resolver', async () => {

@@ -29,14 +29,21 @@ describe('systemUrls: where each system answers, for the gateway and for peers a
     expect([urls.urlOf('crm'), urls.urlOf('psa')]).toEqual([inProcessUrl('crm'), 'http://psa.internal:9000/graphql']);
   });
 
-  it("a system service: a peer without a URL variable is on this host, on its port variable or its default port", () => {
+  it('a system service: a peer without a URL variable is on this host, on its port variable or its default port', () => {
     const urls = systemUrls(loadConfig({ TESSERA_SUBGRAPH_PORT_PSA: '5002' }), LIST, 'this-host');
     expect(urls.all).toEqual([
       { name: 'crm', url: 'http://127.0.0.1:4001/graphql', inProcess: false },
       { name: 'psa', url: 'http://127.0.0.1:5002/graphql', inProcess: false },
     ]);
-    expect([...systemPorts(loadConfig({ TESSERA_SUBGRAPH_PORT_PSA: '5002' }), LIST)]).toEqual([['crm', 4001], ['psa', 5002]]);
-    expect([...systemPorts(loadConfig({}), SYSTEM_LIST)]).toEqual([['crm', 4001], ['psa', 4002], ['erp', 4003]]);
+    expect([...systemPorts(loadConfig({ TESSERA_SUBGRAPH_PORT_PSA: '5002' }), LIST)]).toEqual([
+      ['crm', 4001],
+      ['psa', 5002],
+    ]);
+    expect([...systemPorts(loadConfig({}), SYSTEM_LIST)]).toEqual([
+      ['crm', 4001],
+      ['psa', 4002],
+      ['erp', 4003],
+    ]);
   });
 
   it('the gateway alone: every URL is required, and the refusal names each missing variable', () => {

@@ -101,12 +101,24 @@ describe('checkOwnership', () => {
 
 describe('composeSupergraph and ownership', () => {
   it('maps each of Tessera subgraphs to its system of record', () => {
-    expect(Object.fromEntries(SYSTEM_LIST.map((entry) => [entry.name, entry.systemOfRecord]))).toEqual({ crm: 'CRM', psa: 'PSA', erp: 'ERP' });
+    expect(Object.fromEntries(SYSTEM_LIST.map((entry) => [entry.name, entry.systemOfRecord]))).toEqual({
+      crm: 'CRM',
+      psa: 'PSA',
+      erp: 'ERP',
+    });
   });
 
   it('refuses Tessera subgraphs that break the ownership rule, with every violation', () => {
     const sources = REAL_SOURCES.map((source) =>
-      source.name === 'psa' ? { ...source, sdl: source.sdl.replace('  name: String!\n  status: ProjectStatus!', '  name: String! @owner(system: ERP)\n  status: ProjectStatus!') } : source,
+      source.name === 'psa'
+        ? {
+            ...source,
+            sdl: source.sdl.replace(
+              '  name: String!\n  status: ProjectStatus!',
+              '  name: String! @owner(system: ERP)\n  status: ProjectStatus!',
+            ),
+          }
+        : source,
     );
     expect(sources.find((source) => source.name === 'psa')!.sdl).toContain('name: String! @owner(system: ERP)');
     let error: unknown;
@@ -120,7 +132,10 @@ describe('composeSupergraph and ownership', () => {
   });
 
   it('does not check ownership when a subgraph is not one of Tessera (its system is unknown)', () => {
-    const sdl = REAL_SOURCES.find((source) => source.name === 'crm')!.sdl.replace('type Contact @key(fields: "id") @owner(system: CRM)', 'type Contact @key(fields: "id") @owner(system: PSA)');
+    const sdl = REAL_SOURCES.find((source) => source.name === 'crm')!.sdl.replace(
+      'type Contact @key(fields: "id") @owner(system: CRM)',
+      'type Contact @key(fields: "id") @owner(system: PSA)',
+    );
     expect(sdl).toContain('@owner(system: PSA)');
     expect(() => composeSupergraph([{ name: 'crm', url: 'http://crm.test/graphql', sdl, system: 'CRM' }])).toThrow(CompositionError);
     expect(() => composeSupergraph([{ name: 'crm_hubspot', url: 'http://crm.test/graphql', sdl }])).not.toThrow();

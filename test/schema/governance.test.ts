@@ -16,7 +16,9 @@ const GOVERNANCE = new Set([...DECISION_DIRECTIVES, 'owner']);
 function governanceAt(document: DocumentNode, coordinate: string): string[] {
   const [typeName, fieldName] = coordinate.split('.');
   const types = document.definitions.filter(
-    (definition) => (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && definition.name.value === typeName,
+    (definition) =>
+      (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+      definition.name.value === typeName,
   );
   if (types.length === 0) throw new Error(`no type ${typeName}`);
   const directives = types.flatMap((type) => {
@@ -39,7 +41,9 @@ describe('the canonical schema', () => {
 
   it('imports the same governance directives at the top of every subgraph SDL, defined once', () => {
     const [crm, ...others] = REAL_SOURCES.map((source) => governanceBlock(source.sdl));
-    expect(crm).toContain('@link(url: "https://tessera.dev/governance/v1.1", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner", "@capability"])');
+    expect(crm).toContain(
+      '@link(url: "https://tessera.dev/governance/v1.1", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner", "@capability"])',
+    );
     for (const block of others) expect(block).toBe(crm);
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION');
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('enum SystemOfRecord { CRM PSA ERP INTEGRATION }');
@@ -67,7 +71,20 @@ describe('the canonical schema', () => {
   });
 
   it('names the read and write scope of each system, the cost-rate, approval, audit and system scopes', () => {
-    expect(scopesUsed(supergraph)).toEqual(new Set(['crm:read', 'psa:read', 'erp:read', 'psa:cost', 'crm:write', 'psa:write', 'psa:approve', 'erp:write', 'tessera:system', 'audit:read']));
+    expect(scopesUsed(supergraph)).toEqual(
+      new Set([
+        'crm:read',
+        'psa:read',
+        'erp:read',
+        'psa:cost',
+        'crm:write',
+        'psa:write',
+        'psa:approve',
+        'erp:write',
+        'tessera:system',
+        'audit:read',
+      ]),
+    );
   });
 
   it.each([
@@ -176,10 +193,11 @@ describe('ungovernedCoordinates', () => {
 
 describe('policyNamesUsed and scopesUsed', () => {
   it('collect every name of every OR-of-AND group, on types and fields', () => {
-    const supergraph = composeSupergraph([{
-      name: 'widgets',
-      url: 'http://widgets.test/graphql',
-      sdl: governed(`
+    const supergraph = composeSupergraph([
+      {
+        name: 'widgets',
+        url: 'http://widgets.test/graphql',
+        sdl: governed(`
         type Query {
           widget: Widget @requiresScopes(scopes: [["widgets:read", "widgets:admin"], ["root"]]) @policy(policies: [["ownWidgets"]])
         }
@@ -187,7 +205,8 @@ describe('policyNamesUsed and scopesUsed', () => {
           id: ID!
         }
       `),
-    }]);
+      },
+    ]);
     expect(policyNamesUsed(supergraph)).toEqual(new Set(['ownWidgets', 'tenantScoped', 'notArchived', 'auditor']));
     expect(scopesUsed(supergraph)).toEqual(new Set(['widgets:read', 'widgets:admin', 'root']));
   });

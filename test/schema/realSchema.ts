@@ -7,7 +7,12 @@ import { GOVERNANCE_DIRECTIVES_SDL, readSubgraphSdl } from '../../schema/subgrap
 export const SUBGRAPHS = ['crm', 'psa', 'erp'] as const;
 
 const systemOf = (name: string) => SYSTEM_LIST.find((entry) => entry.name === name)!.systemOfRecord;
-export const REAL_SOURCES: readonly SubgraphSource[] = SUBGRAPHS.map((name) => ({ name, url: `http://${name}.test/graphql`, sdl: readSubgraphSdl(name), system: systemOf(name) }));
+export const REAL_SOURCES: readonly SubgraphSource[] = SUBGRAPHS.map((name) => ({
+  name,
+  url: `http://${name}.test/graphql`,
+  sdl: readSubgraphSdl(name),
+  system: systemOf(name),
+}));
 
 export const REAL_OWNED: readonly OwnedSubgraph[] = SUBGRAPHS.map((name) => ({ name, system: systemOf(name), sdl: readSubgraphSdl(name) }));
 

@@ -95,7 +95,9 @@ describe('generateDataset', () => {
     const statuses = countBy(small.psa.projects, (p) => `${p.type} ${p.status}`);
     expect(statuses['CUSTOMER_BILLABLE ACTIVE']).toBeGreaterThanOrEqual(4);
     expect(small.psa.projects.some((p) => p.type !== 'CUSTOMER_BILLABLE')).toBe(true);
-    expect(new Set(small.psa.projects.map((p) => p.billing_method))).toEqual(new Set([null, 'TIME_AND_MATERIALS', 'FIXED_FEE', 'MILESTONE', 'RETAINER']));
+    expect(new Set(small.psa.projects.map((p) => p.billing_method))).toEqual(
+      new Set([null, 'TIME_AND_MATERIALS', 'FIXED_FEE', 'MILESTONE', 'RETAINER']),
+    );
     // Six months of time: the earliest entry is six months before asOf.
     const first = small.psa.time_entries.reduce((min, e) => (e.entry_date < min ? e.entry_date : min), '9999');
     expect(first >= '2026-05-15').toBe(true);
@@ -105,7 +107,13 @@ describe('generateDataset', () => {
   it('sizes tier M as the reference mid-size firm, with about 220 ACTIVE projects', () => {
     const data = medium();
     const counts = datasetCounts(data);
-    expect(data.erp.legal_entities.map((le) => `${le.code} ${le.functional_currency}`)).toEqual(['US01 USD', 'UK01 GBP', 'CA01 CAD', 'IN01 INR', 'DE01 EUR']);
+    expect(data.erp.legal_entities.map((le) => `${le.code} ${le.functional_currency}`)).toEqual([
+      'US01 USD',
+      'UK01 GBP',
+      'CA01 CAD',
+      'IN01 INR',
+      'DE01 EUR',
+    ]);
     expect(counts.psa.roles).toBe(14);
     expect(counts.psa.resources).toBe(420);
     expect(countBy(data.crm.accounts, (a) => a.source_system)).toEqual({ salesforce: 2000, hubspot: 1000 });
@@ -143,7 +151,9 @@ describe.each([
   it('has unique primary keys and natural keys', () => {
     for (const system of ['crm', 'psa', 'erp'] as const) {
       for (const [table, rows] of Object.entries(data[system]) as [string, { id?: string }[]][]) {
-        const ids = rows.map((row) => row.id ?? (row as { contract_id?: string }).contract_id ?? (row as { project_id?: string }).project_id);
+        const ids = rows.map(
+          (row) => row.id ?? (row as { contract_id?: string }).contract_id ?? (row as { project_id?: string }).project_id,
+        );
         expect(new Set(ids).size, `${system}.${table}`).toBe(rows.length);
       }
     }
@@ -184,7 +194,9 @@ describe.each([
     const opportunities = new Set(data.crm.opportunities.map((o) => o.id));
     for (const contract of data.crm.contracts) {
       expect(opportunities.has(contract.opportunity_id ?? '')).toBe(true);
-      expect(data.erp.billing_profiles.some((b) => b.account_id === contract.account_id && b.legal_entity_id === contract.legal_entity_id)).toBe(true);
+      expect(
+        data.erp.billing_profiles.some((b) => b.account_id === contract.account_id && b.legal_entity_id === contract.legal_entity_id),
+      ).toBe(true);
     }
     expect(data.erp.contract_terms.map((t) => t.contract_id).sort()).toEqual(data.crm.contracts.map((c) => c.id).sort());
   });
@@ -221,7 +233,10 @@ describe.each([
       check(entries.length > 0, `${timecard.id} has entries`);
       check(timecard.total_hours_e2 === sum(entries, (e) => e.hours_e2), `${timecard.id} total hours`);
       check(timecard.total_billable_e4 === sum(entries, (e) => e.billable_e4), `${timecard.id} total billable`);
-      check(isoWeekday(parseDay(timecard.week_start)) === 1 && parseDay(timecard.week_end) - parseDay(timecard.week_start) === 6, `${timecard.id} week`);
+      check(
+        isoWeekday(parseDay(timecard.week_start)) === 1 && parseDay(timecard.week_end) - parseDay(timecard.week_start) === 6,
+        `${timecard.id} week`,
+      );
       check(assignment?.resource_id === timecard.resource_id && assignment.project_id === timecard.project_id, `${timecard.id} assignment`);
       check(timecard.currency === projects.get(timecard.project_id)?.currency, `${timecard.id} currency`);
     }
@@ -384,9 +399,14 @@ describe.each([
     for (const invoice of data.erp.invoices) {
       const paid = sum(applications.get(invoice.id) ?? [], (a) => a.amount_e4);
       expect(invoice.amount_paid_e4, invoice.id).toBe(paid);
-      const expected = invoice.kind === 'CREDIT_MEMO' || invoice.status === 'VOIDED' || invoice.status === 'CREDITED'
-        ? invoice.status
-        : paid === 0 ? 'POSTED' : paid === invoice.total_e4 ? 'PAID' : 'PARTIALLY_PAID';
+      const expected =
+        invoice.kind === 'CREDIT_MEMO' || invoice.status === 'VOIDED' || invoice.status === 'CREDITED'
+          ? invoice.status
+          : paid === 0
+            ? 'POSTED'
+            : paid === invoice.total_e4
+              ? 'PAID'
+              : 'PARTIALLY_PAID';
       expect(invoice.status, invoice.id).toBe(expected);
       if (invoice.status === 'VOIDED' || invoice.status === 'CREDITED') expect(paid).toBe(0);
       for (const application of applications.get(invoice.id) ?? []) expect(application.applied_on >= invoice.invoice_date).toBe(true);
@@ -434,7 +454,12 @@ describe.each([
       expect(period.start_date.slice(0, 7)).toBe(period.name);
       expect(parseDay(period.end_date) + 1).toBe(addMonths(parseDay(period.start_date), 1));
     }
-    expect(data.erp.accounting_periods.map((p) => p.name).sort().pop()).toBe(isoDate(addMonths(parseDay(asOf), 12)).slice(0, 7));
+    expect(
+      data.erp.accounting_periods
+        .map((p) => p.name)
+        .sort()
+        .pop(),
+    ).toBe(isoDate(addMonths(parseDay(asOf), 12)).slice(0, 7));
     expect(data.erp.accounting_periods.some((p) => p.name === month && p.status === 'OPEN')).toBe(true);
   });
 
@@ -449,13 +474,21 @@ describe.each([
     expect(spanning).toBe(true);
     // 3. An assignment that runs across a rate card version change, billed at its locked rate.
     const versionStarts = new Set(data.erp.rate_card_lines.map((l) => l.effective_from));
-    const crossing = data.psa.assignments.filter((a) => a.bill_rate_e4 !== null && [...versionStarts].some((v) => v > a.start_date && v <= a.end_date && v <= asOf));
+    const crossing = data.psa.assignments.filter(
+      (a) => a.bill_rate_e4 !== null && [...versionStarts].some((v) => v > a.start_date && v <= a.end_date && v <= asOf),
+    );
     expect(crossing.length).toBeGreaterThan(0);
     // 5. A milestone delivered but awaiting customer sign-off: not approved, not billable.
-    expect(data.psa.milestones.some((m) => m.status === 'COMPLETE' && m.requires_sign_off === 1 && m.approved_for_billing === 0 && m.billing_status === 'UNAPPROVED')).toBe(true);
+    expect(
+      data.psa.milestones.some(
+        (m) => m.status === 'COMPLETE' && m.requires_sign_off === 1 && m.approved_for_billing === 0 && m.billing_status === 'UNAPPROVED',
+      ),
+    ).toBe(true);
     expect(data.psa.milestones.some((m) => m.billing_status === 'BILLED')).toBe(true);
     // 6. A resource homed in another legal entity working on a project (intercompany time).
-    const intercompany = data.psa.timecards.some((t) => resources.get(t.resource_id)?.home_legal_entity_id !== projects.get(t.project_id)?.legal_entity_id);
+    const intercompany = data.psa.timecards.some(
+      (t) => resources.get(t.resource_id)?.home_legal_entity_id !== projects.get(t.project_id)?.legal_entity_id,
+    );
     expect(intercompany).toBe(true);
     // 10. A customer on credit hold: suspended contract, project on hold, time held from billing.
     const held = data.erp.billing_profiles.filter((b) => b.credit_hold === 1);
@@ -487,7 +520,11 @@ describe('tier M specifics', () => {
     expect(data.erp.invoices.some((i) => i.legal_entity_id === de?.id && i.currency === 'EUR' && i.status !== 'VOIDED')).toBe(true);
     const resources = new Map(data.psa.resources.map((r) => [r.id, r]));
     const projects = new Map(data.psa.projects.map((p) => [p.id, p]));
-    expect(data.psa.timecards.some((t) => resources.get(t.resource_id)?.home_legal_entity_id === india?.id && projects.get(t.project_id)?.legal_entity_id === us?.id)).toBe(true);
+    expect(
+      data.psa.timecards.some(
+        (t) => resources.get(t.resource_id)?.home_legal_entity_id === india?.id && projects.get(t.project_id)?.legal_entity_id === us?.id,
+      ),
+    ).toBe(true);
     // The acquired firm's customers live in HubSpot.
     const accounts = new Map(data.crm.accounts.map((a) => [a.id, a]));
     const german = data.psa.projects.filter((p) => p.legal_entity_id === de?.id && p.account_id);
@@ -528,9 +565,19 @@ describe('seedSystems on SQLite', () => {
 
   it('stores rows unchanged', async () => {
     const stored = await systems.psa.db.selectFrom('time_entries').selectAll().orderBy('id').execute();
-    expect(stored).toEqual(asStored(psaTables.time_entries, [...small.psa.time_entries].sort((a, b) => (a.id < b.id ? -1 : 1))));
+    expect(stored).toEqual(
+      asStored(
+        psaTables.time_entries,
+        [...small.psa.time_entries].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      ),
+    );
     const invoices = await systems.erp.db.selectFrom('invoices').selectAll().orderBy('id').execute();
-    expect(invoices).toEqual(asStored(erpTables.invoices, [...small.erp.invoices].sort((a, b) => (a.id < b.id ? -1 : 1))));
+    expect(invoices).toEqual(
+      asStored(
+        erpTables.invoices,
+        [...small.erp.invoices].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      ),
+    );
   });
 
   it('knows a seeded store from an empty one', async () => {

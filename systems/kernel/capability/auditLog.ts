@@ -17,18 +17,22 @@ export interface AuditFilter {
 }
 
 /** The resolver of a system's `<system>AuditLog` field. */
-export function auditLog(_: unknown, args: PageArgs & { filter?: AuditFilter | null }, ctx: { readonly ledgerReads: Kysely<CapabilityTables> }) {
+export function auditLog(
+  _: unknown,
+  args: PageArgs & { filter?: AuditFilter | null },
+  ctx: { readonly ledgerReads: Kysely<CapabilityTables> },
+) {
   return connectionOf(args, (page) => {
-      const filter = args.filter ?? {};
-      let query = ctx.ledgerReads.selectFrom('audit_log');
-      if (filter.capability) query = query.where('capability', '=', filter.capability);
-      if (filter.principal) query = query.where('principal_sub', '=', filter.principal);
-      if (filter.requestId) query = query.where('request_id', '=', filter.requestId);
-      if (filter.outcome?.length) query = query.where('outcome', 'in', [...filter.outcome]);
-      // Instants are stored as UTC ISO text, so they compare as text once normalized.
-      if (filter.from) query = query.where('occurred_at', '>=', new Date(filter.from).toISOString());
-      if (filter.to) query = query.where('occurred_at', '<', new Date(filter.to).toISOString());
-      return keysetPage(query, page);
+    const filter = args.filter ?? {};
+    let query = ctx.ledgerReads.selectFrom('audit_log');
+    if (filter.capability) query = query.where('capability', '=', filter.capability);
+    if (filter.principal) query = query.where('principal_sub', '=', filter.principal);
+    if (filter.requestId) query = query.where('request_id', '=', filter.requestId);
+    if (filter.outcome?.length) query = query.where('outcome', 'in', [...filter.outcome]);
+    // Instants are stored as UTC ISO text, so they compare as text once normalized.
+    if (filter.from) query = query.where('occurred_at', '>=', new Date(filter.from).toISOString());
+    if (filter.to) query = query.where('occurred_at', '<', new Date(filter.to).toISOString());
+    return keysetPage(query, page);
   });
 }
 

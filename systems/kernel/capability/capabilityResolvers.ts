@@ -68,7 +68,13 @@ export interface EffectArgs<Ports, Ctx, Input, Facts = undefined> {
 /** What an effect gives back: the payload fields, and warnings (ALREADY_IN_STATE) if any. */
 export type EffectResult = Readonly<Record<string, unknown>> & { readonly warnings?: readonly CapabilityRejection[] };
 
-export interface CapabilityHandler<Ports, Ctx, Input = Record<string, unknown>, Result extends EffectResult = EffectResult, Facts = undefined> {
+export interface CapabilityHandler<
+  Ports,
+  Ctx,
+  Input = Record<string, unknown>,
+  Result extends EffectResult = EffectResult,
+  Facts = undefined,
+> {
   // Method syntax on purpose: a map of handlers with different inputs and results must type-check as one.
   /**
    * Reads what the capability needs from other systems (`ctx.peers.read`), BEFORE the transaction:
@@ -108,8 +114,17 @@ export function capabilityResolvers<Ports, Ctx extends CapabilityContext<Ports>>
   }
   return Object.fromEntries(
     [...declarations.values()].map((declaration) => {
-      const handler = handlers[declaration.field] as unknown as CapabilityHandler<Ports, Ctx, Record<string, unknown>, EffectResult, unknown>;
-      return [declaration.field, (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => call(declaration, handler, args.input, ctx)];
+      const handler = handlers[declaration.field] as unknown as CapabilityHandler<
+        Ports,
+        Ctx,
+        Record<string, unknown>,
+        EffectResult,
+        unknown
+      >;
+      return [
+        declaration.field,
+        (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => call(declaration, handler, args.input, ctx),
+      ];
     }),
   );
 }
@@ -128,7 +143,10 @@ async function call<Ports, Ctx extends CapabilityContext<Ports>>(
   const { idempotencyKey: fromInput, ...input } = rawInput;
   const idempotencyKey = keyOf(fromInput, ctx.request.idempotencyKey);
   const prepareArgs: PrepareArgs<Ctx, Record<string, unknown>> = { input, ctx, principal, declaration };
-  const prepared = handler.prepare && !(await holdsAnswer(ctx, declaration, principal, idempotencyKey)) ? await settle(handler.prepare(prepareArgs)) : null;
+  const prepared =
+    handler.prepare && !(await holdsAnswer(ctx, declaration, principal, idempotencyKey))
+      ? await settle(handler.prepare(prepareArgs))
+      : null;
   const { result, replayed } = await runCapability<Ports, EffectResult>(
     ctx.ledger,
     ctx.adapter,
@@ -169,9 +187,7 @@ async function call<Ports, Ctx extends CapabilityContext<Ports>>(
     'capability call',
   );
   if (handler.payload) return handler.payload(result, replayed);
-  return result.ok
-    ? { userErrors: [], warnings: [], ...result.value, replayed }
-    : { userErrors: [result.error], warnings: [], replayed };
+  return result.ok ? { userErrors: [], warnings: [], ...result.value, replayed } : { userErrors: [result.error], warnings: [], replayed };
 }
 
 function readInTransaction(): never {
@@ -179,7 +195,12 @@ function readInTransaction(): never {
 }
 
 /** Whether the key already holds a completed answer (then the call is a replay: no facts needed). */
-async function holdsAnswer<Ports>(ctx: CapabilityContext<Ports>, declaration: CapabilityDeclaration, principal: Principal, key: string): Promise<boolean> {
+async function holdsAnswer<Ports>(
+  ctx: CapabilityContext<Ports>,
+  declaration: CapabilityDeclaration,
+  principal: Principal,
+  key: string,
+): Promise<boolean> {
   const record = await findIdempotencyRecord(ctx.ledgerReads, idempotencyKeyColumns(principal, declaration.name, key));
   return record?.status === 'COMPLETED';
 }
@@ -200,11 +221,17 @@ function keyOf(fromInput: unknown, fromHeader: string | null): string {
     throw badUserInput('idempotencyKey must be 1 to 255 visible ASCII characters (a UUID or ULID).', 'idempotencyKey');
   }
   if (inputKey !== null && fromHeader !== null && inputKey !== fromHeader) {
-    throw badUserInput('The Idempotency-Key header and input.idempotencyKey differ; send one, or the same value in both.', 'idempotencyKey');
+    throw badUserInput(
+      'The Idempotency-Key header and input.idempotencyKey differ; send one, or the same value in both.',
+      'idempotencyKey',
+    );
   }
   const key = inputKey ?? fromHeader;
   if (key === null) {
-    throw tesseraError('IDEMPOTENCY_KEY_REQUIRED', 'Every mutation needs an idempotency key: set input.idempotencyKey, or the Idempotency-Key header.');
+    throw tesseraError(
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Every mutation needs an idempotency key: set input.idempotencyKey, or the Idempotency-Key header.',
+    );
   }
   return key;
 }

@@ -78,7 +78,10 @@ export function replayable<Result>(record: IdempotencyRecordRow, call: Capabilit
 }
 
 export function inProgress(call: CapabilityCall): Error {
-  return tesseraError('IDEMPOTENCY_IN_PROGRESS', `A ${call.capability} request with this idempotency key is still running. Retry it later.`);
+  return tesseraError(
+    'IDEMPOTENCY_IN_PROGRESS',
+    `A ${call.capability} request with this idempotency key is still running. Retry it later.`,
+  );
 }
 
 export function errorCode(error: unknown): string | null {

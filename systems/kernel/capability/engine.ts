@@ -44,5 +44,6 @@ export function isUniqueViolation(error: unknown, table?: string, columns?: read
  * on SQLite nothing, because its writers already run one at a time. `db` names the engine.
  */
 export async function serializeOn(db: object, trx: object, key: string): Promise<void> {
-  if ((await engineOf(db as Kysely<unknown>)) === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx as Kysely<unknown>);
+  if ((await engineOf(db as Kysely<unknown>)) === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx as Kysely<unknown>);
 }

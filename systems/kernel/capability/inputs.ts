@@ -13,9 +13,11 @@ const MAX_HOURS_E2 = 1_000_000 * HOURS_SCALE;
 /** An e4 amount from a Decimal input in `currency`. */
 export function moneyInput(value: string, currency: string, field: string): number {
   const scaled = parse(value, MONEY_SCALE, field);
-  if (!(Math.abs(scaled) <= MAX_AMOUNT_E4)) throw rejected('MONEY_PRECISION', `${value} is larger than ${MAX_AMOUNT_E4 / MONEY_SCALE} ${currency}.`, field);
+  if (!(Math.abs(scaled) <= MAX_AMOUNT_E4))
+    throw rejected('MONEY_PRECISION', `${value} is larger than ${MAX_AMOUNT_E4 / MONEY_SCALE} ${currency}.`, field);
   const step = 10 ** (4 - minorUnits(currency));
-  if (scaled % step !== 0) throw rejected('MONEY_PRECISION', `${value} has more decimals than ${currency} allows (${minorUnits(currency)}).`, field);
+  if (scaled % step !== 0)
+    throw rejected('MONEY_PRECISION', `${value} has more decimals than ${currency} allows (${minorUnits(currency)}).`, field);
   return scaled;
 }
 
@@ -28,7 +30,8 @@ export function hoursInput(value: string, field: string): number {
 
 /** Checks a sum of accepted amounts (a total must stay exact too). */
 export function checkTotal(totalE4: number, currency: string, field: string): number {
-  if (Math.abs(totalE4) > MAX_AMOUNT_E4) throw rejected('MONEY_PRECISION', `The total is larger than ${MAX_AMOUNT_E4 / MONEY_SCALE} ${currency}.`, field);
+  if (Math.abs(totalE4) > MAX_AMOUNT_E4)
+    throw rejected('MONEY_PRECISION', `The total is larger than ${MAX_AMOUNT_E4 / MONEY_SCALE} ${currency}.`, field);
   return totalE4;
 }
 

@@ -76,7 +76,12 @@ export function createPeers(transport: PeerTransport, self: SubgraphName, reques
   return {
     read: (system, query, variables = {}) => call(system, request.principalToken, query, variables),
     step: (system, query, variables = {}) =>
-      call(system, signInternalPrincipal(systemPrincipal(self), transport.internalSecret, { requestId: request.requestId }), query, variables),
+      call(
+        system,
+        signInternalPrincipal(systemPrincipal(self), transport.internalSecret, { requestId: request.requestId }),
+        query,
+        variables,
+      ),
   };
 }
 

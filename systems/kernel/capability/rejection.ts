@@ -25,7 +25,8 @@ export function checkVersion(
   options: { required?: boolean } = {},
 ): void {
   if (expected === null || expected === undefined) {
-    if (options.required) throw rejected('VERSION_CONFLICT', `${entity}: expectedVersion is required (the aggregateVersion you read).`, 'expectedVersion');
+    if (options.required)
+      throw rejected('VERSION_CONFLICT', `${entity}: expectedVersion is required (the aggregateVersion you read).`, 'expectedVersion');
     return;
   }
   if (expected !== current) {

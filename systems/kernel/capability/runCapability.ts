@@ -75,7 +75,11 @@ export async function runCapability<Ports, Result>(
         await sql`release savepoint capability_effect`.execute(trx);
       }
       const responseJson = JSON.stringify(outcome);
-      await trx.updateTable('idempotency_records').set({ status: 'COMPLETED', response_json: responseJson }).where('id', '=', claim.id).execute();
+      await trx
+        .updateTable('idempotency_records')
+        .set({ status: 'COMPLETED', response_json: responseJson })
+        .where('id', '=', claim.id)
+        .execute();
       await appendAudit(trx, audit(outcome.ok ? 'SUCCEEDED' : 'REJECTED', outcome.ok ? null : outcome.error.code));
       // Every caller gets the stored form, so the first answer and its replays are identical.
       return { result: JSON.parse(responseJson) as CapabilityOutcome<Result>, replayed: false };
@@ -85,4 +89,3 @@ export async function runCapability<Ports, Result>(
     throw error;
   }
 }
-

@@ -8,8 +8,7 @@ import type { RecordScope } from '../../../policies/recordScope.ts';
  * `Result` must survive a JSON round trip: callers always get the stored (parsed) form.
  */
 export type CapabilityOutcome<Result> =
-  | { readonly ok: true; readonly value: Result }
-  | { readonly ok: false; readonly error: CapabilityRejection };
+  { readonly ok: true; readonly value: Result } | { readonly ok: false; readonly error: CapabilityRejection };
 
 export interface CapabilityRejection {
   readonly code: string;

@@ -17,7 +17,11 @@ export async function updateAggregate<DB>(
   values: Readonly<Record<string, unknown>>,
   /** The rejection of a lost race, when the caller can say more than "changed while this call ran". */
   conflict: () => CapabilityRejected = () =>
-    rejected('VERSION_CONFLICT', `${entity} ${JSON.stringify(row.id)} changed while this call ran. Read it again, then decide.`, 'expectedVersion'),
+    rejected(
+      'VERSION_CONFLICT',
+      `${entity} ${JSON.stringify(row.id)} changed while this call ran. Read it again, then decide.`,
+      'expectedVersion',
+    ),
 ): Promise<number> {
   const next = row.aggregate_version + 1;
   const result = await (trx as unknown as Kysely<VersionedTables>)

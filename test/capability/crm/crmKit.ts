@@ -5,7 +5,16 @@
  */
 import type { PrincipalClaims } from '../../../auth/principal.ts';
 import {
-  acceptedPayload, call, newKey, pick, refusedAnswer, succeededAnswer, type Answer, type Money, type MutationResult, type UserError,
+  acceptedPayload,
+  call,
+  newKey,
+  pick,
+  refusedAnswer,
+  succeededAnswer,
+  type Answer,
+  type Money,
+  type MutationResult,
+  type UserError,
 } from '../../harness/capabilities.ts';
 import { auditEntries, countRows, crmDb, outboxEvents, type AuditEntry, type TimedOutboxEvent } from '../../harness/capabilityRows.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
@@ -101,7 +110,12 @@ export type ContractPayload = Payload<Contract> & { readonly contract: Contract 
 /** A second person for segregation of duties (the default token, `test-admin`, submits). */
 export const APPROVER: PrincipalClaims = { sub: 'crm-approver', scope: 'crm:read crm:write erp:read', legal_entities: '*' };
 /** The privileged role that may reopen a lost opportunity. */
-export const SALES_OPS: PrincipalClaims = { sub: 'sales-ops', scope: 'crm:read crm:write erp:read', legal_entities: '*', roles: ['SALES_OPS'] };
+export const SALES_OPS: PrincipalClaims = {
+  sub: 'sales-ops',
+  scope: 'crm:read crm:write erp:read',
+  legal_entities: '*',
+  roles: ['SALES_OPS'],
+};
 /** Sees and writes UK01 records only. */
 export const UK_ONLY: PrincipalClaims = { sub: 'uk-writer', scope: 'crm:read crm:write erp:read', legal_entities: ['UK01'] };
 
@@ -116,7 +130,8 @@ export interface SeededAccount {
 /** The seeded accounts, from the gateway. */
 export async function seededAccounts(tessera: TestTessera): Promise<SeededAccount[]> {
   const body = await tessera.query('{ accounts(first: 200) { nodes { id name type externalRefs { system } } } }');
-  const nodes = (body.data as { accounts: { nodes: { id: string; name: string; type: string; externalRefs: { system: string }[] }[] } }).accounts.nodes;
+  const nodes = (body.data as { accounts: { nodes: { id: string; name: string; type: string; externalRefs: { system: string }[] }[] } })
+    .accounts.nodes;
   return nodes.map((node) => ({ id: node.id, name: node.name, type: node.type, sourceSystem: node.externalRefs[0]!.system }));
 }
 
@@ -180,7 +195,10 @@ export async function moveThrough(tessera: TestTessera, start: Opportunity, stag
   let current = start;
   for (const stage of stages) {
     const result = await call<OpportunityPayload>(tessera, UPDATE_STAGE, {
-      idempotencyKey: newKey(), opportunityId: current.id, expectedVersion: current.aggregateVersion, stage,
+      idempotencyKey: newKey(),
+      opportunityId: current.id,
+      expectedVersion: current.aggregateVersion,
+      stage,
     });
     current = accepted(result, 'opportunity');
   }
@@ -191,7 +209,9 @@ export async function moveThrough(tessera: TestTessera, start: Opportunity, stag
 export async function wonOpportunity(tessera: TestTessera, input: CreateOpportunityInput): Promise<Opportunity> {
   const proposal = await moveThrough(tessera, await openOpportunity(tessera, input), ['QUALIFIED', 'PROPOSAL']);
   const result = await call<OpportunityPayload>(tessera, CLOSE_WIN, {
-    idempotencyKey: newKey(), opportunityId: proposal.id, expectedVersion: proposal.aggregateVersion,
+    idempotencyKey: newKey(),
+    opportunityId: proposal.id,
+    expectedVersion: proposal.aggregateVersion,
   });
   return accepted(result, 'opportunity');
 }
@@ -206,11 +226,7 @@ export function refused(field: string, error: UserError, replayed = false): Answ
 }
 
 /** The whole answer of a `field` call that succeeded with `entity` (warnings: ALREADY_IN_STATE). */
-export function succeeded(
-  field: string,
-  entity: unknown,
-  options: { warnings?: readonly UserError[]; replayed?: boolean } = {},
-): Answer {
+export function succeeded(field: string, entity: unknown, options: { warnings?: readonly UserError[]; replayed?: boolean } = {}): Answer {
   return succeededAnswer(field, { [entityOf(field)]: entity }, options);
 }
 
@@ -242,18 +258,33 @@ export function auditOf(tessera: TestTessera, idempotencyKey: string): Promise<A
 
 /** How many rows each table the capabilities write holds. */
 export function rowCounts(tessera: TestTessera): Promise<Record<string, number>> {
-  return countRows(crmDb(tessera), ['opportunities', 'opportunity_lines', 'contracts', 'outbox_events', 'audit_log', 'idempotency_records']);
+  return countRows(crmDb(tessera), [
+    'opportunities',
+    'opportunity_lines',
+    'contracts',
+    'outbox_events',
+    'audit_log',
+    'idempotency_records',
+  ]);
 }
 
 /** The stage values each source CRM stores (what `sourceStage` must answer). */
 export const EXPECTED_SOURCE_STAGE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   salesforce: {
-    PROSPECTING: 'Prospecting', QUALIFIED: 'Qualification', PROPOSAL: 'Proposal/Price Quote', NEGOTIATION: 'Negotiation/Review',
-    CLOSED_WON: 'Closed Won', CLOSED_LOST: 'Closed Lost',
+    PROSPECTING: 'Prospecting',
+    QUALIFIED: 'Qualification',
+    PROPOSAL: 'Proposal/Price Quote',
+    NEGOTIATION: 'Negotiation/Review',
+    CLOSED_WON: 'Closed Won',
+    CLOSED_LOST: 'Closed Lost',
   },
   hubspot: {
-    PROSPECTING: 'appointmentscheduled', QUALIFIED: 'qualifiedtobuy', PROPOSAL: 'presentationscheduled',
-    NEGOTIATION: 'contractsent', CLOSED_WON: 'closedwon', CLOSED_LOST: 'closedlost',
+    PROSPECTING: 'appointmentscheduled',
+    QUALIFIED: 'qualifiedtobuy',
+    PROPOSAL: 'presentationscheduled',
+    NEGOTIATION: 'contractsent',
+    CLOSED_WON: 'closedwon',
+    CLOSED_LOST: 'closedlost',
   },
 };
 

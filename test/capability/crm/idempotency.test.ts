@@ -7,9 +7,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey, startWith } from '../../harness/capabilities.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  APPROVER, APPROVE_CONTRACT, CLOSE_LOSE, CLOSE_WIN, CREATE_CONTRACT, CREATE_OPPORTUNITY, DEFAULT_SUB, SIGN_CONTRACT, SUBMIT_CONTRACT, UPDATE_STAGE,
-  auditOf, call, crmDb, envelope, eventsOf, eventsOfRequest, moveThrough, openOpportunity, opportunityInput, refused, requestIdOf, rowCounts,
-  salesforceCustomer, seededAccounts, succeeded, type LineInput, type OpportunityPayload, type SeededAccount,
+  APPROVER,
+  APPROVE_CONTRACT,
+  CLOSE_LOSE,
+  CLOSE_WIN,
+  CREATE_CONTRACT,
+  CREATE_OPPORTUNITY,
+  DEFAULT_SUB,
+  SIGN_CONTRACT,
+  SUBMIT_CONTRACT,
+  UPDATE_STAGE,
+  auditOf,
+  call,
+  crmDb,
+  envelope,
+  eventsOf,
+  eventsOfRequest,
+  moveThrough,
+  openOpportunity,
+  opportunityInput,
+  refused,
+  requestIdOf,
+  rowCounts,
+  salesforceCustomer,
+  seededAccounts,
+  succeeded,
+  type LineInput,
+  type OpportunityPayload,
+  type SeededAccount,
 } from './crmKit.ts';
 
 let tessera: TestTessera;
@@ -45,7 +70,13 @@ describe('the same key again', () => {
     expect((await eventsOf(tessera, ids[0]!)).map((e) => [e.type, e.correlationId])).toEqual([['OpportunityCreated', requestIdOf(first)]]);
     // A replay writes no event of its own.
     expect(await eventsOfRequest(tessera, requestIdOf(again))).toEqual([]);
-    const audit = { capability: 'crm.createOpportunity', version: 1, principalSub: DEFAULT_SUB, idempotencyKey: input.idempotencyKey, errorCode: null };
+    const audit = {
+      capability: 'crm.createOpportunity',
+      version: 1,
+      principalSub: DEFAULT_SUB,
+      idempotencyKey: input.idempotencyKey,
+      errorCode: null,
+    };
     expect(await auditOf(tessera, input.idempotencyKey!)).toEqual([
       { ...audit, outcome: 'SUCCEEDED', requestId: requestIdOf(first) },
       { ...audit, outcome: 'REPLAYED', requestId: requestIdOf(again) },
@@ -72,17 +103,20 @@ describe('the same key again', () => {
     expect(envelope(changed)).toEqual({
       status: 200,
       body: {
-        errors: [{
-          message: 'The idempotency key was already used for a different crm.createOpportunity request. Use a new key for a new request.',
-          path: ['createOpportunity'],
-          extensions: { code: 'IDEMPOTENCY_KEY_REUSED', serviceName: 'crm' },
-        }],
+        errors: [
+          {
+            message: 'The idempotency key was already used for a different crm.createOpportunity request. Use a new key for a new request.',
+            path: ['createOpportunity'],
+            extensions: { code: 'IDEMPOTENCY_KEY_REUSED', serviceName: 'crm' },
+          },
+        ],
         data: null,
       },
     });
     expect(await rowCounts(tessera)).toEqual({ ...before, audit_log: before.audit_log! + 1 });
     expect((await auditOf(tessera, input.idempotencyKey!)).map((row) => [row.outcome, row.errorCode])).toEqual([
-      ['SUCCEEDED', null], ['REJECTED', 'IDEMPOTENCY_KEY_REUSED'],
+      ['SUCCEEDED', null],
+      ['REJECTED', 'IDEMPOTENCY_KEY_REUSED'],
     ]);
   });
 
@@ -92,9 +126,14 @@ describe('the same key again', () => {
     const theirs = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input }, { claims: APPROVER });
     expect([mine.payload?.replayed, theirs.payload?.replayed]).toEqual([false, false]);
     expect(theirs.payload?.opportunity?.id).not.toBe(mine.payload?.opportunity?.id);
-    expect(new Set(await opportunitiesNamed(input.name))).toEqual(new Set([mine.payload?.opportunity?.id, theirs.payload?.opportunity?.id]));
+    expect(new Set(await opportunitiesNamed(input.name))).toEqual(
+      new Set([mine.payload?.opportunity?.id, theirs.payload?.opportunity?.id]),
+    );
     const stage = await call<OpportunityPayload>(tessera, UPDATE_STAGE, {
-      idempotencyKey: input.idempotencyKey, opportunityId: mine.payload!.opportunity!.id, expectedVersion: 1, stage: 'QUALIFIED',
+      idempotencyKey: input.idempotencyKey,
+      opportunityId: mine.payload!.opportunity!.id,
+      expectedVersion: 1,
+      stage: 'QUALIFIED',
     });
     expect(stage.payload).toMatchObject({ opportunity: { stage: 'QUALIFIED', aggregateVersion: 2 }, userErrors: [], replayed: false });
   });
@@ -107,7 +146,12 @@ describe('the Idempotency-Key header', () => {
     expect(first.payload).toMatchObject({ userErrors: [], replayed: false });
     const quoted = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, input, { headers: { 'idempotency-key': `"${key}"` } });
     expect(envelope(quoted)).toEqual(succeeded('createOpportunity', first.payload?.opportunity, { replayed: true }));
-    const both = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input, idempotencyKey: key }, { headers: { 'idempotency-key': key! } });
+    const both = await call<OpportunityPayload>(
+      tessera,
+      CREATE_OPPORTUNITY,
+      { ...input, idempotencyKey: key },
+      { headers: { 'idempotency-key': key! } },
+    );
     expect(envelope(both)).toEqual(succeeded('createOpportunity', first.payload?.opportunity, { replayed: true }));
     const inputOnly = await call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input, idempotencyKey: key });
     expect(envelope(inputOnly)).toEqual(succeeded('createOpportunity', first.payload?.opportunity, { replayed: true }));
@@ -122,11 +166,13 @@ describe('the Idempotency-Key header', () => {
     expect(envelope(result)).toEqual({
       status: 200,
       body: {
-        errors: [{
-          message: 'The Idempotency-Key header and input.idempotencyKey differ; send one, or the same value in both.',
-          path: ['createOpportunity'],
-          extensions: { argument: 'idempotencyKey', code: 'BAD_USER_INPUT', serviceName: 'crm' },
-        }],
+        errors: [
+          {
+            message: 'The Idempotency-Key header and input.idempotencyKey differ; send one, or the same value in both.',
+            path: ['createOpportunity'],
+            extensions: { argument: 'idempotencyKey', code: 'BAD_USER_INPUT', serviceName: 'crm' },
+          },
+        ],
         data: null,
       },
     });
@@ -140,11 +186,13 @@ describe('the Idempotency-Key header', () => {
     expect(envelope(result)).toEqual({
       status: 200,
       body: {
-        errors: [{
-          message: 'Every mutation needs an idempotency key: set input.idempotencyKey, or the Idempotency-Key header.',
-          path: ['createOpportunity'],
-          extensions: { code: 'IDEMPOTENCY_KEY_REQUIRED', serviceName: 'crm' },
-        }],
+        errors: [
+          {
+            message: 'Every mutation needs an idempotency key: set input.idempotencyKey, or the Idempotency-Key header.',
+            path: ['createOpportunity'],
+            extensions: { code: 'IDEMPOTENCY_KEY_REQUIRED', serviceName: 'crm' },
+          },
+        ],
         data: null,
       },
     });
@@ -166,30 +214,52 @@ describe('the Idempotency-Key header', () => {
     expect({ status: response.status, body: response.body }).toEqual({
       status: 400,
       body: {
-        errors: [{
-          message: 'The Idempotency-Key header keys a request with exactly one mutation field; this one has 2. Use input.idempotencyKey on each.',
-          extensions: { code: 'BAD_REQUEST' },
-        }],
+        errors: [
+          {
+            message:
+              'The Idempotency-Key header keys a request with exactly one mutation field; this one has 2. Use input.idempotencyKey on each.',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
       },
     });
     expect(await rowCounts(tessera)).toEqual(before);
   });
   it.each([
-    ['a malformed Idempotency-Key header is HTTP 400 BAD_REQUEST', { 'idempotency-key': 'two words' }, null, {
-      status: 400,
-      body: { errors: [{ message: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a UUID.', extensions: { code: 'BAD_REQUEST' } }] },
-    }],
-    ['a malformed input.idempotencyKey is BAD_USER_INPUT', {}, 'k'.repeat(256), {
-      status: 200,
-      body: {
-        errors: [{
-          message: 'idempotencyKey must be 1 to 255 visible ASCII characters (a UUID or ULID).',
-          path: ['createOpportunity'],
-          extensions: { argument: 'idempotencyKey', code: 'BAD_USER_INPUT', serviceName: 'crm' },
-        }],
-        data: null,
+    [
+      'a malformed Idempotency-Key header is HTTP 400 BAD_REQUEST',
+      { 'idempotency-key': 'two words' },
+      null,
+      {
+        status: 400,
+        body: {
+          errors: [
+            {
+              message: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters, e.g. a UUID.',
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        },
       },
-    }],
+    ],
+    [
+      'a malformed input.idempotencyKey is BAD_USER_INPUT',
+      {},
+      'k'.repeat(256),
+      {
+        status: 200,
+        body: {
+          errors: [
+            {
+              message: 'idempotencyKey must be 1 to 255 visible ASCII characters (a UUID or ULID).',
+              path: ['createOpportunity'],
+              extensions: { argument: 'idempotencyKey', code: 'BAD_USER_INPUT', serviceName: 'crm' },
+            },
+          ],
+          data: null,
+        },
+      },
+    ],
   ])('%s; nothing is written', async (_name, headers, inputKey, expected) => {
     const { idempotencyKey: _key, ...input } = opportunityInput(customer.id);
     const before = await rowCounts(tessera);
@@ -202,7 +272,9 @@ describe('the Idempotency-Key header', () => {
 describe('concurrent duplicates', () => {
   it('50 identical createOpportunity calls at once: one opportunity, one event, 50 identical payloads (49 replayed)', async () => {
     const input = opportunityInput(customer.id);
-    const results = await Promise.all(Array.from({ length: 50 }, () => call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => call<OpportunityPayload>(tessera, CREATE_OPPORTUNITY, { ...input })),
+    );
     expect(results.map((result) => [result.status, result.body.errors])).toEqual(Array.from({ length: 50 }, () => [200, undefined]));
     expect(results.filter((result) => result.payload?.replayed === false)).toHaveLength(1);
     expect(results.filter((result) => result.payload?.replayed === true)).toHaveLength(49);
@@ -242,7 +314,13 @@ describe('a rejected call', () => {
     const again = await call(tessera, CREATE_OPPORTUNITY, { ...input });
     expect(envelope(again)).toEqual(refused('createOpportunity', error, true));
     expect(await rowCounts(tessera)).toEqual({ ...afterFirst, audit_log: afterFirst.audit_log! + 1 });
-    const audit = { capability: 'crm.createOpportunity', version: 1, principalSub: DEFAULT_SUB, idempotencyKey: input.idempotencyKey, errorCode: 'PRECONDITION_FAILED' };
+    const audit = {
+      capability: 'crm.createOpportunity',
+      version: 1,
+      principalSub: DEFAULT_SUB,
+      idempotencyKey: input.idempotencyKey,
+      errorCode: 'PRECONDITION_FAILED',
+    };
     expect(await auditOf(tessera, input.idempotencyKey!)).toEqual([
       { ...audit, outcome: 'REJECTED', requestId: requestIdOf(first) },
       { ...audit, outcome: 'REPLAYED', requestId: requestIdOf(again) },
@@ -260,11 +338,16 @@ describe('a rejected call', () => {
     expect(envelope(first)).toEqual(refused('closeLoseOpportunity', error));
     const again = await call(tessera, CLOSE_LOSE, input);
     expect(envelope(again)).toEqual(refused('closeLoseOpportunity', error, true));
-    const row = await crmDb(tessera).selectFrom('opportunities').select(['stage', 'aggregate_version', 'loss_reason']).where('id', '=', opened.id).executeTakeFirstOrThrow();
+    const row = await crmDb(tessera)
+      .selectFrom('opportunities')
+      .select(['stage', 'aggregate_version', 'loss_reason'])
+      .where('id', '=', opened.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ stage: 'PROSPECTING', aggregate_version: 1, loss_reason: null });
     expect((await eventsOf(tessera, opened.id)).map((e) => e.type)).toEqual(['OpportunityCreated']);
     expect((await auditOf(tessera, input.idempotencyKey)).map((a) => [a.outcome, a.errorCode])).toEqual([
-      ['REJECTED', 'LOSS_REASON_REQUIRED'], ['REPLAYED', 'LOSS_REASON_REQUIRED'],
+      ['REJECTED', 'LOSS_REASON_REQUIRED'],
+      ['REPLAYED', 'LOSS_REASON_REQUIRED'],
     ]);
   });
 });
@@ -280,9 +363,14 @@ describe('scopes, checked before any call', () => {
     ['createContractFromOpportunity', CREATE_CONTRACT, { opportunityId: 'opp_x' }],
     ['submitContractForApproval', SUBMIT_CONTRACT, transition],
     ['approveContract', APPROVE_CONTRACT, transition],
-    ['recordContractSignature', SIGN_CONTRACT, { ...transition, signedAt: '2027-01-01T00:00:00Z', customerSignatory: 'x', documentUrl: 'https://x.example' }],
+    [
+      'recordContractSignature',
+      SIGN_CONTRACT,
+      { ...transition, signedAt: '2027-01-01T00:00:00Z', customerSignatory: 'x', documentUrl: 'https://x.example' },
+    ],
   ];
-  const inputOf = (extra: Record<string, unknown>) => (Object.keys(extra).length ? { idempotencyKey: newKey(), ...extra } : { ...opportunityInput(customer.id) });
+  const inputOf = (extra: Record<string, unknown>) =>
+    Object.keys(extra).length ? { idempotencyKey: newKey(), ...extra } : { ...opportunityInput(customer.id) };
 
   it.each(fields)('%s without crm:write is FORBIDDEN at its path; nothing is written or audited', async (field, query, extra) => {
     const before = await rowCounts(tessera);
@@ -290,11 +378,13 @@ describe('scopes, checked before any call', () => {
     expect(envelope(result)).toEqual({
       status: 200,
       body: {
-        errors: [{
-          message: `Not authorized to read Mutation.${field} (requires scope crm:write).`,
-          path: [field],
-          extensions: { code: 'FORBIDDEN', coordinate: `Mutation.${field}`, reason: 'requires scope crm:write' },
-        }],
+        errors: [
+          {
+            message: `Not authorized to read Mutation.${field} (requires scope crm:write).`,
+            path: [field],
+            extensions: { code: 'FORBIDDEN', coordinate: `Mutation.${field}`, reason: 'requires scope crm:write' },
+          },
+        ],
         data: null,
       },
     });
@@ -307,11 +397,13 @@ describe('scopes, checked before any call', () => {
     expect({ status: response.status, body: response.body }).toEqual({
       status: 200,
       body: {
-        errors: [{
-          message: `Authentication is required to read Mutation.${field} (requires scope crm:write).`,
-          path: [field],
-          extensions: { code: 'UNAUTHENTICATED', coordinate: `Mutation.${field}`, reason: 'requires scope crm:write' },
-        }],
+        errors: [
+          {
+            message: `Authentication is required to read Mutation.${field} (requires scope crm:write).`,
+            path: [field],
+            extensions: { code: 'UNAUTHENTICATED', coordinate: `Mutation.${field}`, reason: 'requires scope crm:write' },
+          },
+        ],
         data: null,
       },
     });
@@ -320,15 +412,22 @@ describe('scopes, checked before any call', () => {
 
   it('a token with crm:write but no legal entity is FORBIDDEN by legalEntityScoped', async () => {
     const before = await rowCounts(tessera);
-    const result = await call(tessera, CREATE_OPPORTUNITY, { ...opportunityInput(customer.id) }, { claims: { sub: 'nowhere', scope: 'crm:read crm:write erp:read' } });
+    const result = await call(
+      tessera,
+      CREATE_OPPORTUNITY,
+      { ...opportunityInput(customer.id) },
+      { claims: { sub: 'nowhere', scope: 'crm:read crm:write erp:read' } },
+    );
     expect(envelope(result)).toEqual({
       status: 200,
       body: {
-        errors: [{
-          message: 'Not authorized to read Mutation.createOpportunity (denied by policy legalEntityScoped).',
-          path: ['createOpportunity'],
-          extensions: { code: 'FORBIDDEN', coordinate: 'Mutation.createOpportunity', reason: 'denied by policy legalEntityScoped' },
-        }],
+        errors: [
+          {
+            message: 'Not authorized to read Mutation.createOpportunity (denied by policy legalEntityScoped).',
+            path: ['createOpportunity'],
+            extensions: { code: 'FORBIDDEN', coordinate: 'Mutation.createOpportunity', reason: 'denied by policy legalEntityScoped' },
+          },
+        ],
         data: null,
       },
     });

@@ -12,8 +12,18 @@ import { opportunityMachine } from '../../../systems/crm/machines.ts';
 import { mutate, newKey } from '../../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  CLOSE_LOSE, CLOSE_WIN, OPPORTUNITY_FIELDS, SALES_OPS, UPDATE_STAGE, eventsOf, openOpportunity, opportunityInput, pick, seededAccounts,
-  type Opportunity, type OpportunityPayload,
+  CLOSE_LOSE,
+  CLOSE_WIN,
+  OPPORTUNITY_FIELDS,
+  SALES_OPS,
+  UPDATE_STAGE,
+  eventsOf,
+  openOpportunity,
+  opportunityInput,
+  pick,
+  seededAccounts,
+  type Opportunity,
+  type OpportunityPayload,
 } from './crmKit.ts';
 
 const NUM_RUNS = 100;
@@ -44,10 +54,24 @@ type Step =
 /** Mostly the current version; sometimes one read too early or too late. */
 const versionOffset = fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1, 2) });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('stage' as const), to: fc.record({ next: fc.nat(5) }), versionOffset, salesOps: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('stage' as const), to: fc.constantFrom(...STAGES), versionOffset, salesOps: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('stage' as const),
+      to: fc.record({ next: fc.nat(5) }),
+      versionOffset,
+      salesOps: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('stage' as const), to: fc.constantFrom(...STAGES), versionOffset, salesOps: fc.boolean() }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('win' as const), versionOffset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose' as const), versionOffset, reason: fc.constantFrom('', '  ', 'Lost to a competitor') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('lose' as const), versionOffset, reason: fc.constantFrom('', '  ', 'Lost to a competitor') }),
+  },
 );
 
 /** The command a step is from `stage`. */
@@ -91,7 +115,11 @@ let salesOpsToken: string;
 
 beforeAll(async () => {
   tessera = await startTestTessera({ scale: 's' });
-  accountId = pick(await seededAccounts(tessera), 'Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce').id;
+  accountId = pick(
+    await seededAccounts(tessera),
+    'Salesforce customer',
+    (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce',
+  ).id;
   salesOpsToken = await tessera.token(SALES_OPS);
 });
 afterAll(() => tessera?.stop());
@@ -109,7 +137,7 @@ async function run(cmd: Command, opportunity: { id: string; version: number }): 
 }
 
 describe('opportunity stage commands, in any order', () => {
-  it('the code\'s machine is the domain\'s', () => {
+  it("the code's machine is the domain's", () => {
     expect(Object.fromEntries(Object.entries(opportunityMachine).map(([from, to]) => [from, [...to].sort()]))).toEqual(
       Object.fromEntries(Object.entries(DOMAIN_EDGES).map(([from, to]) => [from, [...to].sort()])),
     );
@@ -129,13 +157,22 @@ describe('opportunity stage commands, in any order', () => {
           const prediction = predict(stage, cmd);
           const payload = await run(cmd, { id: opened.id, version });
           if ('accepted' in prediction) {
-            expect(payload).toMatchObject({ opportunity: { stage: prediction.accepted, aggregateVersion: version + 1 }, userErrors: [], warnings: [], replayed: false });
+            expect(payload).toMatchObject({
+              opportunity: { stage: prediction.accepted, aggregateVersion: version + 1 },
+              userErrors: [],
+              warnings: [],
+              replayed: false,
+            });
             expect(opportunityMachine[stage]).toContain(prediction.accepted);
             stage = prediction.accepted;
             version += 1;
             accepted += 1;
           } else if (prediction.code === 'ALREADY_IN_STATE') {
-            expect(payload).toMatchObject({ opportunity: { stage, aggregateVersion: version }, userErrors: [], warnings: [{ code: 'ALREADY_IN_STATE' }] });
+            expect(payload).toMatchObject({
+              opportunity: { stage, aggregateVersion: version },
+              userErrors: [],
+              warnings: [{ code: 'ALREADY_IN_STATE' }],
+            });
           } else {
             expect(payload).toMatchObject({ opportunity: null, userErrors: [{ code: prediction.code }], warnings: [] });
           }

@@ -11,7 +11,15 @@ import { auditEntries, countRows, crmDb, erpDb, outboxEvents, psaDb, untimed, ty
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 
 export {
-  acceptedPayload as accepted, call, envelope, newKey, pick, refusedAnswer as refused, requestIdOf, type Money, type UserError,
+  acceptedPayload as accepted,
+  call,
+  envelope,
+  newKey,
+  pick,
+  refusedAnswer as refused,
+  requestIdOf,
+  type Money,
+  type UserError,
 } from '../../harness/capabilities.ts';
 export { crmDb, erpDb, psaDb, type CrmDb, type ErpDb, type OutboxEvent, type PsaDb } from '../../harness/capabilityRows.ts';
 
@@ -81,7 +89,11 @@ export const RECOGNIZE = `mutation Recognize($input: RecognizeRevenueForPeriodIn
 }`;
 
 /** A payload of the v1 shape: the entity fields, userErrors, warnings, replayed. */
-export type Payload<Fields> = { readonly userErrors: readonly UserError[]; readonly warnings: readonly UserError[]; readonly replayed: boolean } & {
+export type Payload<Fields> = {
+  readonly userErrors: readonly UserError[];
+  readonly warnings: readonly UserError[];
+  readonly replayed: boolean;
+} & {
   readonly [K in keyof Fields]: Fields[K] | null;
 };
 
@@ -97,12 +109,25 @@ export async function eventsOfRequest(tessera: TestTessera, requestId: string): 
 
 /** The ERP audit entries of one idempotency key, oldest first: [outcome, capability, version, errorCode]. */
 export async function auditOf(tessera: TestTessera, idempotencyKey: string): Promise<[string, string, number, string | null][]> {
-  return (await auditEntries(tessera, 'erp', idempotencyKey)).map((entry) => [entry.outcome, entry.capability, entry.version, entry.errorCode]);
+  return (await auditEntries(tessera, 'erp', idempotencyKey)).map((entry) => [
+    entry.outcome,
+    entry.capability,
+    entry.version,
+    entry.errorCode,
+  ]);
 }
 
 const COUNTED = [
-  'contract_terms', 'erp_projects', 'revenue_schedules', 'revenue_schedule_lines', 'invoices', 'invoice_lines', 'payments', 'payment_applications',
-  'document_sequences', 'outbox_events',
+  'contract_terms',
+  'erp_projects',
+  'revenue_schedules',
+  'revenue_schedule_lines',
+  'invoices',
+  'invoice_lines',
+  'payments',
+  'payment_applications',
+  'document_sequences',
+  'outbox_events',
 ] as const;
 
 /** How many rows each table the ERP capabilities write holds, plus a fingerprint of the versioned ones. */
@@ -110,7 +135,10 @@ export async function erpState(tessera: TestTessera): Promise<Record<string, num
   const db = erpDb(tessera);
   const state: Record<string, number | string> = await countRows(db, COUNTED);
   const versions = async (table: 'invoices' | 'payments' | 'revenue_schedules' | 'contract_terms') => {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.sum<number>('aggregate_version').as('v')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.sum<number>('aggregate_version').as('v'))
+      .executeTakeFirstOrThrow();
     return Number(row.v);
   };
   state.invoiceVersions = await versions('invoices');
@@ -131,13 +159,28 @@ export interface Customer {
 
 /** Every seeded billing profile, from the gateway. */
 export async function seededCustomers(tessera: TestTessera): Promise<Customer[]> {
-  const body = await tessera.query(`{ accounts(first: 500) { nodes { id billingProfiles { legalEntity { id } currency paymentTerms taxProfile { id } } } } }`);
-  const nodes = (body.data as {
-    accounts: { nodes: { id: string; billingProfiles: { legalEntity: { id: string }; currency: string; paymentTerms: string; taxProfile: { id: string } | null }[] }[] };
-  }).accounts.nodes;
-  return nodes.flatMap((node) => node.billingProfiles.map((profile) => ({
-    accountId: node.id, legalEntityId: profile.legalEntity.id, currency: profile.currency, paymentTerms: profile.paymentTerms, taxProfileId: profile.taxProfile?.id ?? null,
-  })));
+  const body = await tessera.query(
+    `{ accounts(first: 500) { nodes { id billingProfiles { legalEntity { id } currency paymentTerms taxProfile { id } } } } }`,
+  );
+  const nodes = (
+    body.data as {
+      accounts: {
+        nodes: {
+          id: string;
+          billingProfiles: { legalEntity: { id: string }; currency: string; paymentTerms: string; taxProfile: { id: string } | null }[];
+        }[];
+      };
+    }
+  ).accounts.nodes;
+  return nodes.flatMap((node) =>
+    node.billingProfiles.map((profile) => ({
+      accountId: node.id,
+      legalEntityId: profile.legalEntity.id,
+      currency: profile.currency,
+      paymentTerms: profile.paymentTerms,
+      taxProfileId: profile.taxProfile?.id ?? null,
+    })),
+  );
 }
 
 const e4 = (amount: string): number => parseScaled(amount);
@@ -183,35 +226,93 @@ export async function contractFixture(tessera: TestTessera, spec: ContractSpec):
   const currency = spec.currency ?? spec.customer.currency;
   const startDate = spec.startDate ?? '2027-01-04';
   const endDate = spec.endDate ?? '2027-12-17';
-  await crmDb(tessera).insertInto('contracts').values({
-    id: contractId, contract_number: `SOW-T-${tag}`, version: 1, title: `Test contract ${tag}`, status: spec.status ?? 'SIGNED',
-    account_id: spec.customer.accountId, opportunity_id: null, legal_entity_id: spec.customer.legalEntityId, start_date: startDate, end_date: endDate,
-    tcv_e4: e4(spec.totalContractValue), currency, billing_method: spec.billingMethod, signed_at: '2026-11-20T10:00:00.000Z',
-    customer_signatory: 'Pat Signer', aggregate_version: 1, submitted_by: null, approved_by: null, approved_at: null, document_url: null, activated_at: null,
-  }).execute();
+  await crmDb(tessera)
+    .insertInto('contracts')
+    .values({
+      id: contractId,
+      contract_number: `SOW-T-${tag}`,
+      version: 1,
+      title: `Test contract ${tag}`,
+      status: spec.status ?? 'SIGNED',
+      account_id: spec.customer.accountId,
+      opportunity_id: null,
+      legal_entity_id: spec.customer.legalEntityId,
+      start_date: startDate,
+      end_date: endDate,
+      tcv_e4: e4(spec.totalContractValue),
+      currency,
+      billing_method: spec.billingMethod,
+      signed_at: '2026-11-20T10:00:00.000Z',
+      customer_signatory: 'Pat Signer',
+      aggregate_version: 1,
+      submitted_by: null,
+      approved_by: null,
+      approved_at: null,
+      document_url: null,
+      activated_at: null,
+    })
+    .execute();
   const psa = psaDb(tessera);
   if (spec.lines.length > 0) {
-    await psa.insertInto('contract_lines').values(spec.lines.map((line, index) => ({
-      id: `cl_t${tag}_${index}`, contract_id: contractId, billing_method: line.billingMethod, amount_e4: line.amount ? e4(line.amount) : null,
-      nte_e4: line.notToExceed ? e4(line.notToExceed) : null, currency, rate_card_id: line.rateCardId ?? null,
-    }))).execute();
+    await psa
+      .insertInto('contract_lines')
+      .values(
+        spec.lines.map((line, index) => ({
+          id: `cl_t${tag}_${index}`,
+          contract_id: contractId,
+          billing_method: line.billingMethod,
+          amount_e4: line.amount ? e4(line.amount) : null,
+          nte_e4: line.notToExceed ? e4(line.notToExceed) : null,
+          currency,
+          rate_card_id: line.rateCardId ?? null,
+        })),
+      )
+      .execute();
   }
   const projectIds = spec.projects.map((_, index) => `prj_t${tag}_${index}`);
   for (const [index, project] of spec.projects.entries()) {
-    await psa.insertInto('projects').values({
-      id: projectIds[index]!, code: `T-${tag}-${index}`, name: `Test project ${tag}/${index}`, status: 'PLANNED', type: 'CUSTOMER_BILLABLE',
-      billing_method: spec.billingMethod, account_id: spec.customer.accountId, contract_id: contractId,
-      legal_entity_id: project.legalEntityId ?? spec.customer.legalEntityId, start_date: startDate, end_date: endDate, currency,
-      project_manager_id: null, budget_hours_e2: null, planned_revenue_e4: project.plannedRevenue === null ? null : e4(project.plannedRevenue),
-      aggregate_version: 1,
-    }).execute();
+    await psa
+      .insertInto('projects')
+      .values({
+        id: projectIds[index]!,
+        code: `T-${tag}-${index}`,
+        name: `Test project ${tag}/${index}`,
+        status: 'PLANNED',
+        type: 'CUSTOMER_BILLABLE',
+        billing_method: spec.billingMethod,
+        account_id: spec.customer.accountId,
+        contract_id: contractId,
+        legal_entity_id: project.legalEntityId ?? spec.customer.legalEntityId,
+        start_date: startDate,
+        end_date: endDate,
+        currency,
+        project_manager_id: null,
+        budget_hours_e2: null,
+        planned_revenue_e4: project.plannedRevenue === null ? null : e4(project.plannedRevenue),
+        aggregate_version: 1,
+      })
+      .execute();
     const milestones = project.milestones ?? [];
     if (milestones.length > 0) {
-      await psa.insertInto('milestones').values(milestones.map((amount, m) => ({
-        id: `ms_t${tag}_${index}_${m}`, project_id: projectIds[index]!, name: `Milestone ${m + 1}`, target_date: endDate, actual_date: null,
-        amount_e4: e4(amount), currency, status: 'PLANNED', requires_sign_off: 0, approved_for_billing: 0, billing_status: 'UNAPPROVED',
-        aggregate_version: 1,
-      }))).execute();
+      await psa
+        .insertInto('milestones')
+        .values(
+          milestones.map((amount, m) => ({
+            id: `ms_t${tag}_${index}_${m}`,
+            project_id: projectIds[index]!,
+            name: `Milestone ${m + 1}`,
+            target_date: endDate,
+            actual_date: null,
+            amount_e4: e4(amount),
+            currency,
+            status: 'PLANNED',
+            requires_sign_off: 0,
+            approved_for_billing: 0,
+            billing_status: 'UNAPPROVED',
+            aggregate_version: 1,
+          })),
+        )
+        .execute();
     }
   }
   return { contractId, projectIds };
@@ -240,16 +341,39 @@ export async function draftFixture(tessera: TestTessera, spec: DraftSpec): Promi
   const tag = randomUUID().replace(/-/g, '').slice(0, 12);
   const id = `bd_t${tag}`;
   const db = psaDb(tessera);
-  await db.insertInto('billing_drafts').values({
-    id, project_id: spec.projectId, contract_id: spec.contractId, legal_entity_id: spec.legalEntityId, account_id: spec.accountId,
-    cutoff_date: '2026-11-15', status: spec.status ?? 'IN_REVIEW', summary_e4: spec.items.reduce((sum, item) => sum + e4(item.amount), 0),
-    currency: spec.currency, invoice_id: null, aggregate_version: 1, invoice_number: null,
-  }).execute();
+  await db
+    .insertInto('billing_drafts')
+    .values({
+      id,
+      project_id: spec.projectId,
+      contract_id: spec.contractId,
+      legal_entity_id: spec.legalEntityId,
+      account_id: spec.accountId,
+      cutoff_date: '2026-11-15',
+      status: spec.status ?? 'IN_REVIEW',
+      summary_e4: spec.items.reduce((sum, item) => sum + e4(item.amount), 0),
+      currency: spec.currency,
+      invoice_id: null,
+      aggregate_version: 1,
+      invoice_number: null,
+    })
+    .execute();
   if (spec.items.length > 0) {
-    await db.insertInto('billing_draft_items').values(spec.items.map((item, index) => ({
-      id: `bdi_t${tag}_${index}`, draft_id: id, source_type: item.sourceType ?? 'ADJUSTMENT', source_id: `src_t${tag}_${index}`,
-      description: item.description, quantity_e2: parseScaled(item.quantity, HOURS_SCALE), unit_price_e4: e4(item.unitPrice), amount_e4: e4(item.amount),
-    }))).execute();
+    await db
+      .insertInto('billing_draft_items')
+      .values(
+        spec.items.map((item, index) => ({
+          id: `bdi_t${tag}_${index}`,
+          draft_id: id,
+          source_type: item.sourceType ?? 'ADJUSTMENT',
+          source_id: `src_t${tag}_${index}`,
+          description: item.description,
+          quantity_e2: parseScaled(item.quantity, HOURS_SCALE),
+          unit_price_e4: e4(item.unitPrice),
+          amount_e4: e4(item.amount),
+        })),
+      )
+      .execute();
   }
   return id;
 }
@@ -282,8 +406,16 @@ export async function seededContracts(tessera: TestTessera): Promise<SeededContr
 
 /** An ACTIVE seeded contract of `legalEntityId` with one project that invoices can be released on. */
 export function billableContract(contracts: readonly SeededContract[], legalEntityId: string): SeededContract {
-  return pick(contracts, `ACTIVE ${legalEntityId} contract`, (c) =>
-    c.status === 'ACTIVE' && c.legalEntity.id === legalEntityId && c.projects.length === 1 && !(c.poRequired && c.poNumber === null) && c.paymentTerms !== null);
+  return pick(
+    contracts,
+    `ACTIVE ${legalEntityId} contract`,
+    (c) =>
+      c.status === 'ACTIVE' &&
+      c.legalEntity.id === legalEntityId &&
+      c.projects.length === 1 &&
+      !(c.poRequired && c.poNumber === null) &&
+      c.paymentTerms !== null,
+  );
 }
 
 /** The billable ACTIVE UK01 seeded contract (see billableContract). */
@@ -304,8 +436,13 @@ export const gbp = (amount: string): Money => ({ amount, currency: 'GBP' });
 /** A draft spec billing `items` on the contract's project. */
 export function draftOn(contract: SeededContract, items: readonly DraftItemSpec[], overrides: Partial<DraftSpec> = {}): DraftSpec {
   return {
-    projectId: contract.projects[0]!.id, contractId: contract.id, legalEntityId: contract.legalEntity.id, accountId: contract.account.id,
-    currency: contract.totalContractValue.currency, items, ...overrides,
+    projectId: contract.projects[0]!.id,
+    contractId: contract.id,
+    legalEntityId: contract.legalEntity.id,
+    accountId: contract.account.id,
+    currency: contract.totalContractValue.currency,
+    items,
+    ...overrides,
   };
 }
 
@@ -314,10 +451,16 @@ export const RELEASED_INVOICE = `mutation Post($input: ReleaseInvoiceV2Input!) {
 }`;
 
 /** Releases a fresh draft of `spec` as an invoice dated `invoiceDate`; returns its id, total and version. */
-export async function postInvoice(tessera: TestTessera, spec: DraftSpec, invoiceDate = '2026-11-20'): Promise<{ id: string; total: string; aggregateVersion: number }> {
+export async function postInvoice(
+  tessera: TestTessera,
+  spec: DraftSpec,
+  invoiceDate = '2026-11-20',
+): Promise<{ id: string; total: string; aggregateVersion: number }> {
   const draftId = await draftFixture(tessera, spec);
   const result = await mutate<{ __typename: string; invoice?: { id: string; total: { amount: string }; aggregateVersion: number } }>(
-    tessera, RELEASED_INVOICE, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate, expectedVersion: 1 },
+    tessera,
+    RELEASED_INVOICE,
+    { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate, expectedVersion: 1 },
   );
   const invoice = result.payload?.invoice;
   if (!invoice) throw new Error(`release failed: ${JSON.stringify(result.body)}`);

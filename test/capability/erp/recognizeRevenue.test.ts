@@ -7,8 +7,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  ACTIVATE_V2, ISSUE_CREDIT_MEMO, RECOGNIZE, call, contractFixture, envelope, erpDb, erpState, eventsOfRequest, newKey, pick, postInvoice, refused,
-  requestIdOf, seededCustomers, type Customer, type UserError,
+  ACTIVATE_V2,
+  ISSUE_CREDIT_MEMO,
+  RECOGNIZE,
+  call,
+  contractFixture,
+  envelope,
+  erpDb,
+  erpState,
+  eventsOfRequest,
+  newKey,
+  pick,
+  postInvoice,
+  refused,
+  requestIdOf,
+  seededCustomers,
+  type Customer,
+  type UserError,
 } from './erpKit.ts';
 
 let tessera: TestTessera;
@@ -41,38 +56,68 @@ function period(name: string, legalEntityId = 'le_US01'): string {
 /** An ACTIVE T&M contract of 1,000.00 (activated through the ERP), its project and schedule. */
 async function activated(): Promise<{ contractId: string; projectId: string; scheduleId: string }> {
   const fixture = await contractFixture(tessera, {
-    customer: us, billingMethod: 'TIME_AND_MATERIALS', totalContractValue: '1000.00',
-    lines: [{ billingMethod: 'TIME_AND_MATERIALS', rateCardId: usCard }], projects: [{ plannedRevenue: '1000.00' }],
+    customer: us,
+    billingMethod: 'TIME_AND_MATERIALS',
+    totalContractValue: '1000.00',
+    lines: [{ billingMethod: 'TIME_AND_MATERIALS', rateCardId: usCard }],
+    projects: [{ plannedRevenue: '1000.00' }],
   });
-  const result = await call<{ revenueSchedules?: { id: string }[] }>(tessera, ACTIVATE_V2, { idempotencyKey: newKey(), contractId: fixture.contractId, expectedVersion: 1 });
+  const result = await call<{ revenueSchedules?: { id: string }[] }>(tessera, ACTIVATE_V2, {
+    idempotencyKey: newKey(),
+    contractId: fixture.contractId,
+    expectedVersion: 1,
+  });
   const scheduleId = result.payload?.revenueSchedules?.[0]?.id;
   if (!scheduleId) throw new Error(`activation failed: ${JSON.stringify(result.body)}`);
   return { contractId: fixture.contractId, projectId: fixture.projectIds[0]!, scheduleId };
 }
 
-async function invoiceOn(c: { contractId: string; projectId: string }, amount: string, date: string): Promise<{ id: string; aggregateVersion: number }> {
-  return postInvoice(tessera, {
-    projectId: c.projectId, contractId: c.contractId, legalEntityId: 'le_US01', accountId: us.accountId, currency: 'USD',
-    items: [{ description: 'Time', quantity: '1.00', unitPrice: amount, amount }],
-  }, date);
+async function invoiceOn(
+  c: { contractId: string; projectId: string },
+  amount: string,
+  date: string,
+): Promise<{ id: string; aggregateVersion: number }> {
+  return postInvoice(
+    tessera,
+    {
+      projectId: c.projectId,
+      contractId: c.contractId,
+      legalEntityId: 'le_US01',
+      accountId: us.accountId,
+      currency: 'USD',
+      items: [{ description: 'Time', quantity: '1.00', unitPrice: amount, amount }],
+    },
+    date,
+  );
 }
 
 interface RunPayload {
   period: { id: string; name: string; status: string } | null;
   lines: { period: { id: string }; amount: { amount: string }; recognizedToDate: { amount: string }; status: string }[] | null;
-  revenueSchedules: { id: string; status: string; allocatedAmount: { amount: string }; recognizedToDate: { amount: string }; aggregateVersion: number }[] | null;
+  revenueSchedules:
+    | { id: string; status: string; allocatedAmount: { amount: string }; recognizedToDate: { amount: string }; aggregateVersion: number }[]
+    | null;
   userErrors: UserError[];
 }
 
 async function recognize(periodName: string): Promise<{ payload: RunPayload; requestId: string }> {
-  const result = await call<RunPayload>(tessera, RECOGNIZE, { idempotencyKey: newKey(), legalEntityId: 'le_US01', periodId: period(periodName) });
+  const result = await call<RunPayload>(tessera, RECOGNIZE, {
+    idempotencyKey: newKey(),
+    legalEntityId: 'le_US01',
+    periodId: period(periodName),
+  });
   if (!result.payload || result.payload.userErrors.length) throw new Error(`recognition failed: ${JSON.stringify(result.body)}`);
   return { payload: result.payload, requestId: requestIdOf(result) };
 }
 
 async function linesOf(scheduleId: string): Promise<[string, number, number][]> {
-  const rows = await erpDb(tessera).selectFrom('revenue_schedule_lines as l').innerJoin('accounting_periods as p', 'p.id', 'l.period_id')
-    .select(['p.name', 'l.amount_e4', 'l.recognized_cum_e4']).where('l.schedule_id', '=', scheduleId).orderBy('p.start_date').execute();
+  const rows = await erpDb(tessera)
+    .selectFrom('revenue_schedule_lines as l')
+    .innerJoin('accounting_periods as p', 'p.id', 'l.period_id')
+    .select(['p.name', 'l.amount_e4', 'l.recognized_cum_e4'])
+    .where('l.schedule_id', '=', scheduleId)
+    .orderBy('p.start_date')
+    .execute();
   return rows.map((row) => [row.name, row.amount_e4, row.recognized_cum_e4]);
 }
 
@@ -84,17 +129,38 @@ describe('recognizeRevenueForPeriod', () => {
     expect(november.payload.period).toEqual({ id: period('2026-11'), name: '2026-11', status: 'OPEN' });
     const index = november.payload.revenueSchedules!.findIndex((s) => s.id === c.scheduleId);
     expect(november.payload.revenueSchedules![index]).toEqual({
-      id: c.scheduleId, project: { id: c.projectId }, method: 'AS_INVOICED', status: 'IN_PROGRESS', allocatedAmount: usd('1000.00'),
-      recognizedToDate: usd('400.00'), aggregateVersion: 2,
+      id: c.scheduleId,
+      project: { id: c.projectId },
+      method: 'AS_INVOICED',
+      status: 'IN_PROGRESS',
+      allocatedAmount: usd('1000.00'),
+      recognizedToDate: usd('400.00'),
+      aggregateVersion: 2,
     });
-    expect(november.payload.lines![index]).toEqual({ period: { id: period('2026-11') }, amount: usd('400.00'), recognizedToDate: usd('400.00'), status: 'POSTED' });
+    expect(november.payload.lines![index]).toEqual({
+      period: { id: period('2026-11') },
+      amount: usd('400.00'),
+      recognizedToDate: usd('400.00'),
+      status: 'POSTED',
+    });
     const event = (await eventsOfRequest(tessera, november.requestId)).find((e) => e.aggregateId === c.scheduleId);
     expect(event).toEqual({
-      type: 'RevenueRecognized', aggregateType: 'RevenueSchedule', aggregateId: c.scheduleId, aggregateVersion: 2, correlationId: november.requestId,
+      type: 'RevenueRecognized',
+      aggregateType: 'RevenueSchedule',
+      aggregateId: c.scheduleId,
+      aggregateVersion: 2,
+      correlationId: november.requestId,
       legalEntityId: 'le_US01',
       payload: {
-        scheduleId: c.scheduleId, projectId: c.projectId, periodId: period('2026-11'), periodName: '2026-11', lineId: expect.stringMatching(/^rsl_/) as unknown,
-        amount: usd('400.00'), recognizedToDate: usd('400.00'), allocated: usd('1000.00'), status: 'IN_PROGRESS',
+        scheduleId: c.scheduleId,
+        projectId: c.projectId,
+        periodId: period('2026-11'),
+        periodName: '2026-11',
+        lineId: expect.stringMatching(/^rsl_/) as unknown,
+        amount: usd('400.00'),
+        recognizedToDate: usd('400.00'),
+        allocated: usd('1000.00'),
+        status: 'IN_PROGRESS',
       },
     });
     // INV-12 holds for every schedule the run moved.
@@ -111,20 +177,47 @@ describe('recognizeRevenueForPeriod', () => {
 
     // December: 800.00 invoiced, 100.00 credited: 1,100.00 net, capped at 1,000.00.
     const december = await invoiceOn(c, '800.00', '2026-12-03');
-    await call(tessera, ISSUE_CREDIT_MEMO, { idempotencyKey: newKey(), invoiceId: december.id, amount: '100.00', reason: 'Discount', expectedVersion: 1, creditDate: '2026-12-04' });
+    await call(tessera, ISSUE_CREDIT_MEMO, {
+      idempotencyKey: newKey(),
+      invoiceId: december.id,
+      amount: '100.00',
+      reason: 'Discount',
+      expectedVersion: 1,
+      creditDate: '2026-12-04',
+    });
     const run = await recognize('2026-12');
-    expect(run.payload.revenueSchedules!.find((s) => s.id === c.scheduleId)).toMatchObject({ status: 'COMPLETED', recognizedToDate: usd('1000.00'), aggregateVersion: 3 });
-    expect(await linesOf(c.scheduleId)).toEqual([['2026-11', 4_000_000, 4_000_000], ['2026-12', 6_000_000, 10_000_000]]);
+    expect(run.payload.revenueSchedules!.find((s) => s.id === c.scheduleId)).toMatchObject({
+      status: 'COMPLETED',
+      recognizedToDate: usd('1000.00'),
+      aggregateVersion: 3,
+    });
+    expect(await linesOf(c.scheduleId)).toEqual([
+      ['2026-11', 4_000_000, 4_000_000],
+      ['2026-12', 6_000_000, 10_000_000],
+    ]);
   });
 
   it('a credit memo after recognition posts a reversal in the next period', async () => {
     const c = await activated();
     const invoice = await invoiceOn(c, '500.00', '2026-11-10');
     await recognize('2026-11');
-    await call(tessera, ISSUE_CREDIT_MEMO, { idempotencyKey: newKey(), invoiceId: invoice.id, amount: '200.00', reason: 'Rework', expectedVersion: 1, creditDate: '2026-12-01' });
+    await call(tessera, ISSUE_CREDIT_MEMO, {
+      idempotencyKey: newKey(),
+      invoiceId: invoice.id,
+      amount: '200.00',
+      reason: 'Rework',
+      expectedVersion: 1,
+      creditDate: '2026-12-01',
+    });
     const run = await recognize('2026-12');
-    expect(run.payload.revenueSchedules!.find((s) => s.id === c.scheduleId)).toMatchObject({ status: 'IN_PROGRESS', recognizedToDate: usd('300.00') });
-    expect(await linesOf(c.scheduleId)).toEqual([['2026-11', 5_000_000, 5_000_000], ['2026-12', -2_000_000, 3_000_000]]);
+    expect(run.payload.revenueSchedules!.find((s) => s.id === c.scheduleId)).toMatchObject({
+      status: 'IN_PROGRESS',
+      recognizedToDate: usd('300.00'),
+    });
+    expect(await linesOf(c.scheduleId)).toEqual([
+      ['2026-11', 5_000_000, 5_000_000],
+      ['2026-12', -2_000_000, 3_000_000],
+    ]);
   });
 
   it('leaves a schedule alone in a period earlier than one it was already recognized in', async () => {
@@ -146,17 +239,33 @@ describe('recognizeRevenueForPeriod', () => {
     }
 
     it('PERIOD_CLOSED for a closed or soft-closed period', async () => {
-      await expectRefused({ legalEntityId: 'le_US01', periodId: period('2026-09') }, { code: 'PERIOD_CLOSED', message: 'Period 2026-09 of US01 is CLOSED.', field: 'periodId' });
-      await expectRefused({ legalEntityId: 'le_US01', periodId: period('2026-10') }, { code: 'PERIOD_CLOSED', message: 'Period 2026-10 of US01 is SOFT_CLOSED.', field: 'periodId' });
+      await expectRefused(
+        { legalEntityId: 'le_US01', periodId: period('2026-09') },
+        { code: 'PERIOD_CLOSED', message: 'Period 2026-09 of US01 is CLOSED.', field: 'periodId' },
+      );
+      await expectRefused(
+        { legalEntityId: 'le_US01', periodId: period('2026-10') },
+        { code: 'PERIOD_CLOSED', message: 'Period 2026-10 of US01 is SOFT_CLOSED.', field: 'periodId' },
+      );
     });
 
     it('NOT_FOUND for an unknown period, a period of another legal entity, or a legal entity out of scope', async () => {
-      await expectRefused({ legalEntityId: 'le_US01', periodId: 'per_nope' }, { code: 'NOT_FOUND', message: 'AccountingPeriod "per_nope" was not found.', field: 'periodId' });
+      await expectRefused(
+        { legalEntityId: 'le_US01', periodId: 'per_nope' },
+        { code: 'NOT_FOUND', message: 'AccountingPeriod "per_nope" was not found.', field: 'periodId' },
+      );
       const uk = period('2026-11', 'le_UK01');
-      await expectRefused({ legalEntityId: 'le_US01', periodId: uk }, { code: 'NOT_FOUND', message: `AccountingPeriod "${uk}" was not found.`, field: 'periodId' });
-      await expectRefused({ legalEntityId: 'le_US01', periodId: period('2026-11') }, { code: 'NOT_FOUND', message: 'LegalEntity "le_US01" was not found.', field: 'legalEntityId' }, {
-        claims: { sub: 'uk-finance', scope: 'erp:read erp:write', legal_entities: ['UK01'] },
-      });
+      await expectRefused(
+        { legalEntityId: 'le_US01', periodId: uk },
+        { code: 'NOT_FOUND', message: `AccountingPeriod "${uk}" was not found.`, field: 'periodId' },
+      );
+      await expectRefused(
+        { legalEntityId: 'le_US01', periodId: period('2026-11') },
+        { code: 'NOT_FOUND', message: 'LegalEntity "le_US01" was not found.', field: 'legalEntityId' },
+        {
+          claims: { sub: 'uk-finance', scope: 'erp:read erp:write', legal_entities: ['UK01'] },
+        },
+      );
     });
   });
 });

@@ -8,9 +8,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  RELEASE_V1, RELEASE_V2, auditOf, billableContract, call, contractFixture, draftFixture, draftOn as billingDraft, envelope, erpDb, erpState,
-  eventsOfRequest, failed, newKey, pick, psaDb, refused, requestIdOf, seededContracts, seededCustomers, type Customer, type DraftItemSpec, type DraftSpec,
-  type SeededContract, type UserError,
+  RELEASE_V1,
+  RELEASE_V2,
+  auditOf,
+  billableContract,
+  call,
+  contractFixture,
+  draftFixture,
+  draftOn as billingDraft,
+  envelope,
+  erpDb,
+  erpState,
+  eventsOfRequest,
+  failed,
+  newKey,
+  pick,
+  psaDb,
+  refused,
+  requestIdOf,
+  seededContracts,
+  seededCustomers,
+  type Customer,
+  type DraftItemSpec,
+  type DraftSpec,
+  type SeededContract,
+  type UserError,
 } from './erpKit.ts';
 
 let tessera: TestTessera;
@@ -28,7 +50,11 @@ beforeAll(async () => {
   usActive = billableContract(contracts, 'le_US01');
   suspended = pick(contracts, 'SUSPENDED contract', (c) => c.status === 'SUSPENDED' && c.projects.length === 1);
   const body = await tessera.query('{ accounts(filter: { type: [PROSPECT] }, first: 50) { nodes { id } } }');
-  prospectId = pick((body.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes, 'prospect', (a) => !customers.some((c) => c.accountId === a.id)).id;
+  prospectId = pick(
+    (body.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes,
+    'prospect',
+    (a) => !customers.some((c) => c.accountId === a.id),
+  ).id;
 });
 afterAll(() => tessera?.stop());
 
@@ -52,7 +78,11 @@ function plusDays(date: string, days: number): string {
 }
 
 async function nextNumber(legalEntityId: string, code: string, year: number): Promise<string> {
-  const row = await erpDb(tessera).selectFrom('document_sequences').select('last_number').where('id', '=', `${legalEntityId}:INV:${year}`).executeTakeFirst();
+  const row = await erpDb(tessera)
+    .selectFrom('document_sequences')
+    .select('last_number')
+    .where('id', '=', `${legalEntityId}:INV:${year}`)
+    .executeTakeFirst();
   return `${code}-INV-${year}-${String((row?.last_number ?? 0) + 1).padStart(6, '0')}`;
 }
 
@@ -63,7 +93,11 @@ async function draftState(id: string): Promise<unknown> {
 
 async function taxCodeOf(contract: SeededContract): Promise<{ code: string; id: string }> {
   const db = erpDb(tessera);
-  const terms = await db.selectFrom('contract_terms').select('tax_profile_id').where('contract_id', '=', contract.id).executeTakeFirstOrThrow();
+  const terms = await db
+    .selectFrom('contract_terms')
+    .select('tax_profile_id')
+    .where('contract_id', '=', contract.id)
+    .executeTakeFirstOrThrow();
   const tax = await db.selectFrom('tax_profiles').selectAll().where('id', '=', terms.tax_profile_id!).executeTakeFirstOrThrow();
   return { code: tax.default_tax_code, id: tax.id };
 }
@@ -76,43 +110,98 @@ describe('releaseInvoiceV2', () => {
     const number = await nextNumber('le_UK01', 'UK01', 2026);
     const { code: taxCode } = await taxCodeOf(ukActive);
     const key = newKey();
-    const result = await call<{ invoice: { id: string } }>(tessera, RELEASE_V2, { idempotencyKey: key, billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 });
+    const result = await call<{ invoice: { id: string } }>(tessera, RELEASE_V2, {
+      idempotencyKey: key,
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 1,
+    });
     const invoiceId = result.payload?.invoice.id;
     const gbp = (amount: string) => money(amount, 'GBP');
     const line = (n: number, item: DraftItemSpec, tax: string) => ({
-      lineNumber: n, description: item.description, quantity: item.quantity, unitPrice: gbp(item.unitPrice), amount: gbp(item.amount), taxCode, taxAmount: gbp(tax),
+      lineNumber: n,
+      description: item.description,
+      quantity: item.quantity,
+      unitPrice: gbp(item.unitPrice),
+      amount: gbp(item.amount),
+      taxCode,
+      taxAmount: gbp(tax),
     });
     expect(envelope(result)).toEqual({
       status: 200,
-      body: { data: { releaseInvoiceV2: {
-        __typename: 'ReleaseInvoiceSuccess',
-        invoice: {
-          id: invoiceId, invoiceNumber: number, kind: 'INVOICE', status: 'POSTED', legalEntity: { id: 'le_UK01' }, customer: { id: ukActive.account.id },
-          contract: { id: ukActive.id }, project: { id: ukActive.projects[0]!.id }, invoiceDate: '2026-11-20',
-          dueDate: plusDays('2026-11-20', TERM_DAYS[ukActive.paymentTerms!]!), postingPeriod: { id: expect.stringMatching(/^per_/) as unknown, name: '2026-11' },
-          currency: 'GBP', lines: [line(1, ITEMS[0]!, '225.00'), line(2, ITEMS[1]!, '500.00'), line(3, ITEMS[2]!, '6.67')],
-          subtotal: gbp('3658.33'), taxTotal: gbp('731.67'), total: gbp('4390.00'), amountPaid: gbp('0.00'), amountCredited: gbp('0.00'),
-          amountDue: gbp('4390.00'), originalInvoice: null, aggregateVersion: 1,
+      body: {
+        data: {
+          releaseInvoiceV2: {
+            __typename: 'ReleaseInvoiceSuccess',
+            invoice: {
+              id: invoiceId,
+              invoiceNumber: number,
+              kind: 'INVOICE',
+              status: 'POSTED',
+              legalEntity: { id: 'le_UK01' },
+              customer: { id: ukActive.account.id },
+              contract: { id: ukActive.id },
+              project: { id: ukActive.projects[0]!.id },
+              invoiceDate: '2026-11-20',
+              dueDate: plusDays('2026-11-20', TERM_DAYS[ukActive.paymentTerms!]!),
+              postingPeriod: { id: expect.stringMatching(/^per_/) as unknown, name: '2026-11' },
+              currency: 'GBP',
+              lines: [line(1, ITEMS[0]!, '225.00'), line(2, ITEMS[1]!, '500.00'), line(3, ITEMS[2]!, '6.67')],
+              subtotal: gbp('3658.33'),
+              taxTotal: gbp('731.67'),
+              total: gbp('4390.00'),
+              amountPaid: gbp('0.00'),
+              amountCredited: gbp('0.00'),
+              amountDue: gbp('4390.00'),
+              originalInvoice: null,
+              aggregateVersion: 1,
+            },
+            warnings: [],
+            replayed: false,
+          },
         },
-        warnings: [],
-        replayed: false,
-      } } },
+      },
     });
     expect(taxCode).toBe('GB-VAT-STD');
     expect(await draftState(draftId)).toEqual({ status: 'INVOICED', aggregateVersion: 2, invoice: { id: invoiceId } });
-    const psaDraft = await psaDb(tessera).selectFrom('billing_drafts').select(['invoice_number']).where('id', '=', draftId).executeTakeFirstOrThrow();
+    const psaDraft = await psaDb(tessera)
+      .selectFrom('billing_drafts')
+      .select(['invoice_number'])
+      .where('id', '=', draftId)
+      .executeTakeFirstOrThrow();
     expect(psaDraft.invoice_number).toBe(number);
-    expect(await eventsOfRequest(tessera, requestIdOf(result))).toEqual([{
-      type: 'InvoiceReleased', aggregateType: 'Invoice', aggregateId: invoiceId, aggregateVersion: 1, correlationId: requestIdOf(result), legalEntityId: 'le_UK01',
-      payload: {
-        invoiceId, invoiceNumber: number, billingDraftId: draftId, projectId: ukActive.projects[0]!.id, contractId: ukActive.id, accountId: ukActive.account.id,
-        invoiceDate: '2026-11-20', dueDate: plusDays('2026-11-20', TERM_DAYS[ukActive.paymentTerms!]!), postingPeriodId: expect.stringMatching(/^per_/) as unknown,
-        subtotal: gbp('3658.33'), taxTotal: gbp('731.67'), total: gbp('4390.00'), status: 'POSTED', resumed: false,
+    expect(await eventsOfRequest(tessera, requestIdOf(result))).toEqual([
+      {
+        type: 'InvoiceReleased',
+        aggregateType: 'Invoice',
+        aggregateId: invoiceId,
+        aggregateVersion: 1,
+        correlationId: requestIdOf(result),
+        legalEntityId: 'le_UK01',
+        payload: {
+          invoiceId,
+          invoiceNumber: number,
+          billingDraftId: draftId,
+          projectId: ukActive.projects[0]!.id,
+          contractId: ukActive.id,
+          accountId: ukActive.account.id,
+          invoiceDate: '2026-11-20',
+          dueDate: plusDays('2026-11-20', TERM_DAYS[ukActive.paymentTerms!]!),
+          postingPeriodId: expect.stringMatching(/^per_/) as unknown,
+          subtotal: gbp('3658.33'),
+          taxTotal: gbp('731.67'),
+          total: gbp('4390.00'),
+          status: 'POSTED',
+          resumed: false,
+        },
       },
-    }]);
+    ]);
     expect(await auditOf(tessera, key)).toEqual([['SUCCEEDED', 'erp.releaseInvoice', 2, null]]);
-    const step = await psaDb(tessera).selectFrom('idempotency_records').select(['principal_sub', 'capability', 'status'])
-      .where('idempotency_key', '=', `erp.releaseInvoice:${draftId}`).execute();
+    const step = await psaDb(tessera)
+      .selectFrom('idempotency_records')
+      .select(['principal_sub', 'capability', 'status'])
+      .where('idempotency_key', '=', `erp.releaseInvoice:${draftId}`)
+      .execute();
     expect(step).toEqual([{ principal_sub: 'system:erp', capability: 'psa.recordBillingDraftInvoiced', status: 'COMPLETED' }]);
   });
 
@@ -121,7 +210,12 @@ describe('releaseInvoiceV2', () => {
     const numbers: string[] = [];
     for (const date of ['2027-01-05', '2027-01-06']) {
       const draftId = await draftFixture(tessera, draftOn(usActive));
-      const result = await call<{ invoice: { invoiceNumber: string } }>(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: date, expectedVersion: 1 });
+      const result = await call<{ invoice: { invoiceNumber: string } }>(tessera, RELEASE_V2, {
+        idempotencyKey: newKey(),
+        billingDraftId: draftId,
+        invoiceDate: date,
+        expectedVersion: 1,
+      });
       numbers.push(result.payload!.invoice.invoiceNumber);
     }
     const n = Number(first.slice(-6));
@@ -134,13 +228,20 @@ describe('a release whose ERP part was lost after the PSA recorded it', () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive));
     const number = await nextNumber('le_UK01', 'UK01', 2026);
     // What the PSA holds when its step committed but its answer never reached the ERP (rolled back).
-    await psaDb(tessera).updateTable('billing_drafts').set({ status: 'INVOICED', invoice_id: 'inv_lost_answer', invoice_number: number, aggregate_version: 2 })
-      .where('id', '=', draftId).execute();
+    await psaDb(tessera)
+      .updateTable('billing_drafts')
+      .set({ status: 'INVOICED', invoice_id: 'inv_lost_answer', invoice_number: number, aggregate_version: 2 })
+      .where('id', '=', draftId)
+      .execute();
     const retry = await call<{ __typename: string; invoice: { id: string; invoiceNumber: string; total: unknown } }>(tessera, RELEASE_V2, {
-      idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1,
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 1,
     });
     expect(retry.payload).toMatchObject({
-      __typename: 'ReleaseInvoiceSuccess', invoice: { id: 'inv_lost_answer', invoiceNumber: number, status: 'POSTED', total: money('4390.00', 'GBP') },
+      __typename: 'ReleaseInvoiceSuccess',
+      invoice: { id: 'inv_lost_answer', invoiceNumber: number, status: 'POSTED', total: money('4390.00', 'GBP') },
     });
     const [event] = await eventsOfRequest(tessera, requestIdOf(retry));
     expect(event).toMatchObject({ type: 'InvoiceReleased', aggregateId: 'inv_lost_answer', payload: { resumed: true } });
@@ -148,7 +249,12 @@ describe('a release whose ERP part was lost after the PSA recorded it', () => {
     // The number is taken: the next invoice gets the one after it.
     expect(await nextNumber('le_UK01', 'UK01', 2026)).toBe(`UK01-INV-2026-${String(Number(number.slice(-6)) + 1).padStart(6, '0')}`);
     // Complete now: another release is SOURCE_ALREADY_BILLED.
-    const again = await call<{ errors: UserError[] }>(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 2 });
+    const again = await call<{ errors: UserError[] }>(tessera, RELEASE_V2, {
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 2,
+    });
     expect(again.payload?.errors.map((e) => e.code)).toEqual(['SOURCE_ALREADY_BILLED']);
   });
 });
@@ -157,9 +263,15 @@ describe('a GENERATED draft', () => {
   it('is released like one in review', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive, { status: 'GENERATED', items: [ITEMS[1]!] }));
     const result = await call<{ __typename: string; invoice: Record<string, unknown> }>(tessera, RELEASE_V2, {
-      idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1,
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 1,
     });
-    expect(result.payload).toMatchObject({ __typename: 'ReleaseInvoiceSuccess', invoice: { status: 'POSTED', total: money('3000.00', 'GBP') } });
+    expect(result.payload).toMatchObject({
+      __typename: 'ReleaseInvoiceSuccess',
+      invoice: { status: 'POSTED', total: money('3000.00', 'GBP') },
+    });
     expect(await draftState(draftId)).toMatchObject({ status: 'INVOICED' });
   });
 });
@@ -169,11 +281,24 @@ describe('the audit trail', () => {
     const key = newKey();
     await call(tessera, RELEASE_V2, { idempotencyKey: key, billingDraftId: 'bd_audited', invoiceDate: '2026-11-20', expectedVersion: 1 });
     const auditor = await tessera.token({ sub: 'auditor', scope: 'audit:read', legal_entities: '*' });
-    const body = await tessera.query(`{ erpAuditLog(filter: { capability: "erp.releaseInvoice", outcome: [REJECTED] }, first: 500) {
-      nodes { capability version idempotencyKey outcome errorCode principal } } }`, {}, auditor);
-    const entries = (body.data as { erpAuditLog: { nodes: { idempotencyKey: string }[] } }).erpAuditLog.nodes.filter((entry) => entry.idempotencyKey === key);
+    const body = await tessera.query(
+      `{ erpAuditLog(filter: { capability: "erp.releaseInvoice", outcome: [REJECTED] }, first: 500) {
+      nodes { capability version idempotencyKey outcome errorCode principal } } }`,
+      {},
+      auditor,
+    );
+    const entries = (body.data as { erpAuditLog: { nodes: { idempotencyKey: string }[] } }).erpAuditLog.nodes.filter(
+      (entry) => entry.idempotencyKey === key,
+    );
     expect(entries).toEqual([
-      { capability: 'erp.releaseInvoice', version: 2, idempotencyKey: key, outcome: 'REJECTED', errorCode: 'NOT_FOUND', principal: 'test-admin' },
+      {
+        capability: 'erp.releaseInvoice',
+        version: 2,
+        idempotencyKey: key,
+        outcome: 'REJECTED',
+        errorCode: 'NOT_FOUND',
+        principal: 'test-admin',
+      },
     ]);
   });
 });
@@ -182,12 +307,29 @@ describe('releaseInvoice v1', () => {
   it('posts without expectedVersion and answers the deprecated payload with Deprecation and Sunset headers', async () => {
     const draftId = await draftFixture(tessera, draftOn(usActive, { items: [ITEMS[0]!] }));
     const { code } = await taxCodeOf(usActive);
-    const result = await call<{ invoice: Record<string, unknown>; userErrors: UserError[] }>(tessera, RELEASE_V1, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-30' });
+    const result = await call<{ invoice: Record<string, unknown>; userErrors: UserError[] }>(tessera, RELEASE_V1, {
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-30',
+    });
     expect(result.payload?.userErrors).toEqual([]);
     expect(result.payload?.invoice).toMatchObject({
-      status: 'POSTED', subtotal: money('1125.00', 'USD'), taxTotal: money('0.00', 'USD'), total: money('1125.00', 'USD'),
+      status: 'POSTED',
+      subtotal: money('1125.00', 'USD'),
+      taxTotal: money('0.00', 'USD'),
+      total: money('1125.00', 'USD'),
       dueDate: plusDays('2026-11-30', TERM_DAYS[usActive.paymentTerms!]!),
-      lines: [{ lineNumber: 1, description: ITEMS[0]!.description, quantity: '7.50', unitPrice: money('150.00', 'USD'), amount: money('1125.00', 'USD'), taxCode: code, taxAmount: money('0.00', 'USD') }],
+      lines: [
+        {
+          lineNumber: 1,
+          description: ITEMS[0]!.description,
+          quantity: '7.50',
+          unitPrice: money('150.00', 'USD'),
+          amount: money('1125.00', 'USD'),
+          taxCode: code,
+          taxAmount: money('0.00', 'USD'),
+        },
+      ],
     });
     expect(result.headers.get('deprecation')).toBe(`@${Date.parse('2026-11-01T00:00:00Z') / 1000}`);
     expect(result.headers.get('sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
@@ -198,7 +340,13 @@ describe('every guard refuses with its code and field; nothing is written in the
   async function expectRefused(draftId: string, error: UserError, input: Record<string, unknown> = {}): Promise<void> {
     const before = await erpState(tessera);
     const draftBefore = await draftState(draftId).catch(() => null);
-    const v2 = await call(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1, ...input });
+    const v2 = await call(tessera, RELEASE_V2, {
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 1,
+      ...input,
+    });
     expect(envelope(v2)).toEqual(failed('releaseInvoiceV2', error));
     const v1 = await call(tessera, RELEASE_V1, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', ...input });
     expect(envelope(v1)).toEqual(refused('releaseInvoice', ['invoice'], error));
@@ -212,33 +360,60 @@ describe('every guard refuses with its code and field; nothing is written in the
 
   it('NOT_FOUND for a draft of a legal entity the caller may not see', async () => {
     const draftId = await draftFixture(tessera, draftOn(usActive));
-    const result = await call(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 }, {
-      claims: { sub: 'uk-finance', scope: 'crm:read psa:read erp:read erp:write', legal_entities: ['UK01'] },
-    });
-    expect(envelope(result)).toEqual(failed('releaseInvoiceV2', { code: 'NOT_FOUND', message: `BillingDraft "${draftId}" was not found.`, field: 'billingDraftId' }));
+    const result = await call(
+      tessera,
+      RELEASE_V2,
+      { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 },
+      {
+        claims: { sub: 'uk-finance', scope: 'crm:read psa:read erp:read erp:write', legal_entities: ['UK01'] },
+      },
+    );
+    expect(envelope(result)).toEqual(
+      failed('releaseInvoiceV2', { code: 'NOT_FOUND', message: `BillingDraft "${draftId}" was not found.`, field: 'billingDraftId' }),
+    );
   });
 
   it.each(['DISCARDED', 'RELEASED'])('INVALID_STATE_TRANSITION for a %s draft', async (status) => {
     const draftId = await draftFixture(tessera, draftOn(ukActive, { status }));
     await expectRefused(draftId, {
-      code: 'INVALID_STATE_TRANSITION', message: `Billing draft ${draftId} is ${status}: releaseInvoice cannot invoice it.`, field: 'billingDraftId',
+      code: 'INVALID_STATE_TRANSITION',
+      message: `Billing draft ${draftId} is ${status}: releaseInvoice cannot invoice it.`,
+      field: 'billingDraftId',
     });
   });
 
   it('SOURCE_ALREADY_BILLED for a draft already invoiced', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive));
-    const first = await call(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 });
+    const first = await call(tessera, RELEASE_V2, {
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 1,
+    });
     expect((first.payload as { __typename: string }).__typename).toBe('ReleaseInvoiceSuccess');
-    await expectRefused(draftId, { code: 'SOURCE_ALREADY_BILLED', message: `Billing draft ${draftId} is already invoiced.`, field: 'billingDraftId' }, { expectedVersion: 2 });
+    await expectRefused(
+      draftId,
+      { code: 'SOURCE_ALREADY_BILLED', message: `Billing draft ${draftId} is already invoiced.`, field: 'billingDraftId' },
+      { expectedVersion: 2 },
+    );
   });
 
   it('VERSION_CONFLICT when the draft moved since it was read', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive));
     const before = await erpState(tessera);
-    const result = await call(tessera, RELEASE_V2, { idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 3 });
-    expect(envelope(result)).toEqual(failed('releaseInvoiceV2', {
-      code: 'VERSION_CONFLICT', message: 'BillingDraft is at version 1, not 3: it changed since you read it. Read it again, then decide.', field: 'expectedVersion',
-    }));
+    const result = await call(tessera, RELEASE_V2, {
+      idempotencyKey: newKey(),
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 3,
+    });
+    expect(envelope(result)).toEqual(
+      failed('releaseInvoiceV2', {
+        code: 'VERSION_CONFLICT',
+        message: 'BillingDraft is at version 1, not 3: it changed since you read it. Read it again, then decide.',
+        field: 'expectedVersion',
+      }),
+    );
     expect(await erpState(tessera)).toEqual(before);
   });
 
@@ -254,78 +429,134 @@ describe('every guard refuses with its code and field; nothing is written in the
   it('LEGAL_ENTITY_MISMATCH when the draft is of another legal entity than its contract and project', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive, { legalEntityId: 'le_US01' }));
     await expectRefused(draftId, {
-      code: 'LEGAL_ENTITY_MISMATCH', message: 'The invoice would be in le_US01, the contract is in le_UK01, the project in le_UK01.', field: 'billingDraftId',
+      code: 'LEGAL_ENTITY_MISMATCH',
+      message: 'The invoice would be in le_US01, the contract is in le_UK01, the project in le_UK01.',
+      field: 'billingDraftId',
     });
   });
 
   it('CURRENCY_MISMATCH when the draft is not in the contract currency', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive, { currency: 'EUR' }));
-    await expectRefused(draftId, { code: 'CURRENCY_MISMATCH', message: 'The draft is in EUR, the contract in GBP.', field: 'billingDraftId' });
+    await expectRefused(draftId, {
+      code: 'CURRENCY_MISMATCH',
+      message: 'The draft is in EUR, the contract in GBP.',
+      field: 'billingDraftId',
+    });
   });
 
   it('CONTRACT_NOT_ACTIVE for a suspended contract, or a draft without a contract', async () => {
     const onSuspended = await draftFixture(tessera, draftOn(suspended));
-    await expectRefused(onSuspended, { code: 'CONTRACT_NOT_ACTIVE', message: `Contract ${suspended.id} is SUSPENDED.`, field: 'billingDraftId' });
+    await expectRefused(onSuspended, {
+      code: 'CONTRACT_NOT_ACTIVE',
+      message: `Contract ${suspended.id} is SUSPENDED.`,
+      field: 'billingDraftId',
+    });
     const noContract = await draftFixture(tessera, draftOn(ukActive, { contractId: null }));
-    await expectRefused(noContract, { code: 'CONTRACT_NOT_ACTIVE', message: `Billing draft ${noContract} bills no contract.`, field: 'billingDraftId' });
+    await expectRefused(noContract, {
+      code: 'CONTRACT_NOT_ACTIVE',
+      message: `Billing draft ${noContract} bills no contract.`,
+      field: 'billingDraftId',
+    });
   });
 
-  it('CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY when the draft\'s customer has no billing profile there', async () => {
+  it("CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY when the draft's customer has no billing profile there", async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive, { accountId: prospectId }));
     await expectRefused(draftId, {
-      code: 'CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY', message: `Customer ${prospectId} has no billing profile in legal entity UK01.`, field: 'billingDraftId',
+      code: 'CUSTOMER_NOT_ENABLED_IN_LEGAL_ENTITY',
+      message: `Customer ${prospectId} has no billing profile in legal entity UK01.`,
+      field: 'billingDraftId',
     });
   });
 
   it('PRECONDITION_FAILED when the draft totals zero or less, or has no items', async () => {
-    const zero = await draftFixture(tessera, draftOn(ukActive, { items: [
-      { description: 'Work', quantity: '1.00', unitPrice: '100.00', amount: '100.00' },
-      { description: 'Goodwill', quantity: '-1.00', unitPrice: '100.00', amount: '-100.00' },
-    ] }));
+    const zero = await draftFixture(
+      tessera,
+      draftOn(ukActive, {
+        items: [
+          { description: 'Work', quantity: '1.00', unitPrice: '100.00', amount: '100.00' },
+          { description: 'Goodwill', quantity: '-1.00', unitPrice: '100.00', amount: '-100.00' },
+        ],
+      }),
+    );
     await expectRefused(zero, {
-      code: 'PRECONDITION_FAILED', message: `Billing draft ${zero} totals 0.00 GBP: only a positive total is invoiced.`, field: 'billingDraftId',
+      code: 'PRECONDITION_FAILED',
+      message: `Billing draft ${zero} totals 0.00 GBP: only a positive total is invoiced.`,
+      field: 'billingDraftId',
     });
     const empty = await draftFixture(tessera, draftOn(ukActive, { items: [] }));
     await expectRefused(empty, {
-      code: 'PRECONDITION_FAILED', message: `Billing draft ${empty} totals 0.00 GBP: only a positive total is invoiced.`, field: 'billingDraftId',
+      code: 'PRECONDITION_FAILED',
+      message: `Billing draft ${empty} totals 0.00 GBP: only a positive total is invoiced.`,
+      field: 'billingDraftId',
     });
   });
 
   describe('on a contract whose ERP terms finance keyed by hand', () => {
     let contractId: string;
     let projectId: string;
-    const prospect = (): Customer => ({ accountId: prospectId, legalEntityId: 'le_UK01', currency: 'GBP', paymentTerms: '', taxProfileId: null });
+    const prospect = (): Customer => ({
+      accountId: prospectId,
+      legalEntityId: 'le_UK01',
+      currency: 'GBP',
+      paymentTerms: '',
+      taxProfileId: null,
+    });
 
     beforeAll(async () => {
       const fixture = await contractFixture(tessera, {
-        customer: prospect(), status: 'ACTIVE', billingMethod: 'FIXED_FEE', totalContractValue: '5000.00',
-        lines: [{ billingMethod: 'FIXED_FEE', amount: '5000.00' }], projects: [{ plannedRevenue: '5000.00' }],
+        customer: prospect(),
+        status: 'ACTIVE',
+        billingMethod: 'FIXED_FEE',
+        totalContractValue: '5000.00',
+        lines: [{ billingMethod: 'FIXED_FEE', amount: '5000.00' }],
+        projects: [{ plannedRevenue: '5000.00' }],
       });
       contractId = fixture.contractId;
       projectId = fixture.projectIds[0]!;
-      await erpDb(tessera).insertInto('billing_profiles').values({
-        id: 'bp_test_release', account_id: prospectId, legal_entity_id: 'le_UK01', customer_number: 'UK01-CTEST2', currency: 'GBP',
-        payment_terms: '', credit_hold: 0, tax_profile_id: null,
-      }).execute();
+      await erpDb(tessera)
+        .insertInto('billing_profiles')
+        .values({
+          id: 'bp_test_release',
+          account_id: prospectId,
+          legal_entity_id: 'le_UK01',
+          customer_number: 'UK01-CTEST2',
+          currency: 'GBP',
+          payment_terms: '',
+          credit_hold: 0,
+          tax_profile_id: null,
+        })
+        .execute();
     });
 
-    const draft = () => draftFixture(tessera, { projectId, contractId, legalEntityId: 'le_UK01', accountId: prospectId, currency: 'GBP', items: ITEMS });
+    const draft = () =>
+      draftFixture(tessera, { projectId, contractId, legalEntityId: 'le_UK01', accountId: prospectId, currency: 'GBP', items: ITEMS });
     const setTerms = async (values: { payment_terms: string; po_required: number; po_number: string | null }) => {
       const db = erpDb(tessera);
       await db.deleteFrom('contract_terms').where('contract_id', '=', contractId).execute();
-      await db.insertInto('contract_terms').values({ contract_id: contractId, tax_profile_id: null, activated_at: null, aggregate_version: 1, ...values }).execute();
+      await db
+        .insertInto('contract_terms')
+        .values({ contract_id: contractId, tax_profile_id: null, activated_at: null, aggregate_version: 1, ...values })
+        .execute();
     };
 
     it('PO_REQUIRED when the terms require a PO and hold none', async () => {
       await setTerms({ payment_terms: 'NET_30', po_required: 1, po_number: null });
       const draftId = await draft();
-      await expectRefused(draftId, { code: 'PO_REQUIRED', message: `Contract ${contractId} requires a purchase order number.`, field: 'billingDraftId' });
+      await expectRefused(draftId, {
+        code: 'PO_REQUIRED',
+        message: `Contract ${contractId} requires a purchase order number.`,
+        field: 'billingDraftId',
+      });
     });
 
     it('PAYMENT_TERMS_MISSING when neither the terms nor the profile has payment terms', async () => {
       await setTerms({ payment_terms: '', po_required: 0, po_number: null });
       const draftId = await draft();
-      await expectRefused(draftId, { code: 'PAYMENT_TERMS_MISSING', message: `No payment terms for contract ${contractId}.`, field: 'billingDraftId' });
+      await expectRefused(draftId, {
+        code: 'PAYMENT_TERMS_MISSING',
+        message: `No payment terms for contract ${contractId}.`,
+        field: 'billingDraftId',
+      });
     });
 
     it('TAX_PROFILE_UNRESOLVED when no tax profile applies', async () => {
@@ -336,7 +567,9 @@ describe('every guard refuses with its code and field; nothing is written in the
       await db.updateTable('legal_entities').set({ tax_profile_id: null }).where('id', '=', 'le_UK01').execute();
       try {
         await expectRefused(draftId, {
-          code: 'TAX_PROFILE_UNRESOLVED', message: `No tax profile applies to customer ${prospectId} in UK01 (neither the customer's nor the legal entity's).`, field: 'billingDraftId',
+          code: 'TAX_PROFILE_UNRESOLVED',
+          message: `No tax profile applies to customer ${prospectId} in UK01 (neither the customer's nor the legal entity's).`,
+          field: 'billingDraftId',
         });
       } finally {
         await db.updateTable('legal_entities').set({ tax_profile_id: le.tax_profile_id }).where('id', '=', 'le_UK01').execute();
@@ -348,13 +581,22 @@ describe('every guard refuses with its code and field; nothing is written in the
 describe('no double billing', () => {
   it('two releases of one draft racing under different keys post one invoice; the other is SOURCE_ALREADY_BILLED', async () => {
     const draftId = await draftFixture(tessera, draftOn(ukActive));
-    const results = await Promise.all([1, 2].map(() => call<Record<string, unknown>>(tessera, RELEASE_V2, {
-      idempotencyKey: newKey(), billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1,
-    })));
+    const results = await Promise.all(
+      [1, 2].map(() =>
+        call<Record<string, unknown>>(tessera, RELEASE_V2, {
+          idempotencyKey: newKey(),
+          billingDraftId: draftId,
+          invoiceDate: '2026-11-20',
+          expectedVersion: 1,
+        }),
+      ),
+    );
     const kinds = results.map((result) => (result.payload as { __typename: string }).__typename).sort();
     expect(kinds).toEqual(['CapabilityFailure', 'ReleaseInvoiceSuccess']);
     const failure = results.find((result) => (result.payload as { __typename: string }).__typename === 'CapabilityFailure')!;
-    expect((failure.payload as { errors: UserError[] }).errors.map((e) => [e.code, e.field])).toEqual([['SOURCE_ALREADY_BILLED', 'billingDraftId']]);
+    expect((failure.payload as { errors: UserError[] }).errors.map((e) => [e.code, e.field])).toEqual([
+      ['SOURCE_ALREADY_BILLED', 'billingDraftId'],
+    ]);
     const invoices = await erpDb(tessera).selectFrom('invoices').select('id').where('source_billing_draft_id', '=', draftId).execute();
     expect(invoices).toHaveLength(1);
   });
@@ -367,7 +609,10 @@ describe('idempotency', () => {
     const first = await call(tessera, RELEASE_V2, input);
     const before = await erpState(tessera);
     const again = await call(tessera, RELEASE_V2, input);
-    expect(envelope(again)).toEqual({ status: 200, body: { data: { releaseInvoiceV2: { ...(first.payload as object), replayed: true } } } });
+    expect(envelope(again)).toEqual({
+      status: 200,
+      body: { data: { releaseInvoiceV2: { ...(first.payload as object), replayed: true } } },
+    });
     expect(await erpState(tessera)).toEqual(before);
     expect(await eventsOfRequest(tessera, requestIdOf(again))).toEqual([]);
   });
@@ -380,9 +625,19 @@ describe('idempotency', () => {
       message: 'The idempotency key was already used for a different erp.releaseInvoice request. Use a new key for a new request.',
       extensions: { code: 'IDEMPOTENCY_KEY_REUSED', serviceName: 'erp' },
     };
-    const v2 = await call(tessera, RELEASE_V2, { idempotencyKey: key, billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 });
+    const v2 = await call(tessera, RELEASE_V2, {
+      idempotencyKey: key,
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-20',
+      expectedVersion: 1,
+    });
     expect(envelope(v2)).toEqual({ status: 200, body: { errors: [{ ...reused, path: ['releaseInvoiceV2'] }], data: null } });
-    const otherDate = await call(tessera, RELEASE_V1, { idempotencyKey: key, billingDraftId: draftId, invoiceDate: '2026-11-21', expectedVersion: 1 });
+    const otherDate = await call(tessera, RELEASE_V1, {
+      idempotencyKey: key,
+      billingDraftId: draftId,
+      invoiceDate: '2026-11-21',
+      expectedVersion: 1,
+    });
     expect(envelope(otherDate)).toEqual({ status: 200, body: { errors: [{ ...reused, path: ['releaseInvoice'] }], data: null } });
   });
 });

@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWith } from '../../harness/capabilities.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
-  APPLY_PAYMENT, ISSUE_CREDIT_MEMO, RECORD_PAYMENT, bankReference, call, draftOn, newKey, postInvoice, ukContract, type SeededContract,
+  APPLY_PAYMENT,
+  ISSUE_CREDIT_MEMO,
+  RECORD_PAYMENT,
+  bankReference,
+  call,
+  draftOn,
+  newKey,
+  postInvoice,
+  ukContract,
+  type SeededContract,
   type UserError,
 } from './erpKit.ts';
 
@@ -36,7 +45,8 @@ const command: fc.Arbitrary<Command> = fc.record({
   versionOffset: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1) }),
 });
 
-const decimal = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+const decimal = (cents: number) =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 const cents = (value: string) => Math.round(Number(value) * 100);
 
 interface InvoiceState {
@@ -50,9 +60,12 @@ interface InvoiceState {
 }
 
 async function invoiceState(id: string): Promise<InvoiceState> {
-  const body = await tessera.query(`query ($id: ID!) { invoice(id: $id) {
+  const body = await tessera.query(
+    `query ($id: ID!) { invoice(id: $id) {
     status aggregateVersion total { amount } amountPaid { amount } amountCredited { amount } amountDue { amount } creditMemos { total { amount } }
-  } }`, { id });
+  } }`,
+    { id },
+  );
   return (body.data as { invoice: InvoiceState }).invoice;
 }
 
@@ -70,32 +83,59 @@ describe('settlement', () => {
         fc.integer({ min: 1, max: 500_000 }),
         fc.array(command, { minLength: 1, maxLength: 8 }),
         async (netCents, paymentCents, commands) => {
-          const invoice = await postInvoice(tessera, draftOn(uk, [{ description: 'Work', quantity: '1.00', unitPrice: decimal(netCents), amount: decimal(netCents) }]));
+          const invoice = await postInvoice(
+            tessera,
+            draftOn(uk, [{ description: 'Work', quantity: '1.00', unitPrice: decimal(netCents), amount: decimal(netCents) }]),
+          );
           const total = cents(invoice.total);
           // UK VAT at 20% on the line, rounded half up to the penny.
           expect(total).toBe(netCents + Math.round((netCents * 20) / 100));
           const recorded = await call<{ payment: { id: string } }>(tessera, RECORD_PAYMENT, {
-            idempotencyKey: newKey(), legalEntityId: 'le_UK01', accountId: uk.account.id, amount: decimal(paymentCents), currency: 'GBP',
-            receivedDate: '2026-11-24', method: 'ACH', bankReference: bankReference(),
+            idempotencyKey: newKey(),
+            legalEntityId: 'le_UK01',
+            accountId: uk.account.id,
+            amount: decimal(paymentCents),
+            currency: 'GBP',
+            receivedDate: '2026-11-24',
+            method: 'ACH',
+            bankReference: bankReference(),
           });
           const paymentId = recorded.payload!.payment.id;
           const model = { paid: 0, credited: 0, unapplied: paymentCents, version: 1, status: 'POSTED' };
 
           for (const step of commands) {
             const due = total - model.paid - model.credited;
-            const value = step.amount.kind === 'rest' ? Math.max(1, step.kind === 'pay' ? Math.min(due, model.unapplied) : due) : step.amount.cents;
+            const value =
+              step.amount.kind === 'rest' ? Math.max(1, step.kind === 'pay' ? Math.min(due, model.unapplied) : due) : step.amount.cents;
             const expectedVersion = model.version + step.versionOffset;
             const open = model.status === 'POSTED' || model.status === 'PARTIALLY_PAID';
-            const predicted = step.versionOffset !== 0 ? 'VERSION_CONFLICT'
-              : !open ? 'INVALID_STATE_TRANSITION'
-              : step.kind === 'pay' && value > model.unapplied ? 'AMOUNT_EXCEEDS_OPEN_BALANCE'
-              : value > due ? 'AMOUNT_EXCEEDS_OPEN_BALANCE'
-              : null;
-            const result = step.kind === 'pay'
-              ? await call<{ userErrors: UserError[] }>(tessera, APPLY_PAYMENT, { idempotencyKey: newKey(), paymentId, invoiceId: invoice.id, amount: decimal(value), expectedVersion })
-              : await call<{ userErrors: UserError[] }>(tessera, ISSUE_CREDIT_MEMO, {
-                idempotencyKey: newKey(), invoiceId: invoice.id, amount: decimal(value), reason: 'Property', expectedVersion, creditDate: '2026-11-25',
-              });
+            const predicted =
+              step.versionOffset !== 0
+                ? 'VERSION_CONFLICT'
+                : !open
+                  ? 'INVALID_STATE_TRANSITION'
+                  : step.kind === 'pay' && value > model.unapplied
+                    ? 'AMOUNT_EXCEEDS_OPEN_BALANCE'
+                    : value > due
+                      ? 'AMOUNT_EXCEEDS_OPEN_BALANCE'
+                      : null;
+            const result =
+              step.kind === 'pay'
+                ? await call<{ userErrors: UserError[] }>(tessera, APPLY_PAYMENT, {
+                    idempotencyKey: newKey(),
+                    paymentId,
+                    invoiceId: invoice.id,
+                    amount: decimal(value),
+                    expectedVersion,
+                  })
+                : await call<{ userErrors: UserError[] }>(tessera, ISSUE_CREDIT_MEMO, {
+                    idempotencyKey: newKey(),
+                    invoiceId: invoice.id,
+                    amount: decimal(value),
+                    reason: 'Property',
+                    expectedVersion,
+                    creditDate: '2026-11-25',
+                  });
             expect(result.payload?.userErrors.map((error) => error.code)).toEqual(predicted ? [predicted] : []);
             if (predicted === null) {
               if (step.kind === 'pay') {
@@ -117,7 +157,10 @@ describe('settlement', () => {
             const settled = paid + credited === total;
             expect(settled ? ['PAID', 'CREDITED'] : [paid > 0 ? 'PARTIALLY_PAID' : 'POSTED']).toContain(state.status);
             expect({ status: state.status, paid, credited, version: state.aggregateVersion }).toEqual({
-              status: model.status, paid: model.paid, credited: model.credited, version: model.version,
+              status: model.status,
+              paid: model.paid,
+              credited: model.credited,
+              version: model.version,
             });
             expect(state.creditMemos.reduce((sum, memo) => sum + cents(memo.total.amount), 0)).toBe(0 - credited);
           }

@@ -19,8 +19,23 @@ import { APPROVED_VALUE_STATES, billingDraftMachine, billingStatusMachine, timec
 import { callSubgraph, startAuthTessera, type AuthTestTessera } from '../../harness/authTessera.ts';
 import { newKey } from '../../harness/capabilities.ts';
 import {
-  APPROVER, APPROVE_TIMECARD, GENERATE_DRAFT, REJECT_TIMECARD, SUBMIT_TIMECARD, activate, call, confirm, freeResource, newProject, pick, psaDb,
-  request, seededContracts, startPsaSubgraph, type Payload, type SeededContract,
+  APPROVER,
+  APPROVE_TIMECARD,
+  GENERATE_DRAFT,
+  REJECT_TIMECARD,
+  SUBMIT_TIMECARD,
+  activate,
+  call,
+  confirm,
+  freeResource,
+  newProject,
+  pick,
+  psaDb,
+  request,
+  seededContracts,
+  startPsaSubgraph,
+  type Payload,
+  type SeededContract,
 } from './psaKit.ts';
 
 let tessera: AuthTestTessera;
@@ -33,9 +48,18 @@ const WEEKS = ['2027-03-01', '2027-03-08', '2027-03-15', '2027-03-22'] as const;
 beforeAll(async () => {
   tessera = await startAuthTessera({ scale: 's' });
   psa = await startPsaSubgraph(tessera);
-  contract = pick(await seededContracts(tessera), 'ACTIVE US01 T&M contract at rc_001 without a cap, running in March 2027', (c) =>
-    c.status === 'ACTIVE' && c.billingMethod === 'TIME_AND_MATERIALS' && c.legalEntity.id === 'le_US01' && c.lines[0]?.rateCard?.id === 'rc_001'
-    && c.lines[0]?.notToExceed === null && c.startDate <= WEEKS[0] && c.endDate >= '2027-03-26');
+  contract = pick(
+    await seededContracts(tessera),
+    'ACTIVE US01 T&M contract at rc_001 without a cap, running in March 2027',
+    (c) =>
+      c.status === 'ACTIVE' &&
+      c.billingMethod === 'TIME_AND_MATERIALS' &&
+      c.legalEntity.id === 'le_US01' &&
+      c.lines[0]?.rateCard?.id === 'rc_001' &&
+      c.lines[0]?.notToExceed === null &&
+      c.startDate <= WEEKS[0] &&
+      c.endDate >= '2027-03-26',
+  );
   resourceId = (await freeResource(tessera, 'le_US01', WEEKS[0], '2027-03-26')).id;
 });
 afterAll(async () => {
@@ -59,8 +83,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('submit' as const),
       week,
-      days: fc.uniqueArray(fc.record({ day: fc.integer({ min: 0, max: 4 }), quarters: fc.integer({ min: 1, max: 48 }), billable: fc.boolean() }),
-        { minLength: 1, maxLength: 5, selector: (entry) => entry.day }),
+      days: fc.uniqueArray(
+        fc.record({ day: fc.integer({ min: 0, max: 4 }), quarters: fc.integer({ min: 1, max: 48 }), billable: fc.boolean() }),
+        { minLength: 1, maxLength: 5, selector: (entry) => entry.day },
+      ),
       stale,
     }),
   },
@@ -81,19 +107,54 @@ interface State {
 
 async function observe(projectId: string): Promise<State> {
   const db = psaDb(tessera);
-  const timecards = await db.selectFrom('timecards').select(['id', 'status', 'aggregate_version', 'week_start']).where('project_id', '=', projectId).execute();
-  const entries = await db.selectFrom('time_entries').select(['id', 'timecard_id', 'billing_status', 'billable_e4', 'entry_date']).where('project_id', '=', projectId).execute();
+  const timecards = await db
+    .selectFrom('timecards')
+    .select(['id', 'status', 'aggregate_version', 'week_start'])
+    .where('project_id', '=', projectId)
+    .execute();
+  const entries = await db
+    .selectFrom('time_entries')
+    .select(['id', 'timecard_id', 'billing_status', 'billable_e4', 'entry_date'])
+    .where('project_id', '=', projectId)
+    .execute();
   const drafts = await db.selectFrom('billing_drafts').select(['id', 'status', 'summary_e4']).where('project_id', '=', projectId).execute();
-  const items = drafts.length === 0 ? [] : await db.selectFrom('billing_draft_items').select(['draft_id', 'source_type', 'source_id', 'amount_e4'])
-    .where('draft_id', 'in', drafts.map((d) => d.id)).execute();
-  const approvals = timecards.length === 0 ? [] : await db.selectFrom('outbox_events').select('payload_json').where('type', '=', 'TimecardApproved')
-    .where('aggregate_id', 'in', timecards.map((t) => t.id)).execute();
+  const items =
+    drafts.length === 0
+      ? []
+      : await db
+          .selectFrom('billing_draft_items')
+          .select(['draft_id', 'source_type', 'source_id', 'amount_e4'])
+          .where(
+            'draft_id',
+            'in',
+            drafts.map((d) => d.id),
+          )
+          .execute();
+  const approvals =
+    timecards.length === 0
+      ? []
+      : await db
+          .selectFrom('outbox_events')
+          .select('payload_json')
+          .where('type', '=', 'TimecardApproved')
+          .where(
+            'aggregate_id',
+            'in',
+            timecards.map((t) => t.id),
+          )
+          .execute();
   return {
     timecards: new Map(timecards.map((t) => [t.id, { status: t.status, version: t.aggregate_version, week: t.week_start }])),
-    entries: new Map(entries.map((e) => [e.id, { timecard: e.timecard_id, status: e.billing_status, billableE4: e.billable_e4, date: e.entry_date }])),
+    entries: new Map(
+      entries.map((e) => [e.id, { timecard: e.timecard_id, status: e.billing_status, billableE4: e.billable_e4, date: e.entry_date }]),
+    ),
     drafts: new Map(drafts.map((d) => [d.id, { status: d.status, summaryE4: d.summary_e4 }])),
     items: items.map((i) => ({ draft: i.draft_id, sourceType: i.source_type, sourceId: i.source_id, amountE4: i.amount_e4 })),
-    approvedValueE4: approvals.reduce((sum, event) => sum + parseScaled((JSON.parse(event.payload_json) as { approvedBillableValue: { amount: string } }).approvedBillableValue.amount), 0),
+    approvedValueE4: approvals.reduce(
+      (sum, event) =>
+        sum + parseScaled((JSON.parse(event.payload_json) as { approvedBillableValue: { amount: string } }).approvedBillableValue.amount),
+      0,
+    ),
   };
 }
 
@@ -105,7 +166,8 @@ function movedAlong<S extends string>(machine: StateMachine<S>, from: string, to
 function checkInvariants(before: State, after: State): void {
   for (const [id, timecard] of after.timecards) {
     const previous = before.timecards.get(id);
-    if (previous) expect(movedAlong(timecardMachine, previous.status, timecard.status), `timecard ${previous.status} → ${timecard.status}`).toBe(true);
+    if (previous)
+      expect(movedAlong(timecardMachine, previous.status, timecard.status), `timecard ${previous.status} → ${timecard.status}`).toBe(true);
     else expect(timecard.status).toBe('SUBMITTED');
   }
   for (const [id, entry] of before.entries) {
@@ -117,7 +179,8 @@ function checkInvariants(before: State, after: State): void {
   for (const [id, entry] of after.entries) if (!before.entries.has(id)) expect(entry.status).toBe('UNAPPROVED');
   for (const [id, draft] of after.drafts) {
     const previous = before.drafts.get(id);
-    if (previous) expect(movedAlong(billingDraftMachine, previous.status, draft.status), `draft ${previous.status} → ${draft.status}`).toBe(true);
+    if (previous)
+      expect(movedAlong(billingDraftMachine, previous.status, draft.status), `draft ${previous.status} → ${draft.status}`).toBe(true);
     else expect(draft.status).toBe('IN_REVIEW');
   }
 
@@ -158,27 +221,50 @@ describe('timecards and billing sources under random commands', () => {
             const monday = WEEKS[step.week]!;
             const entries = step.days.map((d) => ({
               date: new Date(Date.parse(`${monday}T00:00:00Z`) + d.day * 86_400_000).toISOString().slice(0, 10),
-              hours: (d.quarters / 4).toFixed(2), billable: d.billable,
+              hours: (d.quarters / 4).toFixed(2),
+              billable: d.billable,
             }));
             const version = existing ? existing[1].version - (step.stale ? 1 : 0) : undefined;
             const result = await call(tessera, SUBMIT_TIMECARD, {
-              idempotencyKey: newKey(), assignmentId: assignment.id, weekStart: monday, entries, ...(version === undefined ? {} : { expectedVersion: version }),
+              idempotencyKey: newKey(),
+              assignmentId: assignment.id,
+              weekStart: monday,
+              entries,
+              ...(version === undefined ? {} : { expectedVersion: version }),
             });
             expect(result.body.errors).toBeUndefined();
             code = CODE(result.payload);
             const status = existing?.[1].status;
-            expected = !existing ? ['OK'] : step.stale ? ['VERSION_CONFLICT']
-              : status === 'SUBMITTED' ? ['ALREADY_IN_STATE'] : status === 'APPROVED' ? ['INVALID_STATE_TRANSITION'] : ['OK'];
+            expected = !existing
+              ? ['OK']
+              : step.stale
+                ? ['VERSION_CONFLICT']
+                : status === 'SUBMITTED'
+                  ? ['ALREADY_IN_STATE']
+                  : status === 'APPROVED'
+                    ? ['INVALID_STATE_TRANSITION']
+                    : ['OK'];
           } else if (step.kind === 'approve' || step.kind === 'reject') {
             const timecards = [...state.timecards].sort(([a], [b]) => a.localeCompare(b));
             if (timecards.length === 0) continue;
             const [id, timecard] = timecards[step.pick % timecards.length]!;
-            const input = { idempotencyKey: newKey(), timecardId: id, expectedVersion: timecard.version - (step.stale ? 1 : 0), ...(step.kind === 'reject' ? { reason: 'Fix it' } : {}) };
+            const input = {
+              idempotencyKey: newKey(),
+              timecardId: id,
+              expectedVersion: timecard.version - (step.stale ? 1 : 0),
+              ...(step.kind === 'reject' ? { reason: 'Fix it' } : {}),
+            };
             const result = await call(tessera, step.kind === 'approve' ? APPROVE_TIMECARD : REJECT_TIMECARD, input, { claims: APPROVER });
             expect(result.body.errors).toBeUndefined();
             code = CODE(result.payload);
             const target = step.kind === 'approve' ? 'APPROVED' : 'REJECTED';
-            expected = step.stale ? ['VERSION_CONFLICT'] : timecard.status === target ? ['ALREADY_IN_STATE'] : timecard.status === 'SUBMITTED' ? ['OK'] : ['INVALID_STATE_TRANSITION'];
+            expected = step.stale
+              ? ['VERSION_CONFLICT']
+              : timecard.status === target
+                ? ['ALREADY_IN_STATE']
+                : timecard.status === 'SUBMITTED'
+                  ? ['OK']
+                  : ['INVALID_STATE_TRANSITION'];
           } else if (step.kind === 'generate') {
             const cutoff = new Date(Date.parse(`${WEEKS[step.cutoffWeek]}T00:00:00Z`) + 4 * 86_400_000).toISOString().slice(0, 10);
             const ready = [...state.entries.values()].filter((e) => e.status === 'READY_TO_BILL' && e.date <= cutoff);
@@ -194,11 +280,17 @@ describe('timecards and billing sources under random commands', () => {
           } else if (step.kind === 'invoice') {
             if (draftIds.length === 0) continue;
             const id = draftIds[step.pick % draftIds.length]!;
-            const answer = await callSubgraph(psa, {
-              query: `mutation ($input: RecordBillingDraftInvoicedInput!) { recordBillingDraftInvoiced(input: $input) {
+            const answer = await callSubgraph(
+              psa,
+              {
+                query: `mutation ($input: RecordBillingDraftInvoicedInput!) { recordBillingDraftInvoiced(input: $input) {
                 billingDraft { id } userErrors { code message field } warnings { code message field } replayed } }`,
-              variables: { input: { idempotencyKey: newKey(), billingDraftId: id, invoiceId: `inv_${id}`, invoiceNumber: `N-${id}` } },
-            }, { [INTERNAL_PRINCIPAL_HEADER]: signInternalPrincipal(systemPrincipal('erp'), tessera.internalSecret, { requestId: newKey() }) });
+                variables: { input: { idempotencyKey: newKey(), billingDraftId: id, invoiceId: `inv_${id}`, invoiceNumber: `N-${id}` } },
+              },
+              {
+                [INTERNAL_PRINCIPAL_HEADER]: signInternalPrincipal(systemPrincipal('erp'), tessera.internalSecret, { requestId: newKey() }),
+              },
+            );
             expect(answer.body.errors).toBeUndefined();
             code = CODE((answer.body.data as { recordBillingDraftInvoiced: Payload }).recordBillingDraftInvoiced);
             expected = state.drafts.get(id)?.status === 'INVOICED' ? ['ALREADY_IN_STATE'] : ['OK'];
@@ -215,6 +307,12 @@ describe('timecards and billing sources under random commands', () => {
       { numRuns: 25 },
     );
     // The sequences reached every kind of success (the refusals are checked as they come).
-    expect([...seen].filter((outcome) => outcome.endsWith(':OK')).sort()).toEqual(['approve:OK', 'generate:OK', 'invoice:OK', 'reject:OK', 'submit:OK']);
+    expect([...seen].filter((outcome) => outcome.endsWith(':OK')).sort()).toEqual([
+      'approve:OK',
+      'generate:OK',
+      'invoice:OK',
+      'reject:OK',
+      'submit:OK',
+    ]);
   });
 });

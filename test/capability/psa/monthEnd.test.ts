@@ -28,10 +28,14 @@ afterAll(() => tessera?.stop());
 describe('the month-end billing run (m data)', () => {
   it('drafts every T&M project with time ready to bill, set-based, each source claimed once', async () => {
     const db = psaDb(tessera);
-    const ready = await db.selectFrom('time_entries').innerJoin('projects', 'projects.id', 'time_entries.project_id')
+    const ready = await db
+      .selectFrom('time_entries')
+      .innerJoin('projects', 'projects.id', 'time_entries.project_id')
       .select(['projects.id as project', 'time_entries.id as entry', 'time_entries.billable_e4 as amount'])
-      .where('projects.billing_method', '=', 'TIME_AND_MATERIALS').where('projects.status', 'in', ['ACTIVE', 'CLOSING'])
-      .where('time_entries.billing_status', '=', 'READY_TO_BILL').where('time_entries.entry_date', '<=', CUTOFF)
+      .where('projects.billing_method', '=', 'TIME_AND_MATERIALS')
+      .where('projects.status', 'in', ['ACTIVE', 'CLOSING'])
+      .where('time_entries.billing_status', '=', 'READY_TO_BILL')
+      .where('time_entries.entry_date', '<=', CUTOFF)
       .execute();
     const expected = new Map<string, { entries: Set<string>; totalE4: number }>();
     for (const row of ready) {
@@ -45,12 +49,18 @@ describe('the month-end billing run (m data)', () => {
 
     // One call that bills nothing first: the first capability call of a process probes the SQL engine once.
     const [first] = projects;
-    expect((await call(tessera, GENERATE_DRAFT, { idempotencyKey: `warm-up:${first}`, projectId: first, cutoffDate: '2000-01-31' })).payload?.userErrors)
-      .toEqual([{ code: 'NOTHING_TO_BILL', message: `Project ${first} has nothing ready to bill up to 2000-01-31.`, field: 'cutoffDate' }]);
+    expect(
+      (await call(tessera, GENERATE_DRAFT, { idempotencyKey: `warm-up:${first}`, projectId: first, cutoffDate: '2000-01-31' })).payload
+        ?.userErrors,
+    ).toEqual([{ code: 'NOTHING_TO_BILL', message: `Project ${first} has nothing ready to bill up to 2000-01-31.`, field: 'cutoffDate' }]);
     const outcomes: { project: string; code: string; draft: BillingDraft | null; statements: number }[] = [];
     for (const project of projects) {
       const before = statements;
-      const result = await call(tessera, GENERATE_DRAFT, { idempotencyKey: `month-end:${project}`, projectId: project, cutoffDate: CUTOFF });
+      const result = await call(tessera, GENERATE_DRAFT, {
+        idempotencyKey: `month-end:${project}`,
+        projectId: project,
+        cutoffDate: CUTOFF,
+      });
       expect(result.body.errors).toBeUndefined();
       const payload = result.payload as Payload;
       const draft = (payload.billingDraft ?? null) as BillingDraft | null;
@@ -67,15 +77,27 @@ describe('the month-end billing run (m data)', () => {
     }
     // Set-based: a draft takes the same statements whatever its number of sources (one more to sum
     // the contract's billed-to-date when its line has a cap).
-    const capped = new Set((await db.selectFrom('contract_lines').innerJoin('projects', 'projects.contract_id', 'contract_lines.contract_id')
-      .select('projects.id').where('contract_lines.nte_e4', 'is not', null).execute()).map((row) => row.id));
+    const capped = new Set(
+      (
+        await db
+          .selectFrom('contract_lines')
+          .innerJoin('projects', 'projects.contract_id', 'contract_lines.contract_id')
+          .select('projects.id')
+          .where('contract_lines.nte_e4', 'is not', null)
+          .execute()
+      ).map((row) => row.id),
+    );
     const base = drafted[0]!.statements - (capped.has(drafted[0]!.project) ? 1 : 0);
     expect(drafted.map((o) => o.statements - (capped.has(o.project) ? 1 : 0))).toEqual(drafted.map(() => base));
     expect(new Set(drafted.map((o) => o.draft!.items.length)).size).toBeGreaterThan(10);
     const claims = await db.selectFrom('billing_draft_items').select(['source_type', 'source_id']).execute();
     expect(new Set(claims.map((claim) => `${claim.source_type}:${claim.source_id}`)).size).toBe(claims.length);
     // The run was the only writer: a retried job replays its drafts instead of billing again.
-    const retried = await call(tessera, GENERATE_DRAFT, { idempotencyKey: `month-end:${drafted[0]!.project}`, projectId: drafted[0]!.project, cutoffDate: CUTOFF });
+    const retried = await call(tessera, GENERATE_DRAFT, {
+      idempotencyKey: `month-end:${drafted[0]!.project}`,
+      projectId: drafted[0]!.project,
+      cutoffDate: CUTOFF,
+    });
     expect(retried.payload?.replayed).toBe(true);
   });
 });

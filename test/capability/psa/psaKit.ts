@@ -12,22 +12,50 @@ import type { SubgraphServer } from '../../../systems/kernel/subgraphServer.ts';
 import { SYSTEMS } from '../../../systems/systems.ts';
 import type { AuthTestTessera } from '../../harness/authTessera.ts';
 import {
-  acceptedPayload, call as callAs, newKey, pick, refusedAnswer, type Answer, type CallOptions, type Money, type MutationResult, type UserError,
+  acceptedPayload,
+  call as callAs,
+  newKey,
+  pick,
+  refusedAnswer,
+  type Answer,
+  type CallOptions,
+  type Money,
+  type MutationResult,
+  type UserError,
 } from '../../harness/capabilities.ts';
-import { auditEntries, countRows, inProcessSystem, outboxEvents, psaDb, untimed, type AuditEntry, type OutboxEvent } from '../../harness/capabilityRows.ts';
+import {
+  auditEntries,
+  countRows,
+  inProcessSystem,
+  outboxEvents,
+  psaDb,
+  untimed,
+  type AuditEntry,
+  type OutboxEvent,
+} from '../../harness/capabilityRows.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import { APPROVER as CRM_APPROVER } from '../crm/crmKit.ts';
 
-export { DEFAULT_SUB, envelope, pick, requestIdOf, succeededAnswer as succeeded, type Money, type UserError } from '../../harness/capabilities.ts';
+export {
+  DEFAULT_SUB,
+  envelope,
+  pick,
+  requestIdOf,
+  succeededAnswer as succeeded,
+  type Money,
+  type UserError,
+} from '../../harness/capabilities.ts';
 export { crmDb, erpDb, psaDb, type OutboxEvent, type PsaDb } from '../../harness/capabilityRows.ts';
 
-export const MILESTONE_FIELDS = 'id name targetDate actualDate amount { amount currency } status requiresCustomerSignOff approvedForBilling billingStatus aggregateVersion';
+export const MILESTONE_FIELDS =
+  'id name targetDate actualDate amount { amount currency } status requiresCustomerSignOff approvedForBilling billingStatus aggregateVersion';
 export const PROJECT_FIELDS = `id code name status type billingMethod customer { id } contract { id } legalEntity { id } startDate endDate currency
   projectManager { id } plannedRevenue { amount currency } milestones { ${MILESTONE_FIELDS} } aggregateVersion`;
 export const REQUEST_FIELDS = 'id project { id } role { id } startDate endDate hours status assignment { id } aggregateVersion';
 export const ASSIGNMENT_FIELDS = `id project { id } resource { id } role { id } status startDate endDate scheduledHours
   billRate { amount currency } costRate { amount currency } isBillable aggregateVersion`;
-export const ENTRY_FIELDS = 'date hours hourClass role { id } billRate { amount currency } billableAmount { amount currency } billingStatus notes costRate { amount currency }';
+export const ENTRY_FIELDS =
+  'date hours hourClass role { id } billRate { amount currency } billableAmount { amount currency } billingStatus notes costRate { amount currency }';
 export const TIMECARD_FIELDS = `id resource { id } project { id } assignment { id } weekStart weekEnd status submittedAt approvedAt approver { id }
   totalHours totalBillableAmount { amount currency } rejectionReason aggregateVersion entries { ${ENTRY_FIELDS} }`;
 export const DRAFT_FIELDS = `id project { id } contract { id } legalEntity { id } customer { id } cutoffDate status summaryAmount { amount currency }
@@ -44,7 +72,10 @@ function document(field: string, entities: string): string {
 export const CREATE_PROJECT = document('createProjectFromContract', `project { ${PROJECT_FIELDS} }`);
 export const ACTIVATE_PROJECT = document('activateProject', `project { ${PROJECT_FIELDS} }`);
 export const CREATE_REQUEST = document('createResourceRequest', `resourceRequest { ${REQUEST_FIELDS} }`);
-export const CONFIRM_ASSIGNMENT = document('confirmAssignment', `assignment { ${ASSIGNMENT_FIELDS} } resourceRequest { ${REQUEST_FIELDS} }`);
+export const CONFIRM_ASSIGNMENT = document(
+  'confirmAssignment',
+  `assignment { ${ASSIGNMENT_FIELDS} } resourceRequest { ${REQUEST_FIELDS} }`,
+);
 export const SUBMIT_TIMECARD = document('submitTimecard', `timecard { ${TIMECARD_FIELDS} }`);
 export const APPROVE_TIMECARD = document('approveTimecard', `timecard { ${TIMECARD_FIELDS} }`);
 export const REJECT_TIMECARD = document('rejectTimecard', `timecard { ${TIMECARD_FIELDS} }`);
@@ -200,7 +231,12 @@ export const READER: PrincipalClaims = { sub: 'psa-reader', scope: `${READS} psa
 export const UK_ONLY: PrincipalClaims = { sub: 'uk-writer', scope: `${READS} psa:cost psa:write psa:approve`, legal_entities: ['UK01'] };
 
 /** Calls a mutation with the default (full-access) token unless `claims` are given; a PSA payload unless said. */
-export function call<P = Payload>(tessera: TestTessera, query: string, input: Record<string, unknown>, options: CallOptions = {}): Promise<MutationResult<P>> {
+export function call<P = Payload>(
+  tessera: TestTessera,
+  query: string,
+  input: Record<string, unknown>,
+  options: CallOptions = {},
+): Promise<MutationResult<P>> {
   return callAs<P>(tessera, query, input, options);
 }
 
@@ -232,8 +268,16 @@ export async function auditOf(tessera: TestTessera, idempotencyKey: string): Pro
 }
 
 const WRITTEN_TABLES = [
-  'projects', 'contract_lines', 'milestones', 'resource_requests', 'assignments', 'timecards', 'time_entries', 'billing_drafts',
-  'billing_draft_items', 'outbox_events',
+  'projects',
+  'contract_lines',
+  'milestones',
+  'resource_requests',
+  'assignments',
+  'timecards',
+  'time_entries',
+  'billing_drafts',
+  'billing_draft_items',
+  'outbox_events',
 ] as const;
 
 /** How many rows each table the capabilities write holds. */
@@ -322,17 +366,39 @@ export async function freeResource(
   to: string,
   taken: ReadonlySet<string> = new Set(),
 ): Promise<{ id: string; email: string; costRate: Money }> {
-  interface Booking { startDate: string; endDate: string; scheduledHours: string }
-  interface Node { id: string; email: string; status: string; isBookable: boolean; homeLegalEntity: Ref | null; assignments: Booking[] }
+  interface Booking {
+    startDate: string;
+    endDate: string;
+    scheduledHours: string;
+  }
+  interface Node {
+    id: string;
+    email: string;
+    status: string;
+    isBookable: boolean;
+    homeLegalEntity: Ref | null;
+    assignments: Booking[];
+  }
   const body = await tessera.query(`{ resources(first: 500) { nodes {
     id email status isBookable homeLegalEntity { id } assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate scheduledHours }
   } } }`);
   const nodes = (body.data as { resources: { nodes: Node[] } }).resources.nodes;
-  const free = pick(nodes, `free resource in ${legalEntity} from ${from} to ${to}`, (node) =>
-    node.status === 'ACTIVE' && node.isBookable && node.homeLegalEntity?.id === legalEntity && !taken.has(node.id)
-    && node.assignments.every((a) => a.scheduledHours === '0.00' || a.endDate < from || a.startDate > to));
+  const free = pick(
+    nodes,
+    `free resource in ${legalEntity} from ${from} to ${to}`,
+    (node) =>
+      node.status === 'ACTIVE' &&
+      node.isBookable &&
+      node.homeLegalEntity?.id === legalEntity &&
+      !taken.has(node.id) &&
+      node.assignments.every((a) => a.scheduledHours === '0.00' || a.endDate < from || a.startDate > to),
+  );
   const db = psaDb(tessera);
-  const row = await db.selectFrom('resources').select(['cost_rate_e4', 'cost_currency']).where('id', '=', free.id).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('resources')
+    .select(['cost_rate_e4', 'cost_currency'])
+    .where('id', '=', free.id)
+    .executeTakeFirstOrThrow();
   return { id: free.id, email: free.email, costRate: money(row.cost_rate_e4, row.cost_currency) };
 }
 
@@ -344,12 +410,21 @@ export function startPsaSubgraph(tessera: AuthTestTessera): Promise<SubgraphServ
 
 /** A new PLANNED project on `contractId` (its dates default to the contract's); must succeed. */
 export async function newProject(tessera: TestTessera, contractId: string, overrides: Record<string, unknown> = {}): Promise<Project> {
-  const result = await call(tessera, CREATE_PROJECT, { idempotencyKey: newKey(), contractId, name: `Project ${newKey().slice(0, 8)}`, ...overrides });
+  const result = await call(tessera, CREATE_PROJECT, {
+    idempotencyKey: newKey(),
+    contractId,
+    name: `Project ${newKey().slice(0, 8)}`,
+    ...overrides,
+  });
   return accepted<Project>(result, 'project');
 }
 
 export async function activate(tessera: TestTessera, project: Project): Promise<Project> {
-  const result = await call(tessera, ACTIVATE_PROJECT, { idempotencyKey: newKey(), projectId: project.id, expectedVersion: project.aggregateVersion });
+  const result = await call(tessera, ACTIVATE_PROJECT, {
+    idempotencyKey: newKey(),
+    projectId: project.id,
+    expectedVersion: project.aggregateVersion,
+  });
   return accepted<Project>(result, 'project');
 }
 
@@ -358,7 +433,10 @@ export async function request(
   projectId: string,
   fields: { roleId: string; startDate: string; endDate: string; hours: string },
 ): Promise<ResourceRequest> {
-  return accepted<ResourceRequest>(await call(tessera, CREATE_REQUEST, { idempotencyKey: newKey(), projectId, ...fields }), 'resourceRequest');
+  return accepted<ResourceRequest>(
+    await call(tessera, CREATE_REQUEST, { idempotencyKey: newKey(), projectId, ...fields }),
+    'resourceRequest',
+  );
 }
 
 export async function confirm(
@@ -368,7 +446,11 @@ export async function confirm(
   allowOverbook = false,
 ): Promise<{ assignment: Assignment; resourceRequest: ResourceRequest }> {
   const result = await call(tessera, CONFIRM_ASSIGNMENT, {
-    idempotencyKey: newKey(), resourceRequestId: resourceRequest.id, resourceId, expectedVersion: resourceRequest.aggregateVersion, allowOverbook,
+    idempotencyKey: newKey(),
+    resourceRequestId: resourceRequest.id,
+    resourceId,
+    expectedVersion: resourceRequest.aggregateVersion,
+    allowOverbook,
   });
   return { assignment: accepted<Assignment>(result, 'assignment'), resourceRequest: accepted<ResourceRequest>(result, 'resourceRequest') };
 }
@@ -387,7 +469,13 @@ export async function submit(
   entries: readonly EntryInput[],
   expectedVersion?: number,
 ): Promise<Timecard> {
-  const input = { idempotencyKey: newKey(), assignmentId, weekStart, entries, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+  const input = {
+    idempotencyKey: newKey(),
+    assignmentId,
+    weekStart,
+    entries,
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  };
   return accepted<Timecard>(await call(tessera, SUBMIT_TIMECARD, input), 'timecard');
 }
 
@@ -409,10 +497,24 @@ export async function staffedProject(
   tessera: TestTessera,
   window: { from: string; to: string; hours: string },
   taken: ReadonlySet<string> = new Set(),
-): Promise<{ project: Project; assignment: Assignment; resource: { id: string; email: string; costRate: Money }; contract: SeededContract }> {
-  const contract = pick(await seededContracts(tessera), 'ACTIVE US01 T&M contract without a cap, running in 2027', (c) =>
-    c.status === 'ACTIVE' && c.billingMethod === 'TIME_AND_MATERIALS' && c.legalEntity.id === 'le_US01' && c.lines[0]?.notToExceed === null
-    && c.lines[0]?.rateCard?.id === 'rc_001' && c.startDate <= window.from && c.endDate >= window.to);
+): Promise<{
+  project: Project;
+  assignment: Assignment;
+  resource: { id: string; email: string; costRate: Money };
+  contract: SeededContract;
+}> {
+  const contract = pick(
+    await seededContracts(tessera),
+    'ACTIVE US01 T&M contract without a cap, running in 2027',
+    (c) =>
+      c.status === 'ACTIVE' &&
+      c.billingMethod === 'TIME_AND_MATERIALS' &&
+      c.legalEntity.id === 'le_US01' &&
+      c.lines[0]?.notToExceed === null &&
+      c.lines[0]?.rateCard?.id === 'rc_001' &&
+      c.startDate <= window.from &&
+      c.endDate >= window.to,
+  );
   const project = await activate(tessera, await newProject(tessera, contract.id, { startDate: window.from, endDate: window.to }));
   const resource = await freeResource(tessera, 'le_US01', window.from, window.to, taken);
   const wanted = await request(tessera, project.id, { roleId: 'rol_02', startDate: window.from, endDate: window.to, hours: window.hours });
@@ -426,34 +528,82 @@ export async function staffedProject(
  */
 export async function crmContract(
   tessera: TestTessera,
-  options: { accountId: string; billingMethod: string; amount: string; startDate: string; endDate: string; sign?: boolean; legalEntityId?: string },
+  options: {
+    accountId: string;
+    billingMethod: string;
+    amount: string;
+    startDate: string;
+    endDate: string;
+    sign?: boolean;
+    legalEntityId?: string;
+  },
 ): Promise<{ id: string; status: string; aggregateVersion: number }> {
   const step = async (query: string, input: Record<string, unknown>, claims?: PrincipalClaims) => {
     const result = await call<{ [key: string]: unknown }>(tessera, query, { idempotencyKey: newKey(), ...input }, claims ? { claims } : {});
-    const payload = Object.values((result.body.data ?? {}) as Record<string, { userErrors: UserError[]; opportunity?: Versioned; contract?: Versioned }>)[0];
+    const payload = Object.values(
+      (result.body.data ?? {}) as Record<string, { userErrors: UserError[]; opportunity?: Versioned; contract?: Versioned }>,
+    )[0];
     const value = payload?.opportunity ?? payload?.contract;
     if (!value || payload?.userErrors.length) throw new Error(`CRM step failed: ${JSON.stringify(result.body)}`);
     return value;
   };
-  interface Versioned { id: string; status?: string; aggregateVersion: number; approvedAt?: string }
-  const opportunityDoc = (field: string, type: string) => `mutation ($input: ${type}!) { ${field}(input: $input) { opportunity { id aggregateVersion } userErrors { code } } }`;
-  const contractDoc = (field: string, type: string) => `mutation ($input: ${type}!) { ${field}(input: $input) { contract { id status aggregateVersion approvedAt } userErrors { code } } }`;
+  interface Versioned {
+    id: string;
+    status?: string;
+    aggregateVersion: number;
+    approvedAt?: string;
+  }
+  const opportunityDoc = (field: string, type: string) =>
+    `mutation ($input: ${type}!) { ${field}(input: $input) { opportunity { id aggregateVersion } userErrors { code } } }`;
+  const contractDoc = (field: string, type: string) =>
+    `mutation ($input: ${type}!) { ${field}(input: $input) { contract { id status aggregateVersion approvedAt } userErrors { code } } }`;
   const legalEntityId = options.legalEntityId ?? 'le_US01';
   let opportunity = await step(opportunityDoc('createOpportunity', 'CreateOpportunityInput'), {
-    accountId: options.accountId, name: `Deal ${newKey().slice(0, 8)}`, legalEntityId, currency: legalEntityId === 'le_UK01' ? 'GBP' : 'USD',
-    closeDate: options.startDate, lines: [{ serviceOffering: 'Delivery', billingMethod: options.billingMethod, amount: options.amount, startDate: options.startDate, endDate: options.endDate }],
+    accountId: options.accountId,
+    name: `Deal ${newKey().slice(0, 8)}`,
+    legalEntityId,
+    currency: legalEntityId === 'le_UK01' ? 'GBP' : 'USD',
+    closeDate: options.startDate,
+    lines: [
+      {
+        serviceOffering: 'Delivery',
+        billingMethod: options.billingMethod,
+        amount: options.amount,
+        startDate: options.startDate,
+        endDate: options.endDate,
+      },
+    ],
   });
   for (const stage of ['QUALIFIED', 'PROPOSAL']) {
-    opportunity = await step(opportunityDoc('updateOpportunityStage', 'UpdateOpportunityStageInput'), { opportunityId: opportunity.id, expectedVersion: opportunity.aggregateVersion, stage });
+    opportunity = await step(opportunityDoc('updateOpportunityStage', 'UpdateOpportunityStageInput'), {
+      opportunityId: opportunity.id,
+      expectedVersion: opportunity.aggregateVersion,
+      stage,
+    });
   }
-  opportunity = await step(opportunityDoc('closeWinOpportunity', 'CloseWinOpportunityInput'), { opportunityId: opportunity.id, expectedVersion: opportunity.aggregateVersion });
-  let contract = await step(contractDoc('createContractFromOpportunity', 'CreateContractFromOpportunityInput'), { opportunityId: opportunity.id });
-  contract = await step(contractDoc('submitContractForApproval', 'ContractTransitionInput'), { contractId: contract.id, expectedVersion: contract.aggregateVersion });
-  contract = await step(contractDoc('approveContract', 'ContractTransitionInput'), { contractId: contract.id, expectedVersion: contract.aggregateVersion }, CRM_APPROVER);
+  opportunity = await step(opportunityDoc('closeWinOpportunity', 'CloseWinOpportunityInput'), {
+    opportunityId: opportunity.id,
+    expectedVersion: opportunity.aggregateVersion,
+  });
+  let contract = await step(contractDoc('createContractFromOpportunity', 'CreateContractFromOpportunityInput'), {
+    opportunityId: opportunity.id,
+  });
+  contract = await step(contractDoc('submitContractForApproval', 'ContractTransitionInput'), {
+    contractId: contract.id,
+    expectedVersion: contract.aggregateVersion,
+  });
+  contract = await step(
+    contractDoc('approveContract', 'ContractTransitionInput'),
+    { contractId: contract.id, expectedVersion: contract.aggregateVersion },
+    CRM_APPROVER,
+  );
   if (options.sign) {
     contract = await step(contractDoc('recordContractSignature', 'RecordContractSignatureInput'), {
-      contractId: contract.id, expectedVersion: contract.aggregateVersion, signedAt: new Date(Date.parse(contract.approvedAt!) + 1000).toISOString(),
-      customerSignatory: 'Jane Roe', documentUrl: 'https://sign.example.com/envelopes/1/completed',
+      contractId: contract.id,
+      expectedVersion: contract.aggregateVersion,
+      signedAt: new Date(Date.parse(contract.approvedAt!) + 1000).toISOString(),
+      customerSignatory: 'Jane Roe',
+      documentUrl: 'https://sign.example.com/envelopes/1/completed',
     });
   }
   return { id: contract.id, status: contract.status!, aggregateVersion: contract.aggregateVersion };

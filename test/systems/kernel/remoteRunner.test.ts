@@ -37,7 +37,8 @@ function adapterOn(vendor: InMemoryVendor): RemoteAdapter<EntryPorts> {
 }
 
 /** Adds an entry; amounts over 100 are refused before anything is written to the vendor. */
-const addEntry = (input: { name: string; amount: number }): CapabilityEffect<EntryPorts, { id: string }> =>
+const addEntry =
+  (input: { name: string; amount: number }): CapabilityEffect<EntryPorts, { id: string }> =>
   async (ports, emit) => {
     if (input.amount > 100) throw rejected('PRECONDITION_FAILED', 'At most 100.', 'amount');
     const entry = await ports.addEntry(input.name, input.amount);
@@ -69,7 +70,9 @@ describe('runCapability on a remote system', () => {
   };
   const rows = async () => ({
     records: await ledger.selectFrom('idempotency_records').select(['status', 'attempts', 'lease_until', 'response_json']).execute(),
-    audit: (await ledger.selectFrom('audit_log').select(['outcome', 'error_code']).orderBy('id').execute()).map((row) => `${row.outcome}:${row.error_code ?? ''}`),
+    audit: (await ledger.selectFrom('audit_log').select(['outcome', 'error_code']).orderBy('id').execute()).map(
+      (row) => `${row.outcome}:${row.error_code ?? ''}`,
+    ),
     events: await ledger.selectFrom('outbox_events').select(['type', 'aggregate_id']).execute(),
   });
   const errorOf = async (promise: Promise<unknown>) =>
@@ -91,7 +94,12 @@ describe('runCapability on a remote system', () => {
     const first = await run({ name: 'fees', amount: 40 });
     expect(first).toEqual({ result: { ok: true, value: { id: 'Entry-000001' } }, replayed: false });
     const [record] = await vendor.query('Entry');
-    expect(record).toEqual({ id: 'Entry-000001', externalId: externalKeyOf(call({ name: 'fees', amount: 40 }))('entry'), version: 1, fields: { name: 'fees', amount: 40 } });
+    expect(record).toEqual({
+      id: 'Entry-000001',
+      externalId: externalKeyOf(call({ name: 'fees', amount: 40 }))('entry'),
+      version: 1,
+      fields: { name: 'fees', amount: 40 },
+    });
     expect(record!.externalId).toMatch(/^tessera:demo\.addEntry:[A-Za-z0-9_-]{22}:entry$/);
     const callsBefore = vendor.calls.length;
 
@@ -129,7 +137,10 @@ describe('runCapability on a remote system', () => {
     expect(retry).toEqual({ result: { ok: true, value: { id: 'Entry-000001' } }, replayed: false });
     expect(vendor.count('Entry')).toBe(1);
     expect(vendor.calls.filter((name) => name === 'create:Entry')).toHaveLength(1);
-    expect(await rows()).toMatchObject({ audit: ['FAILED:DOWNSTREAM_UNAVAILABLE', 'SUCCEEDED:'], events: [{ type: 'EntryAdded', aggregate_id: 'Entry-000001' }] });
+    expect(await rows()).toMatchObject({
+      audit: ['FAILED:DOWNSTREAM_UNAVAILABLE', 'SUCCEEDED:'],
+      events: [{ type: 'EntryAdded', aggregate_id: 'Entry-000001' }],
+    });
   });
 
   it('an answer that comes late: a retry inside the lease is IN_PROGRESS, after it the retry resumes; the late answer records nothing twice', async () => {
@@ -155,7 +166,10 @@ describe('runCapability on a remote system', () => {
 
   it('a business rejection is checked before any vendor write, stored and replayed', async () => {
     const refused = await run({ name: 'fees', amount: 400 });
-    expect(refused).toEqual({ result: { ok: false, error: { code: 'PRECONDITION_FAILED', message: 'At most 100.', field: 'amount' } }, replayed: false });
+    expect(refused).toEqual({
+      result: { ok: false, error: { code: 'PRECONDITION_FAILED', message: 'At most 100.', field: 'amount' } },
+      replayed: false,
+    });
     expect(vendor.calls).toEqual([]);
     expect(await run({ name: 'fees', amount: 400 })).toEqual({ ...refused, replayed: true });
     expect((await rows()).audit).toEqual(['REJECTED:PRECONDITION_FAILED', 'REPLAYED:PRECONDITION_FAILED']);
@@ -172,12 +186,14 @@ describe('runCapability on a remote system', () => {
     const key = (overrides: Partial<CapabilityCall>) => externalKeyOf(call({ name: 'x', amount: 1 }, overrides))('entry');
     const base = key({});
     expect(key({ requestId: 'req-2', now: () => new Date(0) })).toBe(base);
-    expect(new Set([
-      base,
-      key({ idempotencyKey: 'key-2' }),
-      key({ capability: 'demo.other' }),
-      key({ principal: principalFromClaims({ sub: 'bob', client_id: 'books-app', scope: 'demo:write', legal_entities: '*' }) }),
-      key({ principal: principalFromClaims({ sub: 'alice', scope: 'demo:write', legal_entities: '*' }) }),
-    ]).size).toBe(5);
+    expect(
+      new Set([
+        base,
+        key({ idempotencyKey: 'key-2' }),
+        key({ capability: 'demo.other' }),
+        key({ principal: principalFromClaims({ sub: 'bob', client_id: 'books-app', scope: 'demo:write', legal_entities: '*' }) }),
+        key({ principal: principalFromClaims({ sub: 'alice', scope: 'demo:write', legal_entities: '*' }) }),
+      ]).size,
+    ).toBe(5);
   });
 });
