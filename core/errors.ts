@@ -44,7 +44,8 @@ export const ERROR_CODES = {
     status: 422,
     action: 'fix',
     meaning:
-      'The key was already used for a different request (other input or capability version). Use a new key for a new request; resend the original request to get its stored result.',
+      'The key was already used for a different request (other input or capability version). ' +
+      'Use a new key for a new request; resend the original request to get its stored result.',
   },
   IDEMPOTENCY_IN_PROGRESS: {
     status: 409,

@@ -1,4 +1,8 @@
-/** The PSA's state machines (docs/state-machines.md#project, docs/state-machines.md#assignment, docs/state-machines.md#timecard-and-billing-status, docs/state-machines.md#billing-draft-and-invoice), as data: any transition not listed is illegal. */
+/**
+ * The PSA's state machines (docs/state-machines.md#project, docs/state-machines.md#assignment,
+ * docs/state-machines.md#timecard-and-billing-status, docs/state-machines.md#billing-draft-and-invoice), as data:
+ * any transition not listed is illegal.
+ */
 import type { StateMachine } from '../kernel/capability/stateMachine.ts';
 
 export type ProjectStatus = 'DRAFT' | 'PLANNED' | 'ACTIVE' | 'ON_HOLD' | 'CLOSING' | 'CLOSED' | 'CANCELLED';

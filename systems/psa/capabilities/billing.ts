@@ -1,5 +1,6 @@
 /**
- * Billing capabilities (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing, docs/invariants.md#inv-2): a billing draft claims every source of a
+ * Billing capabilities (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing,
+ * docs/invariants.md#inv-2): a billing draft claims every source of a
  * project that is ready to bill up to a cut-off date (approved time, approved milestones), within
  * the contract's not-to-exceed amount; the ERP's invoice marks it invoiced and its sources billed.
  *
@@ -157,7 +158,8 @@ async function checkNotToExceed(read: PsaReadPort, contractId: string, draftE4: 
   if (billedE4 + draftE4 > line.notToExceedE4) {
     throw rejected(
       'NTE_EXCEEDED',
-      `Billed to date ${money(billedE4, currency).amount} plus this draft ${money(draftE4, currency).amount} exceeds the not-to-exceed amount ${money(line.notToExceedE4, currency).amount} ${currency}.`,
+      `Billed to date ${money(billedE4, currency).amount} plus this draft ${money(draftE4, currency).amount} ` +
+        `exceeds the not-to-exceed amount ${money(line.notToExceedE4, currency).amount} ${currency}.`,
       'projectId',
     );
   }

@@ -119,7 +119,8 @@ export async function plannedMilestones(
   if (given !== open) {
     throw rejected(
       'MILESTONES_DO_NOT_SUM',
-      `The milestones sum to ${money(given, contract.currency).amount} ${contract.currency}; the contract line leaves ${money(open, contract.currency).amount} to plan.`,
+      `The milestones sum to ${money(given, contract.currency).amount} ${contract.currency}; ` +
+        `the contract line leaves ${money(open, contract.currency).amount} to plan.`,
       'milestones',
     );
   }

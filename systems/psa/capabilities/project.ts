@@ -1,5 +1,6 @@
 /**
- * Project capabilities (docs/state-machines.md#project, docs/capabilities.md#opportunity-to-project): a PLANNED project from a CRM contract (with the
+ * Project capabilities (docs/state-machines.md#project, docs/capabilities.md#opportunity-to-project): a PLANNED
+ * project from a CRM contract (with the
  * contract's PSA billing line and the project's milestones), then its activation once the
  * contract is ACTIVE.
  */

@@ -244,7 +244,8 @@ async function checkCapacity(read: PsaReadPort, resource: Resource, request: Res
   if (overbooked) {
     throw rejected(
       'OVERBOOKED',
-      `Resource ${resource.id} would be booked ${formatHours(overbooked.bookedE2)} hours on ${overbooked.date} (at most ${formatHours(DAY_LIMIT_E2)}). Set allowOverbook to book anyway.`,
+      `Resource ${resource.id} would be booked ${formatHours(overbooked.bookedE2)} hours on ${overbooked.date} ` +
+        `(at most ${formatHours(DAY_LIMIT_E2)}). Set allowOverbook to book anyway.`,
       'resourceId',
     );
   }

@@ -1,5 +1,6 @@
 /**
- * Timecard capabilities (docs/state-machines.md#timecard-and-billing-status, docs/capabilities.md#time-to-billing): a resource submits a week of time on an assignment;
+ * Timecard capabilities (docs/state-machines.md#timecard-and-billing-status,
+ * docs/capabilities.md#time-to-billing): a resource submits a week of time on an assignment;
  * someone else approves it (rates frozen, billable time ready to bill) or rejects it with a reason.
  */
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
