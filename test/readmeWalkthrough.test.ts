@@ -3,7 +3,7 @@
  * its shell blocks (bash, curl, node and `npm run token`) against a fresh instance and checks
  * every answer, so the walkthrough cannot drift from the API.
  */
-import { spawn } from 'node:child_process';
+import { runProcess, type ProcessResult } from './harness/runProcess.ts';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from './harness/startTestTessera.ts';
@@ -18,20 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => tessera?.stop());
 
-function runScript(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: new URL('..', import.meta.url), env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runScript(script: string, env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess('bash', ['-c', script], { cwd: new URL('..', import.meta.url), env: { ...process.env, ...env } });
 }
 
 describe('the README quote-to-cash walkthrough', () => {

@@ -1,21 +1,9 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runProcess, type ProcessResult } from '../harness/runProcess.ts';
 import { availableMode, RUN_MODES, RunModeNotAvailable } from '../../runtime/modes.ts';
 
-function tessera(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/tessera.ts', ...args], { cwd: new URL('../..', import.meta.url) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tessera(...args: string[]): Promise<ProcessResult> {
+  return runProcess(process.execPath, ['--import', 'tsx', 'bin/tessera.ts', ...args], { cwd: new URL('../..', import.meta.url) });
 }
 
 describe('run modes', () => {
