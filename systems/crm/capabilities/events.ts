@@ -4,7 +4,7 @@ import type { DomainEventDraft } from '../../kernel/capability/types.ts';
 import type { Contract, Opportunity } from '../ports/types.ts';
 
 export function opportunityEvent(type: string, opportunity: Opportunity, payload: Record<string, unknown>): DomainEventDraft {
-  return aggregateEvent(type, 'Opportunity', versionOf(opportunity), opportunity.legalEntityId, {
+  return aggregateEvent(type, 'Opportunity', opportunity, opportunity.legalEntityId, {
     opportunityId: opportunity.id,
     stage: opportunity.stage,
     ...payload,
@@ -12,14 +12,10 @@ export function opportunityEvent(type: string, opportunity: Opportunity, payload
 }
 
 export function contractEvent(type: string, contract: Contract, payload: Record<string, unknown>): DomainEventDraft {
-  return aggregateEvent(type, 'Contract', versionOf(contract), contract.legalEntityId, {
+  return aggregateEvent(type, 'Contract', contract, contract.legalEntityId, {
     contractId: contract.id,
     contractNumber: contract.contractNumber,
     status: contract.status,
     ...payload,
   });
-}
-
-function versionOf(record: { readonly id: string; readonly aggregateVersion: number }) {
-  return { id: record.id, aggregate_version: record.aggregateVersion };
 }

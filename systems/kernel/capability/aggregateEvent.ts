@@ -1,8 +1,10 @@
 import type { DomainEventDraft } from './types.ts';
 
-/** An aggregate at its new version: a canonical record (`aggregateVersion`) or a row (`aggregate_version`). */
-export type VersionedAggregate =
-  { readonly id: string; readonly aggregateVersion: number } | { readonly id: string; readonly aggregate_version: number };
+/** An aggregate (a canonical record) at its new version. */
+export interface VersionedAggregate {
+  readonly id: string;
+  readonly aggregateVersion: number;
+}
 
 /** A domain event about one aggregate at its new version. */
 export function aggregateEvent(
@@ -12,6 +14,5 @@ export function aggregateEvent(
   legalEntityId: string | null,
   payload: Record<string, unknown>,
 ): DomainEventDraft {
-  const aggregateVersion = 'aggregateVersion' in aggregate ? aggregate.aggregateVersion : aggregate.aggregate_version;
-  return { type, aggregateType, aggregateId: aggregate.id, aggregateVersion, legalEntityId, payload };
+  return { type, aggregateType, aggregateId: aggregate.id, aggregateVersion: aggregate.aggregateVersion, legalEntityId, payload };
 }

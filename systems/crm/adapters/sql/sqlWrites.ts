@@ -80,12 +80,5 @@ function update(
   ref: Versioned,
   values: Readonly<Record<string, unknown>>,
 ): Promise<number> {
-  return updateAggregate(
-    trx as Transaction<CrmTables>,
-    table,
-    entity,
-    { id: ref.id, aggregate_version: ref.aggregateVersion },
-    values,
-    () => staleVersion(entity, ref.id),
-  );
+  return updateAggregate(trx as Transaction<CrmTables>, table, entity, ref, values, () => staleVersion(entity, ref.id));
 }

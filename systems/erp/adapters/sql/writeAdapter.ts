@@ -137,7 +137,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
         trx,
         'invoices',
         'Invoice',
-        { id: ref.id, aggregate_version: ref.aggregateVersion },
+        ref,
         {
           amount_credited_e4: change.amountCreditedE4,
           ...(change.status ? { status: change.status } : {}),
@@ -169,7 +169,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
         trx,
         'invoices',
         'Invoice',
-        { id: change.invoice.id, aggregate_version: change.invoice.aggregateVersion },
+        change.invoice,
         {
           status: change.invoiceStatus,
           amount_paid_e4: change.amountPaidE4,
@@ -181,7 +181,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
         trx,
         'payments',
         'Payment',
-        { id: change.payment.id, aggregate_version: change.payment.aggregateVersion },
+        change.payment,
         {
           status: change.paymentStatus,
         },
@@ -202,7 +202,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
           trx,
           'revenue_schedules',
           'RevenueSchedule',
-          { id: schedule.id, aggregate_version: schedule.aggregateVersion },
+          schedule,
           {
             recognized_e4: recognizedE4,
             status,

@@ -32,11 +32,6 @@ import type { PsaTables } from './tables.ts';
 /** Rows per multi-row statement: far below SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 1000;
 
-const versioned = (record: { readonly id: string; readonly aggregateVersion: number }) => ({
-  id: record.id,
-  aggregate_version: record.aggregateVersion,
-});
-
 /** `db` is the system's database (it names the engine); `trx` the capability's transaction on it. */
 export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<PsaTables>): PsaWritePort {
   const reload = {
@@ -98,7 +93,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
     },
 
     async activateProject(project) {
-      await updateAggregate(trx, 'projects', 'Project', versioned(project), { status: 'ACTIVE' });
+      await updateAggregate(trx, 'projects', 'Project', project, { status: 'ACTIVE' });
       return reload.project(project.id);
     },
 
@@ -112,7 +107,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       await serializeOn(db, trx, `psa.resource:${assignment.resourceId}`);
       await check();
       await trx.insertInto('assignments').values(assignmentRow(assignment)).execute();
-      await updateAggregate(trx, 'resource_requests', 'ResourceRequest', versioned(request), {
+      await updateAggregate(trx, 'resource_requests', 'ResourceRequest', request, {
         status: 'FILLED',
         assignment_id: assignment.id,
       });
@@ -123,7 +118,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       if (existing) {
         const row = timecardRow(timecard);
         // The versioned update first: a concurrent decision on the week loses here, before any entry changes.
-        await updateAggregate(trx, 'timecards', 'Timecard', versioned(existing), {
+        await updateAggregate(trx, 'timecards', 'Timecard', existing, {
           status: row.status,
           assignment_id: row.assignment_id,
           submitted_at: row.submitted_at,
@@ -156,7 +151,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
 
     async approveTimecard(timecard, approval) {
       // The versioned update first: a concurrent decision loses here, before any entry changes.
-      await updateAggregate(trx, 'timecards', 'Timecard', versioned(timecard), {
+      await updateAggregate(trx, 'timecards', 'Timecard', timecard, {
         status: 'APPROVED',
         approved_at: approval.approvedAt,
         approver_id: approval.approverId,
@@ -181,7 +176,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
     },
 
     async rejectTimecard(timecard, rejection) {
-      await updateAggregate(trx, 'timecards', 'Timecard', versioned(timecard), {
+      await updateAggregate(trx, 'timecards', 'Timecard', timecard, {
         status: 'REJECTED',
         rejection_reason: rejection.reason,
         approver_id: rejection.approverId,
@@ -192,7 +187,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
     },
 
     async completeMilestone(milestone, { actualDate, approveForBilling }) {
-      await updateAggregate(trx, 'milestones', 'Milestone', versioned(milestone), {
+      await updateAggregate(trx, 'milestones', 'Milestone', milestone, {
         status: 'COMPLETE',
         actual_date: actualDate,
         ...(approveForBilling ? { approved_for_billing: 1, billing_status: 'READY_TO_BILL' } : {}),
@@ -235,7 +230,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
     },
 
     async recordBillingDraftInvoiced(draft, { invoiceId, invoiceNumber }) {
-      await updateAggregate(trx, 'billing_drafts', 'BillingDraft', versioned(draft), {
+      await updateAggregate(trx, 'billing_drafts', 'BillingDraft', draft, {
         status: 'INVOICED',
         invoice_id: invoiceId,
         invoice_number: invoiceNumber,
