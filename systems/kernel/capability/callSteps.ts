@@ -1,6 +1,8 @@
 /** The steps every capability call takes, local or remote: events collected, outcome settled, audit written. */
 import type { Kysely } from 'kysely';
+import { recordScope } from '../../../policies/recordScope.ts';
 import { errorCode } from './claimKey.ts';
+import { requestHash } from './requestHash.ts';
 import { appendAudit, type AuditEntry } from './records.ts';
 import { CapabilityRejected } from './rejection.ts';
 import type { AuditOutcome, CapabilityTables } from './tables.ts';
@@ -10,7 +12,24 @@ import type { CapabilityCall, CapabilityOutcome, DomainEventDraft } from './type
 export type CapabilityEffect<Ports, Result> = (ports: Ports, emit: (event: DomainEventDraft) => void) => Promise<CapabilityOutcome<Result>>;
 
 /** The audit entry of this call with `outcome`, timed from the start of the call. */
-export function auditOf(call: CapabilityCall, hash: string, startedAt: Date, started: number) {
+/**
+ * What every call starts with, local or remote: its clock and start time, the record scope its
+ * ports read within, the request hash that binds its key, and its audit entries.
+ */
+export function startCall(call: CapabilityCall) {
+  const now = call.now ?? (() => new Date());
+  const startedAt = now();
+  const hash = requestHash(call.capability, call.version, call.input);
+  return {
+    now,
+    startedAt,
+    hash,
+    scope: call.scope ?? recordScope(call.principal),
+    audit: auditOf(call, hash, startedAt, performance.now()),
+  };
+}
+
+function auditOf(call: CapabilityCall, hash: string, startedAt: Date, started: number) {
   return (outcome: AuditOutcome, errorCode: string | null): AuditEntry => ({
     call,
     inputsDigest: hash,

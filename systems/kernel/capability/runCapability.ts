@@ -16,13 +16,11 @@
  * Remote systems (a vendor API): see runRemoteCapability.ts.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { recordScope } from '../../../policies/recordScope.ts';
 import type { LocalAdapter, SystemAdapter } from './adapter.ts';
 import { claimKey, replayable } from './claimKey.ts';
-import { auditFailure, auditOf, collectEvents, settleOutcome, type CapabilityEffect } from './callSteps.ts';
+import { auditFailure, collectEvents, settleOutcome, startCall, type CapabilityEffect } from './callSteps.ts';
 import { engineOf } from './engine.ts';
 import { appendAudit, insertOutboxEvents } from './records.ts';
-import { requestHash } from './requestHash.ts';
 import { runRemoteCapability } from './runRemoteCapability.ts';
 import type { CapabilityTables } from './tables.ts';
 import type { CapabilityCall, CapabilityOutcome, CapabilityResult } from './types.ts';
@@ -45,13 +43,8 @@ export async function runCapability<Ports, Result>(
   effect: CapabilityEffect<Ports, Result>,
 ): Promise<CapabilityResult<Result>> {
   if (adapter.kind === 'remote') return runRemoteCapability(ledger, adapter, call, effect);
-  const now = call.now ?? (() => new Date());
-  const scope = call.scope ?? recordScope(call.principal);
-  const startedAt = now();
-  const started = performance.now();
-  const hash = requestHash(call.capability, call.version, call.input);
+  const { now, startedAt, hash, scope, audit } = startCall(call);
   const engine = await engineOf(ledger);
-  const audit = auditOf(call, hash, startedAt, started);
 
   try {
     return await ledger.transaction().execute(async (trx) => {

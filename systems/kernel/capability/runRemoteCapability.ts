@@ -18,13 +18,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { recordScope } from '../../../policies/recordScope.ts';
 import type { RemoteAdapter, RemoteCall } from './adapter.ts';
 import { checkSameRequest, claimKey, inProgress, type Claim } from './claimKey.ts';
 import { engineOf } from './engine.ts';
 import { appendAudit, insertOutboxEvents } from './records.ts';
-import { requestHash } from './requestHash.ts';
-import { auditFailure, auditOf, collectEvents, settleOutcome, type CapabilityEffect } from './callSteps.ts';
+import { auditFailure, collectEvents, settleOutcome, startCall, type CapabilityEffect } from './callSteps.ts';
 import type { CapabilityTables } from './tables.ts';
 import type { CapabilityCall, CapabilityOutcome, CapabilityResult } from './types.ts';
 
@@ -36,11 +34,7 @@ export async function runRemoteCapability<Ports, Result>(
   call: CapabilityCall,
   effect: CapabilityEffect<Ports, Result>,
 ): Promise<CapabilityResult<Result>> {
-  const now = call.now ?? (() => new Date());
-  const startedAt = now();
-  const started = performance.now();
-  const hash = requestHash(call.capability, call.version, call.input);
-  const audit = auditOf(call, hash, startedAt, started);
+  const { now, startedAt, hash, scope, audit } = startCall(call);
   const leaseUntil = new Date(startedAt.getTime() + (call.leaseMs ?? DEFAULT_LEASE_MS));
   const engine = await engineOf(ledger);
 
@@ -78,7 +72,7 @@ export async function runRemoteCapability<Ports, Result>(
   let outcome: CapabilityOutcome<Result>;
   try {
     const remote: RemoteCall = { externalKey: externalKeyOf(call), attempt: attempt.number };
-    outcome = await settleOutcome(() => effect(adapter.bind(remote, call.scope ?? recordScope(call.principal)), emit));
+    outcome = await settleOutcome(() => effect(adapter.bind(remote, scope), emit));
   } catch (error) {
     // Release the lease (if this attempt still owns the call) so the client's retry resumes at once.
     await ledger
