@@ -12,11 +12,6 @@ export async function found<T>(row: Promise<T | null>, typeName: string, id: str
   return value;
 }
 
-/** SQLite and PostgreSQL both store booleans as 0/1 here. */
-export function bool(value: number): boolean {
-  return value === 1;
-}
-
 /** Keeps rows whose `column` is in `allowed` when a filter was given. */
 export function whereIn<T>(rows: readonly T[], allowed: readonly string[] | null | undefined, pick: (row: T) => string): readonly T[] {
   if (!allowed?.length) return rows;

@@ -19,24 +19,6 @@ export function visibleRows<K, R>(
   return async (keys) => (await fetch(keys)).filter(visible);
 }
 
-/**
- * Wraps a batch fetch of child rows (an assignment, a timecard) so only those whose parent the
- * caller can see are kept; the parents are looked up through their own (scoped, batched) loader.
- */
-export function visibleThroughParent<K, R>(
-  fetch: (keys: readonly K[]) => Promise<readonly R[]>,
-  parent: { loadMany(keys: readonly string[]): Promise<readonly unknown[]> },
-  parentOf: (row: R) => string,
-): (keys: readonly K[]) => Promise<R[]> {
-  return async (keys) => {
-    const rows = await fetch(keys);
-    const parentIds = [...new Set(rows.map(parentOf))];
-    const parents = await parent.loadMany(parentIds);
-    const visible = new Set(parentIds.filter((_, index) => parents[index] !== null && !(parents[index] instanceof Error)));
-    return rows.filter((row) => visible.has(parentOf(row)));
-  };
-}
-
 /** The row rule of every record policy the row is scoped by: the same decision `inScope` makes in SQL. */
 export function isVisible<R>(scope: RecordScope, columns: ScopedColumns<R>): (row: R) => boolean {
   const rules = restrictingRules(scope, columns);
