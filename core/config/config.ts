@@ -16,6 +16,13 @@
  * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
  * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
  *
+ * Events (docs/events.md#nats-transport): in process by default; NATS JetStream when a URL is set.
+ * - `TESSERA_NATS_URL`: a `nats://` URL (several, comma-separated, for a cluster); events travel over JetStream.
+ * - `TESSERA_NATS_STREAM` (`tessera`): the deployment prefix: stream `<PREFIX>_EVENTS`, subjects `<prefix>.events.…`.
+ * - `TESSERA_NATS_CREDS_FILE`: a NATS credentials file; only its path is kept here, its content is read
+ *   when connecting and never logged.
+ * - `TESSERA_TEST_NATS_URL`: read by the test suite only (see `testNatsUrl`).
+ *
  * Authentication (client bearer tokens; see `auth`). Production refuses every development default:
  * - `TESSERA_AUTH_JWKS_URL`: the identity provider's JWKS (https; http only to 127.0.0.1 or localhost).
  * - `TESSERA_AUTH_PUBLIC_KEY_FILE`: a PEM public key, for issuers without a JWKS. Not with the JWKS URL.
@@ -72,6 +79,18 @@ export interface TesseraConfig {
    * error at its path, the rest answers), `reject` refuses the whole operation. @default 'filter'
    */
   readonly authorizationMode: 'filter' | 'reject';
+  /** `TESSERA_NATS_URL` and its companions: set, events travel over NATS JetStream; unset, in process. */
+  readonly nats: NatsConfig | undefined;
+}
+
+/** Where the NATS transport connects (docs/events.md#nats-transport). */
+export interface NatsConfig {
+  /** One or more `nats://` URLs. */
+  readonly servers: readonly string[];
+  /** The deployment prefix of the stream and its subjects. */
+  readonly streamPrefix: string;
+  /** A credentials file, resolved; read when connecting. */
+  readonly credsFile: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -99,6 +118,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     auth: authConfig(env, tesseraEnv, dataDir, cwd),
     internalSecret: internalSecret(env, tesseraEnv, dataDir),
     authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
+    nats: natsConfig(env, cwd),
   };
   return Object.freeze(config);
 }
@@ -135,6 +155,38 @@ function subgraphVariables(env: Env): Pick<TesseraConfig, 'subgraphUrls' | 'subg
     }
   }
   return { subgraphUrls: Object.freeze(subgraphUrls), subgraphPorts: Object.freeze(subgraphPorts) };
+}
+
+const NATS_STREAM_PREFIX = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+
+function natsConfig(env: Env, cwd: string): NatsConfig | undefined {
+  const raw = env.TESSERA_NATS_URL?.trim();
+  const streamPrefix = env.TESSERA_NATS_STREAM?.trim() || 'tessera';
+  const credsFile = env.TESSERA_NATS_CREDS_FILE?.trim();
+  if (!raw) {
+    if (env.TESSERA_NATS_STREAM?.trim() || credsFile)
+      throw new TypeError('TESSERA_NATS_STREAM and TESSERA_NATS_CREDS_FILE need TESSERA_NATS_URL');
+    return undefined;
+  }
+  const servers = raw.split(',').map((url) => natsUrl('TESSERA_NATS_URL', url.trim()));
+  if (!NATS_STREAM_PREFIX.test(streamPrefix)) {
+    throw new TypeError(`TESSERA_NATS_STREAM must be a letter then up to 31 letters, digits, _ or -; got ${JSON.stringify(streamPrefix)}`);
+  }
+  return Object.freeze({ servers: Object.freeze(servers), streamPrefix, credsFile: credsFile ? path.resolve(cwd, credsFile) : undefined });
+}
+
+/** A `nats://` (or `tls://`) URL with a host; credentials in it are refused (use a credentials file). */
+function natsUrl(key: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError(`${key} must be a nats:// URL`);
+  }
+  if ((url.protocol !== 'nats:' && url.protocol !== 'tls:') || !url.hostname) throw new TypeError(`${key} must be a nats:// URL`);
+  // The value is logged with the config: a user or token in it would leak.
+  if (url.username || url.password) throw new TypeError(`${key} must not carry credentials; use TESSERA_NATS_CREDS_FILE`);
+  return raw;
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -259,4 +311,14 @@ export function testPostgresUrl(env: Env = process.env): string | undefined {
   if (!url) return undefined;
   if (!/^postgres(ql)?:\/\//.test(url)) throw new TypeError('TESSERA_TEST_POSTGRES_URL must be a postgres:// URL');
   return url;
+}
+
+/**
+ * The NATS server (with JetStream) the suites named `*.nats.test.ts` run against (CI sets it);
+ * undefined means those suites skip with a message. Each creates and deletes its own stream.
+ */
+export function testNatsUrl(env: Env = process.env): string | undefined {
+  const url = env.TESSERA_TEST_NATS_URL?.trim();
+  if (!url) return undefined;
+  return natsUrl('TESSERA_TEST_NATS_URL', url);
 }
