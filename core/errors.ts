@@ -136,6 +136,11 @@ export const ERROR_CODES = {
     meaning: 'The resource works for another legal entity and intercompany is not enabled.',
   },
   NOTHING_TO_BILL: { status: 422, action: 'stop', meaning: 'No billable source is ready to bill up to the cut-off date.' },
+  BILLING_RUN_IN_PROGRESS: {
+    status: 409,
+    action: 'retry',
+    meaning: 'A billing run of the legal entity and cut-off is still running; wait for it to finish (billingRun shows it).',
+  },
   SOURCE_ALREADY_BILLED: {
     status: 409,
     action: 'stop',
