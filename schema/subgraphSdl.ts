@@ -19,10 +19,25 @@ export const AUDIT_SDL = fs.readFileSync(new URL('audit.graphql', SCHEMA_DIR), '
 /**
  * Reads `schema/<name>.graphql`, the source of truth that resolvers are bound to, with the shared
  * value types, the governance directive definitions it imports and the shared audit-trail types appended.
+ * A subgraph whose areas each own their part of the schema keeps them in `schema/<name>/*.graphql`
+ * (`extend type Query`, `extend type Mutation`, their own types): they are appended in name order,
+ * so the subgraph's SDL is still one document.
  */
 export function readSubgraphSdl(name: string): string {
   const own = fs.readFileSync(new URL(`${name}.graphql`, SCHEMA_DIR), 'utf8');
-  return `${own}\n${SHARED_VALUE_TYPES_SDL}\n${GOVERNANCE_DIRECTIVES_SDL}\n${AUDIT_SDL}`;
+  const areas = areaSdlFiles(name).map((file) => fs.readFileSync(file, 'utf8'));
+  return [own, ...areas, SHARED_VALUE_TYPES_SDL, GOVERNANCE_DIRECTIVES_SDL, AUDIT_SDL].join('\n');
+}
+
+/** The area SDL files of subgraph `name` (`schema/<name>/*.graphql`), sorted by name; none when the folder does not exist. */
+export function areaSdlFiles(name: string): URL[] {
+  const folder = new URL(`${name}/`, SCHEMA_DIR);
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => new URL(file, folder));
 }
 
 export function parseSubgraphSdl(name: string): DocumentNode {

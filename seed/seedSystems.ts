@@ -38,7 +38,8 @@ export interface SeedSummary {
 }
 
 const SPECS: { readonly [S in SystemName]: Readonly<Record<string, TableSpec>> } = { crm: crmTables, psa: psaTables, erp: erpTables };
-const SYSTEMS: readonly SystemName[] = SYSTEM_NAMES;
+// The systems with demo data (the integration system has none).
+const SYSTEMS: readonly SystemName[] = SYSTEM_NAMES.filter((name): name is SystemName => name in SPECS);
 
 /** Generates the dataset for `options` and inserts it into the three (empty) systems. */
 export async function seedSystems(dbs: SeedDatabases, options: GenerateOptions): Promise<SeedSummary> {

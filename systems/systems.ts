@@ -7,6 +7,7 @@
  */
 import { crmSystem } from './crm/system.ts';
 import { erpSystem } from './erp/system.ts';
+import { integrationSystem } from './integration/system.ts';
 import { psaSystem } from './psa/system.ts';
 import type { SystemOfRecord } from '../schema/checkOwnership.ts';
 import type { OpenSystem } from './kernel/openReferenceSystem.ts';
@@ -16,6 +17,7 @@ export const SYSTEM_LIST = [
   { name: 'crm', system: crmSystem, systemOfRecord: 'CRM', defaultPort: 4001 },
   { name: 'psa', system: psaSystem, systemOfRecord: 'PSA', defaultPort: 4002 },
   { name: 'erp', system: erpSystem, systemOfRecord: 'ERP', defaultPort: 4003 },
+  { name: 'integration', system: integrationSystem, systemOfRecord: 'INTEGRATION', defaultPort: 4004 },
 ] as const satisfies readonly { name: string; system: object; systemOfRecord: SystemOfRecord; defaultPort: number }[];
 
 export type SystemEntry = (typeof SYSTEM_LIST)[number];

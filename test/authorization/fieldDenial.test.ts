@@ -16,7 +16,7 @@ const PSA_ONLY = { sub: 'psa-reader', scope: 'psa:read', legal_entities: '*' as 
 let tessera: AuthTestTessera;
 let data: Dataset;
 let psaOnly: string;
-const statements: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0 };
+const statements: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0, integration: 0 };
 
 beforeAll(async () => {
   data = generateDataset({ scale: 's' });
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => tessera?.stop());
 beforeEach(() => {
-  statements.crm = statements.psa = statements.erp = 0;
+  statements.crm = statements.psa = statements.erp = statements.integration = 0;
 });
 
 function post(tessera: AuthTestTessera, query: string, token: string | null, variables?: Record<string, unknown>) {

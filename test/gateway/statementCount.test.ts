@@ -26,7 +26,7 @@ const QUERY = `query Wide($first: Int!) {
 }`;
 
 let gateway: TestTessera;
-let counts: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0 };
+let counts: Record<SystemName, number> = { crm: 0, psa: 0, erp: 0, integration: 0 };
 
 beforeAll(async () => {
   gateway = await startTestTessera({
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => gateway?.stop());
 
 async function statementsFor(first: number) {
-  counts = { crm: 0, psa: 0, erp: 0 };
+  counts = { crm: 0, psa: 0, erp: 0, integration: 0 };
   const body = await gateway.query(QUERY, { first });
   expect(body.errors).toBeUndefined();
   expect((body.data as { projects: { nodes: unknown[] } }).projects.nodes).toHaveLength(first);

@@ -24,7 +24,7 @@ async function start(env: Record<string, string>, seedScale: 's' | 'none') {
 describe('the embedded mode', () => {
   it('seeds an empty store and serves a README query', async () => {
     const tessera = await start({}, 's');
-    expect([tessera.seed.kind, Object.keys(tessera.systems)]).toEqual(['seeded', ['crm', 'psa', 'erp']]);
+    expect([tessera.seed.kind, Object.keys(tessera.systems)]).toEqual(['seeded', ['crm', 'psa', 'erp', 'integration']]);
     const answer = await askGateway(await tessera.listen(0), fixture.config, README_QUERY);
     const dataset = generateDataset({ scale: 's' });
     const project = dataset.psa.projects.find((row) => row.id === 'prj_00008')!;
@@ -43,12 +43,15 @@ describe('the embedded mode', () => {
 
   it('does not run a system whose URL variable is set (`tessera serve gateway`), nor seed the others', async () => {
     const tessera = await start({ TESSERA_SUBGRAPH_ERP_URL: 'http://127.0.0.1:9/graphql' }, 's');
-    expect([tessera.seed, Object.keys(tessera.systems)]).toEqual([{ kind: 'skipped', reason: 'not-all-local' }, ['crm', 'psa']]);
+    expect([tessera.seed, Object.keys(tessera.systems)]).toEqual([
+      { kind: 'skipped', reason: 'not-all-local' },
+      ['crm', 'psa', 'integration'],
+    ]);
   });
 
   it('refuses to start over a variable that names no system', async () => {
     await expect(start({ TESSERA_SUBGRAPH_PORT_ERPP: '4003' }, 'none')).rejects.toThrow(
-      new TypeError('TESSERA_SUBGRAPH_PORT_ERPP names no system; the systems are crm, psa, erp'),
+      new TypeError('TESSERA_SUBGRAPH_PORT_ERPP names no system; the systems are crm, psa, erp, integration'),
     );
   });
 });

@@ -55,7 +55,7 @@ describe('the gateway mode', () => {
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect({ status: response.status, body: await response.json() }).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { crm: true, psa: true, erp: true } },
+      body: { status: 'ready', checks: { crm: true, psa: true, erp: true, integration: true } },
     });
   });
 

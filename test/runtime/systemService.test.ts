@@ -77,7 +77,7 @@ describe('a system service', () => {
   it('refuses to start over a variable that names no system', async () => {
     const typo = { ...config, subgraphUrls: { crn: 'http://crn/graphql' } };
     await expect(startSystemService('crm', { config: typo, logger: createLogger('silent') })).rejects.toThrow(
-      new TypeError('TESSERA_SUBGRAPH_CRN_URL names no system; the systems are crm, psa, erp'),
+      new TypeError('TESSERA_SUBGRAPH_CRN_URL names no system; the systems are crm, psa, erp, integration'),
     );
   });
 });

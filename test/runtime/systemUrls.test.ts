@@ -14,8 +14,9 @@ describe('the systems list', () => {
       ['crm', 'crm', 4001],
       ['psa', 'psa', 4002],
       ['erp', 'erp', 4003],
+      ['integration', 'integration', 4004],
     ]);
-    expect(Object.keys(SYSTEMS)).toEqual(['crm', 'psa', 'erp']);
+    expect(Object.keys(SYSTEMS)).toEqual(['crm', 'psa', 'erp', 'integration']);
   });
 });
 
@@ -43,6 +44,7 @@ describe('systemUrls: where each system answers, for the gateway and for peers a
       ['crm', 4001],
       ['psa', 4002],
       ['erp', 4003],
+      ['integration', 4004],
     ]);
   });
 
@@ -50,7 +52,7 @@ describe('systemUrls: where each system answers, for the gateway and for peers a
     expect(() => systemUrls(loadConfig({}), SYSTEM_LIST, 'required')).toThrow(
       new TypeError(
         'the gateway alone calls every subgraph over HTTP: set TESSERA_SUBGRAPH_CRM_URL, TESSERA_SUBGRAPH_PSA_URL, ' +
-          'TESSERA_SUBGRAPH_ERP_URL (the URL of `tessera serve <name>`)',
+          'TESSERA_SUBGRAPH_ERP_URL, TESSERA_SUBGRAPH_INTEGRATION_URL (the URL of `tessera serve <name>`)',
       ),
     );
     const env = { TESSERA_SUBGRAPH_CRM_URL: 'http://crm:4001/graphql', TESSERA_SUBGRAPH_PSA_URL: 'http://psa:4002/graphql' };

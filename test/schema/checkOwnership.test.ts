@@ -105,6 +105,7 @@ describe('composeSupergraph and ownership', () => {
       crm: 'CRM',
       psa: 'PSA',
       erp: 'ERP',
+      integration: 'INTEGRATION',
     });
   });
 

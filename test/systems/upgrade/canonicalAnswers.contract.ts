@@ -5,12 +5,12 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEMS, SYSTEM_NAMES } from '../../../systems/systems.ts';
+import { SYSTEMS } from '../../../systems/systems.ts';
 import { newKey } from '../../harness/capabilities.ts';
 import { crmDb, inProcessSystem } from '../../harness/capabilityRows.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import type { TempStore } from '../../harness/tempDatabase.ts';
-import { previousRelease, storedAnswers, UPGRADE, type StoredAnswer } from './previousRelease.ts';
+import { PREVIOUS_SYSTEMS, previousRelease, storedAnswers, UPGRADE, type StoredAnswer } from './previousRelease.ts';
 import { crmReplays, erpReplays, psaReplays, type Replay } from './replays.ts';
 
 export function canonicalAnswersSuite(engine: string, makeStore: () => Promise<TempStore>): void {
@@ -53,7 +53,7 @@ export function canonicalAnswersSuite(engine: string, makeStore: () => Promise<T
     });
 
     it('rewrites the rows of successful answers and leaves rejections as stored', async () => {
-      for (const system of SYSTEM_NAMES) {
+      for (const system of PREVIOUS_SYSTEMS) {
         const now = await storedAnswers(inProcessSystem(tessera, system).db as Kysely<unknown>);
         for (const answer of stored.filter((candidate) => candidate.system === system)) {
           const json = now[`old-${answer.key}`]!;
@@ -69,7 +69,7 @@ export function canonicalAnswersSuite(engine: string, makeStore: () => Promise<T
     });
 
     it('leaves canonical answers untouched: migrating twice is a no-op', async () => {
-      for (const system of SYSTEM_NAMES) {
+      for (const system of PREVIOUS_SYSTEMS) {
         const db = inProcessSystem(tessera, system).db as Kysely<unknown>;
         const before = await storedAnswers(db);
         await SYSTEMS[system].migrations[UPGRADE(system)]!.up(db);

@@ -13,7 +13,11 @@ import { requestHash } from '../../../systems/kernel/capability/requestHash.ts';
 import { closeDatabase, openDatabase } from '../../../systems/kernel/database.ts';
 import { migrateToLatest } from '../../../systems/kernel/migrate.ts';
 import type { PsaTables } from '../../../systems/psa/adapters/sql/tables.ts';
-import { SYSTEMS, type SystemName } from '../../../systems/systems.ts';
+import { SYSTEMS } from '../../../systems/systems.ts';
+
+/** The systems the previous release had (the integration system came later). */
+export const PREVIOUS_SYSTEMS = ['crm', 'psa', 'erp'] as const;
+type SystemName = (typeof PREVIOUS_SYSTEMS)[number];
 import { DEFAULT_SUB } from '../../harness/capabilities.ts';
 
 /** The name of the migration that converts the stored answers. */

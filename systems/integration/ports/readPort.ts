@@ -1,0 +1,25 @@
+/**
+ * The integration system's read port: what its resolvers and capabilities read of its own store,
+ * within the caller's record scope. Each area adds its reads here, one member each.
+ */
+import type { Kysely } from 'kysely';
+import type { RecordScope } from '../../../policies/recordScope.ts';
+import { createBillingRunReads, type BillingRunReads } from '../billingRun/billingRunStore.ts';
+import { createProcessReads, type ProcessReads } from '../process/processReads.ts';
+import type { IntegrationTables } from '../store/tables.ts';
+import type { BillingRunTables } from '../billingRun/tables.ts';
+import type { ProcessTables } from '../process/tables.ts';
+
+export interface IntegrationReadPort {
+  readonly process: ProcessReads;
+  readonly billingRun: BillingRunReads;
+}
+
+/** The read port on `db` (the read connection, or a capability's transaction), within `scope`. */
+export function createIntegrationReads(db: Kysely<IntegrationTables>, scope: RecordScope): IntegrationReadPort {
+  return {
+    // Each area's tables are a part of the store's: Kysely is invariant in its tables, so each is handed its own view.
+    process: createProcessReads(db as unknown as Kysely<ProcessTables>, scope),
+    billingRun: createBillingRunReads(db as unknown as Kysely<BillingRunTables>, scope),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The integration system's write port: the operations its capabilities make, bound to the
+ * capability's transaction (docs/processes.md). Each area adds its writes here, one member each.
+ */
+import type { Kysely } from 'kysely';
+import type { RecordScope } from '../../../policies/recordScope.ts';
+import { createBillingRunWrites, type BillingRunWrites } from '../billingRun/billingRunStore.ts';
+import { createProcessWrites, type ProcessWrites } from '../process/processWrites.ts';
+import type { IntegrationTables } from '../store/tables.ts';
+import type { BillingRunTables } from '../billingRun/tables.ts';
+import type { ProcessTables } from '../process/tables.ts';
+
+export interface IntegrationWritePort {
+  readonly process: ProcessWrites;
+  readonly billingRun: BillingRunWrites;
+}
+
+/** The write port inside a capability's transaction `trx`. */
+export function createIntegrationWrites(trx: Kysely<IntegrationTables>, scope: RecordScope): IntegrationWritePort {
+  return {
+    // Each area's tables are a part of the store's: Kysely is invariant in its tables, so each is handed its own view.
+    process: createProcessWrites(trx as unknown as Kysely<ProcessTables>, scope),
+    billingRun: createBillingRunWrites(trx as unknown as Kysely<BillingRunTables>, scope),
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The integration subgraph's resolvers: each area's queries, types and capabilities merged. An area
+ * adds its query resolvers, its type resolvers and its capabilities here, one spread each.
+ */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
+import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts';
+import { scalarResolvers } from '../kernel/scalars.ts';
+import type { IntegrationContext } from './context.ts';
+import type { IntegrationPorts } from './ports/ports.ts';
+import { billingRunCapabilities, billingRunQueryResolvers, billingRunTypeResolvers } from './billingRun/resolvers.ts';
+import { processCapabilities } from './process/capabilities.ts';
+import { processQueryResolvers, processTypeResolvers } from './process/resolvers.ts';
+
+export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
+  ...scalarResolvers,
+  Query: {
+    ...processQueryResolvers,
+    ...billingRunQueryResolvers,
+    integrationAuditLog: auditLog,
+  },
+  Mutation: capabilityResolvers<IntegrationPorts, IntegrationContext>('integration', {
+    ...processCapabilities,
+    ...billingRunCapabilities,
+  }),
+  AuditEntry: auditEntryResolvers,
+  ...processTypeResolvers,
+  ...billingRunTypeResolvers,
+};

@@ -1,0 +1,15 @@
+/**
+ * The integration system's own store: the kernel's consumer tables (inbox, applied versions,
+ * in-process queue, dead letters: docs/events.md#delivery) and each area's tables. An area adds its
+ * spec here, one line each.
+ */
+import { eventTables } from '../../kernel/events/tables.ts';
+import type { TablesOf } from '../../kernel/tableSpec.ts';
+import { processTables } from '../process/tables.ts';
+
+export const integrationTables = {
+  ...eventTables,
+  ...processTables,
+} as const;
+
+export type IntegrationTables = TablesOf<typeof integrationTables>;

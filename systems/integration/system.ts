@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { createIntegrationLoaders } from './loaders.ts';
+import { integrationResolvers } from './resolvers.ts';
+import { createIntegrationStore } from './store/sqlStore.ts';
+import { integrationTables, type IntegrationTables } from './store/tables.ts';
+
+/**
+ * The integration system (docs/processes.md): the process layer's own system of record. Its store
+ * holds the processes, the consumers' inbox, queue and dead letters, and its capabilities' ledger;
+ * its operations are capabilities like every other system's. It has no demo data.
+ */
+export const integrationSystem = defineReferenceSystem({
+  name: 'integration',
+  tables: integrationTables,
+  resolvers: integrationResolvers,
+  createAdapter: (db: Kysely<IntegrationTables>, reads: Kysely<IntegrationTables>) => createIntegrationStore(db, reads),
+  createLoaders: createIntegrationLoaders,
+});
