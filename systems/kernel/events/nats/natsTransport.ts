@@ -69,6 +69,11 @@ export interface NatsTransport extends EventTransport {
 interface Running {
   readonly consumer: EventConsumer;
   readonly durable: string;
+  /**
+   * Retries the server sent back before they were due by the transport's clock (a test clock
+   * behind the wall clock, or timer jitter): held un-acked, by stream sequence, and delivered when due.
+   */
+  readonly early: Map<number, { readonly message: JsMsg; readonly event: EventEnvelope; readonly retry: PendingRetry }>;
   /** One pull at a time per consumer: the background loop and `drain` take turns. */
   turn: Promise<unknown>;
 }
@@ -170,7 +175,7 @@ class NatsJetStreamTransport implements NatsTransport {
     for (const consumer of consumers) {
       if (this.#running.has(consumer.name)) throw new TypeError(`event consumer ${consumer.name} is started twice`);
       await ensureConsumer(this.#jsm, this.names, consumer, settings);
-      this.#running.set(consumer.name, { consumer, durable: this.names.durable(consumer.name), turn: Promise.resolve() });
+      this.#running.set(consumer.name, { consumer, durable: this.names.durable(consumer.name), early: new Map(), turn: Promise.resolve() });
     }
     if (this.#options.background ?? true) {
       for (const name of consumers.map((consumer) => consumer.name)) this.#loops.push(this.#loop(this.#running.get(name)!));
@@ -179,8 +184,9 @@ class NatsJetStreamTransport implements NatsTransport {
 
   /**
    * Delivers until nothing is immediately available to any consumer and no retry this process
-   * nak'ed is due by the transport's clock. A due retry the server has not sent yet is waited for
-   * (by the wall clock: NATS redelivers a `nak(delay)` after `delay`), up to `retryGraceMs` past
+   * nak'ed is due by the transport's clock. A retry the server sends back before it is due by that
+   * clock is held, not delivered, until it is. A due retry the server has not sent yet is waited
+   * for (by the wall clock: NATS redelivers a `nak(delay)` after `delay`), up to `retryGraceMs` past
    * its time; one that does not come by then went to another process and is forgotten.
    */
   async drain(): Promise<number> {
@@ -188,7 +194,11 @@ class NatsJetStreamTransport implements NatsTransport {
     for (;;) {
       let received = 0;
       for (const running of this.#running.values()) {
-        const pulled = await this.#turn(running, () => this.#pull(running, { no_wait: true }));
+        const pulled = await this.#turn(running, async () => {
+          const held = await this.#deliverDueEarly(running);
+          const fresh = await this.#pull(running, { no_wait: true });
+          return { received: held + fresh.received, deliveries: held + fresh.deliveries };
+        });
         received += pulled.received;
         deliveries += pulled.deliveries;
       }
@@ -212,13 +222,23 @@ class NatsJetStreamTransport implements NatsTransport {
   }
 
   pendingRetries(): number {
-    return this.#pending.size;
+    let held = 0;
+    for (const running of this.#running.values()) held += running.early.size;
+    return this.#pending.size + held;
   }
 
+  /** Stops delivering; held retries go back to the server (due when they were); a connection it opened is drained. */
   async close(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await Promise.all(this.#loops);
+    for (const running of this.#running.values()) {
+      await this.#turn(running, async () => {
+        const now = this.#options.clock().getTime();
+        for (const { message, retry } of running.early.values()) message.nak(Math.max(0, retry.dueAt - now));
+        running.early.clear();
+      });
+    }
     if (this.#owned && !this.#nc.isClosed()) await this.#nc.drain();
   }
 
@@ -232,7 +252,13 @@ class NatsJetStreamTransport implements NatsTransport {
   async #loop(running: Running): Promise<void> {
     while (!this.#stopped) {
       try {
-        await this.#turn(running, () => this.#pull(running, { expires: this.#pollMs }));
+        await this.#turn(running, async () => {
+          await this.#deliverDueEarly(running);
+          // Wake up for the first held retry's time, or ask again after pollMs.
+          const now = this.#options.clock().getTime();
+          const firstDue = Math.min(...[...running.early.values()].map(({ retry }) => retry.dueAt - now));
+          await this.#pull(running, { expires: Math.max(10, Math.min(this.#pollMs, firstDue)) });
+        });
       } catch (error) {
         if (this.#stopped) return;
         this.#options.logger.warn({ err: error, consumer: running.consumer.name }, 'nats: pull failed; trying again');
@@ -252,15 +278,30 @@ class NatsJetStreamTransport implements NatsTransport {
     const messages = this.#js.fetch(this.names.stream, running.durable, { batch, ...how });
     for await (const message of messages) {
       received += 1;
-      deliveries += await this.#process(running.consumer, message);
+      deliveries += await this.#process(running, message);
     }
     return { received, deliveries };
   }
 
-  /** Hands one message to the delivery and settles it with the server; returns the deliveries made (0 or 1). */
-  async #process(consumer: EventConsumer, message: JsMsg): Promise<number> {
+  /** Delivers the held retries that are due now; returns how many. */
+  async #deliverDueEarly(running: Running): Promise<number> {
+    let deliveries = 0;
+    for (const [sequence, held] of running.early) {
+      if (held.retry.dueAt > this.#options.clock().getTime()) continue;
+      running.early.delete(sequence);
+      deliveries += await this.#deliver(running.consumer, held.message, held.event, held.retry);
+    }
+    return deliveries;
+  }
+
+  /** Hands one message to the delivery (or holds it, if it is a retry not yet due); returns the deliveries made (0 or 1). */
+  async #process(running: Running, message: JsMsg): Promise<number> {
+    const { consumer } = running;
     const sequence = message.info.streamSequence;
-    const previous = this.#pending.take(consumer.name, sequence);
+    // A held retry the server sent again (its ack wait ran out) is replaced by the newer delivery.
+    const held = running.early.get(sequence);
+    running.early.delete(sequence);
+    const previous = this.#pending.take(consumer.name, sequence) ?? held?.retry;
     if (!wants(this.names, consumer, message.subject)) {
       // A server before 2.10 cannot filter by several subjects: what this consumer does not want is skipped here.
       message.ack();
@@ -277,6 +318,15 @@ class NatsJetStreamTransport implements NatsTransport {
       message.term();
       return 0;
     }
+    if (previous && previous.dueAt > this.#options.clock().getTime()) {
+      running.early.set(sequence, { message, event, retry: previous });
+      return 0;
+    }
+    return this.#deliver(consumer, message, event, previous);
+  }
+
+  /** One delivery attempt, then the message settled with the server: ack, or nak for a retry. */
+  async #deliver(consumer: EventConsumer, message: JsMsg, event: EventEnvelope, previous: PendingRetry | undefined): Promise<number> {
     let outcome: DeliveryOutcome;
     try {
       outcome = await this.#options.delivery.deliver(consumer, event, message.info.redeliveryCount, previous?.firstFailedAt ?? null);

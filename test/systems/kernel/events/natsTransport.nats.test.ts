@@ -228,6 +228,21 @@ onNats('NATS transport', (url) => {
       expect(await consumerState('flaky')).toEqual({ pending: 0, unacked: 0 });
     });
 
+    it('holds a retry the server sends back before the transport clock says it is due, and delivers it when it is', async () => {
+      const transport = await transportWith();
+      const flaky = writer('flaky', 'all', (attempt) => attempt === 1);
+      await transport.start([flaky.consumer]);
+      await transport.publish([envelope('OpportunityWon', 'opp-1', 1)]);
+      expect(await transport.drain()).toBe(1);
+      // NATS redelivers by the wall clock: let it, while the transport's clock stands still.
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS + 100));
+      expect(await transport.drain()).toBe(0);
+      expect([flaky.attempts, transport.pendingRetries(), await consumerState('flaky')]).toEqual([[1], 1, { pending: 0, unacked: 1 }]);
+      advance(RETRY_MS);
+      expect(await transport.drain()).toBe(1);
+      expect([flaky.attempts, transport.pendingRetries(), await consumerState('flaky')]).toEqual([[1, 2], 0, { pending: 0, unacked: 0 }]);
+    });
+
     it('acks the last failure once it is a dead letter (first and last failure kept); a replay delivers it to that consumer only, once per replay id', async () => {
       const transport = await transportWith();
       let broken = true;
