@@ -105,7 +105,7 @@ describe('month-end billing run', () => {
         projectsRefused: 1,
       },
     ]);
-    const [billed, held, refused] = run.projects as Json[];
+    const [billed, held, refused] = run.projects as [Json, Json, Json];
     expect(billed).toMatchObject({
       projectId: 'prj_00008',
       projectCode: 'US01-0004',

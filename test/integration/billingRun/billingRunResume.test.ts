@@ -78,7 +78,7 @@ describe('billing run after a kill', () => {
       .groupBy('project_id')
       .orderBy('project_id')
       .execute();
-    expect(drafts.map((d: { project_id: string; n: number | string }) => [d.project_id, Number(d.n)])).toEqual([
+    expect(drafts.map((d: { project_id: string; n: unknown }) => [d.project_id, Number(d.n)])).toEqual([
       ['prj_00008', 1],
       ['prj_00010', 1],
       ['prj_00011', 1],
