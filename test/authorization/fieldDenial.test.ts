@@ -70,7 +70,7 @@ describe("fields outside the caller's scopes (filter mode)", () => {
     });
     expect(response.body.errors![0]!.extensions!.reason).toContain('erp:read');
     // Removed before planning: neither the ERP nor the CRM ran a statement for this request.
-    expect(statements).toEqual({ crm: 0, psa: expect.any(Number), erp: 0 });
+    expect(statements).toEqual({ crm: 0, psa: expect.any(Number), erp: 0, integration: 0 });
     expect(statements.psa).toBeGreaterThan(0);
   });
 
