@@ -105,6 +105,7 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     invoices: (account: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.invoicesByAccount.load(account.id),
   },
   CustomerBillingProfile: {
+    customer: (profile: BillingProfile) => ({ id: profile.accountId }),
     legalEntity: (profile: BillingProfile, _: unknown, ctx: Ctx) => ctx.loaders.legalEntity.load(profile.legalEntityId),
     taxProfile: (profile: BillingProfile, _: unknown, ctx: Ctx) =>
       profile.taxProfileId ? ctx.loaders.taxProfile.load(profile.taxProfileId) : null,

@@ -1,11 +1,13 @@
 /** The ERP's capabilities, by Mutation field (their names and versions are declared in schema/erp.graphql). */
 import { activateContract, activateContractV2 } from './activateContract.ts';
 import { issueCreditMemo } from './creditMemo.ts';
+import { enableCustomerBilling } from './enableCustomerBilling.ts';
 import { applyPayment, recordPayment } from './payments.ts';
 import { recognizeRevenueForPeriod } from './recognizeRevenue.ts';
 import { releaseInvoice, releaseInvoiceV2 } from './releaseInvoice.ts';
 
 export const erpCapabilities = {
+  enableCustomerBilling,
   activateContract,
   activateContractV2,
   releaseInvoice,

@@ -200,3 +200,23 @@ export async function psaBillingDraft(ctx: ErpContext, draftId: string): Promise
     })),
   };
 }
+
+/** The CRM's account, as enableCustomerBilling needs it. */
+export interface CrmAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+const CRM_ACCOUNT = `query ErpReadsAccount($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Account { id name type } }
+}`;
+
+/** The account as the CRM shows it to the caller, or null when it does not exist there for the caller. */
+export async function crmAccount(ctx: ErpContext, accountId: string): Promise<CrmAccount | null> {
+  const data = await ctx.peers.read<{ _entities: (CrmAccount | null)[] }>('crm', CRM_ACCOUNT, {
+    representations: [{ __typename: 'Account', id: accountId }],
+  });
+  const row = data._entities[0];
+  return row ? { id: row.id, name: row.name, type: row.type } : null;
+}

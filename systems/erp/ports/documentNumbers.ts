@@ -12,3 +12,20 @@ export function parseDocumentNumber(code: string, series: string, number: string
   const match = new RegExp(`^${code}-${series}-(\\d{4})-(\\d{6})$`).exec(number);
   return match ? { year: Number(match[1]), sequence: Number(match[2]) } : null;
 }
+
+/**
+ * Customer numbers (docs/capabilities.md#enablecustomerbilling): `<legal entity code>-C<five digits>`,
+ * e.g. `UK01-C00042`, one series per legal entity, numbered on from the highest it gave.
+ */
+export function formatCustomerNumber(code: string, sequence: number): string {
+  return `${code}-C${String(sequence).padStart(5, '0')}`;
+}
+
+/** The next customer number of `code` after `numbers` (any the legal entity gave; others are ignored). */
+export function nextCustomerNumber(code: string, numbers: readonly string[]): string {
+  const prefix = `${code}-C`;
+  const taken = numbers
+    .filter((number) => number.startsWith(prefix) && /^\d+$/.test(number.slice(prefix.length)))
+    .map((number) => Number(number.slice(prefix.length)));
+  return formatCustomerNumber(code, Math.max(0, ...taken) + 1);
+}

@@ -8,6 +8,7 @@
  * before the first write (a remote system cannot roll back).
  */
 import type {
+  BillingProfile,
   ContractTerms,
   ErpProject,
   Invoice,
@@ -44,7 +45,18 @@ export interface RecognizedSchedule {
   readonly status: string;
 }
 
+/** A customer's billing profile to create in a legal entity: everything but its number (the store gives it). */
+export type NewBillingProfile = Omit<BillingProfile, 'customerNumber' | 'legalEntityId'>;
+
 export interface ErpWritePort {
+  /**
+   * Enables a customer in a legal entity: creates its billing profile under the legal entity's next
+   * customer number (`<code>-C00042`, docs/capabilities.md#enablecustomerbilling), unless the
+   * customer already has a profile there: then that one is answered as it is (`created: false`).
+   * The store decides under the legal entity's numbering lock, so customers enabled concurrently
+   * get distinct numbers and one customer enabled concurrently gets one profile.
+   */
+  enableCustomer(legalEntity: LegalEntity, profile: NewBillingProfile): Promise<{ profile: BillingProfile; created: boolean }>;
   /**
    * Puts a contract's financial terms in force: new terms (`expected` null), or the terms the ERP
    * holds, at `expected`'s version, replaced (VERSION_CONFLICT when they moved meanwhile).

@@ -5,12 +5,13 @@
  * key before it is made again (a retry after a lost answer finds it); a change is made once per call
  * (the kernel's `CallWrites`, callHistory.ts). The store's guarantees hold
  * here too: gapless numbers per legal entity, series and year; one invoice per billing draft; one
- * payment per bank reference; one recognition line per schedule and period; versioned transitions.
+ * payment per bank reference; one recognition line per schedule and period; one billing profile per
+ * customer and legal entity; versioned transitions.
  */
 import { stored, type CallWrites, type Stored } from '../../../kernel/adapters/memory/callHistory.ts';
 import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
 import type { CapabilityRejected } from '../../../kernel/capability/rejection.ts';
-import { formatDocumentNumber, parseDocumentNumber } from '../../ports/documentNumbers.ts';
+import { formatDocumentNumber, nextCustomerNumber, parseDocumentNumber } from '../../ports/documentNumbers.ts';
 import {
   alreadyBilled,
   changedMeanwhile,
@@ -21,6 +22,7 @@ import {
 } from '../../ports/rejections.ts';
 import type { ErpWritePort, Numbering } from '../../ports/writePort.ts';
 import type {
+  BillingProfile,
   ContractTerms,
   ErpProject,
   Invoice,
@@ -94,6 +96,25 @@ export function memoryErpWrites(records: VendorRecords, writes: CallWrites): Erp
   }
 
   return {
+    async enableCustomer(legalEntity, values) {
+      // An earlier attempt of this call created it: the same answer again.
+      const earlier = await writes.created<BillingProfile>(O.billingProfile, 'billing-profile');
+      if (earlier) return { profile: earlier, created: true };
+      const [existing] = await records.where<BillingProfile>(
+        O.billingProfile,
+        (profile) => profile.accountId === values.accountId && profile.legalEntityId === legalEntity.id,
+      );
+      if (existing) return { profile: existing, created: false };
+      const numbers = (await records.where<BillingProfile>(O.billingProfile, () => true)).map((profile) => profile.customerNumber);
+      const customerNumber = nextCustomerNumber(legalEntity.code, numbers);
+      const profile = await writes.create<BillingProfile>(O.billingProfile, 'billing-profile', {
+        ...values,
+        legalEntityId: legalEntity.id,
+        customerNumber,
+      });
+      return { profile, created: true };
+    },
+
     async putContractTerms(terms, expected) {
       if (expected === null) return writes.create<ContractTerms>(O.contractTerms, 'terms', { ...terms, aggregateVersion: 1 });
       return transition<ContractTerms>(O.contractTerms, 'contractId', expected.contractId, expected.aggregateVersion, terms, () =>

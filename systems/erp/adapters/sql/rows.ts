@@ -93,6 +93,17 @@ export const billingProfileOf = (row: BillingProfileRow): BillingProfile => ({
   taxProfileId: row.tax_profile_id,
 });
 
+export const billingProfileRow = (profile: BillingProfile): BillingProfileRow => ({
+  id: profile.id,
+  account_id: profile.accountId,
+  legal_entity_id: profile.legalEntityId,
+  customer_number: profile.customerNumber,
+  currency: profile.currency,
+  payment_terms: profile.paymentTerms,
+  credit_hold: profile.creditHold ? 1 : 0,
+  tax_profile_id: profile.taxProfileId,
+});
+
 export const contractTermsOf = (row: ContractTermsRow): ContractTerms => ({
   contractId: row.contract_id,
   paymentTerms: row.payment_terms,

@@ -19,7 +19,7 @@ export function sqlErpSystem(db: Kysely<ErpTables>, reads: Kysely<ErpTables> = d
       kind: 'local',
       bind(trx, scope) {
         const own = trx as unknown as Transaction<ErpTables>;
-        return { read: sqlErpReads(own, scope), write: sqlErpWrites(own) };
+        return { read: sqlErpReads(own, scope), write: sqlErpWrites(own, db) };
       },
     },
     ledger: db as unknown as Kysely<CapabilityTables>,

@@ -3,10 +3,11 @@
  * back with the idempotency record, the outbox events and the audit entry. The store's own
  * guarantees live here: gapless document numbers (documentNumbers.ts), one invoice per billing
  * draft and one payment per bank reference (UNIQUE), one recognition line per schedule and period
- * (UNIQUE), and versioned updates (the version check is in the UPDATE itself).
+ * (UNIQUE), versioned updates (the version check is in the UPDATE itself), and customer numbers
+ * given one at a time per legal entity (`serializeOn`), with one billing profile per customer there.
  */
-import type { Transaction } from 'kysely';
-import { isUniqueViolation } from '../../../kernel/capability/engine.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation, serializeOn } from '../../../kernel/capability/engine.ts';
 import { updateAggregate } from '../../../kernel/capability/updateAggregate.ts';
 import {
   alreadyBilled,
@@ -17,10 +18,13 @@ import {
   termsChanged,
 } from '../../ports/rejections.ts';
 import type { ErpWritePort } from '../../ports/writePort.ts';
+import { nextCustomerNumber } from '../../ports/documentNumbers.ts';
 import { documentNumber } from './documentNumbers.ts';
 import {
   applicationOf,
   applicationRow,
+  billingProfileOf,
+  billingProfileRow,
   contractTermsOf,
   contractTermsRow,
   erpProjectRow,
@@ -36,13 +40,41 @@ import {
 } from './rows.ts';
 import type { ErpTables } from './tables.ts';
 
-export function sqlErpWrites(trx: Transaction<ErpTables>): ErpWritePort {
+/** `db`: the database `trx` is a transaction of (it names the engine for the numbering lock). */
+export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>): ErpWritePort {
   const invoice = async (id: string) =>
     invoiceOf(await trx.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   const payment = async (id: string) =>
     paymentOf(await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 
   return {
+    async enableCustomer(legalEntity, values) {
+      // Held until commit: a concurrent enable in the legal entity waits, then sees this one's profile.
+      await serializeOn(db, trx, `erp.customerNumbers:${legalEntity.id}`);
+      const existing = await trx
+        .selectFrom('billing_profiles')
+        .selectAll()
+        .where('account_id', '=', values.accountId)
+        .where('legal_entity_id', '=', legalEntity.id)
+        .executeTakeFirst();
+      if (existing) return { profile: billingProfileOf(existing), created: false };
+      const numbers = await trx
+        .selectFrom('billing_profiles')
+        .select('customer_number')
+        .where('customer_number', 'like', `${legalEntity.code}-C%`)
+        .execute();
+      const customerNumber = nextCustomerNumber(
+        legalEntity.code,
+        numbers.map((row) => row.customer_number),
+      );
+      await trx
+        .insertInto('billing_profiles')
+        .values(billingProfileRow({ ...values, legalEntityId: legalEntity.id, customerNumber }))
+        .execute();
+      const created = await trx.selectFrom('billing_profiles').selectAll().where('id', '=', values.id).executeTakeFirstOrThrow();
+      return { profile: billingProfileOf(created), created: true };
+    },
+
     async putContractTerms(terms, expected) {
       const values = contractTermsRow({ ...terms, aggregateVersion: (expected?.aggregateVersion ?? 0) + 1 });
       if (expected === null) {

@@ -202,6 +202,88 @@ export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
       });
     });
 
+    it('enables a customer in a legal entity once, under the next customer number', async () => {
+      const { crm, erp: seeded } = erp.data;
+      const billed = new Set(seeded.billing_profiles.map((profile) => profile.account_id));
+      const account = crm.accounts.find((candidate) => !billed.has(candidate.id))!;
+      const highest = Math.max(
+        ...seeded.billing_profiles.filter((p) => p.legal_entity_id === 'le_UK01').map((p) => Number(p.customer_number.slice(6))),
+      );
+      const customerNumber = `UK01-C${String(highest + 1).padStart(5, '0')}`;
+      const ukTax = seeded.legal_entities.find((entity) => entity.id === 'le_UK01')!.tax_profile_id;
+      const world: World = { entities: { ErpReadsAccount: { id: account.id, name: account.name, type: account.type } } };
+      const input = { accountId: account.id, legalEntityId: 'le_UK01', currency: 'GBP', paymentTerms: 'NET_15' };
+
+      const enabled = await callErp(erp.system, world, 'enableCustomerBilling', input, 'k-enable-1');
+      const profile = {
+        id: expect.stringMatching(/^bp_[0-9a-f]{20}$/),
+        accountId: account.id,
+        legalEntityId: 'le_UK01',
+        customerNumber,
+        currency: 'GBP',
+        paymentTerms: 'NET_15',
+        creditHold: false,
+        taxProfileId: ukTax,
+      };
+      expect(enabled.payload).toEqual({ userErrors: [], warnings: [], replayed: false, billingProfile: profile });
+      const id = (enabled.payload.billingProfile as { id: string }).id;
+      expect(await eventsOf(erp.system.ledger, enabled.requestId)).toEqual([
+        {
+          type: 'CustomerBillingEnabled',
+          aggregateType: 'CustomerBillingProfile',
+          aggregateId: id,
+          aggregateVersion: 1,
+          payload: {
+            billingProfileId: id,
+            accountId: account.id,
+            legalEntityId: 'le_UK01',
+            customerNumber,
+            currency: 'GBP',
+            paymentTerms: 'NET_15',
+            taxProfileId: ukTax,
+            creditHold: false,
+          },
+        },
+      ]);
+      expect(await erp.system.reads(everything()).billingProfilesByAccountIds([account.id])).toEqual([{ ...profile, id }]);
+
+      const replay = await callErp(erp.system, world, 'enableCustomerBilling', input, 'k-enable-1');
+      expect(replay.payload).toEqual({ ...enabled.payload, replayed: true });
+      expect(await eventsOf(erp.system.ledger, replay.requestId)).toEqual([]);
+
+      const again = await callErp(erp.system, world, 'enableCustomerBilling', { ...input, paymentTerms: 'NET_60' }, 'k-enable-2');
+      expect(again.payload).toEqual({
+        userErrors: [],
+        warnings: [
+          {
+            code: 'ALREADY_IN_STATE',
+            message: `Customer ${account.id} already is billed in UK01 as ${customerNumber}; nothing changed.`,
+          },
+        ],
+        replayed: false,
+        billingProfile: { ...profile, id },
+      });
+      expect(await eventsOf(erp.system.ledger, again.requestId)).toEqual([]);
+
+      const otherCurrency = await callErp(erp.system, world, 'enableCustomerBilling', { ...input, currency: 'EUR' }, 'k-enable-3');
+      expect(otherCurrency.payload.userErrors).toEqual([
+        {
+          code: 'CURRENCY_MISMATCH',
+          message: `Customer ${account.id} is billed in GBP in UK01 (${customerNumber}), not EUR.`,
+          field: 'currency',
+        },
+      ]);
+      const unknown = await callErp(
+        erp.system,
+        { entities: {} },
+        'enableCustomerBilling',
+        { ...input, accountId: 'acc_nope' },
+        'k-enable-4',
+      );
+      expect(unknown.payload.userErrors).toEqual([{ code: 'NOT_FOUND', message: 'Account "acc_nope" was not found.', field: 'accountId' }]);
+      expect(await erp.system.reads(everything()).billingProfilesByAccountIds([account.id, 'acc_nope'])).toHaveLength(1);
+    });
+
     it('answers the rules only the store decides as typed rejections, and replays a key', async () => {
       const stale = await callErp(
         erp.system,
