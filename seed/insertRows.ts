@@ -22,7 +22,11 @@ export function placeholderStyle(db: Kysely<unknown>): Placeholders {
   return (count) => Array.from({ length: count }, () => '?').join(', ');
 }
 
-/** Inserts `rows` into `table` in batches; columns in the spec's order. Returns the row count. */
+/**
+ * Inserts `rows` into `table` in batches; columns in the spec's order. A column a later migration
+ * added is left to its default unless a row carries it, so rows of the first shape go into a store
+ * that has not run that migration yet. Returns the row count.
+ */
 export async function insertRows(
   db: Kysely<unknown>,
   placeholders: Placeholders,
@@ -30,7 +34,9 @@ export async function insertRows(
   spec: TableSpec,
   rows: readonly object[],
 ): Promise<number> {
-  const columns = Object.keys(spec.columns);
+  const columns = Object.entries(spec.columns)
+    .filter(([column, definition]) => definition.since === undefined || rows.some((row) => column in row))
+    .map(([column]) => column);
   const batchSize = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columns.length));
   const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
   for (let start = 0; start < rows.length; start += batchSize) {

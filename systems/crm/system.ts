@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { createTablesMigration } from '../kernel/tableSpec.ts';
 import { crmCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
 import { createCrmLoaders } from './loaders.ts';
 import { crmResolvers } from './resolvers.ts';
@@ -12,5 +13,9 @@ export const crmSystem = defineReferenceSystem({
   resolvers: crmResolvers,
   createAdapter: (db: Kysely<CrmTables>, reads: Kysely<CrmTables>) => createSqlCrmAdapter(db, reads),
   createLoaders: createCrmLoaders,
-  upgrades: { '0004_crm_canonical_answers': crmCanonicalAnswers },
+  upgrades: {
+    '0004_crm_canonical_answers': crmCanonicalAnswers,
+    // Opportunity lines name the PSA role they need (role_id).
+    '0005_crm_opportunity_line_roles': createTablesMigration(crmTables, 5),
+  },
 });

@@ -3,7 +3,7 @@
  * the pipeline, close won or lost. Every rule is checked before the one write (a remote CRM cannot roll back).
  */
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
-import { checkVersion, rejected } from '../../kernel/capability/rejection.ts';
+import { checkVersion, notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import { guardTransition } from '../../kernel/capability/stateMachine.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { money } from '../../kernel/decimal.ts';
@@ -17,7 +17,7 @@ import { OPEN_STAGES, SALES_OPS_ROLE, opportunityMachine, type OpportunityStage 
 import { OPPORTUNITY_STAGE_DEFAULTS, sourceStageOf } from '../stages.ts';
 import { opportunityEvent } from './events.ts';
 import { accountFor, opportunityFor } from './records.ts';
-import { legalEntityStatus } from './peerFacts.ts';
+import { knownPsaRoles, legalEntityStatus } from './peerFacts.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<CrmPorts, CrmContext, Input, { opportunity: Opportunity }, Facts>;
 
@@ -28,6 +28,8 @@ interface LineInput {
   estimatedHours?: string | null;
   startDate: string;
   endDate: string;
+  /** The PSA role the line needs (a pre-sales resource request). */
+  roleId?: string | null;
 }
 
 export const createOpportunity: Handler<
@@ -40,12 +42,14 @@ export const createOpportunity: Handler<
     type?: string | null;
     lines: LineInput[];
   },
-  { legalEntityStatus: string | null }
+  { legalEntityStatus: string | null; knownRoles: readonly string[] }
 > = {
   async prepare({ input, ctx }) {
-    // The legal entity is the ERP's: a hidden one is as unknown as a missing one.
+    // The legal entity is the ERP's: a hidden one is as unknown as a missing one. Roles are the PSA's.
+    const roleIds = [...new Set(input.lines.flatMap((line) => (line.roleId ? [line.roleId] : [])))];
     return {
       legalEntityStatus: seesLegalEntity(ctx.scope, input.legalEntityId) ? await legalEntityStatus(ctx, input.legalEntityId) : null,
+      knownRoles: await knownPsaRoles(ctx, roleIds),
     };
   },
   async effect({ input, facts, ports, emit }) {
@@ -61,6 +65,7 @@ export const createOpportunity: Handler<
       const amount = moneyInput(line.amount, input.currency, `${field}.amount`);
       if (amount <= 0) throw rejected('PRECONDITION_FAILED', 'A line amount must be positive.', `${field}.amount`);
       if (line.endDate < line.startDate) throw rejected('PRECONDITION_FAILED', 'A line ends before it starts.', `${field}.endDate`);
+      if (line.roleId && !facts.knownRoles.includes(line.roleId)) throw notFoundRejection('Role', line.roleId, `${field}.roleId`);
       return {
         // Line ids sort in the order the lines were given.
         id: `ol_${id.slice(4)}_${String(index).padStart(3, '0')}`,
@@ -70,6 +75,7 @@ export const createOpportunity: Handler<
         estimatedHoursE2: line.estimatedHours ? hoursInput(line.estimatedHours, `${field}.estimatedHours`) : null,
         startDate: line.startDate,
         endDate: line.endDate,
+        roleId: line.roleId ?? null,
       };
     });
     const amount = checkTotal(

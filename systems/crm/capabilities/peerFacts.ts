@@ -10,3 +10,14 @@ export async function legalEntityStatus(ctx: CrmContext, legalEntityId: string):
   );
   return data._entities[0]?.status ?? null;
 }
+
+/** Which of `roleIds` the PSA holds (roles are reference data there). */
+export async function knownPsaRoles(ctx: CrmContext, roleIds: readonly string[]): Promise<string[]> {
+  if (roleIds.length === 0) return [];
+  const data = await ctx.peers.read<{ _entities: ({ id: string } | null)[] }>(
+    'psa',
+    'query CrmReadsRoles($representations: [_Any!]!) { _entities(representations: $representations) { ... on Role { id } } }',
+    { representations: roleIds.map((id) => ({ __typename: 'Role', id })) },
+  );
+  return data._entities.flatMap((role) => (role ? [role.id] : []));
+}

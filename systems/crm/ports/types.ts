@@ -68,6 +68,8 @@ export interface OpportunityLine {
   readonly estimatedHoursE2: number | null;
   readonly startDate: string;
   readonly endDate: string;
+  /** The PSA role the work needs: a pre-sales resource request (null: none named). */
+  readonly roleId: string | null;
 }
 
 export interface Contract {

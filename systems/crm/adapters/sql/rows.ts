@@ -94,7 +94,8 @@ export function opportunityRow(opportunity: Opportunity): OpportunityRow {
   };
 }
 
-export function opportunityLineOf(row: OpportunityLineRow): OpportunityLine {
+/** A line row; one written before 0005 (seed data in its first shape) may lack `role_id`. */
+export function opportunityLineOf(row: Omit<OpportunityLineRow, 'role_id'> & { role_id?: string | null }): OpportunityLine {
   return {
     id: row.id,
     opportunityId: row.opportunity_id,
@@ -104,6 +105,7 @@ export function opportunityLineOf(row: OpportunityLineRow): OpportunityLine {
     estimatedHoursE2: row.estimated_hours_e2,
     startDate: row.start_date,
     endDate: row.end_date,
+    roleId: row.role_id ?? null,
   };
 }
 
@@ -117,6 +119,7 @@ export function opportunityLineRow(line: OpportunityLine): OpportunityLineRow {
     estimated_hours_e2: line.estimatedHoursE2,
     start_date: line.startDate,
     end_date: line.endDate,
+    role_id: line.roleId,
   };
 }
 

@@ -64,6 +64,8 @@ export const crmTables = {
       estimated_hours_e2: c.optionalBig,
       start_date: c.text,
       end_date: c.text,
+      // The PSA role the line's work needs (a pre-sales resource request; docs/model.md#opportunity): added by 0005.
+      role_id: c.later(5, c.optionalText),
     },
     indexes: [['opportunity_id']],
   },

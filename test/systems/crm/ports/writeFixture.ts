@@ -20,7 +20,8 @@ const ACCOUNT: Account = {
 };
 /** One customer account, nothing else. */
 export const FIXTURE: CrmData = { accounts: [ACCOUNT], contacts: [], opportunities: [], lines: [], contracts: [] };
-export const ACTIVE_LEGAL_ENTITY = { legalEntityStatus: 'ACTIVE' };
+/** What createOpportunity's prepare would read: the ERP's legal entity status and the PSA roles that exist. */
+export const ACTIVE_LEGAL_ENTITY = { legalEntityStatus: 'ACTIVE', knownRoles: ['rol_03'] };
 export const NEW_OPPORTUNITY = {
   accountId: 'acc_c1',
   name: 'Data platform',
@@ -35,6 +36,7 @@ export const NEW_OPPORTUNITY = {
       estimatedHours: '120',
       startDate: '2026-07-01',
       endDate: '2026-12-31',
+      roleId: 'rol_03',
     },
     { serviceOffering: 'Run', billingMethod: 'FIXED_FEE', amount: '50000', startDate: '2026-04-01', endDate: '2026-09-30' },
   ],

@@ -62,6 +62,7 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
           estimatedHoursE2: 12_000,
           startDate: '2026-07-01',
           endDate: '2026-12-31',
+          roleId: 'rol_03',
         },
         {
           id: `ol_${suffix}_001`,
@@ -72,6 +73,7 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
           estimatedHoursE2: null,
           startDate: '2026-04-01',
           endDate: '2026-09-30',
+          roleId: null,
         },
       ]);
 
