@@ -78,6 +78,20 @@ export const createResourceRequest: CapabilityHandler<PsaPorts, PsaContext, Crea
         status: resourceRequest.status,
       }),
     );
+    // What resource managers act on (docs/capabilities.md#createresourcerequest): an open need for a role, to fill.
+    emit(
+      aggregateEvent('StaffingNeeded', 'ResourceRequest', resourceRequest, project.legalEntityId, {
+        resourceRequestId: id,
+        projectId: project.id,
+        projectCode: project.code,
+        roleId: role.id,
+        roleName: role.name,
+        practice: role.practice,
+        startDate: input.startDate,
+        endDate: input.endDate,
+        hours: formatHours(hours),
+      }),
+    );
     return { resourceRequest };
   },
 };

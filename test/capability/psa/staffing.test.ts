@@ -100,7 +100,9 @@ describe('createResourceRequest', () => {
     };
     expect(envelope(result)).toEqual(succeeded('createResourceRequest', { resourceRequest: expected }));
     const requestId = requestIdOf(result);
-    expect(await eventsOfRequest(tessera, requestId)).toEqual([
+    const role = await psaDb(tessera).selectFrom('roles').select(['name', 'practice']).where('id', '=', 'rol_03').executeTakeFirstOrThrow();
+    const events = (await eventsOfRequest(tessera, requestId)).sort((a, b) => (a.type < b.type ? -1 : 1));
+    expect(events).toEqual([
       {
         type: 'ResourceRequestCreated',
         aggregateType: 'ResourceRequest',
@@ -118,10 +120,42 @@ describe('createResourceRequest', () => {
           status: 'OPEN',
         },
       },
+      // For resource managers: the role to staff, in words (docs/capabilities.md#createresourcerequest).
+      {
+        type: 'StaffingNeeded',
+        aggregateType: 'ResourceRequest',
+        aggregateId: created.id,
+        aggregateVersion: 1,
+        correlationId: requestId,
+        legalEntityId: 'le_US01',
+        payload: {
+          resourceRequestId: created.id,
+          projectId: project.id,
+          projectCode: project.code,
+          roleId: 'rol_03',
+          roleName: role.name,
+          practice: role.practice,
+          startDate: '2027-04-05',
+          endDate: '2027-04-16',
+          hours: '60.50',
+        },
+      },
     ]);
     expect(await auditOf(tessera, key)).toEqual([
       { outcome: 'SUCCEEDED', capability: 'psa.createResourceRequest', version: 1, principalSub: DEFAULT_SUB, requestId, errorCode: null },
     ]);
+  });
+
+  it('replays a repeated call under the same key: one request, no new events', async () => {
+    const requests = async () =>
+      (await psaDb(tessera).selectFrom('resource_requests').select('id').where('project_id', '=', project.id).execute()).length;
+    const before = await requests();
+    const input = requestInput();
+    const created = accepted<ResourceRequest>(await call(tessera, CREATE_REQUEST, input), 'resourceRequest');
+    const replay = await call(tessera, CREATE_REQUEST, input);
+    expect(envelope(replay)).toEqual(succeeded('createResourceRequest', { resourceRequest: created }, { replayed: true }));
+    expect(await eventsOfRequest(tessera, requestIdOf(replay))).toEqual([]);
+    expect(await requests()).toBe(before + 1);
   });
 
   const closed = () => pick(projects, 'CLOSED project', (p) => p.status === 'CLOSED');

@@ -36,6 +36,7 @@ export function writeHarness(open: (data: PsaData) => Promise<OpenPsa>) {
         .where('aggregate_id', 'in', ids)
         .orderBy('occurred_at')
         .orderBy('aggregate_version')
+        .orderBy('type')
         .execute()
     ).map((e) => ({
       type: e.type,

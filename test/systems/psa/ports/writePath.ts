@@ -150,6 +150,7 @@ export function capabilityPathTests(h: WriteHarness): void {
       ['ProjectCreated', `Project:${project.id}:1`, 'le_US01'],
       ['ProjectActivated', `Project:${project.id}:2`, 'le_US01'],
       ['ResourceRequestCreated', `ResourceRequest:${resourceRequest.id}:1`, 'le_US01'],
+      ['StaffingNeeded', `ResourceRequest:${resourceRequest.id}:1`, 'le_US01'],
       ['AssignmentConfirmed', `Assignment:${assignmentId}:1`, 'le_US01'],
       ['TimecardSubmitted', `Timecard:${timecard.id}:1`, 'le_US01'],
       ['TimecardApproved', `Timecard:${timecard.id}:2`, 'le_US01'],
@@ -168,7 +169,7 @@ export function capabilityPathTests(h: WriteHarness): void {
       milestoneIds: [],
       milestoneTotal: { amount: '0.00', currency: 'USD' },
     });
-    expect(events[6]!.payload).toEqual({
+    expect(events[7]!.payload).toEqual({
       billingDraftId: draft.id,
       projectId: project.id,
       contractId: s.contract.id,
@@ -179,7 +180,7 @@ export function capabilityPathTests(h: WriteHarness): void {
       timeEntryCount: 2,
       milestoneCount: 0,
     });
-    expect(events[7]!.payload).toEqual({
+    expect(events[8]!.payload).toEqual({
       billingDraftId: draft.id,
       projectId: project.id,
       invoiceId: 'inv_port_0',
