@@ -10,6 +10,10 @@ import type { IntegrationContext } from './context.ts';
 import type { IntegrationPorts } from './ports/ports.ts';
 import { billingRunCapabilities, billingRunQueryResolvers, billingRunTypeResolvers } from './billingRun/resolvers.ts';
 import { processCapabilities } from './process/capabilities.ts';
+import { deadLetterCapabilities } from './deadLetters/capabilities.ts';
+import { deadLetterQueryResolvers, deadLetterTypeResolvers } from './deadLetters/resolvers.ts';
+import { reconciliationCapabilities } from './reconciliation/capabilities.ts';
+import { reconciliationQueryResolvers, reconciliationTypeResolvers } from './reconciliation/resolvers.ts';
 import { processQueryResolvers, processTypeResolvers } from './process/resolvers.ts';
 
 export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
@@ -17,13 +21,19 @@ export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
   Query: {
     ...processQueryResolvers,
     ...billingRunQueryResolvers,
+    ...deadLetterQueryResolvers,
+    ...reconciliationQueryResolvers,
     integrationAuditLog: auditLog,
   },
   Mutation: capabilityResolvers<IntegrationPorts, IntegrationContext>('integration', {
     ...processCapabilities,
     ...billingRunCapabilities,
+    ...deadLetterCapabilities,
+    ...reconciliationCapabilities,
   }),
   AuditEntry: auditEntryResolvers,
   ...processTypeResolvers,
   ...billingRunTypeResolvers,
+  ...deadLetterTypeResolvers,
+  ...reconciliationTypeResolvers,
 };

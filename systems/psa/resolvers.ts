@@ -88,6 +88,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
       return ctx.loaders.recentTimecardsByProject({ statuses, limit }).load(project.id);
     },
     billingDrafts: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.billingDraftsByProject.load(project.id),
+    billableSources: (project: Project, _: unknown, ctx: Ctx) => billableSources(project, ctx),
   },
   Milestone: {
     amount: (milestone: Milestone) => money(milestone.amountE4, milestone.currency),
@@ -158,3 +159,36 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
       money(item.amountE4, (await ctx.loaders.billingDraft.load(item.draftId))?.currency ?? 'USD'),
   },
 };
+
+/** Billing statuses of approved billable value (docs/reconciliation.md#conservation); the others are not billable (yet). */
+const APPROVED_BILLABLE: ReadonlySet<string> = new Set(['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT', 'BILLED', 'CREDITED', 'WRITTEN_OFF']);
+
+/** The project's approved billable time entries (date order) and milestones (target date order), as BillableSource. */
+async function billableSources(project: Project, ctx: Ctx) {
+  const timecards = await ctx.read.recentTimecardsByProjectIds([project.id], null, Number.MAX_SAFE_INTEGER);
+  const [entries, milestones] = await Promise.all([
+    ctx.read.timeEntriesByTimecardIds(timecards.map((timecard) => timecard.id)),
+    ctx.loaders.milestonesByProject.load(project.id),
+  ]);
+  return [
+    ...entries
+      .filter((entry) => APPROVED_BILLABLE.has(entry.billingStatus))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id))
+      .map((entry) => ({
+        sourceType: 'TIME_SPLIT',
+        sourceId: entry.id,
+        date: entry.date,
+        amount: money(entry.billableE4, project.currency),
+        billingStatus: entry.billingStatus,
+      })),
+    ...milestones
+      .filter((milestone) => APPROVED_BILLABLE.has(milestone.billingStatus))
+      .map((milestone) => ({
+        sourceType: 'MILESTONE',
+        sourceId: milestone.id,
+        date: milestone.actualDate ?? milestone.targetDate,
+        amount: money(milestone.amountE4, milestone.currency),
+        billingStatus: milestone.billingStatus,
+      })),
+  ];
+}

@@ -6,6 +6,10 @@ import type { Kysely } from 'kysely';
 import type { RecordScope } from '../../../policies/recordScope.ts';
 import { createBillingRunReads, type BillingRunReads } from '../billingRun/billingRunStore.ts';
 import { createProcessReads, type ProcessReads } from '../process/processReads.ts';
+import { createDeadLetterReads, type DeadLetterReads } from '../deadLetters/deadLetterStore.ts';
+import { createReconciliationReads, type ReconciliationReads } from '../reconciliation/store.ts';
+import type { ReconciliationTables } from '../reconciliation/tables.ts';
+import type { EventTables } from '../../kernel/events/tables.ts';
 import type { IntegrationTables } from '../store/tables.ts';
 import type { BillingRunTables } from '../billingRun/tables.ts';
 import type { ProcessTables } from '../process/tables.ts';
@@ -13,6 +17,8 @@ import type { ProcessTables } from '../process/tables.ts';
 export interface IntegrationReadPort {
   readonly process: ProcessReads;
   readonly billingRun: BillingRunReads;
+  readonly deadLetters: DeadLetterReads;
+  readonly reconciliation: ReconciliationReads;
 }
 
 /** The read port on `db` (the read connection, or a capability's transaction), within `scope`. */
@@ -21,5 +27,7 @@ export function createIntegrationReads(db: Kysely<IntegrationTables>, scope: Rec
     // Each area's tables are a part of the store's: Kysely is invariant in its tables, so each is handed its own view.
     process: createProcessReads(db as unknown as Kysely<ProcessTables>, scope),
     billingRun: createBillingRunReads(db as unknown as Kysely<BillingRunTables>, scope),
+    deadLetters: createDeadLetterReads(db as unknown as Kysely<EventTables>),
+    reconciliation: createReconciliationReads(db as unknown as Kysely<ReconciliationTables>, scope),
   };
 }

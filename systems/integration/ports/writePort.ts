@@ -6,6 +6,10 @@ import type { Kysely } from 'kysely';
 import type { RecordScope } from '../../../policies/recordScope.ts';
 import { createBillingRunWrites, type BillingRunWrites } from '../billingRun/billingRunStore.ts';
 import { createProcessWrites, type ProcessWrites } from '../process/processWrites.ts';
+import { createDeadLetterWrites, type DeadLetterWrites } from '../deadLetters/deadLetterStore.ts';
+import { createReconciliationWrites, type ReconciliationWrites } from '../reconciliation/store.ts';
+import type { ReconciliationTables } from '../reconciliation/tables.ts';
+import type { EventTables } from '../../kernel/events/tables.ts';
 import type { IntegrationTables } from '../store/tables.ts';
 import type { BillingRunTables } from '../billingRun/tables.ts';
 import type { ProcessTables } from '../process/tables.ts';
@@ -13,6 +17,8 @@ import type { ProcessTables } from '../process/tables.ts';
 export interface IntegrationWritePort {
   readonly process: ProcessWrites;
   readonly billingRun: BillingRunWrites;
+  readonly deadLetters: DeadLetterWrites;
+  readonly reconciliation: ReconciliationWrites;
 }
 
 /** The write port inside a capability's transaction `trx`. */
@@ -21,5 +27,7 @@ export function createIntegrationWrites(trx: Kysely<IntegrationTables>, scope: R
     // Each area's tables are a part of the store's: Kysely is invariant in its tables, so each is handed its own view.
     process: createProcessWrites(trx as unknown as Kysely<ProcessTables>, scope),
     billingRun: createBillingRunWrites(trx as unknown as Kysely<BillingRunTables>, scope),
+    deadLetters: createDeadLetterWrites(trx as unknown as Kysely<EventTables>),
+    reconciliation: createReconciliationWrites(trx as unknown as Kysely<ReconciliationTables>, scope),
   };
 }

@@ -6,10 +6,12 @@
 import { eventTables } from '../../kernel/events/tables.ts';
 import type { TablesOf } from '../../kernel/tableSpec.ts';
 import { processTables } from '../process/tables.ts';
+import { reconciliationTables } from '../reconciliation/tables.ts';
 
 export const integrationTables = {
   ...eventTables,
   ...processTables,
+  ...reconciliationTables,
 } as const;
 
 export type IntegrationTables = TablesOf<typeof integrationTables>;
