@@ -11,6 +11,8 @@ import { found } from '../../kernel/refs.ts';
 import type { IntegrationContext } from '../context.ts';
 import type { IntegrationPorts } from '../ports/ports.ts';
 import { draftKey, releaseKey } from './executor.ts';
+import { processTypeResolvers } from '../process/resolvers.ts';
+import { exposure, projectCashPosition } from './cashPosition.ts';
 import { currencyTotals, outcomeCounts } from './report.ts';
 import type { BillingRunProjectRow, BillingRunRow } from './tables.ts';
 
@@ -108,5 +110,19 @@ export const billingRunTypeResolvers = {
     reasonCode: (row: BillingRunProjectRow) => row.reason_code,
     draftKey: (row: BillingRunProjectRow) => draftKey(row.run_id, row.project_id),
     releaseKey: (row: BillingRunProjectRow) => releaseKey(row.run_id, row.project_id),
+  },
+};
+
+/** Project.cashPosition and Account.exposure (docs/processes.md#cash); Project keeps the process area's fields. */
+export const cashTypeResolvers = {
+  Project: {
+    ...(processTypeResolvers as unknown as Record<string, Record<string, unknown>>).Project,
+    cashPosition: async (project: { id: string }, _: unknown, ctx: IntegrationContext) =>
+      projectCashPosition(await ctx.loaders.cashByProject.load(project.id), null),
+  },
+  Account: {
+    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    exposure: async (account: { id: string }, _: unknown, ctx: IntegrationContext) =>
+      exposure(await ctx.loaders.cashByAccount.load(account.id)),
   },
 };
