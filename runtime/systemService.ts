@@ -40,6 +40,7 @@ export async function startSystemService(name: SystemName, { config, logger }: S
     const server = await startSystemServer(kernelSystem(entry), opened, logger, internalSecret, {
       fetcher: fetch as unknown as Fetcher,
       urlOf: urls.urlOf,
+      environment: config.env,
     });
     shutdown.add(() => server.stop());
     const listener = createSubgraphListener(server, config.maxBodyBytes, logger);

@@ -4,6 +4,7 @@ import { createIntegrationLoaders } from './loaders.ts';
 import { integrationResolvers } from './resolvers.ts';
 import { createIntegrationStore } from './store/sqlStore.ts';
 import { integrationTables, type IntegrationTables } from './store/tables.ts';
+import { webhookSettingsOf } from './webhooks/settings.ts';
 
 /**
  * The integration system (docs/processes.md): the process layer's own system of record. Its store
@@ -14,6 +15,7 @@ export const integrationSystem = defineReferenceSystem({
   name: 'integration',
   tables: integrationTables,
   resolvers: integrationResolvers,
-  createAdapter: (db: Kysely<IntegrationTables>, reads: Kysely<IntegrationTables>) => createIntegrationStore(db, reads),
+  createAdapter: (db: Kysely<IntegrationTables>, reads: Kysely<IntegrationTables>, transport) =>
+    createIntegrationStore(db, reads, webhookSettingsOf(transport)),
   createLoaders: createIntegrationLoaders,
 });

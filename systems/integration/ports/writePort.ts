@@ -11,6 +11,8 @@ import { createReconciliationWrites, type ReconciliationWrites } from '../reconc
 import type { ReconciliationTables } from '../reconciliation/tables.ts';
 import type { EventTables } from '../../kernel/events/tables.ts';
 import type { IntegrationTables } from '../store/tables.ts';
+import { createWebhookWrites, type WebhookSettings, type WebhookWrites } from '../webhooks/webhookPorts.ts';
+import type { WebhookTables } from '../webhooks/tables.ts';
 import type { BillingRunTables } from '../billingRun/tables.ts';
 import type { ProcessTables } from '../process/tables.ts';
 
@@ -19,15 +21,21 @@ export interface IntegrationWritePort {
   readonly billingRun: BillingRunWrites;
   readonly deadLetters: DeadLetterWrites;
   readonly reconciliation: ReconciliationWrites;
+  readonly webhooks: WebhookWrites;
 }
 
 /** The write port inside a capability's transaction `trx`. */
-export function createIntegrationWrites(trx: Kysely<IntegrationTables>, scope: RecordScope): IntegrationWritePort {
+export function createIntegrationWrites(
+  trx: Kysely<IntegrationTables>,
+  scope: RecordScope,
+  settings: WebhookSettings,
+): IntegrationWritePort {
   return {
     // Each area's tables are a part of the store's: Kysely is invariant in its tables, so each is handed its own view.
     process: createProcessWrites(trx as unknown as Kysely<ProcessTables>, scope),
     billingRun: createBillingRunWrites(trx as unknown as Kysely<BillingRunTables>, scope),
     deadLetters: createDeadLetterWrites(trx as unknown as Kysely<EventTables>),
     reconciliation: createReconciliationWrites(trx as unknown as Kysely<ReconciliationTables>, scope),
+    webhooks: createWebhookWrites(trx as unknown as Kysely<WebhookTables>, settings),
   };
 }

@@ -11,20 +11,23 @@ import type { IntegrationPorts } from '../ports/ports.ts';
 import { createIntegrationReads, type IntegrationReadPort } from '../ports/readPort.ts';
 import { createIntegrationWrites } from '../ports/writePort.ts';
 import type { IntegrationTables } from './tables.ts';
+import type { WebhookSettings } from '../webhooks/webhookPorts.ts';
 
 export function createIntegrationStore(
   db: Kysely<IntegrationTables>,
   reads: Kysely<IntegrationTables> = db,
+  /** What the webhooks need of the deployment (their sealing key, their target rules). */
+  settings: WebhookSettings,
 ): SystemOfRecord<IntegrationReadPort, IntegrationPorts> {
   const capabilities: LocalAdapter<IntegrationPorts> = {
     kind: 'local',
     bind(trx, scope) {
       const own = trx as unknown as Transaction<IntegrationTables>;
-      return { read: createIntegrationReads(own, scope), write: createIntegrationWrites(own, scope) };
+      return { read: createIntegrationReads(own, scope, settings), write: createIntegrationWrites(own, scope, settings) };
     },
   };
   return {
-    reads: (scope) => createIntegrationReads(reads, scope),
+    reads: (scope) => createIntegrationReads(reads, scope, settings),
     capabilities,
     ledger: db as unknown as Kysely<CapabilityTables>,
     ledgerReads: reads as unknown as Kysely<CapabilityTables>,

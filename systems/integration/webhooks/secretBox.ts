@@ -15,7 +15,6 @@ export class WebhookSecretKey {
   readonly #key: Buffer;
 
   constructor(internalSecret: string) {
-    if (internalSecret.length < 16) throw new TypeError('the webhook secret key needs an internal secret of at least 16 characters');
     this.#key = Buffer.from(hkdfSync('sha256', internalSecret, 'tessera', 'tessera webhook signing secrets v1', 32));
   }
 
