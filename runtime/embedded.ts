@@ -11,11 +11,13 @@ import { loadInternalSecret } from '../auth/loadInternalSecret.ts';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { seedIfEmpty, type SeedOutcome } from '../seed/seedIfEmpty.ts';
+import type { CapabilityTables } from '../systems/kernel/capability/tables.ts';
 import { openReferenceSystem, type OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
 import { startSystemServer } from '../systems/kernel/startSystemServer.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
 import { kernelSystem, SYSTEM_LIST, type OpenSystems, type SystemName } from '../systems/systems.ts';
 import { startGatewayService } from './gatewayService.ts';
+import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } from './processEngine.ts';
 import { serveHttp } from './httpService.ts';
 import { createInProcessFetcher } from './inProcessFetcher.ts';
 import { createShutdown } from './shutdown.ts';
@@ -34,6 +36,14 @@ export interface EmbeddedOptions {
   readonly enforcePolicies?: boolean;
   /** The clock of the gateway (capability sunsets) and of the capabilities (every time they record); tests inject one. */
   readonly now?: () => Date;
+  /**
+   * The process engine's test seams (docs/processes.md#run-modes): no loops (`drain()` drives it),
+   * the jitter, the executor's lease, owner and fault injection, and a wrapper of the fetcher its
+   * saga steps call the systems with.
+   */
+  readonly processEngine?: Pick<ProcessEngineOptions, 'loops' | 'random' | 'executor' | 'deliveryRetry'> & {
+    readonly wrapFetcher?: (fetcher: Fetcher) => Fetcher;
+  };
 }
 
 /** The systems running in this process, by name (all of them unless some are configured remote). */
@@ -43,6 +53,10 @@ export interface Embedded {
   readonly listener: http.RequestListener;
   readonly systems: LocalSystems;
   readonly seed: SeedOutcome;
+  /** The process engine, when the integration system runs in this process. */
+  readonly engine: ProcessEngine | null;
+  /** Relays, delivers and runs saga steps until nothing moves (tests); resolves with the rounds it took. */
+  drain(): Promise<number>;
   /** Listens on `port` (default: the configured port; 0 picks a free one); resolves with the port. */
   listen(port?: number): Promise<number>;
   stop(): Promise<void>;
@@ -80,6 +94,22 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const stores = new Map<string, Kysely<unknown>>([...opened].map(([name, open]) => [name, open.db]));
     const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
     const { jwksFetch, enforcePolicies, now } = options;
+    const integration = opened.get('integration');
+    let engine: ProcessEngine | null = null;
+    if (integration) {
+      const { wrapFetcher, ...seams } = options.processEngine ?? {};
+      engine = await startProcessEngine({
+        config,
+        logger,
+        store: integration.db,
+        sources: [...opened].map(([system, open]) => ({ system, db: open.db as unknown as Kysely<CapabilityTables> })),
+        peers: { fetcher: wrapFetcher ? wrapFetcher(baseFetcher) : baseFetcher, urlOf: urls.urlOf, internalSecret },
+        ...(options.now ? { clock: options.now } : {}),
+        ...seams,
+      });
+      const started = engine;
+      shutdown.add(() => started.stop());
+    }
     const listener = await startGatewayService(
       { config, logger, urls, fetcher, internalSecret, stores, jwksFetch, enforcePolicies, now },
       shutdown,
@@ -88,6 +118,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       listener,
       systems,
       seed,
+      engine,
+      drain: async () => {
+        if (!engine) throw new Error('the integration system does not run in this process: nothing to drain');
+        return engine.drain();
+      },
       async listen(port = config.port) {
         const bound = await serveHttp(listener, port, config.host, shutdown);
         logger.info({ port: bound }, `Tessera is serving http://localhost:${bound}/graphql`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { LogEvent } from 'kysely';
 import { loadConfig, type SeedScale, type TesseraConfig } from '../../core/config/config.ts';
-import { startEmbedded, type Embedded } from '../../runtime/embedded.ts';
+import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../runtime/embedded.ts';
 import type { SystemName } from '../../systems/systems.ts';
 import { createLogger } from '../../core/logger.ts';
 import { issueDevToken } from '../../auth/devToken.ts';
@@ -24,6 +24,8 @@ export interface TestTesseraOptions {
   readonly enforcePolicies?: boolean;
   /** The clock of the gateway (capability sunsets) and of the capabilities (what they record). */
   readonly now?: () => Date;
+  /** The process engine's seams; its loops are off unless given (a test moves events and sagas with `tessera.drain()`). */
+  readonly processEngine?: EmbeddedOptions['processEngine'];
 }
 
 /** Claims of a token for `token()`; the default reads everything. */
@@ -78,6 +80,7 @@ export async function startTestTessera(options: TestTesseraOptions = {}): Promis
     ...(options.jwksFetch ? { jwksFetch: options.jwksFetch } : {}),
     ...(options.enforcePolicies === false ? { enforcePolicies: false } : {}),
     ...(options.now ? { now: options.now } : {}),
+    processEngine: { loops: false, ...options.processEngine },
   });
   const token = (claims: PrincipalClaims = FULL_ACCESS, ttlSeconds = 600) => issueDevToken({ claims, ttlSeconds }, config.auth);
   const fullAccess = config.auth.source.kind === 'dev' ? await token() : null;

@@ -1,0 +1,136 @@
+/**
+ * The process engine (docs/processes.md#run-modes): the relay over the local systems' outboxes, the
+ * event transport (in-process by default; NATS JetStream when `TESSERA_NATS_URL` is set), the
+ * consumers on the integration store (the sagas, and the areas' consumers), and the saga executor.
+ * Embedded mode starts it; `tessera serve integration` starts it without a relay of its own
+ * (`tessera serve relay` relays). `drain()` runs relay, transport and executor until nothing moves
+ * (tests, the benchmark, shutdown); `stop()` stops the loops, lets the step under way be recorded,
+ * and closes the transport. It only wires parts together.
+ */
+import type { Kysely } from 'kysely';
+import type { TesseraConfig } from '../core/config/config.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { PeerTransport } from '../systems/kernel/capability/peers.ts';
+import type { CapabilityTables } from '../systems/kernel/capability/tables.ts';
+import { createDelivery } from '../systems/kernel/events/delivery.ts';
+import { createInProcessTransport } from '../systems/kernel/events/inProcessTransport.ts';
+import { createNatsTransport } from '../systems/kernel/events/nats/natsTransport.ts';
+import { createRelay, type Relay, type RelaySource } from '../systems/kernel/events/relay.ts';
+import type { EventTables } from '../systems/kernel/events/tables.ts';
+import type { EventConsumer, EventTransport, RetryPolicy } from '../systems/kernel/events/transport.ts';
+import { createSagaConsumer } from '../systems/integration/process/consumer.ts';
+import { createExecutor, type Executor, type ExecutorOptions } from '../systems/integration/process/executor.ts';
+import type { ProcessTables } from '../systems/integration/process/tables.ts';
+import { SAGAS } from '../systems/integration/sagas/index.ts';
+import { cashConsumer } from '../systems/integration/sagas/cash.ts';
+import { createWebhookArea } from '../systems/integration/webhooks/area.ts';
+
+export interface ProcessEngineOptions {
+  readonly config: TesseraConfig;
+  readonly logger: Logger;
+  /** The integration system's store (consumers' tables and process state). */
+  readonly store: Kysely<unknown>;
+  /** The outboxes to relay (none: another process relays). */
+  readonly sources: readonly RelaySource[];
+  /** How the executor reaches the systems' subgraphs. */
+  readonly peers: PeerTransport;
+  readonly clock?: () => Date;
+  readonly random?: () => number;
+  readonly metrics?: Metrics;
+  /** Consumers of the areas (webhooks, ...) beside the sagas. */
+  readonly consumers?: readonly EventConsumer[];
+  readonly deliveryRetry?: RetryPolicy;
+  /** Executor options the tests set (lease, owner, call timeout, fault injection). */
+  readonly executor?: Partial<Pick<ExecutorOptions, 'leaseMs' | 'owner' | 'callTimeoutMs' | 'afterCall' | 'retry'>>;
+  /** Loop intervals; `false` runs no loop (tests drive `drain()`). @default { relayMs: 200, executorMs: 500 } */
+  readonly loops?: { readonly relayMs: number; readonly executorMs: number } | false;
+}
+
+export interface ProcessEngine {
+  readonly transport: EventTransport;
+  readonly relay: Relay | null;
+  readonly executor: Executor;
+  /** Relay, deliver and run steps until a whole round moves nothing; resolves with the number of rounds. */
+  drain(maxRounds?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startProcessEngine(options: ProcessEngineOptions): Promise<ProcessEngine> {
+  const { config, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const store = options.store as Kysely<EventTables>;
+  const kind = config.nats ? 'nats' : 'in-process';
+  const delivery = createDelivery({
+    db: store,
+    clock,
+    transport: kind,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.deliveryRetry ? { retry: options.deliveryRetry } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    logger,
+  });
+  const transport: EventTransport = config.nats
+    ? await createNatsTransport({
+        url: config.nats.servers.join(','),
+        ...(config.nats.credsFile ? { credsFile: config.nats.credsFile } : {}),
+        prefix: config.nats.streamPrefix,
+        delivery,
+        clock,
+        logger,
+      })
+    : createInProcessTransport({ db: store, delivery, clock, logger });
+  const executor = createExecutor({
+    db: options.store as Kysely<ProcessTables>,
+    definitions: SAGAS,
+    peers: options.peers,
+    clock,
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+    ...options.executor,
+  });
+  const loops = options.loops ?? { relayMs: 200, executorMs: 500 };
+  const webhooks = createWebhookArea({ ...options, environment: config.env, clock });
+  await transport.start([
+    createSagaConsumer(SAGAS, () => (loops ? void executor.runDue().catch(() => undefined) : undefined)),
+    cashConsumer(options.peers) as EventConsumer,
+    webhooks.consumer,
+    ...(options.consumers ?? []),
+  ]);
+  const relay =
+    options.sources.length === 0
+      ? null
+      : createRelay({
+          sources: options.sources.map((source) => ({ system: source.system, db: source.db as Kysely<CapabilityTables> })),
+          transport,
+          clock,
+          logger,
+          ...(options.metrics ? { metrics: options.metrics } : {}),
+        });
+  if (loops) {
+    relay?.start(loops.relayMs);
+    executor.start(loops.executorMs);
+    webhooks.dispatcher.start(loops.executorMs);
+  }
+  return {
+    transport,
+    relay,
+    executor,
+    async drain(maxRounds = 100) {
+      for (let round = 1; round <= maxRounds; round += 1) {
+        const relayed = relay ? await relay.runOnce() : 0;
+        const delivered = await transport.drain();
+        const stepped = await executor.runDue();
+        const sent = await webhooks.dispatcher.drain();
+        if (relayed + delivered + stepped + sent === 0) return round;
+      }
+      throw new Error(`the process engine did not settle in ${maxRounds} rounds`);
+    },
+    async stop() {
+      await relay?.stop();
+      await executor.stop();
+      await webhooks.dispatcher.stop();
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Opportunity to project end to end through the gateway (docs/processes.md#opportunity-to-project):
+ * win a deal, drain, the saga created and submitted the contract; another person approves, drain;
+ * the customer signs, drain: the project is ACTIVE, with its ERP record and its resource requests,
+ * and processStatus shows every step.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+
+let tessera: TestTessera;
+const OPS = { sub: 'olga.ops', scope: 'ops:read ops:write crm:read psa:read erp:read', legal_entities: '*' as const };
+const SALES = { sub: 'sam.sales', scope: 'crm:read crm:write', legal_entities: '*' as const };
+const DIRECTOR = { sub: 'dana.director', scope: 'crm:read crm:write', legal_entities: '*' as const };
+
+beforeAll(async () => {
+  tessera = await startTestTessera({ scale: 's' });
+});
+afterAll(() => tessera?.stop());
+
+async function mutate(token: string, field: string, inputType: string, input: Record<string, unknown>, selection: string) {
+  const body = await tessera.query(
+    `mutation ($input: ${inputType}!) { ${field}(input: $input) ${selection} }`,
+    { input: { idempotencyKey: crypto.randomUUID(), ...input } },
+    token,
+  );
+  expect(body.errors).toBeUndefined();
+  return (body.data as Record<string, Record<string, unknown>>)[field]!;
+}
+
+describe('opportunity to project', () => {
+  it('runs from a won deal to an active project, waiting on the approval and the signature', async () => {
+    const sales = await tessera.token(SALES);
+    const director = await tessera.token(DIRECTOR);
+    const ops = await tessera.token(OPS);
+    const accounts = await tessera.query('{ accounts(first: 1, filter: { type: [CUSTOMER] }) { nodes { id } } }');
+    const accountId = (accounts.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes[0]!.id;
+    const created = await mutate(
+      sales,
+      'createOpportunity',
+      'CreateOpportunityInput',
+      {
+        accountId,
+        name: 'Saga discovery',
+        legalEntityId: 'le_UK01',
+        currency: 'GBP',
+        closeDate: '2026-11-30',
+        lines: [
+          {
+            serviceOffering: 'Discovery',
+            billingMethod: 'TIME_AND_MATERIALS',
+            amount: '30000.00',
+            estimatedHours: '240',
+            startDate: '2026-11-16',
+            endDate: '2027-01-29',
+          },
+        ],
+      },
+      '{ opportunity { id aggregateVersion } userErrors { code message } }',
+    );
+    const opportunity = created.opportunity as { id: string; aggregateVersion: number };
+    for (const [stage, expectedVersion] of [
+      ['QUALIFIED', 1],
+      ['PROPOSAL', 2],
+    ] as const) {
+      const moved = await mutate(
+        sales,
+        'updateOpportunityStage',
+        'UpdateOpportunityStageInput',
+        { opportunityId: opportunity.id, expectedVersion, stage },
+        '{ userErrors { code message } }',
+      );
+      expect(moved.userErrors).toEqual([]);
+    }
+    const won = await mutate(
+      sales,
+      'closeWinOpportunity',
+      'CloseWinOpportunityInput',
+      { opportunityId: opportunity.id, expectedVersion: 3 },
+      '{ opportunity { stage } userErrors { code message } }',
+    );
+    expect(won.userErrors).toEqual([]);
+
+    await tessera.tessera.drain();
+    const PROCESS = `query ($id: ID!) { opportunity(id: $id) { process { status currentStep steps { name status attempts idempotencyKey } links { entityType entityId } } } }`;
+    const waiting = (
+      (await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } }
+    ).opportunity.process;
+    expect(waiting).toMatchObject({ status: 'WAITING', currentStep: 'awaitApproval' });
+    const contractId = (waiting.links as { entityType: string; entityId: string }[]).find(
+      (link) => link.entityType === 'Contract',
+    )!.entityId;
+    const contract = await tessera.query('query ($id: ID!) { contract(id: $id) { status aggregateVersion } }', { id: contractId });
+    expect((contract.data as { contract: unknown }).contract).toEqual({ status: 'IN_APPROVAL', aggregateVersion: 2 });
+
+    const approved = await mutate(
+      director,
+      'approveContract',
+      'ContractTransitionInput',
+      { contractId, expectedVersion: 2 },
+      '{ contract { status } userErrors { code message } }',
+    );
+    expect(approved).toMatchObject({ contract: { status: 'APPROVED' }, userErrors: [] });
+    await tessera.tessera.drain();
+    const signed = await mutate(
+      sales,
+      'recordContractSignature',
+      'RecordContractSignatureInput',
+      {
+        contractId,
+        expectedVersion: 3,
+        signedAt: new Date().toISOString(),
+        customerSignatory: 'Pat Customer',
+        documentUrl: 'https://sign.example/env/1',
+      },
+      '{ contract { status } userErrors { code message } }',
+    );
+    expect(signed).toMatchObject({ contract: { status: 'SIGNED' }, userErrors: [] });
+    await tessera.tessera.drain();
+
+    const done = ((await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } })
+      .opportunity.process;
+    expect(done.status).toBe('COMPLETED');
+    expect((done.steps as { name: string; status: string }[]).map((step) => [step.name, step.status])).toEqual([
+      ['createContract', 'DONE'],
+      ['submitContract', 'DONE'],
+      ['awaitApproval', 'DONE'],
+      ['awaitSignature', 'DONE'],
+      ['enableCustomerBilling', 'DONE'],
+      ['createProject', 'DONE'],
+      ['activateContract', 'DONE'],
+      ['requestResources', 'DONE'],
+      ['activateProject', 'DONE'],
+    ]);
+    const projectId = (done.links as { entityType: string; entityId: string }[]).find((link) => link.entityType === 'Project')!.entityId;
+    const project = await tessera.query('query ($id: ID!) { project(id: $id) { status erpProjectNumber contract { id status } } }', {
+      id: projectId,
+    });
+    expect(project.errors).toBeUndefined();
+    expect(project.data).toMatchObject({ project: { status: 'ACTIVE', contract: { id: contractId, status: 'ACTIVE' } } });
+  });
+});
