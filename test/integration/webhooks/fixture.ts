@@ -35,6 +35,8 @@ export interface RigOptions {
   readonly post?: WebhookPoster;
   readonly logStream?: pino.DestinationStream;
   readonly timeoutMs?: number;
+  /** The clock's start (it moves only by `advance`). @default 2026-11-20T09:00:00Z */
+  readonly now?: Date;
 }
 
 export const INTERNAL_SECRET = 'a-test-internal-secret-of-32-characters!';
@@ -43,7 +45,7 @@ export async function openRig(options: RigOptions = {}) {
   const temp = tempSqliteStore();
   const db = await openDatabase<RigTables>({ store: temp.store, name: 'integration' });
   await migrateToLatest(db as Kysely<unknown>, { '0001_webhooks': createTablesMigration({ ...eventTables, ...webhookTables }) });
-  let now = new Date('2026-11-20T09:00:00.000Z');
+  let now = options.now ?? new Date('2026-11-20T09:00:00.000Z');
   const clock = () => now;
   const logger = createLogger('info', options.logStream ?? pino.destination({ dest: '/dev/null', sync: true }));
   const metrics = new Metrics();
