@@ -85,7 +85,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     // Systems in this process answer each other in process too; remote ones over the network.
     const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
     for (const entry of local) {
-      const peers = { fetcher: baseFetcher, urlOf: urls.urlOf };
+      const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env };
       const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers, options.now);
       shutdown.add(() => server.stop());
       servers.set(urls.urlOf(entry.name), server);
