@@ -20,6 +20,8 @@ describe('capability tables in every reference system', () => {
       `0002_${name}_capabilities`,
       `0003_${name}_workflows`,
       `0004_${name}_canonical_answers`,
+      // The CRM's own upgrade: opportunity lines name the PSA role they need.
+      ...(name === 'crm' ? ['0005_crm_opportunity_line_roles'] : []),
     ]);
   });
 
