@@ -24,7 +24,7 @@ import type { WebhookPoster } from '../../../systems/integration/webhooks/post.t
 import { WebhookSecretKey } from '../../../systems/integration/webhooks/secretBox.ts';
 import { webhookTables, type WebhookTables } from '../../../systems/integration/webhooks/tables.ts';
 import { createWebhookReads, createWebhookWrites, type WebhookSettings } from '../../../systems/integration/webhooks/webhookPorts.ts';
-import { tempSqliteStore } from '../../harness/tempDatabase.ts';
+import { tempSqliteStore, type TempStore } from '../../harness/tempDatabase.ts';
 
 export type RigTables = EventTables & WebhookTables;
 
@@ -37,14 +37,20 @@ export interface RigOptions {
   readonly timeoutMs?: number;
   /** The clock's start (it moves only by `advance`). @default 2026-11-20T09:00:00Z */
   readonly now?: Date;
+  /** Where the store lives. @default a temp SQLite folder */
+  readonly makeStore?: () => Promise<TempStore>;
 }
 
 export const INTERNAL_SECRET = 'a-test-internal-secret-of-32-characters!';
 
 export async function openRig(options: RigOptions = {}) {
-  const temp = tempSqliteStore();
+  const temp = options.makeStore ? await options.makeStore() : tempSqliteStore();
   const db = await openDatabase<RigTables>({ store: temp.store, name: 'integration' });
-  await migrateToLatest(db as Kysely<unknown>, { '0001_webhooks': createTablesMigration({ ...eventTables, ...webhookTables }) });
+  await migrateToLatest(
+    db as Kysely<unknown>,
+    { '0001_webhooks': createTablesMigration({ ...eventTables, ...webhookTables }) },
+    temp.store.kind === 'postgres' ? 'integration' : undefined,
+  );
   let now = options.now ?? new Date('2026-11-20T09:00:00.000Z');
   const clock = () => now;
   const logger = createLogger('info', options.logStream ?? pino.destination({ dest: '/dev/null', sync: true }));
