@@ -3,14 +3,19 @@
  * InvoicePaid and CreditMemoIssued that keeps, per invoice, what was billed, paid, credited and is
  * still due, so the graph shows a project's billing status and a customer's exposure next to the
  * records (`Project.cashPosition`, `Account.exposure`, owned by the integration system). Each event
- * makes it read the invoice as the ERP holds it now and store that state only when its
- * `aggregateVersion` is newer than the stored one: a duplicate, a late or an out-of-order event
- * changes nothing, and the newest state wins whatever the delivery order.
+ * makes it read the invoice as the ERP holds it now (as `system:integration`, in the event's
+ * correlation and trace) and store that state only when its `aggregateVersion` is newer than the
+ * stored one: a duplicate, a late or an out-of-order event changes nothing, and the newest state
+ * wins whatever the delivery order.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
+import { continueTrace } from '../../../core/http/traceContext.ts';
 import { inScope } from '../../kernel/sqlPage.ts';
 import { parseScaled } from '../../kernel/decimal.ts';
-import type { Peers } from '../../kernel/capability/peers.ts';
+import { createPeers, systemPrincipal, type PeerTransport, type Peers } from '../../kernel/capability/peers.ts';
+import type { EventEnvelope } from '../../kernel/events/envelope.ts';
 import type { EventConsumer } from '../../kernel/events/transport.ts';
 import { column, type RowOf, type TablesOf } from '../../kernel/tableSpec.ts';
 import type { RecordScope } from '../../../policies/recordScope.ts';
@@ -47,7 +52,7 @@ const INVOICE = `query CashInvoice($id: ID!) { invoice(id: $id) {
   total { amount } amountPaid { amount } amountCredited { amount } amountDue { amount }
 } }`;
 
-interface ErpInvoice {
+export interface ErpInvoice {
   id: string;
   kind: string;
   status: string;
@@ -95,15 +100,31 @@ export async function recordInvoiceState(db: Kysely<CashTables>, invoice: ErpInv
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
-/** The cash consumer: `peers` read the ERP as `system:integration`. */
-export function cashConsumer(peers: Peers): EventConsumer<CashTables> {
+/** Peers that read as `system:integration` within `event`'s correlation id and trace (a new span of it). */
+export function peersForEvent(transport: PeerTransport, event: EventEnvelope): Peers {
+  const requestId = randomUUID();
+  const principalToken = signInternalPrincipal(systemPrincipal('integration'), transport.internalSecret, { requestId });
+  return createPeers(transport, 'integration', {
+    requestId,
+    principalToken,
+    correlationId: event.correlationId,
+    traceparent: continueTrace(event.traceparent),
+  });
+}
+
+/**
+ * The cash consumer (registered with the process engine, runtime/processEngine.ts). A failed read
+ * throws, so the delivery is retried and in the end dead-lettered (docs/events.md#delivery).
+ */
+export function cashConsumer(transport: PeerTransport): EventConsumer<CashTables> {
   return {
     name: 'cash',
     types: CASH_EVENT_TYPES,
     async handle(event, { trx, now }) {
+      if (event.source !== 'erp') return;
       const invoiceId = invoiceIdOf(event.payload);
       if (invoiceId === null) throw new Error(`${event.type} ${event.eventId} names no invoice`);
-      const { invoice } = await peers.read<{ invoice: ErpInvoice | null }>('erp', INVOICE, { id: invoiceId });
+      const { invoice } = await peersForEvent(transport, event).read<{ invoice: ErpInvoice | null }>('erp', INVOICE, { id: invoiceId });
       if (!invoice) throw new Error(`Invoice ${invoiceId} of ${event.type} ${event.eventId} is not in the ERP`);
       if (invoice.kind !== 'INVOICE') return;
       await recordInvoiceState(trx, invoice, now);

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { loadConfig } from '../../../core/config/config.ts';
 import { loadInternalSecret } from '../../../auth/loadInternalSecret.ts';
 import { systemUrls } from '../../../runtime/systemUrls.ts';
-import type { Peers } from '../../../systems/kernel/capability/peers.ts';
+import type { PeerTransport, Peers } from '../../../systems/kernel/capability/peers.ts';
 import { integrationSystemPeers } from '../../../systems/integration/billingRun/systemPeers.ts';
 import { SYSTEM_LIST } from '../../../systems/systems.ts';
 import { billingRunPeers, type BillingRunPeers } from '../../../systems/integration/billingRun/peerCalls.ts';
@@ -23,6 +23,8 @@ export interface BillingRunFixture {
   readonly db: Kysely<BillingRunTables>;
   /** Peers signed as `system:integration`. */
   readonly peers: Peers;
+  /** The in-process transport those peers use (consumers that sign their own calls take it). */
+  readonly transport: PeerTransport;
   readonly clock: () => Date;
   deps(peers?: BillingRunPeers, extra?: Partial<BillingRunDeps>): BillingRunDeps;
   driver(peers?: BillingRunPeers, extra?: Partial<BillingRunDeps>): BillingRunDriver;
@@ -50,7 +52,8 @@ export async function startBillingRunFixture(options: { store?: TempStore } = {}
   const internalSecret = await loadInternalSecret(config.internalSecret);
   const urls = systemUrls(config, SYSTEM_LIST, 'in-process');
   let calls = 0;
-  const peers = integrationSystemPeers({ fetcher: fetcher!, urlOf: urls.urlOf, internalSecret }, () => `billing-run-test-${++calls}`);
+  const transport: PeerTransport = { fetcher: fetcher!, urlOf: urls.urlOf, internalSecret };
+  const peers = integrationSystemPeers(transport, () => `billing-run-test-${++calls}`);
   const systems = tessera.tessera.systems as Record<string, { db: Kysely<unknown> }>;
   const db = systems.integration!.db as unknown as Kysely<BillingRunTables>;
   const deps = (runPeers: BillingRunPeers = billingRunPeers(peers), extra: Partial<BillingRunDeps> = {}): BillingRunDeps => ({
@@ -63,6 +66,7 @@ export async function startBillingRunFixture(options: { store?: TempStore } = {}
     tessera,
     db,
     peers,
+    transport,
     clock,
     deps,
     driver: (runPeers, extra) => createBillingRunDriver({ ...deps(runPeers, extra), random: () => 0.5 }),
