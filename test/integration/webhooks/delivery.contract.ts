@@ -197,6 +197,23 @@ export function deliveryContract(name: string, makeStore?: () => Promise<TempSto
       }
     });
 
+    it('in production, a target on this machine is refused before any request is made (a failed attempt)', async () => {
+      rig = await openRig({ environment: 'production' });
+      let secret = '';
+      receiver = await startReceiver(() => secret, rig.clock);
+      secret = (await rig.subscribe(PARTNER, receiver.url, ['InvoiceReleased'])).secret;
+      expect(await rig.publish([invoiceReleased()])).toBe(1);
+      const [delivery] = (await rig.reads().deliveries({ sub: PARTNER.sub, clientId: PARTNER.client_id }, {}, { first: 1, afterId: null }))
+        .rows;
+      expect(delivery).toMatchObject({
+        status: 'PENDING',
+        attempts: 1,
+        last_status_code: null,
+        last_error: "the subscription's URL is not allowed: webhook URLs must use https",
+      });
+      expect(receiver.received).toEqual([]);
+    });
+
     it('a receiver that does not answer in time is a failed attempt (the timeout bounds it)', async () => {
       rig = await openRig({ timeoutMs: 200 });
       const { secret } = await rig.subscribe(PARTNER, 'http://127.0.0.1:9/never', ['InvoiceReleased']);

@@ -39,6 +39,8 @@ export interface RigOptions {
   readonly now?: Date;
   /** Where the store lives. @default a temp SQLite folder */
   readonly makeStore?: () => Promise<TempStore>;
+  /** The dispatcher's environment (subscriptions are always made in development here). @default development */
+  readonly environment?: 'development' | 'production';
 }
 
 export const INTERNAL_SECRET = 'a-test-internal-secret-of-32-characters!';
@@ -65,7 +67,7 @@ export async function openRig(options: RigOptions = {}) {
   const dispatcher = createWebhookDispatcher({
     db: hooks,
     key: settings.key,
-    environment: 'development',
+    environment: options.environment ?? 'development',
     resolveAccount: options.resolveAccount ?? (async () => null),
     logger,
     clock,
