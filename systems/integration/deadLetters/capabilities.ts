@@ -112,7 +112,7 @@ const discardDeadLetter: Handler<{ deadLetterId: string; reason: string }, { dea
     if (reason === '') throw rejected('PRECONDITION_FAILED', 'Discarding a dead letter needs a reason.', 'reason');
     const letter = letterOrReject((await ports.read.deadLetters.byIds([input.deadLetterId]))[0], input.deadLetterId);
     if (letter.status === 'REPLAYED') {
-      throw rejected('INVALID_STATE_TRANSITION', `Dead letter ${letter.id} was replayed: it is no longer discarded.`, 'deadLetterId');
+      throw rejected('INVALID_STATE_TRANSITION', `Dead letter ${letter.id} was replayed: it can no longer be discarded.`, 'deadLetterId');
     }
     if (letter.status === 'DISCARDED' || !(await ports.write.deadLetters.markDiscarded(letter.id, principal.sub, reason, now))) {
       const [current] = await ports.read.deadLetters.byIds([letter.id]);
