@@ -227,7 +227,8 @@ function draftRules(project: PsaProject, draft: PsaBillingDraft, facts: Facts): 
     {
       ...base,
       rule: 'BILLED_TIME_VS_INVOICE_LINES',
-      expectedE4: claimedE4,
+      // The items against the lines; when those agree, the summary (the claim's total) against them.
+      expectedE4: claimedE4 !== postedE4 ? claimedE4 : draft.summaryE4,
       actualE4: postedE4,
       owner: 'ACCOUNTS_RECEIVABLE',
       detail:
@@ -276,34 +277,47 @@ function conservation(project: PsaProject, facts: Facts): Map<string, Balance> {
 const SOURCE_ITEMS: ReadonlySet<string> = new Set(['TIME_SPLIT', 'MILESTONE']);
 
 /**
- * What the ERP bills for the draft's sources, per month of their dates: the invoice's lines less its
- * credits, in proportion to the draft's items (an ERP may post one line per item or consolidate
- * them), for the items that bill a source (time, milestones), by month. Shares are rounded down to
- * the e4 unit and the last month takes what rounding left, so they add up exactly.
+ * What the ERP bills for the draft's sources, per month of their dates: the invoice's lines in
+ * proportion to the draft's items (an ERP may post one line per item or consolidate them), for the
+ * items that bill a source (time, milestones), by month; less its credits, taken off the months of
+ * the sources the PSA shows credited or written off (all the draft's sources when it shows none).
+ * Shares are rounded down to the e4 unit and the last month takes what rounding left, so they add up exactly.
  */
 function billedByMonth(project: PsaProject, draft: PsaBillingDraft, invoice: ErpInvoice, facts: Facts): Map<string, number> {
   const months = new Map<string, number>();
+  const creditedMonths = new Map<string, number>();
   let allItemsE4 = 0;
   for (const item of draft.items) {
     allItemsE4 += item.amountE4;
     if (!SOURCE_ITEMS.has(item.sourceType)) continue;
-    const month = (facts.sourceOf.get(sourceKey(project.id, item))?.date ?? draft.cutoffDate).slice(0, 7);
+    const source = facts.sourceOf.get(sourceKey(project.id, item));
+    const month = (source?.date ?? draft.cutoffDate).slice(0, 7);
     months.set(month, (months.get(month) ?? 0) + item.amountE4);
+    if (source && CREDITED_STATUSES.has(source.billingStatus)) creditedMonths.set(month, (creditedMonths.get(month) ?? 0) + item.amountE4);
   }
+  if (months.size === 0) return new Map();
   const sourceItemsE4 = [...months.values()].reduce((sum, value) => sum + value, 0);
   const creditE4 = (facts.memosOf.get(invoice.id) ?? []).reduce((sum, memo) => sum - memo.subtotalE4, 0);
-  const netE4 = invoice.lines.reduce((sum, line) => sum + line.amountE4, 0) - creditE4;
-  const billed = new Map<string, number>();
-  if (months.size === 0) return billed;
-  const sourceNetE4 = allItemsE4 === 0 ? netE4 : proportion(netE4, sourceItemsE4, allItemsE4);
-  const sorted = [...months.entries()].sort(([a], [b]) => a.localeCompare(b));
-  let left = sourceNetE4;
-  sorted.forEach(([month, monthE4], index) => {
-    const share = index === sorted.length - 1 ? left : proportion(sourceNetE4, monthE4, sourceItemsE4);
-    left -= share;
-    billed.set(month, share);
-  });
+  const linesE4 = invoice.lines.reduce((sum, line) => sum + line.amountE4, 0);
+  const billed = spread(allItemsE4 === 0 ? linesE4 : proportion(linesE4, sourceItemsE4, allItemsE4), months);
+  for (const [month, share] of spread(creditE4, creditedMonths.size > 0 ? creditedMonths : months)) {
+    billed.set(month, (billed.get(month) ?? 0) - share);
+  }
   return billed;
+}
+
+/** `value` over the months in proportion to their weights, rounded down, the last month taking the rest. */
+function spread(value: number, weights: ReadonlyMap<string, number>): Map<string, number> {
+  const whole = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
+  const sorted = [...weights.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const shares = new Map<string, number>();
+  let left = value;
+  sorted.forEach(([month, weight], index) => {
+    const share = index === sorted.length - 1 ? left : proportion(value, weight, whole);
+    left -= share;
+    shares.set(month, share);
+  });
+  return shares;
 }
 
 /** value × part / whole, exactly when part = whole, else rounded toward zero. */
