@@ -34,6 +34,10 @@ const owner = (system: string) => `@owner(system: ${system})`;
 const LEGAL_ENTITY = '@policy(policies: [["legalEntityScoped"]])';
 const PARTNER = '@policy(policies: [["partnerAccountScoped"]])';
 const BOTH = '@policy(policies: [["legalEntityScoped", "partnerAccountScoped"]])';
+const OPS_READ = '@requiresScopes(scopes: [["ops:read"]])';
+const OPS_WRITE = '@requiresScopes(scopes: [["ops:write"]])';
+const OPS_OR_ERP_READ = '@requiresScopes(scopes: [["ops:read"], ["erp:read"]])';
+const WEBHOOKS = '@requiresScopes(scopes: [["webhooks:manage"]])';
 
 describe('the canonical schema', () => {
   const supergraph = composeSupergraph(REAL_SOURCES);
@@ -70,7 +74,7 @@ describe('the canonical schema', () => {
     expect(policyNamesUsed(supergraph)).toEqual(new Set(['legalEntityScoped', 'partnerAccountScoped', 'segregationOfDuties']));
   });
 
-  it('names the read and write scope of each system, the cost-rate, approval, audit and system scopes', () => {
+  it('names the read and write scope of each system, the cost-rate, approval, audit, system, operator and webhook scopes', () => {
     expect(scopesUsed(supergraph)).toEqual(
       new Set([
         'crm:read',
@@ -83,6 +87,9 @@ describe('the canonical schema', () => {
         'erp:write',
         'tessera:system',
         'audit:read',
+        'ops:read',
+        'ops:write',
+        'webhooks:manage',
       ]),
     );
   });
@@ -130,6 +137,38 @@ describe('the canonical schema', () => {
     ['Query.roles', [owner('PSA'), read('psa')]],
     ['Query.legalEntities', [owner('ERP'), read('erp'), LEGAL_ENTITY]],
     ['Query.invoices', [owner('ERP'), read('erp'), BOTH]],
+    // The integration subgraph (docs/processes.md): operators read with ops:read and act with
+    // ops:write; webhook subscriptions are their owner's, under webhooks:manage.
+    ['Process', [owner('INTEGRATION'), OPS_READ, BOTH]],
+    ['BillingRun', [owner('INTEGRATION'), OPS_READ, LEGAL_ENTITY]],
+    ['WebhookSubscription', [owner('INTEGRATION'), WEBHOOKS]],
+    ['WebhookDelivery', [owner('INTEGRATION'), WEBHOOKS]],
+    ['ProcessStep', [owner('INTEGRATION'), '@public']],
+    ['DeadLetter', [owner('INTEGRATION'), '@public']],
+    ['Opportunity.process', [owner('INTEGRATION'), OPS_READ]],
+    ['Project.process', [owner('INTEGRATION'), OPS_READ]],
+    ['Invoice.process', [owner('INTEGRATION'), OPS_READ]],
+    ['Project.cashPosition', [owner('INTEGRATION'), OPS_OR_ERP_READ]],
+    ['Account.exposure', [owner('INTEGRATION'), OPS_OR_ERP_READ]],
+    ['Query.processStatus', [owner('INTEGRATION'), OPS_READ, BOTH]],
+    ['Query.processes', [owner('INTEGRATION'), OPS_READ, BOTH]],
+    ['Query.deadLetters', [owner('INTEGRATION'), OPS_READ]],
+    ['Query.reconciliationExceptions', [owner('INTEGRATION'), OPS_READ, LEGAL_ENTITY]],
+    ['Query.billingRuns', [owner('INTEGRATION'), OPS_READ, LEGAL_ENTITY]],
+    ['Query.webhookSubscriptions', [owner('INTEGRATION'), WEBHOOKS]],
+    ['Query.webhookDeliveries', [owner('INTEGRATION'), WEBHOOKS]],
+    ['Query.integrationAuditLog', [owner('INTEGRATION'), '@requiresScopes(scopes: [["audit:read"]])']],
+    ['Mutation.retryProcess', [owner('INTEGRATION'), OPS_WRITE, LEGAL_ENTITY]],
+    ['Mutation.startBillingRun', [owner('INTEGRATION'), OPS_WRITE, LEGAL_ENTITY]],
+    ['Mutation.runReconciliation', [owner('INTEGRATION'), OPS_WRITE, LEGAL_ENTITY]],
+    ['Mutation.resolveReconciliationException', [owner('INTEGRATION'), OPS_WRITE, LEGAL_ENTITY]],
+    ['Mutation.replayDeadLetter', [owner('INTEGRATION'), OPS_WRITE]],
+    ['Mutation.replayDeadLetters', [owner('INTEGRATION'), OPS_WRITE]],
+    ['Mutation.discardDeadLetter', [owner('INTEGRATION'), OPS_WRITE]],
+    ['Mutation.createWebhookSubscription', [owner('INTEGRATION'), WEBHOOKS]],
+    ['Mutation.rotateWebhookSecret', [owner('INTEGRATION'), WEBHOOKS]],
+    ['Mutation.disableWebhookSubscription', [owner('INTEGRATION'), WEBHOOKS]],
+    ['Mutation.replayWebhookDelivery', [owner('INTEGRATION'), WEBHOOKS]],
   ])('decides %s as %j in the supergraph', (coordinate, expected) => {
     expect(governanceAt(document, coordinate)).toEqual(expected);
   });

@@ -1,10 +1,10 @@
-/** The SDL Tessera ships, for the schema suites: the three subgraphs and their governance block. */
+/** The SDL Tessera ships, for the schema suites: the four subgraphs and their governance block. */
 import type { SubgraphSource } from '../../schema/compose.ts';
 import { SYSTEM_LIST } from '../../systems/systems.ts';
 import type { OwnedSubgraph } from '../../schema/checkOwnership.ts';
 import { GOVERNANCE_DIRECTIVES_SDL, readSubgraphSdl } from '../../schema/subgraphSdl.ts';
 
-export const SUBGRAPHS = ['crm', 'psa', 'erp'] as const;
+export const SUBGRAPHS = ['crm', 'psa', 'erp', 'integration'] as const;
 
 const systemOf = (name: string) => SYSTEM_LIST.find((entry) => entry.name === name)!.systemOfRecord;
 export const REAL_SOURCES: readonly SubgraphSource[] = SUBGRAPHS.map((name) => ({
