@@ -19,4 +19,12 @@ export interface RequestScope {
   readonly principalToken: string;
   /** The request's `Idempotency-Key` header (unquoted); only on a request with one mutation field. */
   readonly idempotencyKey: string | null;
+  /**
+   * The process the request belongs to (docs/events.md#trace-context): the caller's
+   * `x-correlation-id` when valid, else the request id. Forwarded to subgraphs and peers, written
+   * into the outbox with every event the request causes.
+   */
+  readonly correlationId: string;
+  /** The W3C `traceparent` of this hop: the caller's trace continued with a new span id, or a new trace. */
+  readonly traceparent: string;
 }

@@ -4,12 +4,14 @@ import type { GraphQLFormattedError } from 'graphql';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../core/http/traceContext.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts';
 
 /**
- * How the gateway calls a subgraph. Thin on purpose: it forwards the request id and turns a
+ * How the gateway calls a subgraph. Thin on purpose: it forwards the request id, the correlation
+ * id and the trace context, and turns a
  * subgraph that cannot be reached (or answers with a 5xx or a body that is not GraphQL) into
  * SUBGRAPH_UNAVAILABLE errors at the affected paths instead of failing the whole operation; a
  * 4xx GraphQL answer (the subgraph refused a value) is relayed at those paths as it is.
@@ -27,9 +29,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestScope>): void {
-    const { requestId, principalToken, idempotencyKey } = context as Partial<RequestScope>;
+    const { requestId, principalToken, idempotencyKey, correlationId, traceparent } = context as Partial<RequestScope>;
     if (!request.http || !requestId || !principalToken) return; // health probes and the gateway's own calls carry no request scope
     request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    // One trace and one process from the request through the subgraphs (docs/events.md#trace-context).
+    if (correlationId) request.http.headers.set(CORRELATION_ID_HEADER, correlationId);
+    if (traceparent) request.http.headers.set(TRACEPARENT_HEADER, traceparent);
     // Only ever set on a request with exactly one mutation field (capabilityPlugin checks).
     if (idempotencyKey) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
     // The caller signed for the subgraphs: the only credential they accept.

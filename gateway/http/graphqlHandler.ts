@@ -6,6 +6,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { readApolloBody } from '../../core/http/apolloBody.ts';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFromHeader } from '../../core/http/idempotencyKey.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, continueTrace, correlationIdFrom } from '../../core/http/traceContext.ts';
 import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from '../../core/http/graphqlParams.ts';
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType } from '../../core/http/mediaType.ts';
 import { parseResult, responseStatus } from './responseStatus.ts';
@@ -61,6 +62,9 @@ export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller:
         principal,
         principalToken: caller.signPrincipal(principal, start.requestId),
         idempotencyKey: idempotencyKeyOf(request.headers.get(IDEMPOTENCY_KEY_HEADER)),
+        // docs/events.md#trace-context
+        correlationId: correlationIdFrom(request.headers.get(CORRELATION_ID_HEADER), start.requestId),
+        traceparent: continueTrace(request.headers.get(TRACEPARENT_HEADER)),
       };
       const headers = new HeaderMap(request.headers);
       headers.set('accept', mediaType);

@@ -51,7 +51,7 @@ interface Common<Context> {
 export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
   definition: Common<SystemContext<ReadPort, Loaders, Ports>> & {
     /** The system of record over the system's open database (`reads`: the connection for reads outside transactions). */
-    readonly createAdapter: (db: Kysely<DB>, reads: Kysely<DB>) => SystemOfRecord<ReadPort, Ports>;
+    readonly createAdapter: (db: Kysely<DB>, reads: Kysely<DB>, transport: PeerTransport) => SystemOfRecord<ReadPort, Ports>;
     readonly createLoaders: (read: ReadPort, scope: RecordScope) => Loaders;
   },
 ): ReferenceSystem<DB, SystemContext<ReadPort, Loaders, Ports>> {
@@ -64,12 +64,14 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
       // Aggregate versions and workflow columns of the capabilities; the audit log made append-only.
       [`0003_${definition.name}_workflows`]: sequence(createTablesMigration(definition.tables, 3), appendOnlyAuditMigration),
       ...definition.upgrades,
+      // The outbox's trace context (docs/events.md#trace-context): named to run after every system's own upgrades.
+      [`0100_${definition.name}_event_trace`]: createTablesMigration(capabilityTables, 3),
     },
     resolvers: definition.resolvers,
     bind(db, transport, options = {}) {
       const reads = (options.reads as Kysely<DB> | undefined) ?? db;
       const clock = options.clock ?? (() => new Date());
-      const system = definition.createAdapter(db, reads);
+      const system = definition.createAdapter(db, reads, transport);
       return (request) => {
         const scope = recordScope(request.principal);
         const read = system.reads(scope);

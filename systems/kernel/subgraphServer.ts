@@ -14,6 +14,7 @@ import { maskError } from '../../core/maskError.ts';
 import { AuthError } from '../../auth/authError.ts';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, continueTrace, correlationIdFrom } from '../../core/http/traceContext.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 
@@ -77,6 +78,9 @@ export async function startSubgraphServer<Context extends BaseContext>(
             principal,
             principalToken: principalToken ?? '',
             idempotencyKey: httpGraphQLRequest.headers.get(IDEMPOTENCY_KEY_HEADER) ?? null,
+            // The gateway's (or a peer's) trace and process, continued here (docs/events.md#trace-context).
+            correlationId: correlationIdFrom(httpGraphQLRequest.headers.get(CORRELATION_ID_HEADER), requestId),
+            traceparent: continueTrace(httpGraphQLRequest.headers.get(TRACEPARENT_HEADER)),
           }),
       });
       requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');

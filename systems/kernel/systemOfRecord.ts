@@ -34,6 +34,8 @@ export function capabilityMigrations(system: string): Readonly<Record<string, Mi
     [`0003_${system}_append_only_audit`]: appendOnlyAuditMigration,
     // Leases of remote attempts (runRemoteCapability.ts).
     [`0004_${system}_remote_intents`]: createTablesMigration(capabilityTables, 2),
+    // The outbox's trace context (docs/events.md#trace-context).
+    [`0005_${system}_event_trace`]: createTablesMigration(capabilityTables, 3),
   };
 }
 

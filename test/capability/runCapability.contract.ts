@@ -23,7 +23,11 @@ const demoTables = {
 } as const;
 type DB = TablesOf<typeof demoTables> & CapabilityTables;
 const SCHEMA = 'capability_test';
-const MIGRATIONS = { '0001_demo': createTablesMigration(demoTables), '0002_capabilities': createTablesMigration(capabilityTables) };
+const MIGRATIONS = {
+  '0001_demo': createTablesMigration(demoTables),
+  '0002_capabilities': createTablesMigration(capabilityTables),
+  '0003_event_trace': createTablesMigration(capabilityTables, 3),
+};
 
 interface Counter {
   readonly id: string;
@@ -356,7 +360,20 @@ export function runCapabilityContract(engine: string, makeStore: () => Promise<T
           legal_entity_id: 'US01',
           payload_json: JSON.stringify(counter),
           published_at: null,
+          trace_parent: null,
         },
+      ]);
+    });
+
+    it("writes the call's correlation id and traceparent into the outbox (docs/events.md#trace-context)", async () => {
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      await run(
+        db,
+        { ...call({ name: 'traced', amount: 1 }, { requestId: 'req-78' }), correlationId: 'deal-42', traceparent },
+        { count: 0 },
+      );
+      expect(await db.selectFrom('outbox_events').select(['correlation_id', 'trace_parent']).execute()).toEqual([
+        { correlation_id: 'deal-42', trace_parent: traceparent },
       ]);
     });
 

@@ -157,6 +157,8 @@ async function call<Ports, Ctx extends CapabilityContext<Ports>>(
       idempotencyKey,
       principal,
       requestId: ctx.request.requestId,
+      correlationId: ctx.request.correlationId,
+      traceparent: ctx.request.traceparent,
       input,
       now: ctx.clock,
       scope: ctx.scope,

@@ -14,6 +14,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { SubgraphName } from '../subgraphName.ts';
 import { tesseraError } from '../../../core/errors.ts';
 import { REQUEST_ID_HEADER } from '../../../core/http/requestId.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../../core/http/traceContext.ts';
 import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
 import { principalFromClaims, type Principal } from '../../../auth/principal.ts';
 
@@ -26,6 +27,11 @@ export interface PeerTransport {
   readonly urlOf: (system: SubgraphName) => string;
   /** Signs principals for peer calls (the same secret the gateway signs with). */
   readonly internalSecret: string;
+  /**
+   * The deployment's environment (`TESSERA_ENV`): what a system may call beyond its peers (webhooks:
+   * http to localhost only in development). Absent: production, the strict reading.
+   */
+  readonly environment?: 'development' | 'production';
 }
 
 export interface Peers {
@@ -44,7 +50,21 @@ export function isSystemPrincipal(principal: Principal | null): boolean {
   return principal !== null && principal.sub.startsWith('system:') && principal.scopes.has(SYSTEM_SCOPE);
 }
 
-export function createPeers(transport: PeerTransport, self: SubgraphName, request: { requestId: string; principalToken: string }): Peers {
+/**
+ * What a peer call carries from the request (or process) that makes it: the request id, the
+ * caller's signed principal, and the correlation id and traceparent that keep the peer in the
+ * same process and trace (docs/events.md#trace-context; the request id and no trace when absent).
+ */
+export interface PeerRequest {
+  readonly requestId: string;
+  readonly principalToken: string;
+  readonly correlationId?: string;
+  readonly traceparent?: string | null;
+}
+
+export function createPeers(transport: PeerTransport, self: SubgraphName, request: PeerRequest): Peers {
+  const trace: Record<string, string> = { [CORRELATION_ID_HEADER]: request.correlationId ?? request.requestId };
+  if (request.traceparent) trace[TRACEPARENT_HEADER] = request.traceparent;
   const call = async <T>(system: SubgraphName, principalToken: string, query: string, variables: Record<string, unknown>): Promise<T> => {
     let response: Awaited<ReturnType<Fetcher>>;
     try {
@@ -54,6 +74,7 @@ export function createPeers(transport: PeerTransport, self: SubgraphName, reques
           'content-type': 'application/json',
           accept: 'application/json',
           [REQUEST_ID_HEADER]: request.requestId,
+          ...trace,
           [INTERNAL_PRINCIPAL_HEADER]: principalToken,
         },
         body: JSON.stringify({ query, variables }),

@@ -54,7 +54,10 @@ export const capabilityTables = {
     },
     indexes: [['occurred_at'], ['request_id']],
   },
-  /** Domain events waiting for the relay; `published_at` is null until it has published them. */
+  /**
+   * Domain events waiting for the relay; `published_at` is null until it has published them.
+   * `correlation_id` is the request's correlation id (the process it belongs to).
+   */
   outbox_events: {
     columns: {
       event_id: column.id,
@@ -68,6 +71,8 @@ export const capabilityTables = {
       legal_entity_id: column.optionalText,
       payload_json: column.text,
       published_at: column.optionalText,
+      /** The W3C traceparent of the request that made the change (docs/events.md#trace-context); added by migration 3. */
+      trace_parent: column.later(3, { type: 'text', nullable: true }),
     },
     indexes: [['published_at']],
   },

@@ -36,6 +36,10 @@ export interface CapabilityCall {
   readonly idempotencyKey: string;
   readonly principal: Principal;
   readonly requestId: string;
+  /** The process the call belongs to, written to the outbox with its events. @default requestId */
+  readonly correlationId?: string;
+  /** The W3C traceparent of the request that made the call, written to the outbox (docs/events.md#trace-context). */
+  readonly traceparent?: string | null;
   readonly input: unknown;
   /** The clock for record, event and expiry times (tests inject one). */
   readonly now?: () => Date;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../../../core/logger.ts';
+import { newTraceparent } from '../../../../core/http/traceContext.ts';
 import { principalFromClaims } from '../../../../auth/principal.ts';
 import { recordScope } from '../../../../policies/recordScope.ts';
 import { capabilityResolvers } from '../../../../systems/kernel/capability/capabilityResolvers.ts';
@@ -62,7 +63,15 @@ export async function callErp(
     ledger: system.ledger,
     ledgerReads: system.ledgerReads,
     adapter: system.capabilities,
-    request: { requestId, logger, principal: finance, principalToken: '', idempotencyKey: null },
+    request: {
+      requestId,
+      logger,
+      principal: finance,
+      principalToken: '',
+      idempotencyKey: null,
+      correlationId: requestId,
+      traceparent: newTraceparent(),
+    },
     peers: peers(world),
     clock: () => NOW,
   };
