@@ -62,6 +62,11 @@ export class Metrics {
     this.family(name, 'gauge').values.set(labelKey(labels), value);
   }
 
+  /** Removes every label set of a gauge (before setting the ones that exist now). */
+  clear(name: string): void {
+    this.family(name, 'gauge').values.clear();
+  }
+
   /** Records one observation in a histogram. */
   observe(name: string, labels: Readonly<Record<string, string>>, value: number): void {
     const family = this.family(name, 'histogram');

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { defineEventMetrics, type Metrics } from '../../../core/metrics.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { DeadLetterRow, DeadLetterStatus, EventTables } from './tables.ts';
 
@@ -149,4 +150,18 @@ export async function openDeadLetterCounts(db: Kysely<EventTables>): Promise<Map
     .groupBy('consumer')
     .execute();
   return new Map(rows.map((row) => [row.consumer, Number(row.count)]));
+}
+
+/**
+ * Sets the `tessera_dead_letters{consumer}` gauge from the store: every consumer of `consumers`
+ * (0 when it has none open) and any other consumer with open dead letters; no other. Call it after a
+ * delivery dead-lettered, a replay or a discard, or on a timer.
+ */
+export async function exportDeadLetterDepth(db: Kysely<EventTables>, metrics: Metrics, consumers: readonly string[] = []): Promise<void> {
+  defineEventMetrics(metrics);
+  const counts = await openDeadLetterCounts(db);
+  metrics.clear('tessera_dead_letters');
+  for (const consumer of new Set([...consumers, ...counts.keys()])) {
+    metrics.set('tessera_dead_letters', { consumer }, counts.get(consumer) ?? 0);
+  }
 }

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase } from '../../../../systems/kernel/database.ts';
+import { Metrics } from '../../../../core/metrics.ts';
 import {
   deadLetterEnvelope,
+  exportDeadLetterDepth,
   getDeadLetter,
   listDeadLetters,
   markDiscarded,
@@ -61,6 +63,9 @@ describe('dead-letter store', () => {
     const a = await fail('sagas', 'OpportunityWon', 1);
     const b = await fail('sagas', 'OpportunityWon', 2);
     expect(Object.fromEntries(await openDeadLetterCounts(db))).toEqual({ sagas: 2 });
+    const metrics = new Metrics();
+    await exportDeadLetterDepth(db, metrics, ['webhooks']);
+    expect(metrics.render()).toContain('tessera_dead_letters{consumer="sagas"} 2\ntessera_dead_letters{consumer="webhooks"} 0\n');
     expect(await markReplayed(db, a.id, 'ops-1', at(10))).toBe(true);
     expect(await markReplayed(db, a.id, 'ops-1', at(11))).toBe(false);
     expect(await markDiscarded(db, a.id, 'ops-1', 'late', at(12))).toBe(false);
@@ -69,6 +74,8 @@ describe('dead-letter store', () => {
     expect(replayed).toMatchObject({ status: 'REPLAYED', replay_count: 1, resolved_by: 'ops-1', resolved_at: at(10).toISOString() });
     expect(discarded).toMatchObject({ status: 'DISCARDED', replay_count: 0, resolved_by: 'ops-2', discard_reason: 'duplicate test data' });
     expect(Object.fromEntries(await openDeadLetterCounts(db))).toEqual({});
+    await exportDeadLetterDepth(db, metrics, ['webhooks']);
+    expect(metrics.render()).toContain('# TYPE tessera_dead_letters gauge\ntessera_dead_letters{consumer="webhooks"} 0\n');
     // A replay that fails again is a new dead letter: the replayed one stays as it was.
     const again = await recordDeadLetter(db, {
       consumer: 'sagas',

@@ -53,6 +53,8 @@ describe('Metrics (Prometheus text format)', () => {
 
   it('defines the event metrics once, however many parts ask', () => {
     const metrics = defineEventMetrics(defineEventMetrics(new Metrics()));
+    metrics.set('tessera_dead_letters', { consumer: 'gone' }, 1);
+    metrics.clear('tessera_dead_letters');
     metrics.set('tessera_dead_letters', { consumer: 'sagas' }, 2);
     expect(metrics.render()).toContain('# TYPE tessera_event_lag_seconds histogram\n');
     expect(metrics.render()).toContain('# TYPE tessera_dead_letters gauge\ntessera_dead_letters{consumer="sagas"} 2\n');
