@@ -14,7 +14,7 @@
  * - `redeliver` publishes to `<prefix>.replay.<consumer>` with `Nats-Msg-Id: replay:<replayId>`.
  */
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import type { Logger } from '../../../../core/logger.ts';
 import type { EventEnvelope } from '../envelope.ts';
 import type { Delivery } from '../delivery.ts';
@@ -22,6 +22,7 @@ import type { DeliveryOutcome, EventConsumer, EventTransport } from '../transpor
 import { decodeEnvelope, encodeEnvelope, envelopeHeaders } from './codec.ts';
 import { natsNames, type NatsNames } from './names.ts';
 import { PendingRetries, type PendingRetry } from './pendingRetries.ts';
+import { pull, type PulledMessage } from './pull.ts';
 import { ensureConsumer, ensureStream, supportsMultipleFilters, wants, type StreamOptions } from './setup.ts';
 
 export interface NatsTransportOptions {
@@ -56,6 +57,8 @@ export interface NatsTransportOptions {
   /** How long past its time `drain` waits for a due retry the server has not sent (2 s); then it is someone else's. */
   readonly retryGraceMs?: number;
   readonly stream?: StreamOptions;
+  /** How long a publish, pull or ack waits for the server's answer before it fails (5 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface NatsTransport extends EventTransport {
@@ -73,7 +76,7 @@ interface Running {
    * Retries the server sent back before they were due by the transport's clock (a test clock
    * behind the wall clock, or timer jitter): held un-acked, by stream sequence, and delivered when due.
    */
-  readonly early: Map<number, { readonly message: JsMsg; readonly event: EventEnvelope; readonly retry: PendingRetry }>;
+  readonly early: Map<number, { readonly message: PulledMessage; readonly event: EventEnvelope; readonly retry: PendingRetry }>;
   /** One pull at a time per consumer: the background loop and `drain` take turns. */
   turn: Promise<unknown>;
 }
@@ -121,6 +124,7 @@ class NatsJetStreamTransport implements NatsTransport {
   readonly #pollMs: number;
   readonly #storeRetryMs: number;
   readonly #graceMs: number;
+  readonly #requestTimeoutMs: number;
   #stopped = false;
 
   constructor(options: NatsTransportOptions, names: NatsNames, nc: NatsConnection, owned: boolean, jsm: JetStreamManager) {
@@ -129,7 +133,8 @@ class NatsJetStreamTransport implements NatsTransport {
     this.#nc = nc;
     this.#owned = owned;
     this.#jsm = jsm;
-    this.#js = nc.jetstream();
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+    this.#js = nc.jetstream({ timeout: this.#requestTimeoutMs });
     this.#batchSize = options.batchSize ?? 256;
     this.#pollMs = options.pollMs ?? 1000;
     this.#storeRetryMs = options.storeRetryMs ?? 1000;
@@ -196,7 +201,7 @@ class NatsJetStreamTransport implements NatsTransport {
       for (const running of this.#running.values()) {
         const pulled = await this.#turn(running, async () => {
           const held = await this.#deliverDueEarly(running);
-          const fresh = await this.#pull(running, { no_wait: true });
+          const fresh = await this.#pull(running, { noWait: true });
           return { received: held + fresh.received, deliveries: held + fresh.deliveries };
         });
         received += pulled.received;
@@ -211,7 +216,7 @@ class NatsJetStreamTransport implements NatsTransport {
         const latest = Math.max(...retries.map((retry) => retry.wallDueAt));
         const waitMs = Math.max(50, Math.min(latest + this.#graceMs - wallNow, this.#graceMs));
         // One message ends the wait (a bigger batch would hold the pull open until it expires); the next round takes the rest.
-        const pulled = await this.#turn(running, () => this.#pull(running, { expires: waitMs }, 1));
+        const pulled = await this.#turn(running, () => this.#pull(running, { noWait: false, expiresMs: waitMs }, 1));
         deliveries += pulled.deliveries;
         if (pulled.received === 0) {
           const forgotten = this.#pending.forgetOverdue(name, Date.now(), this.#graceMs);
@@ -257,7 +262,7 @@ class NatsJetStreamTransport implements NatsTransport {
           // Wake up for the first held retry's time, or ask again after pollMs.
           const now = this.#options.clock().getTime();
           const firstDue = Math.min(...[...running.early.values()].map(({ retry }) => retry.dueAt - now));
-          await this.#pull(running, { expires: Math.max(10, Math.min(this.#pollMs, firstDue)) });
+          await this.#pull(running, { noWait: false, expiresMs: Math.max(10, Math.min(this.#pollMs, firstDue)) });
         });
       } catch (error) {
         if (this.#stopped) return;
@@ -270,13 +275,12 @@ class NatsJetStreamTransport implements NatsTransport {
   /** One pull request: what is there now (`no_wait`), or what arrives within `expires` ms. */
   async #pull(
     running: Running,
-    how: { no_wait: true } | { expires: number },
+    how: { noWait: true } | { noWait: false; expiresMs: number },
     batch = this.#batchSize,
   ): Promise<{ received: number; deliveries: number }> {
     let received = 0;
     let deliveries = 0;
-    const messages = this.#js.fetch(this.names.stream, running.durable, { batch, ...how });
-    for await (const message of messages) {
+    for await (const message of pull(this.#nc, this.names.stream, running.durable, { batch, silenceMs: this.#requestTimeoutMs, ...how })) {
       received += 1;
       deliveries += await this.#process(running, message);
     }
@@ -295,9 +299,9 @@ class NatsJetStreamTransport implements NatsTransport {
   }
 
   /** Hands one message to the delivery (or holds it, if it is a retry not yet due); returns the deliveries made (0 or 1). */
-  async #process(running: Running, message: JsMsg): Promise<number> {
+  async #process(running: Running, message: PulledMessage): Promise<number> {
     const { consumer } = running;
-    const sequence = message.info.streamSequence;
+    const sequence = message.streamSequence;
     // A held retry the server sent again (its ack wait ran out) is replaced by the newer delivery.
     const held = running.early.get(sequence);
     running.early.delete(sequence);
@@ -326,10 +330,15 @@ class NatsJetStreamTransport implements NatsTransport {
   }
 
   /** One delivery attempt, then the message settled with the server: ack, or nak for a retry. */
-  async #deliver(consumer: EventConsumer, message: JsMsg, event: EventEnvelope, previous: PendingRetry | undefined): Promise<number> {
+  async #deliver(
+    consumer: EventConsumer,
+    message: PulledMessage,
+    event: EventEnvelope,
+    previous: PendingRetry | undefined,
+  ): Promise<number> {
     let outcome: DeliveryOutcome;
     try {
-      outcome = await this.#options.delivery.deliver(consumer, event, message.info.redeliveryCount, previous?.firstFailedAt ?? null);
+      outcome = await this.#options.delivery.deliver(consumer, event, message.deliveryCount, previous?.firstFailedAt ?? null);
     } catch (error) {
       this.#options.logger.error(
         { err: error, consumer: consumer.name, eventId: event.eventId },
@@ -341,15 +350,22 @@ class NatsJetStreamTransport implements NatsTransport {
     if (outcome.kind === 'retry') {
       this.#nak(consumer, message, outcome.delayMs, previous);
     } else {
-      await message.ackAck();
+      try {
+        await message.ackAck(this.#requestTimeoutMs);
+      } catch (error) {
+        // Handled (or dead-lettered) and recorded: the server sends it again after the ack wait, and the inbox answers it
+        // as a duplicate. The connection is in trouble: the pull stops here, and the rest of its batch comes back the same way.
+        this.#options.logger.warn({ err: error, consumer: consumer.name, eventId: event.eventId }, 'nats: ack not confirmed');
+        throw new Error(`NATS did not confirm the ack of ${event.eventId} for ${consumer.name}`, { cause: error });
+      }
     }
     return 1;
   }
 
-  #nak(consumer: EventConsumer, message: JsMsg, delayMs: number, previous: PendingRetry | undefined): void {
+  #nak(consumer: EventConsumer, message: PulledMessage, delayMs: number, previous: PendingRetry | undefined): void {
     const delay = Math.max(0, Math.round(delayMs));
     const now = this.#options.clock();
-    this.#pending.add(consumer.name, message.info.streamSequence, {
+    this.#pending.add(consumer.name, message.streamSequence, {
       dueAt: now.getTime() + delay,
       wallDueAt: Date.now() + delay,
       firstFailedAt: previous?.firstFailedAt ?? now,
