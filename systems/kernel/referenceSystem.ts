@@ -26,6 +26,8 @@ export interface BindOptions {
   readonly reads?: Kysely<unknown>;
   /** The capabilities' clock. @default the system clock */
   readonly clock?: () => Date;
+  /** Called after a capability call committed (its events are in the outbox): the relay's `wake` (docs/events.md#relay). */
+  readonly onEventsCommitted?: () => void;
 }
 
 /**
@@ -85,6 +87,7 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
           ledger: system.ledger,
           ledgerReads: system.ledgerReads,
           adapter: system.capabilities,
+          ...(options.onEventsCommitted ? { eventsCommitted: options.onEventsCommitted } : {}),
         };
       };
     },

@@ -22,6 +22,8 @@ export async function startSystemServer<DB, C extends object>(
   peers: Omit<PeerTransport, 'internalSecret'>,
   /** The capabilities' clock (tests inject one). @default the system clock */
   clock?: () => Date,
+  /** Called after a capability call committed: the relay's `wake` (docs/events.md#relay). */
+  onEventsCommitted?: () => void,
 ): Promise<SubgraphServer> {
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
@@ -33,6 +35,7 @@ export async function startSystemServer<DB, C extends object>(
       createContext: system.bind(databases.db, transport, {
         ...(databases.reads ? { reads: databases.reads as never } : {}),
         ...(clock ? { clock } : {}),
+        ...(onEventsCommitted ? { onEventsCommitted } : {}),
       }),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');

@@ -38,6 +38,8 @@ export interface CapabilityContext<Ports> {
   readonly peers: Peers;
   /** The clock of every timestamp a capability writes (tests inject one). */
   readonly clock: () => Date;
+  /** Called after a call committed a new outcome (its events, if any, are in the outbox): wakes the relay. */
+  readonly eventsCommitted?: () => void;
 }
 
 /** What `prepare` sees: the call, before any transaction. */
@@ -184,6 +186,7 @@ async function call<Ports, Ctx extends CapabilityContext<Ports>>(
       };
     },
   );
+  if (!replayed && result.ok) ctx.eventsCommitted?.();
   ctx.request.logger.info(
     { capability: declaration.name, version: declaration.version, replayed, outcome: result.ok ? 'ok' : result.error.code },
     'capability call',
