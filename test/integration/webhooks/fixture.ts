@@ -12,6 +12,8 @@ import { openDatabase } from '../../../systems/kernel/database.ts';
 import { createDelivery } from '../../../systems/kernel/events/delivery.ts';
 import type { EventEnvelope } from '../../../systems/kernel/events/envelope.ts';
 import { createInProcessTransport } from '../../../systems/kernel/events/inProcessTransport.ts';
+import { createNatsTransport } from '../../../systems/kernel/events/nats/natsTransport.ts';
+import { deleteNatsStream, natsTestPrefix } from '../../harness/onNats.ts';
 import { eventTables, type EventTables } from '../../../systems/kernel/events/tables.ts';
 import type { RetryPolicy } from '../../../systems/kernel/events/transport.ts';
 import { migrateToLatest } from '../../../systems/kernel/migrate.ts';
@@ -41,6 +43,8 @@ export interface RigOptions {
   readonly makeStore?: () => Promise<TempStore>;
   /** The dispatcher's environment (subscriptions are always made in development here). @default development */
   readonly environment?: 'development' | 'production';
+  /** Deliver events over NATS JetStream at this URL (a stream prefix of the rig's own) instead of in process. */
+  readonly natsUrl?: string;
 }
 
 export const INTERNAL_SECRET = 'a-test-internal-secret-of-32-characters!';
@@ -62,7 +66,17 @@ export async function openRig(options: RigOptions = {}) {
   const events = db as unknown as Kysely<EventTables>;
   const hooks = db as unknown as Kysely<WebhookTables>;
   const delivery = createDelivery({ db: events, clock, transport: 'in-process', logger, random: () => 0.5 });
-  const transport = createInProcessTransport({ db: events, delivery, clock, logger });
+  const prefix = options.natsUrl ? natsTestPrefix() : null;
+  const transport = options.natsUrl
+    ? await createNatsTransport({
+        url: options.natsUrl,
+        prefix: prefix!,
+        delivery: createDelivery({ db: events, clock, transport: 'nats', logger, random: () => 0.5 }),
+        clock,
+        logger,
+        background: false,
+      })
+    : createInProcessTransport({ db: events, delivery, clock, logger });
   await transport.start([createWebhooksConsumer()]);
   const dispatcher = createWebhookDispatcher({
     db: hooks,
@@ -108,6 +122,7 @@ export async function openRig(options: RigOptions = {}) {
     async close() {
       await dispatcher.stop();
       await transport.close();
+      if (options.natsUrl) await deleteNatsStream(options.natsUrl, prefix!);
       await db.destroy();
       await temp.remove();
     },
