@@ -26,7 +26,7 @@ import { pull, type PulledMessage } from './pull.ts';
 import { ensureConsumer, ensureStream, supportsMultipleFilters, wants, type StreamOptions } from './setup.ts';
 
 export interface NatsTransportOptions {
-  /** A `nats://` URL to connect to; or `connection`, one the caller opened (and closes). */
+  /** `nats://` URLs to connect to (comma-separated for a cluster); or `connection`, one the caller opened (and closes). */
   readonly url?: string;
   readonly connection?: NatsConnection;
   /** A NATS credentials file (`.creds`), read when connecting by `url`; its content is never logged. */
@@ -100,7 +100,7 @@ async function connectTo(options: NatsTransportOptions): Promise<NatsConnection>
   if (!options.url) throw new TypeError('createNatsTransport needs a url or a connection');
   const authenticator = options.credsFile ? credsAuthenticator(readFileSync(options.credsFile)) : undefined;
   return connect({
-    servers: options.url,
+    servers: options.url.split(',').map((url) => url.trim()),
     name: `tessera-events-${options.prefix}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,

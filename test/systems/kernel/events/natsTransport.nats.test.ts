@@ -332,6 +332,13 @@ onNats('NATS transport', (url) => {
   });
 
   describe('connection', () => {
+    it('connects to a comma-separated list of servers (a cluster)', async () => {
+      const transport = await transportWith({ url: `${url}, ${url}` });
+      await transport.start([writer('c', 'all').consumer]);
+      await transport.publish([envelope('OpportunityWon', 'opp-1', 1)]);
+      expect(await transport.drain()).toBe(1);
+    });
+
     it('close drains a connection it opened, and leaves a given one open', async () => {
       const opened = await transportWith();
       const given = await transportWith({ url: undefined, connection: nc });
