@@ -107,5 +107,12 @@ describe('the webhook dead-letter queue through the graph', () => {
       webhookDelivery: { status: 'DELIVERED', attempts: 1, replayCount: 1, deadLetters: [{ status: 'REPLAYED', replayedBy: PARTNER.sub }] },
     });
     expect((await tessera.query(DEAD, {}, token)).data).toEqual({ webhookDeliveries: { totalCount: 0, nodes: [] } });
+    // Prometheus: deliveries by outcome, retries, and the dead-letter depth back at 0.
+    const metrics = await (await fetch(tessera.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="failed"} 7');
+    expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="dead_lettered"} 1');
+    expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="delivered"} 1');
+    expect(metrics).toContain('tessera_webhook_retries_total{} 7');
+    expect(metrics).toContain('tessera_webhook_dead_letters{} 0');
   }, 60_000);
 });
