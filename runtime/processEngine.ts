@@ -19,6 +19,7 @@ import { createNatsTransport } from '../systems/kernel/events/nats/natsTransport
 import { createRelay, type Relay, type RelaySource } from '../systems/kernel/events/relay.ts';
 import type { EventTables } from '../systems/kernel/events/tables.ts';
 import type { EventConsumer, EventTransport, RetryPolicy } from '../systems/kernel/events/transport.ts';
+import { attachRedelivery } from '../systems/integration/deadLetters/redelivery.ts';
 import { createSagaConsumer } from '../systems/integration/process/consumer.ts';
 import { createExecutor, type Executor, type ExecutorOptions } from '../systems/integration/process/executor.ts';
 import type { ProcessTables } from '../systems/integration/process/tables.ts';
@@ -97,6 +98,8 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
     webhooks.consumer,
     ...(options.consumers ?? []),
   ]);
+  // Dead-letter replays through the graph go back through this transport (docs/events.md#dead-letters).
+  const detachRedelivery = attachRedelivery(options.store, transport);
   const relay =
     options.sources.length === 0
       ? null
@@ -127,6 +130,7 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
       throw new Error(`the process engine did not settle in ${maxRounds} rounds`);
     },
     async stop() {
+      detachRedelivery();
       await relay?.stop();
       await executor.stop();
       await webhooks.dispatcher.stop();
