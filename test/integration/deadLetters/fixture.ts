@@ -1,22 +1,18 @@
 /**
  * Real dead letters for the dead-letter operations (docs/events.md#dead-letters): consumers that fail
- * on the in-process transport, over the integration system's own store (the store the operations
- * read), with a retry policy of two attempts and a clock the test moves. The transport is attached
- * to that store the way the process engine attaches its own (`attachRedelivery`), behind a recorder
- * of every redelivery the operations ask for.
+ * on the process engine's in-process transport, over the integration system's own store (the store
+ * the operations read), with a retry policy of two attempts and a clock the test moves. The engine
+ * attaches its transport for replays; a bench puts a recorder of every redelivery the operations ask
+ * for in front of it, and can take it away (no transport: DOWNSTREAM_UNAVAILABLE).
  */
 import type { Kysely } from 'kysely';
-import pino from 'pino';
 import type { PrincipalClaims } from '../../../auth/principal.ts';
-import { createLogger } from '../../../core/logger.ts';
 import { attachRedelivery } from '../../../systems/integration/deadLetters/redelivery.ts';
 import type { CapabilityTables } from '../../../systems/kernel/capability/tables.ts';
-import { createDelivery } from '../../../systems/kernel/events/delivery.ts';
 import type { EventEnvelope } from '../../../systems/kernel/events/envelope.ts';
-import { createInProcessTransport } from '../../../systems/kernel/events/inProcessTransport.ts';
 import type { EventTables } from '../../../systems/kernel/events/tables.ts';
 import type { EventConsumer, EventTransport, RetryPolicy } from '../../../systems/kernel/events/transport.ts';
-import type { TestTessera } from '../../harness/startTestTessera.ts';
+import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 
 /** Two attempts; the retry after the first waits half the ceiling (random 0.5): 500 ms. */
 export const RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1000, maxDelayMs: 1000 };
@@ -83,22 +79,28 @@ export interface Bench {
   readonly redeliveries: [string, string, string][];
   /**
    * Publishes `event`, lets its first attempt fail now and its last one SECOND_ATTEMPT_AFTER_MS
-   * later (the clock is left there); answers the dead letter's id.
+   * later (the clock is left there); answers the dead letter's id (none: the query throws).
    */
   deadLetter(event: EventEnvelope, consumer: FlakyConsumer): Promise<string>;
+  /** The recorder in front of the engine's transport. */
   attach(): void;
+  /** No transport attached at all. */
   detach(): void;
+  /** The engine's transport attached again, as the engine left it. */
   close(): Promise<void>;
 }
 
-/** The consumers on an in-process transport over the Tessera's integration store, attached for replays. */
+/** Tessera with no demo data, its process engine delivering by `clock` with RETRY and the jitter at 0.5. */
+export function startOpsTessera(clock: TestClock): Promise<TestTessera> {
+  return startTestTessera({ scale: 'none', now: clock.now, processEngine: { deliveryRetry: RETRY, random: () => 0.5 } });
+}
+
+/** `consumers` on the engine's transport, and a recorder of redeliveries attached in front of it. */
 export async function openBench(tessera: TestTessera, clock: TestClock, consumers: readonly FlakyConsumer[]): Promise<Bench> {
+  const engine = tessera.tessera.engine;
+  if (!engine) throw new Error('the integration system runs no process engine here');
   const db = tessera.tessera.systems.integration!.db as unknown as Kysely<StoreTables>;
-  const events = db as unknown as Kysely<EventTables>;
-  const logger = createLogger('error', pino.destination({ dest: '/dev/null', sync: true }));
-  const delivery = createDelivery({ db: events, clock: clock.now, random: () => 0.5, retry: RETRY, transport: 'in-process', logger });
-  // No polling to speak of: the test drains.
-  const transport = createInProcessTransport({ db: events, delivery, clock: clock.now, logger, pollIntervalMs: 1_000_000_000 });
+  const transport = engine.transport;
   await transport.start(consumers);
   const redeliveries: [string, string, string][] = [];
   const recorder = {
@@ -113,10 +115,11 @@ export async function openBench(tessera: TestTessera, clock: TestClock, consumer
     transport,
     redeliveries,
     async deadLetter(event, consumer) {
+      // Other consumers of the engine (webhooks: every type) take the event too, and handle it.
       await transport.publish([event]);
-      if ((await transport.drain()) !== 1) throw new Error('the first attempt was not made');
+      await transport.drain();
       clock.advance(SECOND_ATTEMPT_AFTER_MS);
-      if ((await transport.drain()) !== 1) throw new Error('the last attempt was not made');
+      await transport.drain();
       const row = await db
         .selectFrom('dead_letters')
         .select('id')
@@ -135,7 +138,8 @@ export async function openBench(tessera: TestTessera, clock: TestClock, consumer
     },
     async close() {
       bench.detach();
-      await transport.close();
+      // The engine's own attachment back (the consumers stay: the transport has no way to drop one).
+      attachRedelivery(db, transport);
     },
   };
   bench.attach();

@@ -6,8 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, newKey } from '../../harness/capabilities.ts';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
-import { envelope, FlakyConsumer, openBench, ops, TestClock, type Bench } from './fixture.ts';
+import { redeliveryFor } from '../../../systems/integration/deadLetters/redelivery.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
+import { envelope, FlakyConsumer, openBench, ops, startOpsTessera, TestClock, type Bench } from './fixture.ts';
 
 const LETTER = 'id status replayCount resolvedAt resolvedBy discardReason';
 const REPLAY = `mutation ($input: ReplayDeadLetterInput!) { replayDeadLetter(input: $input) {
@@ -28,7 +29,9 @@ let consumerCount = 0;
 let reader: string;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 'none', now: clock.now });
+  tessera = await startOpsTessera(clock);
+  // The process engine attached its transport for replays when it started (runtime/processEngine.ts).
+  expect(redeliveryFor(tessera.tessera.systems.integration!.db)).toBe(tessera.tessera.engine!.transport);
   reader = await tessera.token(ops('ops-auditor', 'ops:read audit:read'));
 });
 afterEach(async () => {
@@ -38,7 +41,7 @@ afterEach(async () => {
 afterAll(() => tessera?.stop());
 
 /** A consumer of its own for one test, on a bench of its own. */
-async function consumerOnBench(types: readonly string[] = ['InvoiceReleased']): Promise<FlakyConsumer> {
+async function consumerOnBench(types: readonly string[] = ['CustomerBillingEnabled']): Promise<FlakyConsumer> {
   consumerCount += 1;
   const consumer = new FlakyConsumer(`ops-test-${consumerCount}`, types);
   bench = await openBench(tessera, clock, [consumer]);
@@ -71,7 +74,7 @@ function audited(principal: string, capability: string, idempotencyKey: string, 
 describe('replaying a dead letter', () => {
   it('puts the event in front of its fixed consumer once; the letter is REPLAYED by its caller; the call is audited', async () => {
     const consumer = await consumerOnBench();
-    const event = envelope('InvoiceReleased', 'Invoice', 'inv_replay');
+    const event = envelope('CustomerBillingEnabled', 'Customer', 'cus_replay');
     const id = await bench!.deadLetter(event, consumer);
     consumer.failing = false;
     clock.set('2026-06-01T10:00:00.000Z');
@@ -108,7 +111,7 @@ describe('replaying a dead letter', () => {
 
   it('answers the same key twice with one redelivery: the second answer is the first, replayed', async () => {
     const consumer = await consumerOnBench();
-    const event = envelope('InvoiceReleased', 'Invoice', 'inv_same_key');
+    const event = envelope('CustomerBillingEnabled', 'Customer', 'cus_same_key');
     const id = await bench!.deadLetter(event, consumer);
     consumer.failing = false;
     const key = newKey();
@@ -134,7 +137,7 @@ describe('replaying a dead letter', () => {
 
   it('answers a second key on a replayed letter ALREADY_IN_STATE without redelivering it', async () => {
     const consumer = await consumerOnBench();
-    const event = envelope('InvoiceReleased', 'Invoice', 'inv_two_keys');
+    const event = envelope('CustomerBillingEnabled', 'Customer', 'cus_two_keys');
     const id = await bench!.deadLetter(event, consumer);
     consumer.failing = false;
     const first = await call(tessera, REPLAY, { idempotencyKey: newKey(), deadLetterId: id }, { claims: ops('ops-first') });
@@ -164,7 +167,7 @@ describe('replaying a dead letter', () => {
 
   it('leaves a replayed letter REPLAYED when its consumer fails again: the new failure is a new OPEN dead letter', async () => {
     const consumer = await consumerOnBench();
-    const event = envelope('InvoiceReleased', 'Invoice', 'inv_fails_again');
+    const event = envelope('CustomerBillingEnabled', 'Customer', 'cus_fails_again');
     const firstFailedAt = clock.now().toISOString();
     const id = await bench!.deadLetter(event, consumer);
     const replayed = await call(tessera, REPLAY, { idempotencyKey: newKey(), deadLetterId: id }, { claims: ops('ops-again') });
@@ -194,9 +197,9 @@ describe('replaying a dead letter', () => {
 
 describe('replaying by filter', () => {
   it('replays only the OPEN letters that match, oldest first, at most limit; a repeated key redelivers nothing', async () => {
-    const consumer = await consumerOnBench(['InvoiceReleased', 'CreditMemoIssued']);
-    const events = ['inv_f1', 'inv_f2', 'inv_f3', 'inv_f4', 'inv_f5'].map((id) => envelope('InvoiceReleased', 'Invoice', id));
-    const memo = envelope('CreditMemoIssued', 'Invoice', 'inv_f6');
+    const consumer = await consumerOnBench(['CustomerBillingEnabled', 'TimecardApproved']);
+    const events = ['cus_f1', 'cus_f2', 'cus_f3', 'cus_f4', 'cus_f5'].map((id) => envelope('CustomerBillingEnabled', 'Customer', id));
+    const memo = envelope('TimecardApproved', 'Timecard', 'tc_f6');
     const ids: string[] = [];
     for (const event of [...events, memo]) {
       clock.advance(3_600_000);
@@ -223,7 +226,11 @@ describe('replaying by filter', () => {
 
     // The status in the filter is ignored: only OPEN letters are replayed. limit 2: the oldest two.
     const key = newKey();
-    const input = { idempotencyKey: key, filter: { consumer: consumer.name, eventType: 'InvoiceReleased', status: 'DISCARDED' }, limit: 2 };
+    const input = {
+      idempotencyKey: key,
+      filter: { consumer: consumer.name, eventType: 'CustomerBillingEnabled', status: 'DISCARDED' },
+      limit: 2,
+    };
     const batch = await call(tessera, REPLAY_ALL, input, { claims: ops('ops-batch') });
     expect(batch.body).toEqual({
       data: { replayDeadLetters: { count: 2, deadLetterIds: [open1, open2], userErrors: [], warnings: [], replayed: false } },
@@ -237,18 +244,18 @@ describe('replaying by filter', () => {
       [consumer.name, events[3]!.eventId, `replay:${open2}`],
     ]);
 
-    // The rest of the filter (no limit: up to 100) is the one InvoiceReleased letter left OPEN.
+    // The rest of the filter (no limit: up to 100) is the one CustomerBillingEnabled letter left OPEN.
     const rest = await call(
       tessera,
       REPLAY_ALL,
-      { idempotencyKey: newKey(), filter: { consumer: consumer.name, eventType: 'InvoiceReleased' } },
+      { idempotencyKey: newKey(), filter: { consumer: consumer.name, eventType: 'CustomerBillingEnabled' } },
       { claims: ops('ops-batch') },
     );
     expect(rest.payload).toEqual({ count: 1, deadLetterIds: [open3], userErrors: [], warnings: [], replayed: false });
     const none = await call(
       tessera,
       REPLAY_ALL,
-      { idempotencyKey: newKey(), filter: { consumer: consumer.name, eventType: 'InvoiceReleased' } },
+      { idempotencyKey: newKey(), filter: { consumer: consumer.name, eventType: 'CustomerBillingEnabled' } },
       { claims: ops('ops-batch') },
     );
     expect(none.payload).toEqual({ count: 0, deadLetterIds: [], userErrors: [], warnings: [], replayed: false });
@@ -282,7 +289,7 @@ describe('replaying by filter', () => {
 describe('discarding a dead letter', () => {
   it('discards an OPEN letter for its reason; the event is not delivered; a blank reason is refused with its field', async () => {
     const consumer = await consumerOnBench();
-    const event = envelope('InvoiceReleased', 'Invoice', 'inv_discard');
+    const event = envelope('CustomerBillingEnabled', 'Customer', 'cus_discard');
     const id = await bench!.deadLetter(event, consumer);
     const blankKey = newKey();
     const blank = await call(
@@ -346,8 +353,8 @@ describe('discarding a dead letter', () => {
 
   it('refuses to discard a replayed letter and to replay a discarded one: INVALID_STATE_TRANSITION, nothing redelivered', async () => {
     const consumer = await consumerOnBench();
-    const replayedId = await bench!.deadLetter(envelope('InvoiceReleased', 'Invoice', 'inv_state_1'), consumer);
-    const discardedId = await bench!.deadLetter(envelope('InvoiceReleased', 'Invoice', 'inv_state_2'), consumer);
+    const replayedId = await bench!.deadLetter(envelope('CustomerBillingEnabled', 'Customer', 'cus_state_1'), consumer);
+    const discardedId = await bench!.deadLetter(envelope('CustomerBillingEnabled', 'Customer', 'cus_state_2'), consumer);
     await call(tessera, REPLAY, { idempotencyKey: newKey(), deadLetterId: replayedId }, { claims: ops('ops-state') });
     await call(tessera, DISCARD, { idempotencyKey: newKey(), deadLetterId: discardedId, reason: 'obsolete' }, { claims: ops('ops-state') });
     bench!.redeliveries.length = 0;
@@ -421,7 +428,7 @@ describe('refusals', () => {
 
   it('answers FORBIDDEN on the field without ops:write, and changes nothing', async () => {
     const consumer = await consumerOnBench();
-    const id = await bench!.deadLetter(envelope('InvoiceReleased', 'Invoice', 'inv_forbidden'), consumer);
+    const id = await bench!.deadLetter(envelope('CustomerBillingEnabled', 'Customer', 'cus_forbidden'), consumer);
     const readOnly = ops('ops-read-only', 'ops:read audit:read');
     for (const [query, field, input] of [
       [REPLAY, 'replayDeadLetter', { deadLetterId: id }],
@@ -450,7 +457,7 @@ describe('refusals', () => {
 
   it('answers DOWNSTREAM_UNAVAILABLE when no transport runs here, writing nothing; the same key works once one does', async () => {
     const consumer = await consumerOnBench();
-    const event = envelope('InvoiceReleased', 'Invoice', 'inv_no_transport');
+    const event = envelope('CustomerBillingEnabled', 'Customer', 'cus_no_transport');
     const id = await bench!.deadLetter(event, consumer);
     consumer.failing = false;
     bench!.detach();

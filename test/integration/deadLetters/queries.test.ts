@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newKey } from '../../harness/capabilities.ts';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
-import { envelope, FlakyConsumer, openBench, ops, TestClock, type Bench } from './fixture.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
+import { envelope, FlakyConsumer, openBench, ops, startOpsTessera, TestClock, type Bench } from './fixture.ts';
 
 const LIST = `query ($filter: DeadLetterFilter, $first: Int, $after: String) {
   deadLetters(filter: $filter, first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } totalCount } }`;
@@ -16,12 +16,12 @@ const ONE = `query ($id: ID!) { deadLetter(id: $id) {
 const DISCARD = `mutation ($input: DiscardDeadLetterInput!) { discardDeadLetter(input: $input) { deadLetter { id status } userErrors { code } } }`;
 
 const clock = new TestClock(new Date('2026-05-04T10:00:00.000Z'));
-const arSync = new FlakyConsumer('ar-sync', ['InvoiceReleased', 'CreditMemoIssued']);
-const crmSync = new FlakyConsumer('crm-sync', ['OpportunityWon']);
-const released = envelope('InvoiceReleased', 'Invoice', 'inv_A');
-const memo = envelope('CreditMemoIssued', 'Invoice', 'inv_B');
-const won = envelope('OpportunityWon', 'Opportunity', 'opp_C');
-const releasedAgain = envelope('InvoiceReleased', 'Invoice', 'inv_A', 2);
+const arSync = new FlakyConsumer('ar-sync', ['CustomerBillingEnabled', 'TimecardApproved']);
+const staffingSync = new FlakyConsumer('staffing-sync', ['StaffingNeeded']);
+const released = envelope('CustomerBillingEnabled', 'Customer', 'cus_A');
+const memo = envelope('TimecardApproved', 'Timecard', 'tc_B');
+const won = envelope('StaffingNeeded', 'ResourceRequest', 'rr_C');
+const releasedAgain = envelope('CustomerBillingEnabled', 'Customer', 'cus_A', 2);
 
 let tessera: TestTessera;
 let bench: Bench;
@@ -30,13 +30,13 @@ let token: string;
 const ids = { a: '', b: '', c: '', d: '' };
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 'none', now: clock.now });
-  bench = await openBench(tessera, clock, [arSync, crmSync]);
+  tessera = await startOpsTessera(clock);
+  bench = await openBench(tessera, clock, [arSync, staffingSync]);
   ids.a = await bench.deadLetter(released, arSync);
   clock.set('2026-05-04T11:00:00.000Z');
   ids.b = await bench.deadLetter(memo, arSync);
   clock.set('2026-05-04T12:00:00.000Z');
-  ids.c = await bench.deadLetter(won, crmSync);
+  ids.c = await bench.deadLetter(won, staffingSync);
   clock.set('2026-05-04T13:00:00.000Z');
   ids.d = await bench.deadLetter(releasedAgain, arSync);
   const discarded = await call(
@@ -89,22 +89,22 @@ describe('the dead-letter queue through the gateway', () => {
 
   it('filters by consumer, event type, status, aggregate and last-failure window, alone and together', async () => {
     expect(await list({ consumer: 'ar-sync' })).toEqual(listed('a', 'b', 'd'));
-    expect(await list({ consumer: 'crm-sync' })).toEqual(listed('c'));
+    expect(await list({ consumer: 'staffing-sync' })).toEqual(listed('c'));
     expect(await list({ consumer: 'nobody' })).toEqual(listed());
-    expect(await list({ eventType: 'InvoiceReleased' })).toEqual(listed('a', 'd'));
-    expect(await list({ eventType: 'CreditMemoIssued' })).toEqual(listed('b'));
+    expect(await list({ eventType: 'CustomerBillingEnabled' })).toEqual(listed('a', 'd'));
+    expect(await list({ eventType: 'TimecardApproved' })).toEqual(listed('b'));
     expect(await list({ status: 'OPEN' })).toEqual(listed('a', 'b', 'c'));
     expect(await list({ status: 'DISCARDED' })).toEqual(listed('d'));
     expect(await list({ status: 'REPLAYED' })).toEqual(listed());
-    expect(await list({ aggregateId: 'inv_A' })).toEqual(listed('a', 'd'));
-    expect(await list({ aggregateId: 'opp_C' })).toEqual(listed('c'));
+    expect(await list({ aggregateId: 'cus_A' })).toEqual(listed('a', 'd'));
+    expect(await list({ aggregateId: 'rr_C' })).toEqual(listed('c'));
     // from is inclusive, to exclusive, both on the last failure.
     expect(await list({ from: '2026-05-04T11:01:00.000Z' })).toEqual(listed('b', 'c', 'd'));
     expect(await list({ from: '2026-05-04T11:01:00.001Z' })).toEqual(listed('c', 'd'));
     expect(await list({ to: '2026-05-04T12:01:00.000Z' })).toEqual(listed('a', 'b'));
     expect(await list({ from: '2026-05-04T13:01:00+02:00', to: '2026-05-04T12:01:00.001Z' })).toEqual(listed('b', 'c'));
-    expect(await list({ consumer: 'ar-sync', status: 'OPEN', eventType: 'InvoiceReleased' })).toEqual(listed('a'));
-    expect(await list({ consumer: 'ar-sync', aggregateId: 'inv_A', from: '2026-05-04T10:01:00.001Z' })).toEqual(listed('d'));
+    expect(await list({ consumer: 'ar-sync', status: 'OPEN', eventType: 'CustomerBillingEnabled' })).toEqual(listed('a'));
+    expect(await list({ consumer: 'ar-sync', aggregateId: 'cus_A', from: '2026-05-04T10:01:00.001Z' })).toEqual(listed('d'));
   });
 
   it('reads one dead letter whole: the envelope as delivered, the last error, the attempts, the first and last failure', async () => {
@@ -114,7 +114,7 @@ describe('the dead-letter queue through the gateway', () => {
           id: ids.a,
           consumer: 'ar-sync',
           status: 'OPEN',
-          error: 'ar-sync: the ledger refused InvoiceReleased inv_A',
+          error: 'ar-sync: the ledger refused CustomerBillingEnabled cus_A',
           attempts: 2,
           firstFailedAt: '2026-05-04T10:00:00.000Z',
           lastFailedAt: '2026-05-04T10:01:00.000Z',
