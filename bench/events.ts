@@ -224,7 +224,8 @@ function row(result: LagResult) {
 
 async function main(): Promise<void> {
   console.log(
-    `event lag: ${EVENTS} events over ${AGGREGATES} aggregates, ${PER_WRITE} per write, relay batch ${RELAY_BATCH} every ${RELAY_INTERVAL_MS} ms${WAKE ? ' and woken per write' : ''}, ` +
+    `event lag: ${EVENTS} events over ${AGGREGATES} aggregates, ${PER_WRITE} per write, ` +
+      `relay batch ${RELAY_BATCH} every ${RELAY_INTERVAL_MS} ms${WAKE ? ' and woken per write' : ''}, ` +
       `NATS pull batch ${NATS_BATCH ?? 'default'}; Node ${process.version}, ${os.cpus().length} cores, load ${loadAverage()}`,
   );
   const results: LagResult[] = [await measure('in-process', inProcess)];

@@ -6,9 +6,9 @@
  * Per transport, a fresh embedded Tessera (SQLite stores in a temp folder, seeded `--scale`,
  * default s) with its process engine (relay, transport, saga consumer, executor: runtime/processEngine.ts).
  * Untimed setup: `--sagas` opportunities (default 200) are opened through the gateway as copies of
- * the seed's opportunities (account, legal entity, currency, lines with their PSA roles) and moved to
- * PROPOSAL. Timed: a sales rep wins them all through the gateway (`--concurrency` calls at a time,
- * default 8); the people act as soon as their worklist (contracts IN_APPROVAL or APPROVED, read
+ * the seed's opportunities (account, legal entity, currency, lines) and moved to PROPOSAL (every
+ * line time and materials, with a PSA role and hours: `openOpportunities`). Timed: a sales rep wins
+ * them all through the gateway (`--concurrency` calls at a time, default 8); the people act as soon as their worklist (contracts IN_APPROVAL or APPROVED, read
  * through the gateway every `--poll-ms`, default 100) shows them one of these contracts: another
  * person approves it, the sales rep records the signature. The saga does the rest: contract
  * created and submitted, customer enabled for billing, project created, contract activated,
@@ -87,6 +87,9 @@ interface SagaResult {
   readonly duplicateContracts: number;
   readonly duplicateProjects: number;
   readonly projectsActive: number;
+  /** PSA resource requests the sagas made from the opportunities' lines (one per line). */
+  readonly resourceRequests: number;
+  readonly opportunityLines: number;
 }
 
 interface Opened {
@@ -96,8 +99,9 @@ interface Opened {
 
 type Db = Kysely<unknown>;
 
+/** A system's read-only connection: the benchmark's own reads never queue behind the engine's writes. */
 function dbOf(tessera: Embedded, name: 'crm' | 'psa' | 'integration'): Db {
-  return (tessera.systems as Record<string, { db: Db }>)[name]!.db;
+  return (tessera.systems as Record<string, { reads: Db }>)[name]!.reads;
 }
 
 async function tokens(config: TesseraConfig) {
@@ -110,9 +114,10 @@ async function tokens(config: TesseraConfig) {
 }
 
 /**
- * Opens SAGAS opportunities copied from the seed's of customers not on credit hold (lines with a PSA
- * role first), every line time and materials (a fixed-fee or milestone deal stops, BLOCKED, at
- * createProject until someone plans its milestones), and moves them to PROPOSAL.
+ * Opens SAGAS opportunities copied from the seed's of customers not on credit hold, every line time
+ * and materials (a fixed-fee or milestone deal stops, BLOCKED, at createProject until someone plans
+ * its milestones) with a PSA role and estimated hours (the seed leaves them empty; a role is picked
+ * from the PSA's, 120 hours), so the saga converts them to resource requests; then moves them to PROPOSAL.
  */
 async function openOpportunities(gql: GraphqlClient, sales: string): Promise<Opened[]> {
   const templates = (
@@ -120,8 +125,8 @@ async function openOpportunities(gql: GraphqlClient, sales: string): Promise<Ope
       gql<{ opportunities: Page<TemplateOpportunity> }>(sales, TEMPLATES, { after }).then((data) => data.opportunities),
     )
   ).filter((opportunity) => opportunity.lines.length > 0 && !opportunity.account.creditHold);
-  templates.sort((a, b) => Number(b.lines.some((line) => line.roleId)) - Number(a.lines.some((line) => line.roleId)));
   if (templates.length === 0) throw new Error('the seed has no opportunity with lines to copy');
+  const { roles } = await gql<{ roles: { id: string }[] }>(sales, 'query { roles { id } }');
   const opened: Opened[] = [];
   await pool(
     Array.from({ length: SAGAS }, (_, i) => i),
@@ -139,14 +144,14 @@ async function openOpportunities(gql: GraphqlClient, sales: string): Promise<Ope
             legalEntityId: template.legalEntity.id,
             currency: template.amount.currency,
             closeDate: template.closeDate,
-            lines: template.lines.map((line) => ({
+            lines: template.lines.map((line, k) => ({
               serviceOffering: line.serviceOffering,
               billingMethod: 'TIME_AND_MATERIALS',
               amount: line.amount.amount,
-              estimatedHours: line.estimatedHours,
+              estimatedHours: line.estimatedHours ?? '120',
               startDate: line.startDate,
               endDate: line.endDate,
-              roleId: line.roleId,
+              roleId: line.roleId ?? roles[(i + k) % roles.length]?.id ?? null,
             })),
           },
         },
@@ -275,6 +280,11 @@ async function measure(kind: 'in-process' | 'nats', nats?: { url: string; prefix
           select aggregate_id, occurred_at from outbox_events
           where type = 'ProjectActivated' and aggregate_id in (${sql.join(projectIds)})`.execute(psa)
       : { rows: [] };
+    const requests = projectIds.length
+      ? await sql<{ n: number }>`select count(*) as n from resource_requests where project_id in (${sql.join(projectIds)})`.execute(psa)
+      : { rows: [{ n: 0 }] };
+    const lines = await sql<{ n: number }>`
+      select count(*) as n from opportunity_lines where opportunity_id in (${sql.join(subjects)})`.execute(crm);
     const wonAt = new Map(won.rows.map((row) => [row.aggregate_id, Date.parse(row.occurred_at)]));
     const opportunityOfContract = new Map(contracts.rows.map((row) => [row.id, row.opportunity_id]));
     const opportunityOfProject = new Map(projects.rows.map((row) => [row.id, opportunityOfContract.get(row.contract_id)!]));
@@ -324,6 +334,8 @@ async function measure(kind: 'in-process' | 'nats', nats?: { url: string; prefix
       duplicateContracts: count(contracts.rows.map((row) => row.opportunity_id)),
       duplicateProjects: count(projects.rows.map((row) => row.contract_id)),
       projectsActive: projects.rows.filter((row) => row.status === 'ACTIVE').length,
+      resourceRequests: Number(requests.rows[0]!.n),
+      opportunityLines: Number(lines.rows[0]!.n),
     };
   } finally {
     await tessera.stop();
@@ -361,6 +373,7 @@ async function main(): Promise<void> {
       'projects ACTIVE': result.projectsActive,
       'dup contracts': result.duplicateContracts,
       'dup projects': result.duplicateProjects,
+      'resource requests': `${result.resourceRequests}/${result.opportunityLines}`,
     })),
   );
   console.log('median step times, ms (awaitApproval and awaitSignature hold the people):');
@@ -369,7 +382,12 @@ async function main(): Promise<void> {
   const ratio = local && nats ? Math.round((nats.sagasPerSecond / local.sagasPerSecond) * 100) / 100 : null;
   if (ratio !== null) console.log(`NATS / in-process: sagas/s ×${ratio}`);
   for (const result of results) {
-    if (result.completed !== SAGAS || result.duplicateContracts || result.duplicateProjects || result.projectsActive !== SAGAS) {
+    const clean =
+      result.completed === SAGAS &&
+      result.projectsActive === SAGAS &&
+      result.duplicateContracts + result.duplicateProjects === 0 &&
+      result.resourceRequests === result.opportunityLines;
+    if (!clean) {
       console.error(`${result.transport}: not every saga finished cleanly: ${JSON.stringify(result.unfinished)}`);
       for (const { why, count, reason } of result.stopped) console.error(`  ${count} × ${why} (${reason ?? 'no reason recorded'})`);
       process.exitCode = 1;
