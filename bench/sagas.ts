@@ -8,8 +8,9 @@
  * Untimed setup: `--sagas` opportunities (default 200) are opened through the gateway as copies of
  * the seed's opportunities (account, legal entity, currency, lines) and moved to PROPOSAL (every
  * line time and materials, with a PSA role and hours: `openOpportunities`). Timed: a sales rep wins
- * them all through the gateway (`--concurrency` calls at a time, default 8); the people act as soon as their worklist (contracts IN_APPROVAL or APPROVED, read
- * through the gateway every `--poll-ms`, default 100) shows them one of these contracts: another
+ * them all through the gateway (`--concurrency` calls at a time, default 8); the people act as
+ * soon as their worklist (contracts IN_APPROVAL or APPROVED, read through the gateway every
+ * `--poll-ms`, default 100) shows them one of these contracts: another
  * person approves it, the sales rep records the signature. The saga does the rest: contract
  * created and submitted, customer enabled for billing, project created, contract activated,
  * resource requests, project activated.
