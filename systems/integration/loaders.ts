@@ -35,6 +35,14 @@ export function createIntegrationLoaders(read: IntegrationReadPort) {
       (ids: readonly string[]) => read.billingRun.projectsByRunIds(ids),
       (row) => row.run_id,
     ),
+    cashByProject: groupLoader(
+      (ids: readonly string[]) => read.cash.invoicesByProjectIds(ids),
+      (row) => row.project_id ?? '',
+    ),
+    cashByAccount: groupLoader(
+      (ids: readonly string[]) => read.cash.invoicesByAccountIds(ids),
+      (row) => row.account_id,
+    ),
   };
 }
 

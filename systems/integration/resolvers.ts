@@ -8,13 +8,15 @@ import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts
 import { scalarResolvers } from '../kernel/scalars.ts';
 import type { IntegrationContext } from './context.ts';
 import type { IntegrationPorts } from './ports/ports.ts';
-import { billingRunCapabilities, billingRunQueryResolvers, billingRunTypeResolvers } from './billingRun/resolvers.ts';
+import { billingRunCapabilities, billingRunQueryResolvers, billingRunTypeResolvers, cashTypeResolvers } from './billingRun/resolvers.ts';
 import { processCapabilities } from './process/capabilities.ts';
 import { deadLetterCapabilities } from './deadLetters/capabilities.ts';
 import { deadLetterQueryResolvers, deadLetterTypeResolvers } from './deadLetters/resolvers.ts';
 import { reconciliationCapabilities } from './reconciliation/capabilities.ts';
 import { reconciliationQueryResolvers, reconciliationTypeResolvers } from './reconciliation/resolvers.ts';
 import { processQueryResolvers, processTypeResolvers } from './process/resolvers.ts';
+import { webhookCapabilities } from './webhooks/capabilities.ts';
+import { webhookQueryResolvers, webhookTypeResolvers } from './webhooks/resolvers.ts';
 
 export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
   ...scalarResolvers,
@@ -23,6 +25,7 @@ export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
     ...billingRunQueryResolvers,
     ...deadLetterQueryResolvers,
     ...reconciliationQueryResolvers,
+    ...webhookQueryResolvers,
     integrationAuditLog: auditLog,
   },
   Mutation: capabilityResolvers<IntegrationPorts, IntegrationContext>('integration', {
@@ -30,10 +33,13 @@ export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
     ...billingRunCapabilities,
     ...deadLetterCapabilities,
     ...reconciliationCapabilities,
+    ...webhookCapabilities,
   }),
   AuditEntry: auditEntryResolvers,
   ...processTypeResolvers,
   ...billingRunTypeResolvers,
+  ...cashTypeResolvers,
   ...deadLetterTypeResolvers,
   ...reconciliationTypeResolvers,
+  ...webhookTypeResolvers,
 };

@@ -5,13 +5,19 @@
  */
 import { eventTables } from '../../kernel/events/tables.ts';
 import type { TablesOf } from '../../kernel/tableSpec.ts';
+import { billingRunTables } from '../billingRun/tables.ts';
 import { processTables } from '../process/tables.ts';
+import { cashTables } from '../sagas/cash.ts';
 import { reconciliationTables } from '../reconciliation/tables.ts';
+import { webhookTables } from '../webhooks/tables.ts';
 
 export const integrationTables = {
   ...eventTables,
   ...processTables,
+  ...billingRunTables,
+  ...cashTables,
   ...reconciliationTables,
+  ...webhookTables,
 } as const;
 
 export type IntegrationTables = TablesOf<typeof integrationTables>;
