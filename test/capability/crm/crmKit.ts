@@ -149,7 +149,8 @@ export interface LineInput {
   endDate: string;
 }
 
-export interface CreateOpportunityInput {
+/** A type, not an interface: the call harness takes it as a plain record. */
+export type CreateOpportunityInput = {
   idempotencyKey?: string;
   accountId: string;
   name: string;
@@ -158,7 +159,7 @@ export interface CreateOpportunityInput {
   closeDate: string;
   type?: string;
   lines: LineInput[];
-}
+};
 
 /** One fixed-fee line of 1000.00 over the first quarter of 2027. */
 const ONE_LINE: readonly LineInput[] = [
