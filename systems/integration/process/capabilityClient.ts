@@ -46,6 +46,11 @@ export interface ClientTrace {
   readonly correlationId: string;
   /** The traceparent of the step: the process's trace id with a new span. */
   readonly traceparent: string;
+  /**
+   * How often `retryProcess` resumed the step after a business refusal (docs/processes.md#retry):
+   * a call then goes under `<key>:unblocked:<n>`, after the keys of the earlier generations.
+   */
+  readonly unblocked?: number;
 }
 
 export interface ClientOptions extends PeerTransport {
@@ -105,35 +110,60 @@ export function createCapabilityClient(options: ClientOptions, trace: ClientTrac
     }
   };
 
+  async function callOnce<T>(
+    system: SubgraphName,
+    field: string,
+    inputType: string,
+    input: Record<string, unknown>,
+    selection: string,
+    key: string,
+  ): Promise<CallAnswer<T>> {
+    const query = `mutation Step($input: ${inputType}!) { ${field}(input: $input) ${selection} }`;
+    let answer: Awaited<ReturnType<typeof post>>;
+    try {
+      answer = await post(system, { query, variables: { input: { ...input, idempotencyKey: key } } });
+    } catch (error) {
+      const requestId = requestIds.at(-1)!;
+      return { kind: 'transient', code: 'DOWNSTREAM_UNAVAILABLE', message: `${system}: ${(error as Error).message}`, requestId };
+    }
+    const { requestId, status, body } = answer;
+    const errors = body?.errors ?? [];
+    if (!body || status >= 500 || errors.some((error) => TRANSIENT_CODES.has(error.extensions?.code ?? ''))) {
+      const code = errors[0]?.extensions?.code ?? 'DOWNSTREAM_UNAVAILABLE';
+      return { kind: 'transient', code, message: `${system} answered ${status}: ${errors[0]?.message ?? 'no GraphQL body'}`, requestId };
+    }
+    const payload = body.data?.[field] as Record<string, unknown> | null | undefined;
+    if (errors.length || !payload) {
+      return {
+        kind: 'failed',
+        code: errors[0]?.extensions?.code ?? 'UNKNOWN',
+        message: errors[0]?.message ?? `${field} answered nothing`,
+        requestId,
+      };
+    }
+    const refusals = (payload.userErrors ?? payload.errors) as { code: string; message: string }[] | undefined;
+    if (refusals?.length) return { kind: 'refused', code: refusals[0]!.code, message: refusals[0]!.message, requestId };
+    return { kind: 'ok', value: payload as T, requestId };
+  }
+
   return {
     requestIds,
     async call<T>(system: SubgraphName, field: string, inputType: string, input: Record<string, unknown>, selection: string, key: string) {
-      const query = `mutation Step($input: ${inputType}!) { ${field}(input: $input) ${selection} }`;
-      let answer: Awaited<ReturnType<typeof post>>;
-      try {
-        answer = await post(system, { query, variables: { input: { ...input, idempotencyKey: key } } });
-      } catch (error) {
-        const requestId = requestIds.at(-1)!;
-        return { kind: 'transient', code: 'DOWNSTREAM_UNAVAILABLE', message: `${system}: ${(error as Error).message}`, requestId };
+      const generations = trace.unblocked ?? 0;
+      for (let generation = 0; ; generation += 1) {
+        const answer = await callOnce<T>(
+          system,
+          field,
+          inputType,
+          input,
+          selection,
+          generation === 0 ? key : `${key}:unblocked:${generation}`,
+        );
+        if (generation === generations) return answer;
+        // An earlier generation's success stands (never made twice); its refusal is the one fixed since.
+        const superseded = answer.kind === 'refused' || (answer.kind === 'failed' && answer.code === 'IDEMPOTENCY_KEY_REUSED');
+        if (!superseded) return answer;
       }
-      const { requestId, status, body } = answer;
-      const errors = body?.errors ?? [];
-      if (!body || status >= 500 || errors.some((error) => TRANSIENT_CODES.has(error.extensions?.code ?? ''))) {
-        const code = errors[0]?.extensions?.code ?? 'DOWNSTREAM_UNAVAILABLE';
-        return { kind: 'transient', code, message: `${system} answered ${status}: ${errors[0]?.message ?? 'no GraphQL body'}`, requestId };
-      }
-      const payload = body.data?.[field] as Record<string, unknown> | null | undefined;
-      if (errors.length || !payload) {
-        return {
-          kind: 'failed',
-          code: errors[0]?.extensions?.code ?? 'UNKNOWN',
-          message: errors[0]?.message ?? `${field} answered nothing`,
-          requestId,
-        };
-      }
-      const refusals = (payload.userErrors ?? payload.errors) as { code: string; message: string }[] | undefined;
-      if (refusals?.length) return { kind: 'refused', code: refusals[0]!.code, message: refusals[0]!.message, requestId };
-      return { kind: 'ok', value: payload as T, requestId };
     },
     async read<T>(system: SubgraphName, query: string, variables: Record<string, unknown> = {}) {
       let answer: Awaited<ReturnType<typeof post>>;

@@ -69,7 +69,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     idempotencyKey: `process:${row.id}:${step.name}`,
     client: createCapabilityClient(
       { ...options.peers, ...(options.callTimeoutMs ? { timeoutMs: options.callTimeoutMs } : {}) },
-      { correlationId: row.correlation_id, traceparent: `00-${row.trace_id}-${newSpanId()}-01` },
+      {
+        correlationId: row.correlation_id,
+        traceparent: `00-${row.trace_id}-${newSpanId()}-01`,
+        unblocked: (JSON.parse(row.context_json) as { unblocked?: Record<string, number> }).unblocked?.[step.name] ?? 0,
+      },
     ),
   });
 

@@ -33,6 +33,18 @@ export function createProcessWrites(trx: Kysely<ProcessTables>, scope: RecordSco
         );
       }
       const at = now.toISOString();
+      // A refusal is stored under its key and replayed (docs/processes.md#retry): the steps it
+      // blocked call under the next generation of their keys, counted in the context.
+      const stopped = await trx
+        .selectFrom('process_steps')
+        .select('name')
+        .where('process_id', '=', processId)
+        .where('status', '=', 'BLOCKED')
+        .execute();
+      const row = await trx.selectFrom('process_instances').select('context_json').where('id', '=', processId).executeTakeFirstOrThrow();
+      const context = JSON.parse(row.context_json) as { unblocked?: Record<string, number> };
+      const unblocked = { ...context.unblocked };
+      for (const { name } of stopped) unblocked[name] = (unblocked[name] ?? 0) + 1;
       await trx
         .updateTable('process_steps')
         .set({ status: 'PENDING', error_code: null, error_message: null, retry_at: null })
@@ -43,6 +55,7 @@ export function createProcessWrites(trx: Kysely<ProcessTables>, scope: RecordSco
         .updateTable('process_instances')
         .set({
           status: 'RUNNING',
+          context_json: JSON.stringify({ ...context, unblocked }),
           blocked_code: null,
           blocked_reason: null,
           blocked_owner: null,
