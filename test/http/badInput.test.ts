@@ -457,7 +457,7 @@ describe('the rest of the HTTP surface', () => {
     expect(envelope(await call('/health/ready'))).toEqual({
       status: 200,
       contentType: JSON_RESPONSE,
-      body: { status: 'ready', checks: { crm: true, psa: true, erp: true } },
+      body: { status: 'ready', checks: { crm: true, psa: true, erp: true, integration: true } },
     });
   });
 
