@@ -1,10 +1,12 @@
 /**
  * The `tessera` command. It parses its arguments and starts a composition root (`runtime/`):
  *   tessera start                    embedded mode: systems and gateway in one process (seeds an empty ./data)
- *   tessera serve <crm|psa|erp>      one system service alone, on TESSERA_SUBGRAPH_PORT_<NAME>
+ *   tessera serve <crm|psa|erp|integration>  one system service alone, on TESSERA_SUBGRAPH_PORT_<NAME>
+ *                                    (integration also runs the process engine: sagas, consumers, billing runs, webhooks)
  *   tessera serve gateway            the gateway; systems with TESSERA_SUBGRAPH_<NAME>_URL are remote, the others in process
  *   tessera serve gateway --remote   the gateway alone; every TESSERA_SUBGRAPH_<NAME>_URL is required
- *   tessera serve relay|registry     refused: their run modes have a place (runtime/modes.ts), not a root yet
+ *   tessera serve relay              the outboxes of every system to NATS JetStream (TESSERA_NATS_URL required), on PORT
+ *   tessera serve registry           refused: its run mode has a place (runtime/modes.ts), not a root yet
  *   tessera seed [--scale s|m|l]     seeds empty reference systems with deterministic demo data
  *   tessera token --sub alice ...    prints a development token signed with the dev key (stdout only,
  *                                    so `TOKEN=$(npm run -s token -- --sub alice)` works)
@@ -13,6 +15,7 @@ import { loadConfig, SEED_SCALES, type SeedScale, type TesseraConfig } from '../
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startEmbedded } from '../runtime/embedded.ts';
 import { startGatewayMode } from '../runtime/gateway.ts';
+import { startRelayService } from '../runtime/relay.ts';
 import { availableMode, RunModeNotAvailable } from '../runtime/modes.ts';
 import { seedStores } from '../runtime/seedStores.ts';
 import { startSystemService } from '../runtime/systemService.ts';
@@ -20,7 +23,7 @@ import { isSystemName, SYSTEM_NAMES } from '../systems/systems.ts';
 import { DEV_TOKEN_USAGE, DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../auth/devToken.ts';
 
 const USAGE =
-  `usage: tessera start | serve <${SYSTEM_NAMES.join('|')}|gateway [--remote]> | seed [--scale ${SEED_SCALES.join('|')}] ` +
+  `usage: tessera start | serve <${SYSTEM_NAMES.join('|')}|gateway [--remote]|relay> | seed [--scale ${SEED_SCALES.join('|')}] ` +
   '| token --sub NAME [...]';
 
 /** A started root: it listens until stopped. */
@@ -53,7 +56,8 @@ function serve([target, ...flags]: readonly string[], config: TesseraConfig, log
     if (flags.includes('--remote')) return startGatewayMode({ config, logger });
     return startEmbedded({ config: { ...config, seedScale: 'none' }, logger });
   }
-  if (target === 'relay' || target === 'registry') availableMode(target);
+  if (target === 'relay') return startRelayService({ config, logger });
+  if (target === 'registry') availableMode(target);
   if (!isSystemName(target)) throw new UsageError(`serve needs a system name or "gateway"; got ${JSON.stringify(target)}`);
   return startSystemService(target, { config, logger });
 }

@@ -10,6 +10,7 @@ import type { Kysely, LogEvent } from 'kysely';
 import { loadInternalSecret } from '../auth/loadInternalSecret.ts';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
+import { createGatewayMetrics } from '../core/metrics.ts';
 import { seedIfEmpty, type SeedOutcome } from '../seed/seedIfEmpty.ts';
 import type { CapabilityTables } from '../systems/kernel/capability/tables.ts';
 import { openReferenceSystem, type OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
@@ -19,6 +20,7 @@ import { kernelSystem, SYSTEM_LIST, type OpenSystems, type SystemName } from '..
 import { startGatewayService } from './gatewayService.ts';
 import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } from './processEngine.ts';
 import { serveHttp } from './httpService.ts';
+import { refreshingMetrics } from './opsEndpoints.ts';
 import { createInProcessFetcher } from './inProcessFetcher.ts';
 import { createShutdown } from './shutdown.ts';
 import { systemUrls } from './systemUrls.ts';
@@ -95,6 +97,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
     const { jwksFetch, enforcePolicies, now } = options;
     const integration = opened.get('integration');
+    // One /metrics for the gateway and the process engine (docs/processes.md#metrics).
+    const metrics = createGatewayMetrics();
     let engine: ProcessEngine | null = null;
     if (integration) {
       const { wrapFetcher, ...seams } = options.processEngine ?? {};
@@ -104,16 +108,19 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         store: integration.db,
         sources: [...opened].map(([system, open]) => ({ system, db: open.db as unknown as Kysely<CapabilityTables> })),
         peers: { fetcher: wrapFetcher ? wrapFetcher(baseFetcher) : baseFetcher, urlOf: urls.urlOf, internalSecret },
+        metrics,
         ...(options.now ? { clock: options.now } : {}),
         ...seams,
       });
       const started = engine;
       shutdown.add(() => started.stop());
     }
-    const listener = await startGatewayService(
-      { config, logger, urls, fetcher, internalSecret, stores, jwksFetch, enforcePolicies, now },
+    const gatewayListener = await startGatewayService(
+      { config, logger, urls, fetcher, internalSecret, stores, jwksFetch, enforcePolicies, now, metrics },
       shutdown,
     );
+    const started = engine;
+    const listener = started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger) : gatewayListener;
     return {
       listener,
       systems,

@@ -41,6 +41,8 @@ export interface GatewayServiceOptions {
   readonly enforcePolicies?: boolean | undefined;
   /** The clock capability sunsets are judged by. */
   readonly now?: (() => Date) | undefined;
+  /** The `/metrics` registry, when other parts of the process add theirs (the process engine); else the gateway's own. */
+  readonly metrics?: Metrics | undefined;
 }
 
 export async function startGatewayService(options: GatewayServiceOptions, shutdown: Shutdown): Promise<http.RequestListener> {
@@ -57,7 +59,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
       system: SYSTEM_LIST.find((entry) => entry.name === name)?.systemOfRecord,
     })),
   );
-  const metrics = createGatewayMetrics();
+  const metrics = options.metrics ?? createGatewayMetrics();
   const gateway = await createGateway({
     supergraphSdl,
     fetcher,

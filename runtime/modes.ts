@@ -1,7 +1,6 @@
 /**
- * Tessera's run modes, one composition root each. `relay` and `registry` are the seats of the
- * event relay and of the registry service: named here so the CLI refuses them plainly until
- * their roots exist (`runtime/relay.ts`, `runtime/registry.ts`), not built.
+ * Tessera's run modes, one composition root each. `registry` is the seat of the registry service:
+ * named here so the CLI refuses it plainly until its root exists (`runtime/registry.ts`), not built.
  */
 export interface RunMode {
   readonly name: string;
@@ -31,7 +30,12 @@ export const RUN_MODES = [
     root: 'runtime/gateway.ts',
     summary: 'the gateway alone; every system over HTTP',
   },
-  { name: 'relay', command: 'tessera serve relay', root: null, summary: "delivers the systems' outbox events" },
+  {
+    name: 'relay',
+    command: 'tessera serve relay',
+    root: 'runtime/relay.ts',
+    summary: "publishes the systems' outbox events to NATS JetStream",
+  },
   { name: 'registry', command: 'tessera serve registry', root: null, summary: 'serves and checks the schema versions' },
 ] as const satisfies readonly RunMode[];
 

@@ -7,6 +7,7 @@
  * (tests, the benchmark, shutdown); `stop()` stops the loops, lets the step under way be recorded,
  * and closes the transport. It only wires parts together.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
@@ -20,12 +21,18 @@ import { createRelay, type Relay, type RelaySource } from '../systems/kernel/eve
 import type { EventTables } from '../systems/kernel/events/tables.ts';
 import type { EventConsumer, EventTransport, RetryPolicy } from '../systems/kernel/events/transport.ts';
 import { attachRedelivery } from '../systems/integration/deadLetters/redelivery.ts';
-import { createSagaConsumer } from '../systems/integration/process/consumer.ts';
+import { createSagaConsumer, SAGA_CONSUMER } from '../systems/integration/process/consumer.ts';
 import { createExecutor, type Executor, type ExecutorOptions } from '../systems/integration/process/executor.ts';
 import type { ProcessTables } from '../systems/integration/process/tables.ts';
 import { SAGAS } from '../systems/integration/sagas/index.ts';
 import { cashConsumer } from '../systems/integration/sagas/cash.ts';
 import { createWebhookArea } from '../systems/integration/webhooks/area.ts';
+import { createBillingRunDriver } from '../systems/integration/billingRun/driver.ts';
+import { billingRunPeers } from '../systems/integration/billingRun/peerCalls.ts';
+import { integrationSystemPeers } from '../systems/integration/billingRun/systemPeers.ts';
+import type { BillingRunTables } from '../systems/integration/billingRun/tables.ts';
+import { exportProcessStates } from '../systems/integration/process/processMetrics.ts';
+import { exportDeadLetterDepth } from '../systems/kernel/events/deadLetters.ts';
 
 export interface ProcessEngineOptions {
   readonly config: TesseraConfig;
@@ -54,6 +61,8 @@ export interface ProcessEngine {
   readonly executor: Executor;
   /** Relay, deliver and run steps until a whole round moves nothing; resolves with the number of rounds. */
   drain(maxRounds?: number): Promise<number>;
+  /** Sets the gauges read from the store (dead letters, process states) on `metrics` (docs/processes.md#metrics); a no-op without metrics. */
+  refreshMetrics(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +85,8 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
         url: config.nats.servers.join(','),
         ...(config.nats.credsFile ? { credsFile: config.nats.credsFile } : {}),
         prefix: config.nats.streamPrefix,
+        // No loops: nothing is delivered in the background either, `drain()` delivers (tests).
+        ...(options.loops === false ? { background: false } : {}),
         delivery,
         clock,
         logger,
@@ -92,9 +103,18 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
   });
   const loops = options.loops ?? { relayMs: 200, executorMs: 500 };
   const webhooks = createWebhookArea({ ...options, environment: config.env, clock });
+  // Month-end billing runs started through the graph are advanced here (docs/processes.md#billing-run).
+  const billingRuns = createBillingRunDriver({
+    db: options.store as Kysely<BillingRunTables>,
+    peers: billingRunPeers(integrationSystemPeers(options.peers, () => `billing-run:${randomUUID()}`)),
+    clock,
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const cash = cashConsumer(options.peers) as EventConsumer;
   await transport.start([
     createSagaConsumer(SAGAS, () => (loops ? void executor.runDue().catch(() => undefined) : undefined)),
-    cashConsumer(options.peers) as EventConsumer,
+    cash,
     webhooks.consumer,
     ...(options.consumers ?? []),
   ]);
@@ -114,6 +134,7 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
     relay?.start(loops.relayMs);
     executor.start(loops.executorMs);
     webhooks.dispatcher.start(loops.executorMs);
+    billingRuns.start(loops.executorMs);
   }
   return {
     transport,
@@ -125,15 +146,27 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
         const delivered = await transport.drain();
         const stepped = await executor.runDue();
         const sent = await webhooks.dispatcher.drain();
-        if (relayed + delivered + stepped + sent === 0) return round;
+        const billed = await billingRuns.drain();
+        if (relayed + delivered + stepped + sent + billed === 0) return round;
       }
       throw new Error(`the process engine did not settle in ${maxRounds} rounds`);
+    },
+    async refreshMetrics() {
+      if (!options.metrics) return;
+      const consumers = [SAGA_CONSUMER, cash.name, webhooks.consumer.name, ...(options.consumers ?? []).map((consumer) => consumer.name)];
+      await exportDeadLetterDepth(store, options.metrics, consumers);
+      await exportProcessStates(
+        options.store as Kysely<ProcessTables>,
+        options.metrics,
+        SAGAS.map((saga) => saga.kind),
+      );
     },
     async stop() {
       detachRedelivery();
       await relay?.stop();
       await executor.stop();
       await webhooks.dispatcher.stop();
+      await billingRuns.stop();
       await transport.close();
     },
   };

@@ -1,28 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { runProcess, type ProcessResult } from '../harness/runProcess.ts';
 import { availableMode, RUN_MODES, RunModeNotAvailable } from '../../runtime/modes.ts';
+import { RELAY_NEEDS_NATS } from '../../runtime/relay.ts';
 
-function tessera(...args: string[]): Promise<ProcessResult> {
-  return runProcess(process.execPath, ['--import', 'tsx', 'bin/tessera.ts', ...args], { cwd: new URL('../..', import.meta.url) });
+/** The CLI in a child process, with the environment of this one minus `unset`. */
+function tessera(args: readonly string[], unset: readonly string[] = []): Promise<ProcessResult> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !unset.includes(key)));
+  return runProcess(process.execPath, ['--import', 'tsx', 'bin/tessera.ts', ...args], { cwd: new URL('../..', import.meta.url), env });
 }
 
 describe('run modes', () => {
-  it('has one composition root per mode, and a seat without a root for the relay and the registry', () => {
+  it('has one composition root per mode, and a seat without a root for the registry', () => {
     expect(RUN_MODES.map(({ name, root }) => [name, root])).toEqual([
       ['embedded', 'runtime/embedded.ts'],
       ['system', 'runtime/systemService.ts'],
       ['gateway', 'runtime/gateway.ts'],
-      ['relay', null],
+      ['relay', 'runtime/relay.ts'],
       ['registry', null],
     ]);
     expect(availableMode('gateway').root).toBe('runtime/gateway.ts');
+    expect(availableMode('relay').root).toBe('runtime/relay.ts');
   });
 
   it.each([
-    [
-      'relay',
-      "the relay mode (delivers the systems' outbox events) is not available yet: it has a place in runtime/modes.ts, not a composition root",
-    ],
     [
       'registry',
       'the registry mode (serves and checks the schema versions) is not available yet: it has a place in runtime/modes.ts, not a composition root',
@@ -32,12 +32,20 @@ describe('run modes', () => {
     expect(() => availableMode(name)).toThrow(message);
   });
 
-  it('`tessera serve relay` exits 1 with that message and nothing else', async () => {
-    expect(await tessera('serve', 'relay')).toEqual({
+  it('`tessera serve registry` exits 1 with that message and nothing else', async () => {
+    expect(await tessera(['serve', 'registry'])).toEqual({
       code: 1,
       stdout: '',
       stderr:
-        "tessera: the relay mode (delivers the systems' outbox events) is not available yet: it has a place in runtime/modes.ts, not a composition root\n",
+        'tessera: the registry mode (serves and checks the schema versions) is not available yet: it has a place in runtime/modes.ts, not a composition root\n',
+    });
+  }, 30_000);
+
+  it('`tessera serve relay` without TESSERA_NATS_URL exits 1 with the reason and nothing else', async () => {
+    expect(await tessera(['serve', 'relay'], ['TESSERA_NATS_URL'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `tessera: ${RELAY_NEEDS_NATS}\n`,
     });
   }, 30_000);
 });
