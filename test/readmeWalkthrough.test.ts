@@ -14,7 +14,8 @@ const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => mat
 
 let tessera: TestTessera;
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 's' });
+  // The process engine runs on its own, as under `npm start`: the walkthrough waits for it like a person would.
+  tessera = await startTestTessera({ scale: 's', processEngine: { loops: true } });
 });
 afterAll(() => tessera?.stop());
 
@@ -49,18 +50,47 @@ describe('the README quote-to-cash walkthrough', () => {
       'updateOpportunityStage',
       'updateOpportunityStage',
       'closeWinOpportunity',
-      'submitContractForApproval',
       'approveContract',
       'recordContractSignature',
-      'activateContractV2',
-      'activateProject',
+      'opportunity',
+      'project',
       'approveTimecard',
       'releaseInvoiceV2',
       'releaseInvoiceV2',
       'applyPayment',
     ]);
+    // The process did everything between the signature and the first timesheet, each step once.
+    expect(answers[5]).toEqual({
+      data: {
+        opportunity: {
+          process: {
+            status: 'COMPLETED',
+            steps: [
+              'createContract',
+              'submitContract',
+              'awaitApproval',
+              'awaitSignature',
+              'enableCustomerBilling',
+              'createProject',
+              'activateContract',
+              'requestResources',
+              'activateProject',
+            ].map((name) => ({
+              name,
+              status: 'DONE',
+              // A wait counts the times it looked; every call step ran once.
+              attempts: name.startsWith('await') ? expect.any(Number) : 1,
+              sla: { breached: false },
+            })),
+          },
+        },
+      },
+    });
+    expect(answers[6]).toMatchObject({
+      data: { project: { status: 'ACTIVE', contract: { status: 'ACTIVE' }, resourceRequests: [{ status: 'OPEN', hours: '40.00' }] } },
+    });
     const [released, replayed] = answers
-      .slice(9, 11)
+      .slice(8, 10)
       .map((answer) => answer.data.releaseInvoiceV2 as { invoice: unknown; replayed: boolean });
     expect([released!.replayed, replayed!.replayed]).toEqual([false, true]);
     expect(replayed!.invoice).toEqual(released!.invoice);
