@@ -234,6 +234,39 @@ const requestResources: CallStep = {
     }
     return { kind: 'done', context: { resourceRequestIds: created } };
   },
+  /**
+   * Withdraws the requests this step made, last first (docs/processes.md#compensation): each is
+   * cancelled from the version read, under `<key>:<requestId>`; one already CANCELLED is left as
+   * it is (ALREADY_IN_STATE). A FILLED one has a booking a resource manager made: the refusal
+   * leaves the process FAILED for an operator, the booking untouched.
+   */
+  async compensate(ctx) {
+    const ids = Array.isArray(ctx.context.resourceRequestIds) ? (ctx.context.resourceRequestIds as string[]) : [];
+    const read = await ctx.client.read<{
+      project: { resourceRequests: { id: string; status: string; aggregateVersion: number }[] } | null;
+    }>('psa', 'query ($id: ID!) { project(id: $id) { resourceRequests { id status aggregateVersion } } }', { id: str(ctx, 'projectId') });
+    for (const id of [...ids].reverse()) {
+      const request = read.project?.resourceRequests.find((candidate) => candidate.id === id);
+      if (!request) return { kind: 'failed', code: 'NOT_FOUND', message: `Resource request ${id} was not found.` };
+      if (request.status === 'CANCELLED') continue;
+      const answer = await ctx.client.call<{ resourceRequest: { status: string } }>(
+        'psa',
+        'cancelResourceRequest',
+        'CancelResourceRequestInput',
+        {
+          resourceRequestId: id,
+          expectedVersion: request.aggregateVersion,
+          reason: `Process ${ctx.processId} compensated: a later step failed for good.`,
+        },
+        '{ resourceRequest { status } userErrors { code message } }',
+        `${ctx.idempotencyKey}:${id}`,
+      );
+      if (answer.kind === 'refused' && answer.code === 'ALREADY_IN_STATE') continue;
+      const outcome = outcomeOf(answer, 'delivery: resource management', () => ({ kind: 'done' }) as const);
+      if (outcome.kind !== 'done') return outcome;
+    }
+    return { kind: 'done' };
+  },
 };
 
 const activateProject: CallStep = {

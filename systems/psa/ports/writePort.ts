@@ -79,6 +79,8 @@ export interface PsaWritePort {
   /** PLANNED or DRAFT → ACTIVE, from the project's version as read. */
   activateProject(project: Project): Promise<Project>;
   createResourceRequest(request: ResourceRequest): Promise<ResourceRequest>;
+  /** DRAFT, OPEN or HELD → CANCELLED, from the request's version as read. */
+  cancelResourceRequest(request: ResourceRequest): Promise<ResourceRequest>;
   /**
    * Books `assignment` and fills `request` (from its version as read). `check` runs first, while no
    * other confirmation of the same resource can run (the capacity check); its rejection writes nothing.

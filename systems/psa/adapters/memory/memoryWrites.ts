@@ -70,6 +70,8 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
 
     createResourceRequest: (request) => create(OBJECT.request, 'request', request),
 
+    cancelResourceRequest: (request) => change(OBJECT.request, request, (current) => ({ ...current, status: 'CANCELLED' })),
+
     async confirmAssignment({ request, assignment }, check) {
       await check();
       const booked = await create(OBJECT.assignment, 'assignment', assignment);

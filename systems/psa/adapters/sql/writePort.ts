@@ -102,6 +102,11 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       return reload.request(request.id);
     },
 
+    async cancelResourceRequest(request) {
+      await updateAggregate(trx, 'resource_requests', 'ResourceRequest', request, { status: 'CANCELLED' });
+      return reload.request(request.id);
+    },
+
     async confirmAssignment({ request, assignment }, check) {
       // Two confirmations for one resource at once must not both fit into the same free capacity.
       await serializeOn(db, trx, `psa.resource:${assignment.resourceId}`);
