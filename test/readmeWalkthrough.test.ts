@@ -15,7 +15,7 @@ const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => mat
 let tessera: TestTessera;
 beforeAll(async () => {
   // The process engine runs on its own, as under `npm start`: the walkthrough waits for it like a person would.
-  tessera = await startTestTessera({ scale: 's', processEngine: { loops: true } });
+  tessera = await startTestTessera({ scale: 's', processEngine: { loops: { relayMs: 200, executorMs: 500 } } });
 });
 afterAll(() => tessera?.stop());
 
