@@ -22,6 +22,7 @@ import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } fro
 import { serveHttp } from './httpService.ts';
 import { refreshingMetrics } from './opsEndpoints.ts';
 import { createInProcessFetcher } from './inProcessFetcher.ts';
+import type { ScheduleTick } from './schedules.ts';
 import { createShutdown } from './shutdown.ts';
 import { systemUrls } from './systemUrls.ts';
 
@@ -59,6 +60,8 @@ export interface Embedded {
   readonly engine: ProcessEngine | null;
   /** Relays, delivers and runs saga steps until nothing moves (tests); resolves with the rounds it took. */
   drain(): Promise<number>;
+  /** Ticks the process engine's schedules once at `now` (docs/processes.md#schedules; tests). */
+  tickSchedules(now: Date): Promise<ScheduleTick>;
   /** Listens on `port` (default: the configured port; 0 picks a free one); resolves with the port. */
   listen(port?: number): Promise<number>;
   stop(): Promise<void>;
@@ -129,6 +132,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       drain: async () => {
         if (!engine) throw new Error('the integration system does not run in this process: nothing to drain');
         return engine.drain();
+      },
+      tickSchedules: async (now) => {
+        if (!engine) throw new Error('the integration system does not run in this process: no schedules to tick');
+        return engine.tickSchedules(now);
       },
       async listen(port = config.port) {
         const bound = await serveHttp(listener, port, config.host, shutdown);

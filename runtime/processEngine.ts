@@ -5,7 +5,8 @@
  * Embedded mode starts it; `tessera serve integration` starts it without a relay of its own
  * (`tessera serve relay` relays). `drain()` runs relay, transport and executor until nothing moves
  * (tests, the benchmark, shutdown); `stop()` stops the loops, lets the step under way be recorded,
- * and closes the transport. It only wires parts together.
+ * and closes the transport. Its loop also ticks the billing-run and reconciliation schedules
+ * (docs/processes.md#schedules); `tickSchedules(now)` ticks them once (tests). It only wires parts together.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -33,6 +34,7 @@ import { integrationSystemPeers } from '../systems/integration/billingRun/system
 import type { BillingRunTables } from '../systems/integration/billingRun/tables.ts';
 import { exportProcessStates } from '../systems/integration/process/processMetrics.ts';
 import { exportDeadLetterDepth } from '../systems/kernel/events/deadLetters.ts';
+import { createSchedules, type ScheduleTick } from './schedules.ts';
 
 export interface ProcessEngineOptions {
   readonly config: TesseraConfig;
@@ -51,8 +53,11 @@ export interface ProcessEngineOptions {
   readonly deliveryRetry?: RetryPolicy;
   /** Executor options the tests set (lease, owner, call timeout, fault injection). */
   readonly executor?: Partial<Pick<ExecutorOptions, 'leaseMs' | 'owner' | 'callTimeoutMs' | 'afterCall' | 'retry'>>;
-  /** Loop intervals; `false` runs no loop (tests drive `drain()`). @default { relayMs: 200, executorMs: 500 } */
-  readonly loops?: { readonly relayMs: number; readonly executorMs: number } | false;
+  /**
+   * Loop intervals; `false` runs no loop (tests drive `drain()` and `tickSchedules(now)`).
+   * @default { relayMs: 200, executorMs: 500, scheduleMs: 60000 }
+   */
+  readonly loops?: { readonly relayMs: number; readonly executorMs: number; readonly scheduleMs?: number } | false;
 }
 
 export interface ProcessEngine {
@@ -61,10 +66,15 @@ export interface ProcessEngine {
   readonly executor: Executor;
   /** Relay, deliver and run steps until a whole round moves nothing; resolves with the number of rounds. */
   drain(maxRounds?: number): Promise<number>;
+  /** Ticks the billing-run and reconciliation schedules at `now` once: what it started, or found started under the schedule's key. */
+  tickSchedules(now: Date): Promise<ScheduleTick>;
   /** Sets the gauges read from the store (dead letters, process states) on `metrics` (docs/processes.md#metrics); a no-op without metrics. */
   refreshMetrics(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The schedules' trigger times are minutes: a tick a minute starts a due run within a minute. */
+const SCHEDULE_TICK_MS = 60_000;
 
 export async function startProcessEngine(options: ProcessEngineOptions): Promise<ProcessEngine> {
   const { config, logger } = options;
@@ -111,6 +121,14 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
     logger,
     ...(options.random ? { random: options.random } : {}),
   });
+  // The schedules start runs through the integration system's capabilities (docs/processes.md#schedules).
+  const schedules = createSchedules({
+    billingRun: config.billingRunSchedule,
+    reconciliation: config.reconciliationSchedule,
+    peers: options.peers,
+    clock,
+    logger,
+  });
   const cash = cashConsumer(options.peers) as EventConsumer;
   await transport.start([
     createSagaConsumer(SAGAS, () => (loops ? void executor.runDue().catch(() => undefined) : undefined)),
@@ -135,6 +153,7 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
     executor.start(loops.executorMs);
     webhooks.dispatcher.start(loops.executorMs);
     billingRuns.start(loops.executorMs);
+    schedules.start(loops.scheduleMs ?? SCHEDULE_TICK_MS);
   }
   return {
     transport,
@@ -151,6 +170,7 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
       }
       throw new Error(`the process engine did not settle in ${maxRounds} rounds`);
     },
+    tickSchedules: (now) => schedules.tick(now),
     async refreshMetrics() {
       if (!options.metrics) return;
       const consumers = [SAGA_CONSUMER, cash.name, webhooks.consumer.name, ...(options.consumers ?? []).map((consumer) => consumer.name)];
@@ -163,6 +183,7 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
     },
     async stop() {
       detachRedelivery();
+      await schedules.stop();
       await relay?.stop();
       await executor.stop();
       await webhooks.dispatcher.stop();

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       },
       internalSecret: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-internal-key') },
       authorizationMode: 'filter',
+      billingRunSchedule: { dayOfMonth: 1, hour: 2, minute: 0 },
+      reconciliationSchedule: { hour: 3, minute: 0 },
     });
   });
 

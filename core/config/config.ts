@@ -23,6 +23,11 @@
  *   when connecting and never logged.
  * - `TESSERA_TEST_NATS_URL`: read by the test suite only (see `testNatsUrl`).
  *
+ * Schedules of the process engine (docs/processes.md#schedules), in UTC, each `off` to turn it off:
+ * - `TESSERA_BILLING_RUN_SCHEDULE` (`1 02:00`): `<day 1-28> <HH:MM>`, when the month-end billing run
+ *   of the month before starts for every active legal entity.
+ * - `TESSERA_RECONCILIATION_SCHEDULE` (`03:00`): `HH:MM`, when the daily reconciliation runs.
+ *
  * Authentication (client bearer tokens; see `auth`). Production refuses every development default:
  * - `TESSERA_AUTH_JWKS_URL`: the identity provider's JWKS (https; http only to 127.0.0.1 or localhost).
  * - `TESSERA_AUTH_PUBLIC_KEY_FILE`: a PEM public key, for issuers without a JWKS. Not with the JWKS URL.
@@ -41,6 +46,7 @@ import path from 'node:path';
 import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from './keySource.ts';
 import type { InternalSecretSource } from './internalSecretSource.ts';
 import { Secret } from './secret.ts';
+import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type MonthlySchedule } from './schedules.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -81,6 +87,10 @@ export interface TesseraConfig {
   readonly authorizationMode: 'filter' | 'reject';
   /** `TESSERA_NATS_URL` and its companions: set, events travel over NATS JetStream; unset, in process. */
   readonly nats: NatsConfig | undefined;
+  /** `TESSERA_BILLING_RUN_SCHEDULE`: when the month-end billing run starts; null when `off`. @default 1 02:00 UTC */
+  readonly billingRunSchedule: MonthlySchedule | null;
+  /** `TESSERA_RECONCILIATION_SCHEDULE`: when the daily reconciliation runs; null when `off`. @default 03:00 UTC */
+  readonly reconciliationSchedule: DailySchedule | null;
 }
 
 /** Where the NATS transport connects (docs/events.md#nats-transport). */
@@ -119,6 +129,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     internalSecret: internalSecret(env, tesseraEnv, dataDir),
     authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
     nats: natsConfig(env, cwd),
+    billingRunSchedule: schedule(env, 'TESSERA_BILLING_RUN_SCHEDULE', '1 02:00', parseMonthlySchedule),
+    reconciliationSchedule: schedule(env, 'TESSERA_RECONCILIATION_SCHEDULE', '03:00', parseDailySchedule),
   };
   return Object.freeze(config);
 }
@@ -187,6 +199,17 @@ function natsUrl(key: string, raw: string): string {
   // The value is logged with the config: a user or token in it would leak.
   if (url.username || url.password) throw new TypeError(`${key} must not carry credentials; use TESSERA_NATS_CREDS_FILE`);
   return raw;
+}
+
+/** A schedule variable parsed (its default when unset); a bad value is a TypeError naming the variable. */
+function schedule<T>(env: Env, key: string, fallback: string, parse: (text: string) => T | null): T | null {
+  const raw = env[key]?.trim() || fallback;
+  try {
+    const parsed = parse(raw);
+    return parsed === null ? null : Object.freeze(parsed);
+  } catch (error) {
+    throw new TypeError(`${key}: ${(error as Error).message}`);
+  }
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;

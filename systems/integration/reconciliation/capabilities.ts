@@ -4,6 +4,7 @@
  * inside its transaction) as the integration system, and records the run and its exceptions in the
  * effect; the same call replayed answers the same run.
  */
+import { isSystemPrincipal } from '../../kernel/capability/peers.ts';
 import { rejected } from '../../kernel/capability/rejection.ts';
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
 import type { IntegrationContext } from '../context.ts';
@@ -45,7 +46,8 @@ const runReconciliation: Handler<RunInput, { run: ReconciliationRunRow }, Findin
   },
   async effect({ input, facts, ports, principal, now }) {
     const run = await ports.write.reconciliation.recordRun({
-      trigger: 'ON_DEMAND',
+      // The integration system calls it only from the process engine's schedule (docs/processes.md#schedules).
+      trigger: isSystemPrincipal(principal) ? 'SCHEDULED' : 'ON_DEMAND',
       requestedBy: principal.sub,
       legalEntityId: facts.legalEntityId,
       period: input.period ?? null,

@@ -1,8 +1,9 @@
 /**
  * One reconciliation run (docs/reconciliation.md): read the PSA and the ERP through their subgraphs,
- * apply the rules, record the run and its exceptions in one transaction. The on-demand capability
- * (`runReconciliation`) and the process engine's daily schedule run the same steps: the capability
- * reads in its `prepare` and records in its effect; the schedule calls `reconcile`.
+ * apply the rules, record the run and its exceptions in one transaction. The capability
+ * (`runReconciliation`: on demand, and daily from the process engine's schedule as `system:integration`,
+ * docs/processes.md#schedules) reads in its `prepare` and records in its effect; `reconcile` runs the
+ * same steps outside a capability.
  */
 import type { Kysely } from 'kysely';
 import { rejected } from '../../kernel/capability/rejection.ts';
