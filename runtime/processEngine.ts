@@ -101,7 +101,7 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
         clock,
         logger,
       })
-    : createInProcessTransport({ db: store, delivery, clock, logger });
+    : createInProcessTransport({ db: store, delivery, clock, logger, ...(options.loops === false ? { background: false } : {}) });
   const executor = createExecutor({
     db: options.store as Kysely<ProcessTables>,
     definitions: SAGAS,

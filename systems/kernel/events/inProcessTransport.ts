@@ -29,12 +29,18 @@ export interface InProcessTransportOptions {
   readonly pollIntervalMs?: number;
   /** Rows per dispatch pass. @default 100 */
   readonly batchSize?: number;
+  /**
+   * Whether a started transport delivers on its own (a poll, and a wake on publish). `false`: only
+   * `drain()` delivers (tests drive it, and nothing runs between their requests). @default true
+   */
+  readonly background?: boolean;
 }
 
 export function createInProcessTransport(options: InProcessTransportOptions): EventTransport {
   const { db, delivery, clock, logger } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const batchSize = options.batchSize ?? 100;
+  const background = options.background ?? true;
   const consumers = new Map<string, EventConsumer>();
   let started = false;
   let closed = false;
@@ -86,14 +92,14 @@ export function createInProcessTransport(options: InProcessTransportOptions): Ev
   }
 
   function schedule(): void {
-    if (closed || !started) return;
+    if (closed || !started || !background) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(tick, pollIntervalMs);
     timer.unref();
   }
 
   function wake(): void {
-    if (closed || !started || wakeQueued) return;
+    if (closed || !started || !background || wakeQueued) return;
     wakeQueued = true;
     setImmediate(tick);
   }
