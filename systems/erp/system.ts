@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { createTablesMigration } from '../kernel/tableSpec.ts';
 import { erpCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
 import { sqlErpSystem } from './adapters/sql/sqlAdapter.ts';
 import { erpTables, type ErpTables } from './adapters/sql/tables.ts';
@@ -12,5 +13,9 @@ export const erpSystem = defineReferenceSystem({
   resolvers: erpResolvers,
   createAdapter: (db: Kysely<ErpTables>, reads: Kysely<ErpTables>) => sqlErpSystem(db, reads),
   createLoaders: createErpLoaders,
-  upgrades: { '0004_erp_canonical_answers': erpCanonicalAnswers },
+  upgrades: {
+    '0004_erp_canonical_answers': erpCanonicalAnswers,
+    // Billing profiles are versioned: credit holds are placed and released by capability.
+    '0005_erp_billing_profile_versions': createTablesMigration(erpTables, 5),
+  },
 });

@@ -22,6 +22,10 @@ describe('capability tables in every reference system', () => {
       `0004_${name}_canonical_answers`,
       // The CRM's own upgrade: opportunity lines name the PSA role they need.
       ...(name === 'crm' ? ['0005_crm_opportunity_line_roles'] : []),
+      // The ERP's own upgrade: billing profiles are versioned (credit holds placed and released by capability).
+      ...(name === 'erp' ? ['0005_erp_billing_profile_versions'] : []),
+      // Every system's outbox carries the trace (docs/processes.md#calling-capabilities).
+      `0100_${name}_event_trace`,
     ]);
   });
 
@@ -30,6 +34,7 @@ describe('capability tables in every reference system', () => {
       '0001_integration_core',
       '0002_integration_capabilities',
       '0003_integration_workflows',
+      '0100_integration_event_trace',
     ]);
   });
 

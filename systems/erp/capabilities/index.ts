@@ -1,5 +1,6 @@
 /** The ERP's capabilities, by Mutation field (their names and versions are declared in schema/erp.graphql). */
 import { activateContract, activateContractV2 } from './activateContract.ts';
+import { placeCreditHold, releaseCreditHold } from './creditHold.ts';
 import { issueCreditMemo } from './creditMemo.ts';
 import { enableCustomerBilling } from './enableCustomerBilling.ts';
 import { applyPayment, recordPayment } from './payments.ts';
@@ -8,6 +9,8 @@ import { releaseInvoice, releaseInvoiceV2 } from './releaseInvoice.ts';
 
 export const erpCapabilities = {
   enableCustomerBilling,
+  placeCreditHold,
+  releaseCreditHold,
   activateContract,
   activateContractV2,
   releaseInvoice,

@@ -64,6 +64,8 @@ export interface BillingProfile {
   readonly paymentTerms: string;
   readonly creditHold: boolean;
   readonly taxProfileId: string | null;
+  /** 1 when enabled; each credit hold placed or released moves it. */
+  readonly aggregateVersion: number;
 }
 
 /** A contract's financial terms (the ERP's part of a contract, docs/model.md#field-ownership). */

@@ -46,7 +46,7 @@ export interface RecognizedSchedule {
 }
 
 /** A customer's billing profile to create in a legal entity: everything but its number (the store gives it). */
-export type NewBillingProfile = Omit<BillingProfile, 'customerNumber' | 'legalEntityId'>;
+export type NewBillingProfile = Omit<BillingProfile, 'customerNumber' | 'legalEntityId' | 'aggregateVersion'>;
 
 export interface ErpWritePort {
   /**
@@ -57,6 +57,11 @@ export interface ErpWritePort {
    * get distinct numbers and one customer enabled concurrently gets one profile.
    */
   enableCustomer(legalEntity: LegalEntity, profile: NewBillingProfile): Promise<{ profile: BillingProfile; created: boolean }>;
+  /**
+   * Places (`creditHold` true) or releases a customer's credit hold in a legal entity: the billing
+   * profile moves from `profile`'s version to the next (VERSION_CONFLICT when it moved meanwhile).
+   */
+  setCreditHold(profile: VersionedRef, creditHold: boolean): Promise<BillingProfile>;
   /**
    * Puts a contract's financial terms in force: new terms (`expected` null), or the terms the ERP
    * holds, at `expected`'s version, replaced (VERSION_CONFLICT when they moved meanwhile).

@@ -489,6 +489,7 @@ describe('every guard refuses with its code and field, and leaves no row', () =>
           payment_terms: '',
           credit_hold: 0,
           tax_profile_id: null,
+          aggregate_version: 1,
         })
         .execute();
     });

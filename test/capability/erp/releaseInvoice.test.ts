@@ -524,6 +524,7 @@ describe('every guard refuses with its code and field; nothing is written in the
           payment_terms: '',
           credit_hold: 0,
           tax_profile_id: null,
+          aggregate_version: 1,
         })
         .execute();
     });

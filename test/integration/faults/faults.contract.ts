@@ -23,6 +23,7 @@ import {
   heldCustomer,
   processOf,
   processStatus,
+  releaseCreditHold,
   sign,
   snapshotOf,
   winDeal,
@@ -159,9 +160,8 @@ export function faultsContract(engine: string, options: () => WorldOptions): voi
       expect(still).toMatchObject({ status: 'BLOCKED', blocked: { code: 'CUSTOMER_ON_CREDIT_HOLD' } });
       expect(still.steps.find((candidate) => candidate.name === 'enableCustomerBilling')).toMatchObject({ status: 'BLOCKED', attempts: 2 });
 
-      // Finance releases the hold. The reference ERP has no capability for it (docs/processes.md#blocked):
-      // the release is the ERP's own change to the customer's billing profile.
-      await world.systems.erp.db.updateTable('billing_profiles').set({ credit_hold: 0 }).where('id', '=', held.profileId).execute();
+      // Finance releases the hold with the ERP's releaseCreditHold, through the gateway; then ops retries.
+      await releaseCreditHold(world, held);
       expect((await retry('ops')).data).toEqual({ retryProcess: { process: { status: 'RUNNING' }, userErrors: [] } });
       await world.drain();
 

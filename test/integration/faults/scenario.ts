@@ -79,7 +79,7 @@ export async function heldCustomer(world: World): Promise<Customer & { readonly 
 
 async function mutate<T>(
   world: World,
-  who: 'sales' | 'director' | 'ops',
+  who: 'sales' | 'director' | 'ops' | 'finance',
   field: string,
   inputType: string,
   input: object,
@@ -93,6 +93,19 @@ async function mutate<T>(
   const payload = data[field]!;
   expect(payload.userErrors).toEqual([]);
   return payload;
+}
+
+/** Finance releases the customer's credit hold through the gateway, as credit control would (docs/processes.md#blocked). */
+export async function releaseCreditHold(world: World, held: Customer): Promise<void> {
+  const payload = await mutate<{ billingProfile: { creditHold: boolean }; warnings: unknown[] }>(
+    world,
+    'finance',
+    'releaseCreditHold',
+    'CreditHoldInput',
+    { accountId: held.accountId, legalEntityId: held.legalEntityId, reason: 'Overdue invoices paid' },
+    '{ billingProfile { creditHold } userErrors { code } warnings { code } }',
+  );
+  expect(payload).toEqual({ billingProfile: { creditHold: false }, userErrors: [], warnings: [] });
 }
 
 /** Creates a deal for `customer` with two staffing estimates (roles rol_01, rol_02), moves it to won; its id. */

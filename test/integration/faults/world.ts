@@ -17,6 +17,10 @@ export const CURRENCY = 'GBP';
 export const OPS = { sub: 'olga.ops', scope: 'ops:read ops:write crm:read psa:read erp:read', legal_entities: '*' as const };
 export const SALES = { sub: 'sam.sales', scope: 'crm:read crm:write', legal_entities: '*' as const };
 export const DIRECTOR = { sub: 'dana.director', scope: 'crm:read crm:write', legal_entities: '*' as const };
+/** Credit control: places and releases credit holds (docs/capabilities.md#placecredithold-releasecredithold). */
+export const FINANCE = { sub: 'fay.finance', scope: 'erp:read erp:write', legal_entities: '*' as const };
+/** Who a call is made as. */
+export type Who = 'ops' | 'sales' | 'director' | 'finance';
 
 /** A step's call as the fault seam sees it: the mutation's field and its idempotency key (null for a read). */
 export interface StepCall {
@@ -44,9 +48,9 @@ export interface World {
   /** Stops this Tessera (its engine with it) and starts another on the same stores, its executor named `owner`. */
   restart(owner: string): Promise<void>;
   /** A GraphQL request answered without errors; its data. */
-  gql<T>(query: string, variables: Record<string, unknown>, token: 'ops' | 'sales' | 'director'): Promise<T>;
+  gql<T>(query: string, variables: Record<string, unknown>, token: Who): Promise<T>;
   /** The raw body (errors included). */
-  raw(query: string, variables: Record<string, unknown>, token: 'ops' | 'sales' | 'director'): Promise<GraphQLBody>;
+  raw(query: string, variables: Record<string, unknown>, token: Who): Promise<GraphQLBody>;
   close(): Promise<void>;
 }
 
@@ -94,12 +98,11 @@ export async function openWorld(options: WorldOptions): Promise<World> {
     });
   let tessera = await start('executor:first');
   const tokens = new Map<string, string>();
-  const tokenOf = async (who: 'ops' | 'sales' | 'director') => {
-    if (!tokens.has(who)) tokens.set(who, await tessera.token(who === 'ops' ? OPS : who === 'sales' ? SALES : DIRECTOR, 3600));
+  const tokenOf = async (who: Who) => {
+    if (!tokens.has(who)) tokens.set(who, await tessera.token({ ops: OPS, sales: SALES, director: DIRECTOR, finance: FINANCE }[who], 3600));
     return tokens.get(who)!;
   };
-  const raw = async (query: string, variables: Record<string, unknown>, who: 'ops' | 'sales' | 'director') =>
-    tessera.query(query, variables, await tokenOf(who));
+  const raw = async (query: string, variables: Record<string, unknown>, who: Who) => tessera.query(query, variables, await tokenOf(who));
   return {
     get tessera() {
       return tessera;
@@ -120,7 +123,7 @@ export async function openWorld(options: WorldOptions): Promise<World> {
       tessera = await start(owner);
     },
     raw,
-    async gql<T>(query: string, variables: Record<string, unknown>, who: 'ops' | 'sales' | 'director') {
+    async gql<T>(query: string, variables: Record<string, unknown>, who: Who) {
       const body = await raw(query, variables, who);
       if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
       return body.data as T;

@@ -111,9 +111,15 @@ export function memoryErpWrites(records: VendorRecords, writes: CallWrites): Erp
         ...values,
         legalEntityId: legalEntity.id,
         customerNumber,
+        aggregateVersion: 1,
       });
       return { profile, created: true };
     },
+
+    setCreditHold: (profile, creditHold) =>
+      transition<BillingProfile>(O.billingProfile, 'id', profile.id, profile.aggregateVersion, { creditHold }, () =>
+        changedMeanwhile('CustomerBillingProfile', profile.id),
+      ),
 
     async putContractTerms(terms, expected) {
       if (expected === null) return writes.create<ContractTerms>(O.contractTerms, 'terms', { ...terms, aggregateVersion: 1 });

@@ -18,6 +18,7 @@ import type {
 import type {
   AccountingPeriodRow,
   BillingProfileRow,
+  BillingProfileSeedRow,
   ContractTermsRow,
   ErpProjectRow,
   InvoiceLineRow,
@@ -82,7 +83,7 @@ export const rateCardLineOf = (row: RateCardLineRow): RateCardLine => ({
   effectiveTo: row.effective_to,
 });
 
-export const billingProfileOf = (row: BillingProfileRow): BillingProfile => ({
+export const billingProfileOf = (row: BillingProfileSeedRow): BillingProfile => ({
   id: row.id,
   accountId: row.account_id,
   legalEntityId: row.legal_entity_id,
@@ -91,6 +92,7 @@ export const billingProfileOf = (row: BillingProfileRow): BillingProfile => ({
   paymentTerms: row.payment_terms,
   creditHold: row.credit_hold === 1,
   taxProfileId: row.tax_profile_id,
+  aggregateVersion: row.aggregate_version ?? 1,
 });
 
 export const billingProfileRow = (profile: BillingProfile): BillingProfileRow => ({
@@ -102,6 +104,7 @@ export const billingProfileRow = (profile: BillingProfile): BillingProfileRow =>
   payment_terms: profile.paymentTerms,
   credit_hold: profile.creditHold ? 1 : 0,
   tax_profile_id: profile.taxProfileId,
+  aggregate_version: profile.aggregateVersion,
 });
 
 export const contractTermsOf = (row: ContractTermsRow): ContractTerms => ({

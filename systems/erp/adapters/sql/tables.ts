@@ -73,6 +73,8 @@ export const erpTables = {
       payment_terms: c.text,
       credit_hold: c.int,
       tax_profile_id: c.optionalRef('tax_profiles'),
+      // Moves when finance places or releases a credit hold (docs/capabilities.md#placecredithold-releasecredithold).
+      aggregate_version: c.aggregateVersion(5),
     },
     unique: [['account_id', 'legal_entity_id'], ['customer_number']],
   },
@@ -220,6 +222,8 @@ export type AccountingPeriodRow = RowOf<typeof erpTables.accounting_periods>;
 export type RateCardRow = RowOf<typeof erpTables.rate_cards>;
 export type RateCardLineRow = RowOf<typeof erpTables.rate_card_lines>;
 export type BillingProfileRow = RowOf<typeof erpTables.billing_profiles>;
+/** A billing profile as the seed writes it (no version yet: it takes the default, 1). */
+export type BillingProfileSeedRow = FirstRowOf<typeof erpTables.billing_profiles>;
 export type ContractTermsRow = RowOf<typeof erpTables.contract_terms>;
 export type ErpProjectRow = RowOf<typeof erpTables.erp_projects>;
 export type InvoiceRow = RowOf<typeof erpTables.invoices>;

@@ -69,10 +69,15 @@ export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>)
       );
       await trx
         .insertInto('billing_profiles')
-        .values(billingProfileRow({ ...values, legalEntityId: legalEntity.id, customerNumber }))
+        .values(billingProfileRow({ ...values, legalEntityId: legalEntity.id, customerNumber, aggregateVersion: 1 }))
         .execute();
       const created = await trx.selectFrom('billing_profiles').selectAll().where('id', '=', values.id).executeTakeFirstOrThrow();
       return { profile: billingProfileOf(created), created: true };
+    },
+
+    async setCreditHold(ref, creditHold) {
+      await updateAggregate(trx, 'billing_profiles', 'CustomerBillingProfile', ref, { credit_hold: creditHold ? 1 : 0 });
+      return billingProfileOf(await trx.selectFrom('billing_profiles').selectAll().where('id', '=', ref.id).executeTakeFirstOrThrow());
     },
 
     async putContractTerms(terms, expected) {

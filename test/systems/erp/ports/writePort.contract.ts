@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeAllowing } from '../../../../policies/recordScope.ts';
+import { billingProfileOf } from '../../../../systems/erp/adapters/sql/rows.ts';
 import { callErp, eventsOf, NOW, type World } from './erpCalls.ts';
 import type { ErpUnderTest, MakeErp } from './erpFixture.ts';
 import { ID, ukDraft, ukInvoice } from './ukBilling.ts';
@@ -224,6 +225,7 @@ export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
         paymentTerms: 'NET_15',
         creditHold: false,
         taxProfileId: ukTax,
+        aggregateVersion: 1,
       };
       expect(enabled.payload).toEqual({ userErrors: [], warnings: [], replayed: false, billingProfile: profile });
       const id = (enabled.payload.billingProfile as { id: string }).id;
@@ -282,6 +284,48 @@ export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
       );
       expect(unknown.payload.userErrors).toEqual([{ code: 'NOT_FOUND', message: 'Account "acc_nope" was not found.', field: 'accountId' }]);
       expect(await erp.system.reads(everything()).billingProfilesByAccountIds([account.id, 'acc_nope'])).toHaveLength(1);
+    });
+
+    it('places and releases a credit hold, moving the billing profile one version each', async () => {
+      const seededProfile = erp.data.erp.billing_profiles.find((p) => p.credit_hold === 0 && p.legal_entity_id === 'le_UK01')!;
+      const input = { accountId: seededProfile.account_id, legalEntityId: 'le_UK01', reason: 'Overdue' };
+      const profile = { ...billingProfileOf(seededProfile), aggregateVersion: 1 };
+      const event = (type: string, creditHold: boolean, aggregateVersion: number) => ({
+        type,
+        aggregateType: 'CustomerBillingProfile',
+        aggregateId: profile.id,
+        aggregateVersion,
+        payload: {
+          billingProfileId: profile.id,
+          accountId: profile.accountId,
+          legalEntityId: 'le_UK01',
+          customerNumber: profile.customerNumber,
+          creditHold,
+          reason: 'Overdue',
+        },
+      });
+
+      const placed = await callErp(erp.system, none, 'placeCreditHold', input, 'k-hold-1');
+      const onHold = { ...profile, creditHold: true, aggregateVersion: 2 };
+      expect(placed.payload).toEqual({ userErrors: [], warnings: [], replayed: false, billingProfile: onHold });
+      expect(await eventsOf(erp.system.ledger, placed.requestId)).toEqual([event('CreditHoldPlaced', true, 2)]);
+      expect(await erp.system.reads(everything()).billingProfilesByAccountIds([profile.accountId])).toContainEqual(onHold);
+      const replay = await callErp(erp.system, none, 'placeCreditHold', input, 'k-hold-1');
+      expect(replay.payload).toEqual({ ...placed.payload, replayed: true });
+      const again = await callErp(erp.system, none, 'placeCreditHold', input, 'k-hold-2');
+      expect(again.payload.warnings).toEqual([
+        {
+          code: 'ALREADY_IN_STATE',
+          message: `Customer ${profile.accountId} already is on credit hold in UK01 (${profile.customerNumber}); nothing changed.`,
+        },
+      ]);
+      expect(await eventsOf(erp.system.ledger, again.requestId)).toEqual([]);
+
+      const released = await callErp(erp.system, none, 'releaseCreditHold', input, 'k-hold-3');
+      const off = { ...profile, creditHold: false, aggregateVersion: 3 };
+      expect(released.payload).toEqual({ userErrors: [], warnings: [], replayed: false, billingProfile: off });
+      expect(await eventsOf(erp.system.ledger, released.requestId)).toEqual([event('CreditHoldReleased', false, 3)]);
+      expect(await erp.system.reads(everything()).billingProfilesByAccountIds([profile.accountId])).toContainEqual(off);
     });
 
     it('answers the rules only the store decides as typed rejections, and replays a key', async () => {
