@@ -20,6 +20,13 @@ describe('/metrics', () => {
       'tessera_http_requests_total{route="/graphql",status="200"} 2',
       'tessera_authorization_denials_total{code="UNAUTHENTICATED",coordinate="Query.legalEntities"} 1',
       'tessera_authorization_denials_total{code="UNAUTHENTICATED",coordinate="Query.projects"} 2',
+      // The process engine's gauges, read from the integration store on every scrape (docs/processes.md#metrics).
+      'tessera_dead_letters{consumer="cash"} 0',
+      'tessera_dead_letters{consumer="sagas"} 0',
+      'tessera_dead_letters{consumer="webhooks"} 0',
+      ...['BLOCKED', 'COMPENSATED', 'COMPENSATING', 'COMPLETED', 'FAILED', 'RUNNING', 'WAITING'].map(
+        (status) => `tessera_processes{kind="opportunityToProject",status="${status}"} 0`,
+      ),
     ]);
   });
 });
