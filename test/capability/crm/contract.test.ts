@@ -558,9 +558,10 @@ describe('recordContractActivation', () => {
       variables: { input: { contractId: contract.id } },
     });
     expect(typed.status).toBe(400);
-    expect(typed.body.errors?.map((e) => [e.extensions?.code, e.message])).toContainEqual([
+    // (graphql-js adds "Did you mean ..." with the nearest names of the whole supergraph: not pinned here.)
+    expect(typed.body.errors?.map((e) => [e.extensions?.code, e.message.split('. Did you mean')[0]])).toContainEqual([
       'GRAPHQL_VALIDATION_FAILED',
-      'Unknown type "RecordContractActivationInput". Did you mean "RecordContractSignatureInput" or "ContractTransitionInput"?',
+      'Unknown type "RecordContractActivationInput"',
     ]);
     expect(await rowCounts(tessera)).toEqual(before);
     expect(await readContract(contract.id)).toEqual(contract);
