@@ -25,7 +25,7 @@ function runScript(script: string, env: Record<string, string>): Promise<Process
 
 describe('the README quote-to-cash walkthrough', () => {
   it('has its shell blocks between the markers', () => {
-    expect(blocks.length).toBe(6);
+    expect(blocks.length).toBe(7);
   });
 
   it('runs as pasted: every call answers without errors, the invoice is released once and paid', async () => {
@@ -58,6 +58,7 @@ describe('the README quote-to-cash walkthrough', () => {
       'releaseInvoiceV2',
       'releaseInvoiceV2',
       'applyPayment',
+      'invoice',
     ]);
     // The process did everything between the signature and the first timesheet, each step once.
     expect(answers[5]).toEqual({
@@ -95,8 +96,14 @@ describe('the README quote-to-cash walkthrough', () => {
     expect([released!.replayed, replayed!.replayed]).toEqual([false, true]);
     expect(replayed!.invoice).toEqual(released!.invoice);
     expect(released!.invoice).toMatchObject({ total: { amount: '6000.00', currency: 'GBP' } });
-    expect(answers.at(-1)).toEqual({
+    expect(answers.at(-2)).toEqual({
       data: { applyPayment: { invoice: { status: 'PAID', amountDue: { amount: '0.00', currency: 'GBP' } }, userErrors: [] } },
     });
+    // One process from the deal to the cash: the contract's events that moved it, then the invoice's (each once).
+    const cash = answers.at(-1) as unknown as { data: { invoice: { process: { status: string; events: { type: string }[] } } } };
+    expect(cash.data.invoice.process.status).toBe('COMPLETED');
+    const types = cash.data.invoice.process.events.map((event) => event.type);
+    expect(types.slice(0, 3)).toEqual(['ContractSubmittedForApproval', 'ContractApproved', 'ContractSigned']);
+    expect(types.slice(3).sort()).toEqual(['InvoicePaid', 'InvoiceReleased', 'PaymentApplied']);
   }, 180_000);
 });

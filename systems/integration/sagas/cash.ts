@@ -19,6 +19,8 @@ import type { EventEnvelope } from '../../kernel/events/envelope.ts';
 import type { EventConsumer } from '../../kernel/events/transport.ts';
 import { column, type RowOf, type TablesOf } from '../../kernel/tableSpec.ts';
 import type { RecordScope } from '../../../policies/recordScope.ts';
+import { addLinks, processesLinkedTo, recordEvent } from '../process/processStore.ts';
+import type { ProcessTables } from '../process/tables.ts';
 
 export const cashTables = {
   cash_invoices: {
@@ -128,8 +130,22 @@ export function cashConsumer(transport: PeerTransport): EventConsumer<CashTables
       if (!invoice) throw new Error(`Invoice ${invoiceId} of ${event.type} ${event.eventId} is not in the ERP`);
       if (invoice.kind !== 'INVOICE') return;
       await recordInvoiceState(trx, invoice, now);
+      await joinProcess(trx as unknown as Kysely<ProcessTables>, invoice, event, now);
     },
   };
+}
+
+/**
+ * The cash hand-offs join the process that set the invoice's project up (docs/processes.md#cash):
+ * `Invoice.process` finds it, and its events run on from the won deal to the payment, in one
+ * correlation. Each event is recorded once, whatever its invoice version.
+ */
+async function joinProcess(db: Kysely<ProcessTables>, invoice: ErpInvoice, event: EventEnvelope, now: Date): Promise<void> {
+  if (!invoice.project) return;
+  for (const process of await processesLinkedTo(db, 'opportunityToProject', invoice.project.id)) {
+    await addLinks(db, process.id, [{ entityType: 'Invoice', entityId: invoice.id }]);
+    await recordEvent(db, process, event, now);
+  }
 }
 
 export interface CashReads {

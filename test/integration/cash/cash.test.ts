@@ -11,6 +11,7 @@ import { envelopeOf } from '../../../systems/kernel/events/relay.ts';
 import type { EventEnvelope } from '../../../systems/kernel/events/envelope.ts';
 import { closeDatabase, openDatabase } from '../../../systems/kernel/database.ts';
 import { createTablesMigration } from '../../../systems/kernel/tableSpec.ts';
+import { processTables } from '../../../systems/integration/process/tables.ts';
 import { CASH_EVENT_TYPES, cashConsumer, cashTables, type CashTables } from '../../../systems/integration/sagas/cash.ts';
 import { insertRun, projectsOf } from '../../../systems/integration/billingRun/runStore.ts';
 import { startBillingRunFixture, type BillingRunFixture } from '../billingRun/billingRunFixture.ts';
@@ -198,6 +199,8 @@ describe('cash', () => {
         temp = tempSqliteStore();
         scratch = await openDatabase<CashTables>({ store: temp.store, name: 'cash' });
         await createTablesMigration(cashTables).up(scratch as Kysely<unknown>);
+        // The process tables too: the consumer joins each invoice to the process of its project (none here).
+        await createTablesMigration(processTables).up(scratch as Kysely<unknown>);
         const consumer = cashConsumer(fixture.transport);
         const shuffled = [3, 0, 6, 2, 5, 1, 4].map((i) => envelopes[i]!);
         for (const event of [...[...envelopes].reverse(), ...shuffled, ...envelopes]) {
