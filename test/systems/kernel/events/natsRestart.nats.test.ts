@@ -5,9 +5,8 @@
  * reaches the handler exactly once; what the relay could not publish is published afterwards;
  * the stream holds each event once.
  *
- * The relay here is the relay's rule (systems/kernel/events/relay.ts, docs/events.md#relay) over
- * an in-memory outbox: publish what is unpublished, in order, and mark it published only once
- * `publish` resolved.
+ * The relay is the real one (systems/kernel/events/relay.ts, docs/events.md#relay) over an outbox
+ * table of the kernel's shape: it marks a row published only once `publish` resolved.
  */
 import type { Kysely } from 'kysely';
 import { connect } from 'nats';
@@ -15,6 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../core/logger.ts';
 import { closeDatabase } from '../../../../systems/kernel/database.ts';
 import { createDelivery } from '../../../../systems/kernel/events/delivery.ts';
+import { createRelay } from '../../../../systems/kernel/events/relay.ts';
+import type { CapabilityTables } from '../../../../systems/kernel/capability/tables.ts';
 import type { EventEnvelope } from '../../../../systems/kernel/events/envelope.ts';
 import { createNatsTransport, type NatsTransport } from '../../../../systems/kernel/events/nats/natsTransport.ts';
 import type { EventTables } from '../../../../systems/kernel/events/tables.ts';
@@ -23,7 +24,7 @@ import { natsServerBinary, startPrivateNatsServer, type PrivateNatsServer } from
 import { onNats } from '../../../harness/onNats.ts';
 import { tempSqliteStore, type TempStore } from '../../../harness/tempDatabase.ts';
 import { openConsumerStore, type ConsumerStoreTables } from './consumerStore.ts';
-import { envelope } from './events.ts';
+import { openOutbox, writeOutbox } from './outboxStore.ts';
 
 const binary = natsServerBinary();
 const DEADLINE_MS = 30_000;
@@ -39,16 +40,19 @@ onNats('NATS restarted mid-stream', () => {
   let server: PrivateNatsServer;
   let temp: TempStore;
   let db: Kysely<ConsumerStoreTables>;
+  let outboxDb: Kysely<CapabilityTables>;
   let transport: NatsTransport | undefined;
   beforeEach(async () => {
     server = await startPrivateNatsServer(binary);
     temp = tempSqliteStore();
     db = await openConsumerStore(temp.store);
+    outboxDb = await openOutbox(temp.store, 'crm_outbox');
   });
   afterEach(async () => {
     await transport?.close().catch(() => undefined);
     await server.remove();
     await closeDatabase(db as Kysely<unknown>);
+    await closeDatabase(outboxDb as Kysely<unknown>);
     await temp.remove();
   });
 
@@ -71,18 +75,17 @@ onNats('NATS restarted mid-stream', () => {
       ackWaitMs: 1000,
       requestTimeoutMs: 500,
     });
-    const outbox = Array.from({ length: 100 }, (_, i) => ({
-      event: envelope('OpportunityUpdated', `opp-${i % 10}`, Math.floor(i / 10) + 1),
-      published: false,
-    }));
-    /** The relay's rule: the unpublished ones among the first `upTo`, in order, marked published only once `publish` resolved. */
-    const relayOnce = async (upTo: number) => {
-      const batch = outbox.slice(0, upTo).filter((row) => !row.published);
-      await transport!.publish(batch.map((row) => row.event));
-      for (const row of batch) row.published = true;
+    const relay = createRelay({ sources: [{ system: 'crm', db: outboxDb }], transport, clock: () => now, logger: createLogger('silent') });
+    /** Writes outbox rows `from` to `to` - 1: ten opportunities, each at its next version. */
+    const write = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 1) await writeOutbox(outboxDb, `opp-${i % 10}`, Math.floor(i / 10) + 1, i);
     };
+    const unpublished = async () =>
+      (await outboxDb.selectFrom('outbox_events').select('event_id').where('published_at', 'is', null).execute()).length;
+    const outboxIds = async () =>
+      (await outboxDb.selectFrom('outbox_events').select('event_id').orderBy('occurred_at').execute()).map((row) => row.event_id);
     const handled: string[] = [];
-    let killAt: string | undefined = outbox[59]!.event.eventId;
+    let killAt: string | undefined;
     const consumer: EventConsumer = {
       name: 'sagas',
       types: 'all',
@@ -96,27 +99,31 @@ onNats('NATS restarted mid-stream', () => {
     };
     await transport.start([consumer]);
 
-    await relayOnce(40);
+    await write(0, 40);
+    expect(await relay.runOnce()).toBe(40);
     expect(await transport.drain()).toBe(40);
-    await relayOnce(80);
+    await write(40, 80);
+    killAt = (await outboxIds())[59];
+    expect(await relay.runOnce()).toBe(40);
     // NATS dies while the consumer handles event 60 of a pulled batch of 41-80: its ack and the rest of the batch are cut off.
     await expect(transport.drain()).rejects.toThrow();
     expect(handled).toHaveLength(60);
-    // The relay cannot publish while NATS is down: those events stay unpublished.
-    await expect(relayOnce(100)).rejects.toThrow();
-    expect(outbox.filter((row) => !row.published)).toHaveLength(20);
+    // The relay cannot publish while NATS is down: those events stay unpublished in the outbox.
+    await write(80, 100);
+    await expect(relay.runOnce()).rejects.toThrow();
+    expect(await unpublished()).toBe(20);
 
     await server.restart();
     const deadline = Date.now() + DEADLINE_MS;
     for (;;) {
       try {
-        await relayOnce(100);
+        await relay.runOnce();
         break;
       } catch (error) {
         if (Date.now() > deadline) throw error;
       }
     }
-    expect(outbox.every((row) => row.published)).toBe(true);
+    expect(await unpublished()).toBe(0);
     let inbox = 0;
     while (inbox < 100 && Date.now() < deadline) {
       await transport.drain().catch(() => 0);
@@ -132,7 +139,7 @@ onNats('NATS restarted mid-stream', () => {
 
     expect(inbox).toBe(100);
     expect(handled).toHaveLength(100);
-    expect(new Set(handled)).toEqual(new Set(outbox.map((row) => row.event.eventId)));
+    expect(new Set(handled)).toEqual(new Set(await outboxIds()));
     expect(await db.selectFrom('dead_letters').selectAll().execute()).toEqual([]);
     // Whatever the client had buffered for the dead server and the relay's second publish of it: one stored message per event.
     const nc = await connect({ servers: server.url });
