@@ -14,9 +14,20 @@ import { createWebhookStore, deliveryId, type InternalStatus } from './webhookSt
 
 export const WEBHOOKS_CONSUMER = 'webhooks';
 
-/** The JSON body every attempt of a delivery sends (and signs): `{id, type, occurredAt, data}`. */
+/**
+ * The JSON body every attempt of a delivery sends (and signs): `{id, type, occurredAt, data}`.
+ * `data` is the event's payload without the people of the firm who acted (`submittedBy`,
+ * `approvedBy`, `decidedBy`, ...: a key ending in `By`): who inside the firm approved something is
+ * personal data and no partner's business (docs/processes.md#webhooks).
+ */
 export function webhookBody(event: EventEnvelope): string {
-  return JSON.stringify({ id: event.eventId, type: event.type, occurredAt: event.occurredAt, data: event.payload ?? {} });
+  return JSON.stringify({ id: event.eventId, type: event.type, occurredAt: event.occurredAt, data: partnerData(event.payload) });
+}
+
+const ACTOR = /By$/;
+
+function partnerData(payload: EventEnvelope['payload']): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(payload ?? {}).filter(([key]) => !ACTOR.test(key)));
 }
 
 export function createWebhooksConsumer(): EventConsumer {
