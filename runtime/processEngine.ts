@@ -26,7 +26,7 @@ import { createSagaConsumer, SAGA_CONSUMER } from '../systems/integration/proces
 import { createExecutor, type Executor, type ExecutorOptions } from '../systems/integration/process/executor.ts';
 import type { ProcessTables } from '../systems/integration/process/tables.ts';
 import { SAGAS } from '../systems/integration/sagas/index.ts';
-import { cashConsumer } from '../systems/integration/sagas/cash.ts';
+import { cashConsumer, importInvoices, type CashTables } from '../systems/integration/sagas/cash.ts';
 import { createWebhookArea } from '../systems/integration/webhooks/area.ts';
 import { createBillingRunDriver } from '../systems/integration/billingRun/driver.ts';
 import { billingRunPeers } from '../systems/integration/billingRun/peerCalls.ts';
@@ -70,6 +70,8 @@ export interface ProcessEngine {
   tickSchedules(now: Date): Promise<ScheduleTick>;
   /** Sets the gauges read from the store (dead letters, process states) on `metrics` (docs/processes.md#metrics); a no-op without metrics. */
   refreshMetrics(): Promise<void>;
+  /** Takes every ERP invoice into the cash read model (done once at start when the loops run); how many rows changed. */
+  importCash(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -148,7 +150,19 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
           logger,
           ...(options.metrics ? { metrics: options.metrics } : {}),
         });
+  const importCash = () =>
+    importInvoices(
+      integrationSystemPeers(options.peers, () => `cash-import:${randomUUID()}`),
+      options.store as Kysely<CashTables>,
+      clock,
+    );
+  let imported: Promise<unknown> = Promise.resolve();
   if (loops) {
+    // Invoices seeded or released before the cash consumer ran join the read model once, in the background (docs/processes.md#cash).
+    imported = importCash().then(
+      (invoices) => logger.info({ invoices }, 'cash read model: ERP invoices imported'),
+      (error: unknown) => logger.warn({ err: error }, 'cash read model: ERP invoices not imported; events keep it current from now on'),
+    );
     relay?.start(loops.relayMs);
     executor.start(loops.executorMs);
     webhooks.dispatcher.start(loops.executorMs);
@@ -181,8 +195,10 @@ export async function startProcessEngine(options: ProcessEngineOptions): Promise
         SAGAS.map((saga) => saga.kind),
       );
     },
+    importCash,
     async stop() {
       detachRedelivery();
+      await imported;
       await schedules.stop();
       await relay?.stop();
       await executor.stop();

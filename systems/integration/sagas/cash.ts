@@ -49,10 +49,10 @@ export type CashInvoiceRow = RowOf<typeof cashTables.cash_invoices>;
 
 export const CASH_EVENT_TYPES = ['InvoiceReleased', 'PaymentApplied', 'InvoicePaid', 'CreditMemoIssued'] as const;
 
-const INVOICE = `query CashInvoice($id: ID!) { invoice(id: $id) {
-  id kind status currency aggregateVersion project { id } customer { id } legalEntity { id }
-  total { amount } amountPaid { amount } amountCredited { amount } amountDue { amount }
-} }`;
+const INVOICE_FIELDS = `id kind status currency aggregateVersion project { id } customer { id } legalEntity { id }
+  total { amount } amountPaid { amount } amountCredited { amount } amountDue { amount }`;
+
+const INVOICE = `query CashInvoice($id: ID!) { invoice(id: $id) { ${INVOICE_FIELDS} } }`;
 
 export interface ErpInvoice {
   id: string;
@@ -145,6 +145,33 @@ async function joinProcess(db: Kysely<ProcessTables>, invoice: ErpInvoice, event
   for (const process of await processesLinkedTo(db, 'opportunityToProject', invoice.project.id)) {
     await addLinks(db, process.id, [{ entityType: 'Invoice', entityId: invoice.id }]);
     await recordEvent(db, process, event, now);
+  }
+}
+
+const INVOICE_PAGE = `query CashImport($after: String) { invoices(first: 500, after: $after) {
+  nodes { ${INVOICE_FIELDS} } pageInfo { hasNextPage endCursor }
+} }`;
+
+/**
+ * Takes every invoice the ERP holds into the cash read model (docs/processes.md#cash): the ones
+ * released before the consumer ran, or seeded, have had no event here. Read as `system:integration`
+ * page by page; each is stored only when newer than what the consumer already has, so running it
+ * beside the consumer, or twice, changes nothing it should not. Answers how many rows it changed.
+ */
+export async function importInvoices(peers: Peers, db: Kysely<CashTables>, now: () => Date): Promise<number> {
+  let after: string | null = null;
+  let changed = 0;
+  for (;;) {
+    const page: { invoices: { nodes: ErpInvoice[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await peers.read(
+      'erp',
+      INVOICE_PAGE,
+      { after },
+    );
+    for (const invoice of page.invoices.nodes) {
+      if (invoice.kind === 'INVOICE' && (await recordInvoiceState(db, invoice, now()))) changed += 1;
+    }
+    if (!page.invoices.pageInfo.hasNextPage) return changed;
+    after = page.invoices.pageInfo.endCursor;
   }
 }
 
