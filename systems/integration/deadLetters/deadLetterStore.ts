@@ -4,7 +4,14 @@
  * Dead letters are operational records, not business records: `ops:read` sees all of them.
  */
 import type { Kysely } from 'kysely';
-import { getDeadLetter, listDeadLetters, markDiscarded, markReplayed, type DeadLetterFilter } from '../../kernel/events/deadLetters.ts';
+import {
+  countDeadLetters,
+  getDeadLetter,
+  listDeadLetters,
+  markDiscarded,
+  markReplayed,
+  type DeadLetterFilter,
+} from '../../kernel/events/deadLetters.ts';
 import type { DeadLetterRow, EventTables } from '../../kernel/events/tables.ts';
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
 
@@ -30,7 +37,7 @@ export function createDeadLetterReads(db: Kysely<EventTables>): DeadLetterReads 
       const after = page.afterId === null ? undefined : await getDeadLetter(db, page.afterId);
       const [rows, total] = await Promise.all([
         page.first === 0 ? [] : listDeadLetters(db, filter, { limit: page.first + 1, ...(after ? { after } : {}) }),
-        count(db, filter),
+        countDeadLetters(db, filter),
       ]);
       return { rows, total };
     },
@@ -43,16 +50,4 @@ export function createDeadLetterWrites(trx: Kysely<EventTables>): DeadLetterWrit
     markReplayed: (id, by, at) => markReplayed(trx, id, by, at),
     markDiscarded: (id, by, reason, at) => markDiscarded(trx, id, by, reason, at),
   };
-}
-
-async function count(db: Kysely<EventTables>, filter: DeadLetterFilter): Promise<number> {
-  let query = db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<number | string>().as('n'));
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.consumer) query = query.where('consumer', '=', filter.consumer);
-  if (filter.eventType) query = query.where('event_type', '=', filter.eventType);
-  if (filter.aggregateType) query = query.where('aggregate_type', '=', filter.aggregateType);
-  if (filter.aggregateId) query = query.where('aggregate_id', '=', filter.aggregateId);
-  if (filter.failedFrom) query = query.where('last_failed_at', '>=', filter.failedFrom.toISOString());
-  if (filter.failedBefore) query = query.where('last_failed_at', '<', filter.failedBefore.toISOString());
-  return Number((await query.executeTakeFirstOrThrow()).n);
 }

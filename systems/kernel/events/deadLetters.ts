@@ -6,7 +6,7 @@
  * resolves it, and nothing deletes it. The integration system's DLQ operations are built on these.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { defineEventMetrics, type Metrics } from '../../../core/metrics.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { DeadLetterRow, DeadLetterStatus, EventTables } from './tables.ts';
@@ -77,6 +77,31 @@ export interface DeadLetterFilter {
   readonly failedBefore?: Date;
 }
 
+/** `query` narrowed to the dead letters matching `filter` (the list and the count read the same rows). */
+function matching<O>(
+  query: SelectQueryBuilder<EventTables, 'dead_letters', O>,
+  filter: DeadLetterFilter,
+): SelectQueryBuilder<EventTables, 'dead_letters', O> {
+  let narrowed = query;
+  if (filter.status) narrowed = narrowed.where('status', '=', filter.status);
+  if (filter.consumer) narrowed = narrowed.where('consumer', '=', filter.consumer);
+  if (filter.eventType) narrowed = narrowed.where('event_type', '=', filter.eventType);
+  if (filter.aggregateType) narrowed = narrowed.where('aggregate_type', '=', filter.aggregateType);
+  if (filter.aggregateId) narrowed = narrowed.where('aggregate_id', '=', filter.aggregateId);
+  if (filter.failedFrom) narrowed = narrowed.where('last_failed_at', '>=', filter.failedFrom.toISOString());
+  if (filter.failedBefore) narrowed = narrowed.where('last_failed_at', '<', filter.failedBefore.toISOString());
+  return narrowed;
+}
+
+/** How many dead letters match `filter`. */
+export async function countDeadLetters(db: Kysely<EventTables>, filter: DeadLetterFilter): Promise<number> {
+  const row = await matching(
+    db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<number | string>().as('n')),
+    filter,
+  ).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * Dead letters matching `filter`, oldest last failure first, at most `limit`, after the id `after`
  * (paging: pass the last id of the previous page; ids are unique, ties on time are ordered by id).
@@ -86,14 +111,7 @@ export async function listDeadLetters(
   filter: DeadLetterFilter,
   page: { readonly limit: number; readonly after?: DeadLetterRow } = { limit: 100 },
 ): Promise<DeadLetterRow[]> {
-  let query = db.selectFrom('dead_letters').selectAll();
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.consumer) query = query.where('consumer', '=', filter.consumer);
-  if (filter.eventType) query = query.where('event_type', '=', filter.eventType);
-  if (filter.aggregateType) query = query.where('aggregate_type', '=', filter.aggregateType);
-  if (filter.aggregateId) query = query.where('aggregate_id', '=', filter.aggregateId);
-  if (filter.failedFrom) query = query.where('last_failed_at', '>=', filter.failedFrom.toISOString());
-  if (filter.failedBefore) query = query.where('last_failed_at', '<', filter.failedBefore.toISOString());
+  let query = matching(db.selectFrom('dead_letters').selectAll(), filter);
   const after = page.after;
   if (after) {
     query = query.where((eb) =>
