@@ -22,7 +22,7 @@ import { loadInternalSecret } from '../auth/loadInternalSecret.ts';
 import { startEmbedded, type Embedded } from '../runtime/embedded.ts';
 import { systemUrls } from '../runtime/systemUrls.ts';
 import { SYSTEM_LIST } from '../systems/systems.ts';
-import { integrationSystemPeers } from '../systems/integration/billingRun/systemPeers.ts';
+import { integrationSystemPeers } from '../systems/integration/systemPeers.ts';
 import { billingRunPeers, type BillingRunPeers } from '../systems/integration/billingRun/peerCalls.ts';
 import { createBillingRunDriver } from '../systems/integration/billingRun/driver.ts';
 import { insertRun, projectsOf } from '../systems/integration/billingRun/runStore.ts';

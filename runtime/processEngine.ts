@@ -30,7 +30,7 @@ import { cashConsumer, importInvoices, type CashTables } from '../systems/integr
 import { createWebhookArea } from '../systems/integration/webhooks/area.ts';
 import { createBillingRunDriver } from '../systems/integration/billingRun/driver.ts';
 import { billingRunPeers } from '../systems/integration/billingRun/peerCalls.ts';
-import { integrationSystemPeers } from '../systems/integration/billingRun/systemPeers.ts';
+import { integrationSystemPeers } from '../systems/integration/systemPeers.ts';
 import type { BillingRunTables } from '../systems/integration/billingRun/tables.ts';
 import { exportProcessStates } from '../systems/integration/process/processMetrics.ts';
 import { exportDeadLetterDepth } from '../systems/kernel/events/deadLetters.ts';

@@ -11,7 +11,7 @@ import { dueDay, type DailySchedule, type MonthlySchedule } from '../core/config
 import type { Logger } from '../core/logger.ts';
 import type { PeerTransport } from '../systems/kernel/capability/peers.ts';
 import { tickBillingRunSchedule, type ScheduledStart } from '../systems/integration/billingRun/schedule.ts';
-import { integrationSystemPeers } from '../systems/integration/billingRun/systemPeers.ts';
+import { integrationSystemPeers } from '../systems/integration/systemPeers.ts';
 
 export interface ScheduledReconciliation {
   readonly date: string;

@@ -10,17 +10,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
 import { continueTrace } from '../../../core/http/traceContext.ts';
 import { inScope } from '../../kernel/sqlPage.ts';
 import { parseScaled } from '../../kernel/decimal.ts';
-import { createPeers, systemPrincipal, type PeerTransport, type Peers } from '../../kernel/capability/peers.ts';
+import type { PeerTransport, Peers } from '../../kernel/capability/peers.ts';
 import type { EventEnvelope } from '../../kernel/events/envelope.ts';
 import type { EventConsumer } from '../../kernel/events/transport.ts';
 import { column, type RowOf, type TablesOf } from '../../kernel/tableSpec.ts';
 import type { RecordScope } from '../../../policies/recordScope.ts';
 import { addLinks, processesLinkedTo, recordEvent } from '../process/processStore.ts';
 import type { ProcessTables } from '../process/tables.ts';
+import { integrationSystemPeers } from '../systemPeers.ts';
 
 export const cashTables = {
   cash_invoices: {
@@ -105,10 +105,7 @@ export async function recordInvoiceState(db: Kysely<CashTables>, invoice: ErpInv
 /** Peers that read as `system:integration` within `event`'s correlation id and trace (a new span of it). */
 export function peersForEvent(transport: PeerTransport, event: EventEnvelope): Peers {
   const requestId = randomUUID();
-  const principalToken = signInternalPrincipal(systemPrincipal('integration'), transport.internalSecret, { requestId });
-  return createPeers(transport, 'integration', {
-    requestId,
-    principalToken,
+  return integrationSystemPeers(transport, () => requestId, {
     correlationId: event.correlationId,
     traceparent: continueTrace(event.traceparent),
   });

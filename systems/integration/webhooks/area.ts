@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../../core/logger.ts';
 import type { Metrics } from '../../../core/metrics.ts';
-import { signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
-import { createPeers, systemPrincipal, type PeerTransport, type Peers } from '../../kernel/capability/peers.ts';
+import type { PeerTransport, Peers } from '../../kernel/capability/peers.ts';
+import { integrationSystemPeers } from '../systemPeers.ts';
 import type { EventConsumer, RetryPolicy } from '../../kernel/events/transport.ts';
 import { peerAccountResolver } from './accountResolver.ts';
 import { createWebhooksConsumer } from './consumer.ts';
@@ -41,11 +41,8 @@ export interface WebhookArea {
 export function createWebhookArea(options: WebhookAreaOptions): WebhookArea {
   const settings = webhookSettingsOf({ ...options.peers, environment: options.environment });
   // Signed per call: a long-running engine never holds an expired principal.
-  const peers = (): Peers => {
-    const requestId = randomUUID();
-    const principalToken = signInternalPrincipal(systemPrincipal('integration'), options.peers.internalSecret, { requestId });
-    return createPeers(options.peers, 'integration', { requestId, principalToken });
-  };
+  const signed = integrationSystemPeers(options.peers, () => randomUUID());
+  const peers = (): Peers => signed;
   const dispatcher = createWebhookDispatcher({
     db: options.store as Kysely<WebhookTables>,
     key: settings.key,

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../core/config/config.ts';
 import { loadInternalSecret } from '../../../auth/loadInternalSecret.ts';
 import { systemUrls } from '../../../runtime/systemUrls.ts';
 import type { PeerTransport, Peers } from '../../../systems/kernel/capability/peers.ts';
-import { integrationSystemPeers } from '../../../systems/integration/billingRun/systemPeers.ts';
+import { integrationSystemPeers } from '../../../systems/integration/systemPeers.ts';
 import { SYSTEM_LIST } from '../../../systems/systems.ts';
 import { billingRunPeers, type BillingRunPeers } from '../../../systems/integration/billingRun/peerCalls.ts';
 import { createBillingRunDriver, type BillingRunDriver } from '../../../systems/integration/billingRun/driver.ts';
