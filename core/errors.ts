@@ -67,6 +67,35 @@ export const ERROR_CODES = {
     action: 'retry',
     meaning: 'A subgraph did not answer; the rest of the response is valid. Retry later (reads only).',
   },
+  REGISTRY_UNKNOWN_SUBGRAPH: {
+    status: 404,
+    action: 'fix',
+    meaning: 'The schema registry has no subgraph of that name (`tessera registry history` lists them).',
+  },
+  REGISTRY_INVALID_SDL: {
+    status: 400,
+    action: 'fix',
+    meaning: 'The SDL does not parse or is not a valid subgraph schema; the message names the line and the problem.',
+  },
+  REGISTRY_NOT_FEDERATION_2: {
+    status: 400,
+    action: 'fix',
+    meaning: 'The SDL is not a Federation 2 subgraph: add `extend schema @link(url: "https://specs.apollo.dev/federation/v2.x", ...)`.',
+  },
+  REGISTRY_SDL_TOO_LARGE: { status: 413, action: 'fix', meaning: 'The SDL is larger than the registry accepts (TESSERA_REGISTRY_MAX_SDL_BYTES).' },
+  REGISTRY_CHECK_FAILED: {
+    status: 422,
+    action: 'fix',
+    meaning: 'The proposed schema failed a registry check; nothing was published. The report names each finding and what to do.',
+  },
+  REGISTRY_VERSION_NOT_FOUND: { status: 404, action: 'fix', meaning: 'The subgraph has no published version of that number.' },
+  REGISTRY_UNKNOWN_CONTRACT: { status: 404, action: 'fix', meaning: 'The schema registry has no contract of that name.' },
+  REGISTRY_CONTRACT_EXISTS: { status: 409, action: 'stop', meaning: 'A contract of that name already exists.' },
+  REGISTRY_PUBLISH_CONFLICT: {
+    status: 409,
+    action: 'retry',
+    meaning: 'Other publishes to the subgraph kept landing while this one was checked; nothing was published. Retry.',
+  },
   INTERNAL_SERVER_ERROR: {
     status: 500,
     action: 'retry',

@@ -28,6 +28,15 @@
  *   of the month before starts for every active legal entity.
  * - `TESSERA_RECONCILIATION_SCHEDULE` (`03:00`): `HH:MM`, when the daily reconciliation runs.
  *
+ * Schema registry (docs/registry.md):
+ * - `TESSERA_REGISTRY_URL`: the registry a gateway pulls its supergraph from (`tessera serve registry`
+ *   elsewhere); unset, the registry runs in the gateway's process on the systems' own store.
+ * - `TESSERA_REGISTRY_POLL_MS` (10000): how often a gateway asks the registry for a new supergraph (ETag, 304).
+ * - `TESSERA_REGISTRY_PORT` (4005): where `tessera serve registry` listens.
+ * - `TESSERA_REGISTRY_USAGE_WINDOW_DAYS` (30): the window usage-aware checks look back over.
+ * - `TESSERA_REGISTRY_USAGE_SAMPLE_RATE` (1): the share of operations (0 to 1) whose field usage is recorded.
+ * - `TESSERA_REGISTRY_MAX_SDL_BYTES` (2 MiB): the largest subgraph SDL the registry accepts.
+ *
  * Authentication (client bearer tokens; see `auth`). Production refuses every development default:
  * - `TESSERA_AUTH_JWKS_URL`: the identity provider's JWKS (https; http only to 127.0.0.1 or localhost).
  * - `TESSERA_AUTH_PUBLIC_KEY_FILE`: a PEM public key, for issuers without a JWKS. Not with the JWKS URL.
@@ -91,6 +100,24 @@ export interface TesseraConfig {
   readonly billingRunSchedule: MonthlySchedule | null;
   /** `TESSERA_RECONCILIATION_SCHEDULE`: when the daily reconciliation runs; null when `off`. @default 03:00 UTC */
   readonly reconciliationSchedule: DailySchedule | null;
+  /** The schema registry's settings (`TESSERA_REGISTRY_*`). */
+  readonly registry: RegistryConfig;
+}
+
+/** Where the schema registry is and how it is used (docs/registry.md). */
+export interface RegistryConfig {
+  /** `TESSERA_REGISTRY_URL`: a remote registry the gateway pulls from; undefined runs it in process. */
+  readonly url: string | undefined;
+  /** `TESSERA_REGISTRY_POLL_MS`: the gateway's poll interval. @default 10000 */
+  readonly pollMs: number;
+  /** `TESSERA_REGISTRY_PORT`: the port of `tessera serve registry`. @default 4005 */
+  readonly port: number;
+  /** `TESSERA_REGISTRY_USAGE_WINDOW_DAYS`: how far back usage-aware checks look. @default 30 */
+  readonly usageWindowDays: number;
+  /** `TESSERA_REGISTRY_USAGE_SAMPLE_RATE`: the share of operations whose usage is recorded, 0 to 1. @default 1 */
+  readonly usageSampleRate: number;
+  /** `TESSERA_REGISTRY_MAX_SDL_BYTES`: the largest SDL a publish or check accepts. @default 2 MiB */
+  readonly maxSdlBytes: number;
 }
 
 /** Where the NATS transport connects (docs/events.md#nats-transport). */
@@ -131,6 +158,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     nats: natsConfig(env, cwd),
     billingRunSchedule: schedule(env, 'TESSERA_BILLING_RUN_SCHEDULE', '1 02:00', parseMonthlySchedule),
     reconciliationSchedule: schedule(env, 'TESSERA_RECONCILIATION_SCHEDULE', '03:00', parseDailySchedule),
+    registry: registryConfig(env),
   };
   return Object.freeze(config);
 }
@@ -210,6 +238,24 @@ function schedule<T>(env: Env, key: string, fallback: string, parse: (text: stri
   } catch (error) {
     throw new TypeError(`${key}: ${(error as Error).message}`);
   }
+}
+
+function registryConfig(env: Env): RegistryConfig {
+  const raw = env.TESSERA_REGISTRY_URL?.trim();
+  if (raw && !/^https?:\/\/[^/]/.test(raw)) throw new TypeError('TESSERA_REGISTRY_URL must be an http(s) URL');
+  const rateRaw = env.TESSERA_REGISTRY_USAGE_SAMPLE_RATE?.trim();
+  const usageSampleRate = rateRaw ? Number(rateRaw) : 1;
+  if (!(usageSampleRate >= 0 && usageSampleRate <= 1)) {
+    throw new TypeError(`TESSERA_REGISTRY_USAGE_SAMPLE_RATE must be a number from 0 to 1; got ${JSON.stringify(rateRaw)}`);
+  }
+  return Object.freeze({
+    url: raw ? raw.replace(/\/+$/, '') : undefined,
+    pollMs: positiveInt(env, 'TESSERA_REGISTRY_POLL_MS', 10_000),
+    port: port(env, 'TESSERA_REGISTRY_PORT', 4005),
+    usageWindowDays: positiveInt(env, 'TESSERA_REGISTRY_USAGE_WINDOW_DAYS', 30),
+    usageSampleRate,
+    maxSdlBytes: positiveInt(env, 'TESSERA_REGISTRY_MAX_SDL_BYTES', 2 * 1024 * 1024),
+  });
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
