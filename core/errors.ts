@@ -92,6 +92,11 @@ export const ERROR_CODES = {
   REGISTRY_VERSION_NOT_FOUND: { status: 404, action: 'fix', meaning: 'The subgraph has no published version of that number.' },
   REGISTRY_UNKNOWN_CONTRACT: { status: 404, action: 'fix', meaning: 'The schema registry has no contract of that name.' },
   REGISTRY_CONTRACT_EXISTS: { status: 409, action: 'stop', meaning: 'A contract of that name already exists.' },
+  REGISTRY_NO_SUPERGRAPH: {
+    status: 503,
+    action: 'retry',
+    meaning: 'Nothing has been composed yet: no supergraph to serve until every subgraph is published (`npm start` publishes `schema/`).',
+  },
   REGISTRY_PUBLISH_CONFLICT: {
     status: 409,
     action: 'retry',
