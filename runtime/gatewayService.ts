@@ -17,6 +17,8 @@ import { capabilityPlugin } from '../gateway/capabilities/capabilityPlugin.ts';
 import { createGateway } from '../gateway/createGateway.ts';
 import { loadIdeAssets } from '../gateway/http/ide.ts';
 import type { GatewayPlugin } from '../gateway/plugin.ts';
+import { usagePlugin } from '../gateway/usage/usagePlugin.ts';
+import { createUsageRecorder, type UsageRecorder, type UsageSink } from '../gateway/usage/usageRecorder.ts';
 import { createRequestListener } from '../gateway/http/server.ts';
 import { NAMED_POLICIES } from '../policies/registry.ts';
 import { composeSupergraph } from '../schema/compose.ts';
@@ -43,6 +45,19 @@ export interface GatewayServiceOptions {
   readonly now?: (() => Date) | undefined;
   /** The `/metrics` registry, when other parts of the process add theirs (the process engine); else the gateway's own. */
   readonly metrics?: Metrics | undefined;
+  /** Usage recording for the registry's usage-aware checks (docs/registry.md#usage); off when not given. */
+  readonly usage?: UsageOptions | undefined;
+}
+
+export interface UsageOptions {
+  /** Takes each batch (the registry's usage API, wired by the composition root). */
+  readonly sink: UsageSink;
+  /** The share of operations recorded, 0 to 1. */
+  readonly sampleRate: number;
+  /** @default 10000 */
+  readonly flushIntervalMs?: number | undefined;
+  /** The sampling draw (tests). @default Math.random */
+  readonly random?: (() => number) | undefined;
 }
 
 export async function startGatewayService(options: GatewayServiceOptions, shutdown: Shutdown): Promise<http.RequestListener> {
@@ -60,13 +75,18 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     })),
   );
   const metrics = options.metrics ?? createGatewayMetrics();
+  const usage = options.usage
+    ? createUsageRecorder({ sink: options.usage.sink, logger, metrics, now: options.now, flushIntervalMs: options.usage.flushIntervalMs })
+    : null;
+  // Added before the gateway's stop, so it runs after it: the last operations are flushed too.
+  if (usage) shutdown.add(() => usage.stop());
   const gateway = await createGateway({
     supergraphSdl,
     fetcher,
     logger,
     authenticate: (authorization) => verifier.verify(authorization),
     signPrincipal,
-    plugins: gatewayPlugins(supergraphSdl, metrics, options),
+    plugins: gatewayPlugins(supergraphSdl, metrics, options, usage),
   });
   shutdown.add(() => gateway.stop());
   return createRequestListener({
@@ -79,8 +99,13 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   });
 }
 
-/** Tessera's request pipeline, in order: who may read what, then the capability lifecycle. */
-function gatewayPlugins(supergraphSdl: string, metrics: Metrics, options: GatewayServiceOptions): GatewayPlugin[] {
+/** Tessera's request pipeline, in order: who may read what, the capability lifecycle, then usage. */
+function gatewayPlugins(
+  supergraphSdl: string,
+  metrics: Metrics,
+  options: GatewayServiceOptions,
+  usage: UsageRecorder | null,
+): GatewayPlugin[] {
   const plugins: GatewayPlugin[] = [];
   if (options.enforcePolicies !== false) {
     plugins.push(
@@ -102,5 +127,7 @@ function gatewayPlugins(supergraphSdl: string, metrics: Metrics, options: Gatewa
         metrics.increment('tessera_capability_calls_total', { capability: declaration.name, version: String(declaration.version) }),
     }),
   );
+  if (usage && options.usage)
+    plugins.push(usagePlugin({ recorder: usage, sampleRate: options.usage.sampleRate, random: options.usage.random }));
   return plugins;
 }
