@@ -22,6 +22,7 @@
  * - `TESSERA_NATS_CREDS_FILE`: a NATS credentials file; only its path is kept here, its content is read
  *   when connecting and never logged.
  * - `TESSERA_TEST_NATS_URL`: read by the test suite only (see `testNatsUrl`).
+ * - `TESSERA_TEST_CHROMIUM`: read by the test suite only (see `testChromiumPath`).
  *
  * Schedules of the process engine (docs/processes.md#schedules), in UTC, each `off` to turn it off:
  * - `TESSERA_BILLING_RUN_SCHEDULE` (`1 02:00`): `<day 1-28> <HH:MM>`, when the month-end billing run
@@ -51,6 +52,7 @@
  * - `TESSERA_INTERNAL_SECRET` (at least 32 characters; required in production): signs the principal the
  *   gateway forwards to subgraphs. Unset in development, it is generated into `<TESSERA_DATA_DIR>/dev-internal-key`.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from './keySource.ts';
 import type { InternalSecretSource } from './internalSecretSource.ts';
@@ -390,4 +392,16 @@ export function testNatsUrl(env: Env = process.env): string | undefined {
   const url = env.TESSERA_TEST_NATS_URL?.trim();
   if (!url) return undefined;
   return natsUrl('TESSERA_TEST_NATS_URL', url);
+}
+
+/**
+ * The Chromium the suites named `*.browser.test.ts` drive (CI installs Debian's and sets it):
+ * `TESSERA_TEST_CHROMIUM`, else `/usr/bin/chromium` when it exists; undefined means those suites
+ * skip with a message. A variable naming a file that does not exist is a mistake, not a skip.
+ */
+export function testChromiumPath(env: Env = process.env, exists: (file: string) => boolean = fs.existsSync): string | undefined {
+  const file = env.TESSERA_TEST_CHROMIUM?.trim();
+  if (!file) return exists('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+  if (!exists(file)) throw new TypeError(`TESSERA_TEST_CHROMIUM names ${file}, which does not exist`);
+  return file;
 }
