@@ -17,7 +17,7 @@ import { openReferenceSystem, type OpenSystem } from '../systems/kernel/openRefe
 import { startSystemServer } from '../systems/kernel/startSystemServer.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
 import { kernelSystem, SYSTEM_LIST, type OpenSystems, type SystemName } from '../systems/systems.ts';
-import { startGatewayService } from './gatewayService.ts';
+import { startGatewayService, type UsageOptions } from './gatewayService.ts';
 import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } from './processEngine.ts';
 import { serveHttp } from './httpService.ts';
 import { refreshingMetrics } from './opsEndpoints.ts';
@@ -39,6 +39,8 @@ export interface EmbeddedOptions {
   readonly enforcePolicies?: boolean;
   /** The clock of the gateway (capability sunsets) and of the capabilities (every time they record); tests inject one. */
   readonly now?: () => Date;
+  /** Usage recording for the registry (docs/registry.md#usage); off when not given. */
+  readonly usage?: UsageOptions;
   /**
    * The process engine's test seams (docs/processes.md#run-modes): no loops (`drain()` drives it),
    * the jitter, the executor's lease, owner and fault injection, and a wrapper of the fetcher its
@@ -98,7 +100,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
 
     const stores = new Map<string, Kysely<unknown>>([...opened].map(([name, open]) => [name, open.db]));
     const fetcher = options.wrapFetcher ? options.wrapFetcher(baseFetcher) : baseFetcher;
-    const { jwksFetch, enforcePolicies, now } = options;
+    const { jwksFetch, enforcePolicies, now, usage } = options;
     const integration = opened.get('integration');
     // One /metrics for the gateway and the process engine (docs/processes.md#metrics).
     const metrics = createGatewayMetrics();
@@ -119,7 +121,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       shutdown.add(() => started.stop());
     }
     const gatewayListener = await startGatewayService(
-      { config, logger, urls, fetcher, internalSecret, stores, jwksFetch, enforcePolicies, now, metrics },
+      { config, logger, urls, fetcher, internalSecret, stores, jwksFetch, enforcePolicies, now, metrics, usage },
       shutdown,
     );
     const started = engine;

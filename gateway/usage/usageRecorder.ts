@@ -185,8 +185,14 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
       count: uses,
       lastUsedAt: new Date(lastUsedAt).toISOString(),
     }));
-    inFlight = Promise.resolve()
-      .then(() => options.sink(entries))
+    let sent: Promise<void>;
+    try {
+      sent = options.sink(entries);
+    } catch (error) {
+      // A sink that throws instead of rejecting is a failed flush all the same.
+      sent = Promise.reject(error);
+    }
+    inFlight = sent
       .then(
         () => {
           if (failing) logger.info('usage sink recovered');

@@ -26,6 +26,8 @@ export interface TestTesseraOptions {
   readonly now?: () => Date;
   /** The process engine's seams; its loops are off unless given (a test moves events and sagas with `tessera.drain()`). */
   readonly processEngine?: EmbeddedOptions['processEngine'];
+  /** Usage recording at the gateway, into the given sink (docs/registry.md#usage). */
+  readonly usage?: EmbeddedOptions['usage'];
 }
 
 /** Claims of a token for `token()`; the default reads everything. */
@@ -80,6 +82,7 @@ export async function startTestTessera(options: TestTesseraOptions = {}): Promis
     ...(options.jwksFetch ? { jwksFetch: options.jwksFetch } : {}),
     ...(options.enforcePolicies === false ? { enforcePolicies: false } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.usage ? { usage: options.usage } : {}),
     processEngine: { loops: false, ...options.processEngine },
   });
   const token = (claims: PrincipalClaims = FULL_ACCESS, ttlSeconds = 600) => issueDevToken({ claims, ttlSeconds }, config.auth);
