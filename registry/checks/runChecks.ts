@@ -1,0 +1,124 @@
+/**
+ * Runs the six checks on a proposed set of subgraphs, in `CHECK_NAMES` order, and builds the
+ * report (docs/registry.md#checks). Composition comes first: when the set does not compose, there
+ * is no proposed supergraph to compare, so every later section is `passed: false` with one
+ * `NOT_RUN` finding. The report is not stored here; the service stores it.
+ */
+import type { SubgraphSource } from '../../schema/compose.ts';
+import { CompositionError } from '../../schema/compose.ts';
+import { composeContract } from '../contracts/composeContract.ts';
+import type { CheckName, CheckReport, CheckSection, ClientUsage, Contract, Finding, SchemaChange, SubgraphDeclaration } from '../types.ts';
+import { CHECK_NAMES } from '../types.ts';
+import { checkComposition, compositionFindings } from './composition.ts';
+import { changeFindings, diffSchemas } from './diff.ts';
+import { governanceFindings } from './governanceLint.ts';
+import { sunsetFindings } from './sunsetCheck.ts';
+import { usageFindings } from './usageCheck.ts';
+
+/** A subgraph of the proposed set, with the system it speaks for (null: none, no ownership rule). */
+export interface ProposedSubgraph {
+  readonly name: string;
+  readonly url: string;
+  readonly sdl: string;
+  readonly system: SubgraphDeclaration['system'];
+}
+
+export interface CheckInput {
+  /** The whole proposed set: the heads, with each proposal in place of its subgraph. */
+  readonly proposed: readonly ProposedSubgraph[];
+  /** The current full supergraph, null before the first publish. */
+  readonly currentSupergraph: string | null;
+  readonly contracts: readonly Contract[];
+  /** The clients that used each of these usage coordinates within the window. */
+  readonly usageOf: (coordinates: readonly string[]) => Promise<ReadonlyMap<string, readonly ClientUsage[]>>;
+  readonly usageWindowDays: number;
+  /** ISO date (YYYY-MM-DD) sunsets are compared with. */
+  readonly today: string;
+  readonly header: Pick<CheckReport, 'subgraph' | 'baseVersion' | 'sdlHash' | 'author' | 'checkedAt'>;
+}
+
+export interface CheckOutcome {
+  /** Not stored yet: `id` is null. */
+  readonly report: CheckReport;
+  /** The proposed supergraph, null when it did not compose. */
+  readonly supergraph: string | null;
+  /** Each contract's proposed supergraph, by contract name (those that composed). */
+  readonly contractSupergraphs: ReadonlyMap<string, string>;
+}
+
+const NOT_RUN: Finding = {
+  rule: 'NOT_RUN',
+  severity: 'info',
+  coordinate: null,
+  subgraph: null,
+  message: 'Not run: composition failed first. Fix the composition errors and check again.',
+};
+
+export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
+  const sources = input.proposed.map(toSource);
+  const composition = checkComposition(sources);
+  const noChanges = { breaking: [], dangerous: [], safe: [] };
+  if (composition.supergraph === null) {
+    const sections = CHECK_NAMES.map((name) =>
+      name === 'composition' ? section(name, composition.findings) : { name, passed: false, findings: [NOT_RUN] },
+    );
+    return { report: reportOf(input, sections, noChanges), supergraph: null, contractSupergraphs: new Map() };
+  }
+  const after = composition.supergraph;
+  const changes = diffSchemas(input.currentSupergraph, after);
+  const usage = await input.usageOf([...new Set(changes.flatMap((change) => change.usageCoordinates))]);
+  const contracts = contractsCheck(sources, input.contracts);
+  const findings: Record<CheckName, readonly Finding[]> = {
+    composition: [],
+    changes: changeFindings(changes),
+    usage: usageFindings(changes, usage, input.usageWindowDays),
+    governance: governanceFindings({
+      subgraphs: input.proposed.map(({ name, system, sdl }) => ({ name, system, sdl })),
+      supergraph: after,
+      before: input.currentSupergraph,
+      changes,
+    }),
+    sunset: sunsetFindings({ before: input.currentSupergraph, after, changes, usage, today: input.today }),
+    contracts: contracts.findings,
+  };
+  const sections = CHECK_NAMES.map((name) => section(name, findings[name]));
+  return { report: reportOf(input, sections, bySeverity(changes)), supergraph: after, contractSupergraphs: contracts.supergraphs };
+}
+
+/** Composes every stored contract from the proposed set; one that does not compose fails the check. */
+function contractsCheck(sources: readonly SubgraphSource[], contracts: readonly Contract[]) {
+  const supergraphs = new Map<string, string>();
+  const findings: Finding[] = [];
+  for (const contract of contracts) {
+    try {
+      supergraphs.set(contract.name, composeContract(sources, { includeTags: contract.includeTags, excludeTags: contract.excludeTags }));
+    } catch (error) {
+      if (!(error instanceof CompositionError)) throw error;
+      findings.push(
+        ...compositionFindings(error.errors, sources, 'CONTRACT_COMPOSITION_ERROR', `Contract ${contract.name} does not compose: `),
+      );
+    }
+  }
+  return { supergraphs, findings };
+}
+
+function section(name: CheckName, findings: readonly Finding[]): CheckSection {
+  return { name, passed: findings.every((finding) => finding.severity !== 'error'), findings };
+}
+
+function reportOf(input: CheckInput, sections: readonly CheckSection[], changes: CheckReport['changes']): CheckReport {
+  return { id: null, ...input.header, passed: sections.every((entry) => entry.passed), sections, changes };
+}
+
+function bySeverity(changes: readonly SchemaChange[]): CheckReport['changes'] {
+  return {
+    breaking: changes.filter((change) => change.severity === 'BREAKING'),
+    dangerous: changes.filter((change) => change.severity === 'DANGEROUS'),
+    safe: changes.filter((change) => change.severity === 'SAFE'),
+  };
+}
+
+/** The ownership rule applies only when every subgraph speaks for a system (schema/compose.ts). */
+function toSource({ name, url, sdl, system }: ProposedSubgraph): SubgraphSource {
+  return system ? { name, url, sdl, system } : { name, url, sdl };
+}
