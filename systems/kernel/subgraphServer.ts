@@ -36,6 +36,13 @@ export interface SubgraphDefinition<Context extends BaseContext> {
 export interface SubgraphServer {
   readonly name: string;
   execute(request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse>;
+  /**
+   * Serves a new SDL of the same subgraph (a version published to the registry, docs/registry.md#hot-reload)
+   * with the same resolvers: a field they do not name reads the record's property of that name.
+   * Requests already running finish on the schema they started with. Throws, keeping the old
+   * schema, when the SDL does not build. Optional: a server that cannot follow does not have it.
+   */
+  reload?(typeDefs: DocumentNode): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,16 +51,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
   logger: Logger,
 ): Promise<SubgraphServer> {
   const log = logger.child({ subgraph: definition.name });
-  const server = new ApolloServer<Context>({
-    schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
-    includeStacktraceInErrorResponses: false,
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, log),
-    logger: log,
-    // No HTTP caching of GraphQL answers here: the default cache-control plugin would only
-    // instrument every field resolver for hints nobody reads.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
-  });
-  await server.start();
+  let server = await startApolloServer(definition, definition.typeDefs, log);
   return {
     name: definition.name,
     async execute(httpGraphQLRequest) {
@@ -86,8 +84,34 @@ export async function startSubgraphServer<Context extends BaseContext>(
       requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
       return response;
     },
+    async reload(typeDefs) {
+      const next = await startApolloServer(definition, typeDefs, log);
+      const previous = server;
+      server = next;
+      // Apollo Server's stop lets operations already executing finish.
+      await previous.stop();
+      log.info('subgraph schema reloaded');
+    },
     stop: () => server.stop(),
   };
+}
+
+async function startApolloServer<Context extends BaseContext>(
+  definition: SubgraphDefinition<Context>,
+  typeDefs: DocumentNode,
+  log: Logger,
+): Promise<ApolloServer<Context>> {
+  const server = new ApolloServer<Context>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, log),
+    logger: log,
+    // No HTTP caching of GraphQL answers here: the default cache-control plugin would only
+    // instrument every field resolver for hints nobody reads.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
+  });
+  await server.start();
+  return server;
 }
 
 /** 401 for a call without a valid gateway principal; the reason never includes the token. */
