@@ -116,16 +116,17 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     return analysis;
   };
 
-  const add = (clientId: string, coordinate: string, at: number): boolean => {
+  /** Adds uses to the buffer; false when it is full and holds no entry for them. */
+  const merge = (clientId: string, coordinate: string, uses: number, at: number): boolean => {
     const key = `${clientId}\n${coordinate}`;
     const aggregate = buffer.get(key);
     if (aggregate) {
-      aggregate.count += 1;
+      aggregate.count += uses;
       aggregate.lastUsedAt = Math.max(aggregate.lastUsedAt, at);
       return true;
     }
     if (buffer.size >= maxEntries) return false;
-    buffer.set(key, { clientId, coordinate, count: 1, lastUsedAt: at });
+    buffer.set(key, { clientId, coordinate, count: uses, lastUsedAt: at });
     return true;
   };
 
@@ -145,7 +146,7 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
         failed += 1;
         continue;
       }
-      for (const coordinate of coordinates) if (!add(operation.clientId, coordinate, at)) dropped += 1;
+      for (const coordinate of coordinates) if (!merge(operation.clientId, coordinate, 1, at)) dropped += 1;
       recorded += 1;
     }
     // Analysed operations leave the array in amortised constant time, not one shift each.
@@ -204,14 +205,8 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
           if (!failing) logger.warn({ err: error, entries: entries.length }, 'usage sink failed; keeping what fits for the next flush');
           failing = true;
           let dropped = 0;
-          for (const aggregate of batch) {
-            const key = `${aggregate.clientId}\n${aggregate.coordinate}`;
-            const current = buffer.get(key);
-            if (current) {
-              current.count += aggregate.count;
-              current.lastUsedAt = Math.max(current.lastUsedAt, aggregate.lastUsedAt);
-            } else if (buffer.size < maxEntries) buffer.set(key, aggregate);
-            else dropped += 1;
+          for (const { clientId, coordinate, count: uses, lastUsedAt } of batch) {
+            if (!merge(clientId, coordinate, uses, lastUsedAt)) dropped += 1;
           }
           count('tessera_usage_entries_dropped_total', dropped);
         },
