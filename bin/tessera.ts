@@ -6,7 +6,11 @@
  *   tessera serve gateway            the gateway; systems with TESSERA_SUBGRAPH_<NAME>_URL are remote, the others in process
  *   tessera serve gateway --remote   the gateway alone; every TESSERA_SUBGRAPH_<NAME>_URL is required
  *   tessera serve relay              the outboxes of every system to NATS JetStream (TESSERA_NATS_URL required), on PORT
- *   tessera serve registry           refused: its run mode has a place (runtime/modes.ts), not a root yet
+ *   tessera serve registry           the schema registry alone: its HTTP API and the architects' page on
+ *                                    TESSERA_REGISTRY_PORT (publishes schema/ when nothing is published yet)
+ *   tessera registry <verb> ...      the registry CLI (publish, check, compose, diff, history, rollback,
+ *                                    contract create|list, supergraph, fetch, usage, deprecations, audit):
+ *                                    the embedded registry in TESSERA_DATA_DIR, or `--registry URL`
  *   tessera seed [--scale s|m|l]     seeds empty reference systems with deterministic demo data
  *   tessera token --sub alice ...    prints a development token signed with the dev key (stdout only,
  *                                    so `TOKEN=$(npm run -s token -- --sub alice)` works)
@@ -16,15 +20,17 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { startEmbedded } from '../runtime/embedded.ts';
 import { startGatewayMode } from '../runtime/gateway.ts';
 import { startRelayService } from '../runtime/relay.ts';
-import { availableMode, RunModeNotAvailable } from '../runtime/modes.ts';
+import { RunModeNotAvailable } from '../runtime/modes.ts';
+import { registryDeclarations, startRegistryService } from '../runtime/registry.ts';
+import { runRegistryCli } from '../registry/cli/main.ts';
 import { seedStores } from '../runtime/seedStores.ts';
 import { startSystemService } from '../runtime/systemService.ts';
 import { isSystemName, SYSTEM_NAMES } from '../systems/systems.ts';
 import { DEV_TOKEN_USAGE, DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../auth/devToken.ts';
 
 const USAGE =
-  `usage: tessera start | serve <${SYSTEM_NAMES.join('|')}|gateway [--remote]|relay> | seed [--scale ${SEED_SCALES.join('|')}] ` +
-  '| token --sub NAME [...]';
+  `usage: tessera start | serve <${SYSTEM_NAMES.join('|')}|gateway [--remote]|relay|registry> | seed [--scale ${SEED_SCALES.join('|')}] ` +
+  '| token --sub NAME [...] | registry <verb> [...] (tessera registry --help)';
 
 /** A started root: it listens until stopped. */
 interface Service {
@@ -43,6 +49,16 @@ async function main(argv: readonly string[]): Promise<void> {
       return runUntilSignal(logger, () => serve(rest, config, logger));
     case 'seed':
       return seedStores(config, parseScale(rest, config), logger);
+    case 'registry':
+      process.exitCode = await runRegistryCli(rest, {
+        config,
+        declarations: registryDeclarations(config, 'in-process'),
+        // stdout is the command's output (`--json` is piped into CI tools): the registry's own log lines go to stderr.
+        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr),
+        stdout: (text) => void process.stdout.write(text),
+        stderr: (text) => void process.stderr.write(text),
+      });
+      return;
     case 'token':
       process.stdout.write(`${await issueDevToken(parseDevTokenArgs(rest), config.auth)}\n`);
       return;
@@ -57,7 +73,7 @@ function serve([target, ...flags]: readonly string[], config: TesseraConfig, log
     return startEmbedded({ config: { ...config, seedScale: 'none' }, logger });
   }
   if (target === 'relay') return startRelayService({ config, logger });
-  if (target === 'registry') availableMode(target);
+  if (target === 'registry') return startRegistryService({ config, logger });
   if (!isSystemName(target)) throw new UsageError(`serve needs a system name or "gateway"; got ${JSON.stringify(target)}`);
   return startSystemService(target, { config, logger });
 }

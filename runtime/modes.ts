@@ -1,6 +1,6 @@
 /**
- * Tessera's run modes, one composition root each. `registry` is the seat of the registry service:
- * named here so the CLI refuses it plainly until its root exists (`runtime/registry.ts`), not built.
+ * Tessera's run modes, one composition root each. A mode may be listed as a seat (`root: null`)
+ * before its root exists: the CLI then refuses it plainly (RunModeNotAvailable) instead of failing.
  */
 export interface RunMode {
   readonly name: string;
@@ -36,7 +36,12 @@ export const RUN_MODES = [
     root: 'runtime/relay.ts',
     summary: "publishes the systems' outbox events to NATS JetStream",
   },
-  { name: 'registry', command: 'tessera serve registry', root: null, summary: 'serves and checks the schema versions' },
+  {
+    name: 'registry',
+    command: 'tessera serve registry',
+    root: 'runtime/registry.ts',
+    summary: 'serves and checks the schema versions: its HTTP API and the architects\' page',
+  },
 ] as const satisfies readonly RunMode[];
 
 export type RunModeName = (typeof RUN_MODES)[number]['name'];

@@ -37,6 +37,8 @@
  * - `TESSERA_REGISTRY_USAGE_WINDOW_DAYS` (30): the window usage-aware checks look back over.
  * - `TESSERA_REGISTRY_USAGE_SAMPLE_RATE` (1): the share of operations (0 to 1) whose field usage is recorded.
  * - `TESSERA_REGISTRY_MAX_SDL_BYTES` (2 MiB): the largest subgraph SDL the registry accepts.
+ * - `TESSERA_REGISTRY_TOKEN`: the bearer token `tessera registry --registry URL ...` sends when no
+ *   `--token` is given (kept as a `Secret`: logging the config shows `[redacted]`).
  *
  * Authentication (client bearer tokens; see `auth`). Production refuses every development default:
  * - `TESSERA_AUTH_JWKS_URL`: the identity provider's JWKS (https; http only to 127.0.0.1 or localhost).
@@ -120,6 +122,8 @@ export interface RegistryConfig {
   readonly usageSampleRate: number;
   /** `TESSERA_REGISTRY_MAX_SDL_BYTES`: the largest SDL a publish or check accepts. @default 2 MiB */
   readonly maxSdlBytes: number;
+  /** `TESSERA_REGISTRY_TOKEN`: the CLI's bearer token for a remote registry when `--token` is not given. */
+  readonly token: Secret | undefined;
 }
 
 /** Where the NATS transport connects (docs/events.md#nats-transport). */
@@ -257,6 +261,7 @@ function registryConfig(env: Env): RegistryConfig {
     usageWindowDays: positiveInt(env, 'TESSERA_REGISTRY_USAGE_WINDOW_DAYS', 30),
     usageSampleRate,
     maxSdlBytes: positiveInt(env, 'TESSERA_REGISTRY_MAX_SDL_BYTES', 2 * 1024 * 1024),
+    token: env.TESSERA_REGISTRY_TOKEN?.trim() ? new Secret(env.TESSERA_REGISTRY_TOKEN.trim()) : undefined,
   });
 }
 
