@@ -98,6 +98,31 @@ export function filterBox(id, label, placeholder, onFilter) {
   );
 }
 
+/** The list of subgraphs beside a view: `items` are `{ href, name, meta, current }`. */
+export function sideNav(items) {
+  return h(
+    'nav',
+    { class: 'side', 'aria-label': 'Subgraphs' },
+    h('h2', { class: 'side-title' }, 'Subgraphs'),
+    h(
+      'ul',
+      null,
+      items.map((item) =>
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            { href: item.href, 'aria-current': item.current ? 'page' : null },
+            h('span', { class: 'side-name' }, item.name),
+            h('span', { class: 'side-meta' }, item.meta),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** Text where `backquoted` parts (as the checks write coordinates and SDL) become <code>: split, never parsed as markup. */
 export function richText(text) {
   return String(text)

@@ -145,7 +145,7 @@ function typeOutline(name: string, nodes: readonly TypeNode[], system: SubgraphD
         break;
     }
   }
-  return { name, kind: kindOf(nodes[0]!), owner: typeOwner, description, fields };
+  return { name, kind: KIND_OF.get(nodes[0]!.kind)!, owner: typeOwner, description, fields };
 }
 
 function fieldOutline(field: FieldDefinitionNode | InputValueDefinitionNode, typeOwner: SystemOfRecord | null): FieldOutline {
@@ -180,46 +180,24 @@ function member(
   };
 }
 
-function kindOf(node: TypeNode): TypeKind {
-  switch (node.kind) {
-    case Kind.OBJECT_TYPE_DEFINITION:
-    case Kind.OBJECT_TYPE_EXTENSION:
-      return 'OBJECT';
-    case Kind.INTERFACE_TYPE_DEFINITION:
-    case Kind.INTERFACE_TYPE_EXTENSION:
-      return 'INTERFACE';
-    case Kind.INPUT_OBJECT_TYPE_DEFINITION:
-    case Kind.INPUT_OBJECT_TYPE_EXTENSION:
-      return 'INPUT_OBJECT';
-    case Kind.ENUM_TYPE_DEFINITION:
-    case Kind.ENUM_TYPE_EXTENSION:
-      return 'ENUM';
-    case Kind.UNION_TYPE_DEFINITION:
-    case Kind.UNION_TYPE_EXTENSION:
-      return 'UNION';
-    case Kind.SCALAR_TYPE_DEFINITION:
-    case Kind.SCALAR_TYPE_EXTENSION:
-      return 'SCALAR';
-  }
-}
-
-const TYPE_KINDS: ReadonlySet<string> = new Set([
-  Kind.OBJECT_TYPE_DEFINITION,
-  Kind.OBJECT_TYPE_EXTENSION,
-  Kind.INTERFACE_TYPE_DEFINITION,
-  Kind.INTERFACE_TYPE_EXTENSION,
-  Kind.INPUT_OBJECT_TYPE_DEFINITION,
-  Kind.INPUT_OBJECT_TYPE_EXTENSION,
-  Kind.ENUM_TYPE_DEFINITION,
-  Kind.ENUM_TYPE_EXTENSION,
-  Kind.UNION_TYPE_DEFINITION,
-  Kind.UNION_TYPE_EXTENSION,
-  Kind.SCALAR_TYPE_DEFINITION,
-  Kind.SCALAR_TYPE_EXTENSION,
+/** Each type-system definition or extension kind, and the kind of type it declares. */
+const KIND_OF: ReadonlyMap<string, TypeKind> = new Map([
+  [Kind.OBJECT_TYPE_DEFINITION, 'OBJECT'],
+  [Kind.OBJECT_TYPE_EXTENSION, 'OBJECT'],
+  [Kind.INTERFACE_TYPE_DEFINITION, 'INTERFACE'],
+  [Kind.INTERFACE_TYPE_EXTENSION, 'INTERFACE'],
+  [Kind.INPUT_OBJECT_TYPE_DEFINITION, 'INPUT_OBJECT'],
+  [Kind.INPUT_OBJECT_TYPE_EXTENSION, 'INPUT_OBJECT'],
+  [Kind.ENUM_TYPE_DEFINITION, 'ENUM'],
+  [Kind.ENUM_TYPE_EXTENSION, 'ENUM'],
+  [Kind.UNION_TYPE_DEFINITION, 'UNION'],
+  [Kind.UNION_TYPE_EXTENSION, 'UNION'],
+  [Kind.SCALAR_TYPE_DEFINITION, 'SCALAR'],
+  [Kind.SCALAR_TYPE_EXTENSION, 'SCALAR'],
 ]);
 
 function isTypeNode(definition: DefinitionNode): definition is TypeNode {
-  return TYPE_KINDS.has(definition.kind);
+  return KIND_OF.has(definition.kind);
 }
 
 /** Federation directives may be imported (`@external`) or namespaced (`@federation__external`). */

@@ -3,7 +3,7 @@
 /* global FormData, history -- the browser runs this file (ESLint lints it as plain JS). */
 import { api, query } from './api.js';
 import { changeGroups, unifiedDiff } from './changes.js';
-import { badge, code, empty, h, table, time } from './dom.js';
+import { badge, code, empty, h, sideNav, table, time } from './dom.js';
 
 export async function renderHistory(route) {
   const subgraphs = (await api('subgraphs')).filter((subgraph) => subgraph.version !== null);
@@ -15,26 +15,13 @@ export async function renderHistory(route) {
     h(
       'div',
       { class: 'split' },
-      h(
-        'nav',
-        { class: 'side', 'aria-label': 'Subgraphs' },
-        h('h2', { class: 'side-title' }, 'Subgraphs'),
-        h(
-          'ul',
-          null,
-          subgraphs.map((subgraph) =>
-            h(
-              'li',
-              null,
-              h(
-                'a',
-                { href: `#history/${encodeURIComponent(subgraph.name)}`, 'aria-current': subgraph === selected ? 'page' : null },
-                h('span', { class: 'side-name' }, subgraph.name),
-                h('span', { class: 'side-meta' }, `${subgraph.version} ${subgraph.version === 1 ? 'version' : 'versions'}`),
-              ),
-            ),
-          ),
-        ),
+      sideNav(
+        subgraphs.map((subgraph) => ({
+          href: `#history/${encodeURIComponent(subgraph.name)}`,
+          name: subgraph.name,
+          meta: `${subgraph.version} ${subgraph.version === 1 ? 'version' : 'versions'}`,
+          current: subgraph === selected,
+        })),
       ),
       h('div', { class: 'split-main' }, versionsPanel(selected.name, versions, Number(route[1]), Number(route[2]))),
     ),

@@ -1,7 +1,7 @@
 // Schema view: each subgraph's head version with its types and fields and who owns them
 // (GET /registry/api/schema, registry/web/schemaOutline.ts).
 import { api } from './api.js';
-import { badge, code, empty, filterBox, h, table, time } from './dom.js';
+import { badge, code, empty, filterBox, h, sideNav, table, time } from './dom.js';
 
 const KIND_LABEL = { OBJECT: 'type', INTERFACE: 'interface', INPUT_OBJECT: 'input', ENUM: 'enum', UNION: 'union', SCALAR: 'scalar' };
 
@@ -16,26 +16,13 @@ export async function renderSchema(route) {
 }
 
 function subgraphList(outlines, selected) {
-  return h(
-    'nav',
-    { class: 'side', 'aria-label': 'Subgraphs' },
-    h('h2', { class: 'side-title' }, 'Subgraphs'),
-    h(
-      'ul',
-      null,
-      outlines.map((outline) =>
-        h(
-          'li',
-          null,
-          h(
-            'a',
-            { href: `#schema/${encodeURIComponent(outline.subgraph)}`, 'aria-current': outline === selected ? 'page' : null },
-            h('span', { class: 'side-name' }, outline.subgraph),
-            h('span', { class: 'side-meta' }, outline.system ?? 'no system', ` · v${outline.version}`),
-          ),
-        ),
-      ),
-    ),
+  return sideNav(
+    outlines.map((outline) => ({
+      href: `#schema/${encodeURIComponent(outline.subgraph)}`,
+      name: outline.subgraph,
+      meta: `${outline.system ?? 'no system'} · v${outline.version}`,
+      current: outline === selected,
+    })),
   );
 }
 
