@@ -11,12 +11,13 @@ import type { Finding } from '../types.ts';
 export type CompositionOutcome =
   { readonly supergraph: string; readonly findings: readonly [] } | { readonly supergraph: null; readonly findings: readonly Finding[] };
 
-export function checkComposition(sources: readonly SubgraphSource[]): CompositionOutcome {
+/** `proposed`: the names of the subgraphs the proposal changes (named first in findings). */
+export function checkComposition(sources: readonly SubgraphSource[], proposed: readonly string[]): CompositionOutcome {
   try {
     return { supergraph: composeSupergraph(sources), findings: [] };
   } catch (error) {
     if (!(error instanceof CompositionError)) throw error;
-    return { supergraph: null, findings: compositionFindings(error.errors, sources, 'COMPOSITION_ERROR') };
+    return { supergraph: null, findings: compositionFindings(error.errors, sources, { rule: 'COMPOSITION_ERROR', proposed }) };
   }
 }
 
@@ -24,17 +25,16 @@ export function checkComposition(sources: readonly SubgraphSource[]): Compositio
 export function compositionFindings(
   errors: readonly string[],
   sources: readonly Pick<SubgraphSource, 'name' | 'sdl'>[],
-  rule: string,
-  prefix = '',
+  options: { readonly rule: string; readonly proposed: readonly string[] },
 ): Finding[] {
   const subgraphs = sources.map((source) => source.name);
   const types = typeNamesOf(sources);
   return errors.map((message) => ({
-    rule,
+    rule: options.rule,
     severity: 'error',
     coordinate: coordinateIn(message, types),
-    subgraph: subgraphIn(message, subgraphs),
-    message: `${prefix}${message}`,
+    subgraph: subgraphIn(message, subgraphs, options.proposed),
+    message,
   }));
 }
 
@@ -42,16 +42,20 @@ const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 
 /**
  * The subgraph a composition message is about: Apollo's `[crm] ...` prefix, `subgraph "crm"`,
- * `subgraphs "crm" and "psa"` (the first), or the ownership rule's `subgraph crm (CRM)` and
- * `in subgraph crm`. Only names of the composed set count, so prose never passes for a name.
+ * `subgraphs "crm" and "psa"`, or the ownership rule's `subgraph crm (CRM)` and `in subgraph crm`.
+ * Only names of the composed set count, so prose never passes for a name. Of several, a proposed
+ * one (`preferred`) is named: it is the one that changed.
  */
-export function subgraphIn(message: string, subgraphs: readonly string[]): string | null {
-  const known = (name: string | undefined) => (name !== undefined && subgraphs.includes(name) ? name : null);
+export function subgraphIn(message: string, subgraphs: readonly string[], preferred: readonly string[] = []): string | null {
+  const named: string[] = [];
   const bracket = /^\[([^\]]+)\]/.exec(message);
-  if (known(bracket?.[1])) return bracket![1]!;
-  for (const match of message.matchAll(/\bsubgraphs? "([^"]+)"/g)) if (known(match[1])) return match[1]!;
-  for (const match of message.matchAll(/\bsubgraph ([A-Za-z0-9_-]+)/g)) if (known(match[1])) return match[1]!;
-  return null;
+  if (bracket) named.push(bracket[1]!);
+  for (const match of message.matchAll(/\bsubgraphs? ((?:"[^"]+"(?:, | and |,? and )?)+)/g)) {
+    for (const quoted of match[1]!.matchAll(/"([^"]+)"/g)) named.push(quoted[1]!);
+  }
+  for (const match of message.matchAll(/\bsubgraph ([A-Za-z0-9_-]+)/g)) named.push(match[1]!);
+  const known = named.filter((name) => subgraphs.includes(name));
+  return known.find((name) => preferred.includes(name)) ?? known[0] ?? null;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface ProposedSubgraph {
 export interface CheckInput {
   /** The whole proposed set: the heads, with each proposal in place of its subgraph. */
   readonly proposed: readonly ProposedSubgraph[];
+  /** The names of the subgraphs the proposal changes. */
+  readonly changed: readonly string[];
   /** The current full supergraph, null before the first publish. */
   readonly currentSupergraph: string | null;
   readonly contracts: readonly Contract[];
@@ -56,7 +58,7 @@ const NOT_RUN: Finding = {
 
 export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
   const sources = input.proposed.map(toSource);
-  const composition = checkComposition(sources);
+  const composition = checkComposition(sources, input.changed);
   const noChanges = { breaking: [], dangerous: [], safe: [] };
   if (composition.supergraph === null) {
     const sections = CHECK_NAMES.map((name) =>
@@ -67,7 +69,7 @@ export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
   const after = composition.supergraph;
   const changes = diffSchemas(input.currentSupergraph, after);
   const usage = await input.usageOf([...new Set(changes.flatMap((change) => change.usageCoordinates))]);
-  const contracts = contractsCheck(sources, input.contracts);
+  const contracts = contractsCheck(sources, input.contracts, input.changed);
   const findings: Record<CheckName, readonly Finding[]> = {
     composition: [],
     changes: changeFindings(changes),
@@ -86,17 +88,17 @@ export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
 }
 
 /** Composes every stored contract from the proposed set; one that does not compose fails the check. */
-function contractsCheck(sources: readonly SubgraphSource[], contracts: readonly Contract[]) {
+function contractsCheck(sources: readonly SubgraphSource[], contracts: readonly Contract[], changed: readonly string[]) {
   const supergraphs = new Map<string, string>();
   const findings: Finding[] = [];
   for (const contract of contracts) {
+    const filter = { name: contract.name, includeTags: contract.includeTags, excludeTags: contract.excludeTags };
     try {
-      supergraphs.set(contract.name, composeContract(sources, { includeTags: contract.includeTags, excludeTags: contract.excludeTags }));
+      supergraphs.set(contract.name, composeContract(sources, filter));
     } catch (error) {
       if (!(error instanceof CompositionError)) throw error;
-      findings.push(
-        ...compositionFindings(error.errors, sources, 'CONTRACT_COMPOSITION_ERROR', `Contract ${contract.name} does not compose: `),
-      );
+      // composeContract's messages name the contract and its tags already.
+      findings.push(...compositionFindings(error.errors, sources, { rule: 'CONTRACT_COMPOSITION_ERROR', proposed: changed }));
     }
   }
   return { supergraphs, findings };

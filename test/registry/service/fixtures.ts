@@ -33,9 +33,9 @@ export const USERS_V2 = USERS_V1.replace('  name: String!\n', '  name: String!\n
 /** users without `User.name` (a breaking change). */
 export const USERS_NO_NAME = USERS_V1.replace('  name: String!\n', '');
 
-/** orders: an order with its buyer (a `User` entity of the users subgraph). */
+/** orders: an order with its buyer (a `User` entity of the users subgraph); `partner` tags what a partner contract keeps. */
 export const ORDERS_V1 = governed(`type Query {
-  order(id: ID!): Order @requiresScopes(scopes: [["orders:read"]])
+  order(id: ID!): Order @requiresScopes(scopes: [["orders:read"]]) @tag(name: "partner")
 }
 
 type Order @key(fields: "id") @requiresScopes(scopes: [["orders:read"]]) {
