@@ -1,4 +1,5 @@
 import { onPostgres } from '../../harness/onPostgres.ts';
+import { concurrencyContract } from './concurrency.contract.ts';
 import { contractsContract } from './contracts.contract.ts';
 import { historyContract } from './history.contract.ts';
 import { publishContract } from './publish.contract.ts';
@@ -9,4 +10,5 @@ onPostgres('registry service', (makeStore) => {
   historyContract('PostgreSQL', makeStore);
   contractsContract('PostgreSQL', makeStore);
   usageContract('PostgreSQL', makeStore);
+  concurrencyContract('PostgreSQL', makeStore);
 });

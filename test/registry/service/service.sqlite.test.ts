@@ -1,4 +1,5 @@
 import { tempSqliteStore } from '../../harness/tempDatabase.ts';
+import { concurrencyContract } from './concurrency.contract.ts';
 import { contractsContract } from './contracts.contract.ts';
 import { historyContract } from './history.contract.ts';
 import { publishContract } from './publish.contract.ts';
@@ -9,3 +10,4 @@ publishContract('SQLite', sqlite);
 historyContract('SQLite', sqlite);
 contractsContract('SQLite', sqlite);
 usageContract('SQLite', sqlite);
+concurrencyContract('a SQLite file', sqlite);
