@@ -40,7 +40,7 @@ export const RUN_MODES = [
     name: 'registry',
     command: 'tessera serve registry',
     root: 'runtime/registry.ts',
-    summary: 'serves and checks the schema versions: its HTTP API and the architects\' page',
+    summary: "serves and checks the schema versions: its HTTP API and the architects' page",
   },
 ] as const satisfies readonly RunMode[];
 

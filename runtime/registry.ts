@@ -86,7 +86,8 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
       authenticate: (authorization) => verifier.verify(authorization),
       verifyInternalPrincipal: createInternalPrincipalVerifier(await loadInternalSecret(config.internalSecret)),
       logger,
-      maxBodyBytes: config.maxBodyBytes,
+      // A body carries an SDL as a JSON string (escaping may double it): the SDL limit must be reachable.
+      maxBodyBytes: registryBodyLimit(config),
       page: registryPageAssets(),
       outline: async () => schemaOutline(await heads(registry), declarations),
     });
@@ -121,6 +122,11 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
     await shutdown.run();
     throw error;
   }
+}
+
+/** The largest body the registry's API reads: TESSERA_MAX_BODY_BYTES, or twice the SDL limit when that is more. */
+export function registryBodyLimit(config: TesseraConfig): number {
+  return Math.max(config.maxBodyBytes, 2 * config.registry.maxSdlBytes);
 }
 
 /** Each published subgraph's head version, for the page's schema outline. */

@@ -9,7 +9,10 @@ import { RegistryError } from '../registryError.ts';
 
 export type Composition = { readonly supergraph: string } | { readonly errors: readonly string[] };
 
-export async function composeHeads(registry: Registry, replacement?: { readonly subgraph: string; readonly sdl: string }): Promise<Composition> {
+export async function composeHeads(
+  registry: Registry,
+  replacement?: { readonly subgraph: string; readonly sdl: string },
+): Promise<Composition> {
   const subgraphs = await registry.subgraphs();
   if (replacement && !subgraphs.some(({ name }) => name === replacement.subgraph)) {
     throw new RegistryError('REGISTRY_UNKNOWN_SUBGRAPH', `The registry has no subgraph ${JSON.stringify(replacement.subgraph)}.`);

@@ -119,7 +119,13 @@ export function formatContract(contract: Contract): string {
 
 export function formatUsage(usage: readonly CoordinateUsage[]): string {
   if (usage.length === 0) return 'no recorded usage in the window\n';
-  return usage.map((entry) => [entry.coordinate, ...entry.clients.map((client) => `  ${formatClient(client)}`)].join('\n') + '\n').join('');
+  return usage
+    .map((entry) => {
+      const clients =
+        entry.clients.length === 0 ? ['  no client used it in the window'] : entry.clients.map((client) => `  ${formatClient(client)}`);
+      return [entry.coordinate, ...clients].join('\n') + '\n';
+    })
+    .join('');
 }
 
 export function formatDeprecations(deprecations: readonly Deprecation[]): string {
@@ -127,7 +133,10 @@ export function formatDeprecations(deprecations: readonly Deprecation[]): string
   return deprecations
     .map((deprecation) => {
       const head = `${deprecation.coordinate}${deprecation.subgraph === null ? '' : ` (${deprecation.subgraph})`}  sunset ${deprecation.sunsetAt ?? 'none'}: ${deprecation.reason}`;
-      const clients = deprecation.clients.length === 0 ? ['  no client used it in the window'] : deprecation.clients.map((client) => `  ${formatClient(client)}`);
+      const clients =
+        deprecation.clients.length === 0
+          ? ['  no client used it in the window']
+          : deprecation.clients.map((client) => `  ${formatClient(client)}`);
       return [head, ...clients].join('\n') + '\n';
     })
     .join('');

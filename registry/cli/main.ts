@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { TesseraConfig } from '../../core/config/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import { httpRegistry, RegistryClientError } from '../client/httpRegistry.ts';
@@ -18,6 +18,8 @@ import { formatReport } from './format.ts';
 import { openLocalRegistry } from './openLocalRegistry.ts';
 import { CliUsageError } from './usageError.ts';
 import { VERBS, type Verb } from './verbs.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
 
 export interface RegistryCliContext {
   readonly config: TesseraConfig;
@@ -31,11 +33,13 @@ export interface RegistryCliContext {
   readonly cwd?: string;
   /** For `--registry URL`. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /** The embedded registry's clock. @default () => new Date() */
+  readonly clock?: () => Date;
   /** The default `--author` is `local:<this>`. @default os.userInfo().username */
   readonly osUser?: () => string;
 }
 
-const GLOBAL_OPTIONS: ParseArgsOptionsConfig = {
+const GLOBAL_OPTIONS: Options = {
   registry: { type: 'string' },
   token: { type: 'string' },
   author: { type: 'string' },
@@ -48,9 +52,9 @@ const GLOBAL_FLAGS =
   '  --registry URL   a remote registry (`tessera serve registry`); without it, the embedded registry in\n' +
   '                   TESSERA_DATA_DIR (or TESSERA_DATABASE_URL) is opened directly\n' +
   '  --token TOKEN    the bearer token for --registry (default: TESSERA_REGISTRY_TOKEN)\n' +
-  '  --author NAME    who acts, embedded registry only (default: local:<os user>); a remote one records the token\'s sub\n' +
-  '  --json           machine output: the registry\'s JSON types\n' +
-  '  -h, --help       this help, or a verb\'s\n' +
+  "  --author NAME    who acts, embedded registry only (default: local:<os user>); a remote one records the token's sub\n" +
+  "  --json           machine output: the registry's JSON types\n" +
+  "  -h, --help       this help, or a verb's\n" +
   'exit codes: 0 done; 1 a check failed or the registry refused; 2 a usage mistake\n';
 
 export const REGISTRY_CLI_USAGE =
@@ -73,7 +77,9 @@ export async function runRegistryCli(argv: readonly string[], context: RegistryC
   }
   const verb = VERBS.find(({ name }) => name === first || name === `${first} ${second}`);
   if (!verb) {
-    context.stderr(`tessera registry: unknown verb ${JSON.stringify(first === 'contract' && second ? `${first} ${second}` : first)}\n${REGISTRY_CLI_USAGE}`);
+    context.stderr(
+      `tessera registry: unknown verb ${JSON.stringify(first === 'contract' && second ? `${first} ${second}` : first)}\n${REGISTRY_CLI_USAGE}`,
+    );
     return 2;
   }
   const rest = argv.slice(verb.name.split(' ').length);
@@ -138,7 +144,8 @@ function parse(verb: Verb, args: readonly string[]) {
 
 async function open(values: Readonly<Record<string, unknown>>, context: RegistryCliContext, verb: Verb) {
   const url = values.registry as string | undefined;
-  if (url === undefined) return openLocalRegistry({ config: context.config, declarations: context.declarations, logger: context.logger });
+  if (url === undefined)
+    return openLocalRegistry({ config: context.config, declarations: context.declarations, logger: context.logger, clock: context.clock });
   const token = (values.token as string | undefined) ?? context.config.registry.token?.reveal();
   if (token === undefined) throw new CliUsageError('a remote registry needs --token TOKEN or TESSERA_REGISTRY_TOKEN', verb.usage);
   return {
@@ -164,7 +171,10 @@ function failed(error: unknown, json: boolean, context: RegistryCliContext, verb
     return 2;
   }
   if (error instanceof RegistryError) {
-    if (json) context.stdout(`${JSON.stringify({ error: { code: error.code, message: error.message, ...(error.report ? { report: error.report } : {}) } }, null, 2)}\n`);
+    if (json)
+      context.stdout(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, ...(error.report ? { report: error.report } : {}) } }, null, 2)}\n`,
+      );
     else if (error.report) context.stdout(formatReport(error.report));
     context.stderr(`${error.code}: ${error.message}\n`);
     return 1;

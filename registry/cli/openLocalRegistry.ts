@@ -9,6 +9,8 @@ export interface LocalRegistryOptions {
   readonly config: TesseraConfig;
   readonly declarations: readonly SubgraphDeclaration[];
   readonly logger: Logger;
+  /** The registry's clock. @default () => new Date() */
+  readonly clock?: (() => Date) | undefined;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     usageWindowDays: options.config.registry.usageWindowDays,
     maxSdlBytes: options.config.registry.maxSdlBytes,
     logger: options.logger,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { registry, close: () => store.close() };
 }

@@ -3,7 +3,7 @@
  * asks of the `Registry`. With `--json` a verb prints the registry's own type; otherwise the human
  * form (format.ts). A verb returns its exit code: 0, or 1 when a check failed.
  */
-import type { ParseArgsOptionsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { Registry } from '../registry.ts';
 import { RegistryError } from '../registryError.ts';
 import { composeHeads } from './compose.ts';
@@ -19,6 +19,8 @@ import {
   formatReport,
   formatUsage,
 } from './format.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
 
 type Values = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
 
@@ -37,7 +39,7 @@ export interface Verb {
   readonly name: string;
   readonly usage: string;
   readonly summary: string;
-  readonly options: ParseArgsOptionsConfig;
+  readonly options: Options;
   readonly required: readonly string[];
   /** Flags whose value must be a positive integer. */
   readonly integers: readonly string[];
@@ -49,7 +51,11 @@ const SUBGRAPH_SCHEMA = { subgraph: string, schema: string };
 
 const text = (values: Values, name: string): string | undefined => values[name] as string | undefined;
 const int = (values: Values, name: string): number | undefined => (values[name] === undefined ? undefined : Number(values[name]));
-const list = (value: string | undefined): string[] => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 const print = (input: VerbInput, value: unknown, human: string) => input.stdout(input.json ? `${JSON.stringify(value, null, 2)}\n` : human);
 
 export const VERBS: readonly Verb[] = [
@@ -98,7 +104,8 @@ export const VERBS: readonly Verb[] = [
     async run(input) {
       const subgraph = text(input.values, 'subgraph');
       const schema = text(input.values, 'schema');
-      if ((subgraph === undefined) !== (schema === undefined)) throw new CliUsageError('--subgraph and --schema go together', 'compose [--subgraph NAME --schema FILE]');
+      if ((subgraph === undefined) !== (schema === undefined))
+        throw new CliUsageError('--subgraph and --schema go together', 'compose [--subgraph NAME --schema FILE]');
       const composition = await composeHeads(input.registry, subgraph ? { subgraph, sdl: input.readSchema(schema!) } : undefined);
       if ('supergraph' in composition) {
         print(input, composition, composition.supergraph.endsWith('\n') ? composition.supergraph : `${composition.supergraph}\n`);
@@ -143,7 +150,11 @@ export const VERBS: readonly Verb[] = [
     required: ['subgraph', 'to'],
     integers: ['to'],
     async run(input) {
-      const result = await input.registry.rollback({ subgraph: text(input.values, 'subgraph')!, version: int(input.values, 'to')!, author: input.author });
+      const result = await input.registry.rollback({
+        subgraph: text(input.values, 'subgraph')!,
+        version: int(input.values, 'to')!,
+        author: input.author,
+      });
       print(input, result, formatPublish(result, 'rolled back'));
       return 0;
     },

@@ -49,7 +49,8 @@ export class RegistryClientError extends Error {
 }
 
 export function httpRegistry(options: HttpRegistryOptions): Registry {
-  if (options.token && options.internalPrincipal) throw new TypeError('httpRegistry takes a bearer token or an internal principal, not both');
+  if (options.token && options.internalPrincipal)
+    throw new TypeError('httpRegistry takes a bearer token or an internal principal, not both');
   const base = `${options.baseUrl.replace(/\/+$/, '')}/registry/api`;
   const doFetch = options.fetch ?? globalThis.fetch;
 
@@ -82,7 +83,8 @@ export function httpRegistry(options: HttpRegistryOptions): Registry {
     subgraphs: () => get<readonly SubgraphSummary[]>('/subgraphs'),
     // The author is the token's `sub`, decided by the registry: a remote caller cannot claim another.
     check: (proposal: ProposedSchema) => post<CheckReport>('/check', proposalBody(proposal)),
-    publish: (input: PublishInput) => post<PublishResult>('/publish', { ...proposalBody(input), ...(input.commit ? { commit: input.commit } : {}) }),
+    publish: (input: PublishInput) =>
+      post<PublishResult>('/publish', { ...proposalBody(input), ...(input.commit ? { commit: input.commit } : {}) }),
     history: (subgraph?: string) => get<readonly SchemaVersion[]>(`/history${query({ subgraph })}`),
     version: (subgraph: string, version: number) =>
       get<SchemaVersion>(`/subgraphs/${encodeURIComponent(subgraph)}/versions/${encodeURIComponent(String(version))}`),
@@ -91,7 +93,12 @@ export function httpRegistry(options: HttpRegistryOptions): Registry {
     async supergraph(contract?: string | null, ifNoneMatch?: string | null): Promise<SupergraphFetch> {
       let response: Response;
       try {
-        response = await call('GET', `/supergraph${query({ contract: contract ?? undefined })}`, undefined, ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {});
+        response = await call(
+          'GET',
+          `/supergraph${query({ contract: contract ?? undefined })}`,
+          undefined,
+          ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {},
+        );
       } catch (error) {
         // Nothing composed yet is the interface's null, not a failure.
         if (error instanceof RegistryError && error.code === 'REGISTRY_NO_SUPERGRAPH') return null;
@@ -114,7 +121,7 @@ export function httpRegistry(options: HttpRegistryOptions): Registry {
       await call('POST', '/usage', { entries: batch.entries });
     },
     usage: (coordinates?: readonly string[]) => {
-      const search = new URLSearchParams((coordinates ?? []).map((coordinate) => ['coordinate', coordinate]));
+      const search = new URLSearchParams((coordinates ?? []).map((coordinate): [string, string] => ['coordinate', coordinate]));
       return get<readonly CoordinateUsage[]>(`/usage${search.size > 0 ? `?${search}` : ''}`);
     },
     deprecations: () => get<readonly Deprecation[]>('/deprecations'),

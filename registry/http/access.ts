@@ -60,7 +60,9 @@ export async function authorize(headers: IncomingHttpHeaders, access: Access, au
     });
   }
   if (principal === null) {
-    throw new ApiError('UNAUTHENTICATED', `A bearer token with the ${access.scopes.join(' or ')} scope is required.`, { 'www-authenticate': CHALLENGE });
+    throw new ApiError('UNAUTHENTICATED', `A bearer token with the ${access.scopes.join(' or ')} scope is required.`, {
+      'www-authenticate': CHALLENGE,
+    });
   }
   if (!access.scopes.some((scope) => principal.scopes.has(scope))) {
     throw new ApiError('FORBIDDEN', `This needs the ${access.scopes.join(' or ')} scope.`);

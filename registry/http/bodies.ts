@@ -13,7 +13,8 @@ type Body = Record<string, unknown>;
 /** The JSON object of a POST: `application/json` only (415 otherwise), at most `limit` bytes (413). */
 export async function readJsonObject(request: IncomingMessage, limit: number): Promise<Body> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON: send `Content-Type: application/json`.');
+  if (type !== 'application/json')
+    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON: send `Content-Type: application/json`.');
   const text = await readBody(request, limit);
   let value: unknown;
   try {
@@ -21,18 +22,21 @@ export async function readJsonObject(request: IncomingMessage, limit: number): P
   } catch {
     throw new ApiError('BAD_REQUEST', 'The request body is not valid JSON.');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('BAD_REQUEST', 'The request body must be a JSON object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ApiError('BAD_REQUEST', 'The request body must be a JSON object.');
   return value as Body;
 }
 
 function allowOnly(body: Body, keys: readonly string[]): void {
   const unknown = Object.keys(body).filter((key) => !keys.includes(key));
-  if (unknown.length > 0) throw new ApiError('BAD_REQUEST', `Unknown field ${JSON.stringify(unknown[0])}; the fields are ${keys.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new ApiError('BAD_REQUEST', `Unknown field ${JSON.stringify(unknown[0])}; the fields are ${keys.join(', ')}.`);
 }
 
 function requiredString(body: Body, key: string): string {
   const value = body[key];
-  if (typeof value !== 'string' || value === '') throw new ApiError('BAD_REQUEST', `The field ${JSON.stringify(key)} must be a non-empty string.`);
+  if (typeof value !== 'string' || value === '')
+    throw new ApiError('BAD_REQUEST', `The field ${JSON.stringify(key)} must be a non-empty string.`);
   return value;
 }
 
@@ -51,7 +55,8 @@ function stringList(body: Body, key: string): readonly string[] {
 
 function positiveInteger(value: unknown, what: string): number {
   const number = typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) throw new ApiError('BAD_REQUEST', `${what} must be a positive integer.`);
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1)
+    throw new ApiError('BAD_REQUEST', `${what} must be a positive integer.`);
   return number;
 }
 
@@ -76,14 +81,20 @@ export function rollbackOf(body: Body): { readonly subgraph: string; readonly ve
 
 export function contractOf(body: Body, createdBy: string): Omit<Contract, 'createdAt'> {
   allowOnly(body, ['name', 'includeTags', 'excludeTags']);
-  return { name: requiredString(body, 'name'), includeTags: stringList(body, 'includeTags'), excludeTags: stringList(body, 'excludeTags'), createdBy };
+  return {
+    name: requiredString(body, 'name'),
+    includeTags: stringList(body, 'includeTags'),
+    excludeTags: stringList(body, 'excludeTags'),
+    createdBy,
+  };
 }
 
 export function usageBatchOf(body: Body): UsageBatch {
   allowOnly(body, ['entries']);
   if (!Array.isArray(body.entries)) throw new ApiError('BAD_REQUEST', 'The field "entries" must be an array.');
   const entries = body.entries.map((raw: unknown, index): UsageEntry => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ApiError('BAD_REQUEST', `entries[${index}] must be an object.`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new ApiError('BAD_REQUEST', `entries[${index}] must be an object.`);
     const entry = raw as Body;
     allowOnly(entry, ['clientId', 'coordinate', 'count', 'lastUsedAt']);
     const lastUsedAt = requiredString(entry, 'lastUsedAt');

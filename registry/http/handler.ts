@@ -65,14 +65,25 @@ export function createRegistryHttpHandler(options: RegistryHttpOptions): Registr
     response.end(head ? undefined : reply.body);
     const who = caller as Caller | null;
     logger.info(
-      { method: request.method, path: url.pathname, status: reply.status, ms: Math.round(performance.now() - started), sub: who?.sub ?? null },
+      {
+        method: request.method,
+        path: url.pathname,
+        status: reply.status,
+        ms: Math.round(performance.now() - started),
+        sub: who?.sub ?? null,
+      },
       'registry request',
     );
     return true;
   };
 }
 
-async function route(options: RegistryHttpOptions, request: IncomingMessage, url: URL, identified: (caller: Caller) => void): Promise<Reply> {
+async function route(
+  options: RegistryHttpOptions,
+  request: IncomingMessage,
+  url: URL,
+  identified: (caller: Caller) => void,
+): Promise<Reply> {
   const { pathname } = url;
   const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
   if (pathname.startsWith('/registry/api/')) {

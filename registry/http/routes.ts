@@ -117,7 +117,12 @@ export const ROUTES: readonly Route[] = [
       return json(200, await registry.usage(coordinates.length > 0 ? coordinates : undefined));
     },
   },
-  { method: 'GET', path: /^\/registry\/api\/deprecations$/, access: READ, run: async ({ registry }) => json(200, await registry.deprecations()) },
+  {
+    method: 'GET',
+    path: /^\/registry\/api\/deprecations$/,
+    access: READ,
+    run: async ({ registry }) => json(200, await registry.deprecations()),
+  },
   {
     method: 'GET',
     path: /^\/registry\/api\/checks$/,

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSubgraphSdl } from '../../../schema/subgraphSdl.ts';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../../registry/http/handler.ts';
+import { registryBodyLimit } from '../../../runtime/registry.ts';
 import type { CheckReport, PublishResult, SchemaVersion, SubgraphSummary } from '../../../registry/types.ts';
 import { NOW, startRegistryFixture, type RegistryFixture } from './registryFixture.ts';
 
 const CRM = readSubgraphSdl('crm');
 /** crm with one more field on Account: a safe change. */
-const CRM_WITH_NICKNAME = CRM.replace('  website: String @tag(name: "partner")\n', '  website: String @tag(name: "partner")\n  nickname: String @tag(name: "partner")\n');
+const CRM_WITH_NICKNAME = CRM.replace(
+  '  website: String @tag(name: "partner")\n',
+  '  website: String @tag(name: "partner")\n  nickname: String @tag(name: "partner")\n',
+);
 /** crm without Account.website: breaking. */
 const CRM_WITHOUT_WEBSITE = CRM.replace('  website: String @tag(name: "partner")\n', '');
 
@@ -31,16 +35,14 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await response.json()).toEqual(
-      SYSTEMS.map(
-        ([name, system, port]): SubgraphSummary => ({
-          name,
-          system,
-          url: `http://127.0.0.1:${port}/graphql`,
-          version: 1,
-          publishedAt: NOW.toISOString(),
-          author: 'system:tessera-start',
-        }),
-      ),
+      SYSTEMS.map(([name, system, port]): SubgraphSummary => ({
+        name,
+        system,
+        url: `http://127.0.0.1:${port}/graphql`,
+        version: 1,
+        publishedAt: NOW.toISOString(),
+        author: 'system:tessera-start',
+      })),
     );
   });
 
@@ -48,11 +50,15 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     const none = await registry.request('/registry/api/subgraphs', { token: null });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="tessera-registry"');
-    expect(await none.json()).toEqual(errorBody('UNAUTHENTICATED', 'A bearer token with the registry:read or registry:write scope is required.'));
+    expect(await none.json()).toEqual(
+      errorBody('UNAUTHENTICATED', 'A bearer token with the registry:read or registry:write scope is required.'),
+    );
 
     const bad = await registry.request('/registry/api/subgraphs', { token: 'not-a-jwt' });
     expect(bad.status).toBe(401);
-    expect(bad.headers.get('www-authenticate')).toBe('Bearer realm="tessera-registry", error="invalid_token", error_description="malformed"');
+    expect(bad.headers.get('www-authenticate')).toBe(
+      'Bearer realm="tessera-registry", error="invalid_token", error_description="malformed"',
+    );
     expect(await bad.json()).toEqual(errorBody('UNAUTHENTICATED', 'The bearer token was refused (malformed).'));
 
     const crm = await registry.request('/registry/api/subgraphs', { token: await registry.token('crm:read') });
@@ -65,7 +71,10 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     const check = await registry.token('registry:check');
     const body = { subgraph: 'crm', sdl: CRM };
     const readCheck = await registry.request('/registry/api/check', { token: read, body });
-    expect([readCheck.status, await readCheck.json()]).toEqual([403, errorBody('FORBIDDEN', 'This needs the registry:check or registry:write scope.')]);
+    expect([readCheck.status, await readCheck.json()]).toEqual([
+      403,
+      errorBody('FORBIDDEN', 'This needs the registry:check or registry:write scope.'),
+    ]);
     const checkPublish = await registry.request('/registry/api/publish', { token: check, body });
     expect([checkPublish.status, await checkPublish.json()]).toEqual([403, errorBody('FORBIDDEN', 'This needs the registry:write scope.')]);
     const checked = await registry.request('/registry/api/check', { token: check, body });
@@ -96,7 +105,10 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     const subgraphs = await registry.request('/registry/api/subgraphs', { token: null, headers: { 'x-tessera-principal': internal } });
     expect(subgraphs.status).toBe(401);
     const forged = await registry.request('/registry/api/supergraph', { token: null, headers: { 'x-tessera-principal': 'forged' } });
-    expect([forged.status, await forged.json()]).toEqual([401, errorBody('UNAUTHENTICATED', 'The internal principal was refused (malformed).')]);
+    expect([forged.status, await forged.json()]).toEqual([
+      401,
+      errorBody('UNAUTHENTICATED', 'The internal principal was refused (malformed).'),
+    ]);
   });
 
   it('an unknown contract is 404 REGISTRY_UNKNOWN_CONTRACT', async () => {
@@ -138,12 +150,18 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     const badJson = await registry.request('/registry/api/check', { body: '{"subgraph":' });
     expect([badJson.status, await badJson.json()]).toEqual([400, errorBody('BAD_REQUEST', 'The request body is not valid JSON.')]);
     const unknown = await registry.request('/registry/api/check', { body: { subgraph: 'crm', sdl: CRM, extra: 1 } });
-    expect([unknown.status, await unknown.json()]).toEqual([400, errorBody('BAD_REQUEST', 'Unknown field "extra"; the fields are subgraph, sdl, url.')]);
+    expect([unknown.status, await unknown.json()]).toEqual([
+      400,
+      errorBody('BAD_REQUEST', 'Unknown field "extra"; the fields are subgraph, sdl, url.'),
+    ]);
     const missing = await registry.request('/registry/api/publish', { body: { subgraph: 'crm' } });
     expect([missing.status, await missing.json()]).toEqual([400, errorBody('BAD_REQUEST', 'The field "sdl" must be a non-empty string.')]);
-    const limit = registry.root.config.maxBodyBytes;
+    const limit = registryBodyLimit(registry.root.config);
     const huge = await registry.request('/registry/api/check', { body: { subgraph: 'crm', sdl: 'x'.repeat(limit + 1) } });
-    expect([huge.status, await huge.json()]).toEqual([413, errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`)]);
+    expect([huge.status, await huge.json()]).toEqual([
+      413,
+      errorBody('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes.`),
+    ]);
   });
 
   it('an unknown route is 404 NOT_FOUND, a wrong method 405 with Allow, bad query parameters 400', async () => {
@@ -159,7 +177,10 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     const diff = await registry.request('/registry/api/diff?subgraph=crm&from=1');
     expect([diff.status, await diff.json()]).toEqual([400, errorBody('BAD_REQUEST', 'The query parameter "to" is required.')]);
     const limit = await registry.request('/registry/api/audit?limit=0');
-    expect([limit.status, await limit.json()]).toEqual([400, errorBody('BAD_REQUEST', 'The query parameter "limit" must be a positive integer.')]);
+    expect([limit.status, await limit.json()]).toEqual([
+      400,
+      errorBody('BAD_REQUEST', 'The query parameter "limit" must be a positive integer.'),
+    ]);
   });
 
   it('GET audit, checks, deprecations, contracts and schema answer JSON lists', async () => {
@@ -195,7 +216,9 @@ describe('the registry HTTP API (read routes and refusals)', () => {
     const token = await registry.token('registry:read', 'bob');
     await registry.request('/registry/api/contracts', { token, headers: { 'x-request-id': 'req-contracts-1' } });
     const lines = registry.logs.records.filter((record) => record.reqId === 'req-contracts-1');
-    expect(lines).toEqual([expect.objectContaining({ msg: 'registry request', method: 'GET', path: '/registry/api/contracts', status: 200, sub: 'bob' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'registry request', method: 'GET', path: '/registry/api/contracts', status: 200, sub: 'bob' }),
+    ]);
     expect(registry.logs.raw.some((line) => line.includes(token))).toBe(false);
   });
 });
@@ -223,7 +246,9 @@ describe('the registry HTTP API (a change from check to rollback)', () => {
     const noReport = await registry.request('/registry/api/checks/999');
     expect([noReport.status, await noReport.json()]).toEqual([404, errorBody('NOT_FOUND', 'No check report 999.')]);
 
-    const published = await registry.request('/registry/api/publish', { body: { subgraph: 'crm', sdl: CRM_WITH_NICKNAME, commit: 'abc123' } });
+    const published = await registry.request('/registry/api/publish', {
+      body: { subgraph: 'crm', sdl: CRM_WITH_NICKNAME, commit: 'abc123' },
+    });
     expect(published.status).toBe(201);
     const result = (await published.json()) as PublishResult;
     expect([result.published, result.version.version, result.version.author, result.version.commit]).toEqual([true, 2, 'alice', 'abc123']);
@@ -243,12 +268,23 @@ describe('the registry HTTP API (a change from check to rollback)', () => {
     expect(body.changes.map((change) => change.coordinate)).toContain('Account.nickname');
 
     const usage = { entries: [{ clientId: 'app-1', coordinate: 'Account.website', count: 3, lastUsedAt: '2026-02-28T10:00:00.000Z' }] };
-    const recorded = await registry.request('/registry/api/usage', { token: null, headers: { 'x-tessera-principal': await registry.internalPrincipal() }, body: usage });
+    const recorded = await registry.request('/registry/api/usage', {
+      token: null,
+      headers: { 'x-tessera-principal': await registry.internalPrincipal() },
+      body: usage,
+    });
     expect([recorded.status, await recorded.text()]).toEqual([204, '']);
     const used = await registry.request('/registry/api/usage?coordinate=Account.website');
-    expect(await used.json()).toEqual([{ coordinate: 'Account.website', clients: [{ clientId: 'app-1', count: 3, lastUsedAt: '2026-02-28T10:00:00.000Z' }] }]);
-    const badUsage = await registry.request('/registry/api/usage', { body: { entries: [{ clientId: 'x', coordinate: 'A.b', count: 0, lastUsedAt: 'then' }] } });
-    expect([badUsage.status, await badUsage.json()]).toEqual([400, errorBody('BAD_REQUEST', 'entries[0].lastUsedAt must be an ISO timestamp.')]);
+    expect(await used.json()).toEqual([
+      { coordinate: 'Account.website', clients: [{ clientId: 'app-1', count: 3, lastUsedAt: '2026-02-28T10:00:00.000Z' }] },
+    ]);
+    const badUsage = await registry.request('/registry/api/usage', {
+      body: { entries: [{ clientId: 'x', coordinate: 'A.b', count: 0, lastUsedAt: 'then' }] },
+    });
+    expect([badUsage.status, await badUsage.json()]).toEqual([
+      400,
+      errorBody('BAD_REQUEST', 'entries[0].lastUsedAt must be an ISO timestamp.'),
+    ]);
 
     const refused = await registry.request('/registry/api/publish', { body: { subgraph: 'crm', sdl: CRM_WITHOUT_WEBSITE } });
     expect(refused.status).toBe(422);

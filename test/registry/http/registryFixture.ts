@@ -21,7 +21,10 @@ export interface RegistryFixture {
   /** The gateway's signed internal principal. */
   internalPrincipal(): Promise<string>;
   /** `fetch` on the registry with a bearer token (`null`: none). */
-  request(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> },
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
