@@ -37,7 +37,41 @@ describe('loadConfig', () => {
       authorizationMode: 'filter',
       billingRunSchedule: { dayOfMonth: 1, hour: 2, minute: 0 },
       reconciliationSchedule: { hour: 3, minute: 0 },
+      registry: {
+        url: undefined,
+        pollMs: 10_000,
+        port: 4005,
+        usageWindowDays: 30,
+        usageSampleRate: 1,
+        maxSdlBytes: 2 * 1024 * 1024,
+        token: undefined,
+      },
     });
+  });
+
+  it('reads the registry variables, and refuses bad ones naming the variable', () => {
+    const config = loadConfig({
+      TESSERA_REGISTRY_URL: 'https://registry.example.com/',
+      TESSERA_REGISTRY_POLL_MS: '2500',
+      TESSERA_REGISTRY_PORT: '7005',
+      TESSERA_REGISTRY_USAGE_WINDOW_DAYS: '7',
+      TESSERA_REGISTRY_USAGE_SAMPLE_RATE: '0.25',
+      TESSERA_REGISTRY_MAX_SDL_BYTES: '65536',
+    });
+    expect({ ...config.registry, token: undefined }).toEqual({
+      url: 'https://registry.example.com',
+      pollMs: 2500,
+      port: 7005,
+      usageWindowDays: 7,
+      usageSampleRate: 0.25,
+      maxSdlBytes: 65536,
+      token: undefined,
+    });
+    expect(() => loadConfig({ TESSERA_REGISTRY_URL: 'registry:4005' })).toThrow('TESSERA_REGISTRY_URL must be an http(s) URL');
+    expect(() => loadConfig({ TESSERA_REGISTRY_USAGE_SAMPLE_RATE: '1.5' })).toThrow(
+      'TESSERA_REGISTRY_USAGE_SAMPLE_RATE must be a number from 0 to 1; got "1.5"',
+    );
+    expect(() => loadConfig({ TESSERA_REGISTRY_POLL_MS: '0' })).toThrow('TESSERA_REGISTRY_POLL_MS must be a positive integer; got "0"');
   });
 
   it('reads every variable it documents', () => {

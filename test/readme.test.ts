@@ -22,7 +22,7 @@ describe('README examples', () => {
   });
 
   it('lists every error code of the catalog with its HTTP status and action, and nothing else', () => {
-    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (retry|fix|refetch|stop) \|/gm)].map((match) => [
+    const rows = [...README.matchAll(/^\| `([A-Z0-9_]+)` \| (\d{3}) \| (retry|fix|refetch|stop) \|/gm)].map((match) => [
       match[1],
       Number(match[2]),
       match[3],

@@ -123,7 +123,7 @@ describe('docs/', () => {
 
   it('lists every code of the error catalog with its status, action and meaning', () => {
     const rows = new Map(
-      [...read(path.join(DOCS, 'errors.md')).matchAll(/^\| `([A-Z_]+)` \| (\d+) \| ([a-z]+) \| (.+?) \| (.+) \|$/gm)].map((match) => [
+      [...read(path.join(DOCS, 'errors.md')).matchAll(/^\| `([A-Z0-9_]+)` \| (\d+) \| ([a-z]+) \| (.+?) \| (.+) \|$/gm)].map((match) => [
         match[1]!,
         { status: Number(match[2]), action: match[3], meaning: match[4], raisedBy: match[5]! },
       ]),
