@@ -47,14 +47,14 @@ const NAME = '[A-Za-z_][A-Za-z0-9_]*';
  * one (`preferred`) is named: it is the one that changed.
  */
 export function subgraphIn(message: string, subgraphs: readonly string[], preferred: readonly string[] = []): string | null {
-  const named: string[] = [];
+  const named: { readonly at: number; readonly name: string }[] = [];
   const bracket = /^\[([^\]]+)\]/.exec(message);
-  if (bracket) named.push(bracket[1]!);
+  if (bracket) named.push({ at: 0, name: bracket[1]! });
   for (const match of message.matchAll(/\bsubgraphs? ((?:"[^"]+"(?:, | and |,? and )?)+)/g)) {
-    for (const quoted of match[1]!.matchAll(/"([^"]+)"/g)) named.push(quoted[1]!);
+    for (const quoted of match[1]!.matchAll(/"([^"]+)"/g)) named.push({ at: match.index + quoted.index, name: quoted[1]! });
   }
-  for (const match of message.matchAll(/\bsubgraph ([A-Za-z0-9_-]+)/g)) named.push(match[1]!);
-  const known = named.filter((name) => subgraphs.includes(name));
+  for (const match of message.matchAll(/\bsubgraph ([A-Za-z0-9_-]+)/g)) named.push({ at: match.index, name: match[1]! });
+  const known = named.sort((x, y) => x.at - y.at).flatMap((entry) => (subgraphs.includes(entry.name) ? [entry.name] : []));
   return known.find((name) => preferred.includes(name)) ?? known[0] ?? null;
 }
 

@@ -50,7 +50,7 @@ export interface CheckOutcome {
 
 const NOT_RUN: Finding = {
   rule: 'NOT_RUN',
-  severity: 'info',
+  severity: 'error',
   coordinate: null,
   subgraph: null,
   message: 'Not run: composition failed first. Fix the composition errors and check again.',
@@ -61,9 +61,7 @@ export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
   const composition = checkComposition(sources, input.changed);
   const noChanges = { breaking: [], dangerous: [], safe: [] };
   if (composition.supergraph === null) {
-    const sections = CHECK_NAMES.map((name) =>
-      name === 'composition' ? section(name, composition.findings) : { name, passed: false, findings: [NOT_RUN] },
-    );
+    const sections = CHECK_NAMES.map((name) => section(name, name === 'composition' ? composition.findings : [NOT_RUN]));
     return { report: reportOf(input, sections, noChanges), supergraph: null, contractSupergraphs: new Map() };
   }
   const after = composition.supergraph;

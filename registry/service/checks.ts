@@ -22,6 +22,7 @@ export async function checkProposals(
   const only = proposals.length === 1 ? proposals[0]! : null;
   return runChecks({
     proposed: proposedSet(ctx, state, proposals),
+    changed: proposals.map((proposal) => proposal.subgraph),
     currentSupergraph: state.supergraphs.get('')?.sdl ?? null,
     contracts: state.contracts,
     usageOf: (coordinates) => usageMap(ctx.db, coordinates, now, ctx.usageWindowDays),
@@ -72,11 +73,16 @@ export async function audit(
   await db.insertInto('registry_audit').values(entry).execute();
 }
 
-/** `usage, sunset (BREAKING_CHANGE_IN_USE, SUNSET_NOT_REACHED)`: what failed, for messages and the audit trail. */
+/** The rules of a report's errors, without `NOT_RUN` (composition failing first is what to fix). */
+export function failedRules(report: CheckReport): string[] {
+  const errors = report.sections.flatMap((section) => section.findings.filter((finding) => finding.severity === 'error'));
+  return [...new Set(errors.map((finding) => finding.rule).filter((rule) => rule !== 'NOT_RUN'))];
+}
+
+/** `usage, sunset (BREAKING_CHANGE_IN_USE, SUNSET_NOT_REACHED)`: the sections that failed on their own, and why. */
 export function failuresOf(report: CheckReport): string {
-  const failed = report.sections.filter((section) => !section.passed);
-  const rules = [...new Set(failed.flatMap((section) => section.findings.filter((f) => f.severity === 'error').map((f) => f.rule)))];
-  return `${failed.map((section) => section.name).join(', ')}${rules.length > 0 ? ` (${rules.join(', ')})` : ''}`;
+  const failed = report.sections.filter((section) => !section.passed && section.findings.some((finding) => finding.rule !== 'NOT_RUN'));
+  return `${failed.map((section) => section.name).join(', ')} (${failedRules(report).join(', ')})`;
 }
 
 export async function storedChecks(db: Db, limit: number): Promise<CheckReport[]> {

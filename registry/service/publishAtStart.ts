@@ -7,6 +7,7 @@
 import type { Logger } from '../../core/logger.ts';
 import { RegistryError } from '../registryError.ts';
 import type { PublishInput } from '../registry.ts';
+import { failedRules } from './checks.ts';
 import type { LocalRegistry } from './createRegistry.ts';
 
 export interface StartSource {
@@ -39,9 +40,7 @@ export async function publishAtStart(
     logger.info({ published, supergraph: results[0]?.supergraph.id }, 'registry: published schema/ at start');
   } catch (error) {
     if (!(error instanceof RegistryError) || error.code !== 'REGISTRY_CHECK_FAILED') throw error;
-    const rules = [
-      ...new Set(error.report?.sections.flatMap((section) => section.findings.filter((f) => f.severity === 'error').map((f) => f.rule))),
-    ];
+    const rules = error.report ? failedRules(error.report) : [];
     logger.warn(
       { subgraphs: names, check: error.report?.id ?? null, rules },
       'registry: schema/ was refused by the checks; the registry keeps serving its current supergraph',

@@ -1,0 +1,4 @@
+import { onPostgres } from '../../harness/onPostgres.ts';
+import { concurrencyContract } from './concurrency.contract.ts';
+
+onPostgres('registry concurrency', (makeStore) => concurrencyContract('PostgreSQL', makeStore));

@@ -1,0 +1,4 @@
+import { tempSqliteStore } from '../../harness/tempDatabase.ts';
+import { publishContract } from './publish.contract.ts';
+
+publishContract('SQLite', async () => tempSqliteStore());
