@@ -2,26 +2,17 @@
  * The registry's contracts contract, the same on SQLite and PostgreSQL: a contract is created once
  * it composes, recomposed by every publish, and a publish that breaks it is refused.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SupergraphArtifact } from '../../../registry/types.ts';
 import type { TempStore } from '../../harness/tempDatabase.ts';
 import { registryError } from './publish.contract.ts';
-import { ORDERS_V1, T0, USERS_V1, USERS_V2, openRegistry, tableCounts, type OpenRegistry } from './fixtures.ts';
+import { ORDERS_V1, T0, USERS_V1, USERS_V2, eachRegistry, tableCounts } from './fixtures.ts';
 
 const PARTNER = { name: 'partner', includeTags: ['partner'], excludeTags: [], createdBy: 'alice' } as const;
 
 export function contractsContract(label: string, makeStore: () => Promise<TempStore>): void {
   describe(`registry contracts on ${label}`, () => {
-    let temp: TempStore;
-    let open: OpenRegistry;
-    beforeEach(async () => {
-      temp = await makeStore();
-      open = await openRegistry(temp);
-    });
-    afterEach(async () => {
-      await open.store.close();
-      await temp.remove();
-    });
+    const open = eachRegistry(makeStore);
 
     it('creates a contract from the current heads and recomposes it on every publish', async () => {
       const { registry } = open;

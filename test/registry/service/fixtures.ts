@@ -2,6 +2,7 @@
  * Small governed Federation 2 subgraphs for the registry service suites (fast to compose), and an
  * open registry over a temp store with a clock the test moves.
  */
+import { afterEach, beforeEach } from 'vitest';
 import { createLogger } from '../../../core/logger.ts';
 import { createRegistry, type LocalRegistry } from '../../../registry/service/createRegistry.ts';
 import { openRegistryStore, type RegistryStore } from '../../../registry/store/openRegistryStore.ts';
@@ -72,6 +73,37 @@ export async function openRegistry(
     logger: createLogger('info', sink.stream),
   });
   return { registry, store, clock, logs: sink.records };
+}
+
+/**
+ * A registry over a fresh store for each test (opened before it, removed after it). The returned
+ * object reads through to the current test's registry.
+ */
+export function eachRegistry(makeStore: () => Promise<TempStore>, options: { usageWindowDays?: number } = {}): OpenRegistry {
+  let temp: TempStore;
+  let open: OpenRegistry;
+  beforeEach(async () => {
+    temp = await makeStore();
+    open = await openRegistry(temp, options);
+  });
+  afterEach(async () => {
+    await open.store.close();
+    await temp.remove();
+  });
+  return {
+    get registry() {
+      return open.registry;
+    },
+    get store() {
+      return open.store;
+    },
+    get clock() {
+      return open.clock;
+    },
+    get logs() {
+      return open.logs;
+    },
+  };
 }
 
 /** Rows of every registry table: a refused or invalid call must leave them all as they were. */

@@ -3,30 +3,23 @@
  * version, the diff of two (API changes and a unified text diff), rollback as a checked publish,
  * stored check reports and the audit trail.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TempStore } from '../../harness/tempDatabase.ts';
-import { ORDERS_V1, T0, USERS_V1, USERS_V2, openRegistry, type OpenRegistry } from './fixtures.ts';
+import { ORDERS_V1, T0, USERS_V1, USERS_V2, eachRegistry } from './fixtures.ts';
 
 const HOUR = 60 * 60 * 1000;
 
 export function historyContract(label: string, makeStore: () => Promise<TempStore>): void {
   describe(`registry history on ${label}`, () => {
-    let temp: TempStore;
-    let open: OpenRegistry;
+    const open = eachRegistry(makeStore);
     const at = (hours: number) => new Date(Date.parse(T0) + hours * HOUR);
     beforeEach(async () => {
-      temp = await makeStore();
-      open = await openRegistry(temp);
       const { registry, clock } = open;
       await registry.publish({ subgraph: 'users', sdl: USERS_V1, author: 'alice', commit: 'c1' });
       clock.now = at(1);
       await registry.publish({ subgraph: 'users', sdl: USERS_V2, author: 'bob', commit: 'c2' });
       clock.now = at(2);
       await registry.publish({ subgraph: 'orders', sdl: ORDERS_V1, author: 'alice' });
-    });
-    afterEach(async () => {
-      await open.store.close();
-      await temp.remove();
     });
 
     it('lists a subgraph’s versions and every version newest first', async () => {

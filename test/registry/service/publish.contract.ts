@@ -3,12 +3,12 @@
  * the supergraph and its ETag, an unchanged publish, a refused publish and every bad input, with
  * nothing half-stored.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RegistryError } from '../../../registry/registryError.ts';
 import { sha256 } from '../../../registry/service/rows.ts';
 import type { SupergraphArtifact } from '../../../registry/types.ts';
 import type { TempStore } from '../../harness/tempDatabase.ts';
-import { ORDERS_V1, T0, USERS_V1, USERS_V2, openRegistry, tableCounts, type OpenRegistry } from './fixtures.ts';
+import { ORDERS_V1, T0, USERS_V1, USERS_V2, eachRegistry, tableCounts } from './fixtures.ts';
 
 export async function registryError(promise: Promise<unknown>): Promise<RegistryError> {
   const error = await promise.then(
@@ -21,16 +21,7 @@ export async function registryError(promise: Promise<unknown>): Promise<Registry
 
 export function publishContract(label: string, makeStore: () => Promise<TempStore>): void {
   describe(`registry publish on ${label}`, () => {
-    let temp: TempStore;
-    let open: OpenRegistry;
-    beforeEach(async () => {
-      temp = await makeStore();
-      open = await openRegistry(temp);
-    });
-    afterEach(async () => {
-      await open.store.close();
-      await temp.remove();
-    });
+    const open = eachRegistry(makeStore);
 
     it('numbers versions per subgraph from 1 and composes a new supergraph on each publish', async () => {
       const { registry } = open;

@@ -3,27 +3,18 @@
  * window, pruned after it, read per coordinate and client; a breaking change refused while a
  * client uses it and passed once the window has no use; deprecations with their sunset and use.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TempStore } from '../../harness/tempDatabase.ts';
 import { registryError } from './publish.contract.ts';
-import { USERS_NO_NAME, USERS_V1, openRegistry, tableCounts, type OpenRegistry } from './fixtures.ts';
+import { USERS_NO_NAME, USERS_V1, eachRegistry, tableCounts } from './fixtures.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
 export function usageContract(label: string, makeStore: () => Promise<TempStore>): void {
   describe(`registry usage on ${label}`, () => {
-    let temp: TempStore;
-    let open: OpenRegistry;
+    const open = eachRegistry(makeStore, { usageWindowDays: 30 });
     const ago = (ms: number) => new Date(open.clock.now.getTime() - ms).toISOString();
-    beforeEach(async () => {
-      temp = await makeStore();
-      open = await openRegistry(temp, { usageWindowDays: 30 });
-    });
-    afterEach(async () => {
-      await open.store.close();
-      await temp.remove();
-    });
 
     it('sums counts per coordinate, client and hour, keeps the latest use, and forgets what left the window', async () => {
       const { registry, store, clock } = open;
