@@ -62,9 +62,15 @@ export class Metrics {
     this.family(name, 'gauge').values.set(labelKey(labels), value);
   }
 
-  /** Removes every label set of a gauge (before setting the ones that exist now). */
-  clear(name: string): void {
-    this.family(name, 'gauge').values.clear();
+  /**
+   * Removes every label set of a gauge (before setting the ones that exist now); with `leading`,
+   * only those that begin with these labels, in this order (one variant's series of a gauge).
+   */
+  clear(name: string, leading?: Readonly<Record<string, string>>): void {
+    const values = this.family(name, 'gauge').values;
+    if (!leading) return values.clear();
+    const prefix = labelKey(leading);
+    for (const key of [...values.keys()]) if (key === prefix || key.startsWith(`${prefix},`)) values.delete(key);
   }
 
   /** Records one observation in a histogram. */
@@ -133,13 +139,17 @@ function escape(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-/** The gateway's counters. */
+/** The gateway's counters, and the supergraphs it serves (docs/registry.md#hot-reload). */
 export function createGatewayMetrics(): Metrics {
   return new Metrics({
     tessera_http_requests_total: 'HTTP requests by route and status.',
     tessera_authorization_denials_total: 'Fields removed from operations by the governance directives, by code and schema coordinate.',
     tessera_capability_calls_total: 'Capability (mutation) calls by capability name and version, counted before execution.',
-  });
+    tessera_supergraph_updates_total: 'Supergraphs loaded (applied) or refused (failed), by variant (main or contracts/<name>).',
+  }).defineGauge(
+    'tessera_supergraph_loaded_timestamp_seconds',
+    'When the supergraph serving each variant was loaded (Unix seconds), labelled with its id.',
+  );
 }
 
 /** Seconds from an event's occurrence to its handling: sub-second in-process, minutes when retried. */

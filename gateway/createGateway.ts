@@ -1,26 +1,27 @@
 /**
- * The federated executor: `@apollo/gateway` over a supergraph SDL, inside Apollo Server, behind
- * Tessera's own GraphQL-over-HTTP handler. General on purpose: it serves whatever supergraph it
- * is given and knows nothing of CRM, PSA or ERP; what runs around planning (authorization,
- * capability lifecycle, ...) is the list of plugins the composition root passes.
+ * The federated executor: `@apollo/gateway` inside Apollo Server, behind Tessera's own
+ * GraphQL-over-HTTP handler. General on purpose: it serves whatever supergraphs its sources give
+ * (swapping them in as they change, docs/registry.md#hot-reload) and knows nothing of CRM, PSA or
+ * ERP; what runs around planning (authorization, capability lifecycle, ...) is the list of plugins
+ * the composition root passes. Besides `/graphql`, it serves named contracts, each from its own
+ * source, and more can be added while it runs.
  */
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Principal } from '../auth/principal.ts';
 import type { RequestScope } from '../auth/requestScope.ts';
 import { tesseraError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { maskError } from '../core/maskError.ts';
-import { SubgraphDataSource } from './datasources/SubgraphDataSource.ts';
-import { createGraphQLHandler, type Authenticate } from './http/graphqlHandler.ts';
-import { createPlannedOperations, type PlannedOperationStore } from './plannedOperation.ts';
+import type { Authenticate, createGraphQLHandler } from './http/graphqlHandler.ts';
 import type { GatewayPlugin } from './plugin.ts';
+import { serveGraph, type ServedGraph, type SupergraphEvent, type SupergraphStatus } from './supergraph/servedGraph.ts';
+import type { SupergraphSource } from './supergraph/source.ts';
+
+export type { SupergraphEvent, SupergraphStatus } from './supergraph/servedGraph.ts';
 
 export interface GatewayOptions {
-  readonly supergraphSdl: string;
+  /** The supergraph `/graphql` serves, and its updates. */
+  readonly supergraph: SupergraphSource;
   /** How subgraph URLs are fetched: in process for embedded subgraphs, the network otherwise. */
   readonly fetcher: Fetcher;
   readonly logger: Logger;
@@ -32,55 +33,92 @@ export interface GatewayOptions {
   readonly signPrincipal: (principal: Principal | null, requestId: string) => string;
   /** The request pipeline's plugins, in the order they run (`GatewayPlugin` has the contract). */
   readonly plugins: readonly GatewayPlugin[];
+  /** Told of every supergraph applied or refused (metrics). */
+  readonly onSupergraph?: ((event: SupergraphEvent) => void) | undefined;
+  /** The clock of `loadedAt` and of refusals. @default () => new Date() */
+  readonly now?: (() => Date) | undefined;
+}
+
+export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
+
+export interface GatewayStatus {
+  readonly supergraph: SupergraphStatus;
+  /** By contract name: the contracts served, and those whose first supergraph was refused. */
+  readonly contracts: Readonly<Record<string, SupergraphStatus>>;
 }
 
 export interface Gateway {
-  readonly graphql: ReturnType<typeof createGraphQLHandler>;
+  /** `/graphql`. */
+  readonly graphql: GraphQLHandler;
+  /** `/contracts/<name>/graphql`, when that contract serves. */
+  contract(name: string): GraphQLHandler | undefined;
+  /**
+   * Serves a contract from its own source, with the same plugins and callers as `/graphql`.
+   * Resolves once its first supergraph serves; rejects when it cannot load (reported in `status`,
+   * and a later call may try again). A name already served (or being started) is not started twice.
+   */
+  serveContract(name: string, source: SupergraphSource): Promise<void>;
+  status(): GatewayStatus;
   stop(): Promise<void>;
 }
 
+/** A contract name is a path segment that needs no escaping: letters, digits, `-` and `_`. */
+export const CONTRACT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger.child({ component: 'gateway' });
-  const operations = createPlannedOperations();
-  const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
-    logger,
-    // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
-    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher: options.fetcher }, logger),
-  });
-  const server = new ApolloServer<RequestScope>({
-    gateway: planningReplacements(gateway, operations),
+  const base = {
+    fetcher: options.fetcher,
     logger,
     introspection: options.introspection ?? true,
-    includeStacktraceInErrorResponses: false,
-    // Tessera's HTTP layer accepts only JSON bodies on POST and queries on GET, which is the
-    // protection Apollo's CSRF check gives; the check itself would refuse spec-compliant GETs.
-    csrfPrevention: false,
-    persistedQueries: false,
-    formatError: (formatted, error) => maskError(formatted, error, logger),
-    plugins: [
-      // Answers are never HTTP-cached (they depend on the caller); skip the per-field hint collection.
-      ApolloServerPluginCacheControlDisabled(),
-      operationResolution,
-      ...options.plugins.map((plugin) => plugin.create({ operations })),
-    ],
-  });
-  await server.start();
-  return {
-    graphql: createGraphQLHandler(server, { authenticate: options.authenticate, signPrincipal: options.signPrincipal }),
-    stop: () => server.stop(),
+    plugins: options.plugins,
+    ownPlugins: [operationResolution],
+    now: options.now ?? (() => new Date()),
+    onEvent: (event: SupergraphEvent) => options.onSupergraph?.(event),
+    authenticate: options.authenticate,
+    signPrincipal: options.signPrincipal,
   };
-}
-
-/** The gateway, planning each request's operation as the plugins left it (`PlannedOperations`). */
-function planningReplacements(gateway: ApolloGateway, operations: PlannedOperationStore): GatewayInterface {
+  const main = await serveGraph({ ...base, variant: 'main', source: options.supergraph, onStatus: () => {} });
+  const contracts = new Map<string, ServedGraph>();
+  const starting = new Map<string, Promise<void>>();
+  const refusedAtStart = new Map<string, SupergraphStatus>();
+  let stopped = false;
   return {
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
-    stop: () => gateway.stop(),
-    async load(options) {
-      const { executor } = await gateway.load(options);
-      return { executor: (requestContext) => executor(operations.applyTo(requestContext)) };
+    graphql: main.graphql,
+    contract: (name) => contracts.get(name)?.graphql,
+    serveContract(name, source) {
+      if (!CONTRACT_NAME.test(name))
+        return Promise.reject(new TypeError(`contract name ${JSON.stringify(name)}: use letters, digits, - and _`));
+      if (contracts.has(name)) return Promise.resolve();
+      let started = starting.get(name);
+      if (!started) {
+        started = serveGraph({
+          ...base,
+          variant: `contracts/${name}`,
+          source,
+          onStatus: (status) => {
+            if (!contracts.has(name)) refusedAtStart.set(name, status);
+          },
+        })
+          .then(async (served) => {
+            // A contract that finished starting after the gateway stopped must not outlive it.
+            if (stopped) return served.stop();
+            refusedAtStart.delete(name);
+            contracts.set(name, served);
+          })
+          .finally(() => starting.delete(name));
+        starting.set(name, started);
+      }
+      return started;
+    },
+    status() {
+      const served = Object.fromEntries([...contracts].map(([name, graph]) => [name, graph.status()]));
+      return { supergraph: main.status(), contracts: { ...Object.fromEntries(refusedAtStart), ...served } };
+    },
+    async stop() {
+      stopped = true;
+      await Promise.allSettled(starting.values());
+      await Promise.all([main.stop(), ...[...contracts.values()].map((graph) => graph.stop())]);
     },
   };
 }

@@ -13,9 +13,12 @@ export interface GatewayPluginHost {
  * ones to come: limits, usage), chosen by the composition root and passed to `createGateway`
  * in a list. The contract:
  *
- * - `create` is called once, by `createGateway`, before the server starts. A plugin that cannot
- *   serve the supergraph it was made for throws (from its factory or from `create`), and the
- *   gateway does not start.
+ * - `create` is called once per supergraph the gateway loads (at start, then on every swap, and
+ *   for each contract), before that supergraph serves; what it returns handles the requests
+ *   planned against that supergraph (Apollo Server's `requestDidStart`; no server-level hook is
+ *   called). A plugin that cannot serve a supergraph throws from `create`: at start the gateway
+ *   does not start; on a swap the supergraph is refused and the previous one keeps serving
+ *   (docs/registry.md#hot-reload).
  * - Order: the gateway's own step (refusing an operation name that selects nothing) runs first,
  *   then the plugins in list order. Apollo Server calls a hook of every plugin in that order
  *   without waiting for one to settle before calling the next: what a later plugin reads (a
@@ -30,5 +33,5 @@ export interface GatewayPluginHost {
 export interface GatewayPlugin {
   /** Names the plugin in logs and errors. */
   readonly name: string;
-  create(host: GatewayPluginHost): ApolloServerPlugin<RequestScope>;
+  create(host: GatewayPluginHost, supergraphSdl: string): ApolloServerPlugin<RequestScope>;
 }

@@ -20,13 +20,12 @@ import type { GatewayPlugin } from '../gateway/plugin.ts';
 import { usagePlugin } from '../gateway/usage/usagePlugin.ts';
 import { createUsageRecorder, type UsageRecorder, type UsageSink } from '../gateway/usage/usageRecorder.ts';
 import { createRequestListener } from '../gateway/http/server.ts';
+import { staticSupergraphSource, type SupergraphSource } from '../gateway/supergraph/source.ts';
+import { composedFromSchemaFolder, recordSupergraph, serveContracts, type ContractSources } from './supergraphs.ts';
 import { NAMED_POLICIES } from '../policies/registry.ts';
-import { composeSupergraph } from '../schema/compose.ts';
-import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import { readiness } from './readiness.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { SystemUrls } from './systemUrls.ts';
-import { SYSTEM_LIST } from '../systems/systems.ts';
 
 export interface GatewayServiceOptions {
   readonly config: TesseraConfig;
@@ -47,6 +46,13 @@ export interface GatewayServiceOptions {
   readonly metrics?: Metrics | undefined;
   /** Usage recording for the registry's usage-aware checks (docs/registry.md#usage); off when not given. */
   readonly usage?: UsageOptions | undefined;
+  /**
+   * Where `/graphql`'s supergraph comes from, and its updates (docs/registry.md#hot-reload).
+   * @default the supergraph composed from `schema/` with each system's URL, never updated
+   */
+  readonly supergraph?: SupergraphSource | undefined;
+  /** The contracts served at `/contracts/<name>/graphql`; none when not given. */
+  readonly contracts?: ContractSources | undefined;
 }
 
 export interface UsageOptions {
@@ -66,14 +72,6 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   await verifier.ready();
   const signPrincipal = (principal: Principal | null, requestId: string) =>
     signInternalPrincipal(principal, options.internalSecret, { requestId });
-  const supergraphSdl = composeSupergraph(
-    urls.all.map(({ name, url }) => ({
-      name,
-      url,
-      sdl: readSubgraphSdl(name),
-      system: SYSTEM_LIST.find((entry) => entry.name === name)?.systemOfRecord,
-    })),
-  );
   const metrics = options.metrics ?? createGatewayMetrics();
   const usage = options.usage
     ? createUsageRecorder({ sink: options.usage.sink, logger, metrics, now: options.now, flushIntervalMs: options.usage.flushIntervalMs })
@@ -81,36 +79,41 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   // Added before the gateway's stop, so it runs after it: the last operations are flushed too.
   if (usage) shutdown.add(() => usage.stop());
   const gateway = await createGateway({
-    supergraphSdl,
+    supergraph: options.supergraph ?? staticSupergraphSource(composedFromSchemaFolder(urls)),
     fetcher,
     logger,
     authenticate: (authorization) => verifier.verify(authorization),
     signPrincipal,
-    plugins: gatewayPlugins(supergraphSdl, metrics, options, usage),
+    plugins: gatewayPlugins(metrics, options, usage),
+    onSupergraph: (event) => recordSupergraph(metrics, event),
+    now: options.now,
   });
   shutdown.add(() => gateway.stop());
+  if (options.contracts) await serveContracts(gateway, options.contracts, logger, shutdown);
   return createRequestListener({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     graphql: gateway.graphql,
     assets: loadIdeAssets(),
-    readiness: () => readiness({ urls, stores: options.stores, fetcher, principalToken: () => signPrincipal(null, 'readiness') }),
+    contract: (name) => gateway.contract(name),
+    readiness: () =>
+      readiness({
+        urls,
+        stores: options.stores,
+        fetcher,
+        principalToken: () => signPrincipal(null, 'readiness'),
+        details: () => ({ ...gateway.status() }),
+      }),
     metrics,
   });
 }
 
 /** Tessera's request pipeline, in order: who may read what, the capability lifecycle, then usage. */
-function gatewayPlugins(
-  supergraphSdl: string,
-  metrics: Metrics,
-  options: GatewayServiceOptions,
-  usage: UsageRecorder | null,
-): GatewayPlugin[] {
+function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage: UsageRecorder | null): GatewayPlugin[] {
   const plugins: GatewayPlugin[] = [];
   if (options.enforcePolicies !== false) {
     plugins.push(
       authorizationPlugin({
-        supergraphSdl,
         mode: options.config.authorizationMode,
         policies: NAMED_POLICIES,
         onDenied: (denied) => {
@@ -121,7 +124,6 @@ function gatewayPlugins(
   }
   plugins.push(
     capabilityPlugin({
-      supergraphSdl,
       ...(options.now ? { now: options.now } : {}),
       onCall: (declaration) =>
         metrics.increment('tessera_capability_calls_total', { capability: declaration.name, version: String(declaration.version) }),

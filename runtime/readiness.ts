@@ -12,6 +12,8 @@ export interface ReadinessProbe {
   readonly fetcher: Fetcher;
   /** A signed anonymous principal, for the probe's calls. */
   readonly principalToken: () => string;
+  /** Reported with the checks, never deciding readiness (the supergraphs served, docs/registry.md#hot-reload). */
+  readonly details?: (() => Readonly<Record<string, unknown>>) | undefined;
 }
 
 /** Ready when every local store answers and every remote subgraph answers a trivial query. */
@@ -23,7 +25,7 @@ export async function readiness(probe: ReadinessProbe): Promise<ReadinessReport>
       checks[name] = store ? await ping(store) : await answers(probe.fetcher, url, probe.principalToken());
     }),
   );
-  return { ready: Object.values(checks).every(Boolean), checks };
+  return { ready: Object.values(checks).every(Boolean), checks, ...(probe.details ? { details: probe.details() } : {}) };
 }
 
 async function ping(db: Kysely<unknown>): Promise<boolean> {

@@ -12,10 +12,11 @@ import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode,
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { tesseraError } from '../../core/errors.ts';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayPlugin } from '../plugin.ts';
+import type { PlannedOperations } from '../plannedOperation.ts';
 
 export interface CapabilityPluginOptions {
-  readonly supergraphSdl: string;
   /** The clock sunsets are judged by. @default () => new Date() */
   readonly now?: () => Date;
   /** Called once per capability field an operation calls. */
@@ -23,72 +24,81 @@ export interface CapabilityPluginOptions {
 }
 
 export function capabilityPlugin(options: CapabilityPluginOptions): GatewayPlugin {
-  const declarations = capabilitiesOf(parse(options.supergraphSdl));
   const now = options.now ?? (() => new Date());
   return {
     name: 'capabilities',
-    create: ({ operations }) => ({
-      async requestDidStart() {
-        let deprecated: CapabilityDeclaration[] = [];
-        return {
-          async didResolveOperation(requestContext) {
-            // As the plugins before this one left it: a mutation field authorization removed is not called.
-            const { operation, document } = operations.current(requestContext);
-            const { contextValue } = requestContext;
-            if (!operation || operation.operation !== 'mutation') return;
-            const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
-            const fields = rootFieldNames(operation, fragments);
-            if (contextValue.idempotencyKey !== null && fields.length !== 1) {
+    // The declarations of the supergraph the request is planned against (each supergraph gets its own).
+    create: ({ operations }, supergraphSdl) => capabilityLifecycle(capabilitiesOf(parse(supergraphSdl)), operations, now, options.onCall),
+  };
+}
+
+function capabilityLifecycle(
+  declarations: ReadonlyMap<string, CapabilityDeclaration>,
+  operations: PlannedOperations,
+  now: () => Date,
+  onCall: CapabilityPluginOptions['onCall'],
+): ApolloServerPlugin<RequestScope> {
+  return {
+    async requestDidStart() {
+      let deprecated: CapabilityDeclaration[] = [];
+      return {
+        async didResolveOperation(requestContext) {
+          // As the plugins before this one left it: a mutation field authorization removed is not called.
+          const { operation, document } = operations.current(requestContext);
+          const { contextValue } = requestContext;
+          if (!operation || operation.operation !== 'mutation') return;
+          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+          const fields = rootFieldNames(operation, fragments);
+          if (contextValue.idempotencyKey !== null && fields.length !== 1) {
+            throw tesseraError(
+              'BAD_REQUEST',
+              `The Idempotency-Key header keys a request with exactly one mutation field; this one has ${fields.length}. ` +
+                'Use input.idempotencyKey on each.',
+              { extensions: { http: { status: 400 } } },
+            );
+          }
+          const today = now().toISOString().slice(0, 10);
+          const called = fields.map((field) => declarations.get(field)).filter((d): d is CapabilityDeclaration => d !== undefined);
+          for (const declaration of called) {
+            if (declaration.sunsetAt !== null && today >= declaration.sunsetAt) {
               throw tesseraError(
-                'BAD_REQUEST',
-                `The Idempotency-Key header keys a request with exactly one mutation field; this one has ${fields.length}. ` +
-                  'Use input.idempotencyKey on each.',
-                { extensions: { http: { status: 400 } } },
+                'CAPABILITY_SUNSET',
+                `${declaration.field} (${declaration.name} v${declaration.version}) was retired on ${declaration.sunsetAt}.` +
+                  (declaration.successor ? ` Use ${declaration.successor}.` : ''),
+                {
+                  extensions: {
+                    http: { status: 410 },
+                    capability: declaration.name,
+                    version: declaration.version,
+                    successor: declaration.successor,
+                  },
+                },
               );
             }
-            const today = now().toISOString().slice(0, 10);
-            const called = fields.map((field) => declarations.get(field)).filter((d): d is CapabilityDeclaration => d !== undefined);
-            for (const declaration of called) {
-              if (declaration.sunsetAt !== null && today >= declaration.sunsetAt) {
-                throw tesseraError(
-                  'CAPABILITY_SUNSET',
-                  `${declaration.field} (${declaration.name} v${declaration.version}) was retired on ${declaration.sunsetAt}.` +
-                    (declaration.successor ? ` Use ${declaration.successor}.` : ''),
-                  {
-                    extensions: {
-                      http: { status: 410 },
-                      capability: declaration.name,
-                      version: declaration.version,
-                      successor: declaration.successor,
-                    },
-                  },
-                );
-              }
-            }
-            for (const declaration of called) options.onCall?.(declaration, contextValue);
-            deprecated = called.filter((declaration) => declaration.deprecatedAt !== null);
-          },
-          async willSendResponse({ response }) {
-            if (deprecated.length === 0) return;
-            // One set of headers per response; with several deprecated fields, the earliest dates win.
-            const earliest = (key: 'deprecatedAt' | 'sunsetAt') =>
-              deprecated
-                .map((d) => d[key])
-                .filter((v): v is string => v !== null)
-                .sort()[0];
-            const deprecatedAt = earliest('deprecatedAt');
-            const sunsetAt = earliest('sunsetAt');
-            if (deprecatedAt) response.http.headers.set('deprecation', `@${Date.parse(`${deprecatedAt}T00:00:00Z`) / 1000}`);
-            if (sunsetAt) response.http.headers.set('sunset', new Date(`${sunsetAt}T00:00:00Z`).toUTCString());
-            const successors = [...new Set(deprecated.map((d) => d.successor).filter((s): s is string => s !== null))];
-            if (successors.length) {
-              const links = successors.map((s) => `<urn:tessera:capability:Mutation.${s}>; rel="successor-version"`);
-              response.http.headers.set('link', links.join(', '));
-            }
-          },
-        };
-      },
-    }),
+          }
+          for (const declaration of called) onCall?.(declaration, contextValue);
+          deprecated = called.filter((declaration) => declaration.deprecatedAt !== null);
+        },
+        async willSendResponse({ response }) {
+          if (deprecated.length === 0) return;
+          // One set of headers per response; with several deprecated fields, the earliest dates win.
+          const earliest = (key: 'deprecatedAt' | 'sunsetAt') =>
+            deprecated
+              .map((d) => d[key])
+              .filter((v): v is string => v !== null)
+              .sort()[0];
+          const deprecatedAt = earliest('deprecatedAt');
+          const sunsetAt = earliest('sunsetAt');
+          if (deprecatedAt) response.http.headers.set('deprecation', `@${Date.parse(`${deprecatedAt}T00:00:00Z`) / 1000}`);
+          if (sunsetAt) response.http.headers.set('sunset', new Date(`${sunsetAt}T00:00:00Z`).toUTCString());
+          const successors = [...new Set(deprecated.map((d) => d.successor).filter((s): s is string => s !== null))];
+          if (successors.length) {
+            const links = successors.map((s) => `<urn:tessera:capability:Mutation.${s}>; rel="successor-version"`);
+            response.http.headers.set('link', links.join(', '));
+          }
+        },
+      };
+    },
   };
 }
 

@@ -13,24 +13,35 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
 export interface ReadinessReport {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, boolean>>;
+  /** What else an operator wants to see (the supergraphs served); it never decides readiness. */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface HttpApp {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
-  readonly graphql: (request: HttpRequestLike, start: RequestStart) => Promise<HttpResponseLike>;
+  readonly graphql: GraphQLEndpoint;
+  /** The endpoint of the contract served under that name at `/contracts/<name>/graphql`, if any. */
+  readonly contract?: ((name: string) => GraphQLEndpoint | undefined) | undefined;
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly metrics: Metrics;
 }
 
+type GraphQLEndpoint = (request: HttpRequestLike, start: RequestStart) => Promise<HttpResponseLike>;
+
 /** Routes counted by name; anything else is `other`, so a scan of random paths cannot grow the label set. */
 const ROUTES = new Set(['/graphql', '/health/live', '/health/ready', '/metrics', '/']);
+
+/** `/contracts/<name>/graphql`; every contract counts under one route label. */
+const CONTRACT_PATH = /^\/contracts\/([^/]+)\/graphql$/;
+const CONTRACT_ROUTE = '/contracts/:name/graphql';
 
 const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
 /**
- * The gateway's HTTP surface: `/graphql`, the IDE at `/`, `/health/live` and `/health/ready`.
+ * The gateway's HTTP surface: `/graphql`, the contracts' `/contracts/<name>/graphql`, the IDE at
+ * `/`, `/health/live` and `/health/ready`.
  * Every response carries the request id; every request gets one access-log line.
  */
 export function createRequestListener(app: HttpApp) {
@@ -43,7 +54,7 @@ export function createRequestListener(app: HttpApp) {
       response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, [REQUEST_ID_HEADER]: requestId });
       response.end(request.method === 'HEAD' ? undefined : result.body);
       app.metrics.increment('tessera_http_requests_total', {
-        route: ROUTES.has(url.pathname) ? url.pathname : 'other',
+        route: ROUTES.has(url.pathname) ? url.pathname : CONTRACT_PATH.test(url.pathname) ? CONTRACT_ROUTE : 'other',
         status: String(result.status),
       });
       logger.info(
@@ -72,9 +83,21 @@ export function createRequestListener(app: HttpApp) {
 
 async function route(app: HttpApp, request: IncomingMessage, url: URL, start: RequestStart): Promise<HttpResponseLike> {
   const method = request.method ?? 'GET';
-  if (url.pathname === '/graphql') {
-    const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';
-    return app.graphql({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, start);
+  if (url.pathname === '/graphql') return serveGraphQL(app.graphql, app, request, url, start);
+  const contract = CONTRACT_PATH.exec(url.pathname);
+  if (contract) {
+    // The raw path segment: a served contract's name never needs escaping (CONTRACT_NAME).
+    const name = contract[1]!;
+    const endpoint = app.contract?.(name);
+    if (endpoint) return serveGraphQL(endpoint, app, request, url, start);
+    return json(404, {
+      errors: [
+        {
+          message: `No contract named ${JSON.stringify(name)} is served. The GraphQL endpoint is /graphql.`,
+          extensions: { code: 'NOT_FOUND' },
+        },
+      ],
+    });
   }
   if (url.pathname === '/health/live') return json(200, { status: 'live' });
   if (url.pathname === '/metrics') {
@@ -86,7 +109,11 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
   }
   if (url.pathname === '/health/ready') {
     const report = await app.readiness();
-    return json(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+    return json(report.ready ? 200 : 503, {
+      status: report.ready ? 'ready' : 'not ready',
+      checks: report.checks,
+      ...(report.details ? { details: report.details } : {}),
+    });
   }
   const asset = app.assets.get(url.pathname);
   if (asset && (method === 'GET' || method === 'HEAD')) {
@@ -104,6 +131,12 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
   return json(404, {
     errors: [{ message: `No route for ${url.pathname}. The GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } }],
   });
+}
+
+async function serveGraphQL(endpoint: GraphQLEndpoint, app: HttpApp, request: IncomingMessage, url: URL, start: RequestStart) {
+  const method = request.method ?? 'GET';
+  const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';
+  return endpoint({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, start);
 }
 
 function json(status: number, body: unknown): HttpResponseLike {

@@ -20,6 +20,9 @@ describe('/metrics', () => {
       'tessera_http_requests_total{route="/graphql",status="200"} 2',
       'tessera_authorization_denials_total{code="UNAUTHENTICATED",coordinate="Query.legalEntities"} 1',
       'tessera_authorization_denials_total{code="UNAUTHENTICATED",coordinate="Query.projects"} 2',
+      // The supergraph serving /graphql, loaded once at start (docs/registry.md#hot-reload).
+      'tessera_supergraph_updates_total{variant="main",result="applied"} 1',
+      expect.stringMatching(/^tessera_supergraph_loaded_timestamp_seconds\{variant="main",id="[0-9a-f]{16}"\} \d+(\.\d+)?$/),
       // The process engine's gauges, read from the integration store on every scrape (docs/processes.md#metrics).
       'tessera_dead_letters{consumer="cash"} 0',
       'tessera_dead_letters{consumer="sagas"} 0',

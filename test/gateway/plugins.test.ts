@@ -11,6 +11,7 @@ import { tesseraError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createGateway, type Gateway } from '../../gateway/createGateway.ts';
 import type { GatewayPlugin } from '../../gateway/plugin.ts';
+import { staticSupergraphSource } from '../../gateway/supergraph/source.ts';
 import { composeSupergraph } from '../../schema/compose.ts';
 
 const SUPERGRAPH = composeSupergraph([
@@ -62,7 +63,7 @@ function recorder(name: string, only?: string): GatewayPlugin {
 
 async function post(plugins: readonly GatewayPlugin[], query: string) {
   gateway = await createGateway({
-    supergraphSdl: SUPERGRAPH,
+    supergraph: staticSupergraphSource(SUPERGRAPH),
     fetcher: toySubgraph,
     logger: createLogger('silent'),
     authenticate: async () => null,

@@ -457,7 +457,12 @@ describe('the rest of the HTTP surface', () => {
     expect(envelope(await call('/health/ready'))).toEqual({
       status: 200,
       contentType: JSON_RESPONSE,
-      body: { status: 'ready', checks: { crm: true, psa: true, erp: true, integration: true } },
+      body: {
+        status: 'ready',
+        checks: { crm: true, psa: true, erp: true, integration: true },
+        // The supergraph serving, reported without deciding readiness (docs/registry.md#hot-reload).
+        details: { supergraph: { id: expect.any(String), loadedAt: expect.any(String), lastError: null }, contracts: {} },
+      },
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAMED_POLICIES, policyRegistryMismatches } from '../../policies/registry.ts';
 import { authorizationPlugin } from '../../gateway/authorization/authorizationPlugin.ts';
+import { createPlannedOperations } from '../../gateway/plannedOperation.ts';
 import { recordScope, seesAccount, seesLegalEntity } from '../../policies/recordScope.ts';
 import { decide } from '../../policies/requirements.ts';
 import { principalFromClaims } from '../../auth/principal.ts';
@@ -20,7 +21,8 @@ describe('the policy registry and the schema', () => {
   });
 
   it('keep a gateway with a misspelled policy from starting, saying which', () => {
-    expect(() => authorizationPlugin({ supergraphSdl: sdl('legalEntityScopd'), mode: 'filter', policies: NAMED_POLICIES })).toThrow(
+    const plugin = authorizationPlugin({ mode: 'filter', policies: NAMED_POLICIES });
+    expect(() => plugin.create({ operations: createPlannedOperations() }, sdl('legalEntityScopd'))).toThrow(
       new TypeError(
         'the schema and policies/ disagree:\n' +
           '- the schema uses @policy "legalEntityScopd", which policies/ does not define\n' +

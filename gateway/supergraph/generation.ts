@@ -1,0 +1,55 @@
+/**
+ * One supergraph made ready to serve: its own `ApolloGateway` (query planner, subgraph data
+ * sources) and the request plugins made for it. A request is validated, planned and executed by
+ * the generation of the schema it started on, so a swap never replans a request in flight against
+ * a supergraph it was not validated against (docs/registry.md#hot-reload).
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayExecutor } from '@apollo/server-gateway-interface';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { assertValidSchema, type GraphQLSchema } from 'graphql';
+import type { RequestScope } from '../../auth/requestScope.ts';
+import type { Logger } from '../../core/logger.ts';
+import { SubgraphDataSource } from '../datasources/SubgraphDataSource.ts';
+import type { GatewayPlugin, GatewayPluginHost } from '../plugin.ts';
+import type { Supergraph } from './source.ts';
+
+export interface Generation {
+  readonly supergraph: Supergraph;
+  /** The API schema Apollo Server validates this generation's requests against. */
+  readonly apiSchema: GraphQLSchema;
+  readonly executor: GatewayExecutor;
+  /** The request plugins made for this supergraph, in the gateway's plugin order. */
+  readonly plugins: readonly ApolloServerPlugin<RequestScope>[];
+  readonly loadedAt: Date;
+  stop(): Promise<void>;
+}
+
+export interface GenerationDependencies {
+  readonly fetcher: Fetcher;
+  readonly logger: Logger;
+  readonly plugins: readonly GatewayPlugin[];
+  readonly host: GatewayPluginHost;
+  readonly now: () => Date;
+}
+
+/**
+ * Throws when the supergraph cannot serve: it does not parse, the gateway refuses it, or a plugin
+ * cannot serve it (its `create` throws).
+ */
+export async function loadGeneration(supergraph: Supergraph, dependencies: GenerationDependencies): Promise<Generation> {
+  const { fetcher, logger } = dependencies;
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.sdl,
+    logger,
+    // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher }, logger),
+  });
+  const { schema, executor } = await gateway.load();
+  // Apollo Server would refuse it only after the swap (and log it); refuse it before.
+  assertValidSchema(schema);
+  const plugins = dependencies.plugins.map((plugin) => plugin.create(dependencies.host, supergraph.sdl));
+  return { supergraph, apiSchema: schema, executor, plugins, loadedAt: dependencies.now(), stop: () => gateway.stop() };
+}
