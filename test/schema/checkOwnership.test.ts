@@ -115,13 +115,13 @@ describe('composeSupergraph and ownership', () => {
         ? {
             ...source,
             sdl: source.sdl.replace(
-              '  name: String!\n  status: ProjectStatus!',
-              '  name: String! @owner(system: ERP)\n  status: ProjectStatus!',
+              '  name: String! @tag(name: "partner")\n  status: ProjectStatus!',
+              '  name: String! @tag(name: "partner") @owner(system: ERP)\n  status: ProjectStatus!',
             ),
           }
         : source,
     );
-    expect(sources.find((source) => source.name === 'psa')!.sdl).toContain('name: String! @owner(system: ERP)');
+    expect(sources.find((source) => source.name === 'psa')!.sdl).toContain('name: String! @tag(name: "partner") @owner(system: ERP)');
     let error: unknown;
     try {
       composeSupergraph(sources);

@@ -22,7 +22,8 @@ describe('the shared value types', () => {
     expect(shared).toEqual(['Date', 'DateTime', 'Decimal', 'CurrencyCode', 'Money', 'PageInfo', 'UserError']);
     for (const definition of parse(SHARED_VALUE_TYPES_SDL).definitions) {
       if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
-      expect(definition.directives?.map((directive) => directive.name.value)).toEqual(['shareable', 'public']);
+      // And the partner contract's @tag (docs/registry.md#contracts): a filter, no governance decision.
+      expect(definition.directives?.map((directive) => directive.name.value)).toEqual(['shareable', 'public', 'tag']);
     }
   });
 
