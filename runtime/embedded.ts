@@ -17,7 +17,10 @@ import { openReferenceSystem, type OpenSystem } from '../systems/kernel/openRefe
 import { startSystemServer } from '../systems/kernel/startSystemServer.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
 import { kernelSystem, SYSTEM_LIST, type OpenSystems, type SystemName } from '../systems/systems.ts';
+import type { LocalRegistry } from '../registry/service/createRegistry.ts';
+import { startEmbeddedRegistry } from './embeddedRegistry.ts';
 import { startGatewayService, type UsageOptions } from './gatewayService.ts';
+import { withRegistry } from './registryRoutes.ts';
 import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } from './processEngine.ts';
 import { serveHttp } from './httpService.ts';
 import { refreshingMetrics } from './opsEndpoints.ts';
@@ -39,8 +42,11 @@ export interface EmbeddedOptions {
   readonly enforcePolicies?: boolean;
   /** The clock of the gateway (capability sunsets) and of the capabilities (every time they record); tests inject one. */
   readonly now?: () => Date;
-  /** Usage recording for the registry (docs/registry.md#usage); off when not given. */
-  readonly usage?: UsageOptions;
+  /**
+   * Usage recording (docs/registry.md#usage): what is given replaces the default, which records into
+   * the registry running here, sampled at TESSERA_REGISTRY_USAGE_SAMPLE_RATE, flushed every 10 s.
+   */
+  readonly usage?: Partial<UsageOptions>;
   /**
    * The process engine's test seams (docs/processes.md#run-modes): no loops (`drain()` drives it),
    * the jitter, the executor's lease, owner and fault injection, and a wrapper of the fetcher its
@@ -56,6 +62,8 @@ export type LocalSystems = Partial<OpenSystems>;
 
 export interface Embedded {
   readonly listener: http.RequestListener;
+  /** The schema registry running in this process (docs/registry.md). */
+  readonly registry: LocalRegistry;
   readonly systems: LocalSystems;
   readonly seed: SeedOutcome;
   /** The process engine, when the integration system runs in this process. */
@@ -89,6 +97,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
 
     const internalSecret = await loadInternalSecret(config.internalSecret);
     const servers = new Map<string, SubgraphServer>();
+    const serversBySystem = new Map<string, SubgraphServer>();
     // Systems in this process answer each other in process too; remote ones over the network.
     const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
     for (const entry of local) {
@@ -96,6 +105,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers, options.now);
       shutdown.add(() => server.stop());
       servers.set(urls.urlOf(entry.name), server);
+      serversBySystem.set(entry.name, server);
     }
 
     const stores = new Map<string, Kysely<unknown>>([...opened].map(([name, open]) => [name, open.db]));
@@ -120,14 +130,35 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       const started = engine;
       shutdown.add(() => started.stop());
     }
+    // The registry runs here: it publishes schema/, and the gateway serves what it holds (docs/registry.md#hot-reload).
+    const registry = await startEmbeddedRegistry({ config, logger, urls, servers: serversBySystem, clock: now, jwksFetch }, shutdown);
     const gatewayListener = await startGatewayService(
-      { config, logger, urls, fetcher, internalSecret, stores, jwksFetch, enforcePolicies, now, metrics, usage },
+      {
+        config,
+        logger,
+        urls,
+        fetcher,
+        internalSecret,
+        stores,
+        jwksFetch,
+        enforcePolicies,
+        now,
+        metrics,
+        supergraph: registry.sources.supergraph,
+        contracts: registry.sources.contracts,
+        usage: { sink: registry.usageSink, sampleRate: config.registry.usageSampleRate, ...usage },
+      },
       shutdown,
     );
     const started = engine;
-    const listener = started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger) : gatewayListener;
+    const listener = withRegistry(
+      registry.handler,
+      started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger) : gatewayListener,
+      logger,
+    );
     return {
       listener,
+      registry: registry.registry,
       systems,
       seed,
       engine,

@@ -8,23 +8,18 @@
  */
 import type http from 'node:http';
 import type { Kysely } from 'kysely';
-import { createInternalPrincipalVerifier } from '../auth/internalPrincipal.ts';
-import { loadInternalSecret } from '../auth/loadInternalSecret.ts';
-import { createTokenVerifier } from '../auth/verifyToken.ts';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { Metrics } from '../core/metrics.ts';
-import { createRegistryHttpHandler } from '../registry/http/handler.ts';
-import type { Registry } from '../registry/registry.ts';
 import { createRegistry, type LocalRegistry } from '../registry/service/createRegistry.ts';
 import { publishAtStart } from '../registry/service/publishAtStart.ts';
 import { openRegistryStore } from '../registry/store/openRegistryStore.ts';
 import type { SubgraphDeclaration } from '../registry/types.ts';
-import { registryPageAssets } from '../registry/web/assets.ts';
-import { schemaOutline } from '../registry/web/schemaOutline.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import { SYSTEM_LIST } from '../systems/systems.ts';
 import { serveHttp } from './httpService.ts';
+import { registryHttpHandler } from './registryHttp.ts';
+import { withRegistry } from './registryRoutes.ts';
 import { storesReadiness, withOpsEndpoints } from './opsEndpoints.ts';
 import { createShutdown } from './shutdown.ts';
 import { systemUrls, type Unconfigured } from './systemUrls.ts';
@@ -79,34 +74,17 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
       const sources = declarations.map(({ name, url }) => ({ name, url, sdl: readSubgraphSdl(name) }));
       await publishAtStart(registry, sources, START_AUTHOR, logger);
     }
-    const verifier = createTokenVerifier({ ...config.auth, ...(options.jwksFetch ? { fetch: options.jwksFetch } : {}) });
-    await verifier.ready();
-    const handler = createRegistryHttpHandler({
-      registry,
-      authenticate: (authorization) => verifier.verify(authorization),
-      verifyInternalPrincipal: createInternalPrincipalVerifier(await loadInternalSecret(config.internalSecret)),
-      logger,
-      // A body carries an SDL as a JSON string (escaping may double it): the SDL limit must be reachable.
-      maxBodyBytes: registryBodyLimit(config),
-      page: registryPageAssets(),
-      outline: async () => schemaOutline(await heads(registry), declarations),
-    });
+    const handler = await registryHttpHandler({ config, registry, declarations, logger, jwksFetch: options.jwksFetch });
     const listener = withOpsEndpoints(
       { readiness: () => storesReadiness(new Map([['registry', store.db as Kysely<unknown>]])), metrics: new Metrics(), logger },
-      (request, response) => {
-        handler(request, response).then(
-          (handled) => {
-            if (handled) return;
-            response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-            response.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'The registry serves /registry/ and /registry/api/.' } }));
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, 'registry: request failed');
-            if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-            response.end(JSON.stringify({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } }));
-          },
-        );
-      },
+      withRegistry(
+        handler,
+        (_request, response) => {
+          response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+          response.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'The registry serves /registry/ and /registry/api/.' } }));
+        },
+        logger,
+      ),
     );
     return {
       listener,
@@ -122,15 +100,4 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
     await shutdown.run();
     throw error;
   }
-}
-
-/** The largest body the registry's API reads: TESSERA_MAX_BODY_BYTES, or twice the SDL limit when that is more. */
-export function registryBodyLimit(config: TesseraConfig): number {
-  return Math.max(config.maxBodyBytes, 2 * config.registry.maxSdlBytes);
-}
-
-/** Each published subgraph's head version, for the page's schema outline. */
-async function heads(registry: Registry) {
-  const subgraphs = (await registry.subgraphs()).filter((subgraph) => subgraph.version !== null);
-  return Promise.all(subgraphs.map((subgraph) => registry.version(subgraph.name, subgraph.version!)));
 }

@@ -46,7 +46,8 @@ export function contractSubgraphs(subgraphs: readonly SubgraphSource[], filter: 
 export function composeContract(subgraphs: readonly SubgraphSource[], filter: ContractFilter): string {
   const sources = contractSubgraphs(subgraphs, filter);
   try {
-    return composeSupergraph(sources);
+    // The full graph's satisfiability covers the contract's (schema/compose.ts ComposeOptions).
+    return composeSupergraph(sources, { satisfiability: false });
   } catch (error) {
     if (error instanceof CompositionError)
       throw new CompositionError(error.errors.map((message) => `${contractLabel(filter)}: ${withAdvice(message)}`));

@@ -92,7 +92,12 @@ export const ROUTES: readonly Route[] = [
       return json(result.published ? 201 : 200, result);
     },
   },
-  { method: 'GET', path: /^\/registry\/api\/contracts$/, access: READ, run: async ({ registry }) => json(200, await registry.contracts()) },
+  {
+    method: 'GET',
+    path: /^\/registry\/api\/contracts$/,
+    access: GATEWAY_READ,
+    run: async ({ registry }) => json(200, await registry.contracts()),
+  },
   {
     method: 'POST',
     path: /^\/registry\/api\/contracts$/,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSubgraphSdl } from '../../../schema/subgraphSdl.ts';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../../registry/http/handler.ts';
-import { registryBodyLimit } from '../../../runtime/registry.ts';
+import { registryBodyLimit } from '../../../runtime/registryHttp.ts';
 import type { CheckReport, PublishResult, SchemaVersion, SubgraphSummary } from '../../../registry/types.ts';
 import { NOW, startRegistryFixture, type RegistryFixture } from './registryFixture.ts';
 

@@ -1,0 +1,170 @@
+/**
+ * The schema registry in the embedded mode (docs/registry.md#hot-reload): its own store beside the
+ * systems' (`registry.sqlite`, or the `registry` schema), `schema/` published at start, the
+ * `partner` contract, and the gateway's supergraphs pulled from it. A version published here
+ * (the API under `/registry/`, or the CLI on the same store) is served without a restart: the
+ * systems running in this process take their new SDL first, then the gateway swaps it in; a publish
+ * through the API answers once the gateway serves it. It only wires.
+ */
+import { parse } from 'graphql';
+import type { TesseraConfig } from '../core/config/config.ts';
+import type { Logger } from '../core/logger.ts';
+import type { UsageSink } from '../gateway/usage/usageRecorder.ts';
+import type { RegistryHttpHandler } from '../registry/http/handler.ts';
+import type { Registry } from '../registry/registry.ts';
+import { createRegistry, type LocalRegistry } from '../registry/service/createRegistry.ts';
+import { publishAtStart } from '../registry/service/publishAtStart.ts';
+import { openRegistryStore } from '../registry/store/openRegistryStore.ts';
+import type { Contract, SubgraphDeclaration, SupergraphArtifact } from '../registry/types.ts';
+import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
+import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
+import { SYSTEM_LIST } from '../systems/systems.ts';
+import { START_AUTHOR } from './registry.ts';
+import { registryHttpHandler } from './registryHttp.ts';
+import { registrySources, type RegistrySources } from './registrySources.ts';
+import type { Shutdown } from './shutdown.ts';
+import type { SystemUrls } from './systemUrls.ts';
+
+/** The contracts `npm start` creates when they are missing (docs/registry.md#contracts). */
+export const DEFAULT_CONTRACTS: readonly Omit<Contract, 'createdAt' | 'createdBy'>[] = [
+  { name: 'partner', includeTags: ['partner'], excludeTags: [] },
+];
+
+export interface EmbeddedRegistryOptions {
+  readonly config: TesseraConfig;
+  readonly logger: Logger;
+  readonly urls: SystemUrls;
+  /** The subgraph servers of the systems running in this process, by system name: they follow their published SDL. */
+  readonly servers: ReadonlyMap<string, SubgraphServer>;
+  /** The registry's clock (publish times, the usage window, sunsets). */
+  readonly clock?: (() => Date) | undefined;
+  readonly jwksFetch?: typeof fetch | undefined;
+}
+
+export interface EmbeddedRegistry {
+  readonly registry: LocalRegistry;
+  /** The gateway's supergraph sources: `/graphql` and each contract. */
+  readonly sources: RegistrySources;
+  /** Where the gateway's usage batches go. */
+  readonly usageSink: UsageSink;
+  /** The API and the page under `/registry/`; resolves false for other paths. */
+  readonly handler: RegistryHttpHandler;
+}
+
+export async function startEmbeddedRegistry(options: EmbeddedRegistryOptions, shutdown: Shutdown): Promise<EmbeddedRegistry> {
+  const { config, logger, urls } = options;
+  const store = await openRegistryStore(config.store);
+  shutdown.add(() => store.close());
+  const declarations: SubgraphDeclaration[] = urls.all.map(({ name, url }) => ({
+    name,
+    system: SYSTEM_LIST.find((entry) => entry.name === name)?.systemOfRecord ?? null,
+    url,
+  }));
+  const registry = createRegistry({
+    db: store.db,
+    declarations,
+    ...(options.clock ? { clock: options.clock } : {}),
+    usageWindowDays: config.registry.usageWindowDays,
+    maxSdlBytes: config.registry.maxSdlBytes,
+    logger,
+  });
+  const startSdl = new Map(urls.all.map(({ name }) => [name, readSubgraphSdl(name)]));
+  await publishAtStart(
+    registry,
+    urls.all.map(({ name, url }) => ({ name, url, sdl: startSdl.get(name)! })),
+    START_AUTHOR,
+    logger,
+  );
+  await createMissingContracts(registry, logger);
+
+  const sources = registrySources({
+    registry,
+    pollMs: config.registry.pollMs,
+    logger,
+    beforeOffer: followPublishedSdl(registry, options.servers, startSdl, logger),
+  });
+  shutdown.add(async () => sources.stop());
+  return {
+    registry,
+    sources,
+    usageSink: (entries) => registry.recordUsage({ entries }),
+    handler: await registryHttpHandler({
+      config,
+      registry: servedOnceApplied(registry, sources),
+      declarations,
+      logger,
+      jwksFetch: options.jwksFetch,
+    }),
+  };
+}
+
+async function createMissingContracts(registry: LocalRegistry, logger: Logger): Promise<void> {
+  const existing = new Set((await registry.contracts()).map((contract) => contract.name));
+  for (const contract of DEFAULT_CONTRACTS) {
+    if (existing.has(contract.name)) continue;
+    try {
+      await registry.createContract({ ...contract, createdBy: START_AUTHOR });
+    } catch (error) {
+      logger.warn({ contract: contract.name, err: error }, 'registry: the default contract could not be created; it is not served');
+    }
+  }
+}
+
+/**
+ * Before the gateway takes a supergraph, each system running here serves its subgraph's SDL in it
+ * (a field the gateway would plan must exist there first). A server that cannot build the new SDL
+ * throws: the supergraph is not offered and the one loaded keeps serving.
+ */
+function followPublishedSdl(
+  registry: Registry,
+  servers: ReadonlyMap<string, SubgraphServer>,
+  startSdl: ReadonlyMap<string, string>,
+  logger: Logger,
+): (artifact: SupergraphArtifact) => Promise<void> {
+  const served = new Map(startSdl);
+  return async (artifact) => {
+    for (const [name, version] of Object.entries(artifact.subgraphVersions)) {
+      const server = servers.get(name);
+      if (!server?.reload) continue;
+      const { sdl } = await registry.version(name, version);
+      if (served.get(name) === sdl) continue;
+      await server.reload(parse(sdl));
+      served.set(name, sdl);
+      logger.info({ subgraph: name, version }, 'registry: the subgraph serves its published version');
+    }
+  };
+}
+
+/** The registry as its API serves it here: a publish, rollback or new contract answers once the gateway serves it. */
+function servedOnceApplied(registry: LocalRegistry, sources: RegistrySources): Registry {
+  return {
+    subgraphs: () => registry.subgraphs(),
+    check: (proposal, author) => registry.check(proposal, author),
+    history: (subgraph) => registry.history(subgraph),
+    version: (subgraph, version) => registry.version(subgraph, version),
+    diff: (subgraph, from, to) => registry.diff(subgraph, from, to),
+    supergraph: (contract, ifNoneMatch) => registry.supergraph(contract, ifNoneMatch),
+    contracts: () => registry.contracts(),
+    recordUsage: (batch) => registry.recordUsage(batch),
+    usage: (coordinates) => registry.usage(coordinates),
+    deprecations: () => registry.deprecations(),
+    checks: (limit) => registry.checks(limit),
+    checkReport: (id) => registry.checkReport(id),
+    audit: (limit) => registry.audit(limit),
+    async publish(input) {
+      const result = await registry.publish(input);
+      if (result.published) await sources.refresh();
+      return result;
+    },
+    async rollback(input) {
+      const result = await registry.rollback(input);
+      if (result.published) await sources.refresh();
+      return result;
+    },
+    async createContract(input) {
+      const contract = await registry.createContract(input);
+      await sources.refresh();
+      return contract;
+    },
+  };
+}
