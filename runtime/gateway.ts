@@ -1,7 +1,10 @@
 /**
  * The composition root of the gateway alone (`tessera serve gateway --remote`): every system is a
  * service of its own, called over HTTP at its `TESSERA_SUBGRAPH_<NAME>_URL`; a missing one stops
- * the start, naming the variable. No store is opened here. It only wires.
+ * the start, naming the variable. With TESSERA_REGISTRY_URL, the supergraph and the contracts are
+ * pulled from `tessera serve registry` (polled with their ETags, swapped in without a restart) and
+ * the usage goes there; without it, the supergraph is composed from `schema/` once. No store is
+ * opened here. It only wires.
  */
 import type http from 'node:http';
 import type { Fetcher } from '@apollo/utils.fetcher';
@@ -9,10 +12,15 @@ import { loadInternalSecret } from '../auth/loadInternalSecret.ts';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { SYSTEM_LIST } from '../systems/systems.ts';
-import { startGatewayService } from './gatewayService.ts';
+import { signInternalPrincipal } from '../auth/internalPrincipal.ts';
+import { supergraphIdOf } from '../gateway/supergraph/source.ts';
+import { httpRegistry } from '../registry/client/httpRegistry.ts';
+import { startGatewayService, type GatewayServiceOptions } from './gatewayService.ts';
+import { registrySources } from './registrySources.ts';
+import { composedFromSchemaFolder } from './supergraphs.ts';
 import { serveHttp } from './httpService.ts';
-import { createShutdown } from './shutdown.ts';
-import { systemUrls } from './systemUrls.ts';
+import { createShutdown, type Shutdown } from './shutdown.ts';
+import { systemUrls, type SystemUrls } from './systemUrls.ts';
 
 export interface GatewayModeOptions {
   readonly config: TesseraConfig;
@@ -21,6 +29,10 @@ export interface GatewayModeOptions {
   readonly fetcher?: Fetcher;
   /** Injected into the JWKS key source (tests serve a JWKS without a socket). */
   readonly jwksFetch?: typeof fetch;
+  /** How the registry (TESSERA_REGISTRY_URL) is called. @default the network (`fetch`) */
+  readonly registryFetch?: typeof fetch;
+  /** How often usage batches go to the registry (tests). @default 10000 */
+  readonly usageFlushIntervalMs?: number;
 }
 
 export interface GatewayMode {
@@ -35,15 +47,17 @@ export async function startGatewayMode(options: GatewayModeOptions): Promise<Gat
   const urls = systemUrls(config, SYSTEM_LIST, 'required');
   const shutdown = createShutdown(logger);
   try {
+    const internalSecret = await loadInternalSecret(config.internalSecret);
     const listener = await startGatewayService(
       {
         config,
         logger,
         urls,
         fetcher: options.fetcher ?? (fetch as unknown as Fetcher),
-        internalSecret: await loadInternalSecret(config.internalSecret),
+        internalSecret,
         stores: new Map(),
         jwksFetch: options.jwksFetch,
+        ...(config.registry.url ? remoteRegistry(config.registry.url, options, urls, internalSecret, shutdown) : {}),
       },
       shutdown,
     );
@@ -60,4 +74,40 @@ export async function startGatewayMode(options: GatewayModeOptions): Promise<Gat
     await shutdown.run();
     throw error;
   }
+}
+
+/**
+ * The gateway's side of `tessera serve registry` (docs/registry.md#hot-reload): its calls carry the
+ * internal principal; until the registry has answered once, `schema/` composed here is served.
+ */
+function remoteRegistry(
+  baseUrl: string,
+  options: GatewayModeOptions,
+  urls: SystemUrls,
+  internalSecret: string,
+  shutdown: Shutdown,
+): Pick<GatewayServiceOptions, 'supergraph' | 'contracts' | 'usage'> {
+  const { config, logger } = options;
+  const registry = httpRegistry({
+    baseUrl,
+    internalPrincipal: () => signInternalPrincipal(null, internalSecret, { requestId: 'registry' }),
+    ...(options.registryFetch ? { fetch: options.registryFetch } : {}),
+  });
+  const fallbackSdl = composedFromSchemaFolder(urls);
+  const sources = registrySources({
+    registry,
+    pollMs: config.registry.pollMs,
+    logger,
+    fallback: { id: `schema/#${supergraphIdOf(fallbackSdl)}`, sdl: fallbackSdl },
+  });
+  shutdown.add(async () => sources.stop());
+  return {
+    supergraph: sources.supergraph,
+    contracts: sources.contracts,
+    usage: {
+      sink: (entries) => registry.recordUsage({ entries }),
+      sampleRate: config.registry.usageSampleRate,
+      flushIntervalMs: options.usageFlushIntervalMs,
+    },
+  };
 }

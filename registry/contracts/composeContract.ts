@@ -17,6 +17,8 @@ import {
   type EnumValueDefinitionNode,
   type FieldDefinitionNode,
   type InputValueDefinitionNode,
+  type TypeSystemDefinitionNode,
+  type TypeSystemExtensionNode,
 } from 'graphql';
 import { CompositionError, composeSupergraph, type SubgraphSource } from '../../schema/compose.ts';
 import { ContractFilterError, hiddenElements, type ContractFilter, type HiddenElements } from './contractFilter.ts';
@@ -93,7 +95,8 @@ function hideIn(document: DocumentNode, hidden: HiddenElements): DocumentNode {
     }
     if (!typeKindOf(definition) || !('name' in definition) || !definition.name || isFrameworkType(definition.name.value)) return definition;
     const typeName = definition.name.value;
-    let result = definition;
+    // typeKindOf admitted it: a type definition or extension, whose directives are const.
+    let result = definition as TypeSystemDefinitionNode | TypeSystemExtensionNode;
     if (hidden.types.has(typeName) && !marked.has(typeName)) {
       marked.add(typeName);
       result = mark(result, true);

@@ -177,7 +177,7 @@ export function buildSchemaModel(documents: readonly DocumentNode[]): SchemaMode
       const kind = typeKindOf(definition);
       if (!kind || !('name' in definition) || !definition.name || isFrameworkType(definition.name.value)) continue;
       const model = typeOf(definition.name.value, kind);
-      for (const name of tagsOf(definition.directives, tag)) model.tags.add(name);
+      for (const name of tagsOf(definition.directives as readonly ConstDirectiveNode[] | undefined, tag)) model.tags.add(name);
       if (
         definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
         definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
