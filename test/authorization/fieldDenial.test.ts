@@ -74,23 +74,27 @@ describe("fields outside the caller's scopes (filter mode)", () => {
     expect(statements.psa).toBeGreaterThan(0);
   });
 
-  it('nulls the nearest nullable parent of a denied non-null field', async () => {
+  // A field stricter than its parent is nullable in the canonical schema (the registry's governance
+  // lint, docs/registry.md#nullability), so its null stays at its own path.
+  it('keeps the parent of a denied field the parent does not cover (Project.legalEntity is nullable)', async () => {
+    const project = row(data.psa.projects, PROJECT);
     const response = await post(tessera, `{ project(id: "${PROJECT}") { code legalEntity { code } } }`, psaOnly);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       errors: [forbidden('Project.legalEntity', 'erp:read', ['project', 'legalEntity'])],
-      data: { project: null },
+      data: { project: { code: project.code, legalEntity: null } },
     });
   });
 
-  it('stops at a nullable parent below the root (Contract.legalEntity nulls contract, not project)', async () => {
+  it('keeps every level below the root (Contract.legalEntity null, contract and project there)', async () => {
     const project = row(data.psa.projects, PROJECT);
+    const contract = row(data.crm.contracts, project.contract_id);
     const token = await tessera.token({ sub: 'crm-psa-reader', scope: 'crm:read psa:read', legal_entities: '*' });
     const response = await post(tessera, `{ project(id: "${PROJECT}") { code contract { contractNumber legalEntity { code } } } }`, token);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       errors: [forbidden('Contract.legalEntity', 'erp:read', ['project', 'contract', 'legalEntity'])],
-      data: { project: { code: project.code, contract: null } },
+      data: { project: { code: project.code, contract: { contractNumber: contract.contract_number, legalEntity: null } } },
     });
   });
 
@@ -108,13 +112,30 @@ describe("fields outside the caller's scopes (filter mode)", () => {
     expect(statements.erp).toBe(0);
   });
 
-  it('nulls the whole response when a denied non-null field has no nullable parent', async () => {
+  it('keeps a page whose items each lose a denied field', async () => {
+    const codes = [...data.psa.projects]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, 2)
+      .map((project) => project.code);
     const response = await post(tessera, '{ projects(first: 2) { totalCount nodes { code legalEntity { code } } } }', psaOnly);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       errors: [0, 1].map((index) => forbidden('Project.legalEntity', 'erp:read', ['projects', 'nodes', index, 'legalEntity'])),
+      data: { projects: { totalCount: data.psa.projects.length, nodes: codes.map((code) => ({ code, legalEntity: null })) } },
+    });
+  });
+
+  it('nulls the whole response when a denied non-null field has no nullable parent (a capability: Mutation roots stay non-null)', async () => {
+    const response = await post(
+      tessera,
+      `mutation { activateProject(input: { projectId: "${PROJECT}", expectedVersion: 1 }) { replayed } }`,
+      psaOnly,
+    );
+    expect(response.body).toEqual({
+      errors: [forbidden('Mutation.activateProject', 'psa:write', ['activateProject'])],
       data: null,
     });
+    expect(statements.psa).toBe(0);
   });
 
   it('denies Assignment.costRate without psa:cost, and answers it with psa:cost', async () => {
@@ -124,10 +145,15 @@ describe("fields outside the caller's scopes (filter mode)", () => {
 
     const denied = await post(tessera, query, psaOnly);
     expect(denied.status).toBe(200);
-    // costRate is Money! in [Assignment!]!: null goes up to the nullable project.
+    // costRate (psa:cost on top of Assignment's psa:read) is nullable: each assignment keeps its id.
     expect(denied.body).toEqual({
       errors: assignments.map((_, index) => forbidden('Assignment.costRate', 'psa:cost', ['project', 'assignments', index, 'costRate'])),
-      data: { project: null },
+      data: {
+        project: {
+          code: row(data.psa.projects, PROJECT).code,
+          assignments: assignments.map((assignment) => ({ id: assignment.id, costRate: null })),
+        },
+      },
     });
 
     const withCost = await post(tessera, query, await tessera.token({ ...PSA_ONLY, sub: 'cost-reader', scope: 'psa:read psa:cost' }));

@@ -308,12 +308,12 @@ describe('field errors (HTTP 200, partial data)', () => {
     });
   });
 
-  it('answers a page size over the maximum with BAD_USER_INPUT at ["projects"] (non-null, so data is null)', async () => {
+  it('answers a page size over the maximum with BAD_USER_INPUT at ["projects"] (nullable, so projects is null)', async () => {
     expect(envelope(await post({ query: '{ projects(first: 10000) { totalCount } }' }))).toEqual({
       status: 200,
       contentType: GRAPHQL_RESPONSE,
       body: {
-        data: null,
+        data: { projects: null },
         errors: [
           {
             message: 'first must be between 0 and 500; got 10000.',
@@ -330,7 +330,7 @@ describe('field errors (HTTP 200, partial data)', () => {
       status: 200,
       contentType: GRAPHQL_RESPONSE,
       body: {
-        data: null,
+        data: { resources: null },
         errors: [
           {
             message: 'first must be between 0 and 500; got -1.',
@@ -348,7 +348,7 @@ describe('field errors (HTTP 200, partial data)', () => {
       status: 200,
       contentType: GRAPHQL_RESPONSE,
       body: {
-        data: null,
+        data: { projects: null },
         errors: [
           {
             message: 'after is not a cursor returned by this API.',

@@ -114,15 +114,15 @@ describe('the ERP subgraph refuses connections', () => {
     });
   });
 
-  it('answers a non-null ERP root field with data null (the nearest nullable parent is the response)', async () => {
-    await healthy('{ projects(first: 2) { nodes { id } } legalEntities { code } }');
+  it('answers an ERP root field with null and the PSA one beside it in full (root query fields are nullable)', async () => {
+    const reference = (await healthy('{ projects(first: 2) { nodes { id } } legalEntities { code } }')).data as { projects: unknown };
 
     erp = 'refused';
     expect(await ask('{ projects(first: 2) { nodes { id } } legalEntities { code } }')).toEqual({
       status: 200,
       contentType: GRAPHQL_RESPONSE,
       body: {
-        data: null,
+        data: { projects: reference.projects, legalEntities: null },
         errors: [{ message: UNAVAILABLE, path: ['legalEntities'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'erp' } }],
       },
     });

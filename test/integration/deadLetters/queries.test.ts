@@ -154,7 +154,7 @@ describe('the dead-letter queue through the gateway', () => {
           extensions: { code: 'FORBIDDEN', coordinate: 'Query.deadLetters', reason: 'requires scope ops:read' },
         },
       ],
-      data: null,
+      data: { deadLetters: null },
     });
     expect(await tessera.query(ONE, { id: ids.a }, reader)).toEqual({
       errors: [
