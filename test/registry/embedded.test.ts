@@ -115,6 +115,31 @@ describe('the registry in the embedded mode', () => {
     });
   });
 
+  it('swaps a published version in under load: no request in flight fails, and the new field is served after the swap', async () => {
+    const sdl = await psaWith('"The CRM id of the project\'s contract."\n  contractId: ID @requiresScopes(scopes: [["crm:read"]])');
+    let publishing = true;
+    const answers: { status: number; errors: unknown; code: unknown }[] = [];
+    // Eight clients query all the time, before, during and after the publish.
+    const stream = async () => {
+      let after = 0;
+      while (publishing || after++ < 3) {
+        const { status, body } = await tessera.request({ query: `{ project(id: "${PROJECT}") { id code customer { id } } }` });
+        answers.push({ status, errors: body.errors, code: (body.data as { project?: { code?: unknown } } | undefined)?.project?.code });
+      }
+    };
+    const clients = Array.from({ length: 8 }, stream);
+    const published = await api<PublishResult>('publish', { method: 'POST', body: { subgraph: 'psa', sdl } });
+    publishing = false;
+    await Promise.all(clients);
+    expect(published.status).toBe(201);
+    expect(answers.length).toBeGreaterThan(24);
+    expect(answers.filter((answer) => answer.status !== 200 || answer.errors !== undefined || typeof answer.code !== 'string')).toEqual([]);
+    const answer = await tessera.query(`{ project(id: "${PROJECT}") { contractId contract { id } } }`);
+    expect(answer.errors).toBeUndefined();
+    const project = (answer.data as { project: { contractId: string | null; contract: { id: string } | null } }).project;
+    expect(project.contractId).toBe(project.contract?.id ?? null);
+  });
+
   it('picks up a version another process published on the same store (the CLI), by its poll', async () => {
     const sdl = await psaWith('"The PSA id of the project manager."\n  projectManagerId: ID');
     const other = await openRegistryStore(store.store);
