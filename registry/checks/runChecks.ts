@@ -68,17 +68,18 @@ export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
   const changes = diffSchemas(input.currentSupergraph, after);
   const usage = await input.usageOf([...new Set(changes.flatMap((change) => change.usageCoordinates))]);
   const contracts = contractsCheck(sources, input.contracts, input.changed);
+  const attributed = attributeTo(input.changed);
   const findings: Record<CheckName, readonly Finding[]> = {
     composition: [],
-    changes: changeFindings(changes),
-    usage: usageFindings(changes, usage, input.usageWindowDays),
+    changes: attributed(changeFindings(changes)),
+    usage: attributed(usageFindings(changes, usage, input.usageWindowDays)),
     governance: governanceFindings({
       subgraphs: input.proposed.map(({ name, system, sdl }) => ({ name, system, sdl })),
       supergraph: after,
       before: input.currentSupergraph,
       changes,
     }),
-    sunset: sunsetFindings({ before: input.currentSupergraph, after, changes, usage, today: input.today }),
+    sunset: attributed(sunsetFindings({ before: input.currentSupergraph, after, changes, usage, today: input.today })),
     contracts: contracts.findings,
   };
   const sections = CHECK_NAMES.map((name) => section(name, findings[name]));
@@ -100,6 +101,15 @@ function contractsCheck(sources: readonly SubgraphSource[], contracts: readonly 
     }
   }
   return { supergraphs, findings };
+}
+
+/**
+ * API-schema findings name no subgraph (the diff is of the composed graph); when the proposal changes
+ * one subgraph, that subgraph made them.
+ */
+function attributeTo(changed: readonly string[]): (findings: readonly Finding[]) => readonly Finding[] {
+  const only = changed.length === 1 ? changed[0]! : null;
+  return (findings) => (only === null ? findings : findings.map((finding) => ({ ...finding, subgraph: finding.subgraph ?? only })));
 }
 
 function section(name: CheckName, findings: readonly Finding[]): CheckSection {

@@ -460,8 +460,12 @@ describe('the rest of the HTTP surface', () => {
       body: {
         status: 'ready',
         checks: { crm: true, psa: true, erp: true, integration: true },
-        // The supergraph serving, reported without deciding readiness (docs/registry.md#hot-reload).
-        details: { supergraph: { id: expect.any(String), loadedAt: expect.any(String), lastError: null }, contracts: {} },
+        // The supergraphs serving (the registry's first composition, and the partner contract's), reported
+        // without deciding readiness (docs/registry.md#hot-reload).
+        details: {
+          supergraph: { id: 'main#1', loadedAt: expect.any(String), lastError: null },
+          contracts: { partner: { id: 'partner#1', loadedAt: expect.any(String), lastError: null } },
+        },
       },
     });
   });

@@ -219,7 +219,7 @@ onChromium("The architects' page", (launch) => {
       const finding = usage.getByRole('row', { name: /BREAKING_CHANGE_IN_USE/ });
       const cells = await finding.locator('th, td').allInnerTexts();
       // The usage check's findings name the coordinate, not a subgraph.
-      expect(cells.slice(0, 4)).toEqual(['BREAKING_CHANGE_IN_USE', 'error', 'Account.industry', '—']);
+      expect(cells.slice(0, 4)).toEqual(['BREAKING_CHANGE_IN_USE', 'error', 'Account.industry', 'crm']);
       expect(cells[5]).toBe('portfolio-app · 42 ops · last 2026-05-03 17:05 UTC');
       const breaking = page.getByRole('region', { name: 'Breaking changes' });
       expect(await breaking.locator('.change').allInnerTexts()).toContainEqual(expect.stringMatching(/^FIELD_REMOVED Account\.industry\n/));
