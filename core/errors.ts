@@ -83,7 +83,11 @@ export const ERROR_CODES = {
     meaning: 'The SDL is not a Federation 2 subgraph: add `extend schema @link(url: "https://specs.apollo.dev/federation/v2.x", ...)`.',
   },
   REGISTRY_INVALID_URL: { status: 400, action: 'fix', meaning: 'The routing URL is not an absolute http(s) URL.' },
-  REGISTRY_SDL_TOO_LARGE: { status: 413, action: 'fix', meaning: 'The SDL is larger than the registry accepts (TESSERA_REGISTRY_MAX_SDL_BYTES).' },
+  REGISTRY_SDL_TOO_LARGE: {
+    status: 413,
+    action: 'fix',
+    meaning: 'The SDL is larger than the registry accepts (TESSERA_REGISTRY_MAX_SDL_BYTES).',
+  },
   REGISTRY_CHECK_FAILED: {
     status: 422,
     action: 'fix',
