@@ -12,9 +12,9 @@ import type { Logger } from '../core/logger.ts';
 import type { UsageSink } from '../gateway/usage/usageRecorder.ts';
 import type { RegistryHttpHandler } from '../registry/http/handler.ts';
 import type { Registry } from '../registry/registry.ts';
-import { createRegistry, type LocalRegistry } from '../registry/service/createRegistry.ts';
+import type { LocalRegistry } from '../registry/service/createRegistry.ts';
+import { openRegistry } from '../registry/service/openRegistry.ts';
 import { publishAtStart } from '../registry/service/publishAtStart.ts';
-import { openRegistryStore } from '../registry/store/openRegistryStore.ts';
 import type { Contract, SubgraphDeclaration, SupergraphArtifact } from '../registry/types.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
@@ -53,21 +53,13 @@ export interface EmbeddedRegistry {
 
 export async function startEmbeddedRegistry(options: EmbeddedRegistryOptions, shutdown: Shutdown): Promise<EmbeddedRegistry> {
   const { config, logger, urls } = options;
-  const store = await openRegistryStore(config.store);
-  shutdown.add(() => store.close());
   const declarations: SubgraphDeclaration[] = urls.all.map(({ name, url }) => ({
     name,
     system: SYSTEM_LIST.find((entry) => entry.name === name)?.systemOfRecord ?? null,
     url,
   }));
-  const registry = createRegistry({
-    db: store.db,
-    declarations,
-    ...(options.clock ? { clock: options.clock } : {}),
-    usageWindowDays: config.registry.usageWindowDays,
-    maxSdlBytes: config.registry.maxSdlBytes,
-    logger,
-  });
+  const { registry, close } = await openRegistry({ config, declarations, logger, clock: options.clock });
+  shutdown.add(close);
   const startSdl = new Map(urls.all.map(({ name }) => [name, readSubgraphSdl(name)]));
   await publishAtStart(
     registry,

@@ -11,9 +11,9 @@ import type { Kysely } from 'kysely';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { Metrics } from '../core/metrics.ts';
-import { createRegistry, type LocalRegistry } from '../registry/service/createRegistry.ts';
+import type { LocalRegistry } from '../registry/service/createRegistry.ts';
+import { openRegistry } from '../registry/service/openRegistry.ts';
 import { publishAtStart } from '../registry/service/publishAtStart.ts';
-import { openRegistryStore } from '../registry/store/openRegistryStore.ts';
 import type { SubgraphDeclaration } from '../registry/types.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import { SYSTEM_LIST } from '../systems/systems.ts';
@@ -59,16 +59,8 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
   const shutdown = createShutdown(logger);
   try {
     const declarations = registryDeclarations(config, 'this-host');
-    const store = await openRegistryStore(config.store);
-    shutdown.add(() => store.close());
-    const registry = createRegistry({
-      db: store.db,
-      declarations,
-      ...(options.clock ? { clock: options.clock } : {}),
-      usageWindowDays: config.registry.usageWindowDays,
-      maxSdlBytes: config.registry.maxSdlBytes,
-      logger,
-    });
+    const { registry, close, db } = await openRegistry({ config, declarations, logger, clock: options.clock });
+    shutdown.add(close);
     // Only a registry with nothing published takes `schema/`: after that, the architects' publishes are the truth.
     if ((await registry.subgraphs()).every((subgraph) => subgraph.version === null)) {
       const sources = declarations.map(({ name, url }) => ({ name, url, sdl: readSubgraphSdl(name) }));
@@ -76,7 +68,7 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
     }
     const handler = await registryHttpHandler({ config, registry, declarations, logger, jwksFetch: options.jwksFetch });
     const listener = withOpsEndpoints(
-      { readiness: () => storesReadiness(new Map([['registry', store.db as Kysely<unknown>]])), metrics: new Metrics(), logger },
+      { readiness: () => storesReadiness(new Map([['registry', db as Kysely<unknown>]])), metrics: new Metrics(), logger },
       withRegistry(
         handler,
         (_request, response) => {

@@ -15,7 +15,7 @@ import type { Registry } from '../registry.ts';
 import { RegistryError } from '../registryError.ts';
 import type { SubgraphDeclaration } from '../types.ts';
 import { formatReport } from './format.ts';
-import { openLocalRegistry } from './openLocalRegistry.ts';
+import { openRegistry } from '../service/openRegistry.ts';
 import { CliUsageError } from './usageError.ts';
 import { VERBS, type Verb } from './verbs.ts';
 
@@ -145,7 +145,7 @@ function parse(verb: Verb, args: readonly string[]) {
 async function open(values: Readonly<Record<string, unknown>>, context: RegistryCliContext, verb: Verb) {
   const url = values.registry as string | undefined;
   if (url === undefined)
-    return openLocalRegistry({ config: context.config, declarations: context.declarations, logger: context.logger, clock: context.clock });
+    return openRegistry({ config: context.config, declarations: context.declarations, logger: context.logger, clock: context.clock });
   const token = (values.token as string | undefined) ?? context.config.registry.token?.reveal();
   if (token === undefined) throw new CliUsageError('a remote registry needs --token TOKEN or TESSERA_REGISTRY_TOKEN', verb.usage);
   return {

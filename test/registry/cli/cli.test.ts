@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../core/logger.ts';
-import { openLocalRegistry } from '../../../registry/cli/openLocalRegistry.ts';
+import { openRegistry } from '../../../registry/service/openRegistry.ts';
 import { REGISTRY_CLI_USAGE, runRegistryCli } from '../../../registry/cli/main.ts';
 import { publishAtStart } from '../../../registry/service/publishAtStart.ts';
 import type { LocalRegistry } from '../../../registry/service/createRegistry.ts';
@@ -67,7 +67,7 @@ describe('tessera registry (the embedded registry in TESSERA_DATA_DIR)', () => {
     files = schemaFiles();
     cli = cliFor(root, files.dir);
     // What npm start leaves: schema/ published, and a client that read Account.website.
-    const local = await openLocalRegistry({
+    const local = await openRegistry({
       config: root.config,
       declarations: registryDeclarations(root.config, 'in-process'),
       logger: createLogger('silent'),

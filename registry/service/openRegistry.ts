@@ -1,8 +1,8 @@
 import type { TesseraConfig } from '../../core/config/config.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Registry } from '../registry.ts';
-import { createRegistry } from '../service/createRegistry.ts';
+import { createRegistry, type LocalRegistry } from './createRegistry.ts';
 import { openRegistryStore } from '../store/openRegistryStore.ts';
+import type { RegistryDb } from '../store/tables.ts';
 import type { SubgraphDeclaration } from '../types.ts';
 
 export interface LocalRegistryOptions {
@@ -14,11 +14,14 @@ export interface LocalRegistryOptions {
 }
 
 /**
- * The embedded registry, opened directly in the configured store (`<TESSERA_DATA_DIR>/registry.sqlite`
- * or the `registry` schema of TESSERA_DATABASE_URL), beside a running `npm start` if there is one:
- * the service serialises publishes through the database, not through a process.
+ * The registry over the configured store (`<TESSERA_DATA_DIR>/registry.sqlite` or the `registry`
+ * schema of TESSERA_DATABASE_URL), with the configured limits: what `npm start`, `tessera serve
+ * registry` and the CLI beside them open. Several may share the store: the service serialises
+ * publishes through the database, not through a process.
  */
-export async function openLocalRegistry(options: LocalRegistryOptions): Promise<{ readonly registry: Registry; close(): Promise<void> }> {
+export async function openRegistry(
+  options: LocalRegistryOptions,
+): Promise<{ readonly registry: LocalRegistry; readonly db: RegistryDb; close(): Promise<void> }> {
   const store = await openRegistryStore(options.config.store);
   const registry = createRegistry({
     db: store.db,
@@ -28,5 +31,5 @@ export async function openLocalRegistry(options: LocalRegistryOptions): Promise<
     logger: options.logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  return { registry, close: () => store.close() };
+  return { registry, db: store.db, close: () => store.close() };
 }
