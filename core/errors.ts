@@ -95,6 +95,11 @@ export const ERROR_CODES = {
   },
   REGISTRY_VERSION_NOT_FOUND: { status: 404, action: 'fix', meaning: 'The subgraph has no published version of that number.' },
   REGISTRY_UNKNOWN_CONTRACT: { status: 404, action: 'fix', meaning: 'The schema registry has no contract of that name.' },
+  REGISTRY_INVALID_CONTRACT: {
+    status: 400,
+    action: 'fix',
+    meaning: 'A contract name is lower-case letters, digits and dashes, starting with a letter (it is a URL path segment).',
+  },
   REGISTRY_CONTRACT_EXISTS: { status: 409, action: 'stop', meaning: 'A contract of that name already exists.' },
   REGISTRY_NO_SUPERGRAPH: {
     status: 503,

@@ -15,13 +15,13 @@ import type { Registry } from '../registry/registry.ts';
 import type { LocalRegistry } from '../registry/service/createRegistry.ts';
 import { openRegistry } from '../registry/service/openRegistry.ts';
 import { publishAtStart } from '../registry/service/publishAtStart.ts';
-import type { Contract, SubgraphDeclaration, SupergraphArtifact } from '../registry/types.ts';
+import type { Contract, SubgraphDeclaration } from '../registry/types.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
 import { SYSTEM_LIST } from '../systems/systems.ts';
 import { START_AUTHOR } from './registry.ts';
 import { registryHttpHandler } from './registryHttp.ts';
-import { registrySources, type RegistrySources } from './registrySources.ts';
+import { registrySources, type RegistrySources, type SwapHooks } from './registrySources.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { SystemUrls } from './systemUrls.ts';
 
@@ -73,7 +73,7 @@ export async function startEmbeddedRegistry(options: EmbeddedRegistryOptions, sh
     registry,
     pollMs: config.registry.pollMs,
     logger,
-    beforeOffer: followPublishedSdl(registry, options.servers, startSdl, logger),
+    hooks: followPublishedSdl(registry, options.servers, startSdl, logger),
   });
   shutdown.add(async () => sources.stop());
   return {
@@ -103,27 +103,65 @@ async function createMissingContracts(registry: LocalRegistry, logger: Logger): 
 }
 
 /**
- * Before the gateway takes a supergraph, each system running here serves its subgraph's SDL in it
- * (a field the gateway would plan must exist there first). A server that cannot build the new SDL
- * throws: the supergraph is not offered and the one loaded keeps serving.
+ * The systems running here follow the published SDL of their subgraph (docs/registry.md#hot-reload).
+ * Before the gateway takes a full-graph supergraph, each takes its SDL in it (a field the gateway
+ * would plan must exist there first); when the gateway refuses that supergraph, each goes back to
+ * the SDL of the one still serving. A contract's supergraph is offered only once the full graph
+ * serves the same subgraph versions (until then its poll fails, and the next one tries again). A
+ * server that cannot build the new SDL throws: nothing is offered, the loaded supergraph keeps serving.
  */
 function followPublishedSdl(
   registry: Registry,
   servers: ReadonlyMap<string, SubgraphServer>,
   startSdl: ReadonlyMap<string, string>,
   logger: Logger,
-): (artifact: SupergraphArtifact) => Promise<void> {
-  const served = new Map(startSdl);
-  return async (artifact) => {
-    for (const [name, version] of Object.entries(artifact.subgraphVersions)) {
+): SwapHooks {
+  interface Target {
+    readonly sdl: Map<string, string>;
+    readonly versions: Readonly<Record<string, number>>;
+  }
+  const serving = new Map(startSdl);
+  /** What the supergraph the gateway serves needs of each system here; null until the first one loads. */
+  let confirmed: Target | null = null;
+  let pending: Target | null = null;
+  const reloadTo = async (target: ReadonlyMap<string, string>) => {
+    for (const [name, sdl] of target) {
       const server = servers.get(name);
-      if (!server?.reload) continue;
-      const { sdl } = await registry.version(name, version);
-      if (served.get(name) === sdl) continue;
+      if (!server?.reload || serving.get(name) === sdl) continue;
       await server.reload(parse(sdl));
-      served.set(name, sdl);
-      logger.info({ subgraph: name, version }, 'registry: the subgraph serves its published version');
+      serving.set(name, sdl);
+      logger.info({ subgraph: name }, 'registry: the subgraph serves the SDL of the supergraph being loaded');
     }
+  };
+  return {
+    async before(artifact) {
+      const followed = Object.entries(artifact.subgraphVersions).filter(([name]) => servers.get(name)?.reload);
+      if (artifact.contract !== null) {
+        const behind = followed.filter(([name, version]) => confirmed?.versions[name] !== version);
+        if (behind.length > 0) {
+          throw new Error(
+            `contract ${artifact.contract} waits for the full graph to serve ${behind.map(([n, v]) => `${n} v${v}`).join(', ')}`,
+          );
+        }
+        return;
+      }
+      const sdl = new Map(serving);
+      for (const [name, version] of followed) sdl.set(name, (await registry.version(name, version)).sdl);
+      const target = { sdl, versions: artifact.subgraphVersions };
+      await reloadTo(sdl);
+      // The first supergraph is the gateway's start: it serves it, or does not start at all.
+      if (confirmed === null) confirmed = target;
+      else pending = target;
+    },
+    async after(outcome) {
+      const target = pending;
+      pending = null;
+      if (outcome.result === 'failed') {
+        if (confirmed) await reloadTo(confirmed.sdl);
+      } else if (target) {
+        confirmed = target;
+      }
+    },
   };
 }
 

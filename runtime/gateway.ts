@@ -14,7 +14,9 @@ import type { Logger } from '../core/logger.ts';
 import { SYSTEM_LIST } from '../systems/systems.ts';
 import { signInternalPrincipal } from '../auth/internalPrincipal.ts';
 import { supergraphIdOf } from '../gateway/supergraph/source.ts';
+import type { Principal } from '../auth/principal.ts';
 import { httpRegistry } from '../registry/client/httpRegistry.ts';
+import { GATEWAY_SUBJECT } from '../registry/http/access.ts';
 import { startGatewayService, type GatewayServiceOptions } from './gatewayService.ts';
 import { registrySources } from './registrySources.ts';
 import { composedFromSchemaFolder } from './supergraphs.ts';
@@ -76,6 +78,16 @@ export async function startGatewayMode(options: GatewayModeOptions): Promise<Gat
   }
 }
 
+/** Who a gateway's own registry calls say they are (the registry admits this subject only, registry/http/access.ts). */
+const GATEWAY_PRINCIPAL: Principal = Object.freeze({
+  sub: GATEWAY_SUBJECT,
+  scopes: new Set<string>(),
+  clientId: null,
+  legalEntities: [],
+  partnerAccounts: null,
+  roles: [],
+});
+
 /**
  * The gateway's side of `tessera serve registry` (docs/registry.md#hot-reload): its calls carry the
  * internal principal; until the registry has answered once, `schema/` composed here is served.
@@ -90,7 +102,7 @@ function remoteRegistry(
   const { config, logger } = options;
   const registry = httpRegistry({
     baseUrl,
-    internalPrincipal: () => signInternalPrincipal(null, internalSecret, { requestId: 'registry' }),
+    internalPrincipal: () => signInternalPrincipal(GATEWAY_PRINCIPAL, internalSecret, { requestId: 'registry' }),
     ...(options.registryFetch ? { fetch: options.registryFetch } : {}),
   });
   const fallbackSdl = composedFromSchemaFolder(urls);

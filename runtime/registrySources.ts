@@ -2,14 +2,27 @@
  * A registry (in process, or `tessera serve registry` over HTTP: both are a `Registry`) as the
  * gateway's supergraph sources (docs/registry.md#hot-reload): the full graph for `/graphql` and one
  * per contract for `/contracts/<name>/graphql`, each polled with its ETag. New contracts are found on
- * the same schedule. `refresh()` polls everything at once (an in-process publish calls it) and
- * resolves when the gateway serves the result, or refused it.
+ * the same schedule; a contract that could not be served yet is tried again there. `refresh()`
+ * polls everything at once (an in-process publish calls it) and resolves when the gateway serves
+ * the result, or refused it. A registry that cannot be reached at start leaves `/graphql` on its
+ * fallback and the contracts to be found later: the gateway starts anyway.
  */
 import type { Logger } from '../core/logger.ts';
 import { supergraphPoller, type PollResult, type SupergraphPoller } from '../gateway/supergraph/poller.ts';
-import type { ContractSources, Supergraph, SupergraphSource } from '../gateway/supergraph/source.ts';
+import type { ContractSources, OfferSupergraph, Supergraph, SupergraphOutcome, SupergraphSource } from '../gateway/supergraph/source.ts';
 import type { Registry, SupergraphFetch } from '../registry/registry.ts';
 import type { SupergraphArtifact } from '../registry/types.ts';
+
+/** What the systems running beside the gateway do around a swap (the embedded mode's subgraphs follow their published SDL). */
+export interface SwapHooks {
+  /**
+   * Runs before a supergraph (the full graph's, or a contract's) is offered; when it throws, the
+   * supergraph is not offered and the poll counts as failed.
+   */
+  before(artifact: SupergraphArtifact): Promise<void>;
+  /** Runs after the gateway decided on a full-graph supergraph (`failed`: the systems go back to what it serves). */
+  after(outcome: SupergraphOutcome): Promise<void>;
+}
 
 export interface RegistrySourcesOptions {
   readonly registry: Registry;
@@ -17,11 +30,7 @@ export interface RegistrySourcesOptions {
   readonly logger: Logger;
   /** What `/graphql` starts with when the registry has nothing composed yet (or cannot be reached). */
   readonly fallback?: Supergraph | undefined;
-  /**
-   * Runs before a new full-graph supergraph is offered (the embedded subgraphs take their new SDL
-   * first); when it throws, the supergraph is not offered and the poll counts as failed.
-   */
-  readonly beforeOffer?: ((artifact: SupergraphArtifact) => Promise<void>) | undefined;
+  readonly hooks?: SwapHooks | undefined;
 }
 
 export interface RegistrySources {
@@ -33,44 +42,59 @@ export interface RegistrySources {
 }
 
 export function registrySources(options: RegistrySourcesOptions): RegistrySources {
-  const { registry, logger } = options;
-  const pollers = new Map<string, SupergraphPoller>();
+  const { registry, logger, hooks } = options;
   const onError = (variant: string) => (error: unknown) =>
     logger.error({ variant, err: error }, 'registry: polling the supergraph failed; the one loaded keeps serving');
+  const fetchFor = (contract: string | null) => async (etag: string | null) => {
+    const fetched = await registry.supergraph(contract, etag);
+    if (fetched !== null && fetched !== 'not-modified') await hooks?.before(fetched);
+    return pollResult(fetched);
+  };
 
-  const main = supergraphPoller({
+  const mainPoller = supergraphPoller({
     intervalMs: options.pollMs,
     onError: onError('main'),
     fallback: options.fallback,
-    fetch: async (etag) => {
-      const fetched = await registry.supergraph(null, etag);
-      if (fetched !== null && fetched !== 'not-modified') await options.beforeOffer?.(fetched);
-      return pollResult(fetched);
-    },
+    fetch: fetchFor(null),
   });
+  const main: SupergraphPoller = hooks
+    ? {
+        ...mainPoller,
+        subscribe: (offer: OfferSupergraph) =>
+          mainPoller.subscribe(async (next) => {
+            const outcome = await offer(next);
+            await hooks.after(outcome);
+            return outcome;
+          }),
+      }
+    : mainPoller;
 
-  const contractPoller = (name: string): SupergraphPoller => {
-    const poller = supergraphPoller({
-      intervalMs: options.pollMs,
-      onError: onError(`contracts/${name}`),
-      fetch: async (etag) => pollResult(await registry.supergraph(name, etag)),
-    });
-    pollers.set(name, poller);
-    return poller;
-  };
+  /** The contracts the gateway serves, by name: a contract is added once it serves, so one that failed is tried again. */
+  const served = new Map<string, SupergraphPoller>();
+  const contractPoller = (name: string): SupergraphPoller =>
+    supergraphPoller({ intervalMs: options.pollMs, onError: onError(`contracts/${name}`), fetch: fetchFor(name) });
 
   let serve: ((name: string, source: SupergraphSource) => Promise<void>) | null = null;
-  /** Serves the contracts the registry has and the gateway does not yet (each once it has a supergraph). */
-  const discover = async (): Promise<void> => {
-    if (!serve) return;
-    const serveNew = serve;
-    for (const contract of await registry.contracts()) {
-      if (pollers.has(contract.name)) continue;
-      if ((await registry.supergraph(contract.name)) === null) continue;
-      await serveNew(contract.name, contractPoller(contract.name)).catch((error: unknown) =>
-        logger.error({ contract: contract.name, err: error }, 'registry: contract not served'),
-      );
-    }
+  let discovering: Promise<void> = Promise.resolve();
+  /** Serves the contracts the registry has and the gateway does not yet; one discovery at a time. */
+  const discover = (): Promise<void> => {
+    const run = discovering.then(async () => {
+      if (!serve) return;
+      const serveNew = serve;
+      for (const contract of await registry.contracts()) {
+        if (served.has(contract.name) || (await registry.supergraph(contract.name)) === null) continue;
+        const poller = contractPoller(contract.name);
+        try {
+          await serveNew(contract.name, poller);
+          served.set(contract.name, poller);
+        } catch (error) {
+          logger.error({ contract: contract.name, err: error }, 'registry: contract not served; tried again at the next poll');
+        }
+      }
+    });
+    // The next discovery waits for this one, whether it failed or not.
+    discovering = run.catch(() => {});
+    return run;
   };
   let timer: NodeJS.Timeout | null = null;
   const schedule = () => {
@@ -87,12 +111,11 @@ export function registrySources(options: RegistrySourcesOptions): RegistrySource
   return {
     supergraph: main,
     contracts: {
+      // The gateway subscribes first (runtime/supergraphs.ts serveContracts): the first discovery serves
+      // what the registry has before the gateway starts; an unreachable registry starts it without.
       async initial() {
-        const sources = new Map<string, SupergraphSource>();
-        for (const contract of await registry.contracts()) {
-          if ((await registry.supergraph(contract.name)) !== null) sources.set(contract.name, contractPoller(contract.name));
-        }
-        return sources;
+        await discover().catch(onError('contracts'));
+        return new Map<string, SupergraphSource>();
       },
       subscribe(next) {
         serve = next;
@@ -106,7 +129,7 @@ export function registrySources(options: RegistrySourcesOptions): RegistrySource
     },
     async refresh() {
       await main.pollNow();
-      await Promise.all([...pollers.values()].map((poller) => poller.pollNow()));
+      await Promise.all([...served.values()].map((poller) => poller.pollNow()));
       await discover();
     },
     stop() {

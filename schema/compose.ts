@@ -42,10 +42,17 @@ export function composeSupergraph(sources: readonly SubgraphSource[], options: C
     const violations = checkOwnership(owned);
     if (violations.length > 0) throw new CompositionError(violations);
   }
-  const result = composeServices(
-    sources.map((source) => ({ name: source.name, url: source.url, typeDefs: parse(source.sdl) })),
-    { runSatisfiability: options.satisfiability ?? true },
-  );
+  let result: ReturnType<typeof composeServices>;
+  try {
+    result = composeServices(
+      sources.map((source) => ({ name: source.name, url: source.url, typeDefs: parse(source.sdl) })),
+      { runSatisfiability: options.satisfiability ?? true },
+    );
+  } catch (error) {
+    // Apollo throws, rather than reports, on some malformed subgraphs (an `@link` import that is not
+    // a list, a directive defined twice): still the subgraphs' fault, so still a composition error.
+    throw new CompositionError([error instanceof Error ? error.message : String(error)]);
+  }
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
   return result.supergraphSdl;
 }

@@ -26,8 +26,8 @@ export interface PollerOptions {
 
 export interface SupergraphPoller extends SupergraphSource {
   /**
-   * Polls now (an in-process registry calls it on publish), or joins the poll under way; resolves
-   * with what the gateway made of a new supergraph, or null when there was none.
+   * Polls now (an in-process registry calls it on publish), after the poll under way if there is
+   * one; resolves with what the gateway made of a new supergraph, or null when there was none.
    */
   pollNow(): Promise<SupergraphOutcome | null>;
 }
@@ -91,7 +91,8 @@ export function supergraphPoller(options: PollerOptions): SupergraphPoller {
         cancel = null;
       };
     },
-    pollNow: poll,
+    // A poll under way may have read the registry before the change the caller knows of: poll once more after it.
+    pollNow: () => (running ? running.then(() => poll()) : poll()),
   };
 }
 

@@ -33,7 +33,8 @@ export function compositionFindings(
     rule: options.rule,
     severity: 'error',
     coordinate: coordinateIn(message, types),
-    subgraph: subgraphIn(message, subgraphs, options.proposed),
+    // The heads composed before: when the message names no subgraph, the one proposal is what broke it.
+    subgraph: subgraphIn(message, subgraphs, options.proposed) ?? (options.proposed.length === 1 ? options.proposed[0]! : null),
     message,
   }));
 }

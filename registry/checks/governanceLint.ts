@@ -7,7 +7,8 @@
 import { parse } from 'graphql';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
 import { ownershipViolations, type SystemOfRecord } from '../../schema/checkOwnership.ts';
-import { ungovernedCoordinates } from '../../schema/governance.ts';
+import { policyNamesUsed, ungovernedCoordinates } from '../../schema/governance.ts';
+import { policyRegistryMismatches } from '../../policies/registry.ts';
 import type { Finding, SchemaChange, SubgraphDeclaration } from '../types.ts';
 import { capabilityFindings } from './lintCapabilities.ts';
 import { deprecationFindings } from './lintDeprecations.ts';
@@ -41,7 +42,25 @@ export function governanceFindings(input: GovernanceInput): Finding[] {
     ...capabilityFindings({ supergraph, supergraphSdl: input.supergraph, before: input.before, changes: input.changes, systems }),
     ...deprecationFindings(supergraph, capabilitiesOrNone(input.supergraph)),
     ...nullabilityFindings(supergraph),
+    ...policyFindings(input.supergraph),
   ];
+}
+
+/**
+ * The gateway refuses a supergraph whose `@policy` names and the named policies (`policies/`)
+ * disagree, so the registry refuses to publish one (`POLICY_MISMATCH`). A schema that names no
+ * policy at all (a firm's own graph, a fixture) is not held to Tessera's list.
+ */
+function policyFindings(supergraphSdl: string): Finding[] {
+  const used = policyNamesUsed(supergraphSdl);
+  if (used.size === 0) return [];
+  return policyRegistryMismatches(used).map((problem) => ({
+    rule: 'POLICY_MISMATCH',
+    severity: 'error',
+    coordinate: null,
+    subgraph: null,
+    message: `${problem}: every gateway would refuse this supergraph. Name a policy policies/ defines, or keep one field that uses each.`,
+  }));
 }
 
 /** The ownership rule on the subgraphs that speak for a system; one of no system is not checked (as in schema/compose.ts). */

@@ -36,9 +36,30 @@ export function sunsetFindings(input: SunsetInput): Finding[] {
         if (coordinate.startsWith(`${change.coordinate}.`) && !coordinate.includes('(')) removed.add(coordinate);
     }
   }
-  return [...removed].sort().flatMap((coordinate) => {
+  const removals = [...removed].sort().flatMap((coordinate) => {
     const element = deprecated.get(coordinate);
     return element ? removalFindings(element, input) : [];
+  });
+  return [...removals, ...movedEarlier(deprecated, input)];
+}
+
+/**
+ * A sunset date is a promise to clients: moving it earlier (before it has passed) would let the
+ * element go sooner than they were told, in two publishes. Moving it later, or keeping it, is fine.
+ */
+function movedEarlier(promised: ReadonlyMap<string, DeprecatedElement>, input: SunsetInput): Finding[] {
+  return deprecationsOf(input.after).flatMap((element): Finding[] => {
+    const before = promised.get(element.coordinate)?.sunsetAt ?? null;
+    if (before === null || before <= input.today || element.sunsetAt === null || element.sunsetAt >= before) return [];
+    return [
+      {
+        rule: 'SUNSET_MOVED_EARLIER',
+        severity: 'error',
+        coordinate: element.coordinate,
+        subgraph: null,
+        message: `${element.coordinate} was promised to clients until ${before}; a new sunset of ${element.sunsetAt} would end it sooner. Keep ${before} or a later date.`,
+      },
+    ];
   });
 }
 

@@ -24,7 +24,7 @@ export const GATEWAY_READ: Access = { ...READ, gateway: true };
 export const GATEWAY_WRITE: Access = { ...WRITE, gateway: true };
 
 export interface Caller {
-  /** The principal's `sub`: the author of what it publishes. `null` for the gateway's anonymous internal principal. */
+  /** The principal's `sub`: the author of what it publishes (`system:gateway` for a gateway's own calls). */
   readonly sub: string | null;
   readonly internal: boolean;
 }
@@ -38,16 +38,27 @@ export interface Authenticators {
 
 const CHALLENGE = 'Bearer realm="tessera-registry"';
 
+/**
+ * The subject a gateway signs its own registry calls with. Every subgraph call carries an internal
+ * principal too (the caller's, or an anonymous one), so the signature alone does not say "a
+ * gateway": only this subject does, and a gateway signs it for the registry and nobody else.
+ */
+export const GATEWAY_SUBJECT = 'system:gateway';
+
 /** The caller of a request with `access`; throws ApiError UNAUTHENTICATED (401) or FORBIDDEN (403). */
 export async function authorize(headers: IncomingHttpHeaders, access: Access, auth: Authenticators): Promise<Caller> {
   const internal = first(headers[INTERNAL_PRINCIPAL_HEADER]);
   if (access.gateway && internal !== undefined) {
+    let sub: string | null;
     try {
-      return { sub: auth.verifyInternalPrincipal(internal)?.sub ?? null, internal: true };
+      sub = auth.verifyInternalPrincipal(internal)?.sub ?? null;
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       throw new ApiError('UNAUTHENTICATED', `The internal principal was refused (${error.reason}).`, { 'www-authenticate': CHALLENGE });
     }
+    // A principal forwarded to a subgraph (a user's, or an anonymous request's) is not the gateway.
+    if (sub !== GATEWAY_SUBJECT) throw new ApiError('FORBIDDEN', 'Only a gateway may call this with an internal principal.');
+    return { sub, internal: true };
   }
   let principal: Principal | null;
   try {

@@ -89,9 +89,15 @@ export function contractOf(body: Body, createdBy: string): Omit<Contract, 'creat
   };
 }
 
+/** A gateway flushes at most 1,000 entries at a time (gateway/usage/usageRecorder.ts); room for ten times that. */
+const MAX_USAGE_ENTRIES = 10_000;
+/** A schema coordinate or a client id longer than this is not one. */
+const MAX_USAGE_TEXT = 512;
+
 export function usageBatchOf(body: Body): UsageBatch {
   allowOnly(body, ['entries']);
   if (!Array.isArray(body.entries)) throw new ApiError('BAD_REQUEST', 'The field "entries" must be an array.');
+  if (body.entries.length > MAX_USAGE_ENTRIES) throw new ApiError('BAD_REQUEST', `At most ${MAX_USAGE_ENTRIES} entries per batch.`);
   const entries = body.entries.map((raw: unknown, index): UsageEntry => {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw new ApiError('BAD_REQUEST', `entries[${index}] must be an object.`);
@@ -99,12 +105,11 @@ export function usageBatchOf(body: Body): UsageBatch {
     allowOnly(entry, ['clientId', 'coordinate', 'count', 'lastUsedAt']);
     const lastUsedAt = requiredString(entry, 'lastUsedAt');
     if (Number.isNaN(Date.parse(lastUsedAt))) throw new ApiError('BAD_REQUEST', `entries[${index}].lastUsedAt must be an ISO timestamp.`);
-    return {
-      clientId: requiredString(entry, 'clientId'),
-      coordinate: requiredString(entry, 'coordinate'),
-      count: positiveInteger(entry.count, `entries[${index}].count`),
-      lastUsedAt,
-    };
+    const clientId = requiredString(entry, 'clientId');
+    const coordinate = requiredString(entry, 'coordinate');
+    if (clientId.length > MAX_USAGE_TEXT || coordinate.length > MAX_USAGE_TEXT)
+      throw new ApiError('BAD_REQUEST', `entries[${index}]: clientId and coordinate are at most ${MAX_USAGE_TEXT} characters.`);
+    return { clientId, coordinate, count: positiveInteger(entry.count, `entries[${index}].count`), lastUsedAt };
   });
   return { entries };
 }

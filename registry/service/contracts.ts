@@ -22,7 +22,7 @@ export async function listContracts(ctx: ServiceContext): Promise<Contract[]> {
 export async function createContract(ctx: ServiceContext, input: Omit<Contract, 'createdAt'>): Promise<Contract> {
   if (!CONTRACT_NAME.test(input.name)) {
     throw new RegistryError(
-      'REGISTRY_UNKNOWN_CONTRACT',
+      'REGISTRY_INVALID_CONTRACT',
       `"${input.name}" cannot name a contract: use lower-case letters, digits and dashes, starting with a letter (at most 63).`,
     );
   }

@@ -30,9 +30,12 @@ export async function recordUsage(db: RegistryDb, batch: UsageBatch, now: Date, 
     const at = new Date(entry.lastUsedAt);
     if (Number.isNaN(at.getTime()))
       throw new TypeError(`usage entry for ${entry.coordinate}: lastUsedAt is not an instant: ${entry.lastUsedAt}`);
-    const hour = hourOf(at);
+    // A use is never later than now (a clock a little ahead is read as now): a row dated in the
+    // future would outlive the window and keep a coordinate "in use" for ever.
+    const used = at.getTime() > now.getTime() ? now : at;
+    const hour = hourOf(used);
     if (hour < since || entry.count <= 0) continue;
-    const lastUsedAt = at.toISOString();
+    const lastUsedAt = used.toISOString();
     // One row per key in one statement: PostgreSQL refuses an upsert that touches a row twice.
     const key = JSON.stringify([entry.coordinate, entry.clientId, hour]);
     const row = rows.get(key);
@@ -43,7 +46,8 @@ export async function recordUsage(db: RegistryDb, batch: UsageBatch, now: Date, 
       rows.set(key, { coordinate: entry.coordinate, client_id: entry.clientId, hour, count: entry.count, last_used_at: lastUsedAt });
     }
   }
-  const values = [...rows.values()];
+  // Sorted, so two gateways' concurrent batches lock rows in one order (no deadlock on PostgreSQL).
+  const values = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   await withBusyRetry(() =>
     db.transaction().execute(async (trx) => {
       // The prune first: a write, so SQLite takes its lock before anything is read.

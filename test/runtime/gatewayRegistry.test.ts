@@ -20,13 +20,15 @@ const services: SystemService[] = [];
 let registry: RegistryService;
 let gateway: GatewayMode;
 let gatewayPort: number;
+let env: Record<string, string> = {};
+let registryUrl = '';
 let registryDown = false;
 let refusedCalls = 0;
 
 beforeAll(async () => {
   fixture = rootFixture();
   await seedStores(fixture.config, 's', logger);
-  const env: Record<string, string> = {};
+  env = {};
   for (const name of SYSTEM_NAMES) {
     const service = await startSystemService(name, { config: fixture.config, logger });
     services.push(service);
@@ -34,6 +36,7 @@ beforeAll(async () => {
   }
   registry = await startRegistryService({ config: fixture.withEnv(env), logger });
   const registryPort = await registry.listen(0);
+  registryUrl = `http://127.0.0.1:${registryPort}`;
   gateway = await startGatewayMode({
     config: fixture.withEnv({ ...env, TESSERA_REGISTRY_URL: `http://127.0.0.1:${registryPort}`, TESSERA_REGISTRY_POLL_MS: '25' }),
     logger,
@@ -132,6 +135,36 @@ describe('the gateway with a remote registry', () => {
         data: { __type: { description: 'Published while the gateway could not see it.' } },
       });
     }, WAIT);
+  });
+
+  it("starts while the registry is down, on schema/, and takes the registry's supergraph and contracts once it answers", async () => {
+    registryDown = true;
+    let late: GatewayMode | undefined;
+    try {
+      late = await startGatewayMode({
+        config: fixture.withEnv({ ...env, TESSERA_REGISTRY_URL: registryUrl, TESSERA_REGISTRY_POLL_MS: '25' }),
+        logger,
+        registryFetch: (input, init) => (registryDown ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)),
+      });
+      const port = await late.listen(0);
+      const details = async () =>
+        (
+          (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as {
+            details: { supergraph: { id: string }; contracts: object };
+          }
+        ).details;
+      expect((await details()).supergraph.id).toMatch(/^schema\/#[0-9a-f]{16}$/);
+      expect((await details()).contracts).toEqual({});
+      registryDown = false;
+      await vi.waitFor(async () => {
+        const now = await details();
+        expect(now.supergraph.id).toMatch(/^main#\d+$/);
+        expect(Object.keys(now.contracts)).toEqual(['partner']);
+      }, WAIT);
+    } finally {
+      registryDown = false;
+      await late?.stop();
+    }
   });
 
   it('sends its usage to the registry', async () => {

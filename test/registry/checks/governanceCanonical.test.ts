@@ -81,3 +81,20 @@ describe('a field stricter than its parent, through the gateway', () => {
     ]);
   });
 });
+
+describe('named policies', () => {
+  it('refuses a supergraph whose @policy names a policy policies/ does not define, or drops one it defines', () => {
+    const sources = REAL_SOURCES.map((source) =>
+      source.name === 'crm' ? { ...source, sdl: source.sdl.replaceAll('"legalEntityScoped"', '"legalEntityScopedd"') } : source,
+    );
+    const supergraph = composeSupergraph(sources);
+    const subgraphs = sources.map((source) => ({ name: source.name, system: source.system ?? null, sdl: source.sdl }));
+    expect(
+      governanceFindings({ subgraphs, supergraph, before: null, changes: [] })
+        .filter((finding) => finding.rule === 'POLICY_MISMATCH')
+        .map((finding) => finding.message),
+    ).toEqual([
+      'the schema uses @policy "legalEntityScopedd", which policies/ does not define: every gateway would refuse this supergraph. Name a policy policies/ defines, or keep one field that uses each.',
+    ]);
+  });
+});

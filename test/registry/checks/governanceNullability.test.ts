@@ -50,8 +50,8 @@ describe('STRICTER_ACCESS_NOT_NULLABLE', () => {
         cost: String! @requiresScopes(scopes: [["psa:cost"]])
         "A scope the parent's alternatives do not all include."
         margin: String! @requiresScopes(scopes: [["psa:read", "psa:cost"]])
-        "A policy counts like a scope."
-        secret: String! @policy(policies: [["legalEntityScoped"]])
+        "A policy counts like a scope (all three named policies: a schema that names one must use each, POLICY_MISMATCH)."
+        secret: String! @policy(policies: [["legalEntityScoped", "partnerAccountScoped", "segregationOfDuties"]])
         owner: Person!
       }
       type Person @owner(system: PSA) @requiresScopes(scopes: [["hr:read"]]) { name: String! }`;
@@ -72,7 +72,14 @@ describe('STRICTER_ACCESS_NOT_NULLABLE', () => {
         'STRICTER_ACCESS_NOT_NULLABLE',
         'Project.secret',
         'psa',
-        message('Project.secret', 'policy legalEntityScoped', 'its own', 'reaching Project guarantees only psa:read', 'String!', 'String'),
+        message(
+          'Project.secret',
+          'policy legalEntityScoped and policy partnerAccountScoped and policy segregationOfDuties',
+          'its own',
+          'reaching Project guarantees only psa:read',
+          'String!',
+          'String',
+        ),
       ),
       error(
         'STRICTER_ACCESS_NOT_NULLABLE',

@@ -6,7 +6,7 @@ import { sunsetFindings } from '../../../registry/checks/sunsetCheck.ts';
 import type { ClientUsage, Finding } from '../../../registry/types.ts';
 import { composeSupergraph } from '../../../schema/compose.ts';
 import { REAL_SOURCES } from '../../schema/realSchema.ts';
-import { fixtureSupergraph, without } from './deprecationsFixture.ts';
+import { DEPRECATING_SUBGRAPH, fixtureSupergraph, without } from './deprecationsFixture.ts';
 
 const BEFORE = fixtureSupergraph();
 const NO_USAGE: ReadonlyMap<string, readonly ClientUsage[]> = new Map();
@@ -128,3 +128,24 @@ function withoutMutationField(sdl: string, field: string): string {
   });
   return print(document);
 }
+
+describe('a sunset date is a promise', () => {
+  const earlier = fixtureSupergraph(DEPRECATING_SUBGRAPH.replace('Use name. Sunset 2026-07-01.', 'Use name. Sunset 2026-01-01.'));
+  const later = fixtureSupergraph(DEPRECATING_SUBGRAPH.replace('Use name. Sunset 2026-07-01.', 'Use name. Sunset 2027-01-01.'));
+
+  it('refuses moving it earlier before it has passed, so an element cannot go sooner in two publishes', () => {
+    expect(findings(earlier, '2025-12-01')).toEqual([
+      finding(
+        'SUNSET_MOVED_EARLIER',
+        'error',
+        'Project.code',
+        'Project.code was promised to clients until 2026-07-01; a new sunset of 2026-01-01 would end it sooner. Keep 2026-07-01 or a later date.',
+      ),
+    ]);
+  });
+
+  it('lets it move later, and lets a date that has passed change', () => {
+    expect(findings(later, '2025-12-01')).toEqual([]);
+    expect(findings(earlier, '2026-07-02')).toEqual([]);
+  });
+});

@@ -1,3 +1,6 @@
+import { loadInternalSecret } from '../../../auth/loadInternalSecret.ts';
+import { signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
+import { principalFromClaims } from '../../../auth/principal.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSubgraphSdl } from '../../../schema/subgraphSdl.ts';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../../registry/http/handler.ts';
@@ -109,6 +112,21 @@ describe('the registry HTTP API (read routes and refusals)', () => {
       401,
       errorBody('UNAUTHENTICATED', 'The internal principal was refused (malformed).'),
     ]);
+    // What every subgraph receives on every call (an anonymous request's principal, a user's) is not the gateway.
+    const secret = await loadInternalSecret(registry.root.config.internalSecret);
+    for (const principal of [null, principalFromClaims({ sub: 'alice', scope: 'registry:write' })]) {
+      const forwarded = signInternalPrincipal(principal, secret, { requestId: 'forwarded' });
+      const usage = await registry.request('/registry/api/usage', {
+        method: 'POST',
+        token: null,
+        headers: { 'x-tessera-principal': forwarded },
+        body: { entries: [{ clientId: 'x', coordinate: 'Query.a', count: 1, lastUsedAt: '2099-01-01T00:00:00Z' }] },
+      });
+      expect([usage.status, await usage.json()]).toEqual([
+        403,
+        errorBody('FORBIDDEN', 'Only a gateway may call this with an internal principal.'),
+      ]);
+    }
   });
 
   it('an unknown contract is 404 REGISTRY_UNKNOWN_CONTRACT', async () => {

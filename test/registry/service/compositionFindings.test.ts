@@ -73,3 +73,15 @@ describe('composition findings', () => {
     expect(coordinateIn('argument "Query.user(id:)" is required', new Set())).toBe('Query.user(id:)');
   });
 });
+
+describe('SDL Apollo throws on rather than reports', () => {
+  const base = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { a: String }\n';
+  it.each([
+    ['an @link import that is not a list', base.replace('import: ["@key"]', 'import: 123')],
+    ['a directive defined twice', `${base}directive @x on FIELD_DEFINITION\ndirective @x on FIELD_DEFINITION\n`],
+  ])('%s is a COMPOSITION_ERROR finding, not a crash', (_case, sdl) => {
+    const outcome = checkComposition([{ name: 'a', url: 'http://a.example/graphql', sdl }], ['a']);
+    expect(outcome.supergraph).toBeNull();
+    expect(outcome.findings).toEqual([expect.objectContaining({ rule: 'COMPOSITION_ERROR', severity: 'error', subgraph: 'a' })]);
+  });
+});

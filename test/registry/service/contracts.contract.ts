@@ -109,7 +109,7 @@ export function contractsContract(label: string, makeStore: () => Promise<TempSt
       expect([exists.code, exists.message]).toEqual(['REGISTRY_CONTRACT_EXISTS', 'A contract named partner already exists.']);
       const badName = await registryError(registry.createContract({ ...PARTNER, name: 'Partner/API' }));
       expect([badName.code, badName.message]).toEqual([
-        'REGISTRY_UNKNOWN_CONTRACT',
+        'REGISTRY_INVALID_CONTRACT',
         '"Partner/API" cannot name a contract: use lower-case letters, digits and dashes, starting with a letter (at most 63).',
       ]);
     });
