@@ -31,6 +31,8 @@ export interface CheckInput {
   /** The current full supergraph, null before the first publish. */
   readonly currentSupergraph: string | null;
   readonly contracts: readonly Contract[];
+  /** Each contract's current supergraph, by contract name (a contract created after the last publish has none yet). */
+  readonly currentContractSupergraphs?: ReadonlyMap<string, string> | undefined;
   /** The clients that used each of these usage coordinates within the window. */
   readonly usageOf: (coordinates: readonly string[]) => Promise<ReadonlyMap<string, readonly ClientUsage[]>>;
   readonly usageWindowDays: number;
@@ -68,6 +70,7 @@ export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
   const changes = diffSchemas(input.currentSupergraph, after);
   const usage = await input.usageOf([...new Set(changes.flatMap((change) => change.usageCoordinates))]);
   const contracts = contractsCheck(sources, input.contracts, input.changed);
+  const contractUsage = await contractChangeFindings(input, contracts.supergraphs, changes);
   const attributed = attributeTo(input.changed);
   const findings: Record<CheckName, readonly Finding[]> = {
     composition: [],
@@ -80,7 +83,7 @@ export async function runChecks(input: CheckInput): Promise<CheckOutcome> {
       changes,
     }),
     sunset: attributed(sunsetFindings({ before: input.currentSupergraph, after, changes, usage, today: input.today })),
-    contracts: contracts.findings,
+    contracts: [...contracts.findings, ...attributed(contractUsage)],
   };
   const sections = CHECK_NAMES.map((name) => section(name, findings[name]));
   return { report: reportOf(input, sections, bySeverity(changes)), supergraph: after, contractSupergraphs: contracts.supergraphs };
@@ -110,6 +113,34 @@ function contractsCheck(sources: readonly SubgraphSource[], contracts: readonly 
 function attributeTo(changed: readonly string[]): (findings: readonly Finding[]) => readonly Finding[] {
   const only = changed.length === 1 ? changed[0]! : null;
   return (findings) => (only === null ? findings : findings.map((finding) => ({ ...finding, subgraph: finding.subgraph ?? only })));
+}
+
+/**
+ * What a proposal breaks in a contract but not in the full graph (a field that loses the tag its
+ * contract includes, a type a contract's pruning now hides): those clients call the contract's
+ * path, so its API schema is diffed too, and a breaking change there that clients used in the
+ * window is refused like one of the full graph (`CONTRACT_BREAKING_CHANGE_IN_USE`).
+ */
+async function contractChangeFindings(
+  input: CheckInput,
+  proposed: ReadonlyMap<string, string>,
+  fullGraphChanges: readonly SchemaChange[],
+): Promise<Finding[]> {
+  const seen = new Set(fullGraphChanges.map((change) => `${change.kind} ${change.coordinate}`));
+  const findings: Finding[] = [];
+  for (const [name, after] of proposed) {
+    const before = input.currentContractSupergraphs?.get(name);
+    if (before === undefined || before === after) continue;
+    const own = diffSchemas(before, after).filter(
+      (change) => change.severity === 'BREAKING' && !seen.has(`${change.kind} ${change.coordinate}`),
+    );
+    if (own.length === 0) continue;
+    const usage = await input.usageOf([...new Set(own.flatMap((change) => change.usageCoordinates))]);
+    for (const finding of usageFindings(own, usage, input.usageWindowDays)) {
+      findings.push({ ...finding, rule: `CONTRACT_${finding.rule}`, message: `Contract ${name}: ${finding.message}` });
+    }
+  }
+  return findings;
 }
 
 function section(name: CheckName, findings: readonly Finding[]): CheckSection {

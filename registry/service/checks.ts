@@ -25,6 +25,12 @@ export async function checkProposals(
     changed: proposals.map((proposal) => proposal.subgraph),
     currentSupergraph: state.supergraphs.get('')?.sdl ?? null,
     contracts: state.contracts,
+    currentContractSupergraphs: new Map(
+      state.contracts.flatMap((contract) => {
+        const current = state.supergraphs.get(contract.name);
+        return current ? [[contract.name, current.sdl] as const] : [];
+      }),
+    ),
     usageOf: (coordinates) => usageMap(ctx.db, coordinates, now, ctx.usageWindowDays),
     usageWindowDays: ctx.usageWindowDays,
     today: isoDate(now),

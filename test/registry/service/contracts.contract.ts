@@ -45,6 +45,49 @@ export function contractsContract(label: string, makeStore: () => Promise<TempSt
       ]);
     });
 
+    it("checks a contract's own API: taking a field out of it is refused while its clients use it, and passes once none does", async () => {
+      const { registry, clock } = open;
+      // The partner contract keeps Order.id and Order.total.
+      const tagged = ORDERS_V1.replace(
+        'type Order @key(fields: "id") @requiresScopes(scopes: [["orders:read"]]) {\n  id: ID!',
+        'type Order @key(fields: "id") @requiresScopes(scopes: [["orders:read"]]) {\n  id: ID! @tag(name: "partner")',
+      );
+      expect(tagged).not.toBe(ORDERS_V1);
+      await registry.publish({ subgraph: 'users', sdl: USERS_V1, author: 'alice' });
+      await registry.publish({ subgraph: 'orders', sdl: tagged, author: 'alice' });
+      await registry.createContract(PARTNER);
+      // Order.total stays in the full graph; only the partner contract loses it.
+      const untagged = tagged.replace('total: Int! @tag(name: "partner")', 'total: Int!');
+      const unused = await registry.check({ subgraph: 'orders', sdl: untagged }, 'bob');
+      expect(unused.passed).toBe(true);
+      expect(unused.sections.find((section) => section.name === 'contracts')!.findings).toEqual([
+        expect.objectContaining({
+          rule: 'CONTRACT_BREAKING_CHANGE_UNUSED',
+          severity: 'info',
+          coordinate: 'Order.total',
+          subgraph: 'orders',
+        }),
+      ]);
+
+      await registry.recordUsage({
+        entries: [{ clientId: 'partner-portal', coordinate: 'Order.total', count: 3, lastUsedAt: clock.now.toISOString() }],
+      });
+      const used = await registry.check({ subgraph: 'orders', sdl: untagged }, 'bob');
+      expect(used.passed).toBe(false);
+      const contracts = used.sections.find((section) => section.name === 'contracts')!;
+      expect(contracts.passed).toBe(false);
+      expect(contracts.findings).toEqual([
+        expect.objectContaining({
+          rule: 'CONTRACT_BREAKING_CHANGE_IN_USE',
+          severity: 'error',
+          coordinate: 'Order.total',
+          subgraph: 'orders',
+          clients: [{ clientId: 'partner-portal', count: 3, lastUsedAt: clock.now.toISOString() }],
+        }),
+      ]);
+      expect(contracts.findings[0]!.message).toMatch(/^Contract partner: /);
+    });
+
     it('keeps a contract created before any publish and composes it with the first', async () => {
       const { registry } = open;
       await registry.createContract(PARTNER);
