@@ -10,6 +10,7 @@ import { parse } from 'graphql';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { UsageSink } from '../gateway/usage/usageRecorder.ts';
+import { diffSubgraphSdls } from '../registry/checks/diff.ts';
 import type { RegistryHttpHandler } from '../registry/http/handler.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { LocalRegistry } from '../registry/service/createRegistry.ts';
@@ -104,9 +105,10 @@ async function createMissingContracts(registry: LocalRegistry, logger: Logger): 
 
 /**
  * The systems running here follow the published SDL of their subgraph (docs/registry.md#hot-reload).
- * Before the gateway takes a full-graph supergraph, each takes its SDL in it (a field the gateway
- * would plan must exist there first); when the gateway refuses that supergraph, each goes back to
- * the SDL of the one still serving. A contract's supergraph is offered only once the full graph
+ * Before the gateway takes a full-graph supergraph, each whose SDL only gains takes it (a field the
+ * gateway would plan must exist there first); each that loses something takes it once the gateway
+ * serves the new supergraph (a request planned on the old one must still find what it asks). When
+ * the gateway refuses the supergraph, each goes back to the SDL of the one still serving. A contract's supergraph is offered only once the full graph
  * serves the same subgraph versions (until then its poll fails, and the next one tries again). A
  * server that cannot build the new SDL throws: nothing is offered, the loaded supergraph keeps serving.
  */
@@ -148,10 +150,18 @@ function followPublishedSdl(
       const sdl = new Map(serving);
       for (const [name, version] of followed) sdl.set(name, (await registry.version(name, version)).sdl);
       const target = { sdl, versions: artifact.subgraphVersions };
-      await reloadTo(sdl);
       // The first supergraph is the gateway's start: it serves it, or does not start at all.
-      if (confirmed === null) confirmed = target;
-      else pending = target;
+      if (confirmed === null) {
+        await reloadTo(sdl);
+        confirmed = target;
+        return;
+      }
+      // A subgraph that only gains goes first (the gateway may plan the new fields at once); one that
+      // loses or changes something goes after the gateway, which stops planning it first, so a
+      // request planned on the old supergraph a moment before still finds it.
+      const first = new Map([...sdl].filter(([name, next]) => !breaks(serving.get(name), next)));
+      await reloadTo(first);
+      pending = target;
     },
     async after(outcome) {
       const target = pending;
@@ -159,10 +169,17 @@ function followPublishedSdl(
       if (outcome.result === 'failed') {
         if (confirmed) await reloadTo(confirmed.sdl);
       } else if (target) {
+        await reloadTo(target.sdl);
         confirmed = target;
       }
     },
   };
+}
+
+/** Whether serving `next` instead of `current` takes anything away from what a planned request may ask. */
+function breaks(current: string | undefined, next: string): boolean {
+  if (current === undefined || current === next) return false;
+  return diffSubgraphSdls(current, next).some((change) => change.severity !== 'SAFE');
 }
 
 /** The registry as its API serves it here: a publish, rollback or new contract answers once the gateway serves it. */
