@@ -44,9 +44,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const logger = createLogger(config.logLevel);
   switch (verb) {
     case 'start':
-      return runUntilSignal(logger, () => startEmbedded({ config, logger }));
+      return runUntilSignal(logger, config.shutdownTimeoutMs, () => startEmbedded({ config, logger }));
     case 'serve':
-      return runUntilSignal(logger, () => serve(rest, config, logger));
+      return runUntilSignal(logger, config.shutdownTimeoutMs, () => serve(rest, config, logger));
     case 'seed':
       return seedStores(config, parseScale(rest, config), logger);
     case 'registry':
@@ -88,18 +88,39 @@ function parseScale(args: readonly string[], config: TesseraConfig): SeedScale {
   return value as SeedScale;
 }
 
-/** Starts a service, listens, and runs it until SIGINT/SIGTERM, then stops it gracefully. */
-async function runUntilSignal(logger: Logger, start: () => Promise<Service>): Promise<void> {
+/**
+ * Starts a service, listens, and runs it until SIGINT/SIGTERM, then stops it gracefully: the HTTP
+ * server drains (readiness 503, in-flight requests finish, TESSERA_SHUTDOWN_TIMEOUT_MS at most),
+ * then the root's other steps run. `npm start` execs node, so the signal `docker stop` sends to npm
+ * reaches this process rather than orphaning it. A second signal exits at once (an operator's
+ * second Ctrl-C), and a watchdog exits if a stop step hangs or a stray handle keeps node alive.
+ */
+async function runUntilSignal(logger: Logger, shutdownTimeoutMs: number, start: () => Promise<Service>): Promise<void> {
   const service = await start();
   await service.listen();
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      service.stop().then(resolve, resolve);
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  logger.info({ signal }, 'shutting down');
+  const again = (second: NodeJS.Signals) => {
+    logger.warn({ signal: second }, 'second signal: exiting without finishing the shutdown');
+    process.exit(1);
+  };
+  process.once('SIGINT', again);
+  process.once('SIGTERM', again);
+  // unref: the watchdog never keeps the process alive itself, it only ends one that will not end.
+  const watchdog = setTimeout(() => {
+    logger.error({ shutdownTimeoutMs }, 'shutdown did not finish in time: exiting');
+    process.exit(1);
+  }, shutdownTimeoutMs + 10_000).unref();
+  await service.stop();
+  logger.info('stopped');
+  clearTimeout(watchdog);
+  // Every step has run and pino writes synchronously to stdout: whatever still holds the loop open is not ours to wait for.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+  process.removeListener('SIGINT', again);
+  process.removeListener('SIGTERM', again);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

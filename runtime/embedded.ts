@@ -171,7 +171,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         return engine.tickSchedules(now);
       },
       async listen(port = config.port) {
-        const bound = await serveHttp(listener, port, config.host, shutdown);
+        const bound = await serveHttp(listener, port, config.host, shutdown, config.shutdownTimeoutMs);
         logger.info({ port: bound }, `Tessera is serving http://localhost:${bound}/graphql`);
         return bound;
       },

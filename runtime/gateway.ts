@@ -66,7 +66,7 @@ export async function startGatewayMode(options: GatewayModeOptions): Promise<Gat
     return {
       listener,
       async listen(port = config.port) {
-        const bound = await serveHttp(listener, port, config.host, shutdown);
+        const bound = await serveHttp(listener, port, config.host, shutdown, config.shutdownTimeoutMs);
         logger.info({ port: bound }, `Tessera's gateway is serving http://localhost:${bound}/graphql`);
         return bound;
       },

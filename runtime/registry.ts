@@ -82,7 +82,7 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
       listener,
       registry,
       async listen(port = config.registry.port) {
-        const bound = await serveHttp(listener, port, config.host, shutdown);
+        const bound = await serveHttp(listener, port, config.host, shutdown, config.shutdownTimeoutMs);
         logger.info({ port: bound }, `the schema registry is serving http://localhost:${bound}/registry/`);
         return bound;
       },

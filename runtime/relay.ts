@@ -96,7 +96,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       relay,
       metrics,
       async listen(port = config.port) {
-        const bound = await serveHttp(listener, port, config.host, shutdown);
+        const bound = await serveHttp(listener, port, config.host, shutdown, config.shutdownTimeoutMs);
         logger.info({ port: bound }, `relay health and metrics on http://localhost:${bound}/health/ready`);
         return bound;
       },

@@ -82,7 +82,7 @@ export async function startSystemService(name: SystemName, options: SystemServic
       engine,
       metrics,
       async listen(port = ports.get(name)!) {
-        const bound = await serveHttp(listener, port, config.host, shutdown);
+        const bound = await serveHttp(listener, port, config.host, shutdown, config.shutdownTimeoutMs);
         logger.info({ subgraph: name, port: bound }, `subgraph ${name} is serving http://localhost:${bound}/graphql`);
         return bound;
       },

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 4000,
       logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
       store: { kind: 'sqlite', dataDir: path.resolve('/srv/tessera', 'data') },
       seedScale: 's',
       maxBodyBytes: 1024 * 1024,

@@ -8,6 +8,7 @@
  * - `TESSERA_DATABASE_URL`: a PostgreSQL URL; when set, the reference systems use it (one schema each).
  * - `TESSERA_SEED_SCALE` (`s`): demo data size seeded into empty stores (`s`, `m`, `l`, or `none`).
  * - `TESSERA_LOG_LEVEL` (`info`).
+ * - `TESSERA_SHUTDOWN_TIMEOUT_MS` (10000): on SIGTERM/SIGINT, how long in-flight requests may finish before their connections are cut.
  * - `TESSERA_SUBGRAPH_<NAME>_URL`: where the gateway finds a subgraph served alone
  *   (`tessera serve crm`); when unset, the gateway runs that subgraph in process.
  * - `TESSERA_SUBGRAPH_PORT_<NAME>`: the port `tessera serve <name>` listens on (each system has its default).
@@ -81,6 +82,8 @@ export interface TesseraConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
+  /** `TESSERA_SHUTDOWN_TIMEOUT_MS`: the bound on draining in-flight requests at shutdown. @default 10000 */
+  readonly shutdownTimeoutMs: number;
   readonly store: StoreConfig;
   readonly seedScale: SeedScale | 'none';
   readonly maxBodyBytes: number;
@@ -152,6 +155,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     host: env.HOST?.trim() || '0.0.0.0',
     port: port(env, 'PORT', 4000),
     logLevel: oneOf(env, 'TESSERA_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    shutdownTimeoutMs: positiveInt(env, 'TESSERA_SHUTDOWN_TIMEOUT_MS', 10_000),
     store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', dataDir },
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
