@@ -12,6 +12,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type InlineFragmentNode,
@@ -58,7 +59,8 @@ export const PLACEHOLDER_KEY = '__tessera_denied';
 
 /**
  * Removes the fields `decideField` denies from the selected operation of a validated document.
- * Fragments are inlined first, so every field has one response path. `decideField` is called
+ * Fragments are inlined, so every field has one response path; each fragment is walked once per
+ * response path it is spread at (linear in the document, whatever its expansion). `decideField` is called
  * with the parent type, the field and its named return type.
  */
 export function filterOperation(
@@ -112,6 +114,7 @@ export function filterOperation(
         if (field) kept.push(field);
         continue;
       }
+      if (selection.kind === Kind.FRAGMENT_SPREAD && !spreadOnce(selection, path, here)) continue;
       const fragment: InlineFragmentNode =
         selection.kind === Kind.INLINE_FRAGMENT ? selection : inline(selection.name.value, selection.directives);
       const typeName = fragment.typeCondition?.name.value;
@@ -124,6 +127,20 @@ export function filterOperation(
       if (inner.length > 0) kept.push({ ...fragment, selectionSet: { ...fragment.selectionSet, selections: inner } });
     }
     return kept;
+  };
+
+  // A fragment spread again at a response path where it was already spread, under the same
+  // conditions, selects nothing more (fields at one path merge): it is walked once, not once per
+  // spread. Without this, fragments that spread the previous one twice make the walk exponential
+  // in the document's size (a 1 KB "fragment bomb" of 24 fragments is 2^24 walks).
+  const spreadsSeen = new Set<string>();
+  const spreadOnce = (spread: FragmentSpreadNode, path: readonly Step[], conditions: readonly Condition[]): boolean => {
+    // Other directives (a `@defer`) could make two spreads differ: those are walked each time.
+    if (spread.directives?.some((directive) => directive.name.value !== 'skip' && directive.name.value !== 'include')) return true;
+    const key = JSON.stringify([spread.name.value, path.map((step) => step.key), conditions]);
+    if (spreadsSeen.has(key)) return false;
+    spreadsSeen.add(key);
+    return true;
   };
 
   const inline = (name: string, directives: FieldNode['directives']): InlineFragmentNode => {
