@@ -22,6 +22,11 @@ export const ERROR_CODES = {
   },
   BAD_USER_INPUT: { status: 400, action: 'fix', meaning: 'A variable or argument has a wrong type or value.' },
   OPERATION_RESOLUTION_FAILURE: { status: 400, action: 'fix', meaning: 'The operation name does not select an operation of the document.' },
+  OPERATION_LIMIT_EXCEEDED: {
+    status: 400,
+    action: 'fix',
+    meaning: 'The operation exceeds a shape limit (depth, aliases, root fields, tokens, directives, expanded fields); the error names it.',
+  },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, action: 'fix', meaning: 'Automatic persisted queries are off: send the full query text.' },
   METHOD_NOT_ALLOWED: { status: 405, action: 'fix', meaning: 'Mutations over GET, or a method other than GET/POST. Use POST.' },
   NOT_ACCEPTABLE: { status: 406, action: 'fix', meaning: 'The Accept header allows no media type the server can produce.' },

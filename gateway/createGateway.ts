@@ -37,6 +37,8 @@ export interface GatewayOptions {
   readonly onSupergraph?: ((event: SupergraphEvent) => void) | undefined;
   /** The clock of `loadedAt` and of refusals. @default () => new Date() */
   readonly now?: (() => Date) | undefined;
+  /** Parsing stops above this many tokens (GRAPHQL_PARSE_FAILED), before validation. @default unbounded */
+  readonly maxTokens?: number | undefined;
 }
 
 export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
@@ -72,6 +74,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     introspection: options.introspection ?? true,
     plugins: options.plugins,
+    maxTokens: options.maxTokens,
     ownPlugins: [operationResolution],
     now: options.now ?? (() => new Date()),
     onEvent: (event: SupergraphEvent) => options.onSupergraph?.(event),

@@ -29,6 +29,13 @@ export interface PlannedOperations {
    * operation's whenever the document does (and between two different replacements of it).
    */
   replace(requestContext: ResolvedRequest, replacement: { readonly document: DocumentNode; readonly queryHash: string }): void;
+  /**
+   * Marks the request as refused by the calling plugin (which then throws). Apollo Server calls
+   * the same hook of every later plugin all the same; they check `refused` and skip their work,
+   * so a refused operation (an exponential fragment expansion) costs them nothing.
+   */
+  refuse(requestContext: ResolvedRequest): void;
+  refused(requestContext: ResolvedRequest): boolean;
 }
 
 export interface PlannedOperationStore extends PlannedOperations {
@@ -39,6 +46,7 @@ export interface PlannedOperationStore extends PlannedOperations {
 /** Replacements are keyed by the request's scope object (one per request), so they end with it. */
 export function createPlannedOperations(): PlannedOperationStore {
   const replaced = new WeakMap<object, PlannedOperation>();
+  const refusals = new WeakSet<object>();
   return {
     current(requestContext) {
       return (
@@ -52,6 +60,12 @@ export function createPlannedOperations(): PlannedOperationStore {
     replace(requestContext, { document, queryHash }) {
       const operation = getOperationAST(document, requestContext.request.operationName) ?? undefined;
       replaced.set(requestContext.contextValue, { document, operation, queryHash });
+    },
+    refuse(requestContext) {
+      refusals.add(requestContext.contextValue);
+    },
+    refused(requestContext) {
+      return refusals.has(requestContext.contextValue);
     },
     applyTo(requestContext) {
       const replacement = replaced.get(requestContext.context);

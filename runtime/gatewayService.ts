@@ -15,6 +15,7 @@ import { createGatewayMetrics, type Metrics } from '../core/metrics.ts';
 import { authorizationPlugin } from '../gateway/authorization/authorizationPlugin.ts';
 import { capabilityPlugin } from '../gateway/capabilities/capabilityPlugin.ts';
 import { createGateway } from '../gateway/createGateway.ts';
+import { limitsPlugin } from '../gateway/limits/limitsPlugin.ts';
 import { loadIdeAssets } from '../gateway/http/ide.ts';
 import type { GatewayPlugin } from '../gateway/plugin.ts';
 import { usagePlugin } from '../gateway/usage/usagePlugin.ts';
@@ -85,6 +86,9 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     authenticate: (authorization) => verifier.verify(authorization),
     signPrincipal,
     plugins: gatewayPlugins(metrics, options, usage),
+    // A backstop: the limits plugin refuses above the token limit with the exact count, but only after
+    // parsing and validation; far above it, parsing stops before validation's cost grows.
+    maxTokens: config.limits.tokens * 2,
     onSupergraph: (event) => recordSupergraph(metrics, event),
     now: options.now,
   });
@@ -108,9 +112,12 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   });
 }
 
-/** Tessera's request pipeline, in order: who may read what, the capability lifecycle, then usage. */
+/**
+ * Tessera's request pipeline, in order: operation limits (before any other work), who may read
+ * what, the capability lifecycle, then usage.
+ */
 function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage: UsageRecorder | null): GatewayPlugin[] {
-  const plugins: GatewayPlugin[] = [];
+  const plugins: GatewayPlugin[] = [limitsPlugin(options.config.limits)];
   if (options.enforcePolicies !== false) {
     plugins.push(
       authorizationPlugin({

@@ -15,6 +15,15 @@
  *   Read for any NAME: which systems exist, and their default ports, is `systems/systems.ts`'s
  *   business, and the run modes refuse a NAME that is none of them.
  * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
+ *
+ * Operation limits (README "Operation limits"; OPERATION_LIMIT_EXCEEDED, 400, above any of them),
+ * checked before authorization and planning:
+ * - `TESSERA_LIMIT_DEPTH` (15): the deepest field nesting, fragments followed.
+ * - `TESSERA_LIMIT_ALIASES` (30): aliased fields, fragments counted once per spread.
+ * - `TESSERA_LIMIT_ROOT_FIELDS` (20): fields selected at the operation's root.
+ * - `TESSERA_LIMIT_TOKENS` (5000): lexical tokens of the whole document.
+ * - `TESSERA_LIMIT_DIRECTIVES_PER_FIELD` (5): directives on one field.
+ * - `TESSERA_LIMIT_SELECTIONS` (5000): fields with every fragment spread expanded.
  * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
  *
  * Events (docs/events.md#nats-transport): in process by default; NATS JetStream when a URL is set.
@@ -87,6 +96,8 @@ export interface TesseraConfig {
   readonly store: StoreConfig;
   readonly seedScale: SeedScale | 'none';
   readonly maxBodyBytes: number;
+  /** `TESSERA_LIMIT_*`: the shape limits every operation must stay within. */
+  readonly limits: OperationLimitsConfig;
   /** `TESSERA_SUBGRAPH_<NAME>_URL` by lower-case name: subgraphs served alone, reached over HTTP. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** `TESSERA_SUBGRAPH_PORT_<NAME>` by lower-case name; a system missing here listens on its default port. */
@@ -109,6 +120,22 @@ export interface TesseraConfig {
   readonly reconciliationSchedule: DailySchedule | null;
   /** The schema registry's settings (`TESSERA_REGISTRY_*`). */
   readonly registry: RegistryConfig;
+}
+
+/** The largest operation shape the gateway plans (README "Operation limits"). */
+export interface OperationLimitsConfig {
+  /** `TESSERA_LIMIT_DEPTH` @default 15 */
+  readonly depth: number;
+  /** `TESSERA_LIMIT_ALIASES` @default 30 */
+  readonly aliases: number;
+  /** `TESSERA_LIMIT_ROOT_FIELDS` @default 20 */
+  readonly rootFields: number;
+  /** `TESSERA_LIMIT_TOKENS` @default 5000 */
+  readonly tokens: number;
+  /** `TESSERA_LIMIT_DIRECTIVES_PER_FIELD` @default 5 */
+  readonly directivesPerField: number;
+  /** `TESSERA_LIMIT_SELECTIONS` @default 5000 */
+  readonly selections: number;
 }
 
 /** Where the schema registry is and how it is used (docs/registry.md). */
@@ -159,6 +186,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', dataDir },
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
+    limits: Object.freeze({
+      depth: positiveInt(env, 'TESSERA_LIMIT_DEPTH', 15),
+      aliases: nonNegativeInt(env, 'TESSERA_LIMIT_ALIASES', 30),
+      rootFields: positiveInt(env, 'TESSERA_LIMIT_ROOT_FIELDS', 20),
+      tokens: positiveInt(env, 'TESSERA_LIMIT_TOKENS', 5000),
+      directivesPerField: nonNegativeInt(env, 'TESSERA_LIMIT_DIRECTIVES_PER_FIELD', 5),
+      selections: positiveInt(env, 'TESSERA_LIMIT_SELECTIONS', 5000),
+    }),
     subgraphUrls,
     subgraphPorts,
     dataDir,

@@ -44,6 +44,8 @@ export function authorizationPlugin(options: AuthorizationOptions): GatewayPlugi
           let filtered: FilteredOperation | null = null;
           return {
             async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>) {
+              // Refused by a plugin before this one (operation limits): no authorization work.
+              if (operations.refused(requestContext)) return;
               const { principal, logger } = requestContext.contextValue;
               const { document, queryHash } = operations.current(requestContext);
               const decisions = new Map<string, Decision>();

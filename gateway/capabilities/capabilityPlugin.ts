@@ -43,6 +43,7 @@ function capabilityLifecycle(
       let deprecated: CapabilityDeclaration[] = [];
       return {
         async didResolveOperation(requestContext) {
+          if (operations.refused(requestContext)) return;
           // As the plugins before this one left it: a mutation field authorization removed is not called.
           const { operation, document } = operations.current(requestContext);
           const { contextValue } = requestContext;

@@ -43,6 +43,8 @@ export interface ServedGraphOptions extends Caller {
   readonly fetcher: Fetcher;
   readonly logger: Logger;
   readonly introspection: boolean;
+  /** Parsing stops above this many tokens. */
+  readonly maxTokens?: number | undefined;
   readonly plugins: readonly GatewayPlugin[];
   /** Apollo Server plugins of the gateway itself, run before `plugins`. */
   readonly ownPlugins: readonly ApolloServerPlugin<RequestScope>[];
@@ -115,6 +117,7 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
     // protection Apollo's CSRF check gives; the check itself would refuse spec-compliant GETs.
     csrfPrevention: false,
     persistedQueries: false,
+    ...(options.maxTokens === undefined ? {} : { parseOptions: { maxTokens: options.maxTokens } }),
     formatError: (formatted, error) => maskError(formatted, error, logger),
     plugins: [
       // Answers are never HTTP-cached (they depend on the caller); skip the per-field hint collection.

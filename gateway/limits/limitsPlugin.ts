@@ -1,0 +1,72 @@
+import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import type { RequestScope } from '../../auth/requestScope.ts';
+import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
+import type { GatewayPlugin } from '../plugin.ts';
+import { countTokens } from './countTokens.ts';
+import { measureOperation, type OperationMeasures } from './measureOperation.ts';
+
+/** The largest operation shape the gateway plans; `core/config` reads them (`TESSERA_LIMIT_*`). */
+export interface OperationLimits {
+  readonly depth: number;
+  readonly aliases: number;
+  readonly rootFields: number;
+  readonly tokens: number;
+  readonly directivesPerField: number;
+  readonly selections: number;
+}
+
+export type LimitName = keyof OperationLimits;
+
+/** What each limit is called in messages, and the variable that sets it. */
+const LIMITS: Readonly<Record<LimitName, { readonly what: string; readonly variable: string }>> = {
+  tokens: { what: 'token count', variable: 'TESSERA_LIMIT_TOKENS' },
+  depth: { what: 'depth', variable: 'TESSERA_LIMIT_DEPTH' },
+  rootFields: { what: 'root field count', variable: 'TESSERA_LIMIT_ROOT_FIELDS' },
+  aliases: { what: 'alias count', variable: 'TESSERA_LIMIT_ALIASES' },
+  directivesPerField: { what: 'most directives on one field', variable: 'TESSERA_LIMIT_DIRECTIVES_PER_FIELD' },
+  selections: { what: 'field count with fragments expanded', variable: 'TESSERA_LIMIT_SELECTIONS' },
+};
+
+/** The first limit an operation exceeds, in the order of `LIMITS`, or null when it is within all. */
+export function exceededLimit(
+  limits: OperationLimits,
+  measures: OperationMeasures & { readonly tokens: number },
+): { readonly limit: LimitName; readonly max: number; readonly actual: number } | null {
+  for (const limit of Object.keys(LIMITS) as LimitName[]) {
+    if (measures[limit] > limits[limit]) return { limit, max: limits[limit], actual: measures[limit] };
+  }
+  return null;
+}
+
+/**
+ * Refuses an operation whose shape exceeds a limit (OPERATION_LIMIT_EXCEEDED, 400), before any
+ * authorization work or subgraph call: it must be first in the plugin list. The measuring is
+ * linear in the document (fragments measured once each), so a small document that expands
+ * exponentially costs no more than its size. A refused request is marked in the host so the
+ * plugins after this one, whose hook Apollo Server calls all the same, skip their work.
+ */
+export function limitsPlugin(limits: OperationLimits): GatewayPlugin {
+  return {
+    name: 'limits',
+    create: ({ operations }) => ({
+      async requestDidStart() {
+        return {
+          async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>) {
+            const { document } = operations.current(requestContext);
+            const measures = measureOperation(document, requestContext.request.operationName);
+            if (!measures) return; // no operation selected: the gateway's own step refuses it
+            const exceeded = exceededLimit(limits, { ...measures, tokens: countTokens(requestContext.source) });
+            if (!exceeded) return;
+            operations.refuse(requestContext);
+            const { what, variable } = LIMITS[exceeded.limit];
+            throw tesseraError(
+              'OPERATION_LIMIT_EXCEEDED',
+              `The operation's ${what} is ${exceeded.actual}; the limit is ${exceeded.max} (${variable}).`,
+              { extensions: { http: { status: ERROR_CODES.OPERATION_LIMIT_EXCEEDED.status }, ...exceeded } },
+            );
+          },
+        };
+      },
+    }),
+  };
+}
