@@ -25,7 +25,7 @@ export interface GatewayOptions {
   /** How subgraph URLs are fetched: in process for embedded subgraphs, the network otherwise. */
   readonly fetcher: Fetcher;
   readonly logger: Logger;
-  /** Schema introspection for the IDE and tooling. @default true */
+  /** Schema introspection for the IDE and tooling; off also strips "Did you mean" suggestions from errors. @default true */
   readonly introspection?: boolean;
   /** Establishes the caller of each request from its Authorization header. */
   readonly authenticate: Authenticate;

@@ -83,6 +83,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     supergraph: options.supergraph ?? staticSupergraphSource(composedFromSchemaFolder(urls)),
     fetcher,
     logger,
+    introspection: config.introspection,
     authenticate: (authorization) => verifier.verify(authorization),
     signPrincipal,
     plugins: gatewayPlugins(metrics, options, usage),
@@ -98,7 +99,8 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     logger,
     maxBodyBytes: config.maxBodyBytes,
     graphql: gateway.graphql,
-    assets: loadIdeAssets(),
+    // Without the IDE, `/` and `/ide/*` are unknown routes (404).
+    assets: config.ide ? loadIdeAssets() : new Map(),
     contract: (name) => gateway.contract(name),
     readiness: () =>
       readiness({

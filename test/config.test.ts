@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', dataDir: path.resolve('/srv/tessera', 'data') },
       seedScale: 's',
       maxBodyBytes: 1024 * 1024,
+      introspection: true,
+      ide: true,
       limits: { depth: 15, aliases: 30, rootFields: 20, tokens: 5000, directivesPerField: 5, selections: 5000 },
       subgraphUrls: {},
       // Set ports only: the systems' default ports are theirs (systems/systems.ts; test/runtime/systemUrls.test.ts).
@@ -74,6 +76,13 @@ describe('loadConfig', () => {
       'TESSERA_REGISTRY_USAGE_SAMPLE_RATE must be a number from 0 to 1; got "1.5"',
     );
     expect(() => loadConfig({ TESSERA_REGISTRY_POLL_MS: '0' })).toThrow('TESSERA_REGISTRY_POLL_MS must be a positive integer; got "0"');
+  });
+
+  it('turns introspection, suggestions and the IDE off in production unless set on', () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({ introspection: false, ide: false });
+    expect(loadConfig({ ...PRODUCTION, TESSERA_INTROSPECTION: 'on', TESSERA_IDE: 'on' })).toMatchObject({ introspection: true, ide: true });
+    expect(loadConfig({ TESSERA_INTROSPECTION: 'off', TESSERA_IDE: 'off' })).toMatchObject({ introspection: false, ide: false });
+    expect(() => loadConfig({ TESSERA_IDE: 'yes' })).toThrow(new TypeError('TESSERA_IDE must be one of on, off; got "yes"'));
   });
 
   it('reads every variable it documents', () => {

@@ -7,6 +7,9 @@
  * - `TESSERA_DATA_DIR` (`./data`): SQLite files of the reference systems, and the development key files.
  * - `TESSERA_DATABASE_URL`: a PostgreSQL URL; when set, the reference systems use it (one schema each).
  * - `TESSERA_SEED_SCALE` (`s`): demo data size seeded into empty stores (`s`, `m`, `l`, or `none`).
+ * - `TESSERA_INTROSPECTION` (`on` in development, `off` in production): schema introspection, and the
+ *   "Did you mean" suggestions in validation errors, which reveal the schema just as much.
+ * - `TESSERA_IDE` (`on` in development, `off` in production): the GraphiQL IDE at `/`.
  * - `TESSERA_LOG_LEVEL` (`info`).
  * - `TESSERA_SHUTDOWN_TIMEOUT_MS` (10000): on SIGTERM/SIGINT, how long in-flight requests may finish before their connections are cut.
  * - `TESSERA_SUBGRAPH_<NAME>_URL`: where the gateway finds a subgraph served alone
@@ -96,6 +99,10 @@ export interface TesseraConfig {
   readonly store: StoreConfig;
   readonly seedScale: SeedScale | 'none';
   readonly maxBodyBytes: number;
+  /** `TESSERA_INTROSPECTION`: introspection and field suggestions in errors. @default true in development, false in production */
+  readonly introspection: boolean;
+  /** `TESSERA_IDE`: the GraphiQL IDE at `/`. @default true in development, false in production */
+  readonly ide: boolean;
   /** `TESSERA_LIMIT_*`: the shape limits every operation must stay within. */
   readonly limits: OperationLimitsConfig;
   /** `TESSERA_SUBGRAPH_<NAME>_URL` by lower-case name: subgraphs served alone, reached over HTTP. */
@@ -186,6 +193,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', dataDir },
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
+    // Both show the schema to anyone who asks: a production gateway shows it only when told to.
+    introspection: onOff(env, 'TESSERA_INTROSPECTION', tesseraEnv === 'development'),
+    ide: onOff(env, 'TESSERA_IDE', tesseraEnv === 'development'),
     limits: Object.freeze({
       depth: positiveInt(env, 'TESSERA_LIMIT_DEPTH', 15),
       aliases: nonNegativeInt(env, 'TESSERA_LIMIT_ALIASES', 30),
@@ -393,6 +403,12 @@ function oneOf<const T extends readonly string[]>(env: Env, key: string, allowed
     throw new TypeError(`${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(raw)}`);
   }
   return raw as T[number];
+}
+
+function onOff(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  return oneOf(env, key, ['on', 'off'] as const, 'on') === 'on';
 }
 
 function positiveInt(env: Env, key: string, fallback: number): number {

@@ -112,6 +112,9 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
     gateway,
     logger,
     introspection: options.introspection,
+    // A "Did you mean" suggestion names fields a client did not ask for: with introspection off it
+    // would let a client map the schema by guessing.
+    hideSchemaDetailsFromClientErrors: !options.introspection,
     includeStacktraceInErrorResponses: false,
     // Tessera's HTTP layer accepts only JSON bodies on POST and queries on GET, which is the
     // protection Apollo's CSRF check gives; the check itself would refuse spec-compliant GETs.
