@@ -85,6 +85,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TESSERA_IDE: 'yes' })).toThrow(new TypeError('TESSERA_IDE must be one of on, off; got "yes"'));
   });
 
+  it('seeds no demo data in production unless a scale is set', () => {
+    expect(loadConfig(PRODUCTION).seedScale).toBe('none');
+    expect(loadConfig({ ...PRODUCTION, TESSERA_SEED_SCALE: 's' }).seedScale).toBe('s');
+    expect(loadConfig({}).seedScale).toBe('s');
+  });
+
   it('reads every variable it documents', () => {
     const config = loadConfig(
       {

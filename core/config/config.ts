@@ -6,7 +6,7 @@
  * - `TESSERA_ENV`: `development` (default) or `production`. Production refuses unsafe defaults.
  * - `TESSERA_DATA_DIR` (`./data`): SQLite files of the reference systems, and the development key files.
  * - `TESSERA_DATABASE_URL`: a PostgreSQL URL; when set, the reference systems use it (one schema each).
- * - `TESSERA_SEED_SCALE` (`s`): demo data size seeded into empty stores (`s`, `m`, `l`, or `none`).
+ * - `TESSERA_SEED_SCALE` (`s`; `none` in production): demo data size seeded into empty stores (`s`, `m`, `l`, or `none`).
  * - `TESSERA_INTROSPECTION` (`on` in development, `off` in production): schema introspection, and the
  *   "Did you mean" suggestions in validation errors, which reveal the schema just as much.
  * - `TESSERA_IDE` (`on` in development, `off` in production): the GraphiQL IDE at `/`.
@@ -191,7 +191,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: oneOf(env, 'TESSERA_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     shutdownTimeoutMs: positiveInt(env, 'TESSERA_SHUTDOWN_TIMEOUT_MS', 10_000),
     store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', dataDir },
-    seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, 's'),
+    // An empty production store is a new deployment, not a demo: invented records there would be taken for real ones.
+    seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, tesseraEnv === 'production' ? 'none' : 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
     // Both show the schema to anyone who asks: a production gateway shows it only when told to.
     introspection: onOff(env, 'TESSERA_INTROSPECTION', tesseraEnv === 'development'),
