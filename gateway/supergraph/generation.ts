@@ -40,6 +40,10 @@ export interface GenerationDependencies {
  */
 export async function loadGeneration(supergraph: Supergraph, dependencies: GenerationDependencies): Promise<Generation> {
   const { fetcher, logger } = dependencies;
+  // @apollo/gateway otherwise sends host metrics (CPU, memory, OS) to usage-reporting.api.apollographql.com
+  // every hour and at every stop, with no API option to refuse it: its one switch is this variable,
+  // read in the constructor. A self-hosted gateway never phones home.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     logger,

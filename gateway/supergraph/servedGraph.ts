@@ -7,7 +7,11 @@
  * the previous one keeps serving.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GraphQLSchema } from 'graphql';
@@ -125,6 +129,10 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
     plugins: [
       // Answers are never HTTP-cached (they depend on the caller); skip the per-field hint collection.
       ApolloServerPluginCacheControlDisabled(),
+      // A self-hosted gateway never phones home: APOLLO_KEY / APOLLO_GRAPH_REF / APOLLO_SCHEMA_REPORTING
+      // in the environment would otherwise send every operation and the schema to Apollo's cloud.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       ...options.ownPlugins,
       // Position i runs plugin i as made for the request's supergraph.
       ...options.plugins.map((_, i): ApolloServerPlugin<RequestScope> => ({

@@ -4,7 +4,11 @@
  * goes through `execute`, which gives every call a request-scoped context and a log line.
  */
 import { ApolloServer, HeaderMap, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
@@ -108,7 +112,12 @@ async function startApolloServer<Context extends BaseContext>(
     logger: log,
     // No HTTP caching of GraphQL answers here: the default cache-control plugin would only
     // instrument every field resolver for hints nobody reads.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    // Nor report anything to Apollo's cloud, whatever APOLLO_KEY / APOLLO_SCHEMA_REPORTING say.
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
   });
   await server.start();
   return server;
