@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, testPostgresUrl } from '../core/config/config.ts';
+import { internalSecretWeakness, loadConfig, testPostgresUrl } from '../core/config/config.ts';
 
 /** What production needs on top of an otherwise empty environment. */
 const PRODUCTION = {
@@ -9,7 +9,8 @@ const PRODUCTION = {
   TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
   TESSERA_AUTH_ISSUER: 'https://id.example.com/',
   TESSERA_AUTH_AUDIENCE: 'tessera-api',
-  TESSERA_INTERNAL_SECRET: 'p'.repeat(32),
+  // 32 random base64 characters, as `openssl rand -base64 24` prints them.
+  TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
 } as const;
 
 describe('loadConfig', () => {
@@ -89,6 +90,45 @@ describe('loadConfig', () => {
     expect(loadConfig(PRODUCTION).seedScale).toBe('none');
     expect(loadConfig({ ...PRODUCTION, TESSERA_SEED_SCALE: 's' }).seedScale).toBe('s');
     expect(loadConfig({}).seedScale).toBe('s');
+  });
+
+  describe('the internal secret in production', () => {
+    it.each([
+      ['a'.repeat(64), 'it must have at least 10 distinct characters; it has 1'],
+      ['p'.repeat(32), 'it must have at least 10 distinct characters; it has 1'],
+      ['abcabcabcabcabcabcabcabcabcabcabcabc', 'it must have at least 10 distinct characters; it has 3'],
+      ['password1234password1234password1234', 'it must not be a repetition of a shorter pattern; it repeats every 12 characters'],
+      [
+        '0123456789aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        'it must carry at least 96 bits of estimated entropy (length × bits per character); it carries 64',
+      ],
+    ])('refuses %s, naming the rule and never the value', (secret, rule) => {
+      expect(internalSecretWeakness(secret)).toBe(rule);
+      let message = '';
+      try {
+        loadConfig({ ...PRODUCTION, TESSERA_INTERNAL_SECRET: secret });
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+        message = (error as Error).message;
+      }
+      expect(message).toBe(
+        `TESSERA_INTERNAL_SECRET is too weak for TESSERA_ENV=production: ${rule} (generate one with \`openssl rand -base64 32\`)`,
+      );
+      expect(message).not.toContain(secret);
+    });
+
+    it.each([
+      ['32 random base64 characters', 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A'],
+      ['32 random hex characters', '9f3a7c21e8b04d6f5a19c3e7b2d8046f'],
+      ['64 random hex characters', '4be1d9a07c3f58e26b9d1047a3c5e8f2d61b07a94c3e58f2a6d0b17e94c2f835'],
+    ])('accepts %s', (_, secret) => {
+      expect(internalSecretWeakness(secret)).toBeNull();
+      expect(loadConfig({ ...PRODUCTION, TESSERA_INTERNAL_SECRET: secret }).internalSecret.kind).toBe('value');
+    });
+
+    it('leaves development alone: its secrets are throwaway', () => {
+      expect(loadConfig({ TESSERA_INTERNAL_SECRET: 'a'.repeat(32) }).internalSecret.kind).toBe('value');
+    });
   });
 
   it('reads every variable it documents', () => {

@@ -66,6 +66,8 @@
  * - `TESSERA_AUTHZ_MODE` (`filter`): `reject` refuses a whole operation that reads a denied field.
  * - `TESSERA_INTERNAL_SECRET` (at least 32 characters; required in production): signs the principal the
  *   gateway forwards to subgraphs. Unset in development, it is generated into `<TESSERA_DATA_DIR>/dev-internal-key`.
+ *   Production also refuses a weak one (`internalSecretWeakness`): fewer than 10 distinct characters, a
+ *   repeated pattern, or under 96 bits estimated entropy (length × Shannon bits per character).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -380,6 +382,12 @@ function internalSecret(env: Env, tesseraEnv: TesseraConfig['env'], dataDir: str
     if (secret.length < MIN_INTERNAL_SECRET_LENGTH) {
       throw new TypeError(`TESSERA_INTERNAL_SECRET must be at least ${MIN_INTERNAL_SECRET_LENGTH} characters; got ${secret.length}`);
     }
+    const weakness = tesseraEnv === 'production' ? internalSecretWeakness(secret) : null;
+    if (weakness) {
+      throw new TypeError(
+        `TESSERA_INTERNAL_SECRET is too weak for TESSERA_ENV=production: ${weakness} (generate one with \`openssl rand -base64 32\`)`,
+      );
+    }
     return Object.freeze({ kind: 'value', secret: new Secret(secret) });
   }
   if (tesseraEnv === 'production') {
@@ -388,6 +396,36 @@ function internalSecret(env: Env, tesseraEnv: TesseraConfig['env'], dataDir: str
     );
   }
   return Object.freeze({ kind: 'dev', keyFile: path.join(dataDir, 'dev-internal-key') });
+}
+
+const MIN_SECRET_DISTINCT_CHARACTERS = 10;
+const MIN_SECRET_ENTROPY_BITS = 96;
+
+/**
+ * Which rule a secret breaks, or null; the answer never contains the secret. Length alone lets
+ * `aaaa...` or a password typed three times through: whoever guesses it signs any principal.
+ * The estimate is the secret's length times the Shannon entropy of its own character frequencies,
+ * so 32 random hex characters (about 115 bits) and 32 random base64 ones (about 144) pass.
+ */
+export function internalSecretWeakness(secret: string): string | null {
+  const counts = new Map<string, number>();
+  for (const character of secret) counts.set(character, (counts.get(character) ?? 0) + 1);
+  if (counts.size < MIN_SECRET_DISTINCT_CHARACTERS) {
+    return `it must have at least ${MIN_SECRET_DISTINCT_CHARACTERS} distinct characters; it has ${counts.size}`;
+  }
+  for (let period = 1; period <= secret.length / 2; period += 1) {
+    if (secret.slice(period) === secret.slice(0, secret.length - period)) {
+      return `it must not be a repetition of a shorter pattern; it repeats every ${period} characters`;
+    }
+  }
+  const length = [...secret].length;
+  let bitsPerCharacter = 0;
+  for (const count of counts.values()) bitsPerCharacter -= (count / length) * Math.log2(count / length);
+  const bits = Math.floor(length * bitsPerCharacter);
+  if (bits < MIN_SECRET_ENTROPY_BITS) {
+    return `it must carry at least ${MIN_SECRET_ENTROPY_BITS} bits of estimated entropy (length × bits per character); it carries ${bits}`;
+  }
+  return null;
 }
 
 function requiredInProduction(env: Env, key: string, production: boolean, developmentDefault: string): string {
