@@ -57,10 +57,12 @@ export async function closeDatabase(db: Kysely<unknown>): Promise<void> {
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely<DB>> {
   const log = options.onQuery;
   if (options.store.kind === 'sqlite') {
-    fs.mkdirSync(options.store.dataDir, { recursive: true });
     const file = path.join(options.store.dataDir, `${options.name}.sqlite`);
+    privateFiles(options.store.dataDir, [file]);
     const database = new SQLite(file);
     database.pragma('journal_mode = WAL');
+    // SQLite gives the -wal and -shm files the database file's mode; these may predate it.
+    privateFiles(options.store.dataDir, [`${file}-wal`, `${file}-shm`]);
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
@@ -89,6 +91,20 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
   });
   await sql`create schema if not exists ${sql.id(options.name)}`.execute(db);
   return db;
+}
+
+/**
+ * The data folder 0700 and the given files 0600, created so or tightened when they exist: they hold
+ * every system's records, which no other user of the machine may read (issue 11 found 0755 and 0644).
+ */
+function privateFiles(dataDir: string, files: readonly string[]): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  for (const file of files) {
+    // `a` creates a missing file with mode 0600 and never truncates an existing one.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
+  }
 }
 
 /** Prepared statements kept per connection, by SQL text: the same few hundred statements run all day. */
