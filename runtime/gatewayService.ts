@@ -98,6 +98,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   return createRequestListener({
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    corsOrigins: config.corsOrigins,
     graphql: gateway.graphql,
     // Without the IDE, `/` and `/ide/*` are unknown routes (404).
     assets: config.ide ? loadIdeAssets() : new Map(),

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', dataDir: path.resolve('/srv/tessera', 'data') },
       seedScale: 's',
       maxBodyBytes: 1024 * 1024,
+      corsOrigins: [],
       introspection: true,
       ide: true,
       limits: { depth: 15, aliases: 30, rootFields: 20, tokens: 5000, directivesPerField: 5, selections: 5000 },
@@ -129,6 +130,31 @@ describe('loadConfig', () => {
     it('leaves development alone: its secrets are throwaway', () => {
       expect(loadConfig({ TESSERA_INTERNAL_SECRET: 'a'.repeat(32) }).internalSecret.kind).toBe('value');
     });
+  });
+
+  it('reads the CORS origins, exact and deduplicated', () => {
+    expect(
+      loadConfig({ TESSERA_CORS_ORIGINS: ' https://app.example.com, http://localhost:5173,,https://app.example.com ' }).corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ TESSERA_CORS_ORIGINS: ' ' }).corsOrigins).toEqual([]);
+  });
+
+  it.each([
+    '*',
+    'app.example.com',
+    'https://app.example.com/',
+    'https://app.example.com/app',
+    'ftp://app.example.com',
+    'https://*.example.com',
+    'https://App.example.com',
+    'https://app.example.com:443',
+    'null',
+  ])('refuses the CORS origin %s, naming the variable', (origin) => {
+    expect(() => loadConfig({ TESSERA_CORS_ORIGINS: `https://ok.example.com,${origin}` })).toThrow(
+      new TypeError(
+        `TESSERA_CORS_ORIGINS must list exact origins like https://app.example.com (http(s)://host[:port], no path); got ${JSON.stringify(origin)}`,
+      ),
+    );
   });
 
   it('reads every variable it documents', () => {

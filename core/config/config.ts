@@ -18,6 +18,8 @@
  *   Read for any NAME: which systems exist, and their default ports, is `systems/systems.ts`'s
  *   business, and the run modes refuse a NAME that is none of them.
  * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
+ * - `TESSERA_CORS_ORIGINS` (unset: no CORS headers, so browsers on other origins are refused): comma-separated
+ *   exact origins (`https://app.example.com`, `http://localhost:5173`) whose pages may call `/graphql` and the contracts.
  *
  * Operation limits (README "Operation limits"; OPERATION_LIMIT_EXCEEDED, 400, above any of them),
  * checked before authorization and planning:
@@ -101,6 +103,8 @@ export interface TesseraConfig {
   readonly store: StoreConfig;
   readonly seedScale: SeedScale | 'none';
   readonly maxBodyBytes: number;
+  /** `TESSERA_CORS_ORIGINS`: the browser origins allowed to call the GraphQL endpoints; empty denies every other origin. @default [] */
+  readonly corsOrigins: readonly string[];
   /** `TESSERA_INTROSPECTION`: introspection and field suggestions in errors. @default true in development, false in production */
   readonly introspection: boolean;
   /** `TESSERA_IDE`: the GraphiQL IDE at `/`. @default true in development, false in production */
@@ -196,6 +200,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // An empty production store is a new deployment, not a demo: invented records there would be taken for real ones.
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, tesseraEnv === 'production' ? 'none' : 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
+    corsOrigins: corsOrigins(env),
     // Both show the schema to anyone who asks: a production gateway shows it only when told to.
     introspection: onOff(env, 'TESSERA_INTROSPECTION', tesseraEnv === 'development'),
     ide: onOff(env, 'TESSERA_IDE', tesseraEnv === 'development'),
@@ -433,6 +438,35 @@ function requiredInProduction(env: Env, key: string, production: boolean, develo
   if (value) return value;
   if (production) throw new TypeError(`${key} is required when TESSERA_ENV=production`);
   return developmentDefault;
+}
+
+/**
+ * `TESSERA_CORS_ORIGINS`: exact origins only. A browser sends `Origin` as scheme, host and port with
+ * no path, and the server compares strings, so anything else (a path, a trailing slash, `*`, a
+ * wildcard host, upper case, a default port) would never match or would allow too much: refused at start.
+ */
+function corsOrigins(env: Env): readonly string[] {
+  const raw = env.TESSERA_CORS_ORIGINS?.trim();
+  if (!raw) return Object.freeze([]);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    // The host check refuses what URL accepts but no browser ever sends, `*` above all.
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin || !/^[a-z0-9.\-[\]:]+$/.test(parsed.host)) {
+      throw new TypeError(
+        `TESSERA_CORS_ORIGINS must list exact origins like https://app.example.com (http(s)://host[:port], no path); got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(origins)]);
 }
 
 function oneOf<const T extends readonly string[]>(env: Env, key: string, allowed: T, fallback: T[number]): T[number] {

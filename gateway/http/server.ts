@@ -26,6 +26,8 @@ export interface HttpApp {
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly metrics: Metrics;
+  /** `TESSERA_CORS_ORIGINS`: the browser origins that may call the GraphQL endpoints; empty, none may. */
+  readonly corsOrigins?: readonly string[] | undefined;
 }
 
 type GraphQLEndpoint = (request: HttpRequestLike, start: RequestStart) => Promise<HttpResponseLike>;
@@ -39,19 +41,61 @@ const CONTRACT_ROUTE = '/contracts/:name/graphql';
 
 const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
+/** The request headers a browser client of Tessera sends: GraphQL over HTTP, auth, idempotency, tracing, client name. */
+const CORS_ALLOWED_HEADERS = [
+  'content-type',
+  'authorization',
+  'idempotency-key',
+  REQUEST_ID_HEADER,
+  'x-correlation-id',
+  'traceparent',
+  'apollographql-client-name',
+].join(', ');
+
+/** Whether a path is one of the GraphQL endpoints, the only routes a browser page of another origin may call. */
+function isGraphQLPath(pathname: string): boolean {
+  return pathname === '/graphql' || CONTRACT_PATH.test(pathname);
+}
+
+/**
+ * CORS headers for a response to `origin` on `pathname`: none unless the origin is listed exactly, so a
+ * browser on any other origin is refused (no `access-control-allow-origin`). `vary: origin` whenever
+ * a list is configured, so a cache never hands one origin's answer to another.
+ */
+function corsHeaders(
+  allowed: ReadonlySet<string>,
+  origin: string | undefined,
+  pathname: string,
+  preflight: boolean,
+): Record<string, string> {
+  if (allowed.size === 0 || !isGraphQLPath(pathname)) return {};
+  if (origin === undefined || !allowed.has(origin)) return { vary: 'origin' };
+  const headers: Record<string, string> = { 'access-control-allow-origin': origin, vary: 'origin' };
+  if (!preflight) return headers;
+  return {
+    ...headers,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+    // Ten minutes: browsers cap it anyway (Chromium at 2 h), and a shortened list takes effect soon.
+    'access-control-max-age': '600',
+  };
+}
+
 /**
  * The gateway's HTTP surface: `/graphql`, the contracts' `/contracts/<name>/graphql`, the IDE at
  * `/`, `/health/live` and `/health/ready`.
  * Every response carries the request id; every request gets one access-log line.
  */
 export function createRequestListener(app: HttpApp) {
+  const corsOrigins = new Set(app.corsOrigins ?? []);
   return (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
     const requestId = requestIdFrom(firstHeader(request.headers[REQUEST_ID_HEADER]));
     const logger = app.logger.child({ reqId: requestId });
     const url = new URL(request.url ?? '/', 'http://gateway');
     const send = (result: HttpResponseLike) => {
-      response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, [REQUEST_ID_HEADER]: requestId });
+      const cors = corsHeaders(corsOrigins, firstHeader(request.headers.origin), url.pathname, request.method === 'OPTIONS');
+      response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, ...cors, [REQUEST_ID_HEADER]: requestId });
       response.end(request.method === 'HEAD' ? undefined : result.body);
       app.metrics.increment('tessera_http_requests_total', {
         route: ROUTES.has(url.pathname) ? url.pathname : CONTRACT_PATH.test(url.pathname) ? CONTRACT_ROUTE : 'other',
@@ -135,6 +179,9 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
 
 async function serveGraphQL(endpoint: GraphQLEndpoint, app: HttpApp, request: IncomingMessage, url: URL, start: RequestStart) {
   const method = request.method ?? 'GET';
+  // A preflight (or any OPTIONS) is answered here, never by GraphQL: 204 with `allow`; the CORS
+  // headers, when the origin is allowed, are added in `send`. Without them the browser refuses.
+  if (method === 'OPTIONS') return { status: 204, headers: { allow: 'GET, POST, OPTIONS' }, body: '' };
   const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';
   return endpoint({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, start);
 }
