@@ -153,7 +153,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const started = engine;
     const listener = withRegistry(
       registry.handler,
-      started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger) : gatewayListener,
+      started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger, config.metricsToken) : gatewayListener,
       logger,
     );
     return {

@@ -99,6 +99,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    metricsToken: config.metricsToken,
     graphql: gateway.graphql,
     // Without the IDE, `/` and `/ide/*` are unknown routes (404).
     assets: config.ide ? loadIdeAssets() : new Map(),

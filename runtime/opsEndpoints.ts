@@ -6,6 +6,8 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { sql, type Kysely } from 'kysely';
+import type { Secret } from '../core/config/secret.ts';
+import { METRICS_UNAUTHENTICATED, metricsRequestAllowed } from '../core/http/metricsToken.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { ReadinessReport } from '../gateway/http/server.ts';
@@ -16,6 +18,8 @@ export interface OpsEndpoints {
   /** Sets the gauges that are read from a store (dead letters, process states) before a scrape. */
   readonly refresh?: () => Promise<void>;
   readonly logger: Logger;
+  /** `TESSERA_METRICS_TOKEN`: the bearer token `/metrics` requires; undefined, it answers anyone. */
+  readonly metricsToken?: Secret | undefined;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -41,6 +45,10 @@ export function withOpsEndpoints(ops: OpsEndpoints, next?: RequestListener): Req
       return;
     }
     if (pathname === '/metrics') {
+      // Refused before the refresh: an anonymous caller must not make the store work either.
+      if (!metricsRequestAllowed(ops.metricsToken, request.headers.authorization)) {
+        return void send(response, METRICS_UNAUTHENTICATED.status, METRICS_UNAUTHENTICATED.headers, METRICS_UNAUTHENTICATED.body);
+      }
       // A gauge that cannot be refreshed keeps its last value: the scrape still answers.
       (ops.refresh?.() ?? Promise.resolve())
         .catch((error: unknown) => ops.logger.warn({ err: error }, 'metrics: the gauges read from the store were not refreshed'))
@@ -83,10 +91,19 @@ export async function storesReadiness(stores: ReadonlyMap<string, Kysely<unknown
   return { ready: Object.values(checks).every(Boolean), checks };
 }
 
-/** `listener` (the gateway's), with the store-read gauges set by `refresh` before each `/metrics` scrape. */
-export function refreshingMetrics(listener: RequestListener, refresh: () => Promise<void>, logger: Logger): RequestListener {
+/**
+ * `listener` (the gateway's), with the store-read gauges set by `refresh` before each `/metrics` scrape.
+ * A scrape without the token skips the refresh (no store work for an anonymous caller); `listener` refuses it.
+ */
+export function refreshingMetrics(
+  listener: RequestListener,
+  refresh: () => Promise<void>,
+  logger: Logger,
+  metricsToken?: Secret | undefined,
+): RequestListener {
   return (request, response) => {
     if (new URL(request.url ?? '/', 'http://service').pathname !== '/metrics') return listener(request, response);
+    if (!metricsRequestAllowed(metricsToken, request.headers.authorization)) return listener(request, response);
     refresh()
       .catch((error: unknown) => logger.warn({ err: error }, 'metrics: the gauges read from the store were not refreshed'))
       .then(() => listener(request, response));

@@ -68,7 +68,12 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
     }
     const handler = await registryHttpHandler({ config, registry, declarations, logger, jwksFetch: options.jwksFetch });
     const listener = withOpsEndpoints(
-      { readiness: () => storesReadiness(new Map([['registry', db as Kysely<unknown>]])), metrics: new Metrics(), logger },
+      {
+        readiness: () => storesReadiness(new Map([['registry', db as Kysely<unknown>]])),
+        metrics: new Metrics(),
+        logger,
+        metricsToken: config.metricsToken,
+      },
       withRegistry(
         handler,
         (_request, response) => {

@@ -89,7 +89,12 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
     shutdown.add(() => relay.stop());
     const pollMs = options.pollMs ?? 200;
     if (pollMs !== false) relay.start(pollMs);
-    const listener = withOpsEndpoints({ readiness: () => storesReadiness(stores), metrics, logger });
+    const listener = withOpsEndpoints({
+      readiness: () => storesReadiness(stores),
+      metrics,
+      logger,
+      metricsToken: config.metricsToken,
+    });
     logger.info({ systems: names, stream: config.nats.streamPrefix }, 'relay: publishing the outboxes to NATS JetStream');
     return {
       listener,

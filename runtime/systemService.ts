@@ -74,6 +74,7 @@ export async function startSystemService(name: SystemName, options: SystemServic
         metrics,
         ...(engine ? { refresh: () => engine.refreshMetrics() } : {}),
         logger,
+        metricsToken: config.metricsToken,
       },
       createSubgraphListener(server, config.maxBodyBytes, logger),
     );

@@ -11,6 +11,7 @@ const PRODUCTION = {
   TESSERA_AUTH_AUDIENCE: 'tessera-api',
   // 32 random base64 characters, as `openssl rand -base64 24` prints them.
   TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
+  TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
 } as const;
 
 describe('loadConfig', () => {
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', dataDir: path.resolve('/srv/tessera', 'data') },
       seedScale: 's',
       maxBodyBytes: 1024 * 1024,
+      metricsToken: undefined,
       corsOrigins: [],
       introspection: true,
       ide: true,
@@ -270,6 +272,25 @@ describe('loadConfig', () => {
       expect(`${config.internalSecret.secret}`).toBe('[redacted]');
     });
 
+    it('keeps TESSERA_METRICS_TOKEN out of every printed form of the config', () => {
+      const config = loadConfig(PRODUCTION);
+      expect(config.metricsToken?.reveal()).toBe(PRODUCTION.TESSERA_METRICS_TOKEN);
+      expect(JSON.stringify(config)).not.toContain(PRODUCTION.TESSERA_METRICS_TOKEN);
+      expect(inspect(config, { depth: null })).not.toContain(PRODUCTION.TESSERA_METRICS_TOKEN);
+    });
+
+    it('serves /metrics without a token in production only when TESSERA_METRICS=public says so', () => {
+      const { TESSERA_METRICS_TOKEN: _, ...withoutToken } = PRODUCTION;
+      expect(loadConfig({ ...withoutToken, TESSERA_METRICS: 'public' }).metricsToken).toBeUndefined();
+      expect(() => loadConfig({ ...withoutToken, TESSERA_METRICS: 'open' })).toThrow(
+        new TypeError('TESSERA_METRICS must be one of public; got "open"'),
+      );
+      expect(() => loadConfig({ ...PRODUCTION, TESSERA_METRICS: 'public' })).toThrow(
+        new TypeError('TESSERA_METRICS=public and TESSERA_METRICS_TOKEN contradict each other: set one of them'),
+      );
+      expect(loadConfig({ TESSERA_METRICS_TOKEN: ' dev-token ' }).metricsToken?.reveal()).toBe('dev-token');
+    });
+
     it('accepts production with every auth setting given', () => {
       expect(loadConfig(PRODUCTION).auth.source.kind).toBe('jwks');
       const { TESSERA_AUTH_JWKS_URL: _, ...withPem } = PRODUCTION;
@@ -286,6 +307,10 @@ describe('loadConfig', () => {
       [
         'TESSERA_INTERNAL_SECRET',
         'TESSERA_INTERNAL_SECRET is required when TESSERA_ENV=production (at least 32 random characters, the same for the gateway and every subgraph)',
+      ],
+      [
+        'TESSERA_METRICS_TOKEN',
+        'TESSERA_METRICS_TOKEN is required when TESSERA_ENV=production (the bearer token /metrics requires), or TESSERA_METRICS=public to serve /metrics without one',
       ],
     ] as const)('refuses production without %s', (key, message) => {
       const env: Record<string, string> = { ...PRODUCTION };

@@ -18,6 +18,8 @@
  *   Read for any NAME: which systems exist, and their default ports, is `systems/systems.ts`'s
  *   business, and the run modes refuse a NAME that is none of them.
  * - `TESSERA_MAX_BODY_BYTES` (1 MiB): request body limit.
+ * - `TESSERA_METRICS_TOKEN`: a bearer token `/metrics` requires (every process's; kept as a `Secret`). Production
+ *   refuses to start without it unless `TESSERA_METRICS=public` says the scrape may be anonymous.
  * - `TESSERA_CORS_ORIGINS` (unset: no CORS headers, so browsers on other origins are refused): comma-separated
  *   exact origins (`https://app.example.com`, `http://localhost:5173`) whose pages may call `/graphql` and the contracts.
  *
@@ -103,6 +105,8 @@ export interface TesseraConfig {
   readonly store: StoreConfig;
   readonly seedScale: SeedScale | 'none';
   readonly maxBodyBytes: number;
+  /** `TESSERA_METRICS_TOKEN`: the bearer token `/metrics` requires; undefined serves it to anyone. @default undefined */
+  readonly metricsToken: Secret | undefined;
   /** `TESSERA_CORS_ORIGINS`: the browser origins allowed to call the GraphQL endpoints; empty denies every other origin. @default [] */
   readonly corsOrigins: readonly string[];
   /** `TESSERA_INTROSPECTION`: introspection and field suggestions in errors. @default true in development, false in production */
@@ -200,6 +204,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // An empty production store is a new deployment, not a demo: invented records there would be taken for real ones.
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, tesseraEnv === 'production' ? 'none' : 's'),
     maxBodyBytes: positiveInt(env, 'TESSERA_MAX_BODY_BYTES', 1024 * 1024),
+    metricsToken: metricsToken(env, tesseraEnv),
     corsOrigins: corsOrigins(env),
     // Both show the schema to anyone who asks: a production gateway shows it only when told to.
     introspection: onOff(env, 'TESSERA_INTROSPECTION', tesseraEnv === 'development'),
@@ -438,6 +443,26 @@ function requiredInProduction(env: Env, key: string, production: boolean, develo
   if (value) return value;
   if (production) throw new TypeError(`${key} is required when TESSERA_ENV=production`);
   return developmentDefault;
+}
+
+/**
+ * `TESSERA_METRICS_TOKEN`. The metrics name every client, operation and subgraph and their error
+ * rates: a production gateway does not show them to anyone unless the operator says so
+ * (`TESSERA_METRICS=public`, e.g. when only a private network reaches the port).
+ */
+function metricsToken(env: Env, tesseraEnv: TesseraConfig['env']): Secret | undefined {
+  const token = env.TESSERA_METRICS_TOKEN?.trim();
+  const access = env.TESSERA_METRICS?.trim() ? oneOf(env, 'TESSERA_METRICS', ['public'] as const, 'public') : undefined;
+  if (token && access === 'public') {
+    throw new TypeError('TESSERA_METRICS=public and TESSERA_METRICS_TOKEN contradict each other: set one of them');
+  }
+  if (token) return new Secret(token);
+  if (tesseraEnv === 'production' && access !== 'public') {
+    throw new TypeError(
+      'TESSERA_METRICS_TOKEN is required when TESSERA_ENV=production (the bearer token /metrics requires), or TESSERA_METRICS=public to serve /metrics without one',
+    );
+  }
+  return undefined;
 }
 
 /**

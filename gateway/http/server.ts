@@ -9,6 +9,8 @@ import { toHeaderMap } from '../../core/http/headers.ts';
 import { IDE_CONTENT_SECURITY_POLICY, type StaticAsset } from './ide.ts';
 import { readBody } from '../../core/http/readBody.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
+import { METRICS_UNAUTHENTICATED, metricsRequestAllowed } from '../../core/http/metricsToken.ts';
+import type { Secret } from '../../core/config/secret.ts';
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -26,6 +28,8 @@ export interface HttpApp {
   readonly assets: ReadonlyMap<string, StaticAsset>;
   readonly readiness: () => Promise<ReadinessReport>;
   readonly metrics: Metrics;
+  /** `TESSERA_METRICS_TOKEN`: the bearer token `/metrics` requires; undefined, it answers anyone. */
+  readonly metricsToken?: Secret | undefined;
   /** `TESSERA_CORS_ORIGINS`: the browser origins that may call the GraphQL endpoints; empty, none may. */
   readonly corsOrigins?: readonly string[] | undefined;
 }
@@ -145,6 +149,7 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
   }
   if (url.pathname === '/health/live') return json(200, { status: 'live' });
   if (url.pathname === '/metrics') {
+    if (!metricsRequestAllowed(app.metricsToken, firstHeader(request.headers.authorization))) return METRICS_UNAUTHENTICATED;
     return {
       status: 200,
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
