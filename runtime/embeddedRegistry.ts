@@ -16,11 +16,10 @@ import type { Registry } from '../registry/registry.ts';
 import type { LocalRegistry } from '../registry/service/createRegistry.ts';
 import { openRegistry } from '../registry/service/openRegistry.ts';
 import { publishAtStart } from '../registry/service/publishAtStart.ts';
-import type { Contract, SubgraphDeclaration } from '../registry/types.ts';
+import type { Contract } from '../registry/types.ts';
 import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
-import { SYSTEM_LIST } from '../systems/systems.ts';
-import { START_AUTHOR } from './registry.ts';
+import { registryDeclarations, START_AUTHOR } from './registry.ts';
 import { registryHttpHandler } from './registryHttp.ts';
 import { registrySources, type RegistrySources, type SwapHooks } from './registrySources.ts';
 import type { Shutdown } from './shutdown.ts';
@@ -54,11 +53,7 @@ export interface EmbeddedRegistry {
 
 export async function startEmbeddedRegistry(options: EmbeddedRegistryOptions, shutdown: Shutdown): Promise<EmbeddedRegistry> {
   const { config, logger, urls } = options;
-  const declarations: SubgraphDeclaration[] = urls.all.map(({ name, url }) => ({
-    name,
-    system: SYSTEM_LIST.find((entry) => entry.name === name)?.systemOfRecord ?? null,
-    url,
-  }));
+  const declarations = registryDeclarations(config, 'in-process');
   const { registry, close } = await openRegistry({ config, declarations, logger, clock: options.clock });
   shutdown.add(close);
   const startSdl = new Map(urls.all.map(({ name }) => [name, readSubgraphSdl(name)]));

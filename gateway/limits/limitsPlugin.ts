@@ -1,19 +1,13 @@
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { RequestScope } from '../../auth/requestScope.ts';
+import type { OperationLimitsConfig } from '../../core/config/config.ts';
 import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { countTokens } from './countTokens.ts';
 import { measureOperation, type OperationMeasures } from './measureOperation.ts';
 
-/** The largest operation shape the gateway plans; `core/config` reads them (`TESSERA_LIMIT_*`). */
-export interface OperationLimits {
-  readonly depth: number;
-  readonly aliases: number;
-  readonly rootFields: number;
-  readonly tokens: number;
-  readonly directivesPerField: number;
-  readonly selections: number;
-}
+/** The largest operation shape the gateway plans: `core/config` reads them (`TESSERA_LIMIT_*`). */
+export type OperationLimits = OperationLimitsConfig;
 
 export type LimitName = keyof OperationLimits;
 
