@@ -14,6 +14,8 @@
  * - `TESSERA_SHUTDOWN_TIMEOUT_MS` (10000): on SIGTERM/SIGINT, how long in-flight requests may finish before their connections are cut.
  * - `TESSERA_SUBGRAPH_<NAME>_URL`: where the gateway finds a subgraph served alone
  *   (`tessera serve crm`); when unset, the gateway runs that subgraph in process.
+ *   Production needs `https://` (also for `TESSERA_REGISTRY_URL`) unless `TESSERA_ALLOW_HTTP_SUBGRAPHS=on`;
+ *   `0.0.0.0`, `::` or an empty host is refused always (docs/production.md#https-destinations).
  * - `TESSERA_SUBGRAPH_PORT_<NAME>`: the port `tessera serve <name>` listens on (each system has its default).
  *   Read for any NAME: which systems exist, and their default ports, is `systems/systems.ts`'s
  *   business, and the run modes refuse a NAME that is none of them.
@@ -31,6 +33,14 @@
  * - `TESSERA_LIMIT_TOKENS` (5000): lexical tokens of the whole document.
  * - `TESSERA_LIMIT_DIRECTIVES_PER_FIELD` (5): directives on one field.
  * - `TESSERA_LIMIT_SELECTIONS` (5000): fields with every fragment spread expanded.
+ * - `TESSERA_LIMIT_HEIGHT` (200): distinct fields per selection set, summed over the operation, fragments expanded.
+ * - `TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES` (8 MiB): the largest subgraph response body read (SUBGRAPH_RESPONSE_TOO_LARGE above it).
+ *
+ * Demand control and the execution deadline (docs/demand-control.md; `core/config/demandControl.ts`):
+ * - `TESSERA_COST_MODE` (`enforce`, or `measure`), `TESSERA_COST_MAX` (10000), `TESSERA_COST_BUDGETS` (`client=budget,...`),
+ *   `TESSERA_COST_LIST_SIZE` (10): the estimated cost an operation may have (COST_ESTIMATED_TOO_EXPENSIVE, 400, above it).
+ * - `TESSERA_COST_REPORT` (`on`; `off` in production): `extensions.cost` = { estimated, actual, max } in responses.
+ * - `TESSERA_EXECUTION_TIMEOUT_MS` (30000): the deadline of one operation (OPERATION_TIMEOUT, 504; subgraph calls aborted).
  * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
  *
  * Events (docs/events.md#nats-transport): in process by default; NATS JetStream when a URL is set.
@@ -46,6 +56,19 @@
  *   of the month before starts for every active legal entity.
  * - `TESSERA_RECONCILIATION_SCHEDULE` (`03:00`): `HH:MM`, when the daily reconciliation runs.
  *
+ * Persisted operations (docs/persisted-operations.md; `core/config/persistedOperations.ts`):
+ * - `TESSERA_PERSISTED_OPERATIONS_FILE`: a manifest of safelisted operations, verified at start.
+ * - `TESSERA_PERSISTED_OPERATIONS_REQUIRED` (`off`; `partners` in production): `off`, `all`, or client ids and/or `partners`
+ *   that may run only their safelisted operations (OPERATION_NOT_ALLOWED, 403, otherwise).
+ * - `TESSERA_APQ` (`on`; `off` in production): automatic persisted queries. `TESSERA_APQ_CACHE_SIZE` (1000): their LRU cache.
+ *
+ * Calls to subgraphs (docs/resilience.md#configuration; `core/config/subgraphResilience.ts`):
+ * - `TESSERA_SUBGRAPH_CONNECTIONS` (64): keep-alive connections per subgraph origin.
+ * - `TESSERA_SUBGRAPH_TIMEOUT_MS` (10000), `TESSERA_SUBGRAPH_<NAME>_TIMEOUT_MS`: the bound on one subgraph fetch, retries included.
+ * - `TESSERA_SUBGRAPH_BREAKER` (`5 failures, 30s open`, or `off`): when a subgraph's circuit opens, and for how long.
+ * - `TESSERA_SUBGRAPH_RETRIES` (2), `TESSERA_SUBGRAPH_RETRY_BACKOFF_MS` (50): retries of query fetches, with jittered backoff.
+ * - `TESSERA_SUBGRAPH_ERRORS` (`pass`; `mask` in production): a foreign subgraph's own error messages, or a masked one.
+ *
  * Schema registry (docs/registry.md):
  * - `TESSERA_REGISTRY_URL`: the registry a gateway pulls its supergraph from (`tessera serve registry`
  *   elsewhere); unset, the registry runs in the gateway's process on the systems' own store.
@@ -56,6 +79,9 @@
  * - `TESSERA_REGISTRY_MAX_SDL_BYTES` (2 MiB): the largest subgraph SDL the registry accepts.
  * - `TESSERA_REGISTRY_TOKEN`: the bearer token `tessera registry --registry URL ...` sends when no
  *   `--token` is given (kept as a `Secret`: logging the config shows `[redacted]`).
+ *
+ * Any other `TESSERA_*` variable is unknown (`unknownVariables.ts`, `knownVariables.ts`): a warning naming it
+ * (and the nearest known name) in development, a refusal in production (docs/production.md#unknown-variables).
  *
  * Authentication (client bearer tokens; see `auth`). Production refuses every development default:
  * - `TESSERA_AUTH_JWKS_URL`: the identity provider's JWKS (https; http only to 127.0.0.1 or localhost).
@@ -78,7 +104,12 @@ import path from 'node:path';
 import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from './keySource.ts';
 import type { InternalSecretSource } from './internalSecretSource.ts';
 import { Secret } from './secret.ts';
+import { readDemandControlConfig, type DemandControlConfig } from './demandControl.ts';
+import { readPersistedOperationsConfig, type PersistedOperationsConfig } from './persistedOperations.ts';
+import { readSubgraphResilienceConfig, type SubgraphResilienceConfig } from './subgraphResilience.ts';
 import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type MonthlySchedule } from './schedules.ts';
+import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
+import { checkUnknownVariables } from './unknownVariables.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -115,6 +146,11 @@ export interface TesseraConfig {
   readonly ide: boolean;
   /** `TESSERA_LIMIT_*`: the shape limits every operation must stay within. */
   readonly limits: OperationLimitsConfig;
+  /**
+   * `TESSERA_COST_MODE` (`enforce`), `TESSERA_COST_MAX` (10000), `TESSERA_COST_BUDGETS` (none), `TESSERA_COST_LIST_SIZE` (10),
+   * `TESSERA_COST_REPORT` (`on`; `off` in production), `TESSERA_EXECUTION_TIMEOUT_MS` (30000): docs/demand-control.md.
+   */
+  readonly demandControl: DemandControlConfig;
   /** `TESSERA_SUBGRAPH_<NAME>_URL` by lower-case name: subgraphs served alone, reached over HTTP. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** `TESSERA_SUBGRAPH_PORT_<NAME>` by lower-case name; a system missing here listens on its default port. */
@@ -137,6 +173,17 @@ export interface TesseraConfig {
   readonly reconciliationSchedule: DailySchedule | null;
   /** The schema registry's settings (`TESSERA_REGISTRY_*`). */
   readonly registry: RegistryConfig;
+  /**
+   * `TESSERA_PERSISTED_OPERATIONS_FILE` (unset), `TESSERA_PERSISTED_OPERATIONS_REQUIRED` (`off`; `partners` in production),
+   * `TESSERA_APQ` (`on`; `off` in production), `TESSERA_APQ_CACHE_SIZE` (1000): safelists and APQ (docs/persisted-operations.md).
+   */
+  readonly persistedOperations: PersistedOperationsConfig;
+  /**
+   * `TESSERA_SUBGRAPH_CONNECTIONS` (64), `TESSERA_SUBGRAPH_TIMEOUT_MS` (10000), `TESSERA_SUBGRAPH_<NAME>_TIMEOUT_MS`,
+   * `TESSERA_SUBGRAPH_BREAKER` (`5 failures, 30s open`), `TESSERA_SUBGRAPH_RETRIES` (2), `TESSERA_SUBGRAPH_RETRY_BACKOFF_MS` (50),
+   * `TESSERA_SUBGRAPH_ERRORS` (`pass`; `mask` in production): how subgraphs are called (docs/resilience.md).
+   */
+  readonly subgraphResilience: SubgraphResilienceConfig;
 }
 
 /** The largest operation shape the gateway plans (README "Operation limits"). */
@@ -153,6 +200,10 @@ export interface OperationLimitsConfig {
   readonly directivesPerField: number;
   /** `TESSERA_LIMIT_SELECTIONS` @default 5000 */
   readonly selections: number;
+  /** `TESSERA_LIMIT_HEIGHT` @default 200 */
+  readonly height: number;
+  /** `TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES`: not a shape limit; read while a subgraph's body streams in. @default 8 MiB */
+  readonly subgraphResponseBytes: number;
 }
 
 /** Where the schema registry is and how it is used (docs/registry.md). */
@@ -192,7 +243,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new TypeError('TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  const { subgraphUrls, subgraphPorts } = subgraphVariables(env);
+  // Development's warnings are logged by the bin (checkUnknownVariables again); production refuses here.
+  checkUnknownVariables(env, tesseraEnv);
+  const destinations: DestinationPolicy = {
+    production: tesseraEnv === 'production',
+    allowHttp: onOff(env, 'TESSERA_ALLOW_HTTP_SUBGRAPHS', false),
+  };
+  const { subgraphUrls, subgraphPorts } = subgraphVariables(env, destinations);
   const dataDir = path.resolve(cwd, env.TESSERA_DATA_DIR?.trim() || 'data');
   const config: TesseraConfig = {
     env: tesseraEnv,
@@ -216,7 +273,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       tokens: positiveInt(env, 'TESSERA_LIMIT_TOKENS', 5000),
       directivesPerField: nonNegativeInt(env, 'TESSERA_LIMIT_DIRECTIVES_PER_FIELD', 5),
       selections: positiveInt(env, 'TESSERA_LIMIT_SELECTIONS', 5000),
+      height: positiveInt(env, 'TESSERA_LIMIT_HEIGHT', 200),
+      subgraphResponseBytes: positiveInt(env, 'TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES', 8 * 1024 * 1024),
     }),
+    demandControl: readDemandControlConfig(env, tesseraEnv),
     subgraphUrls,
     subgraphPorts,
     dataDir,
@@ -226,7 +286,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     nats: natsConfig(env, cwd),
     billingRunSchedule: schedule(env, 'TESSERA_BILLING_RUN_SCHEDULE', '1 02:00', parseMonthlySchedule),
     reconciliationSchedule: schedule(env, 'TESSERA_RECONCILIATION_SCHEDULE', '03:00', parseDailySchedule),
-    registry: registryConfig(env),
+    registry: registryConfig(env, destinations),
+    persistedOperations: readPersistedOperationsConfig(env, tesseraEnv, cwd),
+    subgraphResilience: readSubgraphResilienceConfig(env, tesseraEnv),
   };
   return Object.freeze(config);
 }
@@ -245,7 +307,7 @@ const SUBGRAPH_PORT_VARIABLE = /^TESSERA_SUBGRAPH_PORT_([A-Z][A-Z0-9_]*)$/;
 const SUBGRAPH_URL_VARIABLE = /^TESSERA_SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$/;
 
 /** Every `TESSERA_SUBGRAPH_<NAME>_URL` and `TESSERA_SUBGRAPH_PORT_<NAME>` that is set, by lower-case name. */
-function subgraphVariables(env: Env): Pick<TesseraConfig, 'subgraphUrls' | 'subgraphPorts'> {
+function subgraphVariables(env: Env, destinations: DestinationPolicy): Pick<TesseraConfig, 'subgraphUrls' | 'subgraphPorts'> {
   const subgraphUrls: Record<string, string> = {};
   const subgraphPorts: Record<string, number> = {};
   for (const key of Object.keys(env).sort()) {
@@ -257,9 +319,7 @@ function subgraphVariables(env: Env): Pick<TesseraConfig, 'subgraphUrls' | 'subg
     }
     const urlOf = SUBGRAPH_URL_VARIABLE.exec(key)?.[1];
     if (urlOf) {
-      const url = env[key]!.trim();
-      if (!/^https?:\/\//.test(url)) throw new TypeError(`${key} must be an http(s) URL`);
-      subgraphUrls[urlOf.toLowerCase()] = url;
+      subgraphUrls[urlOf.toLowerCase()] = destinationUrl(key, env[key]!.trim(), destinations);
     }
   }
   return { subgraphUrls: Object.freeze(subgraphUrls), subgraphPorts: Object.freeze(subgraphPorts) };
@@ -308,9 +368,9 @@ function schedule<T>(env: Env, key: string, fallback: string, parse: (text: stri
   }
 }
 
-function registryConfig(env: Env): RegistryConfig {
+function registryConfig(env: Env, destinations: DestinationPolicy): RegistryConfig {
   const raw = env.TESSERA_REGISTRY_URL?.trim();
-  if (raw && !/^https?:\/\/[^/]/.test(raw)) throw new TypeError('TESSERA_REGISTRY_URL must be an http(s) URL');
+  if (raw) destinationUrl('TESSERA_REGISTRY_URL', raw, destinations);
   const rateRaw = env.TESSERA_REGISTRY_USAGE_SAMPLE_RATE?.trim();
   const usageSampleRate = rateRaw ? Number(rateRaw) : 1;
   if (!(usageSampleRate >= 0 && usageSampleRate <= 1)) {
