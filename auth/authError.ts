@@ -13,6 +13,7 @@ export const AUTH_ERROR_REASONS = [
   'unknown-kid',
   'too-large',
   'unsupported-algorithm',
+  'reserved-subject',
 ] as const;
 
 export type AuthErrorReason = (typeof AUTH_ERROR_REASONS)[number];

@@ -37,6 +37,24 @@ export interface TokenVerifier {
   ready(): Promise<void>;
 }
 
+/**
+ * Subjects Tessera's own components sign as (`system:gateway` for the registry, `system:<system>`
+ * for system steps): only internal principals, signed with the internal secret, may carry them.
+ */
+export const RESERVED_SUBJECT_PREFIX = 'system:';
+
+/**
+ * A client token claiming a reserved subject is refused (401), however it was signed: an identity
+ * provider that lets a client choose its `sub` must not make it the gateway or a system
+ * (docs/ownership.md#reserved-subjects). The message never echoes the subject.
+ */
+function refuseReservedSubject(principal: Principal): Principal {
+  if (principal.sub.toLowerCase().startsWith(RESERVED_SUBJECT_PREFIX)) {
+    throw new AuthError('reserved-subject', 'the sub claim names a subject reserved for Tessera itself');
+  }
+  return principal;
+}
+
 // RFC 6750 §2.1: the scheme is case-insensitive; one or more spaces before the credentials.
 const BEARER = /^Bearer +(\S+)$/i;
 
@@ -64,7 +82,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         clockToleranceSeconds: options.clockSkewSeconds,
         nowSeconds: Math.floor(now() / 1000),
       });
-      return principalFromClaims(claims);
+      return refuseReservedSubject(principalFromClaims(claims));
     },
     ready: () => keys.load(),
   };

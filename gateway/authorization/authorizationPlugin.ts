@@ -100,6 +100,9 @@ export function authorizationPlugin(options: AuthorizationOptions): GatewayPlugi
             async willSendResponse({ response }) {
               if (!filtered || response.body.kind !== 'single') return;
               const single = response.body.singleResult;
+              // A request refused as a whole (a later plugin's request error: no `data`) ran no field,
+              // so no denial is answered at a path: its one error is the refusal.
+              if (!('data' in single)) return;
               const answered = single.data as Record<string, unknown> | null | undefined;
               const { data, errors } = applyDenials(answered, filtered.denied, filtered.placeholders);
               single.data = data;

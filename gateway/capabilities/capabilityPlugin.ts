@@ -4,14 +4,26 @@
  * - a call to a deprecated version is answered with `Deprecation` (RFC 9745) and `Sunset`
  *   (RFC 8594) headers, and a `Link` to its successor;
  * - the `Idempotency-Key` header is accepted only for a request with exactly one mutation field
- *   (with two, which one would it key?);
+ *   as the client sent it (with two, which one would it key?);
+ * - a capability call with no key at all (no header, no `input.idempotencyKey`) is refused before
+ *   planning (IDEMPOTENCY_KEY_REQUIRED, 400);
  * - every call is counted by capability name and version (the usage log the registry reads).
  * General: it knows nothing of the capabilities Tessera ships.
  */
-import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  getArgumentValues,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
-import { tesseraError } from '../../core/errors.ts';
+import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayPlugin } from '../plugin.ts';
 import type { PlannedOperations } from '../plannedOperation.ts';
@@ -44,23 +56,35 @@ function capabilityLifecycle(
       return {
         async didResolveOperation(requestContext) {
           if (operations.refused(requestContext)) return;
-          // As the plugins before this one left it: a mutation field authorization removed is not called.
-          const { operation, document } = operations.current(requestContext);
           const { contextValue } = requestContext;
-          if (!operation || operation.operation !== 'mutation') return;
-          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
-          const fields = rootFieldNames(operation, fragments);
-          if (contextValue.idempotencyKey !== null && fields.length !== 1) {
+          const sent = requestContext.operation;
+          if (!sent || sent.operation !== 'mutation') return;
+          // The header is judged on the operation as the client sent it: a field the authorization
+          // filter removed is still a field the client keyed (its denial is the only error it gets).
+          const sentFields = rootFields(sent, fragmentsOf(requestContext.document));
+          if (contextValue.idempotencyKey !== null && sentFields.length !== 1) {
             throw tesseraError(
               'BAD_REQUEST',
-              `The Idempotency-Key header keys a request with exactly one mutation field; this one has ${fields.length}. ` +
+              `The Idempotency-Key header keys a request with exactly one mutation field; this one has ${sentFields.length}. ` +
                 'Use input.idempotencyKey on each.',
-              { extensions: { http: { status: 400 } } },
+              { extensions: { http: { status: ERROR_CODES.BAD_REQUEST.status } } },
             );
           }
+          // As the plugins before this one left it: a mutation field authorization removed is not called.
+          const { operation, document } = operations.current(requestContext);
+          if (!operation) return;
+          const fields = rootFields(operation, fragmentsOf(document));
+          const called = fields.flatMap((field) => {
+            const declaration = declarations.get(field.name.value);
+            return declaration ? [{ field, declaration }] : [];
+          });
+          if (contextValue.idempotencyKey === null) {
+            const mutationType = requestContext.schema.getMutationType();
+            const unkeyed = called.filter(({ field }) => !keyedByInput(mutationType, field, requestContext.request.variables));
+            if (unkeyed.length > 0) throw idempotencyKeyRequired(unkeyed.map(({ declaration }) => declaration.field));
+          }
           const today = now().toISOString().slice(0, 10);
-          const called = fields.map((field) => declarations.get(field)).filter((d): d is CapabilityDeclaration => d !== undefined);
-          for (const declaration of called) {
+          for (const { declaration } of called) {
             if (declaration.sunsetAt !== null && today >= declaration.sunsetAt) {
               throw tesseraError(
                 'CAPABILITY_SUNSET',
@@ -77,8 +101,8 @@ function capabilityLifecycle(
               );
             }
           }
-          for (const declaration of called) onCall?.(declaration, contextValue);
-          deprecated = called.filter((declaration) => declaration.deprecatedAt !== null);
+          for (const { declaration } of called) onCall?.(declaration, contextValue);
+          deprecated = called.map(({ declaration }) => declaration).filter((declaration) => declaration.deprecatedAt !== null);
         },
         async willSendResponse({ response }) {
           if (deprecated.length === 0) return;
@@ -103,13 +127,13 @@ function capabilityLifecycle(
   };
 }
 
-/** The root field names an operation selects, through inline fragments and fragment spreads. */
-function rootFieldNames(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): string[] {
-  const names: string[] = [];
+/** The root fields an operation selects, through inline fragments and fragment spreads. */
+function rootFields(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): FieldNode[] {
+  const fields: FieldNode[] = [];
   const visit = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (!selection.name.value.startsWith('__')) names.push(selection.name.value);
+        if (!selection.name.value.startsWith('__')) fields.push(selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet, seen);
       } else if (!seen.has(selection.name.value)) {
@@ -119,5 +143,42 @@ function rootFieldNames(operation: OperationDefinitionNode, fragments: readonly 
     }
   };
   visit(operation.selectionSet, new Set());
-  return names;
+  return fields;
+}
+
+function fragmentsOf(document: DocumentNode): FragmentDefinitionNode[] {
+  return document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+}
+
+/**
+ * Whether a capability field's `input.idempotencyKey` is set (a non-empty string, literal or from a
+ * variable). A field or input the gateway cannot read (no `input` argument, a variable that does
+ * not coerce) is left to the subgraph, which checks the key again and reports what is wrong.
+ */
+function keyedByInput(
+  mutationType: GraphQLObjectType | null | undefined,
+  field: FieldNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+  const definition = mutationType?.getFields()[field.name.value];
+  if (!definition?.args.some((arg) => arg.name === 'input')) return true;
+  try {
+    const input = getArgumentValues(definition, field, variables ?? {}).input as Record<string, unknown> | null | undefined;
+    const key = input?.idempotencyKey;
+    return typeof key === 'string' && key !== '';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A capability call without a key refuses the whole request before any subgraph is called: a
+ * request error, HTTP 400 as the catalog says (docs/capabilities.md#rules-every-capability-follows).
+ */
+function idempotencyKeyRequired(fields: readonly string[]): Error {
+  return tesseraError(
+    'IDEMPOTENCY_KEY_REQUIRED',
+    'Every mutation needs an idempotency key: set input.idempotencyKey, or the Idempotency-Key header.',
+    { extensions: { http: { status: ERROR_CODES.IDEMPOTENCY_KEY_REQUIRED.status }, fields: [...new Set(fields)] } },
+  );
 }

@@ -179,21 +179,19 @@ describe('the Idempotency-Key header', () => {
     expect(await rowCounts(tessera)).toEqual(before);
   });
 
-  it('missing, with no input key either, is IDEMPOTENCY_KEY_REQUIRED; nothing is written', async () => {
+  it('missing, with no input key either, is HTTP 400 IDEMPOTENCY_KEY_REQUIRED (no data); nothing is written', async () => {
     const { idempotencyKey: _key, ...input } = opportunityInput(customer.id);
     const before = await rowCounts(tessera);
     const result = await call(tessera, CREATE_OPPORTUNITY, input);
     expect(envelope(result)).toEqual({
-      status: 200,
+      status: 400,
       body: {
         errors: [
           {
             message: 'Every mutation needs an idempotency key: set input.idempotencyKey, or the Idempotency-Key header.',
-            path: ['createOpportunity'],
-            extensions: { code: 'IDEMPOTENCY_KEY_REQUIRED', serviceName: 'crm' },
+            extensions: { code: 'IDEMPOTENCY_KEY_REQUIRED', fields: ['createOpportunity'] },
           },
         ],
-        data: null,
       },
     });
     expect(await rowCounts(tessera)).toEqual(before);
