@@ -1,0 +1,76 @@
+/**
+ * Demand control and the execution deadline (docs/demand-control.md#configuration):
+ * - `TESSERA_COST_MODE` (`enforce`): `enforce` refuses an operation whose estimated cost is over the
+ *   client's budget (COST_ESTIMATED_TOO_EXPENSIVE, 400); `measure` computes and reports the cost, never refuses.
+ * - `TESSERA_COST_MAX` (10000): the budget of every client without its own.
+ * - `TESSERA_COST_BUDGETS` (none): per-client budgets, `client=budget,client2=budget`, keyed by the
+ *   verified token's `client_id` (`anonymous` for requests without a token, `unidentified` for tokens without one).
+ * - `TESSERA_COST_LIST_SIZE` (10): the size assumed for a list field that declares no `@listSize`.
+ * - `TESSERA_COST_REPORT` (`on` in development, `off` in production): `extensions.cost` in every response.
+ * - `TESSERA_EXECUTION_TIMEOUT_MS` (30000): how long one operation may run before it is answered with
+ *   OPERATION_TIMEOUT (504) and its subgraph calls are aborted.
+ */
+
+export interface DemandControlConfig {
+  /** `TESSERA_COST_MODE`. @default 'enforce' */
+  readonly mode: 'enforce' | 'measure';
+  /** `TESSERA_COST_MAX`: the default budget. @default 10000 */
+  readonly max: number;
+  /** `TESSERA_COST_BUDGETS`: budgets by client id. @default {} */
+  readonly budgets: Readonly<Record<string, number>>;
+  /** `TESSERA_COST_LIST_SIZE`: the assumed size of a list field without `@listSize`. @default 10 */
+  readonly defaultListSize: number;
+  /** `TESSERA_COST_REPORT`: `extensions.cost` in responses. @default true in development, false in production */
+  readonly report: boolean;
+  /** `TESSERA_EXECUTION_TIMEOUT_MS`: the deadline of one operation. @default 30000 */
+  readonly executionTimeoutMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const CLIENT_BUDGET = /^([^=,\s]+)\s*=\s*(\d+)$/;
+
+export function readDemandControlConfig(env: Env, tesseraEnv: 'development' | 'production'): DemandControlConfig {
+  const mode = env.TESSERA_COST_MODE?.trim() || 'enforce';
+  if (mode !== 'enforce' && mode !== 'measure') {
+    throw new TypeError(`TESSERA_COST_MODE must be one of enforce, measure; got ${JSON.stringify(mode)}`);
+  }
+  // The cost tells a client how the gateway weighs its operations: a help while developing, and in
+  // production a map of what is expensive, shown only when the operator says so.
+  const report = env.TESSERA_COST_REPORT?.trim() || (tesseraEnv === 'production' ? 'off' : 'on');
+  if (report !== 'on' && report !== 'off') throw new TypeError(`TESSERA_COST_REPORT must be on or off; got ${JSON.stringify(report)}`);
+  return Object.freeze({
+    mode,
+    max: whole(env, 'TESSERA_COST_MAX', 10_000),
+    budgets: budgets(env.TESSERA_COST_BUDGETS?.trim() ?? ''),
+    defaultListSize: whole(env, 'TESSERA_COST_LIST_SIZE', 10),
+    report: report === 'on',
+    executionTimeoutMs: whole(env, 'TESSERA_EXECUTION_TIMEOUT_MS', 30_000),
+  });
+}
+
+/** `client=budget,client2=budget`: each client once, each budget a whole number. */
+function budgets(raw: string): Readonly<Record<string, number>> {
+  const result: Record<string, number> = {};
+  if (!raw) return Object.freeze(result);
+  for (const entry of raw.split(',')) {
+    const match = CLIENT_BUDGET.exec(entry.trim());
+    const budget = Number(match?.[2]);
+    if (!match || !Number.isSafeInteger(budget)) {
+      throw new TypeError(`TESSERA_COST_BUDGETS must be client=budget pairs separated by commas; got ${JSON.stringify(entry.trim())}`);
+    }
+    if (Object.hasOwn(result, match[1]!)) throw new TypeError(`TESSERA_COST_BUDGETS names client ${JSON.stringify(match[1])} twice`);
+    result[match[1]!] = budget;
+  }
+  return Object.freeze(result);
+}
+
+function whole(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`${key} must be a positive integer; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
