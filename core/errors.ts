@@ -25,9 +25,31 @@ export const ERROR_CODES = {
   OPERATION_LIMIT_EXCEEDED: {
     status: 400,
     action: 'fix',
-    meaning: 'The operation exceeds a shape limit (depth, aliases, root fields, tokens, directives, expanded fields); the error names it.',
+    meaning:
+      'The operation exceeds a shape limit (depth, height, aliases, root fields, tokens, directives, expanded fields); the error names it.',
+  },
+  COST_ESTIMATED_TOO_EXPENSIVE: {
+    status: 400,
+    action: 'fix',
+    meaning: "The operation's estimated cost (`extensions.cost`) is over the client's budget (`extensions.max`): ask for fewer items or fields.",
+  },
+  OPERATION_TIMEOUT: {
+    status: 504,
+    action: 'retry',
+    meaning: 'The operation did not finish within the execution timeout; its subgraph calls were stopped. Retry later, or ask for less.',
   },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, action: 'fix', meaning: 'Automatic persisted queries are off: send the full query text.' },
+  // HTTP 200, as Apollo Server answers it: Apollo clients turn persisted queries off for good on a 400.
+  PERSISTED_QUERY_NOT_FOUND: {
+    status: 200,
+    action: 'fix',
+    meaning: 'The persisted operation id is unknown (message `PersistedQueryNotFound`): send the query text with the hash to register it (APQ).',
+  },
+  OPERATION_NOT_ALLOWED: {
+    status: 403,
+    action: 'stop',
+    meaning: "The client must use persisted operations and this operation is not in its safelist (free text, or an APQ-registered one).",
+  },
   METHOD_NOT_ALLOWED: { status: 405, action: 'fix', meaning: 'Mutations over GET, or a method other than GET/POST. Use POST.' },
   NOT_ACCEPTABLE: { status: 406, action: 'fix', meaning: 'The Accept header allows no media type the server can produce.' },
   PAYLOAD_TOO_LARGE: { status: 413, action: 'fix', meaning: 'The request body is larger than the configured limit.' },
@@ -57,6 +79,12 @@ export const ERROR_CODES = {
     action: 'retry',
     meaning: 'A request with the same key is still running. Retry the same request later: it will be replayed.',
   },
+  RATE_LIMITED: {
+    status: 429,
+    action: 'retry',
+    meaning:
+      'The client is over a rate limit, a capability limit or its cap on requests in flight (`extensions.limit`). Retry after `Retry-After` seconds.',
+  },
   CAPABILITY_SUNSET: {
     status: 410,
     action: 'fix',
@@ -67,10 +95,21 @@ export const ERROR_CODES = {
     action: 'retry',
     meaning: 'A system of record a capability needs did not answer; nothing was written. Retry the same request (same key) later.',
   },
+  SUBGRAPH_RESPONSE_TOO_LARGE: {
+    status: 502,
+    action: 'fix',
+    meaning: 'A subgraph answered with more bytes than the limit; the message names the subgraph and the limit. Ask for fewer items.',
+  },
   SUBGRAPH_UNAVAILABLE: {
     status: 502,
     action: 'retry',
     meaning: 'A subgraph did not answer; the rest of the response is valid. Retry later (reads only).',
+  },
+  SUBGRAPH_ERROR: {
+    status: 502,
+    action: 'stop',
+    meaning:
+      "A subgraph that is not Tessera's own answered with an error; `extensions.subgraph` names it. The rest of the response is valid.",
   },
   REGISTRY_UNKNOWN_SUBGRAPH: {
     status: 404,
@@ -110,6 +149,16 @@ export const ERROR_CODES = {
     status: 503,
     action: 'retry',
     meaning: 'Nothing has been composed yet: no supergraph to serve until every subgraph is published (`npm start` publishes `schema/`).',
+  },
+  REGISTRY_INVALID_MANIFEST: {
+    status: 400,
+    action: 'fix',
+    meaning: 'The persisted-operation manifest is malformed (format, version, an id that is not the SHA-256 of its body); the message says where.',
+  },
+  REGISTRY_INVALID_OPERATION: {
+    status: 422,
+    action: 'fix',
+    meaning: 'An operation of the manifest does not validate against the current supergraph; the message names it and the error. Nothing was stored.',
   },
   REGISTRY_PUBLISH_CONFLICT: {
     status: 409,

@@ -11,9 +11,13 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Principal } from '../auth/principal.ts';
 import type { RequestScope } from '../auth/requestScope.ts';
 import { tesseraError } from '../core/errors.ts';
+import { subgraphErrorPlacement } from './datasources/errorPlacement.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Authenticate, createGraphQLHandler } from './http/graphqlHandler.ts';
 import type { GatewayPlugin } from './plugin.ts';
+import type { Admit } from './rateLimit/rateLimiter.ts';
+import { createSubgraphCalls, type SubgraphCalls } from './resilience/subgraphCalls.ts';
+import type { PersistedOperations } from './persisted/persistedOperations.ts';
 import { serveGraph, type ServedGraph, type SupergraphEvent, type SupergraphStatus } from './supergraph/servedGraph.ts';
 import type { SupergraphSource } from './supergraph/source.ts';
 
@@ -31,6 +35,8 @@ export interface GatewayOptions {
   readonly authenticate: Authenticate;
   /** Signs the caller for the subgraphs (`x-tessera-principal`), once per request. */
   readonly signPrincipal: (principal: Principal | null, requestId: string) => string;
+  /** Rate limits and concurrency caps of every endpoint, shared by them all (docs/rate-limits.md). @default none */
+  readonly admit?: Admit | undefined;
   /** The request pipeline's plugins, in the order they run (`GatewayPlugin` has the contract). */
   readonly plugins: readonly GatewayPlugin[];
   /** Told of every supergraph applied or refused (metrics). */
@@ -39,6 +45,10 @@ export interface GatewayOptions {
   readonly now?: (() => Date) | undefined;
   /** Parsing stops above this many tokens (GRAPHQL_PARSE_FAILED), before validation. @default unbounded */
   readonly maxTokens?: number | undefined;
+  /** Timeouts, breakers, retries and foreign-error handling of subgraph calls (docs/resilience.md). @default the defaults of TESSERA_SUBGRAPH_* */
+  readonly subgraphCalls?: SubgraphCalls | undefined;
+  /** Safelists and APQ, shared by `/graphql` and every contract (docs/persisted-operations.md). @default none */
+  readonly persisted?: Pick<PersistedOperations, 'resolve'> | undefined;
 }
 
 export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
@@ -75,11 +85,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     introspection: options.introspection ?? true,
     plugins: options.plugins,
     maxTokens: options.maxTokens,
-    ownPlugins: [operationResolution],
+    ownPlugins: [operationResolution, subgraphErrorPlacement],
+    subgraphCalls: options.subgraphCalls ?? createSubgraphCalls(),
     now: options.now ?? (() => new Date()),
     onEvent: (event: SupergraphEvent) => options.onSupergraph?.(event),
     authenticate: options.authenticate,
     signPrincipal: options.signPrincipal,
+    admit: options.admit,
+    persisted: options.persisted,
   };
   const main = await serveGraph({ ...base, variant: 'main', source: options.supergraph, onStatus: () => {} });
   const contracts = new Map<string, ServedGraph>();

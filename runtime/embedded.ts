@@ -25,6 +25,7 @@ import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } fro
 import { serveHttp } from './httpService.ts';
 import { refreshingMetrics } from './opsEndpoints.ts';
 import { createInProcessFetcher } from './inProcessFetcher.ts';
+import { createPooledFetcher } from '../gateway/resilience/pool.ts';
 import type { ScheduleTick } from './schedules.ts';
 import { createShutdown } from './shutdown.ts';
 import { systemUrls } from './systemUrls.ts';
@@ -98,8 +99,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const internalSecret = await loadInternalSecret(config.internalSecret);
     const servers = new Map<string, SubgraphServer>();
     const serversBySystem = new Map<string, SubgraphServer>();
-    // Systems in this process answer each other in process too; remote ones over the network.
-    const baseFetcher = createInProcessFetcher(servers, fetch as unknown as Fetcher);
+    // Systems in this process answer each other in process too; remote ones over the network, through
+    // one keep-alive pool closed after everything that calls it (docs/resilience.md#connection-pools).
+    const pool = createPooledFetcher(config.subgraphResilience.connections);
+    shutdown.add(() => pool.close());
+    const baseFetcher = createInProcessFetcher(servers, pool.fetcher);
     for (const entry of local) {
       const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env };
       const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers, options.now);
@@ -146,6 +150,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         metrics,
         supergraph: registry.sources.supergraph,
         contracts: registry.sources.contracts,
+        manifests: registry.manifests,
         usage: { sink: registry.usageSink, sampleRate: config.registry.usageSampleRate, ...usage },
       },
       shutdown,

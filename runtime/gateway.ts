@@ -19,6 +19,8 @@ import { httpRegistry } from '../registry/client/httpRegistry.ts';
 import { GATEWAY_SUBJECT } from '../registry/http/access.ts';
 import { startGatewayService, type GatewayServiceOptions } from './gatewayService.ts';
 import { registrySources } from './registrySources.ts';
+import { createPooledFetcher } from '../gateway/resilience/pool.ts';
+import { registryManifestSource } from './manifestSource.ts';
 import { composedFromSchemaFolder } from './supergraphs.ts';
 import { serveHttp } from './httpService.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
@@ -27,7 +29,7 @@ import { systemUrls, type SystemUrls } from './systemUrls.ts';
 export interface GatewayModeOptions {
   readonly config: TesseraConfig;
   readonly logger: Logger;
-  /** How the systems are called. @default the network (`fetch`) */
+  /** How the systems are called. @default the network, through a keep-alive pool (docs/resilience.md#connection-pools) */
   readonly fetcher?: Fetcher;
   /** Injected into the JWKS key source (tests serve a JWKS without a socket). */
   readonly jwksFetch?: typeof fetch;
@@ -50,12 +52,15 @@ export async function startGatewayMode(options: GatewayModeOptions): Promise<Gat
   const shutdown = createShutdown(logger);
   try {
     const internalSecret = await loadInternalSecret(config.internalSecret);
+    // One keep-alive pool for every subgraph, closed after the gateway stopped (docs/resilience.md#connection-pools).
+    const pool = options.fetcher ? null : createPooledFetcher(config.subgraphResilience.connections);
+    if (pool) shutdown.add(() => pool.close());
     const listener = await startGatewayService(
       {
         config,
         logger,
         urls,
-        fetcher: options.fetcher ?? (fetch as unknown as Fetcher),
+        fetcher: options.fetcher ?? pool!.fetcher,
         internalSecret,
         stores: new Map(),
         jwksFetch: options.jwksFetch,
@@ -98,7 +103,7 @@ function remoteRegistry(
   urls: SystemUrls,
   internalSecret: string,
   shutdown: Shutdown,
-): Pick<GatewayServiceOptions, 'supergraph' | 'contracts' | 'usage'> {
+): Pick<GatewayServiceOptions, 'supergraph' | 'contracts' | 'usage' | 'manifests'> {
   const { config, logger } = options;
   const registry = httpRegistry({
     baseUrl,
@@ -116,6 +121,7 @@ function remoteRegistry(
   return {
     supergraph: sources.supergraph,
     contracts: sources.contracts,
+    manifests: registryManifestSource(registry),
     usage: {
       sink: (entries) => registry.recordUsage({ entries }),
       sampleRate: config.registry.usageSampleRate,

@@ -16,15 +16,23 @@ import { authorizationPlugin } from '../gateway/authorization/authorizationPlugi
 import { capabilityPlugin } from '../gateway/capabilities/capabilityPlugin.ts';
 import { createGateway } from '../gateway/createGateway.ts';
 import { limitsPlugin } from '../gateway/limits/limitsPlugin.ts';
+import { countRefusal, defineLimitMetrics } from '../gateway/limits/limitMetrics.ts';
+import { costPlugin } from '../gateway/cost/costPlugin.ts';
+import { defineCostMetrics, recordCost } from '../gateway/cost/costMetrics.ts';
 import { loadIdeAssets } from '../gateway/http/ide.ts';
 import type { GatewayPlugin } from '../gateway/plugin.ts';
 import { usagePlugin } from '../gateway/usage/usagePlugin.ts';
+import { createSubgraphCalls } from '../gateway/resilience/subgraphCalls.ts';
+import { capabilityLimitPlugin } from '../gateway/rateLimit/capabilityLimitPlugin.ts';
+import { startRateLimiting } from '../gateway/rateLimit/rateLimiting.ts';
 import { createUsageRecorder, type UsageRecorder, type UsageSink } from '../gateway/usage/usageRecorder.ts';
 import { createRequestListener } from '../gateway/http/server.ts';
 import { staticSupergraphSource, type SupergraphSource } from '../gateway/supergraph/source.ts';
 import { composedFromSchemaFolder, recordSupergraph, serveContracts, type ContractSources } from './supergraphs.ts';
 import { NAMED_POLICIES } from '../policies/registry.ts';
 import { readiness } from './readiness.ts';
+import type { ManifestSource } from './manifestSource.ts';
+import { startPersistedOperations } from './persistedOperations.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { SystemUrls } from './systemUrls.ts';
 
@@ -54,6 +62,8 @@ export interface GatewayServiceOptions {
   readonly supergraph?: SupergraphSource | undefined;
   /** The contracts served at `/contracts/<name>/graphql`; none when not given. */
   readonly contracts?: ContractSources | undefined;
+  /** The registry's persisted-operation manifests (docs/persisted-operations.md#through-the-registry); only the file's when not given. */
+  readonly manifests?: ManifestSource | undefined;
 }
 
 export interface UsageOptions {
@@ -79,23 +89,37 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     : null;
   // Added before the gateway's stop, so it runs after it: the last operations are flushed too.
   if (usage) shutdown.add(() => usage.stop());
+  // docs/rate-limits.md: none when every limit is off; its store (a Redis connection) closes after the gateway stops.
+  const rateLimiting = startRateLimiting({ config: config.rateLimits, metrics, logger, now: options.now });
+  if (rateLimiting) shutdown.add(() => rateLimiting.close());
+  const persisted = await startPersistedOperations(config, logger, options.manifests, shutdown);
   const gateway = await createGateway({
     supergraph: options.supergraph ?? staticSupergraphSource(composedFromSchemaFolder(urls)),
     fetcher,
+    subgraphCalls: createSubgraphCalls(config.subgraphResilience, {
+      metrics,
+      now: options.now ? () => options.now!().getTime() : undefined,
+    }),
     logger,
     introspection: config.introspection,
     authenticate: (authorization) => verifier.verify(authorization),
     signPrincipal,
-    plugins: gatewayPlugins(metrics, options, usage),
+    plugins: [...gatewayPlugins(metrics, options, usage), ...(rateLimiting ? [capabilityLimitPlugin({ limiter: rateLimiting.limiter, logger })] : [])],
+    admit: rateLimiting ? (client) => rateLimiting.limiter.admit(client) : undefined,
     // A backstop: the limits plugin refuses above the token limit with the exact count, but only after
     // parsing and validation; far above it, parsing stops before validation's cost grows.
     maxTokens: config.limits.tokens * 2,
     onSupergraph: (event) => recordSupergraph(metrics, event),
+    persisted,
     now: options.now,
   });
   shutdown.add(() => gateway.stop());
   if (options.contracts) await serveContracts(gateway, options.contracts, logger, shutdown);
   return createRequestListener({
+    execution: {
+      timeoutMs: config.demandControl.executionTimeoutMs,
+      onTimeout: () => countRefusal(defineLimitMetrics(metrics), 'timeout'),
+    },
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
@@ -121,7 +145,16 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
  * what, the capability lifecycle, then usage.
  */
 function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage: UsageRecorder | null): GatewayPlugin[] {
-  const plugins: GatewayPlugin[] = [limitsPlugin(options.config.limits)];
+  defineLimitMetrics(defineCostMetrics(metrics));
+  const plugins: GatewayPlugin[] = [
+    limitsPlugin(options.config.limits, { onRefused: (limit) => countRefusal(metrics, limit) }),
+    // docs/demand-control.md: on the operation as the limits left it, before any authorization work.
+    costPlugin({
+      config: options.config.demandControl,
+      onRefused: () => countRefusal(metrics, 'cost'),
+      onMeasured: (client, cost) => recordCost(metrics, client, cost),
+    }),
+  ];
   if (options.enforcePolicies !== false) {
     plugins.push(
       authorizationPlugin({

@@ -64,6 +64,18 @@ describe('loadConfig', () => {
         maxSdlBytes: 2 * 1024 * 1024,
         token: undefined,
       },
+      persistedOperations: { file: undefined, required: { kind: 'off' }, apq: true, apqCacheSize: 1000 },
+      // Off in development: one developer's tests and benchmarks (docs/rate-limits.md#defaults).
+      rateLimits: { client: null, clients: {}, capabilities: {}, concurrency: null, redis: undefined },
+      subgraphResilience: {
+        connections: 64,
+        timeoutMs: 10_000,
+        timeouts: {},
+        breaker: { failures: 5, openMs: 30_000 },
+        retries: 2,
+        retryBackoffMs: 50,
+        errors: 'pass',
+      },
     });
   });
 
@@ -193,6 +205,7 @@ describe('loadConfig', () => {
       },
       '/x',
     );
+    expect(config.persistedOperations).toEqual({ file: undefined, required: { kind: 'some', clients: [], partners: true }, apq: false, apqCacheSize: 1000 });
     expect(config).toMatchObject({
       env: 'production',
       host: '127.0.0.1',
@@ -211,6 +224,7 @@ describe('loadConfig', () => {
         subgraphResponseBytes: 4096,
       },
       demandControl: { mode: 'enforce', max: 10_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
+      rateLimits: { client: { count: 600, windowSeconds: 60 }, clients: {}, capabilities: {}, concurrency: 20, redis: undefined },
       store: { kind: 'postgres', url: 'postgres://u@db:5432/tessera' },
       subgraphUrls: { crm: 'https://crm:4001/graphql' },
       subgraphPorts: { psa: 5002 },

@@ -62,6 +62,15 @@
  *   that may run only their safelisted operations (OPERATION_NOT_ALLOWED, 403, otherwise).
  * - `TESSERA_APQ` (`on`; `off` in production): automatic persisted queries. `TESSERA_APQ_CACHE_SIZE` (1000): their LRU cache.
  *
+ * Rate limits, capability limits and concurrency caps (docs/rate-limits.md#configuration; `core/config/rateLimits.ts`),
+ * RATE_LIMITED (429) above any of them:
+ * - `TESSERA_RATE_LIMIT` (`off`; `600/60s` in production): requests per window per client (`<count>/<n>s|m|h`, or `off`).
+ * - `TESSERA_RATE_LIMIT_CLIENTS` (none): per-client overrides, `client=limit,...` (`off` for none).
+ * - `TESSERA_RATE_LIMIT_CAPABILITIES` (none): per-client limits of capabilities, `erp.releaseInvoice=10/60s,...`.
+ * - `TESSERA_CONCURRENCY_LIMIT` (`off`; 20 in production): in-flight requests per client per gateway process.
+ * - `TESSERA_RATE_LIMIT_REDIS_URL` (unset: in process memory), `TESSERA_RATE_LIMIT_REDIS_PREFIX` (`tessera:ratelimit:`):
+ *   counters shared by the replicas in Redis. `TESSERA_TEST_REDIS_URL`: read by the test suite only (see `testRedisUrl`).
+ *
  * Calls to subgraphs (docs/resilience.md#configuration; `core/config/subgraphResilience.ts`):
  * - `TESSERA_SUBGRAPH_CONNECTIONS` (64): keep-alive connections per subgraph origin.
  * - `TESSERA_SUBGRAPH_TIMEOUT_MS` (10000), `TESSERA_SUBGRAPH_<NAME>_TIMEOUT_MS`: the bound on one subgraph fetch, retries included.
@@ -106,6 +115,7 @@ import type { InternalSecretSource } from './internalSecretSource.ts';
 import { Secret } from './secret.ts';
 import { readDemandControlConfig, type DemandControlConfig } from './demandControl.ts';
 import { readPersistedOperationsConfig, type PersistedOperationsConfig } from './persistedOperations.ts';
+import { readRateLimitsConfig, type RateLimitsConfig } from './rateLimits.ts';
 import { readSubgraphResilienceConfig, type SubgraphResilienceConfig } from './subgraphResilience.ts';
 import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type MonthlySchedule } from './schedules.ts';
 import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
@@ -178,6 +188,12 @@ export interface TesseraConfig {
    * `TESSERA_APQ` (`on`; `off` in production), `TESSERA_APQ_CACHE_SIZE` (1000): safelists and APQ (docs/persisted-operations.md).
    */
   readonly persistedOperations: PersistedOperationsConfig;
+  /**
+   * `TESSERA_RATE_LIMIT` (`off`; `600/60s` in production), `TESSERA_RATE_LIMIT_CLIENTS`, `TESSERA_RATE_LIMIT_CAPABILITIES` (none),
+   * `TESSERA_CONCURRENCY_LIMIT` (`off`; 20 in production), `TESSERA_RATE_LIMIT_REDIS_URL` (unset: in memory),
+   * `TESSERA_RATE_LIMIT_REDIS_PREFIX` (`tessera:ratelimit:`): rate limits and concurrency caps (docs/rate-limits.md).
+   */
+  readonly rateLimits: RateLimitsConfig;
   /**
    * `TESSERA_SUBGRAPH_CONNECTIONS` (64), `TESSERA_SUBGRAPH_TIMEOUT_MS` (10000), `TESSERA_SUBGRAPH_<NAME>_TIMEOUT_MS`,
    * `TESSERA_SUBGRAPH_BREAKER` (`5 failures, 30s open`), `TESSERA_SUBGRAPH_RETRIES` (2), `TESSERA_SUBGRAPH_RETRY_BACKOFF_MS` (50),
@@ -288,6 +304,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reconciliationSchedule: schedule(env, 'TESSERA_RECONCILIATION_SCHEDULE', '03:00', parseDailySchedule),
     registry: registryConfig(env, destinations),
     persistedOperations: readPersistedOperationsConfig(env, tesseraEnv, cwd),
+    rateLimits: readRateLimitsConfig(env, tesseraEnv),
     subgraphResilience: readSubgraphResilienceConfig(env, tesseraEnv),
   };
   return Object.freeze(config);

@@ -1,29 +1,36 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { GraphQLFormattedError } from 'graphql';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { Kind, OperationTypeNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
 import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../core/http/traceContext.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
-import { placeAtAffectedPaths, unavailableErrors } from './unavailableErrors.ts';
+import { isRetryable, responseStatusOf, unavailableReason, type UnavailableReason } from '../resilience/failure.ts';
+import { backoffDelay, pause } from '../resilience/retry.ts';
+import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
+import { foreignErrors } from './foreignErrors.ts';
+import { fetchErrors, unavailableError } from './unavailableErrors.ts';
+
+type Scope = Partial<RequestScope> & { readonly signal?: AbortSignal };
 
 /**
- * How the gateway calls a subgraph. Thin on purpose: it forwards the request id, the correlation
- * id and the trace context, and turns a
- * subgraph that cannot be reached (or answers with a 5xx or a body that is not GraphQL) into
- * SUBGRAPH_UNAVAILABLE errors at the affected paths instead of failing the whole operation; a
- * 4xx GraphQL answer (the subgraph refused a value) is relayed at those paths as it is.
- *
- * Mutations are never retried here: `RemoteGraphQLDataSource` does not retry, and a retried
- * business capability could have its effect twice.
+ * How the gateway calls a subgraph (docs/resilience.md). It forwards the request id, the
+ * correlation id and the trace context; bounds each fetch by the subgraph's timeout (and the
+ * client's request); fails fast while the subgraph's circuit is open; tries a query fetch again
+ * after a connect error or a 503 (never a mutation: a retried business capability could have its
+ * effect twice); and turns a subgraph that gives no usable answer into SUBGRAPH_UNAVAILABLE errors
+ * (`extensions.reason`) instead of failing the whole operation. A 4xx GraphQL answer (the subgraph
+ * refused a value) is relayed as it is; errors of a foreign subgraph become SUBGRAPH_ERROR.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
   constructor(
     readonly serviceName: string,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<RequestScope>>[0],
     private readonly logger: Logger,
+    private readonly calls: SubgraphCalls,
   ) {
     super(config);
   }
@@ -42,22 +49,68 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RequestScope>): Promise<GatewayGraphQLResponse> {
-    try {
-      return await super.process(options);
-    } catch (error) {
-      const context = options.context as Partial<RequestScope>;
-      const document = 'document' in options ? options.document : undefined;
-      const refused = refusedRequestErrors(error);
-      if (refused) {
-        // The subgraph answered, and refused the request (a value its scalars reject): its own,
-        // already masked errors are the answer, not "unavailable".
-        (context.logger ?? this.logger).info({ subgraph: this.serviceName, errors: refused }, 'subgraph refused the request');
-        return { errors: placeAtAffectedPaths(refused, document, options.request.variables) };
+    const subgraph = this.serviceName;
+    const scope = options.context as Scope;
+    const logger = scope.logger ?? this.logger;
+    const document = 'document' in options ? options.document : undefined;
+    const variables = options.request.variables;
+    const placed = (errors: readonly GraphQLFormattedError[]) => ({ errors: fetchErrors(errors, document, variables) });
+    const retries = isQueryFetch(document, options.request.query) ? this.calls.config.retries : 0;
+    const timeout = AbortSignal.timeout(this.calls.timeoutMs(subgraph));
+    const signal = scope.signal ? AbortSignal.any([timeout, scope.signal]) : timeout;
+    const breaker = this.calls.breaker(subgraph);
+    const unavailable = (reason: UnavailableReason, error: unknown, attempts: number) => {
+      this.calls.failed(subgraph, reason);
+      logger.warn({ subgraph, reason, attempts, err: error }, 'subgraph request failed');
+      return placed([unavailableError(subgraph, reason)]);
+    };
+    for (let attempt = 1; ; attempt++) {
+      const ticket = breaker?.admit();
+      if (ticket === null) return unavailable('circuit_open', undefined, attempt - 1);
+      const started = performance.now();
+      try {
+        const response = await this.attempt(options, signal);
+        this.calls.observe(subgraph, (performance.now() - started) / 1000);
+        ticket?.succeeded();
+        return response.errors ? { ...response, errors: foreignErrors(subgraph, response.errors, this.calls.config.errors) } : response;
+      } catch (error) {
+        this.calls.observe(subgraph, (performance.now() - started) / 1000);
+        const refused = refusedRequestErrors(error);
+        if (refused) {
+          // The subgraph answered, and refused the request (a value its scalars reject): its own,
+          // already masked errors are the answer, not "unavailable".
+          ticket?.succeeded();
+          logger.info({ subgraph, errors: refused }, 'subgraph refused the request');
+          return placed(foreignErrors(subgraph, refused, this.calls.config.errors));
+        }
+        const reason = unavailableReason(error, { timedOut: timeout.aborted, cancelled: scope.signal?.aborted === true });
+        if (reason === 'cancelled') ticket?.abandoned();
+        else ticket?.failed();
+        if (attempt > retries || reason === 'cancelled' || reason === 'timeout' || !isRetryable(error)) {
+          return unavailable(reason, error, attempt);
+        }
+        const delay = backoffDelay(attempt, this.calls.config.retryBackoffMs, () => this.calls.random());
+        logger.debug({ subgraph, attempt, delayMs: delay, status: responseStatusOf(error) }, 'subgraph request retried');
+        await pause(delay, signal);
+        if (signal.aborted) return unavailable(scope.signal?.aborted ? 'cancelled' : 'timeout', error, attempt);
       }
-      (context.logger ?? this.logger).warn({ subgraph: this.serviceName, err: error }, 'subgraph request failed');
-      return { errors: unavailableErrors(this.serviceName, document, options.request.variables) };
     }
   }
+
+  /** One call, with `signal` handed to the fetch (RemoteGraphQLDataSource's own fetch takes no signal). */
+  private attempt(options: GraphQLDataSourceProcessOptions<RequestScope>, signal: AbortSignal): Promise<GatewayGraphQLResponse> {
+    const fetcher = this.fetcher;
+    const withSignal: Fetcher = (url, init) => fetcher(url, { ...init, signal });
+    const call = Object.create(this, { fetcher: { value: withSignal } }) as this;
+    return RemoteGraphQLDataSource.prototype.process.call(call, options) as Promise<GatewayGraphQLResponse>;
+  }
+}
+
+/** Whether the fetch is a query (entity fetches are), the only kind ever sent twice. */
+function isQueryFetch(document: DocumentNode | undefined, query: string | undefined): boolean {
+  const operation = document?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (operation?.kind === Kind.OPERATION_DEFINITION) return operation.operation === OperationTypeNode.QUERY;
+  return /^\s*(query\b|\{)/.test(query ?? '');
 }
 
 /**
@@ -65,8 +118,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
  * keeps the parsed body in `extensions.response`); undefined for anything else (5xx, HTML, no answer).
  */
 function refusedRequestErrors(error: unknown): GraphQLFormattedError[] | undefined {
-  const response = (error as { extensions?: { response?: { status?: unknown; body?: unknown } } } | null)?.extensions?.response;
-  if (typeof response?.status !== 'number' || response.status < 400 || response.status > 499) return undefined;
+  const status = responseStatusOf(error);
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  const response = (error as { extensions: { response: { body?: unknown } } }).extensions.response;
   const errors = (response.body as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return undefined;
   const valid = errors.filter(

@@ -1,72 +1,165 @@
-import { Kind, OperationTypeNode, type DocumentNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { UnavailableReason } from '../resilience/failure.ts';
+
+/**
+ * What a failed fetch was to supply (docs/resilience.md#precise-paths): its selection, the
+ * fragments it spreads, and for an entity fetch the type of the one entity the error stands for.
+ * It rides on the fetch's errors under this symbol key, which JSON never serialises, through the
+ * gateway's error mapping to `placeAtMissing`, which puts each error where the response really
+ * lacks a value.
+ */
+export const FETCH_SHARE = Symbol('tessera.fetchShare');
+
+export interface FetchShare {
+  readonly selectionSet: SelectionSetNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** The entity's `__typename` (entity fetches); undefined for a root fetch. */
+  readonly typename: string | undefined;
+}
 
 type Path = readonly (string | number)[];
 
-/**
- * The response paths a subgraph fetch was to fill, relative to the fetch: one per root field of
- * the operation, or one per requested field of each entity of an `_entities` fetch
- * (`['_entities', index, field]`, which the gateway maps back onto the client's query).
- */
-export function affectedPaths(document: DocumentNode | undefined, variables: Record<string, unknown> | undefined): Path[] {
-  const operation = document?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const representations = variables?.representations;
-  if (Array.isArray(representations)) {
-    const entities =
-      operation?.kind === Kind.OPERATION_DEFINITION
-        ? operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities')
-        : undefined;
-    const selectionSet = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
-    return representations.flatMap((representation: unknown, index) => {
-      const typename = (representation as { __typename?: unknown } | null)?.__typename;
-      const keys = selectionSet ? responseKeys(selectionSet, typeof typename === 'string' ? typename : undefined) : [];
-      return keys.length > 0 ? keys.map((key) => ['_entities', index, key]) : [['_entities', index]];
-    });
-  }
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation === OperationTypeNode.SUBSCRIPTION) return [];
-  return responseKeys(operation.selectionSet, undefined).map((key) => [key]);
+/** The message of SUBGRAPH_UNAVAILABLE. */
+export function unavailableMessage(subgraph: string): string {
+  return `The ${subgraph} subgraph is unavailable; this part of the response is missing.`;
 }
 
-/** Response keys of a selection set, through inline fragments that apply to `typename`. */
-function responseKeys(selectionSet: SelectionSetNode, typename: string | undefined): string[] {
-  const keys = new Set<string>();
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD && selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
-    if (
-      selection.kind === Kind.INLINE_FRAGMENT &&
-      (!selection.typeCondition || !typename || selection.typeCondition.name.value === typename)
-    ) {
-      for (const key of responseKeys(selection.selectionSet, typename)) keys.add(key);
-    }
-  }
-  return [...keys];
+/** The error that stands for a subgraph that gave no usable answer, before it is placed. */
+export function unavailableError(subgraph: string, reason: UnavailableReason): GraphQLFormattedError {
+  return { message: unavailableMessage(subgraph), extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph, reason } };
 }
 
 /**
- * The errors that stand in for a subgraph that did not answer: one per affected path, so the
- * gateway places them where the data is missing and the rest of the response still answers.
+ * The errors of a fetch that failed as a whole (no answer, or a refusal of the request): an error
+ * with a path keeps it; one without is given once per entity of an `_entities` fetch at
+ * `['_entities', index]` (the gateway maps it onto that entity's response path), or once without
+ * a path for a root fetch, each carrying the fetch's share for `placeAtMissing`.
  */
-export function unavailableErrors(
-  serviceName: string,
-  document: DocumentNode | undefined,
-  variables: Record<string, unknown> | undefined,
-): GraphQLFormattedError[] {
-  const message = `The ${serviceName} subgraph is unavailable; this part of the response is missing.`;
-  return placeAtAffectedPaths([{ message, extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }], document, variables);
-}
-
-/**
- * Errors a subgraph answered for the whole request (a variable or argument it refused), placed
- * at the paths the request was to fill; errors that have a path keep it.
- */
-export function placeAtAffectedPaths(
+export function fetchErrors(
   errors: readonly GraphQLFormattedError[],
   document: DocumentNode | undefined,
   variables: Record<string, unknown> | undefined,
 ): GraphQLFormattedError[] {
-  const paths = affectedPaths(document, variables);
-  return errors.flatMap(({ message, path, extensions }) => {
-    const base = extensions ? { message, extensions } : { message };
-    if (path || paths.length === 0) return [path ? { ...base, path } : base];
-    return paths.map((affected) => ({ ...base, path: affected }));
+  const operation = document?.definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (!document || !operation) return [...errors];
+  const fragments = new Map(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((definition) => [definition.name.value, definition]),
+  );
+  const representations = variables?.representations;
+  const entities = operation.selectionSet.selections.find(
+    (selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities',
+  );
+  const carrying = (error: GraphQLFormattedError, share: FetchShare, path?: Path): GraphQLFormattedError => ({
+    message: error.message,
+    ...(path ? { path } : {}),
+    extensions: { ...error.extensions, [FETCH_SHARE]: share },
   });
+  return errors.flatMap((error) => {
+    if (error.path) return [error];
+    if (Array.isArray(representations) && entities?.kind === Kind.FIELD && entities.selectionSet) {
+      const selectionSet = entities.selectionSet;
+      return representations.map((representation: unknown, index) => {
+        const typename = (representation as { __typename?: unknown } | null)?.__typename;
+        return carrying(error, { selectionSet, fragments, typename: typeof typename === 'string' ? typename : undefined }, [
+          '_entities',
+          index,
+        ]);
+      });
+    }
+    return [carrying(error, { selectionSet: operation.selectionSet, fragments, typename: undefined })];
+  });
+}
+
+/**
+ * The errors of a response with each fetch error placed where its fetch's share is really
+ * missing (docs/resilience.md#precise-paths): at every null of `data` the fetch was to supply
+ * (keys and values other fetches supplied are present, so they get none), or, when the value the
+ * error's path names is itself null or sits under a null, at that null. An error whose fetch left
+ * nothing missing is dropped; errors without a share are kept as they are.
+ */
+export function placeAtMissing(errors: readonly GraphQLFormattedError[], data: unknown): GraphQLFormattedError[] {
+  const placed: GraphQLFormattedError[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const share = (error.extensions as Record<symbol, unknown> | undefined)?.[FETCH_SHARE] as FetchShare | undefined;
+    if (!share) {
+      placed.push(error);
+      continue;
+    }
+    const { [FETCH_SHARE]: _share, ...extensions } = error.extensions as Record<string | symbol, unknown>;
+    for (const path of missingPaths(share, data, error.path ?? [])) {
+      const key = JSON.stringify([error.message, extensions.code, path]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      placed.push({ message: error.message, ...(path.length > 0 ? { path } : {}), extensions });
+    }
+  }
+  return placed;
+}
+
+/** The paths under `base` where the share is missing from `data`. */
+export function missingPaths(share: FetchShare, data: unknown, base: Path): Path[] {
+  let value: unknown = data;
+  for (let i = 0; i < base.length; i++) {
+    if (value === null || value === undefined) return value === null ? [base.slice(0, i)] : [];
+    if (typeof value !== 'object') return [];
+    value = (value as Record<string | number, unknown>)[base[i]!];
+  }
+  if (value === null) return [base];
+  if (value === undefined || typeof value !== 'object') return [];
+  const found: Path[] = [];
+  collect(share, value as Record<string, unknown>, share.selectionSet, base, share.typename ?? typenameOf(value), found);
+  return found;
+}
+
+function collect(
+  share: FetchShare,
+  object: Record<string, unknown>,
+  selectionSet: SelectionSetNode,
+  path: Path,
+  typename: string | undefined,
+  found: Path[],
+): void {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value === '__typename') continue;
+      const key = selection.alias?.value ?? selection.name.value;
+      const value = object[key];
+      // Absent: the client did not ask for it (the fetch needed it for a later fetch).
+      if (value === undefined) continue;
+      if (value === null) found.push([...path, key]);
+      else if (selection.selectionSet) descend(share, value, selection.selectionSet, [...path, key], found);
+      continue;
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : share.fragments.get(selection.name.value);
+    const condition = fragment?.typeCondition?.name.value;
+    if (fragment && (!condition || !typename || condition === typename))
+      collect(share, object, fragment.selectionSet, path, typename, found);
+  }
+}
+
+function descend(share: FetchShare, value: unknown, selectionSet: SelectionSetNode, path: Path, found: Path[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) =>
+      item === null ? found.push([...path, index]) : descend(share, item, selectionSet, [...path, index], found),
+    );
+  } else if (typeof value === 'object' && value !== null) {
+    collect(share, value as Record<string, unknown>, selectionSet, path, typenameOf(value), found);
+  }
+}
+
+function typenameOf(value: unknown): string | undefined {
+  const typename = (value as { __typename?: unknown }).__typename;
+  return typeof typename === 'string' ? typename : undefined;
 }

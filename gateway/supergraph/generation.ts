@@ -13,6 +13,7 @@ import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { SubgraphDataSource } from '../datasources/SubgraphDataSource.ts';
 import type { GatewayPlugin, GatewayPluginHost } from '../plugin.ts';
+import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
 import type { Supergraph } from './source.ts';
 
 export interface Generation {
@@ -28,6 +29,8 @@ export interface Generation {
 
 export interface GenerationDependencies {
   readonly fetcher: Fetcher;
+  /** Timeouts, breakers and retries of the subgraph calls, shared across generations (docs/resilience.md). */
+  readonly subgraphCalls: SubgraphCalls;
   readonly logger: Logger;
   readonly plugins: readonly GatewayPlugin[];
   readonly host: GatewayPluginHost;
@@ -47,9 +50,9 @@ export async function loadGeneration(supergraph: Supergraph, dependencies: Gener
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
     logger,
-    // The fetch documents reach SubgraphDataSource, which places errors at the fields they affect.
+    // The fetch documents reach SubgraphDataSource: its errors carry what each fetch was to supply (docs/resilience.md#precise-paths).
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher }, logger),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher }, logger, dependencies.subgraphCalls),
   });
   const { schema, executor } = await gateway.load();
   // Apollo Server would refuse it only after the swap (and log it); refuse it before.

@@ -21,6 +21,8 @@ import { maskError } from '../../core/maskError.ts';
 import { createGraphQLHandler, type Caller } from '../http/graphqlHandler.ts';
 import { createPlannedOperations } from '../plannedOperation.ts';
 import type { GatewayPlugin } from '../plugin.ts';
+import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
+import type { PersistedOperations } from '../persisted/persistedOperations.ts';
 import { loadGeneration, type Generation } from './generation.ts';
 import type { Supergraph, SupergraphOutcome, SupergraphSource } from './source.ts';
 
@@ -45,6 +47,8 @@ export interface ServedGraphOptions extends Caller {
   readonly variant: string;
   readonly source: SupergraphSource;
   readonly fetcher: Fetcher;
+  /** Shared by every generation, so a subgraph's breaker outlives a swap. */
+  readonly subgraphCalls: SubgraphCalls;
   readonly logger: Logger;
   readonly introspection: boolean;
   /** Parsing stops above this many tokens. */
@@ -56,6 +60,8 @@ export interface ServedGraphOptions extends Caller {
   readonly onEvent: (event: SupergraphEvent) => void;
   /** Where a refusal is recorded when the endpoint never starts (its status outlives it). */
   readonly onStatus: (status: SupergraphStatus) => void;
+  /** Resolves persisted operations and APQ before Apollo Server sees a request (docs/persisted-operations.md). */
+  readonly persisted?: Pick<PersistedOperations, 'resolve'> | undefined;
 }
 
 export interface ServedGraph {
@@ -68,7 +74,14 @@ export interface ServedGraph {
 export async function serveGraph(options: ServedGraphOptions): Promise<ServedGraph> {
   const { variant, logger } = options;
   const operations = createPlannedOperations();
-  const dependencies = { fetcher: options.fetcher, logger, plugins: options.plugins, host: { operations }, now: options.now };
+  const dependencies = {
+    fetcher: options.fetcher,
+    subgraphCalls: options.subgraphCalls,
+    logger,
+    plugins: options.plugins,
+    host: { operations },
+    now: options.now,
+  };
   let lastError: SupergraphStatus['lastError'] = null;
   const status = (): SupergraphStatus => ({
     id: serving?.supergraph.id ?? null,
@@ -123,6 +136,7 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
     // Tessera's HTTP layer accepts only JSON bodies on POST and queries on GET, which is the
     // protection Apollo's CSRF check gives; the check itself would refuse spec-compliant GETs.
     csrfPrevention: false,
+    // Persisted operations and APQ are resolved by Tessera's handler, per client, before this (docs/persisted-operations.md).
     persistedQueries: false,
     ...(options.maxTokens === undefined ? {} : { parseOptions: { maxTokens: options.maxTokens } }),
     formatError: (formatted, error) => maskError(formatted, error, logger),
@@ -170,7 +184,11 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
   };
   const unsubscribe = options.source.subscribe(offer);
   return {
-    graphql: createGraphQLHandler(server, { authenticate: options.authenticate, signPrincipal: options.signPrincipal }),
+    graphql: createGraphQLHandler(
+      server,
+      { authenticate: options.authenticate, signPrincipal: options.signPrincipal, admit: options.admit },
+      options.persisted,
+    ),
     status,
     async stop() {
       unsubscribe();

@@ -1,10 +1,12 @@
 /**
  * A subgraph that does not answer: the gateway answers HTTP 200 with every part it could get,
  * SUBGRAPH_UNAVAILABLE errors at exactly the paths that are missing, and serves fully again
- * once the subgraph is back. Also: the client's request id reaches the subgraph's log.
+ * once the subgraph is back. Also: the client's request id reaches the subgraph's log. The breaker
+ * is off here (test/gateway/breaker.test.ts has it) so that every request reaches the outage.
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readSubgraphResilienceConfig } from '../../core/config/subgraphResilience.ts';
 import { stackLeaks } from '../harness/rawHttp.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
 
@@ -36,7 +38,8 @@ const wrapFetcher =
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  tessera = await startTestTessera({ scale: 's', wrapFetcher });
+  const subgraphResilience = { ...readSubgraphResilienceConfig({}, 'development'), breaker: null, retryBackoffMs: 0 };
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience } });
 });
 afterAll(() => tessera?.stop());
 afterEach(() => {
@@ -76,13 +79,13 @@ function projectNodes(body: GraphQLBody): ProjectNode[] {
 }
 
 /** Each project with the ERP-owned field missing, and one error per missing field. */
-function withoutBilling(nodes: readonly ProjectNode[], serviceName = 'erp') {
+function withoutBilling(nodes: readonly ProjectNode[], reason = 'connect_error') {
   return {
     data: { projects: { nodes: nodes.map((node) => ({ ...node, billedToDate: null })) } },
     errors: nodes.map((_, index) => ({
       message: UNAVAILABLE,
       path: ['projects', 'nodes', index, 'billedToDate'],
-      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName },
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason, serviceName: 'erp' },
     })),
   };
 }
@@ -109,7 +112,13 @@ describe('the ERP subgraph refuses connections', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: { projects: (reference.data as { projects: unknown }).projects, legalEntity: null },
-        errors: [{ message: UNAVAILABLE, path: ['legalEntity'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'erp' } }],
+        errors: [
+          {
+            message: UNAVAILABLE,
+            path: ['legalEntity'],
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'connect_error', serviceName: 'erp' },
+          },
+        ],
       },
     });
   });
@@ -123,7 +132,13 @@ describe('the ERP subgraph refuses connections', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: { projects: reference.projects, legalEntities: null },
-        errors: [{ message: UNAVAILABLE, path: ['legalEntities'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'erp' } }],
+        errors: [
+          {
+            message: UNAVAILABLE,
+            path: ['legalEntities'],
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'connect_error', serviceName: 'erp' },
+          },
+        ],
       },
     });
   });
@@ -152,7 +167,7 @@ describe('the ERP subgraph answers HTTP 500 with an HTML page', () => {
 
     erp = 'html-500';
     const answer = await ask(PROJECTS_WITH_BILLING);
-    expect(answer).toEqual({ status: 200, contentType: GRAPHQL_RESPONSE, body: withoutBilling(reference) });
+    expect(answer).toEqual({ status: 200, contentType: GRAPHQL_RESPONSE, body: withoutBilling(reference, 'bad_status') });
     expect(JSON.stringify(answer.body)).not.toMatch(/html|nginx|Internal Server Error|500/i);
 
     erp = 'up';
