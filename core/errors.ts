@@ -43,12 +43,13 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_FOUND: {
     status: 200,
     action: 'fix',
-    meaning: 'The persisted operation id is unknown (message `PersistedQueryNotFound`): send the query text with the hash to register it (APQ).',
+    meaning:
+      'The persisted operation id is unknown (message `PersistedQueryNotFound`): send the query text with the hash to register it (APQ).',
   },
   OPERATION_NOT_ALLOWED: {
     status: 403,
     action: 'stop',
-    meaning: "The client must use persisted operations and this operation is not in its safelist (free text, or an APQ-registered one).",
+    meaning: 'The client must use persisted operations and this operation is not in its safelist (free text, or an APQ-registered one).',
   },
   METHOD_NOT_ALLOWED: { status: 405, action: 'fix', meaning: 'Mutations over GET, or a method other than GET/POST. Use POST.' },
   NOT_ACCEPTABLE: { status: 406, action: 'fix', meaning: 'The Accept header allows no media type the server can produce.' },
@@ -153,12 +154,14 @@ export const ERROR_CODES = {
   REGISTRY_INVALID_MANIFEST: {
     status: 400,
     action: 'fix',
-    meaning: 'The persisted-operation manifest is malformed (format, version, an id that is not the SHA-256 of its body); the message says where.',
+    meaning:
+      'The persisted-operation manifest is malformed (format, version, an id that is not the SHA-256 of its body); the message says where.',
   },
   REGISTRY_INVALID_OPERATION: {
     status: 422,
     action: 'fix',
-    meaning: 'An operation of the manifest does not validate against the current supergraph; the message names it and the error. Nothing was stored.',
+    meaning:
+      'An operation of the manifest does not validate against the current supergraph; the message names it and the error. Nothing was stored.',
   },
   REGISTRY_PUBLISH_CONFLICT: {
     status: 409,

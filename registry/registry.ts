@@ -17,6 +17,7 @@ import type {
   SupergraphArtifact,
   UsageBatch,
 } from './types.ts';
+import type { ClientManifestVersion, ManifestFetch, ManifestPublishInput } from './manifests.ts';
 
 export interface ProposedSchema {
   readonly subgraph: string;
@@ -76,4 +77,12 @@ export interface Registry {
   checks(limit?: number): Promise<readonly CheckReport[]>;
   checkReport(id: number): Promise<CheckReport | null>;
   audit(limit?: number): Promise<readonly AuditEntry[]>;
+  /**
+   * Validates a client's persisted-operation manifest against the current supergraph and stores it as
+   * the client's next version (docs/persisted-operations.md#through-the-registry). Throws RegistryError
+   * `REGISTRY_INVALID_MANIFEST` or `REGISTRY_INVALID_OPERATION`: nothing changes.
+   */
+  publishManifest(input: ManifestPublishInput): Promise<ClientManifestVersion>;
+  /** Every client's current manifest, or `'not-modified'` when `ifNoneMatch` is the current ETag. */
+  manifests(ifNoneMatch?: string | null): Promise<ManifestFetch>;
 }

@@ -21,6 +21,7 @@ import { readSubgraphSdl } from '../schema/subgraphSdl.ts';
 import type { SubgraphServer } from '../systems/kernel/subgraphServer.ts';
 import { registryDeclarations, START_AUTHOR } from './registry.ts';
 import { registryHttpHandler } from './registryHttp.ts';
+import { registryManifestSource, type ManifestSource } from './manifestSource.ts';
 import { registrySources, type RegistrySources, type SwapHooks } from './registrySources.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { SystemUrls } from './systemUrls.ts';
@@ -49,6 +50,8 @@ export interface EmbeddedRegistry {
   readonly usageSink: UsageSink;
   /** The API and the page under `/registry/`; resolves false for other paths. */
   readonly handler: RegistryHttpHandler;
+  /** The gateway's persisted-operation manifests (docs/persisted-operations.md#through-the-registry). */
+  readonly manifests: ManifestSource;
 }
 
 export async function startEmbeddedRegistry(options: EmbeddedRegistryOptions, shutdown: Shutdown): Promise<EmbeddedRegistry> {
@@ -72,13 +75,15 @@ export async function startEmbeddedRegistry(options: EmbeddedRegistryOptions, sh
     hooks: followPublishedSdl(registry, options.servers, startSdl, logger),
   });
   shutdown.add(async () => sources.stop());
+  const manifests = registryManifestSource(registry);
   return {
     registry,
     sources,
+    manifests,
     usageSink: (entries) => registry.recordUsage({ entries }),
     handler: await registryHttpHandler({
       config,
-      registry: servedOnceApplied(registry, sources),
+      registry: servedOnceApplied(registry, sources, manifests),
       declarations,
       logger,
       jwksFetch: options.jwksFetch,
@@ -177,8 +182,8 @@ function breaks(current: string | undefined, next: string): boolean {
   return diffSubgraphSdls(current, next).some((change) => change.severity !== 'SAFE');
 }
 
-/** The registry as its API serves it here: a publish, rollback or new contract answers once the gateway serves it. */
-function servedOnceApplied(registry: LocalRegistry, sources: RegistrySources): Registry {
+/** The registry as its API serves it here: a publish, rollback, new contract or manifest answers once the gateway serves it. */
+function servedOnceApplied(registry: LocalRegistry, sources: RegistrySources, manifests: ManifestSource): Registry {
   return {
     subgraphs: () => registry.subgraphs(),
     check: (proposal, author) => registry.check(proposal, author),
@@ -193,6 +198,12 @@ function servedOnceApplied(registry: LocalRegistry, sources: RegistrySources): R
     checks: (limit) => registry.checks(limit),
     checkReport: (id) => registry.checkReport(id),
     audit: (limit) => registry.audit(limit),
+    manifests: (ifNoneMatch) => registry.manifests(ifNoneMatch),
+    async publishManifest(input) {
+      const published = await registry.publishManifest(input);
+      await manifests.refresh();
+      return published;
+    },
     async publish(input) {
       const result = await registry.publish(input);
       if (result.published) await sources.refresh();

@@ -205,7 +205,12 @@ describe('loadConfig', () => {
       },
       '/x',
     );
-    expect(config.persistedOperations).toEqual({ file: undefined, required: { kind: 'some', clients: [], partners: true }, apq: false, apqCacheSize: 1000 });
+    expect(config.persistedOperations).toEqual({
+      file: undefined,
+      required: { kind: 'some', clients: [], partners: true },
+      apq: false,
+      apqCacheSize: 1000,
+    });
     expect(config).toMatchObject({
       env: 'production',
       host: '127.0.0.1',

@@ -6,6 +6,8 @@ export interface GraphQLParams {
   readonly operationName: string | undefined;
   readonly variables: Record<string, unknown> | undefined;
   readonly extensions: Record<string, unknown> | undefined;
+  /** A persisted document's id (GraphQL over HTTP persisted documents: `sha256:<hex>`), instead of `query` (docs/persisted-operations.md#sending-them). */
+  readonly documentId: string | undefined;
 }
 
 export class HttpRequestError extends Error {
@@ -33,7 +35,7 @@ function parseJsonParam(name: string, raw: string): unknown {
 
 /** Validates the shape of the parameters (GraphQL over HTTP, "Request Parameters"). */
 export function validateParams(raw: Record<string, unknown>): GraphQLParams {
-  const { query, operationName, variables, extensions } = raw;
+  const { query, operationName, variables, extensions, documentId } = raw;
   if (query !== undefined && query !== null && typeof query !== 'string') {
     throw new HttpRequestError('BAD_REQUEST', 'The query parameter must be a string.');
   }
@@ -46,7 +48,13 @@ export function validateParams(raw: Record<string, unknown>): GraphQLParams {
   if (extensions !== undefined && extensions !== null && !isPlainObject(extensions)) {
     throw new HttpRequestError('BAD_REQUEST', 'The extensions parameter must be a JSON object.');
   }
-  const persisted = isPlainObject(extensions) && isPlainObject(extensions.persistedQuery);
+  if (documentId !== undefined && documentId !== null && (typeof documentId !== 'string' || documentId === '')) {
+    throw new HttpRequestError('BAD_REQUEST', 'The documentId parameter must be a non-empty string.');
+  }
+  if (typeof documentId === 'string' && typeof query === 'string') {
+    throw new HttpRequestError('BAD_REQUEST', 'Send either query or documentId, not both.');
+  }
+  const persisted = (isPlainObject(extensions) && isPlainObject(extensions.persistedQuery)) || typeof documentId === 'string';
   if ((typeof query !== 'string' || query.trim() === '') && !persisted) {
     throw new HttpRequestError('BAD_REQUEST', 'The query parameter is required: send a GraphQL document.');
   }
@@ -55,6 +63,7 @@ export function validateParams(raw: Record<string, unknown>): GraphQLParams {
     operationName: typeof operationName === 'string' ? operationName : undefined,
     variables: isPlainObject(variables) ? variables : undefined,
     extensions: isPlainObject(extensions) ? extensions : undefined,
+    documentId: typeof documentId === 'string' ? documentId : undefined,
   };
 }
 
@@ -62,7 +71,7 @@ export function validateParams(raw: Record<string, unknown>): GraphQLParams {
 export function paramsFromSearch(search: string): GraphQLParams {
   const url = new URLSearchParams(search);
   const raw: Record<string, unknown> = {};
-  for (const name of ['query', 'operationName'] as const) {
+  for (const name of ['query', 'operationName', 'documentId'] as const) {
     const value = url.get(name);
     if (value !== null) raw[name] = value;
   }

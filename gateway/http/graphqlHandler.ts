@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { ERROR_CODES } from '../../core/errors.ts';
 import { AuthError } from '../../auth/authError.ts';
+import { clientIdOf } from '../../auth/clientId.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { readApolloBody } from '../../core/http/apolloBody.ts';
@@ -10,6 +11,9 @@ import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, continueTrace, correlationId
 import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from '../../core/http/graphqlParams.ts';
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType } from '../../core/http/mediaType.ts';
 import { parseResult, responseStatus } from './responseStatus.ts';
+import { createPersistedOperations, type PersistedOperations } from '../persisted/persistedOperations.ts';
+import { ADMITTED, refusalResponse, type Admission, type Admit } from '../rateLimit/rateLimiter.ts';
+import { mergeRateLimitHeaders } from '../rateLimit/headers.ts';
 
 export interface HttpRequestLike {
   readonly method: string;
@@ -23,18 +27,22 @@ export interface HttpResponseLike {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-  /** The operation name, for the access log. */
+  /** The operation name, for the access log and the latency histogram. */
   readonly operationName?: string | undefined;
+  /** The client the request counted against (`clientIdOf`), once the caller is known; for the latency histogram. */
+  readonly client?: string | undefined;
 }
 
-/** What the HTTP layer knows of a request before it reaches GraphQL: its id and its logger. */
-export type RequestStart = Pick<RequestScope, 'requestId' | 'logger'>;
+/** What the HTTP layer knows of a request before it reaches GraphQL: its id, its logger and the signal that calls its work off. */
+export type RequestStart = Pick<RequestScope, 'requestId' | 'logger' | 'signal'>;
 
 export interface Caller {
   /** Establishes the caller from the `Authorization` header. */
   readonly authenticate: Authenticate;
   /** Signs the caller for the subgraphs. */
   readonly signPrincipal: (principal: Principal | null, requestId: string) => string;
+  /** Rate limits and concurrency caps, once the caller is known and before any GraphQL work (docs/rate-limits.md). @default every request admitted */
+  readonly admit?: Admit | undefined;
 }
 
 /**
@@ -42,10 +50,19 @@ export interface Caller {
  * specification says, then execution by Apollo Server (and so the gateway's query planner).
  * Request mistakes are answered here with a catalog code and a 4xx status, never a 500.
  */
-export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller: Caller) {
+/** Without persisted operations configured: no safelist, no APQ, nobody required (docs/persisted-operations.md). */
+const NO_PERSISTED_OPERATIONS = createPersistedOperations({ required: { kind: 'off' }, apq: false, apqCacheSize: 1 });
+
+export function createGraphQLHandler(
+  server: ApolloServer<RequestScope>,
+  caller: Caller,
+  persisted: Pick<PersistedOperations, 'resolve'> = NO_PERSISTED_OPERATIONS,
+) {
   return async (request: HttpRequestLike, start: RequestStart): Promise<HttpResponseLike> => {
     const mediaType = negotiateMediaType(request.headers.get('accept'));
     let params: GraphQLParams | undefined;
+    let client: string | undefined;
+    let admission: Admission = ADMITTED;
     try {
       if (!mediaType) {
         throw new HttpRequestError('NOT_ACCEPTABLE', `Accept must allow ${GRAPHQL_RESPONSE_JSON} or ${APPLICATION_JSON}.`);
@@ -57,6 +74,14 @@ export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller:
         request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
       if (request.method === 'GET') refuseNonQuery(params);
       const principal = await principalOf(caller.authenticate, request.headers.get('authorization'));
+      client = clientIdOf(principal);
+      // docs/rate-limits.md#order-of-checks: before the persisted lookup, parsing, authorization and planning.
+      admission = (await caller.admit?.(client)) ?? ADMITTED;
+      if (admission.refusal) return { ...refusalResponse(admission.refusal, mediaType), operationName: params.operationName, client };
+      // docs/persisted-operations.md#how-a-request-is-resolved: the query text is in hand before anything parses it.
+      const named = params.query === undefined;
+      params = persisted.resolve(params, principal);
+      if (request.method === 'GET' && named) refuseNonQuery(params);
       const context: RequestScope = {
         ...start,
         principal,
@@ -73,7 +98,7 @@ export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller:
         httpGraphQLRequest: {
           method: request.method,
           headers,
-          search: request.method === 'GET' ? request.search : '',
+          search: request.method === 'GET' ? searchOf(params) : '',
           body: request.method === 'POST' ? definedOnly(params) : undefined,
         },
         context: async () => context,
@@ -82,18 +107,23 @@ export function createGraphQLHandler(server: ApolloServer<RequestScope>, caller:
       const status = response.status ?? 200;
       return {
         status: responseStatus(mediaType, status, () => parseResult(body)),
-        headers: { ...Object.fromEntries(response.headers), 'content-type': `${mediaType}; charset=utf-8` },
+        headers: mergeRateLimitHeaders({ ...Object.fromEntries(response.headers), 'content-type': `${mediaType}; charset=utf-8` }, admission.headers),
         body,
         operationName: params.operationName,
+        client,
       };
     } catch (error) {
       if (!(error instanceof HttpRequestError)) throw error;
       return {
         status: ERROR_CODES[error.code].status,
-        headers: { ...error.headers, 'content-type': `${mediaType ?? APPLICATION_JSON}; charset=utf-8` },
+        headers: mergeRateLimitHeaders({ ...error.headers, 'content-type': `${mediaType ?? APPLICATION_JSON}; charset=utf-8` }, admission.headers),
         body: JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] }),
         operationName: params?.operationName,
+        client,
       };
+    } finally {
+      // The slot is freed however the request ends: answered, failed, timed out, or its client gone.
+      admission.release();
     }
   };
 }
@@ -144,6 +174,13 @@ function refuseNonQuery(params: GraphQLParams): void {
       allow: 'POST',
     });
   }
+}
+
+/** The resolved parameters of a GET request as a query string (a persisted id replaced by its text). */
+function searchOf(params: GraphQLParams): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(definedOnly(params))) search.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  return search.toString();
 }
 
 /** Apollo Server rejects a body whose optional members are present but undefined. */

@@ -7,6 +7,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Registry } from '../registry.ts';
 import { RegistryError } from '../registryError.ts';
 import { composeHeads } from './compose.ts';
+import { MANIFEST_VERBS } from './manifestVerbs.ts';
 import { CliUsageError } from './usageError.ts';
 import {
   formatAudit,
@@ -269,4 +270,5 @@ export const VERBS: readonly Verb[] = [
       return 0;
     },
   },
+  ...MANIFEST_VERBS,
 ];

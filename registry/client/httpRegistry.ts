@@ -8,6 +8,7 @@
 import { ERROR_CODES, type ErrorCode } from '../../core/errors.ts';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import type { ProposedSchema, PublishInput, Registry, SupergraphFetch, VersionDiff } from '../registry.ts';
+import type { ClientManifestVersion, ManifestFetch, ManifestPublishInput, ManifestSet } from '../manifests.ts';
 import { RegistryError, type RegistryErrorCode } from '../registryError.ts';
 import type {
   AuditEntry,
@@ -135,6 +136,14 @@ export function httpRegistry(options: HttpRegistryOptions): Registry {
       }
     },
     audit: (limit?: number) => get<readonly AuditEntry[]>(`/audit${query({ limit })}`),
+    // The author is the token's `sub`, decided by the registry.
+    publishManifest: (input: ManifestPublishInput) =>
+      post<ClientManifestVersion>(`/manifests/${encodeURIComponent(input.client)}`, input.manifest),
+    async manifests(ifNoneMatch?: string | null): Promise<ManifestFetch> {
+      const response = await call('GET', '/manifests', undefined, ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {});
+      if (response.status === 304) return 'not-modified';
+      return (await response.json()) as ManifestSet;
+    },
   };
 }
 

@@ -152,6 +152,17 @@ export const ROUTES: readonly Route[] = [
     run: async ({ registry, search }) => json(200, await registry.audit(limitParam(search, MAX_LIMIT))),
   },
   {
+    method: 'POST',
+    path: /^\/registry\/api\/manifests\/([^/]+)$/,
+    access: WRITE,
+    run: async (context) =>
+      json(
+        201,
+        await context.registry.publishManifest({ client: context.params[0]!, manifest: await body(context), author: author(context) }),
+      ),
+  },
+  { method: 'GET', path: /^\/registry\/api\/manifests$/, access: GATEWAY_READ, run: manifests },
+  {
     method: 'GET',
     path: /^\/registry\/api\/schema$/,
     access: READ,
@@ -198,6 +209,14 @@ async function supergraph({ registry, request, search }: RouteContext): Promise<
     },
     body: result.sdl,
   };
+}
+
+/** Every client's persisted-operation manifest (docs/persisted-operations.md#through-the-registry), with its ETag; 304 when unchanged. */
+async function manifests({ registry, request }: RouteContext): Promise<Reply> {
+  const ifNoneMatch = request.headers['if-none-match'] ?? null;
+  const result = await registry.manifests(ifNoneMatch);
+  if (result === 'not-modified') return notModified(ifNoneMatch!);
+  return json(200, result, { etag: result.etag, 'cache-control': 'no-cache' });
 }
 
 function notModified(etag: string): Reply {

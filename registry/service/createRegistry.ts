@@ -18,6 +18,7 @@ import { diff, history, version } from './history.ts';
 import { publishSet, type PublishItem } from './publish.ts';
 import { toAudit } from './rows.ts';
 import { latestSupergraphs, loadState } from './state.ts';
+import { currentManifests, publishManifest } from './manifests.ts';
 import { recordUsage, usageOf } from './usage.ts';
 import { declarationOf, validateProposal } from './validate.ts';
 
@@ -181,6 +182,9 @@ export function createRegistry(options: RegistryOptions): LocalRegistry {
 
     checks: (limit = DEFAULT_CHECKS_LIMIT) => storedChecks(db, limit),
     checkReport: (id) => storedCheck(db, id),
+
+    publishManifest: (input) => publishManifest(ctx, input),
+    manifests: (ifNoneMatch = null) => currentManifests(db, ifNoneMatch),
 
     async audit(limit = DEFAULT_AUDIT_LIMIT) {
       const rows = await db.selectFrom('registry_audit').selectAll().orderBy('id', 'desc').limit(limit).execute();

@@ -33,6 +33,8 @@ export interface RegistryTables {
   registry_checks: { id: GeneratedId; subgraph: string; passed: number; author: string; checked_at: string; report: string };
   /** Usage per coordinate, client and hour (`YYYY-MM-DDTHH`, UTC). */
   registry_usage: { coordinate: string; client_id: string; hour: string; count: number; last_used_at: string };
+  /** Each client's current persisted-operation manifest (docs/persisted-operations.md#through-the-registry); `operations` is JSON. */
+  registry_manifests: { client: string; version: number; operations: string; published_by: string; published_at: string };
   registry_audit: {
     id: GeneratedId;
     at: string;
@@ -130,6 +132,18 @@ export function registryMigrations(kind: StoreConfig['kind']): Record<string, Mi
           .addColumn('subgraph', 'text')
           .addColumn('version', 'integer')
           .addColumn('detail', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0002_manifests': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('registry_manifests')
+          .addColumn('client', 'text', (c) => c.primaryKey())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('operations', 'text', (c) => c.notNull())
+          .addColumn('published_by', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text', (c) => c.notNull())
           .execute();
       },
     },

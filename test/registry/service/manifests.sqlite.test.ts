@@ -1,0 +1,4 @@
+import { tempSqliteStore } from '../../harness/tempDatabase.ts';
+import { manifestsContract } from './manifests.contract.ts';
+
+manifestsContract('SQLite', async () => tempSqliteStore());
