@@ -104,7 +104,10 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     introspection: config.introspection,
     authenticate: (authorization) => verifier.verify(authorization),
     signPrincipal,
-    plugins: [...gatewayPlugins(metrics, options, usage), ...(rateLimiting ? [capabilityLimitPlugin({ limiter: rateLimiting.limiter, logger })] : [])],
+    plugins: [
+      ...gatewayPlugins(metrics, options, usage),
+      ...(rateLimiting ? [capabilityLimitPlugin({ limiter: rateLimiting.limiter, logger })] : []),
+    ],
     admit: rateLimiting ? (client) => rateLimiting.limiter.admit(client) : undefined,
     // A backstop: the limits plugin refuses above the token limit with the exact count, but only after
     // parsing and validation; far above it, parsing stops before validation's cost grows.
@@ -141,7 +144,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
 }
 
 /**
- * Tessera's request pipeline, in order: operation limits (before any other work), who may read
+ * Tessera's request pipeline, in order: operation limits (before any other work), demand control, who may read
  * what, the capability lifecycle, then usage.
  */
 function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage: UsageRecorder | null): GatewayPlugin[] {

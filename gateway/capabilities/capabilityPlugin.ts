@@ -128,7 +128,7 @@ function capabilityLifecycle(
 }
 
 /** The root fields an operation selects, through inline fragments and fragment spreads. */
-function rootFields(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): FieldNode[] {
+export function rootFields(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): FieldNode[] {
   const fields: FieldNode[] = [];
   const visit = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>) => {
     for (const selection of selectionSet.selections) {
@@ -146,7 +146,8 @@ function rootFields(operation: OperationDefinitionNode, fragments: readonly Frag
   return fields;
 }
 
-function fragmentsOf(document: DocumentNode): FragmentDefinitionNode[] {
+/** The fragment definitions of a document. */
+export function fragmentsOf(document: DocumentNode): FragmentDefinitionNode[] {
   return document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
 }
 

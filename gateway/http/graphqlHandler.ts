@@ -107,7 +107,10 @@ export function createGraphQLHandler(
       const status = response.status ?? 200;
       return {
         status: responseStatus(mediaType, status, () => parseResult(body)),
-        headers: mergeRateLimitHeaders({ ...Object.fromEntries(response.headers), 'content-type': `${mediaType}; charset=utf-8` }, admission.headers),
+        headers: mergeRateLimitHeaders(
+          { ...Object.fromEntries(response.headers), 'content-type': `${mediaType}; charset=utf-8` },
+          admission.headers,
+        ),
         body,
         operationName: params.operationName,
         client,
@@ -116,7 +119,10 @@ export function createGraphQLHandler(
       if (!(error instanceof HttpRequestError)) throw error;
       return {
         status: ERROR_CODES[error.code].status,
-        headers: mergeRateLimitHeaders({ ...error.headers, 'content-type': `${mediaType ?? APPLICATION_JSON}; charset=utf-8` }, admission.headers),
+        headers: mergeRateLimitHeaders(
+          { ...error.headers, 'content-type': `${mediaType ?? APPLICATION_JSON}; charset=utf-8` },
+          admission.headers,
+        ),
         body: JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] }),
         operationName: params?.operationName,
         client,
