@@ -17,8 +17,10 @@ export function createInProcessFetcher(servers: ReadonlyMap<string, SubgraphServ
       if (fallback) return fallback(url, init);
       throw new Error(`no subgraph is served at ${url}`);
     }
+    // The operation was called off (its client went away, its deadline passed): like a network
+    // fetch with an aborted signal, nothing is executed (docs/demand-control.md#client-disconnect).
     const signal = init.signal as AbortSignal | undefined;
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw signal.reason;
     const text = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
     const answer = (async () => {
       const response = await server.execute({

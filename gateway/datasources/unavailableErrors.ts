@@ -110,6 +110,9 @@ export function placeAtMissing(errors: readonly GraphQLFormattedError[], data: u
 
 /** The paths under `base` where the share is missing from `data`. */
 export function missingPaths(share: FetchShare, data: unknown, base: Path): Path[] {
+  // A non-null root field the fetch was to supply nulled the whole response: as GraphQL does, the
+  // errors name the root fields that failed.
+  if (base.length === 0 && (data === null || data === undefined)) return rootKeys(share, share.selectionSet).map((key) => [key]);
   let value: unknown = data;
   for (let i = 0; i < base.length; i++) {
     if (value === null || value === undefined) return value === null ? [base.slice(0, i)] : [];
@@ -162,4 +165,12 @@ function descend(share: FetchShare, value: unknown, selectionSet: SelectionSetNo
 function typenameOf(value: unknown): string | undefined {
   const typename = (value as { __typename?: unknown }).__typename;
   return typeof typename === 'string' ? typename : undefined;
+}
+
+function rootKeys(share: FetchShare, selectionSet: SelectionSetNode): string[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === '__typename' ? [] : [selection.alias?.value ?? selection.name.value];
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : share.fragments.get(selection.name.value);
+    return fragment ? rootKeys(share, fragment.selectionSet) : [];
+  });
 }

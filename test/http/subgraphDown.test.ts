@@ -6,7 +6,7 @@
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readSubgraphResilienceConfig } from '../../core/config/subgraphResilience.ts';
+import { loadConfig } from '../../core/config/config.ts';
 import { stackLeaks } from '../harness/rawHttp.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
 
@@ -38,8 +38,13 @@ const wrapFetcher =
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  const subgraphResilience = { ...readSubgraphResilienceConfig({}, 'development'), breaker: null, retryBackoffMs: 0 };
-  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience } });
+  // Cost reports off: the envelopes below are the whole responses.
+  const { subgraphResilience, demandControl } = loadConfig({
+    TESSERA_SUBGRAPH_BREAKER: 'off',
+    TESSERA_SUBGRAPH_RETRY_BACKOFF_MS: '0',
+    TESSERA_COST_REPORT: 'off',
+  });
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience, demandControl } });
 });
 afterAll(() => tessera?.stop());
 afterEach(() => {
