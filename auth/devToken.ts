@@ -9,6 +9,17 @@ export const DEV_TOKEN_USAGE =
   'usage: npm run token -- --sub <id> [--scope "crm:read psa:read"] [--legal-entities US01,UK01|*] ' +
   '[--partner-accounts acc_1,acc_2] [--roles auditor,...] [--client-id <id>] [--ttl <seconds>]';
 
+/** The flags of `npm run token` (node:util `parseArgs`), shared with `tessera token --help`. */
+export const DEV_TOKEN_OPTIONS = {
+  sub: { type: 'string' },
+  scope: { type: 'string' },
+  'legal-entities': { type: 'string' },
+  'partner-accounts': { type: 'string' },
+  roles: { type: 'string' },
+  'client-id': { type: 'string' },
+  ttl: { type: 'string' },
+} as const;
+
 /** A mistake in the command line; the caller prints it with `DEV_TOKEN_USAGE`. */
 export class DevTokenUsageError extends Error {
   constructor(message: string) {
@@ -35,15 +46,7 @@ export function parseDevTokenArgs(argv: readonly string[]): DevTokenRequest {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        sub: { type: 'string' },
-        scope: { type: 'string' },
-        'legal-entities': { type: 'string' },
-        'partner-accounts': { type: 'string' },
-        roles: { type: 'string' },
-        'client-id': { type: 'string' },
-        ttl: { type: 'string' },
-      },
+      options: DEV_TOKEN_OPTIONS,
     }));
   } catch (error) {
     throw new DevTokenUsageError(error instanceof Error ? error.message : String(error));

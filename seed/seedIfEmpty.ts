@@ -5,7 +5,7 @@ import type { CrmTables } from '../systems/crm/adapters/sql/tables.ts';
 import type { ErpTables } from '../systems/erp/adapters/sql/tables.ts';
 import type { OpenSystem } from '../systems/kernel/openReferenceSystem.ts';
 import type { PsaTables } from '../systems/psa/adapters/sql/tables.ts';
-import { seedSystems, type SeedSummary } from './seedSystems.ts';
+import { seedSystems, type SeedProgress, type SeedSummary } from './seedSystems.ts';
 
 export type SeedOutcome =
   | { readonly kind: 'seeded'; readonly summary: SeedSummary }
@@ -22,14 +22,19 @@ export interface SeedTargets {
  * together or not at all: their records name each other (a project's customer lives in the CRM),
  * so a partial seed would leave dangling references. Stores with any data are never touched.
  */
-export async function seedIfEmpty(targets: SeedTargets, scale: SeedScale | 'none', logger: Logger): Promise<SeedOutcome> {
+export async function seedIfEmpty(
+  targets: SeedTargets,
+  scale: SeedScale | 'none',
+  logger: Logger,
+  onProgress?: (progress: SeedProgress) => void,
+): Promise<SeedOutcome> {
   if (scale === 'none') return { kind: 'skipped', reason: 'disabled' };
   const { crm, psa, erp } = targets;
   if (!crm || !psa || !erp) return { kind: 'skipped', reason: 'not-all-local' };
   const empty = await Promise.all([isEmpty(crm.db, 'accounts'), isEmpty(psa.db, 'projects'), isEmpty(erp.db, 'legal_entities')]);
   if (!empty.every(Boolean)) return { kind: 'skipped', reason: 'not-empty' };
   logger.info({ scale }, 'empty reference systems: seeding demo data');
-  const summary = await seedSystems({ crm: crm.db, psa: psa.db, erp: erp.db }, { scale });
+  const summary = await seedSystems({ crm: crm.db, psa: psa.db, erp: erp.db }, { scale }, onProgress);
   logger.info({ scale, ms: summary.elapsedMs }, 'demo data seeded');
   return { kind: 'seeded', summary };
 }

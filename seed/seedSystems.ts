@@ -37,16 +37,29 @@ export interface SeedSummary {
   readonly elapsedMs: number;
 }
 
+/**
+ * What a seed run has done so far (`tessera seed` prints one line each, docs/demo-data.md): the
+ * dataset generated, then each system's rows inserted (in the order the systems finish).
+ */
+export type SeedProgress =
+  | { readonly phase: 'generated'; readonly rows: number; readonly ms: number }
+  | { readonly phase: 'inserted'; readonly system: SystemName; readonly tables: number; readonly rows: number; readonly ms: number };
+
 const SPECS: { readonly [S in SystemName]: Readonly<Record<string, TableSpec>> } = { crm: crmTables, psa: psaTables, erp: erpTables };
 // The systems with demo data (the integration system has none).
 const SYSTEMS: readonly SystemName[] = SYSTEM_NAMES.filter((name): name is SystemName => name in SPECS);
 
 /** Generates the dataset for `options` and inserts it into the three (empty) systems. */
-export async function seedSystems(dbs: SeedDatabases, options: GenerateOptions): Promise<SeedSummary> {
+export async function seedSystems(
+  dbs: SeedDatabases,
+  options: GenerateOptions,
+  onProgress?: (progress: SeedProgress) => void,
+): Promise<SeedSummary> {
   const started = performance.now();
   const dataset = generateDataset(options);
   const generated = performance.now();
-  const rows = await insertDataset(dbs, dataset);
+  onProgress?.({ phase: 'generated', rows: datasetRows(dataset), ms: Math.round(generated - started) });
+  const rows = await insertDataset(dbs, dataset, onProgress);
   const finished = performance.now();
   return {
     scale: options.scale,
@@ -60,9 +73,19 @@ export async function seedSystems(dbs: SeedDatabases, options: GenerateOptions):
 }
 
 /** Inserts a dataset, one transaction per system (the systems in parallel: they are separate stores). */
-export async function insertDataset(dbs: SeedDatabases, dataset: Dataset): Promise<SeedSummary['rows']> {
+export async function insertDataset(
+  dbs: SeedDatabases,
+  dataset: Dataset,
+  onProgress?: (progress: SeedProgress) => void,
+): Promise<SeedSummary['rows']> {
   const [crm, psa, erp] = await Promise.all(
-    SYSTEMS.map((system) => insertSystem(dbs[system] as Kysely<unknown>, SPECS[system], dataset[system])),
+    SYSTEMS.map(async (system) => {
+      const started = performance.now();
+      const counts = await insertSystem(dbs[system] as Kysely<unknown>, SPECS[system], dataset[system]);
+      const rows = Object.values(counts).reduce((sum, count) => sum + count, 0);
+      onProgress?.({ phase: 'inserted', system, tables: Object.keys(counts).length, rows, ms: Math.round(performance.now() - started) });
+      return counts;
+    }),
   );
   return { crm: crm ?? {}, psa: psa ?? {}, erp: erp ?? {} };
 }
@@ -82,6 +105,15 @@ async function insertSystem(
     }
     return counts;
   });
+}
+
+/** Rows of every table of every system in `dataset`. */
+function datasetRows(dataset: Dataset): number {
+  let rows = 0;
+  for (const system of SYSTEMS) {
+    for (const table of Object.values(dataset[system] as object) as unknown[]) if (Array.isArray(table)) rows += table.length;
+  }
+  return rows;
 }
 
 /** True when `table` has no rows: lets a runtime seed only stores that are still empty. */

@@ -37,6 +37,8 @@ export interface RegistryCliContext {
   readonly clock?: () => Date;
   /** The default `--author` is `local:<this>`. @default os.userInfo().username */
   readonly osUser?: () => string;
+  /** What `--version` prints (package.json's, from the bin). */
+  readonly version?: string;
 }
 
 const GLOBAL_OPTIONS: Options = {
@@ -45,6 +47,7 @@ const GLOBAL_OPTIONS: Options = {
   author: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 };
 
 const GLOBAL_FLAGS =
@@ -55,6 +58,7 @@ const GLOBAL_FLAGS =
   "  --author NAME    who acts, embedded registry only (default: local:<os user>); a remote one records the token's sub\n" +
   "  --json           machine output: the registry's JSON types\n" +
   "  -h, --help       this help, or a verb's\n" +
+  "  --version        the version of Tessera (where a verb's own --version N is not a schema version)\n" +
   'exit codes: 0 done; 1 a check failed or the registry refused; 2 a usage mistake\n';
 
 export const REGISTRY_CLI_USAGE =
@@ -95,6 +99,11 @@ export async function runRegistryCli(argv: readonly string[], context: RegistryC
     context.stdout(verbUsage(verb));
     return 0;
   }
+  // A verb with a `--version N` of its own (a schema version) takes that instead: then the value is a string.
+  if (values.version === true) {
+    context.stdout(`${context.version ?? 'unknown'}\n`);
+    return 0;
+  }
   let opened: { registry: Registry; close(): Promise<void> } | undefined;
   try {
     opened = await open(values, context, verb);
@@ -121,7 +130,7 @@ function parse(verb: Verb, args: readonly string[]) {
     // node:util's messages name the flag ("Unknown option '--x'", "Option '--subgraph <value>' argument missing").
     throw new CliUsageError((error as Error).message, verb.usage);
   }
-  if (values.help) return values;
+  if (values.help || values.version === true) return values;
   const missing = verb.required.filter((name) => values[name] === undefined);
   if (missing.length > 0) throw new CliUsageError(`${missing.map((name) => `--${name}`).join(', ')} required`, verb.usage);
   for (const name of verb.integers) {

@@ -34,7 +34,7 @@ describe('run modes', () => {
     expect(await tessera(['serve', 'relay'], ['TESSERA_NATS_URL'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `tessera: ${RELAY_NEEDS_NATS}\n`,
+      stderr: `tessera serve: ${RELAY_NEEDS_NATS}\n`,
     });
   }, 30_000);
 });
