@@ -20,6 +20,7 @@ import { countRefusal, defineLimitMetrics } from '../gateway/limits/limitMetrics
 import { costPlugin } from '../gateway/cost/costPlugin.ts';
 import { defineCostMetrics, recordCost } from '../gateway/cost/costMetrics.ts';
 import { loadIdeAssets } from '../gateway/http/ide.ts';
+import { withTokenHint } from '../gateway/http/tokenHint.ts';
 import type { GatewayPlugin } from '../gateway/plugin.ts';
 import { usagePlugin } from '../gateway/usage/usagePlugin.ts';
 import { createSubgraphCalls } from '../gateway/resilience/subgraphCalls.ts';
@@ -92,6 +93,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   // docs/rate-limits.md: none when every limit is off; its store (a Redis connection) closes after the gateway stops.
   const rateLimiting = startRateLimiting({ config: config.rateLimits, metrics, logger, now: options.now });
   if (rateLimiting) shutdown.add(() => rateLimiting.close());
+  await rateLimiting?.ready();
   const persisted = await startPersistedOperations(config, logger, options.manifests, shutdown);
   const gateway = await createGateway({
     supergraph: options.supergraph ?? staticSupergraphSource(composedFromSchemaFolder(urls)),
@@ -127,10 +129,14 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     metricsToken: config.metricsToken,
-    graphql: gateway.graphql,
+    // In development, UNAUTHENTICATED says how to get a token (docs/production.md#the-ide).
+    graphql: config.env === 'development' ? withTokenHint(gateway.graphql) : gateway.graphql,
     // Without the IDE, `/` and `/ide/*` are unknown routes (404).
     assets: config.ide ? loadIdeAssets() : new Map(),
-    contract: (name) => gateway.contract(name),
+    contract: (name) => {
+      const endpoint = gateway.contract(name);
+      return endpoint && config.env === 'development' ? withTokenHint(endpoint) : endpoint;
+    },
     readiness: () =>
       readiness({
         urls,

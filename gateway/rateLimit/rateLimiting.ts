@@ -14,9 +14,17 @@ import { createMemoryStore, type RateLimitStore } from './store.ts';
 
 export interface RateLimiting {
   readonly limiter: RateLimiter;
+  /**
+   * Resolves once Redis is connected, or after `REDIS_START_WAIT_MS` without it (logged): the first
+   * requests are then shared too, and a Redis that is down delays the start by that much only.
+   */
+  ready(): Promise<void>;
   /** Closes the store (the Redis connection); call at shutdown. */
   close(): Promise<void>;
 }
+
+/** How long a starting gateway waits for Redis before it serves with local counts. */
+const REDIS_START_WAIT_MS = 1000;
 
 export interface RateLimitingOptions {
   readonly config: RateLimitsConfig;
@@ -32,12 +40,9 @@ export function startRateLimiting(options: RateLimitingOptions): RateLimiting | 
   if (!any && config.concurrency === null && Object.keys(config.capabilities).length === 0) return null;
   defineRateLimitMetrics(metrics);
   const logger = options.logger.child({ component: 'rateLimit' });
-  const store: RateLimitStore = config.redis
-    ? createFallbackStore({
-        shared: createRedisStore({ url: config.redis.url.reveal(), prefix: config.redis.prefix }),
-        logger,
-        onError: () => metrics.increment(RATE_LIMIT_STORE_ERRORS, {}),
-      })
+  const redis = config.redis ? createRedisStore({ url: config.redis.url.reveal(), prefix: config.redis.prefix }) : null;
+  const store: RateLimitStore = redis
+    ? createFallbackStore({ shared: redis, logger, onError: () => metrics.increment(RATE_LIMIT_STORE_ERRORS, {}) })
     : createMemoryStore();
   const now = options.now;
   const limiter = createRateLimiter({
@@ -46,5 +51,15 @@ export function startRateLimiting(options: RateLimitingOptions): RateLimiting | 
     now: now ? () => now().getTime() : Date.now,
     onRefusal: (limit) => metrics.increment(RATE_LIMIT_REFUSALS, { limit }),
   });
-  return { limiter, close: () => store.close() };
+  return {
+    limiter,
+    async ready() {
+      if (!redis || (await redis.ready(REDIS_START_WAIT_MS))) return;
+      logger.warn(
+        { waitedMs: REDIS_START_WAIT_MS },
+        'rate-limit store not connected yet: serving with counts in this process until it answers',
+      );
+    },
+    close: () => store.close(),
+  };
 }

@@ -44,7 +44,9 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number | undefined;
 }
 
-export function createRedisStore(options: RedisStoreOptions): RateLimitStore & { readonly redis: Redis } {
+export function createRedisStore(
+  options: RedisStoreOptions,
+): RateLimitStore & { readonly redis: Redis; ready(timeoutMs: number): Promise<boolean> } {
   const redis = new Redis(options.url, {
     // A rate-limit answer that waits for a reconnect is worse than none: fail now, fall back, retry later.
     enableOfflineQueue: false,
@@ -58,8 +60,20 @@ export function createRedisStore(options: RedisStoreOptions): RateLimitStore & {
   redis.on('error', () => {});
   redis.defineCommand('tesseraGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
   const command = redis as unknown as GcraCommand;
+  const connected = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   return {
     redis,
+    /** Whether the connection is up within `timeoutMs` (it keeps trying afterwards). */
+    async ready(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+        timer.unref();
+      });
+      const up = await Promise.race([connected.then(() => true), timeout]);
+      clearTimeout(timer);
+      return up;
+    },
     async take(key: string, nowUs: number, parameters: GcraParameters, cost: number) {
       const [allowed, tat] = await command.tesseraGcra(
         options.prefix + key,
