@@ -1,29 +1,35 @@
 /**
- * Counters, gauges and histograms in the Prometheus text format, served at `/metrics`. One
- * instance per process part (no module state); label values are escaped, and only bounded label
- * sets are used (a coordinate of the schema, a status code, a consumer's name), never ids or user
- * input.
+ * Counters, gauges and histograms served at `/metrics` in the Prometheus text format, kept by
+ * prom-client (docs/observability.md#prometheus-metrics). Each instance owns its own prom-client
+ * `Registry` (never the library's global one: a process part, or a test, has its own), and each
+ * family maps 1:1 onto a prom-client `Counter`, `Gauge` or `Histogram`. A family's label names are
+ * those of the first label set it records (a later set may leave some out, never add one). Only
+ * bounded label sets are used (a coordinate of the schema, a status code, a consumer's name, a
+ * capped operation name), never ids or free user input.
  */
-type Kind = 'counter' | 'gauge' | 'histogram';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
-interface Series {
-  readonly count: number[];
-  sum: number;
-  observations: number;
-}
+type Kind = 'counter' | 'gauge' | 'histogram';
+type Labels = Readonly<Record<string, string>>;
 
 interface Family {
   readonly kind: Kind;
   readonly help: string;
-  /** Counters and gauges: value per label set. */
-  readonly values: Map<string, number>;
-  /** Histograms: upper bounds (ascending) and the series per label set. */
+  /** Histograms: upper bounds (ascending; `+Inf` implied). */
   readonly buckets?: readonly number[];
-  readonly series?: Map<string, Series>;
+  /** Made at the first record, when the label names are known. */
+  metric?: Counter | Gauge | Histogram;
+  /** Gauges: the label sets set, so that `clear` can remove those with given leading labels. */
+  readonly gaugeSets?: Map<string, Labels>;
 }
+
+/** The content type of `render()`'s text (Prometheus text format 0.0.4). */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export class Metrics {
   private readonly families = new Map<string, Family>();
+  private readonly registry = new Registry();
+  private processMetrics = false;
 
   /** `help`: the counters, by name. More metrics of any kind are added with `define*`. */
   constructor(help: Readonly<Record<string, string>> = {}) {
@@ -31,11 +37,11 @@ export class Metrics {
   }
 
   defineCounter(name: string, help: string): this {
-    return this.define(name, { kind: 'counter', help, values: new Map() });
+    return this.define(name, { kind: 'counter', help });
   }
 
   defineGauge(name: string, help: string): this {
-    return this.define(name, { kind: 'gauge', help, values: new Map() });
+    return this.define(name, { kind: 'gauge', help, gaugeSets: new Map() });
   }
 
   /** `buckets`: the upper bounds, ascending (the `+Inf` bucket is implied). */
@@ -43,7 +49,17 @@ export class Metrics {
     if (buckets.length === 0 || buckets.some((bound, i) => i > 0 && bound <= buckets[i - 1]!)) {
       throw new TypeError(`histogram ${name}: buckets must be ascending and not empty`);
     }
-    return this.define(name, { kind: 'histogram', help, values: new Map(), buckets: [...buckets], series: new Map() });
+    return this.define(name, { kind: 'histogram', help, buckets: [...buckets] });
+  }
+
+  /**
+   * Adds the process's own metrics (`process_cpu_seconds_total`, `nodejs_eventloop_lag_seconds`,
+   * heap, handles, GC: prom-client's defaults, unprefixed as dashboards expect) after this
+   * instance's families in `render()`. For the instance a process serves at `/metrics`.
+   */
+  withProcessMetrics(): this {
+    this.processMetrics = true;
+    return this;
   }
 
   /** Whether a metric of this name is defined (several parts of a process may share one instance). */
@@ -51,64 +67,51 @@ export class Metrics {
     return this.families.has(name);
   }
 
-  increment(name: string, labels: Readonly<Record<string, string>>, by = 1): void {
-    const family = this.family(name, 'counter');
-    const key = labelKey(labels);
-    family.values.set(key, (family.values.get(key) ?? 0) + by);
+  increment(name: string, labels: Labels, by = 1): void {
+    (this.metric(name, 'counter', labels) as Counter).inc(labels, by);
   }
 
   /** Sets a gauge. */
-  set(name: string, labels: Readonly<Record<string, string>>, value: number): void {
-    this.family(name, 'gauge').values.set(labelKey(labels), value);
+  set(name: string, labels: Labels, value: number): void {
+    (this.metric(name, 'gauge', labels) as Gauge).set(labels, value);
+    this.family(name, 'gauge').gaugeSets!.set(labelKey(labels), labels);
   }
 
   /**
    * Removes every label set of a gauge (before setting the ones that exist now); with `leading`,
    * only those that begin with these labels, in this order (one variant's series of a gauge).
    */
-  clear(name: string, leading?: Readonly<Record<string, string>>): void {
-    const values = this.family(name, 'gauge').values;
-    if (!leading) return values.clear();
-    const prefix = labelKey(leading);
-    for (const key of [...values.keys()]) if (key === prefix || key.startsWith(`${prefix},`)) values.delete(key);
+  clear(name: string, leading?: Labels): void {
+    const family = this.family(name, 'gauge');
+    const gauge = family.metric as Gauge | undefined;
+    const prefix = leading ? labelKey(leading) : undefined;
+    for (const [key, labels] of family.gaugeSets!) {
+      if (prefix !== undefined && key !== prefix && !key.startsWith(`${prefix},`)) continue;
+      gauge?.remove(labels);
+      family.gaugeSets!.delete(key);
+    }
   }
 
   /** Records one observation in a histogram. */
-  observe(name: string, labels: Readonly<Record<string, string>>, value: number): void {
-    const family = this.family(name, 'histogram');
-    const buckets = family.buckets!;
-    const key = labelKey(labels);
-    let series = family.series!.get(key);
-    if (!series) {
-      series = { count: buckets.map(() => 0), sum: 0, observations: 0 };
-      family.series!.set(key, series);
-    }
-    buckets.forEach((bound, i) => {
-      if (value <= bound) series.count[i]! += 1;
-    });
-    series.sum += value;
-    series.observations += 1;
+  observe(name: string, labels: Labels, value: number): void {
+    (this.metric(name, 'histogram', labels) as Histogram).observe(labels, value);
   }
 
-  render(): string {
-    const lines: string[] = [];
+  /**
+   * The text `/metrics` serves: the families in the order they were defined, each one's label sets
+   * sorted (a histogram's buckets stay in order), then the process metrics if added.
+   */
+  async render(): Promise<string> {
+    const parts: string[] = [];
     for (const [name, family] of this.families) {
-      lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.kind}`);
-      if (family.kind !== 'histogram') {
-        for (const [labels, value] of sorted(family.values)) lines.push(`${name}{${labels}} ${value}`);
-        continue;
-      }
-      for (const [labels, series] of sorted(family.series!)) {
-        const withLe = (le: string) => `${labels}${labels ? ',' : ''}le="${le}"`;
-        family.buckets!.forEach((bound, i) => lines.push(`${name}_bucket{${withLe(String(bound))}} ${series.count[i]}`));
-        lines.push(
-          `${name}_bucket{${withLe('+Inf')}} ${series.observations}`,
-          `${name}_sum{${labels}} ${series.sum}`,
-          `${name}_count{${labels}} ${series.observations}`,
-        );
-      }
+      parts.push(
+        family.metric
+          ? await (this.registry as unknown as Formatter).getMetricsAsString(sortedSeries(family.metric))
+          : `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${family.kind}`,
+      );
     }
-    return `${lines.join('\n')}\n`;
+    if (this.processMetrics) parts.push((await processRegistry().metrics()).trimEnd());
+    return `${parts.join('\n')}\n`;
   }
 
   private define(name: string, family: Family): this {
@@ -123,33 +126,123 @@ export class Metrics {
     if (family.kind !== kind) throw new TypeError(`metric ${name} is a ${family.kind}, not a ${kind}`);
     return family;
   }
+
+  /** The prom-client metric of a family, made at its first record with that record's label names. */
+  private metric(name: string, kind: Kind, labels: Labels): Counter | Gauge | Histogram {
+    const family = this.family(name, kind);
+    if (family.metric) return family.metric;
+    const options = { name, help: family.help, labelNames: Object.keys(labels), registers: [this.registry] };
+    family.metric =
+      kind === 'counter'
+        ? new Counter(options)
+        : kind === 'gauge'
+          ? new Gauge(options)
+          : new Histogram({ ...options, buckets: [...family.buckets!] });
+    return family.metric;
+  }
 }
 
-function labelKey(labels: Readonly<Record<string, string>>): string {
+/** A label set as one string, labels in their given order (the key `clear` matches leading labels on). */
+function labelKey(labels: Labels): string {
   return Object.entries(labels)
-    .map(([label, value]) => `${label}="${escape(value)}"`)
+    .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
     .join(',');
 }
 
-function sorted<V>(values: Map<string, V>): [string, V][] {
-  return [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * prom-client's formatter of one metric (what `Registry.metrics()` calls for each; not in its
+ * typings): it takes anything with `get()`, which lets `render` hand it the label sets sorted.
+ */
+interface Formatter {
+  getMetricsAsString(metric: { get(): Promise<MetricObjectWithValues<MetricValue<string>>> }): Promise<string>;
 }
 
-function escape(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+/** The metric's values with its label sets in label order; stable, so a histogram series keeps its buckets, sum and count in order. */
+function sortedSeries(metric: Counter | Gauge | Histogram) {
+  return {
+    async get() {
+      const data = (await metric.get()) as MetricObjectWithValues<MetricValue<string>>;
+      const keyed = data.values.map((value) => ({ value, key: seriesKey(value.labels) }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return { ...data, values: keyed.map(({ value }) => value) };
+    },
+  };
+}
+
+/** A sample's labels without `le`, as rendered: the key series sort on. */
+function seriesKey(labels: Partial<Record<string, string | number>>): string {
+  return Object.entries(labels)
+    .filter(([label]) => label !== 'le')
+    .map(([label, value]) => `${label}="${String(value)}"`)
+    .join(',');
+}
+
+/** HELP text as the exposition format wants it: backslash and newline escaped. */
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+let processMetricsRegistry: Registry | undefined;
+
+/**
+ * The registry of the process metrics, made once per process: prom-client's default collectors
+ * watch the event loop and the garbage collector, and one set of watchers serves every instance.
+ */
+function processRegistry(): Registry {
+  if (!processMetricsRegistry) {
+    processMetricsRegistry = new Registry();
+    collectDefaultMetrics({ register: processMetricsRegistry });
+  }
+  return processMetricsRegistry;
 }
 
 /** The gateway's counters, and the supergraphs it serves (docs/registry.md#hot-reload). */
 export function createGatewayMetrics(): Metrics {
-  return new Metrics({
+  const metrics = new Metrics({
     tessera_http_requests_total: 'HTTP requests by route and status.',
     tessera_authorization_denials_total: 'Fields removed from operations by the governance directives, by code and schema coordinate.',
     tessera_capability_calls_total: 'Capability (mutation) calls by capability name and version, counted before execution.',
     tessera_supergraph_updates_total: 'Supergraphs loaded (applied) or refused (failed), by variant (main or contracts/<name>).',
-  }).defineGauge(
-    'tessera_supergraph_loaded_timestamp_seconds',
-    'When the supergraph serving each variant was loaded (Unix seconds), labelled with its id.',
+  })
+    .defineGauge(
+      'tessera_supergraph_loaded_timestamp_seconds',
+      'When the supergraph serving each variant was loaded (Unix seconds), labelled with its id.',
+    )
+    .withProcessMetrics();
+  return defineHttpMetrics(metrics);
+}
+
+/** Seconds to answer an HTTP request: a health check in a millisecond, a planned cross-system query in tens to hundreds. */
+export const HTTP_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The request latency histogram (docs/observability.md#prometheus-metrics), once per instance. Returns `metrics`. */
+export function defineHttpMetrics(metrics: Metrics): Metrics {
+  if (metrics.has(HTTP_DURATION)) return metrics;
+  return metrics.defineHistogram(
+    HTTP_DURATION,
+    'Seconds from a request arriving to its answer being written, by route, operation name, client and status.',
+    HTTP_DURATION_BUCKETS,
   );
+}
+
+export const HTTP_DURATION = 'tessera_http_request_duration_seconds';
+
+/** The label value of every client-chosen value past a cap. */
+export const OVERFLOW_LABEL = 'other';
+
+/**
+ * Keeps a label whose values come from clients (operation names, client ids) bounded: the first
+ * `limit` distinct values are themselves, every later one is `other`, so a client sending random
+ * names cannot grow the series without end. A value longer than `maxLength` is `other` at once.
+ */
+export function createLabelCap(limit: number, maxLength = 128): (value: string) => string {
+  const kept = new Set<string>();
+  return (value) => {
+    if (kept.has(value)) return value;
+    if (kept.size >= limit || value.length > maxLength) return OVERFLOW_LABEL;
+    kept.add(value);
+    return value;
+  };
 }
 
 /** Seconds from an event's occurrence to its handling: sub-second in-process, minutes when retried. */

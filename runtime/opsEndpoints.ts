@@ -52,13 +52,18 @@ export function withOpsEndpoints(ops: OpsEndpoints, next?: RequestListener): Req
       // A gauge that cannot be refreshed keeps its last value: the scrape still answers.
       (ops.refresh?.() ?? Promise.resolve())
         .catch((error: unknown) => ops.logger.warn({ err: error }, 'metrics: the gauges read from the store were not refreshed'))
-        .then(() =>
-          send(
-            response,
-            200,
-            { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
-            ops.metrics.render(),
-          ),
+        .then(() => ops.metrics.render())
+        .then(
+          (text) => send(response, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, text),
+          (error: unknown) => {
+            ops.logger.error({ err: error }, 'metrics: rendering failed');
+            send(
+              response,
+              500,
+              JSON_HEADERS,
+              '{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}',
+            );
+          },
         );
       return;
     }

@@ -70,7 +70,7 @@ export async function startRegistryService(options: RegistryServiceOptions): Pro
     const listener = withOpsEndpoints(
       {
         readiness: () => storesReadiness(new Map([['registry', db as Kysely<unknown>]])),
-        metrics: new Metrics(),
+        metrics: new Metrics().withProcessMetrics(),
         logger,
         metricsToken: config.metricsToken,
       },

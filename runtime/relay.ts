@@ -77,7 +77,7 @@ export async function startRelayService(options: RelayServiceOptions): Promise<R
       logger,
     });
     shutdown.add(() => transport.close());
-    const metrics = defineEventMetrics(new Metrics());
+    const metrics = defineEventMetrics(new Metrics().withProcessMetrics());
     const relay = createRelay({
       sources: [...stores].map(([system, db]) => ({ system: system as SystemName, db: db as Kysely<CapabilityTables> })),
       transport,

@@ -65,7 +65,7 @@ export async function startSystemService(name: SystemName, options: SystemServic
       environment: config.env,
     });
     shutdown.add(() => server.stop());
-    const metrics = new Metrics();
+    const metrics = new Metrics().withProcessMetrics();
     const engine =
       name === 'integration' ? await startEngine({ ...options, urls, server, stores, internalSecret, metrics }, shutdown) : null;
     const listener = withOpsEndpoints(

@@ -185,7 +185,8 @@ function refuseNonQuery(params: GraphQLParams): void {
 /** The resolved parameters of a GET request as a query string (a persisted id replaced by its text). */
 function searchOf(params: GraphQLParams): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(definedOnly(params))) search.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  for (const [name, value] of Object.entries(definedOnly(params)))
+    search.set(name, typeof value === 'string' ? value : JSON.stringify(value));
   return search.toString();
 }
 

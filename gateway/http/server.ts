@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_CODES } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Metrics } from '../../core/metrics.ts';
+import { createLabelCap, defineHttpMetrics, HTTP_DURATION, type Metrics } from '../../core/metrics.ts';
 import type { HttpRequestLike, HttpResponseLike, RequestStart } from './graphqlHandler.ts';
 import { HttpRequestError } from '../../core/http/graphqlParams.ts';
 import { toHeaderMap } from '../../core/http/headers.ts';
@@ -11,6 +11,7 @@ import { readBody } from '../../core/http/readBody.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
 import { METRICS_UNAUTHENTICATED, metricsRequestAllowed } from '../../core/http/metricsToken.ts';
 import type { Secret } from '../../core/config/secret.ts';
+import { CLIENT_CLOSED_STATUS, ClientClosedRequest, clientSignal, withDeadline } from '../execution/deadline.ts';
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -32,9 +33,20 @@ export interface HttpApp {
   readonly metricsToken?: Secret | undefined;
   /** `TESSERA_CORS_ORIGINS`: the browser origins that may call the GraphQL endpoints; empty, none may. */
   readonly corsOrigins?: readonly string[] | undefined;
+  /**
+   * `TESSERA_EXECUTION_TIMEOUT_MS`: the deadline of each GraphQL request (504 OPERATION_TIMEOUT, its
+   * subgraph calls aborted), and who is told when one passes; without it only a client disconnect stops the work.
+   */
+  readonly execution?: { readonly timeoutMs: number; readonly onTimeout?: (() => void) | undefined } | undefined;
 }
 
 type GraphQLEndpoint = (request: HttpRequestLike, start: RequestStart) => Promise<HttpResponseLike>;
+
+/**
+ * How many distinct operation names, and client ids, the latency histogram labels per listener
+ * (per process): later ones count as `other` (docs/observability.md#prometheus-metrics).
+ */
+const DISTINCT_LABEL_VALUES = 100;
 
 /** Routes counted by name; anything else is `other`, so a scan of random paths cannot grow the label set. */
 const ROUTES = new Set(['/graphql', '/health/live', '/health/ready', '/metrics', '/']);
@@ -92,6 +104,9 @@ function corsHeaders(
  */
 export function createRequestListener(app: HttpApp) {
   const corsOrigins = new Set(app.corsOrigins ?? []);
+  defineHttpMetrics(app.metrics);
+  const operationLabel = createLabelCap(DISTINCT_LABEL_VALUES);
+  const clientLabel = createLabelCap(DISTINCT_LABEL_VALUES);
   return (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
     const requestId = requestIdFrom(firstHeader(request.headers[REQUEST_ID_HEADER]));
@@ -101,10 +116,19 @@ export function createRequestListener(app: HttpApp) {
       const cors = corsHeaders(corsOrigins, firstHeader(request.headers.origin), url.pathname, request.method === 'OPTIONS');
       response.writeHead(result.status, { ...BASE_HEADERS, ...result.headers, ...cors, [REQUEST_ID_HEADER]: requestId });
       response.end(request.method === 'HEAD' ? undefined : result.body);
-      app.metrics.increment('tessera_http_requests_total', {
-        route: ROUTES.has(url.pathname) ? url.pathname : CONTRACT_PATH.test(url.pathname) ? CONTRACT_ROUTE : 'other',
-        status: String(result.status),
-      });
+      const route = ROUTES.has(url.pathname) ? url.pathname : CONTRACT_PATH.test(url.pathname) ? CONTRACT_ROUTE : 'other';
+      const status = String(result.status);
+      app.metrics.increment('tessera_http_requests_total', { route, status });
+      app.metrics.observe(
+        HTTP_DURATION,
+        {
+          route,
+          operation: result.operationName ? operationLabel(result.operationName) : '',
+          client: result.client ? clientLabel(result.client) : '',
+          status,
+        },
+        (performance.now() - started) / 1000,
+      );
       logger.info(
         {
           method: request.method,
@@ -116,9 +140,14 @@ export function createRequestListener(app: HttpApp) {
         'request',
       );
     };
-    route(app, request, url, { requestId, logger })
+    route(app, request, url, { requestId, logger, signal: clientSignal(response) })
       .then(send)
       .catch((error: unknown) => {
+        // Nobody to answer: the access log and the metrics record 499 (a write to the closed socket is a no-op).
+        if (error instanceof ClientClosedRequest) {
+          send({ status: CLIENT_CLOSED_STATUS, headers: {}, body: '' });
+          return;
+        }
         if (error instanceof HttpRequestError) {
           send(errorResponse(error));
           return;
@@ -153,7 +182,7 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
     return {
       status: 200,
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
-      body: app.metrics.render(),
+      body: await app.metrics.render(),
     };
   }
   if (url.pathname === '/health/ready') {
@@ -188,7 +217,10 @@ async function serveGraphQL(endpoint: GraphQLEndpoint, app: HttpApp, request: In
   // headers, when the origin is allowed, are added in `send`. Without them the browser refuses.
   if (method === 'OPTIONS') return { status: 204, headers: { allow: 'GET, POST, OPTIONS' }, body: '' };
   const body = method === 'POST' ? await readBody(request, app.maxBodyBytes) : '';
-  return endpoint({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, start);
+  const call = (signal: AbortSignal) =>
+    endpoint({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, { ...start, signal });
+  // docs/demand-control.md#execution-timeout: from the body read to the answer.
+  return app.execution ? withDeadline({ client: start.signal, ...app.execution }, call) : call(start.signal);
 }
 
 function json(status: number, body: unknown): HttpResponseLike {

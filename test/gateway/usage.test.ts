@@ -127,8 +127,8 @@ describe('usage recording through the gateway', () => {
     ]);
     const metrics = await (await fetch(new URL('/metrics', tessera.url))).text();
     expect(metrics.split('\n').filter((line) => line.startsWith('tessera_usage_'))).toEqual([
-      'tessera_usage_operations_recorded_total{} 1',
-      'tessera_usage_flush_failures_total{} 1',
+      'tessera_usage_operations_recorded_total 1',
+      'tessera_usage_flush_failures_total 1',
     ]);
     expect(tessera.logs.records.filter((record) => record.component === 'usage').map((record) => record.msg)).toEqual([
       'usage sink failed; keeping what fits for the next flush',

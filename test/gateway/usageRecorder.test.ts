@@ -6,7 +6,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestScope } from '../../auth/requestScope.ts';
+import { NEVER_ABORTED, type RequestScope } from '../../auth/requestScope.ts';
 import { tesseraError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { Metrics } from '../../core/metrics.ts';
@@ -80,6 +80,7 @@ async function setup(
           idempotencyKey: null,
           correlationId: 'r1',
           traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+          signal: NEVER_ABORTED,
         },
       },
     );
@@ -123,7 +124,7 @@ describe('usage recording', () => {
       { clientId: 'sub:bob', coordinate: 'Opportunity.id', count: 1, lastUsedAt: '2025-03-01T10:00:02.000Z' },
       { clientId: 'sub:bob', coordinate: 'Query.opportunities', count: 1, lastUsedAt: '2025-03-01T10:00:02.000Z' },
     ]);
-    expect(metrics.render()).toContain('tessera_usage_operations_recorded_total{} 4\n');
+    expect(await metrics.render()).toContain('\ntessera_usage_operations_recorded_total 4\n');
     // The buffer was sent: the next flush has nothing to send.
     await recorder.flush();
     expect(batches).toHaveLength(1);
@@ -171,7 +172,7 @@ describe('usage recording', () => {
     await run('query Refused { hello }');
     await recorder.flush();
     expect(batches).toEqual([]);
-    expect(metrics.render()).not.toContain('tessera_usage_operations_recorded_total{}');
+    expect(await metrics.render()).not.toMatch(/^tessera_usage_operations_recorded_total /m);
   });
 
   it('answers while the sink has not settled, and sends the next batch after it', async () => {
@@ -219,14 +220,11 @@ describe('usage recording', () => {
       ['app Opportunity.id 1', 'app Query.hello 1', 'app Query.opportunities 1'],
       ['app Opportunity.id 1', 'app Query.hello 1', 'app Query.opportunities 1'],
     ]);
-    const lines = metrics
-      .render()
-      .split('\n')
-      .filter((line) => line.startsWith('tessera_'));
+    const lines = (await metrics.render()).split('\n').filter((line) => line.startsWith('tessera_'));
     expect(lines).toEqual([
-      'tessera_usage_operations_recorded_total{} 3',
-      'tessera_usage_entries_dropped_total{} 3',
-      'tessera_usage_flush_failures_total{} 2',
+      'tessera_usage_operations_recorded_total 3',
+      'tessera_usage_entries_dropped_total 3',
+      'tessera_usage_flush_failures_total 2',
     ]);
     const usageLogs = logs.records.filter((record) => record.component === 'usage').map((record) => [record.level, record.msg]);
     expect(usageLogs).toEqual([

@@ -156,7 +156,7 @@ export function deliveryContract(name: string, makeStore?: () => Promise<TempSto
           last_failed_at: '2026-11-20T09:00:01.500Z',
         },
       ]);
-      expect(rig.metrics.render()).toContain('tessera_webhook_dead_letters{} 1');
+      expect(await rig.metrics.render()).toContain('\ntessera_webhook_dead_letters 1\n');
       rig.advance(3_600_000);
       expect(await rig.dispatcher.drain()).toBe(0);
 
@@ -175,12 +175,12 @@ export function deliveryContract(name: string, makeStore?: () => Promise<TempSto
       expect(await rig.reads().deadLettersOf([delivery!.id])).toMatchObject([
         { status: 'REPLAYED', replayed_by: PARTNER.sub, replayed_at: '2026-11-20T10:00:01.500Z' },
       ]);
-      const metrics = rig.metrics.render();
+      const metrics = await rig.metrics.render();
       expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="failed"} 2');
       expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="dead_lettered"} 1');
       expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="delivered"} 1');
-      expect(metrics).toContain('tessera_webhook_retries_total{} 2');
-      expect(metrics).toContain('tessera_webhook_dead_letters{} 0');
+      expect(metrics).toContain('\ntessera_webhook_retries_total 2\n');
+      expect(metrics).toContain('\ntessera_webhook_dead_letters 0\n');
 
       // The logs tell the story, and never hold the secret (nor its sealed form).
       const sealed = (await rig.db.selectFrom('webhook_subscriptions').select('secret_sealed').executeTakeFirstOrThrow()).secret_sealed;

@@ -112,7 +112,7 @@ describe('the webhook dead-letter queue through the graph', () => {
     expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="failed"} 7');
     expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="dead_lettered"} 1');
     expect(metrics).toContain('tessera_webhook_deliveries_total{outcome="delivered"} 1');
-    expect(metrics).toContain('tessera_webhook_retries_total{} 7');
-    expect(metrics).toContain('tessera_webhook_dead_letters{} 0');
+    expect(metrics).toContain('\ntessera_webhook_retries_total 7\n');
+    expect(metrics).toContain('\ntessera_webhook_dead_letters 0\n');
   }, 60_000);
 });

@@ -65,7 +65,7 @@ describe('dead-letter store', () => {
     expect(Object.fromEntries(await openDeadLetterCounts(db))).toEqual({ sagas: 2 });
     const metrics = new Metrics();
     await exportDeadLetterDepth(db, metrics, ['webhooks']);
-    expect(metrics.render()).toContain('tessera_dead_letters{consumer="sagas"} 2\ntessera_dead_letters{consumer="webhooks"} 0\n');
+    expect(await metrics.render()).toContain('tessera_dead_letters{consumer="sagas"} 2\ntessera_dead_letters{consumer="webhooks"} 0\n');
     expect(await markReplayed(db, a.id, 'ops-1', at(10))).toBe(true);
     expect(await markReplayed(db, a.id, 'ops-1', at(11))).toBe(false);
     expect(await markDiscarded(db, a.id, 'ops-1', 'late', at(12))).toBe(false);
@@ -75,7 +75,7 @@ describe('dead-letter store', () => {
     expect(discarded).toMatchObject({ status: 'DISCARDED', replay_count: 0, resolved_by: 'ops-2', discard_reason: 'duplicate test data' });
     expect(Object.fromEntries(await openDeadLetterCounts(db))).toEqual({});
     await exportDeadLetterDepth(db, metrics, ['webhooks']);
-    expect(metrics.render()).toContain('# TYPE tessera_dead_letters gauge\ntessera_dead_letters{consumer="webhooks"} 0\n');
+    expect(await metrics.render()).toContain('# TYPE tessera_dead_letters gauge\ntessera_dead_letters{consumer="webhooks"} 0\n');
     // A replay that fails again is a new dead letter: the replayed one stays as it was.
     const again = await recordDeadLetter(db, {
       consumer: 'sagas',

@@ -137,14 +137,14 @@ describe('delivery', () => {
     await delivery.deliver(ok.consumer, event, 1);
     await delivery.deliver(bad.consumer, event, 1);
     await delivery.deliver(bad.consumer, event, 3);
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(text).toContain('tessera_event_deliveries_total{consumer="ok",outcome="handled"} 1\n');
     expect(text).toContain('tessera_event_deliveries_total{consumer="ok",outcome="duplicate"} 1\n');
     expect(text).toContain('tessera_event_deliveries_total{consumer="bad",outcome="retry"} 1\n');
     expect(text).toContain('tessera_event_deliveries_total{consumer="bad",outcome="dead_lettered"} 1\n');
     expect(text).toContain('tessera_event_retries_total{consumer="bad"} 1\n');
-    expect(text).toContain('tessera_event_lag_seconds_bucket{consumer="ok",le="1"} 0\n');
-    expect(text).toContain('tessera_event_lag_seconds_bucket{consumer="ok",le="2.5"} 1\n');
+    expect(text).toContain('tessera_event_lag_seconds_bucket{le="1",consumer="ok"} 0\n');
+    expect(text).toContain('tessera_event_lag_seconds_bucket{le="2.5",consumer="ok"} 1\n');
     expect(text).toContain('tessera_event_lag_seconds_sum{consumer="ok"} 2\n');
     expect(text).toContain('tessera_event_lag_seconds_count{consumer="ok"} 1\n');
   });

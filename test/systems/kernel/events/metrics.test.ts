@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineEventMetrics, Metrics } from '../../../../core/metrics.ts';
 
 describe('Metrics (Prometheus text format)', () => {
-  it('renders counters, gauges and histograms with their types, sorted label sets and escaped values', () => {
+  it('renders counters, gauges and histograms with their types, sorted label sets and escaped values', async () => {
     const metrics = new Metrics({ requests_total: 'Requests.' })
       .defineGauge('depth', 'Depth.')
       .defineHistogram('lag_seconds', 'Lag.', [0.1, 1, 10]);
@@ -14,7 +14,7 @@ describe('Metrics (Prometheus text format)', () => {
     metrics.set('depth', { consumer: 'a' }, 5);
     for (const value of [0.05, 0.1, 0.5, 20]) metrics.observe('lag_seconds', { consumer: 'a' }, value);
     metrics.observe('lag_seconds', {}, 2);
-    expect(metrics.render()).toBe(
+    expect(await metrics.render()).toBe(
       [
         '# HELP requests_total Requests.',
         '# TYPE requests_total counter',
@@ -30,12 +30,12 @@ describe('Metrics (Prometheus text format)', () => {
         'lag_seconds_bucket{le="1"} 0',
         'lag_seconds_bucket{le="10"} 1',
         'lag_seconds_bucket{le="+Inf"} 1',
-        'lag_seconds_sum{} 2',
-        'lag_seconds_count{} 1',
-        'lag_seconds_bucket{consumer="a",le="0.1"} 2',
-        'lag_seconds_bucket{consumer="a",le="1"} 3',
-        'lag_seconds_bucket{consumer="a",le="10"} 3',
-        'lag_seconds_bucket{consumer="a",le="+Inf"} 4',
+        'lag_seconds_sum 2',
+        'lag_seconds_count 1',
+        'lag_seconds_bucket{le="0.1",consumer="a"} 2',
+        'lag_seconds_bucket{le="1",consumer="a"} 3',
+        'lag_seconds_bucket{le="10",consumer="a"} 3',
+        'lag_seconds_bucket{le="+Inf",consumer="a"} 4',
         'lag_seconds_sum{consumer="a"} 20.65',
         'lag_seconds_count{consumer="a"} 4',
         '',
@@ -51,12 +51,13 @@ describe('Metrics (Prometheus text format)', () => {
     expect(() => metrics.defineHistogram('h', 'H.', [1, 1])).toThrow('buckets must be ascending');
   });
 
-  it('defines the event metrics once, however many parts ask', () => {
+  it('defines the event metrics once, however many parts ask', async () => {
     const metrics = defineEventMetrics(defineEventMetrics(new Metrics()));
     metrics.set('tessera_dead_letters', { consumer: 'gone' }, 1);
     metrics.clear('tessera_dead_letters');
     metrics.set('tessera_dead_letters', { consumer: 'sagas' }, 2);
-    expect(metrics.render()).toContain('# TYPE tessera_event_lag_seconds histogram\n');
-    expect(metrics.render()).toContain('# TYPE tessera_dead_letters gauge\ntessera_dead_letters{consumer="sagas"} 2\n');
+    const text = await metrics.render();
+    expect(text).toContain('# TYPE tessera_event_lag_seconds histogram\n');
+    expect(text).toContain('# TYPE tessera_dead_letters gauge\ntessera_dead_letters{consumer="sagas"} 2\n');
   });
 });

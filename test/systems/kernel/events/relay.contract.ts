@@ -68,7 +68,7 @@ export function relaySuite(engine: string, makeStore: () => Promise<TempStore>):
       ]);
       expect(await relay.runOnce()).toBe(0);
       expect(transport.published).toHaveLength(2);
-      expect(metrics.render()).toContain('tessera_events_published_total{system="crm"} 4\n');
+      expect(await metrics.render()).toContain('tessera_events_published_total{system="crm"} 4\n');
     });
 
     it('maps an outbox row to its envelope', async () => {
