@@ -27,4 +27,13 @@ export interface RequestScope {
   readonly correlationId: string;
   /** The W3C `traceparent` of this hop: the caller's trace continued with a new span id, or a new trace. */
   readonly traceparent: string;
+  /**
+   * Aborts when the request's work must stop (docs/demand-control.md#execution-timeout): at the
+   * gateway, when the client closes the connection before the answer or the execution timeout
+   * passes; every subgraph call is made with it. A subgraph's own scope never aborts (`NEVER_ABORTED`).
+   */
+  readonly signal: AbortSignal;
 }
+
+/** The signal of work nothing can call off (a subgraph's request scope, a scope built by a test). */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;

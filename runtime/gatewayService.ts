@@ -24,6 +24,7 @@ import { withTokenHint } from '../gateway/http/tokenHint.ts';
 import type { GatewayPlugin } from '../gateway/plugin.ts';
 import { usagePlugin } from '../gateway/usage/usagePlugin.ts';
 import { createSubgraphCalls } from '../gateway/resilience/subgraphCalls.ts';
+import { limitResponseSize } from '../gateway/limits/subgraphResponseSize.ts';
 import { capabilityLimitPlugin } from '../gateway/rateLimit/capabilityLimitPlugin.ts';
 import { startRateLimiting } from '../gateway/rateLimit/rateLimiting.ts';
 import { createUsageRecorder, type UsageRecorder, type UsageSink } from '../gateway/usage/usageRecorder.ts';
@@ -97,7 +98,8 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   const persisted = await startPersistedOperations(config, logger, options.manifests, shutdown);
   const gateway = await createGateway({
     supergraph: options.supergraph ?? staticSupergraphSource(composedFromSchemaFolder(urls)),
-    fetcher,
+    // No subgraph answer above TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES is held (README "Operation limits").
+    fetcher: limitResponseSize(fetcher, config.limits.subgraphResponseBytes),
     subgraphCalls: createSubgraphCalls(config.subgraphResilience, {
       metrics,
       now: options.now ? () => options.now!().getTime() : undefined,

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         height: 200,
         subgraphResponseBytes: 8 * 1024 * 1024,
       },
-      demandControl: { mode: 'enforce', max: 10_000, budgets: {}, defaultListSize: 10, report: true, executionTimeoutMs: 30_000 },
+      demandControl: { mode: 'enforce', max: 10_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
       subgraphUrls: {},
       // Set ports only: the systems' default ports are theirs (systems/systems.ts; test/runtime/systemUrls.test.ts).
       subgraphPorts: {},
@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       persistedOperations: { file: undefined, required: { kind: 'off' }, apq: true, apqCacheSize: 1000 },
       // Off in development: one developer's tests and benchmarks (docs/rate-limits.md#defaults).
       rateLimits: { client: null, clients: {}, capabilities: {}, concurrency: null, redis: undefined },
+      telemetry: { otlpEndpoint: null, otlpHeaders: undefined, sampleRatio: 1 },
       subgraphResilience: {
         connections: 64,
         timeoutMs: 10_000,
@@ -230,6 +231,7 @@ describe('loadConfig', () => {
       },
       demandControl: { mode: 'enforce', max: 10_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
       rateLimits: { client: { count: 600, windowSeconds: 60 }, clients: {}, capabilities: {}, concurrency: 20, redis: undefined },
+      telemetry: { otlpEndpoint: null, otlpHeaders: undefined, sampleRatio: 1 },
       store: { kind: 'postgres', url: 'postgres://u@db:5432/tessera' },
       subgraphUrls: { crm: 'https://crm:4001/graphql' },
       subgraphPorts: { psa: 5002 },

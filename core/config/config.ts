@@ -39,9 +39,14 @@
  * Demand control and the execution deadline (docs/demand-control.md; `core/config/demandControl.ts`):
  * - `TESSERA_COST_MODE` (`enforce`, or `measure`), `TESSERA_COST_MAX` (10000), `TESSERA_COST_BUDGETS` (`client=budget,...`),
  *   `TESSERA_COST_LIST_SIZE` (10): the estimated cost an operation may have (COST_ESTIMATED_TOO_EXPENSIVE, 400, above it).
- * - `TESSERA_COST_REPORT` (`on`; `off` in production): `extensions.cost` = { estimated, actual, max } in responses.
+ * - `TESSERA_COST_REPORT` (`off`): `on` adds `extensions.cost` = { estimated, actual, max } to responses.
  * - `TESSERA_EXECUTION_TIMEOUT_MS` (30000): the deadline of one operation (OPERATION_TIMEOUT, 504; subgraph calls aborted).
  * - `TESSERA_TEST_POSTGRES_URL`: read by the test suite only (see `testPostgresUrl`).
+ *
+ * Traces (docs/observability.md#configuration; `core/config/telemetry.ts`), off unless an endpoint is set:
+ * - `TESSERA_OTLP_ENDPOINT` (or the standard `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`): the collector's OTLP/HTTP traces URL.
+ * - `TESSERA_OTLP_HEADERS` (none): `name=value,...` sent with each export (a `Secret`; https only in production, but to the loopback).
+ * - `TESSERA_TRACE_SAMPLE_RATIO` (1): the share of new traces recorded; a caller's trace keeps its sampled flag.
  *
  * Events (docs/events.md#nats-transport): in process by default; NATS JetStream when a URL is set.
  * - `TESSERA_NATS_URL`: a `nats://` URL (several, comma-separated, for a cluster); events travel over JetStream.
@@ -116,6 +121,7 @@ import { Secret } from './secret.ts';
 import { readDemandControlConfig, type DemandControlConfig } from './demandControl.ts';
 import { readPersistedOperationsConfig, type PersistedOperationsConfig } from './persistedOperations.ts';
 import { readRateLimitsConfig, type RateLimitsConfig } from './rateLimits.ts';
+import { readTelemetryConfig, type TelemetryConfig } from './telemetry.ts';
 import { readSubgraphResilienceConfig, type SubgraphResilienceConfig } from './subgraphResilience.ts';
 import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type MonthlySchedule } from './schedules.ts';
 import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
@@ -158,7 +164,7 @@ export interface TesseraConfig {
   readonly limits: OperationLimitsConfig;
   /**
    * `TESSERA_COST_MODE` (`enforce`), `TESSERA_COST_MAX` (10000), `TESSERA_COST_BUDGETS` (none), `TESSERA_COST_LIST_SIZE` (10),
-   * `TESSERA_COST_REPORT` (`on`; `off` in production), `TESSERA_EXECUTION_TIMEOUT_MS` (30000): docs/demand-control.md.
+   * `TESSERA_COST_REPORT` (`off`), `TESSERA_EXECUTION_TIMEOUT_MS` (30000): docs/demand-control.md.
    */
   readonly demandControl: DemandControlConfig;
   /** `TESSERA_SUBGRAPH_<NAME>_URL` by lower-case name: subgraphs served alone, reached over HTTP. */
@@ -194,6 +200,11 @@ export interface TesseraConfig {
    * `TESSERA_RATE_LIMIT_REDIS_PREFIX` (`tessera:ratelimit:`): rate limits and concurrency caps (docs/rate-limits.md).
    */
   readonly rateLimits: RateLimitsConfig;
+  /**
+   * `TESSERA_OTLP_ENDPOINT` (unset: no tracing; `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` honoured when it is),
+   * `TESSERA_OTLP_HEADERS` (none), `TESSERA_TRACE_SAMPLE_RATIO` (1): docs/observability.md#configuration.
+   */
+  readonly telemetry: TelemetryConfig;
   /**
    * `TESSERA_SUBGRAPH_CONNECTIONS` (64), `TESSERA_SUBGRAPH_TIMEOUT_MS` (10000), `TESSERA_SUBGRAPH_<NAME>_TIMEOUT_MS`,
    * `TESSERA_SUBGRAPH_BREAKER` (`5 failures, 30s open`), `TESSERA_SUBGRAPH_RETRIES` (2), `TESSERA_SUBGRAPH_RETRY_BACKOFF_MS` (50),
@@ -292,7 +303,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       height: positiveInt(env, 'TESSERA_LIMIT_HEIGHT', 200),
       subgraphResponseBytes: positiveInt(env, 'TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES', 8 * 1024 * 1024),
     }),
-    demandControl: readDemandControlConfig(env, tesseraEnv),
+    demandControl: readDemandControlConfig(env),
     subgraphUrls,
     subgraphPorts,
     dataDir,
@@ -305,6 +316,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     registry: registryConfig(env, destinations),
     persistedOperations: readPersistedOperationsConfig(env, tesseraEnv, cwd),
     rateLimits: readRateLimitsConfig(env, tesseraEnv),
+    telemetry: readTelemetryConfig(env, tesseraEnv),
     subgraphResilience: readSubgraphResilienceConfig(env, tesseraEnv),
   };
   return Object.freeze(config);

@@ -6,7 +6,7 @@
  * - `TESSERA_COST_BUDGETS` (none): per-client budgets, `client=budget,client2=budget`, keyed by the
  *   verified token's `client_id` (`anonymous` for requests without a token, `unidentified` for tokens without one).
  * - `TESSERA_COST_LIST_SIZE` (10): the size assumed for a list field that declares no `@listSize`.
- * - `TESSERA_COST_REPORT` (`on` in development, `off` in production): `extensions.cost` in every response.
+ * - `TESSERA_COST_REPORT` (`off`): `on` adds `extensions.cost` = { estimated, actual, max } to every response.
  * - `TESSERA_EXECUTION_TIMEOUT_MS` (30000): how long one operation may run before it is answered with
  *   OPERATION_TIMEOUT (504) and its subgraph calls are aborted.
  */
@@ -20,7 +20,7 @@ export interface DemandControlConfig {
   readonly budgets: Readonly<Record<string, number>>;
   /** `TESSERA_COST_LIST_SIZE`: the assumed size of a list field without `@listSize`. @default 10 */
   readonly defaultListSize: number;
-  /** `TESSERA_COST_REPORT`: `extensions.cost` in responses. @default true in development, false in production */
+  /** `TESSERA_COST_REPORT`: `extensions.cost` in responses. @default false */
   readonly report: boolean;
   /** `TESSERA_EXECUTION_TIMEOUT_MS`: the deadline of one operation. @default 30000 */
   readonly executionTimeoutMs: number;
@@ -30,14 +30,15 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const CLIENT_BUDGET = /^([^=,\s]+)\s*=\s*(\d+)$/;
 
-export function readDemandControlConfig(env: Env, tesseraEnv: 'development' | 'production'): DemandControlConfig {
+export function readDemandControlConfig(env: Env): DemandControlConfig {
   const mode = env.TESSERA_COST_MODE?.trim() || 'enforce';
   if (mode !== 'enforce' && mode !== 'measure') {
     throw new TypeError(`TESSERA_COST_MODE must be one of enforce, measure; got ${JSON.stringify(mode)}`);
   }
-  // The cost tells a client how the gateway weighs its operations: a help while developing, and in
-  // production a map of what is expensive, shown only when the operator says so.
-  const report = env.TESSERA_COST_REPORT?.trim() || (tesseraEnv === 'production' ? 'off' : 'on');
+  // Off unless asked for, in development too (as Apollo Router, which reports cost only when configured):
+  // responses keep the shape clients and their tests expect, and production does not show every client
+  // how the gateway weighs its operations. docs/demand-control.md#reporting.
+  const report = env.TESSERA_COST_REPORT?.trim() || 'off';
   if (report !== 'on' && report !== 'off') throw new TypeError(`TESSERA_COST_REPORT must be on or off; got ${JSON.stringify(report)}`);
   return Object.freeze({
     mode,

@@ -7,7 +7,8 @@ import type { Principal } from '../../auth/principal.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { readApolloBody } from '../../core/http/apolloBody.ts';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFromHeader } from '../../core/http/idempotencyKey.ts';
-import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, continueTrace, correlationIdFrom } from '../../core/http/traceContext.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, correlationIdFrom } from '../../core/http/traceContext.ts';
+import { inRequestSpan } from '../../core/telemetry/spans.ts';
 import { HttpRequestError, paramsFromBody, paramsFromSearch, type GraphQLParams } from '../../core/http/graphqlParams.ts';
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiateMediaType } from '../../core/http/mediaType.ts';
 import { parseResult, responseStatus } from './responseStatus.ts';
@@ -58,7 +59,7 @@ export function createGraphQLHandler(
   caller: Caller,
   persisted: Pick<PersistedOperations, 'resolve'> = NO_PERSISTED_OPERATIONS,
 ) {
-  return async (request: HttpRequestLike, start: RequestStart): Promise<HttpResponseLike> => {
+  const handle = async (request: HttpRequestLike, start: RequestStart, traceparent: string): Promise<HttpResponseLike> => {
     const mediaType = negotiateMediaType(request.headers.get('accept'));
     let params: GraphQLParams | undefined;
     let client: string | undefined;
@@ -87,9 +88,9 @@ export function createGraphQLHandler(
         principal,
         principalToken: caller.signPrincipal(principal, start.requestId),
         idempotencyKey: idempotencyKeyOf(request.headers.get(IDEMPOTENCY_KEY_HEADER)),
-        // docs/events.md#trace-context
+        // docs/events.md#trace-context; with tracing on, the request span's (docs/observability.md#traces).
         correlationId: correlationIdFrom(request.headers.get(CORRELATION_ID_HEADER), start.requestId),
-        traceparent: continueTrace(request.headers.get(TRACEPARENT_HEADER)),
+        traceparent,
       };
       const headers = new HeaderMap(request.headers);
       headers.set('accept', mediaType);
@@ -131,6 +132,23 @@ export function createGraphQLHandler(
       // The slot is freed however the request ends: answered, failed, timed out, or its client gone.
       admission.release();
     }
+  };
+  // docs/observability.md#traces: one `tessera.request` span per request, continuing the caller's trace.
+  return (request: HttpRequestLike, start: RequestStart): Promise<HttpResponseLike> =>
+    inRequestSpan(
+      'tessera.request',
+      request.headers.get(TRACEPARENT_HEADER),
+      { 'http.request.method': request.method },
+      (traceparent) => handle(request, start, traceparent),
+      describeAnswer,
+    );
+}
+
+/** What the request span records of the answer: the operation name and the client, when known. */
+function describeAnswer(result: HttpResponseLike): Record<string, string> {
+  return {
+    ...(result.operationName ? { 'graphql.operation.name': result.operationName } : {}),
+    ...(result.client ? { 'tessera.client': result.client } : {}),
   };
 }
 

@@ -9,7 +9,8 @@ import { measureOperation, type OperationMeasures } from './measureOperation.ts'
 /** The largest operation shape the gateway plans: `core/config` reads them (`TESSERA_LIMIT_*`). */
 export type OperationLimits = OperationLimitsConfig;
 
-export type LimitName = keyof OperationLimits;
+/** The shape limits; the subgraph response size is checked elsewhere (`subgraphResponseSize.ts`). */
+export type LimitName = Exclude<keyof OperationLimits, 'subgraphResponseBytes'>;
 
 /** What each limit is called in messages, and the variable that sets it. */
 const LIMITS: Readonly<Record<LimitName, { readonly what: string; readonly variable: string }>> = {
@@ -19,11 +20,17 @@ const LIMITS: Readonly<Record<LimitName, { readonly what: string; readonly varia
   aliases: { what: 'alias count', variable: 'TESSERA_LIMIT_ALIASES' },
   directivesPerField: { what: 'most directives on one field', variable: 'TESSERA_LIMIT_DIRECTIVES_PER_FIELD' },
   selections: { what: 'field count with fragments expanded', variable: 'TESSERA_LIMIT_SELECTIONS' },
+  height: { what: 'height', variable: 'TESSERA_LIMIT_HEIGHT' },
 };
+
+export interface LimitsPluginOptions {
+  /** Told of each refusal, with the limit exceeded (the `tessera_limit_refusals_total` counter). */
+  readonly onRefused?: ((limit: LimitName) => void) | undefined;
+}
 
 /** The first limit an operation exceeds, in the order of `LIMITS`, or null when it is within all. */
 export function exceededLimit(
-  limits: OperationLimits,
+  limits: Readonly<Record<LimitName, number>>,
   measures: OperationMeasures & { readonly tokens: number },
 ): { readonly limit: LimitName; readonly max: number; readonly actual: number } | null {
   for (const limit of Object.keys(LIMITS) as LimitName[]) {
@@ -39,7 +46,7 @@ export function exceededLimit(
  * exponentially costs no more than its size. A refused request is marked in the host so the
  * plugins after this one, whose hook Apollo Server calls all the same, skip their work.
  */
-export function limitsPlugin(limits: OperationLimits): GatewayPlugin {
+export function limitsPlugin(limits: OperationLimits, options: LimitsPluginOptions = {}): GatewayPlugin {
   return {
     name: 'limits',
     create: ({ operations }) => ({
@@ -52,6 +59,7 @@ export function limitsPlugin(limits: OperationLimits): GatewayPlugin {
             const exceeded = exceededLimit(limits, { ...measures, tokens: countTokens(requestContext.source) });
             if (!exceeded) return;
             operations.refuse(requestContext);
+            options.onRefused?.(exceeded.limit);
             const { what, variable } = LIMITS[exceeded.limit];
             throw tesseraError(
               'OPERATION_LIMIT_EXCEEDED',

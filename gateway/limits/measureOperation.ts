@@ -12,6 +12,13 @@ export interface OperationMeasures {
   readonly directivesPerField: number;
   /** Fields of the operation with every fragment spread expanded (what the executor would walk). */
   readonly selections: number;
+  /**
+   * Apollo Router's height: the distinct fields of each selection set, summed over the operation
+   * with fragments expanded. A field selected several times in one set (under different aliases)
+   * counts once there; a fragment's fields are counted by the fragment, so a field both in a set and
+   * in a fragment spread into it counts twice (an upper bound that keeps the walk linear).
+   */
+  readonly height: number;
 }
 
 /** What a selection set contributes, relative to itself. */
@@ -21,9 +28,10 @@ interface SetMeasures {
   readonly topFields: number;
   readonly directives: number;
   readonly selections: number;
+  readonly height: number;
 }
 
-const EMPTY: SetMeasures = { depth: 0, aliases: 0, topFields: 0, directives: 0, selections: 0 };
+const EMPTY: SetMeasures = { depth: 0, aliases: 0, topFields: 0, directives: 0, selections: 0, height: 0 };
 
 /**
  * Measures the operation `operationName` selects, or null when it selects none. Linear in the
@@ -61,6 +69,8 @@ export function measureOperation(document: DocumentNode, operationName?: string 
     let topFields = 0;
     let directives = 0;
     let selections = 0;
+    let height = 0;
+    const names = new Set<string>();
     for (const selection of selectionSet.selections) {
       directives = Math.max(directives, selection.directives?.length ?? 0);
       if (selection.kind === Kind.FIELD) {
@@ -70,6 +80,8 @@ export function measureOperation(document: DocumentNode, operationName?: string 
         topFields += 1;
         directives = Math.max(directives, inner.directives);
         selections += 1 + inner.selections;
+        names.add(selection.name.value);
+        height += inner.height;
         continue;
       }
       // A fragment's fields sit at the level it is spread into.
@@ -79,8 +91,9 @@ export function measureOperation(document: DocumentNode, operationName?: string 
       topFields += inner.topFields;
       directives = Math.max(directives, inner.directives);
       selections += inner.selections;
+      height += inner.height;
     }
-    return { depth, aliases, topFields, directives, selections };
+    return { depth, aliases, topFields, directives, selections, height: height + names.size };
   };
 
   const root = ofSet(operation.selectionSet);
@@ -90,5 +103,6 @@ export function measureOperation(document: DocumentNode, operationName?: string 
     rootFields: root.topFields,
     directivesPerField: root.directives,
     selections: root.selections,
+    height: root.height,
   };
 }

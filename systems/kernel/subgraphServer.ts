@@ -18,9 +18,10 @@ import { maskError } from '../../core/maskError.ts';
 import { AuthError } from '../../auth/authError.ts';
 import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
-import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, continueTrace, correlationIdFrom } from '../../core/http/traceContext.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER, correlationIdFrom } from '../../core/http/traceContext.ts';
+import { inRequestSpan } from '../../core/telemetry/spans.ts';
 import type { Principal } from '../../auth/principal.ts';
-import type { RequestScope } from '../../auth/requestScope.ts';
+import { NEVER_ABORTED, type RequestScope } from '../../auth/requestScope.ts';
 
 // Kept while kernel modules move their import to auth/requestScope.ts.
 
@@ -56,38 +57,45 @@ export async function startSubgraphServer<Context extends BaseContext>(
 ): Promise<SubgraphServer> {
   const log = logger.child({ subgraph: definition.name });
   let server = await startApolloServer(definition, definition.typeDefs, log);
+  const execute = async (httpGraphQLRequest: HTTPGraphQLRequest, traceparent: string): Promise<HTTPGraphQLResponse> => {
+    const started = performance.now();
+    const requestId = requestIdFrom(httpGraphQLRequest.headers.get(REQUEST_ID_HEADER));
+    const requestLog = log.child({ reqId: requestId });
+    let principal: Principal | null;
+    const principalToken = httpGraphQLRequest.headers.get(INTERNAL_PRINCIPAL_HEADER);
+    try {
+      principal = definition.verifyPrincipal(principalToken);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      requestLog.warn({ reason: error.reason }, 'subgraph call refused: no valid gateway principal');
+      return refused(error);
+    }
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () =>
+        definition.createContext({
+          requestId,
+          logger: requestLog,
+          principal,
+          principalToken: principalToken ?? '',
+          idempotencyKey: httpGraphQLRequest.headers.get(IDEMPOTENCY_KEY_HEADER) ?? null,
+          // The gateway's (or a peer's) trace and process, continued here (docs/events.md#trace-context);
+          // with tracing on, the traceparent is this call's span (docs/observability.md#traces).
+          correlationId: correlationIdFrom(httpGraphQLRequest.headers.get(CORRELATION_ID_HEADER), requestId),
+          traceparent,
+          signal: NEVER_ABORTED,
+        }),
+    });
+    requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
+    return response;
+  };
   return {
     name: definition.name,
-    async execute(httpGraphQLRequest) {
-      const started = performance.now();
-      const requestId = requestIdFrom(httpGraphQLRequest.headers.get(REQUEST_ID_HEADER));
-      const requestLog = log.child({ reqId: requestId });
-      let principal: Principal | null;
-      const principalToken = httpGraphQLRequest.headers.get(INTERNAL_PRINCIPAL_HEADER);
-      try {
-        principal = definition.verifyPrincipal(principalToken);
-      } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
-        requestLog.warn({ reason: error.reason }, 'subgraph call refused: no valid gateway principal');
-        return refused(error);
-      }
-      const response = await server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest,
-        context: async () =>
-          definition.createContext({
-            requestId,
-            logger: requestLog,
-            principal,
-            principalToken: principalToken ?? '',
-            idempotencyKey: httpGraphQLRequest.headers.get(IDEMPOTENCY_KEY_HEADER) ?? null,
-            // The gateway's (or a peer's) trace and process, continued here (docs/events.md#trace-context).
-            correlationId: correlationIdFrom(httpGraphQLRequest.headers.get(CORRELATION_ID_HEADER), requestId),
-            traceparent: continueTrace(httpGraphQLRequest.headers.get(TRACEPARENT_HEADER)),
-          }),
-      });
-      requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
-      return response;
-    },
+    // docs/observability.md#traces: a `tessera.subgraph` span per call, child of the gateway's fetch span.
+    execute: (httpGraphQLRequest) =>
+      inRequestSpan('tessera.subgraph', httpGraphQLRequest.headers.get(TRACEPARENT_HEADER), { subgraph: definition.name }, (traceparent) =>
+        execute(httpGraphQLRequest, traceparent),
+      ),
     async reload(typeDefs) {
       const next = await startApolloServer(definition, typeDefs, log);
       const previous = server;

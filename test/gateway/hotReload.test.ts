@@ -5,6 +5,7 @@
  */
 import { HeaderMap } from '@apollo/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NEVER_ABORTED } from '../../auth/requestScope.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createGateway, type Gateway } from '../../gateway/createGateway.ts';
 import type { GatewayPlugin } from '../../gateway/plugin.ts';
@@ -184,7 +185,7 @@ describe('hot reload under load', () => {
       ]);
       const response = await started.graphql(
         { method: 'POST', headers, search: '', body: JSON.stringify(body) },
-        { requestId: 'req-held', logger: createLogger('silent') },
+        { requestId: 'req-held', logger: createLogger('silent'), signal: NEVER_ABORTED },
       );
       return { status: response.status, body: JSON.parse(response.body) as unknown };
     };

@@ -9,21 +9,36 @@ import { loadConfig } from '../../core/config/config.ts';
 import { countTokens } from '../../gateway/limits/countTokens.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
 
-const DEFAULTS = loadConfig({}).limits;
-const HIGH = { depth: 1e9, aliases: 1e9, rootFields: 1e9, tokens: 1e9, directivesPerField: 1e9, selections: 1e9 };
+const { limits: DEFAULTS, demandControl } = loadConfig({});
+const HIGH = {
+  depth: 1e9,
+  aliases: 1e9,
+  rootFields: 1e9,
+  tokens: 1e9,
+  directivesPerField: 1e9,
+  selections: 1e9,
+  height: 1e9,
+  subgraphResponseBytes: 1e9,
+};
+const MAX_BODY_BYTES = 2048;
 
 let tessera: TestTessera;
 let strict: TestTessera;
 let lenient: TestTessera;
+let tall: TestTessera;
 
 beforeAll(async () => {
-  [tessera, strict, lenient] = await Promise.all([
-    startTestTessera({ scale: 'none' }),
-    startTestTessera({ scale: 'none', config: { limits: { ...DEFAULTS, directivesPerField: 1 } } }),
-    startTestTessera({ scale: 'none', config: { limits: HIGH } }),
+  [tessera, strict, lenient, tall] = await Promise.all([
+    // Cost measured, never enforced: the deepest nesting allowed is far over the cost budget
+    // (docs/demand-control.md), and these tests are about the shape limits alone.
+    startTestTessera({ scale: 'none', config: { demandControl: { ...demandControl, mode: 'measure' } } }),
+    startTestTessera({ scale: 'none', config: { limits: { ...DEFAULTS, directivesPerField: 1 }, maxBodyBytes: MAX_BODY_BYTES } }),
+    // The limits and the cost budget out of the way: what the authorization filter does on its own.
+    startTestTessera({ scale: 'none', config: { limits: HIGH, demandControl: { ...demandControl, mode: 'measure' } } }),
+    startTestTessera({ scale: 'none', config: { limits: { ...DEFAULTS, height: 1e9 } } }),
   ]);
 });
-afterAll(() => Promise.all([tessera?.stop(), strict?.stop(), lenient?.stop()]));
+afterAll(() => Promise.all([tessera?.stop(), strict?.stop(), lenient?.stop(), tall?.stop()]));
 
 /** `projects.nodes.customer.projects.customer...` nested to `depth` fields (an empty store: no data fans out). */
 function nested(depth: number): string {
@@ -56,7 +71,16 @@ async function expectRefused(instance: TestTessera, query: string, limit: string
 
 describe('operation limits', () => {
   it('has defaults every documented query stays within', () => {
-    expect(DEFAULTS).toEqual({ depth: 15, aliases: 30, rootFields: 20, tokens: 5000, directivesPerField: 5, selections: 5000 });
+    expect(DEFAULTS).toEqual({
+      depth: 15,
+      aliases: 30,
+      rootFields: 20,
+      tokens: 5000,
+      directivesPerField: 5,
+      selections: 5000,
+      height: 200,
+      subgraphResponseBytes: 8 * 1024 * 1024,
+    });
   });
 
   it('depth: 15 answers, 16 is refused', async () => {
@@ -108,21 +132,60 @@ describe('operation limits', () => {
     );
   });
 
-  it('fragment-expanded selections: 5000 answer, 5001 are refused', async () => {
+  it('fragment-expanded selections: 5000 answer, 5001 are refused (the height limit raised out of the way)', async () => {
     // F0 selects 3 fields, so F_k expands to 3 * 2^k; plus `projects` and `nodes`.
     const chain = fragmentChain(10);
     // 2 + 3 * (1024 + 512 + 64 + 32 + 1) = 4901, then the rest as plain fields: 99 under, 100 over.
     const spreads = '...F10 ...F9 ...F6 ...F5 ...F0';
     const fields = (count: number) => Array.from({ length: count }, () => '__typename').join(' ');
-    await expectAnswered(tessera, `{ projects(first: 1) { nodes { ${spreads} ${fields(99)} } } }\n${chain}`);
+    await expectAnswered(tall, `{ projects(first: 1) { nodes { ${spreads} ${fields(99)} } } }\n${chain}`);
     await expectRefused(
-      tessera,
+      tall,
       `{ projects(first: 1) { nodes { ${spreads} ${fields(100)} } } }\n${chain}`,
       'selections',
       5000,
       5001,
       "The operation's field count with fragments expanded is 5001; the limit is 5000 (TESSERA_LIMIT_SELECTIONS).",
     );
+  });
+
+  it('height: 200 answers, 201 is refused', async () => {
+    // projects + nodes, then one `id` per inline fragment: each fragment is a selection set of its own.
+    const withHeight = (height: number) => `{ projects(first: 1) { nodes { ${'... on Project { id } '.repeat(height - 2)}} } }`;
+    await expectAnswered(tessera, withHeight(200));
+    await expectRefused(
+      tessera,
+      withHeight(201),
+      'height',
+      200,
+      201,
+      "The operation's height is 201; the limit is 200 (TESSERA_LIMIT_HEIGHT).",
+    );
+  });
+
+  it('height counts a field selected under many aliases once', async () => {
+    // 30 aliases of `id` (the alias limit) in one set: height 3, not 32.
+    await expectAnswered(tessera, `{ projects(first: 1) { nodes { ${aliased(30, 'id')} } } }`);
+  });
+
+  it(`request body: ${MAX_BODY_BYTES} bytes answer, one more is refused with 413 PAYLOAD_TOO_LARGE`, async () => {
+    const bodyOf = (bytes: number) => {
+      const shell = JSON.stringify({ query: '{ __typename}' });
+      return JSON.stringify({ query: `{ __typename${' '.repeat(bytes - shell.length)}}` });
+    };
+    expect([Buffer.byteLength(bodyOf(MAX_BODY_BYTES)), Buffer.byteLength(bodyOf(MAX_BODY_BYTES + 1))]).toEqual([
+      MAX_BODY_BYTES,
+      MAX_BODY_BYTES + 1,
+    ]);
+    const under = await strict.request(bodyOf(MAX_BODY_BYTES));
+    expect({ status: under.status, body: under.body }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    const over = await strict.request(bodyOf(MAX_BODY_BYTES + 1));
+    expect({ status: over.status, body: over.body }).toEqual({
+      status: 413,
+      body: {
+        errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      },
+    });
   });
 
   it('directives per field: at the limit answers, one more is refused', async () => {

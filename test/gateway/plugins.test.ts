@@ -7,6 +7,7 @@ import { HeaderMap } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { parse, print } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NEVER_ABORTED } from '../../auth/requestScope.ts';
 import { tesseraError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createGateway, type Gateway } from '../../gateway/createGateway.ts';
@@ -76,7 +77,7 @@ async function post(plugins: readonly GatewayPlugin[], query: string) {
   ]);
   const response = await gateway.graphql(
     { method: 'POST', headers, search: '', body: JSON.stringify({ query }) },
-    { requestId: 'req-1', logger: createLogger('silent') },
+    { requestId: 'req-1', logger: createLogger('silent'), signal: NEVER_ABORTED },
   );
   return { status: response.status, body: JSON.parse(response.body) as unknown };
 }

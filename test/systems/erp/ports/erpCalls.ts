@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../../../core/logger.ts';
 import { newTraceparent } from '../../../../core/http/traceContext.ts';
 import { principalFromClaims } from '../../../../auth/principal.ts';
+import { NEVER_ABORTED } from '../../../../auth/requestScope.ts';
 import { recordScope } from '../../../../policies/recordScope.ts';
 import { capabilityResolvers } from '../../../../systems/kernel/capability/capabilityResolvers.ts';
 import type { Peers } from '../../../../systems/kernel/capability/peers.ts';
@@ -71,6 +72,7 @@ export async function callErp(
       idempotencyKey: null,
       correlationId: requestId,
       traceparent: newTraceparent(),
+      signal: NEVER_ABORTED,
     },
     peers: peers(world),
     clock: () => NOW,

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../core/logger.ts';
 import { newTraceparent } from '../../../../core/http/traceContext.ts';
 import { principalFromClaims } from '../../../../auth/principal.ts';
+import { NEVER_ABORTED } from '../../../../auth/requestScope.ts';
 import { recordScope } from '../../../../policies/recordScope.ts';
 import type { CapabilityDeclaration } from '../../../../schema/capabilities.ts';
 import { capabilityResolvers, type CapabilityContext } from '../../../../systems/kernel/capability/capabilityResolvers.ts';
@@ -70,6 +71,7 @@ describe('eventsCommitted', () => {
         idempotencyKey: null,
         correlationId: 'deal-1',
         traceparent: newTraceparent(),
+        signal: NEVER_ABORTED,
       },
       peers: {} as Peers,
       clock: () => new Date('2025-01-01T00:00:00.000Z'),

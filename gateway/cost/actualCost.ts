@@ -1,0 +1,87 @@
+import {
+  getOperationAST,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type SelectionSetNode,
+} from 'graphql';
+import { bounded, conditionType, costField, fragmentsOf, skipped, variablesOf, type CostedField, type CostRules } from './operationWalk.ts';
+
+type ResponseObject = Readonly<Record<string, unknown>>;
+
+/**
+ * The cost of what an operation actually returned (docs/demand-control.md#actual-cost): the same
+ * rules as the estimate, with each list counted at the length it came back with and each null
+ * costing nothing but its arguments. Walks the response, so it is linear in the data times the
+ * selections that apply to it; the operation limits bound the latter.
+ */
+export function actualCost(
+  rules: CostRules,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  givenVariables: Readonly<Record<string, unknown>> | undefined,
+  data: ResponseObject | null | undefined,
+): number | null {
+  const operation = getOperationAST(document, operationName);
+  const root = operation && rules.schema.getRootType(operation.operation);
+  if (!operation || !root) return null;
+  if (!data) return 0;
+  const variables = variablesOf(operation, givenVariables);
+  const fragments = fragmentsOf(document.definitions);
+  // Each named fragment is costed once per object it applies to: a fragment spread many times
+  // (a fragment bomb with the limits raised) costs the walk no more than the data.
+  const memo = new WeakMap<ResponseObject, Map<string, number>>();
+
+  /** Whether a fragment on `condition` applies to an object whose `__typename` (when selected) is known. */
+  const applies = (condition: GraphQLCompositeType, object: ResponseObject): boolean => {
+    const typename = object.__typename;
+    if (typeof typename !== 'string' || condition.name === typename) return true;
+    const runtime = rules.schema.getType(typename);
+    return isAbstractType(condition) && isObjectType(runtime) && rules.schema.isSubType(condition, runtime);
+  };
+
+  const ofValue = (field: CostedField, selectionSet: SelectionSetNode | undefined, value: unknown): number => {
+    if (value === null || value === undefined) return 0;
+    if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + ofValue(field, selectionSet, item), 0);
+    if (!field.returnType || !selectionSet || typeof value !== 'object') return field.typeCost;
+    const object = value as ResponseObject;
+    const typename = object.__typename;
+    const runtime = typeof typename === 'string' ? rules.schema.getType(typename) : undefined;
+    const type = isObjectType(runtime) ? runtime : field.returnType;
+    return field.typeCost + ofSet(selectionSet, type, object);
+  };
+
+  const ofSet = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, object: ResponseObject): number => {
+    let cost = 0;
+    for (const selection of selectionSet.selections) {
+      if (skipped(selection.directives, variables)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const field = Object.hasOwn(object, key) ? costField(rules, parentType, selection, variables, undefined) : undefined;
+        if (field) cost += field.fixedCost + ofValue(field, selection.selectionSet, object[key]);
+        continue;
+      }
+      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+      if (!fragment) continue;
+      const condition = conditionType(rules.schema, fragment.typeCondition?.name.value, parentType);
+      if (!applies(condition, object)) continue;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        cost += ofSet(fragment.selectionSet, condition, object);
+        continue;
+      }
+      let known = memo.get(object);
+      if (!known) memo.set(object, (known = new Map()));
+      let fragmentCost = known.get(selection.name.value);
+      if (fragmentCost === undefined) {
+        fragmentCost = ofSet(fragment.selectionSet, condition, object);
+        known.set(selection.name.value, fragmentCost);
+      }
+      cost += fragmentCost;
+    }
+    return cost;
+  };
+
+  return bounded(ofSet(operation.selectionSet, root, data));
+}
