@@ -11,10 +11,9 @@ import type { Logger } from '../../core/logger.ts';
 import { isRetryable, responseStatusOf, unavailableReason, type UnavailableReason } from '../resilience/failure.ts';
 import { backoffDelay, pause } from '../resilience/retry.ts';
 import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
+import { SubgraphResponseTooLargeError } from '../limits/subgraphResponseSize.ts';
 import { foreignErrors } from './foreignErrors.ts';
 import { fetchErrors, unavailableError } from './unavailableErrors.ts';
-
-type Scope = Partial<RequestScope> & { readonly signal?: AbortSignal };
 
 /**
  * How the gateway calls a subgraph (docs/resilience.md). It forwards the request id, the
@@ -50,7 +49,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
 
   override async process(options: GraphQLDataSourceProcessOptions<RequestScope>): Promise<GatewayGraphQLResponse> {
     const subgraph = this.serviceName;
-    const scope = options.context as Scope;
+    const scope = options.context as Partial<RequestScope>;
     const logger = scope.logger ?? this.logger;
     const document = 'document' in options ? options.document : undefined;
     const variables = options.request.variables;
@@ -75,6 +74,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
         return response.errors ? { ...response, errors: foreignErrors(subgraph, response.errors, this.calls.config.errors) } : response;
       } catch (error) {
         this.calls.observe(subgraph, (performance.now() - started) / 1000);
+        if (error instanceof SubgraphResponseTooLargeError) {
+          // An answer, too large to read: the subgraph is up, the request asked for too much.
+          ticket?.succeeded();
+          this.calls.failed(subgraph, 'response_too_large');
+          logger.warn({ subgraph, limitBytes: error.limitBytes }, 'subgraph response too large');
+          return placed([tooLargeError(subgraph, error.limitBytes)]);
+        }
         const refused = refusedRequestErrors(error);
         if (refused) {
           // The subgraph answered, and refused the request (a value its scalars reject): its own,
@@ -104,6 +110,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     const call = Object.create(this, { fetcher: { value: withSignal } }) as this;
     return RemoteGraphQLDataSource.prototype.process.call(call, options) as Promise<GatewayGraphQLResponse>;
   }
+}
+
+/** SUBGRAPH_RESPONSE_TOO_LARGE, placed like SUBGRAPH_UNAVAILABLE at what the fetch was to supply. */
+function tooLargeError(subgraph: string, limitBytes: number): GraphQLFormattedError {
+  return {
+    message: `The ${subgraph} subgraph answered with more than ${limitBytes} bytes (TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES); ask for fewer items.`,
+    extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph, limitBytes },
+  };
 }
 
 /** Whether the fetch is a query (entity fetches are), the only kind ever sent twice. */

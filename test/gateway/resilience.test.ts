@@ -13,7 +13,7 @@ import { startTestTessera, type TestTessera } from '../harness/startTestTessera.
 const ERP_URL = 'http://erp.embedded.tessera/graphql';
 const UNAVAILABLE = 'The erp subgraph is unavailable; this part of the response is missing.';
 
-type Behaviour = 'up' | '503-once' | '503' | 'hang';
+type Behaviour = 'up' | '503-once' | '503' | 'hang' | 'huge';
 let erp: Behaviour = 'up';
 /** The kind of each operation sent to ERP since the test began. */
 let erpCalls: string[] = [];
@@ -30,6 +30,10 @@ const wrapFetcher =
         headers: { 'content-type': 'application/json' },
       });
     }
+    if (erp === 'huge') {
+      const legalEntities = Array.from({ length: 2000 }, (_, i) => ({ code: `LE${String(i).padStart(40, '0')}` }));
+      return new Response(JSON.stringify({ data: { legalEntities } }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }
     if (erp === 'hang') {
       const signal = init?.signal as AbortSignal;
       return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
@@ -40,13 +44,14 @@ const wrapFetcher =
 let tessera: TestTessera;
 beforeAll(async () => {
   // Cost reports off: the envelopes below are the whole responses.
-  const { subgraphResilience, demandControl } = loadConfig({
+  const { subgraphResilience, demandControl, limits } = loadConfig({
+    TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES: '65536',
     TESSERA_SUBGRAPH_ERP_TIMEOUT_MS: '150',
     TESSERA_SUBGRAPH_BREAKER: 'off',
     TESSERA_SUBGRAPH_RETRY_BACKOFF_MS: '0',
     TESSERA_COST_REPORT: 'off',
   });
-  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience, demandControl } });
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience, demandControl, limits } });
 });
 afterAll(() => tessera?.stop());
 afterEach(() => {
@@ -130,6 +135,31 @@ describe('timeouts', () => {
       },
     });
     // A timeout is not retried: the fetch's whole budget is spent.
+    expect(erpCalls).toEqual(['query']);
+  });
+});
+
+describe('the subgraph response size limit', () => {
+  it('answers SUBGRAPH_RESPONSE_TOO_LARGE at what the fetch was to supply, without retrying or counting it against the subgraph', async () => {
+    const query = '{ projects(first: 2) { nodes { id } } legalEntities { code } }';
+    const reference = (await tessera.request({ query })).body.data as { projects: unknown };
+    erpCalls = [];
+
+    erp = 'huge';
+    const answer = await tessera.request({ query });
+    expect({ status: answer.status, body: answer.body }).toEqual({
+      status: 200,
+      body: {
+        data: { projects: reference.projects, legalEntities: null },
+        errors: [
+          {
+            message: 'The erp subgraph answered with more than 65536 bytes (TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES); ask for fewer items.',
+            path: ['legalEntities'],
+            extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph: 'erp', limitBytes: 65536, serviceName: 'erp' },
+          },
+        ],
+      },
+    });
     expect(erpCalls).toEqual(['query']);
   });
 });
