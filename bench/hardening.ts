@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:hardening`: what the production hardening of issue 11 costs on the portfolio
+ * query (README "Hardening overhead"; target: "on" keeps at least 95% of "off"'s throughput).
+ * Not a test: it prints a table.
+ *
+ * Two `tessera start` processes on the same seeded data (`m`), each configured only through its
+ * environment, as an operator would:
+ * - on: the operation limits at their defaults, demand control enforcing (`TESSERA_COST_MODE=enforce`
+ *   with a budget the query stays under), a per-client rate limit and concurrency cap high enough
+ *   never to refuse, and every request traced (`TESSERA_TRACE_SAMPLE_RATIO=1`) to a local OTLP
+ *   collector (an HTTP server of this process that counts what it receives);
+ * - off: every `TESSERA_LIMIT_*` at 10^9, demand control measuring only (there is no mode without
+ *   the estimate), no rate limit or concurrency cap, no tracing.
+ * Then `--rounds` rounds (default 6) of `--seconds` (default 5) of 8 closed-loop clients
+ * (`--concurrency`) on each, the order alternating every round, from a worker thread; all after a
+ * warm-up of each. Options: --scale s|m|l (m), --redis URL (the rate-limit counters in Redis).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../core/config/config.ts';
+import { KNOWN_VARIABLES } from '../core/config/knownVariables.ts';
+import { issueDevToken } from '../auth/devToken.ts';
+import type { LoadJob, LoadResult } from './loadWorker.ts';
+import { option, runWorker, scaleOption } from './options.ts';
+import { PORTFOLIO } from './queries.ts';
+import { summarize } from './stats.ts';
+
+const TARGET_RATIO = 0.95;
+const scale = scaleOption();
+const seconds = Number(option('seconds', '5'));
+const rounds = Number(option('rounds', '6'));
+const concurrency = Number(option('concurrency', '8'));
+const redisUrl = option('redis', '');
+const REPO = new URL('../', import.meta.url);
+
+/** A running `tessera start` and the URL of its /graphql. */
+interface Variant {
+  readonly name: 'on' | 'off';
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** An OTLP/HTTP collector that accepts every export and counts the requests and bytes. */
+async function startCollector(): Promise<{ url: string; stats: { requests: number; bytes: number }; close: () => Promise<void> }> {
+  const stats = { requests: 0, bytes: 0 };
+  const server = http.createServer((request, response) => {
+    request.on('data', (chunk: Buffer) => void (stats.bytes += chunk.length));
+    request.on('end', () => {
+      stats.requests += 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v1/traces`, stats, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Starts `tessera start` with `env` and resolves once /health/ready answers 200. */
+async function startVariant(name: Variant['name'], env: Record<string, string>): Promise<Variant> {
+  const port = await freePort();
+  const child = spawn('node', ['--import', 'tsx', 'bin/tessera.ts', 'start'], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', PORT: String(port), TESSERA_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const ready = `http://127.0.0.1:${port}/health/ready`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the "${name}" process exited (${child.exitCode}) before it was ready`);
+    const status = await fetch(ready).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return { name, url: `http://127.0.0.1:${port}/graphql`, child };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function stop(variant: Variant): Promise<void> {
+  return new Promise((resolve) => {
+    if (variant.child.exitCode !== null) return resolve();
+    variant.child.once('exit', () => resolve());
+    variant.child.kill('SIGTERM');
+  });
+}
+
+/** Every `TESSERA_LIMIT_*` variable at 10^9: no operation limit can refuse anything. */
+function limitsOutOfTheWay(): Record<string, string> {
+  return Object.fromEntries([...KNOWN_VARIABLES].filter((name) => name.startsWith('TESSERA_LIMIT_')).map((name) => [name, '1000000000']));
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-hardening-'));
+  const collector = await startCollector();
+  // Production leaves the cost out of the responses; both variants match it.
+  const shared = { TESSERA_DATA_DIR: dataDir, TESSERA_COST_REPORT: 'off' };
+  const onEnv: Record<string, string> = {
+    ...shared,
+    TESSERA_COST_MODE: 'enforce',
+    TESSERA_COST_MAX: '1000000',
+    TESSERA_RATE_LIMIT: '10000000/60s',
+    TESSERA_CONCURRENCY_LIMIT: String(concurrency * 4),
+    ...(redisUrl ? { TESSERA_RATE_LIMIT_REDIS_URL: redisUrl } : {}),
+    TESSERA_OTLP_ENDPOINT: collector.url,
+    TESSERA_TRACE_SAMPLE_RATIO: '1',
+  };
+  const offEnv: Record<string, string> = {
+    ...shared,
+    ...limitsOutOfTheWay(),
+    TESSERA_COST_MODE: 'measure',
+    TESSERA_RATE_LIMIT: 'off',
+    TESSERA_CONCURRENCY_LIMIT: 'off',
+  };
+  const started = performance.now();
+  // "on" seeds the data; "off" starts on it once it is there.
+  const on = await startVariant('on', { ...onEnv, TESSERA_SEED_SCALE: scale });
+  const off = await startVariant('off', { ...offEnv, TESSERA_SEED_SCALE: 'none' });
+  console.log(`scale ${scale}: both ready in ${Math.round(performance.now() - started)} ms`);
+  const config = loadConfig({ TESSERA_DATA_DIR: dataDir });
+  const claims = { sub: 'bench', client_id: 'bench', scope: 'crm:read psa:read erp:read psa:cost', legal_entities: '*' as const };
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json',
+    authorization: `Bearer ${await issueDevToken({ claims, ttlSeconds: 3600 }, config.auth)}`,
+  };
+  const body = JSON.stringify({ query: PORTFOLIO });
+  const load = (variant: Variant, durationMs: number) =>
+    runWorker<LoadResult>(new URL('./loadWorker.ts', import.meta.url), {
+      url: variant.url,
+      body,
+      headers,
+      concurrency,
+      durationMs,
+    } satisfies LoadJob);
+
+  try {
+    for (const variant of [on, off]) {
+      const warm = await load(variant, 3000);
+      if (warm.firstError) throw new Error(`"${variant.name}" answers with an error: ${warm.firstError}`);
+    }
+    const pooled = {
+      on: { latencies: [] as number[], errors: 0, elapsedMs: 0 },
+      off: { latencies: [] as number[], errors: 0, elapsedMs: 0 },
+    };
+    const roundRatios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const rps: Record<string, number> = {};
+      for (const variant of round % 2 === 0 ? [on, off] : [off, on]) {
+        const result = await load(variant, seconds * 1000);
+        if (result.firstError) console.error(`${variant.name}: first error: ${result.firstError}`);
+        const total = pooled[variant.name];
+        total.latencies.push(...result.latencies);
+        total.errors += result.errors;
+        total.elapsedMs += result.elapsedMs;
+        rps[variant.name] = (result.latencies.length / result.elapsedMs) * 1000;
+      }
+      roundRatios.push(rps.on! / rps.off!);
+    }
+    const rows = (['on', 'off'] as const).map((name) => ({
+      hardening: name,
+      ...summarize(pooled[name].latencies, pooled[name].errors, pooled[name].elapsedMs),
+    }));
+    const ratio = rows[0]!.rps / rows[1]!.rps;
+    console.log(
+      `\nportfolio query, ${concurrency} clients, ${rounds} rounds of ${seconds} s each, Node ${process.version}, ${os.cpus().length} cores`,
+    );
+    console.table(rows);
+    console.log(`round ratios on/off: ${roundRatios.map((value) => value.toFixed(3)).join(' ')}`);
+    console.log(`throughput on/off: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+    console.log(`OTLP collector: ${collector.stats.requests} exports, ${(collector.stats.bytes / 1024).toFixed(0)} KiB`);
+  } finally {
+    await Promise.all([stop(on), stop(off)]);
+    await collector.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
