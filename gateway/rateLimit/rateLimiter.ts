@@ -72,6 +72,9 @@ export interface RateLimiterOptions {
   readonly onRefusal?: ((limit: LimitKind) => void) | undefined;
 }
 
+/** The release of a request that holds no concurrency slot. */
+const NOTHING_HELD = (): void => {};
+
 const CLIENT_POLICY = 'client';
 const CONCURRENCY_POLICY = 'concurrency';
 const RATE_LIMITED_STATUS = 429;
@@ -100,43 +103,42 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return gcraVerdict(step, nowUs, parameters, cost);
   };
 
+  // More calls than the whole limit can never pass: refused without spending anything (a step of
+  // cost 0 reads the state), and told to wait a whole window, by when nothing would have changed.
+  const never = async (key: string, rule: RateLimitRule): Promise<GcraVerdict> => {
+    const verdict = await take(key, rule, 0);
+    return { ...verdict, allowed: false, retryAfterSeconds: rule.windowSeconds, resetSeconds: rule.windowSeconds };
+  };
+
   return {
     capabilityRuleNames: Object.keys(config.capabilities),
     async admit(client) {
       const rule = clientRule(client);
       const policies: PolicyItem[] = [...(rule ? [rulePolicy(CLIENT_POLICY, rule)] : []), ...concurrencyPolicy];
-      const release = concurrency?.acquire(client) ?? (concurrency ? null : () => {});
-      if (!release) {
+      const release = concurrency ? concurrency.acquire(client) : NOTHING_HELD;
+      if (release === null) {
         const headers = rateLimitHeaders(policies, [{ name: CONCURRENCY_POLICY, remaining: 0 }]);
-        return {
-          refusal: refuse(
-            'concurrency',
-            `Too many requests in flight: this client may have ${config.concurrency} at once. Retry when one has been answered.`,
-            1,
-            headers,
-          ),
-          headers,
-          release: () => {},
-        };
+        const message = `Too many requests in flight: this client may have ${config.concurrency} at once. Retry when one has been answered.`;
+        return { refusal: refuse('concurrency', message, 1, headers), headers, release: NOTHING_HELD };
       }
+      let verdict: GcraVerdict | null;
       try {
-        const limits: LimitItem[] = [];
-        if (rule) {
-          const verdict = await take(`client:${client}`, rule, 1);
-          limits.push({ name: CLIENT_POLICY, remaining: verdict.remaining, resetSeconds: verdict.resetSeconds });
-          if (!verdict.allowed) {
-            release();
-            const headers = rateLimitHeaders(policies, limits);
-            const message = `Too many requests: this client may send ${describe(rule)}. Retry in ${verdict.retryAfterSeconds} s.`;
-            return { refusal: refuse('client', message, verdict.retryAfterSeconds, headers), headers, release };
-          }
-        }
-        if (concurrency) limits.push({ name: CONCURRENCY_POLICY, remaining: config.concurrency! - concurrency.inFlight(client) });
-        return { refusal: null, headers: rateLimitHeaders(policies, limits), release };
+        verdict = rule ? await take(`client:${client}`, rule, 1) : null;
       } catch (error) {
         release();
         throw error;
       }
+      const refused = verdict !== null && !verdict.allowed;
+      if (refused) release();
+      const limits: LimitItem[] = [
+        ...(verdict ? [{ name: CLIENT_POLICY, remaining: verdict.remaining, resetSeconds: verdict.resetSeconds }] : []),
+        ...(concurrency ? [{ name: CONCURRENCY_POLICY, remaining: config.concurrency! - concurrency.inFlight(client) }] : []),
+      ];
+      const headers = rateLimitHeaders(policies, limits);
+      if (!refused) return { refusal: null, headers, release };
+      const retryAfter = verdict!.retryAfterSeconds;
+      const message = `Too many requests: this client may send ${describe(rule!)}. Retry in ${retryAfter} s.`;
+      return { refusal: refuse('client', message, retryAfter, headers), headers, release: NOTHING_HELD };
     },
     async capabilities(client, calls) {
       const policies: PolicyItem[] = [];
@@ -148,7 +150,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (!rule) continue;
         const policy = `capability:${name}`;
         policies.push(rulePolicy(policy, rule));
-        const verdict = await take(`capability:${name}:${client}`, rule, cost);
+        const verdict =
+          cost > rule.count ? await never(`capability:${name}:${client}`, rule) : await take(`capability:${name}:${client}`, rule, cost);
         limits.push({ name: policy, remaining: verdict.remaining, resetSeconds: verdict.resetSeconds });
         if (!verdict.allowed && (!refused || verdict.retryAfterSeconds > refused.verdict.retryAfterSeconds)) {
           refused = { name, rule, cost, verdict };

@@ -6,6 +6,7 @@
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../core/config/config.ts';
 import type { RateLimitsConfig } from '../../core/config/rateLimits.ts';
 import { FULL_ACCESS, startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 
@@ -148,7 +149,12 @@ function gate(fail = false) {
     async pass(fetcher: Fetcher, ...args: Parameters<Fetcher>): ReturnType<Fetcher> {
       waiting += 1;
       for (const waiter of waiters) if (waiting >= waiter.count) waiter.resolve();
-      await opening;
+      // A held call ends when the gateway aborts it (its deadline passed, its client went away), as a real fetch would.
+      const signal = args[1]?.signal as AbortSignal | undefined;
+      await Promise.race([
+        opening,
+        new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
+      ]);
       if (fail) throw new Error('subgraph connection reset');
       return fetcher(...args);
     },
@@ -249,5 +255,35 @@ describe('the concurrency cap (2 in flight per client)', () => {
       },
       { timeout: 5000 },
     );
+  });
+});
+
+describe('the concurrency cap and the execution timeout (1 in flight, 300 ms)', () => {
+  let tessera: TestTessera;
+  const held = gate();
+  afterAll(async () => {
+    held.open();
+    await tessera?.stop();
+  });
+
+  it('frees the slot of a request answered 504 when its deadline passed', async () => {
+    tessera = await startTestTessera({
+      scale: 'none',
+      wrapFetcher: (fetcher) => (url, init) => held.pass(fetcher, url, init),
+      config: {
+        rateLimits: { ...LIMITS, client: null, clients: {}, concurrency: 1 },
+        demandControl: loadConfig({ TESSERA_EXECUTION_TIMEOUT_MS: '300' }).demandControl,
+      },
+    });
+    const portal = { authorization: `Bearer ${await tessera.token({ ...FULL_ACCESS, client_id: 'portal' })}` };
+    const slow = tessera.request({ query: '{ legalEntities { code } }' }, portal);
+    await held.reached(1);
+    expect((await tessera.request({ query: '{ __typename }' }, portal)).status).toBe(429);
+    const timedOut = await slow;
+    expect({ status: timedOut.status, code: timedOut.body.errors?.[0]?.extensions?.code }).toEqual({
+      status: 504,
+      code: 'OPERATION_TIMEOUT',
+    });
+    await vi.waitFor(async () => expect((await tessera.request({ query: '{ __typename }' }, portal)).status).toBe(200), { timeout: 5000 });
   });
 });

@@ -8,7 +8,7 @@ import { readRateLimitsConfig, type RateLimitRule } from '../../core/config/rate
 import { createConcurrencyLimiter } from '../../gateway/rateLimit/concurrency.ts';
 import { gcraParameters, gcraStep, gcraVerdict } from '../../gateway/rateLimit/gcra.ts';
 import { mergeRateLimitHeaders, rateLimitHeaders, sfString } from '../../gateway/rateLimit/headers.ts';
-import { capabilityRule } from '../../gateway/rateLimit/rateLimiter.ts';
+import { capabilityRule, createRateLimiter } from '../../gateway/rateLimit/rateLimiter.ts';
 import { createMemoryStore } from '../../gateway/rateLimit/store.ts';
 
 describe('readRateLimitsConfig', () => {
@@ -253,5 +253,64 @@ describe('the RateLimit header fields', () => {
     expect(capabilityRule(rules, 'erp.releaseInvoice')).toEqual({ count: 1, windowSeconds: 1 });
     expect(capabilityRule(rules, 'psa.releaseInvoice')).toEqual({ count: 2, windowSeconds: 2 });
     expect(capabilityRule(rules, 'erp.recordPayment')).toBeNull();
+  });
+});
+
+describe('createRateLimiter', () => {
+  const START_MS = Date.UTC(2026, 11, 7, 1, 0, 0);
+
+  it('refuses an operation calling a capability more times than its whole limit without spending any of it', async () => {
+    let nowMs = START_MS;
+    const refusals: string[] = [];
+    const limiter = createRateLimiter({
+      config: { client: null, clients: {}, capabilities: { 'erp.releaseInvoice': { count: 2, windowSeconds: 60 } }, concurrency: null },
+      store: createMemoryStore(),
+      now: () => nowMs,
+      onRefusal: (limit) => refusals.push(limit),
+    });
+    const tooMany = await limiter.capabilities('portal', new Map([['erp.releaseInvoice', 3]]));
+    expect(tooMany).toEqual({
+      refusal: {
+        status: 429,
+        headers: {
+          'ratelimit-policy': '"capability:erp.releaseInvoice";q=2;w=60',
+          ratelimit: '"capability:erp.releaseInvoice";r=2;t=60',
+          'retry-after': '60',
+        },
+        error: {
+          message: 'This operation calls erp.releaseInvoice 3 times; this client may call it 2 per 60 s. Split the operation.',
+          extensions: { code: 'RATE_LIMITED', limit: 'capability', retryAfter: 60 },
+        },
+      },
+      headers: { 'ratelimit-policy': '"capability:erp.releaseInvoice";q=2;w=60', ratelimit: '"capability:erp.releaseInvoice";r=2;t=60' },
+    });
+    // Nothing was spent: the two allowed calls still pass.
+    nowMs += 1;
+    const two = await limiter.capabilities('portal', new Map([['erp.releaseInvoice', 2]]));
+    expect([two.refusal, two.headers.ratelimit]).toEqual([null, '"capability:erp.releaseInvoice";r=0;t=30']);
+    // A capability without a rule adds nothing.
+    expect(await limiter.capabilities('portal', new Map([['erp.recordPayment', 1]]))).toEqual({ refusal: null, headers: {} });
+    expect(refusals).toEqual(['capability']);
+  });
+
+  it('frees the concurrency slot of a request its rate limit refused, and reports both limits', async () => {
+    const limiter = createRateLimiter({
+      config: { client: { count: 1, windowSeconds: 10 }, clients: {}, capabilities: {}, concurrency: 2 },
+      store: createMemoryStore(),
+      now: () => START_MS,
+    });
+    const first = await limiter.admit('portal');
+    expect([first.refusal, first.headers]).toEqual([
+      null,
+      {
+        'ratelimit-policy': '"client";q=1;w=10, "concurrency";q=2;qu="concurrent-requests"',
+        ratelimit: '"client";r=0;t=10, "concurrency";r=1',
+      },
+    ]);
+    const second = await limiter.admit('portal');
+    expect([second.refusal?.error.extensions.limit, second.headers.ratelimit]).toEqual(['client', '"client";r=0;t=10, "concurrency";r=1']);
+    first.release();
+    const third = await limiter.admit('portal');
+    expect(third.headers.ratelimit).toBe('"client";r=0;t=10, "concurrency";r=2');
   });
 });
