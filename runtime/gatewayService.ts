@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts';
 import { createGatewayMetrics, type Metrics } from '../core/metrics.ts';
 import { authorizationPlugin } from '../gateway/authorization/authorizationPlugin.ts';
 import { capabilityPlugin } from '../gateway/capabilities/capabilityPlugin.ts';
+import { maxLengthPlugin } from '../gateway/inputs/maxLengthPlugin.ts';
 import { createGateway } from '../gateway/createGateway.ts';
 import { limitsPlugin } from '../gateway/limits/limitsPlugin.ts';
 import { countRefusal, defineLimitMetrics } from '../gateway/limits/limitMetrics.ts';
@@ -165,6 +166,8 @@ function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage:
       onRefused: () => countRefusal(metrics, 'cost'),
       onMeasured: (client, cost) => recordCost(metrics, client, cost),
     }),
+    // docs/capabilities.md#input-lengths: free-text inputs within their declared lengths, before any subgraph call.
+    maxLengthPlugin(),
   ];
   if (options.enforcePolicies !== false) {
     plugins.push(

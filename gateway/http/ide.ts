@@ -5,7 +5,9 @@ import path from 'node:path';
 /**
  * GraphiQL served from installed packages (no CDN), so the IDE works on a machine without
  * internet access. Assets are read once at start; the page runs no inline script, so a strict
- * Content-Security-Policy applies.
+ * Content-Security-Policy applies. The headers a person types (the bearer token) are kept in the
+ * browser's localStorage across reloads (`shouldPersistHeaders`; docs/production.md#the-ide): the IDE
+ * is a development tool, off in production unless `TESSERA_IDE=on`.
  */
 export interface StaticAsset {
   readonly contentType: string;
@@ -27,7 +29,7 @@ const initial = [
   '}',
 ].join('\\n');
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery: initial, defaultEditorToolsVisibility: true }),
+  React.createElement(GraphiQL, { fetcher, defaultQuery: initial, defaultEditorToolsVisibility: true, shouldPersistHeaders: true }),
 );
 `;
 

@@ -5,9 +5,8 @@
  * outbound request to anywhere but itself. Every way out is watched: global fetch (Apollo Server's
  * reporters) and node's http/https request functions (the OpenTelemetry exporter of @apollo/gateway).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { watchOutboundCalls } from '../harness/outboundCalls.ts';
 import { startTestTessera } from '../harness/startTestTessera.ts';
 
 const APOLLO_VARIABLES = {
@@ -28,39 +27,13 @@ afterEach(() => {
   }
 });
 
-/** The host of an outbound call, from any of the argument shapes fetch and http(s).request take. */
-function hostOf(target: unknown): string {
-  if (typeof target === 'string') return new URL(target).hostname;
-  if (target instanceof URL) return target.hostname;
-  if (target instanceof Request) return new URL(target.url).hostname;
-  const options = target as { hostname?: string; host?: string } | undefined;
-  return options?.hostname ?? options?.host ?? 'localhost';
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
 describe('Apollo reporting', () => {
   it('sends nothing outside the process, with APOLLO_KEY, APOLLO_GRAPH_REF and APOLLO_SCHEMA_REPORTING set', async () => {
     for (const [key, value] of Object.entries(APOLLO_VARIABLES)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
-    const outbound: string[] = [];
-    const watch = (host: string) => {
-      if (!LOOPBACK.has(host)) outbound.push(host);
-    };
-    const realFetch = globalThis.fetch;
-    vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-      watch(hostOf(input));
-      return realFetch(input, init);
-    });
-    for (const module of [http, https]) {
-      const realRequest = module.request;
-      vi.spyOn(module, 'request').mockImplementation(((target: unknown, ...rest: unknown[]) => {
-        watch(hostOf(target));
-        return (realRequest as (...args: unknown[]) => http.ClientRequest)(target, ...rest);
-      }) as typeof module.request);
-    }
+    const { outbound, fetchCalls } = watchOutboundCalls();
 
     const tessera = await startTestTessera({ scale: 'none' });
     try {
@@ -73,6 +46,6 @@ describe('Apollo reporting', () => {
     }
     expect(outbound).toEqual([]);
     // The watch sees the calls the test makes itself: it is really in place.
-    expect(vi.mocked(globalThis.fetch)).toHaveBeenCalled();
+    expect(fetchCalls()).toBeGreaterThan(0);
   });
 });
