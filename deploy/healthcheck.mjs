@@ -3,6 +3,7 @@
 // Plain JavaScript with no imports of Tessera, so a check every 15 s costs a bare node start.
 //
 //   node deploy/healthcheck.mjs                     the mode of the container's command line (PID 1)
+//   node deploy/healthcheck.mjs --pid 4242          the mode of that process's command line
 //   node deploy/healthcheck.mjs serve crm           the port of that mode, from the environment
 //   node deploy/healthcheck.mjs --url serve crm     prints the URL it would ask, asks nothing
 //
@@ -15,9 +16,9 @@ const SYSTEM_PORTS = { crm: 4001, psa: 4002, erp: 4003, integration: 4004 };
 const REGISTRY_PORT = 4005;
 const GATEWAY_PORT = 4000;
 
-/** The words after `bin/tessera.ts` in PID 1's command line (`start`, `serve crm`, ...). */
-function containerCommand() {
-  const words = readFileSync('/proc/1/cmdline', 'utf8').split('\0').filter(Boolean);
+/** The words after `bin/tessera.ts` in the command line of process `pid` (`start`, `serve crm`, ...). */
+function commandOf(pid) {
+  const words = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   const entry = words.findIndex((word) => word.endsWith('bin/tessera.ts') || word.endsWith('bin/tessera.js'));
   return entry === -1 ? [] : words.slice(entry + 1);
 }
@@ -26,7 +27,7 @@ function containerCommand() {
 function healthPort(command, env) {
   const [verb, target] = command;
   if (verb === 'serve' && target === 'registry') return Number(env.TESSERA_REGISTRY_PORT || REGISTRY_PORT);
-  if (verb === 'serve' && target in SYSTEM_PORTS) {
+  if (verb === 'serve' && Object.hasOwn(SYSTEM_PORTS, target ?? '')) {
     return Number(env[`TESSERA_SUBGRAPH_PORT_${target.toUpperCase()}`] || SYSTEM_PORTS[target]);
   }
   return Number(env.PORT || GATEWAY_PORT);
@@ -42,8 +43,9 @@ function healthUrl(command, env) {
 
 const args = process.argv.slice(2);
 const printOnly = args[0] === '--url';
-const command = printOnly ? args.slice(1) : args;
-const url = healthUrl(command.length > 0 ? command : containerCommand(), process.env);
+const rest = printOnly ? args.slice(1) : args;
+const command = rest[0] === '--pid' ? commandOf(rest[1]) : rest.length > 0 ? rest : commandOf(1);
+const url = healthUrl(command, process.env);
 if (printOnly) {
   process.stdout.write(`${url}\n`);
 } else {

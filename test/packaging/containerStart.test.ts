@@ -32,63 +32,82 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Resolves when the child logs that it serves, rejects when it exits first (with its output). */
-function serving(child: ChildProcess, output: () => string): Promise<void> {
+/** A process started as the container would start it, with its output so far and its exit. */
+interface Container {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+/** Runs ENTRYPOINT + `command` with `env`; resolves once it logs that it serves, rejects if it exits first. */
+function startContainer(command: readonly string[], env: Record<string, string>): Promise<Container> {
+  const [node, ...args] = entrypoint;
+  const child = spawn(node!, [...args, ...command], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
-    const onData = () => {
-      if (/"msg":"Tessera[^"]* is serving /.test(output())) {
-        child.stdout!.off('data', onData);
+    const onExit = (code: number | null) => reject(new Error(`${command.join(' ')} exited (${code}) before serving:\n${output}`));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      // Every root logs `... is serving http://localhost:<port>/...` once it listens.
+      if (/"msg":"[^"]* is serving /.test(output)) {
         child.off('exit', onExit);
-        resolve();
+        resolve({ child, exited, output: () => output });
       }
-    };
-    const onExit = (code: number | null) => reject(new Error(`the container's process exited (${code}) before serving:\n${output()}`));
-    child.stdout!.on('data', onData);
+    });
     child.once('exit', onExit);
   });
 }
 
-let child: ChildProcess;
-let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-let output = '';
+/** The container's /data: what the image's chown and chmod make it, a folder of the process's user, 0700. */
+function dataFolder(root: string, name: string): string {
+  const folder = path.join(root, name);
+  fs.mkdirSync(folder, { mode: 0o700 });
+  return folder;
+}
+
+let container: Container;
 let base: string;
 let env: Record<string, string>;
+let root: string;
 let dataDir: string;
 let privateKey: string;
+let publicKeyFile: string;
 const filled = filledExampleEnv();
+// The example's JWKS and PostgreSQL are not here: a PEM key file and the image's SQLite /data stand in for them.
+const { TESSERA_AUTH_JWKS_URL: _jwks, TESSERA_DATABASE_URL: _database, ...secrets } = filled;
 
-beforeAll(async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-container-'));
-  // The container's /data: what the image's chown and chmod make it, a folder of the process's user, 0700.
-  dataDir = path.join(root, 'data');
-  fs.mkdirSync(dataDir, { mode: 0o700 });
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const publicKeyFile = path.join(root, 'tessera-auth.pem');
-  fs.writeFileSync(publicKeyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }));
-  const port = await freePort();
-  // The example's JWKS and PostgreSQL are not here: a PEM key file and the image's SQLite /data stand in for them.
-  const { TESSERA_AUTH_JWKS_URL: _jwks, TESSERA_DATABASE_URL: _database, ...secrets } = filled;
-  env = {
+/** The image's ENV, the filled-in env file (but the JWKS and PostgreSQL), the key file and a data folder. */
+function containerEnv(data: string, extra: Record<string, string>): Record<string, string> {
+  return {
     PATH: process.env.PATH!,
     ...imageEnv(instructions),
     ...secrets,
-    TESSERA_DATA_DIR: dataDir,
+    TESSERA_DATA_DIR: data,
     TESSERA_AUTH_PUBLIC_KEY_FILE: publicKeyFile,
-    PORT: String(port),
+    ...extra,
   };
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-container-'));
+  dataDir = dataFolder(root, 'data');
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  publicKeyFile = path.join(root, 'tessera-auth.pem');
+  fs.writeFileSync(publicKeyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }));
+  const port = await freePort();
+  env = containerEnv(dataDir, { PORT: String(port) });
   base = `http://127.0.0.1:${port}`;
-  const [command, ...args] = entrypoint;
-  child = spawn(command!, [...args, ...cmd], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
-  exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await serving(child, () => output);
+  container = await startContainer(cmd, env);
 }, 120_000);
 
 afterAll(() => {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  if (container?.child.exitCode === null && container.child.signalCode === null) container.child.kill('SIGKILL');
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 describe('the image started as Docker starts it (ENTRYPOINT + CMD, the image ENV, the example env file)', () => {
@@ -99,8 +118,9 @@ describe('the image started as Docker starts it (ENTRYPOINT + CMD, the image ENV
     expect(await response.json()).toMatchObject({ status: 'ready' });
   });
 
-  it("passes the image's health check, which finds the port from the command", async () => {
-    const check = await runProcess('node', ['deploy/healthcheck.mjs', ...cmd], { cwd: REPO, env });
+  it("passes the image's health check, which finds the mode and its port from the process's command line", async () => {
+    // In the container the process is PID 1, which the script reads by default.
+    const check = await runProcess('node', ['deploy/healthcheck.mjs', '--pid', String(container.child.pid)], { cwd: REPO, env });
     expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
@@ -135,11 +155,29 @@ describe('the image started as Docker starts it (ENTRYPOINT + CMD, the image ENV
   });
 
   it('stops cleanly on SIGTERM, after which the health check fails', async () => {
-    child.kill('SIGTERM');
-    expect(await exited).toEqual({ code: 0, signal: null });
-    expect(output).not.toContain(filled.TESSERA_INTERNAL_SECRET);
-    expect(output).not.toContain(filled.TESSERA_METRICS_TOKEN);
+    container.child.kill('SIGTERM');
+    expect(await container.exited).toEqual({ code: 0, signal: null });
+    expect(container.output()).not.toContain(filled.TESSERA_INTERNAL_SECRET);
+    expect(container.output()).not.toContain(filled.TESSERA_METRICS_TOKEN);
     const check = await runProcess('node', ['deploy/healthcheck.mjs', ...cmd], { cwd: REPO, env });
     expect(check.code).toBe(1);
   }, 60_000);
+});
+
+describe.each([
+  { command: ['serve', 'crm'], portVariable: 'TESSERA_SUBGRAPH_PORT_CRM' },
+  { command: ['serve', 'registry'], portVariable: 'TESSERA_REGISTRY_PORT' },
+])('the image started with the command $command.1 (one role of deploy/compose.yaml)', ({ command, portVariable }) => {
+  it("becomes healthy on its mode's port by the image's health check, and stops cleanly on SIGTERM", async () => {
+    const roleEnv = containerEnv(dataFolder(root, command[1]!), { [portVariable]: String(await freePort()) });
+    const role = await startContainer(command, roleEnv);
+    try {
+      const check = await runProcess('node', ['deploy/healthcheck.mjs', '--pid', String(role.child.pid)], { cwd: REPO, env: roleEnv });
+      expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
+      role.child.kill('SIGTERM');
+      expect(await role.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (role.child.exitCode === null && role.child.signalCode === null) role.child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
