@@ -5,6 +5,7 @@
  * like the supergraph poller; a failed poll keeps the safelists it has.
  */
 import { parseManifest } from '../../core/persistedManifest.ts';
+import { unrefTimeout } from '../supergraph/poller.ts';
 import type { ClientManifest, PersistedOperations } from './persistedOperations.ts';
 
 /** The registry's manifests as served: each client's operations (`{ id, name, type, body }`) and one ETag for all. */
@@ -74,10 +75,4 @@ export function manifestPoller(options: ManifestPollerOptions): ManifestPoller {
       cancel = null;
     },
   };
-}
-
-function unrefTimeout(poll: () => void, ms: number): () => void {
-  const timer = setTimeout(poll, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
 }

@@ -96,7 +96,8 @@ export function supergraphPoller(options: PollerOptions): SupergraphPoller {
   };
 }
 
-function unrefTimeout(poll: () => void, ms: number): () => void {
+/** A timer that does not keep the process alive; returns its cancel function. */
+export function unrefTimeout(poll: () => void, ms: number): () => void {
   const timer = setTimeout(poll, ms);
   timer.unref();
   return () => clearTimeout(timer);
