@@ -6,11 +6,10 @@
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config/config.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+import { outageConfig, unavailableAt } from '../harness/subgraphOutage.ts';
 
 const ERP_URL = 'http://erp.embedded.tessera/graphql';
-const UNAVAILABLE = 'The erp subgraph is unavailable; this part of the response is missing.';
 
 let erp: 'up' | 'html-500' | 'graphql-error' = 'up';
 let erpCalls = 0;
@@ -34,11 +33,8 @@ const wrapFetcher =
 
 let tessera: TestTessera;
 beforeAll(async () => {
-  const { subgraphResilience, demandControl } = loadConfig({
-    TESSERA_SUBGRAPH_BREAKER: '3 failures, 30s open',
-    TESSERA_COST_REPORT: 'off',
-  });
-  tessera = await startTestTessera({ scale: 's', wrapFetcher, now: () => clock, config: { subgraphResilience, demandControl } });
+  const config = outageConfig({ TESSERA_SUBGRAPH_BREAKER: '3 failures, 30s open' });
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, now: () => clock, config });
 });
 afterAll(() => tessera?.stop());
 
@@ -49,13 +45,7 @@ function unavailable(reason: string) {
     status: 200,
     body: {
       data: { legalEntities: null },
-      errors: [
-        {
-          message: UNAVAILABLE,
-          path: ['legalEntities'],
-          extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason, serviceName: 'erp' },
-        },
-      ],
+      errors: [unavailableAt('erp', ['legalEntities'], reason)],
     },
   };
 }

@@ -7,11 +7,10 @@
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config/config.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+import { outageConfig, unavailableAt } from '../harness/subgraphOutage.ts';
 
 const ERP_URL = 'http://erp.embedded.tessera/graphql';
-const UNAVAILABLE = 'The erp subgraph is unavailable; this part of the response is missing.';
 
 type Behaviour = 'up' | '503-once' | '503' | 'hang' | 'huge';
 let erp: Behaviour = 'up';
@@ -43,15 +42,13 @@ const wrapFetcher =
 
 let tessera: TestTessera;
 beforeAll(async () => {
-  // Cost reports off: the envelopes below are the whole responses.
-  const { subgraphResilience, demandControl, limits } = loadConfig({
+  const config = outageConfig({
     TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES: '65536',
     TESSERA_SUBGRAPH_ERP_TIMEOUT_MS: '150',
     TESSERA_SUBGRAPH_BREAKER: 'off',
     TESSERA_SUBGRAPH_RETRY_BACKOFF_MS: '0',
-    TESSERA_COST_REPORT: 'off',
   });
-  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience, demandControl, limits } });
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, config });
 });
 afterAll(() => tessera?.stop());
 afterEach(() => {
@@ -80,13 +77,7 @@ describe('retries', () => {
       status: 200,
       body: {
         data: { legalEntities: null },
-        errors: [
-          {
-            message: UNAVAILABLE,
-            path: ['legalEntities'],
-            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'bad_status', serviceName: 'erp' },
-          },
-        ],
+        errors: [unavailableAt('erp', ['legalEntities'], 'bad_status')],
       },
     });
     expect(erpCalls).toEqual(['query', 'query', 'query']);
@@ -101,39 +92,29 @@ describe('retries', () => {
       status: 200,
       body: {
         data: null,
-        errors: [
-          {
-            message: UNAVAILABLE,
-            path: ['enableCustomerBilling'],
-            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'bad_status', serviceName: 'erp' },
-          },
-        ],
+        errors: [unavailableAt('erp', ['enableCustomerBilling'], 'bad_status')],
       },
     });
   });
 });
 
+/** The answer to `BOTH` with ERP's part missing and `error` standing for it. */
+async function withoutErpPart(behaviour: Behaviour, error: unknown) {
+  const reference = (await tessera.request({ query: BOTH })).body.data as { projects: unknown };
+  erpCalls = [];
+  erp = behaviour;
+  const answer = await tessera.request({ query: BOTH });
+  expect({ status: answer.status, body: answer.body }).toEqual({
+    status: 200,
+    body: { data: { projects: reference.projects, legalEntities: null }, errors: [error] },
+  });
+}
+
+const BOTH = '{ projects(first: 2) { nodes { id } } legalEntities { code } }';
+
 describe('timeouts', () => {
   it('answers SUBGRAPH_UNAVAILABLE (reason timeout) for a subgraph slower than its own timeout, the other parts in full', async () => {
-    const query = '{ projects(first: 2) { nodes { id } } legalEntities { code } }';
-    const reference = (await tessera.request({ query })).body.data as { projects: unknown };
-    erpCalls = [];
-
-    erp = 'hang';
-    const answer = await tessera.request({ query });
-    expect({ status: answer.status, body: answer.body }).toEqual({
-      status: 200,
-      body: {
-        data: { projects: reference.projects, legalEntities: null },
-        errors: [
-          {
-            message: UNAVAILABLE,
-            path: ['legalEntities'],
-            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'timeout', serviceName: 'erp' },
-          },
-        ],
-      },
-    });
+    await withoutErpPart('hang', unavailableAt('erp', ['legalEntities'], 'timeout'));
     // A timeout is not retried: the fetch's whole budget is spent.
     expect(erpCalls).toEqual(['query']);
   });
@@ -141,24 +122,10 @@ describe('timeouts', () => {
 
 describe('the subgraph response size limit', () => {
   it('answers SUBGRAPH_RESPONSE_TOO_LARGE at what the fetch was to supply, without retrying or counting it against the subgraph', async () => {
-    const query = '{ projects(first: 2) { nodes { id } } legalEntities { code } }';
-    const reference = (await tessera.request({ query })).body.data as { projects: unknown };
-    erpCalls = [];
-
-    erp = 'huge';
-    const answer = await tessera.request({ query });
-    expect({ status: answer.status, body: answer.body }).toEqual({
-      status: 200,
-      body: {
-        data: { projects: reference.projects, legalEntities: null },
-        errors: [
-          {
-            message: 'The erp subgraph answered with more than 65536 bytes (TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES); ask for fewer items.',
-            path: ['legalEntities'],
-            extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph: 'erp', limitBytes: 65536, serviceName: 'erp' },
-          },
-        ],
-      },
+    await withoutErpPart('huge', {
+      message: 'The erp subgraph answered with more than 65536 bytes (TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES); ask for fewer items.',
+      path: ['legalEntities'],
+      extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph: 'erp', limitBytes: 65536, serviceName: 'erp' },
     });
     expect(erpCalls).toEqual(['query']);
   });

@@ -16,6 +16,7 @@ import { Secret } from '../../core/config/secret.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startSystemService, type SystemService } from '../../runtime/systemService.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+import { outageConfig } from '../harness/subgraphOutage.ts';
 import { tempSqliteStore, type TempStore } from '../harness/tempDatabase.ts';
 
 const INTERNAL_SECRET = { kind: 'value', secret: new Secret('c2b7f0e9a41d8e3b6f5a9c0d7e2b4f8a1c6d3e9b') } as const;
@@ -68,10 +69,9 @@ afterAll(async () => {
 
 /** A gateway whose ERP subgraph is the server above; cost reports off, so envelopes are whole. */
 function gatewayWith(env: Record<string, string>): Promise<TestTessera> {
-  const { subgraphResilience, demandControl } = loadConfig({ TESSERA_COST_REPORT: 'off', ...env });
   return startTestTessera({
     scale: 'none',
-    config: { subgraphUrls: { erp: erpUrl }, internalSecret: INTERNAL_SECRET, subgraphResilience, demandControl },
+    config: { ...outageConfig(env), subgraphUrls: { erp: erpUrl }, internalSecret: INTERNAL_SECRET },
   });
 }
 

@@ -8,29 +8,22 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config/config.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
+import { connectionRefused, outageConfig, unavailableAt } from '../harness/subgraphOutage.ts';
 
 let down: 'none' | 'erp' | 'crm' | 'psa' = 'none';
 
 const wrapFetcher =
   (inner: Fetcher): Fetcher =>
   async (url, init) => {
-    if (down !== 'none' && url === `http://${down}.embedded.tessera/graphql`) {
-      const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4003'), { code: 'ECONNREFUSED' });
-      throw new TypeError('fetch failed', { cause });
-    }
+    if (down !== 'none' && url === `http://${down}.embedded.tessera/graphql`) throw connectionRefused();
     return inner(url, init);
   };
 
 let tessera: TestTessera;
 beforeAll(async () => {
-  const { subgraphResilience, demandControl } = loadConfig({
-    TESSERA_SUBGRAPH_BREAKER: 'off',
-    TESSERA_SUBGRAPH_RETRIES: '0',
-    TESSERA_COST_REPORT: 'off',
-  });
-  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience, demandControl } });
+  const config = outageConfig({ TESSERA_SUBGRAPH_BREAKER: 'off', TESSERA_SUBGRAPH_RETRIES: '0' });
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, config });
 });
 afterAll(() => tessera?.stop());
 afterEach(() => {
@@ -38,11 +31,6 @@ afterEach(() => {
 });
 
 type Path = (string | number)[];
-const unavailable = (subgraph: string, path: Path) => ({
-  message: `The ${subgraph} subgraph is unavailable; this part of the response is missing.`,
-  path,
-  extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph, reason: 'connect_error', serviceName: subgraph },
-});
 
 async function answer(query: string, subgraphDown: typeof down): Promise<GraphQLBody> {
   down = subgraphDown;
@@ -62,8 +50,8 @@ describe('the shapes of the four cases, on real query plans', () => {
     expect(await answer(query, 'erp')).toEqual({
       data: { projects: { nodes: nodes.map(({ id, code }) => ({ id, code, billedToDate: null, erpProjectNumber: null })) } },
       errors: nodes.flatMap((_, i) => [
-        unavailable('erp', ['projects', 'nodes', i, 'billedToDate']),
-        unavailable('erp', ['projects', 'nodes', i, 'erpProjectNumber']),
+        unavailableAt('erp', ['projects', 'nodes', i, 'billedToDate']),
+        unavailableAt('erp', ['projects', 'nodes', i, 'erpProjectNumber']),
       ]),
     });
   });
@@ -83,7 +71,7 @@ describe('the shapes of the four cases, on real query plans', () => {
         },
       },
       errors: projects.flatMap((list, i) =>
-        list.map((_, j) => unavailable('erp', ['accounts', 'nodes', i, 'projects', j, 'billedToDate'])),
+        list.map((_, j) => unavailableAt('erp', ['accounts', 'nodes', i, 'projects', j, 'billedToDate'])),
       ),
     });
   });
@@ -94,7 +82,7 @@ describe('the shapes of the four cases, on real query plans', () => {
     expect(healthy.projects.nodes.every((node) => node.customer !== null)).toBe(true);
     expect(await answer(query, 'crm')).toEqual({
       data: { projects: { nodes: healthy.projects.nodes.map(({ code }) => ({ code, customer: null })) } },
-      errors: healthy.projects.nodes.map((_, i) => unavailable('crm', ['projects', 'nodes', i, 'customer'])),
+      errors: healthy.projects.nodes.map((_, i) => unavailableAt('crm', ['projects', 'nodes', i, 'customer'])),
     });
   });
 
@@ -103,7 +91,7 @@ describe('the shapes of the four cases, on real query plans', () => {
     const healthy = (await answer(query, 'none')).data as { projects: unknown };
     expect(await answer(query, 'erp')).toEqual({
       data: { legalEntities: null, projects: healthy.projects },
-      errors: [unavailable('erp', ['legalEntities'])],
+      errors: [unavailableAt('erp', ['legalEntities'])],
     });
   });
 });

@@ -6,20 +6,14 @@
  */
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config/config.ts';
 import { stackLeaks } from '../harness/rawHttp.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
+import { connectionRefused, outageConfig, unavailableAt } from '../harness/subgraphOutage.ts';
 
 const ERP_URL = 'http://erp.embedded.tessera/graphql';
-const UNAVAILABLE = 'The erp subgraph is unavailable; this part of the response is missing.';
 
 /** How the ERP subgraph behaves for the current test; reset to `up` after each. */
 let erp: 'up' | 'refused' | 'html-500' = 'up';
-
-function connectionRefused(): Error {
-  const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4003'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
-  return new TypeError('fetch failed', { cause });
-}
 
 const wrapFetcher =
   (inner: Fetcher): Fetcher =>
@@ -38,13 +32,8 @@ const wrapFetcher =
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  // Cost reports off: the envelopes below are the whole responses.
-  const { subgraphResilience, demandControl } = loadConfig({
-    TESSERA_SUBGRAPH_BREAKER: 'off',
-    TESSERA_SUBGRAPH_RETRY_BACKOFF_MS: '0',
-    TESSERA_COST_REPORT: 'off',
-  });
-  tessera = await startTestTessera({ scale: 's', wrapFetcher, config: { subgraphResilience, demandControl } });
+  const config = outageConfig({ TESSERA_SUBGRAPH_BREAKER: 'off', TESSERA_SUBGRAPH_RETRY_BACKOFF_MS: '0' });
+  tessera = await startTestTessera({ scale: 's', wrapFetcher, config });
 });
 afterAll(() => tessera?.stop());
 afterEach(() => {
@@ -87,11 +76,7 @@ function projectNodes(body: GraphQLBody): ProjectNode[] {
 function withoutBilling(nodes: readonly ProjectNode[], reason = 'connect_error') {
   return {
     data: { projects: { nodes: nodes.map((node) => ({ ...node, billedToDate: null })) } },
-    errors: nodes.map((_, index) => ({
-      message: UNAVAILABLE,
-      path: ['projects', 'nodes', index, 'billedToDate'],
-      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason, serviceName: 'erp' },
-    })),
+    errors: nodes.map((_, index) => unavailableAt('erp', ['projects', 'nodes', index, 'billedToDate'], reason)),
   };
 }
 
@@ -117,13 +102,7 @@ describe('the ERP subgraph refuses connections', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: { projects: (reference.data as { projects: unknown }).projects, legalEntity: null },
-        errors: [
-          {
-            message: UNAVAILABLE,
-            path: ['legalEntity'],
-            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'connect_error', serviceName: 'erp' },
-          },
-        ],
+        errors: [unavailableAt('erp', ['legalEntity'])],
       },
     });
   });
@@ -137,13 +116,7 @@ describe('the ERP subgraph refuses connections', () => {
       contentType: GRAPHQL_RESPONSE,
       body: {
         data: { projects: reference.projects, legalEntities: null },
-        errors: [
-          {
-            message: UNAVAILABLE,
-            path: ['legalEntities'],
-            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'erp', reason: 'connect_error', serviceName: 'erp' },
-          },
-        ],
+        errors: [unavailableAt('erp', ['legalEntities'])],
       },
     });
   });
