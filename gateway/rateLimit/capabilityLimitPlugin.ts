@@ -47,6 +47,8 @@ function capabilityLimits(
       const calls = new Map<string, number>();
       return {
         async didResolveOperation(requestContext) {
+          // A refused operation (a fragment bomb over the limits) is not walked: it is answered without running.
+          if (operations.refused(requestContext)) return;
           // As the plugins before this one left it (they run before it): a field authorization removed is not called.
           const { operation, document } = operations.current(requestContext);
           if (!operation || operation.operation !== 'mutation') return;

@@ -158,6 +158,24 @@ describe('a capability limit (createOpportunity: 2 per 60 s per client)', () => 
     });
   });
 
+  it('leaves a mutation the operation limits refused unwalked: a fragment bomb on Mutation is answered with the limit error', async () => {
+    const fragments = ['fragment M0 on Mutation { createOpportunity(input: $input) { replayed } }'];
+    for (let i = 1; i <= 24; i += 1) fragments.push(`fragment M${i} on Mutation { ...M${i - 1} ...M${i - 1} }`);
+    const response = await tessera.request(
+      {
+        query: `mutation Bomb($input: CreateOpportunityInput!) { ...M24 }\n${fragments.join('\n')}`,
+        variables: { input: opportunityInput(customer.id) },
+      },
+      { authorization: `Bearer ${await tessera.token(writer('bomb-app'))}` },
+    );
+    expect({ status: response.status, data: response.body.data, code: response.body.errors?.[0]?.extensions?.code }).toEqual({
+      status: 400,
+      data: undefined,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    });
+    expect(response.headers.get('ratelimit')).toBe('"client";r=99;t=1');
+  });
+
   it('counts capability refusals at /metrics, and warns of a configured capability the supergraph does not declare', async () => {
     const metrics = await (await fetch(tessera.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toContain('tessera_rate_limit_refusals_total{limit="capability"} 1');
