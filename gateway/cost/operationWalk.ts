@@ -133,9 +133,9 @@ function sizeFrom(
   for (const path of listSize.slicingArguments) {
     const [argumentName, ...rest] = path.split('.');
     const given = node.arguments?.find((arg) => arg.name.value === argumentName);
-    let value: unknown = given
-      ? valueFromASTUntyped(given.value, variables)
-      : definition.args.find((arg) => arg.name === argumentName)?.defaultValue;
+    // An argument not given, or given a variable the request left out, has its default (as executed).
+    let value: unknown = given ? valueFromASTUntyped(given.value, variables) : undefined;
+    if (value === undefined) value = definition.args.find((arg) => arg.name === argumentName)?.defaultValue;
     for (const key of rest) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
     if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, Math.max(0, Math.floor(value)));
   }
