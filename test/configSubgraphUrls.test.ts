@@ -4,15 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config/config.ts';
-
-const PRODUCTION = {
-  TESSERA_ENV: 'production',
-  TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
-  TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-  TESSERA_AUTH_AUDIENCE: 'tessera-api',
-  TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
-  TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
-} as const;
+import { PRODUCTION_ENV as PRODUCTION } from './harness/productionEnv.ts';
 
 const httpRefused = (key: string, url: string) =>
   new TypeError(

@@ -16,15 +16,7 @@ import {
   nearestKnownVariable,
   unknownVariables,
 } from '../core/config/unknownVariables.ts';
-
-const PRODUCTION = {
-  TESSERA_ENV: 'production',
-  TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
-  TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-  TESSERA_AUTH_AUDIENCE: 'tessera-api',
-  TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
-  TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
-} as const;
+import { PRODUCTION_ENV as PRODUCTION } from './harness/productionEnv.ts';
 
 describe('unknown TESSERA_* variables', () => {
   it('finds each, sorted, with the known name nearest to it', () => {
@@ -109,9 +101,11 @@ describe('the list of known variables', () => {
       // The list itself mentions a misspelt name as its example.
       if (file.endsWith(path.join('core', 'config', 'knownVariables.ts'))) continue;
       const text = fs.readFileSync(file, 'utf8');
-      // Whole names only: `TESSERA_SUBGRAPH_${...}`, `TESSERA_LIMIT_*` and `TESSERA_SUBGRAPH_<NAME>_URL` are families.
-      for (const match of text.matchAll(/\bTESSERA_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_]|\$\{|\*|<)/g)) {
-        if (!names.has(match[0])) names.set(match[0], path.relative(ROOT, file));
+      // A name read is a string (`positiveInt(env, 'TESSERA_LIMIT_DEPTH', 15)`, a `TESSERA_X` in a comment) or follows
+      // `env.`; a constant of the code named TESSERA_... is neither. Whole names only: `TESSERA_SUBGRAPH_${...}`,
+      // `TESSERA_LIMIT_*` and `TESSERA_SUBGRAPH_<NAME>_URL` are families.
+      for (const match of text.matchAll(/(?:['"`]|\benv\??\.)(TESSERA_[A-Z0-9_]*[A-Z0-9])(?![A-Z0-9_]|\$\{|\*|<)/g)) {
+        if (!names.has(match[1]!)) names.set(match[1]!, path.relative(ROOT, file));
       }
     }
     expect(names.size).toBeGreaterThan(40);

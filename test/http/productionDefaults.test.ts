@@ -12,16 +12,7 @@ import { loadConfig, type TesseraConfig } from '../../core/config/config.ts';
 import { DEVELOPMENT_TOKEN_HINT } from '../../gateway/http/tokenHint.ts';
 import { watchOutboundCalls } from '../harness/outboundCalls.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
-
-/** What production needs on top of an otherwise empty environment (docs/production.md#a-minimal-production-environment). */
-const PRODUCTION = {
-  TESSERA_ENV: 'production',
-  TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
-  TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-  TESSERA_AUTH_AUDIENCE: 'tessera-api',
-  TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
-  TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
-} as const;
+import { PRODUCTION_ENV as PRODUCTION } from '../harness/productionEnv.ts';
 
 const production = loadConfig(PRODUCTION, '/srv/tessera');
 

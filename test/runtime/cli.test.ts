@@ -13,6 +13,7 @@ import { readOrCreateKeyFile } from '../../auth/keys/devKeyFile.ts';
 import { COMMANDS, ROOT_USAGE, commandHelp } from '../../bin/cli/commands.ts';
 import { runCli } from '../../bin/cli/runCli.ts';
 import { REGISTRY_CLI_USAGE } from '../../registry/cli/main.ts';
+import { PRODUCTION_ENV } from '../harness/productionEnv.ts';
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
@@ -144,15 +145,7 @@ describe('running a command', () => {
   });
 
   it('refuses an unknown variable in production, naming it', async () => {
-    const run = await tessera(['token', '--sub', 'alice'], {
-      TESSERA_ENV: 'production',
-      TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
-      TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-      TESSERA_AUTH_AUDIENCE: 'tessera-api',
-      TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
-      TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
-      TESSERA_SEED_SCAL: 'm',
-    });
+    const run = await tessera(['token', '--sub', 'alice'], { ...PRODUCTION_ENV, TESSERA_SEED_SCAL: 'm' });
     expect(run).toEqual({
       code: 1,
       stdout: '',

@@ -10,6 +10,7 @@ import { runCli } from '../../bin/cli/runCli.ts';
 import type { StoreConfig } from '../../core/config/config.ts';
 import { openAllSystems } from '../../systems/openAllSystems.ts';
 import { testPostgresUrl } from '../../core/config/config.ts';
+import { PRODUCTION_ENV } from '../harness/productionEnv.ts';
 import { tempPostgresStore, tempSqliteStore, type TempStore } from '../harness/tempDatabase.ts';
 
 interface Run {
@@ -137,16 +138,8 @@ if (postgresUrl) seedSuite('PostgreSQL', () => tempPostgresStore(postgresUrl));
 else describe.skip('tessera seed on PostgreSQL (needs TESSERA_TEST_POSTGRES_URL)', () => it('skipped', () => {}));
 
 describe('tessera seed in production', () => {
-  const PRODUCTION = {
-    TESSERA_ENV: 'production',
-    TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
-    TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-    TESSERA_AUTH_AUDIENCE: 'tessera-api',
-    TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
-    TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
-    // Never opened: the refusal comes first.
-    TESSERA_DATA_DIR: '/nonexistent/tessera',
-  };
+  // The data folder is never opened: the refusal comes first.
+  const PRODUCTION = { ...PRODUCTION_ENV, TESSERA_DATA_DIR: '/nonexistent/tessera' };
 
   it('refuses to invent records unless TESSERA_SEED_SCALE is set, and refuses --reseed always', async () => {
     expect(await tessera(['seed', '--quiet'], PRODUCTION)).toEqual({
