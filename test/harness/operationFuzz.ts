@@ -234,23 +234,27 @@ export function drawOperation(g: Gen, schema: GraphQLSchema): FuzzRequest {
   };
 }
 
-/** A body no client should send: not JSON, the wrong JSON, or a query that is not GraphQL. */
+/** A body no client should send: not JSON, the wrong JSON, a query that is not GraphQL, too large; or the wrong content type. */
 export function drawGarbage(g: Gen): FuzzRequest {
-  const kind = g(fc.integer, { min: 0, max: 7 });
-  const text = anyString(g);
-  const bodies: unknown[] = [
-    text,
-    `{"query": "{ projects { nodes { id } }"`,
-    JSON.stringify({ query: text }),
-    JSON.stringify({ query: 42, variables: 'x' }),
-    JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
-    JSON.stringify({ query: '{ __typename }', variables: [1, 2], operationName: { a: 1 } }),
-    JSON.stringify({ query: `{ ${'{'.repeat(g(fc.integer, { min: 1, max: 5_000 }))}` }),
-    JSON.stringify({
-      query: 'query($a: Int!) { __typename }',
-      variables: { a: anyJson(g) },
-      extensions: { persistedQuery: { sha256Hash: text } },
-    }),
+  const bodies: (() => string)[] = [
+    () => anyString(g),
+    () => `{"query": "{ projects { nodes { id } }"`,
+    () => JSON.stringify({ query: anyString(g) }),
+    () => JSON.stringify({ query: 42, variables: 'x' }),
+    () => JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    () => JSON.stringify({ query: '{ __typename }', variables: [1, 2], operationName: { a: 1 } }),
+    () => JSON.stringify({ query: `{ ${'{'.repeat(g(fc.integer, { min: 1, max: 5_000 }))}` }),
+    () =>
+      JSON.stringify({
+        query: 'query($a: Int!) { __typename }',
+        variables: { a: anyJson(g) },
+        extensions: { persistedQuery: { version: 1, sha256Hash: anyString(g) } },
+      }),
+    // Past TESSERA_MAX_BODY_BYTES (1 MiB).
+    () => JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1_100_000) } }),
   ];
-  return { body: bodies[kind], raw: true, headers: {}, kind: 'garbage' };
+  const body = bodies[g(fc.nat, bodies.length - 1)]!();
+  const wrongType = g(fc.integer, { min: 0, max: 3 }) === 0;
+  const contentType = wrongType ? g(fc.constantFrom, 'text/plain', '', 'application/json; charset=utf-16') : 'application/json';
+  return { body, raw: true, headers: { 'content-type': contentType }, kind: 'garbage' };
 }
