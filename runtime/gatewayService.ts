@@ -96,7 +96,7 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   const rateLimiting = startRateLimiting({ config: config.rateLimits, metrics, logger, now: options.now });
   if (rateLimiting) shutdown.add(() => rateLimiting.close());
   await rateLimiting?.ready();
-  const persisted = await startPersistedOperations(config, logger, options.manifests, shutdown);
+  const persisted = await startPersistedOperations(config, logger, metrics, options.manifests, shutdown);
   const gateway = await createGateway({
     supergraph: options.supergraph ?? staticSupergraphSource(composedFromSchemaFolder(urls)),
     // No subgraph answer above TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES is held (README "Operation limits").

@@ -6,6 +6,8 @@
  */
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import { definePersistedMetrics, PERSISTED_OPERATIONS, SAFELISTED_OPERATIONS } from '../gateway/persisted/persistedMetrics.ts';
 import { loadManifestFile } from '../gateway/persisted/loadManifestFile.ts';
 import { manifestPoller } from '../gateway/persisted/manifestPoller.ts';
 import { createPersistedOperations, type PersistedOperations } from '../gateway/persisted/persistedOperations.ts';
@@ -15,12 +17,19 @@ import type { Shutdown } from './shutdown.ts';
 export async function startPersistedOperations(
   config: TesseraConfig,
   logger: Logger,
+  metrics: Metrics,
   source: ManifestSource | undefined,
   shutdown: Shutdown,
 ): Promise<PersistedOperations> {
   const settings = config.persistedOperations;
   const file = settings.file === undefined ? undefined : loadManifestFile(settings.file);
-  const persisted = createPersistedOperations({ ...settings, file });
+  definePersistedMetrics(metrics);
+  const persisted = createPersistedOperations({
+    ...settings,
+    file,
+    onOutcome: (outcome) => metrics.increment(PERSISTED_OPERATIONS, { outcome }),
+    onSafelist: (size) => metrics.set(SAFELISTED_OPERATIONS, {}, size),
+  });
   if (file) logger.info({ file: settings.file, operations: file.operations.length }, 'persisted operations: manifest file loaded');
   if (source) {
     const poller = manifestPoller({

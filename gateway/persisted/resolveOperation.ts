@@ -10,6 +10,7 @@ import type { RequiredClients } from '../../core/config/persistedOperations.ts';
 import { HttpRequestError, type GraphQLParams } from '../../core/http/graphqlParams.ts';
 import { SHA256_HEX, sha256Hex } from '../../core/persistedManifest.ts';
 import type { BoundedCache } from '../authorization/boundedCache.ts';
+import type { PersistedOutcome } from './persistedMetrics.ts';
 import type { Safelist } from './safelist.ts';
 
 export interface ResolveContext {
@@ -31,31 +32,39 @@ export function isRequired(required: RequiredClients, principal: Principal | nul
   return (required.partners && principal?.partnerAccounts != null) || required.clients.includes(clientIdOf(principal));
 }
 
+/** A request resolved, and how (null: free text of a client that is not required). */
+export interface Resolved {
+  readonly params: GraphQLParams;
+  readonly outcome: PersistedOutcome | null;
+}
+
 /** The parameters with the query text in hand (and the persisted-query extension consumed), or an HttpRequestError. */
-export function resolveOperation(params: GraphQLParams, principal: Principal | null, context: ResolveContext): GraphQLParams {
+export function resolveOperation(params: GraphQLParams, principal: Principal | null, context: ResolveContext): Resolved {
   const clientId = clientIdOf(principal);
   const required = isRequired(context.required, principal);
   const hash = requestedHash(params);
   if (hash === null) {
     // Free text: a required client may send the exact text of one of its safelisted operations.
-    if (required && context.safelist.find(sha256Hex(params.query!), clientId) === undefined) throw notAllowed(clientId);
-    return params;
+    if (!required) return { params, outcome: null };
+    if (context.safelist.find(sha256Hex(params.query!), clientId) === undefined) throw notAllowed(clientId);
+    return { params, outcome: 'safelist' };
   }
   const resolved = { ...params, extensions: withoutPersistedQuery(params.extensions), documentId: undefined };
   const safelisted = context.safelist.find(hash.id, clientId);
   if (params.query !== undefined) {
     if (sha256Hex(params.query) !== hash.id) throw new HttpRequestError('BAD_REQUEST', 'provided sha does not match query');
-    if (safelisted !== undefined) return resolved;
+    if (safelisted !== undefined) return { params: resolved, outcome: 'safelist' };
     if (required) throw notAllowed(clientId);
     // Registered for the next hash-only request (with APQ off, the verified text simply runs).
-    context.apq?.set(hash.id, params.query);
-    return resolved;
+    if (!context.apq) return { params: resolved, outcome: null };
+    context.apq.set(hash.id, params.query);
+    return { params: resolved, outcome: 'apq_register' };
   }
-  if (safelisted !== undefined) return { ...resolved, query: safelisted };
+  if (safelisted !== undefined) return { params: { ...resolved, query: safelisted }, outcome: 'safelist' };
   const registered = hash.apq ? context.apq?.get(hash.id) : undefined;
   if (registered !== undefined) {
     if (required) throw notAllowed(clientId);
-    return { ...resolved, query: registered };
+    return { params: { ...resolved, query: registered }, outcome: 'apq_hit' };
   }
   if (context.apq === null && hash.apq && !context.safelist.hasAny(clientId)) {
     throw new HttpRequestError('PERSISTED_QUERY_NOT_SUPPORTED', NOT_SUPPORTED_MESSAGE, NO_STORE);

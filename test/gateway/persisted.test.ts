@@ -178,6 +178,34 @@ describe('a client required to use persisted operations', () => {
   });
 });
 
+describe('metrics', () => {
+  const scrape = async (instance: TestTessera) => {
+    const text = await (await fetch(instance.url.replace(/\/graphql$/, '/metrics'))).text();
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${series} `))
+          ?.split(' ')[1] ?? 0,
+      );
+    return value;
+  };
+
+  it('counts each outcome and reports how many operations are safelisted', async () => {
+    const before = await scrape(tessera);
+    await send(tessera, { extensions: { persistedQuery: { version: 1, sha256Hash: '1'.repeat(64) } } });
+    await send(tessera, { extensions: persistedQuery(PROJECTS) });
+    await send(tessera, { query: FREE }, await bearer(tessera, { client_id: 'locked-app' }));
+    const after = await scrape(tessera);
+    const delta = (outcome: string) => {
+      const series = `tessera_persisted_operations_total{outcome="${outcome}"}`;
+      return after(series) - before(series);
+    };
+    expect([delta('not_found'), delta('safelist'), delta('not_allowed')]).toEqual([1, 1, 1]);
+    expect(after('tessera_persisted_operations_safelisted')).toBe(2);
+  });
+});
+
 describe('automatic persisted queries', () => {
   it('round trip: not found, registered with the text, then the hash alone answers', async () => {
     const hashOnly = { extensions: persistedQuery(EXTRA) };
