@@ -6,6 +6,7 @@ import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
 import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../core/http/traceContext.ts';
+import { activeTraceparent, annotateActiveSpan, failActiveSpan } from '../../core/telemetry/spans.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isRetryable, responseStatusOf, unavailableReason, type UnavailableReason } from '../resilience/failure.ts';
@@ -40,7 +41,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     request.http.headers.set(REQUEST_ID_HEADER, requestId);
     // One trace and one process from the request through the subgraphs (docs/events.md#trace-context).
     if (correlationId) request.http.headers.set(CORRELATION_ID_HEADER, correlationId);
-    if (traceparent) request.http.headers.set(TRACEPARENT_HEADER, traceparent);
+    // With tracing on, the subgraph's span is the child of this fetch's span (docs/observability.md#traces).
+    annotateActiveSpan({ subgraph: this.serviceName });
+    const forwarded = activeTraceparent() ?? traceparent;
+    if (forwarded) request.http.headers.set(TRACEPARENT_HEADER, forwarded);
     // Only ever set on a request with exactly one mutation field (capabilityPlugin checks).
     if (idempotencyKey) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
     // The caller signed for the subgraphs: the only credential they accept.
@@ -61,9 +65,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     const unavailable = (reason: UnavailableReason, error: unknown, attempts: number) => {
       this.calls.failed(subgraph, reason);
       logger.warn({ subgraph, reason, attempts, err: error }, 'subgraph request failed');
+      failActiveSpan(error ?? `subgraph ${subgraph} unavailable (${reason})`, { 'tessera.unavailable.reason': reason });
       return placed([unavailableError(subgraph, reason)]);
     };
     for (let attempt = 1; ; attempt++) {
+      // Called off before it went out (the client left while the plan ran): nothing is sent.
+      if (signal.aborted) return unavailable(scope.signal?.aborted ? 'cancelled' : 'timeout', signal.reason, attempt - 1);
       const ticket = breaker?.admit();
       if (ticket === null) return unavailable('circuit_open', undefined, attempt - 1);
       const started = performance.now();
