@@ -90,6 +90,12 @@ export function restrictingRules<W>(scope: RecordScope, declared: { readonly [A 
   return applied;
 }
 
+/** Whether the rule over `attribute` restricts `scope` (the caller does not see every value of it). */
+export function restricts(scope: RecordScope, attribute: RecordAttribute): boolean {
+  ruleOf(scope, attribute);
+  return scope[attribute] !== null;
+}
+
 /** Whether a record whose `attribute` is `value` is visible in `scope`. */
 export function sees(scope: RecordScope, attribute: RecordAttribute, value: string | null): boolean {
   const rule = ruleOf(scope, attribute);

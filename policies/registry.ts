@@ -1,10 +1,11 @@
+import { internalOnly } from './named/internalOnly.ts';
 import { legalEntityScoped } from './named/legalEntityScoped.ts';
 import { partnerAccountScoped } from './named/partnerAccountScoped.ts';
 import { segregationOfDuties } from './named/segregationOfDuties.ts';
 import type { NamedPolicy } from './namedPolicy.ts';
 
 /** Every named policy; a new one is one file in `named/` and one entry here. */
-const POLICIES = [legalEntityScoped, partnerAccountScoped, segregationOfDuties] as const;
+const POLICIES = [legalEntityScoped, partnerAccountScoped, segregationOfDuties, internalOnly] as const;
 
 /** Every named policy, by the name `@policy` uses. The gateway checks at start that the schema and this list agree. */
 export const NAMED_POLICIES: ReadonlyMap<string, NamedPolicy> = new Map(POLICIES.map((policy) => [policy.name, policy]));

@@ -45,7 +45,7 @@ export function createPsaLoaders(read: PsaReadPort) {
       (record) => record.id,
     ),
     resource: rowLoader(
-      (ids: readonly string[]) => read.resourcesByIds(ids),
+      (ids: readonly string[]) => read.visibleResourcesByIds(ids),
       (record) => record.id,
     ),
     assignment: rowLoader(

@@ -4,6 +4,7 @@ import { connectionOf, type PageArgs } from '../kernel/pagination.ts';
 import { found, ref, whereIn } from '../kernel/refs.ts';
 import { scalarResolvers } from '../kernel/scalars.ts';
 import { badUserInput } from '../../core/errors.ts';
+import { internalOnly } from '../../policies/named/internalOnly.ts';
 import { seesAccount } from '../../policies/recordScope.ts';
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts';
@@ -98,6 +99,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
   },
   Resource: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.resource.load(reference.id),
+    // The gateway denies it to partners before planning; where the data is, a partner gets null all the same.
+    email: (resource: Resource, _: unknown, ctx: Ctx) => (internalOnly.admits(ctx.request.principal) ? resource.email : null),
     homeLegalEntity: (resource: Resource) => ref(resource.homeLegalEntityId),
     primaryRole: (resource: Resource, _: unknown, ctx: Ctx) => ctx.loaders.role.load(resource.primaryRoleId),
     utilizationTarget: (resource: Resource) => formatScaled(resource.utilizationTargetE4, 10_000, 2),

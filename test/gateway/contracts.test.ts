@@ -60,7 +60,7 @@ describe('contracts', () => {
   it('serve a contract created while the gateway runs, and report each in /health/ready', async () => {
     const late = catalogSupergraph(
       'rating: Int @inaccessible',
-      'type Ledger { entry: String @policy(policies: [["legalEntityScoped"], ["partnerAccountScoped"], ["segregationOfDuties"]]) }',
+      'type Ledger { entry: String @policy(policies: [["legalEntityScoped"], ["partnerAccountScoped"], ["segregationOfDuties"], ["internalOnly"]]) }',
     );
     await serve('late', staticSupergraphSource(late.sdl, 'late-1'));
     expect(await toy.post('{ products { id } }', '/contracts/late/graphql')).toEqual({

@@ -29,7 +29,7 @@ directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION
 directive @policy(policies: [[String!]!]!) on OBJECT | FIELD_DEFINITION`;
 /** The authorization plugin refuses a supergraph whose policies and policies/ disagree: the toy uses each one. */
 const POLICED =
-  'type Ledger { entry: String @policy(policies: [["legalEntityScoped"], ["partnerAccountScoped"], ["segregationOfDuties"]]) }';
+  'type Ledger { entry: String @policy(policies: [["legalEntityScoped"], ["partnerAccountScoped"], ["segregationOfDuties"], ["internalOnly"]]) }';
 
 /** The catalog subgraph's SDL; `productFields` are added to `Product`. */
 export function catalogSdl(productFields = '', policed = POLICED): string {

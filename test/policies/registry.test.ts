@@ -10,11 +10,13 @@ const sdl = (policy: string) => `type Query { a: Int @policy(policies: [["${poli
 
 describe('the policy registry and the schema', () => {
   it('agree for the shipped policies', () => {
-    expect(policyRegistryMismatches(new Set(['legalEntityScoped', 'partnerAccountScoped', 'segregationOfDuties']))).toEqual([]);
+    expect(policyRegistryMismatches(new Set(['legalEntityScoped', 'partnerAccountScoped', 'segregationOfDuties', 'internalOnly']))).toEqual(
+      [],
+    );
   });
 
   it('name a policy the schema uses but policies/ lacks, and one policies/ has but nothing uses', () => {
-    expect(policyRegistryMismatches(new Set(['legalEntityScoped', 'segregationOfDuties', 'ownTimecardsOnly']))).toEqual([
+    expect(policyRegistryMismatches(new Set(['legalEntityScoped', 'segregationOfDuties', 'internalOnly', 'ownTimecardsOnly']))).toEqual([
       'the schema uses @policy "ownTimecardsOnly", which policies/ does not define',
       'policies/ defines "partnerAccountScoped", which no @policy in the schema uses',
     ]);
@@ -26,6 +28,7 @@ describe('the policy registry and the schema', () => {
       new TypeError(
         'the schema and policies/ disagree:\n' +
           '- the schema uses @policy "legalEntityScopd", which policies/ does not define\n' +
+          '- policies/ defines "internalOnly", which no @policy in the schema uses\n' +
           '- policies/ defines "legalEntityScoped", which no @policy in the schema uses\n' +
           '- policies/ defines "partnerAccountScoped", which no @policy in the schema uses\n' +
           '- policies/ defines "segregationOfDuties", which no @policy in the schema uses',

@@ -46,7 +46,7 @@ describe('the canonical schema', () => {
   it('imports the same governance directives at the top of every subgraph SDL, defined once', () => {
     const [crm, ...others] = REAL_SOURCES.map((source) => governanceBlock(source.sdl));
     expect(crm).toContain(
-      '@link(url: "https://tessera.dev/governance/v1.1", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner", "@capability"])',
+      '@link(url: "https://tessera.dev/governance/v1.1", import: ["@authenticated", "@requiresScopes", "@policy", "@public", "@owner", "@capability", "@maxLength"])',
     );
     for (const block of others) expect(block).toBe(crm);
     expect(GOVERNANCE_DIRECTIVES_SDL).toContain('directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION');
@@ -71,7 +71,9 @@ describe('the canonical schema', () => {
   });
 
   it('names exactly the policies that policies/ defines', () => {
-    expect(policyNamesUsed(supergraph)).toEqual(new Set(['legalEntityScoped', 'partnerAccountScoped', 'segregationOfDuties']));
+    expect(policyNamesUsed(supergraph)).toEqual(
+      new Set(['legalEntityScoped', 'partnerAccountScoped', 'segregationOfDuties', 'internalOnly']),
+    );
   });
 
   it('names the read and write scope of each system, the cost-rate, approval, audit, system, operator and webhook scopes', () => {

@@ -1,8 +1,11 @@
 /**
  * The audit-trail query of a system of record (`<system>AuditLog`, scope `audit:read`): its
- * capability calls, oldest first, filtered by capability, principal, request, outcome and time.
+ * capability calls, oldest first, filtered by capability, principal, request, outcome and time,
+ * within what the caller's record scope may see.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Principal } from '../../../auth/principal.ts';
+import { restricts, type RecordScope } from '../../../policies/recordScope.ts';
 import { connectionOf, type PageArgs } from '../pagination.ts';
 import { keysetPage } from '../sqlPage.ts';
 import type { AuditLogRow, CapabilityTables } from './tables.ts';
@@ -16,15 +19,28 @@ export interface AuditFilter {
   readonly to?: string | null;
 }
 
-/** The resolver of a system's `<system>AuditLog` field. */
+/**
+ * The resolver of a system's `<system>AuditLog` field, scoped by the customer-account rule
+ * (docs/ownership.md#audit-visibility): a partner sees only the calls its own subject made; an
+ * internal caller with `audit:read` sees the whole trail. An entry keeps a digest of its input, not
+ * the records it touched, so it cannot be attributed to a customer after the fact; a partner's own
+ * calls are the entries it certainly may see. Another caller's entries answer like missing ones:
+ * absent from the page and from the count.
+ */
 export function auditLog(
   _: unknown,
   args: PageArgs & { filter?: AuditFilter | null },
-  ctx: { readonly ledgerReads: Kysely<CapabilityTables> },
+  ctx: {
+    readonly ledgerReads: Kysely<CapabilityTables>;
+    readonly scope: RecordScope;
+    readonly request: { readonly principal: Principal | null };
+  },
 ) {
   return connectionOf(args, (page) => {
     const filter = args.filter ?? {};
+    const own = ctx.request.principal?.sub ?? null;
     let query = ctx.ledgerReads.selectFrom('audit_log');
+    if (restricts(ctx.scope, 'account')) query = own === null ? query.where(sql<boolean>`1 = 0`) : query.where('principal_sub', '=', own);
     if (filter.capability) query = query.where('capability', '=', filter.capability);
     if (filter.principal) query = query.where('principal_sub', '=', filter.principal);
     if (filter.requestId) query = query.where('request_id', '=', filter.requestId);

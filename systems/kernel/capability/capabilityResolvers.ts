@@ -8,14 +8,17 @@
  * `runCapability` (idempotency record, effect, outbox and audit in one transaction); the outcome
  * becomes the payload: the result's fields, `userErrors`, `warnings` and `replayed`.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { SystemAdapter } from './adapter.ts';
 import type { SubgraphName } from '../subgraphName.ts';
 import { badUserInput, tesseraError } from '../../../core/errors.ts';
 import { isValidIdempotencyKey } from '../../../core/http/idempotencyKey.ts';
+import { inSpan } from '../../../core/telemetry/spans.ts';
 import type { Principal } from '../../../auth/principal.ts';
 import type { RecordScope } from '../../../policies/recordScope.ts';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../../schema/capabilities.ts';
+import { lengthRefusal, maxLengthsOf, overLength, type MaxLengths } from '../../../schema/maxLength.ts';
 import { parseSubgraphSdl } from '../../../schema/subgraphSdl.ts';
 import type { RequestScope } from '../../../auth/requestScope.ts';
 import { isSystemPrincipal, type Peers } from './peers.ts';
@@ -108,7 +111,8 @@ export function capabilityResolvers<Ports, Ctx extends CapabilityContext<Ports>>
   system: SubgraphName,
   handlers: Handlers<Ports, Ctx>,
   declarations: ReadonlyMap<string, CapabilityDeclaration> = capabilitiesOf(parseSubgraphSdl(system)),
-): Record<string, (parent: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => Promise<unknown>> {
+  lengths: MaxLengths = maxLengthsOf(parseSubgraphSdl(system)),
+): Record<string, (parent: unknown, args: { input: Record<string, unknown> }, ctx: Ctx, info?: GraphQLResolveInfo) => Promise<unknown>> {
   const missing = [...declarations.keys()].filter((field) => !(field in handlers));
   const undeclared = Object.keys(handlers).filter((field) => !declarations.has(field));
   if (missing.length || undeclared.length) {
@@ -125,7 +129,18 @@ export function capabilityResolvers<Ports, Ctx extends CapabilityContext<Ports>>
       >;
       return [
         declaration.field,
-        (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx) => call(declaration, handler, args.input, ctx),
+        async (_: unknown, args: { input: Record<string, unknown> }, ctx: Ctx, info?: GraphQLResolveInfo) => {
+          // Checked again where the data is (the gateway checks first): nothing over its declared length is stored.
+          const field = info?.parentType.getFields()[info.fieldName];
+          const violation = field ? overLength(lengths, info.parentType.name, field, args) : null;
+          if (violation) throw lengthRefusal(violation, `Mutation.${declaration.field}`);
+          // docs/observability.md#traces: one span per capability call, child of the subgraph request's span.
+          return inSpan(
+            'tessera.capability',
+            { 'tessera.capability': declaration.name, 'tessera.capability.version': declaration.version },
+            () => call(declaration, handler, args.input, ctx),
+          );
+        },
       ];
     }),
   );

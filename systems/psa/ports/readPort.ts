@@ -54,11 +54,18 @@ export interface PsaReadPort {
   rolesByIds(ids: readonly string[]): Promise<Role[]>;
   /** Not scoped (reference data). */
   allRoles(): Promise<Role[]>;
-  /** Not scoped: a resource of another legal entity is staffable (intercompany). */
+  /** Not scoped: a resource of another legal entity is staffable (intercompany); for capabilities, never for answers to a caller. */
   resourcesByIds(ids: readonly string[]): Promise<Resource[]>;
+  /**
+   * The people the scope may see: every one for a caller the customer-account rule does not
+   * restrict (a resource of another legal entity is an intercompany colleague), else only those
+   * working on a project the scope sees (assigned, with time on it, or its project manager);
+   * docs/ownership.md#what-partners-see.
+   */
+  visibleResourcesByIds(ids: readonly string[]): Promise<Resource[]>;
   /** Not scoped: the resource whose id or e-mail (any case) is a principal's subject, if any. */
   resourceOfSubject(subject: string): Promise<Resource | null>;
-  /** Not scoped. */
+  /** The people `visibleResourcesByIds` answers, counted and paged after the scope is applied. */
   resourcesPage(filter: ResourceFilter, page: PageRequest): Promise<Page<Resource>>;
   /**
    * Not scoped: the hard bookings (confirmed or active) of a resource overlapping the dates, on any

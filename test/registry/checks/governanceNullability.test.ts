@@ -50,8 +50,8 @@ describe('STRICTER_ACCESS_NOT_NULLABLE', () => {
         cost: String! @requiresScopes(scopes: [["psa:cost"]])
         "A scope the parent's alternatives do not all include."
         margin: String! @requiresScopes(scopes: [["psa:read", "psa:cost"]])
-        "A policy counts like a scope (all three named policies: a schema that names one must use each, POLICY_MISMATCH)."
-        secret: String! @policy(policies: [["legalEntityScoped", "partnerAccountScoped", "segregationOfDuties"]])
+        "A policy counts like a scope (all four named policies: a schema that names one must use each, POLICY_MISMATCH)."
+        secret: String! @policy(policies: [["legalEntityScoped", "partnerAccountScoped", "segregationOfDuties", "internalOnly"]])
         owner: Person!
       }
       type Person @owner(system: PSA) @requiresScopes(scopes: [["hr:read"]]) { name: String! }`;
@@ -74,7 +74,7 @@ describe('STRICTER_ACCESS_NOT_NULLABLE', () => {
         'psa',
         message(
           'Project.secret',
-          'policy legalEntityScoped and policy partnerAccountScoped and policy segregationOfDuties',
+          'policy internalOnly and policy legalEntityScoped and policy partnerAccountScoped and policy segregationOfDuties',
           'its own',
           'reaching Project guarantees only psa:read',
           'String!',

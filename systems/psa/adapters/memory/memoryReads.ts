@@ -3,7 +3,7 @@
  * filters, aggregates and scope rules, through `isVisible`), computed from the vendor's query
  * results. Bound to a capability call it reads through the kernel's `beforeCallView` (callHistory.ts).
  */
-import type { RecordScope } from '../../../../policies/recordScope.ts';
+import { restrictingRules, type RecordScope } from '../../../../policies/recordScope.ts';
 import { currentView, viewed, type View } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { Page, PageRequest } from '../../../kernel/pagination.ts';
@@ -15,6 +15,8 @@ import { OBJECT, type ObjectType, type PsaRecords } from './objects.ts';
 const STAFFED = ['CONFIRMED', 'ACTIVE'];
 const UNBILLED = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT'];
 const SCOPED = { legalEntity: (r: Project | BillingDraft) => r.legalEntityId, account: (r: Project | BillingDraft) => r.accountId };
+/** The attribute whose rule restricts the people a caller sees (through the projects they work on). */
+const PEOPLE = { account: SCOPED.account } as const;
 
 export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope, view: View = currentView): PsaReadPort {
   // In record-id order: the SQL adapter's order wherever it orders by id.
@@ -27,6 +29,22 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
   const onVisibleProjects = async <K extends 'Milestone' | 'Assignment' | 'ResourceRequest' | 'Timecard' | 'TimeEntry'>(type: K) => {
     const [records, visible] = await Promise.all([all(type), visibleProjectIds()]);
     return records.filter((record) => visible.has(record.projectId));
+  };
+  /** The people the scope sees: all, unless the customer-account rule restricts it (then those on visible projects). */
+  const staff = async () => {
+    const people = await all(OBJECT.resource);
+    if (restrictingRules(scope, PEOPLE).length === 0) return people;
+    const [assignments, timecards, visible] = await Promise.all([
+      onVisibleProjects(OBJECT.assignment),
+      onVisibleProjects(OBJECT.timecard),
+      projects(),
+    ]);
+    const working = new Set([
+      ...assignments.map((a) => a.resourceId),
+      ...timecards.map((t) => t.resourceId),
+      ...visible.flatMap((p) => (p.projectManagerId ? [p.projectManagerId] : [])),
+    ]);
+    return people.filter((r) => working.has(r.id));
   };
   const timecardsApproved = async () => new Set((await all(OBJECT.timecard)).filter((t) => t.status === 'APPROVED').map((t) => t.id));
 
@@ -72,11 +90,12 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
     rolesByIds: async (ids) => (await all(OBJECT.role)).filter(keyIn(ids, (r) => r.id)),
     allRoles: () => all(OBJECT.role),
     resourcesByIds: async (ids) => (await all(OBJECT.resource)).filter(keyIn(ids, (r) => r.id)),
+    visibleResourcesByIds: async (ids) => (await staff()).filter(keyIn(ids, (r) => r.id)),
     resourceOfSubject: async (subject) =>
       (await all(OBJECT.resource)).find((r) => r.id === subject || r.email.toLowerCase() === subject.toLowerCase()) ?? null,
     resourcesPage: async (filter, page) =>
       pageOf(
-        (await all(OBJECT.resource)).filter(
+        (await staff()).filter(
           (r) =>
             (!filter.roleId || r.primaryRoleId === filter.roleId) &&
             (!filter.homeLegalEntityId || r.homeLegalEntityId === filter.homeLegalEntityId),

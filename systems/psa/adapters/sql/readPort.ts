@@ -30,6 +30,8 @@ const STAFFED = ['CONFIRMED', 'ACTIVE'];
 const UNBILLED = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT'];
 /** Where projects and drafts hold the attributes the record policies read. */
 const SCOPED = { legalEntity: 'legal_entity_id', account: 'account_id' } as const;
+/** The attribute whose rule restricts the people a caller sees (through the projects they work on). */
+const PEOPLE = { account: SCOPED.account } as const;
 
 export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope): PsaReadPort {
   const restricted = restrictingRules(scope, SCOPED).length > 0;
@@ -43,6 +45,20 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
   const requests = () => db.selectFrom('resource_requests').$if(restricted, (q) => q.where(ofVisibleProject('project_id')));
   const timecards = () => db.selectFrom('timecards').$if(restricted, (q) => q.where(ofVisibleProject('project_id')));
   const entries = () => db.selectFrom('time_entries').$if(restricted, (q) => q.where(ofVisibleProject('project_id')));
+  // People are restricted by the customer-account rule only (a partner sees the people on its
+  // projects); legal entities do not hide intercompany colleagues (docs/ownership.md#what-partners-see).
+  const staffRestricted = restrictingRules(scope, PEOPLE).length > 0;
+  const staff = () =>
+    db
+      .selectFrom('resources')
+      .$if(staffRestricted, (q) =>
+        q.where(
+          (eb) =>
+            sql<boolean>`(${eb.ref('id')} in (${assignments().select('resource_id')}) or ${eb.ref('id')} in (${timecards().select(
+              'resource_id',
+            )}) or ${eb.ref('id')} in (${projects().select('project_manager_id').where('project_manager_id', 'is not', null)}))`,
+        ),
+      );
 
   return {
     projectsByIds: async (ids) => (noKeys(ids) ? [] : (await projects().selectAll().where('id', 'in', ids).execute()).map(toProject)),
@@ -105,6 +121,7 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
     allRoles: async () => (await db.selectFrom('roles').selectAll().orderBy('id').execute()).map(toRole),
     resourcesByIds: async (ids) =>
       noKeys(ids) ? [] : (await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute()).map(toResource),
+    visibleResourcesByIds: async (ids) => (noKeys(ids) ? [] : (await staff().selectAll().where('id', 'in', ids).execute()).map(toResource)),
     resourceOfSubject: async (subject) => {
       const row = await db
         .selectFrom('resources')
@@ -115,7 +132,7 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
       return row ? toResource(row) : null;
     },
     resourcesPage: async (filter, page) => {
-      let query = db.selectFrom('resources');
+      let query = staff();
       if (filter.roleId) query = query.where('primary_role_id', '=', filter.roleId);
       if (filter.homeLegalEntityId) query = query.where('home_legal_entity_id', '=', filter.homeLegalEntityId);
       const { rows, total } = await keysetPage(query, page);

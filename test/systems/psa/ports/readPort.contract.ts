@@ -170,6 +170,28 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
       expect([...staff.keys()].every((id) => visible.has(id))).toBe(true);
     });
 
+    it('shows a partner only the people working on its projects; a legal-entity scope hides no colleague', async () => {
+      const account = data.projects.find((p) => p.accountId !== null)!.accountId!;
+      const partner = scopeOf({ legal_entities: '*', partner_accounts: [account] });
+      const projects = new Set(data.projects.filter((p) => p.accountId === account).map((p) => p.id));
+      const working = new Set([
+        ...data.assignments.filter((a) => projects.has(a.projectId)).map((a) => a.resourceId),
+        ...data.timecards.filter((t) => projects.has(t.projectId)).map((t) => t.resourceId),
+        ...data.projects.filter((p) => projects.has(p.id) && p.projectManagerId !== null).map((p) => p.projectManagerId!),
+      ]);
+      const expected = byId(data.resources.filter((r) => working.has(r.id)));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(expected.length).toBeLessThan(data.resources.length);
+      const everyone = data.resources.map((r) => r.id);
+      expect(byId(await read(partner).visibleResourcesByIds(everyone))).toEqual(expected);
+      expect(await read(partner).resourcesPage({}, ALL)).toEqual({ rows: expected, total: expected.length });
+      // The capabilities' own reads stay unscoped (staffing an intercompany colleague).
+      expect(byId(await read(partner).resourcesByIds(everyone))).toEqual(byId(data.resources));
+      const oneEntity = scopeOf({ legal_entities: [data.projects[0]!.legalEntityId.replace(/^le_/, '')] });
+      expect(byId(await read(oneEntity).visibleResourcesByIds(everyone))).toEqual(byId(data.resources));
+      expect((await read(oneEntity).resourcesPage({}, ALL)).total).toBe(data.resources.length);
+    });
+
     it('scopes every method: bound to a scope that sees nothing, none answers a record', async () => {
       await expectEveryMethodScoped(
         (scope) => read(scope),
@@ -187,7 +209,8 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           allRoles: unscoped('roles are reference data every PSA reader may read'),
           resourcesByIds: unscoped('people are staffable across legal entities (intercompany)'),
           resourceOfSubject: unscoped('who a principal is among the people; no record policy restricts people'),
-          resourcesPage: unscoped('people are staffable across legal entities (intercompany)'),
+          visibleResourcesByIds: (port) => port.visibleResourcesByIds(data.resources.map((r) => r.id)),
+          resourcesPage: (port) => port.resourcesPage({}, ALL),
           hardBookings: unscoped('dates and hours a resource is booked on any project: its capacity, no project record'),
           assignmentsByIds: (port) => port.assignmentsByIds(data.assignments.map((a) => a.id)),
           assignmentsByProjectIds: (port) => port.assignmentsByProjectIds(projectIds),
