@@ -1,4 +1,12 @@
+import type { TelemetryConfig } from '../../core/config/telemetry.ts';
 import type { Logger } from '../../core/logger.ts';
+import { startProcessTracing } from '../../core/telemetry/processTracing.ts';
+
+/** The process's tracing (docs/observability.md#traces): its configuration and `service.name`. */
+export interface TracedAs {
+  readonly telemetry: TelemetryConfig;
+  readonly serviceName: string;
+}
 
 /** A started root: it listens until stopped. */
 export interface Service {
@@ -12,10 +20,23 @@ export interface Service {
  * then the root's other steps run. `npm start` execs node, so the signal `docker stop` sends to npm
  * reaches this process rather than orphaning it. A second signal exits at once (an operator's
  * second Ctrl-C), and a watchdog exits if a stop step hangs or a stray handle keeps node alive.
+ * Tracing, when configured, is set up before the root starts and flushed after it has stopped.
  */
-export async function runUntilSignal(logger: Logger, shutdownTimeoutMs: number, start: () => Promise<Service>): Promise<number> {
-  const service = await start();
-  await service.listen();
+export async function runUntilSignal(
+  logger: Logger,
+  shutdownTimeoutMs: number,
+  start: () => Promise<Service>,
+  traced?: TracedAs,
+): Promise<number> {
+  const tracing = traced ? await startProcessTracing(traced.telemetry, traced.serviceName, logger) : undefined;
+  let service: Service;
+  try {
+    service = await start();
+    await service.listen();
+  } catch (error) {
+    await tracing?.shutdown();
+    throw error;
+  }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -33,6 +54,8 @@ export async function runUntilSignal(logger: Logger, shutdownTimeoutMs: number, 
     process.exit(1);
   }, shutdownTimeoutMs + 10_000).unref();
   await service.stop();
+  // After the drain: the spans of the last requests are exported too.
+  await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: the last spans were not exported'));
   logger.info('stopped');
   clearTimeout(watchdog);
   // Every step has run and pino writes synchronously to stdout: whatever still holds the loop open is not ours to wait for.

@@ -19,7 +19,10 @@ export function run(input: CommandInput): Promise<number> {
   }
   if (remote && target !== 'gateway') throw new UsageError('--remote is for `tessera serve gateway` only');
   const { config, logger } = configured(input, 'stdout');
-  return runUntilSignal(logger, config.shutdownTimeoutMs, () => start(target, remote, config, logger));
+  return runUntilSignal(logger, config.shutdownTimeoutMs, () => start(target, remote, config, logger), {
+    telemetry: config.telemetry,
+    serviceName: `tessera-${target}`,
+  });
 }
 
 /** Each root is imported when chosen: `serve crm` does not load the gateway, nor `serve gateway` the relay. */

@@ -6,5 +6,8 @@ import { runUntilSignal } from '../cli/runUntilSignal.ts';
 
 export function run(input: CommandInput): Promise<number> {
   const { config, logger } = configured(input, 'stdout');
-  return runUntilSignal(logger, config.shutdownTimeoutMs, () => startEmbedded({ config, logger }));
+  return runUntilSignal(logger, config.shutdownTimeoutMs, () => startEmbedded({ config, logger }), {
+    telemetry: config.telemetry,
+    serviceName: 'tessera-gateway',
+  });
 }

@@ -21,6 +21,8 @@ import { maskError } from '../../core/maskError.ts';
 import { createGraphQLHandler, type Caller } from '../http/graphqlHandler.ts';
 import { createPlannedOperations } from '../plannedOperation.ts';
 import type { GatewayPlugin } from '../plugin.ts';
+import { tracedPlugin } from '../tracing/tracedPlugins.ts';
+import { tracingPlugin } from '../tracing/tracingPlugin.ts';
 import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
 import type { PersistedOperations } from '../persisted/persistedOperations.ts';
 import { loadGeneration, type Generation } from './generation.ts';
@@ -147,11 +149,15 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
       // in the environment would otherwise send every operation and the schema to Apollo's cloud.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      // The graphql.parse and graphql.validate spans (docs/observability.md#traces).
+      tracingPlugin(),
       ...options.ownPlugins,
-      // Position i runs plugin i as made for the request's supergraph.
-      ...options.plugins.map((_, i): ApolloServerPlugin<RequestScope> => ({
-        requestDidStart: async (requestContext) => generationOf(requestContext.schema).plugins[i]!.requestDidStart?.(requestContext),
-      })),
+      // Position i runs plugin i as made for the request's supergraph, its decision in a span when tracing is on.
+      ...options.plugins.map((plugin, i): ApolloServerPlugin<RequestScope> =>
+        tracedPlugin(plugin.name, {
+          requestDidStart: async (requestContext) => generationOf(requestContext.schema).plugins[i]!.requestDidStart?.(requestContext),
+        }),
+      ),
     ],
   });
   await server.start();

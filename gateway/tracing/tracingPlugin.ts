@@ -1,0 +1,34 @@
+/**
+ * The spans of Apollo Server's own request phases (docs/observability.md#traces): `graphql.parse`
+ * and `graphql.validate`, children of the request's `tessera.request` span. A document Apollo
+ * Server already holds parsed and validated (its document cache) skips both phases, and so both
+ * spans. Off, the plugin adds no listener at all.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Span } from '@opentelemetry/api';
+import type { RequestScope } from '../../auth/requestScope.ts';
+import { failSpan, startSpan, tracingActive } from '../../core/telemetry/spans.ts';
+
+export function tracingPlugin(): ApolloServerPlugin<RequestScope> {
+  return {
+    async requestDidStart() {
+      if (!tracingActive()) return;
+      return {
+        async parsingDidStart() {
+          const span = startSpan('graphql.parse');
+          return async (error) => end(span, error);
+        },
+        async validationDidStart() {
+          const span = startSpan('graphql.validate');
+          return async (errors) => end(span, errors?.[0]);
+        },
+      };
+    },
+  };
+}
+
+function end(span: Span | undefined, error: unknown): void {
+  if (!span) return;
+  if (error) failSpan(span, error);
+  span.end();
+}
