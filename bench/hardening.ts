@@ -18,7 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../core/config/config.ts';
@@ -28,6 +28,7 @@ import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { option, runWorker, scaleOption } from './options.ts';
 import { PORTFOLIO } from './queries.ts';
 import { summarize } from './stats.ts';
+import { freePort } from '../test/harness/freePort.ts';
 
 const TARGET_RATIO = 0.95;
 const scale = scaleOption();
@@ -42,17 +43,6 @@ interface Variant {
   readonly name: 'on' | 'off';
   readonly url: string;
   readonly child: ChildProcess;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** An OTLP/HTTP collector that accepts every export and counts the requests and bytes. */
@@ -151,6 +141,11 @@ async function main(): Promise<void> {
     for (const variant of [on, off]) {
       const warm = await load(variant, 3000);
       if (warm.firstError) throw new Error(`"${variant.name}" answers with an error: ${warm.firstError}`);
+    }
+    // What each variant really runs: "on" answers with the rate-limit headers, "off" without.
+    for (const variant of [on, off]) {
+      const probe = await fetch(variant.url, { method: 'POST', headers, body });
+      console.log(`${variant.name}: HTTP ${probe.status}, RateLimit: ${probe.headers.get('ratelimit') ?? 'none'}`);
     }
     const pooled = {
       on: { latencies: [] as number[], errors: 0, elapsedMs: 0 },

@@ -9,28 +9,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../harness/runProcess.ts';
 import { execForm, filledExampleEnv, imageEnv, parseDockerfile, REPO, repoFile } from '../harness/packaging.ts';
+import { freePort } from '../harness/freePort.ts';
 
 const instructions = parseDockerfile(repoFile('Dockerfile'));
 const entrypoint = execForm(instructions.findLast((instruction) => instruction.keyword === 'ENTRYPOINT'));
 const cmd = execForm(instructions.findLast((instruction) => instruction.keyword === 'CMD'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A process started as the container would start it, with its output so far and its exit. */
 interface Container {

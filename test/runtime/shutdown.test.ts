@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+import { freePort } from '../harness/freePort.ts';
 
 const QUERY = { query: '{ accounts { totalCount } }' };
 const IN_FLIGHT = 20;
@@ -142,17 +143,6 @@ describe('stopping a root drains its HTTP server', () => {
 });
 
 const REPO = new URL('../../', import.meta.url);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every process below `pid` (Linux /proc), so the test can tell whether one outlived npm. */
 function descendants(pid: number): number[] {
