@@ -15,6 +15,7 @@ const PROJECTS = 'query Projects { projects(first: 2) { totalCount nodes { code 
 const ACCOUNTS = 'query Accounts { accounts(first: 1) { totalCount } }';
 const ONLY_OTHER = 'query OtherOnly { projects(first: 1) { totalCount } }';
 const FREE = '{ projects(first: 1) { nodes { code } } }';
+const MUTATION = 'mutation Touch { __typename }';
 const EXTRA = 'query Extra { accounts(first: 2) { nodes { name } } }';
 
 const op = (name: string, body: string, clients?: string[]) => ({
@@ -27,7 +28,7 @@ const op = (name: string, body: string, clients?: string[]) => ({
 const manifest = {
   format: 'apollo-persisted-query-manifest',
   version: 1,
-  operations: [op('Projects', PROJECTS), op('OtherOnly', ONLY_OTHER, ['other-app'])],
+  operations: [op('Projects', PROJECTS), op('OtherOnly', ONLY_OTHER, ['other-app']), { ...op('Touch', MUTATION), type: 'mutation' }],
 };
 const persistedQuery = (body: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256Hex(body) } });
 
@@ -101,6 +102,23 @@ describe('safelisted operations', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: unknown };
     expect(body).toEqual((await send(tessera, { query: PROJECTS })).body);
+
+    const mutation = new URLSearchParams({ extensions: JSON.stringify(persistedQuery(MUTATION)) });
+    const refused = await fetch(`${tessera.url}?${mutation}`, {
+      headers: { accept: 'application/graphql-response+json', ...(await bearer(tessera, {})) },
+    });
+    expect({ status: refused.status, allow: refused.headers.get('allow'), body: await refused.json() }).toEqual({
+      status: 405,
+      allow: 'POST',
+      body: {
+        errors: [
+          {
+            message: 'GET requests only run queries; send mutation operations with POST.',
+            extensions: { code: 'METHOD_NOT_ALLOWED' },
+          },
+        ],
+      },
+    });
   });
 
   it('answers an unknown hash PERSISTED_QUERY_NOT_FOUND (HTTP 200, as Apollo clients expect) and an unknown documentId the same', async () => {
@@ -202,7 +220,7 @@ describe('metrics', () => {
       return after(series) - before(series);
     };
     expect([delta('not_found'), delta('safelist'), delta('not_allowed')]).toEqual([1, 1, 1]);
-    expect(after('tessera_persisted_operations_safelisted')).toBe(2);
+    expect(after('tessera_persisted_operations_safelisted')).toBe(3);
   });
 });
 
