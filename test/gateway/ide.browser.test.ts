@@ -86,6 +86,8 @@ onChromium('The IDE', (launch) => {
       await page.locator('.graphiql-container').waitFor();
 
       await type(page, 'query', QUERY);
+      // GraphiQL takes an edit in (its operation name, then its storage) after a pause in typing, as a person pauses.
+      await page.waitForFunction((query) => localStorage.getItem('graphiql:query') === query, QUERY, { timeout: 5_000 });
       expect(await run(page)).toEqual({
         data: { projects: null },
         errors: [
