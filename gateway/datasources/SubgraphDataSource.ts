@@ -10,7 +10,7 @@ import { activeTraceparent, annotateActiveSpan, failActiveSpan } from '../../cor
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isRetryable, responseStatusOf, unavailableReason, type UnavailableReason } from '../resilience/failure.ts';
-import { backoffDelay, pause } from '../resilience/retry.ts';
+import { backoffDelay, fetchDeadline, pause, type FetchDeadline } from '../resilience/retry.ts';
 import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
 import { SubgraphResponseTooLargeError } from '../limits/subgraphResponseSize.ts';
 import { foreignErrors } from './foreignErrors.ts';
@@ -54,13 +54,29 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
   override async process(options: GraphQLDataSourceProcessOptions<RequestScope>): Promise<GatewayGraphQLResponse> {
     const subgraph = this.serviceName;
     const scope = options.context as Partial<RequestScope>;
-    const logger = scope.logger ?? this.logger;
     const document = 'document' in options ? options.document : undefined;
     const variables = options.request.variables;
     const placed = (errors: readonly GraphQLFormattedError[]) => ({ errors: fetchErrors(errors, document, variables) });
     const retries = isQueryFetch(document, options.request.query) ? this.calls.config.retries : 0;
-    const timeout = AbortSignal.timeout(this.calls.timeoutMs(subgraph));
-    const signal = scope.signal ? AbortSignal.any([timeout, scope.signal]) : timeout;
+    const deadline = fetchDeadline(this.calls.timeoutMs(subgraph), scope.signal);
+    try {
+      return await this.attempts(options, deadline, retries, placed);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** The fetch's attempts within its deadline: breaker, retries, and what each failure answers. */
+  private async attempts(
+    options: GraphQLDataSourceProcessOptions<RequestScope>,
+    deadline: FetchDeadline,
+    retries: number,
+    placed: (errors: readonly GraphQLFormattedError[]) => GatewayGraphQLResponse,
+  ): Promise<GatewayGraphQLResponse> {
+    const subgraph = this.serviceName;
+    const scope = options.context as Partial<RequestScope>;
+    const logger = scope.logger ?? this.logger;
+    const { signal } = deadline;
     const breaker = this.calls.breaker(subgraph);
     const unavailable = (reason: UnavailableReason, error: unknown, attempts: number) => {
       this.calls.failed(subgraph, reason);
@@ -96,7 +112,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
           logger.info({ subgraph, errors: refused }, 'subgraph refused the request');
           return placed(foreignErrors(subgraph, refused, this.calls.config.errors));
         }
-        const reason = unavailableReason(error, { timedOut: timeout.aborted, cancelled: scope.signal?.aborted === true });
+        const reason = unavailableReason(error, { timedOut: deadline.timedOut(), cancelled: scope.signal?.aborted === true });
         if (reason === 'cancelled') ticket?.abandoned();
         else ticket?.failed();
         if (attempt > retries || reason === 'cancelled' || reason === 'timeout' || !isRetryable(error)) {

@@ -21,3 +21,22 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** One fetch's deadline (docs/resilience.md#timeouts): its timeout, or the request's own end, whichever comes first. */
+export interface FetchDeadline {
+  readonly signal: AbortSignal;
+  /** Whether the timeout (not the request's end) aborted it. */
+  timedOut(): boolean;
+  /** Frees the timer once the fetch is over. */
+  clear(): void;
+}
+
+export function fetchDeadline(timeoutMs: number, request: AbortSignal | undefined): FetchDeadline {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  return {
+    signal: request ? AbortSignal.any([timeout.signal, request]) : timeout.signal,
+    timedOut: () => timeout.signal.aborted,
+    clear: () => clearTimeout(timer),
+  };
+}
