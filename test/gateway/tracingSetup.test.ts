@@ -5,10 +5,12 @@
  */
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../core/config/config.ts';
 import { parseOtlpHeaders, readTelemetryConfig, type TelemetryConfig } from '../../core/config/telemetry.ts';
 import { parseTraceparent } from '../../core/http/traceContext.ts';
 import { activeTraceparent, inRequestSpan, inSpan, startSpan, tracingActive } from '../../core/telemetry/spans.ts';
 import { startTracing } from '../../core/telemetry/tracing.ts';
+import { PRODUCTION_ENV } from '../harness/productionEnv.ts';
 
 const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const OFF: TelemetryConfig = { otlpEndpoint: null, otlpHeaders: undefined, sampleRatio: 1 };
@@ -63,6 +65,23 @@ describe('telemetry configuration', () => {
     );
     expect(readTelemetryConfig({ ...headers, TESSERA_OTLP_ENDPOINT: 'http://collector:4318/v1/traces' }, 'development').otlpEndpoint).toBe(
       'http://collector:4318/v1/traces',
+    );
+  });
+
+  it('is read by loadConfig: a production environment with a collector loads, with clear headers it is refused', () => {
+    const collector = {
+      TESSERA_OTLP_ENDPOINT: 'https://otlp.example.com/v1/traces',
+      TESSERA_OTLP_HEADERS: 'x-api-key=k',
+      TESSERA_TRACE_SAMPLE_RATIO: '0.1',
+    };
+    const { telemetry } = loadConfig({ ...PRODUCTION_ENV, ...collector });
+    expect([telemetry.otlpEndpoint, telemetry.sampleRatio, String(telemetry.otlpHeaders)]).toEqual([
+      'https://otlp.example.com/v1/traces',
+      0.1,
+      '[redacted]',
+    ]);
+    expect(() => loadConfig({ ...PRODUCTION_ENV, ...collector, TESSERA_OTLP_ENDPOINT: 'http://otlp.example.com/v1/traces' })).toThrow(
+      /^TESSERA_OTLP_HEADERS would travel in clear to otlp\.example\.com/,
     );
   });
 });
