@@ -44,7 +44,7 @@ let tessera: TestTessera;
 beforeAll(async () => {
   const config = outageConfig({
     TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES: '65536',
-    TESSERA_SUBGRAPH_ERP_TIMEOUT_MS: '150',
+    TESSERA_SUBGRAPH_ERP_TIMEOUT_MS: '1000',
     TESSERA_SUBGRAPH_BREAKER: 'off',
     TESSERA_SUBGRAPH_RETRY_BACKOFF_MS: '0',
   });
