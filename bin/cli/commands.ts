@@ -3,30 +3,9 @@
  * its help, and how to load it. Nothing here imports a command's code: `load` does, when that
  * command runs, so `tessera token` never loads the gateway and `--help` loads nothing at all.
  */
-import type { ParseArgsConfig } from 'node:util';
 import { DEV_TOKEN_OPTIONS, DEV_TOKEN_USAGE } from '../../auth/devToken.ts';
 import { SEED_SCALES } from '../../core/config/config.ts';
-
-export type Options = NonNullable<ParseArgsConfig['options']>;
-export type Values = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
-
-/** What a command runs with; it answers with its exit code. */
-export interface CommandInput {
-  /** The flags, parsed (never `help` or `version`: those are answered before). */
-  readonly values: Values;
-  readonly positionals: readonly string[];
-  /** The arguments after the command's name, as given (the token and registry commands parse their own). */
-  readonly args: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** package.json's version. */
-  readonly version: string;
-}
-
-export interface CommandModule {
-  run(input: CommandInput): Promise<number>;
-}
+import type { CommandModule, Options } from './commandInput.ts';
 
 export interface Command {
   readonly name: string;

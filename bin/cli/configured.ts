@@ -1,7 +1,7 @@
 import { loadConfig, type TesseraConfig } from '../../core/config/config.ts';
 import { checkUnknownVariables } from '../../core/config/unknownVariables.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
-import type { CommandInput } from './commands.ts';
+import type { CommandInput } from './commandInput.ts';
 
 /** What every command but --help and --version needs. */
 export interface Configured {

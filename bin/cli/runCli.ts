@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { COMMANDS, COMMON_OPTIONS, ROOT_USAGE, commandHelp, type Command, type CommandInput } from './commands.ts';
+import type { CommandInput } from './commandInput.ts';
+import { COMMANDS, COMMON_OPTIONS, ROOT_USAGE, commandHelp, type Command } from './commands.ts';
 import { failureMessage, UsageError } from './failures.ts';
 
 export interface CliIo {

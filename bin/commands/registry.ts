@@ -1,7 +1,7 @@
 /** `tessera registry <verb>`: the registry CLI (docs/registry.md#cli). */
 import { REGISTRY_CLI_USAGE, runRegistryCli } from '../../registry/cli/main.ts';
 import { registryDeclarations } from '../../runtime/registry.ts';
-import type { CommandInput } from '../cli/commands.ts';
+import type { CommandInput } from '../cli/commandInput.ts';
 import { configured } from '../cli/configured.ts';
 
 export async function run(input: CommandInput): Promise<number> {

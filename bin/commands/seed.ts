@@ -6,7 +6,7 @@
 import { SEED_SCALES, type SeedScale, type TesseraConfig } from '../../core/config/config.ts';
 import { SeedRefused, seedStores } from '../../runtime/seedStores.ts';
 import type { SeedProgress } from '../../seed/seedSystems.ts';
-import type { CommandInput } from '../cli/commands.ts';
+import type { CommandInput } from '../cli/commandInput.ts';
 import { configured } from '../cli/configured.ts';
 import { UsageError } from '../cli/failures.ts';
 

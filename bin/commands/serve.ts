@@ -2,7 +2,7 @@
 import type { TesseraConfig } from '../../core/config/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isSystemName, SYSTEM_NAMES } from '../../systems/systems.ts';
-import type { CommandInput } from '../cli/commands.ts';
+import type { CommandInput } from '../cli/commandInput.ts';
 import { configured } from '../cli/configured.ts';
 import { UsageError } from '../cli/failures.ts';
 import { runUntilSignal, type Service } from '../cli/runUntilSignal.ts';

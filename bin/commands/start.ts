@@ -1,6 +1,6 @@
 /** `tessera start`: the embedded mode (README "Commands"). */
 import { startEmbedded } from '../../runtime/embedded.ts';
-import type { CommandInput } from '../cli/commands.ts';
+import type { CommandInput } from '../cli/commandInput.ts';
 import { configured } from '../cli/configured.ts';
 import { runUntilSignal } from '../cli/runUntilSignal.ts';
 

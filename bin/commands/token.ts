@@ -1,6 +1,6 @@
 /** `tessera token`: a development token on stdout (README "Commands"); loads auth/ and the config, nothing of the gateway. */
 import { DevTokenUsageError, issueDevToken, parseDevTokenArgs } from '../../auth/devToken.ts';
-import type { CommandInput } from '../cli/commands.ts';
+import type { CommandInput } from '../cli/commandInput.ts';
 import { configured } from '../cli/configured.ts';
 import { UsageError } from '../cli/failures.ts';
 
