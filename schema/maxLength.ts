@@ -118,16 +118,18 @@ function declare(lengths: Map<string, number>, coordinate: string, directives: r
 }
 
 /**
- * The refusal of an over-long input: BAD_USER_INPUT, HTTP 400 when it fails the whole request,
- * naming the input path, the limit and the actual length (never echoing the value).
+ * The refusal of an over-long input: BAD_USER_INPUT naming the input path, the limit and the
+ * actual length (never echoing the value). `wholeRequest` (the gateway's refusal before planning)
+ * carries the catalog's HTTP status; a system's refusal is an error at the mutation's path, like
+ * its other input errors.
  */
-export function lengthRefusal(violation: LengthViolation, coordinate: string): GraphQLError {
+export function lengthRefusal(violation: LengthViolation, coordinate: string, options: { readonly wholeRequest: boolean }): GraphQLError {
   return tesseraError(
     'BAD_USER_INPUT',
     `${coordinate}: ${violation.field} is ${violation.actual} characters long; at most ${violation.maxLength} are allowed.`,
     {
       extensions: {
-        http: { status: ERROR_CODES.BAD_USER_INPUT.status },
+        ...(options.wholeRequest ? { http: { status: ERROR_CODES.BAD_USER_INPUT.status } } : {}),
         coordinate,
         field: violation.field,
         maxLength: violation.maxLength,

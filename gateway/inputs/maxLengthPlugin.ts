@@ -73,7 +73,7 @@ function firstRefusal(
         return;
       }
       const violation = overLength(lengths, parent.name, field, args);
-      if (violation) refusal = lengthRefusal(violation, `${parent.name}.${field.name}`);
+      if (violation) refusal = lengthRefusal(violation, `${parent.name}.${field.name}`, { wholeRequest: true });
     },
   });
   for (const definition of document.definitions) {

@@ -133,7 +133,7 @@ export function capabilityResolvers<Ports, Ctx extends CapabilityContext<Ports>>
           // Checked again where the data is (the gateway checks first): nothing over its declared length is stored.
           const field = info?.parentType.getFields()[info.fieldName];
           const violation = field ? overLength(lengths, info.parentType.name, field, args) : null;
-          if (violation) throw lengthRefusal(violation, `Mutation.${declaration.field}`);
+          if (violation) throw lengthRefusal(violation, `Mutation.${declaration.field}`, { wholeRequest: false });
           // docs/observability.md#traces: one span per capability call, child of the subgraph request's span.
           return inSpan(
             'tessera.capability',
