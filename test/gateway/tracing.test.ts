@@ -163,7 +163,7 @@ describe('traces', () => {
     expect(spans.filter((span) => span.name === 'gateway.fetch')).toEqual([]);
   });
 
-  it('puts each capability call in a span under its subgraph, and writes that span as the traceparent of its events', async () => {
+  it('puts each capability call in a span under its subgraph, its peer calls under it, and writes the subgraph span as the traceparent of its events', async () => {
     const accountId = salesforceCustomer(await seededAccounts(tessera)).id;
     exporter.reset();
     const response = await tessera.request(
@@ -178,6 +178,8 @@ describe('traces', () => {
     const capability = only(spans, 'tessera.capability');
     expect(parentOf(capability)).toBe(idOf(subgraph));
     expect(capability.attributes).toEqual({ 'tessera.capability': 'crm.createOpportunity', 'tessera.capability.version': 1 });
+    // The capability reads the legal entity's status from the ERP: that peer call is a child of the capability's span.
+    expect(parentOf(only(spans, 'tessera.subgraph', 'erp'))).toBe(idOf(capability));
     const [row] = await crmDb(tessera)
       .selectFrom('outbox_events')
       .select(['trace_parent'])

@@ -15,6 +15,7 @@ import type { SubgraphName } from '../subgraphName.ts';
 import { tesseraError } from '../../../core/errors.ts';
 import { REQUEST_ID_HEADER } from '../../../core/http/requestId.ts';
 import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../../core/http/traceContext.ts';
+import { activeTraceparent } from '../../../core/telemetry/spans.ts';
 import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
 import { principalFromClaims, type Principal } from '../../../auth/principal.ts';
 
@@ -62,6 +63,12 @@ export interface PeerRequest {
   readonly traceparent?: string | null;
 }
 
+/** The traceparent of the active span as a header, when tracing is on; nothing otherwise. */
+function activeTraceHeader(): Record<string, string> {
+  const traceparent = activeTraceparent();
+  return traceparent ? { [TRACEPARENT_HEADER]: traceparent } : {};
+}
+
 export function createPeers(transport: PeerTransport, self: SubgraphName, request: PeerRequest): Peers {
   const trace: Record<string, string> = { [CORRELATION_ID_HEADER]: request.correlationId ?? request.requestId };
   if (request.traceparent) trace[TRACEPARENT_HEADER] = request.traceparent;
@@ -75,6 +82,8 @@ export function createPeers(transport: PeerTransport, self: SubgraphName, reques
           accept: 'application/json',
           [REQUEST_ID_HEADER]: request.requestId,
           ...trace,
+          // With tracing on, the peer's span is the child of the span making the call (a capability's; docs/observability.md#traces).
+          ...activeTraceHeader(),
           [INTERNAL_PRINCIPAL_HEADER]: principalToken,
         },
         body: JSON.stringify({ query, variables }),
