@@ -13,6 +13,12 @@ import { startTestTessera, type TestTessera } from '../harness/startTestTessera.
 import { onChromium, type Browser } from '../registry/web/onChromium.ts';
 
 const QUERY = '{ projects(first: 1) { totalCount } }';
+/** The page's globals as the scripts run in it see them (this file's TypeScript lib has no DOM); only a type, erased. */
+interface PageGlobals {
+  readonly document: { querySelector(selector: string): unknown };
+  readonly localStorage: { getItem(key: string): string | null };
+}
+
 /** Where the screenshots go (overwritten by each run). */
 const SCREENSHOTS = path.join(os.tmpdir(), 'tessera-ide-screenshots');
 
@@ -39,11 +45,15 @@ onChromium('The IDE', (launch) => {
     async function run(page: Page): Promise<unknown> {
       const responseText = () =>
         (
-          document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }
+          (globalThis as unknown as PageGlobals).document.querySelector('.graphiql-response .CodeMirror') as unknown as {
+            CodeMirror: { getValue(): string };
+          }
         ).CodeMirror.getValue();
       await page.evaluate(() =>
         (
-          document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { setValue(text: string): void } }
+          (globalThis as unknown as PageGlobals).document.querySelector('.graphiql-response .CodeMirror') as unknown as {
+            CodeMirror: { setValue(text: string): void };
+          }
         ).CodeMirror.setValue(''),
       );
       await page.getByRole('button', { name: /Execute query/ }).click();
@@ -71,7 +81,9 @@ onChromium('The IDE', (launch) => {
       await page.getByRole('button', { name: 'Headers', exact: true }).click();
       return page.evaluate(() =>
         (
-          document.querySelector('section[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror') as unknown as {
+          (globalThis as unknown as PageGlobals).document.querySelector(
+            'section[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror',
+          ) as unknown as {
             CodeMirror: { getValue(): string };
           }
         ).CodeMirror.getValue(),
@@ -87,7 +99,11 @@ onChromium('The IDE', (launch) => {
 
       await type(page, 'query', QUERY);
       // GraphiQL takes an edit in (its operation name, then its storage) after a pause in typing, as a person pauses.
-      await page.waitForFunction((query) => localStorage.getItem('graphiql:query') === query, QUERY, { timeout: 5_000 });
+      await page.waitForFunction(
+        (query) => (globalThis as unknown as PageGlobals).localStorage.getItem('graphiql:query') === query,
+        QUERY,
+        { timeout: 5_000 },
+      );
       expect(await run(page)).toEqual({
         data: { projects: null },
         errors: [
@@ -105,7 +121,10 @@ onChromium('The IDE', (launch) => {
 
       // GraphiQL stores an edit after half a second without typing: a person's reload comes later than that.
       await page.waitForFunction(
-        () => ['graphiql:headers', 'graphiql:tabState'].every((key) => localStorage.getItem(key)?.includes('Bearer')),
+        () =>
+          ['graphiql:headers', 'graphiql:tabState'].every((key) =>
+            (globalThis as unknown as PageGlobals).localStorage.getItem(key)?.includes('Bearer'),
+          ),
         undefined,
         { timeout: 5_000 },
       );
