@@ -4,9 +4,13 @@
  * and the cyclic nesting of the security review (issue 11); and the authorization filter answering
  * the fragment bomb when the limits are raised out of the way.
  */
+import fs from 'node:fs';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config/config.ts';
 import { countTokens } from '../../gateway/limits/countTokens.ts';
+import { exceededLimit } from '../../gateway/limits/limitsPlugin.ts';
+import { measureOperation } from '../../gateway/limits/measureOperation.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
 
 const { limits: DEFAULTS, demandControl } = loadConfig({});
@@ -71,16 +75,13 @@ async function expectRefused(instance: TestTessera, query: string, limit: string
 
 describe('operation limits', () => {
   it('has defaults every documented query stays within', () => {
-    expect(DEFAULTS).toEqual({
-      depth: 15,
-      aliases: 30,
-      rootFields: 20,
-      tokens: 5000,
-      directivesPerField: 5,
-      selections: 5000,
-      height: 200,
-      subgraphResponseBytes: 8 * 1024 * 1024,
-    });
+    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const query of examples) {
+      const measures = measureOperation(parse(query))!;
+      expect(exceededLimit(DEFAULTS, { ...measures, tokens: countTokens(query) })).toBeNull();
+    }
   });
 
   it('depth: 15 answers, 16 is refused', async () => {
@@ -161,6 +162,19 @@ describe('operation limits', () => {
       201,
       "The operation's height is 201; the limit is 200 (TESSERA_LIMIT_HEIGHT).",
     );
+  });
+
+  it('counts each refusal in tessera_limit_refusals_total by limit', async () => {
+    const refusals = async (limit: string) => {
+      const text = await (await fetch(tessera.url.replace(/\/graphql$/, '/metrics'))).text();
+      const line = text.split('\n').find((entry) => entry.startsWith(`tessera_limit_refusals_total{limit="${limit}"} `));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const [depth, aliases] = [await refusals('depth'), await refusals('aliases')];
+    await tessera.request({ query: nested(16) });
+    await tessera.request({ query: nested(17) });
+    await tessera.request({ query: `{ projects(first: 1) { nodes { ${aliased(31, 'id')} } } }` });
+    expect([(await refusals('depth')) - depth, (await refusals('aliases')) - aliases]).toEqual([2, 1]);
   });
 
   it('height counts a field selected under many aliases once', async () => {
