@@ -23,16 +23,20 @@ export function tracedPlugin(name: string, plugin: ApolloServerPlugin<RequestSco
   const spanName = pluginSpanName(name);
   return {
     ...plugin,
-    async requestDidStart(requestContext) {
-      const listener = await plugin.requestDidStart?.(requestContext);
-      if (!listener?.didResolveOperation || !tracingActive()) return listener;
-      const decide = listener.didResolveOperation.bind(listener);
-      // inSpan calls `decide` synchronously, inside the span: its synchronous work is measured too.
-      const traced: GraphQLRequestListener<RequestScope> = {
-        ...listener,
-        didResolveOperation: (context) => inSpan(spanName, { 'tessera.plugin': name }, () => decide(context)),
-      };
-      return traced;
+    requestDidStart(requestContext) {
+      const started = plugin.requestDidStart?.(requestContext) ?? Promise.resolve();
+      // Off: the plugin's own listener, not even one more promise.
+      if (!tracingActive()) return started;
+      return started.then((listener) => {
+        if (!listener?.didResolveOperation) return listener;
+        const decide = listener.didResolveOperation.bind(listener);
+        // inSpan calls `decide` synchronously, inside the span: its synchronous work is measured too.
+        const traced: GraphQLRequestListener<RequestScope> = {
+          ...listener,
+          didResolveOperation: (context) => inSpan(spanName, { 'tessera.plugin': name }, () => decide(context)),
+        };
+        return traced;
+      });
     },
   };
 }
