@@ -4,27 +4,28 @@
  * Server already holds parsed and validated (its document cache) skips both phases, and so both
  * spans. Off, the plugin adds no listener at all.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { Span } from '@opentelemetry/api';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { failSpan, startSpan, tracingActive } from '../../core/telemetry/spans.ts';
 
+/** The listener of every request while tracing is on (it holds no state: each hook makes its own span). */
+const LISTENER: GraphQLRequestListener<RequestScope> = {
+  async parsingDidStart() {
+    const span = startSpan('graphql.parse');
+    return async (error) => end(span, error);
+  },
+  async validationDidStart() {
+    const span = startSpan('graphql.validate');
+    return async (errors) => end(span, errors?.[0]);
+  },
+};
+
+const TRACED = Promise.resolve(LISTENER);
+const UNTRACED = Promise.resolve(undefined);
+
 export function tracingPlugin(): ApolloServerPlugin<RequestScope> {
-  return {
-    async requestDidStart() {
-      if (!tracingActive()) return;
-      return {
-        async parsingDidStart() {
-          const span = startSpan('graphql.parse');
-          return async (error) => end(span, error);
-        },
-        async validationDidStart() {
-          const span = startSpan('graphql.validate');
-          return async (errors) => end(span, errors?.[0]);
-        },
-      };
-    },
-  };
+  return { requestDidStart: () => (tracingActive() ? TRACED : UNTRACED) };
 }
 
 function end(span: Span | undefined, error: unknown): void {
