@@ -80,6 +80,18 @@ export function overLength(
   return null;
 }
 
+/** Whether some argument of `field` can hold a declared input (itself, or an input object or list reaching one). */
+export function mayHoldDeclared(lengths: MaxLengths, typeName: string, field: GraphQLField<unknown, unknown>): boolean {
+  return field.args.some((arg) => lengths.has(argumentCoordinate(typeName, field.name, arg.name)) || reaches(lengths, arg.type, new Set()));
+}
+
+function reaches(lengths: MaxLengths, type: GraphQLInputType, seen: Set<string>): boolean {
+  const named = getNamedType(type);
+  if (!isInputObjectType(named) || seen.has(named.name)) return false;
+  seen.add(named.name);
+  return Object.values(named.getFields()).some((inner) => lengths.has(`${named.name}.${inner.name}`) || reaches(lengths, inner.type, seen));
+}
+
 function walk(lengths: MaxLengths, max: number | undefined, type: GraphQLInputType, value: unknown, path: string): LengthViolation | null {
   if (value === null || value === undefined) return null;
   const nullable = getNullableType(type);

@@ -13,12 +13,15 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestScope } from '../../auth/requestScope.ts';
-import { lengthRefusal, maxLengthsOf, overLength, type MaxLengths } from '../../schema/maxLength.ts';
+import { lengthRefusal, mayHoldDeclared, maxLengthsOf, overLength, type MaxLengths } from '../../schema/maxLength.ts';
+import { BoundedCache } from '../authorization/boundedCache.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 
 export function maxLengthPlugin(): GatewayPlugin {
@@ -26,14 +29,23 @@ export function maxLengthPlugin(): GatewayPlugin {
     name: 'maxLength',
     create: ({ operations }, supergraphSdl): ApolloServerPlugin<RequestScope> => {
       const lengths = maxLengthsOf(parse(supergraphSdl));
+      // Which fields of an operation take arguments that can hold a declared input depends only on
+      // the document: found once per document, so a query with none costs a lookup.
+      const candidatesOf = new BoundedCache<string, readonly Candidate[]>(1000);
       return {
         async requestDidStart() {
           return {
             async didResolveOperation(requestContext) {
               if (operations.refused(requestContext) || lengths.size === 0) return;
-              const { operation, document, schema, request } = requestContext;
+              const { operation, document, schema, request, queryHash } = requestContext;
               if (!operation) return;
-              const refusal = firstRefusal(schema, lengths, document, operation, request.variables ?? {});
+              const key = `${queryHash}\0${request.operationName ?? ''}`;
+              let candidates = candidatesOf.get(key);
+              if (!candidates) {
+                candidates = candidateFields(schema, lengths, document, operation);
+                candidatesOf.set(key, candidates);
+              }
+              const refusal = firstRefusal(lengths, candidates, request.variables ?? {});
               if (refusal) {
                 operations.refuse(requestContext);
                 throw refusal;
@@ -46,39 +58,50 @@ export function maxLengthPlugin(): GatewayPlugin {
   };
 }
 
+/** A field of the operation with an argument that can hold a declared input. */
+interface Candidate {
+  readonly node: FieldNode;
+  readonly field: GraphQLField<unknown, unknown>;
+  readonly parentName: string;
+}
+
 /**
- * The refusal for the first over-long argument value of the operation as the client sent it
- * (its fragments included, each walked once), or null. An argument whose variables do not coerce
- * is left to execution, which reports it.
+ * The fields of the operation as the client sent it (its fragments included, each walked once)
+ * with an argument whose type can hold a declared input.
  */
-function firstRefusal(
+function candidateFields(
   schema: GraphQLSchema,
   lengths: MaxLengths,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>>,
-) {
+): Candidate[] {
   const typeInfo = new TypeInfo(schema);
-  let refusal: ReturnType<typeof lengthRefusal> | null = null;
+  const candidates: Candidate[] = [];
   const visitor = visitWithTypeInfo(typeInfo, {
     Field(node) {
-      if (refusal || !node.arguments?.length) return;
+      if (!node.arguments?.length) return;
       const field = typeInfo.getFieldDef();
       const parent = typeInfo.getParentType();
-      if (!field || !parent) return;
-      let args: Record<string, unknown>;
-      try {
-        args = getArgumentValues(field, node, variables);
-      } catch {
-        return;
-      }
-      const violation = overLength(lengths, parent.name, field, args);
-      if (violation) refusal = lengthRefusal(violation, `${parent.name}.${field.name}`, { wholeRequest: true });
+      if (field && parent && mayHoldDeclared(lengths, parent.name, field)) candidates.push({ node, field, parentName: parent.name });
     },
   });
   for (const definition of document.definitions) {
     if (definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, visitor);
-    if (refusal) return refusal;
+  }
+  return candidates;
+}
+
+/** The refusal for the first over-long argument value, or null. Arguments whose variables do not coerce are left to execution. */
+function firstRefusal(lengths: MaxLengths, candidates: readonly Candidate[], variables: Readonly<Record<string, unknown>>) {
+  for (const { node, field, parentName } of candidates) {
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, node, variables);
+    } catch {
+      continue;
+    }
+    const violation = overLength(lengths, parentName, field, args);
+    if (violation) return lengthRefusal(violation, `${parentName}.${field.name}`, { wholeRequest: true });
   }
   return null;
 }

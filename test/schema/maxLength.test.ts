@@ -20,7 +20,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.ts';
-import { characterCount, maxLengthsOf, overLength } from '../../schema/maxLength.ts';
+import { characterCount, mayHoldDeclared, maxLengthsOf, overLength } from '../../schema/maxLength.ts';
 import { REAL_SOURCES } from './realSchema.ts';
 
 const supergraph = composeSupergraph(REAL_SOURCES);
@@ -191,6 +191,19 @@ describe('the check, for every declaration (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('finds the fields that can hold a declared input (the gateway checks only those), and no others', () => {
+    for (const { coordinate, route } of declared)
+      expect(mayHoldDeclared(lengths, route.typeName, fieldOf(route.typeName, route.fieldName)), coordinate).toBe(true);
+    expect(
+      [
+        ['Query', 'project'],
+        ['Query', 'projects'],
+        ['Project', 'assignments'],
+        ['Mutation', 'approveTimecard'],
+      ].map(([type, field]) => mayHoldDeclared(lengths, type!, fieldOf(type!, field!))),
+    ).toEqual([false, false, false, false]);
   });
 
   it('refuses the 900,000-character opportunity name of the issue', () => {
