@@ -13,7 +13,8 @@
  *   the estimate), no rate limit or concurrency cap, no tracing.
  * Then `--rounds` rounds (default 6) of `--seconds` (default 5) of 8 closed-loop clients
  * (`--concurrency`) on each, the order alternating every round, from a worker thread; all after a
- * warm-up of each. Options: --scale s|m|l (m), --redis URL (the rate-limit counters in Redis).
+ * warm-up of each. Options: --scale s|m|l (m), --redis URL (the rate-limit counters in Redis),
+ * --without limits,cost,rate,tracing (those parts off in "on" too: what the others cost).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +37,15 @@ const seconds = Number(option('seconds', '5'));
 const rounds = Number(option('rounds', '6'));
 const concurrency = Number(option('concurrency', '8'));
 const redisUrl = option('redis', '');
+const PARTS = ['limits', 'cost', 'rate', 'tracing'] as const;
+type Part = (typeof PARTS)[number];
+const without = option('without', '')
+  .split(',')
+  .filter(Boolean)
+  .map((part) => {
+    if (!(PARTS as readonly string[]).includes(part)) throw new TypeError(`--without takes ${PARTS.join(', ')}; got ${part}`);
+    return part as Part;
+  });
 const REPO = new URL('../', import.meta.url);
 
 /** A running `tessera start` and the URL of its /graphql. */
@@ -98,23 +108,27 @@ async function main(): Promise<void> {
   const collector = await startCollector();
   // Production leaves the cost out of the responses; both variants match it.
   const shared = { TESSERA_DATA_DIR: dataDir, TESSERA_COST_REPORT: 'off' };
-  const onEnv: Record<string, string> = {
-    ...shared,
-    TESSERA_COST_MODE: 'enforce',
-    TESSERA_COST_MAX: '1000000',
-    TESSERA_RATE_LIMIT: '10000000/60s',
-    TESSERA_CONCURRENCY_LIMIT: String(concurrency * 4),
-    ...(redisUrl ? { TESSERA_RATE_LIMIT_REDIS_URL: redisUrl } : {}),
-    TESSERA_OTLP_ENDPOINT: collector.url,
-    TESSERA_TRACE_SAMPLE_RATIO: '1',
+  // Each part of the hardening as "on" and "off" configure it; --without leaves parts off in "on" too,
+  // to see what each one costs.
+  const parts: Record<Part, { on: Record<string, string>; off: Record<string, string> }> = {
+    limits: { on: {}, off: limitsOutOfTheWay() },
+    cost: { on: { TESSERA_COST_MODE: 'enforce', TESSERA_COST_MAX: '1000000' }, off: { TESSERA_COST_MODE: 'measure' } },
+    rate: {
+      on: {
+        TESSERA_RATE_LIMIT: '10000000/60s',
+        TESSERA_CONCURRENCY_LIMIT: String(concurrency * 4),
+        ...(redisUrl ? { TESSERA_RATE_LIMIT_REDIS_URL: redisUrl } : {}),
+      },
+      off: { TESSERA_RATE_LIMIT: 'off', TESSERA_CONCURRENCY_LIMIT: 'off' },
+    },
+    tracing: { on: { TESSERA_OTLP_ENDPOINT: collector.url, TESSERA_TRACE_SAMPLE_RATIO: '1' }, off: {} },
   };
-  const offEnv: Record<string, string> = {
-    ...shared,
-    ...limitsOutOfTheWay(),
-    TESSERA_COST_MODE: 'measure',
-    TESSERA_RATE_LIMIT: 'off',
-    TESSERA_CONCURRENCY_LIMIT: 'off',
-  };
+  const onEnv: Record<string, string> = Object.assign(
+    { ...shared },
+    ...PARTS.map((part) => (without.includes(part) ? parts[part].off : parts[part].on)),
+  );
+  const offEnv: Record<string, string> = Object.assign({ ...shared }, ...PARTS.map((part) => parts[part].off));
+  if (without.length > 0) console.log(`"on" without: ${without.join(', ')}`);
   const started = performance.now();
   // "on" seeds the data; "off" starts on it once it is there.
   const on = await startVariant('on', { ...onEnv, TESSERA_SEED_SCALE: scale });
@@ -164,6 +178,7 @@ async function main(): Promise<void> {
         rps[variant.name] = (result.latencies.length / result.elapsedMs) * 1000;
       }
       roundRatios.push(rps.on! / rps.off!);
+      console.log(`round ${round + 1}: on ${rps.on!.toFixed(1)} req/s, off ${rps.off!.toFixed(1)} req/s`);
     }
     const rows = (['on', 'off'] as const).map((name) => ({
       hardening: name,
@@ -174,7 +189,9 @@ async function main(): Promise<void> {
       `\nportfolio query, ${concurrency} clients, ${rounds} rounds of ${seconds} s each, Node ${process.version}, ${os.cpus().length} cores`,
     );
     console.table(rows);
-    console.log(`round ratios on/off: ${roundRatios.map((value) => value.toFixed(3)).join(' ')}`);
+    const sorted = [...roundRatios].sort((a, b) => a - b);
+    const median = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
+    console.log(`round ratios on/off: ${roundRatios.map((value) => value.toFixed(3)).join(' ')} (median ${median.toFixed(3)})`);
     console.log(`throughput on/off: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
     console.log(`OTLP collector: ${collector.stats.requests} exports, ${(collector.stats.bytes / 1024).toFixed(0)} KiB`);
   } finally {
