@@ -67,13 +67,18 @@ describe('a client that disconnects', () => {
     expect(signal.aborted).toBe(false);
     request.destroy();
     await vi.waitFor(() => expect(signal.aborted).toBe(true), { timeout: 5000 });
-    // The plan's next fetch (CRM's entities) is made with the aborted signal and refused before it runs.
-    await vi.waitFor(() => expect(watching.calls.map((call) => call.url)).toContain(inProcessUrl('crm')), { timeout: 5000 });
+    // The plan's next fetch (CRM's entities) is called off before it reaches CRM: the data source
+    // refuses it, or hands the aborted signal to the fetcher, which refuses it before executing.
+    await vi.waitFor(
+      () =>
+        expect(tessera.logs.records.filter((record) => record.msg === 'subgraph request failed')).toContainEqual(
+          expect.objectContaining({ subgraph: 'crm', reason: 'cancelled' }),
+        ),
+      { timeout: 5000 },
+    );
     watching.on = false;
-    expect(watching.calls).toEqual([
-      { url: inProcessUrl('psa'), abortedAtCall: false },
-      { url: inProcessUrl('crm'), abortedAtCall: true },
-    ]);
+    expect(watching.calls[0]).toEqual({ url: inProcessUrl('psa'), abortedAtCall: false });
+    expect(watching.calls.slice(1)).toEqual(watching.calls.slice(1).map((call) => ({ ...call, abortedAtCall: true })));
     expect(sqlBySystem.get('crm') ?? 0).toBe(0);
     expect(sqlBySystem.get('psa')).toBeGreaterThan(0);
     // Nobody to answer: the access log says 499.
