@@ -7,14 +7,15 @@
  * environment, as an operator would:
  * - on: the operation limits at their defaults, demand control enforcing (`TESSERA_COST_MODE=enforce`
  *   with a budget the query stays under), a per-client rate limit and concurrency cap high enough
- *   never to refuse, and every request traced (`TESSERA_TRACE_SAMPLE_RATIO=1`) to a local OTLP
- *   collector (an HTTP server of this process that counts what it receives);
+ *   never to refuse, and every request traced (`TESSERA_TRACE_SAMPLE_RATIO=1`, or --sample-ratio) to
+ *   a local OTLP collector (an HTTP server of this process that counts what it receives);
  * - off: every `TESSERA_LIMIT_*` at 10^9, demand control measuring only (there is no mode without
  *   the estimate), no rate limit or concurrency cap, no tracing.
  * Then `--rounds` rounds (default 6) of `--seconds` (default 5) of 8 closed-loop clients
  * (`--concurrency`) on each, the order alternating every round, from a worker thread; all after a
  * warm-up of each. Options: --scale s|m|l (m), --redis URL (the rate-limit counters in Redis),
- * --without limits,cost,rate,tracing (those parts off in "on" too: what the others cost).
+ * --without limits,cost,rate,tracing (those parts off in "on" too: what the others cost),
+ * --sample-ratio R (1: every request traced; TESSERA_TRACE_SAMPLE_RATIO of "on").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +38,7 @@ const seconds = Number(option('seconds', '5'));
 const rounds = Number(option('rounds', '6'));
 const concurrency = Number(option('concurrency', '8'));
 const redisUrl = option('redis', '');
+const sampleRatio = option('sample-ratio', '1');
 const PARTS = ['limits', 'cost', 'rate', 'tracing'] as const;
 type Part = (typeof PARTS)[number];
 const without = option('without', '')
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       },
       off: { TESSERA_RATE_LIMIT: 'off', TESSERA_CONCURRENCY_LIMIT: 'off' },
     },
-    tracing: { on: { TESSERA_OTLP_ENDPOINT: collector.url, TESSERA_TRACE_SAMPLE_RATIO: '1' }, off: {} },
+    tracing: { on: { TESSERA_OTLP_ENDPOINT: collector.url, TESSERA_TRACE_SAMPLE_RATIO: sampleRatio }, off: {} },
   };
   const onEnv: Record<string, string> = Object.assign(
     { ...shared },
