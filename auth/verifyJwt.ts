@@ -44,7 +44,7 @@ export function verifyJwt(token: string, key: KeyObject, expected: JwtExpectatio
   return claims;
 }
 
-const MESSAGES: Record<Exclude<AuthErrorReason, 'missing' | 'unknown-kid' | 'too-large'>, string> = {
+const MESSAGES: Record<Exclude<AuthErrorReason, 'missing' | 'unknown-kid' | 'too-large' | 'reserved-subject'>, string> = {
   malformed: 'the token is malformed',
   expired: 'the token has expired',
   'not-yet-valid': 'the token is not valid yet (nbf)',

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         height: 200,
         subgraphResponseBytes: 8 * 1024 * 1024,
       },
-      demandControl: { mode: 'enforce', max: 10_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
+      demandControl: { mode: 'enforce', max: 100_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
       subgraphUrls: {},
       // Set ports only: the systems' default ports are theirs (systems/systems.ts; test/runtime/systemUrls.test.ts).
       subgraphPorts: {},
@@ -229,7 +229,7 @@ describe('loadConfig', () => {
         height: 50,
         subgraphResponseBytes: 4096,
       },
-      demandControl: { mode: 'enforce', max: 10_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
+      demandControl: { mode: 'enforce', max: 100_000, budgets: {}, defaultListSize: 10, report: false, executionTimeoutMs: 30_000 },
       rateLimits: { client: { count: 600, windowSeconds: 60 }, clients: {}, capabilities: {}, concurrency: 20, redis: undefined },
       telemetry: { otlpEndpoint: null, otlpHeaders: undefined, sampleRatio: 1 },
       store: { kind: 'postgres', url: 'postgres://u@db:5432/tessera' },

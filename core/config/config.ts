@@ -37,7 +37,7 @@
  * - `TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES` (8 MiB): the largest subgraph response body read (SUBGRAPH_RESPONSE_TOO_LARGE above it).
  *
  * Demand control and the execution deadline (docs/demand-control.md; `core/config/demandControl.ts`):
- * - `TESSERA_COST_MODE` (`enforce`, or `measure`), `TESSERA_COST_MAX` (10000), `TESSERA_COST_BUDGETS` (`client=budget,...`),
+ * - `TESSERA_COST_MODE` (`enforce`, or `measure`), `TESSERA_COST_MAX` (100000), `TESSERA_COST_BUDGETS` (`client=budget,...`),
  *   `TESSERA_COST_LIST_SIZE` (10): the estimated cost an operation may have (COST_ESTIMATED_TOO_EXPENSIVE, 400, above it).
  * - `TESSERA_COST_REPORT` (`off`): `on` adds `extensions.cost` = { estimated, actual, max } to responses.
  * - `TESSERA_EXECUTION_TIMEOUT_MS` (30000): the deadline of one operation (OPERATION_TIMEOUT, 504; subgraph calls aborted).
@@ -163,7 +163,7 @@ export interface TesseraConfig {
   /** `TESSERA_LIMIT_*`: the shape limits every operation must stay within. */
   readonly limits: OperationLimitsConfig;
   /**
-   * `TESSERA_COST_MODE` (`enforce`), `TESSERA_COST_MAX` (10000), `TESSERA_COST_BUDGETS` (none), `TESSERA_COST_LIST_SIZE` (10),
+   * `TESSERA_COST_MODE` (`enforce`), `TESSERA_COST_MAX` (100000), `TESSERA_COST_BUDGETS` (none), `TESSERA_COST_LIST_SIZE` (10),
    * `TESSERA_COST_REPORT` (`off`), `TESSERA_EXECUTION_TIMEOUT_MS` (30000): docs/demand-control.md.
    */
   readonly demandControl: DemandControlConfig;

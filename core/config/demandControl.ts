@@ -2,7 +2,7 @@
  * Demand control and the execution deadline (docs/demand-control.md#configuration):
  * - `TESSERA_COST_MODE` (`enforce`): `enforce` refuses an operation whose estimated cost is over the
  *   client's budget (COST_ESTIMATED_TOO_EXPENSIVE, 400); `measure` computes and reports the cost, never refuses.
- * - `TESSERA_COST_MAX` (10000): the budget of every client without its own.
+ * - `TESSERA_COST_MAX` (100000): the budget of every client without its own.
  * - `TESSERA_COST_BUDGETS` (none): per-client budgets, `client=budget,client2=budget`, keyed by the
  *   verified token's `client_id` (`anonymous` for requests without a token, `unidentified` for tokens without one).
  * - `TESSERA_COST_LIST_SIZE` (10): the size assumed for a list field that declares no `@listSize`.
@@ -14,7 +14,7 @@
 export interface DemandControlConfig {
   /** `TESSERA_COST_MODE`. @default 'enforce' */
   readonly mode: 'enforce' | 'measure';
-  /** `TESSERA_COST_MAX`: the default budget. @default 10000 */
+  /** `TESSERA_COST_MAX`: the default budget. @default 100000 */
   readonly max: number;
   /** `TESSERA_COST_BUDGETS`: budgets by client id. @default {} */
   readonly budgets: Readonly<Record<string, number>>;
@@ -42,7 +42,7 @@ export function readDemandControlConfig(env: Env): DemandControlConfig {
   if (report !== 'on' && report !== 'off') throw new TypeError(`TESSERA_COST_REPORT must be on or off; got ${JSON.stringify(report)}`);
   return Object.freeze({
     mode,
-    max: whole(env, 'TESSERA_COST_MAX', 10_000),
+    max: whole(env, 'TESSERA_COST_MAX', 100_000),
     budgets: budgets(env.TESSERA_COST_BUDGETS?.trim() ?? ''),
     defaultListSize: whole(env, 'TESSERA_COST_LIST_SIZE', 10),
     report: report === 'on',

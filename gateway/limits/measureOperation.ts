@@ -17,6 +17,8 @@ export interface OperationMeasures {
    * with fragments expanded. A field selected several times in one set (under different aliases)
    * counts once there; a fragment's fields are counted by the fragment, so a field both in a set and
    * in a fragment spread into it counts twice (an upper bound that keeps the walk linear).
+   * Introspection (`__schema`, `__type` and what they select) is left out: the gateway answers it
+   * from its own schema, so its size is bounded by the schema, not by the subgraphs' data.
    */
   readonly height: number;
 }
@@ -30,6 +32,9 @@ interface SetMeasures {
   readonly selections: number;
   readonly height: number;
 }
+
+/** The introspection entry points; what they select is measured for everything but the height. */
+const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type']);
 
 const EMPTY: SetMeasures = { depth: 0, aliases: 0, topFields: 0, directives: 0, selections: 0, height: 0 };
 
@@ -80,6 +85,9 @@ export function measureOperation(document: DocumentNode, operationName?: string 
         topFields += 1;
         directives = Math.max(directives, inner.directives);
         selections += 1 + inner.selections;
+        // Introspection is answered from the gateway's own schema, never planned onto a subgraph:
+        // its fields do not count toward the height (an IDE's introspection query alone is ~220).
+        if (INTROSPECTION_ROOTS.has(selection.name.value)) continue;
         names.add(selection.name.value);
         height += inner.height;
         continue;

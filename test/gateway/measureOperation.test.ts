@@ -1,5 +1,5 @@
 /** The measuring walk of the operation limits, with exact numbers (gateway/limits/). */
-import { buildSchema, parse, print } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { filterOperation } from '../../gateway/authorization/filterOperation.ts';
 import { countTokens } from '../../gateway/limits/countTokens.ts';
@@ -72,6 +72,15 @@ describe('measureOperation', () => {
     // Inline fragments on different types are different parents: b counts on each.
     const typed = parse('{ a { ... on B { b } ... on C { b } b } }');
     expect(measureOperation(typed)?.height).toBe(1 + 1 + 1 + 1);
+  });
+
+  it('leaves introspection out of the height, and nothing else out of the other measures', () => {
+    // An IDE's schema query: answered from the gateway's own schema, so only its other fields count.
+    const introspection = measureOperation(parse(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true })));
+    expect(introspection?.height).toBe(0);
+    expect(introspection?.depth).toBe(15); // at TESSERA_LIMIT_DEPTH's default, which it passes
+    const mixed = measureOperation(parse('{ __typename a { id } __type(name: "A") { name fields { name } } }'));
+    expect(mixed).toEqual({ depth: 3, aliases: 0, rootFields: 3, directivesPerField: 0, selections: 7, height: 3 });
   });
 
   it('counts tokens as the parser does', () => {

@@ -20,7 +20,7 @@ let gateway: GatewayMode | undefined;
 
 beforeAll(async () => {
   fixture = rootFixture();
-  await seedStores(fixture.config, 's', logger);
+  await seedStores(fixture.config, { scale: 's', reseed: false, logger });
   for (const name of SYSTEM_NAMES) {
     const service = await startSystemService(name, { config: fixture.config, logger });
     services.push(service);

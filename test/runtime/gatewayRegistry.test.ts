@@ -29,7 +29,7 @@ let refusedMainPolls = 0;
 
 beforeAll(async () => {
   fixture = rootFixture();
-  await seedStores(fixture.config, 's', logger);
+  await seedStores(fixture.config, { scale: 's', reseed: false, logger });
   env = {};
   for (const name of SYSTEM_NAMES) {
     const service = await startSystemService(name, { config: fixture.config, logger });
