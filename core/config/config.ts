@@ -126,6 +126,7 @@ import { readSubgraphResilienceConfig, type SubgraphResilienceConfig } from './s
 import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type MonthlySchedule } from './schedules.ts';
 import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
 import { checkUnknownVariables } from './unknownVariables.ts';
+import { timerMs } from './timerMs.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -283,7 +284,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     host: env.HOST?.trim() || '0.0.0.0',
     port: port(env, 'PORT', 4000),
     logLevel: oneOf(env, 'TESSERA_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    shutdownTimeoutMs: positiveInt(env, 'TESSERA_SHUTDOWN_TIMEOUT_MS', 10_000),
+    shutdownTimeoutMs: timerMs('TESSERA_SHUTDOWN_TIMEOUT_MS', positiveInt(env, 'TESSERA_SHUTDOWN_TIMEOUT_MS', 10_000)),
     store: databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', dataDir },
     // An empty production store is a new deployment, not a demo: invented records there would be taken for real ones.
     seedScale: oneOf(env, 'TESSERA_SEED_SCALE', ['s', 'm', 'l', 'none'] as const, tesseraEnv === 'production' ? 'none' : 's'),
@@ -407,7 +408,7 @@ function registryConfig(env: Env, destinations: DestinationPolicy): RegistryConf
   }
   return Object.freeze({
     url: raw ? raw.replace(/\/+$/, '') : undefined,
-    pollMs: positiveInt(env, 'TESSERA_REGISTRY_POLL_MS', 10_000),
+    pollMs: timerMs('TESSERA_REGISTRY_POLL_MS', positiveInt(env, 'TESSERA_REGISTRY_POLL_MS', 10_000)),
     port: port(env, 'TESSERA_REGISTRY_PORT', 4005),
     usageWindowDays: positiveInt(env, 'TESSERA_REGISTRY_USAGE_WINDOW_DAYS', 30),
     usageSampleRate,

@@ -10,6 +10,7 @@
  * - `TESSERA_EXECUTION_TIMEOUT_MS` (30000): how long one operation may run before it is answered with
  *   OPERATION_TIMEOUT (504) and its subgraph calls are aborted.
  */
+import { timerMs } from './timerMs.ts';
 
 export interface DemandControlConfig {
   /** `TESSERA_COST_MODE`. @default 'enforce' */
@@ -46,7 +47,7 @@ export function readDemandControlConfig(env: Env): DemandControlConfig {
     budgets: budgets(env.TESSERA_COST_BUDGETS?.trim() ?? ''),
     defaultListSize: whole(env, 'TESSERA_COST_LIST_SIZE', 10),
     report: report === 'on',
-    executionTimeoutMs: whole(env, 'TESSERA_EXECUTION_TIMEOUT_MS', 30_000),
+    executionTimeoutMs: timerMs('TESSERA_EXECUTION_TIMEOUT_MS', whole(env, 'TESSERA_EXECUTION_TIMEOUT_MS', 30_000)),
   });
 }
 

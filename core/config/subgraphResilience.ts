@@ -10,6 +10,7 @@
  * - `TESSERA_SUBGRAPH_ERRORS` (`pass` in development, `mask` in production): whether a foreign subgraph's
  *   own error messages reach the client, or "The <name> subgraph answered with an error."
  */
+import { timerMs } from './timerMs.ts';
 
 /** When a subgraph's circuit opens, and for how long (docs/resilience.md#circuit-breakers). */
 export interface SubgraphBreakerConfig {
@@ -48,7 +49,7 @@ export function readSubgraphResilienceConfig(env: Env, tesseraEnv: 'development'
   const timeouts: Record<string, number> = {};
   for (const key of Object.keys(env).sort()) {
     const name = SUBGRAPH_TIMEOUT_VARIABLE.exec(key)?.[1];
-    if (name && env[key]?.trim()) timeouts[name.toLowerCase()] = whole(env, key, 10_000, 1);
+    if (name && env[key]?.trim()) timeouts[name.toLowerCase()] = timerMs(key, whole(env, key, 10_000, 1));
   }
   const errors = env.TESSERA_SUBGRAPH_ERRORS?.trim() || (tesseraEnv === 'production' ? 'mask' : 'pass');
   if (errors !== 'mask' && errors !== 'pass') {
@@ -56,7 +57,7 @@ export function readSubgraphResilienceConfig(env: Env, tesseraEnv: 'development'
   }
   return Object.freeze({
     connections: whole(env, 'TESSERA_SUBGRAPH_CONNECTIONS', 64, 1),
-    timeoutMs: whole(env, 'TESSERA_SUBGRAPH_TIMEOUT_MS', 10_000, 1),
+    timeoutMs: timerMs('TESSERA_SUBGRAPH_TIMEOUT_MS', whole(env, 'TESSERA_SUBGRAPH_TIMEOUT_MS', 10_000, 1)),
     timeouts: Object.freeze(timeouts),
     breaker: breaker(env.TESSERA_SUBGRAPH_BREAKER?.trim() || '5 failures, 30s open'),
     retries: whole(env, 'TESSERA_SUBGRAPH_RETRIES', 2, 0),
