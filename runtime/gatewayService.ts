@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal.ts';
 import { createTokenVerifier } from '../auth/verifyToken.ts';
 import type { TesseraConfig } from '../core/config/config.ts';
 import type { Logger } from '../core/logger.ts';
-import { createGatewayMetrics, type Metrics } from '../core/metrics.ts';
+import { createGatewayMetrics, createLabelCap, type Metrics } from '../core/metrics.ts';
 import { authorizationPlugin } from '../gateway/authorization/authorizationPlugin.ts';
 import { capabilityPlugin } from '../gateway/capabilities/capabilityPlugin.ts';
 import { maxLengthPlugin } from '../gateway/inputs/maxLengthPlugin.ts';
@@ -29,7 +29,7 @@ import { limitResponseSize } from '../gateway/limits/subgraphResponseSize.ts';
 import { capabilityLimitPlugin } from '../gateway/rateLimit/capabilityLimitPlugin.ts';
 import { startRateLimiting } from '../gateway/rateLimit/rateLimiting.ts';
 import { createUsageRecorder, type UsageRecorder, type UsageSink } from '../gateway/usage/usageRecorder.ts';
-import { createRequestListener } from '../gateway/http/server.ts';
+import { createRequestListener, DISTINCT_LABEL_VALUES } from '../gateway/http/server.ts';
 import { staticSupergraphSource, type SupergraphSource } from '../gateway/supergraph/source.ts';
 import { composedFromSchemaFolder, recordSupergraph, serveContracts, type ContractSources } from './supergraphs.ts';
 import { NAMED_POLICIES } from '../policies/registry.ts';
@@ -158,13 +158,15 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
  */
 function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage: UsageRecorder | null): GatewayPlugin[] {
   defineLimitMetrics(defineCostMetrics(metrics));
+  // A client id is any `client_id` a trusted token carries: capped like the latency histogram's (docs/observability.md#prometheus-metrics).
+  const costClient = createLabelCap(DISTINCT_LABEL_VALUES);
   const plugins: GatewayPlugin[] = [
     limitsPlugin(options.config.limits, { onRefused: (limit) => countRefusal(metrics, limit) }),
     // docs/demand-control.md: on the operation as the limits left it, before any authorization work.
     costPlugin({
       config: options.config.demandControl,
       onRefused: () => countRefusal(metrics, 'cost'),
-      onMeasured: (client, cost) => recordCost(metrics, client, cost),
+      onMeasured: (client, cost) => recordCost(metrics, costClient(client), cost),
     }),
     // docs/capabilities.md#input-lengths: free-text inputs within their declared lengths, before any subgraph call.
     maxLengthPlugin(),

@@ -46,7 +46,7 @@ type GraphQLEndpoint = (request: HttpRequestLike, start: RequestStart) => Promis
  * How many distinct operation names, and client ids, the latency histogram labels per listener
  * (per process): later ones count as `other` (docs/observability.md#prometheus-metrics).
  */
-const DISTINCT_LABEL_VALUES = 100;
+export const DISTINCT_LABEL_VALUES = 100;
 
 /** Routes counted by name; anything else is `other`, so a scan of random paths cannot grow the label set. */
 const ROUTES = new Set(['/graphql', '/health/live', '/health/ready', '/metrics', '/']);
