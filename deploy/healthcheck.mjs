@@ -11,6 +11,8 @@
 // these defaults against core/config and systems/systems.ts): the gateway, the embedded mode and
 // the relay on PORT (4000), a system on TESSERA_SUBGRAPH_PORT_<NAME>, the registry on TESSERA_REGISTRY_PORT.
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
+/* global fetch, AbortSignal */
 
 const SYSTEM_PORTS = { crm: 4001, psa: 4002, erp: 4003, integration: 4004 };
 const REGISTRY_PORT = 4005;
