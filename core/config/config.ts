@@ -546,6 +546,13 @@ function metricsToken(env: Env, tesseraEnv: TesseraConfig['env']): Secret | unde
   if (token && access === 'public') {
     throw new TypeError('TESSERA_METRICS=public and TESSERA_METRICS_TOKEN contradict each other: set one of them');
   }
+  // docs/production.md#what-production-refuses-at-start: a guessable token (a CHANGE_ME left in the env file) opens /metrics to anyone.
+  const weakness = token && tesseraEnv === 'production' ? internalSecretWeakness(token) : null;
+  if (weakness) {
+    throw new TypeError(
+      `TESSERA_METRICS_TOKEN is too weak for TESSERA_ENV=production: ${weakness} (generate one with \`openssl rand -hex 24\`)`,
+    );
+  }
   if (token) return new Secret(token);
   if (tesseraEnv === 'production' && access !== 'public') {
     throw new TypeError(

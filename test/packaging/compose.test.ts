@@ -97,7 +97,10 @@ describe('deploy/compose.yaml', () => {
 
   it('refuses to start with the example env file as committed (a CHANGE_ME left in it)', () => {
     const asCommitted = { ...IMAGE_ENV, ...parseEnvFile(repoFile('deploy/tessera.env.example')) };
-    expect(() => loadConfig(asCommitted, '/app')).toThrow(/TESSERA_INTERNAL_SECRET/);
+    // Each CHANGE_ME secret is refused on its own, whichever is read first.
+    expect(() => loadConfig(asCommitted, '/app')).toThrow(/TESSERA_(INTERNAL_SECRET|METRICS_TOKEN) is too weak/);
+    const secretReplaced = { ...asCommitted, TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A' };
+    expect(() => loadConfig(secretReplaced, '/app')).toThrow(/^TESSERA_METRICS_TOKEN is too weak/);
   });
 
   it("points the gateway at each system's and the registry's service, on the port each listens on", () => {
