@@ -5,6 +5,7 @@
  * `reject` mode any denied field refuses the whole operation instead.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEVELOPMENT_TOKEN_HINT } from '../../gateway/http/tokenHint.ts';
 import type { SystemName } from '../../systems/systems.ts';
 import { generateDataset, type Dataset } from '../../seed/generate.ts';
 import { startAuthTessera, type AuthTestTessera } from '../harness/authTessera.ts';
@@ -353,7 +354,11 @@ describe('reject mode', () => {
         errors: [
           {
             message: 'The operation reads fields the caller may not read: Query.projects.',
-            extensions: { code: 'UNAUTHENTICATED', denied: [{ coordinate: 'Query.projects', reason: 'requires scope psa:read' }] },
+            extensions: {
+              code: 'UNAUTHENTICATED',
+              denied: [{ coordinate: 'Query.projects', reason: 'requires scope psa:read' }],
+              hint: DEVELOPMENT_TOKEN_HINT,
+            },
           },
         ],
       },

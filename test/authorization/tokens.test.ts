@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEVELOPMENT_TOKEN_HINT } from '../../gateway/http/tokenHint.ts';
 import { startAuthTessera, type AuthTestTessera } from '../harness/authTessera.ts';
 import { rawRequest, type RawResponse } from '../harness/rawHttp.ts';
 
@@ -67,7 +68,11 @@ function refused(reason: string) {
   return {
     status: 401,
     challenge: `Bearer error="invalid_token", error_description="${reason}"`,
-    body: { errors: [{ message: `The bearer token was refused (${reason}).`, extensions: { code: 'UNAUTHENTICATED' } }] },
+    body: {
+      errors: [
+        { message: `The bearer token was refused (${reason}).`, extensions: { code: 'UNAUTHENTICATED', hint: DEVELOPMENT_TOKEN_HINT } },
+      ],
+    },
   };
 }
 
@@ -87,7 +92,12 @@ describe('a request without a token is anonymous', () => {
           {
             message: 'Authentication is required to read Query.projects (requires scope psa:read).',
             path: ['projects'],
-            extensions: { code: 'UNAUTHENTICATED', coordinate: 'Query.projects', reason: 'requires scope psa:read' },
+            extensions: {
+              code: 'UNAUTHENTICATED',
+              coordinate: 'Query.projects',
+              reason: 'requires scope psa:read',
+              hint: DEVELOPMENT_TOKEN_HINT,
+            },
           },
         ],
         data: { projects: null },
@@ -107,7 +117,12 @@ describe('a request without a token is anonymous', () => {
           {
             message: 'Authentication is required to read Query.project (requires scope psa:read).',
             path: ['project'],
-            extensions: { code: 'UNAUTHENTICATED', coordinate: 'Query.project', reason: 'requires scope psa:read' },
+            extensions: {
+              code: 'UNAUTHENTICATED',
+              coordinate: 'Query.project',
+              reason: 'requires scope psa:read',
+              hint: DEVELOPMENT_TOKEN_HINT,
+            },
           },
         ],
         data: { project: null },

@@ -4,6 +4,7 @@
  * partial rows but are audited and replayed, and the scope checks made before any call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVELOPMENT_TOKEN_HINT } from '../../../gateway/http/tokenHint.ts';
 import { newKey, startWith } from '../../harness/capabilities.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import {
@@ -399,7 +400,12 @@ describe('scopes, checked before any call', () => {
           {
             message: `Authentication is required to read Mutation.${field} (requires scope crm:write).`,
             path: [field],
-            extensions: { code: 'UNAUTHENTICATED', coordinate: `Mutation.${field}`, reason: 'requires scope crm:write' },
+            extensions: {
+              code: 'UNAUTHENTICATED',
+              coordinate: `Mutation.${field}`,
+              reason: 'requires scope crm:write',
+              hint: DEVELOPMENT_TOKEN_HINT,
+            },
           },
         ],
         data: null,
