@@ -34,7 +34,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-readme-webhooks-'));
   const file = path.join(dir, 'receiver.mjs');
   fs.writeFileSync(file, blocks[0]!);
-  child = spawn(process.execPath, [file], { env: { ...process.env, TESSERA_WEBHOOK_SECRET: secret, PORT: '0' } });
+  child = spawn(process.execPath, [file], { env: { ...process.env, WEBHOOK_SECRET: secret, PORT: '0' } });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {

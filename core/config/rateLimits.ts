@@ -61,7 +61,7 @@ export function readRateLimitsConfig(env: Env, tesseraEnv: 'development' | 'prod
     clients,
     capabilities,
     concurrency: concurrency(env.TESSERA_CONCURRENCY_LIMIT?.trim() || (production ? '20' : 'off')),
-    redis: redisConfig(env),
+    redis: redisConfig(env, production),
   });
 }
 
@@ -103,7 +103,7 @@ function concurrency(raw: string): number | null {
   return value;
 }
 
-function redisConfig(env: Env): RateLimitRedisConfig | undefined {
+function redisConfig(env: Env, production: boolean): RateLimitRedisConfig | undefined {
   const raw = env.TESSERA_RATE_LIMIT_REDIS_URL?.trim();
   const prefix = env.TESSERA_RATE_LIMIT_REDIS_PREFIX?.trim() || 'tessera:ratelimit:';
   if (!raw) {
@@ -120,6 +120,13 @@ function redisConfig(env: Env): RateLimitRedisConfig | undefined {
   // The message never repeats the value: it may carry a password.
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
     throw new TypeError('TESSERA_RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  // A password in a redis:// URL to another machine would travel in clear (docs/rate-limits.md#redis).
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (production && url.protocol === 'redis:' && (url.username || url.password) && !loopback) {
+    throw new TypeError(
+      'TESSERA_RATE_LIMIT_REDIS_URL carries credentials over plain redis:// to another host: use rediss:// when TESSERA_ENV=production',
+    );
   }
   if (!PREFIX.test(prefix)) {
     throw new TypeError(`TESSERA_RATE_LIMIT_REDIS_PREFIX must be 1 to 64 letters, digits, :, _, . or -; got ${JSON.stringify(prefix)}`);

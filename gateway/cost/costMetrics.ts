@@ -1,7 +1,7 @@
 import type { Metrics } from '../../core/metrics.ts';
 import type { OperationCost } from './costPlugin.ts';
 
-/** Cost buckets: the README's queries cost tens to hundreds; the default budget is 10000. */
+/** Cost buckets: the README's queries cost tens to hundreds; the default budget is 100000. */
 export const COST_BUCKETS: readonly number[] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 100_000];
 
 export const COST_ESTIMATED = 'tessera_operation_cost_estimated';

@@ -68,6 +68,13 @@ const CORS_ALLOWED_HEADERS = [
   'apollographql-client-name',
 ].join(', ');
 
+/**
+ * The response headers a page of an allowed origin may read besides the CORS-safelisted ones: the
+ * request id, the rate limit's state and wait (docs/rate-limits.md#headers), a capability's
+ * deprecation and sunset (docs/capabilities.md).
+ */
+const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'ratelimit', 'ratelimit-policy', 'retry-after', 'deprecation', 'sunset'].join(', ');
+
 /** Whether a path is one of the GraphQL endpoints, the only routes a browser page of another origin may call. */
 function isGraphQLPath(pathname: string): boolean {
   return pathname === '/graphql' || CONTRACT_PATH.test(pathname);
@@ -87,7 +94,7 @@ function corsHeaders(
   if (allowed.size === 0 || !isGraphQLPath(pathname)) return {};
   if (origin === undefined || !allowed.has(origin)) return { vary: 'origin' };
   const headers: Record<string, string> = { 'access-control-allow-origin': origin, vary: 'origin' };
-  if (!preflight) return headers;
+  if (!preflight) return { ...headers, 'access-control-expose-headers': CORS_EXPOSED_HEADERS };
   return {
     ...headers,
     'access-control-allow-methods': 'GET, POST, OPTIONS',

@@ -59,6 +59,18 @@ describe('readRateLimitsConfig', () => {
     );
   });
 
+  it('refuses a Redis password in clear to another host in production, and allows it over TLS or on the loopback', () => {
+    const url = 'redis://:s3cret@redis.internal:6379/2';
+    expect(() => readRateLimitsConfig({ TESSERA_RATE_LIMIT_REDIS_URL: url }, 'production')).toThrow(
+      new TypeError(
+        'TESSERA_RATE_LIMIT_REDIS_URL carries credentials over plain redis:// to another host: use rediss:// when TESSERA_ENV=production',
+      ),
+    );
+    expect(readRateLimitsConfig({ TESSERA_RATE_LIMIT_REDIS_URL: url.replace('redis:', 'rediss:') }, 'production').redis).toBeDefined();
+    expect(readRateLimitsConfig({ TESSERA_RATE_LIMIT_REDIS_URL: 'redis://:s3cret@127.0.0.1:6379' }, 'production').redis).toBeDefined();
+    expect(readRateLimitsConfig({ TESSERA_RATE_LIMIT_REDIS_URL: 'redis://redis.internal:6379' }, 'production').redis).toBeDefined();
+  });
+
   it.each([
     [
       { TESSERA_RATE_LIMIT: '600' },

@@ -181,11 +181,17 @@ describe('errors of a foreign subgraph', () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/ledger|row 42|undefined|stacktrace/);
   });
 
-  it("leaves Tessera's own errors as they are", async () => {
+  it('leaves errors with a catalog code as they are, but for a stack trace', async () => {
     mode = 'foreign';
     foreignBody = {
       data: { legalEntities: null },
-      errors: [{ message: 'Missing scope erp:read.', path: ['legalEntities'], extensions: { code: 'FORBIDDEN' } }],
+      errors: [
+        {
+          message: 'Missing scope erp:read.',
+          path: ['legalEntities'],
+          extensions: { code: 'FORBIDDEN', stacktrace: ['ForbiddenError: Missing scope', '    at guard (/srv/erp.js:9:3)'] },
+        },
+      ],
     };
     const answer = await masking.request({ query: QUERY });
     expect(answer.body).toEqual({

@@ -70,6 +70,10 @@ describe('CORS with an allow list', () => {
     const ok = await open.request({ query: '{ __typename }' }, { origin: APP });
     expect([ok.status, ok.headers.get('access-control-allow-origin'), ok.headers.get('vary')]).toEqual([200, APP, 'origin']);
     expect(ok.headers.get('access-control-allow-methods')).toBeNull();
+    // What a page may read of the answer: the request id, the rate limit, a capability's deprecation and sunset.
+    expect(ok.headers.get('access-control-expose-headers')).toBe(
+      'x-request-id, ratelimit, ratelimit-policy, retry-after, deprecation, sunset',
+    );
     const refused = await open.request({ query: '{ nope }' }, { origin: APP });
     expect([refused.status, refused.headers.get('access-control-allow-origin')]).toEqual([400, APP]);
   });
