@@ -105,7 +105,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     shutdown.add(() => pool.close());
     const baseFetcher = createInProcessFetcher(servers, pool.fetcher);
     for (const entry of local) {
-      const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env };
+      const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env, timeoutMs: config.subgraphResilience.timeoutMs };
       const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers, options.now);
       shutdown.add(() => server.stop());
       servers.set(urls.urlOf(entry.name), server);
@@ -126,7 +126,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         logger,
         store: integration.db,
         sources: [...opened].map(([system, open]) => ({ system, db: open.db as unknown as Kysely<CapabilityTables> })),
-        peers: { fetcher: wrapFetcher ? wrapFetcher(baseFetcher) : baseFetcher, urlOf: urls.urlOf, internalSecret },
+        peers: {
+          fetcher: wrapFetcher ? wrapFetcher(baseFetcher) : baseFetcher,
+          urlOf: urls.urlOf,
+          internalSecret,
+          timeoutMs: config.subgraphResilience.timeoutMs,
+        },
         metrics,
         ...(options.now ? { clock: options.now } : {}),
         ...seams,

@@ -63,6 +63,7 @@ export async function startSystemService(name: SystemName, options: SystemServic
       fetcher: fetch as unknown as Fetcher,
       urlOf: urls.urlOf,
       environment: config.env,
+      timeoutMs: config.subgraphResilience.timeoutMs,
     });
     shutdown.add(() => server.stop());
     const metrics = new Metrics().withProcessMetrics();
@@ -122,7 +123,7 @@ async function startEngine(parts: EngineParts, shutdown: Shutdown): Promise<Proc
     logger,
     store: integration,
     sources: config.nats ? [] : [...stores].map(([system, db]) => ({ system, db: db as Kysely<CapabilityTables> })),
-    peers: { fetcher, urlOf: urls.urlOf, internalSecret: parts.internalSecret },
+    peers: { fetcher, urlOf: urls.urlOf, internalSecret: parts.internalSecret, timeoutMs: config.subgraphResilience.timeoutMs },
     metrics: parts.metrics,
     ...parts.processEngine,
   });

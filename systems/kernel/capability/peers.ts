@@ -33,7 +33,17 @@ export interface PeerTransport {
    * http to localhost only in development). Absent: production, the strict reading.
    */
   readonly environment?: 'development' | 'production';
+  /**
+   * How long one peer call may take (`TESSERA_SUBGRAPH_TIMEOUT_MS`): past it the call is abandoned
+   * and the capability answers DOWNSTREAM_UNAVAILABLE, so a hanging peer never holds a capability
+   * long after the gateway answered. A step that committed meanwhile is replayed by the retry
+   * (its idempotency key). @default 10000
+   */
+  readonly timeoutMs?: number;
 }
+
+/** `PeerTransport.timeoutMs`'s default: the subgraph timeout's (docs/resilience.md#configuration). */
+export const PEER_TIMEOUT_MS = 10_000;
 
 export interface Peers {
   /** Runs a query on `system` as the caller. Throws DOWNSTREAM_UNAVAILABLE when it cannot answer. */
@@ -87,9 +97,11 @@ export function createPeers(transport: PeerTransport, self: SubgraphName, reques
           [INTERNAL_PRINCIPAL_HEADER]: principalToken,
         },
         body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(transport.timeoutMs ?? PEER_TIMEOUT_MS),
       });
     } catch (error) {
-      throw downstream(system, 'did not answer', error);
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      throw downstream(system, timedOut ? `did not answer within ${transport.timeoutMs ?? PEER_TIMEOUT_MS} ms` : 'did not answer', error);
     }
     let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
     try {
