@@ -73,16 +73,15 @@ export function createGraphQLHandler(
       }
       params =
         request.method === 'GET' ? paramsFromSearch(request.search) : paramsFromBody(request.headers.get('content-type'), request.body);
-      if (request.method === 'GET') refuseNonQuery(params);
       const principal = await principalOf(caller.authenticate, request.headers.get('authorization'));
       client = clientIdOf(principal);
       // docs/rate-limits.md#order-of-checks: before the persisted lookup, parsing, authorization and planning.
       admission = (await caller.admit?.(client)) ?? ADMITTED;
       if (admission.refusal) return { ...refusalResponse(admission.refusal, mediaType), operationName: params.operationName, client };
       // docs/persisted-operations.md#how-a-request-is-resolved: the query text is in hand before anything parses it.
-      const named = params.query === undefined;
       params = persisted.resolve(params, principal);
-      if (request.method === 'GET' && named) refuseNonQuery(params);
+      // Parsed here only after the token and the rate limit: an unverified caller makes the gateway parse nothing.
+      if (request.method === 'GET') refuseNonQuery(params);
       const context: RequestScope = {
         ...start,
         principal,
