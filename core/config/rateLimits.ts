@@ -121,7 +121,7 @@ function redisConfig(env: Env, production: boolean): RateLimitRedisConfig | unde
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
     throw new TypeError('TESSERA_RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
   }
-  // A password in a redis:// URL to another machine would travel in clear (docs/rate-limits.md#redis).
+  // A password in a redis:// URL to another machine would travel in clear (docs/rate-limits.md#stores).
   const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
   if (production && url.protocol === 'redis:' && (url.username || url.password) && !loopback) {
     throw new TypeError(
