@@ -31,7 +31,8 @@ export const ERROR_CODES = {
   COST_ESTIMATED_TOO_EXPENSIVE: {
     status: 400,
     action: 'fix',
-    meaning: "The operation's estimated cost (`extensions.cost`) is over the client's budget (`extensions.max`): ask for fewer items or fields.",
+    meaning:
+      "The operation's estimated cost (`extensions.cost`) is over the client's budget (`extensions.max`): ask for fewer items or fields.",
   },
   OPERATION_TIMEOUT: {
     status: 504,
