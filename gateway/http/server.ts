@@ -9,6 +9,8 @@ import { toHeaderMap } from '../../core/http/headers.ts';
 import { IDE_CONTENT_SECURITY_POLICY, type StaticAsset } from './ide.ts';
 import { readBody } from '../../core/http/readBody.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
+import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../core/http/traceContext.ts';
 import { METRICS_UNAUTHENTICATED, metricsRequestAllowed } from '../../core/http/metricsToken.ts';
 import type { Secret } from '../../core/config/secret.ts';
 import { CLIENT_CLOSED_STATUS, ClientClosedRequest, clientSignal, withDeadline } from '../execution/deadline.ts';
@@ -61,10 +63,10 @@ const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': '
 const CORS_ALLOWED_HEADERS = [
   'content-type',
   'authorization',
-  'idempotency-key',
+  IDEMPOTENCY_KEY_HEADER,
   REQUEST_ID_HEADER,
-  'x-correlation-id',
-  'traceparent',
+  CORRELATION_ID_HEADER,
+  TRACEPARENT_HEADER,
   'apollographql-client-name',
 ].join(', ');
 
