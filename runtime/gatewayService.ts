@@ -29,7 +29,7 @@ import { limitResponseSize } from '../gateway/limits/subgraphResponseSize.ts';
 import { capabilityLimitPlugin } from '../gateway/rateLimit/capabilityLimitPlugin.ts';
 import { startRateLimiting } from '../gateway/rateLimit/rateLimiting.ts';
 import { createUsageRecorder, type UsageRecorder, type UsageSink } from '../gateway/usage/usageRecorder.ts';
-import { createRequestListener, DISTINCT_LABEL_VALUES } from '../gateway/http/server.ts';
+import { createRequestListener, DISTINCT_LABEL_VALUES, type HttpApp } from '../gateway/http/server.ts';
 import { staticSupergraphSource, type SupergraphSource } from '../gateway/supergraph/source.ts';
 import { composedFromSchemaFolder, recordSupergraph, serveContracts, type ContractSources } from './supergraphs.ts';
 import { NAMED_POLICIES } from '../policies/registry.ts';
@@ -123,22 +123,24 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
   });
   shutdown.add(() => gateway.stop());
   if (options.contracts) await serveContracts(gateway, options.contracts, logger, shutdown);
+  // In development, UNAUTHENTICATED says how to get a token (docs/production.md#the-ide).
+  const hinted = (endpoint: HttpApp['graphql']): HttpApp['graphql'] => (config.env === 'development' ? withTokenHint(endpoint) : endpoint);
   return createRequestListener({
     execution: {
       timeoutMs: config.demandControl.executionTimeoutMs,
-      onTimeout: () => countRefusal(defineLimitMetrics(metrics), 'timeout'),
+      // gatewayPlugins defined the limit metrics before the gateway started.
+      onTimeout: () => countRefusal(metrics, 'timeout'),
     },
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     metricsToken: config.metricsToken,
-    // In development, UNAUTHENTICATED says how to get a token (docs/production.md#the-ide).
-    graphql: config.env === 'development' ? withTokenHint(gateway.graphql) : gateway.graphql,
+    graphql: hinted(gateway.graphql),
     // Without the IDE, `/` and `/ide/*` are unknown routes (404).
     assets: config.ide ? loadIdeAssets() : new Map(),
     contract: (name) => {
       const endpoint = gateway.contract(name);
-      return endpoint && config.env === 'development' ? withTokenHint(endpoint) : endpoint;
+      return endpoint && hinted(endpoint);
     },
     readiness: () =>
       readiness({
