@@ -2,17 +2,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { internalSecretWeakness, loadConfig, testPostgresUrl } from '../core/config/config.ts';
-
-/** What production needs on top of an otherwise empty environment. */
-const PRODUCTION = {
-  TESSERA_ENV: 'production',
-  TESSERA_AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
-  TESSERA_AUTH_ISSUER: 'https://id.example.com/',
-  TESSERA_AUTH_AUDIENCE: 'tessera-api',
-  // 32 random base64 characters, as `openssl rand -base64 24` prints them.
-  TESSERA_INTERNAL_SECRET: 'q7Xv2LmN9pR4sT8wYb3Zc6Hd1Jf5Kg0A',
-  TESSERA_METRICS_TOKEN: 'metrics-scraper-token-7f3a9c',
-} as const;
+import { PRODUCTION_ENV as PRODUCTION } from './harness/productionEnv.ts';
 
 describe('loadConfig', () => {
   it('defaults to the embedded mode on a laptop', () => {

@@ -5,23 +5,16 @@
  * before any subgraph is called, and nothing is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey, startWith } from '../harness/capabilities.ts';
+import { newKey } from '../harness/capabilities.ts';
 import { countRows, crmDb, erpDb, psaDb } from '../harness/capabilityRows.ts';
 import type { TestTessera } from '../harness/startTestTessera.ts';
-import {
-  CREATE_OPPORTUNITY,
-  opportunityInput,
-  rowCounts,
-  salesforceCustomer,
-  seededAccounts,
-  type SeededAccount,
-} from '../capability/crm/crmKit.ts';
+import { CREATE_OPPORTUNITY, opportunityInput, rowCounts, startWithCustomer, type SeededAccount } from '../capability/crm/crmKit.ts';
 
 let tessera: TestTessera;
 let customer: SeededAccount;
 
 beforeAll(async () => {
-  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)));
+  [tessera, customer] = await startWithCustomer();
 });
 afterAll(() => tessera?.stop());
 

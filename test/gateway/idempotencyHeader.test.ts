@@ -5,7 +5,7 @@
  * whole-request refusal, HTTP 400, before any subgraph is called.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey, startWith } from '../harness/capabilities.ts';
+import { newKey } from '../harness/capabilities.ts';
 import type { TestTessera } from '../harness/startTestTessera.ts';
 import {
   CREATE_OPPORTUNITY,
@@ -13,8 +13,7 @@ import {
   envelope,
   opportunityInput,
   rowCounts,
-  salesforceCustomer,
-  seededAccounts,
+  startWithCustomer,
   type SeededAccount,
 } from '../capability/crm/crmKit.ts';
 
@@ -22,7 +21,7 @@ let tessera: TestTessera;
 let customer: SeededAccount;
 
 beforeAll(async () => {
-  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)));
+  [tessera, customer] = await startWithCustomer();
 });
 afterAll(() => tessera?.stop());
 

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrincipalClaims } from '../../auth/principal.ts';
 import { loadConfig } from '../../core/config/config.ts';
-import { startWith } from '../harness/capabilities.ts';
 import type { TestTessera } from '../harness/startTestTessera.ts';
 import {
   CREATE_OPPORTUNITY,
@@ -15,8 +14,7 @@ import {
   envelope,
   opportunityInput,
   rowCounts,
-  salesforceCustomer,
-  seededAccounts,
+  startWithCustomer,
   type SeededAccount,
 } from '../capability/crm/crmKit.ts';
 
@@ -27,7 +25,7 @@ let tessera: TestTessera;
 let customer: SeededAccount;
 
 beforeAll(async () => {
-  [tessera, customer] = await startWith(async (started) => salesforceCustomer(await seededAccounts(started)), {
+  [tessera, customer] = await startWithCustomer({
     now: () => new Date(nowMs),
     config: {
       // Whole envelopes: without the cost report in `extensions`.

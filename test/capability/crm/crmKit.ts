@@ -10,6 +10,7 @@ import {
   newKey,
   pick,
   refusedAnswer,
+  startWith,
   succeededAnswer,
   type Answer,
   type Money,
@@ -17,7 +18,7 @@ import {
   type UserError,
 } from '../../harness/capabilities.ts';
 import { auditEntries, countRows, crmDb, outboxEvents, type AuditEntry, type TimedOutboxEvent } from '../../harness/capabilityRows.ts';
-import type { TestTessera } from '../../harness/startTestTessera.ts';
+import type { TestTessera, TestTesseraOptions } from '../../harness/startTestTessera.ts';
 
 export { DEFAULT_SUB, call, envelope, pick, requestIdOf, type Money, type UserError } from '../../harness/capabilities.ts';
 export { crmDb, type CrmDb } from '../../harness/capabilityRows.ts';
@@ -138,6 +139,11 @@ export async function seededAccounts(tessera: TestTessera): Promise<SeededAccoun
 /** The first Salesforce customer of `accounts` (the account most suites deal with). */
 export function salesforceCustomer(accounts: readonly SeededAccount[]): SeededAccount {
   return pick(accounts, 'Salesforce customer', (a) => a.type === 'CUSTOMER' && a.sourceSystem === 'salesforce');
+}
+
+/** A gateway on the small seed and its first Salesforce customer: the start-up of the suites that write to the CRM. */
+export function startWithCustomer(options?: TestTesseraOptions): Promise<[TestTessera, SeededAccount]> {
+  return startWith(async (started) => salesforceCustomer(await seededAccounts(started)), options);
 }
 
 export interface LineInput {
