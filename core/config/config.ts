@@ -127,6 +127,7 @@ import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type Mont
 import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
 import { checkUnknownVariables } from './unknownVariables.ts';
 import { timerMs } from './timerMs.ts';
+import { oneOf } from './parse.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -589,15 +590,6 @@ function corsOrigins(env: Env): readonly string[] {
     }
   }
   return Object.freeze([...new Set(origins)]);
-}
-
-function oneOf<const T extends readonly string[]>(env: Env, key: string, allowed: T, fallback: T[number]): T[number] {
-  const raw = env[key]?.trim();
-  if (!raw) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new TypeError(`${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(raw)}`);
-  }
-  return raw as T[number];
 }
 
 function onOff(env: Env, key: string, fallback: boolean): boolean {

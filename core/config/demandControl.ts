@@ -11,6 +11,7 @@
  *   OPERATION_TIMEOUT (504) and its subgraph calls are aborted.
  */
 import { timerMs } from './timerMs.ts';
+import { oneOf, wholeNumber } from './parse.ts';
 
 export interface DemandControlConfig {
   /** `TESSERA_COST_MODE`. @default 'enforce' */
@@ -32,10 +33,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const CLIENT_BUDGET = /^([^=,\s]+)\s*=\s*(\d+)$/;
 
 export function readDemandControlConfig(env: Env): DemandControlConfig {
-  const mode = env.TESSERA_COST_MODE?.trim() || 'enforce';
-  if (mode !== 'enforce' && mode !== 'measure') {
-    throw new TypeError(`TESSERA_COST_MODE must be one of enforce, measure; got ${JSON.stringify(mode)}`);
-  }
+  const mode = oneOf(env, 'TESSERA_COST_MODE', ['enforce', 'measure'], 'enforce');
   // Off unless asked for, in development too (as Apollo Router, which reports cost only when configured):
   // responses keep the shape clients and their tests expect, and production does not show every client
   // how the gateway weighs its operations. docs/demand-control.md#reporting.
@@ -43,11 +41,11 @@ export function readDemandControlConfig(env: Env): DemandControlConfig {
   if (report !== 'on' && report !== 'off') throw new TypeError(`TESSERA_COST_REPORT must be on or off; got ${JSON.stringify(report)}`);
   return Object.freeze({
     mode,
-    max: whole(env, 'TESSERA_COST_MAX', 100_000),
+    max: wholeNumber(env, 'TESSERA_COST_MAX', 100_000, 1),
     budgets: budgets(env.TESSERA_COST_BUDGETS?.trim() ?? ''),
-    defaultListSize: whole(env, 'TESSERA_COST_LIST_SIZE', 10),
+    defaultListSize: wholeNumber(env, 'TESSERA_COST_LIST_SIZE', 10, 1),
     report: report === 'on',
-    executionTimeoutMs: timerMs('TESSERA_EXECUTION_TIMEOUT_MS', whole(env, 'TESSERA_EXECUTION_TIMEOUT_MS', 30_000)),
+    executionTimeoutMs: timerMs('TESSERA_EXECUTION_TIMEOUT_MS', wholeNumber(env, 'TESSERA_EXECUTION_TIMEOUT_MS', 30_000, 1)),
   });
 }
 
@@ -65,14 +63,4 @@ function budgets(raw: string): Readonly<Record<string, number>> {
     result[match[1]!] = budget;
   }
   return Object.freeze(result);
-}
-
-function whole(env: Env, key: string, fallback: number): number {
-  const raw = env[key]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`${key} must be a positive integer; got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }

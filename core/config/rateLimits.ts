@@ -12,6 +12,7 @@
  * - `TESSERA_RATE_LIMIT_REDIS_PREFIX` (`tessera:ratelimit:`): the prefix of every key the limiter writes.
  */
 import { Secret } from './secret.ts';
+import { isLoopbackHost } from './parse.ts';
 
 /** `count` requests (or calls) per `windowSeconds`, refilled continuously (docs/rate-limits.md#algorithm). */
 export interface RateLimitRule {
@@ -122,8 +123,7 @@ function redisConfig(env: Env, production: boolean): RateLimitRedisConfig | unde
     throw new TypeError('TESSERA_RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
   }
   // A password in a redis:// URL to another machine would travel in clear (docs/rate-limits.md#stores).
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (production && url.protocol === 'redis:' && (url.username || url.password) && !loopback) {
+  if (production && url.protocol === 'redis:' && (url.username || url.password) && !isLoopbackHost(url.hostname)) {
     throw new TypeError(
       'TESSERA_RATE_LIMIT_REDIS_URL carries credentials over plain redis:// to another host: use rediss:// when TESSERA_ENV=production',
     );

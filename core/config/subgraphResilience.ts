@@ -11,6 +11,7 @@
  *   own error messages reach the client, or "The <name> subgraph answered with an error."
  */
 import { timerMs } from './timerMs.ts';
+import { oneOf, wholeNumber } from './parse.ts';
 
 /** When a subgraph's circuit opens, and for how long (docs/resilience.md#circuit-breakers). */
 export interface SubgraphBreakerConfig {
@@ -49,19 +50,16 @@ export function readSubgraphResilienceConfig(env: Env, tesseraEnv: 'development'
   const timeouts: Record<string, number> = {};
   for (const key of Object.keys(env).sort()) {
     const name = SUBGRAPH_TIMEOUT_VARIABLE.exec(key)?.[1];
-    if (name && env[key]?.trim()) timeouts[name.toLowerCase()] = timerMs(key, whole(env, key, 10_000, 1));
+    if (name && env[key]?.trim()) timeouts[name.toLowerCase()] = timerMs(key, wholeNumber(env, key, 10_000, 1));
   }
-  const errors = env.TESSERA_SUBGRAPH_ERRORS?.trim() || (tesseraEnv === 'production' ? 'mask' : 'pass');
-  if (errors !== 'mask' && errors !== 'pass') {
-    throw new TypeError(`TESSERA_SUBGRAPH_ERRORS must be one of mask, pass; got ${JSON.stringify(errors)}`);
-  }
+  const errors = oneOf(env, 'TESSERA_SUBGRAPH_ERRORS', ['mask', 'pass'], tesseraEnv === 'production' ? 'mask' : 'pass');
   return Object.freeze({
-    connections: whole(env, 'TESSERA_SUBGRAPH_CONNECTIONS', 64, 1),
-    timeoutMs: timerMs('TESSERA_SUBGRAPH_TIMEOUT_MS', whole(env, 'TESSERA_SUBGRAPH_TIMEOUT_MS', 10_000, 1)),
+    connections: wholeNumber(env, 'TESSERA_SUBGRAPH_CONNECTIONS', 64, 1),
+    timeoutMs: timerMs('TESSERA_SUBGRAPH_TIMEOUT_MS', wholeNumber(env, 'TESSERA_SUBGRAPH_TIMEOUT_MS', 10_000, 1)),
     timeouts: Object.freeze(timeouts),
     breaker: breaker(env.TESSERA_SUBGRAPH_BREAKER?.trim() || '5 failures, 30s open'),
-    retries: whole(env, 'TESSERA_SUBGRAPH_RETRIES', 2, 0),
-    retryBackoffMs: whole(env, 'TESSERA_SUBGRAPH_RETRY_BACKOFF_MS', 50, 0),
+    retries: wholeNumber(env, 'TESSERA_SUBGRAPH_RETRIES', 2, 0),
+    retryBackoffMs: wholeNumber(env, 'TESSERA_SUBGRAPH_RETRY_BACKOFF_MS', 50, 0),
     errors,
   });
 }
@@ -82,14 +80,4 @@ function breaker(raw: string): SubgraphBreakerConfig | null {
     );
   }
   return Object.freeze({ failures, openMs });
-}
-
-function whole(env: Env, key: string, fallback: number, minimum: 0 | 1): number {
-  const raw = env[key]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < minimum) {
-    throw new TypeError(`${key} must be a ${minimum === 1 ? 'positive' : 'non-negative'} integer; got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }

@@ -10,6 +10,7 @@
  *   continues a caller's trace follows the caller's sampled flag (a parent-based sampler).
  */
 import { Secret } from './secret.ts';
+import { isLoopbackHost } from './parse.ts';
 
 export interface TelemetryConfig {
   /** `TESSERA_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`): where spans are posted; null turns tracing off. */
@@ -23,7 +24,6 @@ export interface TelemetryConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function readTelemetryConfig(env: Env, tesseraEnv: 'development' | 'production'): TelemetryConfig {
   const variable = env.TESSERA_OTLP_ENDPOINT?.trim() ? 'TESSERA_OTLP_ENDPOINT' : 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT';
@@ -33,7 +33,7 @@ export function readTelemetryConfig(env: Env, tesseraEnv: 'development' | 'produ
   if (otlpHeaders) parseOtlpHeaders(otlpHeaders);
   if (otlpHeaders && tesseraEnv === 'production' && otlpEndpoint) {
     const url = new URL(otlpEndpoint);
-    if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       throw new TypeError(
         `TESSERA_OTLP_HEADERS would travel in clear to ${url.host}: ${variable} must be https:// when TESSERA_ENV=production (http:// only to the loopback)`,
       );
