@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Secret } from '../core/config/secret.ts';
 import { METRICS_UNAUTHENTICATED, metricsRequestAllowed } from '../core/http/metricsToken.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Metrics } from '../core/metrics.ts';
+import { METRICS_CONTENT_TYPE, type Metrics } from '../core/metrics.ts';
 import type { ReadinessReport } from '../gateway/http/server.ts';
 
 export interface OpsEndpoints {
@@ -54,7 +54,7 @@ export function withOpsEndpoints(ops: OpsEndpoints, next?: RequestListener): Req
         .catch((error: unknown) => ops.logger.warn({ err: error }, 'metrics: the gauges read from the store were not refreshed'))
         .then(() => ops.metrics.render())
         .then(
-          (text) => send(response, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, text),
+          (text) => send(response, 200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }, text),
           (error: unknown) => {
             ops.logger.error({ err: error }, 'metrics: rendering failed');
             send(

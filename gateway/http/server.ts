@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_CODES } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { createLabelCap, defineHttpMetrics, HTTP_DURATION, type Metrics } from '../../core/metrics.ts';
+import { createLabelCap, defineHttpMetrics, HTTP_DURATION, METRICS_CONTENT_TYPE, type Metrics } from '../../core/metrics.ts';
 import type { HttpRequestLike, HttpResponseLike, RequestStart } from './graphqlHandler.ts';
 import { HttpRequestError } from '../../core/http/graphqlParams.ts';
 import { toHeaderMap } from '../../core/http/headers.ts';
@@ -190,7 +190,7 @@ async function route(app: HttpApp, request: IncomingMessage, url: URL, start: Re
     if (!metricsRequestAllowed(app.metricsToken, firstHeader(request.headers.authorization))) return METRICS_UNAUTHENTICATED;
     return {
       status: 200,
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+      headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' },
       body: await app.metrics.render(),
     };
   }
