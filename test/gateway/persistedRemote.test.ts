@@ -10,32 +10,23 @@ import { createLogger } from '../../core/logger.ts';
 import { sha256Hex } from '../../core/persistedManifest.ts';
 import { httpRegistry } from '../../registry/client/httpRegistry.ts';
 import { startGatewayMode, type GatewayMode } from '../../runtime/gateway.ts';
-import { startRegistryService, type RegistryService } from '../../runtime/registry.ts';
-import { startSystemService, type SystemService } from '../../runtime/systemService.ts';
-import { SYSTEM_NAMES } from '../../systems/systems.ts';
+import { startRemoteRegistry, type RemoteRegistry } from '../harness/remoteRegistry.ts';
 import { FULL_ACCESS } from '../harness/startTestTessera.ts';
-import { rootFixture, type RootFixture } from '../runtime/roots.ts';
+import type { RootFixture } from '../runtime/roots.ts';
 
 const ACCOUNTS = 'query Accounts { accounts(first: 1) { totalCount } }';
 const logger = createLogger('silent');
+let remote: RemoteRegistry;
 let fixture: RootFixture;
-const services: SystemService[] = [];
-let registry: RegistryService;
 let gateway: GatewayMode;
 let gatewayPort: number;
 let registryUrl: string;
 const manifestPolls: (string | null)[] = [];
 
 beforeAll(async () => {
-  fixture = rootFixture();
-  const env: Record<string, string> = {};
-  for (const name of SYSTEM_NAMES) {
-    const service = await startSystemService(name, { config: fixture.config, logger });
-    services.push(service);
-    env[`TESSERA_SUBGRAPH_${name.toUpperCase()}_URL`] = `http://127.0.0.1:${await service.listen(0)}/graphql`;
-  }
-  registry = await startRegistryService({ config: fixture.withEnv(env), logger });
-  registryUrl = `http://127.0.0.1:${await registry.listen(0)}`;
+  remote = await startRemoteRegistry();
+  ({ fixture, registryUrl } = remote);
+  const { env } = remote;
   gateway = await startGatewayMode({
     config: fixture.withEnv({
       ...env,
@@ -54,9 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  await registry?.stop();
-  for (const service of services) await service.stop();
-  await fixture?.remove();
+  await remote?.stop();
 });
 
 async function ask(body: unknown, claims: Partial<PrincipalClaims> = {}) {

@@ -8,15 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueDevToken } from '../../auth/devToken.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startGatewayMode, type GatewayMode } from '../../runtime/gateway.ts';
-import { startRegistryService, type RegistryService } from '../../runtime/registry.ts';
-import { seedStores } from '../../runtime/seedStores.ts';
-import { startSystemService, type SystemService } from '../../runtime/systemService.ts';
-import { SYSTEM_NAMES } from '../../systems/systems.ts';
-import { rootFixture, type RootFixture } from './roots.ts';
+import type { RegistryService } from '../../runtime/registry.ts';
+import { startRemoteRegistry, type RemoteRegistry } from '../harness/remoteRegistry.ts';
+import type { RootFixture } from './roots.ts';
 
 const logger = createLogger('silent');
+let remote: RemoteRegistry;
 let fixture: RootFixture;
-const services: SystemService[] = [];
 let registry: RegistryService;
 let gateway: GatewayMode;
 let gatewayPort: number;
@@ -28,19 +26,10 @@ let refusedCalls = 0;
 let refusedMainPolls = 0;
 
 beforeAll(async () => {
-  fixture = rootFixture();
-  await seedStores(fixture.config, { scale: 's', reseed: false, logger });
-  env = {};
-  for (const name of SYSTEM_NAMES) {
-    const service = await startSystemService(name, { config: fixture.config, logger });
-    services.push(service);
-    env[`TESSERA_SUBGRAPH_${name.toUpperCase()}_URL`] = `http://127.0.0.1:${await service.listen(0)}/graphql`;
-  }
-  registry = await startRegistryService({ config: fixture.withEnv(env), logger });
-  const registryPort = await registry.listen(0);
-  registryUrl = `http://127.0.0.1:${registryPort}`;
+  remote = await startRemoteRegistry({ seeded: true });
+  ({ fixture, env, registry, registryUrl } = remote);
   gateway = await startGatewayMode({
-    config: fixture.withEnv({ ...env, TESSERA_REGISTRY_URL: `http://127.0.0.1:${registryPort}`, TESSERA_REGISTRY_POLL_MS: '25' }),
+    config: fixture.withEnv({ ...env, TESSERA_REGISTRY_URL: registryUrl, TESSERA_REGISTRY_POLL_MS: '25' }),
     logger,
     usageFlushIntervalMs: 10,
     // The registry "goes down" for one test: every call fails as a refused connection would.
@@ -56,9 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  await registry?.stop();
-  for (const service of services) await service.stop();
-  await fixture?.remove();
+  await remote?.stop();
 });
 
 async function ask(
