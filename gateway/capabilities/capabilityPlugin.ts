@@ -14,7 +14,6 @@ import {
   getArgumentValues,
   Kind,
   parse,
-  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -27,6 +26,7 @@ import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayPlugin } from '../plugin.ts';
 import type { PlannedOperations } from '../plannedOperation.ts';
+import { fragmentsOf } from '../cost/operationWalk.ts';
 
 export interface CapabilityPluginOptions {
   /** The clock sunsets are judged by. @default () => new Date() */
@@ -61,7 +61,7 @@ function capabilityLifecycle(
           if (!sent || sent.operation !== 'mutation') return;
           // The header is judged on the operation as the client sent it: a field the authorization
           // filter removed is still a field the client keyed (its denial is the only error it gets).
-          const sentFields = rootFields(sent, fragmentsOf(requestContext.document));
+          const sentFields = rootFields(sent, fragmentsOf(requestContext.document.definitions));
           if (contextValue.idempotencyKey !== null && sentFields.length !== 1) {
             throw tesseraError(
               'BAD_REQUEST',
@@ -73,7 +73,7 @@ function capabilityLifecycle(
           // As the plugins before this one left it: a mutation field authorization removed is not called.
           const { operation, document } = operations.current(requestContext);
           if (!operation) return;
-          const fields = rootFields(operation, fragmentsOf(document));
+          const fields = rootFields(operation, fragmentsOf(document.definitions));
           const called = fields.flatMap((field) => {
             const declaration = declarations.get(field.name.value);
             return declaration ? [{ field, declaration }] : [];
@@ -128,7 +128,7 @@ function capabilityLifecycle(
 }
 
 /** The root fields an operation selects, through inline fragments and fragment spreads. */
-export function rootFields(operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[]): FieldNode[] {
+export function rootFields(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FieldNode[] {
   const fields: FieldNode[] = [];
   const visit = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>) => {
     for (const selection of selectionSet.selections) {
@@ -137,18 +137,13 @@ export function rootFields(operation: OperationDefinitionNode, fragments: readon
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet, seen);
       } else if (!seen.has(selection.name.value)) {
-        const fragment = fragments.find((f) => f.name.value === selection.name.value);
+        const fragment = fragments.get(selection.name.value);
         if (fragment) visit(fragment.selectionSet, new Set([...seen, selection.name.value]));
       }
     }
   };
   visit(operation.selectionSet, new Set());
   return fields;
-}
-
-/** The fragment definitions of a document. */
-export function fragmentsOf(document: DocumentNode): FragmentDefinitionNode[] {
-  return document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf } from '../cost/operationWalk.ts';
 import type { UnavailableReason } from '../resilience/failure.ts';
 
 /**
@@ -51,11 +52,7 @@ export function fetchErrors(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
   if (!document || !operation) return [...errors];
-  const fragments = new Map(
-    document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-      .map((definition) => [definition.name.value, definition]),
-  );
+  const fragments = fragmentsOf(document.definitions);
   const representations = variables?.representations;
   const entities = operation.selectionSet.selections.find(
     (selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities',

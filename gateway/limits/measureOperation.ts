@@ -1,4 +1,5 @@
-import { getOperationAST, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getOperationAST, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { fragmentsOf } from '../cost/operationWalk.ts';
 
 /** The shape of one operation, as the operation limits judge it (README "Operation limits"). */
 export interface OperationMeasures {
@@ -49,10 +50,7 @@ const EMPTY: SetMeasures = { depth: 0, aliases: 0, topFields: 0, directives: 0, 
 export function measureOperation(document: DocumentNode, operationName?: string | null): OperationMeasures | null {
   const operation = getOperationAST(document, operationName);
   if (!operation) return null;
-  const definitions = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) definitions.set(definition.name.value, definition);
-  }
+  const definitions = fragmentsOf(document.definitions);
   const memo = new Map<string, SetMeasures>();
   const inProgress = new Set<string>();
 

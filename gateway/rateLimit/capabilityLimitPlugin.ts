@@ -14,7 +14,8 @@ import type { RequestScope } from '../../auth/requestScope.ts';
 import { clientIdOf } from '../../auth/clientId.ts';
 import type { Logger } from '../../core/logger.ts';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
-import { fragmentsOf, rootFields } from '../capabilities/capabilityPlugin.ts';
+import { rootFields } from '../capabilities/capabilityPlugin.ts';
+import { fragmentsOf } from '../cost/operationWalk.ts';
 import type { PlannedOperations } from '../plannedOperation.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { capabilityRule, type RateLimiter } from './rateLimiter.ts';
@@ -53,7 +54,7 @@ function capabilityLimits(
           const { operation, document } = operations.current(requestContext);
           if (!operation || operation.operation !== 'mutation') return;
           // Versions of one capability share its limit: they change the same state downstream.
-          for (const field of rootFields(operation, fragmentsOf(document))) {
+          for (const field of rootFields(operation, fragmentsOf(document.definitions))) {
             const declaration = declarations.get(field.name.value);
             if (declaration) calls.set(declaration.name, (calls.get(declaration.name) ?? 0) + 1);
           }

@@ -17,7 +17,6 @@
 import {
   getOperationAST,
   isIntrospectionType,
-  Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -29,6 +28,7 @@ import {
   type GraphQLSchema,
   type GraphQLCompositeType,
 } from 'graphql';
+import { fragmentsOf } from '../cost/operationWalk.ts';
 import { literalCoordinates, typeMatters, valueCoordinates } from './inputValues.ts';
 
 /** A place where a variable's value reaches an enum or input object type. */
@@ -62,10 +62,7 @@ export function analyseOperation(schema: GraphQLSchema, document: DocumentNode, 
     const key = `${name}:${String(type)}`;
     if (typeMatters(type) && !sites.has(key)) sites.set(key, { name, type, defaultValue: defaults.get(name) });
   };
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document.definitions);
   const spread = new Set<string>();
   const toWalk: FragmentDefinitionNode[] = [];
   const typeInfo = new TypeInfo(schema);
