@@ -11,7 +11,6 @@ import {
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type FragmentSpreadNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -20,6 +19,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Decision } from '../../policies/requirements.ts';
+import { fragmentsOf } from '../cost/operationWalk.ts';
 
 /** A field removed from an operation before planning, and where its `null` goes in the response. */
 export interface DeniedField {
@@ -78,10 +78,7 @@ export function filterOperation(
         ? schema.getSubscriptionType()
         : schema.getQueryType();
   if (!root) return null;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document.definitions);
   const denied: DeniedField[] = [];
   const placeholders: string[][] = [];
   const defaults = new Map<string, unknown>();
