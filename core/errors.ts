@@ -231,13 +231,66 @@ export const ERROR_CODES = {
   CONTRACT_ALREADY_EXISTS: { status: 409, action: 'stop', meaning: 'The opportunity already has a live contract.' },
   PO_REQUIRED: { status: 422, action: 'fix', meaning: 'The contract requires a purchase order number.' },
   NTE_EXCEEDED: { status: 422, action: 'stop', meaning: "Billing this would exceed the contract line's not-to-exceed amount." },
+  CONTRACT_LINES_DO_NOT_SUM: {
+    status: 422,
+    action: 'fix',
+    meaning: "The contract's billing lines (amounts and not-to-exceed caps) do not sum exactly to the contract value.",
+  },
+  AMENDMENT_BELOW_BILLED: {
+    status: 422,
+    action: 'fix',
+    meaning: 'The amendment would set a line, or the contract value, below what is already billed or on draft (or recognized).',
+  },
+  AMENDMENT_PENDING: {
+    status: 409,
+    action: 'stop',
+    meaning: 'The contract has an amendment awaiting approval: approve or withdraw it before proposing another.',
+  },
   OVERBOOKED: { status: 422, action: 'fix', meaning: 'Confirming would book the resource beyond capacity on some day.' },
+  TIME_DAILY_LIMIT_EXCEEDED: {
+    status: 422,
+    action: 'fix',
+    meaning: "The entry would take the person's hours on its date beyond 24, counting their time on every project.",
+  },
+  TIME_WEEKLY_LIMIT_EXCEEDED: {
+    status: 422,
+    action: 'fix',
+    meaning:
+      "The entry would take the person's hours in the week beyond the weekly maximum (TESSERA_TIME_WEEKLY_MAX_HOURS), across projects.",
+  },
+  TIME_IN_FUTURE: {
+    status: 422,
+    action: 'fix',
+    meaning: 'The work date is later than the future-time window allows (TESSERA_TIME_FUTURE_DAYS after today, UTC).',
+  },
+  HOUR_CLASS_CONFLICT: {
+    status: 422,
+    action: 'fix',
+    meaning:
+      'The hour class contradicts the deprecated `billable` flag, or the assignment bills nothing and the class is BILLABLE or CREDITED.',
+  },
   INTERCOMPANY_NOT_ENABLED: {
     status: 422,
     action: 'stop',
     meaning: 'The resource works for another legal entity and intercompany is not enabled.',
   },
   NOTHING_TO_BILL: { status: 422, action: 'stop', meaning: 'No billable source is ready to bill up to the cut-off date.' },
+  PROJECT_HAS_OPEN_WORK: {
+    status: 409,
+    action: 'fix',
+    meaning:
+      'The project still has work to approve or bill (the message lists each kind, how many and what value): approve and bill it, or write it off, then close.',
+  },
+  PROJECT_HAS_RECORDED_WORK: {
+    status: 409,
+    action: 'stop',
+    meaning: 'Work was recorded on the project (the message lists it): a project with work is closed once billed, never cancelled.',
+  },
+  PROJECT_NOT_BILLABLE: {
+    status: 422,
+    action: 'fix',
+    meaning: 'The project bills no customer (internal, presales, or without a contract): submit the record as not billable.',
+  },
   BILLING_RUN_IN_PROGRESS: {
     status: 409,
     action: 'retry',
@@ -247,6 +300,11 @@ export const ERROR_CODES = {
     status: 409,
     action: 'stop',
     meaning: 'A billable source is already claimed by another draft or invoice (no double billing).',
+  },
+  ALREADY_CREDITED: {
+    status: 409,
+    action: 'stop',
+    meaning: 'The invoice line (and the source it billed) is already credited by a credit memo: a line is credited once.',
   },
   AMOUNT_EXCEEDS_OPEN_BALANCE: {
     status: 422,

@@ -9,7 +9,9 @@ import { seesAccount } from '../../policies/recordScope.ts';
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts';
 import { psaCapabilities } from './capabilities/index.ts';
+import { psaMetricProjectFields, psaMetricQueries, psaMetricResourceFields } from './metricResolvers.ts';
 import type { PsaContext } from './context.ts';
+import { billingControlResolvers, draftBillingControlFields, projectBillingControlFields } from './billingControlResolvers.ts';
 import type { PsaPorts } from './ports/ports.ts';
 import type { ProjectFilter, ResourceFilter } from './ports/readPort.ts';
 import type {
@@ -24,6 +26,8 @@ import type {
   Timecard,
   TimeEntry,
 } from './ports/types.ts';
+import type { SourceCredit } from './ports/sourceCredits.ts';
+import { expenseBillableSources, expenseQuery, expenseResolvers, projectExpenses, resourceExpenses } from './expenseResolvers.ts';
 
 type Ctx = PsaContext;
 
@@ -43,7 +47,9 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     roles: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.allRoles(),
     timecard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.timecard.load(args.id), 'Timecard', args.id),
     billingDraft: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.billingDraft.load(args.id), 'BillingDraft', args.id),
+    ...expenseQuery,
     psaAuditLog: auditLog,
+    ...psaMetricQueries,
   },
   AuditEntry: auditEntryResolvers,
   Account: {
@@ -61,8 +67,11 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     amount: (line: ContractLine) => (line.amountE4 === null ? null : money(line.amountE4, line.currency)),
     notToExceed: (line: ContractLine) => (line.notToExceedE4 === null ? null : money(line.notToExceedE4, line.currency)),
     rateCard: (line: ContractLine) => ref(line.rateCardId),
+    markupPercent: (line: ContractLine) => (line.markupPercentE4 == null ? null : formatScaled(line.markupPercentE4, 10_000, 4)),
+    contractVersion: (line: ContractLine) => line.contractVersion ?? 1,
   },
   Project: {
+    ...psaMetricProjectFields,
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.project.load(reference.id),
     customer: (project: Project) => ref(project.accountId),
     contract: (project: Project) => ref(project.contractId),
@@ -90,6 +99,8 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     },
     billingDrafts: (project: Project, _: unknown, ctx: Ctx) => ctx.loaders.billingDraftsByProject.load(project.id),
     billableSources: (project: Project, _: unknown, ctx: Ctx) => billableSources(project, ctx),
+    ...projectBillingControlFields,
+    expenses: projectExpenses,
   },
   Milestone: {
     amount: (milestone: Milestone) => money(milestone.amountE4, milestone.currency),
@@ -98,6 +109,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.role.load(reference.id),
   },
   Resource: {
+    ...psaMetricResourceFields,
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.resource.load(reference.id),
     // The gateway denies it to partners before planning; where the data is, a partner gets null all the same.
     email: (resource: Resource, _: unknown, ctx: Ctx) => (internalOnly.admits(ctx.request.principal) ? resource.email : null),
@@ -106,7 +118,9 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     utilizationTarget: (resource: Resource) => formatScaled(resource.utilizationTargetE4, 10_000, 2),
     assignments: async (resource: Resource, args: { status?: string[] | null }, ctx: Ctx) =>
       whereIn(await ctx.loaders.assignmentsByResource.load(resource.id), args.status, (a) => a.status),
+    expenses: resourceExpenses,
   },
+  Expense: expenseResolvers,
   ResourceRequest: {
     project: (request: ResourceRequest, _: unknown, ctx: Ctx) => ctx.loaders.project.load(request.projectId),
     role: (request: ResourceRequest, _: unknown, ctx: Ctx) => ctx.loaders.role.load(request.roleId),
@@ -152,8 +166,16 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     customer: (draft: BillingDraft) => ref(draft.accountId),
     summaryAmount: (draft: BillingDraft) => money(draft.summaryE4, draft.currency),
     items: (draft: BillingDraft, _: unknown, ctx: Ctx) => ctx.loaders.itemsByDraft.load(draft.id),
+    ...draftBillingControlFields,
     invoice: (draft: BillingDraft) => ref(draft.invoiceId),
+    sourceCredits: (draft: BillingDraft, _: unknown, ctx: Ctx) => ctx.read.sourceCreditsByDraftIds([draft.id]),
   },
+  BillingSourceCredit: {
+    amount: (credit: SourceCredit) => money(credit.amountE4, credit.currency),
+    invoice: (credit: SourceCredit) => ref(credit.invoiceId),
+    creditMemo: (credit: SourceCredit) => ref(credit.creditMemoId),
+  },
+  ...billingControlResolvers,
   BillingDraftItem: {
     quantity: (item: BillingDraftItem) => formatHours(item.quantityE2),
     unitPrice: async (item: BillingDraftItem, _: unknown, ctx: Ctx) =>
@@ -169,9 +191,10 @@ const APPROVED_BILLABLE: ReadonlySet<string> = new Set(['READY_TO_BILL', 'ON_HOL
 /** The project's approved billable time entries (date order) and milestones (target date order), as BillableSource. */
 async function billableSources(project: Project, ctx: Ctx) {
   const timecards = await ctx.read.recentTimecardsByProjectIds([project.id], null, Number.MAX_SAFE_INTEGER);
-  const [entries, milestones] = await Promise.all([
+  const [entries, milestones, expenses] = await Promise.all([
     ctx.read.timeEntriesByTimecardIds(timecards.map((timecard) => timecard.id)),
     ctx.loaders.milestonesByProject.load(project.id),
+    expenseBillableSources(project, ctx),
   ]);
   return [
     ...entries
@@ -193,5 +216,6 @@ async function billableSources(project: Project, ctx: Ctx) {
         amount: money(milestone.amountE4, milestone.currency),
         billingStatus: milestone.billingStatus,
       })),
+    ...expenses,
   ];
 }

@@ -5,10 +5,11 @@
  */
 import { checkTotal, moneyInput } from '../../kernel/capability/inputs.ts';
 import { newId } from '../../kernel/capability/newId.ts';
-import { notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
+import { rejected } from '../../kernel/capability/rejection.ts';
 import { money } from '../../kernel/decimal.ts';
 import type { PsaReadPort } from '../ports/readPort.ts';
 import type { ContractLine, Milestone } from '../ports/types.ts';
+import { checkRateCard } from './contractLines.ts';
 import type { ContractFacts, RateCardFacts } from './peerFacts.ts';
 
 /** Billing methods billed through milestones: the line amount is the contract value. */
@@ -34,26 +35,7 @@ export function newLine(contract: ContractFacts, rateCardId: string | null, card
       'rateCardId',
     );
   }
-  if (rateCardId) {
-    if (!card) throw notFoundRejection('RateCard', rateCardId, 'rateCardId');
-    if (card.legalEntityId !== contract.legalEntityId) {
-      throw rejected(
-        'LEGAL_ENTITY_MISMATCH',
-        `Rate card ${card.id} belongs to ${card.legalEntityId}, the contract to ${contract.legalEntityId}.`,
-        'rateCardId',
-      );
-    }
-    if (card.currency !== contract.currency) {
-      throw rejected(
-        'CURRENCY_MISMATCH',
-        `Rate card ${card.id} is in ${card.currency}, the contract in ${contract.currency}.`,
-        'rateCardId',
-      );
-    }
-    if (card.customerId !== null && card.customerId !== contract.accountId) {
-      throw rejected('PRECONDITION_FAILED', `Rate card ${card.id} was negotiated with another customer.`, 'rateCardId');
-    }
-  }
+  if (rateCardId) checkRateCard(contract, rateCardId, card, 'rateCardId');
   return {
     id: newId('cl'),
     contractId: contract.id,
@@ -62,6 +44,8 @@ export function newLine(contract: ContractFacts, rateCardId: string | null, card
     notToExceedE4: timeAndMaterials ? contract.totalContractValueE4 : null,
     currency: contract.currency,
     rateCardId,
+    markupPercentE4: null,
+    contractVersion: 1,
   };
 }
 
@@ -74,10 +58,12 @@ export async function plannedMilestones(
   read: PsaReadPort,
   inputs: readonly MilestoneInput[],
   contract: ContractFacts,
-  line: ContractLine,
+  lines: readonly ContractLine[],
   project: { id: string; startDate: string; endDate: string },
 ): Promise<Milestone[]> {
-  if (!MILESTONE_BILLED.includes(contract.billingMethod)) {
+  // The contract's fixed-fee or milestone line (docs/model.md#contract-line): milestones bill against it.
+  const line = lines.find((candidate) => MILESTONE_BILLED.includes(candidate.billingMethod));
+  if (!line) {
     if (inputs.length > 0) throw rejected('PRECONDITION_FAILED', `A ${contract.billingMethod} contract bills no milestones.`, 'milestones');
     return [];
   }

@@ -23,7 +23,8 @@ import {
   type ContractStatusFacts,
   type RateCardFacts,
 } from './peerFacts.ts';
-import { contractLineOf, projectFor, visibleProject } from './records.ts';
+import { projectFor, visibleProject } from './records.ts';
+import { plannedLines, timeRateCardId, type ContractLineInput } from './contractLines.ts';
 import { MILESTONE_BILLED, newLine, plannedMilestones, type MilestoneInput } from './contractPlan.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaPorts, PsaContext, Input, { project: Project }, Facts>;
@@ -40,12 +41,14 @@ interface CreateProjectInput {
   readonly endDate?: string | null;
   readonly rateCardId?: string | null;
   readonly milestones?: readonly MilestoneInput[] | null;
+  readonly lines?: readonly ContractLineInput[] | null;
 }
 
 export const createProjectFromContract: Handler<CreateProjectInput, { contract: ContractFacts | null; rateCard: RateCardFacts | null }> = {
   async prepare({ input, ctx }) {
     const contract = await readContract(ctx, input.contractId);
-    const rateCard = contract && input.rateCardId ? await readRateCard(ctx, input.rateCardId) : null;
+    const rateCardId = timeRateCardId(input.lines, input.rateCardId);
+    const rateCard = contract && rateCardId ? await readRateCard(ctx, rateCardId) : null;
     return { contract, rateCard };
   },
   async effect({ input, facts, ports, emit }) {
@@ -68,29 +71,40 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
       throw rejected('PRECONDITION_FAILED', `The project ends after its contract (${contract.endDate}).`, 'endDate');
     if (endDate < startDate) throw rejected('PRECONDITION_FAILED', 'The project ends before it starts.', 'endDate');
     const id = newId('prj');
-    let existingLineId: string | null = null;
+    let lineIds: string[] = [];
     // The contract's line and milestone total are read and checked with no other project being created on it.
     const {
       project,
       milestones,
-      newLine: createdLine,
+      newLines: createdLines,
     } = await ports.write.createProject(contract.id, async () => {
       const code = await projectCode(ports.read, input.code, contract, id);
       if (input.projectManagerId) await projectManager(ports.read, input.projectManagerId);
-      const existingLine = await contractLineOf(ports.read, contract.id);
-      const line = existingLine ?? newLine(contract, input.rateCardId ?? null, facts.rateCard);
-      if (existingLine && input.rateCardId && input.rateCardId !== existingLine.rateCardId) {
+      // The contract's lines (docs/model.md#contract-line): the first project creates them, later ones bill on them.
+      const existing = await ports.read.contractLinesByContractIds([contract.id]);
+      if (existing.length > 0 && input.lines?.length) {
+        throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} already has its lines: amend the contract to change them.`, 'lines');
+      }
+      const lines =
+        existing.length > 0
+          ? existing
+          : input.lines?.length
+            ? plannedLines(contract, input.lines, facts.rateCard)
+            : [newLine(contract, input.rateCardId ?? null, facts.rateCard)];
+      const timeLine = lines.find((line) => line.billingMethod === 'TIME_AND_MATERIALS') ?? existing[0];
+      if (existing.length > 0 && input.rateCardId && input.rateCardId !== timeLine?.rateCardId) {
         throw rejected(
           'PRECONDITION_FAILED',
-          `Contract ${contract.id} already bills with rate card ${existingLine.rateCardId ?? '(none)'}.`,
+          `Contract ${contract.id} already bills with rate card ${timeLine?.rateCardId ?? '(none)'}.`,
           'rateCardId',
         );
       }
-      const planned = await plannedMilestones(ports.read, input.milestones ?? [], contract, line, { id, startDate, endDate });
+      const planned = await plannedMilestones(ports.read, input.milestones ?? [], contract, lines, { id, startDate, endDate });
       const total = planned.reduce((sum, milestone) => sum + milestone.amountE4, 0);
-      existingLineId = existingLine?.id ?? null;
+      lineIds = lines.map((line) => line.id);
+      const milestoneBilled = lines.some((line) => MILESTONE_BILLED.includes(line.billingMethod));
       return {
-        newLine: existingLine ? null : line,
+        newLines: existing.length > 0 ? [] : lines,
         milestones: planned,
         project: {
           id,
@@ -107,7 +121,7 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
           currency: contract.currency,
           projectManagerId: input.projectManagerId ?? null,
           budgetHoursE2: null,
-          plannedRevenueE4: MILESTONE_BILLED.includes(contract.billingMethod) ? total : null,
+          plannedRevenueE4: milestoneBilled ? total : null,
           aggregateVersion: 1,
         },
       };
@@ -121,8 +135,9 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
         contractId: contract.id,
         customerId: contract.accountId,
         billingMethod: contract.billingMethod,
-        contractLineId: createdLine?.id ?? existingLineId,
-        contractLineCreated: createdLine !== null,
+        contractLineId: lineIds[0] ?? null,
+        contractLineIds: lineIds,
+        contractLineCreated: createdLines.length > 0,
         milestoneIds: milestones.map((milestone) => milestone.id),
         milestoneTotal: money(milestoneTotal, contract.currency),
       }),

@@ -61,8 +61,9 @@ export async function resourceFor(read: PsaReadPort, id: string, field = 'resour
   return resource;
 }
 
-/** The first line of a contract (the reference PSA keeps one billing line per contract). */
+/** The contract's line that bills time (its time-and-materials line), else its first line (docs/model.md#contract-line). */
 export async function contractLineOf(read: PsaReadPort, contractId: string | null): Promise<ContractLine | null> {
   if (contractId === null) return null;
-  return (await read.contractLinesByContractIds([contractId]))[0] ?? null;
+  const lines = await read.contractLinesByContractIds([contractId]);
+  return lines.find((line) => line.billingMethod === 'TIME_AND_MATERIALS') ?? lines[0] ?? null;
 }

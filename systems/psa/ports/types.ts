@@ -4,6 +4,7 @@
  * integers (`...E2`), amounts and rates e4-scaled (`...E4`) in the record's `currency` unless a
  * field says otherwise; dates are ISO dates, instants ISO date-times. No adapter's row type leaks.
  */
+import type { Expense, TaxTreatment } from './expenseTypes.ts';
 
 export interface Role {
   readonly id: string;
@@ -44,9 +45,16 @@ export interface Project {
   readonly budgetHoursE2: number | null;
   readonly plannedRevenueE4: number | null;
   readonly aggregateVersion: number;
+  /** Why the project is ON_HOLD or CANCELLED (docs/state-machines.md#project); null otherwise (absent on older records). */
+  readonly statusReason?: string | null;
 }
 
-/** The PSA's billing line of a CRM contract. */
+/**
+ * One of the PSA's billing lines of a CRM contract (docs/model.md#contract-line): a contract has one line per
+ * billing method (TIME_AND_MATERIALS, FIXED_FEE, MILESTONE, RETAINER, EXPENSES), and each source is billed
+ * against its line (`LINE_SOURCE_TYPES`): time on the T&M line, milestones on the fixed-fee or milestone
+ * line, expenses on the EXPENSES line. The optional fields came with issue 12 (absent on older records: null).
+ */
 export interface ContractLine {
   readonly id: string;
   readonly contractId: string;
@@ -55,7 +63,20 @@ export interface ContractLine {
   readonly notToExceedE4: number | null;
   readonly currency: string;
   readonly rateCardId: string | null;
+  /** The markup an EXPENSES line adds to a billable expense, in percent e4-scaled (10% is 100000); null: none. */
+  readonly markupPercentE4?: number | null;
+  /** The contract version that last set this line's amounts (1: as created with the first project). */
+  readonly contractVersion?: number | null;
 }
+
+/** The billing draft source types each line method bills (docs/invariants.md#inv-20). */
+export const LINE_SOURCE_TYPES: Readonly<Record<string, readonly string[]>> = {
+  TIME_AND_MATERIALS: ['TIME_SPLIT'],
+  FIXED_FEE: ['MILESTONE'],
+  MILESTONE: ['MILESTONE'],
+  RETAINER: ['FEE'],
+  EXPENSES: ['EXPENSE'],
+};
 
 export interface Milestone {
   readonly id: string;
@@ -70,6 +91,14 @@ export interface Milestone {
   readonly approvedForBilling: boolean;
   readonly billingStatus: string;
   readonly aggregateVersion: number;
+  /** The customer's sign-off (ACCEPTED): who on the customer side, on what date, under what reference; absent on older records. */
+  readonly acceptedBy?: string | null;
+  readonly acceptedOn?: string | null;
+  readonly acceptanceReference?: string | null;
+  /** Why the customer refused the delivery (REJECTED). */
+  readonly acceptanceRejectionReason?: string | null;
+  /** The principal subject who recorded the customer's decision. */
+  readonly acceptanceRecordedBy?: string | null;
 }
 
 export interface ResourceRequest {
@@ -166,9 +195,11 @@ export interface BillingDraftItem {
   readonly quantityE2: number;
   readonly unitPriceE4: number;
   readonly amountE4: number;
+  /** How the ERP taxes the line: STANDARD at the invoice's tax profile, DISBURSEMENT outside the scope of tax. */
+  readonly taxTreatment: TaxTreatment;
 }
 
-export type BillableSourceType = 'TIME_SPLIT' | 'MILESTONE';
+export type BillableSourceType = 'TIME_SPLIT' | 'MILESTONE' | 'EXPENSE';
 
 /** Per-project time aggregates (docs/metrics.md#wip): computed by the system of record, never by loading every entry. */
 export interface ProjectTimeTotals {
@@ -197,4 +228,7 @@ export interface ReadyTimeEntry {
 export interface ReadySources {
   readonly time: readonly ReadyTimeEntry[];
   readonly milestones: readonly Milestone[];
+  readonly expenses: readonly Expense[];
 }
+
+export * from './expenseTypes.ts';

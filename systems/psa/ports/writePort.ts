@@ -8,7 +8,8 @@
  *
  * Two operations take a check that must run with no concurrent call interleaving (on PostgreSQL an
  * advisory lock held until commit): creating a project on a contract (its billing line and the
- * milestone total are the contract's), and confirming an assignment (the resource's capacity).
+ * milestone total are the contract's), confirming an assignment (the resource's capacity), and
+ * submitting a timecard (the person's hours a day and a week across projects).
  */
 import type {
   Assignment,
@@ -21,19 +22,23 @@ import type {
   Timecard,
   TimeEntry,
 } from './types.ts';
+import type { ExpenseWrites } from './expensePorts.ts';
+import type { BillingControlWrites } from './billingControls.ts';
+import type { SourceCreditWrites } from './sourceCredits.ts';
+import type { ProjectLifecycleWrites } from './lifecyclePorts.ts';
 
-/** What `createProject` writes: the project, its milestones, and the contract's billing line when it is new. */
+/** What `createProject` writes: the project, its milestones, and the contract's billing lines when they are new. */
 export interface NewProject {
   readonly project: Project;
   readonly milestones: readonly Milestone[];
-  readonly newLine: ContractLine | null;
+  readonly newLines: readonly ContractLine[];
 }
 
 export interface CreatedProject {
   readonly project: Project;
   readonly milestones: readonly Milestone[];
-  /** The contract's billing line, when the project created it. */
-  readonly newLine: ContractLine | null;
+  /** The contract's billing lines, when the project created them (else empty). */
+  readonly newLines: readonly ContractLine[];
 }
 
 /** An entry's pricing, frozen at approval. */
@@ -69,7 +74,7 @@ export interface TimecardSubmission {
   readonly entries: readonly TimeEntry[];
 }
 
-export interface PsaWritePort {
+export interface PsaWritePort extends ExpenseWrites, BillingControlWrites, SourceCreditWrites, ProjectLifecycleWrites {
   /**
    * Runs `plan` while no other project is being created on the contract, then writes what it
    * returns. `plan` reads (through the read port) and checks; a rejection it throws writes nothing.
@@ -89,8 +94,12 @@ export interface PsaWritePort {
     change: { readonly request: ResourceRequest; readonly assignment: Assignment },
     check: () => Promise<void>,
   ): Promise<{ assignment: Assignment; resourceRequest: ResourceRequest }>;
-  /** A week's first submission (a concurrent first one: VERSION_CONFLICT), or a resubmission replacing its entries. */
-  submitTimecard(submission: TimecardSubmission): Promise<Timecard>;
+  /**
+   * A week's first submission (a concurrent first one: VERSION_CONFLICT), or a resubmission replacing its entries.
+   * `check` runs first, while no other submission of the same person can run (the day's and the week's
+   * limits across projects, docs/invariants.md#time-controls); its rejection writes nothing.
+   */
+  submitTimecard(submission: TimecardSubmission, check: () => Promise<void>): Promise<Timecard>;
   approveTimecard(timecard: Timecard, approval: TimecardApproval): Promise<Timecard>;
   rejectTimecard(timecard: Timecard, rejection: TimecardRejection): Promise<Timecard>;
   /** COMPLETE on `actualDate`; READY_TO_BILL too when `approvedForBilling` (an unapproved milestone needing no sign-off). */
@@ -104,5 +113,5 @@ export interface PsaWritePort {
   recordBillingDraftInvoiced(
     draft: BillingDraft,
     invoice: { readonly invoiceId: string; readonly invoiceNumber: string },
-  ): Promise<{ billingDraft: BillingDraft; billedTimeEntries: number; billedMilestones: number }>;
+  ): Promise<{ billingDraft: BillingDraft; billedTimeEntries: number; billedMilestones: number; billedExpenses: number }>;
 }

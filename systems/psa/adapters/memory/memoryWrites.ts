@@ -14,8 +14,12 @@ import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
 import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
 import { rejected } from '../../../kernel/capability/rejection.ts';
 import type { PsaWritePort } from '../../ports/writePort.ts';
-import type { BillingDraftItem, Milestone, TimeEntry } from '../../ports/types.ts';
+import type { BillingDraftItem, ContractLine, Milestone, TimeEntry } from '../../ports/types.ts';
 import { OBJECT, type ObjectType, type PsaRecords } from './objects.ts';
+import { createMemoryExpenseWrites } from './memoryExpenses.ts';
+import { createMemoryBillingControlWrites } from './memoryBillingControls.ts';
+import { createMemoryLifecycleWrites } from './memoryLifecycle.ts';
+import { createMemorySourceCreditWrites } from './memorySourceCredits.ts';
 
 type Versioned = { readonly id: string; readonly aggregateVersion: number };
 
@@ -42,7 +46,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
     return writes.change(type, current, apply, () => conflict(type, id));
   };
   /** A versioned transition from the version the capability read (VERSION_CONFLICT otherwise), once per call. */
-  const change = async <K extends 'Project' | 'ResourceRequest' | 'Timecard' | 'Milestone' | 'BillingDraft'>(
+  const change = async <K extends 'Project' | 'ResourceRequest' | 'Timecard' | 'Milestone' | 'BillingDraft' | 'Expense'>(
     type: K,
     ref: Versioned,
     apply: (current: PsaRecords[K]) => PsaRecords[K],
@@ -51,19 +55,26 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
     if (!current) throw conflict(type, ref.id);
     return writes.transition(type, current, ref.aggregateVersion, apply, () => conflict(type, ref.id));
   };
-  const sourceType = (item: BillingDraftItem) => (item.sourceType === 'TIME_SPLIT' ? OBJECT.entry : OBJECT.milestone);
+  const sourceType = (item: BillingDraftItem) =>
+    item.sourceType === 'TIME_SPLIT' ? OBJECT.entry : item.sourceType === 'EXPENSE' ? OBJECT.expense : OBJECT.milestone;
 
   return {
+    ...createMemoryExpenseWrites(create, change),
+    ...createMemoryBillingControlWrites(writes, change),
+    ...createMemoryLifecycleWrites(writes, change),
+    ...createMemorySourceCreditWrites(writes),
     async createProject(_contractId, plan) {
       const planned = await plan();
-      const newLine = planned.newLine ? await create(OBJECT.line, 'line', planned.newLine) : null;
+      const newLines: ContractLine[] = [];
+      // The first line keeps the key it always had ('line'), so a call resumed across versions finds it.
+      for (const [index, line] of planned.newLines.entries()) newLines.push(await create(OBJECT.line, index === 0 ? 'line' : `line:${index}`, line));
       const project = await create(OBJECT.project, 'project', planned.project);
       const milestones: Milestone[] = [];
       for (const [index, milestone] of planned.milestones.entries()) {
         const id = rebase(milestone.id, planned.project.id, project.id);
         milestones.push(await create(OBJECT.milestone, `milestone:${index}`, { ...milestone, id, projectId: project.id }));
       }
-      return { project, milestones, newLine };
+      return { project, milestones, newLines };
     },
 
     activateProject: (project) => change(OBJECT.project, project, (current) => ({ ...current, status: 'ACTIVE' })),
@@ -83,7 +94,8 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
       return { assignment: booked, resourceRequest };
     },
 
-    async submitTimecard({ existing, timecard, entries }) {
+    async submitTimecard({ existing, timecard, entries }, check) {
+      await check();
       let submitted;
       if (existing) {
         submitted = await change(OBJECT.timecard, existing, () => timecard);
@@ -157,7 +169,8 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
       const claims = await find(OBJECT.item, (item) =>
         items.some((mine) => mine.sourceType === item.sourceType && mine.sourceId === item.sourceId),
       );
-      if (claims.some((claim) => claim.fields.createdBy !== callKey)) throw alreadyBilled();
+      // A discarded draft's items are removed: their claims are released (docs/capabilities.md#discardbillingdraft).
+      if (claims.some((claim) => claim.fields.createdBy !== callKey && claim.fields.removedBy === null)) throw alreadyBilled();
       for (const item of items) {
         const [source] = await find(sourceType(item), (record) => record.id === item.sourceId);
         const mine = source?.fields.changedBy === callKey;
@@ -179,7 +192,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
         invoiceNumber: invoice.invoiceNumber,
       }));
       const items = await find(OBJECT.item, (item) => item.draftId === draft.id);
-      const billed = { TIME_SPLIT: 0, MILESTONE: 0 };
+      const billed = { TIME_SPLIT: 0, MILESTONE: 0, EXPENSE: 0 };
       for (const { fields } of items) {
         const item = fields.record;
         const [source] = await find(sourceType(item), (record) => record.id === item.sourceId);
@@ -190,7 +203,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
         await touch(sourceType(item), item.sourceId, (current) => ({ ...current, billingStatus: 'BILLED' }));
         billed[item.sourceType] += 1;
       }
-      return { billingDraft, billedTimeEntries: billed.TIME_SPLIT, billedMilestones: billed.MILESTONE };
+      return { billingDraft, billedTimeEntries: billed.TIME_SPLIT, billedMilestones: billed.MILESTONE, billedExpenses: billed.EXPENSE };
     },
   };
 }

@@ -10,6 +10,7 @@ import type {
   Resource,
   ResourceRequest,
   Role,
+  TaxTreatment,
   Timecard,
   TimeEntry,
 } from '../../ports/types.ts';
@@ -26,6 +27,8 @@ import type {
   TimecardRow,
   TimeEntryRow,
 } from './tables.ts';
+import type { psaTables } from './tables.ts';
+import type { FirstRowOf } from '../../../kernel/tableSpec.ts';
 
 const flag = (value: boolean): number => (value ? 1 : 0);
 
@@ -62,6 +65,7 @@ export const toProject = (row: ProjectRow): Project => ({
   budgetHoursE2: row.budget_hours_e2,
   plannedRevenueE4: row.planned_revenue_e4,
   aggregateVersion: row.aggregate_version,
+  statusReason: row.status_reason ?? null,
 });
 
 export const projectRow = (p: Project): ProjectRow => ({
@@ -81,9 +85,11 @@ export const projectRow = (p: Project): ProjectRow => ({
   budget_hours_e2: p.budgetHoursE2,
   planned_revenue_e4: p.plannedRevenueE4,
   aggregate_version: p.aggregateVersion,
+  status_reason: p.statusReason ?? null,
 });
 
-export const toContractLine = (row: ContractLineRow): ContractLine => ({
+/** Rows written before migration 4 (the seed's) have no markup or contract version: null, and version 1. */
+export const toContractLine = (row: FirstRowOf<typeof psaTables.contract_lines>): ContractLine => ({
   id: row.id,
   contractId: row.contract_id,
   billingMethod: row.billing_method,
@@ -91,6 +97,8 @@ export const toContractLine = (row: ContractLineRow): ContractLine => ({
   notToExceedE4: row.nte_e4,
   currency: row.currency,
   rateCardId: row.rate_card_id,
+  markupPercentE4: row.markup_percent_e4 ?? null,
+  contractVersion: row.contract_version ?? 1,
 });
 
 export const contractLineRow = (l: ContractLine): ContractLineRow => ({
@@ -101,6 +109,8 @@ export const contractLineRow = (l: ContractLine): ContractLineRow => ({
   nte_e4: l.notToExceedE4,
   currency: l.currency,
   rate_card_id: l.rateCardId,
+  markup_percent_e4: l.markupPercentE4 ?? null,
+  contract_version: l.contractVersion ?? 1,
 });
 
 export const toMilestone = (row: MilestoneRow): Milestone => ({
@@ -116,6 +126,11 @@ export const toMilestone = (row: MilestoneRow): Milestone => ({
   approvedForBilling: row.approved_for_billing === 1,
   billingStatus: row.billing_status,
   aggregateVersion: row.aggregate_version,
+  acceptedBy: row.accepted_by ?? null,
+  acceptedOn: row.accepted_on ?? null,
+  acceptanceReference: row.acceptance_reference ?? null,
+  acceptanceRejectionReason: row.acceptance_rejection_reason ?? null,
+  acceptanceRecordedBy: row.acceptance_recorded_by ?? null,
 });
 
 export const milestoneRow = (m: Milestone): MilestoneRow => ({
@@ -131,6 +146,11 @@ export const milestoneRow = (m: Milestone): MilestoneRow => ({
   approved_for_billing: flag(m.approvedForBilling),
   billing_status: m.billingStatus,
   aggregate_version: m.aggregateVersion,
+  accepted_by: m.acceptedBy ?? null,
+  accepted_on: m.acceptedOn ?? null,
+  acceptance_reference: m.acceptanceReference ?? null,
+  acceptance_rejection_reason: m.acceptanceRejectionReason ?? null,
+  acceptance_recorded_by: m.acceptanceRecordedBy ?? null,
 });
 
 export const toResourceRequest = (row: ResourceRequestRow): ResourceRequest => ({
@@ -293,7 +313,8 @@ export const billingDraftRow = (d: BillingDraft): BillingDraftRow => ({
   invoice_number: d.invoiceNumber,
 });
 
-export const toBillingDraftItem = (row: BillingDraftItemRow): BillingDraftItem => ({
+/** Rows written before the PSA's migration 4 (seeded ones) have no tax treatment: STANDARD. */
+export const toBillingDraftItem = (row: Omit<BillingDraftItemRow, 'tax_treatment'> & { tax_treatment?: string }): BillingDraftItem => ({
   id: row.id,
   draftId: row.draft_id,
   sourceType: row.source_type as BillableSourceType,
@@ -302,6 +323,7 @@ export const toBillingDraftItem = (row: BillingDraftItemRow): BillingDraftItem =
   quantityE2: row.quantity_e2,
   unitPriceE4: row.unit_price_e4,
   amountE4: row.amount_e4,
+  taxTreatment: (row.tax_treatment ?? 'STANDARD') as TaxTreatment,
 });
 
 export const billingDraftItemRow = (i: BillingDraftItem): BillingDraftItemRow => ({
@@ -313,4 +335,5 @@ export const billingDraftItemRow = (i: BillingDraftItem): BillingDraftItemRow =>
   quantity_e2: i.quantityE2,
   unit_price_e4: i.unitPriceE4,
   amount_e4: i.amountE4,
+  tax_treatment: i.taxTreatment,
 });

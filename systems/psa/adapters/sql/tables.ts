@@ -1,4 +1,7 @@
 import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../../../kernel/tableSpec.ts';
+import { expenseTables } from './expenseTables.ts';
+import { billingControlTables } from './billingControlTables.ts';
+import { sourceCreditTables } from './sourceCreditTables.ts';
 
 /**
  * The PSA reference system's tables. Hours are e2-scaled, amounts and rates e4-scaled.
@@ -43,6 +46,8 @@ export const psaTables = {
       budget_hours_e2: c.optionalBig,
       planned_revenue_e4: c.optionalBig,
       aggregate_version: c.aggregateVersion(3),
+      // Why the project is ON_HOLD or CANCELLED (docs/state-machines.md#project); null otherwise.
+      status_reason: c.later(4, c.optionalText),
     },
     unique: [['code']],
     indexes: [['status'], ['account_id'], ['contract_id']],
@@ -56,6 +61,9 @@ export const psaTables = {
       nte_e4: c.optionalBig,
       currency: c.text,
       rate_card_id: c.optionalText,
+      // Issue 12: an EXPENSES line's markup, and the contract version that last set the line.
+      markup_percent_e4: c.later(4, c.optionalBig),
+      contract_version: c.later(4, c.optionalInt),
     },
     indexes: [['contract_id']],
   },
@@ -73,6 +81,13 @@ export const psaTables = {
       approved_for_billing: c.int,
       billing_status: c.text,
       aggregate_version: c.aggregateVersion(3),
+      // The customer's sign-off (docs/capabilities.md#acceptmilestone): who, on what date, under what
+      // reference, or why it was refused; and the principal who recorded the decision.
+      accepted_by: c.later(4, c.optionalText),
+      accepted_on: c.later(4, c.optionalText),
+      acceptance_reference: c.later(4, c.optionalText),
+      acceptance_rejection_reason: c.later(4, c.optionalText),
+      acceptance_recorded_by: c.later(4, c.optionalText),
     },
     indexes: [['project_id']],
   },
@@ -184,11 +199,16 @@ export const psaTables = {
       quantity_e2: c.big,
       unit_price_e4: c.big,
       amount_e4: c.big,
+      // How the ERP taxes the line (docs/capabilities.md#expenses): STANDARD or DISBURSEMENT.
+      tax_treatment: c.later(4, { type: 'text', default: 'STANDARD' }),
     },
     indexes: [['draft_id']],
     // INV-2: a billable source is claimed by at most one draft item.
     unique: [['source_type', 'source_id']],
   },
+  ...expenseTables,
+  ...billingControlTables,
+  ...sourceCreditTables,
 } as const satisfies Record<string, TableSpec>;
 
 export type PsaTables = TablesOf<typeof psaTables>;

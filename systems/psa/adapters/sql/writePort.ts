@@ -28,6 +28,13 @@ import {
   toTimecard,
 } from './rows.ts';
 import type { PsaTables } from './tables.ts';
+import { createSqlExpenseWrites } from './expenseWrites.ts';
+import { createSqlBillingControlWrites } from './billingControls.ts';
+import { createSqlSourceCreditWrites } from './sourceCredits.ts';
+import { createSqlLifecycleWrites } from './lifecycle.ts';
+
+/** The tables of billable sources (their billing_status moves as drafts claim and bill them). */
+type SourceTable = 'time_entries' | 'milestones' | 'expenses';
 
 /** Rows per multi-row statement: far below SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 1000;
@@ -49,7 +56,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
   };
 
   /** Moves sources from one billing state to the next; every one must still be in `from`. */
-  const moveSources = async (table: 'time_entries' | 'milestones', ids: readonly string[], from: string, to: string): Promise<void> => {
+  const moveSources = async (table: SourceTable, ids: readonly string[], from: string, to: string): Promise<void> => {
     let moved = 0;
     for (let start = 0; start < ids.length; start += CHUNK) {
       const result = await trx
@@ -69,7 +76,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
   };
 
   /** ON_DRAFT → BILLED for the draft's sources of one kind, in one statement; returns how many. */
-  const billSources = async (table: 'time_entries' | 'milestones', sourceType: string, draftId: string): Promise<number> => {
+  const billSources = async (table: SourceTable, sourceType: string, draftId: string): Promise<number> => {
     const result = await trx
       .updateTable(table)
       .set({ billing_status: 'BILLED' })
@@ -82,14 +89,18 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
   };
 
   return {
+    ...createSqlExpenseWrites(trx),
+    ...createSqlBillingControlWrites(db, trx),
+    ...createSqlSourceCreditWrites(trx),
+    ...createSqlLifecycleWrites(db, trx),
     async createProject(contractId, plan) {
       // Two projects created at once for one contract must not both create its line, nor both pass the milestone sum.
       await serializeOn(db, trx, `psa.contract:${contractId}`);
-      const { project, milestones, newLine } = await plan();
-      if (newLine) await trx.insertInto('contract_lines').values(contractLineRow(newLine)).execute();
+      const { project, milestones, newLines } = await plan();
+      if (newLines.length > 0) await trx.insertInto('contract_lines').values(newLines.map(contractLineRow)).execute();
       await trx.insertInto('projects').values(projectRow(project)).execute();
       if (milestones.length > 0) await trx.insertInto('milestones').values(milestones.map(milestoneRow)).execute();
-      return { project: await reload.project(project.id), milestones, newLine };
+      return { project: await reload.project(project.id), milestones, newLines };
     },
 
     async activateProject(project) {
@@ -119,7 +130,10 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       return { assignment: await reload.assignment(assignment.id), resourceRequest: await reload.request(request.id) };
     },
 
-    async submitTimecard({ existing, timecard, entries }) {
+    async submitTimecard({ existing, timecard, entries }, check) {
+      // Two submissions of one person at once (on different projects) must not both fit into the same free hours.
+      await serializeOn(db, trx, `psa.time:${timecard.resourceId}`);
+      await check();
       if (existing) {
         const row = timecardRow(timecard);
         // The versioned update first: a concurrent decision on the week loses here, before any entry changes.
@@ -231,6 +245,12 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
         'READY_TO_BILL',
         'ON_DRAFT',
       );
+      await moveSources(
+        'expenses',
+        items.filter((item) => item.sourceType === 'EXPENSE').map((item) => item.sourceId),
+        'READY_TO_BILL',
+        'ON_DRAFT',
+      );
       return draft;
     },
 
@@ -242,7 +262,8 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
       });
       const billedTimeEntries = await billSources('time_entries', 'TIME_SPLIT', draft.id);
       const billedMilestones = await billSources('milestones', 'MILESTONE', draft.id);
-      return { billingDraft: await reload.draft(draft.id), billedTimeEntries, billedMilestones };
+      const billedExpenses = await billSources('expenses', 'EXPENSE', draft.id);
+      return { billingDraft: await reload.draft(draft.id), billedTimeEntries, billedMilestones, billedExpenses };
     },
   };
 }
