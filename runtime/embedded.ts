@@ -106,7 +106,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const baseFetcher = createInProcessFetcher(servers, pool.fetcher);
     for (const entry of local) {
       const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env, timeoutMs: config.subgraphResilience.timeoutMs };
-      const server = await startSystemServer(kernelSystem(entry), opened.get(entry.name)!, logger, internalSecret, peers, options.now);
+      const server = await startSystemServer(
+        kernelSystem(entry),
+        opened.get(entry.name)!,
+        logger,
+        internalSecret,
+        peers,
+        options.now,
+        undefined,
+        config.timeControls,
+      );
       shutdown.add(() => server.stop());
       servers.set(urls.urlOf(entry.name), server);
       serversBySystem.set(entry.name, server);

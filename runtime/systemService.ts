@@ -59,12 +59,21 @@ export async function startSystemService(name: SystemName, options: SystemServic
     shutdown.add(() => opened.close());
     const stores = new Map<string, Kysely<unknown>>([[name, opened.db as Kysely<unknown>]]);
     const internalSecret = await loadInternalSecret(config.internalSecret);
-    const server = await startSystemServer(kernelSystem(entry), opened, logger, internalSecret, {
-      fetcher: fetch as unknown as Fetcher,
-      urlOf: urls.urlOf,
-      environment: config.env,
-      timeoutMs: config.subgraphResilience.timeoutMs,
-    });
+    const server = await startSystemServer(
+      kernelSystem(entry),
+      opened,
+      logger,
+      internalSecret,
+      {
+        fetcher: fetch as unknown as Fetcher,
+        urlOf: urls.urlOf,
+        environment: config.env,
+        timeoutMs: config.subgraphResilience.timeoutMs,
+      },
+      undefined,
+      undefined,
+      config.timeControls,
+    );
     shutdown.add(() => server.stop());
     const metrics = new Metrics().withProcessMetrics();
     const engine =

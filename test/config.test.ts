@@ -67,6 +67,7 @@ describe('loadConfig', () => {
         retryBackoffMs: 50,
         errors: 'pass',
       },
+      timeControls: { weeklyMaxHours: 80, futureDays: 7 },
     });
   });
 

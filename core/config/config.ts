@@ -94,6 +94,10 @@
  * - `TESSERA_REGISTRY_TOKEN`: the bearer token `tessera registry --registry URL ...` sends when no
  *   `--token` is given (kept as a `Secret`: logging the config shows `[redacted]`).
  *
+ * Time controls of `submitTimecard` (docs/invariants.md#time-controls; `core/config/timeControls.ts`):
+ * - `TESSERA_TIME_WEEKLY_MAX_HOURS` (80): the most hours a person books in one ISO week, across projects (1 to 168).
+ * - `TESSERA_TIME_FUTURE_DAYS` (7): how many days after today (UTC) a work date may be; `off` for no limit.
+ *
  * Any other `TESSERA_*` variable is unknown (`unknownVariables.ts`, `knownVariables.ts`): a warning naming it
  * (and the nearest known name) in development, a refusal in production (docs/production.md#unknown-variables).
  *
@@ -127,6 +131,7 @@ import { parseDailySchedule, parseMonthlySchedule, type DailySchedule, type Mont
 import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
 import { checkUnknownVariables } from './unknownVariables.ts';
 import { timerMs } from './timerMs.ts';
+import { readTimeControlsConfig, type TimeControlsConfig } from './timeControls.ts';
 import { oneOf } from './parse.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
@@ -213,6 +218,11 @@ export interface TesseraConfig {
    * `TESSERA_SUBGRAPH_ERRORS` (`pass`; `mask` in production): how subgraphs are called (docs/resilience.md).
    */
   readonly subgraphResilience: SubgraphResilienceConfig;
+  /**
+   * `TESSERA_TIME_WEEKLY_MAX_HOURS` (80), `TESSERA_TIME_FUTURE_DAYS` (7, or `off`): the time controls of
+   * `submitTimecard` (docs/invariants.md#time-controls; `core/config/timeControls.ts`).
+   */
+  readonly timeControls: TimeControlsConfig;
 }
 
 /** The largest operation shape the gateway plans (README "Operation limits"). */
@@ -320,6 +330,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimits: readRateLimitsConfig(env, tesseraEnv),
     telemetry: readTelemetryConfig(env, tesseraEnv),
     subgraphResilience: readSubgraphResilienceConfig(env, tesseraEnv),
+    timeControls: readTimeControlsConfig(env),
   };
   return Object.freeze(config);
 }

@@ -9,6 +9,8 @@ import type { CapabilityContext } from './capability/capabilityResolvers.ts';
 import { createPeers, type PeerTransport } from './capability/peers.ts';
 import { appendOnlyAuditMigration } from './capability/appendOnlyAudit.ts';
 import type { SystemOfRecord } from './systemOfRecord.ts';
+import { stoppable } from './stoppable.ts';
+import { TIME_CONTROL_DEFAULTS, type TimeControlsConfig } from '../../core/config/timeControls.ts';
 
 /**
  * What every system resolver sees, per request: the read port within the caller's record scope,
@@ -19,6 +21,8 @@ export interface SystemContext<ReadPort, Loaders, Ports> extends CapabilityConte
   readonly read: ReadPort;
   readonly scope: RecordScope;
   readonly loaders: Loaders;
+  /** The limits of time submissions (`config.timeControls`; docs/invariants.md#time-controls); absent: the defaults. */
+  readonly timeControls?: TimeControlsConfig;
 }
 
 export interface BindOptions {
@@ -28,6 +32,8 @@ export interface BindOptions {
   readonly clock?: () => Date;
   /** Called after a capability call committed (its events are in the outbox): the relay's `wake` (docs/events.md#relay). */
   readonly onEventsCommitted?: () => void;
+  /** `config.timeControls`. @default TIME_CONTROL_DEFAULTS */
+  readonly timeControls?: TimeControlsConfig;
 }
 
 /**
@@ -76,7 +82,8 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
       const system = definition.createAdapter(db, reads, transport);
       return (request) => {
         const scope = recordScope(request.principal);
-        const read = system.reads(scope);
+        // A called-off request reads no more (docs/demand-control.md#client-disconnect).
+        const read = stoppable(system.reads(scope) as ReadPort & object, request.signal);
         return {
           scope,
           request,
@@ -87,6 +94,7 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
           ledger: system.ledger,
           ledgerReads: system.ledgerReads,
           adapter: system.capabilities,
+          timeControls: options.timeControls ?? TIME_CONTROL_DEFAULTS,
           ...(options.onEventsCommitted ? { eventsCommitted: options.onEventsCommitted } : {}),
         };
       };

@@ -8,6 +8,7 @@ import { startSubgraphServer, type SubgraphServer } from './subgraphServer.ts';
 import type { PeerTransport } from './capability/peers.ts';
 import { schedulePurge } from './capability/purgeExpired.ts';
 import type { CapabilityTables } from './capability/tables.ts';
+import type { TimeControlsConfig } from '../../core/config/timeControls.ts';
 
 /** The subgraph server of a reference system: its SDL from `schema/`, bound to its open database. */
 /**
@@ -24,6 +25,8 @@ export async function startSystemServer<DB, C extends object>(
   clock?: () => Date,
   /** Called after a capability call committed: the relay's `wake` (docs/events.md#relay). */
   onEventsCommitted?: () => void,
+  /** `config.timeControls`: the limits of the PSA's time submissions. @default TIME_CONTROL_DEFAULTS */
+  timeControls?: TimeControlsConfig,
 ): Promise<SubgraphServer> {
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
@@ -36,6 +39,7 @@ export async function startSystemServer<DB, C extends object>(
         ...(databases.reads ? { reads: databases.reads as never } : {}),
         ...(clock ? { clock } : {}),
         ...(onEventsCommitted ? { onEventsCommitted } : {}),
+        ...(timeControls ? { timeControls } : {}),
       }),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');

@@ -1,23 +1,28 @@
 /**
  * Timecard capabilities (docs/state-machines.md#timecard-and-billing-status,
- * docs/capabilities.md#time-to-billing): a resource submits a week of time on an assignment;
- * someone else approves it (rates frozen, billable time ready to bill) or rejects it with a reason.
+ * docs/capabilities.md#time-to-billing): a resource submits a week of time on an assignment, within
+ * the time controls (docs/invariants.md#time-controls: 24 hours a day and the weekly maximum across
+ * every project, no time too far in the future, an hour class per entry); someone else approves it
+ * (approveTimecard.ts: rates resolved on each work date and frozen) or rejects it with a reason.
  */
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
 import { hoursInput } from '../../kernel/capability/inputs.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { checkVersion, rejected } from '../../kernel/capability/rejection.ts';
 import { guardTransition } from '../../kernel/capability/stateMachine.ts';
-import { extend, formatHours, HOURS_SCALE, money } from '../../kernel/decimal.ts';
-import { isIndependentApprover } from '../../../policies/named/segregationOfDuties.ts';
+import { formatHours, HOURS_SCALE } from '../../kernel/decimal.ts';
+import { TIME_CONTROL_DEFAULTS, type TimeControlsConfig } from '../../../core/config/timeControls.ts';
 import type { PsaContext } from '../context.ts';
 import type { PsaPorts } from '../ports/ports.ts';
-import type { PricedEntry } from '../ports/writePort.ts';
+import type { PsaReadPort } from '../ports/readPort.ts';
 import type { Timecard, TimeEntry } from '../ports/types.ts';
 import { timecardMachine, type TimecardStatus } from '../machines.ts';
-import { addDays, isoWeekday } from './dates.ts';
+import { addDays, dateOf, isoWeekday } from './dates.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
-import { assignmentFor, resourceFor, timecardFor } from './records.ts';
+import { assignmentFor, timecardFor } from './records.ts';
+import { firstLimitViolation, hourClassOf, latestWorkDate } from './timeRules.ts';
+
+export { approveTimecard } from './approveTimecard.ts';
 
 type Handler<Input> = CapabilityHandler<PsaPorts, PsaContext, Input, { timecard: Timecard }>;
 
@@ -25,13 +30,14 @@ type Handler<Input> = CapabilityHandler<PsaPorts, PsaContext, Input, { timecard:
 const TIMEABLE_ASSIGNMENTS: readonly string[] = ['CONFIRMED', 'ACTIVE'];
 /** Project states that take no more time. */
 const CLOSED_PROJECTS: readonly string[] = ['CLOSED', 'CANCELLED'];
-const MAX_DAY_E2 = 24 * HOURS_SCALE;
 
 interface EntryInput {
   readonly date: string;
   readonly hours: string;
   readonly notes?: string | null;
+  /** Deprecated: `hourClass` says it (true: BILLABLE, false: NON_BILLABLE). */
   readonly billable?: boolean | null;
+  readonly hourClass?: string | null;
 }
 
 interface SubmitInput {
@@ -42,7 +48,8 @@ interface SubmitInput {
 }
 
 export const submitTimecard: Handler<SubmitInput> = {
-  async effect({ input, ports, emit, principal, now }) {
+  async effect({ input, ports, emit, principal, now, ctx }) {
+    const controls = ctx.timeControls ?? TIME_CONTROL_DEFAULTS;
     const { record: assignment, project } = await assignmentFor(ports.read, input.assignmentId);
     if (isoWeekday(input.weekStart) !== 1)
       throw rejected('PRECONDITION_FAILED', `A timecard week starts on a Monday; ${input.weekStart} is not one.`, 'weekStart');
@@ -58,8 +65,17 @@ export const submitTimecard: Handler<SubmitInput> = {
         'expectedVersion',
       );
     }
-    if (CLOSED_PROJECTS.includes(project.status)) {
-      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${project.status}: it takes no more time.`, 'assignmentId');
+    // The project as it is now, held against a concurrent close or cancel until this call commits (docs/invariants.md#inv-22).
+    const { status } = (await ports.write.projectForWork(project.id)) ?? project;
+    if (CLOSED_PROJECTS.includes(status)) {
+      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is ${status}: it takes no more time.`, 'assignmentId');
+    }
+    if (status === 'ON_HOLD') {
+      throw rejected(
+        'PRECONDITION_FAILED',
+        `Project ${project.id} is ON_HOLD: no time is recorded while it is on hold (resumeProject first).`,
+        'assignmentId',
+      );
     }
     if (!TIMEABLE_ASSIGNMENTS.includes(assignment.status)) {
       throw rejected(
@@ -79,32 +95,42 @@ export const submitTimecard: Handler<SubmitInput> = {
         weekEnd,
         assignmentStart: assignment.startDate,
         assignmentEnd: assignment.endDate,
+        latest: latestWorkDate(dateOf(now), controls.futureDays),
       },
     );
     const totalHours = entries.reduce((sum, entry) => sum + entry.hoursE2, 0);
-    const timecard = await ports.write.submitTimecard({
-      existing,
-      entries,
-      timecard: {
-        id: timecardId,
-        resourceId: assignment.resourceId,
-        projectId: project.id,
-        weekStart: input.weekStart,
-        weekEnd,
-        currency: existing?.currency ?? project.currency,
-        aggregateVersion: version,
-        status: 'SUBMITTED',
-        assignmentId: assignment.id,
-        submittedAt: now.toISOString(),
-        submittedBy: principal.sub,
-        approvedAt: null,
-        approverId: null,
-        decidedBy: null,
-        rejectionReason: null,
-        totalHoursE2: totalHours,
-        totalBillableE4: 0,
+    const timecard = await ports.write.submitTimecard(
+      {
+        existing,
+        entries,
+        timecard: {
+          id: timecardId,
+          resourceId: assignment.resourceId,
+          projectId: project.id,
+          weekStart: input.weekStart,
+          weekEnd,
+          currency: existing?.currency ?? project.currency,
+          aggregateVersion: version,
+          status: 'SUBMITTED',
+          assignmentId: assignment.id,
+          submittedAt: now.toISOString(),
+          submittedBy: principal.sub,
+          approvedAt: null,
+          approverId: null,
+          decidedBy: null,
+          rejectionReason: null,
+          totalHoursE2: totalHours,
+          totalBillableE4: 0,
+        },
       },
-    });
+      () =>
+        checkLimits(
+          ports.read,
+          { resourceId: assignment.resourceId, projectId: project.id, weekStart: input.weekStart, weekEnd },
+          entries,
+          controls,
+        ),
+    );
     emit(
       aggregateEvent('TimecardSubmitted', 'Timecard', timecard, project.legalEntityId, {
         timecardId,
@@ -122,14 +148,18 @@ export const submitTimecard: Handler<SubmitInput> = {
   },
 };
 
-/** The entries of a submission, checked: each within the week and the assignment, each day 0 < hours ≤ 24. */
+/**
+ * The entries of a submission, checked one by one: within the week and the assignment, a positive
+ * number of hours, no later than the future-time window allows, and an hour class the input and
+ * the assignment agree on. The day's and the week's limits are checked against the person's other
+ * time by `checkLimits`, under the write port's lock.
+ */
 function entryRecords(
   inputs: readonly EntryInput[],
   owner: { timecardId: string; version: number; projectId: string; roleId: string; billable: boolean },
-  bounds: { weekStart: string; weekEnd: string; assignmentStart: string; assignmentEnd: string },
+  bounds: { weekStart: string; weekEnd: string; assignmentStart: string; assignmentEnd: string; latest: string | null },
 ): TimeEntry[] {
   if (inputs.length === 0) throw rejected('PRECONDITION_FAILED', 'A timecard needs at least one entry.', 'entries');
-  const perDay = new Map<string, number>();
   return inputs.map((entry, index) => {
     const field = `entries.${index}`;
     if (entry.date < bounds.weekStart || entry.date > bounds.weekEnd) {
@@ -142,12 +172,21 @@ function entryRecords(
         `${field}.date`,
       );
     }
+    if (bounds.latest !== null && entry.date > bounds.latest) {
+      throw rejected('TIME_IN_FUTURE', `${entry.date} is in the future: time is booked up to ${bounds.latest}.`, `${field}.date`);
+    }
     const hours = hoursInput(entry.hours, `${field}.hours`);
     if (hours <= 0) throw rejected('PRECONDITION_FAILED', 'An entry books a positive number of hours.', `${field}.hours`);
-    const day = (perDay.get(entry.date) ?? 0) + hours;
-    if (day > MAX_DAY_E2)
-      throw rejected('PRECONDITION_FAILED', `${formatHours(day)} hours on ${entry.date}: a day has 24.`, `${field}.hours`);
-    perDay.set(entry.date, day);
+    const hourClass = hourClassOf(entry, owner.billable);
+    if (typeof hourClass !== 'string') {
+      throw rejected(
+        'HOUR_CLASS_CONFLICT',
+        hourClass.reason === 'BILLABLE_CONTRADICTS_CLASS'
+          ? `billable: ${String(entry.billable)} contradicts hourClass ${String(entry.hourClass)}: give hourClass alone (billable is deprecated).`
+          : `The assignment bills nothing (an internal project): its time is NON_BILLABLE or EXCLUDED, not ${String(entry.hourClass)}.`,
+        `${field}.hourClass`,
+      );
+    }
     return {
       // Entry ids sort in the order given, and differ from one submission of the week to the next.
       id: `te_${owner.timecardId.slice(3)}_${String(owner.version).padStart(3, '0')}_${String(index).padStart(3, '0')}`,
@@ -155,7 +194,7 @@ function entryRecords(
       projectId: owner.projectId,
       date: entry.date,
       hoursE2: hours,
-      hourClass: entry.billable !== false && owner.billable ? 'BILLABLE' : 'NON_BILLABLE',
+      hourClass,
       roleId: owner.roleId,
       billRateE4: null,
       billableE4: 0,
@@ -167,80 +206,46 @@ function entryRecords(
   });
 }
 
-interface DecisionInput {
+/**
+ * The day's and the week's limits across every project of the person (docs/invariants.md#time-controls):
+ * the submission's entries added to the person's other time of the week, whatever its project or
+ * the caller's scope. Runs under the write port's lock on the person, so two submissions at once
+ * cannot both fit into the same free hours.
+ */
+async function checkLimits(
+  read: PsaReadPort,
+  week: { resourceId: string; projectId: string; weekStart: string; weekEnd: string },
+  entries: readonly TimeEntry[],
+  controls: TimeControlsConfig,
+): Promise<void> {
+  const others = await read.resourceHoursByDate(week.resourceId, week.weekStart, week.weekEnd, week.projectId);
+  const weeklyMaxE2 = controls.weeklyMaxHours * HOURS_SCALE;
+  const violation = firstLimitViolation(
+    entries.map((entry) => ({ date: entry.date, hoursE2: entry.hoursE2 })),
+    others,
+    { weeklyMaxE2 },
+  );
+  if (!violation) return;
+  const field = `entries.${violation.index}.hours`;
+  if (violation.kind === 'DAY') {
+    throw rejected(
+      'TIME_DAILY_LIMIT_EXCEEDED',
+      `${formatHours(violation.totalE2)} hours on ${violation.date} across the person's timecards: a day has ${formatHours(violation.limitE2)}.`,
+      field,
+    );
+  }
+  throw rejected(
+    'TIME_WEEKLY_LIMIT_EXCEEDED',
+    `${formatHours(violation.totalE2)} hours in the week of ${week.weekStart} across the person's timecards: ` +
+      `at most ${formatHours(violation.limitE2)} a week.`,
+    field,
+  );
+}
+
+export interface DecisionInput {
   readonly timecardId: string;
   readonly expectedVersion: number;
 }
-
-export const approveTimecard: Handler<DecisionInput> = {
-  async effect({ input, ports, emit, principal, now }) {
-    const { record: row, project } = await timecardFor(ports.read, input.timecardId);
-    checkVersion('Timecard', row.aggregateVersion, input.expectedVersion, { required: true });
-    const warning = guardTransition('Timecard', timecardMachine, row.status as TimecardStatus, 'APPROVED', 'approveTimecard');
-    if (warning) return { timecard: row, warnings: [warning] };
-    const resource = await resourceFor(ports.read, row.resourceId, 'timecardId');
-    if (!isIndependentApprover(principal.sub, row.submittedBy, [resource.id, resource.email])) {
-      throw rejected(
-        'SEGREGATION_OF_DUTIES',
-        'You submitted this timecard, or it is your own time: another person must approve it.',
-        'timecardId',
-      );
-    }
-    if (project.status === 'CLOSED')
-      throw rejected('PRECONDITION_FAILED', `Project ${project.id} is CLOSED: its time is no longer approved.`, 'timecardId');
-    const assignment = row.assignmentId ? ((await ports.read.assignmentsByIds([row.assignmentId]))[0] ?? null) : null;
-    if (!assignment) throw rejected('PRECONDITION_FAILED', 'The timecard has no assignment to take its rates from.', 'timecardId');
-
-    // Rates are frozen now: later rate changes never reprice approved time. Only a time-and-
-    // materials project bills time; elsewhere time is delivery effort (billed by milestone or fee).
-    const billRate = assignment.billRateE4;
-    const billsTime = project.billingMethod === 'TIME_AND_MATERIALS' && assignment.isBillable && billRate !== null;
-    const costCurrency = assignment.costCurrency ?? assignment.currency;
-    const entries = await ports.read.timeEntriesByTimecardIds([row.id]);
-    // An entry not yet approved becomes READY_TO_BILL or NOT_BILLABLE; one already NOT_BILLABLE
-    // (non-billable time as some sources record it) stays so; none is in another state here.
-    const priced = entries
-      .filter((entry) => entry.billingStatus === 'UNAPPROVED' || entry.billingStatus === 'NOT_BILLABLE')
-      .map((entry) => {
-        const ready = billsTime && entry.hourClass === 'BILLABLE' && entry.billingStatus === 'UNAPPROVED';
-        return { entry, ready, amount: ready ? extend(entry.hoursE2, billRate, row.currency) : 0 };
-      });
-    const billable = priced.reduce((sum, p) => sum + p.amount, 0);
-    const readyHours = priced.reduce((sum, p) => sum + (p.ready ? p.entry.hoursE2 : 0), 0);
-    const cost = entries.reduce((sum, entry) => sum + extend(entry.hoursE2, assignment.costRateE4, costCurrency), 0);
-    const totalHours = entries.reduce((sum, entry) => sum + entry.hoursE2, 0);
-    const approver = await ports.read.resourceOfSubject(principal.sub);
-    const timecard = await ports.write.approveTimecard(row, {
-      approvedAt: now.toISOString(),
-      approverId: approver?.id ?? null,
-      decidedBy: principal.sub,
-      totalHoursE2: totalHours,
-      totalBillableE4: billable,
-      entries: priced.map(({ entry, ready, amount }): PricedEntry => ({
-        id: entry.id,
-        billRateE4: billRate,
-        billableE4: amount,
-        billingStatus: ready ? 'READY_TO_BILL' : 'NOT_BILLABLE',
-        costRateE4: assignment.costRateE4,
-        costCurrency,
-      })),
-    });
-    emit(
-      aggregateEvent('TimecardApproved', 'Timecard', timecard, project.legalEntityId, {
-        timecardId: row.id,
-        resourceId: row.resourceId,
-        projectId: project.id,
-        weekStart: row.weekStart,
-        approvedBy: principal.sub,
-        totalHours: formatHours(totalHours),
-        readyToBillHours: formatHours(readyHours),
-        approvedBillableValue: money(billable, row.currency),
-        costValue: money(cost, costCurrency),
-      }),
-    );
-    return { timecard };
-  },
-};
 
 interface RejectInput extends DecisionInput {
   readonly reason: string;

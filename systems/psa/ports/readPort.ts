@@ -6,6 +6,7 @@
  * and facts about a resource or a contract that no record policy restricts.
  */
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
+import type { PsaMetricsReads } from './metricsPort.ts';
 import type {
   Assignment,
   BillingDraft,
@@ -22,6 +23,11 @@ import type {
   Timecard,
   TimeEntry,
 } from './types.ts';
+import type { ExpenseReads } from './expensePorts.ts';
+import type { BillingControlReads } from './billingControls.ts';
+import type { SourceCreditReads } from './sourceCredits.ts';
+import type { ProjectLifecycleReads } from './lifecyclePorts.ts';
+import type { TimeControlReads } from './timePorts.ts';
 
 export interface ProjectFilter {
   readonly status?: readonly string[] | null;
@@ -35,7 +41,7 @@ export interface ResourceFilter {
   readonly homeLegalEntityId?: string | null;
 }
 
-export interface PsaReadPort {
+export interface PsaReadPort extends ExpenseReads, BillingControlReads, SourceCreditReads, ProjectLifecycleReads, TimeControlReads, PsaMetricsReads {
   projectsByIds(ids: readonly string[]): Promise<Project[]>;
   /** The scope is applied before counting and paging: counts and cursors never see a hidden project. */
   projectsPage(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>>;
@@ -86,7 +92,7 @@ export interface PsaReadPort {
   recentTimecardsByProjectIds(projectIds: readonly string[], statuses: readonly string[] | null, limit: number): Promise<Timecard[]>;
   /** By date. */
   timeEntriesByTimecardIds(timecardIds: readonly string[]): Promise<TimeEntry[]>;
-  /** Approved time and milestones of the project ready to bill on or before the cut-off. */
+  /** Approved time, milestones and expenses of the project ready to bill on or before the cut-off. */
   readySources(projectId: string, cutoffDate: string): Promise<ReadySources>;
   billingDraftsByIds(ids: readonly string[]): Promise<BillingDraft[]>;
   /** Newest cut-off first. */
@@ -94,6 +100,8 @@ export interface PsaReadPort {
   billingDraftItemsByDraftIds(draftIds: readonly string[]): Promise<BillingDraftItem[]>;
   /** Billed to date on a contract: the summaries of its drafts not discarded (e4, the drafts' currency). */
   billedOnContract(contractId: string): Promise<number>;
+  /** The same, per billing draft item source type (each bills against its contract line: docs/model.md#contract-line), by source type. */
+  billedOnContractBySource(contractId: string): Promise<{ readonly sourceType: string; readonly amountE4: number }[]>;
   /** What the milestones of every project of the contract already plan (e4, the contract's currency). */
   plannedOnContract(contractId: string): Promise<number>;
   /** Whether a project already has the code (not scoped: codes are unique across every project). */

@@ -10,7 +10,13 @@ import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { PsaReadPort } from '../../ports/readPort.ts';
 import type { BillingDraft, Project } from '../../ports/types.ts';
+import { createMemoryPsaMetricReads } from './memoryMetrics.ts';
 import { OBJECT, type ObjectType, type PsaRecords } from './objects.ts';
+import { createMemoryExpenseReads, readyExpenses } from './memoryExpenses.ts';
+import { createMemoryBillingControlReads } from './memoryBillingControls.ts';
+import { createMemoryLifecycleReads } from './memoryLifecycle.ts';
+import { createMemorySourceCreditReads } from './memorySourceCredits.ts';
+import { createMemoryTimeReads } from './timeReads.ts';
 
 const STAFFED = ['CONFIRMED', 'ACTIVE'];
 const UNBILLED = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT'];
@@ -26,7 +32,9 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
   const drafts = async () => (await all(OBJECT.draft)).filter(isVisible(scope, SCOPED));
   const visibleProjectIds = async () => new Set((await projects()).map((p) => p.id));
   /** The records of `type` on projects the scope sees. */
-  const onVisibleProjects = async <K extends 'Milestone' | 'Assignment' | 'ResourceRequest' | 'Timecard' | 'TimeEntry'>(type: K) => {
+  const onVisibleProjects = async <K extends 'Milestone' | 'Assignment' | 'ResourceRequest' | 'Timecard' | 'TimeEntry' | 'Expense'>(
+    type: K,
+  ) => {
     const [records, visible] = await Promise.all([all(type), visibleProjectIds()]);
     return records.filter((record) => visible.has(record.projectId));
   };
@@ -49,6 +57,12 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
   const timecardsApproved = async () => new Set((await all(OBJECT.timecard)).filter((t) => t.status === 'APPROVED').map((t) => t.id));
 
   return {
+    ...createMemoryExpenseReads(() => onVisibleProjects(OBJECT.expense)),
+    ...createMemoryBillingControlReads(all, projects, drafts),
+    ...createMemoryLifecycleReads(all, projects),
+    ...createMemoryPsaMetricReads(all, projects, scope),
+    ...createMemorySourceCreditReads(all, drafts),
+    ...createMemoryTimeReads(() => all(OBJECT.timecard), () => all(OBJECT.entry)),
     projectsByIds: async (ids) => (await projects()).filter(keyIn(ids, (p) => p.id)),
     projectsPage: async (filter, page) =>
       pageOf(
@@ -159,6 +173,7 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
           roleName: roles.get(e.roleId) ?? '',
         })),
         milestones,
+        expenses: readyExpenses(await onVisibleProjects(OBJECT.expense), projectId, cutoffDate),
       };
     },
     billingDraftsByIds: async (ids) => (await drafts()).filter(keyIn(ids, (d) => d.id)),
@@ -172,6 +187,14 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
     },
     billedOnContract: async (contractId) =>
       (await drafts()).filter((d) => d.contractId === contractId && d.status !== 'DISCARDED').reduce((sum, d) => sum + d.summaryE4, 0),
+    billedOnContractBySource: async (contractId) => {
+      const live = new Set((await drafts()).filter((d) => d.contractId === contractId && d.status !== 'DISCARDED').map((d) => d.id));
+      const totals = new Map<string, number>();
+      for (const item of await all(OBJECT.item)) {
+        if (live.has(item.draftId)) totals.set(item.sourceType, (totals.get(item.sourceType) ?? 0) + item.amountE4);
+      }
+      return [...totals].sort(([a], [b]) => compare(a, b)).map(([sourceType, amountE4]) => ({ sourceType, amountE4 }));
+    },
     plannedOnContract: async (contractId) => {
       const onContract = new Set((await projects()).filter((p) => p.contractId === contractId).map((p) => p.id));
       return (await all(OBJECT.milestone)).filter((m) => onContract.has(m.projectId)).reduce((sum, m) => sum + m.amountE4, 0);

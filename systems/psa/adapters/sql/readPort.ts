@@ -22,7 +22,13 @@ import {
   toTimecard,
   toTimeEntry,
 } from './rows.ts';
+import { createSqlPsaMetricReads } from './metricReads.ts';
 import type { PsaTables } from './tables.ts';
+import { createSqlExpenseReads, readyExpenses } from './expenseReads.ts';
+import { createSqlTimeReads } from './timeReads.ts';
+import { createSqlBillingControlReads } from './billingControls.ts';
+import { createSqlSourceCreditReads } from './sourceCredits.ts';
+import { createSqlLifecycleReads } from './lifecycle.ts';
 
 /** Assignment statuses that put a person on the team, and that take a resource's hours (hard bookings). */
 const STAFFED = ['CONFIRMED', 'ACTIVE'];
@@ -61,6 +67,12 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
       );
 
   return {
+    ...createSqlExpenseReads(db, restricted, ofVisibleProject),
+    ...createSqlTimeReads(db),
+    ...createSqlBillingControlReads(db, scope),
+    ...createSqlSourceCreditReads(db, scope),
+    ...createSqlLifecycleReads(db, restricted, ofVisibleProject),
+    ...createSqlPsaMetricReads(db, scope),
     projectsByIds: async (ids) => (noKeys(ids) ? [] : (await projects().selectAll().where('id', 'in', ids).execute()).map(toProject)),
     projectsPage: async (filter, page) => {
       let query = projects();
@@ -230,6 +242,7 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
           roleName: e.role,
         })),
         milestones: ready.map(toMilestone),
+        expenses: await readyExpenses(db, restricted, ofVisibleProject, projectId, cutoffDate),
       };
     },
     billingDraftsByIds: async (ids) =>
@@ -261,6 +274,18 @@ export function createSqlPsaReadPort(db: Kysely<PsaTables>, scope: RecordScope):
         .where('status', '!=', 'DISCARDED')
         .executeTakeFirstOrThrow();
       return Number(billed.total);
+    },
+    billedOnContractBySource: async (contractId) => {
+      const rows = await drafts()
+        .innerJoin('billing_draft_items', 'billing_draft_items.draft_id', 'billing_drafts.id')
+        .select((eb) => ['billing_draft_items.source_type as sourceType', eb.fn.sum<number>('billing_draft_items.amount_e4').as('total')])
+        .where('billing_drafts.project_id', 'in', (eb) => eb.selectFrom('projects').select('id').where('contract_id', '=', contractId))
+        .where('billing_drafts.contract_id', '=', contractId)
+        .where('billing_drafts.status', '!=', 'DISCARDED')
+        .groupBy('billing_draft_items.source_type')
+        .orderBy('billing_draft_items.source_type')
+        .execute();
+      return rows.map((row) => ({ sourceType: row.sourceType, amountE4: Number(row.total) }));
     },
     plannedOnContract: async (contractId) => {
       const planned = await db

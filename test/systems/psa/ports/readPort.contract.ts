@@ -54,6 +54,34 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
       expect(byId(await read().resourcesByIds(data.resources.map((r) => r.id)))).toEqual(byId(data.resources));
     });
 
+    it("sums a person's hours per date over their other timecards, REJECTED ones and the excepted project left out", async () => {
+      const weeks = data.timecards.filter((t) => data.entries.some((e) => e.timecardId === t.id)).slice(0, 12);
+      expect(weeks.length).toBeGreaterThan(0);
+      for (const week of weeks) {
+        const counted = new Set(
+          data.timecards
+            .filter((t) => t.resourceId === week.resourceId && t.status !== 'REJECTED' && t.projectId !== 'prj_none')
+            .map((t) => t.id),
+        );
+        const expected = new Map<string, number>();
+        for (const e of data.entries) {
+          if (counted.has(e.timecardId) && e.date >= week.weekStart && e.date <= week.weekEnd)
+            expected.set(e.date, (expected.get(e.date) ?? 0) + e.hoursE2);
+        }
+        const all = [...expected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, hoursE2]) => ({ date, hoursE2 }));
+        expect(await read().resourceHoursByDate(week.resourceId, week.weekStart, week.weekEnd, 'prj_none')).toEqual(all);
+        // The week's own project left out: only the other projects' time of the person remains.
+        const others = new Map<string, number>();
+        for (const e of data.entries) {
+          if (counted.has(e.timecardId) && e.projectId !== week.projectId && e.date >= week.weekStart && e.date <= week.weekEnd)
+            others.set(e.date, (others.get(e.date) ?? 0) + e.hoursE2);
+        }
+        const rest = [...others].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, hoursE2]) => ({ date, hoursE2 }));
+        expect(await read().resourceHoursByDate(week.resourceId, week.weekStart, week.weekEnd, week.projectId)).toEqual(rest);
+      }
+      expect(await read().resourceHoursByDate('res_missing', '2026-01-05', '2026-01-11', 'prj_none')).toEqual([]);
+    });
+
     it('answers a batch lookup with only the records that exist, and no keys with no records', async () => {
       const [first] = data.projects;
       expect(await read().projectsByIds([first!.id, 'prj_missing'])).toEqual([first]);
@@ -132,6 +160,13 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
       });
       expect(await read().billedOnContract(billedContract)).toBe(
         data.drafts.filter((d) => d.contractId === billedContract && d.status !== 'DISCARDED').reduce((sum, d) => sum + d.summaryE4, 0),
+      );
+      const liveDrafts = new Set(data.drafts.filter((d) => d.contractId === billedContract && d.status !== 'DISCARDED').map((d) => d.id));
+      const bySource = new Map<string, number>();
+      for (const item of data.items.filter((i) => liveDrafts.has(i.draftId)))
+        bySource.set(item.sourceType, (bySource.get(item.sourceType) ?? 0) + item.amountE4);
+      expect(await read().billedOnContractBySource(billedContract)).toEqual(
+        [...bySource].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sourceType, amountE4]) => ({ sourceType, amountE4 })),
       );
       const onContract = new Set(data.projects.filter((p) => p.contractId === plannedContract).map((p) => p.id));
       expect(await read().plannedOnContract(plannedContract)).toBe(
@@ -212,6 +247,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           visibleResourcesByIds: (port) => port.visibleResourcesByIds(data.resources.map((r) => r.id)),
           resourcesPage: (port) => port.resourcesPage({}, ALL),
           hardBookings: unscoped('dates and hours a resource is booked on any project: its capacity, no project record'),
+          resourceHoursByDate: unscoped("a person's hours per date on any project: their day's and week's limits, no project record"),
           assignmentsByIds: (port) => port.assignmentsByIds(data.assignments.map((a) => a.id)),
           assignmentsByProjectIds: (port) => port.assignmentsByProjectIds(projectIds),
           assignmentsByResourceIds: (port) => port.assignmentsByResourceIds(data.resources.map((r) => r.id)),
@@ -226,6 +262,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           billingDraftsByProjectIds: (port) => port.billingDraftsByProjectIds(projectIds),
           billingDraftItemsByDraftIds: (port) => port.billingDraftItemsByDraftIds(data.drafts.map((d) => d.id)),
           billedOnContract: (port) => port.billedOnContract(billedContract),
+          billedOnContractBySource: (port) => port.billedOnContractBySource(billedContract),
           plannedOnContract: (port) => port.plannedOnContract(plannedContract),
           projectCodeTaken: unscoped('codes are unique across every project: a taken code is refused whoever asks'),
         },

@@ -9,7 +9,8 @@ import type { ContractFacts, RateCardFacts } from '../../../../systems/psa/capab
 import type { Assignment, Project, Resource, Timecard, TimeEntry } from '../../../../systems/psa/ports/types.ts';
 import type { PsaData } from './psaData.ts';
 
-export const T0 = new Date('2031-01-05T09:00:00.000Z');
+// After the weeks the suites book (2031-03 on): time is not booked in the future (docs/invariants.md#time-controls).
+export const T0 = new Date('2031-06-02T09:00:00.000Z');
 export const ALICE = principalFromClaims({ sub: 'alice', scope: 'psa:write', legal_entities: '*' });
 export const APPROVER = principalFromClaims({ sub: 'psa-approver', scope: 'psa:write psa:approve', legal_entities: '*' });
 /** 150.00 an hour. */

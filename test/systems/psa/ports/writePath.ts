@@ -68,7 +68,13 @@ export function capabilityPathTests(h: WriteHarness): void {
     expect(await h.read().timeEntriesByTimecardIds([timecard.id])).toEqual(expectedEntries(s, ids));
 
     const approved = await h.ok<{ timecard: Timecard }>(
-      h.runner().run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, { principal: APPROVER, key: 'path-approve' }),
+      h
+        .runner()
+        .run(
+          'approveTimecard',
+          { timecardId: timecard.id, expectedVersion: 1 },
+          { principal: APPROVER, key: 'path-approve', facts: { rateCard: s.rateCard } },
+        ),
     );
     expect(approved.timecard).toEqual({
       ...expectedTimecard(s, ids, timecard.submittedAt!),

@@ -148,7 +148,11 @@ describe('PSA capabilities on a remote system of record that fails', () => {
     const { timecard } = await valueOf<{ timecard: Timecard }>(submit(assignment));
     vendor.failNext('update:Timecard', { kind: 'timeoutAfterCommit' });
     const approve = () =>
-      runner.run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, { principal: APPROVER, key: 'approve-1' });
+      runner.run(
+        'approveTimecard',
+        { timecardId: timecard.id, expectedVersion: 1 },
+        { principal: APPROVER, key: 'approve-1', facts: { rateCard: s.rateCard } },
+      );
     expect(await codeOf(approve())).toBe('DOWNSTREAM_UNAVAILABLE');
     expect(callsTo('update:Timecard')).toBe(1);
 
