@@ -72,6 +72,9 @@ export async function startTestTessera(options: TestTesseraOptions = {}): Promis
     seedScale: options.scale ?? 's',
     store: temp.store,
     logLevel: 'debug',
+    // The suites book time in 2027 and later on the wall clock: no future-time window unless a test
+    // sets one (test/capability/psa/timeControls.test.ts does, with its clock; docs/invariants.md#time-controls).
+    timeControls: { weeklyMaxHours: 80, futureDays: null },
     ...options.config,
   };
   const tessera = await startEmbedded({
