@@ -1,7 +1,7 @@
 /**
  * Billing capabilities (docs/state-machines.md#billing-draft-and-invoice, docs/capabilities.md#time-to-billing,
  * docs/invariants.md#inv-2): a billing draft claims every source of a
- * project that is ready to bill up to a cut-off date (approved time, approved milestones), within
+ * project that is ready to bill up to a cut-off date (approved time, milestones and expenses), within
  * the contract's not-to-exceed amount; the ERP's invoice marks it invoiced and its sources billed.
  *
  * Set-based on purpose (a month-end run drafts every active project): one read per source kind and
@@ -20,11 +20,16 @@ import type { BillingDraft, BillingDraftItem, ReadySources } from '../ports/type
 import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { readBillingProfile, readContractStatus, type ContractStatusFacts } from './peerFacts.ts';
-import { billingDraftFor, contractLineOf, projectFor, visibleProject } from './records.ts';
+import { billingDraftFor, projectFor, visibleProject } from './records.ts';
+import { checkLineCaps } from './contractLines.ts';
+import { expenseItem } from './expenseItems.ts';
 
 type Handler<Input, Facts = undefined> = CapabilityHandler<PsaPorts, PsaContext, Input, { billingDraft: BillingDraft }, Facts>;
 
-/** Project states that bill: running, or closing with work still to bill. */
+/**
+ * Project states that bill: running, or closing with work still to bill. An ON_HOLD project's work
+ * waits: resumeProject (or beginProjectClosing) makes it bill again (docs/state-machines.md#project).
+ */
 const BILLING_PROJECTS: readonly string[] = ['ACTIVE', 'CLOSING'];
 
 interface GenerateInput {
@@ -52,7 +57,8 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
     if (!BILLING_PROJECTS.includes(project.status)) {
       throw rejected(
         'PRECONDITION_FAILED',
-        `Project ${project.id} is ${project.status}: only an ACTIVE or CLOSING project is billed.`,
+        `Project ${project.id} is ${project.status}: only an ACTIVE or CLOSING project is billed.` +
+          (project.status === 'ON_HOLD' ? ' Its work waits until it is resumed (resumeProject).' : ''),
         'projectId',
       );
     }
@@ -90,7 +96,7 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
       project.currency,
       'cutoffDate',
     );
-    await checkNotToExceed(ports.read, project.contractId, summary, project.currency);
+    await checkLineCaps(ports.read, project.contractId, items, project.currency);
 
     const billingDraft = await ports.write.generateBillingDraft(
       {
@@ -120,13 +126,14 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
         summaryAmount: money(summary, project.currency),
         timeEntryCount: items.filter((item) => item.sourceType === 'TIME_SPLIT').length,
         milestoneCount: items.filter((item) => item.sourceType === 'MILESTONE').length,
+        expenseCount: items.filter((item) => item.sourceType === 'EXPENSE').length,
       }),
     );
     return { billingDraft };
   },
 };
 
-/** The draft's items: the project's time, then its milestones, ready to bill up to the cut-off, each in date order. */
+/** The draft's items: the project's time, then its milestones, then its expenses, ready to bill up to the cut-off, each in date order. */
 function draftItems(sources: ReadySources, draftId: string): BillingDraftItem[] {
   const items = [
     ...sources.time.map((entry) => ({
@@ -136,6 +143,7 @@ function draftItems(sources: ReadySources, draftId: string): BillingDraftItem[] 
       quantityE2: entry.hoursE2,
       unitPriceE4: entry.billRateE4 ?? 0,
       amountE4: entry.billableE4,
+      taxTreatment: 'STANDARD' as const,
     })),
     ...sources.milestones.map((milestone) => ({
       sourceType: 'MILESTONE' as const,
@@ -144,25 +152,12 @@ function draftItems(sources: ReadySources, draftId: string): BillingDraftItem[] 
       quantityE2: 100,
       unitPriceE4: milestone.amountE4,
       amountE4: milestone.amountE4,
+      taxTreatment: 'STANDARD' as const,
     })),
+    ...sources.expenses.map(expenseItem),
   ];
   // Item ids sort in item order.
   return items.map((item, index) => ({ id: `bdi_${draftId.slice(3)}_${String(index).padStart(6, '0')}`, draftId, ...item }));
-}
-
-/** Billed to date on the contract (every draft not discarded) plus this draft stays within a time-and-materials cap. */
-async function checkNotToExceed(read: PsaReadPort, contractId: string, draftE4: number, currency: string): Promise<void> {
-  const line = await contractLineOf(read, contractId);
-  if (line?.billingMethod !== 'TIME_AND_MATERIALS' || line.notToExceedE4 === null) return;
-  const billedE4 = await read.billedOnContract(contractId);
-  if (billedE4 + draftE4 > line.notToExceedE4) {
-    throw rejected(
-      'NTE_EXCEEDED',
-      `Billed to date ${money(billedE4, currency).amount} plus this draft ${money(draftE4, currency).amount} ` +
-        `exceeds the not-to-exceed amount ${money(line.notToExceedE4, currency).amount} ${currency}.`,
-      'projectId',
-    );
-  }
 }
 
 interface InvoicedInput {
@@ -189,7 +184,7 @@ export const recordBillingDraftInvoiced: Handler<InvoicedInput> = {
     if (warning) return { billingDraft: row, warnings: [warning] };
     const invoiceNumber = input.invoiceNumber.trim();
     if (invoiceNumber === '') throw rejected('PRECONDITION_FAILED', 'The invoice number is blank.', 'invoiceNumber');
-    const { billingDraft, billedTimeEntries, billedMilestones } = await ports.write.recordBillingDraftInvoiced(row, {
+    const { billingDraft, billedTimeEntries, billedMilestones, billedExpenses } = await ports.write.recordBillingDraftInvoiced(row, {
       invoiceId: input.invoiceId,
       invoiceNumber,
     });
@@ -203,6 +198,7 @@ export const recordBillingDraftInvoiced: Handler<InvoicedInput> = {
         summaryAmount: money(row.summaryE4, row.currency),
         billedTimeEntries,
         billedMilestones,
+        billedExpenses,
       }),
     );
     return { billingDraft };

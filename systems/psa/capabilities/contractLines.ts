@@ -9,6 +9,7 @@ import { moneyInput } from '../../kernel/capability/inputs.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import { money, parseScaled } from '../../kernel/decimal.ts';
+import type { PsaReadPort } from '../ports/readPort.ts';
 import { LINE_SOURCE_TYPES, type ContractLine } from '../ports/types.ts';
 import type { ContractFacts, RateCardFacts } from './peerFacts.ts';
 
@@ -163,4 +164,43 @@ function percentInput(value: string, field: string): number {
   if (percent < 0 || percent > MAX_MARKUP_PERCENT_E4)
     throw rejected('PRECONDITION_FAILED', 'A markup is between 0 and 100 percent.', field);
   return percent;
+}
+
+/** The line each of the given source types bills against: its own line, else the contract's T&M line (a single-line contract caps everything). */
+function capFor(lines: readonly ContractLine[], sourceType: string): ContractLine | null {
+  return lineForSource(lines, sourceType) ?? lines.find((line) => line.billingMethod === 'TIME_AND_MATERIALS') ?? null;
+}
+
+/**
+ * Every capped line (T&M, expenses) the draft bills on stays within its not-to-exceed amount: what
+ * the contract's drafts that are not discarded billed on the line, plus the draft's items on it
+ * (docs/invariants.md#inv-20). One read of the lines and one of the billed totals, whatever the items.
+ */
+export async function checkLineCaps(
+  read: PsaReadPort,
+  contractId: string,
+  items: readonly { readonly sourceType: string; readonly amountE4: number }[],
+  currency: string,
+): Promise<void> {
+  const lines = await read.contractLinesByContractIds([contractId]);
+  const onLine = (sourceType: string, line: ContractLine) => capFor(lines, sourceType)?.id === line.id;
+  const capped = lines.filter(
+    (line) =>
+      line.notToExceedE4 !== null && CAPPED_METHODS.includes(line.billingMethod) && items.some((item) => onLine(item.sourceType, line)),
+  );
+  if (capped.length === 0) return;
+  const billed = await read.billedOnContractBySource(contractId);
+  for (const line of capped) {
+    const billedE4 = billed.filter((row) => onLine(row.sourceType, line)).reduce((sum, row) => sum + row.amountE4, 0);
+    const draftE4 = items.filter((item) => onLine(item.sourceType, line)).reduce((sum, item) => sum + item.amountE4, 0);
+    if (billedE4 + draftE4 > line.notToExceedE4!) {
+      throw rejected(
+        'NTE_EXCEEDED',
+        `Billed to date ${money(billedE4, currency).amount} plus this draft ${money(draftE4, currency).amount} ` +
+          `exceeds the not-to-exceed amount ${money(line.notToExceedE4!, currency).amount} ${currency}` +
+          (lines.length > 1 ? ` of the ${line.billingMethod} line ${line.id}.` : '.'),
+        'projectId',
+      );
+    }
+  }
 }
