@@ -275,6 +275,11 @@ export const ERROR_CODES = {
     meaning: 'The resource works for another legal entity and intercompany is not enabled.',
   },
   NOTHING_TO_BILL: { status: 422, action: 'stop', meaning: 'No billable source is ready to bill up to the cut-off date.' },
+  BILLING_ON_HOLD: {
+    status: 422,
+    action: 'stop',
+    meaning: 'The project is on billing hold: nothing of it is drafted until the hold is released (releaseBillingHold).',
+  },
   PROJECT_HAS_OPEN_WORK: {
     status: 409,
     action: 'fix',

@@ -7,12 +7,16 @@ import type { StateMachine } from '../kernel/capability/stateMachine.ts';
 
 export type ProjectStatus = 'DRAFT' | 'PLANNED' | 'ACTIVE' | 'ON_HOLD' | 'CLOSING' | 'CLOSED' | 'CANCELLED';
 
-/** DRAFT → ACTIVE skips planning: only a project without a customer contract may (see activateProject). */
+/**
+ * DRAFT → ACTIVE skips planning: only a project without a customer contract may (see activateProject).
+ * Closing (→ CLOSED) needs nothing left to approve or bill, cancelling (→ CANCELLED) no work recorded
+ * at all (docs/invariants.md#inv-22); CLOSING bills on, ON_HOLD does not.
+ */
 export const projectMachine: StateMachine<ProjectStatus> = {
   DRAFT: ['PLANNED', 'ACTIVE', 'CANCELLED'],
   PLANNED: ['ACTIVE', 'CANCELLED'],
-  ACTIVE: ['ON_HOLD', 'CLOSING'],
-  ON_HOLD: ['ACTIVE', 'CLOSING'],
+  ACTIVE: ['ON_HOLD', 'CLOSING', 'CLOSED', 'CANCELLED'],
+  ON_HOLD: ['ACTIVE', 'CLOSING', 'CLOSED', 'CANCELLED'],
   CLOSING: ['ACTIVE', 'CLOSED'],
   CLOSED: ['CLOSING'],
   CANCELLED: [],
@@ -53,11 +57,13 @@ export type BillingStatus =
 
 /** The billing state of a billable source: a time entry or a milestone (docs/state-machines.md#timecard-and-billing-status). */
 export const billingStatusMachine: StateMachine<BillingStatus> = {
-  UNAPPROVED: ['READY_TO_BILL', 'NOT_BILLABLE'],
+  // → ON_HOLD: approved while the project is on billing hold (docs/state-machines.md#billing-hold).
+  UNAPPROVED: ['READY_TO_BILL', 'NOT_BILLABLE', 'ON_HOLD'],
   NOT_BILLABLE: [],
   READY_TO_BILL: ['ON_HOLD', 'ON_DRAFT', 'WRITTEN_OFF'],
   ON_HOLD: ['READY_TO_BILL'],
-  ON_DRAFT: ['READY_TO_BILL', 'BILLED'],
+  // → READY_TO_BILL: the draft discarded (→ ON_HOLD when its project is on billing hold meanwhile).
+  ON_DRAFT: ['READY_TO_BILL', 'BILLED', 'ON_HOLD'],
   BILLED: ['READY_TO_BILL', 'CREDITED'],
   CREDITED: [],
   WRITTEN_OFF: [],
@@ -86,4 +92,21 @@ export const billingDraftMachine: StateMachine<BillingDraftStatus> = {
   RELEASED: ['INVOICED'],
   INVOICED: [],
   DISCARDED: [],
+};
+
+export type BillingHoldStatus = 'ACTIVE' | 'RELEASED';
+
+/** A billing hold on a source or a project (docs/state-machines.md#billing-hold): placed ACTIVE, released once. */
+export const billingHoldMachine: StateMachine<BillingHoldStatus> = {
+  ACTIVE: ['RELEASED'],
+  RELEASED: [],
+};
+
+export type SourceWriteOffStatus = 'REQUESTED' | 'APPROVED' | 'REJECTED';
+
+/** A write-off of an unbilled source (docs/state-machines.md#write-off): requested, then decided once by another person. */
+export const sourceWriteOffMachine: StateMachine<SourceWriteOffStatus> = {
+  REQUESTED: ['APPROVED', 'REJECTED'],
+  APPROVED: [],
+  REJECTED: [],
 };

@@ -20,6 +20,7 @@ import type { BillingDraft, BillingDraftItem, ReadySources } from '../ports/type
 import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { readBillingProfile, readContractStatus, type ContractStatusFacts } from './peerFacts.ts';
+import { projectHoldOf } from './billingHold.ts';
 import { billingDraftFor, projectFor, visibleProject } from './records.ts';
 import { checkLineCaps } from './contractLines.ts';
 import { expenseItem } from './expenseItems.ts';
@@ -86,6 +87,9 @@ export const generateBillingDraft: Handler<GenerateInput, GenerateFacts> = {
         'projectId',
       );
     }
+    // A held project drafts nothing; a held source is never claimed (ON_HOLD is not ready to bill): docs/state-machines.md#billing-hold.
+    const hold = await projectHoldOf(ports.read, project.id);
+    if (hold) throw rejected('BILLING_ON_HOLD', `Project ${project.id} is on billing hold (${hold.id}): ${hold.reason}`, 'projectId');
 
     const draftId = newId('bd');
     const items = draftItems(await ports.read.readySources(project.id, input.cutoffDate), draftId);

@@ -83,7 +83,12 @@ export async function release(tessera: TestTessera, draftId: string, invoiceDate
 
 /** A customer's portal token: reads and approves (accepts milestones) for its own accounts only. */
 export function partner(accountId: string): PrincipalClaims {
-  return { sub: `portal-${accountId}`, scope: 'crm:read psa:read erp:read psa:approve', legal_entities: '*', partner_accounts: [accountId] };
+  return {
+    sub: `portal-${accountId}`,
+    scope: 'crm:read psa:read erp:read psa:approve',
+    legal_entities: '*',
+    partner_accounts: [accountId],
+  };
 }
 
 export type { Project };

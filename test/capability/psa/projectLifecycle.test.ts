@@ -122,11 +122,24 @@ describe('holdProject and resumeProject', () => {
       },
     ]);
     expect(await auditOf(tessera, holdKey)).toEqual([
-      { outcome: 'SUCCEEDED', capability: 'psa.holdProject', version: 1, principalSub: DEFAULT_SUB, requestId: holdRequest, errorCode: null },
+      {
+        outcome: 'SUCCEEDED',
+        capability: 'psa.holdProject',
+        version: 1,
+        principalSub: DEFAULT_SUB,
+        requestId: holdRequest,
+        errorCode: null,
+      },
     ]);
     // Held again: nothing changes.
-    expect(envelope(await call(tessera, HOLD_PROJECT, keyed({ projectId: project.id, expectedVersion: held.aggregateVersion, reason: 'x' })))).toEqual(
-      succeeded('holdProject', { project: held }, { warnings: [{ code: 'ALREADY_IN_STATE', message: 'Project already is ON_HOLD; nothing changed.', field: null }] }),
+    expect(
+      envelope(await call(tessera, HOLD_PROJECT, keyed({ projectId: project.id, expectedVersion: held.aggregateVersion, reason: 'x' }))),
+    ).toEqual(
+      succeeded(
+        'holdProject',
+        { project: held },
+        { warnings: [{ code: 'ALREADY_IN_STATE', message: 'Project already is ON_HOLD; nothing changed.', field: null }] },
+      ),
     );
 
     const before = await snapshot(tessera);
@@ -138,7 +151,9 @@ describe('holdProject and resumeProject', () => {
       }),
     );
     const entries = week('2027-03-08', ['8']);
-    expect(envelope(await call(tessera, SUBMIT_TIMECARD, keyed({ assignmentId: assignment.id, weekStart: '2027-03-08', entries })))).toEqual(
+    expect(
+      envelope(await call(tessera, SUBMIT_TIMECARD, keyed({ assignmentId: assignment.id, weekStart: '2027-03-08', entries }))),
+    ).toEqual(
       refused('submitTimecard', {
         code: 'PRECONDITION_FAILED',
         message: `Project ${project.id} is ON_HOLD: no time is recorded while it is on hold (resumeProject first).`,
@@ -251,7 +266,12 @@ describe('holdProject and resumeProject', () => {
 
   it('refuses to resume a customer project whose contract is not ACTIVE (the seeded project on credit hold)', async () => {
     const db = psaDb(tessera);
-    const held = await db.selectFrom('projects').select(['id', 'contract_id', 'aggregate_version']).where('status', '=', 'ON_HOLD').orderBy('id').executeTakeFirstOrThrow();
+    const held = await db
+      .selectFrom('projects')
+      .select(['id', 'contract_id', 'aggregate_version'])
+      .where('status', '=', 'ON_HOLD')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     const body = await tessera.query(`query ($id: ID!) { contract(id: $id) { status } }`, { id: held.contract_id });
     const status = (body.data as { contract: { status: string } }).contract.status;
     expect(status).not.toBe('ACTIVE');
@@ -301,12 +321,19 @@ describe('beginProjectClosing and closeProject', () => {
     // Billing goes on while CLOSING: the last week is approved, drafted and invoiced with the rest.
     await approve(tessera, pending);
     await release(tessera, draft.id);
-    await expectOpen(closing.aggregateVersion, `time entries: 3 READY_TO_BILL (${amountOf('2.50', rate).amount === ready ? '' : ''}${sumOf([ready, amountOf('3', rate).amount, amountOf('1.25', rate).amount])} USD)`);
+    await expectOpen(
+      closing.aggregateVersion,
+      `time entries: 3 READY_TO_BILL (${amountOf('2.50', rate).amount === ready ? '' : ''}${sumOf([ready, amountOf('3', rate).amount, amountOf('1.25', rate).amount])} USD)`,
+    );
     const last = await generate(tessera, project.id, '2027-03-31');
     await release(tessera, last.id);
 
     const key = newKey();
-    const close = await call(tessera, CLOSE_PROJECT, { idempotencyKey: key, projectId: project.id, expectedVersion: closing.aggregateVersion });
+    const close = await call(tessera, CLOSE_PROJECT, {
+      idempotencyKey: key,
+      projectId: project.id,
+      expectedVersion: closing.aggregateVersion,
+    });
     const closed = { ...closing, status: 'CLOSED', aggregateVersion: closing.aggregateVersion + 1 };
     expect(envelope(close)).toEqual(succeeded('closeProject', { project: closed }));
     const requestId = requestIdOf(close);
@@ -332,11 +359,25 @@ describe('beginProjectClosing and closeProject', () => {
       { outcome: 'SUCCEEDED', capability: 'psa.closeProject', version: 1, principalSub: DEFAULT_SUB, requestId, errorCode: null },
     ]);
     // The same key replays; a closed project takes no time.
-    expect(envelope(await call(tessera, CLOSE_PROJECT, { idempotencyKey: key, projectId: project.id, expectedVersion: closing.aggregateVersion }))).toEqual(
-      succeeded('closeProject', { project: closed }, { replayed: true }),
-    );
-    expect(envelope(await call(tessera, SUBMIT_TIMECARD, keyed({ assignmentId: assignment.id, weekStart: '2027-03-22', entries: week('2027-03-22', ['1']) })))).toEqual(
-      refused('submitTimecard', { code: 'PRECONDITION_FAILED', message: `Project ${project.id} is CLOSED: it takes no more time.`, field: 'assignmentId' }),
+    expect(
+      envelope(
+        await call(tessera, CLOSE_PROJECT, { idempotencyKey: key, projectId: project.id, expectedVersion: closing.aggregateVersion }),
+      ),
+    ).toEqual(succeeded('closeProject', { project: closed }, { replayed: true }));
+    expect(
+      envelope(
+        await call(
+          tessera,
+          SUBMIT_TIMECARD,
+          keyed({ assignmentId: assignment.id, weekStart: '2027-03-22', entries: week('2027-03-22', ['1']) }),
+        ),
+      ),
+    ).toEqual(
+      refused('submitTimecard', {
+        code: 'PRECONDITION_FAILED',
+        message: `Project ${project.id} is CLOSED: it takes no more time.`,
+        field: 'assignmentId',
+      }),
     );
     expect(await lifecycleOf(tessera, project.id)).toEqual(closed);
   });
@@ -357,7 +398,12 @@ describe('cancelProject', () => {
     const open = await request(tessera, planned.id, { roleId: 'rol_03', startDate: '2027-05-03', endDate: '2027-05-28', hours: '40' });
 
     const key = newKey();
-    const result = await call(tessera, CANCEL_PROJECT, { idempotencyKey: key, projectId: planned.id, expectedVersion: 1, reason: 'Customer withdrew' });
+    const result = await call(tessera, CANCEL_PROJECT, {
+      idempotencyKey: key,
+      projectId: planned.id,
+      expectedVersion: 1,
+      reason: 'Customer withdrew',
+    });
     expect(envelope(result)).toEqual(
       succeeded('cancelProject', {
         project: {
@@ -391,13 +437,22 @@ describe('cancelProject', () => {
       ],
     ]);
     const db = psaDb(tessera);
-    expect(await db.selectFrom('resource_requests').select(['id', 'status', 'aggregate_version']).where('project_id', '=', planned.id).orderBy('id').execute()).toEqual(
+    expect(
+      await db
+        .selectFrom('resource_requests')
+        .select(['id', 'status', 'aggregate_version'])
+        .where('project_id', '=', planned.id)
+        .orderBy('id')
+        .execute(),
+    ).toEqual(
       [
         { id: filled.id, status: 'FILLED', aggregate_version: 2 },
         { id: open.id, status: 'CANCELLED', aggregate_version: 2 },
       ].sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
-    expect(await db.selectFrom('assignments').select(['status', 'aggregate_version']).where('id', '=', assignment.id).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await db.selectFrom('assignments').select(['status', 'aggregate_version']).where('id', '=', assignment.id).executeTakeFirstOrThrow(),
+    ).toEqual({
       status: 'CANCELLED',
       aggregate_version: 2,
     });

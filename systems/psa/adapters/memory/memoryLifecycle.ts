@@ -116,7 +116,12 @@ export function createMemoryLifecycleWrites(writes: CallWrites, change: Change):
   return {
     async moveProject(project, move, check) {
       if (check) await check();
-      return change(OBJECT.project, project, (current) => ({ ...current, status: move.status, statusReason: move.statusReason }));
+      // Without a reason the field is absent, as the SQL adapter answers it.
+      return change(OBJECT.project, project, ({ statusReason: _, ...current }) => ({
+        ...current,
+        status: move.status,
+        ...(move.statusReason === null ? {} : { statusReason: move.statusReason }),
+      }));
     },
 
     async cancelProject(project, reason, check) {
@@ -134,14 +139,13 @@ export function createMemoryLifecycleWrites(writes: CallWrites, change: Change):
     },
 
     acceptMilestone: (milestone, acceptance) =>
-      change(OBJECT.milestone, milestone, (current) => ({
+      change(OBJECT.milestone, milestone, ({ acceptanceRejectionReason: _, ...current }) => ({
         ...current,
         status: 'ACCEPTED',
         ...(acceptance.approveForBilling ? { approvedForBilling: true, billingStatus: 'READY_TO_BILL' } : {}),
         acceptedBy: acceptance.acceptedBy,
         acceptedOn: acceptance.acceptedOn,
         acceptanceReference: acceptance.reference,
-        acceptanceRejectionReason: null,
         acceptanceRecordedBy: acceptance.recordedBy,
       })),
 

@@ -65,7 +65,8 @@ export const toProject = (row: ProjectRow): Project => ({
   budgetHoursE2: row.budget_hours_e2,
   plannedRevenueE4: row.planned_revenue_e4,
   aggregateVersion: row.aggregate_version,
-  statusReason: row.status_reason ?? null,
+  // Absent unless the project has one (ON_HOLD, CANCELLED), as on records the system holds without it.
+  ...(row.status_reason ? { statusReason: row.status_reason } : {}),
 });
 
 export const projectRow = (p: Project): ProjectRow => ({
@@ -126,11 +127,12 @@ export const toMilestone = (row: MilestoneRow): Milestone => ({
   approvedForBilling: row.approved_for_billing === 1,
   billingStatus: row.billing_status,
   aggregateVersion: row.aggregate_version,
-  acceptedBy: row.accepted_by ?? null,
-  acceptedOn: row.accepted_on ?? null,
-  acceptanceReference: row.acceptance_reference ?? null,
-  acceptanceRejectionReason: row.acceptance_rejection_reason ?? null,
-  acceptanceRecordedBy: row.acceptance_recorded_by ?? null,
+  // The customer's decision, absent until there is one (docs/capabilities.md#acceptmilestone).
+  ...(row.accepted_by ? { acceptedBy: row.accepted_by } : {}),
+  ...(row.accepted_on ? { acceptedOn: row.accepted_on } : {}),
+  ...(row.acceptance_reference ? { acceptanceReference: row.acceptance_reference } : {}),
+  ...(row.acceptance_rejection_reason ? { acceptanceRejectionReason: row.acceptance_rejection_reason } : {}),
+  ...(row.acceptance_recorded_by ? { acceptanceRecordedBy: row.acceptance_recorded_by } : {}),
 });
 
 export const milestoneRow = (m: Milestone): MilestoneRow => ({

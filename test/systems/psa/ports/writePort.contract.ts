@@ -12,11 +12,13 @@ import type { PsaData } from './psaData.ts';
 import { capabilityPathTests } from './writePath.ts';
 import { typedRejectionTests } from './writeRejections.ts';
 import { writeHarness } from './writeHarness.ts';
+import { lifecycleTests } from './writeLifecycle.ts';
 
 export function psaWritePortContract(adapter: string, open: (data: PsaData) => Promise<OpenPsa>): void {
   describe(`PSA capabilities through the write port on ${adapter}`, () => {
     const harness = writeHarness(open);
     capabilityPathTests(harness);
     typedRejectionTests(harness);
+    lifecycleTests(harness);
   });
 }
