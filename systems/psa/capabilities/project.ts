@@ -177,6 +177,13 @@ export const activateProject: Handler<ActivateInput, { contract: ContractStatusF
     const from = row.status as ProjectStatus;
     const warning = guardTransition('Project', projectMachine, from, 'ACTIVE', 'activateProject');
     if (warning) return { project: row, warnings: [warning] };
+    // The machine's ON_HOLD and CLOSING → ACTIVE is a resumption (docs/capabilities.md#resumeproject).
+    if (from !== 'DRAFT' && from !== 'PLANNED') {
+      throw rejected(
+        'INVALID_STATE_TRANSITION',
+        `Project is ${from}: activateProject starts a DRAFT or PLANNED project (resumeProject resumes one).`,
+      );
+    }
     const billable = row.type === 'CUSTOMER_BILLABLE';
     if (from === 'DRAFT' && billable) {
       throw rejected(

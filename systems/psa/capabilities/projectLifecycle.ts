@@ -100,7 +100,10 @@ export const resumeProject: Handler<TransitionInput, { contract: ContractStatusF
   },
 };
 
-/** ACTIVE or ON_HOLD → CLOSING: delivery is over, billing goes on; the event lists what is left before closeProject. */
+/**
+ * ACTIVE or ON_HOLD → CLOSING: delivery is over, billing goes on; the event lists what is left before
+ * closeProject. CLOSED → CLOSING reopens a closed project for billing (a source a correction reopened).
+ */
 export const beginProjectClosing: Handler<TransitionInput> = {
   async effect({ input, ports, emit }) {
     const { row, from, warning } = await transition(ports, input, 'CLOSING', 'beginProjectClosing');
