@@ -87,3 +87,19 @@ export function extend(hoursE2: number, rateE4: number, currency: string): numbe
 export function taxOn(netE4: number, ratePercentE4: number, currency: string): number {
   return roundToMinor((netE4 * ratePercentE4) / (100 * MONEY_SCALE), currency);
 }
+
+/**
+ * An amount (e4) with a markup in percent (e4: "10" percent = 100000) added, rounded to the
+ * currency's minor unit half away from zero like every other derived amount here. Exact: the
+ * product is taken in BigInt, so any accepted amount and markup stay exact.
+ */
+export function withMarkup(amountE4: number, markupPercentE4: number, currency: string): number {
+  const scale = 100n * BigInt(MONEY_SCALE);
+  const step = 10n ** BigInt(4 - minorUnits(currency));
+  const numerator = BigInt(amountE4) * (scale + BigInt(markupPercentE4));
+  const divisor = scale * step;
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const rounded = ((magnitude * 2n + divisor) / (divisor * 2n)) * step;
+  return Number(negative ? -rounded : rounded);
+}

@@ -80,6 +80,22 @@ export function createPsaLoaders(read: PsaReadPort) {
       priming((ids: readonly string[]) => read.billingDraftsByProjectIds(ids), billingDraft),
       (record) => record.projectId,
     ),
+    billingHoldsByProject: groupLoader(
+      (ids: readonly string[]) => read.billingHoldsByProjectIds(ids, false),
+      (record) => record.projectId,
+    ),
+    sourceWriteOffsByProject: groupLoader(
+      (ids: readonly string[]) => read.sourceWriteOffsByProjectIds(ids),
+      (record) => record.projectId,
+    ),
+    releasedItemsByDraft: groupLoader(
+      (ids: readonly string[]) => read.releasedDraftItemsByDraftIds(ids),
+      (record) => record.draftId,
+    ),
+    expense: rowLoader(
+      (ids: readonly string[]) => read.expensesByIds(ids),
+      (record) => record.id,
+    ),
     itemsByDraft: groupLoader(
       (ids: readonly string[]) => read.billingDraftItemsByDraftIds(ids),
       (record) => record.draftId,

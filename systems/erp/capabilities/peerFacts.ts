@@ -60,6 +60,8 @@ export interface PsaBillingDraft {
     readonly quantityE2: number;
     readonly unitPriceE4: number;
     readonly amountE4: number;
+    /** STANDARD (the invoice's tax profile) or DISBURSEMENT (outside the scope of tax): docs/capabilities.md#expenses. */
+    readonly taxTreatment: string;
   }[];
 }
 
@@ -146,7 +148,7 @@ const PSA_DRAFT = `query ErpReadsBillingDraft($representations: [_Any!]!) {
     ... on BillingDraft {
       id status aggregateVersion project { id legalEntity { id } } contract { id } legalEntity { id } customer { id }
       summaryAmount { amount currency } invoice { id } invoiceNumber
-      items { sourceType sourceId description quantity unitPrice { amount } amount { amount } }
+      items { sourceType sourceId description quantity unitPrice { amount } amount { amount } taxTreatment }
     }
   }
 }`;
@@ -171,6 +173,7 @@ export async function psaBillingDraft(ctx: ErpContext, draftId: string): Promise
         quantity: string;
         unitPrice: { amount: string };
         amount: { amount: string };
+        taxTreatment: string;
       }[];
     } | null)[];
   }>('psa', PSA_DRAFT, { representations: [{ __typename: 'BillingDraft', id: draftId }] });
@@ -197,6 +200,7 @@ export async function psaBillingDraft(ctx: ErpContext, draftId: string): Promise
       quantityE2: parseScaled(item.quantity, HOURS_SCALE),
       unitPriceE4: parseScaled(item.unitPrice.amount),
       amountE4: parseScaled(item.amount.amount),
+      taxTreatment: item.taxTreatment,
     })),
   };
 }

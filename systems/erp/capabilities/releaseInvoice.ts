@@ -14,12 +14,13 @@ import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import { checkVersion, notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import type { CapabilityRejection } from '../../kernel/capability/types.ts';
-import { money, taxOn } from '../../kernel/decimal.ts';
+import { money } from '../../kernel/decimal.ts';
 import { PAYMENT_TERM_DAYS } from '../machines.ts';
 import type { Invoice } from '../ports/types.ts';
 import { crmContract, psaBillingDraft, type CrmContract, type PsaBillingDraft } from './peerFacts.ts';
 import { addDays, billingProfileFor, legalEntityFor, openPeriodOf, resolveTaxProfile, type ErpCapability } from './records.ts';
 import { resultUnion } from './resultUnion.ts';
+import { lineTax } from './lineTax.ts';
 
 interface ReleaseInvoiceInput {
   billingDraftId: string;
@@ -120,8 +121,7 @@ const release: Handler = {
       quantityE2: item.quantityE2,
       unitPriceE4: item.unitPriceE4,
       amountE4: item.amountE4,
-      taxCode: tax.defaultTaxCode,
-      taxE4: taxOn(item.amountE4, tax.ratePercentE4, draft.currency),
+      ...lineTax(item, tax, draft.currency),
     }));
     const taxTotal = lines.reduce((sum, line) => sum + line.taxE4, 0);
     // Posting checks first that the draft is not invoiced yet (SOURCE_ALREADY_BILLED), and enforces it under a race.

@@ -320,6 +320,8 @@ export async function contractFixture(tessera: TestTessera, spec: ContractSpec):
 
 export interface DraftItemSpec {
   readonly sourceType?: string;
+  /** STANDARD unless said (DISBURSEMENT: an expense passed on outside the scope of tax). */
+  readonly taxTreatment?: 'STANDARD' | 'DISBURSEMENT';
   readonly description: string;
   readonly quantity: string;
   readonly unitPrice: string;
@@ -371,6 +373,7 @@ export async function draftFixture(tessera: TestTessera, spec: DraftSpec): Promi
           quantity_e2: parseScaled(item.quantity, HOURS_SCALE),
           unit_price_e4: e4(item.unitPrice),
           amount_e4: e4(item.amount),
+          tax_treatment: item.taxTreatment ?? 'STANDARD',
         })),
       )
       .execute();

@@ -257,6 +257,7 @@ describe('generateBillingDraft', () => {
         quantity_e2: 0,
         unit_price_e4: 0,
         amount_e4: 0,
+        tax_treatment: 'STANDARD',
       })
       .execute();
     try {

@@ -7,6 +7,7 @@ import type {
   BillingDraft,
   BillingDraftItem,
   ContractLine,
+  Expense,
   Milestone,
   Project,
   Resource,
@@ -15,6 +16,8 @@ import type {
   Timecard,
   TimeEntry,
 } from '../../ports/types.ts';
+import type { BillingHold, SourceWriteOff } from '../../ports/billingControls.ts';
+import type { SourceCredit } from '../../ports/sourceCredits.ts';
 
 export const OBJECT = {
   role: 'Role',
@@ -28,6 +31,11 @@ export const OBJECT = {
   entry: 'TimeEntry',
   draft: 'BillingDraft',
   item: 'BillingDraftItem',
+  expense: 'Expense',
+  hold: 'BillingHold',
+  writeOff: 'SourceWriteOff',
+  releasedItem: 'ReleasedDraftItem',
+  sourceCredit: 'SourceCredit',
 } as const;
 
 export interface PsaRecords {
@@ -42,6 +50,13 @@ export interface PsaRecords {
   readonly TimeEntry: TimeEntry;
   readonly BillingDraft: BillingDraft;
   readonly BillingDraftItem: BillingDraftItem;
+  readonly Expense: Expense;
+  readonly BillingHold: BillingHold;
+  readonly SourceWriteOff: SourceWriteOff;
+  /** What a discarded draft held (its claim released). */
+  readonly ReleasedDraftItem: BillingDraftItem;
+  /** A billed source credited or reopened by an ERP credit memo. */
+  readonly SourceCredit: SourceCredit;
 }
 
 export type ObjectType = keyof PsaRecords;

@@ -1,0 +1,53 @@
+/** Expense row ↔ canonical record (docs/model.md#expense): nothing outside adapters/sql/ sees the row. */
+import type { Expense, ExpenseCategory, ExpenseStatus, TaxTreatment } from '../../ports/types.ts';
+import type { ExpenseRow } from './expenseTables.ts';
+
+export const toExpense = (row: ExpenseRow): Expense => ({
+  id: row.id,
+  projectId: row.project_id,
+  resourceId: row.resource_id,
+  date: row.expense_date,
+  category: row.category as ExpenseCategory,
+  description: row.description,
+  amountE4: Number(row.amount_e4),
+  currency: row.currency,
+  receiptReference: row.receipt_reference,
+  billable: Number(row.billable) === 1,
+  taxTreatment: row.tax_treatment as TaxTreatment,
+  markupPercentE4: Number(row.markup_percent_e4),
+  billableE4: Number(row.billable_e4),
+  status: row.status as ExpenseStatus,
+  billingStatus: row.billing_status,
+  submittedAt: row.submitted_at,
+  submittedBy: row.submitted_by,
+  decidedAt: row.decided_at,
+  decidedBy: row.decided_by,
+  approverId: row.approver_id,
+  rejectionReason: row.rejection_reason,
+  aggregateVersion: Number(row.aggregate_version),
+});
+
+export const expenseRow = (e: Expense): ExpenseRow => ({
+  id: e.id,
+  project_id: e.projectId,
+  resource_id: e.resourceId,
+  expense_date: e.date,
+  category: e.category,
+  description: e.description,
+  amount_e4: e.amountE4,
+  currency: e.currency,
+  receipt_reference: e.receiptReference,
+  billable: e.billable ? 1 : 0,
+  tax_treatment: e.taxTreatment,
+  markup_percent_e4: e.markupPercentE4,
+  billable_e4: e.billableE4,
+  status: e.status,
+  billing_status: e.billingStatus,
+  submitted_at: e.submittedAt,
+  submitted_by: e.submittedBy,
+  decided_at: e.decidedAt,
+  decided_by: e.decidedBy,
+  approver_id: e.approverId,
+  rejection_reason: e.rejectionReason,
+  aggregate_version: e.aggregateVersion,
+});
