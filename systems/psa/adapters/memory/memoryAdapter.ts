@@ -12,6 +12,7 @@ import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
 import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
 import type { PsaPorts } from '../../ports/ports.ts';
 import type { PsaReadPort } from '../../ports/readPort.ts';
+import { holdingNewlyReadySources } from '../../ports/holdOnApproval.ts';
 import { createMemoryPsaReads } from './memoryReads.ts';
 import { createMemoryPsaWrites } from './memoryWrites.ts';
 
@@ -20,7 +21,7 @@ export function createMemoryPsaAdapter(vendor: InMemoryVendor, ledger: Kysely<Ca
     kind: 'remote',
     bind: (call, scope) => ({
       read: createMemoryPsaReads(vendor, scope, beforeCallView(callKeyOf(call))),
-      write: createMemoryPsaWrites(vendor, call),
+      write: holdingNewlyReadySources(createMemoryPsaWrites(vendor, call)),
     }),
   };
   return { reads: (scope) => createMemoryPsaReads(vendor, scope), capabilities, ledger, ledgerReads: ledger };

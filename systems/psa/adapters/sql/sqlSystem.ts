@@ -3,6 +3,7 @@ import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
 import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
 import type { PsaPorts } from '../../ports/ports.ts';
 import type { PsaReadPort } from '../../ports/readPort.ts';
+import { holdingNewlyReadySources } from '../../ports/holdOnApproval.ts';
 import { createSqlPsaReadPort } from './readPort.ts';
 import { createSqlPsaWritePort } from './writePort.ts';
 import type { PsaTables } from './tables.ts';
@@ -18,7 +19,7 @@ export function sqlPsaSystem(db: Kysely<PsaTables>, reads: Kysely<PsaTables> = d
       kind: 'local',
       bind: (trx, scope) => {
         const tables = trx as unknown as Transaction<PsaTables>;
-        return { read: createSqlPsaReadPort(tables, scope), write: createSqlPsaWritePort(db, tables) };
+        return { read: createSqlPsaReadPort(tables, scope), write: holdingNewlyReadySources(createSqlPsaWritePort(db, tables)) };
       },
     },
     ledger: db as unknown as Kysely<CapabilityTables>,
