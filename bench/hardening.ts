@@ -100,6 +100,24 @@ function stop(variant: Variant): Promise<void> {
   });
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * The CPU seconds a process has used so far (user + system, from /proc), or null where there is no
+ * /proc. CPU per request is steadier than throughput on a shared machine: another process's load
+ * slows the answers, but does not add to this process's CPU time.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
 /** Every `TESSERA_LIMIT_*` variable at 10^9: no operation limit can refuse anything. */
 function limitsOutOfTheWay(): Record<string, string> {
   return Object.fromEntries([...KNOWN_VARIABLES].filter((name) => name.startsWith('TESSERA_LIMIT_')).map((name) => [name, '1000000000']));
@@ -164,16 +182,20 @@ async function main(): Promise<void> {
       console.log(`${variant.name}: HTTP ${probe.status}, RateLimit: ${probe.headers.get('ratelimit') ?? 'none'}`);
     }
     const pooled = {
-      on: { latencies: [] as number[], errors: 0, elapsedMs: 0 },
-      off: { latencies: [] as number[], errors: 0, elapsedMs: 0 },
+      on: { latencies: [] as number[], errors: 0, elapsedMs: 0, cpuSeconds: 0 as number | null },
+      off: { latencies: [] as number[], errors: 0, elapsedMs: 0, cpuSeconds: 0 as number | null },
     };
     const roundRatios: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const rps: Record<string, number> = {};
       for (const variant of round % 2 === 0 ? [on, off] : [off, on]) {
+        const cpuBefore = cpuSeconds(variant.child.pid);
         const result = await load(variant, seconds * 1000);
+        const cpuAfter = cpuSeconds(variant.child.pid);
         if (result.firstError) console.error(`${variant.name}: first error: ${result.firstError}`);
         const total = pooled[variant.name];
+        total.cpuSeconds =
+          cpuBefore === null || cpuAfter === null || total.cpuSeconds === null ? null : total.cpuSeconds + cpuAfter - cpuBefore;
         total.latencies.push(...result.latencies);
         total.errors += result.errors;
         total.elapsedMs += result.elapsedMs;
@@ -195,6 +217,18 @@ async function main(): Promise<void> {
     const median = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
     console.log(`round ratios on/off: ${roundRatios.map((value) => value.toFixed(3)).join(' ')} (median ${median.toFixed(3)})`);
     console.log(`throughput on/off: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+    const cpuPerRequest = (name: 'on' | 'off') => {
+      const used = pooled[name].cpuSeconds;
+      return used === null ? null : (used * 1000) / pooled[name].latencies.length;
+    };
+    const [cpuOn, cpuOff] = [cpuPerRequest('on'), cpuPerRequest('off')];
+    if (cpuOn !== null && cpuOff !== null) {
+      // The throughput the CPU time allows: off's CPU per request over on's, the steadier ratio on a shared machine.
+      const cpuRatio = cpuOff / cpuOn;
+      console.log(
+        `gateway process CPU per request: on ${cpuOn.toFixed(1)} ms, off ${cpuOff.toFixed(1)} ms; off/on ${cpuRatio.toFixed(3)} (target >= ${TARGET_RATIO}: ${cpuRatio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
+      );
+    }
     console.log(`OTLP collector: ${collector.stats.requests} exports, ${(collector.stats.bytes / 1024).toFixed(0)} KiB`);
   } finally {
     await Promise.all([stop(on), stop(off)]);

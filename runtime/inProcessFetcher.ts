@@ -8,7 +8,8 @@ import { readApolloBody } from '../core/http/apolloBody.ts';
  * between gateway and subgraphs (headers, status, JSON bodies) without sockets. URLs it does
  * not serve go to `fallback` (the network fetch of subgraphs served alone). Like a network fetch,
  * it rejects with the signal's reason when `init.signal` aborts first (a subgraph timeout,
- * docs/resilience.md#timeouts); the execution itself runs to its end in the background.
+ * docs/resilience.md#timeouts), and the subgraph's execution gets the signal too, so it runs no
+ * further reads (docs/demand-control.md#client-disconnect).
  */
 export function createInProcessFetcher(servers: ReadonlyMap<string, SubgraphServer>, fallback?: Fetcher): Fetcher {
   return async (url, init = {}) => {
@@ -23,12 +24,15 @@ export function createInProcessFetcher(servers: ReadonlyMap<string, SubgraphServ
     if (signal?.aborted) throw signal.reason;
     const text = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
     const answer = (async () => {
-      const response = await server.execute({
-        method: init.method ?? 'POST',
-        headers: toHeaderMap(init.headers ?? {}),
-        search: '',
-        body: text ? JSON.parse(text) : undefined,
-      });
+      const response = await server.execute(
+        {
+          method: init.method ?? 'POST',
+          headers: toHeaderMap(init.headers ?? {}),
+          search: '',
+          body: text ? JSON.parse(text) : undefined,
+        },
+        signal,
+      );
       return new Response(await readApolloBody(response.body), {
         status: response.status ?? 200,
         headers: [...response.headers.entries()],

@@ -1,24 +1,27 @@
 /**
  * The process's OpenTelemetry tracer provider (docs/observability.md#traces): set up once per
  * process by the command that starts it (`bin/tessera.ts`), shut down (its spans flushed) when the
- * process stops. Off unless an OTLP endpoint is configured, and then nothing is set up at all: the
- * OpenTelemetry API stays a no-op and Tessera's own span helpers make no span objects
- * (`spans.ts`). On, spans are batched to the collector over OTLP/HTTP (JSON encoding); a test hands in
- * its own exporter instead and gets each span as it ends.
+ * process stops. Off unless an OTLP endpoint is configured, and then nothing is set up at all:
+ * Tessera's span helpers make no span objects (`spans.ts`). On, spans are batched to the collector
+ * over OTLP/HTTP (JSON encoding); a test hands in its own exporter instead and gets each span as it ends.
+ *
+ * The provider is deliberately not registered with the OpenTelemetry API (no global tracer provider,
+ * no async context manager, no global propagator): Tessera's spans get their tracer from here and
+ * their parent from the request's scope, and a library that traces through the global API (such as
+ * `@apollo/gateway`) stays on its no-op tracer, so no `AsyncLocalStorage` is ever enabled.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
-  NodeTracerProvider,
+  BasicTracerProvider,
   ParentBasedSampler,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
   type SpanExporter,
-} from '@opentelemetry/sdk-trace-node';
+} from '@opentelemetry/sdk-trace-base';
 import { parseOtlpHeaders, type TelemetryConfig } from '../config/telemetry.ts';
-import { setTracingActive } from './spans.ts';
+import { setTracer } from './spans.ts';
 
 export interface TracingOptions {
   /** `service.name` of every span: `tessera-gateway` (`tessera start`, `tessera serve gateway`), `tessera-<role>` (`tessera serve <role>`). */
@@ -30,7 +33,7 @@ export interface TracingOptions {
 export interface Tracing {
   /** Whether spans are recorded in this process. */
   readonly enabled: boolean;
-  /** Exports the spans still buffered, then unregisters the provider (another may be set up after). */
+  /** Exports the spans still buffered, then stops the provider (another may be set up after). */
   shutdown(): Promise<void>;
 }
 
@@ -39,9 +42,8 @@ const OFF: Tracing = { enabled: false, shutdown: async () => {} };
 let current: Tracing | null = null;
 
 /**
- * Registers the tracer provider for this process (sampler, exporter, W3C trace context, the async
- * context that carries the active span through `await`s); a no-op when neither an endpoint nor an
- * exporter is given. A second set-up while one is running is a programming error: it throws.
+ * Sets up the tracer provider for this process (sampler, exporter) and hands its tracer to the span
+ * helpers; a no-op when neither an endpoint nor an exporter is given. A second set-up while one is running is a programming error: it throws.
  */
 export function startTracing(config: TelemetryConfig, options: TracingOptions): Tracing {
   if (!options.exporter && !config.otlpEndpoint) return OFF;
@@ -52,25 +54,21 @@ export function startTracing(config: TelemetryConfig, options: TracingOptions): 
       url: config.otlpEndpoint!,
       headers: config.otlpHeaders ? parseOtlpHeaders(config.otlpHeaders) : {},
     });
-  const provider = new NodeTracerProvider({
+  const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
-  provider.register();
-  setTracingActive(true);
+  setTracer(provider.getTracer('tessera'));
   let stopping: Promise<void> | undefined;
   const tracing: Tracing = {
     enabled: true,
     shutdown() {
       stopping ??= (async () => {
-        setTracingActive(false);
+        setTracer(null);
         try {
           await provider.shutdown();
         } finally {
-          trace.disable();
-          context.disable();
-          propagation.disable();
           current = null;
         }
       })();

@@ -6,7 +6,9 @@ import { INTERNAL_PRINCIPAL_HEADER } from '../../auth/internalPrincipal.ts';
 import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
 import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../core/http/traceContext.ts';
-import { activeTraceparent, annotateActiveSpan, failActiveSpan } from '../../core/telemetry/spans.ts';
+import type { Span } from '@opentelemetry/api';
+import { failSpan, startChildSpan, traceparentOf } from '../../core/telemetry/spans.ts';
+import { fetchParentOf } from '../tracing/executionSpans.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isRetryable, responseStatusOf, unavailableReason, type UnavailableReason } from '../resilience/failure.ts';
@@ -35,6 +37,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     super(config);
   }
 
+  /** The traceparent each fetch forwards when tracing is on: its own span's (by the fetch's request). */
+  private readonly fetchTraceparents = new WeakMap<object, string>();
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestScope>): void {
     const { requestId, principalToken, idempotencyKey, correlationId, traceparent } = context as Partial<RequestScope>;
     if (!request.http || !requestId || !principalToken) return; // health probes and the gateway's own calls carry no request scope
@@ -42,8 +47,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     // One trace and one process from the request through the subgraphs (docs/events.md#trace-context).
     if (correlationId) request.http.headers.set(CORRELATION_ID_HEADER, correlationId);
     // With tracing on, the subgraph's span is the child of this fetch's span (docs/observability.md#traces).
-    annotateActiveSpan({ subgraph: this.serviceName });
-    const forwarded = activeTraceparent() ?? traceparent;
+    const forwarded = this.fetchTraceparents.get(request) ?? traceparent;
     if (forwarded) request.http.headers.set(TRACEPARENT_HEADER, forwarded);
     // Only ever set on a request with exactly one mutation field (capabilityPlugin checks).
     if (idempotencyKey) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
@@ -59,10 +63,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     const placed = (errors: readonly GraphQLFormattedError[]) => ({ errors: fetchErrors(errors, document, variables) });
     const retries = isQueryFetch(document, options.request.query) ? this.calls.config.retries : 0;
     const deadline = fetchDeadline(this.calls.timeoutMs(subgraph), scope.signal);
+    // docs/observability.md#traces: one span per fetch (its attempts included), under the request's execution.
+    const parent = fetchParentOf(scope);
+    const span = parent ? startChildSpan('tessera.fetch', parent, { subgraph }) : undefined;
+    if (span) this.fetchTraceparents.set(options.request, traceparentOf(span));
     try {
-      return await this.attempts(options, deadline, retries, placed);
+      return await this.attempts(options, deadline, retries, placed, span);
+    } catch (error) {
+      if (span) failSpan(span, error);
+      throw error;
     } finally {
       deadline.clear();
+      span?.end();
     }
   }
 
@@ -72,6 +84,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     deadline: FetchDeadline,
     retries: number,
     placed: (errors: readonly GraphQLFormattedError[]) => GatewayGraphQLResponse,
+    span: Span | undefined,
   ): Promise<GatewayGraphQLResponse> {
     const subgraph = this.serviceName;
     const scope = options.context as Partial<RequestScope>;
@@ -81,7 +94,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     const unavailable = (reason: UnavailableReason, error: unknown, attempts: number) => {
       this.calls.failed(subgraph, reason);
       logger.warn({ subgraph, reason, attempts, err: error }, 'subgraph request failed');
-      failActiveSpan(error ?? `subgraph ${subgraph} unavailable (${reason})`, { 'tessera.unavailable.reason': reason });
+      if (span) {
+        span.setAttribute('tessera.unavailable.reason', reason);
+        failSpan(span, error ?? `subgraph ${subgraph} unavailable (${reason})`);
+      }
       return placed([unavailableError(subgraph, reason)]);
     };
     for (let attempt = 1; ; attempt++) {

@@ -12,6 +12,7 @@ import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { SubgraphDataSource } from '../datasources/SubgraphDataSource.ts';
+import { didResolveQueryPlan, tracedExecutor } from '../tracing/executionSpans.ts';
 import type { GatewayPlugin, GatewayPluginHost } from '../plugin.ts';
 import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
 import type { Supergraph } from './source.ts';
@@ -53,10 +54,19 @@ export async function loadGeneration(supergraph: Supergraph, dependencies: Gener
     // The fetch documents reach SubgraphDataSource: its errors carry what each fetch was to supply (docs/resilience.md#precise-paths).
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
     buildService: ({ name, url }) => new SubgraphDataSource(name, { url, fetcher }, logger, dependencies.subgraphCalls),
+    // docs/observability.md#traces: ends the request's `tessera.plan` span.
+    experimental_didResolveQueryPlan: didResolveQueryPlan,
   });
   const { schema, executor } = await gateway.load();
   // Apollo Server would refuse it only after the swap (and log it); refuse it before.
   assertValidSchema(schema);
   const plugins = dependencies.plugins.map((plugin) => plugin.create(dependencies.host, supergraph.sdl));
-  return { supergraph, apiSchema: schema, executor, plugins, loadedAt: dependencies.now(), stop: () => gateway.stop() };
+  return {
+    supergraph,
+    apiSchema: schema,
+    executor: tracedExecutor(executor),
+    plugins,
+    loadedAt: dependencies.now(),
+    stop: () => gateway.stop(),
+  };
 }

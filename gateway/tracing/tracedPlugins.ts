@@ -8,7 +8,7 @@
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { RequestScope } from '../../auth/requestScope.ts';
-import { inSpan, tracingActive } from '../../core/telemetry/spans.ts';
+import { inChildSpan, tracingActive } from '../../core/telemetry/spans.ts';
 
 /** Span names that say more than the plugin's name. */
 const SPAN_NAMES: Readonly<Record<string, string>> = { authorization: 'tessera.policy' };
@@ -30,10 +30,11 @@ export function tracedPlugin(name: string, plugin: ApolloServerPlugin<RequestSco
       return started.then((listener) => {
         if (!listener?.didResolveOperation) return listener;
         const decide = listener.didResolveOperation.bind(listener);
-        // inSpan calls `decide` synchronously, inside the span: its synchronous work is measured too.
+        // inChildSpan calls `decide` synchronously, inside the span: its synchronous work is measured too.
         const traced: GraphQLRequestListener<RequestScope> = {
           ...listener,
-          didResolveOperation: (context) => inSpan(spanName, { 'tessera.plugin': name }, () => decide(context)),
+          didResolveOperation: (context) =>
+            inChildSpan(spanName, context.contextValue.traceparent, { 'tessera.plugin': name }, () => decide(context)),
         };
         return traced;
       });

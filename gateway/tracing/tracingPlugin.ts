@@ -7,16 +7,16 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { Span } from '@opentelemetry/api';
 import type { RequestScope } from '../../auth/requestScope.ts';
-import { failSpan, startSpan, tracingActive } from '../../core/telemetry/spans.ts';
+import { failSpan, startChildSpan, tracingActive } from '../../core/telemetry/spans.ts';
 
-/** The listener of every request while tracing is on (it holds no state: each hook makes its own span). */
+/** The listener of every request while tracing is on (it holds no state: each hook makes its own span, a child of the request's). */
 const LISTENER: GraphQLRequestListener<RequestScope> = {
-  async parsingDidStart() {
-    const span = startSpan('graphql.parse');
+  async parsingDidStart({ contextValue }) {
+    const span = startChildSpan('graphql.parse', contextValue.traceparent);
     return async (error) => end(span, error);
   },
-  async validationDidStart() {
-    const span = startSpan('graphql.validate');
+  async validationDidStart({ contextValue }) {
+    const span = startChildSpan('graphql.validate', contextValue.traceparent);
     return async (errors) => end(span, errors?.[0]);
   },
 };

@@ -21,5 +21,6 @@ export function integrationSystemPeers(
   return {
     read: (system, query, variables) => peers().read(system, query, variables),
     step: (system, query, variables) => peers().step(system, query, variables),
+    within: (traceparent) => integrationSystemPeers(transport, requestId, { ...trace, traceparent }),
   };
 }

@@ -13,7 +13,12 @@ import type { SubgraphServer } from './subgraphServer.ts';
  */
 export function createSubgraphListener(server: SubgraphServer, maxBodyBytes: number, logger: Logger): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
-    handle(server, request, maxBodyBytes)
+    // The caller hung up before the answer (the gateway gave up on it): the call reads no more.
+    const calledOff = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) calledOff.abort();
+    });
+    handle(server, request, maxBodyBytes, calledOff.signal)
       .then(({ status, headers, body }) => {
         response.writeHead(status, headers);
         response.end(body);
@@ -28,7 +33,7 @@ export function createSubgraphListener(server: SubgraphServer, maxBodyBytes: num
   };
 }
 
-async function handle(server: SubgraphServer, request: IncomingMessage, maxBodyBytes: number) {
+async function handle(server: SubgraphServer, request: IncomingMessage, maxBodyBytes: number, signal: AbortSignal) {
   const url = new URL(request.url ?? '/', 'http://subgraph');
   if (url.pathname === '/health/live') {
     return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"live"}' };
@@ -48,6 +53,6 @@ async function handle(server: SubgraphServer, request: IncomingMessage, maxBodyB
   } catch {
     throw new HttpRequestError('BAD_REQUEST', 'The request body is not valid JSON.');
   }
-  const result = await server.execute({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body });
+  const result = await server.execute({ method, headers: toHeaderMap(request.headers), search: url.search.slice(1), body }, signal);
   return { status: result.status ?? 200, headers: Object.fromEntries(result.headers), body: await readApolloBody(result.body) };
 }

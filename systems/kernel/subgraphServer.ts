@@ -40,7 +40,12 @@ export interface SubgraphDefinition<Context extends BaseContext> {
 
 export interface SubgraphServer {
   readonly name: string;
-  execute(request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse>;
+  /**
+   * Runs one call. `signal` aborts when its caller has given up on the answer (the gateway's
+   * deadline, its client gone, or the connection of a subgraph served alone closed): the call's
+   * remaining reads are not run (docs/demand-control.md#client-disconnect).
+   */
+  execute(request: HTTPGraphQLRequest, signal?: AbortSignal): Promise<HTTPGraphQLResponse>;
   /**
    * Serves a new SDL of the same subgraph (a version published to the registry, docs/registry.md#hot-reload)
    * with the same resolvers: a field they do not name reads the record's property of that name.
@@ -57,7 +62,11 @@ export async function startSubgraphServer<Context extends BaseContext>(
 ): Promise<SubgraphServer> {
   const log = logger.child({ subgraph: definition.name });
   let server = await startApolloServer(definition, definition.typeDefs, log);
-  const execute = async (httpGraphQLRequest: HTTPGraphQLRequest, traceparent: string): Promise<HTTPGraphQLResponse> => {
+  const execute = async (
+    httpGraphQLRequest: HTTPGraphQLRequest,
+    traceparent: string,
+    signal: AbortSignal,
+  ): Promise<HTTPGraphQLResponse> => {
     const started = performance.now();
     const requestId = requestIdFrom(httpGraphQLRequest.headers.get(REQUEST_ID_HEADER));
     const requestLog = log.child({ reqId: requestId });
@@ -83,7 +92,7 @@ export async function startSubgraphServer<Context extends BaseContext>(
           // with tracing on, the traceparent is this call's span (docs/observability.md#traces).
           correlationId: correlationIdFrom(httpGraphQLRequest.headers.get(CORRELATION_ID_HEADER), requestId),
           traceparent,
-          signal: NEVER_ABORTED,
+          signal,
         }),
     });
     requestLog.debug({ status: response.status ?? 200, ms: Math.round(performance.now() - started) }, 'subgraph request');
@@ -92,9 +101,9 @@ export async function startSubgraphServer<Context extends BaseContext>(
   return {
     name: definition.name,
     // docs/observability.md#traces: a `tessera.subgraph` span per call, child of the gateway's fetch span.
-    execute: (httpGraphQLRequest) =>
+    execute: (httpGraphQLRequest, signal = NEVER_ABORTED) =>
       inRequestSpan('tessera.subgraph', httpGraphQLRequest.headers.get(TRACEPARENT_HEADER), { subgraph: definition.name }, (traceparent) =>
-        execute(httpGraphQLRequest, traceparent),
+        execute(httpGraphQLRequest, traceparent, signal),
       ),
     async reload(typeDefs) {
       const next = await startApolloServer(definition, typeDefs, log);

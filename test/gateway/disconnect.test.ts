@@ -24,10 +24,13 @@ function deferred<T = void>() {
 }
 
 const watching = { on: false, calls: [] as Call[], psaAnswered: deferred<AbortSignal>() };
+/** While on: PSA's calls get this suite's own signal, and PSA's SQL statements are counted; `abortAt` aborts the signal at that statement. */
+const cutting = { on: false, statements: 0, abortAt: 0, controller: new AbortController() };
 /** While watching: every call is recorded; PSA's answer is held back until the request's signal aborts. */
 const holdPsa =
   (fetcher: Fetcher): Fetcher =>
   async (url, init) => {
+    if (cutting.on && url === inProcessUrl('psa')) return fetcher(url, { ...init, signal: cutting.controller.signal });
     if (!watching.on) return fetcher(url, init);
     const signal = init?.signal as AbortSignal;
     watching.calls.push({ url, abortedAtCall: signal.aborted });
@@ -46,6 +49,7 @@ beforeAll(async () => {
     wrapFetcher: holdPsa,
     onQuery: (system) => {
       if (watching.on) sqlBySystem.set(system, (sqlBySystem.get(system) ?? 0) + 1);
+      if (cutting.on && system === 'psa' && ++cutting.statements === cutting.abortAt) cutting.controller.abort(new Error('called off'));
     },
   });
 });
@@ -88,5 +92,27 @@ describe('a client that disconnects', () => {
         timeout: 5000,
       },
     );
+  });
+
+  it('stops the subgraph execution in flight: once its call is called off, the subgraph runs no further read', async () => {
+    // PSA reads the projects (one read: their page and their count, two statements), then, in a
+    // second batch once the first has answered, their milestones (a third).
+    const query = '{ projects(first: 3) { nodes { code milestones { name } } } }';
+    const psaCallsLogged = () =>
+      tessera.logs.records.filter((record) => record.msg === 'subgraph request' && record.subgraph === 'psa').length;
+    const run = async (abortAt: number) => {
+      Object.assign(cutting, { on: true, statements: 0, abortAt, controller: new AbortController() });
+      const logged = psaCallsLogged();
+      const response = await tessera.request({ query });
+      // The subgraph's own execution ends after the gateway's answer (in the background): wait for its log line.
+      await vi.waitFor(() => expect(psaCallsLogged()).toBe(logged + 1), { timeout: 5000 });
+      cutting.on = false;
+      return { statements: cutting.statements, codes: response.body.errors?.map((error) => error.extensions?.code) };
+    };
+    const whole = await run(0);
+    expect(whole.codes).toBeUndefined();
+    expect(whole.statements).toBe(3);
+    // Called off at the first statement: the read under way finishes, the milestones batch is never read.
+    expect(await run(1)).toEqual({ statements: 2, codes: ['SUBGRAPH_UNAVAILABLE'] });
   });
 });

@@ -24,10 +24,9 @@ const DOCUMENTED = new Set([
   'graphql.validate',
   'tessera.limits',
   'tessera.policy',
-  'gateway.request',
-  'gateway.plan',
-  'gateway.execute',
-  'gateway.fetch',
+  'tessera.execute',
+  'tessera.plan',
+  'tessera.fetch',
   'tessera.subgraph',
   'tessera.capability',
 ]);
@@ -92,24 +91,23 @@ describe('traces', () => {
     expect(response.body).toEqual({ data: { project: { code: expect.any(String), customer: { name: expect.any(String) } } } });
     const spans = exporter.getFinishedSpans();
     expect(tree(spans)).toEqual([
-      'gateway.execute <- gateway.request',
-      'gateway.fetch [crm] <- gateway.execute',
-      'gateway.fetch [psa] <- gateway.execute',
-      'gateway.plan <- gateway.request',
-      'gateway.request <- tessera.request',
       'graphql.parse <- tessera.request',
       'graphql.validate <- tessera.request',
+      'tessera.execute <- tessera.request',
+      'tessera.fetch [crm] <- tessera.execute',
+      'tessera.fetch [psa] <- tessera.execute',
       'tessera.limits <- tessera.request',
+      'tessera.plan <- tessera.execute',
       'tessera.policy <- tessera.request',
       `tessera.request <- ${CALLER_SPAN}`,
-      'tessera.subgraph [crm] <- gateway.fetch',
-      'tessera.subgraph [psa] <- gateway.fetch',
+      'tessera.subgraph [crm] <- tessera.fetch',
+      'tessera.subgraph [psa] <- tessera.fetch',
     ]);
     expect(new Set(spans.map((span) => span.spanContext().traceId))).toEqual(new Set([CALLER_TRACE]));
     // Each subgraph's span is the child of its own fetch: the traceparent each fetch sent named that fetch's span.
     for (const subgraph of ['psa', 'crm']) {
-      const fetchSpan = only(spans, 'gateway.fetch', subgraph);
-      expect(fetchSpan.attributes).toEqual({ service: subgraph, subgraph });
+      const fetchSpan = only(spans, 'tessera.fetch', subgraph);
+      expect(fetchSpan.attributes).toEqual({ subgraph });
       expect(fetchSpan.status.code).toBe(SpanStatusCode.UNSET);
       expect(parentOf(only(spans, 'tessera.subgraph', subgraph))).toBe(idOf(fetchSpan));
     }
@@ -123,6 +121,20 @@ describe('traces', () => {
       'tessera.client': 'unidentified',
     });
     expect(request.resource.attributes['service.name']).toBe('tessera-gateway');
+  });
+
+  it("says whether the plan came from the gateway's plan cache", async () => {
+    const query = 'query PlanCache { legalEntities { code name } }';
+    const plans: unknown[] = [];
+    for (let run = 0; run < 2; run++) {
+      exporter.reset();
+      expect((await tessera.request({ query, operationName: 'PlanCache' })).status).toBe(200);
+      plans.push(only(exporter.getFinishedSpans(), 'tessera.plan').attributes);
+    }
+    expect(plans).toEqual([
+      { 'graphql.operation.name': 'PlanCache', 'tessera.plan.cached': false },
+      { 'graphql.operation.name': 'PlanCache', 'tessera.plan.cached': true },
+    ]);
   });
 
   it('starts a new trace without a (valid) traceparent', async () => {
@@ -142,11 +154,11 @@ describe('traces', () => {
       [['project', 'customer'], 'SUBGRAPH_UNAVAILABLE'],
     ]);
     const spans = exporter.getFinishedSpans();
-    const failed = only(spans, 'gateway.fetch', 'crm');
+    const failed = only(spans, 'tessera.fetch', 'crm');
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
     expect(failed.attributes['tessera.unavailable.reason']).toBe('connect_error');
     expect(failed.events.map((event) => event.name)).toContain('exception');
-    expect(only(spans, 'gateway.fetch', 'psa').status.code).toBe(SpanStatusCode.UNSET);
+    expect(only(spans, 'tessera.fetch', 'psa').status.code).toBe(SpanStatusCode.UNSET);
     expect(spans.some((span) => span.name === 'tessera.subgraph' && span.attributes.subgraph === 'crm')).toBe(false);
   });
 
@@ -160,7 +172,7 @@ describe('traces', () => {
     const limits = only(spans, 'tessera.limits');
     expect(limits.status.code).toBe(SpanStatusCode.ERROR);
     expect(limits.attributes).toEqual({ 'tessera.plugin': 'limits', 'tessera.error.code': 'OPERATION_LIMIT_EXCEEDED' });
-    expect(spans.filter((span) => span.name === 'gateway.fetch')).toEqual([]);
+    expect(spans.filter((span) => span.name === 'tessera.fetch')).toEqual([]);
   });
 
   it('puts each capability call in a span under its subgraph, its peer calls under it, and writes the subgraph span as the traceparent of its events', async () => {

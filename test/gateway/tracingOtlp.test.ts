@@ -70,7 +70,7 @@ describe('OTLP/HTTP export', () => {
     }
     // OTLP/JSON: the span names, the service name and the operation name are in the bodies.
     const bodies = Buffer.concat(received.map((post) => post.body)).toString('utf8');
-    for (const text of ['tessera.request', 'tessera.subgraph', 'gateway.fetch', 'tessera-gateway', 'Exported'])
+    for (const text of ['tessera.request', 'tessera.subgraph', 'tessera.fetch', 'tessera-gateway', 'Exported'])
       expect(bodies).toContain(text);
   });
 });

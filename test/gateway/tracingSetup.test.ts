@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config/config.ts';
 import { parseOtlpHeaders, readTelemetryConfig, type TelemetryConfig } from '../../core/config/telemetry.ts';
 import { parseTraceparent } from '../../core/http/traceContext.ts';
-import { activeTraceparent, inRequestSpan, inSpan, startSpan, tracingActive } from '../../core/telemetry/spans.ts';
+import { trace } from '@opentelemetry/api';
+import { inChildSpan, inRequestSpan, startChildSpan, tracingActive } from '../../core/telemetry/spans.ts';
 import { startTracing } from '../../core/telemetry/tracing.ts';
 import { PRODUCTION_ENV } from '../harness/productionEnv.ts';
 
@@ -90,8 +91,9 @@ describe('tracing set-up', () => {
   it('off: nothing is registered, no span is made, the traceparent is continued as before', async () => {
     const tracing = startTracing(OFF, { serviceName: 'tessera-gateway' });
     expect([tracing.enabled, tracingActive()]).toEqual([false, false]);
-    expect(startSpan('graphql.parse')).toBeUndefined();
-    expect(await inSpan('tessera.capability', {}, async () => activeTraceparent())).toBeNull();
+    expect(startChildSpan('graphql.parse', CALLER)).toBeUndefined();
+    // Off, the work gets the parent's traceparent back: its calls forward the request's.
+    expect(await inChildSpan('tessera.capability', CALLER, {}, async (traceparent) => traceparent)).toBe(CALLER);
     const forwarded = await inRequestSpan('tessera.request', CALLER, {}, async (traceparent) => ({ status: 200, traceparent }));
     expect(parseTraceparent(forwarded.traceparent)).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', flags: '01' });
     expect(parseTraceparent(forwarded.traceparent)!.spanId).not.toBe('00f067aa0ba902b7');
@@ -105,12 +107,16 @@ describe('tracing set-up', () => {
     const answer = await inRequestSpan('tessera.subgraph', CALLER, { subgraph: 'crm' }, async (traceparent) => ({
       status: 503,
       traceparent,
-      inside: activeTraceparent(),
+      inside: await inChildSpan('tessera.capability', traceparent, {}, async (child) => child),
     }));
-    const [span] = exporter.getFinishedSpans();
+    const [capability, span] = exporter.getFinishedSpans();
     expect(answer.traceparent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${span!.spanContext().spanId}-01`);
-    expect(answer.inside).toBe(answer.traceparent);
+    // The child's traceparent names the child, whose parent is the request span.
+    expect(answer.inside).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${capability!.spanContext().spanId}-01`);
+    expect(capability!.parentSpanContext).toMatchObject({ spanId: span!.spanContext().spanId, isRemote: false });
     expect([span!.status.code, span!.attributes]).toEqual([2, { subgraph: 'crm', 'http.response.status_code': 503 }]);
+    // Nothing is registered globally: libraries tracing through the API stay on its no-op tracer, and no async context is enabled.
+    expect(trace.getTracer('@apollo/gateway').startSpan('gateway.plan').isRecording()).toBe(false);
     expect(span!.resource.attributes['service.name']).toBe('tessera-crm');
     await tracing.shutdown();
     expect(tracingActive()).toBe(false);

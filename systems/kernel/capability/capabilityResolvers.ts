@@ -14,7 +14,7 @@ import type { SystemAdapter } from './adapter.ts';
 import type { SubgraphName } from '../subgraphName.ts';
 import { badUserInput, tesseraError } from '../../../core/errors.ts';
 import { isValidIdempotencyKey } from '../../../core/http/idempotencyKey.ts';
-import { inSpan } from '../../../core/telemetry/spans.ts';
+import { inChildSpan } from '../../../core/telemetry/spans.ts';
 import type { Principal } from '../../../auth/principal.ts';
 import type { RecordScope } from '../../../policies/recordScope.ts';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../../schema/capabilities.ts';
@@ -135,10 +135,18 @@ export function capabilityResolvers<Ports, Ctx extends CapabilityContext<Ports>>
           const violation = field ? overLength(lengths, info.parentType.name, field, args) : null;
           if (violation) throw lengthRefusal(violation, `Mutation.${declaration.field}`, { wholeRequest: false });
           // docs/observability.md#traces: one span per capability call, child of the subgraph request's span.
-          return inSpan(
+          // Its peer calls are the span's children: they forward its traceparent.
+          return inChildSpan(
             'tessera.capability',
+            ctx.request.traceparent,
             { 'tessera.capability': declaration.name, 'tessera.capability.version': declaration.version },
-            () => call(declaration, handler, args.input, ctx),
+            (traceparent) =>
+              call(
+                declaration,
+                handler,
+                args.input,
+                traceparent === ctx.request.traceparent ? ctx : { ...ctx, peers: ctx.peers.within(traceparent) },
+              ),
           );
         },
       ];

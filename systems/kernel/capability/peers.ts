@@ -15,7 +15,6 @@ import type { SubgraphName } from '../subgraphName.ts';
 import { tesseraError } from '../../../core/errors.ts';
 import { REQUEST_ID_HEADER } from '../../../core/http/requestId.ts';
 import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../../core/http/traceContext.ts';
-import { activeTraceparent } from '../../../core/telemetry/spans.ts';
 import { INTERNAL_PRINCIPAL_HEADER, signInternalPrincipal } from '../../../auth/internalPrincipal.ts';
 import { principalFromClaims, type Principal } from '../../../auth/principal.ts';
 
@@ -50,6 +49,8 @@ export interface Peers {
   read<T>(system: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Runs a system step (a mutation) on `system` as this system. */
   step<T>(system: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** The same peers, their calls forwarding `traceparent` (a capability's span: the peers' spans are its children). */
+  within(traceparent: string): Peers;
 }
 
 /** The system principal of `system`: sees every record (it acts on a request already scoped). */
@@ -73,12 +74,6 @@ export interface PeerRequest {
   readonly traceparent?: string | null;
 }
 
-/** The traceparent of the active span as a header, when tracing is on; nothing otherwise. */
-function activeTraceHeader(): Record<string, string> {
-  const traceparent = activeTraceparent();
-  return traceparent ? { [TRACEPARENT_HEADER]: traceparent } : {};
-}
-
 export function createPeers(transport: PeerTransport, self: SubgraphName, request: PeerRequest): Peers {
   const trace: Record<string, string> = { [CORRELATION_ID_HEADER]: request.correlationId ?? request.requestId };
   if (request.traceparent) trace[TRACEPARENT_HEADER] = request.traceparent;
@@ -91,9 +86,8 @@ export function createPeers(transport: PeerTransport, self: SubgraphName, reques
           'content-type': 'application/json',
           accept: 'application/json',
           [REQUEST_ID_HEADER]: request.requestId,
-          ...trace,
           // With tracing on, the peer's span is the child of the span making the call (a capability's; docs/observability.md#traces).
-          ...activeTraceHeader(),
+          ...trace,
           [INTERNAL_PRINCIPAL_HEADER]: principalToken,
         },
         body: JSON.stringify({ query, variables }),
@@ -124,6 +118,7 @@ export function createPeers(transport: PeerTransport, self: SubgraphName, reques
         query,
         variables,
       ),
+    within: (traceparent) => createPeers(transport, self, { ...request, traceparent }),
   };
 }
 

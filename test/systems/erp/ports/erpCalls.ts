@@ -32,7 +32,7 @@ export interface World {
 export const NOW = new Date('2026-11-20T09:30:00.000Z');
 
 function peers(world: World): Peers {
-  return {
+  const fake: Peers = {
     read: async <T>(_system: string, query: string) => {
       const name = /query (\w+)/.exec(query)?.[1] ?? '';
       return { _entities: [world.entities[name] ?? null] } as T;
@@ -41,7 +41,9 @@ function peers(world: World): Peers {
       const field = /\{\s*(\w+)\(/.exec(query)?.[1] ?? 'step';
       return { [field]: { userErrors: [], contract: null, billingDraft: null } } as T;
     },
+    within: () => fake,
   };
+  return fake;
 }
 
 export type Payload = Record<string, unknown> & { readonly replayed: boolean; readonly userErrors?: readonly { code: string }[] };
