@@ -8,8 +8,10 @@ import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { erpCapabilities } from './capabilities/index.ts';
 import { resultUnionResolvers } from './capabilities/resultUnion.ts';
+import { erpMetricQueries } from './metricResolvers.ts';
 import type { ErpContext } from './context.ts';
 import type { ErpPorts } from './ports/ports.ts';
+import type { CustomerCredit, CustomerCreditUse } from './ports/customerCredits.ts';
 import type {
   AccountingPeriod,
   BillingProfile,
@@ -50,6 +52,10 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   Mutation: capabilityResolvers<ErpPorts, ErpContext>('erp', erpCapabilities),
   ActivateContractResult: resultUnionResolvers,
   ReleaseInvoiceResult: resultUnionResolvers,
+  CreditInvoiceLinesResult: resultUnionResolvers,
+  VoidInvoiceResult: resultUnionResolvers,
+  ApplyCustomerCreditResult: resultUnionResolvers,
+  RefundCustomerCreditResult: resultUnionResolvers,
   AuditEntry: auditEntryResolvers,
   Query: {
     legalEntities: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.legalEntities(),
@@ -61,6 +67,7 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
       connectionOf(args, (page) => ctx.read.invoicesPage(args.filter ?? {}, page)),
     payment: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.payment.load(args.id), 'Payment', args.id),
     erpAuditLog: auditLog,
+    ...erpMetricQueries,
   },
   LegalEntity: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.legalEntity.load(reference.id),
@@ -103,6 +110,23 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     arBalances: async (account: { id: string }, _: unknown, ctx: Ctx) =>
       (await ctx.loaders.receivablesByAccount.load(account.id)).map((total) => money(total.amountE4, total.currency)),
     invoices: (account: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.invoicesByAccount.load(account.id),
+    customerCredits: async (account: { id: string }, args: { status?: string | null }, ctx: Ctx) =>
+      whereIn(await ctx.read.customerCreditsByAccountIds([account.id]), args.status ? [args.status] : null, (c) => c.status),
+  },
+  CustomerCredit: {
+    customer: (credit: CustomerCredit) => ref(credit.accountId),
+    legalEntity: (credit: CustomerCredit, _: unknown, ctx: Ctx) => ctx.loaders.legalEntity.load(credit.legalEntityId),
+    creditMemo: (credit: CustomerCredit, _: unknown, ctx: Ctx) => ctx.loaders.invoice.load(credit.creditMemoId),
+    amount: (credit: CustomerCredit) => money(credit.amountE4, credit.currency),
+    applied: (credit: CustomerCredit) => money(credit.appliedE4, credit.currency),
+    refunded: (credit: CustomerCredit) => money(credit.refundedE4, credit.currency),
+    remaining: (credit: CustomerCredit) => money(credit.amountE4 - credit.appliedE4 - credit.refundedE4, credit.currency),
+    uses: (credit: CustomerCredit, _: unknown, ctx: Ctx) => ctx.read.customerCreditUsesByCreditIds([credit.id]),
+  },
+  CustomerCreditUse: {
+    invoice: (use: CustomerCreditUse, _: unknown, ctx: Ctx) => (use.invoiceId ? ctx.loaders.invoice.load(use.invoiceId) : null),
+    amount: async (use: CustomerCreditUse, _: unknown, ctx: Ctx) =>
+      money(use.amountE4, (await ctx.read.customerCreditsByIds([use.creditId]))[0]?.currency ?? 'USD'),
   },
   CustomerBillingProfile: {
     customer: (profile: BillingProfile) => ({ id: profile.accountId }),
@@ -181,6 +205,7 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     unitPrice: async (line: InvoiceLine, _: unknown, ctx: Ctx) => money(line.unitPriceE4, await invoiceCurrency(ctx, line.invoiceId)),
     amount: async (line: InvoiceLine, _: unknown, ctx: Ctx) => money(line.amountE4, await invoiceCurrency(ctx, line.invoiceId)),
     taxAmount: async (line: InvoiceLine, _: unknown, ctx: Ctx) => money(line.taxE4, await invoiceCurrency(ctx, line.invoiceId)),
+    creditedLineId: (line: InvoiceLine) => line.creditedLineId ?? null,
   },
   Payment: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => ctx.loaders.payment.load(reference.id),

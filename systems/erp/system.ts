@@ -17,5 +17,7 @@ export const erpSystem = defineReferenceSystem({
     '0004_erp_canonical_answers': erpCanonicalAnswers,
     // Billing profiles are versioned: credit holds are placed and released by capability.
     '0005_erp_billing_profile_versions': createTablesMigration(erpTables, 5),
+    // Issue 12 (finance depth): every column and table declared `since: 6` in tables.ts.
+    '0006_erp_finance_depth': createTablesMigration(erpTables, 6),
   },
 });

@@ -2,6 +2,8 @@
 import { activateContract, activateContractV2 } from './activateContract.ts';
 import { placeCreditHold, releaseCreditHold } from './creditHold.ts';
 import { issueCreditMemo } from './creditMemo.ts';
+import { creditInvoiceLines, voidInvoice } from './creditLines.ts';
+import { applyCustomerCredit, refundCustomerCredit } from './customerCredits.ts';
 import { enableCustomerBilling } from './enableCustomerBilling.ts';
 import { applyPayment, recordPayment } from './payments.ts';
 import { recognizeRevenueForPeriod } from './recognizeRevenue.ts';
@@ -18,5 +20,9 @@ export const erpCapabilities = {
   recordPayment,
   applyPayment,
   issueCreditMemo,
+  creditInvoiceLines,
+  voidInvoice,
+  applyCustomerCredit,
+  refundCustomerCredit,
   recognizeRevenueForPeriod,
 };

@@ -4,6 +4,8 @@
  * only what that scope may see (docs/invariants.md#record-scope): a hidden record reads exactly
  * like a missing one, in lookups, lists, pages, counts and sums alike.
  */
+import type { CustomerCreditReads } from './customerCredits.ts';
+import type { ErpMetricsReads } from './metricsPort.ts';
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
 import type {
   AccountingPeriod,
@@ -24,7 +26,8 @@ import type {
   TaxProfile,
 } from './types.ts';
 
-export interface ErpReadPort {
+/** With the metric aggregates of docs/metrics.md (metricsPort.ts). */
+export interface ErpReadPort extends ErpMetricsReads, CustomerCreditReads {
   /** Every visible legal entity, by code. */
   legalEntities(): Promise<LegalEntity[]>;
   legalEntitiesByIds(ids: readonly string[]): Promise<LegalEntity[]>;

@@ -126,6 +126,8 @@ export interface InvoiceLine {
   readonly amountE4: number;
   readonly taxCode: string;
   readonly taxE4: number;
+  /** On a credit memo's line: the invoice line it credits (absent on an invoice's lines and on amount credits). */
+  readonly creditedLineId?: string | null;
 }
 
 export interface Payment {

@@ -24,6 +24,8 @@ import type {
   RevenueScheduleLine,
   TaxProfile,
 } from '../../ports/types.ts';
+import { createMemoryErpMetricReads } from './memoryMetrics.ts';
+import { memoryCustomerCreditReads } from './memoryCustomerCredits.ts';
 import { ERP_OBJECTS as O } from './objects.ts';
 import type { VendorRecords } from './vendorRecords.ts';
 
@@ -76,6 +78,8 @@ export function memoryErpReads(records: VendorRecords, scope: RecordScope): ErpR
   };
 
   return {
+    ...createMemoryErpMetricReads(records, scope),
+    ...memoryCustomerCreditReads(records, scope),
     legalEntities: async () =>
       sorted(
         await records.where<LegalEntity>(O.legalEntity, (e) => isVisible(scope, { legalEntity: (x: LegalEntity) => x.id })(e)),

@@ -33,6 +33,7 @@ import type {
   RevenueScheduleLine,
 } from '../../ports/types.ts';
 import { ERP_OBJECTS as O } from './objects.ts';
+import { memoryCustomerCreditWrites } from './memoryCustomerCredits.ts';
 import type { VendorRecords } from './vendorRecords.ts';
 
 interface Sequence {
@@ -96,6 +97,7 @@ export function memoryErpWrites(records: VendorRecords, writes: CallWrites): Erp
   }
 
   return {
+    ...memoryCustomerCreditWrites(writes, O.invoice),
     async enableCustomer(legalEntity, values) {
       // An earlier attempt of this call created it: the same answer again.
       const earlier = await writes.created<BillingProfile>(O.billingProfile, 'billing-profile');

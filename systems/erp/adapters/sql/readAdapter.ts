@@ -25,6 +25,8 @@ import {
   revenueScheduleOf,
   taxProfileOf,
 } from './rows.ts';
+import { createSqlErpMetricReads } from './metricReads.ts';
+import { sqlCustomerCreditReads } from './customerCredits.ts';
 import type { ErpTables } from './tables.ts';
 
 const LEGAL_ENTITY = { legalEntity: 'legal_entity_id' } as const;
@@ -45,6 +47,8 @@ export function sqlErpReads(db: Kysely<ErpTables>, scope: RecordScope): ErpReadP
     rows.map((row) => ({ key: row.key ?? '', currency: row.currency, amountE4: Number(row.amount) }));
 
   return {
+    ...createSqlErpMetricReads(db, scope),
+    ...sqlCustomerCreditReads(db, scope),
     legalEntities: async () =>
       (await inScope(db.selectFrom('legal_entities'), scope, { legalEntity: 'id' }).selectAll().orderBy('code').execute()).map(
         legalEntityOf,

@@ -201,6 +201,7 @@ export const invoiceLineOf = (row: InvoiceLineRow): InvoiceLine => ({
   amountE4: row.amount_e4,
   taxCode: row.tax_code,
   taxE4: row.tax_e4,
+  ...(row.credited_line_id ? { creditedLineId: row.credited_line_id } : {}),
 });
 
 export const invoiceLineRow = (line: InvoiceLine): InvoiceLineRow => ({
@@ -213,6 +214,7 @@ export const invoiceLineRow = (line: InvoiceLine): InvoiceLineRow => ({
   amount_e4: line.amountE4,
   tax_code: line.taxCode,
   tax_e4: line.taxE4,
+  credited_line_id: line.creditedLineId ?? null,
 });
 
 export const paymentOf = (row: PaymentRow): Payment => ({

@@ -1,4 +1,5 @@
 import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../../../kernel/tableSpec.ts';
+import { customerCreditTables } from './customerCreditTables.ts';
 
 /**
  * The ERP reference system's tables. `account_id`, `contract_id`, `project_id` and `role_id`
@@ -142,6 +143,8 @@ export const erpTables = {
       amount_e4: c.big,
       tax_code: c.text,
       tax_e4: c.big,
+      // A credit memo's line names the invoice line it credits (docs/capabilities.md#creditinvoicelines): a line is credited once.
+      credited_line_id: c.later(6, c.optionalText),
     },
     indexes: [['invoice_id']],
   },
@@ -213,6 +216,7 @@ export const erpTables = {
       last_number: c.int,
     },
   },
+  ...customerCreditTables,
 } as const satisfies Record<string, TableSpec>;
 
 export type ErpTables = TablesOf<typeof erpTables>;

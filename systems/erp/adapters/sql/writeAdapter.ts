@@ -39,6 +39,7 @@ import {
   revenueScheduleRow,
 } from './rows.ts';
 import type { ErpTables } from './tables.ts';
+import { sqlCustomerCreditWrites } from './customerCredits.ts';
 
 /** `db`: the database `trx` is a transaction of (it names the engine for the numbering lock). */
 export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>): ErpWritePort {
@@ -48,6 +49,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>)
     paymentOf(await trx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 
   return {
+    ...sqlCustomerCreditWrites(trx),
     async enableCustomer(legalEntity, values) {
       // Held until commit: a concurrent enable in the legal entity waits, then sees this one's profile.
       await serializeOn(db, trx, `erp.customerNumbers:${legalEntity.id}`);

@@ -1,0 +1,58 @@
+/**
+ * What the PSA billed on each line of an invoice (docs/capabilities.md#creditinvoicelines): the
+ * invoice's billing draft, read through the PSA subgraph as the caller. releaseInvoice posts item n
+ * of the draft as line n, so the draft's items (with those a credit has reopened since, which left
+ * the live items) in item order are the lines' sources; a line whose amount is not its item's (an
+ * ERP that consolidated items into one line) has no single source and is not credited by line.
+ */
+import type { ErpContext } from '../context.ts';
+import { parseScaled } from '../../kernel/decimal.ts';
+
+export interface LineSource {
+  readonly sourceType: string;
+  readonly sourceId: string;
+  readonly amountE4: number;
+}
+
+export interface DraftSources {
+  readonly draftId: string;
+  readonly status: string;
+  readonly invoiceId: string | null;
+  /** In line order: the source line n billed is `items[n - 1]`. */
+  readonly items: readonly LineSource[];
+}
+
+const PSA_DRAFT_SOURCES = `query ErpReadsDraftSources($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on BillingDraft {
+      id status invoice { id }
+      items { id sourceType sourceId amount { amount } }
+      sourceCredits { itemId sourceType sourceId action amount { amount } }
+    }
+  }
+}`;
+
+interface Row {
+  id: string;
+  status: string;
+  invoice: { id: string } | null;
+  items: { id: string; sourceType: string; sourceId: string; amount: { amount: string } }[];
+  sourceCredits: { itemId: string; sourceType: string; sourceId: string; action: string; amount: { amount: string } }[];
+}
+
+export async function psaDraftSources(ctx: ErpContext, draftId: string): Promise<DraftSources | null> {
+  const data = await ctx.peers.read<{ _entities: (Row | null)[] }>('psa', PSA_DRAFT_SOURCES, {
+    representations: [{ __typename: 'BillingDraft', id: draftId }],
+  });
+  const row = data._entities[0];
+  if (!row) return null;
+  const items = new Map<string, LineSource>();
+  for (const item of row.items)
+    items.set(item.id, { sourceType: item.sourceType, sourceId: item.sourceId, amountE4: parseScaled(item.amount.amount) });
+  for (const credit of row.sourceCredits) {
+    if (credit.action === 'REOPEN' && !items.has(credit.itemId))
+      items.set(credit.itemId, { sourceType: credit.sourceType, sourceId: credit.sourceId, amountE4: parseScaled(credit.amount.amount) });
+  }
+  const ordered = [...items.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, source]) => source);
+  return { draftId: row.id, status: row.status, invoiceId: row.invoice?.id ?? null, items: ordered };
+}
