@@ -11,14 +11,17 @@
  */
 import { taxOn } from '../systems/kernel/decimal.ts';
 import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/adapters/sql/tables.ts';
-import type { InvoiceLineRow, InvoiceSeedRow as InvoiceRow } from '../systems/erp/adapters/sql/tables.ts';
-import { addMonths, civil, mondayOf, monthKey, monthStart, type Day } from './calendar.ts';
+import type { InvoiceSeedRow as InvoiceRow } from '../systems/erp/adapters/sql/tables.ts';
+import { addMonths, civil, mondayOf, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';
 import type { Finance, CustomerTerms } from './generateFinance.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
 import type { TimeResult } from './generateTime.ts';
-import { must, type MilestonePlan, type ProjectPlan, type SeedContext } from './model.ts';
+import { must, type Dataset, type MilestonePlan, type ProjectPlan, type SeedContext } from './model.ts';
+
+/** An invoice line as the seed writes it (the first migration's columns). */
+type InvoiceLineRow = Dataset['erp']['invoice_lines'][number];
 import type { Rng } from './random.ts';
 
 /** An invoice under construction; ids and numbers are given once all invoices are known. */
@@ -45,10 +48,8 @@ const IN_REVIEW_SHARE = 0.06;
 const CREDIT_MEMO_SHARE = 0.03;
 const VOID_SHARE = 0.01;
 
-type Source =
-  | { readonly kind: 'TIME'; readonly entry: number }
-  | { readonly kind: 'MILESTONE'; readonly milestone: MilestonePlan }
-  | { readonly kind: 'FEE'; readonly month: Day };
+/** What a draft item bills: approved time, or a milestone (a retainer's monthly fee is one too). */
+type Source = { readonly kind: 'TIME'; readonly entry: number } | { readonly kind: 'MILESTONE'; readonly milestone: MilestonePlan };
 
 interface DraftPlan {
   readonly project: ProjectPlan;
@@ -66,7 +67,7 @@ export function generateBilling(
   time: TimeResult,
 ): Billing {
   const rng = ctx.rng.fork('billing');
-  const { asOf, windowStart, asOfMonthStart } = ctx.cal;
+  const { asOf, asOfMonthStart } = ctx.cal;
   const entries = ctx.data.psa.time_entries;
   const drafts = new Map<string, DraftPlan>();
   const draftOf = (project: ProjectPlan, run: Day): DraftPlan => {
@@ -102,13 +103,6 @@ export function generateBilling(
       const run = addMonths(milestone.approvedOn, 1);
       milestoneStatus.set(milestone, 'READY_TO_BILL');
       if (run <= asOf && !blocked(project, run)) draftOf(project, run).sources.push({ kind: 'MILESTONE', milestone });
-    }
-    if (project.billingMethod === 'RETAINER') {
-      for (let month = monthStart(Math.max(project.start, windowStart)); month <= project.end; month = addMonths(month, 1)) {
-        const run = addMonths(month, 1);
-        if (run > asOf || blocked(project, run)) break;
-        draftOf(project, run).sources.push({ kind: 'FEE', month });
-      }
     }
   }
 
@@ -169,7 +163,7 @@ export function generateBilling(
           lineKey: `${entry.role_id}|${rate}|${month}`,
           line: `${role} time, ${month}`,
         };
-      } else if (source.kind === 'MILESTONE') {
+      } else {
         const m = source.milestone;
         milestoneStatus.set(m, inReview ? 'ON_DRAFT' : 'BILLED');
         item = {
@@ -181,19 +175,6 @@ export function generateBilling(
           amountE4: m.amountE4,
           lineKey: m.id,
           line: m.name,
-        };
-      } else {
-        const month = monthKey(source.month);
-        const fee = project.retainerFeeE4;
-        item = {
-          type: 'FEE',
-          sourceId: `${must(project.contractLineId, 'contract line')}:${month}`,
-          description: `Retainer fee ${month}`,
-          quantityE2: 100,
-          unitE4: fee,
-          amountE4: fee,
-          lineKey: `fee|${month}`,
-          line: `Retainer fee, ${month}`,
         };
       }
       ctx.data.psa.billing_draft_items.push({
@@ -256,28 +237,29 @@ export function generateBilling(
   // Disputed T&M invoices credited in full (the credited time is not re-billed), before any payment.
   const creditable = pending.filter((inv) => inv.entries.length > 0 && inv.day <= asOf - 35 && !inv.project.creditHold);
   const creditCount = Math.min(creditable.length, Math.max(1, Math.round(pending.length * CREDIT_MEMO_SHARE)));
+  const credits: { readonly memo: PendingInvoice; readonly original: PendingInvoice }[] = [];
   for (const original of rng.shuffle([...creditable]).slice(0, creditCount)) {
     original.row.status = 'CREDITED';
     for (const entry of original.entries) must(entries[entry], 'entry').billing_status = 'CREDITED';
-    pending.push(
-      newInvoice(ctx, ref, {
-        kind: 'CREDIT_MEMO',
-        status: 'CREDITED',
-        project: original.project,
-        account: original.row.account_id,
-        terms: original.terms,
-        day: Math.min(asOf - 1, original.day + rng.int(7, 28)),
-        draft: null,
-        entries: [],
-        lines: original.lines.map((l) => ({
-          description: `Credit: ${l.description}`,
-          quantityE2: negate(l.quantity_e2),
-          unitE4: l.unit_price_e4,
-          amountE4: negate(l.amount_e4),
-          taxE4: negate(l.tax_e4),
-        })),
-      }),
-    );
+    const memo = newInvoice(ctx, ref, {
+      kind: 'CREDIT_MEMO',
+      status: 'CREDITED',
+      project: original.project,
+      account: original.row.account_id,
+      terms: original.terms,
+      day: Math.min(asOf - 1, original.day + rng.int(7, 28)),
+      draft: null,
+      entries: [],
+      lines: original.lines.map((l) => ({
+        description: `Credit: ${l.description}`,
+        quantityE2: negate(l.quantity_e2),
+        unitE4: l.unit_price_e4,
+        amountE4: negate(l.amount_e4),
+        taxE4: negate(l.tax_e4),
+      })),
+    });
+    credits.push({ memo, original });
+    pending.push(memo);
   }
 
   // Manual invoices keyed twice and voided in their (then open) period.
@@ -322,7 +304,10 @@ export function generateBilling(
     counters.set(key, n);
     invoice.row.id = id;
     invoice.row.invoice_number = `${key}-${String(n).padStart(6, '0')}`;
-    if (invoice.draft) invoice.draft.invoice_id = id;
+    if (invoice.draft) {
+      invoice.draft.invoice_id = id;
+      invoice.draft.invoice_number = invoice.row.invoice_number;
+    }
     ctx.data.erp.invoices.push(invoice.row);
     invoice.lines.forEach((line, i) => {
       line.id = ctx.nextId('invl');
@@ -330,6 +315,12 @@ export function generateBilling(
       line.line_number = i + 1;
       ctx.data.erp.invoice_lines.push(line);
     });
+  }
+  // Each credit memo names the invoice it credits, which keeps the total credited against it (as creditInvoice does).
+  for (const { memo, original } of credits) {
+    memo.row.original_invoice_id = original.row.id;
+    memo.row.amount_credited_e4 = 0;
+    original.row.amount_credited_e4 = negate(memo.row.total_e4);
   }
   return { invoices: pending };
 }

@@ -4,7 +4,7 @@
  * (PSA), and the pipeline gets its open and lost deals, including the two open "Acme" deals that
  * the post-merger duplicate check must flag. Finally the PSA project rows are written.
  */
-import { addMonths, isoInstant, isoWeekday, monthStart, yearOf, type Day } from './calendar.ts';
+import { addMonths, isoInstant, isoWeekday, monthKey, monthStart, yearOf, type Day } from './calendar.ts';
 import { ACQUIRED_LEGAL_ENTITY, HUBSPOT_CUSTOM_STAGES, LOSS_REASONS, SERVICE_OFFERINGS, SOURCE_STAGES, USD_PER_UNIT } from './catalog.ts';
 import type { AccountPlan, Accounts } from './generateAccounts.ts';
 import { salesforceId } from './generateAccounts.ts';
@@ -383,18 +383,40 @@ function milestoneTargets(project: ProjectPlan, ctx: SeedContext): Day[] {
 
 /** Fixes contract value, milestones and retainer fee of a customer project. */
 function priceProject(rng: Rng, ctx: SeedContext, project: ProjectPlan, signOffFixture: boolean): void {
-  const { asOf } = ctx.cal;
-  const planned = project.plannedRevenueE4 > 0 ? project.plannedRevenueE4 : 50_000 * 10_000;
-  const toThousands = (e4: number) => Math.max(1000, Math.round(e4 / 10_000_000)) * 10_000_000;
+  const { asOf, windowStart } = ctx.cal;
+  const currency = project.rateCard?.currency ?? 'USD';
+  // An unstaffed project is priced as a small engagement (50k USD in its currency).
+  const planned =
+    project.plannedRevenueE4 > 0 ? project.plannedRevenueE4 : Math.round(50_000 / must(USD_PER_UNIT[currency], 'fx')) * 10_000;
+  // Whole thousands of the contract currency, at least one thousand (never a floor above the planned effort).
+  const toThousands = (e4: number) => Math.max(1, Math.round(e4 / 10_000_000)) * 10_000_000;
   switch (project.billingMethod) {
     case 'TIME_AND_MATERIALS':
-      project.contractValueE4 = toThousands(planned);
+      // The estimate is the planned effort at the card's rates, rounded up: what the time bills stays within it.
+      project.contractValueE4 = Math.max(1, Math.ceil(planned / 10_000_000)) * 10_000_000;
       return;
     case 'RETAINER': {
       let months = 0;
       for (let m = monthStart(project.start); m <= project.end; m = addMonths(m, 1)) months++;
       project.retainerFeeE4 = Math.max(100, Math.round(planned / months / 1_000_000)) * 1_000_000;
       project.contractValueE4 = project.retainerFeeE4 * months;
+      // The monthly fee is a billing source of its own: one milestone per month of the history and
+      // after (earlier months were billed before the dataset begins), due at month end, billable
+      // once the month is over (docs/demo-data.md#billing-cash-and-revenue).
+      const started = project.status !== 'PLANNED' && project.status !== 'DRAFT' && project.status !== 'CANCELLED';
+      for (let m = monthStart(Math.max(project.start, windowStart)); m <= project.end; m = addMonths(m, 1)) {
+        const monthEnd = addMonths(m, 1) - 1;
+        const ended = started && monthEnd < asOf && (project.holdDay === null || monthEnd < project.holdDay);
+        project.milestones.push({
+          id: ctx.nextId('ms'),
+          name: `Retainer fee ${monthKey(m)}`,
+          target: Math.min(monthEnd, project.end),
+          amountE4: project.retainerFeeE4,
+          requiresSignOff: false,
+          actual: ended ? Math.min(monthEnd, project.end) : null,
+          approvedOn: ended ? Math.min(monthEnd, project.end) : null,
+        });
+      }
       return;
     }
     case 'FIXED_FEE':

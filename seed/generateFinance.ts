@@ -5,6 +5,7 @@
  * customer project. Tax fixtures: US tax-exempt customers, EU reverse charge for French
  * customers of the German entity (docs/demo-data.md#fixtures #11); UK VAT comes from the entity's profile.
  */
+import { REVENUE_METHOD_OF } from '../systems/erp/machines.ts';
 import { ACQUIRED_LEGAL_ENTITY } from './catalog.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
@@ -31,14 +32,6 @@ const TERMS = [
   ['NET_60', 10],
 ] as const;
 const TERMS_DAYS: Readonly<Record<string, number>> = { NET_15: 15, NET_30: 30, NET_45: 45, NET_60: 60 };
-/** The ERP revenue method of each billing method (docs/state-machines.md#revenue-schedule). */
-export const REVENUE_METHOD: Readonly<Record<string, string>> = {
-  TIME_AND_MATERIALS: 'AS_INVOICED',
-  FIXED_FEE: 'PERCENT_COMPLETE_HOURS',
-  MILESTONE: 'MILESTONE_OUTPUT',
-  RETAINER: 'STRAIGHT_LINE',
-};
-
 /** Writes billing profiles, customer tax profiles, contract terms and ERP projects. */
 export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Portfolio): Finance {
   const rng = ctx.rng.fork('finance');
@@ -116,7 +109,8 @@ export function generateFinance(ctx: SeedContext, ref: Reference, portfolio: Por
       legal_entity_id: le.id,
       account_id: customerOf.get(project.id) ?? null,
       currency: le.currency,
-      revenue_method: must(REVENUE_METHOD[must(project.billingMethod, 'method')], 'revenue method'),
+      // The method activateContract chooses (docs/state-machines.md#revenue-schedule).
+      revenue_method: must(REVENUE_METHOD_OF[must(project.billingMethod, 'method')], 'revenue method'),
     });
   }
   return { terms };

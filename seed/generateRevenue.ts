@@ -1,63 +1,65 @@
 /**
- * Step 11: revenue schedules, one per customer project, computed from the data already built so
- * the figures reconcile:
- * - T&M, AS_INVOICED (right to invoice): recognized = billed to date, net of credit memos.
- * - Milestone, MILESTONE_OUTPUT: recognized = milestones approved for billing.
- * - Fixed fee, PERCENT_COMPLETE_HOURS: allocated x approved hours / budget hours (time before the
- *   history window counts at plan), capped at allocated; a closed project is fully recognized.
- * - Retainer, STRAIGHT_LINE: the fee of every month that ended by asOf.
+ * Step 11: revenue schedules, one per customer project, with the method activateContract gives
+ * its billing method (REVENUE_METHOD_OF) and its whole contract value allocated (Σ allocated =
+ * contract value, docs/invariants.md#inv-12), and the lines recognition posted for every period
+ * of the history that has ended (the current month's run has not happened yet):
+ * - invoice-measured methods (T&M AS_INVOICED; fixed fee and milestone MILESTONE_OUTPUT): the
+ *   cumulative is the project's net invoiced subtotal (invoices less credit memos, voids excluded)
+ *   dated up to the period end, capped at the allocation, as recognizeRevenueForPeriod computes it;
+ * - retainer, STRAIGHT_LINE: the fee of every month that ended (the fee milestones approved).
+ * A line is posted only when the cumulative moved. The schedule of the customer on credit hold
+ * stopped at its hold (ON_HOLD schedules are left out of runs).
  */
-import { roundToMinor } from '../systems/kernel/decimal.ts';
-import { addMonths, monthStart } from './calendar.ts';
-import type { Billing } from './generateBilling.ts';
-import { REVENUE_METHOD } from './generateFinance.ts';
+import { REVENUE_METHOD_OF } from '../systems/erp/machines.ts';
 import { BILLED_INVOICE_STATUSES } from '../systems/erp/invoiceStatuses.ts';
+import { addMonths, isoInstant, monthStart, type Day } from './calendar.ts';
+import type { Billing } from './generateBilling.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
-import { must, type ProjectPlan, type SeedContext } from './model.ts';
+import { must, type SeedContext } from './model.ts';
 
-/** Writes one revenue schedule per customer project. */
+/** Writes one revenue schedule per customer project, and its posted lines. */
 export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Portfolio, billing: Billing): void {
-  const { asOf, windowStart } = ctx.cal;
-  const billed = new Map<string, number>();
+  const { asOf, windowStart, asOfMonthStart } = ctx.cal;
+  const invoicesOf = new Map<string, { day: Day; subtotalE4: number }[]>();
   for (const invoice of billing.invoices) {
-    if (BILLED_INVOICE_STATUSES.includes(invoice.row.status))
-      billed.set(invoice.project.id, (billed.get(invoice.project.id) ?? 0) + invoice.row.subtotal_e4);
-  }
-  const approvedHours = new Map<string, number>();
-  for (const timecard of ctx.data.psa.timecards) {
-    if (timecard.status === 'APPROVED')
-      approvedHours.set(timecard.project_id, (approvedHours.get(timecard.project_id) ?? 0) + timecard.total_hours_e2);
+    if (!BILLED_INVOICE_STATUSES.includes(invoice.row.status)) continue;
+    let list = invoicesOf.get(invoice.project.id);
+    if (!list) invoicesOf.set(invoice.project.id, (list = []));
+    list.push({ day: invoice.day, subtotalE4: invoice.row.subtotal_e4 });
   }
 
   for (const project of portfolio.projects) {
     if (project.kind !== 'CUSTOMER') continue;
-    const method = must(REVENUE_METHOD[must(project.billingMethod, 'method')], 'revenue method');
+    const method = must(REVENUE_METHOD_OF[must(project.billingMethod, 'method')], 'revenue method');
     const currency = must(ref.les[project.le], 'le').currency;
     const notStarted = project.status === 'PLANNED' || project.status === 'DRAFT' || project.status === 'CANCELLED';
-    let allocated = project.contractValueE4;
+    const allocated = project.contractValueE4;
+    const scheduleId = ctx.nextId('rs');
     let recognized = 0;
     if (!notStarted) {
-      switch (project.billingMethod) {
-        case 'TIME_AND_MATERIALS': {
-          recognized = billed.get(project.id) ?? 0;
-          allocated = project.status === 'CLOSED' ? recognized : Math.max(allocated, recognized);
-          break;
-        }
-        case 'MILESTONE':
-          recognized = project.milestones.reduce((sum, m) => sum + (m.approvedOn === null ? 0 : m.amountE4), 0);
-          break;
-        case 'FIXED_FEE':
-          recognized =
-            project.status === 'CLOSED' ? allocated : percentComplete(project, approvedHours.get(project.id) ?? 0, windowStart, currency);
-          break;
-        case 'RETAINER':
-          for (let month = monthStart(project.start); month <= project.end && addMonths(month, 1) <= asOf; month = addMonths(month, 1)) {
-            recognized += project.retainerFeeE4;
-          }
-          break;
-        default:
-          break;
+      const invoices = invoicesOf.get(project.id) ?? [];
+      // Periods of the history that ended before asOf's month; the credit-held schedule stopped at its hold.
+      for (let month = monthStart(windowStart); month < asOfMonthStart; month = addMonths(month, 1)) {
+        const end = addMonths(month, 1) - 1;
+        if (project.creditHold && project.holdDay !== null && end >= project.holdDay) break;
+        const measure =
+          method === 'STRAIGHT_LINE'
+            ? project.milestones.reduce((sum, m) => sum + (m.approvedOn !== null && m.approvedOn <= end ? m.amountE4 : 0), 0)
+            : invoices.reduce((sum, invoice) => sum + (invoice.day <= end ? invoice.subtotalE4 : 0), 0);
+        const cumulative = Math.min(allocated, Math.max(0, measure));
+        if (cumulative === recognized) continue;
+        ctx.data.erp.revenue_schedule_lines.push({
+          id: ctx.nextId('rsl'),
+          schedule_id: scheduleId,
+          period_id: ref.periodId(project.le, month),
+          amount_e4: cumulative - recognized,
+          recognized_cum_e4: cumulative,
+          status: 'POSTED',
+          // The run of a period is part of its close, a few days after it ends.
+          posted_at: isoInstant(Math.min(asOf, end + 3), 18 * 60),
+        });
+        recognized = cumulative;
       }
     }
     const status =
@@ -67,13 +69,13 @@ export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Por
           ? 'PLANNED'
           : project.creditHold
             ? 'ON_HOLD'
-            : project.status === 'CLOSED' && recognized === allocated
+            : recognized === allocated && allocated > 0
               ? 'COMPLETED'
               : recognized > 0
                 ? 'IN_PROGRESS'
                 : 'PLANNED';
     ctx.data.erp.revenue_schedules.push({
-      id: ctx.nextId('rs'),
+      id: scheduleId,
       project_id: project.id,
       method,
       status,
@@ -82,12 +84,4 @@ export function generateRevenue(ctx: SeedContext, ref: Reference, portfolio: Por
       currency,
     });
   }
-}
-
-function percentComplete(project: ProjectPlan, approvedE2: number, windowStart: number, currency: string): number {
-  if (project.budgetHoursE2 <= 0) return 0;
-  const before =
-    project.start < windowStart ? project.budgetHoursE2 * ((windowStart - project.start) / Math.max(1, project.end - project.start)) : 0;
-  const ratio = Math.min(1, (approvedE2 + before) / project.budgetHoursE2);
-  return roundToMinor(project.contractValueE4 * ratio, currency);
 }

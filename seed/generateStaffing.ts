@@ -9,7 +9,7 @@ import { countWeekdays, isoWeekday, mondayOf, type Day } from './calendar.ts';
 import { extend } from '../systems/kernel/decimal.ts';
 import type { People } from './generatePeople.ts';
 import type { Portfolio } from './generatePortfolio.ts';
-import { convertE4, rateOn, type Reference } from './generateReference.ts';
+import { rateOn, type Reference } from './generateReference.ts';
 import type { ResourceRequestSeedRow as ResourceRequestRow } from '../systems/psa/adapters/sql/tables.ts';
 import { must, type AssignmentPlan, type ProjectPlan, type SeedContext } from './model.ts';
 import type { Rng } from './random.ts';
@@ -79,6 +79,7 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
   ): void => {
     const resource = must(resources[resourceIndex], 'resource');
     const le = must(ref.les[project.le], 'le');
+    const costCurrency = must(ref.les[resource.le], 'le').currency;
     const plan: AssignmentPlan = {
       index: assignments.length,
       id: ctx.nextId('asg'),
@@ -90,6 +91,8 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
       alloc,
       status,
       billRateE4: billE4,
+      costE4: resource.costE4,
+      costCurrency,
     };
     assignments.push(plan);
     resource.assignments.push(plan.index);
@@ -105,9 +108,11 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
       end_date: ctx.iso(seat.end),
       scheduled_hours_e2: countWeekdays(seat.start, seat.end) * DAY_HOURS_E2 * alloc,
       bill_rate_e4: billE4,
-      cost_rate_e4: convertE4(resource.costE4, must(ref.les[resource.le], 'le').currency, le.currency),
+      // What the resource costs its home entity, in that entity's currency (as confirmAssignment records it).
+      cost_rate_e4: resource.costE4,
       currency: le.currency,
       is_billable: 1,
+      cost_currency: costCurrency === le.currency ? null : costCurrency,
     });
     const request = requestStatus(status === 'PROPOSED' ? 'HELD' : status === 'CANCELLED' ? 'CANCELLED' : 'FILLED');
     request.assignment_id = plan.id;
@@ -192,6 +197,8 @@ export function generateStaffing(ctx: SeedContext, ref: Reference, people: Peopl
         alloc: 0,
         status: 'ACTIVE',
         billRateE4: null,
+        costE4: resource.costE4,
+        costCurrency: must(ref.les[resource.le], 'le').currency,
       };
       assignments.push(plan);
       resource.assignments.push(plan.index);
@@ -359,8 +366,8 @@ function chooseResource(
       best = resource;
     }
   }
+  // Nobody is booked beyond a full day, not even a project manager (a seat nobody can take stays open).
   if (best >= 0 && bestPeak <= 0.75) return { resource: best, alloc: Math.floor((1 - bestPeak) * 4) / 4 };
-  if (best >= 0 && seat.isPm) return { resource: best, alloc: 0.25 };
   return null;
 }
 

@@ -35,6 +35,8 @@ interface PendingEntry {
 }
 
 const SHARE_NON_BILLABLE = 0.05;
+/** Customer work one person logs on a day at most, across projects (ten hours): realistic, far below 24. */
+const MAX_DAY_E2 = 1000;
 
 /** Writes every timecard and time entry of the history window. */
 export function generateTime(ctx: SeedContext, ref: Reference, people: People, portfolio: Portfolio, staffing: Staffing): TimeResult {
@@ -83,9 +85,18 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
     let hours = 0;
     let billable = 0;
     const billsTime = project.billingMethod === 'TIME_AND_MATERIALS';
+    const approved = approval.status === 'APPROVED';
     for (const { day, row } of pending) {
       row.id = ctx.nextId('te');
       row.timecard_id = id;
+      // Approval freezes the rates (the bill rate, and the resource's cost rate in its home currency)
+      // and the billable amount, as approveTimecard does; time not approved has neither yet.
+      row.cost_rate_e4 = approved ? assignment.costE4 : null;
+      row.cost_currency = approved ? assignment.costCurrency : null;
+      if (!approved) {
+        row.bill_rate_e4 = null;
+        row.billable_e4 = 0;
+      }
       hours += row.hours_e2;
       billable += row.billable_e4;
       if (row.hour_class === 'BILLABLE') {
@@ -156,9 +167,13 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
           dailyE2 = weekE2 / count;
         }
         const pending: PendingEntry[] = [];
+        const billsTime = project.billingMethod === 'TIME_AND_MATERIALS';
         for (const day of chosen) {
-          const hoursE2 = quarterHours(rng, dailyE2);
+          // Nobody logs more than MAX_DAY_E2 of customer work on a day, across projects.
+          const used = Math.round((dayLoad[day - monday] ?? 0) * 800);
+          const hoursE2 = Math.min(quarterHours(rng, dailyE2), Math.floor((MAX_DAY_E2 - used) / 25) * 25);
           const billableClass = !rng.chance(SHARE_NON_BILLABLE);
+          if (hoursE2 < 25) continue;
           pending.push({
             day,
             row: entryRow(
@@ -169,7 +184,8 @@ export function generateTime(ctx: SeedContext, ref: Reference, people: People, p
               billableClass ? 'BILLABLE' : 'NON_BILLABLE',
               must(ref.roles[assignment.role], 'role').id,
               rate,
-              billableClass ? extend(hoursE2, rate, currency) : 0,
+              // Only time-and-materials time bills; elsewhere it is delivery effort (billed by milestone or fee).
+              billableClass && billsTime ? extend(hoursE2, rate, currency) : 0,
               rng,
             ),
           });

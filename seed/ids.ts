@@ -32,6 +32,7 @@ const ID_WIDTHS = {
   pay: 5,
   pap: 5,
   rs: 5,
+  rsl: 6,
 } as const;
 
 export type IdPrefix = keyof typeof ID_WIDTHS;

@@ -4,7 +4,7 @@
  * allocation, hold dates) so later steps never parse the ISO text back.
  */
 import type { crmTables } from '../systems/crm/adapters/sql/tables.ts';
-import type { erpTables } from '../systems/erp/adapters/sql/tables.ts';
+import type { erpTables, RevenueScheduleLineRow } from '../systems/erp/adapters/sql/tables.ts';
 import type { psaTables } from '../systems/psa/adapters/sql/tables.ts';
 import type { FirstTablesOf } from '../systems/kernel/tableSpec.ts';
 import type { Day, SeedCalendar } from './calendar.ts';
@@ -23,7 +23,8 @@ export type TableRows<Tables> = { [T in keyof Tables]: Tables[T][] };
 export interface Dataset {
   readonly crm: TableRows<FirstTablesOf<typeof crmTables>>;
   readonly psa: TableRows<FirstTablesOf<typeof psaTables>>;
-  readonly erp: TableRows<FirstTablesOf<typeof erpTables>>;
+  /** The ERP's first tables, and the revenue lines recognition posted (a table of migration 3). */
+  readonly erp: TableRows<FirstTablesOf<typeof erpTables>> & { revenue_schedule_lines: RevenueScheduleLineRow[] };
 }
 
 /** A dataset with every table present and empty. */
@@ -57,6 +58,7 @@ export function emptyDataset(): Dataset {
       payments: [],
       payment_applications: [],
       revenue_schedules: [],
+      revenue_schedule_lines: [],
     },
   };
 }
@@ -181,6 +183,9 @@ export interface AssignmentPlan {
   readonly alloc: number;
   readonly status: string;
   readonly billRateE4: number | null;
+  /** The resource's cost per hour and its currency (the home legal entity's), frozen on approved time. */
+  readonly costE4: number;
+  readonly costCurrency: string;
 }
 
 /** What every step can reach: the tier, the clock, the seeded streams and the rows built so far. */

@@ -99,8 +99,8 @@ async function insertSystem(
   const source = tables as Readonly<Record<string, readonly object[]>>;
   return db.transaction().execute(async (trx) => {
     const counts: Record<string, number> = {};
-    // The dataset holds the first migration's tables; tables capabilities added later start empty.
-    for (const [table, tableSpec] of Object.entries(spec).filter(([, candidate]) => (candidate.since ?? 1) === 1)) {
+    // The dataset holds the first migration's tables (and a few later ones); the other tables start empty.
+    for (const [table, tableSpec] of Object.entries(spec).filter(([name, candidate]) => (candidate.since ?? 1) === 1 || name in source)) {
       counts[table] = await insertRows(trx, placeholders, table, tableSpec, source[table] ?? []);
     }
     return counts;
