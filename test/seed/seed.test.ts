@@ -253,8 +253,11 @@ describe.each([
       check(day >= assignment.start_date && day <= assignment.end_date, `${entry.id} within assignment dates`);
       check(day <= asOf, `${entry.id} not after asOf`);
       check(entry.hours_e2 > 0 && entry.hours_e2 % 25 === 0, `${entry.id} quarter hours`);
-      check(entry.bill_rate_e4 === assignment.bill_rate_e4, `${entry.id} rate`);
-      const billable = entry.hour_class === 'BILLABLE' ? extend(entry.hours_e2, entry.bill_rate_e4 ?? 0, project.currency) : 0;
+      // Approval freezes the rate and the value; only time-and-materials time bills.
+      const approved = timecard.status === 'APPROVED';
+      check(entry.bill_rate_e4 === (approved ? assignment.bill_rate_e4 : null), `${entry.id} rate`);
+      const bills = approved && entry.hour_class === 'BILLABLE' && project.billing_method === 'TIME_AND_MATERIALS';
+      const billable = bills ? extend(entry.hours_e2, entry.bill_rate_e4 ?? 0, project.currency) : 0;
       check(entry.billable_e4 === billable, `${entry.id} billable amount`);
     }
     expect(found).toEqual([]);
@@ -432,16 +435,18 @@ describe.each([
     expect(statuses.POSTED).toBeGreaterThan(0);
   });
 
-  it('recognizes T&M revenue as invoiced, net of credit memos', () => {
+  it('recognizes T&M revenue as invoiced up to the last ended month, net of credit memos', () => {
     const billed = new Map<string, number>();
+    const lastRun = isoDate(parseDay(`${asOf.slice(0, 7)}-01`) - 1);
     for (const invoice of data.erp.invoices) {
-      if (['POSTED', 'PARTIALLY_PAID', 'PAID', 'CREDITED', 'WRITTEN_OFF'].includes(invoice.status)) {
+      if (['POSTED', 'PARTIALLY_PAID', 'PAID', 'CREDITED', 'WRITTEN_OFF'].includes(invoice.status) && invoice.invoice_date <= lastRun) {
         billed.set(invoice.project_id ?? '', (billed.get(invoice.project_id ?? '') ?? 0) + invoice.subtotal_e4);
       }
     }
     for (const schedule of data.erp.revenue_schedules) {
       expect(schedule.recognized_e4 <= schedule.allocated_e4, schedule.id).toBe(true);
-      if (schedule.method === 'AS_INVOICED') expect(schedule.recognized_e4, schedule.project_id).toBe(billed.get(schedule.project_id) ?? 0);
+      if (schedule.method === 'AS_INVOICED' && schedule.status !== 'ON_HOLD')
+        expect(schedule.recognized_e4, schedule.project_id).toBe(billed.get(schedule.project_id) ?? 0);
     }
   });
 
