@@ -243,6 +243,10 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: '0' }, 'PORT must be a positive integer; got "0"'],
+    // Digits only, as every integer variable is read: no exponent, hex, sign or fraction.
+    [{ TESSERA_MAX_BODY_BYTES: '1e3' }, 'TESSERA_MAX_BODY_BYTES must be a positive integer; got "1e3"'],
+    [{ TESSERA_LIMIT_DEPTH: '0x10' }, 'TESSERA_LIMIT_DEPTH must be a positive integer; got "0x10"'],
+    [{ TESSERA_LIMIT_ALIASES: '-1' }, 'TESSERA_LIMIT_ALIASES must be a non-negative integer; got "-1"'],
     [{ PORT: '70000' }, 'PORT must be a port number (1-65535); got 70000'],
     [{ TESSERA_ENV: 'prod' }, 'TESSERA_ENV must be one of development, production; got "prod"'],
     [{ TESSERA_SEED_SCALE: 'xl' }, 'TESSERA_SEED_SCALE must be one of s, m, l, none; got "xl"'],

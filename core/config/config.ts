@@ -132,7 +132,7 @@ import { destinationUrl, type DestinationPolicy } from './subgraphUrls.ts';
 import { checkUnknownVariables } from './unknownVariables.ts';
 import { timerMs } from './timerMs.ts';
 import { readTimeControlsConfig, type TimeControlsConfig } from './timeControls.ts';
-import { oneOf } from './parse.ts';
+import { oneOf, wholeNumber } from './parse.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -609,20 +609,13 @@ function onOff(env: Env, key: string, fallback: boolean): boolean {
   return oneOf(env, key, ['on', 'off'] as const, 'on') === 'on';
 }
 
+/** Digits only, at least 1 (`1e3`, `0x10`, `+5` and `10.0` are refused, as every config reader refuses them). */
 function positiveInt(env: Env, key: string, fallback: number): number {
-  const raw = env[key]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${key} must be a positive integer; got ${JSON.stringify(raw)}`);
-  return value;
+  return wholeNumber(env, key, fallback, 1);
 }
 
 function nonNegativeInt(env: Env, key: string, fallback: number): number {
-  const raw = env[key]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${key} must be a non-negative integer; got ${JSON.stringify(raw)}`);
-  return value;
+  return wholeNumber(env, key, fallback, 0);
 }
 
 function port(env: Env, key: string, fallback: number): number {

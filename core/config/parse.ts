@@ -17,7 +17,7 @@ export function oneOf<const T extends readonly string[]>(env: Env, key: string, 
 
 /**
  * `env[key]` as digits only (no sign, exponent, hex or fraction) of at least `minimum`, `fallback`
- * when unset or blank. Stricter than `positiveInt` in config.ts, which takes anything `Number` reads as one.
+ * when unset or blank: every integer variable is read this way.
  */
 export function wholeNumber(env: Env, key: string, fallback: number, minimum: 0 | 1): number {
   const raw = env[key]?.trim();
