@@ -266,8 +266,7 @@ export const ERROR_CODES = {
   HOUR_CLASS_CONFLICT: {
     status: 422,
     action: 'fix',
-    meaning:
-      'The hour class contradicts the deprecated `billable` flag, or the assignment bills nothing and the class is BILLABLE or CREDITED.',
+    meaning: 'The hour class contradicts the deprecated `billable` flag, or the class is BILLABLE on an assignment that bills nothing.',
   },
   INTERCOMPANY_NOT_ENABLED: {
     status: 422,

@@ -24,8 +24,8 @@ export interface HourClassConflict {
  * The hour class of an entry input. `hourClass` wins; the deprecated `billable` alone means
  * BILLABLE (true or absent) or NON_BILLABLE (false), and both given must agree (`billable` is true
  * exactly for BILLABLE). On an assignment that bills nothing (an internal project), `billable`
- * time becomes NON_BILLABLE as it always did, but an explicit BILLABLE or CREDITED class (time
- * the customer would see) is a contradiction.
+ * time becomes NON_BILLABLE as it always did, but an explicit BILLABLE class is a contradiction
+ * (CREDITED is not: credited time, presales say, is never charged anyway).
  */
 export function hourClassOf(
   input: { readonly hourClass?: string | null; readonly billable?: boolean | null },
@@ -35,7 +35,7 @@ export function hourClassOf(
   const given = (input.hourClass ?? null) as HourClass | null;
   if (given === null) return billable !== false && assignmentBillable ? 'BILLABLE' : 'NON_BILLABLE';
   if (billable !== null && billable !== (given === 'BILLABLE')) return { reason: 'BILLABLE_CONTRADICTS_CLASS' };
-  if (!assignmentBillable && (given === 'BILLABLE' || given === 'CREDITED')) return { reason: 'ASSIGNMENT_NOT_BILLABLE' };
+  if (!assignmentBillable && given === 'BILLABLE') return { reason: 'ASSIGNMENT_NOT_BILLABLE' };
   return given;
 }
 

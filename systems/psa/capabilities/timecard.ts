@@ -183,7 +183,7 @@ function entryRecords(
         'HOUR_CLASS_CONFLICT',
         hourClass.reason === 'BILLABLE_CONTRADICTS_CLASS'
           ? `billable: ${String(entry.billable)} contradicts hourClass ${String(entry.hourClass)}: give hourClass alone (billable is deprecated).`
-          : `The assignment bills nothing (an internal project): its time is NON_BILLABLE or EXCLUDED, not ${String(entry.hourClass)}.`,
+          : 'The assignment bills nothing (an internal project): its time is NON_BILLABLE, CREDITED or EXCLUDED, not BILLABLE.',
         `${field}.hourClass`,
       );
     }

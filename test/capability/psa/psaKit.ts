@@ -460,6 +460,7 @@ export interface EntryInput {
   hours: string;
   notes?: string | null;
   billable?: boolean;
+  hourClass?: string;
 }
 
 export async function submit(

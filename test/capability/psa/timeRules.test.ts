@@ -157,7 +157,7 @@ describe('hour classes of an entry input (docs/metrics.md#hour-classes)', () => 
     [{ hourClass: 'CREDITED', billable: true }, true, { reason: 'BILLABLE_CONTRADICTS_CLASS' }],
     [{ hourClass: 'EXCLUDED', billable: true }, true, { reason: 'BILLABLE_CONTRADICTS_CLASS' }],
     [{ hourClass: 'BILLABLE' }, false, { reason: 'ASSIGNMENT_NOT_BILLABLE' }],
-    [{ hourClass: 'CREDITED' }, false, { reason: 'ASSIGNMENT_NOT_BILLABLE' }],
+    [{ hourClass: 'CREDITED' }, false, 'CREDITED'],
   ])('%j on an assignment billable=%s: %j', (input, assignmentBillable, expected) => {
     expect(hourClassOf(input, assignmentBillable)).toEqual(expected);
   });
