@@ -32,6 +32,9 @@ import type {
 } from '../../../../systems/psa/ports/types.ts';
 import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
 import { insertInBatches, loadIntoVendorAs } from '../../../harness/portData.ts';
+import { expenseRow } from '../../../../systems/psa/adapters/sql/expenseRows.ts';
+import type { Expense } from '../../../../systems/psa/ports/types.ts';
+import { contractExpenses } from './expenseData.ts';
 import { asStored } from '../../../harness/stored.ts';
 
 export interface PsaData {
@@ -48,6 +51,8 @@ export interface PsaData {
   readonly entries: readonly TimeEntry[];
   readonly drafts: readonly BillingDraft[];
   readonly items: readonly BillingDraftItem[];
+  /** Expenses built for the suites (expenseData.ts). */
+  readonly expenses: readonly Expense[];
 }
 
 let cached: PsaData | null = null;
@@ -69,7 +74,9 @@ export function psaData(): PsaData {
     entries: (asStored(psaTables.time_entries, psa.time_entries) as TimeEntryRow[]).map(rows.toTimeEntry),
     drafts: (asStored(psaTables.billing_drafts, psa.billing_drafts) as BillingDraftRow[]).map(rows.toBillingDraft),
     items: psa.billing_draft_items.map(rows.toBillingDraftItem),
+    expenses: [],
   };
+  cached = { ...cached, expenses: contractExpenses(cached.projects, cached.assignments) };
   return cached;
 }
 
@@ -105,6 +112,7 @@ export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise
   await insert('time_entries', data.entries.map(rows.timeEntryRow));
   await insert('billing_drafts', data.drafts.map(rows.billingDraftRow));
   await insert('billing_draft_items', data.items.map(rows.billingDraftItemRow));
+  await insert('expenses', data.expenses.map(expenseRow));
 }
 
 /** Loads `data` into the vendor stand-in, as records nobody's call created. */
@@ -121,4 +129,5 @@ export async function loadIntoVendor(vendor: InMemoryVendor, data: PsaData): Pro
   await load(OBJECT.entry, data.entries);
   await load(OBJECT.draft, data.drafts);
   await load(OBJECT.item, data.items);
+  await load(OBJECT.expense, data.expenses);
 }

@@ -12,6 +12,7 @@ import { byId, expectedProjectTotals } from '../../../harness/expectations.ts';
 import { ALL_RECORDS, expectEveryMethodScoped, unscoped } from '../../../harness/recordPolicyProbe.ts';
 import type { OpenPsa } from './openPsa.ts';
 import { psaData, type PsaData } from './psaData.ts';
+import { expenseReadTests } from './readExpenses.ts';
 
 const EVERYTHING = ALL_RECORDS;
 const ALL = { first: 500, afterId: null };
@@ -227,6 +228,8 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
       expect((await read(oneEntity).resourcesPage({}, ALL)).total).toBe(data.resources.length);
     });
 
+    expenseReadTests(read, data);
+
     it('scopes every method: bound to a scope that sees nothing, none answers a record', async () => {
       await expectEveryMethodScoped(
         (scope) => read(scope),
@@ -258,6 +261,9 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           recentTimecardsByProjectIds: (port) => port.recentTimecardsByProjectIds(projectIds, null, 5),
           timeEntriesByTimecardIds: (port) => port.timeEntriesByTimecardIds([timecard.id]),
           readySources: (port) => port.readySources(ready.projectId, '9999-12-31'),
+          expensesByIds: (port) => port.expensesByIds(data.expenses.map((e) => e.id)),
+          expensesPage: (port) => port.expensesPage({}, ALL),
+          approvedBillableExpensesByProjectIds: (port) => port.approvedBillableExpensesByProjectIds(projectIds),
           billingDraftsByIds: (port) => port.billingDraftsByIds(data.drafts.map((d) => d.id)),
           billingDraftsByProjectIds: (port) => port.billingDraftsByProjectIds(projectIds),
           billingDraftItemsByDraftIds: (port) => port.billingDraftItemsByDraftIds(data.drafts.map((d) => d.id)),

@@ -128,6 +128,7 @@ export function capabilityPathTests(h: WriteHarness): void {
         quantityE2: entry.hoursE2,
         unitPriceE4: RATE_E4,
         amountE4: entry.billableE4,
+        taxTreatment: 'STANDARD',
       })),
     );
     expect((await h.read().timeEntriesByTimecardIds([timecard.id])).map((e) => e.billingStatus)).toEqual(['ON_DRAFT', 'ON_DRAFT']);
@@ -185,6 +186,7 @@ export function capabilityPathTests(h: WriteHarness): void {
       summaryAmount: { amount: '2325.00', currency: 'USD' },
       timeEntryCount: 2,
       milestoneCount: 0,
+      expenseCount: 0,
     });
     expect(events[8]!.payload).toEqual({
       billingDraftId: draft.id,
@@ -195,6 +197,7 @@ export function capabilityPathTests(h: WriteHarness): void {
       summaryAmount: { amount: '2325.00', currency: 'USD' },
       billedTimeEntries: 2,
       billedMilestones: 0,
+      billedExpenses: 0,
     });
   });
 

@@ -13,6 +13,8 @@ import { capabilityPathTests } from './writePath.ts';
 import { typedRejectionTests } from './writeRejections.ts';
 import { writeHarness } from './writeHarness.ts';
 import { lifecycleTests } from './writeLifecycle.ts';
+import { expenseTests } from './writeExpenses.ts';
+import { billingControlTests } from './writeBillingControls.ts';
 
 export function psaWritePortContract(adapter: string, open: (data: PsaData) => Promise<OpenPsa>): void {
   describe(`PSA capabilities through the write port on ${adapter}`, () => {
@@ -20,5 +22,7 @@ export function psaWritePortContract(adapter: string, open: (data: PsaData) => P
     capabilityPathTests(harness);
     typedRejectionTests(harness);
     lifecycleTests(harness);
+    expenseTests(harness);
+    billingControlTests(harness);
   });
 }
