@@ -40,7 +40,7 @@ export const expenseMachine: StateMachine<ExpenseStatus> = {
 const CLOSED_PROJECTS: readonly string[] = ['CLOSED', 'CANCELLED'];
 /** Assignment states of a person who works (or worked) on the project: who may have spent money on it. */
 const ON_THE_TEAM: readonly string[] = ['CONFIRMED', 'ACTIVE', 'COMPLETED'];
-/** The contract line whose markup applies to expenses (docs/model.md#contract-line). */
+/** The contract line whose markup applies to expenses (docs/model.md#contractline). */
 const EXPENSES_LINE = 'EXPENSES';
 const MAX_DESCRIPTION = 200;
 const MAX_RECEIPT_REFERENCE = 100;
