@@ -39,6 +39,10 @@ export function createCrmLoaders(read: CrmReadPort) {
       (ids: readonly string[]) => read.contractsByAccountIds(ids),
       (contract) => contract.accountId,
     ),
+    amendmentsByContract: groupLoader(
+      (ids: readonly string[]) => read.contractAmendmentsByContractIds(ids),
+      (amendment) => amendment.contractId,
+    ),
   };
 }
 

@@ -6,10 +6,11 @@ import { scalarResolvers } from '../kernel/scalars.ts';
 import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts';
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { crmCapabilities } from './capabilities/index.ts';
+import { crmMetricQueries } from './metricResolvers.ts';
 import type { CrmContext } from './context.ts';
 import type { CrmPorts } from './ports/ports.ts';
 import type { AccountFilter, ContractFilter, OpportunityFilter } from './ports/readPort.ts';
-import type { Account, Contact, Contract, MoneyE4, Opportunity, OpportunityLine, SourceRef } from './ports/types.ts';
+import type { Account, Contact, Contract, ContractAmendment, MoneyE4, Opportunity, OpportunityLine, SourceRef } from './ports/types.ts';
 
 const SYSTEM_OBJECT: Record<string, Record<string, string>> = {
   salesforce: { account: 'Account', opportunity: 'Opportunity' },
@@ -37,6 +38,7 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
     contracts: (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext) =>
       connectionOf(args, (page) => ctx.read.contractsPage(args.filter ?? {}, page)),
     crmAuditLog: auditLog,
+    ...crmMetricQueries,
   },
   AuditEntry: auditEntryResolvers,
   Account: {
@@ -77,5 +79,10 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
       contract.opportunityId ? ctx.loaders.opportunity.load(contract.opportunityId) : null,
     legalEntity: (contract: Contract) => ref(contract.legalEntityId),
     totalContractValue: (contract: Contract) => moneyOf(contract.totalContractValue),
+    amendments: (contract: Contract, _: unknown, ctx: CrmContext) => ctx.loaders.amendmentsByContract.load(contract.id),
+  },
+  ContractAmendment: {
+    previousValue: (amendment: ContractAmendment) => moneyOf(amendment.previousValue),
+    newValue: (amendment: ContractAmendment) => moneyOf(amendment.newValue),
   },
 };

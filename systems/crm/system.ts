@@ -17,5 +17,7 @@ export const crmSystem = defineReferenceSystem({
     '0004_crm_canonical_answers': crmCanonicalAnswers,
     // Opportunity lines name the PSA role they need (role_id).
     '0005_crm_opportunity_line_roles': createTablesMigration(crmTables, 5),
+    // Issue 12 (finance depth): every column and table declared `since: 6` in tables.ts.
+    '0006_crm_finance_depth': createTablesMigration(crmTables, 6),
   },
 });

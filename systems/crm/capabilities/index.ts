@@ -6,6 +6,7 @@ import {
   recordContractSignature,
   submitContractForApproval,
 } from './contract.ts';
+import { amendContract, recordContractAmendmentApproval } from './amendment.ts';
 import { closeLoseOpportunity, closeWinOpportunity, createOpportunity, updateOpportunityStage } from './opportunity.ts';
 
 export const crmCapabilities = {
@@ -18,4 +19,6 @@ export const crmCapabilities = {
   approveContract,
   recordContractSignature,
   recordContractActivation,
+  amendContract,
+  recordContractAmendmentApproval,
 };

@@ -4,8 +4,9 @@
  * records that scope may see, so a hidden record reads exactly like a missing one. Every method is
  * a batch or a page: one call answers many keys.
  */
+import type { CrmMetricsReads } from './metricsPort.ts';
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
-import type { Account, Contact, Contract, Opportunity, OpportunityLine } from './types.ts';
+import type { Account, Contact, Contract, ContractAmendment, Opportunity, OpportunityLine } from './types.ts';
 
 export interface AccountFilter {
   readonly type?: readonly string[] | null;
@@ -22,7 +23,8 @@ export interface ContractFilter {
   readonly accountId?: string | null;
 }
 
-export interface CrmReadPort {
+/** With the metric aggregates of docs/metrics.md (metricsPort.ts). */
+export interface CrmReadPort extends CrmMetricsReads {
   accountsByIds(ids: readonly string[]): Promise<Account[]>;
   /** In id order (`first + 1` rows after the cursor) with the filtered count; hidden records are not counted. */
   accountsPage(filter: AccountFilter, page: PageRequest): Promise<Page<Account>>;
@@ -41,4 +43,6 @@ export interface CrmReadPort {
   /** In id order, every status. */
   contractsByOpportunityIds(opportunityIds: readonly string[]): Promise<Contract[]>;
   contractsPage(filter: ContractFilter, page: PageRequest): Promise<Page<Contract>>;
+  /** Amendments of the contracts the scope sees, by contract id then version (docs/model.md#contract-amendment). */
+  contractAmendmentsByContractIds(contractIds: readonly string[]): Promise<ContractAmendment[]>;
 }

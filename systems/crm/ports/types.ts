@@ -72,6 +72,42 @@ export interface OpportunityLine {
   readonly roleId: string | null;
 }
 
+/**
+ * A change to an ACTIVE contract after signature (docs/model.md#contract-amendment): version `toVersion` of the
+ * contract, proposed by one person and approved by another (docs/state-machines.md#contract-amendment). What it
+ * changes: the value, the end date, and the PSA lines (`lineChanges`, as proposed: the PSA owns the lines).
+ */
+export interface ContractAmendment {
+  readonly id: string;
+  readonly contractId: string;
+  /** AMENDMENT (the terms change) or CHANGE_ORDER (the scope changes). */
+  readonly kind: string;
+  /** PROPOSED, then APPROVED (in force) or WITHDRAWN. */
+  readonly status: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly approvedBy: string | null;
+  readonly approvedAt: string | null;
+  readonly previousValue: MoneyE4;
+  readonly newValue: MoneyE4;
+  readonly previousEndDate: string;
+  readonly newEndDate: string;
+  readonly lineChanges: readonly ContractLineChange[];
+}
+
+/** One line of an amendment: an existing PSA line (`lineId`) changed, or a new line of `billingMethod`. */
+export interface ContractLineChange {
+  readonly lineId: string | null;
+  readonly billingMethod: string | null;
+  readonly amount: string | null;
+  readonly notToExceed: string | null;
+  readonly markupPercent: string | null;
+  readonly rateCardId: string | null;
+}
+
 export interface Contract {
   readonly id: string;
   readonly contractNumber: string;

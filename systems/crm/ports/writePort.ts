@@ -7,7 +7,7 @@
  * DOWNSTREAM_UNAVAILABLE when the vendor fails or does not answer.
  */
 import { rejected, type CapabilityRejected } from '../../kernel/capability/rejection.ts';
-import type { Contract, Opportunity, OpportunityLine } from './types.ts';
+import type { Contract, ContractAmendment, Opportunity, OpportunityLine } from './types.ts';
 
 /** The aggregate as the capability read it: the write applies only while it is still at this version. */
 export interface Versioned {
@@ -47,6 +47,20 @@ export interface CrmWritePort {
   ): Promise<Contract>;
   /** SIGNED → ACTIVE (ERP activated it). */
   recordContractActivation(contract: Versioned, activatedAt: string): Promise<Contract>;
+  /** An ACTIVE contract's amendment, PROPOSED; the contract's version moves (a concurrent proposal is VERSION_CONFLICT). */
+  proposeContractAmendment(contract: Versioned, amendment: ContractAmendment): Promise<AmendedContract>;
+  /** The PROPOSED amendment APPROVED: the contract takes its version, value and end date (docs/state-machines.md#contract-amendment). */
+  recordContractAmendmentApproval(contract: Versioned, amendment: ContractAmendment, approval: AmendmentApproval): Promise<AmendedContract>;
+}
+
+export interface AmendmentApproval {
+  readonly approvedBy: string;
+  readonly approvedAt: string;
+}
+
+export interface AmendedContract {
+  readonly contract: Contract;
+  readonly amendment: ContractAmendment;
 }
 
 /** The status each contract operation moves to. */

@@ -11,6 +11,7 @@ import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
 import type { Contract, Opportunity } from '../../ports/types.ts';
+import { createMemoryCrmMetricReads } from './memoryMetrics.ts';
 import { OBJECT, type CrmRecords, type ObjectType } from './objects.ts';
 
 const DEAL = {
@@ -25,6 +26,7 @@ export function createMemoryCrmReads(vendor: InMemoryVendor, scope: RecordScope,
   const opportunities = async () => (await all(OBJECT.opportunity)).filter(isVisible(scope, DEAL));
   const contracts = async () => (await all(OBJECT.contract)).filter(isVisible(scope, DEAL));
   return {
+    ...createMemoryCrmMetricReads(opportunities),
     accountsByIds: async (ids) => (ids.length === 0 ? [] : (await accounts()).filter(keyIn(ids, (a) => a.id))),
     accountsPage: async (filter, page) => {
       const needle = filter.nameContains?.toLowerCase();
@@ -66,6 +68,14 @@ export function createMemoryCrmReads(vendor: InMemoryVendor, scope: RecordScope,
         ),
         page,
       ),
+    contractAmendmentsByContractIds: async (ids) => {
+      const visible = new Set((await contracts()).map((c) => c.id));
+      return (await all(OBJECT.amendment))
+        .filter((a) => ids.includes(a.contractId) && visible.has(a.contractId))
+        .sort((a, b) =>
+          a.contractId !== b.contractId ? (a.contractId < b.contractId ? -1 : 1) : a.toVersion - b.toVersion || (a.id < b.id ? -1 : 1),
+        );
+    },
   };
 }
 

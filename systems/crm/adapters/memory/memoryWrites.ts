@@ -12,6 +12,7 @@ import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
 import { CONTRACT_STATUS_AFTER, staleVersion, type CrmWritePort, type Versioned } from '../../ports/writePort.ts';
 import type { Contract, Opportunity, OpportunityLine } from '../../ports/types.ts';
 import { OBJECT } from './objects.ts';
+import { memoryAmendmentWrites } from './memoryAmendments.ts';
 
 export function createMemoryCrmWrites(vendor: InMemoryVendor, call: RemoteCall): CrmWritePort {
   const writes = new CallWrites(vendor, 'crm', call);
@@ -53,5 +54,6 @@ export function createMemoryCrmWrites(vendor: InMemoryVendor, call: RemoteCall):
     recordContractSignature: (ref, signature) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractSignature, ...signature }),
     recordContractActivation: (ref, activatedAt) =>
       moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractActivation, activatedAt }),
+    ...memoryAmendmentWrites(writes),
   };
 }

@@ -2,7 +2,7 @@
  * How the in-memory remote CRM keeps CRM records in the vendor stand-in: one object type per
  * record, each kept with its call history (the kernel's `Stored`, callHistory.ts).
  */
-import type { Account, Contact, Contract, Opportunity, OpportunityLine } from '../../ports/types.ts';
+import type { Account, Contact, Contract, ContractAmendment, Opportunity, OpportunityLine } from '../../ports/types.ts';
 
 export const OBJECT = {
   account: 'Account',
@@ -10,6 +10,7 @@ export const OBJECT = {
   opportunity: 'Opportunity',
   line: 'OpportunityLineItem',
   contract: 'Contract',
+  amendment: 'ContractAmendment',
 } as const;
 
 export interface CrmRecords {
@@ -18,6 +19,7 @@ export interface CrmRecords {
   readonly Opportunity: Opportunity;
   readonly OpportunityLineItem: OpportunityLine;
   readonly Contract: Contract;
+  readonly ContractAmendment: ContractAmendment;
 }
 
 export type ObjectType = keyof CrmRecords;

@@ -10,6 +10,8 @@ import { containsIgnoreCase, inScope, keysetPage, noKeys } from '../../../kernel
 import type { CrmReadPort } from '../../ports/readPort.ts';
 import { accountOf, contactOf, contractOf, opportunityLineOf, opportunityOf } from './rows.ts';
 import type { CrmTables } from './tables.ts';
+import { amendmentsByContractIds } from './amendments.ts';
+import { createSqlCrmMetricReads } from './metricReads.ts';
 
 const DEAL = { legalEntity: 'legal_entity_id', account: 'account_id' } as const;
 
@@ -19,6 +21,7 @@ export function createSqlCrmReads(db: Kysely<CrmTables>, scope: RecordScope): Cr
   const opportunities = () => inScope(db.selectFrom('opportunities'), scope, DEAL);
   const contracts = () => inScope(db.selectFrom('contracts'), scope, DEAL);
   return {
+    ...createSqlCrmMetricReads(db, scope),
     accountsByIds: async (ids) => (noKeys(ids) ? [] : (await accounts().selectAll().where('id', 'in', ids).execute()).map(accountOf)),
     accountsPage: async (filter, page) => {
       let query = accounts();
@@ -73,6 +76,7 @@ export function createSqlCrmReads(db: Kysely<CrmTables>, scope: RecordScope): Cr
       if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
       return mapPage(await keysetPage(query, page), contractOf);
     },
+    contractAmendmentsByContractIds: (ids) => amendmentsByContractIds(db, scope, ids),
   };
 }
 

@@ -10,6 +10,7 @@ import { CONTRACT_STATUS_AFTER, staleVersion, type CrmWritePort, type Versioned 
 import type { Contract, Opportunity } from '../../ports/types.ts';
 import { contractOf, contractRow, opportunityLineRow, opportunityOf, opportunityRow } from './rows.ts';
 import type { ContractRow, CrmTables, OpportunityRow } from './tables.ts';
+import { sqlAmendmentWrites } from './amendments.ts';
 
 export function createSqlCrmWrites(trx: Transaction<CrmTables>): CrmWritePort {
   const opportunity = async (id: string): Promise<Opportunity> =>
@@ -70,6 +71,7 @@ export function createSqlCrmWrites(trx: Transaction<CrmTables>): CrmWritePort {
       }),
     recordContractActivation: (ref, activatedAt) =>
       moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractActivation, activated_at: activatedAt }),
+    ...sqlAmendmentWrites(trx),
   };
 }
 

@@ -97,6 +97,30 @@ export const crmTables = {
     unique: [['contract_number', 'version']],
     indexes: [['account_id'], ['status'], ['opportunity_id']],
   },
+  // Issue 12: amendments and change orders, each a version of its contract (docs/model.md#contract-amendment).
+  contract_amendments: {
+    since: 6,
+    columns: {
+      id: c.id,
+      contract_id: c.ref('contracts'),
+      kind: c.text,
+      status: c.text,
+      from_version: c.int,
+      to_version: c.int,
+      reason: c.text,
+      requested_by: c.text,
+      requested_at: c.text,
+      approved_by: c.optionalText,
+      approved_at: c.optionalText,
+      previous_tcv_e4: c.big,
+      tcv_e4: c.big,
+      currency: c.text,
+      previous_end_date: c.text,
+      end_date: c.text,
+      line_changes: c.text,
+    },
+    indexes: [['contract_id']],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type CrmTables = TablesOf<typeof crmTables>;
@@ -105,3 +129,4 @@ export type ContactRow = RowOf<typeof crmTables.contacts>;
 export type OpportunityRow = RowOf<typeof crmTables.opportunities>;
 export type OpportunityLineRow = RowOf<typeof crmTables.opportunity_lines>;
 export type ContractRow = RowOf<typeof crmTables.contracts>;
+export type ContractAmendmentRow = RowOf<typeof crmTables.contract_amendments>;

@@ -7,7 +7,8 @@ import { generateDataset } from '../../../../seed/generate.ts';
 import { accountOf, contactOf, contractOf, opportunityLineOf, opportunityOf } from '../../../../systems/crm/adapters/sql/rows.ts';
 import { accountRow, contactRow, contractRow, opportunityLineRow, opportunityRow } from '../../../../systems/crm/adapters/sql/rows.ts';
 import { crmTables, type ContractRow, type CrmTables, type OpportunityRow } from '../../../../systems/crm/adapters/sql/tables.ts';
-import type { Account, Contact, Contract, Opportunity, OpportunityLine } from '../../../../systems/crm/ports/types.ts';
+import type { Account, Contact, Contract, ContractAmendment, Opportunity, OpportunityLine } from '../../../../systems/crm/ports/types.ts';
+import { amendmentRow } from '../../../../systems/crm/adapters/sql/amendments.ts';
 import { insertInBatches, loadIntoVendorAs } from '../../../harness/portData.ts';
 import { asStored } from '../../../harness/stored.ts';
 import type { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
@@ -19,6 +20,8 @@ export interface CrmData {
   readonly opportunities: readonly Opportunity[];
   readonly lines: readonly OpportunityLine[];
   readonly contracts: readonly Contract[];
+  /** The seed holds none: one approved amendment of the first contract, so the amendment reads have a record to find. */
+  readonly amendments: readonly ContractAmendment[];
 }
 
 let cached: CrmData | null = null;
@@ -26,12 +29,34 @@ let cached: CrmData | null = null;
 export function crmData(): CrmData {
   if (cached) return cached;
   const { crm } = generateDataset({ scale: 's' });
+  const contracts = (asStored(crmTables.contracts, crm.contracts) as ContractRow[]).map(contractOf);
+  const amended = contracts[0]!;
   cached = {
     accounts: asStored(crmTables.accounts, crm.accounts).map(accountOf),
     contacts: asStored(crmTables.contacts, crm.contacts).map(contactOf),
     opportunities: (asStored(crmTables.opportunities, crm.opportunities) as OpportunityRow[]).map(opportunityOf),
     lines: asStored(crmTables.opportunity_lines, crm.opportunity_lines).map(opportunityLineOf),
-    contracts: (asStored(crmTables.contracts, crm.contracts) as ContractRow[]).map(contractOf),
+    contracts,
+    amendments: [
+      {
+        id: `ctra_${amended.id.slice(4)}_2`,
+        contractId: amended.id,
+        kind: 'CHANGE_ORDER',
+        status: 'APPROVED',
+        fromVersion: amended.version - 1,
+        toVersion: amended.version,
+        reason: 'Scope added in the seed fixture',
+        requestedBy: 'alice',
+        requestedAt: '2026-01-05T09:00:00.000Z',
+        approvedBy: 'bob',
+        approvedAt: '2026-01-06T09:00:00.000Z',
+        previousValue: amended.totalContractValue,
+        newValue: amended.totalContractValue,
+        previousEndDate: amended.endDate,
+        newEndDate: amended.endDate,
+        lineChanges: [],
+      },
+    ],
   };
   return cached;
 }
@@ -44,6 +69,7 @@ export async function loadIntoSql(db: Kysely<CrmTables>, data: CrmData): Promise
   await insert('opportunities', data.opportunities.map(opportunityRow));
   await insert('opportunity_lines', data.lines.map(opportunityLineRow));
   await insert('contracts', data.contracts.map(contractRow));
+  await insert('contract_amendments', data.amendments.map(amendmentRow));
 }
 
 /** Loads `data` into the vendor stand-in, as records nobody's call created. */
@@ -54,4 +80,5 @@ export async function loadIntoVendor(vendor: InMemoryVendor, data: CrmData): Pro
   await load(OBJECT.opportunity, data.opportunities);
   await load(OBJECT.line, data.lines);
   await load(OBJECT.contract, data.contracts);
+  await load(OBJECT.amendment, data.amendments);
 }

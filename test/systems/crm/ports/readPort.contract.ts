@@ -43,6 +43,7 @@ export function crmReadPortContract(adapter: string, open: (data: CrmData) => Pr
       expect(byId(await read().opportunitiesByIds(data.opportunities.map((o) => o.id)))).toEqual(byId(data.opportunities));
       expect(await read().opportunityLinesByOpportunityIds(data.opportunities.map((o) => o.id))).toEqual(byId(data.lines));
       expect(byId(await read().contractsByIds(data.contracts.map((c) => c.id)))).toEqual(byId(data.contracts));
+      expect(await read().contractAmendmentsByContractIds(data.contracts.map((c) => c.id))).toEqual(data.amendments);
     });
 
     it('answers a batch lookup with only the records that exist, and no keys with no records', async () => {
@@ -145,6 +146,7 @@ export function crmReadPortContract(adapter: string, open: (data: CrmData) => Pr
           contractsByAccountIds: (port) => port.contractsByAccountIds([account]),
           contractsByOpportunityIds: (port) => port.contractsByOpportunityIds([opportunity]),
           contractsPage: (port) => port.contractsPage({}, ALL),
+          contractAmendmentsByContractIds: (port) => port.contractAmendmentsByContractIds(data.contracts.map((c) => c.id)),
         },
         { control: ALL_RECORDS },
       );

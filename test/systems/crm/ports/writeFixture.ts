@@ -19,7 +19,7 @@ const ACCOUNT: Account = {
   source: { system: 'salesforce', id: '001C1' },
 };
 /** One customer account, nothing else. */
-export const FIXTURE: CrmData = { accounts: [ACCOUNT], contacts: [], opportunities: [], lines: [], contracts: [] };
+export const FIXTURE: CrmData = { accounts: [ACCOUNT], contacts: [], opportunities: [], lines: [], contracts: [], amendments: [] };
 /** What createOpportunity's prepare would read: the ERP's legal entity status and the PSA roles that exist. */
 export const ACTIVE_LEGAL_ENTITY = { legalEntityStatus: 'ACTIVE', knownRoles: ['rol_03'] };
 export const NEW_OPPORTUNITY = {
