@@ -6,7 +6,9 @@
  * source this call already moved counts as moved: a resumed call). A vendor has no lock: what the
  * SQL adapter serializes on the project is checked against the vendor's records before writing.
  */
-import type { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
+import type { CallWrites, Stored } from '../../../kernel/adapters/memory/callHistory.ts';
+import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
+import { VendorVersionMismatch, type VendorRecord } from '../../../kernel/adapters/memory/vendor.ts';
 import { rejected } from '../../../kernel/capability/rejection.ts';
 import type {
   BillableSourceFacts,
@@ -90,6 +92,24 @@ export function createMemoryBillingControlWrites(writes: CallWrites, changeDraft
   const live = <K extends keyof PsaRecords>(type: K, where: (record: PsaRecords[K]) => boolean) =>
     writes.find<PsaRecords[K]>(type, where).then((found) => found.filter((record) => record.fields.removedBy === null));
 
+  /**
+   * `current` changed to `next` by this call: like CallWrites.change, but also when this call already
+   * changed it (an approval's pricing, then its hold): the record before the call is kept.
+   */
+  const restate = async <T>(type: string, current: VendorRecord<Stored<T>>, next: T, lost: () => Error): Promise<void> => {
+    if (current.fields.changedBy !== callKey) {
+      await writes.change<T>(type, current, () => next, lost);
+      return;
+    }
+    await vendorCall(writes.system, type, async () => {
+      try {
+        await writes.vendor.update<Stored<T>>(type, current.id, { record: next }, current.version);
+      } catch (error) {
+        if (error instanceof VendorVersionMismatch) throw lost();
+        throw error;
+      }
+    });
+  };
   /** Moves each listed source `from` → `to` (once per call); answers how many moved. */
   const move = async (refs: readonly SourceRef[], from: string, to: string): Promise<number> => {
     let moved = 0;
@@ -99,12 +119,7 @@ export function createMemoryBillingControlWrites(writes: CallWrites, changeDraft
       if (!source) continue;
       if (source.fields.changedBy === callKey && source.fields.record.billingStatus === to) moved += 1;
       else if (source.fields.record.billingStatus === from) {
-        await writes.change<Source>(
-          type,
-          source,
-          (current) => ({ ...current, billingStatus: to }),
-          () => movedMeanwhile(ref),
-        );
+        await restate(type, source, { ...source.fields.record, billingStatus: to }, () => movedMeanwhile(ref));
         moved += 1;
       }
     }

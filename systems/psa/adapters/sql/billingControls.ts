@@ -54,7 +54,7 @@ export const toBillingHold = (row: BillingHoldRow): BillingHold => ({
   aggregateVersion: row.aggregate_version,
 });
 
-const billingHoldRow = (hold: BillingHold): BillingHoldRow => ({
+export const billingHoldRow = (hold: BillingHold): BillingHoldRow => ({
   id: hold.id,
   project_id: hold.projectId,
   source_type: hold.sourceType,
@@ -86,7 +86,7 @@ export const toSourceWriteOff = (row: SourceWriteOffRow): SourceWriteOff => ({
   aggregateVersion: row.aggregate_version,
 });
 
-const sourceWriteOffRow = (w: SourceWriteOff): SourceWriteOffRow => ({
+export const sourceWriteOffRow = (w: SourceWriteOff): SourceWriteOffRow => ({
   id: w.id,
   project_id: w.projectId,
   source_type: w.sourceType,
@@ -102,6 +102,19 @@ const sourceWriteOffRow = (w: SourceWriteOff): SourceWriteOffRow => ({
   decided_at: w.decidedAt,
   decision_note: w.decisionNote,
   aggregate_version: w.aggregateVersion,
+});
+
+export const releasedItemRow = (item: BillingDraftItem, releasedAt: string): ReleasedDraftItemRow => ({
+  id: item.id,
+  draft_id: item.draftId,
+  source_type: item.sourceType,
+  source_id: item.sourceId,
+  description: item.description,
+  quantity_e2: item.quantityE2,
+  unit_price_e4: item.unitPriceE4,
+  amount_e4: item.amountE4,
+  tax_treatment: item.taxTreatment,
+  released_at: releasedAt,
 });
 
 const toReleasedItem = (row: ReleasedDraftItemRow): BillingDraftItem => ({

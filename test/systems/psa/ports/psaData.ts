@@ -35,6 +35,8 @@ import { insertInBatches, loadIntoVendorAs } from '../../../harness/portData.ts'
 import { expenseRow } from '../../../../systems/psa/adapters/sql/expenseRows.ts';
 import type { Expense } from '../../../../systems/psa/ports/types.ts';
 import { contractExpenses } from './expenseData.ts';
+import { billingControls, type BillingControlData } from './billingControlData.ts';
+import { billingHoldRow, releasedItemRow, sourceWriteOffRow } from '../../../../systems/psa/adapters/sql/billingControls.ts';
 import { asStored } from '../../../harness/stored.ts';
 
 export interface PsaData {
@@ -53,6 +55,8 @@ export interface PsaData {
   readonly items: readonly BillingDraftItem[];
   /** Expenses built for the suites (expenseData.ts). */
   readonly expenses: readonly Expense[];
+  /** Billing holds, write-offs and released items built for the suites (billingControlData.ts). */
+  readonly billingControls: BillingControlData;
 }
 
 let cached: PsaData | null = null;
@@ -75,8 +79,13 @@ export function psaData(): PsaData {
     drafts: (asStored(psaTables.billing_drafts, psa.billing_drafts) as BillingDraftRow[]).map(rows.toBillingDraft),
     items: psa.billing_draft_items.map(rows.toBillingDraftItem),
     expenses: [],
+    billingControls: { holds: [], writeOffs: [], releasedItems: [] },
   };
-  cached = { ...cached, expenses: contractExpenses(cached.projects, cached.assignments) };
+  cached = {
+    ...cached,
+    expenses: contractExpenses(cached.projects, cached.assignments),
+    billingControls: billingControls(cached.projects, cached.entries, cached.drafts),
+  };
   return cached;
 }
 
@@ -113,6 +122,12 @@ export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise
   await insert('billing_drafts', data.drafts.map(rows.billingDraftRow));
   await insert('billing_draft_items', data.items.map(rows.billingDraftItemRow));
   await insert('expenses', data.expenses.map(expenseRow));
+  await insert('billing_holds', data.billingControls.holds.map(billingHoldRow));
+  await insert('source_write_offs', data.billingControls.writeOffs.map(sourceWriteOffRow));
+  await insert(
+    'released_draft_items',
+    data.billingControls.releasedItems.map((item) => releasedItemRow(item, '2026-01-07T10:00:00.000Z')),
+  );
 }
 
 /** Loads `data` into the vendor stand-in, as records nobody's call created. */
@@ -130,4 +145,7 @@ export async function loadIntoVendor(vendor: InMemoryVendor, data: PsaData): Pro
   await load(OBJECT.draft, data.drafts);
   await load(OBJECT.item, data.items);
   await load(OBJECT.expense, data.expenses);
+  await load(OBJECT.hold, data.billingControls.holds);
+  await load(OBJECT.writeOff, data.billingControls.writeOffs);
+  await load(OBJECT.releasedItem, data.billingControls.releasedItems);
 }

@@ -13,6 +13,7 @@ import { ALL_RECORDS, expectEveryMethodScoped, unscoped } from '../../../harness
 import type { OpenPsa } from './openPsa.ts';
 import { psaData, type PsaData } from './psaData.ts';
 import { expenseReadTests } from './readExpenses.ts';
+import { billingControlProbes, billingControlReadTests } from './readBillingControls.ts';
 
 const EVERYTHING = ALL_RECORDS;
 const ALL = { first: 500, afterId: null };
@@ -229,6 +230,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
     });
 
     expenseReadTests(read, data);
+    billingControlReadTests(read, data);
 
     it('scopes every method: bound to a scope that sees nothing, none answers a record', async () => {
       await expectEveryMethodScoped(
@@ -270,6 +272,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           billedOnContract: (port) => port.billedOnContract(billedContract),
           billedOnContractBySource: (port) => port.billedOnContractBySource(billedContract),
           plannedOnContract: (port) => port.plannedOnContract(plannedContract),
+          ...billingControlProbes(data),
           projectCodeTaken: unscoped('codes are unique across every project: a taken code is refused whoever asks'),
         },
         { control: EVERYTHING },
