@@ -4,7 +4,7 @@
  * (every payload field selected), the calls that must succeed, and the ERP release that bills a draft.
  */
 import type { PrincipalClaims } from '../../../auth/principal.ts';
-import { newKey } from '../../harness/capabilities.ts';
+import { newKey, refusedAnswer, type Answer, type UserError } from '../../harness/capabilities.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import { MILESTONE_FIELDS as BASE_MILESTONE_FIELDS, accepted, call, type Milestone, type Project } from './psaKit.ts';
 
@@ -89,6 +89,11 @@ export function partner(accountId: string): PrincipalClaims {
     legal_entities: '*',
     partner_accounts: [accountId],
   };
+}
+
+/** The whole answer of a lifecycle or acceptance call the capability refused with one user error (nothing written). */
+export function refusedLife(field: string, error: UserError, replayed = false): Answer {
+  return refusedAnswer(field, [/Milestone/.test(field) ? 'milestone' : 'project'], error, replayed);
 }
 
 export type { Project };
