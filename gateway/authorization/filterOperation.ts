@@ -19,7 +19,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Decision } from '../../policies/requirements.ts';
-import { fragmentsOf } from '../cost/operationWalk.ts';
+import { fragmentsOf } from '../fragments.ts';
 
 /** A field removed from an operation before planning, and where its `null` goes in the response. */
 export interface DeniedField {

@@ -26,7 +26,7 @@ import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayPlugin } from '../plugin.ts';
 import type { PlannedOperations } from '../plannedOperation.ts';
-import { fragmentsOf } from '../cost/operationWalk.ts';
+import { fragmentsOf } from '../fragments.ts';
 
 export interface CapabilityPluginOptions {
   /** The clock sunsets are judged by. @default () => new Date() */

@@ -1,3 +1,4 @@
+import { fragmentsOf } from '../fragments.ts';
 import {
   getOperationAST,
   isAbstractType,
@@ -7,7 +8,7 @@ import {
   type GraphQLCompositeType,
   type SelectionSetNode,
 } from 'graphql';
-import { bounded, conditionType, costField, fragmentsOf, skipped, variablesOf, type CostedField, type CostRules } from './operationWalk.ts';
+import { bounded, conditionType, costField, skipped, variablesOf, type CostedField, type CostRules } from './operationWalk.ts';
 
 type ResponseObject = Readonly<Record<string, unknown>>;
 

@@ -1,5 +1,6 @@
+import { fragmentsOf } from '../fragments.ts';
 import { getOperationAST, Kind, type DocumentNode, type GraphQLCompositeType, type SelectionSetNode } from 'graphql';
-import { bounded, conditionType, costField, fragmentsOf, skipped, variablesOf, type CostRules, type SizedFields } from './operationWalk.ts';
+import { bounded, conditionType, costField, skipped, variablesOf, type CostRules, type SizedFields } from './operationWalk.ts';
 
 /**
  * The static cost of the operation `operationName` selects (docs/demand-control.md#how-cost-is-computed),

@@ -5,11 +5,9 @@ import {
   isInterfaceType,
   isListType,
   isObjectType,
-  Kind,
   valueFromASTUntyped,
   type DirectiveNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
@@ -140,18 +138,6 @@ function sizeFrom(
     if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, Math.max(0, Math.floor(value)));
   }
   return size ?? listSize.assumedSize;
-}
-
-/** The fragment definitions of a document, by name. */
-export function fragmentsOf(definitions: readonly { readonly kind: Kind }[]): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      const fragment = definition as FragmentDefinitionNode;
-      fragments.set(fragment.name.value, fragment);
-    }
-  }
-  return fragments;
 }
 
 /** A fragment's type condition in the schema, or the type it is spread into when the condition names no composite type. */

@@ -1,5 +1,5 @@
 import { getOperationAST, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { fragmentsOf } from '../cost/operationWalk.ts';
+import { fragmentsOf } from '../fragments.ts';
 
 /** The shape of one operation, as the operation limits judge it (README "Operation limits"). */
 export interface OperationMeasures {

@@ -15,7 +15,7 @@ import { clientIdOf } from '../../auth/clientId.ts';
 import type { Logger } from '../../core/logger.ts';
 import { capabilitiesOf, type CapabilityDeclaration } from '../../schema/capabilities.ts';
 import { rootFields } from '../capabilities/capabilityPlugin.ts';
-import { fragmentsOf } from '../cost/operationWalk.ts';
+import { fragmentsOf } from '../fragments.ts';
 import type { PlannedOperations } from '../plannedOperation.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { capabilityRule, type RateLimiter } from './rateLimiter.ts';

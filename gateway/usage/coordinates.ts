@@ -28,7 +28,7 @@ import {
   type GraphQLSchema,
   type GraphQLCompositeType,
 } from 'graphql';
-import { fragmentsOf } from '../cost/operationWalk.ts';
+import { fragmentsOf } from '../fragments.ts';
 import { literalCoordinates, typeMatters, valueCoordinates } from './inputValues.ts';
 
 /** A place where a variable's value reaches an enum or input object type. */
