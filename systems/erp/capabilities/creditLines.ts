@@ -21,7 +21,7 @@ import type { CapabilityRejection } from '../../kernel/capability/types.ts';
 import { money } from '../../kernel/decimal.ts';
 import type { CustomerCredit } from '../ports/customerCredits.ts';
 import type { Invoice, InvoiceLine } from '../ports/types.ts';
-import { psaDraftSources, type DraftSources } from './creditSources.ts';
+import { psaDraftSources, SOURCE_ITEM_TYPES, type DraftSources } from './creditSources.ts';
 import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, type ErpCapability } from './records.ts';
 import { resultUnion } from './resultUnion.ts';
 
@@ -108,6 +108,11 @@ async function credit(
   }
   const reason = request.reason.trim();
   if (reason === '') throw rejected('PRECONDITION_FAILED', 'A credit memo needs a reason.', 'reason');
+  const legalEntity = await legalEntityFor(read, invoice.legalEntityId, 'invoiceId');
+  const date = request.date ?? now.toISOString().slice(0, 10);
+  if (date < invoice.invoiceDate)
+    throw rejected('PRECONDITION_FAILED', `A credit memo cannot predate the invoice (${invoice.invoiceDate}).`, request.dateField);
+  const period = await openPeriodOf(read, legalEntity, date, request.date ? request.dateField : 'invoiceId');
 
   const lines = (await read.invoiceLinesByInvoiceIds([invoice.id])).sort((a, b) => a.lineNumber - b.lineNumber);
   const memos = await read.creditMemosByOriginalInvoiceIds([invoice.id]);
@@ -134,11 +139,6 @@ async function credit(
       'lines',
     );
   }
-  const legalEntity = await legalEntityFor(read, invoice.legalEntityId, 'invoiceId');
-  const date = request.date ?? now.toISOString().slice(0, 10);
-  if (date < invoice.invoiceDate)
-    throw rejected('PRECONDITION_FAILED', `A credit memo cannot predate the invoice (${invoice.invoiceDate}).`, request.dateField);
-  const period = await openPeriodOf(read, legalEntity, date, request.date ? request.dateField : 'invoiceId');
 
   // Settlement: the open balance first, the rest is owed back to the customer.
   const settledE4 = Math.min(grossE4, openBalance(invoice));
@@ -259,7 +259,7 @@ function sourceOf(invoice: Invoice, line: InvoiceLine, sources: DraftSources | n
       'lines',
     );
   }
-  return { sourceType: item.sourceType, sourceId: item.sourceId };
+  return SOURCE_ITEM_TYPES.has(item.sourceType) ? { sourceType: item.sourceType, sourceId: item.sourceId } : null;
 }
 
 /** Negation without -0 (it would not survive a round trip through SQL). */

@@ -8,6 +8,9 @@
 import type { ErpContext } from '../context.ts';
 import { parseScaled } from '../../kernel/decimal.ts';
 
+/** Item kinds that bill a PSA source with a billing state (FEE and ADJUSTMENT items bill none: credited in the ERP only). */
+export const SOURCE_ITEM_TYPES: ReadonlySet<string> = new Set(['TIME_SPLIT', 'MILESTONE', 'EXPENSE']);
+
 export interface LineSource {
   readonly sourceType: string;
   readonly sourceId: string;

@@ -7,9 +7,10 @@
  * - BILLING_CLAIM_VS_INVOICE: every INVOICED draft names an invoice the ERP holds for the same
  *   project, and every ERP invoice (not voided) is claimed by exactly one INVOICED draft.
  * - CREDIT_MEMO_VS_SOURCES: what credit memos credit on an invoice (net of tax) against the value of
- *   the invoice's sources the PSA shows CREDITED or WRITTEN_OFF.
+ *   the invoice's sources the PSA shows CREDITED or WRITTEN_OFF, or reopened by a credit.
  * - CONSERVATION: per project and month of the source's date, approved billable value = unbilled +
- *   on draft + billed (as the ERP bills it: invoice lines less credits) + written off + on hold.
+ *   on draft + billed (as the ERP bills it: invoice lines less credits) + credited + written off + on
+ *   hold (docs/invariants.md#inv-11: credited is its own term).
  */
 import type { ErpInvoice, PsaBillingDraft, PsaProject, PsaSource, ReconciliationScope, ReconciliationSnapshot } from './snapshot.ts';
 
@@ -104,7 +105,7 @@ export function findMismatches(
       draft && project
         ? draft.items.reduce((sum, item) => {
             const status = facts.sourceOf.get(sourceKey(project.id, item))?.billingStatus;
-            return status && CREDITED_STATUSES.has(status) ? sum + item.amountE4 : sum;
+            return item.reopened || (status && CREDITED_STATUSES.has(status)) ? sum + item.amountE4 : sum;
           }, 0)
         : 0;
     if (sourceCreditE4 !== creditedE4) {
@@ -125,7 +126,7 @@ export function findMismatches(
     for (const [month, balance] of conservation(project, facts)) {
       if (scope.period && month !== scope.period) continue;
       projectPeriods++;
-      const actualE4 = balance.unbilled + balance.onDraft + balance.billed + balance.writtenOff + balance.onHold;
+      const actualE4 = balance.unbilled + balance.onDraft + balance.billed + balance.credited + balance.writtenOff + balance.onHold;
       if (actualE4 === balance.approved) continue;
       mismatches.push({
         rule: 'CONSERVATION',
@@ -138,7 +139,7 @@ export function findMismatches(
         owner: 'BILLING_OPERATIONS',
         detail:
           `Approved billable value of ${project.id} in ${month} against unbilled ${balance.unbilled} + on draft ${balance.onDraft} + ` +
-          `billed (ERP) ${balance.billed} + written off ${balance.writtenOff} + on hold ${balance.onHold} (e4 ${project.currency}).`,
+          `billed (ERP) ${balance.billed} + credited ${balance.credited} + written off ${balance.writtenOff} + on hold ${balance.onHold} (e4 ${project.currency}).`,
       });
     }
   }
@@ -243,6 +244,7 @@ interface Balance {
   unbilled: number;
   onDraft: number;
   billed: number;
+  credited: number;
   writtenOff: number;
   onHold: number;
 }
@@ -253,7 +255,7 @@ function conservation(project: PsaProject, facts: Facts): Map<string, Balance> {
   const at = (date: string) => {
     const month = date.slice(0, 7);
     let balance = months.get(month);
-    if (!balance) months.set(month, (balance = { approved: 0, unbilled: 0, onDraft: 0, billed: 0, writtenOff: 0, onHold: 0 }));
+    if (!balance) months.set(month, (balance = { approved: 0, unbilled: 0, onDraft: 0, billed: 0, credited: 0, writtenOff: 0, onHold: 0 }));
     return balance;
   };
   for (const source of project.sources) {
@@ -263,7 +265,8 @@ function conservation(project: PsaProject, facts: Facts): Map<string, Balance> {
     if (source.billingStatus === 'READY_TO_BILL') balance.unbilled += source.amountE4;
     else if (source.billingStatus === 'ON_DRAFT') balance.onDraft += source.amountE4;
     else if (source.billingStatus === 'ON_HOLD') balance.onHold += source.amountE4;
-    else if (CREDITED_STATUSES.has(source.billingStatus)) balance.writtenOff += source.amountE4;
+    else if (source.billingStatus === 'CREDITED') balance.credited += source.amountE4;
+    else if (source.billingStatus === 'WRITTEN_OFF') balance.writtenOff += source.amountE4;
   }
   for (const draft of project.drafts) {
     const claimed = draft.status === 'INVOICED' ? claimedInvoice(project, draft, facts) : null;
@@ -273,8 +276,8 @@ function conservation(project: PsaProject, facts: Facts): Map<string, Balance> {
   return months;
 }
 
-/** Item kinds that bill an approved billable source of the PSA (FEE and ADJUSTMENT items bill none). */
-const SOURCE_ITEMS: ReadonlySet<string> = new Set(['TIME_SPLIT', 'MILESTONE']);
+/** Item kinds that bill an approved billable source of the PSA (time, milestones, expenses; FEE and ADJUSTMENT items bill none). */
+const SOURCE_ITEMS: ReadonlySet<string> = new Set(['TIME_SPLIT', 'MILESTONE', 'EXPENSE']);
 
 /**
  * What the ERP bills for the draft's sources, per month of their dates: the invoice's lines in
@@ -293,7 +296,8 @@ function billedByMonth(project: PsaProject, draft: PsaBillingDraft, invoice: Erp
     const source = facts.sourceOf.get(sourceKey(project.id, item));
     const month = (source?.date ?? draft.cutoffDate).slice(0, 7);
     months.set(month, (months.get(month) ?? 0) + item.amountE4);
-    if (source && CREDITED_STATUSES.has(source.billingStatus)) creditedMonths.set(month, (creditedMonths.get(month) ?? 0) + item.amountE4);
+    if (item.reopened || (source && CREDITED_STATUSES.has(source.billingStatus)))
+      creditedMonths.set(month, (creditedMonths.get(month) ?? 0) + item.amountE4);
   }
   if (months.size === 0) return new Map();
   const sourceItemsE4 = [...months.values()].reduce((sum, value) => sum + value, 0);

@@ -19,6 +19,8 @@ export interface PsaDraftItem {
   readonly sourceType: string;
   readonly sourceId: string;
   readonly amountE4: number;
+  /** A source a line-level credit memo reopened (docs/capabilities.md#creditinvoicelines): billed by this draft's invoice, credited since. */
+  readonly reopened?: boolean;
 }
 
 export interface PsaBillingDraft {
@@ -27,7 +29,7 @@ export interface PsaBillingDraft {
   readonly cutoffDate: string;
   readonly summaryE4: number;
   readonly invoiceId: string | null;
-  /** In item order: the invoice's line n is the draft's item n (releaseInvoice). */
+  /** In item order (the invoice's line n is the draft's item n, releaseInvoice), then the items credits reopened. */
   readonly items: readonly PsaDraftItem[];
 }
 

@@ -18,6 +18,7 @@ const PSA_PROJECTS = `query ReconciliationProjects($filter: ProjectFilter, $firs
       billingDrafts {
         id status cutoffDate summaryAmount { amount } invoice { id }
         items { sourceType sourceId amount { amount } }
+        sourceCredits { sourceType sourceId action amount { amount } }
       }
       billableSources { sourceType sourceId date amount { amount } billingStatus }
     }
@@ -53,6 +54,7 @@ interface ProjectNode {
     readonly summaryAmount: Amount;
     readonly invoice: { readonly id: string } | null;
     readonly items: readonly { readonly sourceType: string; readonly sourceId: string; readonly amount: Amount }[];
+    readonly sourceCredits: readonly { readonly sourceType: string; readonly sourceId: string; readonly action: string; readonly amount: Amount }[];
   }[];
   readonly billableSources: readonly {
     readonly sourceType: string;
@@ -114,7 +116,13 @@ function projectOf(node: ProjectNode): PsaProject {
       cutoffDate: draft.cutoffDate,
       summaryE4: e4(draft.summaryAmount),
       invoiceId: draft.invoice?.id ?? null,
-      items: draft.items.map((item) => ({ sourceType: item.sourceType, sourceId: item.sourceId, amountE4: e4(item.amount) })),
+      // A source a credit reopened has left the draft's live items; its invoice line still billed it.
+      items: [
+        ...draft.items.map((item) => ({ sourceType: item.sourceType, sourceId: item.sourceId, amountE4: e4(item.amount) })),
+        ...draft.sourceCredits
+          .filter((credit) => credit.action === 'REOPEN')
+          .map((credit) => ({ sourceType: credit.sourceType, sourceId: credit.sourceId, amountE4: e4(credit.amount), reopened: true })),
+      ],
     })),
     sources: node.billableSources.map((source) => ({
       sourceType: source.sourceType,

@@ -80,7 +80,7 @@ function mismatchesOf(projects: readonly PsaProject[], invoices: readonly ErpInv
 }
 
 function conservation(month: string, expectedE4: number, actualE4: number, buckets: Partial<Record<string, number>> = {}): Mismatch {
-  const b = { unbilled: 0, onDraft: 0, billed: 0, writtenOff: 0, onHold: 0, ...buckets };
+  const b = { unbilled: 0, onDraft: 0, billed: 0, credited: 0, writtenOff: 0, onHold: 0, ...buckets };
   return {
     rule: 'CONSERVATION',
     subjectType: 'ProjectPeriod',
@@ -92,7 +92,7 @@ function conservation(month: string, expectedE4: number, actualE4: number, bucke
     owner: 'BILLING_OPERATIONS',
     detail:
       `Approved billable value of prj_1 in ${month} against unbilled ${b.unbilled} + on draft ${b.onDraft} + ` +
-      `billed (ERP) ${b.billed} + written off ${b.writtenOff} + on hold ${b.onHold} (e4 USD).`,
+      `billed (ERP) ${b.billed} + credited ${b.credited} + written off ${b.writtenOff} + on hold ${b.onHold} (e4 USD).`,
   };
 }
 
@@ -288,11 +288,21 @@ describe('CREDIT_MEMO_VS_SOURCES', () => {
     ]);
   });
 
+  it('finds nothing when a line credit reopened its source: the item left the draft, the source is unbilled again', () => {
+    const reopenedSource = { ...credited, billingStatus: 'READY_TO_BILL' };
+    const reopenedDraft = draft('d1', [itemOf(kept), { ...itemOf(credited), reopened: true }]);
+    const result = findMismatches({
+      projects: [project([kept, reopenedSource], [reopenedDraft])],
+      invoices: [invoice, memo('cm_1', invoice, 4_000_000)],
+    });
+    expect(result).toEqual({ mismatches: [], checked: { billingDrafts: 1, invoices: 1, creditedInvoices: 1, projectPeriods: 1 } });
+  });
+
   it('finds memos crediting less than the PSA shows credited, with every memo named', () => {
     const memos = [memo('cm_1', invoice, 1_000_000), memo('cm_2', invoice, 2_000_000)];
     expect(mismatchesOf([project([kept, credited], [both])], [invoice, ...memos])).toEqual([
       creditRule(3_000_000, 4_000_000, 'CM-cm_1, CM-cm_2', ofDraft),
-      conservation('2026-01', 14_000_000, 15_000_000, { billed: 11_000_000, writtenOff: 4_000_000 }),
+      conservation('2026-01', 14_000_000, 15_000_000, { billed: 11_000_000, credited: 4_000_000 }),
     ]);
   });
 
