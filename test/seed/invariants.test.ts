@@ -319,10 +319,12 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
     expect(store.scheduleLines.length).toBeGreaterThan(0);
   });
 
-  it('plans milestones (fixed fee, milestone) and monthly fees (retainer) that add up to the contract value', () => {
+  it('values each contract line at the contract value: T&M capped at it, milestones (fixed fee, milestone) adding up to it, retainer fees a month each', () => {
     const contracts = new Map(store.contracts.map((c) => [c.id, c]));
     const lines = new Map(store.lines.map((l) => [l.contract_id, l]));
     const milestonesOf = groupBy(store.milestones, (m) => m.project_id);
+    const drafted = new Map<string, number>();
+    for (const draft of store.drafts) add(drafted, draft.contract_id ?? '', draft.summary_e4);
     const { check, found } = violations();
     for (const project of store.projects) {
       if (project.type !== 'CUSTOMER_BILLABLE') continue;
@@ -331,7 +333,9 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
       const own = milestonesOf.get(project.id) ?? [];
       const sum = own.reduce((total, m) => total + m.amount_e4, 0);
       if (project.billing_method === 'TIME_AND_MATERIALS') {
-        check(line?.amount_e4 === null && own.length === 0, `${project.id} T&M line`);
+        // Capped at the contract value (INV-20), and drafted within the cap.
+        check(line?.amount_e4 === null && line.nte_e4 === contract?.tcv_e4 && own.length === 0, `${project.id} T&M line`);
+        check((drafted.get(project.contract_id ?? '') ?? 0) <= (line?.nte_e4 ?? 0), `${project.id} drafted beyond its cap`);
         continue;
       }
       check(line?.amount_e4 === contract?.tcv_e4, `${project.id} line amount`);
