@@ -62,14 +62,14 @@ describe('24 hours a day, across the projects of the person', () => {
   it('accepts a day at exactly 24 hours over two projects, and refuses 24.01 at the entry that goes over', async () => {
     await submit(tessera, onA.id, '2027-03-01', [
       { date: '2027-03-01', hours: '16' },
-      { date: '2027-03-02', hours: '16' },
+      { date: '2027-03-02', hours: '4' },
     ]);
     await expectRefused(
       onB.id,
       '2027-03-01',
       [
         { date: '2027-03-01', hours: '8' },
-        { date: '2027-03-02', hours: '8.01' },
+        { date: '2027-03-02', hours: '20.01' },
       ],
       {
         code: 'TIME_DAILY_LIMIT_EXCEEDED',
@@ -79,9 +79,9 @@ describe('24 hours a day, across the projects of the person', () => {
     );
     const fits = await submit(tessera, onB.id, '2027-03-01', [
       { date: '2027-03-01', hours: '8' },
-      { date: '2027-03-02', hours: '8' },
+      { date: '2027-03-02', hours: '4' },
     ]);
-    expect(fits).toMatchObject({ status: 'SUBMITTED', totalHours: '16.00' });
+    expect(fits).toMatchObject({ status: 'SUBMITTED', totalHours: '12.00' });
   });
 
   it('refuses more than 24 hours on one day of a single submission', async () => {
@@ -102,7 +102,7 @@ describe('24 hours a day, across the projects of the person', () => {
 });
 
 describe('the weekly maximum (40 hours here), across projects', () => {
-  it('accepts exactly the maximum over two projects, refuses one hundredth more; a rejected week frees its hours', async () => {
+  it('accepts exactly the maximum over two projects, refuses one hundredth more; a week submitted again replaces its own hours', async () => {
     const onProjectA = await submit(tessera, onA.id, '2027-03-08', [
       { date: '2027-03-08', hours: '10' },
       { date: '2027-03-09', hours: '10' },
@@ -124,7 +124,7 @@ describe('the weekly maximum (40 hours here), across projects', () => {
     const onProjectB = await submit(tessera, onB.id, '2027-03-08', [{ date: '2027-03-11', hours: '10' }]);
     expect(onProjectB.totalHours).toBe('10.00');
 
-    // Sent back, project A's week no longer counts: project B's could take its hours.
+    // Sent back and submitted again, project A's week replaces its own hours: 30 + 10 is still 40.
     const reject = `mutation ($input: RejectTimecardInput!) { rejectTimecard(input: $input) { timecard { status } userErrors { code } } }`;
     const rejected = await call(
       tessera,
@@ -133,11 +133,17 @@ describe('the weekly maximum (40 hours here), across projects', () => {
       { claims: APPROVER },
     );
     expect(rejected.body.data).toEqual({ rejectTimecard: { timecard: { status: 'REJECTED' }, userErrors: [] } });
-    await expectRefused(onA.id, '2027-03-08', [{ date: '2027-03-08', hours: '30.01' }], {
-      code: 'TIME_DAILY_LIMIT_EXCEEDED',
-      message: "30.01 hours on 2027-03-08 across the person's timecards: a day has 24.00.",
-      field: 'entries.0.hours',
-    });
+    const again = await submit(
+      tessera,
+      onA.id,
+      '2027-03-08',
+      [
+        { date: '2027-03-08', hours: '15' },
+        { date: '2027-03-10', hours: '15' },
+      ],
+      2,
+    );
+    expect(again).toMatchObject({ status: 'SUBMITTED', totalHours: '30.00', aggregateVersion: 3 });
   });
 });
 
