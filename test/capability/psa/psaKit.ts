@@ -215,6 +215,9 @@ export const ENTITY_OF: Readonly<Record<string, readonly string[]>> = {
   submitTimecard: ['timecard'],
   approveTimecard: ['timecard'],
   rejectTimecard: ['timecard'],
+  submitExpense: ['expense'],
+  approveExpense: ['expense'],
+  rejectExpense: ['expense'],
   completeMilestone: ['milestone'],
   generateBillingDraft: ['billingDraft'],
 };
