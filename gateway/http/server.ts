@@ -6,6 +6,7 @@ import { createLabelCap, defineHttpMetrics, HTTP_DURATION, METRICS_CONTENT_TYPE,
 import type { HttpRequestLike, HttpResponseLike, RequestStart } from './graphqlHandler.ts';
 import { HttpRequestError } from '../../core/http/graphqlParams.ts';
 import { toHeaderMap } from '../../core/http/headers.ts';
+import { negotiateMediaType } from '../../core/http/mediaType.ts';
 import { IDE_CONTENT_SECURITY_POLICY, type StaticAsset } from './ide.ts';
 import { readBody } from '../../core/http/readBody.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../core/http/requestId.ts';
@@ -157,12 +158,14 @@ export function createRequestListener(app: HttpApp) {
           send({ status: CLIENT_CLOSED_STATUS, headers: {}, body: '' });
           return;
         }
+        // At /graphql in the media type the client accepts (GraphQL over HTTP), like the handler's own errors.
+        const mediaType = url.pathname === '/graphql' ? negotiateMediaType(firstHeader(request.headers.accept)) : null;
         if (error instanceof HttpRequestError) {
-          send(errorResponse(error));
+          send(errorResponse(error, mediaType));
           return;
         }
         logger.error({ err: error }, 'unhandled error while serving a request');
-        send(errorResponse(new HttpRequestError('INTERNAL_SERVER_ERROR', 'Internal server error')));
+        send(errorResponse(new HttpRequestError('INTERNAL_SERVER_ERROR', 'Internal server error'), mediaType));
       });
   };
 }
@@ -240,9 +243,10 @@ function json(status: number, body: unknown): HttpResponseLike {
   };
 }
 
-function errorResponse(error: HttpRequestError): HttpResponseLike {
+function errorResponse(error: HttpRequestError, mediaType: string | null = null): HttpResponseLike {
   const result = json(ERROR_CODES[error.code].status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
-  return { ...result, headers: { ...result.headers, ...error.headers } };
+  const contentType: Record<string, string> = mediaType ? { 'content-type': `${mediaType}; charset=utf-8` } : {};
+  return { ...result, headers: { ...result.headers, ...contentType, ...error.headers } };
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -53,7 +53,9 @@ describe('the execution timeout', () => {
     const before = await timeoutRefusals();
     hanging.on = true;
     try {
-      const { status, body } = await tessera.request({ query: '{ projects(first: 1) { nodes { code } } }' });
+      const { status, body, headers } = await tessera.request({ query: '{ projects(first: 1) { nodes { code } } }' });
+      // In the media type the client accepted, like every other answer at /graphql.
+      expect(headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
       expect({ status, body }).toEqual({
         status: 504,
         body: {
