@@ -63,7 +63,7 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
             },
           ],
         );
-        return write.postInvoice(
+        const memo = await write.postInvoice(
           {
             id: 'inv_fixture_cm',
             kind: 'CREDIT_MEMO',
@@ -98,7 +98,74 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
           },
           { legalEntity: legalEntity!, series: 'CM', date: original.invoiceDate },
         );
+        // A customer credit from the memo, part of it refunded (docs/capabilities.md#customer-credits).
+        const credit = await write.openCustomerCredit({
+          id: 'ccr_fixture',
+          legalEntityId: original.legalEntityId,
+          accountId: original.accountId,
+          currency: original.currency,
+          creditMemoId: memo.id,
+          invoiceId: original.id,
+          amountE4: 10_0000,
+          appliedE4: 0,
+          refundedE4: 0,
+          status: 'OPEN',
+          createdOn: original.invoiceDate,
+          aggregateVersion: 1,
+        });
+        await write.useCustomerCredit({
+          credit,
+          appliedE4: 0,
+          refundedE4: 4_0000,
+          status: 'OPEN',
+          use: {
+            id: 'ccu_fixture',
+            creditId: credit.id,
+            kind: 'REFUNDED',
+            invoiceId: null,
+            amountE4: 4_0000,
+            usedOn: original.invoiceDate,
+            postingPeriodId: original.postingPeriodId,
+            method: 'WIRE',
+            reference: 'RF-fixture',
+          },
+          invoice: null,
+        });
+        return memo;
       });
+    });
+
+    it('holds the customer credits and their uses, the credit moved to its next version by each use', async () => {
+      const original = seededInvoices().find((invoice) => invoice.id === creditMemo.originalInvoiceId)!;
+      const credit = {
+        id: 'ccr_fixture',
+        legalEntityId: original.legalEntityId,
+        accountId: original.accountId,
+        currency: original.currency,
+        creditMemoId: creditMemo.id,
+        invoiceId: original.id,
+        amountE4: 10_0000,
+        appliedE4: 0,
+        refundedE4: 4_0000,
+        status: 'OPEN',
+        createdOn: original.invoiceDate,
+        aggregateVersion: 2,
+      };
+      expect(await read.customerCreditsByIds(['ccr_fixture'])).toEqual([credit]);
+      expect(await read.customerCreditsByAccountIds([original.accountId])).toEqual([credit]);
+      expect(await read.customerCreditUsesByCreditIds(['ccr_fixture'])).toEqual([
+        {
+          id: 'ccu_fixture',
+          creditId: 'ccr_fixture',
+          kind: 'REFUNDED',
+          invoiceId: null,
+          amountE4: 4_0000,
+          usedOn: original.invoiceDate,
+          postingPeriodId: original.postingPeriodId,
+          method: 'WIRE',
+          reference: 'RF-fixture',
+        },
+      ]);
     });
 
     afterAll(async () => {
@@ -247,6 +314,9 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
           revenueSchedulesByContractIds: (port) => port.revenueSchedulesByContractIds(['ctr_00001']),
           revenueSchedulesByLegalEntityIds: (port) => port.revenueSchedulesByLegalEntityIds([invoice.legalEntityId]),
           revenueScheduleLinesByScheduleIds: (port) => port.revenueScheduleLinesByScheduleIds(['rs_fixture']),
+          customerCreditsByIds: (port) => port.customerCreditsByIds(['ccr_fixture']),
+          customerCreditsByAccountIds: (port) => port.customerCreditsByAccountIds([invoice.accountId]),
+          customerCreditUsesByCreditIds: (port) => port.customerCreditUsesByCreditIds(['ccr_fixture']),
         },
         { control: ALL_RECORDS },
       );

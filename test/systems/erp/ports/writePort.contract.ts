@@ -422,6 +422,116 @@ export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
       });
       expect(await eventsOf(erp.system.ledger, replay.requestId)).toEqual([]);
     });
+
+    it('credits a line of a PAID invoice into a customer credit, applied and refunded from its versions (docs/capabilities.md#customer-credits)', async () => {
+      const released = await callErp(
+        erp.system,
+        ukDraft('bd_cc_1'),
+        'releaseInvoiceV2',
+        { billingDraftId: 'bd_cc_1', invoiceDate: '2026-11-20', expectedVersion: 1 },
+        'k-cc-release-1',
+      );
+      const invoiceId = (released.payload.invoice as { id: string }).id;
+      const paid = await callErp(
+        erp.system,
+        none,
+        'recordPayment',
+        {
+          legalEntityId: 'le_UK01',
+          accountId: 'acc_00014',
+          amount: '4390.00',
+          currency: 'GBP',
+          receivedDate: '2026-11-20',
+          method: 'WIRE',
+          bankReference: 'BANK-CC-1',
+        },
+        'k-cc-pay',
+      );
+      const paymentId = (paid.payload.payment as { id: string }).id;
+      await callErp(erp.system, none, 'applyPayment', { paymentId, invoiceId, amount: '4390.00', expectedVersion: 1 }, 'k-cc-apply');
+      const sources: World = {
+        entities: {
+          ErpReadsDraftSources: {
+            id: 'bd_cc_1',
+            status: 'INVOICED',
+            invoice: { id: invoiceId },
+            items: [1, 2, 3].map((n, index) => ({
+              id: `bdi_cc_${n}`,
+              sourceType: 'TIME_SPLIT',
+              sourceId: `te_cc_${n}`,
+              amount: { amount: ['1125.00', '2500.00', '33.33'][index] },
+            })),
+            sourceCredits: [],
+          },
+        },
+      };
+      const credit = {
+        invoiceId,
+        expectedVersion: 2,
+        lines: [{ lineNumber: 2, action: 'CREDIT' }],
+        reason: 'Not accepted',
+        creditDate: '2026-11-20',
+      };
+      const credited = await callErp(erp.system, sources, 'creditInvoiceLines', credit, 'k-cc-credit');
+      expect(credited.payload).toMatchObject({
+        __typename: 'CreditInvoiceLinesSuccess',
+        creditMemo: { kind: 'CREDIT_MEMO', subtotalE4: -25_000_000, taxE4: -5_000_000, totalE4: -30_000_000, originalInvoiceId: invoiceId },
+        invoice: { id: invoiceId, status: 'PAID', amountPaidE4: 43_900_000, amountCreditedE4: 0, aggregateVersion: 3 },
+        customerCredit: { amountE4: 30_000_000, appliedE4: 0, refundedE4: 0, status: 'OPEN', currency: 'GBP', aggregateVersion: 1 },
+        replayed: false,
+      });
+      const memoId = (credited.payload.creditMemo as { id: string }).id;
+      expect(
+        (await erp.system.reads(everything()).invoiceLinesByInvoiceIds([memoId])).map((line) => [
+          line.amountE4,
+          line.taxE4,
+          line.creditedLineId,
+        ]),
+      ).toEqual([[-25_000_000, -5_000_000, (await erp.system.reads(everything()).invoiceLinesByInvoiceIds([invoiceId]))[1]!.id]]);
+      const again = await callErp(erp.system, sources, 'creditInvoiceLines', { ...credit, expectedVersion: 3 }, 'k-cc-credit-again');
+      expect(again.payload).toMatchObject({ __typename: 'CapabilityFailure', errors: [{ code: 'ALREADY_CREDITED', field: 'lines' }] });
+
+      const creditId = (credited.payload.customerCredit as { id: string }).id;
+      const other = await callErp(
+        erp.system,
+        ukDraft('bd_cc_2'),
+        'releaseInvoiceV2',
+        { billingDraftId: 'bd_cc_2', invoiceDate: '2026-11-20', expectedVersion: 1 },
+        'k-cc-release-2',
+      );
+      const otherId = (other.payload.invoice as { id: string }).id;
+      const applied = await callErp(
+        erp.system,
+        none,
+        'applyCustomerCredit',
+        { customerCreditId: creditId, invoiceId: otherId, amount: '1000.00', expectedVersion: 1, appliedOn: '2026-11-20' },
+        'k-cc-use',
+      );
+      expect(applied.payload).toMatchObject({
+        __typename: 'ApplyCustomerCreditSuccess',
+        customerCredit: { id: creditId, appliedE4: 10_000_000, status: 'OPEN', aggregateVersion: 2 },
+        invoice: { id: otherId, status: 'PARTIALLY_PAID', amountPaidE4: 10_000_000, aggregateVersion: 2 },
+      });
+      const refund = { customerCreditId: creditId, amount: '2000.00', refundDate: '2026-11-20', method: 'WIRE', reference: 'RF-CC-1' };
+      const stale = await callErp(erp.system, none, 'refundCustomerCredit', { ...refund, expectedVersion: 1 }, 'k-cc-stale');
+      expect(stale.payload).toEqual({
+        __typename: 'CapabilityFailure',
+        errors: [
+          {
+            code: 'VERSION_CONFLICT',
+            message: 'CustomerCredit is at version 2, not 1: it changed since you read it. Read it again, then decide.',
+            field: 'expectedVersion',
+          },
+        ],
+        replayed: false,
+      });
+      const refunded = await callErp(erp.system, none, 'refundCustomerCredit', { ...refund, expectedVersion: 2 }, 'k-cc-refund');
+      expect(refunded.payload).toMatchObject({
+        customerCredit: { id: creditId, appliedE4: 10_000_000, refundedE4: 20_000_000, status: 'USED', aggregateVersion: 3 },
+        refund: { kind: 'REFUNDED', amountE4: 20_000_000, invoiceId: null, method: 'WIRE', reference: 'RF-CC-1', usedOn: '2026-11-20' },
+      });
+      expect((await eventsOf(erp.system.ledger, refunded.requestId)).map((event) => event.type)).toEqual(['CustomerCreditRefunded']);
+    });
   });
 }
 
