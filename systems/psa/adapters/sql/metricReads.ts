@@ -132,13 +132,13 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
     realizationTotals: async (period, groupBy, filter, rates) => {
       // The standard rates travel into the statement as a VALUES table (a handful of rows per legal entity and role).
       const std = rates.length
-        ? sql`(values ${sql.join(
+        ? sql`values ${sql.join(
             rates.map(
               (r) =>
                 sql`(${r.legalEntityId}, ${r.roleId}, ${r.currency}, cast(${r.billRateE4} as bigint), ${r.effectiveFrom}, ${r.effectiveTo ?? '9999-12-31'})`,
             ),
-          )}) as std(legal_entity_id, role_id, currency, rate_e4, effective_from, effective_to)`
-        : sql`(select null as legal_entity_id, null as role_id, null as currency, cast(0 as bigint) as rate_e4, null as effective_from, null as effective_to where 1 = 0) as std`;
+          )}`
+        : sql`select null, null, null, cast(0 as bigint), null, null where 1 = 0`;
       const projectKey = groupBy === 'PROJECT' ? sql`p.id` : sql`null`;
       const entityKey = groupBy === 'PORTFOLIO' ? sql`null` : sql`p.legal_entity_id`;
       const groupKeys: Expression<unknown>[] = [sql`p.currency`];
@@ -156,6 +156,7 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         billed: unknown;
         priced_billed: unknown;
       }>`
+        with std(legal_entity_id, role_id, currency, rate_e4, effective_from, effective_to) as (${std})
         select ${projectKey} as project_id, ${entityKey} as legal_entity_id, p.currency as currency,
           coalesce(sum(e.hours_e2), 0) as hours,
           coalesce(sum(case when std.rate_e4 is not null then e.hours_e2 else 0 end), 0) as priced,
@@ -166,7 +167,7 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         from time_entries e
         join timecards t on t.id = e.timecard_id
         join projects p on p.id = e.project_id
-        left join ${std} on std.legal_entity_id = p.legal_entity_id and std.role_id = e.role_id and std.currency = p.currency
+        left join std on std.legal_entity_id = p.legal_entity_id and std.role_id = e.role_id and std.currency = p.currency
           and e.entry_date >= std.effective_from and e.entry_date <= std.effective_to
         where t.status = 'APPROVED' and e.hour_class = 'BILLABLE'
           and e.entry_date >= ${period.from} and e.entry_date <= ${period.to}
