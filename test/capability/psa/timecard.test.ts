@@ -23,6 +23,7 @@ import {
   call,
   envelope,
   eventsOfRequest,
+  erpDb,
   psaDb,
   readTimecard,
   refused,
@@ -313,7 +314,11 @@ describe('submitTimecard', () => {
               { date: week(1), hours: '12.25' },
             ],
           }),
-          error: { code: 'PRECONDITION_FAILED', message: `24.25 hours on ${week(1)}: a day has 24.`, field: 'entries.2.hours' },
+          error: {
+            code: 'TIME_DAILY_LIMIT_EXCEEDED',
+            message: `24.25 hours on ${week(1)} across the person's timecards: a day has 24.00.`,
+            field: 'entries.2.hours',
+          },
         }),
       ],
       [
@@ -335,7 +340,7 @@ describe('submitTimecard', () => {
 });
 
 describe('approveTimecard', () => {
-  it("freezes the assignment's rates on every entry; billable time READY_TO_BILL at hours × rate, the rest NOT_BILLABLE; by someone else", async () => {
+  it("freezes the rate card's rate on each date and the resource's cost rate; billable time READY_TO_BILL at hours × rate, the rest NOT_BILLABLE; by someone else", async () => {
     const monday = week(2);
     const submitted = await submit(tessera, assignment.id, monday, WEEK_ENTRIES(monday));
     const key = newKey();
@@ -442,7 +447,7 @@ describe('approveTimecard', () => {
     expect(timecard).toMatchObject({ approver: { id: 'res_0001' }, totalBillableAmount: { amount: '680.00', currency: 'USD' } });
   });
 
-  it("approves seeded time: a fixed-fee project's time is NOT_BILLABLE with no value; T&M time at its assignment's rate", async () => {
+  it("approves seeded time: a fixed-fee project's time is NOT_BILLABLE with no value; T&M time at its rate card's rate on each date", async () => {
     const db = psaDb(tessera);
     const seeded = await db
       .selectFrom('timecards')
@@ -460,22 +465,39 @@ describe('approveTimecard', () => {
       new Set(['NOT_BILLABLE,0.00']),
     );
 
-    const rate = await db
-      .selectFrom('assignments')
-      .select('bill_rate_e4')
-      .where('id', '=', timeAndMaterials.assignment_id!)
+    // The rate card of the project's time-and-materials line, in force on each entry's date (docs/invariants.md#time-controls).
+    const card = await db
+      .selectFrom('contract_lines')
+      .innerJoin('projects', 'projects.contract_id', 'contract_lines.contract_id')
+      .innerJoin('timecards', 'timecards.project_id', 'projects.id')
+      .select('contract_lines.rate_card_id')
+      .where('timecards.id', '=', timeAndMaterials.id)
+      .where('contract_lines.billing_method', '=', 'TIME_AND_MATERIALS')
       .executeTakeFirstOrThrow();
-    const rateText = money(rate.bill_rate_e4!, timeAndMaterials.currency).amount;
+    const lines = await erpDb(tessera).selectFrom('rate_card_lines').selectAll().where('rate_card_id', '=', card.rate_card_id!).execute();
+    const rateOn = (roleId: string, date: string) => {
+      const line = lines.find(
+        (l) => l.role_id === roleId && l.effective_from <= date && (l.effective_to === null || date <= l.effective_to),
+      )!;
+      return money(line.bill_rate_e4, timeAndMaterials.currency).amount;
+    };
     const before = await db
       .selectFrom('time_entries')
-      .select(['hours_e2', 'hour_class'])
+      .select(['hours_e2', 'hour_class', 'role_id', 'entry_date'])
       .where('timecard_id', '=', timeAndMaterials.id)
       .execute();
     const tm = await approve(tessera, { id: timeAndMaterials.id, aggregateVersion: timeAndMaterials.aggregate_version } as Timecard);
     const expectedTotal = before
       .filter((entry) => entry.hour_class === 'BILLABLE')
       .reduce(
-        (sum, entry) => sum + BigInt(amountOf(formatHours(entry.hours_e2), rateText, timeAndMaterials.currency).amount.replace('.', '')),
+        (sum, entry) =>
+          sum +
+          BigInt(
+            amountOf(formatHours(entry.hours_e2), rateOn(entry.role_id, entry.entry_date), timeAndMaterials.currency).amount.replace(
+              '.',
+              '',
+            ),
+          ),
         0n,
       );
     expect(tm.totalBillableAmount).toEqual({
