@@ -167,7 +167,7 @@ function percentInput(value: string, field: string): number {
 }
 
 /** The line each of the given source types bills against: its own line, else the contract's T&M line (a single-line contract caps everything). */
-function capFor(lines: readonly ContractLine[], sourceType: string): ContractLine | null {
+export function capFor(lines: readonly ContractLine[], sourceType: string): ContractLine | null {
   return lineForSource(lines, sourceType) ?? lines.find((line) => line.billingMethod === 'TIME_AND_MATERIALS') ?? null;
 }
 

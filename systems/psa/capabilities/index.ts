@@ -1,5 +1,6 @@
 /** The PSA's capabilities, by Mutation field (their names and versions are declared in schema/psa.graphql). */
 import { generateBillingDraft, recordBillingDraftInvoiced } from './billing.ts';
+import { recordContractAmendment } from './contractAmendment.ts';
 import { discardBillingDraft, placeBillingHold, releaseBillingHold } from './billingHold.ts';
 import { approveSourceWriteOff, rejectSourceWriteOff, requestSourceWriteOff } from './sourceWriteOff.ts';
 import { completeMilestone } from './milestone.ts';
@@ -34,6 +35,7 @@ export const psaCapabilities = {
   rejectMilestoneAcceptance,
   generateBillingDraft,
   recordBillingDraftInvoiced,
+  recordContractAmendment,
   recordSourcesCredited,
   placeBillingHold,
   releaseBillingHold,

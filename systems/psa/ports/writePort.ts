@@ -11,6 +11,7 @@
  * milestone total are the contract's), confirming an assignment (the resource's capacity), and
  * submitting a timecard (the person's hours a day and a week across projects).
  */
+import type { ContractLineWrites } from './contractLineWrites.ts';
 import type {
   Assignment,
   BillingDraft,
@@ -74,7 +75,7 @@ export interface TimecardSubmission {
   readonly entries: readonly TimeEntry[];
 }
 
-export interface PsaWritePort extends ExpenseWrites, BillingControlWrites, SourceCreditWrites, ProjectLifecycleWrites {
+export interface PsaWritePort extends ExpenseWrites, BillingControlWrites, SourceCreditWrites, ProjectLifecycleWrites, ContractLineWrites {
   /**
    * Runs `plan` while no other project is being created on the contract, then writes what it
    * returns. `plan` reads (through the read port) and checks; a rejection it throws writes nothing.

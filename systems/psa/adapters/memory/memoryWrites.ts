@@ -17,6 +17,7 @@ import type { PsaWritePort } from '../../ports/writePort.ts';
 import type { BillingDraftItem, ContractLine, Milestone, TimeEntry } from '../../ports/types.ts';
 import { OBJECT, type ObjectType, type PsaRecords } from './objects.ts';
 import { createMemoryExpenseWrites } from './memoryExpenses.ts';
+import { createMemoryContractLineWrites } from './memoryContractLines.ts';
 import { createMemoryBillingControlWrites } from './memoryBillingControls.ts';
 import { createMemoryLifecycleWrites } from './memoryLifecycle.ts';
 import { createMemorySourceCreditWrites } from './memorySourceCredits.ts';
@@ -60,6 +61,7 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
 
   return {
     ...createMemoryExpenseWrites(create, change),
+    ...createMemoryContractLineWrites(writes),
     ...createMemoryBillingControlWrites(writes, change),
     ...createMemoryLifecycleWrites(writes, change),
     ...createMemorySourceCreditWrites(writes),

@@ -29,6 +29,7 @@ import {
 } from './rows.ts';
 import type { PsaTables } from './tables.ts';
 import { createSqlExpenseWrites } from './expenseWrites.ts';
+import { createSqlContractLineWrites } from './contractLineWrites.ts';
 import { createSqlBillingControlWrites } from './billingControls.ts';
 import { createSqlSourceCreditWrites } from './sourceCredits.ts';
 import { createSqlLifecycleWrites } from './lifecycle.ts';
@@ -90,6 +91,7 @@ export function createSqlPsaWritePort(db: Kysely<PsaTables>, trx: Transaction<Ps
 
   return {
     ...createSqlExpenseWrites(trx),
+    ...createSqlContractLineWrites(db, trx),
     ...createSqlBillingControlWrites(db, trx),
     ...createSqlSourceCreditWrites(trx),
     ...createSqlLifecycleWrites(db, trx),
