@@ -10,7 +10,8 @@ import { newKey } from '../../harness/capabilities.ts';
 import { onPostgres } from '../../harness/onPostgres.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import type { TempStore } from '../../harness/tempDatabase.ts';
-import { APPROVER, GENERATE_DRAFT, accepted, call, psaDb, staffedProject, type BillingDraft, type Project } from './psaKit.ts';
+import { APPROVER, GENERATE_DRAFT, accepted, call, psaDb, type BillingDraft, type Project } from './psaKit.ts';
+import { staffedOn } from './expenseKit.ts';
 
 const ROUNDS = 5;
 const SUBMIT = `mutation ($input: SubmitExpenseInput!) { submitExpense(input: $input) { expense { id aggregateVersion } userErrors { code } } }`;
@@ -25,7 +26,7 @@ onPostgres('PSA expense claims', (makeStore) => {
   beforeAll(async () => {
     store = await makeStore();
     tessera = await startTestTessera({ scale: 's', store });
-    const staffed = await staffedProject(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '100' });
+    const staffed = await staffedOn(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '100' });
     project = staffed.project;
     resourceId = staffed.resource.id;
   });

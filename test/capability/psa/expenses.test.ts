@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrincipalClaims } from '../../../auth/principal.ts';
 import { startAuthTessera, type AuthTestTessera } from '../../harness/authTessera.ts';
 import { newKey } from '../../harness/capabilities.ts';
+import { staffedOn } from './expenseKit.ts';
 import {
   APPROVER,
   DEFAULT_SUB,
@@ -19,7 +20,6 @@ import {
   psaDb,
   refused,
   seededProjects,
-  staffedProject,
   succeeded,
   type Assignment,
   type Money,
@@ -55,7 +55,7 @@ let resource: { id: string; email: string };
 beforeAll(async () => {
   tessera = await startAuthTessera({ scale: 's' });
   projects = await seededProjects(tessera);
-  ({ project, assignment, resource } = await staffedProject(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '200' }));
+  ({ project, assignment, resource } = await staffedOn(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '200' }));
   // The contract's EXPENSES line (docs/model.md#contractline): a 12.5 % markup, no cap.
   await psaDb(tessera)
     .insertInto('contract_lines')
@@ -164,7 +164,7 @@ describe('submitExpense and approveExpense', () => {
     expect(envelope(again)).toEqual(
       succeeded(
         'approveExpense',
-        { expense: accepted<Expense>(again, 'expense') },
+        { expense: { ...accepted<Expense>(approved, 'expense') } },
         { warnings: [{ code: 'ALREADY_IN_STATE', message: 'Expense already is APPROVED; nothing changed.', field: null }] },
       ),
     );
