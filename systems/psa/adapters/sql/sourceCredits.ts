@@ -38,7 +38,7 @@ export const toSourceCredit = (row: SourceCreditRow): SourceCredit => ({
   creditedAt: row.credited_at,
 });
 
-const sourceCreditRow = (credit: SourceCredit): SourceCreditRow => ({
+export const sourceCreditRow = (credit: SourceCredit): SourceCreditRow => ({
   id: credit.id,
   project_id: credit.projectId,
   draft_id: credit.draftId,

@@ -2,6 +2,8 @@
  * The PSA records the port contract suites start from: the generated demo dataset (scale `s`) as
  * canonical records, and a way to load them into each adapter's system of record.
  */
+import type { SourceCredit } from '../../../../systems/psa/ports/sourceCredits.ts';
+import { sourceCreditRow } from '../../../../systems/psa/adapters/sql/sourceCredits.ts';
 import type { Kysely } from 'kysely';
 import { generateDataset, type Dataset } from '../../../../seed/generate.ts';
 import { OBJECT } from '../../../../systems/psa/adapters/memory/objects.ts';
@@ -57,6 +59,8 @@ export interface PsaData {
   readonly expenses: readonly Expense[];
   /** Billing holds, write-offs and released items built for the suites (billingControlData.ts). */
   readonly billingControls: BillingControlData;
+  /** A credit of an invoiced draft's first item (docs/capabilities.md#recordsourcescredited-system-step). */
+  readonly sourceCredits: readonly SourceCredit[];
 }
 
 let cached: PsaData | null = null;
@@ -80,11 +84,13 @@ export function psaData(): PsaData {
     items: psa.billing_draft_items.map(rows.toBillingDraftItem),
     expenses: [],
     billingControls: { holds: [], writeOffs: [], releasedItems: [] },
+    sourceCredits: [],
   };
   cached = {
     ...cached,
     expenses: contractExpenses(cached.projects, cached.assignments),
     billingControls: billingControls(cached.projects, cached.entries, cached.drafts),
+    sourceCredits: sourceCreditsOf(cached.drafts, cached.items),
   };
   return cached;
 }
@@ -128,6 +134,7 @@ export async function loadIntoSql(db: Kysely<PsaTables>, data: PsaData): Promise
     'released_draft_items',
     data.billingControls.releasedItems.map((item) => releasedItemRow(item, '2026-01-07T10:00:00.000Z')),
   );
+  await insert('source_credits', data.sourceCredits.map(sourceCreditRow));
 }
 
 /** Loads `data` into the vendor stand-in, as records nobody's call created. */
@@ -148,4 +155,27 @@ export async function loadIntoVendor(vendor: InMemoryVendor, data: PsaData): Pro
   await load(OBJECT.hold, data.billingControls.holds);
   await load(OBJECT.writeOff, data.billingControls.writeOffs);
   await load(OBJECT.releasedItem, data.billingControls.releasedItems);
+  await load(OBJECT.sourceCredit, data.sourceCredits);
+}
+
+/** One CREDIT credit of the first item of the first INVOICED draft (its source's state is left as seeded). */
+function sourceCreditsOf(drafts: readonly BillingDraft[], items: readonly BillingDraftItem[]): SourceCredit[] {
+  const draft = drafts.find((d) => d.status === 'INVOICED' && d.invoiceId !== null)!;
+  const item = items.find((i) => i.draftId === draft.id)!;
+  return [
+    {
+      id: 'scr_fixture',
+      projectId: draft.projectId,
+      draftId: draft.id,
+      itemId: item.id,
+      sourceType: item.sourceType,
+      sourceId: item.sourceId,
+      amountE4: item.amountE4,
+      currency: draft.currency,
+      action: 'CREDIT',
+      invoiceId: draft.invoiceId!,
+      creditMemoId: 'inv_fixture_cm',
+      creditedAt: '2026-01-08T10:00:00.000Z',
+    },
+  ];
 }

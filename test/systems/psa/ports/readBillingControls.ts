@@ -44,6 +44,7 @@ export function billingControlReadTests(read: (scope?: RecordScope) => PsaReadPo
       },
     ]);
     expect(await read(NO_RECORDS).billableSourcesByRefs([{ sourceType: 'TIME_SPLIT', sourceId: entry.id }])).toEqual([]);
+    expect(await read().sourceCreditsByDraftIds([data.sourceCredits[0]!.draftId, 'bd_missing'])).toEqual(data.sourceCredits);
   });
 }
 
@@ -59,5 +60,6 @@ export function billingControlProbes(data: PsaData) {
     sourceWriteOffsByIds: (port: PsaReadPort) => port.sourceWriteOffsByIds(writeOffs.map((w) => w.id)),
     sourceWriteOffsByProjectIds: (port: PsaReadPort) => port.sourceWriteOffsByProjectIds(writeOffs.map((w) => w.projectId)),
     releasedDraftItemsByDraftIds: (port: PsaReadPort) => port.releasedDraftItemsByDraftIds(releasedItems.map((i) => i.draftId)),
+    sourceCreditsByDraftIds: (port: PsaReadPort) => port.sourceCreditsByDraftIds(data.sourceCredits.map((c) => c.draftId)),
   };
 }

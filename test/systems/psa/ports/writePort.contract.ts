@@ -15,6 +15,7 @@ import { writeHarness } from './writeHarness.ts';
 import { lifecycleTests } from './writeLifecycle.ts';
 import { expenseTests } from './writeExpenses.ts';
 import { billingControlTests } from './writeBillingControls.ts';
+import { sourceCreditTests } from './writeSourceCredits.ts';
 
 export function psaWritePortContract(adapter: string, open: (data: PsaData) => Promise<OpenPsa>): void {
   describe(`PSA capabilities through the write port on ${adapter}`, () => {
@@ -24,5 +25,6 @@ export function psaWritePortContract(adapter: string, open: (data: PsaData) => P
     lifecycleTests(harness);
     expenseTests(harness);
     billingControlTests(harness);
+    sourceCreditTests(harness);
   });
 }
