@@ -14,8 +14,8 @@ import { APPROVER, GENERATE_DRAFT, accepted, call, psaDb, type BillingDraft, typ
 import { staffedOn } from './expenseKit.ts';
 
 const ROUNDS = 5;
-const SUBMIT = `mutation ($input: SubmitExpenseInput!) { submitExpense(input: $input) { expense { id aggregateVersion } userErrors { code } } }`;
-const APPROVE = `mutation ($input: ApproveExpenseInput!) { approveExpense(input: $input) { expense { id billingStatus } userErrors { code } } }`;
+const SUBMIT = `mutation ($input: SubmitExpenseInput!) { submitExpense(input: $input) { expense { id aggregateVersion } userErrors { code message field } warnings { code } replayed } }`;
+const APPROVE = `mutation ($input: ApproveExpenseInput!) { approveExpense(input: $input) { expense { id billingStatus } userErrors { code message field } warnings { code } replayed } }`;
 
 onPostgres('PSA expense claims', (makeStore) => {
   let store: TempStore;
