@@ -1,5 +1,6 @@
 /** The ERP's capabilities, by Mutation field (their names and versions are declared in schema/erp.graphql). */
 import { activateContract, activateContractV2 } from './activateContract.ts';
+import { approveContractAmendment } from './approveContractAmendment.ts';
 import { placeCreditHold, releaseCreditHold } from './creditHold.ts';
 import { issueCreditMemo } from './creditMemo.ts';
 import { creditInvoiceLines, voidInvoice } from './creditLines.ts';
@@ -15,6 +16,7 @@ export const erpCapabilities = {
   releaseCreditHold,
   activateContract,
   activateContractV2,
+  approveContractAmendment,
   releaseInvoice,
   releaseInvoiceV2,
   recordPayment,

@@ -7,6 +7,7 @@
  * that cannot answer throws DOWNSTREAM_UNAVAILABLE. Business rules are the capabilities', checked
  * before the first write (a remote system cannot roll back).
  */
+import type { RevenueRevisionWrites } from './revenueRevisionWrites.ts';
 import type { CustomerCreditWrites } from './customerCredits.ts';
 import type {
   BillingProfile,
@@ -49,7 +50,7 @@ export interface RecognizedSchedule {
 /** A customer's billing profile to create in a legal entity: everything but its number (the store gives it). */
 export type NewBillingProfile = Omit<BillingProfile, 'customerNumber' | 'legalEntityId' | 'aggregateVersion'>;
 
-export interface ErpWritePort extends CustomerCreditWrites {
+export interface ErpWritePort extends CustomerCreditWrites, RevenueRevisionWrites {
   /**
    * Enables a customer in a legal entity: creates its billing profile under the legal entity's next
    * customer number (`<code>-C00042`, docs/capabilities.md#enablecustomerbilling), unless the

@@ -8,6 +8,7 @@
  * payment per bank reference; one recognition line per schedule and period; one billing profile per
  * customer and legal entity; versioned transitions.
  */
+import { memoryRevenueRevisionWrites } from './memoryRevenueRevisions.ts';
 import { stored, type CallWrites, type Stored } from '../../../kernel/adapters/memory/callHistory.ts';
 import { vendorCall } from '../../../kernel/adapters/memory/remoteWrites.ts';
 import type { CapabilityRejected } from '../../../kernel/capability/rejection.ts';
@@ -98,6 +99,7 @@ export function memoryErpWrites(records: VendorRecords, writes: CallWrites): Erp
 
   return {
     ...memoryCustomerCreditWrites(writes, O.invoice),
+    ...memoryRevenueRevisionWrites(writes, O.schedule),
     async enableCustomer(legalEntity, values) {
       // An earlier attempt of this call created it: the same answer again.
       const earlier = await writes.created<BillingProfile>(O.billingProfile, 'billing-profile');

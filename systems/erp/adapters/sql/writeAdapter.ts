@@ -40,6 +40,7 @@ import {
 } from './rows.ts';
 import type { ErpTables } from './tables.ts';
 import { sqlCustomerCreditWrites } from './customerCredits.ts';
+import { sqlRevenueRevisionWrites } from './revenueRevisions.ts';
 
 /** `db`: the database `trx` is a transaction of (it names the engine for the numbering lock). */
 export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>): ErpWritePort {
@@ -50,6 +51,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>)
 
   return {
     ...sqlCustomerCreditWrites(trx),
+    ...sqlRevenueRevisionWrites(trx),
     async enableCustomer(legalEntity, values) {
       // Held until commit: a concurrent enable in the legal entity waits, then sees this one's profile.
       await serializeOn(db, trx, `erp.customerNumbers:${legalEntity.id}`);

@@ -1,0 +1,29 @@
+/** Revenue allocation revised by a contract amendment, over the in-memory vendor (docs/invariants.md#inv-12): versioned, once per call. */
+import type { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
+import { rejected } from '../../../kernel/capability/rejection.ts';
+import type { RevenueRevisionWrites } from '../../ports/revenueRevisionWrites.ts';
+import type { RevenueSchedule } from '../../ports/types.ts';
+
+export function memoryRevenueRevisionWrites(writes: CallWrites, scheduleType: string): RevenueRevisionWrites {
+  return {
+    async reviseRevenueAllocation(revisions) {
+      const revised: RevenueSchedule[] = [];
+      for (const { schedule, allocatedE4, status } of revisions) {
+        const conflict = () =>
+          rejected('VERSION_CONFLICT', `RevenueSchedule ${JSON.stringify(schedule.id)} changed while this call ran.`, 'expectedVersion');
+        const [current] = await writes.find<RevenueSchedule>(scheduleType, (record) => record.id === schedule.id);
+        if (!current) throw conflict();
+        revised.push(
+          await writes.transition<RevenueSchedule>(
+            scheduleType,
+            current,
+            schedule.aggregateVersion,
+            (record) => ({ ...record, allocatedE4, status }),
+            conflict,
+          ),
+        );
+      }
+      return revised;
+    },
+  };
+}
