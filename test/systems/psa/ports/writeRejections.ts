@@ -79,6 +79,38 @@ export function typedRejectionTests(h: WriteHarness): void {
     });
   });
 
+  it("refuses a submission past the day's 24 hours under the write port's check (TIME_DAILY_LIMIT_EXCEEDED), writing nothing", async () => {
+    // The week of T0 (2031-06-02): not in the future for the default window (docs/invariants.md#time-controls).
+    const s = scenario(h.data, 13);
+    const { resourceRequest } = await h.staffed(s, 'day-limit');
+    const { assignment } = await h.ok<{ assignment: Assignment }>(
+      h
+        .runner()
+        .run(
+          'confirmAssignment',
+          { resourceRequestId: resourceRequest.id, resourceId: s.resource.id, expectedVersion: 1 },
+          { principal: ALICE, key: 'day-limit-confirm', facts: { rateCard: s.rateCard, intercompanyEnabled: null } },
+        ),
+    );
+    const entries = [
+      { date: s.week, hours: '12.00' },
+      { date: s.week, hours: '12.01', hourClass: 'CREDITED' },
+    ];
+    const over = await h
+      .runner()
+      .run('submitTimecard', { assignmentId: assignment.id, weekStart: s.week, entries }, { principal: ALICE, key: 'day-limit-submit' });
+    expect(over.result).toEqual({
+      ok: false,
+      error: {
+        code: 'TIME_DAILY_LIMIT_EXCEEDED',
+        message: `24.01 hours on ${s.week} across the person's timecards: a day has 24.00.`,
+        field: 'entries.1.hours',
+      },
+    });
+    expect(await h.read().timecardOfWeek(s.resource.id, assignment.projectId, s.week)).toBeNull();
+    expect(await h.read().resourceHoursByDate(s.resource.id, s.week, addDays(s.week, 6), 'prj_none')).toEqual([]);
+  });
+
   it('the versioned write refuses a record that moved since it was read (VERSION_CONFLICT), writing nothing', async () => {
     const s = scenario(h.data, 3);
     const { active } = await h.staffed(s, 'stale');
