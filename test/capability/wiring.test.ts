@@ -24,6 +24,8 @@ describe('capability tables in every reference system', () => {
       ...(name === 'crm' ? ['0005_crm_opportunity_line_roles'] : []),
       // The ERP's own upgrade: billing profiles are versioned (credit holds placed and released by capability).
       ...(name === 'erp' ? ['0005_erp_billing_profile_versions'] : []),
+      // Issue 12 (finance depth): every helper's new tables and columns merged into each system's next migration.
+      `${{ crm: '0006', psa: '0005', erp: '0006' }[name]}_${name}_finance_depth`,
       // Every system's outbox carries the trace (docs/processes.md#calling-capabilities).
       `0100_${name}_event_trace`,
     ]);

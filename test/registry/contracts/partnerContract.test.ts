@@ -12,8 +12,10 @@ import { apiSchemaOf, objectFieldsOf, printedApi, rootFieldsOf } from './apiSche
 const PARTNER = { name: 'partner', includeTags: ['partner'], excludeTags: [] } as const;
 
 const PARTNER_ROOT_FIELDS = [
+  'Mutation.acceptMilestone',
   'Mutation.createWebhookSubscription',
   'Mutation.disableWebhookSubscription',
+  'Mutation.rejectMilestoneAcceptance',
   'Mutation.replayWebhookDelivery',
   'Mutation.rotateWebhookSecret',
   'Mutation.submitTimecard',
