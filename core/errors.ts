@@ -244,7 +244,7 @@ export const ERROR_CODES = {
   AMENDMENT_PENDING: {
     status: 409,
     action: 'stop',
-    meaning: 'The contract has an amendment awaiting approval: approve or withdraw it before proposing another.',
+    meaning: 'The contract has an amendment awaiting approval: it is approved before another is proposed.',
   },
   OVERBOOKED: { status: 422, action: 'fix', meaning: 'Confirming would book the resource beyond capacity on some day.' },
   TIME_DAILY_LIMIT_EXCEEDED: {
