@@ -250,30 +250,21 @@ describe('creditInvoiceLines', () => {
       'query ($id: ID!) { billingDraft(id: $id) { sourceCredits { sourceType sourceId action amount { amount currency } creditMemo { id } invoice { id } } } }',
       { id: b.draftId },
     );
-    expect(draft).toEqual({
-      data: {
-        billingDraft: {
-          sourceCredits: [
-            {
-              sourceType: 'MILESTONE',
-              sourceId: b.sources[0],
-              action: 'CREDIT',
-              amount: gbp('1125.00'),
-              creditMemo: { id: payload.creditMemo.id },
-              invoice: { id: b.invoiceId },
-            },
-            {
-              sourceType: 'MILESTONE',
-              sourceId: b.sources[1],
-              action: 'REOPEN',
-              amount: gbp('2500.00'),
-              creditMemo: { id: payload.creditMemo.id },
-              invoice: { id: b.invoiceId },
-            },
-          ].sort((x, y) => (x.sourceId < y.sourceId ? -1 : 1)),
-        },
-      },
+    const credits = (draft.data as { billingDraft: { sourceCredits: { sourceId: string }[] } }).billingDraft.sourceCredits;
+    const credited = (sourceId: string, action: string, amount: string) => ({
+      sourceType: 'MILESTONE',
+      sourceId,
+      action,
+      amount: gbp(amount),
+      creditMemo: { id: payload.creditMemo.id },
+      invoice: { id: b.invoiceId },
     });
+    expect(draft.errors).toBeUndefined();
+    expect([...credits].sort((x, y) => (x.sourceId < y.sourceId ? -1 : 1))).toEqual(
+      [credited(b.sources[0]!, 'CREDIT', '1125.00'), credited(b.sources[1]!, 'REOPEN', '2500.00')].sort((x, y) =>
+        x.sourceId < y.sourceId ? -1 : 1,
+      ),
+    );
 
     // The same key again: the stored answer, nothing credited twice.
     const key = newKey();
