@@ -1,5 +1,5 @@
 /**
- * The period of a business metric (docs/metrics.md#periods): `{ month: "2026-10" }` or
+ * The period of a business metric (docs/metrics.md#periods-and-access): `{ month: "2026-10" }` or
  * `{ from, to }` (inclusive ISO dates), and the calendar arithmetic the metrics share, on UTC day
  * numbers so no time zone moves a date.
  */

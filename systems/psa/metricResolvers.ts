@@ -147,6 +147,7 @@ async function realization(
     legalEntity: ref(t.legalEntityId),
     currency: t.currency,
     billableHours: formatHours(t.billableHoursE2),
+    creditedHours: formatHours(t.creditedHoursE2),
     pricedHours: formatHours(t.pricedHoursE2),
     standardValue: money(t.standardValueE4, t.currency),
     billableValue: money(t.billableValueE4, t.currency),

@@ -230,11 +230,13 @@ export function metricsSuite(name: string, makeStore: () => Promise<TempStore>):
         .select(['c.legal_entity_id', 'c.currency', 'l.role_id', 'l.bill_rate_e4', 'l.effective_from', 'l.effective_to'])
         .where('c.account_id', 'is', null)
         .execute();
-      const entries = (await approvedEntries()).filter((e) => e.hour_class === 'BILLABLE' && e.entry_date >= FROM && e.entry_date <= TO);
+      const entries = (await approvedEntries()).filter(
+        (e) => (e.hour_class === 'BILLABLE' || e.hour_class === 'CREDITED') && e.entry_date >= FROM && e.entry_date <= TO,
+      );
       function expected(keyOf: (e: (typeof entries)[number]) => string[]) {
         const groups = new Map<
           string,
-          { key: string[]; currency: string; h: number; ph: number; sv: bigint; bv: number; bd: number; pbd: number }
+          { key: string[]; currency: string; h: number; c: number; ph: number; sv: bigint; bv: number; bd: number; pbd: number }
         >();
         for (const e of entries) {
           const rate = cards.find(
@@ -247,9 +249,10 @@ export function metricsSuite(name: string, makeStore: () => Promise<TempStore>):
           );
           const key = [e.project_currency, ...keyOf(e)];
           const id = JSON.stringify(key);
-          const g = groups.get(id) ?? { key, currency: e.project_currency, h: 0, ph: 0, sv: 0n, bv: 0, bd: 0, pbd: 0 };
+          const g = groups.get(id) ?? { key, currency: e.project_currency, h: 0, c: 0, ph: 0, sv: 0n, bv: 0, bd: 0, pbd: 0 };
           const billed = e.billing_status === 'BILLED' ? num(e.billable_e4) : 0;
-          g.h += num(e.hours_e2);
+          g.h += e.hour_class === 'BILLABLE' ? num(e.hours_e2) : 0;
+          g.c += e.hour_class === 'CREDITED' ? num(e.hours_e2) : 0;
           g.ph += rate ? num(e.hours_e2) : 0;
           g.sv += rate ? big(e.hours_e2) * big(rate.bill_rate_e4) : 0n;
           g.bv += num(e.billable_e4);
@@ -260,6 +263,7 @@ export function metricsSuite(name: string, makeStore: () => Promise<TempStore>):
         return byKey([...groups.values()], (g) => JSON.stringify(g.key)).map((g) => ({
           currency: g.currency,
           billableHours: formatHours(g.h),
+          creditedHours: formatHours(g.c),
           pricedHours: formatHours(g.ph),
           standardValue: money(half(g.sv), g.currency),
           billableValue: money(g.bv, g.currency),
@@ -268,7 +272,7 @@ export function metricsSuite(name: string, makeStore: () => Promise<TempStore>):
         }));
       }
       const FIELDS =
-        'currency billableHours pricedHours standardValue { amount currency } billableValue { amount currency } billedValue { amount currency } billingRealization';
+        'currency billableHours creditedHours pricedHours standardValue { amount currency } billableValue { amount currency } billedValue { amount currency } billingRealization';
       const data = await ask(`{
         perProject: realization(period: { month: "${MONTH}" }, groupBy: PROJECT) { project { id } ${FIELDS} }
         portfolio: realization(period: { month: "${MONTH}" }, groupBy: PORTFOLIO) { ${FIELDS} }

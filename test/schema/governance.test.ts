@@ -92,6 +92,7 @@ describe('the canonical schema', () => {
         'ops:read',
         'ops:write',
         'webhooks:manage',
+        'metrics:read',
       ]),
     );
   });

@@ -43,6 +43,6 @@ export interface CrmReadPort extends CrmMetricsReads {
   /** In id order, every status. */
   contractsByOpportunityIds(opportunityIds: readonly string[]): Promise<Contract[]>;
   contractsPage(filter: ContractFilter, page: PageRequest): Promise<Page<Contract>>;
-  /** Amendments of the contracts the scope sees, by contract id then version (docs/model.md#contract-amendment). */
+  /** Amendments of the contracts the scope sees, by contract id then version (docs/model.md#contractamendment). */
   contractAmendmentsByContractIds(contractIds: readonly string[]): Promise<ContractAmendment[]>;
 }

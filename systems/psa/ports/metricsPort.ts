@@ -47,6 +47,8 @@ export interface RealizationTotals {
   readonly legalEntityId: string | null;
   readonly currency: string;
   readonly billableHoursE2: number;
+  /** CREDITED hours: in the standard value, never billed (docs/metrics.md#hour-classes). */
+  readonly creditedHoursE2: number;
   readonly pricedHoursE2: number;
   /** e4: Σ hours × standard rate, rounded once to e4 (half away from zero). */
   readonly standardValueE4: number;
@@ -77,7 +79,7 @@ export interface PsaMetricsReads {
   utilizationPopulation(groupBy: readonly UtilizationDimension[], legalEntityId: string | null): Promise<UtilizationPopulation[]>;
   /** Approved hours by class per resource (only resources the scope sees; absent without time). */
   resourceHourTotals(resourceIds: readonly string[], period: MetricPeriod): Promise<Map<string, HourClassTotals>>;
-  /** Approved BILLABLE time dated in the period on visible projects, valued at the standard rates. */
+  /** Approved BILLABLE and CREDITED time dated in the period on visible projects, valued at the standard rates. */
   realizationTotals(
     period: MetricPeriod,
     groupBy: RealizationDimension,

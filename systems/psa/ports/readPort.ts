@@ -100,7 +100,7 @@ export interface PsaReadPort extends ExpenseReads, BillingControlReads, SourceCr
   billingDraftItemsByDraftIds(draftIds: readonly string[]): Promise<BillingDraftItem[]>;
   /** Billed to date on a contract: the summaries of its drafts not discarded (e4, the drafts' currency). */
   billedOnContract(contractId: string): Promise<number>;
-  /** The same, per billing draft item source type (each bills against its contract line: docs/model.md#contract-line), by source type. */
+  /** The same, per billing draft item source type (each bills against its contract line: docs/model.md#contractline), by source type. */
   billedOnContractBySource(contractId: string): Promise<{ readonly sourceType: string; readonly amountE4: number }[]>;
   /** What the milestones of every project of the contract already plan (e4, the contract's currency). */
   plannedOnContract(contractId: string): Promise<number>;

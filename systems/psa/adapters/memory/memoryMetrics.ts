@@ -89,7 +89,7 @@ export function createMemoryPsaMetricReads(all: All, visibleProjects: () => Prom
       const groups = new Map<string, RealizationTotals & { standardE6: bigint }>();
       for (const entry of await all(OBJECT.entry)) {
         const project = projects.get(entry.projectId);
-        if (!project || !timecards.has(entry.timecardId) || entry.hourClass !== 'BILLABLE') continue;
+        if (!project || !timecards.has(entry.timecardId) || (entry.hourClass !== 'BILLABLE' && entry.hourClass !== 'CREDITED')) continue;
         if (entry.date < period.from || entry.date > period.to) continue;
         if (
           (filter.legalEntityId && project.legalEntityId !== filter.legalEntityId) ||
@@ -112,6 +112,7 @@ export function createMemoryPsaMetricReads(all: All, visibleProjects: () => Prom
           legalEntityId,
           currency: project.currency,
           billableHoursE2: 0,
+          creditedHoursE2: 0,
           pricedHoursE2: 0,
           standardValueE4: 0,
           standardE6: 0n,
@@ -122,7 +123,8 @@ export function createMemoryPsaMetricReads(all: All, visibleProjects: () => Prom
         const billed = entry.billingStatus === 'BILLED' ? entry.billableE4 : 0;
         groups.set(id, {
           ...g,
-          billableHoursE2: g.billableHoursE2 + entry.hoursE2,
+          billableHoursE2: g.billableHoursE2 + (entry.hourClass === 'BILLABLE' ? entry.hoursE2 : 0),
+          creditedHoursE2: g.creditedHoursE2 + (entry.hourClass === 'CREDITED' ? entry.hoursE2 : 0),
           pricedHoursE2: g.pricedHoursE2 + (rate ? entry.hoursE2 : 0),
           standardE6: g.standardE6 + (rate ? BigInt(entry.hoursE2) * BigInt(rate.billRateE4) : 0n),
           billableValueE4: g.billableValueE4 + entry.billableE4,

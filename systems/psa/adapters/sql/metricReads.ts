@@ -150,6 +150,7 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         legal_entity_id: string | null;
         currency: string;
         hours: unknown;
+        credited: unknown;
         priced: unknown;
         standard: unknown;
         billable: unknown;
@@ -158,7 +159,8 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
       }>`
         with std(legal_entity_id, role_id, currency, rate_e4, effective_from, effective_to) as (${std})
         select ${projectKey} as project_id, ${entityKey} as legal_entity_id, p.currency as currency,
-          coalesce(sum(e.hours_e2), 0) as hours,
+          coalesce(sum(case when e.hour_class = 'BILLABLE' then e.hours_e2 else 0 end), 0) as hours,
+          coalesce(sum(case when e.hour_class = 'CREDITED' then e.hours_e2 else 0 end), 0) as credited,
           coalesce(sum(case when std.rate_e4 is not null then e.hours_e2 else 0 end), 0) as priced,
           coalesce(sum(e.hours_e2 * std.rate_e4), 0) as standard,
           coalesce(sum(e.billable_e4), 0) as billable,
@@ -169,7 +171,7 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         join projects p on p.id = e.project_id
         left join std on std.legal_entity_id = p.legal_entity_id and std.role_id = e.role_id and std.currency = p.currency
           and e.entry_date >= std.effective_from and e.entry_date <= std.effective_to
-        where t.status = 'APPROVED' and e.hour_class = 'BILLABLE'
+        where t.status = 'APPROVED' and e.hour_class in ('BILLABLE', 'CREDITED')
           and e.entry_date >= ${period.from} and e.entry_date <= ${period.to}
           ${filter.legalEntityId ? sql`and p.legal_entity_id = ${filter.legalEntityId}` : sql``}
           ${filter.currency ? sql`and p.currency = ${filter.currency}` : sql``}
@@ -182,6 +184,7 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         legalEntityId: row.legal_entity_id,
         currency: row.currency,
         billableHoursE2: num(row.hours),
+        creditedHoursE2: num(row.credited),
         pricedHoursE2: num(row.priced),
         // hours e2 × rate e4 is e6: one rounding to e4, half away from zero (amounts are never negative here).
         standardValueE4: Number((BigInt(String(row.standard ?? 0)) + 50n) / 100n),

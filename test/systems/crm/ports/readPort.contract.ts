@@ -135,6 +135,7 @@ export function crmReadPortContract(adapter: string, open: (data: CrmData) => Pr
         (scope) => system.reads(scope),
         {
           accountsByIds: (port) => port.accountsByIds([account]),
+          pipelineTotals: (port) => port.pipelineTotals({ closing: null, legalEntityId: null, currency: null, byStage: true }),
           accountsPage: (port) => port.accountsPage({}, ALL),
           contactsByIds: (port) => port.contactsByIds(data.contacts.slice(0, 5).map((c) => c.id)),
           contactsByAccountIds: (port) => port.contactsByAccountIds(data.accounts.map((a) => a.id)),

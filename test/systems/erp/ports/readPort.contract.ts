@@ -285,6 +285,11 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
         (scope) => erp.system.reads(scope),
         {
           legalEntities: (port) => port.legalEntities(),
+          receivablesAt: (port) => port.receivablesAt('2099-12-31', { legalEntityId: null, currency: null }),
+          monthlySales: (port) => port.monthlySales('2000-01-01', '2099-12-31', { legalEntityId: null, currency: null }),
+          projectRevenue: (port) => port.projectRevenue({ legalEntityId: null, currency: null, projectIds: null }),
+          invoicesFromDrafts: (port) =>
+            port.invoicesFromDrafts({ from: '2000-01-01', to: '2099-12-31' }, { legalEntityId: null, currency: null }),
           legalEntitiesByIds: (port) => port.legalEntitiesByIds([invoice.legalEntityId]),
           periodsByIds: (port) => port.periodsByIds([invoice.postingPeriodId]),
           periodsByLegalEntityIds: (port) => port.periodsByLegalEntityIds([invoice.legalEntityId]),

@@ -14,6 +14,7 @@ import type { OpenPsa } from './openPsa.ts';
 import { psaData, type PsaData } from './psaData.ts';
 import { expenseReadTests } from './readExpenses.ts';
 import { billingControlProbes, billingControlReadTests } from './readBillingControls.ts';
+import { metricProbes, metricReadTests } from './readMetrics.ts';
 
 const EVERYTHING = ALL_RECORDS;
 const ALL = { first: 500, afterId: null };
@@ -231,6 +232,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
 
     expenseReadTests(read, data);
     billingControlReadTests(read, data);
+    metricReadTests(read, data);
 
     it('scopes every method: bound to a scope that sees nothing, none answers a record', async () => {
       await expectEveryMethodScoped(
@@ -273,6 +275,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           billedOnContractBySource: (port) => port.billedOnContractBySource(billedContract),
           plannedOnContract: (port) => port.plannedOnContract(plannedContract),
           ...billingControlProbes(data),
+          ...metricProbes(data),
           projectCodeTaken: unscoped('codes are unique across every project: a taken code is refused whoever asks'),
         },
         { control: EVERYTHING },
