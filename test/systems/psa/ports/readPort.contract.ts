@@ -265,6 +265,7 @@ export function psaReadPortContract(adapter: string, open: (data: PsaData) => Pr
           recentTimecardsByProjectIds: (port) => port.recentTimecardsByProjectIds(projectIds, null, 5),
           timeEntriesByTimecardIds: (port) => port.timeEntriesByTimecardIds([timecard.id]),
           readySources: (port) => port.readySources(ready.projectId, '9999-12-31'),
+          projectWork: (port) => port.projectWork(timecard.projectId),
           expensesByIds: (port) => port.expensesByIds(data.expenses.map((e) => e.id)),
           expensesPage: (port) => port.expensesPage({}, ALL),
           approvedBillableExpensesByProjectIds: (port) => port.approvedBillableExpensesByProjectIds(projectIds),
