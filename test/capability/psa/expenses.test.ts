@@ -298,6 +298,13 @@ describe('billing expenses', () => {
       data.billableSources.filter((s) => s.sourceType === 'EXPENSE').map((s) => [s.sourceId, s.amount.amount, s.billingStatus]),
     ).toEqual(expenseItems.map((item) => [item.sourceId, item.amount.amount, 'ON_DRAFT']));
     expect(expenseItems.map((item) => item.sourceId)).toContain(recharge.id);
+    const spent = await tessera.query(
+      `query ($id: ID!) { resource(id: $id) { expenses(status: [SUBMITTED, APPROVED, REJECTED], first: 50) { nodes { id project { id } } totalCount } } }`,
+      { id: resource.id },
+    );
+    const own = (spent.data as { resource: { expenses: { nodes: { id: string; project: { id: string } }[]; totalCount: number } } })
+      .resource.expenses;
+    expect([own.totalCount, own.nodes.every((node) => node.project.id === project.id)]).toEqual([5, true]);
     expect(assignment.project.id).toBe(project.id);
   });
 });
