@@ -13,7 +13,8 @@ export function metricReadTests(read: (scope?: RecordScope) => PsaReadPort, data
     const expected = new Map<string, number>();
     for (const e of data.entries) {
       const person = people.get(approved.get(e.timecardId)?.resourceId ?? '');
-      if (person && e.hourClass === 'BILLABLE') expected.set(person.homeLegalEntityId, (expected.get(person.homeLegalEntityId) ?? 0) + e.hoursE2);
+      if (person && e.hourClass === 'BILLABLE')
+        expected.set(person.homeLegalEntityId, (expected.get(person.homeLegalEntityId) ?? 0) + e.hoursE2);
     }
     const rows = await read().utilizationHours(ALL_TIME, ['LEGAL_ENTITY'], null);
     expect(new Map(rows.filter((r) => r.billableE2 > 0).map((r) => [r.legalEntityId, r.billableE2]))).toEqual(expected);
@@ -21,7 +22,9 @@ export function metricReadTests(read: (scope?: RecordScope) => PsaReadPort, data
     expect(population.reduce((sum, g) => sum + g.resources, 0)).toBe(people.size);
 
     const project = data.projects[0]!;
-    const hours = data.entries.filter((e) => e.projectId === project.id && approved.has(e.timecardId)).reduce((sum, e) => sum + e.hoursE2, 0);
+    const hours = data.entries
+      .filter((e) => e.projectId === project.id && approved.has(e.timecardId))
+      .reduce((sum, e) => sum + e.hoursE2, 0);
     const cost = (await read().projectCostTotals([project.id])).get(project.id);
     expect((cost?.costedHoursE2 ?? 0) + (cost?.uncostedHoursE2 ?? 0)).toBe(hours);
   });
@@ -35,8 +38,7 @@ export function metricProbes(data: PsaData) {
     utilizationHours: (port: PsaReadPort) => port.utilizationHours(ALL_TIME, ['RESOURCE'], null),
     utilizationPopulation: (port: PsaReadPort) => port.utilizationPopulation(['RESOURCE'], null),
     resourceHourTotals: (port: PsaReadPort) => port.resourceHourTotals(resourceIds, ALL_TIME),
-    realizationTotals: (port: PsaReadPort) =>
-      port.realizationTotals(ALL_TIME, 'PROJECT', { legalEntityId: null, currency: null }, []),
+    realizationTotals: (port: PsaReadPort) => port.realizationTotals(ALL_TIME, 'PROJECT', { legalEntityId: null, currency: null }, []),
     projectCostTotals: (port: PsaReadPort) => port.projectCostTotals(projectIds),
   };
 }
