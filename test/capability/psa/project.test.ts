@@ -158,6 +158,7 @@ describe('createProjectFromContract', () => {
           customerId: activeContract.account.id,
           billingMethod: 'TIME_AND_MATERIALS',
           contractLineId: await contractLineId(timeAndMaterials.id),
+          contractLineIds: [await contractLineId(timeAndMaterials.id)],
           contractLineCreated: true,
           milestoneIds: [],
           milestoneTotal: { amount: '0.00', currency: 'USD' },
