@@ -54,7 +54,12 @@ interface ProjectNode {
     readonly summaryAmount: Amount;
     readonly invoice: { readonly id: string } | null;
     readonly items: readonly { readonly sourceType: string; readonly sourceId: string; readonly amount: Amount }[];
-    readonly sourceCredits: readonly { readonly sourceType: string; readonly sourceId: string; readonly action: string; readonly amount: Amount }[];
+    readonly sourceCredits: readonly {
+      readonly sourceType: string;
+      readonly sourceId: string;
+      readonly action: string;
+      readonly amount: Amount;
+    }[];
   }[];
   readonly billableSources: readonly {
     readonly sourceType: string;
