@@ -12,29 +12,7 @@ import { scenario } from './writeFixture.ts';
 import type { WriteHarness } from './writeHarness.ts';
 
 export function billingControlTests(h: WriteHarness): void {
-  /** A project with one approved timecard: two entries READY_TO_BILL (8.00 h and 7.50 h at 150.00). */
-  const approvedWeek = async (s: Scenario, key: string, before?: (projectId: string) => Promise<void>) => {
-    const { project, resourceRequest } = await h.staffed(s, key);
-    const run = (capability: string, input: Record<string, unknown>, k: string, extra: Record<string, unknown> = {}) =>
-      h.runner().run(capability as 'placeBillingHold', input as never, { principal: ALICE, key: `${key}-${k}`, ...extra });
-    const { assignment } = await h.ok<{ assignment: Assignment }>(
-      run('confirmAssignment', { resourceRequestId: resourceRequest.id, resourceId: s.resource.id, expectedVersion: 1 }, 'confirm', {
-        facts: { rateCard: s.rateCard, intercompanyEnabled: null },
-      }),
-    );
-    const { timecard } = await h.ok<{ timecard: Timecard }>(
-      run('submitTimecard', { assignmentId: assignment.id, weekStart: s.week, entries: ENTRIES(s) }, 'submit'),
-    );
-    if (before) await before(project.id);
-    await h.ok(
-      run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, 'approve', {
-        principal: APPROVER,
-        facts: { rateCard: s.rateCard },
-      }),
-    );
-    const entries = async () => h.read().timeEntriesByTimecardIds([timecard.id]);
-    return { project, run, entries, first: (await entries())[0]!, second: (await entries())[1]! };
-  };
+  const approvedWeek = (s: Scenario, key: string, before?: (projectId: string) => Promise<void>) => approvedWeekOf(h, s, key, before);
   const statuses = (entries: readonly TimeEntry[]) => entries.map((e) => [e.hoursE2, e.billingStatus]);
 
   it('holds a source out of a draft, writes it off once another person approves, discards the draft and claims again', async () => {
@@ -219,4 +197,28 @@ export function billingControlTests(h: WriteHarness): void {
       [750, 'READY_TO_BILL'],
     ]);
   });
+}
+
+/** A project with one approved timecard: two entries READY_TO_BILL (8.00 h and 7.50 h at 150.00). */
+export async function approvedWeekOf(h: WriteHarness, s: Scenario, key: string, before?: (projectId: string) => Promise<void>) {
+  const { project, resourceRequest } = await h.staffed(s, key);
+  const run = (capability: string, input: Record<string, unknown>, k: string, extra: Record<string, unknown> = {}) =>
+    h.runner().run(capability as 'placeBillingHold', input as never, { principal: ALICE, key: `${key}-${k}`, ...extra });
+  const { assignment } = await h.ok<{ assignment: Assignment }>(
+    run('confirmAssignment', { resourceRequestId: resourceRequest.id, resourceId: s.resource.id, expectedVersion: 1 }, 'confirm', {
+      facts: { rateCard: s.rateCard, intercompanyEnabled: null },
+    }),
+  );
+  const { timecard } = await h.ok<{ timecard: Timecard }>(
+    run('submitTimecard', { assignmentId: assignment.id, weekStart: s.week, entries: ENTRIES(s) }, 'submit'),
+  );
+  if (before) await before(project.id);
+  await h.ok(
+    run('approveTimecard', { timecardId: timecard.id, expectedVersion: 1 }, 'approve', {
+      principal: APPROVER,
+      facts: { rateCard: s.rateCard },
+    }),
+  );
+  const entries = async () => h.read().timeEntriesByTimecardIds([timecard.id]);
+  return { project, run, entries, first: (await entries())[0]!, second: (await entries())[1]! };
 }
