@@ -177,6 +177,72 @@ describe('createProjectFromContract', () => {
     ]);
   });
 
+  it('creates several lines (T&M, fixed fee, expenses with a markup) summing to the contract value; refuses lines that do not', async () => {
+    const mixed = await crmContract(tessera, {
+      accountId: activeContract.account.id,
+      billingMethod: 'TIME_AND_MATERIALS',
+      amount: '50000.00',
+      startDate: '2027-01-04',
+      endDate: '2027-06-30',
+    });
+    const lines = [
+      { billingMethod: 'TIME_AND_MATERIALS', notToExceed: '30000.00', rateCardId: 'rc_001' },
+      { billingMethod: 'FIXED_FEE', amount: '15000.00' },
+      { billingMethod: 'EXPENSES', notToExceed: '4000.00', markupPercent: '10' },
+    ];
+    const short = await call(tessera, CREATE_PROJECT, { idempotencyKey: newKey(), contractId: mixed.id, name: 'Mixed', lines });
+    expect(envelope(short)).toEqual(
+      refused('createProjectFromContract', {
+        code: 'CONTRACT_LINES_DO_NOT_SUM',
+        message: 'The lines sum to 49000.00 USD; the contract value is 50000.00.',
+        field: 'lines',
+      }),
+    );
+    const twice = await call(tessera, CREATE_PROJECT, {
+      idempotencyKey: newKey(),
+      contractId: mixed.id,
+      name: 'Mixed',
+      lines: [...lines, { billingMethod: 'EXPENSES', notToExceed: '1000.00' }],
+    });
+    expect(envelope(twice)).toEqual(
+      refused('createProjectFromContract', {
+        code: 'PRECONDITION_FAILED',
+        message: 'The contract already has a EXPENSES line: one line per billing method.',
+        field: 'lines.3.billingMethod',
+      }),
+    );
+    const created = await call(tessera, CREATE_PROJECT, {
+      idempotencyKey: newKey(),
+      contractId: mixed.id,
+      name: 'Mixed',
+      lines: [lines[0], lines[1], { ...lines[2], notToExceed: '5000.00' }],
+      milestones: [{ name: 'Blueprint', targetDate: '2027-03-31', amount: '15000.00' }],
+    });
+    expect((created.payload?.project as Project | null)?.plannedRevenue).toEqual({ amount: '15000.00', currency: 'USD' });
+    const stored = (await lineOf(mixed.id)) as { billingMethod: string }[];
+    expect([...stored].sort((a, b) => a.billingMethod.localeCompare(b.billingMethod))).toEqual([
+      { billingMethod: 'EXPENSES', amount: null, notToExceed: { amount: '5000.00', currency: 'USD' }, rateCard: null },
+      { billingMethod: 'FIXED_FEE', amount: { amount: '15000.00', currency: 'USD' }, notToExceed: null, rateCard: null },
+      {
+        billingMethod: 'TIME_AND_MATERIALS',
+        amount: null,
+        notToExceed: { amount: '30000.00', currency: 'USD' },
+        rateCard: { id: 'rc_001' },
+      },
+    ]);
+    const markup = await psaDb(tessera)
+      .selectFrom('contract_lines')
+      .select(['billing_method', 'markup_percent_e4', 'contract_version'])
+      .where('contract_id', '=', mixed.id)
+      .orderBy('billing_method')
+      .execute();
+    expect(markup).toEqual([
+      { billing_method: 'EXPENSES', markup_percent_e4: 100_000, contract_version: 1 },
+      { billing_method: 'FIXED_FEE', markup_percent_e4: null, contract_version: 1 },
+      { billing_method: 'TIME_AND_MATERIALS', markup_percent_e4: null, contract_version: 1 },
+    ]);
+  });
+
   it('plans a milestone project on a signed contract: its milestones in order, summing to the line amount (the contract value)', async () => {
     const result = await call(tessera, CREATE_PROJECT, {
       idempotencyKey: newKey(),
