@@ -43,7 +43,6 @@ import {
   requestIdOf,
   seededContracts,
   snapshot,
-  staffedProject,
   submit,
   succeeded,
   type Assignment,
@@ -58,26 +57,33 @@ const taken = new Set<string>();
 
 beforeAll(async () => {
   tessera = await startTestTessera({ scale: 's' });
-  contract = pick(
-    await seededContracts(tessera),
-    'ACTIVE US01 T&M contract at rc_001 without a cap, running March and April 2027',
+  // Seeded T&M lines are capped at their contract's value: the largest cap leaves room for these few weeks.
+  const running = (await seededContracts(tessera)).filter(
     (c) =>
       c.status === 'ACTIVE' &&
       c.billingMethod === 'TIME_AND_MATERIALS' &&
       c.legalEntity.id === 'le_US01' &&
-      c.lines[0]?.notToExceed === null &&
       c.lines[0]?.rateCard?.id === 'rc_001' &&
       c.startDate <= '2027-03-01' &&
       c.endDate >= '2027-04-30',
+  );
+  const cap = (c: SeededContract) => Number(c.lines[0]?.notToExceed?.amount ?? Infinity);
+  contract = pick(
+    running.sort((a, b) => cap(b) - cap(a)),
+    'ACTIVE US01 T&M contract at rc_001, running March and April 2027',
+    () => true,
   );
 });
 afterAll(() => tessera?.stop());
 
 /** A staffed ACTIVE project of its own (a resource no other test of the file uses). */
 async function staffed(from: string, to: string) {
-  const made = await staffedProject(tessera, { from, to, hours: '300' }, taken);
-  taken.add(made.resource.id);
-  return made;
+  const project = await activate(tessera, await newProject(tessera, contract.id, { startDate: from, endDate: to }));
+  const resource = await freeResource(tessera, 'le_US01', from, to, taken);
+  taken.add(resource.id);
+  const wanted = await request(tessera, project.id, { roleId: 'rol_02', startDate: from, endDate: to, hours: '300' });
+  const { assignment } = await confirm(tessera, wanted, resource.id);
+  return { project, assignment, resource };
 }
 
 const week = (monday: string, hours: readonly string[]) =>
