@@ -184,11 +184,9 @@ export function generateCommercial(ctx: SeedContext, ref: Reference, crm: Accoun
         },
       ],
     });
-    // A time-and-materials line is capped at the contract value, as activation's line is (its value
-    // is its cap: Σ line values = contract value). The draw that once chose which lines were capped
-    // stays, so the rest of the dataset does not move.
-    if (method === 'TIME_AND_MATERIALS') rng.chance(0.5);
-    const nteE4 = method === 'TIME_AND_MATERIALS' ? project.contractValueE4 : null;
+    // Half of the time-and-materials lines are capped above the estimate (API tests bill the uncapped ones freely).
+    const nteE4 =
+      method === 'TIME_AND_MATERIALS' && rng.chance(0.5) ? Math.ceil((project.plannedRevenueE4 * 1.15) / 10_000_000) * 10_000_000 : null;
     const { contractId, lineId } = writeContract({
       account,
       le: project.le,
