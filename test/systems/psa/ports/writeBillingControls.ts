@@ -197,6 +197,53 @@ export function billingControlTests(h: WriteHarness): void {
       [750, 'READY_TO_BILL'],
     ]);
   });
+
+  it('refuses each guard with its code: blank reasons, half a source, a missing source, a second pending write-off, a rejection', async () => {
+    const s = scenario(h.data, 8);
+    const { project, run, first } = await approvedWeek(s, 'grd');
+    const source = { sourceType: 'TIME_SPLIT', sourceId: first.id };
+    const codeOf = async (capability: string, input: Record<string, unknown>, key: string, extra: Record<string, unknown> = {}) => {
+      const { result } = await run(capability, input, key, extra);
+      return result.ok ? 'OK' : `${result.error.code}:${result.error.field}`;
+    };
+    expect(await codeOf('placeBillingHold', { projectId: project.id, ...source, reason: '  ' }, 'h1')).toBe('PRECONDITION_FAILED:reason');
+    expect(await codeOf('placeBillingHold', { projectId: project.id, sourceId: first.id, reason: 'x' }, 'h2')).toBe(
+      'PRECONDITION_FAILED:sourceId',
+    );
+    expect(
+      await codeOf('placeBillingHold', { projectId: project.id, sourceType: 'MILESTONE', sourceId: first.id, reason: 'x' }, 'h3'),
+    ).toBe('NOT_FOUND:sourceId');
+    expect(await codeOf('placeBillingHold', { projectId: 'prj_missing', reason: 'x' }, 'h4')).toBe('NOT_FOUND:projectId');
+    expect(await codeOf('releaseBillingHold', { billingHoldId: 'bh_missing', expectedVersion: 1 }, 'r1')).toBe('NOT_FOUND:billingHoldId');
+    expect(await codeOf('requestSourceWriteOff', { ...source, reasonCode: 'OTHER', reasonText: ' ' }, 'w1')).toBe(
+      'PRECONDITION_FAILED:reasonText',
+    );
+    expect(await codeOf('requestSourceWriteOff', { ...source, sourceId: 'te_missing', reasonCode: 'OTHER', reasonText: 'x' }, 'w2')).toBe(
+      'NOT_FOUND:sourceId',
+    );
+    const { sourceWriteOff } = await h.ok<{ sourceWriteOff: SourceWriteOff }>(
+      run('requestSourceWriteOff', { ...source, reasonCode: 'DISPUTE', reasonText: 'Disputed' }, 'w3'),
+    );
+    expect(await codeOf('requestSourceWriteOff', { ...source, reasonCode: 'DISPUTE', reasonText: 'Again' }, 'w4')).toBe(
+      'PRECONDITION_FAILED:sourceId',
+    );
+    expect(await codeOf('rejectSourceWriteOff', { writeOffId: sourceWriteOff.id, expectedVersion: 1, reason: ' ' }, 'w5')).toBe(
+      'PRECONDITION_FAILED:reason',
+    );
+    expect(
+      await codeOf('approveSourceWriteOff', { writeOffId: sourceWriteOff.id, expectedVersion: 2 }, 'w6', { principal: APPROVER }),
+    ).toBe('VERSION_CONFLICT:expectedVersion');
+    const { sourceWriteOff: rejectedOff } = await h.ok<{ sourceWriteOff: SourceWriteOff }>(
+      run('rejectSourceWriteOff', { writeOffId: sourceWriteOff.id, expectedVersion: 1, reason: ' Billable after all ' }, 'w7'),
+    );
+    expect(rejectedOff).toMatchObject({ status: 'REJECTED', decidedBy: 'alice', decisionNote: 'Billable after all', aggregateVersion: 2 });
+    expect(
+      await codeOf('approveSourceWriteOff', { writeOffId: sourceWriteOff.id, expectedVersion: 2 }, 'w8', { principal: APPROVER }),
+    ).toBe('INVALID_STATE_TRANSITION:undefined');
+    expect(await codeOf('discardBillingDraft', { billingDraftId: 'bd_missing', expectedVersion: 1, reason: 'x' }, 'd1')).toBe(
+      'NOT_FOUND:billingDraftId',
+    );
+  });
 }
 
 /** A project with one approved timecard: two entries READY_TO_BILL (8.00 h and 7.50 h at 150.00). */
