@@ -1,5 +1,5 @@
 /**
- * A contract's PSA billing lines (docs/model.md#contract-line, docs/invariants.md#inv-20): one line per billing
+ * A contract's PSA billing lines (docs/model.md#contractline, docs/invariants.md#inv-20): one line per billing
  * method, each with its own amount (fixed fee, milestone, retainer) or cap (time and materials,
  * expenses); their values sum exactly to the contract value. Each billable source is billed against
  * its line: time against the T&M line's not-to-exceed, milestones within the fixed-fee line's

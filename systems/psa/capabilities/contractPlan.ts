@@ -61,7 +61,7 @@ export async function plannedMilestones(
   lines: readonly ContractLine[],
   project: { id: string; startDate: string; endDate: string },
 ): Promise<Milestone[]> {
-  // The contract's fixed-fee or milestone line (docs/model.md#contract-line): milestones bill against it.
+  // The contract's fixed-fee or milestone line (docs/model.md#contractline): milestones bill against it.
   const line = lines.find((candidate) => MILESTONE_BILLED.includes(candidate.billingMethod));
   if (!line) {
     if (inputs.length > 0) throw rejected('PRECONDITION_FAILED', `A ${contract.billingMethod} contract bills no milestones.`, 'milestones');

@@ -1,5 +1,5 @@
 /**
- * Contract amendments over the in-memory vendor (docs/model.md#contract-amendment): the same operations as
+ * Contract amendments over the in-memory vendor (docs/model.md#contractamendment): the same operations as
  * the SQL adapter's, once per call (the kernel's `CallWrites`): each moves the contract's version,
  * so two proposals from one version cannot both stand.
  */

@@ -1,5 +1,5 @@
 /**
- * Contract amendments on SQL (docs/model.md#contract-amendment): their rows, their reads (visible with their
+ * Contract amendments on SQL (docs/model.md#contractamendment): their rows, their reads (visible with their
  * contract) and the two writes, each in the capability's transaction and each moving the contract's
  * version (`updateAggregate`): two amendments proposed from one version cannot both stand.
  */

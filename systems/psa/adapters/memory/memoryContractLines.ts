@@ -1,4 +1,4 @@
-/** A contract amendment's PSA lines over the in-memory vendor (docs/model.md#contract-line), once per call. */
+/** A contract amendment's PSA lines over the in-memory vendor (docs/model.md#contractline), once per call. */
 import type { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
 import { rejected } from '../../../kernel/capability/rejection.ts';
 import type { ContractLineWrites } from '../../ports/contractLineWrites.ts';

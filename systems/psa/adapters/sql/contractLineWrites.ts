@@ -1,4 +1,4 @@
-/** A contract amendment's PSA lines on SQL (docs/model.md#contract-line), serialized with project creation on the contract. */
+/** A contract amendment's PSA lines on SQL (docs/model.md#contractline), serialized with project creation on the contract. */
 import type { Kysely, Transaction } from 'kysely';
 import { serializeOn } from '../../../kernel/capability/engine.ts';
 import type { ContractLineWrites } from '../../ports/contractLineWrites.ts';
