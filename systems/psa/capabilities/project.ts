@@ -80,7 +80,7 @@ export const createProjectFromContract: Handler<CreateProjectInput, { contract: 
     } = await ports.write.createProject(contract.id, async () => {
       const code = await projectCode(ports.read, input.code, contract, id);
       if (input.projectManagerId) await projectManager(ports.read, input.projectManagerId);
-      // The contract's lines (docs/model.md#contract-line): the first project creates them, later ones bill on them.
+      // The contract's lines (docs/model.md#contractline): the first project creates them, later ones bill on them.
       const existing = await ports.read.contractLinesByContractIds([contract.id]);
       if (existing.length > 0 && input.lines?.length) {
         throw rejected('PRECONDITION_FAILED', `Contract ${contract.id} already has its lines: amend the contract to change them.`, 'lines');
