@@ -34,7 +34,7 @@ export const createContractFromOpportunity: Handler<{ opportunityId: string; tit
     const lines = await ports.read.opportunityLinesByOpportunityIds([opportunity.id]);
     if (lines.length === 0) throw rejected('PRECONDITION_FAILED', 'The opportunity has no lines to contract.', 'opportunityId');
     // The contract bills the way most of its value is billed (on a tie, the earlier line's way); an
-    // EXPENSES line is a PSA contract line's method, never a contract's (docs/model.md#contract-line).
+    // EXPENSES line is a PSA contract line's method, never a contract's (docs/model.md#contractline).
     const billed = lines.filter((line) => line.billingMethod !== 'EXPENSES');
     const largest = (billed.length > 0 ? billed : lines).reduce((best, line) => (line.amountE4 > best.amountE4 ? line : best));
     const id = newId('ctr');

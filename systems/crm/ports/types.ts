@@ -73,7 +73,7 @@ export interface OpportunityLine {
 }
 
 /**
- * A change to an ACTIVE contract after signature (docs/model.md#contract-amendment): version `toVersion` of the
+ * A change to an ACTIVE contract after signature (docs/model.md#contractamendment): version `toVersion` of the
  * contract, proposed by one person and approved by another (docs/state-machines.md#contract-amendment). What it
  * changes: the value, the end date, and the PSA lines (`lineChanges`, as proposed: the PSA owns the lines).
  */

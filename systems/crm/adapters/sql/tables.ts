@@ -97,7 +97,7 @@ export const crmTables = {
     unique: [['contract_number', 'version']],
     indexes: [['account_id'], ['status'], ['opportunity_id']],
   },
-  // Issue 12: amendments and change orders, each a version of its contract (docs/model.md#contract-amendment).
+  // Issue 12: amendments and change orders, each a version of its contract (docs/model.md#contractamendment).
   contract_amendments: {
     since: 6,
     columns: {
