@@ -244,7 +244,12 @@ export const ERROR_CODES = {
   AMENDMENT_PENDING: {
     status: 409,
     action: 'stop',
-    meaning: 'The contract has an amendment awaiting approval: it is approved before another is proposed.',
+    meaning: 'The contract has an amendment awaiting approval: it is approved, rejected or withdrawn before another is proposed.',
+  },
+  AMENDMENT_NOT_PROPOSER: {
+    status: 403,
+    action: 'stop',
+    meaning: 'Only who proposed an amendment withdraws it; an approver rejects it instead.',
   },
   OVERBOOKED: { status: 422, action: 'fix', meaning: 'Confirming would book the resource beyond capacity on some day.' },
   TIME_DAILY_LIMIT_EXCEEDED: {
@@ -309,6 +314,12 @@ export const ERROR_CODES = {
     status: 409,
     action: 'stop',
     meaning: 'The invoice line (and the source it billed) is already credited by a credit memo: a line is credited once.',
+  },
+  CREDIT_BY_LINES_REQUIRED: {
+    status: 422,
+    action: 'fix',
+    meaning:
+      'The invoice was posted from a PSA billing draft: an amount credit would leave its sources billed in the PSA. Credit its lines (creditInvoiceLines) or void it (voidInvoice).',
   },
   AMOUNT_EXCEEDS_OPEN_BALANCE: {
     status: 422,

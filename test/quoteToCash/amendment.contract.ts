@@ -243,7 +243,7 @@ export function amendmentContract(engine: string, makeStore: () => Promise<TempS
       expect(pending.userErrors).toEqual([
         {
           code: 'AMENDMENT_PENDING',
-          message: `Amendment ${amendment.id} (version 2) awaits approval: approve it before proposing another.`,
+          message: `Amendment ${amendment.id} (version 2) awaits approval: approve, reject or withdraw it before proposing another.`,
           field: 'contractId',
         },
       ]);

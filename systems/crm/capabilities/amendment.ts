@@ -56,7 +56,7 @@ export const amendContract: Handler<AmendInput> = {
     if (pending) {
       throw rejected(
         'AMENDMENT_PENDING',
-        `Amendment ${pending.id} (version ${pending.toVersion}) awaits approval: approve it before proposing another.`,
+        `Amendment ${pending.id} (version ${pending.toVersion}) awaits approval: approve, reject or withdraw it before proposing another.`,
         'contractId',
       );
     }
@@ -88,6 +88,9 @@ export const amendContract: Handler<AmendInput> = {
       requestedAt: now.toISOString(),
       approvedBy: null,
       approvedAt: null,
+      closedBy: null,
+      closedAt: null,
+      closeReason: null,
       previousValue: current.totalContractValue,
       newValue: { amountE4: value, currency },
       previousEndDate: current.endDate,

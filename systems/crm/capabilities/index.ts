@@ -7,6 +7,7 @@ import {
   submitContractForApproval,
 } from './contract.ts';
 import { amendContract, recordContractAmendmentApproval } from './amendment.ts';
+import { rejectContractAmendment, withdrawContractAmendment } from './amendmentClosure.ts';
 import { closeLoseOpportunity, closeWinOpportunity, createOpportunity, updateOpportunityStage } from './opportunity.ts';
 
 export const crmCapabilities = {
@@ -21,4 +22,6 @@ export const crmCapabilities = {
   recordContractActivation,
   amendContract,
   recordContractAmendmentApproval,
+  rejectContractAmendment,
+  withdrawContractAmendment,
 };

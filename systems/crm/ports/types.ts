@@ -82,7 +82,7 @@ export interface ContractAmendment {
   readonly contractId: string;
   /** AMENDMENT (the terms change) or CHANGE_ORDER (the scope changes). */
   readonly kind: string;
-  /** PROPOSED, then APPROVED (in force) or WITHDRAWN. */
+  /** PROPOSED, then APPROVED (in force), REJECTED (by an approver) or WITHDRAWN (by who proposed it). */
   readonly status: string;
   readonly fromVersion: number;
   readonly toVersion: number;
@@ -91,6 +91,10 @@ export interface ContractAmendment {
   readonly requestedAt: string;
   readonly approvedBy: string | null;
   readonly approvedAt: string | null;
+  /** Who rejected or withdrew it, when and why (null while PROPOSED or once APPROVED). */
+  readonly closedBy: string | null;
+  readonly closedAt: string | null;
+  readonly closeReason: string | null;
   readonly previousValue: MoneyE4;
   readonly newValue: MoneyE4;
   readonly previousEndDate: string;

@@ -51,6 +51,16 @@ export interface CrmWritePort {
   proposeContractAmendment(contract: Versioned, amendment: ContractAmendment): Promise<AmendedContract>;
   /** The PROPOSED amendment APPROVED: the contract takes its version, value and end date (docs/state-machines.md#contract-amendment). */
   recordContractAmendmentApproval(contract: Versioned, amendment: ContractAmendment, approval: AmendmentApproval): Promise<AmendedContract>;
+  /** The PROPOSED amendment REJECTED or WITHDRAWN: the contract keeps its version, value and end date; its aggregate version moves. */
+  closeContractAmendment(contract: Versioned, amendment: ContractAmendment, closure: AmendmentClosure): Promise<AmendedContract>;
+}
+
+/** How a PROPOSED amendment ends without taking effect (docs/state-machines.md#contract-amendment). */
+export interface AmendmentClosure {
+  readonly status: 'REJECTED' | 'WITHDRAWN';
+  readonly closedBy: string;
+  readonly closedAt: string;
+  readonly closeReason: string;
 }
 
 export interface AmendmentApproval {

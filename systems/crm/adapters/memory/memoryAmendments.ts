@@ -4,7 +4,13 @@
  * so two proposals from one version cannot both stand.
  */
 import type { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
-import { staleVersion, type AmendedContract, type AmendmentApproval, type Versioned } from '../../ports/writePort.ts';
+import {
+  staleVersion,
+  type AmendedContract,
+  type AmendmentApproval,
+  type AmendmentClosure,
+  type Versioned,
+} from '../../ports/writePort.ts';
 import type { Contract, ContractAmendment } from '../../ports/types.ts';
 import { OBJECT } from './objects.ts';
 
@@ -44,6 +50,20 @@ export function memoryAmendmentWrites(writes: CallWrites) {
         current,
         (record) => ({ ...record, status: 'APPROVED', ...approval }),
         () => staleVersion('ContractAmendment', approved.id),
+      );
+      return { contract, amendment };
+    },
+    async closeContractAmendment(ref: Versioned, proposed: ContractAmendment, closure: AmendmentClosure): Promise<AmendedContract> {
+      // The amendment is checked before the contract moves: a vendor call that refuses leaves both as they were.
+      const [current] = await writes.find<ContractAmendment>(OBJECT.amendment, (record) => record.id === proposed.id);
+      if (!current || (current.fields.record.status !== 'PROPOSED' && !writes.wroteLast(current)))
+        throw staleVersion('ContractAmendment', proposed.id);
+      const contract = await moveContract(ref, {});
+      const amendment = await writes.change<ContractAmendment>(
+        OBJECT.amendment,
+        current,
+        (record) => ({ ...record, ...closure }),
+        () => staleVersion('ContractAmendment', proposed.id),
       );
       return { contract, amendment };
     },

@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { RecordScope } from '../../../../policies/recordScope.ts';
 import { updateAggregate } from '../../../kernel/capability/updateAggregate.ts';
 import { inScope, noKeys } from '../../../kernel/sqlPage.ts';
-import { staleVersion, type AmendmentApproval, type Versioned } from '../../ports/writePort.ts';
+import { staleVersion, type AmendmentApproval, type AmendmentClosure, type Versioned } from '../../ports/writePort.ts';
 import type { Contract, ContractAmendment, ContractLineChange } from '../../ports/types.ts';
 import { contractOf } from './rows.ts';
 import type { ContractAmendmentRow, CrmTables } from './tables.ts';
@@ -25,6 +25,9 @@ export function amendmentOf(row: ContractAmendmentRow): ContractAmendment {
     requestedAt: row.requested_at,
     approvedBy: row.approved_by,
     approvedAt: row.approved_at,
+    closedBy: row.closed_by,
+    closedAt: row.closed_at,
+    closeReason: row.close_reason,
     previousValue: { amountE4: row.previous_tcv_e4, currency: row.currency },
     newValue: { amountE4: row.tcv_e4, currency: row.currency },
     previousEndDate: row.previous_end_date,
@@ -46,6 +49,9 @@ export function amendmentRow(amendment: ContractAmendment): ContractAmendmentRow
     requested_at: amendment.requestedAt,
     approved_by: amendment.approvedBy,
     approved_at: amendment.approvedAt,
+    closed_by: amendment.closedBy,
+    closed_at: amendment.closedAt,
+    close_reason: amendment.closeReason,
     previous_tcv_e4: amendment.previousValue.amountE4,
     tcv_e4: amendment.newValue.amountE4,
     currency: amendment.newValue.currency,
@@ -103,6 +109,17 @@ export function sqlAmendmentWrites(trx: Transaction<CrmTables>) {
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw staleVersion('ContractAmendment', approved.id);
       return { contract: await contract(ref.id), amendment: await amendment(approved.id) };
+    },
+    async closeContractAmendment(ref: Versioned, proposed: ContractAmendment, closure: AmendmentClosure) {
+      await touch(ref, {});
+      const done = await trx
+        .updateTable('contract_amendments')
+        .set({ status: closure.status, closed_by: closure.closedBy, closed_at: closure.closedAt, close_reason: closure.closeReason })
+        .where('id', '=', proposed.id)
+        .where('status', '=', 'PROPOSED')
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw staleVersion('ContractAmendment', proposed.id);
+      return { contract: await contract(ref.id), amendment: await amendment(proposed.id) };
     },
   };
 }

@@ -14,6 +14,7 @@ import { systemPrincipal } from '../../../../systems/kernel/capability/peers.ts'
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { CrmData } from './crmData.ts';
+import { crmAmendmentWriteContract } from './writeAmendments.contract.ts';
 import { ACTIVE_LEGAL_ENTITY, ALICE, BOB, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
 
 export interface OpenCrmSystem {
@@ -24,6 +25,7 @@ export interface OpenCrmSystem {
 }
 
 export function crmWritePortContract(adapter: string, open: (data: CrmData) => Promise<OpenCrmSystem>): void {
+  crmAmendmentWriteContract(adapter, open);
   describe(`CRM capabilities through the write port on ${adapter}`, () => {
     let crm: OpenCrmSystem;
     let runner: PortRunner<typeof crmCapabilities>;
