@@ -4,7 +4,14 @@
  * the project set up and staffed in the PSA; the contract activated in the ERP; a week of time
  * submitted, approved, drafted, invoiced with VAT, paid and recognized as revenue, with exact
  * amounts at every step. Each step is a capability called with its own idempotency key and a
- * token of the role that would call it. Run on SQLite and on PostgreSQL.
+ * token of the role that would call it. A second story corrects a project after signature
+ * (docs/capabilities.md#contract-amendments, docs/capabilities.md#expenses,
+ * docs/capabilities.md#creditinvoicelines, docs/capabilities.md#billing-controls): a capped
+ * contract amended by a change order, expenses approved by another person and billed with their
+ * markup and tax treatment, two lines of the invoice credited (one reopened, one credited), the
+ * reopened source written off with approval; after each step conservation holds per project
+ * (approved billable value = ready + on hold + on draft + billed + credited + written off) and the
+ * PSA's billed value is the ERP's net billed to date. Run on SQLite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrincipalClaims } from '../../auth/principal.ts';
@@ -31,6 +38,7 @@ const FINANCE: PrincipalClaims = {
   legal_entities: UK,
   client_id: 'erp-sync',
 };
+const DELIVERY_DIRECTOR: PrincipalClaims = { sub: 'dee.delivery@tessera.example', scope: 'psa:read psa:approve', legal_entities: UK };
 const AUDITOR: PrincipalClaims = { sub: 'ada.auditor@tessera.example', scope: 'audit:read', legal_entities: UK };
 
 const ERRORS = 'userErrors { code message field } warnings { code message field } replayed';
@@ -47,7 +55,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
     beforeAll(async () => {
       store = await makeStore();
       tessera = await startTestTessera({ scale: 's', store });
-      for (const [name, claims] of Object.entries({ SALES, SALES_DIRECTOR, DELIVERY, FINANCE, AUDITOR }))
+      for (const [name, claims] of Object.entries({ SALES, SALES_DIRECTOR, DELIVERY, DELIVERY_DIRECTOR, FINANCE, AUDITOR }))
         tokens[name] = await tessera.token(claims);
     });
     afterAll(async () => {
@@ -403,6 +411,494 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
       expect(trail.crm.nodes).toEqual([{ capability: 'crm.approveContract', outcome: 'SUCCEEDED' }]);
       expect(trail.erp.totalCount).toBe(50);
       expect(trail.erp.nodes.filter((n: Json) => n.outcome === 'SUCCEEDED')).toEqual([{ outcome: 'SUCCEEDED', version: 2 }]);
+    });
+
+    it('corrects a second project after signature: a change order, expenses, a partial credit and a write-off, with exact amounts', async () => {
+      // The same customer and rate card; a free consultant for the engagement's weeks.
+      const setup = await read(
+        tokens.FINANCE!,
+        `{
+        accounts(first: 100, filter: { type: [CUSTOMER] }) { nodes { id billingProfiles { legalEntity { code } currency paymentTerms creditHold } } }
+        rateCards { id currency legalEntity { code } }
+        resources(first: 200, filter: { homeLegalEntityId: "le_UK01", roleId: "rol_02" }) {
+          nodes { id email isBookable status assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate scheduledHours } }
+        }
+      }`,
+      );
+      const customer = setup.accounts.nodes.find((account: Json) =>
+        account.billingProfiles.some(
+          (p: Json) => p.legalEntity.code === 'UK01' && p.currency === 'GBP' && p.paymentTerms === 'NET_30' && !p.creditHold,
+        ),
+      );
+      const rateCard = setup.rateCards.find((card: Json) => card.legalEntity.code === 'UK01' && card.currency === 'GBP');
+      const overlapping = (resource: Json) =>
+        resource.assignments
+          .filter((a: Json) => a.startDate <= '2026-12-18' && a.endDate >= '2026-11-23')
+          .reduce((sum: number, a: Json) => sum + Number(a.scheduledHours), 0);
+      const consultant = setup.resources.nodes
+        .filter((r: Json) => r.isBookable && r.status === 'ACTIVE')
+        .sort((a: Json, b: Json) => overlapping(a) - overlapping(b) || a.id.localeCompare(b.id))[0];
+      const consultantToken = await tessera.token({
+        sub: consultant.email,
+        scope: 'psa:read psa:write psa:approve erp:read',
+        legal_entities: UK,
+      });
+
+      // A capped T&M contract of 4,000.00 GBP: won, approved, signed, delivered by one project, in force.
+      const opportunity = (
+        await call(
+          tokens.SALES!,
+          `mutation ($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } ${ERRORS} } }`,
+          {
+            accountId: customer.id,
+            name: 'Data platform pilot',
+            legalEntityId: 'le_UK01',
+            currency: 'GBP',
+            closeDate: '2026-11-30',
+            lines: [
+              {
+                serviceOffering: 'Pilot',
+                billingMethod: 'TIME_AND_MATERIALS',
+                amount: '4000.00',
+                estimatedHours: '32',
+                startDate: '2026-11-23',
+                endDate: '2027-01-29',
+              },
+            ],
+          },
+        )
+      ).opportunity;
+      const STAGE = `mutation ($input: UpdateOpportunityStageInput!) { updateOpportunityStage(input: $input) { opportunity { aggregateVersion } ${ERRORS} } }`;
+      await call(tokens.SALES!, STAGE, { opportunityId: opportunity.id, expectedVersion: 1, stage: 'QUALIFIED' });
+      await call(tokens.SALES!, STAGE, { opportunityId: opportunity.id, expectedVersion: 2, stage: 'PROPOSAL' });
+      await call(
+        tokens.SALES!,
+        `mutation ($input: CloseWinOpportunityInput!) { closeWinOpportunity(input: $input) { opportunity { stage } ${ERRORS} } }`,
+        { opportunityId: opportunity.id, expectedVersion: 3 },
+      );
+      const contract = (
+        await call(
+          tokens.SALES!,
+          `mutation ($input: CreateContractFromOpportunityInput!) { createContractFromOpportunity(input: $input) { contract { id } ${ERRORS} } }`,
+          { opportunityId: opportunity.id },
+        )
+      ).contract;
+      const TRANSITION = (field: string) =>
+        `mutation ($input: ContractTransitionInput!) { ${field}(input: $input) { contract { status aggregateVersion } ${ERRORS} } }`;
+      await call(tokens.SALES!, TRANSITION('submitContractForApproval'), { contractId: contract.id, expectedVersion: 1 });
+      await call(tokens.SALES_DIRECTOR!, TRANSITION('approveContract'), { contractId: contract.id, expectedVersion: 2 });
+      await call(
+        tokens.SALES!,
+        `mutation ($input: RecordContractSignatureInput!) { recordContractSignature(input: $input) { contract { status } ${ERRORS} } }`,
+        {
+          contractId: contract.id,
+          expectedVersion: 3,
+          signedAt: new Date(Date.now() + 1000).toISOString(),
+          customerSignatory: 'Morgan Client',
+          documentUrl: 'https://sign.example/envelopes/q2c-2',
+        },
+      );
+      const project = (
+        await call(
+          tokens.DELIVERY!,
+          `mutation ($input: CreateProjectFromContractInput!) { createProjectFromContract(input: $input) { project { id contract { lines { id } } } ${ERRORS} } }`,
+          { contractId: contract.id, name: 'Data platform pilot', rateCardId: rateCard.id },
+        )
+      ).project;
+      const timeLineId = project.contract.lines[0].id;
+      const activation = await mutate<Json>(
+        tessera,
+        `mutation ($input: ActivateContractV2Input!) { activateContractV2(input: $input) {
+          ... on ActivateContractSuccess { contract { status aggregateVersion } revenueSchedules { allocatedAmount { amount } } } ${FAILURE} } }`,
+        { idempotencyKey: newKey(), contractId: contract.id, expectedVersion: 4 },
+        { token: tokens.FINANCE! },
+      );
+      expect(activation.payload).toEqual({
+        contract: { status: 'ACTIVE', aggregateVersion: 5 },
+        revenueSchedules: [{ allocatedAmount: { amount: '4000.00' } }],
+      });
+      await call(
+        tokens.DELIVERY!,
+        `mutation ($input: ActivateProjectInput!) { activateProject(input: $input) { project { status } ${ERRORS} } }`,
+        { projectId: project.id, expectedVersion: 1 },
+      );
+      const request = (
+        await call(
+          tokens.DELIVERY!,
+          `mutation ($input: CreateResourceRequestInput!) { createResourceRequest(input: $input) { resourceRequest { id } ${ERRORS} } }`,
+          { projectId: project.id, roleId: 'rol_02', startDate: '2026-11-23', endDate: '2026-12-18', hours: '40' },
+        )
+      ).resourceRequest;
+      const assignment = (
+        await call(
+          tokens.DELIVERY!,
+          `mutation ($input: ConfirmAssignmentInput!) { confirmAssignment(input: $input) { assignment { id billRate { amount } } ${ERRORS} } }`,
+          { resourceRequestId: request.id, resourceId: consultant.id, expectedVersion: 1 },
+        )
+      ).assignment;
+      expect(assignment.billRate).toEqual({ amount: '125.00' });
+
+      // A week of time at 125.00: 5,000.00 approved, above the 4,000.00 cap, so the draft is refused.
+      const WEEK = ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
+      const timecard = (
+        await call(
+          consultantToken,
+          `mutation ($input: SubmitTimecardInput!) { submitTimecard(input: $input) { timecard { id aggregateVersion entries { id date } } ${ERRORS} } }`,
+          {
+            assignmentId: assignment.id,
+            weekStart: '2026-11-23',
+            entries: WEEK.map((date) => ({ date, hours: '8', notes: 'Pilot build' })),
+          },
+        )
+      ).timecard;
+      const approvedTime = await call(
+        tokens.DELIVERY!,
+        `mutation ($input: ApproveTimecardInput!) { approveTimecard(input: $input) { timecard { status totalBillableAmount { amount currency } } ${ERRORS} } }`,
+        { timecardId: timecard.id, expectedVersion: timecard.aggregateVersion },
+      );
+      expect(approvedTime.timecard).toEqual({ status: 'APPROVED', totalBillableAmount: { amount: '5000.00', currency: 'GBP' } });
+      const DRAFT = `mutation ($input: GenerateBillingDraftInput!) { generateBillingDraft(input: $input) {
+        billingDraft { id status aggregateVersion summaryAmount { amount currency } items { sourceType sourceId quantity unitPrice { amount } amount { amount } taxTreatment } } ${ERRORS} } }`;
+      expect(await call(tokens.DELIVERY!, DRAFT, { projectId: project.id, cutoffDate: '2026-11-29' })).toEqual({
+        billingDraft: null,
+        userErrors: [
+          {
+            code: 'NTE_EXCEEDED',
+            message: 'Billed to date 0.00 plus this draft 5000.00 exceeds the not-to-exceed amount 4000.00 GBP.',
+            field: 'projectId',
+          },
+        ],
+        warnings: [],
+        replayed: false,
+      });
+
+      // A change order: the value to 6,000.00, the time cap to 5,500.00 and an expenses line (cap 500.00, 10 % markup).
+      const amended = await call(
+        tokens.SALES!,
+        `mutation ($input: AmendContractInput!) { amendContract(input: $input) {
+          contract { version aggregateVersion } amendment { id kind status fromVersion toVersion } ${ERRORS} } }`,
+        {
+          contractId: contract.id,
+          expectedVersion: 5,
+          kind: 'CHANGE_ORDER',
+          reason: 'A longer pilot, with travel recharged',
+          totalContractValue: '6000.00',
+          lines: [
+            { lineId: timeLineId, notToExceed: '5500.00' },
+            { billingMethod: 'EXPENSES', notToExceed: '500.00', markupPercent: '10' },
+          ],
+        },
+      );
+      expect(amended).toMatchObject({
+        contract: { version: 1, aggregateVersion: 6 },
+        amendment: { kind: 'CHANGE_ORDER', status: 'PROPOSED', fromVersion: 1, toVersion: 2 },
+        userErrors: [],
+      });
+      const approvedAmendment = await call(
+        tokens.FINANCE!,
+        `mutation ($input: ApproveContractAmendmentInput!) { approveContractAmendment(input: $input) {
+          revenueSchedules { allocatedAmount { amount currency } recognizedToDate { amount } } ${ERRORS} } }`,
+        { contractId: contract.id, amendmentId: amended.amendment.id, expectedVersion: 6 },
+      );
+      expect(approvedAmendment.userErrors).toEqual([]);
+      expect(approvedAmendment.revenueSchedules).toEqual([
+        { allocatedAmount: { amount: '6000.00', currency: 'GBP' }, recognizedToDate: { amount: '0.00' } },
+      ]);
+      const lines = (
+        await read(
+          tokens.FINANCE!,
+          `query ($id: ID!) { contract(id: $id) { version totalContractValue { amount } lines { id billingMethod notToExceed { amount } contractVersion } } }`,
+          { id: contract.id },
+        )
+      ).contract;
+      expect(lines.version).toBe(2);
+      expect(lines.totalContractValue).toEqual({ amount: '6000.00' });
+      expect([...lines.lines].sort((a: Json, b: Json) => a.billingMethod.localeCompare(b.billingMethod))).toEqual([
+        { id: expect.any(String), billingMethod: 'EXPENSES', notToExceed: { amount: '500.00' }, contractVersion: 2 },
+        { id: timeLineId, billingMethod: 'TIME_AND_MATERIALS', notToExceed: { amount: '5500.00' }, contractVersion: 2 },
+      ]);
+
+      // Expenses: the consultant submits a hotel (recharged, marked up, taxed) and a rail fare (a disbursement at cost);
+      // they may not approve their own, the project manager does.
+      const EXPENSE = 'expense { id status billingStatus markupPercent billableAmount { amount currency } taxTreatment aggregateVersion }';
+      const SUBMIT_EXPENSE = `mutation ($input: SubmitExpenseInput!) { submitExpense(input: $input) { ${EXPENSE} ${ERRORS} } }`;
+      const APPROVE_EXPENSE = `mutation ($input: ApproveExpenseInput!) { approveExpense(input: $input) { ${EXPENSE} ${ERRORS} } }`;
+      const hotel = (
+        await call(consultantToken, SUBMIT_EXPENSE, {
+          projectId: project.id,
+          resourceId: consultant.id,
+          date: '2026-11-24',
+          category: 'LODGING',
+          description: 'Hotel near the client, one night',
+          amount: '180.00',
+          currency: 'GBP',
+          receiptReference: 'R-Q2C-0001',
+        })
+      ).expense;
+      const rail = (
+        await call(consultantToken, SUBMIT_EXPENSE, {
+          projectId: project.id,
+          resourceId: consultant.id,
+          date: '2026-11-24',
+          category: 'TRAVEL',
+          description: 'Rail fare to the client',
+          amount: '45.50',
+          currency: 'GBP',
+          receiptReference: 'R-Q2C-0002',
+          taxTreatment: 'DISBURSEMENT',
+        })
+      ).expense;
+      expect([hotel.status, hotel.billingStatus, rail.status, rail.billingStatus]).toEqual([
+        'SUBMITTED',
+        'UNAPPROVED',
+        'SUBMITTED',
+        'UNAPPROVED',
+      ]);
+      const ownApproval = await call(consultantToken, APPROVE_EXPENSE, { expenseId: hotel.id, expectedVersion: 1 });
+      expect(ownApproval.userErrors.map((e: Json) => e.code)).toEqual(['SEGREGATION_OF_DUTIES']);
+      expect((await call(tokens.DELIVERY!, APPROVE_EXPENSE, { expenseId: hotel.id, expectedVersion: 1 })).expense).toEqual({
+        id: hotel.id,
+        status: 'APPROVED',
+        billingStatus: 'READY_TO_BILL',
+        markupPercent: '10.00',
+        billableAmount: { amount: '198.00', currency: 'GBP' },
+        taxTreatment: 'STANDARD',
+        aggregateVersion: 2,
+      });
+      expect((await call(tokens.DELIVERY!, APPROVE_EXPENSE, { expenseId: rail.id, expectedVersion: 1 })).expense).toEqual({
+        id: rail.id,
+        status: 'APPROVED',
+        billingStatus: 'READY_TO_BILL',
+        markupPercent: '0.00',
+        billableAmount: { amount: '45.50', currency: 'GBP' },
+        taxTreatment: 'DISBURSEMENT',
+        aggregateVersion: 2,
+      });
+
+      // The draft refused before now passes: 5,000.00 of time, 198.00 and 45.50 of expenses.
+      const draft = (await call(tokens.DELIVERY!, DRAFT, { projectId: project.id, cutoffDate: '2026-11-29' })).billingDraft;
+      expect(draft).toMatchObject({ status: 'IN_REVIEW', summaryAmount: { amount: '5243.50', currency: 'GBP' } });
+      const entries = [...timecard.entries].sort((a: Json, b: Json) => a.date.localeCompare(b.date));
+      const row = (item: Json) => [item.sourceType, item.quantity, item.unitPrice.amount, item.amount.amount, item.taxTreatment];
+      expect(draft.items.filter((item: Json) => item.sourceType === 'TIME_SPLIT').map(row)).toEqual(
+        Array(5).fill(['TIME_SPLIT', '8.00', '125.00', '1000.00', 'STANDARD']),
+      );
+      const expenseItem = (id: string) => row(draft.items.find((item: Json) => item.sourceId === id));
+      expect(expenseItem(hotel.id)).toEqual(['EXPENSE', '1.00', '198.00', '198.00', 'STANDARD']);
+      expect(expenseItem(rail.id)).toEqual(['EXPENSE', '1.00', '45.50', '45.50', 'DISBURSEMENT']);
+
+      // Released: VAT at 20 % on the time and the recharge (5,198.00 → 1,039.60), none on the disbursement.
+      const INVOICE = `id invoiceNumber status subtotal { amount currency } taxTotal { amount } total { amount } amountCredited { amount } amountDue { amount }
+        lines { lineNumber description amount { amount } taxCode taxAmount { amount } } aggregateVersion`;
+      const released = await mutate<Json>(
+        tessera,
+        `mutation ($input: ReleaseInvoiceV2Input!) { releaseInvoiceV2(input: $input) {
+          ... on ReleaseInvoiceSuccess { invoice { ${INVOICE} } replayed } ${FAILURE} } }`,
+        { idempotencyKey: newKey(), billingDraftId: draft.id, invoiceDate: '2026-11-30', expectedVersion: draft.aggregateVersion },
+        { token: tokens.FINANCE! },
+      );
+      expect(released.body.errors).toBeUndefined();
+      const invoice = released.payload!.invoice;
+      expect(invoice).toMatchObject({
+        status: 'POSTED',
+        subtotal: { amount: '5243.50', currency: 'GBP' },
+        taxTotal: { amount: '1039.60' },
+        total: { amount: '6283.10' },
+        amountCredited: { amount: '0.00' },
+        amountDue: { amount: '6283.10' },
+      });
+      const byAmount = (amount: string, taxCode?: string) =>
+        invoice.lines.filter((l: Json) => l.amount.amount === amount && (!taxCode || l.taxCode === taxCode));
+      expect(invoice.lines.map((l: Json) => [l.amount.amount, l.taxAmount.amount]).sort()).toEqual(
+        [...Array(5).fill(['1000.00', '200.00']), ['198.00', '39.60'], ['45.50', '0.00']].sort(),
+      );
+      expect(byAmount('45.50')[0].taxCode).toBe('DISBURSEMENT');
+
+      // What each system says the project is worth, summed by billing status (PSA) and net billed (ERP).
+      const picture = async () => {
+        const data = await read(
+          tokens.FINANCE!,
+          `query ($id: ID!) { project(id: $id) { billedToDate { amount currency } billableSources { sourceType sourceId amount { amount } billingStatus } } }`,
+          { id: project.id },
+        );
+        const byStatus: Record<string, string> = {};
+        let approved = 0n;
+        for (const source of data.project.billableSources) {
+          const cents = BigInt(source.amount.amount.replace('.', ''));
+          approved += cents;
+          byStatus[source.billingStatus] = (BigInt((byStatus[source.billingStatus] ?? '0.00').replace('.', '')) + cents).toString();
+        }
+        const money = (cents: string | bigint) => {
+          const s = cents.toString().padStart(3, '0');
+          return `${s.slice(0, -2)}.${s.slice(-2)}`;
+        };
+        return {
+          erpBilled: data.project.billedToDate.amount,
+          approved: money(approved),
+          byStatus: Object.fromEntries(Object.entries(byStatus).map(([status, cents]) => [status, money(cents)])),
+          sources: data.project.billableSources as Json[],
+        };
+      };
+      const afterRelease = await picture();
+      expect(afterRelease).toMatchObject({ erpBilled: '5243.50', approved: '5243.50', byStatus: { BILLED: '5243.50' } });
+
+      // The customer disputes the Friday and refuses the hotel: a credit memo on those two lines only,
+      // the Friday reopened (billable again), the hotel credited for good.
+      const friday = entries[4]!;
+      const fridayLine = invoice.lines.find((l: Json) => l.description.includes('2026-11-27'));
+      const hotelLine = byAmount('198.00')[0];
+      expect([fridayLine?.amount.amount, hotelLine?.amount.amount]).toEqual(['1000.00', '198.00']);
+      const credit = await mutate<Json>(
+        tessera,
+        `mutation ($input: CreditInvoiceLinesInput!) { creditInvoiceLines(input: $input) {
+          ... on CreditInvoiceLinesSuccess { creditMemo { kind status subtotal { amount } taxTotal { amount } total { amount } lines { amount { amount } taxAmount { amount } } }
+            invoice { status amountCredited { amount } amountDue { amount } } customerCredit { id } replayed }
+          ${FAILURE} } }`,
+        {
+          idempotencyKey: newKey(),
+          invoiceId: invoice.id,
+          expectedVersion: invoice.aggregateVersion,
+          lines: [
+            { lineNumber: fridayLine.lineNumber, action: 'REOPEN' },
+            { lineNumber: hotelLine.lineNumber, action: 'CREDIT' },
+          ],
+          reason: 'Friday workshop disputed; hotel not rechargeable under the pilot terms',
+          creditDate: '2026-11-30',
+        },
+        { token: tokens.FINANCE! },
+      );
+      expect(credit.body.errors).toBeUndefined();
+      expect(credit.payload).toMatchObject({
+        creditMemo: {
+          kind: 'CREDIT_MEMO',
+          subtotal: { amount: '-1198.00' },
+          taxTotal: { amount: '-239.60' },
+          total: { amount: '-1437.60' },
+        },
+        invoice: { status: 'POSTED', amountCredited: { amount: '1437.60' }, amountDue: { amount: '4845.50' } },
+        customerCredit: null,
+        replayed: false,
+      });
+      const afterCredit = await picture();
+      expect(afterCredit).toMatchObject({
+        erpBilled: '4045.50',
+        approved: '5243.50',
+        byStatus: { BILLED: '4045.50', READY_TO_BILL: '1000.00', CREDITED: '198.00' },
+      });
+      expect(afterCredit.sources.find((s: Json) => s.sourceId === hotel.id)?.billingStatus).toBe('CREDITED');
+
+      // The reopened Friday is written off by agreement: requested by the project manager, approved by another person.
+      const fridaySource = afterCredit.sources.find((s: Json) => s.billingStatus === 'READY_TO_BILL')!;
+      expect(fridaySource).toMatchObject({ sourceType: 'TIME_SPLIT', amount: { amount: '1000.00' } });
+      expect(friday).toEqual({ id: fridaySource.sourceId, date: '2026-11-27' });
+      const WRITE_OFF = 'sourceWriteOff { id status amount { amount currency } reasonCode aggregateVersion }';
+      const requested = await call(
+        tokens.DELIVERY!,
+        `mutation ($input: RequestSourceWriteOffInput!) { requestSourceWriteOff(input: $input) { ${WRITE_OFF} ${ERRORS} } }`,
+        {
+          sourceType: 'TIME_SPLIT',
+          sourceId: fridaySource.sourceId,
+          reasonCode: 'DISPUTE',
+          reasonText: 'The customer will not pay for the Friday workshop; settled by agreement',
+        },
+      );
+      expect(requested.sourceWriteOff).toMatchObject({
+        status: 'REQUESTED',
+        amount: { amount: '1000.00', currency: 'GBP' },
+        reasonCode: 'DISPUTE',
+      });
+      const DECIDE = `mutation ($input: DecideSourceWriteOffInput!) { approveSourceWriteOff(input: $input) { ${WRITE_OFF} ${ERRORS} } }`;
+      const decide = { writeOffId: requested.sourceWriteOff.id, expectedVersion: requested.sourceWriteOff.aggregateVersion };
+      expect((await call(tokens.DELIVERY!, DECIDE, decide)).userErrors.map((e: Json) => e.code)).toEqual(['SEGREGATION_OF_DUTIES']);
+      expect((await call(tokens.DELIVERY_DIRECTOR!, DECIDE, decide)).sourceWriteOff).toMatchObject({
+        status: 'APPROVED',
+        amount: { amount: '1000.00', currency: 'GBP' },
+      });
+
+      // Conservation: approved 5,243.50 = billed 4,045.50 + credited 198.00 + written off 1,000.00, nothing
+      // ready, on hold or on draft; the PSA's billed value is the ERP's net billed to date.
+      const final = await picture();
+      expect({ erpBilled: final.erpBilled, approved: final.approved, byStatus: final.byStatus }).toEqual({
+        erpBilled: '4045.50',
+        approved: '5243.50',
+        byStatus: { BILLED: '4045.50', CREDITED: '198.00', WRITTEN_OFF: '1000.00' },
+      });
+      // Nothing is left to bill: a new draft finds nothing.
+      const nothing = await call(tokens.DELIVERY!, DRAFT, { projectId: project.id, cutoffDate: '2026-11-29' });
+      expect(nothing).toEqual({
+        billingDraft: null,
+        userErrors: [
+          { code: 'NOTHING_TO_BILL', message: `Project ${project.id} has nothing ready to bill up to 2026-11-29.`, field: 'cutoffDate' },
+        ],
+        warnings: [],
+        replayed: false,
+      });
+      const trace = await read(
+        tokens.FINANCE!,
+        `query ($id: ID!) { project(id: $id) { unbilledWip { amount } sourceWriteOffs { sourceType sourceId status amount { amount } reasonCode }
+          billingDrafts { status summaryAmount { amount } sourceCredits { sourceType sourceId action amount { amount } } } } }`,
+        { id: project.id },
+      );
+      // Both credits share the memo's instant: in action order.
+      trace.project.billingDrafts[0].sourceCredits.sort((a: Json, b: Json) => a.action.localeCompare(b.action));
+      expect(trace.project).toEqual({
+        unbilledWip: { amount: '0.00' },
+        sourceWriteOffs: [
+          {
+            sourceType: 'TIME_SPLIT',
+            sourceId: fridaySource.sourceId,
+            status: 'APPROVED',
+            amount: { amount: '1000.00' },
+            reasonCode: 'DISPUTE',
+          },
+        ],
+        billingDrafts: [
+          {
+            status: 'INVOICED',
+            summaryAmount: { amount: '5243.50' },
+            sourceCredits: [
+              { sourceType: 'EXPENSE', sourceId: hotel.id, action: 'CREDIT', amount: { amount: '198.00' } },
+              { sourceType: 'TIME_SPLIT', sourceId: fridaySource.sourceId, action: 'REOPEN', amount: { amount: '1000.00' } },
+            ],
+          },
+        ],
+      });
+
+      // The customer pays what is left (4,845.50 = 6,283.10 - 1,437.60): the invoice is PAID.
+      const payment = (
+        await call(
+          tokens.FINANCE!,
+          `mutation ($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { id } ${ERRORS} } }`,
+          {
+            legalEntityId: 'le_UK01',
+            accountId: customer.id,
+            amount: '4845.50',
+            currency: 'GBP',
+            receivedDate: '2026-12-16',
+            method: 'WIRE',
+            bankReference: `BARC-${draft.id}`,
+          },
+        )
+      ).payment;
+      const invoiceVersion = (await read(tokens.FINANCE!, `query ($id: ID!) { invoice(id: $id) { aggregateVersion } }`, { id: invoice.id }))
+        .invoice.aggregateVersion;
+      expect(
+        await call(
+          tokens.FINANCE!,
+          `mutation ($input: ApplyPaymentInput!) { applyPayment(input: $input) { invoice { status amountPaid { amount } amountCredited { amount } amountDue { amount } } ${ERRORS} } }`,
+          { paymentId: payment.id, invoiceId: invoice.id, amount: '4845.50', expectedVersion: invoiceVersion },
+        ),
+      ).toEqual({
+        invoice: {
+          status: 'PAID',
+          amountPaid: { amount: '4845.50' },
+          amountCredited: { amount: '1437.60' },
+          amountDue: { amount: '0.00' },
+        },
+        userErrors: [],
+        warnings: [],
+        replayed: false,
+      });
     });
   });
 }
