@@ -99,6 +99,10 @@ export const approveContractAmendment: ErpCapability<Input, Result, Facts> = {
         warnings: [{ code: 'ALREADY_IN_STATE', message: `Amendment ${amendment.id} already is APPROVED; nothing changed.` }],
       };
     }
+    if (amendment.status !== 'PROPOSED') {
+      // Rejected or withdrawn (docs/state-machines.md#contract-amendment): refused before the PSA applies any line.
+      throw rejected('INVALID_STATE_TRANSITION', `Amendment ${amendment.id} is ${amendment.status}, not PROPOSED.`, 'amendmentId');
+    }
     checkVersion('Contract', contract.aggregateVersion, input.expectedVersion, { required: true });
     if (contract.status !== 'ACTIVE') {
       throw rejected(
