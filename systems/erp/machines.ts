@@ -56,3 +56,12 @@ export const INVOICE_MEASURED_METHODS: readonly string[] = ['AS_INVOICED', 'MILE
 
 /** Payment terms and their days. */
 export const PAYMENT_TERM_DAYS: Readonly<Record<string, number>> = { NET_15: 15, NET_30: 30, NET_45: 45, NET_60: 60 };
+
+export type ReceivableWriteOffStatus = 'REQUESTED' | 'APPROVED' | 'REJECTED';
+
+/** A receivable write-off is decided once (docs/state-machines.md#receivable-write-off). */
+export const receivableWriteOffMachine: StateMachine<ReceivableWriteOffStatus> = {
+  REQUESTED: ['APPROVED', 'REJECTED'],
+  APPROVED: [],
+  REJECTED: [],
+};

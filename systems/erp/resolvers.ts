@@ -12,6 +12,7 @@ import { erpMetricQueries } from './metricResolvers.ts';
 import type { ErpContext } from './context.ts';
 import type { ErpPorts } from './ports/ports.ts';
 import type { CustomerCredit, CustomerCreditUse } from './ports/customerCredits.ts';
+import type { ReceivableWriteOff } from './ports/receivableWriteOffs.ts';
 import type {
   AccountingPeriod,
   BillingProfile,
@@ -56,6 +57,11 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   VoidInvoiceResult: resultUnionResolvers,
   ApplyCustomerCreditResult: resultUnionResolvers,
   RefundCustomerCreditResult: resultUnionResolvers,
+  ReceivableWriteOffResult: resultUnionResolvers,
+  ReceivableWriteOff: {
+    invoice: (w: ReceivableWriteOff, _: unknown, ctx: Ctx) => ctx.loaders.invoice.load(w.invoiceId),
+    amount: (w: ReceivableWriteOff) => money(w.amountE4, w.currency),
+  },
   AuditEntry: auditEntryResolvers,
   Query: {
     legalEntities: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.legalEntities(),
@@ -194,7 +200,12 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     amountPaid: (invoice: Invoice) => money(invoice.amountPaidE4, invoice.currency),
     amountCredited: (invoice: Invoice) => money(invoice.amountCreditedE4, invoice.currency),
     amountDue: (invoice: Invoice) =>
-      money(invoice.status === 'VOIDED' ? 0 : invoice.totalE4 - invoice.amountPaidE4 - invoice.amountCreditedE4, invoice.currency),
+      money(
+        invoice.status === 'VOIDED' ? 0 : invoice.totalE4 - invoice.amountPaidE4 - invoice.amountCreditedE4 - invoice.amountWrittenOffE4,
+        invoice.currency,
+      ),
+    amountWrittenOff: (invoice: Invoice) => money(invoice.amountWrittenOffE4, invoice.currency),
+    receivableWriteOffs: (invoice: Invoice, _: unknown, ctx: Ctx) => ctx.read.receivableWriteOffsByInvoiceIds([invoice.id]),
     payments: (invoice: Invoice, _: unknown, ctx: Ctx) => ctx.loaders.applicationsByInvoice.load(invoice.id),
     originalInvoice: (invoice: Invoice, _: unknown, ctx: Ctx) =>
       invoice.originalInvoiceId ? ctx.loaders.invoice.load(invoice.originalInvoiceId) : null,

@@ -16,12 +16,12 @@
 import { isErrorCode } from '../../../core/errors.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { newId } from '../../kernel/capability/newId.ts';
-import { checkVersion, rejected } from '../../kernel/capability/rejection.ts';
+import { checkVersion, rejected, type CapabilityRejected } from '../../kernel/capability/rejection.ts';
 import type { CapabilityRejection } from '../../kernel/capability/types.ts';
 import { money } from '../../kernel/decimal.ts';
 import type { CustomerCredit } from '../ports/customerCredits.ts';
 import type { Invoice, InvoiceLine } from '../ports/types.ts';
-import { psaDraftSources, SOURCE_ITEM_TYPES, type DraftSources } from './creditSources.ts';
+import { psaDraftSources, SOURCE_ITEM_TYPES, type DraftSources, type LineSource } from './creditSources.ts';
 import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, type ErpCapability } from './records.ts';
 import { resultUnion } from './resultUnion.ts';
 
@@ -90,6 +90,15 @@ async function credit(
   const { read, write } = ports;
   const invoice = await invoiceFor(read, request.invoiceId);
   checkVersion('Invoice', invoice.aggregateVersion, request.expectedVersion, { required: true });
+  if (invoice.amountWrittenOffE4 !== 0) {
+    // What was written off was never paid: crediting lines beyond the open balance would owe the
+    // customer money it never paid (docs/capabilities.md#receivable-write-off).
+    throw rejected(
+      'INVALID_STATE_TRANSITION',
+      `${invoiceLabel(invoice)} is written off in part: credit what is still open with issueCreditMemo.`,
+      'invoiceId',
+    );
+  }
   if (request.voiding) {
     if (invoice.kind !== 'INVOICE' || invoice.status !== 'POSTED' || invoice.amountPaidE4 !== 0 || invoice.amountCreditedE4 !== 0) {
       throw rejected(
@@ -122,12 +131,13 @@ async function credit(
   if (wanted.length === 0) throw rejected('PRECONDITION_FAILED', 'A credit names at least one line.', 'lines');
   const numbers = wanted.map((line) => line.lineNumber);
   if (new Set(numbers).size !== numbers.length) throw rejected('PRECONDITION_FAILED', 'A line is named twice.', 'lines');
+  const linesSources = sourcesByLine(invoice, lines, facts.sources);
   const chosen = wanted.map(({ lineNumber, action }) => {
     const line = lines.find((candidate) => candidate.lineNumber === lineNumber);
     if (!line) throw rejected('PRECONDITION_FAILED', `${invoiceLabel(invoice)} has no line ${lineNumber}.`, 'lines');
     if (alreadyCredited.has(line.id))
       throw rejected('ALREADY_CREDITED', `Line ${lineNumber} of ${invoiceLabel(invoice)} is already credited.`, 'lines');
-    return { line, action, source: sourceOf(invoice, line, facts.sources) };
+    return { line, action, sources: linesSources.get(line.id) ?? [] };
   });
 
   const grossE4 = chosen.reduce((sum, { line }) => sum + line.amountE4 + line.taxE4, 0);
@@ -144,7 +154,7 @@ async function credit(
   const settledE4 = Math.min(grossE4, openBalance(invoice));
   const owedBackE4 = grossE4 - settledE4;
   const creditedE4 = invoice.amountCreditedE4 + settledE4;
-  const settles = settledE4 > 0 && invoice.amountPaidE4 + creditedE4 === invoice.totalE4;
+  const settles = settledE4 > 0 && invoice.amountPaidE4 + creditedE4 + invoice.amountWrittenOffE4 === invoice.totalE4;
   // The versioned update first: a concurrent credit or payment of the invoice loses here.
   const updated = await write.creditInvoice(invoice, { amountCreditedE4: creditedE4, ...(settles ? { status: 'CREDITED' } : {}) });
 
@@ -170,6 +180,7 @@ async function credit(
       sourceBillingDraftId: null,
       originalInvoiceId: invoice.id,
       amountCreditedE4: 0,
+        amountWrittenOffE4: 0,
       lines: chosen.map(({ line, action }, index) => ({
         id: newId('invl'),
         lineNumber: index + 1,
@@ -202,7 +213,7 @@ async function credit(
         })
       : null;
 
-  const sources = chosen.flatMap(({ source, action }) => (source ? [{ ...source, action }] : []));
+  const sources = chosen.flatMap(({ sources: billed, action }) => billed.map((source) => ({ ...source, action })));
   if (sources.length > 0 && facts.sources) {
     const step = await ctx.peers.step<{ recordSourcesCredited: { userErrors: CapabilityRejection[] } }>('psa', RECORD_CREDITED, {
       input: {
@@ -234,11 +245,12 @@ async function credit(
       invoiceStatus: updated.status,
       amountDue: money(openBalance(updated), invoice.currency),
       voided: request.voiding,
-      lines: chosen.map(({ line, action, source }) => ({
+      lines: chosen.map(({ line, action, sources: billed }) => ({
         lineNumber: line.lineNumber,
         action,
-        sourceType: source?.sourceType ?? null,
-        sourceId: source?.sourceId ?? null,
+        sourceType: billed[0]?.sourceType ?? null,
+        sourceId: billed[0]?.sourceId ?? null,
+        sources: billed,
       })),
       customerCreditId: customerCredit?.id ?? null,
       owedBack: money(owedBackE4, invoice.currency),
@@ -247,19 +259,45 @@ async function credit(
   return { creditMemo, invoice: updated, customerCredit };
 }
 
-/** The source a line billed (releaseInvoice posts item n as line n), or null for an invoice not posted from a PSA draft. */
-function sourceOf(invoice: Invoice, line: InvoiceLine, sources: DraftSources | null): { sourceType: string; sourceId: string } | null {
-  if (invoice.sourceBillingDraftId === null) return null;
-  const item = sources?.items[line.lineNumber - 1];
-  if (!sources || sources.invoiceId !== invoice.id || !item || item.amountE4 !== line.amountE4) {
-    throw rejected(
+/**
+ * The sources each line billed, by line id; empty for an invoice not posted from a PSA draft.
+ * The draft's items in item order are cut into consecutive runs, one a line in line order, each
+ * run's amounts summing to its line's amount: releaseInvoice posts item n as line n (runs of one),
+ * an ERP that consolidates items posts each line from a run of consecutive items (the seed's lines
+ * per role, rate and month). Items that cannot be cut that way leave the invoice uncreditable by line.
+ */
+function sourcesByLine(
+  invoice: Invoice,
+  lines: readonly InvoiceLine[],
+  sources: DraftSources | null,
+): Map<string, { sourceType: string; sourceId: string }[]> {
+  const byLine = new Map<string, { sourceType: string; sourceId: string }[]>();
+  if (invoice.sourceBillingDraftId === null) return byLine;
+  const mismatch = (line: InvoiceLine | undefined): CapabilityRejected =>
+    rejected(
       'PRECONDITION_FAILED',
-      `Line ${line.lineNumber} of ${invoiceLabel(invoice)} does not bill one source of billing draft ${invoice.sourceBillingDraftId} ` +
-        '(the PSA shows no matching item): credit it by amount with issueCreditMemo.',
+      `${line ? `Line ${line.lineNumber}` : 'A line'} of ${invoiceLabel(invoice)} does not bill a run of items of billing draft ` +
+        `${invoice.sourceBillingDraftId} (the PSA shows no matching items): it cannot be credited by line.`,
       'lines',
     );
+  if (!sources || sources.invoiceId !== invoice.id) throw mismatch(lines[0]);
+  let next = 0;
+  for (const [index, line] of lines.entries()) {
+    const run: LineSource[] = [];
+    let sumE4 = 0;
+    // At least one item a line; then items while the run is short of the line (the last line takes the rest).
+    while (next < sources.items.length && (run.length === 0 || sumE4 < line.amountE4 || index === lines.length - 1)) {
+      const item = sources.items[next++]!;
+      run.push(item);
+      sumE4 += item.amountE4;
+    }
+    if (run.length === 0 || sumE4 !== line.amountE4) throw mismatch(line);
+    byLine.set(
+      line.id,
+      run.filter((item) => SOURCE_ITEM_TYPES.has(item.sourceType)).map(({ sourceType, sourceId }) => ({ sourceType, sourceId })),
+    );
   }
-  return SOURCE_ITEM_TYPES.has(item.sourceType) ? { sourceType: item.sourceType, sourceId: item.sourceId } : null;
+  return byLine;
 }
 
 /** Negation without -0 (it would not survive a round trip through SQL). */

@@ -5,7 +5,11 @@
  * convention), numbered in its own series and naming the invoice it credits. `amount` is gross
  * (what the customer owes less): its tax share follows the invoice's ratio of tax to total, so a
  * full credit reverses net and tax exactly. A credit of everything still open makes the invoice
- * CREDITED. Decision: the billed sources are not reopened for billing.
+ * CREDITED. An amount names no line and so no source: it is only for an invoice that billed no PSA
+ * source (no `sourceBillingDraftId`, a manual invoice). An invoice posted from a billing draft is
+ * refused with CREDIT_BY_LINES_REQUIRED (docs/invariants.md#inv-11): creditInvoiceLines and
+ * voidInvoice credit or reopen its sources in the PSA in the same call, so the PSA's billed value
+ * and the ERP's billed-to-date never part.
  */
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { moneyInput } from '../../kernel/capability/inputs.ts';
@@ -33,6 +37,14 @@ export const issueCreditMemo: ErpCapability<
       throw rejected(
         'INVALID_STATE_TRANSITION',
         `${invoiceLabel(invoice)} is ${invoice.status}: only a POSTED or PARTIALLY_PAID invoice is credited.`,
+        'invoiceId',
+      );
+    }
+    if (invoice.sourceBillingDraftId !== null) {
+      throw rejected(
+        'CREDIT_BY_LINES_REQUIRED',
+        `${invoiceLabel(invoice)} was posted from billing draft ${invoice.sourceBillingDraftId}: an amount credit would leave its sources ` +
+          'billed in the PSA. Credit its lines with creditInvoiceLines (CREDIT or REOPEN each line) or void it with voidInvoice.',
         'invoiceId',
       );
     }
@@ -77,6 +89,7 @@ export const issueCreditMemo: ErpCapability<
         sourceBillingDraftId: null,
         originalInvoiceId: invoice.id,
         amountCreditedE4: 0,
+        amountWrittenOffE4: 0,
         lines: [
           {
             id: newId('invl'),
@@ -93,7 +106,7 @@ export const issueCreditMemo: ErpCapability<
       { legalEntity, series: 'CM', date },
     );
     const credited = invoice.amountCreditedE4 + amount;
-    const settled = invoice.amountPaidE4 + credited === invoice.totalE4;
+    const settled = invoice.amountPaidE4 + credited + invoice.amountWrittenOffE4 === invoice.totalE4;
     const updated = await write.creditInvoice(invoice, { amountCreditedE4: credited, ...(settled ? { status: 'CREDITED' } : {}) });
 
     emit(

@@ -90,7 +90,7 @@ export const applyCustomerCredit: ErpCapability<
     const period = await openPeriodOf(read, legalEntity, date, input.appliedOn ? 'appliedOn' : 'invoiceId');
 
     const paid = invoice.amountPaidE4 + amount;
-    const invoiceStatus = paid + invoice.amountCreditedE4 === invoice.totalE4 ? 'PAID' : 'PARTIALLY_PAID';
+    const invoiceStatus = paid + invoice.amountCreditedE4 + invoice.amountWrittenOffE4 === invoice.totalE4 ? 'PAID' : 'PARTIALLY_PAID';
     const appliedE4 = credit.appliedE4 + amount;
     const use: CustomerCreditUse = {
       id: newId('ccu'),

@@ -7,6 +7,7 @@ import { creditInvoiceLines, voidInvoice } from './creditLines.ts';
 import { applyCustomerCredit, refundCustomerCredit } from './customerCredits.ts';
 import { enableCustomerBilling } from './enableCustomerBilling.ts';
 import { applyPayment, recordPayment } from './payments.ts';
+import { approveReceivableWriteOff, rejectReceivableWriteOff, requestReceivableWriteOff } from './receivableWriteOff.ts';
 import { recognizeRevenueForPeriod } from './recognizeRevenue.ts';
 import { releaseInvoice, releaseInvoiceV2 } from './releaseInvoice.ts';
 
@@ -26,5 +27,8 @@ export const erpCapabilities = {
   voidInvoice,
   applyCustomerCredit,
   refundCustomerCredit,
+  requestReceivableWriteOff,
+  approveReceivableWriteOff,
+  rejectReceivableWriteOff,
   recognizeRevenueForPeriod,
 };

@@ -95,9 +95,9 @@ export function addDays(date: string, days: number): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** What is still open on an invoice: neither paid nor credited. */
+/** What is still open on an invoice: neither paid, credited nor written off (docs/invariants.md#inv-21). */
 export function openBalance(invoice: Invoice): number {
-  return invoice.totalE4 - invoice.amountPaidE4 - invoice.amountCreditedE4;
+  return invoice.totalE4 - invoice.amountPaidE4 - invoice.amountCreditedE4 - invoice.amountWrittenOffE4;
 }
 
 /** How messages name an invoice or credit memo: by its legal number. */

@@ -145,6 +145,7 @@ const release: Handler = {
         sourceBillingDraftId: draft.id,
         originalInvoiceId: null,
         amountCreditedE4: 0,
+        amountWrittenOffE4: 0,
         lines,
       },
       resumed ? { legalEntity, series: 'INV', recorded: draft.invoiceNumber! } : { legalEntity, series: 'INV', date: input.invoiceDate },

@@ -5,6 +5,7 @@
  * like a missing one, in lookups, lists, pages, counts and sums alike.
  */
 import type { CustomerCreditReads } from './customerCredits.ts';
+import type { ReceivableWriteOffReads } from './receivableWriteOffs.ts';
 import type { ErpMetricsReads } from './metricsPort.ts';
 import type { Page, PageRequest } from '../../kernel/pagination.ts';
 import type {
@@ -27,7 +28,7 @@ import type {
 } from './types.ts';
 
 /** With the metric aggregates of docs/metrics.md (metricsPort.ts). */
-export interface ErpReadPort extends ErpMetricsReads, CustomerCreditReads {
+export interface ErpReadPort extends ErpMetricsReads, CustomerCreditReads, ReceivableWriteOffReads {
   /** Every visible legal entity, by code. */
   legalEntities(): Promise<LegalEntity[]>;
   legalEntitiesByIds(ids: readonly string[]): Promise<LegalEntity[]>;

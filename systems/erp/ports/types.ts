@@ -110,6 +110,8 @@ export interface Invoice {
   readonly amountPaidE4: number;
   /** Total credited against the invoice by credit memos (positive). */
   readonly amountCreditedE4: number;
+  /** Total written off by approved receivable write-offs (docs/capabilities.md#receivable-write-off). */
+  readonly amountWrittenOffE4: number;
   readonly sourceBillingDraftId: string | null;
   /** The invoice a credit memo credits. */
   readonly originalInvoiceId: string | null;

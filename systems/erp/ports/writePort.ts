@@ -9,6 +9,7 @@
  */
 import type { RevenueRevisionWrites } from './revenueRevisionWrites.ts';
 import type { CustomerCreditWrites } from './customerCredits.ts';
+import type { ReceivableWriteOffWrites } from './receivableWriteOffs.ts';
 import type {
   BillingProfile,
   ContractTerms,
@@ -50,7 +51,7 @@ export interface RecognizedSchedule {
 /** A customer's billing profile to create in a legal entity: everything but its number (the store gives it). */
 export type NewBillingProfile = Omit<BillingProfile, 'customerNumber' | 'legalEntityId' | 'aggregateVersion'>;
 
-export interface ErpWritePort extends CustomerCreditWrites, RevenueRevisionWrites {
+export interface ErpWritePort extends CustomerCreditWrites, RevenueRevisionWrites, ReceivableWriteOffWrites {
   /**
    * Enables a customer in a legal entity: creates its billing profile under the legal entity's next
    * customer number (`<code>-C00042`, docs/capabilities.md#enablecustomerbilling), unless the

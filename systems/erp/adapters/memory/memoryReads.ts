@@ -26,6 +26,7 @@ import type {
 } from '../../ports/types.ts';
 import { createMemoryErpMetricReads } from './memoryMetrics.ts';
 import { memoryCustomerCreditReads } from './memoryCustomerCredits.ts';
+import { memoryReceivableWriteOffReads } from './memoryReceivableWriteOffs.ts';
 import { ERP_OBJECTS as O } from './objects.ts';
 import type { VendorRecords } from './vendorRecords.ts';
 
@@ -80,6 +81,7 @@ export function memoryErpReads(records: VendorRecords, scope: RecordScope): ErpR
   return {
     ...createMemoryErpMetricReads(records, scope),
     ...memoryCustomerCreditReads(records, scope),
+    ...memoryReceivableWriteOffReads(records, scope),
     legalEntities: async () =>
       sorted(
         await records.where<LegalEntity>(O.legalEntity, (e) => isVisible(scope, { legalEntity: (x: LegalEntity) => x.id })(e)),
@@ -189,7 +191,7 @@ export function memoryErpReads(records: VendorRecords, scope: RecordScope): ErpR
         (await invoices((i) => among(ids).has(i.accountId) && OPEN_INVOICE_STATUSES.includes(i.status))).map((i) => ({
           key: i.accountId,
           currency: i.currency,
-          amountE4: i.totalE4 - i.amountPaidE4 - i.amountCreditedE4,
+          amountE4: i.totalE4 - i.amountPaidE4 - i.amountCreditedE4 - i.amountWrittenOffE4,
         })),
       ),
     paymentsByIds: (ids) => within<Payment>(O.payment, ofCustomer, (p) => among(ids).has(p.id)),

@@ -35,6 +35,7 @@ import type {
 } from '../../ports/types.ts';
 import { ERP_OBJECTS as O } from './objects.ts';
 import { memoryCustomerCreditWrites } from './memoryCustomerCredits.ts';
+import { memoryReceivableWriteOffWrites } from './memoryReceivableWriteOffs.ts';
 import type { VendorRecords } from './vendorRecords.ts';
 
 interface Sequence {
@@ -99,6 +100,7 @@ export function memoryErpWrites(records: VendorRecords, writes: CallWrites): Erp
 
   return {
     ...memoryCustomerCreditWrites(writes, O.invoice),
+    ...memoryReceivableWriteOffWrites(writes, O.invoice),
     ...memoryRevenueRevisionWrites(writes, O.schedule),
     async enableCustomer(legalEntity, values) {
       // An earlier attempt of this call created it: the same answer again.

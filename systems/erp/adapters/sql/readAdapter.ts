@@ -27,6 +27,7 @@ import {
 } from './rows.ts';
 import { createSqlErpMetricReads } from './metricReads.ts';
 import { sqlCustomerCreditReads } from './customerCredits.ts';
+import { sqlReceivableWriteOffReads } from './receivableWriteOffs.ts';
 import type { ErpTables } from './tables.ts';
 
 const LEGAL_ENTITY = { legalEntity: 'legal_entity_id' } as const;
@@ -49,6 +50,7 @@ export function sqlErpReads(db: Kysely<ErpTables>, scope: RecordScope): ErpReadP
   return {
     ...createSqlErpMetricReads(db, scope),
     ...sqlCustomerCreditReads(db, scope),
+    ...sqlReceivableWriteOffReads(db, scope),
     legalEntities: async () =>
       (await inScope(db.selectFrom('legal_entities'), scope, { legalEntity: 'id' }).selectAll().orderBy('code').execute()).map(
         legalEntityOf,
@@ -173,7 +175,7 @@ export function sqlErpReads(db: Kysely<ErpTables>, scope: RecordScope): ErpReadP
       if (noKeys(ids)) return [];
       return totals(
         await invoices()
-          .select(['account_id as key', 'currency', sql<number>`sum(total_e4 - amount_paid_e4 - amount_credited_e4)`.as('amount')])
+          .select(['account_id as key', 'currency', sql<number>`sum(total_e4 - amount_paid_e4 - amount_credited_e4 - amount_written_off_e4)`.as('amount')])
           .where('account_id', 'in', ids)
           .where('status', 'in', OPEN_INVOICE_STATUSES)
           .groupBy(['account_id', 'currency'])

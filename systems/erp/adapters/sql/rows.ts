@@ -163,6 +163,7 @@ export const invoiceOf = (row: InvoiceRow): Invoice => ({
   totalE4: row.total_e4,
   amountPaidE4: row.amount_paid_e4,
   amountCreditedE4: row.amount_credited_e4 ?? 0,
+  amountWrittenOffE4: row.amount_written_off_e4 ?? 0,
   sourceBillingDraftId: row.source_billing_draft_id,
   originalInvoiceId: row.original_invoice_id ?? null,
   aggregateVersion: row.aggregate_version,
@@ -189,6 +190,7 @@ export const invoiceRow = (invoice: Invoice): InvoiceRow => ({
   aggregate_version: invoice.aggregateVersion,
   original_invoice_id: invoice.originalInvoiceId,
   amount_credited_e4: invoice.amountCreditedE4,
+  amount_written_off_e4: invoice.amountWrittenOffE4,
 });
 
 export const invoiceLineOf = (row: InvoiceLineRow): InvoiceLine => ({

@@ -1,5 +1,6 @@
 import { column as c, type FirstRowOf, type TableSpec, type TablesOf, type RowOf } from '../../../kernel/tableSpec.ts';
 import { customerCreditTables } from './customerCreditTables.ts';
+import { receivableWriteOffTables } from './receivableWriteOffTables.ts';
 
 /**
  * The ERP reference system's tables. `account_id`, `contract_id`, `project_id` and `role_id`
@@ -127,6 +128,8 @@ export const erpTables = {
       // (positive), so its open balance is total - paid - credited without summing memos.
       original_invoice_id: c.later(3, c.optionalText),
       amount_credited_e4: c.later(3, { type: 'bigint', default: 0 }),
+      // Written off by approved receivable write-offs (docs/capabilities.md#receivable-write-off).
+      amount_written_off_e4: c.later(6, { type: 'bigint', default: 0 }),
     },
     // A billing draft is posted at most once (no double billing), and numbers are unique.
     unique: [['invoice_number'], ['source_billing_draft_id']],
@@ -217,6 +220,7 @@ export const erpTables = {
     },
   },
   ...customerCreditTables,
+  ...receivableWriteOffTables,
 } as const satisfies Record<string, TableSpec>;
 
 export type ErpTables = TablesOf<typeof erpTables>;

@@ -40,6 +40,7 @@ import {
 } from './rows.ts';
 import type { ErpTables } from './tables.ts';
 import { sqlCustomerCreditWrites } from './customerCredits.ts';
+import { sqlReceivableWriteOffWrites } from './receivableWriteOffs.ts';
 import { sqlRevenueRevisionWrites } from './revenueRevisions.ts';
 
 /** `db`: the database `trx` is a transaction of (it names the engine for the numbering lock). */
@@ -51,6 +52,7 @@ export function sqlErpWrites(trx: Transaction<ErpTables>, db: Kysely<ErpTables>)
 
   return {
     ...sqlCustomerCreditWrites(trx),
+    ...sqlReceivableWriteOffWrites(trx),
     ...sqlRevenueRevisionWrites(trx),
     async enableCustomer(legalEntity, values) {
       // Held until commit: a concurrent enable in the legal entity waits, then sees this one's profile.

@@ -55,8 +55,11 @@ export async function callErp(
   field: keyof typeof erpCapabilities,
   input: Record<string, unknown>,
   idempotencyKey: string,
+  /** Who calls (finance-clerk unless named: an approval by another person, docs/invariants.md#inv-8). */
+  sub?: string,
 ) {
-  const scope = recordScope(finance);
+  const principal = sub ? principalFromClaims({ sub, legal_entities: '*' }) : finance;
+  const scope = recordScope(principal);
   const read = system.reads(scope);
   const requestId = randomUUID();
   const ctx: ErpContext = {
@@ -69,7 +72,7 @@ export async function callErp(
     request: {
       requestId,
       logger,
-      principal: finance,
+      principal,
       principalToken: '',
       idempotencyKey: null,
       correlationId: requestId,

@@ -9,6 +9,7 @@ import { scopeAllowing, type RecordScope } from '../../../../policies/recordScop
 import * as rows from '../../../../systems/erp/adapters/sql/rows.ts';
 import { erpTables, type InvoiceRow } from '../../../../systems/erp/adapters/sql/tables.ts';
 import type { ErpReadPort } from '../../../../systems/erp/ports/readPort.ts';
+import type { ReceivableWriteOff } from '../../../../systems/erp/ports/receivableWriteOffs.ts';
 import type { Invoice } from '../../../../systems/erp/ports/types.ts';
 import { byId, expectedBilled, expectedReceivables } from '../../../harness/expectations.ts';
 import { ALL_RECORDS, expectEveryMethodScoped, unscoped } from '../../../harness/recordPolicyProbe.ts';
@@ -83,6 +84,7 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
             sourceBillingDraftId: null,
             originalInvoiceId: original.id,
             amountCreditedE4: 0,
+            amountWrittenOffE4: 0,
             lines: [
               {
                 id: 'invl_fixture_cm',
@@ -131,8 +133,17 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
           },
           invoice: null,
         });
+        // A receivable write-off waiting for its approval (docs/capabilities.md#receivable-write-off).
+        await write.requestReceivableWriteOff(writeOffFixture(original));
         return memo;
       });
+    });
+
+    it('holds the receivable write-offs, by id and by invoice', async () => {
+      const original = seededInvoices().find((invoice) => invoice.id === creditMemo.originalInvoiceId)!;
+      expect(await read.receivableWriteOffsByIds(['rwo_fixture'])).toEqual([writeOffFixture(original)]);
+      expect(await read.receivableWriteOffsByInvoiceIds([original.id])).toEqual([writeOffFixture(original)]);
+      expect(await read.receivableWriteOffsByIds(['rwo_missing'])).toEqual([]);
     });
 
     it('holds the customer credits and their uses, the credit moved to its next version by each use', async () => {
@@ -322,9 +333,33 @@ export function erpReadPortContract(adapter: string, makeErp: MakeErp): void {
           customerCreditsByIds: (port) => port.customerCreditsByIds(['ccr_fixture']),
           customerCreditsByAccountIds: (port) => port.customerCreditsByAccountIds([invoice.accountId]),
           customerCreditUsesByCreditIds: (port) => port.customerCreditUsesByCreditIds(['ccr_fixture']),
+          receivableWriteOffsByIds: (port) => port.receivableWriteOffsByIds(['rwo_fixture']),
+          receivableWriteOffsByInvoiceIds: (port) => port.receivableWriteOffsByInvoiceIds([creditMemo.originalInvoiceId!]),
         },
         { control: ALL_RECORDS },
       );
     });
   });
+}
+
+function writeOffFixture(invoice: Invoice): ReceivableWriteOff {
+  return {
+    id: 'rwo_fixture',
+    invoiceId: invoice.id,
+    legalEntityId: invoice.legalEntityId,
+    accountId: invoice.accountId,
+    currency: invoice.currency,
+    amountE4: 1_0000,
+    reasonCode: 'SMALL_BALANCE',
+    reasonText: 'Rounding left on the account',
+    status: 'REQUESTED',
+    requestedBy: 'ar.clerk@example.com',
+    requestedAt: '2026-11-20T09:00:00.000Z',
+    decidedBy: null,
+    decidedAt: null,
+    decisionNote: null,
+    writtenOffOn: null,
+    postingPeriodId: null,
+    aggregateVersion: 1,
+  };
 }

@@ -74,6 +74,7 @@ export function ukInvoice(draftId: string, invoiceNumber: string) {
     totalE4: 43_900_000,
     amountPaidE4: 0,
     amountCreditedE4: 0,
+    amountWrittenOffE4: 0,
     sourceBillingDraftId: draftId,
     originalInvoiceId: null,
     aggregateVersion: 1,

@@ -188,6 +188,7 @@ export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
           totalE4: -12_000_000,
           amountPaidE4: 0,
           amountCreditedE4: 0,
+          amountWrittenOffE4: 0,
           sourceBillingDraftId: null,
           originalInvoiceId: posted.id,
           aggregateVersion: 1,

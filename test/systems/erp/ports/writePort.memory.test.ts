@@ -13,6 +13,7 @@ import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { tempSqliteStore } from '../../../harness/tempDatabase.ts';
 import { callErp, keyStatus, type World } from './erpCalls.ts';
 import { memoryErp, type ErpUnderTest } from './erpFixture.ts';
+import { receivableWriteOffContract } from './receivableWriteOff.contract.ts';
 import { erpWritePortContract } from './writePort.contract.ts';
 import { ukDraft, ukInvoice } from './ukBilling.ts';
 
@@ -21,6 +22,7 @@ const makeErp = memoryErp(async () => tempSqliteStore());
 const held = (record: VendorRecord) => (record.fields as Stored<Readonly<Record<string, unknown>>>).record;
 
 erpWritePortContract('the in-memory remote adapter', makeErp);
+receivableWriteOffContract('the in-memory remote adapter', makeErp);
 
 describe('ERP write port on a remote system that fails, loses answers and answers late', () => {
   let erp: ErpUnderTest;
