@@ -14,7 +14,7 @@ import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { OpenCrmSystem } from './writePort.contract.ts';
 import { ALICE, BOB, FIXTURE, T0 } from './writeFixture.ts';
 
-const ACTIVE: Contract = {
+export const ACTIVE: Contract = {
   id: 'ctr_a1',
   contractNumber: 'C-0001',
   version: 1,
