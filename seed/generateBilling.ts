@@ -133,7 +133,16 @@ export function generateBilling(
       invoice_id: null,
     };
     ctx.data.psa.billing_drafts.push(draft);
-    const lines = new Map<string, { description: string; quantityE2: number; unitE4: number; amountE4: number }>();
+    const lines = new Map<
+      string,
+      {
+        description: string;
+        quantityE2: number;
+        unitE4: number;
+        amountE4: number;
+        items: { type: string; sourceId: string; description: string; quantityE2: number; unitE4: number; amountE4: number }[];
+      }
+    >();
     const billedEntries: number[] = [];
     for (const source of plan.sources) {
       let item: {
@@ -177,23 +186,36 @@ export function generateBilling(
           line: m.name,
         };
       }
-      ctx.data.psa.billing_draft_items.push({
-        id: ctx.nextId('bdi'),
-        draft_id: draftId,
-        source_type: item.type,
-        source_id: item.sourceId,
-        description: item.description,
-        quantity_e2: item.quantityE2,
-        unit_price_e4: item.unitE4,
-        amount_e4: item.amountE4,
-      });
       draft.summary_e4 += item.amountE4;
       const line = lines.get(item.lineKey);
       if (line) {
         line.quantityE2 += item.quantityE2;
         line.amountE4 += item.amountE4;
+        line.items.push(item);
       } else {
-        lines.set(item.lineKey, { description: item.line, quantityE2: item.quantityE2, unitE4: item.unitE4, amountE4: item.amountE4 });
+        lines.set(item.lineKey, {
+          description: item.line,
+          quantityE2: item.quantityE2,
+          unitE4: item.unitE4,
+          amountE4: item.amountE4,
+          items: [item],
+        });
+      }
+    }
+    // Items in line order, each line's items consecutive: line n bills the n-th run of items, which
+    // is how creditInvoiceLines finds the sources a consolidated line billed.
+    for (const line of lines.values()) {
+      for (const item of line.items) {
+        ctx.data.psa.billing_draft_items.push({
+          id: ctx.nextId('bdi'),
+          draft_id: draftId,
+          source_type: item.type,
+          source_id: item.sourceId,
+          description: item.description,
+          quantity_e2: item.quantityE2,
+          unit_price_e4: item.unitE4,
+          amount_e4: item.amountE4,
+        });
       }
     }
     if (inReview) continue;
@@ -208,7 +230,7 @@ export function generateBilling(
         day,
         draft,
         entries: billedEntries,
-        lines: [...lines.values()].map((l) => ({ ...l, taxE4: taxOn(l.amountE4, terms.taxRateE4, currency) })),
+        lines: [...lines.values()].map(({ items: _items, ...l }) => ({ ...l, taxE4: taxOn(l.amountE4, terms.taxRateE4, currency) })),
       }),
     );
   }

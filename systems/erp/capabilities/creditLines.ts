@@ -180,7 +180,7 @@ async function credit(
       sourceBillingDraftId: null,
       originalInvoiceId: invoice.id,
       amountCreditedE4: 0,
-        amountWrittenOffE4: 0,
+      amountWrittenOffE4: 0,
       lines: chosen.map(({ line, action }, index) => ({
         id: newId('invl'),
         lineNumber: index + 1,

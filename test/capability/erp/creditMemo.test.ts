@@ -2,7 +2,11 @@
  * issueCreditMemo through the gateway: a CREDIT_MEMO document with negative amounts (tax share at
  * the invoice's ratio, exact on a full credit), numbered in its own series, naming the invoice it
  * credits; the invoice's open balance drops, and a credit of everything still open makes it
- * CREDITED. Every guard refused with its code and field, nothing written.
+ * CREDITED. An amount names no source, so it is only for an invoice that billed none (a manual
+ * invoice: here a posted invoice whose ERP row no longer names its draft, as an imported one would);
+ * an invoice posted from a PSA billing draft is refused with CREDIT_BY_LINES_REQUIRED (its sources
+ * would stay BILLED while the ERP's billed-to-date drops; docs/invariants.md#inv-11). Every guard
+ * refused with its code and field, nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWith } from '../../harness/capabilities.ts';
@@ -58,6 +62,13 @@ async function numberOf(id: string): Promise<string> {
     .invoice_number;
 }
 
+/** An invoice that billed no PSA source: posted, then its draft link cleared (a manual or imported invoice). */
+async function manualInvoice(invoiceDate = '2026-11-20'): Promise<{ id: string; total: string; aggregateVersion: number }> {
+  const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS), invoiceDate);
+  await erpDb(tessera).updateTable('invoices').set({ source_billing_draft_id: null }).where('id', '=', invoice.id).execute();
+  return invoice;
+}
+
 async function billedToDate(projectId: string): Promise<string> {
   const body = await tessera.query('query ($id: ID!) { project(id: $id) { billedToDate { amount } } }', { id: projectId });
   return (body.data as { project: { billedToDate: { amount: string } } }).project.billedToDate.amount;
@@ -65,7 +76,7 @@ async function billedToDate(projectId: string): Promise<string> {
 
 describe('issueCreditMemo', () => {
   it('credits part of an invoice, then everything still open after a payment: the invoice ends CREDITED', async () => {
-    const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS));
+    const invoice = await manualInvoice();
     const number = await numberOf(invoice.id);
     const billedBefore = await billedToDate(uk.projects[0]!.id);
     const first = await call<MemoPayload>(tessera, ISSUE_CREDIT_MEMO, {
@@ -197,7 +208,7 @@ describe('issueCreditMemo', () => {
   });
 
   it('a full credit of an unpaid invoice reverses its net and tax exactly', async () => {
-    const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS));
+    const invoice = await manualInvoice();
     const result = await call<MemoPayload>(tessera, ISSUE_CREDIT_MEMO, {
       idempotencyKey: newKey(),
       invoiceId: invoice.id,
@@ -223,8 +234,48 @@ describe('issueCreditMemo', () => {
       expect(await erpState(tessera)).toEqual(before);
     }
 
-    it('NOT_FOUND and VERSION_CONFLICT', async () => {
+    it('CREDIT_BY_LINES_REQUIRED for an invoice posted from a billing draft (released here, or seeded)', async () => {
       const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS));
+      const [row] = await erpDb(tessera)
+        .selectFrom('invoices')
+        .select(['invoice_number', 'source_billing_draft_id'])
+        .where('id', '=', invoice.id)
+        .execute();
+      const billedBefore = await billedToDate(uk.projects[0]!.id);
+      await expectRefused(
+        { invoiceId: invoice.id, amount: '1200.00', expectedVersion: 1 },
+        {
+          code: 'CREDIT_BY_LINES_REQUIRED',
+          message:
+            `Invoice ${row!.invoice_number} was posted from billing draft ${row!.source_billing_draft_id}: an amount credit would leave its ` +
+            'sources billed in the PSA. Credit its lines with creditInvoiceLines (CREDIT or REOPEN each line) or void it with voidInvoice.',
+          field: 'invoiceId',
+        },
+      );
+      expect(await billedToDate(uk.projects[0]!.id)).toBe(billedBefore);
+      const seeded = await erpDb(tessera)
+        .selectFrom('invoices')
+        .select(['id', 'invoice_number', 'source_billing_draft_id', 'aggregate_version'])
+        .where('legal_entity_id', '=', 'le_UK01')
+        .where('kind', '=', 'INVOICE')
+        .where('status', '=', 'POSTED')
+        .where('source_billing_draft_id', 'is not', null)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      await expectRefused(
+        { invoiceId: seeded.id, amount: '1.00', expectedVersion: seeded.aggregate_version },
+        {
+          code: 'CREDIT_BY_LINES_REQUIRED',
+          message:
+            `Invoice ${seeded.invoice_number} was posted from billing draft ${seeded.source_billing_draft_id}: an amount credit would leave its ` +
+            'sources billed in the PSA. Credit its lines with creditInvoiceLines (CREDIT or REOPEN each line) or void it with voidInvoice.',
+          field: 'invoiceId',
+        },
+      );
+    });
+
+    it('NOT_FOUND and VERSION_CONFLICT', async () => {
+      const invoice = await manualInvoice();
       await expectRefused(
         { invoiceId: 'inv_nope', amount: '1.00', expectedVersion: 1 },
         { code: 'NOT_FOUND', message: 'Invoice "inv_nope" was not found.', field: 'invoiceId' },
@@ -240,7 +291,7 @@ describe('issueCreditMemo', () => {
     });
 
     it('PRECONDITION_FAILED without a reason, or for a non-positive amount', async () => {
-      const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS));
+      const invoice = await manualInvoice();
       await expectRefused(
         { invoiceId: invoice.id, amount: '1.00', expectedVersion: 1, reason: '  ' },
         { code: 'PRECONDITION_FAILED', message: 'A credit memo needs a reason.', field: 'reason' },
@@ -252,7 +303,7 @@ describe('issueCreditMemo', () => {
     });
 
     it('AMOUNT_EXCEEDS_OPEN_BALANCE beyond total - paid - credited', async () => {
-      const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS));
+      const invoice = await manualInvoice();
       const number = await numberOf(invoice.id);
       await call(tessera, ISSUE_CREDIT_MEMO, {
         idempotencyKey: newKey(),
@@ -273,7 +324,7 @@ describe('issueCreditMemo', () => {
     });
 
     it('INVALID_STATE_TRANSITION for a credited invoice and for a credit memo', async () => {
-      const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS));
+      const invoice = await manualInvoice();
       const full = await call<MemoPayload>(tessera, ISSUE_CREDIT_MEMO, {
         idempotencyKey: newKey(),
         invoiceId: invoice.id,
@@ -303,7 +354,7 @@ describe('issueCreditMemo', () => {
     });
 
     it('PERIOD_CLOSED for a credit dated in a closed period; PRECONDITION_FAILED before the invoice date', async () => {
-      const invoice = await postInvoice(tessera, draftOn(uk, UK_ITEMS), '2026-11-20');
+      const invoice = await manualInvoice('2026-11-20');
       await expectRefused(
         { invoiceId: invoice.id, amount: '1.00', expectedVersion: 1, creditDate: '2026-11-19' },
         {
@@ -320,6 +371,7 @@ describe('issueCreditMemo', () => {
         .where('status', '=', 'POSTED')
         .where('invoice_date', '<', '2026-09-01')
         .executeTakeFirstOrThrow();
+      await erpDb(tessera).updateTable('invoices').set({ source_billing_draft_id: null }).where('id', '=', seeded.id).execute();
       await expectRefused(
         { invoiceId: seeded.id, amount: '1.00', expectedVersion: 1, creditDate: '2026-09-30' },
         {

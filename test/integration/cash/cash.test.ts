@@ -1,6 +1,6 @@
 /**
  * Cash end to end (docs/processes.md#cash): a billing run releases US01's invoices; a payment is
- * recorded and applied in part, then the rest; a credit memo is issued on another invoice. After
+ * recorded and applied in part, then the rest; a line of another invoice is credited (creditInvoiceLines). After
  * each step the process engine is drained (relay, in-process transport, the `cash` consumer), and
  * the gateway answers `Project.cashPosition` and `Account.exposure` exactly. The same events
  * delivered three times and out of order leave the same state.
@@ -51,6 +51,7 @@ describe('cash', () => {
   const invoiceOf: Record<string, string> = {};
   const views: Record<'released' | 'partlyPaid' | 'paid' | 'credited', Json> = {} as never;
   let view: () => Promise<Json>;
+  let creditedLine = '';
 
   beforeAll(async () => {
     fixture = await startBillingRunFixture();
@@ -124,14 +125,27 @@ describe('cash', () => {
     views.partlyPaid = await view();
     await apply('cash-apply-2', '16267.50');
     views.paid = await view();
-    await mutate('issueCreditMemo', 'IssueCreditMemoInput', {
-      idempotencyKey: 'cash-credit',
-      invoiceId: invoiceOf[B.project],
-      amount: '1000.00',
-      reason: 'Goodwill',
-      expectedVersion: await versionOf(invoiceOf[B.project]!),
-      creditDate: '2026-11-30',
-    });
+    // B was posted from a billing draft: it is credited by line (an amount credit is refused), the PSA credits the line's time.
+    const bLines = (
+      await call('query ($id: ID!) { invoice(id: $id) { lines { lineNumber amount { amount } } } }', { id: invoiceOf[B.project] })
+    ).invoice.lines as Json[];
+    creditedLine = bLines[0]!.amount.amount as string;
+    const credited = await call(
+      `mutation ($input: CreditInvoiceLinesInput!) { creditInvoiceLines(input: $input) {
+        __typename ... on CreditInvoiceLinesSuccess { invoice { status } } ... on CapabilityFailure { errors { code message } } } }`,
+      {
+        input: {
+          idempotencyKey: 'cash-credit',
+          invoiceId: invoiceOf[B.project],
+          expectedVersion: await versionOf(invoiceOf[B.project]!),
+          reason: 'Goodwill',
+          creditDate: '2026-11-30',
+          lines: [{ lineNumber: 1, action: 'CREDIT' }],
+        },
+      },
+    );
+    expect(creditedLine).toBe('1620.00');
+    expect(credited.creditInvoiceLines).toEqual({ __typename: 'CreditInvoiceLinesSuccess', invoice: { status: 'POSTED' } });
     views.credited = await view();
   }, 120_000);
   afterAll(async () => fixture?.stop());
@@ -158,10 +172,11 @@ describe('cash', () => {
     expect(views.paid.accA).toEqual({ exposure: [] });
     expect(views.credited).toEqual({
       a: position('PAID', '26267.50', '26267.50', '0.00', '0.00'),
-      b: position('INVOICED', '20327.50', '0.00', '1000.00', '19327.50'),
+      // Line 1 of B, 1,620.00 (US01 bills no tax), credited with its time.
+      b: position('INVOICED', '20327.50', '0.00', '1620.00', '18707.50'),
       c: position('INVOICED', '11893.75', '0.00', '0.00', '11893.75'),
       accA: { exposure: [] },
-      accB: { exposure: [usd('19327.50')] },
+      accB: { exposure: [usd('18707.50')] },
       accC: { exposure: [usd('11893.75')] },
     });
   });
@@ -216,7 +231,7 @@ describe('cash', () => {
         expect(replayed.map((row) => [row.project_id, row.status, row.paid_e4, row.credited_e4, row.due_e4])).toEqual(
           [
             [A.project, 'PAID', 262_675_000, 0, 0],
-            [B.project, 'POSTED', 0, 10_000_000, 193_275_000],
+            [B.project, 'POSTED', 0, 16_200_000, 187_075_000],
             [C.project, 'POSTED', 0, 0, 118_937_500],
           ].sort((x, y) => invoiceOf[x[0] as string]!.localeCompare(invoiceOf[y[0] as string]!)),
         );

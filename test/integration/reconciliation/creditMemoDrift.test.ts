@@ -1,10 +1,15 @@
 /**
  * Reconciliation end to end on the demo data (docs/reconciliation.md): runReconciliation through the
- * gateway reads the PSA and the ERP through their subgraphs; a credit memo that leaves the credited
- * time BILLED in the PSA is found with its exact amounts, by the credit-memo rule and by conservation.
+ * gateway reads the PSA and the ERP through their subgraphs. No capability lets the PSA and the ERP
+ * part after a correction (docs/invariants.md#inv-11): an amount credit of an invoice posted from a
+ * draft is refused (CREDIT_BY_LINES_REQUIRED), a void credits the sources in the PSA in the same call
+ * and reconciliation finds nothing. A PSA that loses the credit afterwards (its time put back to
+ * BILLED behind the capabilities' back, as a restore or a remote vendor could) is found with its
+ * exact amounts, by the credit-memo rule and by conservation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrincipalClaims } from '../../../auth/principal.ts';
+import { psaDb } from '../../harness/capabilityRows.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 
 const OPS: PrincipalClaims = {
@@ -64,7 +69,7 @@ describe('reconciliation on the demo data', () => {
   }, 120_000);
   afterAll(() => tessera?.stop());
 
-  it('finds the demo data consistent, and a new credit memo with its exact amounts', async () => {
+  it('finds the demo data consistent, a void consistent, and a PSA that lost the credit with its exact amounts', async () => {
     const baseline = await run('rec-baseline');
     // The demo data is consistent (docs/demo-data.md#what-holds-in-every-tier): its credit memo names
     // the invoice it credits, whose time the PSA shows CREDITED.
@@ -105,7 +110,7 @@ describe('reconciliation on the demo data', () => {
     expect(afterRelease.exceptionsOpened).toBe(0);
     expect(afterRelease.exceptionsFound).toBe(baseline.exceptionsFound);
 
-    const credited = await gql<{ issueCreditMemo: { userErrors: unknown[] } }>(
+    const amountCredit = await gql<{ issueCreditMemo: { userErrors: { code: string }[] } }>(
       `mutation($input: IssueCreditMemoInput!) { issueCreditMemo(input: $input) { userErrors { code message } } }`,
       {
         input: {
@@ -118,7 +123,38 @@ describe('reconciliation on the demo data', () => {
         },
       },
     );
-    expect(credited.issueCreditMemo.userErrors).toEqual([]);
+    expect(amountCredit.issueCreditMemo.userErrors.map((error) => error.code)).toEqual(['CREDIT_BY_LINES_REQUIRED']);
+    const voided = await gql<{ voidInvoice: { __typename: string; invoice?: { status: string } } }>(
+      `mutation($input: VoidInvoiceInput!) { voidInvoice(input: $input) {
+        __typename ... on VoidInvoiceSuccess { invoice { status } } ... on CapabilityFailure { errors { code message } } } }`,
+      {
+        input: {
+          idempotencyKey: 'rec-void',
+          invoiceId: invoice.id,
+          expectedVersion: invoice.aggregateVersion,
+          reason: 'disputed',
+          voidDate: '2026-11-15',
+          action: 'CREDIT',
+        },
+      },
+    );
+    expect(voided.voidInvoice).toEqual({ __typename: 'VoidInvoiceSuccess', invoice: { status: 'CREDITED' } });
+    // The void credited the sources in the PSA in the same call: nothing parts.
+    const afterVoid = await run('rec-after-void', { legalEntityId: us01 });
+    expect(afterVoid.exceptions.filter((exception) => !baseline.exceptions.some((old) => old.id === exception.id))).toEqual([]);
+
+    // Drift behind the capabilities' back: the PSA shows the credited sources BILLED again.
+    const psa = psaDb(tessera);
+    const items = await psa
+      .selectFrom('billing_draft_items')
+      .select(['source_type', 'source_id'])
+      .where('draft_id', '=', draft.id)
+      .execute();
+    const ids = (type: string) => items.filter((item) => item.source_type === type).map((item) => item.source_id);
+    if (ids('TIME_SPLIT').length > 0)
+      await psa.updateTable('time_entries').set({ billing_status: 'BILLED' }).where('id', 'in', ids('TIME_SPLIT')).execute();
+    if (ids('MILESTONE').length > 0)
+      await psa.updateTable('milestones').set({ billing_status: 'BILLED' }).where('id', 'in', ids('MILESTONE')).execute();
 
     const drift = await run('rec-after-credit', { legalEntityId: us01 });
     const fresh = drift.exceptions.filter((exception) => !baseline.exceptions.some((old) => old.id === exception.id));
