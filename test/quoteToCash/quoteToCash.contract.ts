@@ -39,6 +39,11 @@ const FINANCE: PrincipalClaims = {
   client_id: 'erp-sync',
 };
 const DELIVERY_DIRECTOR: PrincipalClaims = { sub: 'dee.delivery@tessera.example', scope: 'psa:read psa:approve', legal_entities: UK };
+const CONTROLLER: PrincipalClaims = {
+  sub: 'cole.controller@tessera.example',
+  scope: 'crm:read psa:read erp:read erp:write',
+  legal_entities: UK,
+};
 const AUDITOR: PrincipalClaims = { sub: 'ada.auditor@tessera.example', scope: 'audit:read', legal_entities: UK };
 
 const ERRORS = 'userErrors { code message field } warnings { code message field } replayed';
@@ -55,7 +60,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
     beforeAll(async () => {
       store = await makeStore();
       tessera = await startTestTessera({ scale: 's', store });
-      for (const [name, claims] of Object.entries({ SALES, SALES_DIRECTOR, DELIVERY, DELIVERY_DIRECTOR, FINANCE, AUDITOR }))
+      for (const [name, claims] of Object.entries({ SALES, SALES_DIRECTOR, DELIVERY, DELIVERY_DIRECTOR, FINANCE, CONTROLLER, AUDITOR }))
         tokens[name] = await tessera.token(claims);
     });
     afterAll(async () => {
@@ -868,7 +873,8 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
         ],
       });
 
-      // The customer pays what is left (4,845.50 = 6,283.10 - 1,437.60): the invoice is PAID.
+      // The customer pays 4,845.00 of the 4,845.50 left (6,283.10 - 1,437.60); finance writes off the 0.50
+      // balance, requested by one person and approved by another: the invoice ends WRITTEN_OFF.
       const payment = (
         await call(
           tokens.FINANCE!,
@@ -876,7 +882,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
           {
             legalEntityId: 'le_UK01',
             accountId: customer.id,
-            amount: '4845.50',
+            amount: '4845.00',
             currency: 'GBP',
             receivedDate: '2026-12-16',
             method: 'WIRE',
@@ -886,22 +892,76 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
       ).payment;
       const invoiceVersion = (await read(tokens.FINANCE!, `query ($id: ID!) { invoice(id: $id) { aggregateVersion } }`, { id: invoice.id }))
         .invoice.aggregateVersion;
-      expect(
-        await call(
-          tokens.FINANCE!,
-          `mutation ($input: ApplyPaymentInput!) { applyPayment(input: $input) { invoice { status amountPaid { amount } amountCredited { amount } amountDue { amount } } ${ERRORS} } }`,
-          { paymentId: payment.id, invoiceId: invoice.id, amount: '4845.50', expectedVersion: invoiceVersion },
-        ),
-      ).toEqual({
+      const SETTLED =
+        'status amountPaid { amount } amountCredited { amount } amountWrittenOff { amount } amountDue { amount } aggregateVersion';
+      const paid = await call(
+        tokens.FINANCE!,
+        `mutation ($input: ApplyPaymentInput!) { applyPayment(input: $input) { invoice { ${SETTLED} } ${ERRORS} } }`,
+        { paymentId: payment.id, invoiceId: invoice.id, amount: '4845.00', expectedVersion: invoiceVersion },
+      );
+      expect(paid).toEqual({
         invoice: {
-          status: 'PAID',
-          amountPaid: { amount: '4845.50' },
+          status: 'PARTIALLY_PAID',
+          amountPaid: { amount: '4845.00' },
           amountCredited: { amount: '1437.60' },
-          amountDue: { amount: '0.00' },
+          amountWrittenOff: { amount: '0.00' },
+          amountDue: { amount: '0.50' },
+          aggregateVersion: paid.invoice.aggregateVersion,
         },
         userErrors: [],
         warnings: [],
         replayed: false,
+      });
+      const RECEIVABLE = `... on ReceivableWriteOffSuccess { receivableWriteOff { id status amount { amount currency } reasonCode requestedBy decidedBy writtenOffOn aggregateVersion }
+        invoice { ${SETTLED} } replayed } ${FAILURE}`;
+      const receivable = async (token: string, field: string, type: string, input: Json): Promise<Json> => {
+        const result = await mutate<Json>(
+          tessera,
+          `mutation ($input: ${type}!) { ${field}(input: $input) { ${RECEIVABLE} } }`,
+          { idempotencyKey: newKey(), ...input },
+          { token },
+        );
+        expect(result.body.errors, JSON.stringify(result.body.errors)).toBeUndefined();
+        return result.payload!;
+      };
+      const smallBalance = await receivable(tokens.FINANCE!, 'requestReceivableWriteOff', 'RequestReceivableWriteOffInput', {
+        invoiceId: invoice.id,
+        amount: '0.50',
+        reasonCode: 'SMALL_BALANCE',
+        reasonText: 'Bank charges deducted by the customer',
+      });
+      expect(smallBalance.receivableWriteOff).toMatchObject({
+        status: 'REQUESTED',
+        amount: { amount: '0.50', currency: 'GBP' },
+        reasonCode: 'SMALL_BALANCE',
+        requestedBy: FINANCE.sub,
+        decidedBy: null,
+      });
+      const decision = {
+        writeOffId: smallBalance.receivableWriteOff.id,
+        expectedVersion: smallBalance.receivableWriteOff.aggregateVersion,
+        writtenOffOn: '2026-12-16',
+      };
+      const ownDecision = await receivable(tokens.FINANCE!, 'approveReceivableWriteOff', 'ApproveReceivableWriteOffInput', decision);
+      expect(ownDecision.errors.map((e: Json) => e.code)).toEqual(['SEGREGATION_OF_DUTIES']);
+      const writtenOff = await receivable(tokens.CONTROLLER!, 'approveReceivableWriteOff', 'ApproveReceivableWriteOffInput', decision);
+      expect(writtenOff).toMatchObject({
+        receivableWriteOff: { status: 'APPROVED', amount: { amount: '0.50' }, decidedBy: CONTROLLER.sub, writtenOffOn: '2026-12-16' },
+        invoice: {
+          status: 'WRITTEN_OFF',
+          amountPaid: { amount: '4845.00' },
+          amountCredited: { amount: '1437.60' },
+          amountWrittenOff: { amount: '0.50' },
+          amountDue: { amount: '0.00' },
+        },
+        replayed: false,
+      });
+
+      // A receivable write-off is a loss on collection, not a credit: what was billed stays billed on both sides.
+      expect(strictly(await picture())).toEqual({
+        erpBilled: '4045.50',
+        approved: '5243.50',
+        byStatus: { BILLED: '4045.50', CREDITED: '198.00', WRITTEN_OFF: '1000.00' },
       });
     });
   });
