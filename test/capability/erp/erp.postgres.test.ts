@@ -125,6 +125,8 @@ onPostgres('ERP capabilities', (makeStore) => {
       });
       expect(applied.payload?.invoice).toMatchObject({ status: 'PARTIALLY_PAID', amountDue: gbp('481.40'), aggregateVersion: 2 });
       expect(applied.payload?.payment).toMatchObject({ status: 'APPLIED', unappliedAmount: gbp('0.00') });
+      // An amount credit is for an invoice that billed no PSA source (docs/invariants.md#inv-11): the draft link cleared, as on a manual invoice.
+      await erpDb(tessera).updateTable('invoices').set({ source_billing_draft_id: null }).where('id', '=', posted.id).execute();
       const credited = await call<{ invoice: unknown; creditMemo: unknown }>(tessera, ISSUE_CREDIT_MEMO, {
         idempotencyKey: newKey(),
         invoiceId: posted.id,

@@ -72,6 +72,11 @@ async function activated(): Promise<{ contractId: string; projectId: string; sch
   return { contractId: fixture.contractId, projectId: fixture.projectIds[0]!, scheduleId };
 }
 
+/** An amount credit is for an invoice that billed no PSA source: the draft link cleared, as on a manual invoice (docs/invariants.md#inv-11). */
+async function asManual(invoiceId: string): Promise<void> {
+  await erpDb(tessera).updateTable('invoices').set({ source_billing_draft_id: null }).where('id', '=', invoiceId).execute();
+}
+
 async function invoiceOn(
   c: { contractId: string; projectId: string },
   amount: string,
@@ -177,7 +182,8 @@ describe('recognizeRevenueForPeriod', () => {
 
     // December: 800.00 invoiced, 100.00 credited: 1,100.00 net, capped at 1,000.00.
     const december = await invoiceOn(c, '800.00', '2026-12-03');
-    await call(tessera, ISSUE_CREDIT_MEMO, {
+    await asManual(december.id);
+    const discount = await call<{ userErrors: UserError[] }>(tessera, ISSUE_CREDIT_MEMO, {
       idempotencyKey: newKey(),
       invoiceId: december.id,
       amount: '100.00',
@@ -185,6 +191,7 @@ describe('recognizeRevenueForPeriod', () => {
       expectedVersion: 1,
       creditDate: '2026-12-04',
     });
+    expect(discount.payload?.userErrors).toEqual([]);
     const run = await recognize('2026-12');
     expect(run.payload.revenueSchedules!.find((s) => s.id === c.scheduleId)).toMatchObject({
       status: 'COMPLETED',
@@ -201,7 +208,8 @@ describe('recognizeRevenueForPeriod', () => {
     const c = await activated();
     const invoice = await invoiceOn(c, '500.00', '2026-11-10');
     await recognize('2026-11');
-    await call(tessera, ISSUE_CREDIT_MEMO, {
+    await asManual(invoice.id);
+    const rework = await call<{ userErrors: UserError[] }>(tessera, ISSUE_CREDIT_MEMO, {
       idempotencyKey: newKey(),
       invoiceId: invoice.id,
       amount: '200.00',
@@ -209,6 +217,7 @@ describe('recognizeRevenueForPeriod', () => {
       expectedVersion: 1,
       creditDate: '2026-12-01',
     });
+    expect(rework.payload?.userErrors).toEqual([]);
     const run = await recognize('2026-12');
     expect(run.payload.revenueSchedules!.find((s) => s.id === c.scheduleId)).toMatchObject({
       status: 'IN_PROGRESS',

@@ -1,6 +1,7 @@
 /**
  * A property of settlement through the gateway: any sequence of applyPayment and issueCreditMemo
- * calls on a released invoice (amounts above or below what is open, stale versions) never makes
+ * calls on a manual invoice (no PSA sources: issueCreditMemo refuses one posted from a billing
+ * draft, which creditInvoiceLines corrects; corrections.property.test.ts) (amounts above or below what is open, stale versions) never makes
  * paid + credited exceed the total, and the status always matches the balances: POSTED with
  * nothing paid and something open, PARTIALLY_PAID with something paid and something open, PAID or
  * CREDITED with nothing open (the one that closed it). Each answer is the one a simple model of
@@ -17,6 +18,7 @@ import {
   bankReference,
   call,
   draftOn,
+  erpDb,
   newKey,
   postInvoice,
   ukContract,
@@ -87,6 +89,8 @@ describe('settlement', () => {
             tessera,
             draftOn(uk, [{ description: 'Work', quantity: '1.00', unitPrice: decimal(netCents), amount: decimal(netCents) }]),
           );
+          // A manual invoice (no PSA sources): the one kind an amount credit is for (docs/invariants.md#inv-11).
+          await erpDb(tessera).updateTable('invoices').set({ source_billing_draft_id: null }).where('id', '=', invoice.id).execute();
           const total = cents(invoice.total);
           // UK VAT at 20% on the line, rounded half up to the penny.
           expect(total).toBe(netCents + Math.round((netCents * 20) / 100));
