@@ -21,9 +21,15 @@ export interface ColumnSpec {
   readonly since?: number;
 }
 
+/** An index added to an existing table by migration `since` (a plain column list is created with its table). */
+export interface LaterIndexSpec {
+  readonly columns: readonly string[];
+  readonly since: number;
+}
+
 export interface TableSpec {
   readonly columns: Readonly<Record<string, ColumnSpec>>;
-  readonly indexes?: readonly (readonly string[])[];
+  readonly indexes?: readonly (readonly string[] | LaterIndexSpec)[];
   readonly unique?: readonly (readonly string[])[];
   /** The migration that creates the table. @default 1 */
   readonly since?: number;
@@ -86,6 +92,9 @@ export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>,
                 .addColumn(name, col.type, (c) => columnConstraints(c, col))
                 .execute();
           }
+          for (const index of definition.indexes ?? []) {
+            if ('since' in index && index.since === step) await createIndex(db, table, index.columns);
+          }
           continue;
         }
         if (tableSince !== step) continue;
@@ -98,16 +107,21 @@ export function createTablesMigration(spec: Readonly<Record<string, TableSpec>>,
           builder = builder.addUniqueConstraint(`${table}_${columns.join('_')}_uq`, [...columns] as never[]);
         }
         await builder.execute();
-        for (const columns of definition.indexes ?? []) {
-          await db.schema
-            .createIndex(`${table}_${columns.join('_')}_idx`)
-            .on(table)
-            .columns([...columns])
-            .execute();
+        for (const index of definition.indexes ?? []) {
+          if (!('since' in index)) await createIndex(db, table, index);
+          else if (index.since <= step) await createIndex(db, table, index.columns);
         }
       }
     },
   };
+}
+
+async function createIndex(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void> {
+  await db.schema
+    .createIndex(`${table}_${columns.join('_')}_idx`)
+    .on(table)
+    .columns([...columns])
+    .execute();
 }
 
 function columnConstraints(c: ColumnDefinitionBuilder, col: ColumnSpec): ColumnDefinitionBuilder {

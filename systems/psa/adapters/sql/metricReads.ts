@@ -45,27 +45,52 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
     utilizationHours: async (period, groupBy, legalEntityId) => {
       const by = dimensionColumns(groupBy);
       const month = sql<string | null>`substr(time_entries.entry_date, 1, 7)`;
-      const rows = await population()
-        .innerJoin('timecards', 'timecards.resource_id', 'resources.id')
-        .innerJoin('time_entries', 'time_entries.timecard_id', 'timecards.id')
-        .where('timecards.status', '=', 'APPROVED')
-        .where('time_entries.entry_date', '>=', period.from)
-        .where('time_entries.entry_date', '<=', period.to)
-        .$if(legalEntityId !== null, (q) => q.where('resources.home_legal_entity_id', '=', legalEntityId ?? ''))
+      // The period's entries summed per timecard (and month) by the entry_date index first; then the
+      // approved timecards of the population (`cross join`: SQLite joins in this order, not by status).
+      const entries = db
+        .selectFrom('time_entries')
         .select([
-          (by.resource ? sql<string | null>`resources.id` : sql<string | null>`null`).as('resource_id'),
-          (by.practice ? sql<string | null>`roles.practice` : sql<string | null>`null`).as('practice'),
-          (by.legalEntity ? sql<string | null>`resources.home_legal_entity_id` : sql<string | null>`null`).as('legal_entity_id'),
+          'time_entries.timecard_id as timecard_id',
           (by.month ? month : sql<string | null>`null`).as('month'),
           hoursOf('BILLABLE').as('billable'),
           hoursOf('NON_BILLABLE').as('non_billable'),
           hoursOf('CREDITED').as('credited'),
           hoursOf('EXCLUDED').as('excluded'),
         ])
+        .where('time_entries.entry_date', '>=', period.from)
+        .where('time_entries.entry_date', '<=', period.to)
+        .groupBy('time_entries.timecard_id')
+        .$if(by.month, (q) => q.groupBy(month))
+        .as('e');
+      const rows = await inScope(
+        db
+          .selectFrom(entries)
+          .crossJoin('timecards')
+          .innerJoin('resources', 'resources.id', 'timecards.resource_id')
+          .innerJoin('roles', 'roles.id', 'resources.primary_role_id')
+          .whereRef('timecards.id', '=', 'e.timecard_id')
+          .where('timecards.status', '=', 'APPROVED')
+          .where('resources.is_bookable', '=', 1)
+          .where('resources.status', '!=', 'TERMINATED')
+          .$if(partner, (q) => q.where(sql<SqlBool>`1 = 0`)),
+        scope,
+        { legalEntity: 'resources.home_legal_entity_id' },
+      )
+        .$if(legalEntityId !== null, (q) => q.where('resources.home_legal_entity_id', '=', legalEntityId ?? ''))
+        .select([
+          (by.resource ? sql<string | null>`resources.id` : sql<string | null>`null`).as('resource_id'),
+          (by.practice ? sql<string | null>`roles.practice` : sql<string | null>`null`).as('practice'),
+          (by.legalEntity ? sql<string | null>`resources.home_legal_entity_id` : sql<string | null>`null`).as('legal_entity_id'),
+          (by.month ? sql<string | null>`e.month` : sql<string | null>`null`).as('month'),
+          sql<number>`coalesce(sum(e.billable), 0)`.as('billable'),
+          sql<number>`coalesce(sum(e.non_billable), 0)`.as('non_billable'),
+          sql<number>`coalesce(sum(e.credited), 0)`.as('credited'),
+          sql<number>`coalesce(sum(e.excluded), 0)`.as('excluded'),
+        ])
         .$if(by.resource, (q) => q.groupBy('resources.id'))
         .$if(by.practice, (q) => q.groupBy('roles.practice'))
         .$if(by.legalEntity, (q) => q.groupBy('resources.home_legal_entity_id'))
-        .$if(by.month, (q) => q.groupBy(month))
+        .$if(by.month, (q) => q.groupBy('e.month'))
         .execute();
       return rows.map((row) => ({
         resourceId: row.resource_id,
@@ -130,21 +155,28 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
       );
     },
     realizationTotals: async (period, groupBy, filter, rates) => {
-      // The standard rates travel into the statement as a VALUES table (a handful of rows per legal entity and role).
-      const std = rates.length
+      // The standard rates travel into the statement as a VALUES table: only the lines effective at
+      // some day of the period can price an entry of it (a handful of rows per legal entity and role).
+      const effective = rates.filter((r) => r.effectiveFrom <= period.to && (r.effectiveTo ?? '9999-12-31') >= period.from);
+      const std = effective.length
         ? sql`values ${sql.join(
-            rates.map(
+            effective.map(
               (r) =>
                 sql`(${r.legalEntityId}, ${r.roleId}, ${r.currency}, cast(${r.billRateE4} as bigint), ${r.effectiveFrom}, ${r.effectiveTo ?? '9999-12-31'})`,
             ),
           )}`
         : sql`select null, null, null, cast(0 as bigint), null, null where 1 = 0`;
-      const projectKey = groupBy === 'PROJECT' ? sql`p.id` : sql`null`;
-      const entityKey = groupBy === 'PORTFOLIO' ? sql`null` : sql`p.legal_entity_id`;
-      const groupKeys: Expression<unknown>[] = [sql`p.currency`];
-      if (groupBy === 'PROJECT') groupKeys.push(sql`p.id`);
-      if (groupBy !== 'PORTFOLIO') groupKeys.push(sql`p.legal_entity_id`);
+      const projectKey = groupBy === 'PROJECT' ? sql`w.project_id` : sql`null`;
+      const entityKey = groupBy === 'PORTFOLIO' ? sql`null` : sql`w.legal_entity_id`;
+      const groupKeys: Expression<unknown>[] = [sql`w.currency`];
+      if (groupBy === 'PROJECT') groupKeys.push(sql`w.project_id`);
+      if (groupBy !== 'PORTFOLIO') groupKeys.push(sql`w.legal_entity_id`);
       const visible = restricted ? sql`and p.id in (${projects().select('id')})` : sql``;
+      // Sums are linear, so entries are summed per project, role and day before the rate is looked up
+      // (docs/metrics.md#realization): the period's entries come by the entry_date index (d), approved
+      // ones per project, role and day (a, `cross join` keeps SQLite from driving by timecard status),
+      // each (legal entity, role, currency, day) is priced once against the effective lines (r), and the
+      // days join their price by equality.
       const result = await sql<{
         project_id: string | null;
         legal_entity_id: string | null;
@@ -157,27 +189,53 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         billed: unknown;
         priced_billed: unknown;
       }>`
-        with std(legal_entity_id, role_id, currency, rate_e4, effective_from, effective_to) as (${std})
-        select ${projectKey} as project_id, ${entityKey} as legal_entity_id, p.currency as currency,
-          coalesce(sum(case when e.hour_class = 'BILLABLE' then e.hours_e2 else 0 end), 0) as hours,
-          coalesce(sum(case when e.hour_class = 'CREDITED' then e.hours_e2 else 0 end), 0) as credited,
-          coalesce(sum(case when std.rate_e4 is not null then e.hours_e2 else 0 end), 0) as priced,
-          coalesce(sum(e.hours_e2 * std.rate_e4), 0) as standard,
-          coalesce(sum(e.billable_e4), 0) as billable,
-          coalesce(sum(case when e.billing_status = 'BILLED' then e.billable_e4 else 0 end), 0) as billed,
-          coalesce(sum(case when e.billing_status = 'BILLED' and std.rate_e4 is not null then e.billable_e4 else 0 end), 0) as priced_billed
-        from time_entries e
-        join timecards t on t.id = e.timecard_id
-        join projects p on p.id = e.project_id
-        left join std on std.legal_entity_id = p.legal_entity_id and std.role_id = e.role_id and std.currency = p.currency
-          and e.entry_date >= std.effective_from and e.entry_date <= std.effective_to
-        where t.status = 'APPROVED' and e.hour_class in ('BILLABLE', 'CREDITED')
-          and e.entry_date >= ${period.from} and e.entry_date <= ${period.to}
+        with std(legal_entity_id, role_id, currency, rate_e4, effective_from, effective_to) as (${std}),
+        d as (
+          select e.timecard_id, e.project_id, e.role_id, e.entry_date,
+            sum(case when e.hour_class = 'BILLABLE' then e.hours_e2 else 0 end) as hours,
+            sum(case when e.hour_class = 'CREDITED' then e.hours_e2 else 0 end) as credited,
+            sum(e.hours_e2) as all_hours,
+            sum(e.billable_e4) as billable,
+            sum(case when e.billing_status = 'BILLED' then e.billable_e4 else 0 end) as billed
+          from time_entries e
+          where e.hour_class in ('BILLABLE', 'CREDITED') and e.entry_date >= ${period.from} and e.entry_date <= ${period.to}
+          group by e.timecard_id, e.project_id, e.role_id, e.entry_date
+        ),
+        a as (
+          select d.project_id, d.role_id, d.entry_date, sum(d.hours) as hours, sum(d.credited) as credited,
+            sum(d.all_hours) as all_hours, sum(d.billable) as billable, sum(d.billed) as billed
+          from d cross join timecards t
+          where t.id = d.timecard_id and t.status = 'APPROVED'
+          group by d.project_id, d.role_id, d.entry_date
+        ),
+        w as (
+          select a.project_id, a.role_id, a.entry_date, a.hours, a.credited, a.all_hours, a.billable, a.billed,
+            p.legal_entity_id, p.currency
+          from a join projects p on p.id = a.project_id
+          where 1 = 1
           ${filter.legalEntityId ? sql`and p.legal_entity_id = ${filter.legalEntityId}` : sql``}
           ${filter.currency ? sql`and p.currency = ${filter.currency}` : sql``}
           ${visible}
+        ),
+        r as (
+          select k.legal_entity_id, k.role_id, k.currency, k.entry_date, std.rate_e4
+          from (select distinct legal_entity_id, role_id, currency, entry_date from w) k
+          join std on std.legal_entity_id = k.legal_entity_id and std.role_id = k.role_id and std.currency = k.currency
+            and k.entry_date >= std.effective_from and k.entry_date <= std.effective_to
+        )
+        select ${projectKey} as project_id, ${entityKey} as legal_entity_id, w.currency as currency,
+          coalesce(sum(w.hours), 0) as hours,
+          coalesce(sum(w.credited), 0) as credited,
+          coalesce(sum(case when r.rate_e4 is not null then w.all_hours else 0 end), 0) as priced,
+          coalesce(sum(w.all_hours * r.rate_e4), 0) as standard,
+          coalesce(sum(w.billable), 0) as billable,
+          coalesce(sum(w.billed), 0) as billed,
+          coalesce(sum(case when r.rate_e4 is not null then w.billed else 0 end), 0) as priced_billed
+        from w
+        left join r on r.legal_entity_id = w.legal_entity_id and r.role_id = w.role_id and r.currency = w.currency
+          and r.entry_date = w.entry_date
         group by ${sql.join(groupKeys)}
-        order by p.currency${groupBy === 'PROJECT' ? sql`, p.id` : sql``}${groupBy === 'LEGAL_ENTITY' ? sql`, p.legal_entity_id` : sql``}
+        order by w.currency${groupBy === 'PROJECT' ? sql`, w.project_id` : sql``}${groupBy === 'LEGAL_ENTITY' ? sql`, w.legal_entity_id` : sql``}
       `.execute(db);
       return result.rows.map((row) => ({
         projectId: row.project_id,
@@ -195,23 +253,27 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
     },
     projectCostTotals: async (ids) => {
       if (noKeys(ids)) return new Map();
-      const rows = await db
-        .selectFrom('time_entries')
-        .innerJoin('timecards', 'timecards.id', 'time_entries.timecard_id')
-        .select([
-          'time_entries.project_id as project_id',
-          sql<string | null>`case when time_entries.cost_rate_e4 is null then null else time_entries.cost_currency end`.as('currency'),
-          sql<number>`coalesce(sum(time_entries.hours_e2 * time_entries.cost_rate_e4), 0)`.as('cost'),
-          sql<number>`coalesce(sum(time_entries.hours_e2), 0)`.as('hours'),
-        ])
-        .where('time_entries.project_id', 'in', ids)
-        .where('timecards.status', '=', 'APPROVED')
-        .$if(restricted, (q) => q.where(ofVisibleProject('time_entries.project_id')))
-        .groupBy([
-          'time_entries.project_id',
-          sql`case when time_entries.cost_rate_e4 is null then null else time_entries.cost_currency end`,
-        ])
-        .execute();
+      // Approved = every entry − the entries of timecards not approved (exact integer sums): the first
+      // part reads the (project_id, cost_currency, cost_rate_e4, hours_e2) index alone, the second the
+      // few timecards not yet approved; a group with no approved entry (n = 0) is left out.
+      const visible = restricted ? sql`and ${ofVisibleProject('e.project_id')}` : sql``;
+      const currency = sql`case when e.cost_rate_e4 is null then null else e.cost_currency end`;
+      const result = await sql<{ project_id: string; currency: string | null; cost: unknown; hours: unknown }>`
+        select x.project_id as project_id, x.currency as currency,
+          coalesce(sum(x.cost), 0) as cost, coalesce(sum(x.hours), 0) as hours
+        from (
+          select e.project_id, ${currency} as currency, e.hours_e2 * e.cost_rate_e4 as cost, e.hours_e2 as hours, 1 as n
+          from time_entries e
+          where e.project_id in (${sql.join(ids)}) ${visible}
+          union all
+          select e.project_id, ${currency} as currency, -(e.hours_e2 * e.cost_rate_e4) as cost, -e.hours_e2 as hours, -1 as n
+          from timecards t cross join time_entries e
+          where t.status <> 'APPROVED' and e.timecard_id = t.id and e.project_id in (${sql.join(ids)}) ${visible}
+        ) x
+        group by x.project_id, x.currency
+        having sum(x.n) > 0
+      `.execute(db);
+      const rows = result.rows;
       const totals = new Map<string, { costsE4: Map<string, number>; costedHoursE2: number; uncostedHoursE2: number }>();
       for (const row of rows) {
         const total = totals.get(row.project_id) ?? { costsE4: new Map<string, number>(), costedHoursE2: 0, uncostedHoursE2: 0 };

@@ -170,7 +170,13 @@ export const psaTables = {
       cost_rate_e4: c.later(3, c.optionalBig),
       cost_currency: c.later(3, c.optionalText),
     },
-    indexes: [['timecard_id'], ['project_id', 'billing_status']],
+    indexes: [
+      ['timecard_id'],
+      ['project_id', 'billing_status'],
+      // Issue 12's metrics (docs/metrics.md): a period's entries by date, and a project's cost read from the index alone.
+      { columns: ['entry_date'], since: 4 },
+      { columns: ['project_id', 'cost_currency', 'cost_rate_e4', 'hours_e2'], since: 4 },
+    ],
   },
   billing_drafts: {
     columns: {
