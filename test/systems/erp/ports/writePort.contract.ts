@@ -10,6 +10,7 @@ import { billingProfileOf } from '../../../../systems/erp/adapters/sql/rows.ts';
 import { callErp, eventsOf, NOW, type World } from './erpCalls.ts';
 import type { ErpUnderTest, MakeErp } from './erpFixture.ts';
 import { ID, ukDraft, ukInvoice } from './ukBilling.ts';
+import { revenueRevisionTests } from './writeRevenueRevision.ts';
 
 const money = (amount: string, currency = 'GBP') => ({ amount, currency });
 
@@ -25,6 +26,8 @@ export function erpWritePortContract(adapter: string, makeErp: MakeErp): void {
     afterAll(async () => {
       await erp?.close();
     });
+
+    revenueRevisionTests(() => erp);
 
     it('releases, pays, applies and credits with the same records and events', async () => {
       const release = await callErp(

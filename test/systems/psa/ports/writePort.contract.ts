@@ -16,6 +16,7 @@ import { lifecycleTests } from './writeLifecycle.ts';
 import { expenseTests } from './writeExpenses.ts';
 import { billingControlTests } from './writeBillingControls.ts';
 import { sourceCreditTests } from './writeSourceCredits.ts';
+import { contractAmendmentTests } from './writeContractAmendment.ts';
 
 export function psaWritePortContract(adapter: string, open: (data: PsaData) => Promise<OpenPsa>): void {
   describe(`PSA capabilities through the write port on ${adapter}`, () => {
@@ -26,5 +27,6 @@ export function psaWritePortContract(adapter: string, open: (data: PsaData) => P
     expenseTests(harness);
     billingControlTests(harness);
     sourceCreditTests(harness);
+    contractAmendmentTests(harness);
   });
 }
