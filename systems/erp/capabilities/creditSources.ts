@@ -1,9 +1,9 @@
 /**
  * What the PSA billed on each line of an invoice (docs/capabilities.md#creditinvoicelines): the
- * invoice's billing draft, read through the PSA subgraph as the caller. releaseInvoice posts item n
- * of the draft as line n, so the draft's items (with those a credit has reopened since, which left
- * the live items) in item order are the lines' sources; a line whose amount is not its item's (an
- * ERP that consolidated items into one line) has no single source and is not credited by line.
+ * invoice's billing draft, read through the PSA subgraph as the caller. The draft's items (with
+ * those a credit has reopened since, which left the live items) in item order are the lines'
+ * sources: releaseInvoice posts item n as line n, an ERP that consolidates (the demo data) posts
+ * each line from a run of consecutive items; creditLines.ts cuts the items into one run a line.
  */
 import type { ErpContext } from '../context.ts';
 import { parseScaled } from '../../kernel/decimal.ts';
@@ -21,7 +21,7 @@ export interface DraftSources {
   readonly draftId: string;
   readonly status: string;
   readonly invoiceId: string | null;
-  /** In line order: the source line n billed is `items[n - 1]`. */
+  /** In item order: line n billed the n-th run of consecutive items (item n when each line bills one). */
   readonly items: readonly LineSource[];
 }
 
