@@ -963,6 +963,19 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
         approved: '5243.50',
         byStatus: { BILLED: '4045.50', CREDITED: '198.00', WRITTEN_OFF: '1000.00' },
       });
+
+      // The auditor sees who approved each write-off, each in its own system's trail.
+      const decisions = await read(
+        tokens.AUDITOR!,
+        `{
+        psa: psaAuditLog(first: 50, filter: { principal: "${DELIVERY_DIRECTOR.sub}" }) { nodes { capability outcome } }
+        erp: erpAuditLog(first: 50, filter: { principal: "${CONTROLLER.sub}" }) { nodes { capability outcome } }
+      }`,
+      );
+      expect(decisions).toEqual({
+        psa: { nodes: [{ capability: 'psa.approveSourceWriteOff', outcome: 'SUCCEEDED' }] },
+        erp: { nodes: [{ capability: 'erp.approveReceivableWriteOff', outcome: 'SUCCEEDED' }] },
+      });
     });
   });
 }
