@@ -32,6 +32,8 @@ export function capabilityPathTests(h: WriteHarness): void {
       notToExceedE4: 1_000_000_000,
       currency: 'USD',
       rateCardId: 'rc_port',
+      markupPercentE4: null,
+      contractVersion: 1,
     });
     expect(resourceRequest).toEqual({
       id: resourceRequest.id,
@@ -172,6 +174,7 @@ export function capabilityPathTests(h: WriteHarness): void {
       customerId: s.contract.accountId,
       billingMethod: 'TIME_AND_MATERIALS',
       contractLineId: line!.id,
+      contractLineIds: [line!.id],
       contractLineCreated: true,
       milestoneIds: [],
       milestoneTotal: { amount: '0.00', currency: 'USD' },
