@@ -137,10 +137,15 @@ export function lineOf(
   };
 }
 
-/** Σ line values = the contract value (INV-20), else CONTRACT_LINES_DO_NOT_SUM. */
+/**
+ * Σ line values = the contract value (INV-20), else CONTRACT_LINES_DO_NOT_SUM. A line with neither
+ * amount nor cap (an uncapped time-and-materials line, as older contracts have) is worth what the
+ * other lines leave of the value: then they must not sum to more than it.
+ */
 export function checkLinesSum(valueE4: number, lines: readonly ContractLine[], currency: string, field: string): void {
   const total = lines.reduce((sum, line) => sum + lineValueE4(line), 0);
-  if (total !== valueE4) {
+  const uncapped = lines.some((line) => line.amountE4 === null && line.notToExceedE4 === null);
+  if (uncapped ? total > valueE4 : total !== valueE4) {
     throw rejected(
       'CONTRACT_LINES_DO_NOT_SUM',
       `The lines sum to ${money(total, currency).amount} ${currency}; the contract value is ${money(valueE4, currency).amount}.`,
