@@ -312,6 +312,61 @@ export function amendmentContract(engine: string, makeStore: () => Promise<TempS
           field: 'amendmentId',
         },
       ]);
+      // The refused proposal no longer blocks the contract: another person rejects it, the proposer withdraws the next.
+      const CLOSE = (field: string) => `mutation ($input: CloseContractAmendmentInput!) { ${field}(input: $input) {
+        contract { version aggregateVersion totalContractValue { amount } } amendment { status closedBy closeReason } ${ERRORS} } }`;
+      const closeInput = (amendmentId: string, expectedVersion: number, reason: string) => ({
+        contractId: contract.id,
+        amendmentId,
+        expectedVersion,
+        reason,
+      });
+      expect((await call(tokens.SALES!, CLOSE('rejectContractAmendment'), closeInput(lower.amendment.id, 8, 'mine'))).userErrors).toEqual([
+        {
+          code: 'SEGREGATION_OF_DUTIES',
+          message: 'You proposed this amendment: withdraw it, or another person rejects it.',
+          field: 'amendmentId',
+        },
+      ]);
+      expect(
+        await call(tokens.SALES_DIRECTOR!, CLOSE('rejectContractAmendment'), closeInput(lower.amendment.id, 8, 'Below what is on draft')),
+      ).toEqual({
+        contract: { version: 2, aggregateVersion: 9, totalContractValue: { amount: '6000.00' } },
+        amendment: { status: 'REJECTED', closedBy: SALES_DIRECTOR.sub, closeReason: 'Below what is on draft' },
+        userErrors: [],
+        warnings: [],
+        replayed: false,
+      });
+      const again = await call(tokens.SALES!, AMEND, {
+        ...raise,
+        expectedVersion: 9,
+        totalContractValue: '7000.00',
+        lines: [{ lineId, notToExceed: '7000.00' }],
+      });
+      expect(again.amendment).toMatchObject({ status: 'PROPOSED', fromVersion: 2, toVersion: 3 });
+      expect(
+        (await call(tokens.SALES_DIRECTOR!, CLOSE('withdrawContractAmendment'), closeInput(again.amendment.id, 10, 'not mine'))).userErrors,
+      ).toEqual([
+        {
+          code: 'AMENDMENT_NOT_PROPOSER',
+          message: `Only ${SALES.sub}, who proposed amendment ${again.amendment.id}, withdraws it: an approver rejects it.`,
+          field: 'amendmentId',
+        },
+      ]);
+      expect(
+        await call(tokens.SALES!, CLOSE('withdrawContractAmendment'), closeInput(again.amendment.id, 10, 'Customer paused')),
+      ).toMatchObject({
+        contract: { version: 2, aggregateVersion: 11 },
+        amendment: { status: 'WITHDRAWN', closedBy: SALES.sub, closeReason: 'Customer paused' },
+        userErrors: [],
+      });
+      // Finance cannot approve what was withdrawn: refused before the PSA applies a line.
+      expect(
+        (await call(tokens.FINANCE!, APPROVE, { contractId: contract.id, amendmentId: again.amendment.id, expectedVersion: 11 }))
+          .userErrors,
+      ).toEqual([
+        { code: 'INVALID_STATE_TRANSITION', message: `Amendment ${again.amendment.id} is WITHDRAWN, not PROPOSED.`, field: 'amendmentId' },
+      ]);
     });
   });
 }
