@@ -120,8 +120,8 @@ describe('malformed requests', () => {
 
   it('answers a body over the configured limit with 413 PAYLOAD_TOO_LARGE, declared or streamed', async () => {
     const query = `{ __typename ${' '.repeat(MAX_BODY_BYTES)}}`;
-    // Refused by the HTTP layer before the GraphQL handler negotiates a media type: plain JSON.
-    const expected = requestError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, JSON_RESPONSE);
+    // Refused by the HTTP layer before the GraphQL handler runs, still in the media type the client accepts.
+    const expected = requestError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
     // Content-Length announces the size: refused before reading.
     expect(envelope(await post({ query }))).toEqual(expected);
     // Chunked, no Content-Length: refused once the limit is crossed.
