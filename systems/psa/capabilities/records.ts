@@ -61,7 +61,7 @@ export async function resourceFor(read: PsaReadPort, id: string, field = 'resour
   return resource;
 }
 
-/** The contract's line that bills time (its time-and-materials line), else its first line (docs/model.md#contract-line). */
+/** The contract's line that bills time (its time-and-materials line), else its first line (docs/model.md#contractline). */
 export async function contractLineOf(read: PsaReadPort, contractId: string | null): Promise<ContractLine | null> {
   if (contractId === null) return null;
   const lines = await read.contractLinesByContractIds([contractId]);

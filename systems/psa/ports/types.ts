@@ -50,7 +50,7 @@ export interface Project {
 }
 
 /**
- * One of the PSA's billing lines of a CRM contract (docs/model.md#contract-line): a contract has one line per
+ * One of the PSA's billing lines of a CRM contract (docs/model.md#contractline): a contract has one line per
  * billing method (TIME_AND_MATERIALS, FIXED_FEE, MILESTONE, RETAINER, EXPENSES), and each source is billed
  * against its line (`LINE_SOURCE_TYPES`): time on the T&M line, milestones on the fixed-fee or milestone
  * line, expenses on the EXPENSES line. The optional fields came with issue 12 (absent on older records: null).
