@@ -74,7 +74,14 @@ export const billingStatusMachine: StateMachine<BillingStatus> = {
  * unbilled + on hold + on draft + billed + credited + written off. CREDITED (a billed source a
  * credit memo credited, never billed again) is its own term: still approved value, no longer billed.
  */
-export const APPROVED_VALUE_STATES: readonly BillingStatus[] = ['READY_TO_BILL', 'ON_HOLD', 'ON_DRAFT', 'BILLED', 'CREDITED', 'WRITTEN_OFF'];
+export const APPROVED_VALUE_STATES: readonly BillingStatus[] = [
+  'READY_TO_BILL',
+  'ON_HOLD',
+  'ON_DRAFT',
+  'BILLED',
+  'CREDITED',
+  'WRITTEN_OFF',
+];
 
 export type MilestoneStatus = 'PLANNED' | 'IN_PROGRESS' | 'COMPLETE' | 'ACCEPTED' | 'REJECTED';
 

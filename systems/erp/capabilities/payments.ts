@@ -136,7 +136,8 @@ export const applyPayment: ErpCapability<
     }
 
     const paid = invoice.amountPaidE4 + amount;
-    const invoiceStatus: InvoiceStatus = paid + invoice.amountCreditedE4 + invoice.amountWrittenOffE4 === invoice.totalE4 ? 'PAID' : 'PARTIALLY_PAID';
+    const invoiceStatus: InvoiceStatus =
+      paid + invoice.amountCreditedE4 + invoice.amountWrittenOffE4 === invoice.totalE4 ? 'PAID' : 'PARTIALLY_PAID';
     const paymentStatus: PaymentStatus = unapplied - amount === 0 ? 'APPLIED' : 'PARTIALLY_APPLIED';
     const result = await write.applyPayment({
       invoice,

@@ -47,7 +47,14 @@ export const cashTables = {
 export type CashTables = TablesOf<typeof cashTables>;
 export type CashInvoiceRow = RowOf<typeof cashTables.cash_invoices>;
 
-export const CASH_EVENT_TYPES = ['InvoiceReleased', 'PaymentApplied', 'InvoicePaid', 'CreditMemoIssued', 'CustomerCreditApplied', 'ReceivableWrittenOff'] as const;
+export const CASH_EVENT_TYPES = [
+  'InvoiceReleased',
+  'PaymentApplied',
+  'InvoicePaid',
+  'CreditMemoIssued',
+  'CustomerCreditApplied',
+  'ReceivableWrittenOff',
+] as const;
 
 const INVOICE_FIELDS = `id kind status currency aggregateVersion project { id } customer { id } legalEntity { id }
   total { amount } amountPaid { amount } amountCredited { amount } amountDue { amount }`;

@@ -19,11 +19,16 @@ import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
 import { readRateCard, type RateCardFacts } from './peerFacts.ts';
 import { contractLineOf, resourceFor, timecardFor, visibleProject } from './records.ts';
 import { rateInForce } from './timeRules.ts';
-import type { DecisionInput } from './timecard.ts';
 
 /** The ERP's rate card of the project's contract line (every line, whatever its dates); null when the line names none. */
 interface ApproveFacts {
   readonly rateCard: RateCardFacts | null;
+}
+
+/** A decision on a submitted week: approval here, rejection (with its reason) in timecard.ts. */
+export interface DecisionInput {
+  readonly timecardId: string;
+  readonly expectedVersion: number;
 }
 
 export const approveTimecard: CapabilityHandler<PsaPorts, PsaContext, DecisionInput, { timecard: Timecard }, ApproveFacts> = {

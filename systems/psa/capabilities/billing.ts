@@ -15,7 +15,6 @@ import { guardTransition } from '../../kernel/capability/stateMachine.ts';
 import { money } from '../../kernel/decimal.ts';
 import type { PsaContext } from '../context.ts';
 import type { PsaPorts } from '../ports/ports.ts';
-import type { PsaReadPort } from '../ports/readPort.ts';
 import type { BillingDraft, BillingDraftItem, ReadySources } from '../ports/types.ts';
 import { billingDraftMachine, type BillingDraftStatus } from '../machines.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';

@@ -23,6 +23,7 @@ import { assignmentFor, timecardFor } from './records.ts';
 import { firstLimitViolation, hourClassOf, latestWorkDate } from './timeRules.ts';
 
 export { approveTimecard } from './approveTimecard.ts';
+import type { DecisionInput } from './approveTimecard.ts';
 
 type Handler<Input> = CapabilityHandler<PsaPorts, PsaContext, Input, { timecard: Timecard }>;
 
@@ -240,11 +241,6 @@ async function checkLimits(
       `at most ${formatHours(violation.limitE2)} a week.`,
     field,
   );
-}
-
-export interface DecisionInput {
-  readonly timecardId: string;
-  readonly expectedVersion: number;
 }
 
 interface RejectInput extends DecisionInput {

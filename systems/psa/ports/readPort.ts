@@ -41,7 +41,8 @@ export interface ResourceFilter {
   readonly homeLegalEntityId?: string | null;
 }
 
-export interface PsaReadPort extends ExpenseReads, BillingControlReads, SourceCreditReads, ProjectLifecycleReads, TimeControlReads, PsaMetricsReads {
+export interface PsaReadPort
+  extends ExpenseReads, BillingControlReads, SourceCreditReads, ProjectLifecycleReads, TimeControlReads, PsaMetricsReads {
   projectsByIds(ids: readonly string[]): Promise<Project[]>;
   /** The scope is applied before counting and paging: counts and cursors never see a hidden project. */
   projectsPage(filter: ProjectFilter, page: PageRequest): Promise<Page<Project>>;

@@ -175,7 +175,11 @@ export function sqlErpReads(db: Kysely<ErpTables>, scope: RecordScope): ErpReadP
       if (noKeys(ids)) return [];
       return totals(
         await invoices()
-          .select(['account_id as key', 'currency', sql<number>`sum(total_e4 - amount_paid_e4 - amount_credited_e4 - amount_written_off_e4)`.as('amount')])
+          .select([
+            'account_id as key',
+            'currency',
+            sql<number>`sum(total_e4 - amount_paid_e4 - amount_credited_e4 - amount_written_off_e4)`.as('amount'),
+          ])
           .where('account_id', 'in', ids)
           .where('status', 'in', OPEN_INVOICE_STATUSES)
           .groupBy(['account_id', 'currency'])

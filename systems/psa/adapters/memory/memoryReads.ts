@@ -62,7 +62,10 @@ export function createMemoryPsaReads(vendor: InMemoryVendor, scope: RecordScope,
     ...createMemoryLifecycleReads(all, projects),
     ...createMemoryPsaMetricReads(all, projects, scope),
     ...createMemorySourceCreditReads(all, drafts),
-    ...createMemoryTimeReads(() => all(OBJECT.timecard), () => all(OBJECT.entry)),
+    ...createMemoryTimeReads(
+      () => all(OBJECT.timecard),
+      () => all(OBJECT.entry),
+    ),
     projectsByIds: async (ids) => (await projects()).filter(keyIn(ids, (p) => p.id)),
     projectsPage: async (filter, page) =>
       pageOf(

@@ -69,7 +69,8 @@ export function createMemoryPsaWrites(vendor: InMemoryVendor, call: RemoteCall):
       const planned = await plan();
       const newLines: ContractLine[] = [];
       // The first line keeps the key it always had ('line'), so a call resumed across versions finds it.
-      for (const [index, line] of planned.newLines.entries()) newLines.push(await create(OBJECT.line, index === 0 ? 'line' : `line:${index}`, line));
+      for (const [index, line] of planned.newLines.entries())
+        newLines.push(await create(OBJECT.line, index === 0 ? 'line' : `line:${index}`, line));
       const project = await create(OBJECT.project, 'project', planned.project);
       const milestones: Milestone[] = [];
       for (const [index, milestone] of planned.milestones.entries()) {

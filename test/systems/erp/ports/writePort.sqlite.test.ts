@@ -7,4 +7,7 @@ erpWritePortContract(
   'SQL (SQLite)',
   sqlErp(async () => tempSqliteStore()),
 );
-receivableWriteOffContract('SQL (SQLite)', sqlErp(async () => tempSqliteStore()));
+receivableWriteOffContract(
+  'SQL (SQLite)',
+  sqlErp(async () => tempSqliteStore()),
+);
