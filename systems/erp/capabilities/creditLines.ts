@@ -23,6 +23,7 @@ import type { CustomerCredit } from '../ports/customerCredits.ts';
 import type { Invoice, InvoiceLine } from '../ports/types.ts';
 import { psaDraftSources, SOURCE_ITEM_TYPES, type DraftSources, type LineSource } from './creditSources.ts';
 import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, type ErpCapability } from './records.ts';
+import { creditMemoOf, negate } from './creditMemoOf.ts';
 import { resultUnion } from './resultUnion.ts';
 
 type Action = 'CREDIT' | 'REOPEN';
@@ -161,26 +162,11 @@ async function credit(
   const netE4 = chosen.reduce((sum, { line }) => sum + line.amountE4, 0);
   const taxE4 = grossE4 - netE4;
   const creditMemo = await write.postInvoice(
-    {
-      id: newId('inv'),
-      kind: 'CREDIT_MEMO',
-      status: 'CREDITED',
-      legalEntityId: invoice.legalEntityId,
-      accountId: invoice.accountId,
-      contractId: invoice.contractId,
-      projectId: invoice.projectId,
-      invoiceDate: date,
-      dueDate: date,
+    creditMemoOf(invoice, {
+      date,
       postingPeriodId: period.id,
-      currency: invoice.currency,
-      subtotalE4: negate(netE4),
-      taxE4: negate(taxE4),
-      totalE4: negate(grossE4),
-      amountPaidE4: 0,
-      sourceBillingDraftId: null,
-      originalInvoiceId: invoice.id,
-      amountCreditedE4: 0,
-      amountWrittenOffE4: 0,
+      netE4,
+      taxE4,
       lines: chosen.map(({ line, action }, index) => ({
         id: newId('invl'),
         lineNumber: index + 1,
@@ -192,7 +178,7 @@ async function credit(
         taxE4: negate(line.taxE4),
         creditedLineId: line.id,
       })),
-    },
+    }),
     { legalEntity, series: 'CM', date },
   );
   const customerCredit =
@@ -298,11 +284,6 @@ function sourcesByLine(
     );
   }
   return byLine;
-}
-
-/** Negation without -0 (it would not survive a round trip through SQL). */
-function negate(value: number): number {
-  return value === 0 ? 0 : -value;
 }
 
 export const creditInvoiceLines: ErpCapability<CreditLinesInput, Result, Facts> = {

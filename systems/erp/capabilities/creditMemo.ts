@@ -18,6 +18,7 @@ import { checkVersion, rejected } from '../../kernel/capability/rejection.ts';
 import { minorUnits, money } from '../../kernel/decimal.ts';
 import { OPEN_FOR_SETTLEMENT } from '../machines.ts';
 import type { Invoice } from '../ports/types.ts';
+import { creditMemoOf, negate } from './creditMemoOf.ts';
 import { invoiceFor, invoiceLabel, legalEntityFor, openBalance, openPeriodOf, type ErpCapability } from './records.ts';
 
 export const issueCreditMemo: ErpCapability<
@@ -70,26 +71,11 @@ export const issueCreditMemo: ErpCapability<
     const netE4 = amount - taxE4;
     const taxCode = (await read.invoiceLinesByInvoiceIds([invoice.id]))[0]?.taxCode;
     const creditMemo = await write.postInvoice(
-      {
-        id: newId('inv'),
-        kind: 'CREDIT_MEMO',
-        status: 'CREDITED',
-        legalEntityId: invoice.legalEntityId,
-        accountId: invoice.accountId,
-        contractId: invoice.contractId,
-        projectId: invoice.projectId,
-        invoiceDate: date,
-        dueDate: date,
+      creditMemoOf(invoice, {
+        date,
         postingPeriodId: period.id,
-        currency: invoice.currency,
-        subtotalE4: negate(netE4),
-        taxE4: negate(taxE4),
-        totalE4: negate(amount),
-        amountPaidE4: 0,
-        sourceBillingDraftId: null,
-        originalInvoiceId: invoice.id,
-        amountCreditedE4: 0,
-        amountWrittenOffE4: 0,
+        netE4,
+        taxE4,
         lines: [
           {
             id: newId('invl'),
@@ -102,7 +88,7 @@ export const issueCreditMemo: ErpCapability<
             taxE4: negate(taxE4),
           },
         ],
-      },
+      }),
       { legalEntity, series: 'CM', date },
     );
     const credited = invoice.amountCreditedE4 + amount;
@@ -134,9 +120,4 @@ function taxShare(amountE4: number, invoice: Invoice): number {
   const total = BigInt(invoice.totalE4);
   const units = (2n * scaled + total * step) / (2n * total * step);
   return Number(units * step);
-}
-
-/** Negation without -0 (it would not survive a round trip through SQL). */
-function negate(value: number): number {
-  return value === 0 ? 0 : -value;
 }
