@@ -18,12 +18,15 @@ const PARTNER_ROOT_FIELDS = [
   'Mutation.rejectMilestoneAcceptance',
   'Mutation.replayWebhookDelivery',
   'Mutation.rotateWebhookSecret',
+  // A subcontractor submits its people's expenses as it submits their time (docs/capabilities.md#expenses).
+  'Mutation.submitExpense',
   'Mutation.submitTimecard',
   'Query.account',
   'Query.accounts',
   'Query.billingDraft',
   'Query.contract',
   'Query.contracts',
+  'Query.expense',
   'Query.invoice',
   'Query.invoices',
   'Query.opportunities',
@@ -43,7 +46,7 @@ describe('the partner contract of the canonical schema', () => {
     supergraph = composeContract(REAL_SOURCES, PARTNER);
   });
 
-  it('exposes exactly the partner reads, time submission and webhook capabilities at the root', () => {
+  it('exposes exactly the partner reads, time and expense submission and webhook capabilities at the root', () => {
     expect(rootFieldsOf(supergraph)).toEqual(PARTNER_ROOT_FIELDS);
   });
 
