@@ -182,6 +182,8 @@ onPostgres('PSA races', (makeStore) => {
           nte_e4: 500_000_000,
           currency: 'USD',
           rate_card_id: 'rc_001',
+          markup_percent_e4: null,
+          contract_version: 1,
         });
         const created = await Promise.all(
           projects.map(
