@@ -8,15 +8,10 @@
  * Options (argv): --scale s|m|l (default m), --seconds N per case (default 10), --concurrency N
  * (default 8), --month YYYY-MM (default 2026-10, the last full month of the demo data).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { issueDevToken } from '../auth/devToken.ts';
-import { loadConfig } from '../core/config/config.ts';
-import { createLogger } from '../core/logger.ts';
-import { startEmbedded } from '../runtime/embedded.ts';
 import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { option, runWorker, scaleOption } from './options.ts';
+import { benchHeaders, startSeededGateway } from './seededGateway.ts';
 import { summarize, type LatencySummary } from './stats.ts';
 
 const scale = scaleOption();
@@ -86,23 +81,9 @@ function quarterOf(m: string): { from: string; to: string } {
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-metrics-'));
-  const config = {
-    ...loadConfig({ TESSERA_DATA_DIR: dataDir }),
-    host: '127.0.0.1',
-    seedScale: scale,
-    store: { kind: 'sqlite' as const, dataDir },
-  };
-  const started = performance.now();
-  const tessera = await startEmbedded({ config, logger: createLogger('warn') });
-  const seedMs = tessera.seed.kind === 'seeded' ? tessera.seed.summary.elapsedMs : 0;
-  const url = `http://127.0.0.1:${await tessera.listen(0)}/graphql`;
-  console.log(`scale ${scale}: seeded in ${Math.round(seedMs)} ms, ready in ${Math.round(performance.now() - started)} ms`);
-  const headers = {
-    'content-type': 'application/json',
-    accept: 'application/graphql-response+json',
-    authorization: `Bearer ${await issueDevToken({ claims: CLAIMS, ttlSeconds: 3600 }, config.auth)}`,
-  };
+  const seeded = await startSeededGateway('metrics', scale);
+  const { url } = seeded;
+  const headers = await benchHeaders(seeded.config, CLAIMS);
   try {
     const active = await activeProjects(url, headers);
     const cases: [string, string, Record<string, unknown>][] = [
@@ -137,8 +118,7 @@ async function main(): Promise<void> {
       console.log(`target p50 < ${TARGET_P50_MS} ms, ${row.case}, ${row.clients} client(s): p50 ${row.p50} ms -> ${verdict}`);
     }
   } finally {
-    await tessera.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await seeded.stop();
   }
 }
 

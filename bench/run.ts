@@ -7,14 +7,11 @@
  * Options (argv): --scale s|m|l (default m), --seconds N per query (default 10),
  * --concurrency N (default 8).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../core/config/config.ts';
 import { option, runWorker, scaleOption } from './options.ts';
 import { startEmbedded } from '../runtime/embedded.ts';
 import { createLogger } from '../core/logger.ts';
-import { issueDevToken } from '../auth/devToken.ts';
+import { benchHeaders, startSeededGateway } from './seededGateway.ts';
 import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { CONSULTANT_ASSIGNMENTS, CUSTOMER_PORTFOLIO, PORTFOLIO, PROJECT_360 } from './queries.ts';
 import { summarize, type LatencySummary } from './stats.ts';
@@ -23,7 +20,6 @@ const scale = scaleOption();
 const seconds = Number(option('seconds', '10'));
 const concurrency = Number(option('concurrency', '8'));
 
-const BASE_HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
 /** A token that reads everything: the benchmark measures the cost of checking it, not of being denied. */
 const BENCH_CLAIMS = { sub: 'bench', scope: 'crm:read psa:read erp:read psa:cost', legal_entities: '*' as const };
 
@@ -32,26 +28,12 @@ function load(job: LoadJob): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
-  const config = {
-    ...loadConfig({ TESSERA_DATA_DIR: dataDir }),
-    host: '127.0.0.1',
-    seedScale: scale,
-    store: { kind: 'sqlite' as const, dataDir },
-  };
-  const started = performance.now();
-  const tessera = await startEmbedded({ config, logger: createLogger('warn') });
-  const seedMs = tessera.seed.kind === 'seeded' ? tessera.seed.summary.elapsedMs : 0;
-  const port = await tessera.listen(0);
-  const url = `http://127.0.0.1:${port}/graphql`;
-  console.log(`scale ${scale}: seeded in ${Math.round(seedMs)} ms, ready in ${Math.round(performance.now() - started)} ms`);
+  const seeded = await startSeededGateway('queries', scale);
+  const { config, url } = seeded;
   // The same data and token, with the gateway's directive enforcement off: the baseline of its cost.
   const baseline = await startEmbedded({ config: { ...config, seedScale: 'none' }, logger: createLogger('warn'), enforcePolicies: false });
   const baselineUrl = `http://127.0.0.1:${await baseline.listen(0)}/graphql`;
-  const HEADERS = {
-    ...BASE_HEADERS,
-    authorization: `Bearer ${await issueDevToken({ claims: BENCH_CLAIMS, ttlSeconds: 3600 }, config.auth)}`,
-  };
+  const HEADERS = await benchHeaders(config, BENCH_CLAIMS);
 
   try {
     const ids = await pickIds(url, HEADERS);
@@ -78,8 +60,7 @@ async function main(): Promise<void> {
     console.table(rows);
   } finally {
     await baseline.stop();
-    await tessera.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await seeded.stop();
   }
 }
 
