@@ -24,7 +24,7 @@ import type {
 } from '../../ports/billingControls.ts';
 import type { BillableSourceType, BillingDraftItem, TaxTreatment } from '../../ports/types.ts';
 import type { BillingHoldRow, ReleasedDraftItemRow, SourceWriteOffRow } from './billingControlTables.ts';
-import type { PsaTables } from './tables.ts';
+import type { BillingDraftItemRow, PsaTables } from './tables.ts';
 
 /** Where each kind of billable source is kept, and the column of its approved billable value. */
 const SOURCE_TABLES = {
@@ -301,26 +301,7 @@ export function createSqlBillingControlWrites(db: Kysely<PsaTables>, trx: Transa
       // The versioned update first: a concurrent invoicing (or discard) of the draft loses here, or wins before it.
       await updateAggregate(trx, 'billing_drafts', 'BillingDraft', draft, { status: 'DISCARDED' });
       const items = await trx.selectFrom('billing_draft_items').selectAll().where('draft_id', '=', draft.id).orderBy('id').execute();
-      for (let start = 0; start < items.length; start += 500) {
-        await trx
-          .insertInto('released_draft_items')
-          .values(
-            items.slice(start, start + 500).map((item) => ({
-              id: item.id,
-              draft_id: item.draft_id,
-              source_type: item.source_type,
-              source_id: item.source_id,
-              description: item.description,
-              quantity_e2: item.quantity_e2,
-              unit_price_e4: item.unit_price_e4,
-              amount_e4: item.amount_e4,
-              tax_treatment: item.tax_treatment,
-              released_at: discardedAt,
-            })),
-          )
-          .execute();
-      }
-      await trx.deleteFrom('billing_draft_items').where('draft_id', '=', draft.id).execute();
+      await releaseDraftItems(trx, items, discardedAt);
       const refs = items.map((item) => ({ sourceType: item.source_type as BillableSourceType, sourceId: item.source_id }));
       const releasedSources = await move(refs, 'ON_DRAFT', 'READY_TO_BILL');
       if (releasedSources !== refs.length)
@@ -356,6 +337,49 @@ export function createSqlBillingControlWrites(db: Kysely<PsaTables>, trx: Transa
       );
     },
   };
+}
+
+/** Released from its draft batch by batch: the claim is freed, the item kept in released_draft_items (discard, reopening credit). */
+const RELEASE_BATCH = 500;
+
+/**
+ * Moves `items` off their draft: each is kept as it was in released_draft_items (released at
+ * `releasedAt`) and removed from billing_draft_items, whose unique source is the live claim, so the
+ * source can be claimed again. Used by a discarded draft and by a credit that reopens its sources.
+ */
+export async function releaseDraftItems(
+  trx: Transaction<PsaTables>,
+  items: readonly BillingDraftItemRow[],
+  releasedAt: string,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += RELEASE_BATCH) {
+    const batch = items.slice(start, start + RELEASE_BATCH);
+    await trx
+      .insertInto('released_draft_items')
+      .values(
+        batch.map((item) => ({
+          id: item.id,
+          draft_id: item.draft_id,
+          source_type: item.source_type,
+          source_id: item.source_id,
+          description: item.description,
+          quantity_e2: item.quantity_e2,
+          unit_price_e4: item.unit_price_e4,
+          amount_e4: item.amount_e4,
+          tax_treatment: item.tax_treatment,
+          released_at: releasedAt,
+        })),
+      )
+      .execute();
+    await trx
+      .deleteFrom('billing_draft_items')
+      .where(
+        'id',
+        'in',
+        batch.map((item) => item.id),
+      )
+      .execute();
+  }
 }
 
 function sourceMoved(source: SourceRef, what: string) {

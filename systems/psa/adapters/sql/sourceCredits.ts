@@ -12,6 +12,7 @@ import { inScope, noKeys } from '../../../kernel/sqlPage.ts';
 import type { SourceCredit, SourceCreditAction, SourceCreditReads, SourceCreditWrites } from '../../ports/sourceCredits.ts';
 import type { BillableSourceType } from '../../ports/types.ts';
 import type { SourceCreditRow } from './sourceCreditTables.ts';
+import { releaseDraftItems } from './billingControls.ts';
 import type { PsaTables } from './tables.ts';
 
 /** Where each kind of billable source is kept. */
@@ -103,25 +104,7 @@ export function createSqlSourceCreditWrites(trx: Transaction<PsaTables>): Source
       const reopened = credits.filter((c) => c.action === 'REOPEN').map((c) => c.itemId);
       if (reopened.length > 0) {
         const items = await trx.selectFrom('billing_draft_items').selectAll().where('id', 'in', reopened).execute();
-        const creditedAt = credits[0]!.creditedAt;
-        await trx
-          .insertInto('released_draft_items')
-          .values(
-            items.map((item) => ({
-              id: item.id,
-              draft_id: item.draft_id,
-              source_type: item.source_type,
-              source_id: item.source_id,
-              description: item.description,
-              quantity_e2: item.quantity_e2,
-              unit_price_e4: item.unit_price_e4,
-              amount_e4: item.amount_e4,
-              tax_treatment: item.tax_treatment,
-              released_at: creditedAt,
-            })),
-          )
-          .execute();
-        await trx.deleteFrom('billing_draft_items').where('id', 'in', reopened).execute();
+        await releaseDraftItems(trx, items, credits[0]!.creditedAt);
       }
       await trx.insertInto('source_credits').values(credits.map(sourceCreditRow)).execute();
       return [...credits];
