@@ -7,8 +7,8 @@ import { REQUEST_ID_HEADER } from '../../core/http/requestId.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../core/http/idempotencyKey.ts';
 import { CORRELATION_ID_HEADER, TRACEPARENT_HEADER } from '../../core/http/traceContext.ts';
 import type { Span } from '@opentelemetry/api';
-import { failSpan, startChildSpan, traceparentOf } from '../../core/telemetry/spans.ts';
-import { fetchParentOf } from '../tracing/executionSpans.ts';
+import { failSpan, traceparentOf } from '../../core/telemetry/spans.ts';
+import { startFetchSpan } from '../tracing/executionSpans.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isRetryable, responseStatusOf, unavailableReason, type UnavailableReason } from '../resilience/failure.ts';
@@ -64,8 +64,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     const retries = isQueryFetch(document, options.request.query) ? this.calls.config.retries : 0;
     const deadline = fetchDeadline(this.calls.timeoutMs(subgraph), scope.signal);
     // docs/observability.md#traces: one span per fetch (its attempts included), under the request's execution.
-    const parent = fetchParentOf(scope);
-    const span = parent ? startChildSpan('tessera.fetch', parent, { subgraph }) : undefined;
+    const span = startFetchSpan(scope, subgraph);
     if (span) this.fetchTraceparents.set(options.request, traceparentOf(span));
     try {
       return await this.attempts(options, deadline, retries, placed, span);

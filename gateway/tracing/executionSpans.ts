@@ -63,7 +63,12 @@ export const didResolveQueryPlan: Experimental_DidResolveQueryPlanCallback = ({ 
   execution.plan = undefined;
 };
 
-/** The traceparent a subgraph fetch's span hangs under: the request's execution, or the request itself. */
-export function fetchParentOf(scope: Partial<RequestScope>): string | undefined {
-  return executions.get(scope)?.fetchParent ?? scope.traceparent;
+/**
+ * A subgraph fetch's span, under the request's execution (the request itself outside one);
+ * undefined, with no lookup at all, when tracing is off or the call carries no request.
+ */
+export function startFetchSpan(scope: Partial<RequestScope>, subgraph: string): Span | undefined {
+  if (!tracingActive()) return undefined;
+  const parent = executions.get(scope)?.fetchParent ?? scope.traceparent;
+  return parent ? startChildSpan('tessera.fetch', parent, { subgraph }) : undefined;
 }
