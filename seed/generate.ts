@@ -5,13 +5,14 @@
  * all dates from integer day numbers relative to asOf (calendar.ts).
  *
  * Steps, each in its own module: reference data → people → CRM accounts → portfolio → staffing →
- * commercial (milestones, contracts, pipeline, projects) → customer finance → time → billing →
- * payments → revenue.
+ * commercial (milestones, contracts, pipeline, projects) → customer finance → time → expenses →
+ * billing → payments → revenue.
  */
 import { parseDay, isoDate, seedCalendar, type Day } from './calendar.ts';
 import { generateAccounts } from './generateAccounts.ts';
 import { generateBilling } from './generateBilling.ts';
 import { generateCommercial } from './generateCommercial.ts';
+import { generateExpenses, NO_EXPENSES } from './generateExpenses.ts';
 import { generateFinance } from './generateFinance.ts';
 import { generatePayments } from './generatePayments.ts';
 import { generatePeople } from './generatePeople.ts';
@@ -40,6 +41,11 @@ export interface GenerateOptions {
   readonly seed?: number;
   /** The day the data is "as of" (YYYY-MM-DD); default DEFAULT_AS_OF. */
   readonly asOf?: string;
+  /**
+   * Whether to seed expenses and the contracts' EXPENSES lines (default true). False gives the data
+   * set of the releases before the PSA's migration 4 (which added them), for a store built at that release.
+   */
+  readonly withExpenses?: boolean;
 }
 
 /** Generates the whole dataset in memory. Pure: same options, same rows. */
@@ -77,7 +83,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
   generateCommercial(ctx, ref, accounts, portfolio);
   const finance = generateFinance(ctx, ref, portfolio);
   const time = generateTime(ctx, ref, people, portfolio, staffing);
-  const billing = generateBilling(ctx, ref, accounts, portfolio, finance, time);
+  const expenses = options.withExpenses === false ? NO_EXPENSES : generateExpenses(ctx, ref, people, portfolio, staffing);
+  const billing = generateBilling(ctx, ref, accounts, portfolio, finance, time, expenses);
   generatePayments(ctx, ref, billing);
   generateRevenue(ctx, ref, portfolio, billing);
   return ctx.data;

@@ -1,7 +1,8 @@
 /**
  * Step 9: billing. A billing run drafts, per project, every source that became billable before
  * the run: approved T&M time dated up to the cutoff (the day before the run), milestones approved
- * for billing, and the retainer fee of the previous month. Runs are on the 1st of every month;
+ * for billing, the retainer fee of the previous month, and approved billable expenses (an item each,
+ * with its tax treatment: a disbursement's invoice line is untaxed, lineTax). Runs are on the 1st of every month;
  * some T&M contracts also bill on the 16th (semi-monthly) or every Monday (weekly). Each draft
  * item claims its source once (INV-2); the draft is released and posted as an ERP invoice in the
  * period of its invoice date, with tax from the customer's billing profile. A few drafts of the
@@ -9,11 +10,15 @@
  * carry negative amounts, status CREDITED, like the invoice they credit) and a few manual
  * invoices are voided.
  */
+import { lineTax } from '../systems/erp/capabilities/lineTax.ts';
 import { taxOn } from '../systems/kernel/decimal.ts';
+import { expenseDescription } from '../systems/psa/capabilities/expenseItems.ts';
+import type { ExpenseCategory, TaxTreatment } from '../systems/psa/ports/types.ts';
 import type { BillingDraftSeedRow as BillingDraftRow, TimeEntrySeedRow as TimeEntryRow } from '../systems/psa/adapters/sql/tables.ts';
 import type { InvoiceSeedRow as InvoiceRow } from '../systems/erp/adapters/sql/tables.ts';
 import { addMonths, civil, mondayOf, monthStart, type Day } from './calendar.ts';
 import type { Accounts } from './generateAccounts.ts';
+import type { ExpenseResult } from './generateExpenses.ts';
 import type { Finance, CustomerTerms } from './generateFinance.ts';
 import type { Portfolio } from './generatePortfolio.ts';
 import type { Reference } from './generateReference.ts';
@@ -35,6 +40,8 @@ export interface PendingInvoice {
   readonly draft: BillingDraftRow | null;
   /** Time entry row indices the invoice bills. */
   readonly entries: readonly number[];
+  /** Expense row indices the invoice bills. */
+  readonly expenses: readonly number[];
 }
 
 /** The billing result: every invoice, with the plans payments and revenue need. */
@@ -48,8 +55,25 @@ const IN_REVIEW_SHARE = 0.06;
 const CREDIT_MEMO_SHARE = 0.03;
 const VOID_SHARE = 0.01;
 
-/** What a draft item bills: approved time, or a milestone (a retainer's monthly fee is one too). */
-type Source = { readonly kind: 'TIME'; readonly entry: number } | { readonly kind: 'MILESTONE'; readonly milestone: MilestonePlan };
+/** What a draft item bills: approved time, a milestone (a retainer's monthly fee is one too), or an approved expense. */
+type Source =
+  | { readonly kind: 'TIME'; readonly entry: number }
+  | { readonly kind: 'MILESTONE'; readonly milestone: MilestonePlan }
+  | { readonly kind: 'EXPENSE'; readonly expense: number };
+
+/** A draft item before it has an id, with the invoice line it is summarized on. */
+interface PlannedItem {
+  readonly type: string;
+  readonly sourceId: string;
+  readonly description: string;
+  readonly quantityE2: number;
+  readonly unitE4: number;
+  readonly amountE4: number;
+  readonly lineKey: string;
+  readonly line: string;
+  /** An expense's tax treatment (time and milestones are STANDARD, the column's default). */
+  readonly taxTreatment?: TaxTreatment;
+}
 
 interface DraftPlan {
   readonly project: ProjectPlan;
@@ -65,10 +89,12 @@ export function generateBilling(
   portfolio: Portfolio,
   finance: Finance,
   time: TimeResult,
+  expenseResult: ExpenseResult,
 ): Billing {
   const rng = ctx.rng.fork('billing');
   const { asOf, asOfMonthStart } = ctx.cal;
   const entries = ctx.data.psa.time_entries;
+  const expenses = ctx.data.psa.expenses;
   const drafts = new Map<string, DraftPlan>();
   const draftOf = (project: ProjectPlan, run: Day): DraftPlan => {
     const key = `${run}:${project.index}`;
@@ -103,6 +129,13 @@ export function generateBilling(
       const run = addMonths(milestone.approvedOn, 1);
       milestoneStatus.set(milestone, 'READY_TO_BILL');
       if (run <= asOf && !blocked(project, run)) draftOf(project, run).sources.push({ kind: 'MILESTONE', milestone });
+    }
+    // Approved billable expenses, in date order, on the project's runs like its time.
+    for (const { row, ready } of expenseResult.billableByProject.get(project.index) ?? []) {
+      const run = nextRun(frequency, ready);
+      if (run > asOf) continue;
+      if (blocked(project, run)) must(expenses[row], 'expense').billing_status = 'ON_HOLD';
+      else draftOf(project, run).sources.push({ kind: 'EXPENSE', expense: row });
     }
   }
 
@@ -140,21 +173,14 @@ export function generateBilling(
         quantityE2: number;
         unitE4: number;
         amountE4: number;
-        items: { type: string; sourceId: string; description: string; quantityE2: number; unitE4: number; amountE4: number }[];
+        taxTreatment: TaxTreatment | undefined;
+        items: PlannedItem[];
       }
     >();
     const billedEntries: number[] = [];
+    const billedExpenses: number[] = [];
     for (const source of plan.sources) {
-      let item: {
-        type: string;
-        sourceId: string;
-        description: string;
-        quantityE2: number;
-        unitE4: number;
-        amountE4: number;
-        lineKey: string;
-        line: string;
-      };
+      let item: PlannedItem;
       if (source.kind === 'TIME') {
         const entry: TimeEntryRow = must(entries[source.entry], 'entry');
         const role = roleName.get(entry.role_id) ?? entry.role_id;
@@ -171,6 +197,30 @@ export function generateBilling(
           amountE4: entry.billable_e4,
           lineKey: `${entry.role_id}|${rate}|${month}`,
           line: `${role} time, ${month}`,
+        };
+      } else if (source.kind === 'EXPENSE') {
+        const expense = must(expenses[source.expense], 'expense');
+        expense.billing_status = inReview ? 'ON_DRAFT' : 'BILLED';
+        billedExpenses.push(source.expense);
+        const taxTreatment = expense.tax_treatment as TaxTreatment;
+        // Described and taxed as generateBillingDraft and releaseInvoice do: one item and one line each.
+        const description = expenseDescription({
+          date: expense.expense_date,
+          category: expense.category as ExpenseCategory,
+          description: expense.description,
+          markupPercentE4: expense.markup_percent_e4,
+          taxTreatment,
+        });
+        item = {
+          type: 'EXPENSE',
+          sourceId: expense.id,
+          description,
+          quantityE2: 100,
+          unitE4: expense.billable_e4,
+          amountE4: expense.billable_e4,
+          lineKey: expense.id,
+          line: description,
+          taxTreatment,
         };
       } else {
         const m = source.milestone;
@@ -198,6 +248,7 @@ export function generateBilling(
           quantityE2: item.quantityE2,
           unitE4: item.unitE4,
           amountE4: item.amountE4,
+          taxTreatment: item.taxTreatment,
           items: [item],
         });
       }
@@ -215,6 +266,8 @@ export function generateBilling(
           quantity_e2: item.quantityE2,
           unit_price_e4: item.unitE4,
           amount_e4: item.amountE4,
+          // Only expense items carry the column (migration 4's), so a data set without them fits an older store.
+          ...(item.taxTreatment ? { tax_treatment: item.taxTreatment } : {}),
         });
       }
     }
@@ -230,7 +283,11 @@ export function generateBilling(
         day,
         draft,
         entries: billedEntries,
-        lines: [...lines.values()].map(({ items: _items, ...l }) => ({ ...l, taxE4: taxOn(l.amountE4, terms.taxRateE4, currency) })),
+        expenses: billedExpenses,
+        lines: [...lines.values()].map(({ items: _items, taxTreatment, ...l }) => ({
+          ...l,
+          ...lineTax({ amountE4: l.amountE4, taxTreatment }, { defaultTaxCode: terms.taxCode, ratePercentE4: terms.taxRateE4 }, currency),
+        })),
       }),
     );
   }
@@ -263,6 +320,7 @@ export function generateBilling(
   for (const original of rng.shuffle([...creditable]).slice(0, creditCount)) {
     original.row.status = 'CREDITED';
     for (const entry of original.entries) must(entries[entry], 'entry').billing_status = 'CREDITED';
+    for (const expense of original.expenses) must(expenses[expense], 'expense').billing_status = 'CREDITED';
     const memo = newInvoice(ctx, ref, {
       kind: 'CREDIT_MEMO',
       status: 'CREDITED',
@@ -272,11 +330,13 @@ export function generateBilling(
       day: Math.min(asOf - 1, original.day + rng.int(7, 28)),
       draft: null,
       entries: [],
+      expenses: [],
       lines: original.lines.map((l) => ({
         description: `Credit: ${l.description}`,
         quantityE2: negate(l.quantity_e2),
         unitE4: l.unit_price_e4,
         amountE4: negate(l.amount_e4),
+        taxCode: l.tax_code,
         taxE4: negate(l.tax_e4),
       })),
     });
@@ -301,12 +361,14 @@ export function generateBilling(
         day: Math.min(asOf, like.day + rng.int(1, 5)),
         draft: null,
         entries: [],
+        expenses: [],
         lines: [
           {
             description: 'Professional services (duplicate entry, voided)',
             quantityE2: 100,
             unitE4: amountE4,
             amountE4,
+            taxCode: like.terms.taxCode,
             taxE4: taxOn(amountE4, like.terms.taxRateE4, currency),
           },
         ],
@@ -393,7 +455,8 @@ function newInvoice(
     day: Day;
     draft: BillingDraftRow | null;
     entries: number[];
-    lines: readonly { description: string; quantityE2: number; unitE4: number; amountE4: number; taxE4: number }[];
+    expenses: number[];
+    lines: readonly { description: string; quantityE2: number; unitE4: number; amountE4: number; taxCode: string; taxE4: number }[];
   },
 ): PendingInvoice {
   const le = must(ref.les[spec.project.le], 'le');
@@ -406,7 +469,7 @@ function newInvoice(
     quantity_e2: l.quantityE2,
     unit_price_e4: l.unitE4,
     amount_e4: l.amountE4,
-    tax_code: spec.terms.taxCode,
+    tax_code: l.taxCode,
     tax_e4: l.taxE4,
   }));
   const subtotal = lines.reduce((sum, l) => sum + l.amount_e4, 0);
@@ -430,5 +493,15 @@ function newInvoice(
     amount_paid_e4: 0,
     source_billing_draft_id: spec.draft?.id ?? null,
   };
-  return { row, lines, day: spec.day, dueDay, project: spec.project, terms: spec.terms, draft: spec.draft, entries: spec.entries };
+  return {
+    row,
+    lines,
+    day: spec.day,
+    dueDay,
+    project: spec.project,
+    terms: spec.terms,
+    draft: spec.draft,
+    entries: spec.entries,
+    expenses: spec.expenses,
+  };
 }

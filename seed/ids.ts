@@ -25,6 +25,7 @@ const ID_WIDTHS = {
   rr: 5,
   tc: 6,
   te: 7,
+  exp: 6,
   bd: 5,
   bdi: 6,
   inv: 6,

@@ -5,6 +5,7 @@
  */
 import type { crmTables } from '../systems/crm/adapters/sql/tables.ts';
 import type { erpTables, RevenueScheduleLineRow } from '../systems/erp/adapters/sql/tables.ts';
+import type { ExpenseRow } from '../systems/psa/adapters/sql/expenseTables.ts';
 import type { psaTables } from '../systems/psa/adapters/sql/tables.ts';
 import type { FirstTablesOf } from '../systems/kernel/tableSpec.ts';
 import type { Day, SeedCalendar } from './calendar.ts';
@@ -22,7 +23,8 @@ export type TableRows<Tables> = { [T in keyof Tables]: Tables[T][] };
  */
 export interface Dataset {
   readonly crm: TableRows<FirstTablesOf<typeof crmTables>>;
-  readonly psa: TableRows<FirstTablesOf<typeof psaTables>>;
+  /** The PSA's first tables, and the expenses (a table of migration 4; none in a data set for an older store). */
+  readonly psa: TableRows<FirstTablesOf<typeof psaTables>> & { expenses: ExpenseRow[] };
   /** The ERP's first tables, and the revenue lines recognition posted (a table of migration 3). */
   readonly erp: TableRows<FirstTablesOf<typeof erpTables>> & { revenue_schedule_lines: RevenueScheduleLineRow[] };
 }
@@ -43,6 +45,7 @@ export function emptyDataset(): Dataset {
       time_entries: [],
       billing_drafts: [],
       billing_draft_items: [],
+      expenses: [],
     },
     erp: {
       tax_profiles: [],

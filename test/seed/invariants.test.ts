@@ -3,9 +3,13 @@
  * and `m` are seeded once each into a temporary SQLite store and read back from there, so the
  * checks see what the systems serve (later columns, defaults and all). Every expectation is
  * recomputed from the stored rows:
- * - conservation per project (docs/invariants.md#inv-11): approved billable value = ready + on
- *   hold + on draft + billed + credited + written off, and nothing unapproved carries value;
+ * - conservation per project (docs/invariants.md#inv-11): approved billable value (time, milestones,
+ *   expenses) = ready + on hold + on draft + billed + credited + written off, and nothing
+ *   unapproved carries value;
  * - links both ways: invoice ↔ credit memo, billing draft ↔ invoice, draft item ↔ source;
+ * - expenses decided by someone other than their spender and submitter (docs/invariants.md#inv-8),
+ *   each invoiced one claimed once and billed on its own invoice line at amount × (1 + markup) with
+ *   its tax treatment (a disbursement untaxed, never marked up);
  * - PSA billed to date = ERP invoiced net of credit memos, per project;
  * - revenue (docs/invariants.md#inv-12): Σ allocated = contract value, the method activation
  *   gives, recognized = the posted lines, invoice-measured schedules at the net invoiced;
@@ -26,6 +30,7 @@ import { seedSystems } from '../../seed/seedSystems.ts';
 import type { CrmTables } from '../../systems/crm/adapters/sql/tables.ts';
 import type { ErpTables } from '../../systems/erp/adapters/sql/tables.ts';
 import { BILLED_INVOICE_STATUSES } from '../../systems/erp/invoiceStatuses.ts';
+import { taxOn, withMarkup } from '../../systems/kernel/decimal.ts';
 import { REVENUE_METHOD_OF } from '../../systems/erp/machines.ts';
 import { openAllSystems, type AllSystems } from '../../systems/openAllSystems.ts';
 import type { PsaTables } from '../../systems/psa/adapters/sql/tables.ts';
@@ -67,7 +72,7 @@ async function readStore(systems: AllSystems) {
   const psa = systems.psa.db as Kysely<PsaTables>;
   const erp = systems.erp.db as Kysely<ErpTables>;
   const crm = systems.crm.db as Kysely<CrmTables>;
-  const [projects, timecards, entries, milestones, drafts, items, resources, roles, lines, assignments] = await Promise.all([
+  const [projects, timecards, entries, milestones, drafts, items, resources, roles, lines, assignments, expenses] = await Promise.all([
     psa.selectFrom('projects').selectAll().execute(),
     psa.selectFrom('timecards').selectAll().execute(),
     psa.selectFrom('time_entries').selectAll().execute(),
@@ -78,15 +83,20 @@ async function readStore(systems: AllSystems) {
     psa.selectFrom('roles').selectAll().execute(),
     psa.selectFrom('contract_lines').selectAll().execute(),
     psa.selectFrom('assignments').selectAll().execute(),
+    psa.selectFrom('expenses').selectAll().execute(),
   ]);
-  const [invoices, schedules, scheduleLines, periods, erpProjects, rateCardLines] = await Promise.all([
-    erp.selectFrom('invoices').selectAll().execute(),
-    erp.selectFrom('revenue_schedules').selectAll().execute(),
-    erp.selectFrom('revenue_schedule_lines').selectAll().execute(),
-    erp.selectFrom('accounting_periods').selectAll().execute(),
-    erp.selectFrom('erp_projects').selectAll().execute(),
-    erp.selectFrom('rate_card_lines').selectAll().execute(),
-  ]);
+  const [invoices, schedules, scheduleLines, periods, erpProjects, rateCardLines, invoiceLines, billingProfiles, taxProfiles] =
+    await Promise.all([
+      erp.selectFrom('invoices').selectAll().execute(),
+      erp.selectFrom('revenue_schedules').selectAll().execute(),
+      erp.selectFrom('revenue_schedule_lines').selectAll().execute(),
+      erp.selectFrom('accounting_periods').selectAll().execute(),
+      erp.selectFrom('erp_projects').selectAll().execute(),
+      erp.selectFrom('rate_card_lines').selectAll().execute(),
+      erp.selectFrom('invoice_lines').selectAll().execute(),
+      erp.selectFrom('billing_profiles').selectAll().execute(),
+      erp.selectFrom('tax_profiles').selectAll().execute(),
+    ]);
   const contracts = await crm.selectFrom('contracts').selectAll().execute();
   return {
     projects,
@@ -99,14 +109,23 @@ async function readStore(systems: AllSystems) {
     roles,
     lines,
     assignments,
+    expenses,
     invoices,
     schedules,
     scheduleLines,
     periods,
     erpProjects,
     rateCardLines,
+    invoiceLines,
+    billingProfiles,
+    taxProfiles,
     contracts,
   };
+}
+
+/** The line that bills each contract's method (its EXPENSES line, when it has one, bills only expenses). */
+function primaryLines<L extends { readonly contract_id: string; readonly billing_method: string }>(lines: readonly L[]): Map<string, L> {
+  return new Map(lines.filter((l) => l.billing_method !== 'EXPENSES').map((l) => [l.contract_id, l]));
 }
 
 type Store = Awaited<ReturnType<typeof readStore>>;
@@ -150,6 +169,15 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
         `${milestone.id} approved ${milestone.approved_for_billing} but ${milestone.billing_status}`,
       );
       if (VALUE_STATES.has(milestone.billing_status)) add(inStates, milestone.project_id, milestone.amount_e4);
+    }
+    for (const expense of store.expenses) {
+      const bills = expense.status === 'APPROVED' && expense.billing_status !== 'NOT_BILLABLE';
+      if (bills) add(approvedValue, expense.project_id, expense.billable_e4);
+      check(bills === VALUE_STATES.has(expense.billing_status), `${expense.id} ${expense.status} but ${expense.billing_status}`);
+      if (VALUE_STATES.has(expense.billing_status)) add(inStates, expense.project_id, expense.billable_e4);
+      else check(expense.billable_e4 === 0 && expense.markup_percent_e4 === 0, `${expense.id} is ${expense.billing_status} with a value`);
+      if (expense.status === 'SUBMITTED')
+        check(expense.billing_status === 'UNAPPROVED', `${expense.id} submitted, ${expense.billing_status}`);
     }
     for (const project of store.projects) {
       check((approvedValue.get(project.id) ?? 0) === (inStates.get(project.id) ?? 0), `${project.id} conservation`);
@@ -224,6 +252,7 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
     const drafts = new Map(store.drafts.map((d) => [d.id, d]));
     const entries = new Map(store.entries.map((e) => [e.id, e]));
     const milestones = new Map(store.milestones.map((m) => [m.id, m]));
+    const expenses = new Map(store.expenses.map((e) => [e.id, e]));
     const itemOf = new Map(store.items.map((i) => [`${i.source_type}|${i.source_id}`, i]));
     const { check, found } = violations();
     for (const item of store.items) {
@@ -233,7 +262,9 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
           ? entries.get(item.source_id)
           : item.source_type === 'MILESTONE'
             ? milestones.get(item.source_id)
-            : undefined;
+            : item.source_type === 'EXPENSE'
+              ? expenses.get(item.source_id)
+              : undefined;
       check(source !== undefined, `${item.id} (${item.source_type} ${item.source_id}) points at no source`);
       if (!source || !draft) continue;
       const value = 'billable_e4' in source ? source.billable_e4 : source.amount_e4;
@@ -248,6 +279,12 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
     for (const milestone of store.milestones) {
       if (claimed.includes(milestone.billing_status)) check(itemOf.has(`MILESTONE|${milestone.id}`), `${milestone.id} claimed by no item`);
     }
+    for (const expense of store.expenses) {
+      check(
+        claimed.includes(expense.billing_status) === itemOf.has(`EXPENSE|${expense.id}`),
+        `${expense.id} ${expense.billing_status}: its item`,
+      );
+    }
     expect(found).toEqual([]);
   });
 
@@ -257,6 +294,7 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
     for (const milestone of store.milestones) {
       if (milestone.billing_status === 'BILLED') add(psaBilled, milestone.project_id, milestone.amount_e4);
     }
+    for (const expense of store.expenses) if (expense.billing_status === 'BILLED') add(psaBilled, expense.project_id, expense.billable_e4);
     const erpBilled = new Map<string, number>();
     for (const invoice of store.invoices) {
       if (BILLED_INVOICE_STATUSES.includes(invoice.status)) add(erpBilled, invoice.project_id ?? '', invoice.subtotal_e4);
@@ -321,10 +359,20 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
 
   it('values each contract line at the contract value: T&M capped above it if at all, milestones (fixed fee, milestone) adding up to it, retainer fees a month each', () => {
     const contracts = new Map(store.contracts.map((c) => [c.id, c]));
-    const lines = new Map(store.lines.map((l) => [l.contract_id, l]));
+    const lines = primaryLines(store.lines);
     const milestonesOf = groupBy(store.milestones, (m) => m.project_id);
+    // An EXPENSES line adds nothing to the contract value (no amount, no cap) and takes the expenses
+    // off the time-and-materials cap; without one, expenses count against it (docs/model.md#contractline).
+    const expensesLine = new Set(store.lines.filter((l) => l.billing_method === 'EXPENSES').map((l) => l.contract_id));
+    for (const line of store.lines) {
+      if (line.billing_method === 'EXPENSES') expect([line.amount_e4, line.nte_e4, line.rate_card_id]).toEqual([null, null, null]);
+    }
+    const draftContract = new Map(store.drafts.map((d) => [d.id, d.contract_id ?? '']));
     const drafted = new Map<string, number>();
-    for (const draft of store.drafts) add(drafted, draft.contract_id ?? '', draft.summary_e4);
+    for (const item of store.items) {
+      const contract = draftContract.get(item.draft_id) ?? '';
+      if (item.source_type !== 'EXPENSE' || !expensesLine.has(contract)) add(drafted, contract, item.amount_e4);
+    }
     const { check, found } = violations();
     for (const project of store.projects) {
       if (project.type !== 'CUSTOMER_BILLABLE') continue;
@@ -351,6 +399,102 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
       }
     }
     expect(found).toEqual([]);
+  });
+
+  it('decides every expense by someone else and prices it at approval: amount × (1 + its line markup), none on a disbursement', () => {
+    const projects = new Map(store.projects.map((p) => [p.id, p]));
+    const resources = new Map(store.resources.map((r) => [r.id, r]));
+    const markupOf = new Map(
+      store.lines.filter((l) => l.billing_method === 'EXPENSES').map((l) => [l.contract_id, l.markup_percent_e4 ?? 0]),
+    );
+    const { check, found } = violations();
+    for (const expense of store.expenses) {
+      const project = projects.get(expense.project_id);
+      const spender = resources.get(expense.resource_id);
+      check(expense.currency === project?.currency && expense.amount_e4 > 0, `${expense.id} amount, currency`);
+      check(expense.expense_date >= (project?.start_date ?? '') && expense.expense_date <= (project?.end_date ?? ''), `${expense.id} date`);
+      check(expense.expense_date <= asOf && expense.submitted_at.slice(0, 10) >= expense.expense_date, `${expense.id} submitted after it`);
+      check(expense.submitted_by === spender?.email, `${expense.id} submitted by its spender`);
+      if (expense.status === 'SUBMITTED') {
+        check(expense.decided_at === null && expense.approver_id === null, `${expense.id} undecided`);
+        continue;
+      }
+      // Segregation of duties (docs/invariants.md#inv-8): neither the submitter nor the spender decides.
+      const approver = resources.get(expense.approver_id ?? '');
+      check(approver !== undefined && approver.id !== spender?.id && expense.decided_by === approver.email, `${expense.id} approver`);
+      check(expense.decided_by !== expense.submitted_by, `${expense.id} decided by its submitter`);
+      check((expense.decided_at ?? '') > expense.submitted_at && (expense.decided_at ?? '').slice(0, 10) <= asOf, `${expense.id} decided`);
+      check((expense.status === 'REJECTED') === (expense.rejection_reason !== null), `${expense.id} reason`);
+      const bills = expense.status === 'APPROVED' && expense.billable === 1 && project?.type === 'CUSTOMER_BILLABLE';
+      const markup = bills && expense.tax_treatment === 'STANDARD' ? (markupOf.get(project?.contract_id ?? '') ?? 0) : 0;
+      check(expense.markup_percent_e4 === markup, `${expense.id} markup ${expense.markup_percent_e4}, its line's ${markup}`);
+      check(expense.billable_e4 === (bills ? withMarkup(expense.amount_e4, markup, expense.currency) : 0), `${expense.id} billable amount`);
+    }
+    expect(found).toEqual([]);
+    const statuses = new Set(store.expenses.map((e) => `${e.status} ${e.billing_status}`));
+    for (const state of [
+      'APPROVED BILLED',
+      'APPROVED READY_TO_BILL',
+      'APPROVED NOT_BILLABLE',
+      'SUBMITTED UNAPPROVED',
+      'REJECTED NOT_BILLABLE',
+    ])
+      expect(statuses, state).toContain(state);
+  });
+
+  it('invoices each claimed expense once, on its own line at its billable amount, with its tax treatment', () => {
+    const drafts = new Map(store.drafts.map((d) => [d.id, d]));
+    const invoices = new Map(store.invoices.map((i) => [i.id, i]));
+    const expenses = new Map(store.expenses.map((e) => [e.id, e]));
+    const itemsOf = groupBy(
+      [...store.items].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      (i) => i.draft_id,
+    );
+    const linesOf = groupBy(store.invoiceLines, (l) => l.invoice_id);
+    const profiles = new Map(store.billingProfiles.map((b) => [`${b.account_id}|${b.legal_entity_id}`, b]));
+    const taxes = new Map(store.taxProfiles.map((t) => [t.id, t]));
+    const claims = new Map<string, number>();
+    const billed = new Map<string, number>();
+    const { check, found } = violations();
+    for (const item of store.items) if (item.source_type === 'EXPENSE') add(claims, item.source_id, 1);
+    for (const [id, count] of claims) check(count === 1 && expenses.has(id), `${id} claimed ${count} times`);
+    for (const [draftId, items] of itemsOf) {
+      const draft = drafts.get(draftId);
+      const invoice = invoices.get(draft?.invoice_id ?? '');
+      if (!invoice) continue;
+      const tax = taxes.get(profiles.get(`${invoice.account_id}|${invoice.legal_entity_id}`)?.tax_profile_id ?? '');
+      // Line n bills the n-th run of consecutive items (as creditInvoiceLines cuts them): an expense's run is itself alone.
+      const lines = (linesOf.get(invoice.id) ?? []).sort((a, b) => a.line_number - b.line_number);
+      let next = 0;
+      for (const line of lines) {
+        const run: typeof items = [];
+        let sumE4 = 0;
+        while (next < items.length && (run.length === 0 || sumE4 < line.amount_e4)) {
+          const item = items[next++]!;
+          run.push(item);
+          sumE4 += item.amount_e4;
+        }
+        check(sumE4 === line.amount_e4, `${invoice.id} line ${line.line_number} bills no run of items`);
+        const expense = expenses.get(run[0]?.source_type === 'EXPENSE' ? run[0].source_id : '');
+        if (!expense) continue;
+        add(billed, expense.tax_treatment, 1);
+        check(run.length === 1 && run[0]?.tax_treatment === expense.tax_treatment, `${expense.id} alone on its line, with its treatment`);
+        check(line.amount_e4 === withMarkup(expense.amount_e4, expense.markup_percent_e4, expense.currency), `${expense.id} line amount`);
+        check(line.amount_e4 === expense.billable_e4 && line.quantity_e2 === 100, `${expense.id} billable amount`);
+        const disbursement = expense.tax_treatment === 'DISBURSEMENT';
+        check(!disbursement || expense.markup_percent_e4 === 0, `${expense.id} disbursement marked up`);
+        check(line.tax_code === (disbursement ? 'DISBURSEMENT' : tax?.default_tax_code), `${expense.id} tax code ${line.tax_code}`);
+        check(
+          line.tax_e4 === (disbursement ? 0 : taxOn(line.amount_e4, tax?.rate_percent_e4 ?? -1, invoice.currency)),
+          `${expense.id} tax`,
+        );
+      }
+      check(next === items.length, `${invoice.id}: items beyond its lines`);
+    }
+    expect(found).toEqual([]);
+    expect(billed.get('STANDARD') ?? 0).toBeGreaterThan(0);
+    expect(billed.get('DISBURSEMENT') ?? 0).toBeGreaterThan(0);
+    expect(store.expenses.some((e) => e.markup_percent_e4 > 0 && e.billing_status === 'BILLED')).toBe(true);
   });
 
   it('freezes the resource cost rate on every approved entry, and none on time not approved', () => {
@@ -385,7 +529,7 @@ describe.each(['s', 'm'] as const)('the seeded tier %s', (scale: SeedScale) => {
   it('values contracts at the planned effort and the rate card, in their currency (no floor)', () => {
     const projects = store.projects.filter((p) => p.type === 'CUSTOMER_BILLABLE');
     const contracts = new Map(store.contracts.map((c) => [c.id, c]));
-    const cardOf = new Map(store.lines.map((l) => [l.contract_id, l.rate_card_id]));
+    const cardOf = new Map([...primaryLines(store.lines)].map(([contract, l]) => [contract, l.rate_card_id]));
     const ratesOf = groupBy(store.rateCardLines, (l) => l.rate_card_id);
     const { check, found } = violations();
     const values = new Map<number, number>();

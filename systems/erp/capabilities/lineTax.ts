@@ -12,7 +12,7 @@ export const DISBURSEMENT_TAX_CODE = 'DISBURSEMENT';
 
 export function lineTax(
   item: { readonly amountE4: number; readonly taxTreatment?: string | null },
-  profile: TaxProfile,
+  profile: Pick<TaxProfile, 'defaultTaxCode' | 'ratePercentE4'>,
   currency: string,
 ): { taxCode: string; taxE4: number } {
   if (item.taxTreatment === 'DISBURSEMENT') return { taxCode: DISBURSEMENT_TAX_CODE, taxE4: 0 };

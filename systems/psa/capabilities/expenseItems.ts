@@ -15,8 +15,10 @@ const CATEGORY_LABEL: Readonly<Record<string, string>> = {
   OTHER: 'Other',
 };
 
-/** "2027-03-02 Travel: Flight to client (markup 10%)"; a disbursement says so. */
-export function expenseDescription(expense: Expense): string {
+/** "2027-03-02 Travel: Flight to client (markup 10%)"; a disbursement says so. The demo data describes its items with it too. */
+export function expenseDescription(
+  expense: Pick<Expense, 'date' | 'category' | 'description' | 'markupPercentE4' | 'taxTreatment'>,
+): string {
   const label = CATEGORY_LABEL[expense.category] ?? expense.category;
   const markup = expense.markupPercentE4 > 0 ? ` (markup ${formatScaled(expense.markupPercentE4, 10_000, 0)}%)` : '';
   const disbursement = expense.taxTreatment === 'DISBURSEMENT' ? ' (disbursement)' : '';

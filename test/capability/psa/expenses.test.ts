@@ -56,7 +56,13 @@ beforeAll(async () => {
   tessera = await startAuthTessera({ scale: 's' });
   projects = await seededProjects(tessera);
   ({ project, assignment, resource } = await staffedOn(tessera, { from: '2027-03-01', to: '2027-04-30', hours: '200' }));
-  // The contract's EXPENSES line (docs/model.md#contractline): a 12.5 % markup, no cap.
+  // The contract's EXPENSES line (docs/model.md#contractline): a 12.5 % markup, no cap, in place of
+  // the one the demo data may have given the contract (docs/demo-data.md#expenses).
+  await psaDb(tessera)
+    .deleteFrom('contract_lines')
+    .where('contract_id', '=', project.contract!.id)
+    .where('billing_method', '=', 'EXPENSES')
+    .execute();
   await psaDb(tessera)
     .insertInto('contract_lines')
     .values({
@@ -304,7 +310,10 @@ describe('billing expenses', () => {
     );
     const own = (spent.data as { resource: { expenses: { nodes: { id: string; project: { id: string } }[]; totalCount: number } } })
       .resource.expenses;
-    expect([own.totalCount, own.nodes.every((node) => node.project.id === project.id)]).toEqual([5, true]);
+    // The person's five here, and what the demo data has them spend on their other projects, in id order.
+    const stored = await psaDb(tessera).selectFrom('expenses').select('id').where('resource_id', '=', resource.id).orderBy('id').execute();
+    expect(own.nodes.map((node) => node.id)).toEqual(stored.slice(0, 50).map((row) => row.id));
+    expect([own.totalCount, own.nodes.filter((node) => node.project.id === project.id).length]).toEqual([stored.length, 5]);
     expect(assignment.project.id).toBe(project.id);
   });
 });
