@@ -344,6 +344,12 @@ export const ERROR_CODES = {
     action: 'stop',
     meaning: 'Posted financial records are never changed; use a reversal document (credit memo).',
   },
+  OPEN_OPPORTUNITY_NOT_MERGED: {
+    status: 409,
+    action: 'stop',
+    meaning:
+      'An open opportunity is never absorbed by a merge: keep both deals under the account, or close the duplicate in its CRM first.',
+  },
 } as const satisfies Record<string, { status: number; action: ClientAction; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

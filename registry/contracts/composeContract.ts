@@ -109,7 +109,9 @@ function hideIn(document: DocumentNode, hidden: HiddenElements): DocumentNode {
           const coordinate = `${typeName}.${field.name.value}`;
           if (field.kind === Kind.INPUT_VALUE_DEFINITION) return mark(field, hidden.inputFields.has(coordinate));
           const args = field.arguments?.map((arg) => mark(arg, hidden.args.has(`${coordinate}(${arg.name.value}:)`)));
-          return mark({ ...field, ...(args ? { arguments: args } : {}) }, hidden.fields.has(coordinate));
+          // An `@external` field (one `@requires` reads) is hidden where it is resolved: federation refuses the mark here.
+          const external = hasDirective(field.directives, 'external') || hasDirective(field.directives, 'federation__external');
+          return mark({ ...field, ...(args ? { arguments: args } : {}) }, hidden.fields.has(coordinate) && !external);
         }),
       } as typeof result;
     }

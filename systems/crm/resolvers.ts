@@ -17,8 +17,9 @@ const SYSTEM_OBJECT: Record<string, Record<string, string>> = {
   hubspot: { account: 'company', opportunity: 'deal' },
 };
 
-function externalRefs(source: SourceRef, kind: 'account' | 'opportunity') {
-  return [{ system: source.system, objectType: SYSTEM_OBJECT[source.system]?.[kind] ?? kind, externalId: source.id }];
+/** A record's own reference in its source CRM (the integration system lists it first in `externalRefs`). */
+function sourceRef(source: SourceRef, kind: 'account' | 'opportunity') {
+  return { system: source.system, objectType: SYSTEM_OBJECT[source.system]?.[kind] ?? kind, externalId: source.id };
 }
 
 const moneyOf = (value: MoneyE4) => money(value.amountE4, value.currency);
@@ -45,7 +46,7 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
     __resolveReference: (reference: { id: string }, ctx: CrmContext) => ctx.loaders.account.load(reference.id),
     annualRevenue: (account: Account) => (account.annualRevenue === null ? null : moneyOf(account.annualRevenue)),
     parent: (account: Account, _: unknown, ctx: CrmContext) => (account.parentId ? ctx.loaders.account.load(account.parentId) : null),
-    externalRefs: (account: Account) => externalRefs(account.source, 'account'),
+    sourceRef: (account: Account) => sourceRef(account.source, 'account'),
     contacts: (account: Account, _: unknown, ctx: CrmContext) => ctx.loaders.contactsByAccount.load(account.id),
     opportunities: async (account: Account, args: { stage?: string[] | null }, ctx: CrmContext) =>
       whereIn(await ctx.loaders.opportunitiesByAccount.load(account.id), args.stage, (opportunity) => opportunity.stage),
@@ -63,7 +64,7 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
     primaryContact: (opportunity: Opportunity, _: unknown, ctx: CrmContext) =>
       opportunity.primaryContactId ? ctx.loaders.contact.load(opportunity.primaryContactId) : null,
     lines: (opportunity: Opportunity, _: unknown, ctx: CrmContext) => ctx.loaders.linesByOpportunity.load(opportunity.id),
-    externalRefs: (opportunity: Opportunity) => externalRefs(opportunity.source, 'opportunity'),
+    sourceRef: (opportunity: Opportunity) => sourceRef(opportunity.source, 'opportunity'),
   },
   OpportunityLine: {
     amount: async (line: OpportunityLine, _: unknown, ctx: CrmContext) => {

@@ -1,4 +1,4 @@
-import { groupLoader, rowLoader } from '../kernel/loaders.ts';
+import { groupLoader, rowLoader, valueLoader } from '../kernel/loaders.ts';
 import type { IntegrationReadPort } from './ports/readPort.ts';
 
 /**
@@ -43,6 +43,11 @@ export function createIntegrationLoaders(read: IntegrationReadPort) {
       (ids: readonly string[]) => read.cash.invoicesByAccountIds(ids),
       (row) => row.account_id,
     ),
+    crosswalkMergesBySurvivor: groupLoader(
+      (ids: readonly string[]) => read.crosswalk.activeMergesBySurvivorIds(ids),
+      (row) => row.survivor_id,
+    ),
+    crosswalkVersion: valueLoader((ids: readonly string[]) => read.crosswalk.versions(ids), 1),
   };
 }
 

@@ -12,6 +12,8 @@ import { billingRunCapabilities, billingRunQueryResolvers, billingRunTypeResolve
 import { processCapabilities } from './process/capabilities.ts';
 import { deadLetterCapabilities } from './deadLetters/capabilities.ts';
 import { deadLetterQueryResolvers, deadLetterTypeResolvers } from './deadLetters/resolvers.ts';
+import { crosswalkCapabilities } from './crosswalk/capabilities.ts';
+import { crosswalkQueryResolvers, crosswalkTypeResolvers } from './crosswalk/resolvers.ts';
 import { reconciliationCapabilities } from './reconciliation/capabilities.ts';
 import { reconciliationQueryResolvers, reconciliationTypeResolvers } from './reconciliation/resolvers.ts';
 import { processQueryResolvers, processTypeResolvers } from './process/resolvers.ts';
@@ -26,6 +28,7 @@ export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
     ...deadLetterQueryResolvers,
     ...reconciliationQueryResolvers,
     ...webhookQueryResolvers,
+    ...crosswalkQueryResolvers,
     integrationAuditLog: auditLog,
   },
   Mutation: capabilityResolvers<IntegrationPorts, IntegrationContext>('integration', {
@@ -34,6 +37,7 @@ export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
     ...deadLetterCapabilities,
     ...reconciliationCapabilities,
     ...webhookCapabilities,
+    ...crosswalkCapabilities,
   }),
   AuditEntry: auditEntryResolvers,
   ...processTypeResolvers,
@@ -42,4 +46,8 @@ export const integrationResolvers: GraphQLResolverMap<IntegrationContext> = {
   ...deadLetterTypeResolvers,
   ...reconciliationTypeResolvers,
   ...webhookTypeResolvers,
+  ...crosswalkTypeResolvers,
+  // Entities several areas extend: each keeps the others' fields.
+  Account: { ...cashTypeResolvers.Account, ...crosswalkTypeResolvers.Account },
+  Opportunity: { ...(processTypeResolvers as unknown as Record<string, object>).Opportunity, ...crosswalkTypeResolvers.Opportunity },
 };

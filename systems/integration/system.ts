@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
+import { createTablesMigration } from '../kernel/tableSpec.ts';
+import { CROSSWALK_SINCE } from './crosswalk/tables.ts';
 import { createIntegrationLoaders } from './loaders.ts';
 import { integrationResolvers } from './resolvers.ts';
 import { createIntegrationStore } from './store/sqlStore.ts';
@@ -18,4 +20,8 @@ export const integrationSystem = defineReferenceSystem({
   createAdapter: (db: Kysely<IntegrationTables>, reads: Kysely<IntegrationTables>, transport) =>
     createIntegrationStore(db, reads, webhookSettingsOf(transport)),
   createLoaders: createIntegrationLoaders,
+  upgrades: {
+    // The crosswalk of two CRMs (docs/crosswalk.md): every table declared `since: 4` in its tables.ts.
+    '0004_integration_crosswalk': createTablesMigration(integrationTables, CROSSWALK_SINCE),
+  },
 });

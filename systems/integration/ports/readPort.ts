@@ -4,6 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { RecordScope } from '../../../policies/recordScope.ts';
+import { createCrosswalkReads, type CrosswalkReads } from '../crosswalk/store.ts';
+import type { CrosswalkTables } from '../crosswalk/tables.ts';
 import { createBillingRunReads, type BillingRunReads } from '../billingRun/billingRunStore.ts';
 import { createCashReads, type CashReads, type CashTables } from '../sagas/cash.ts';
 import { createProcessReads, type ProcessReads } from '../process/processReads.ts';
@@ -24,6 +26,7 @@ export interface IntegrationReadPort {
   readonly deadLetters: DeadLetterReads;
   readonly reconciliation: ReconciliationReads;
   readonly webhooks: WebhookReads;
+  readonly crosswalk: CrosswalkReads;
 }
 
 /** The read port on `db` (the read connection, or a capability's transaction), within `scope`. */
@@ -36,5 +39,6 @@ export function createIntegrationReads(db: Kysely<IntegrationTables>, scope: Rec
     deadLetters: createDeadLetterReads(db as unknown as Kysely<EventTables>),
     reconciliation: createReconciliationReads(db as unknown as Kysely<ReconciliationTables>, scope),
     webhooks: createWebhookReads(db as unknown as Kysely<WebhookTables>, settings),
+    crosswalk: createCrosswalkReads(db as unknown as Kysely<CrosswalkTables>, scope),
   };
 }

@@ -4,6 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { RecordScope } from '../../../policies/recordScope.ts';
+import { createCrosswalkWrites, type CrosswalkWrites } from '../crosswalk/store.ts';
+import type { CrosswalkTables } from '../crosswalk/tables.ts';
 import { createBillingRunWrites, type BillingRunWrites } from '../billingRun/billingRunStore.ts';
 import { createProcessWrites, type ProcessWrites } from '../process/processWrites.ts';
 import { createDeadLetterWrites, type DeadLetterWrites } from '../deadLetters/deadLetterStore.ts';
@@ -22,6 +24,7 @@ export interface IntegrationWritePort {
   readonly deadLetters: DeadLetterWrites;
   readonly reconciliation: ReconciliationWrites;
   readonly webhooks: WebhookWrites;
+  readonly crosswalk: CrosswalkWrites;
 }
 
 /** The write port inside a capability's transaction `trx`. */
@@ -37,5 +40,6 @@ export function createIntegrationWrites(
     deadLetters: createDeadLetterWrites(trx as unknown as Kysely<EventTables>),
     reconciliation: createReconciliationWrites(trx as unknown as Kysely<ReconciliationTables>, scope),
     webhooks: createWebhookWrites(trx as unknown as Kysely<WebhookTables>, settings),
+    crosswalk: createCrosswalkWrites(trx as unknown as Kysely<CrosswalkTables>),
   };
 }

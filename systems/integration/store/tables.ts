@@ -6,6 +6,7 @@
 import { eventTables } from '../../kernel/events/tables.ts';
 import type { TablesOf } from '../../kernel/tableSpec.ts';
 import { billingRunTables } from '../billingRun/tables.ts';
+import { crosswalkTables } from '../crosswalk/tables.ts';
 import { processTables } from '../process/tables.ts';
 import { cashTables } from '../sagas/cash.ts';
 import { reconciliationTables } from '../reconciliation/tables.ts';
@@ -18,6 +19,7 @@ export const integrationTables = {
   ...cashTables,
   ...reconciliationTables,
   ...webhookTables,
+  ...crosswalkTables,
 } as const;
 
 export type IntegrationTables = TablesOf<typeof integrationTables>;
