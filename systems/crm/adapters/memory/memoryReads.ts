@@ -7,10 +7,10 @@
 import type { RecordScope } from '../../../../policies/recordScope.ts';
 import { currentView, viewed, type View } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
-import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
 import type { Contract, Opportunity } from '../../ports/types.ts';
+import { byContractVersion, byId, keyIn, latestFirst, pageOf } from '../recordOrder.ts';
 import { createMemoryCrmMetricReads } from './memoryMetrics.ts';
 import { OBJECT, type CrmRecords, type ObjectType } from './objects.ts';
 
@@ -70,36 +70,7 @@ export function createMemoryCrmReads(vendor: InMemoryVendor, scope: RecordScope,
       ),
     contractAmendmentsByContractIds: async (ids) => {
       const visible = new Set((await contracts()).map((c) => c.id));
-      return (await all(OBJECT.amendment))
-        .filter((a) => ids.includes(a.contractId) && visible.has(a.contractId))
-        .sort((a, b) =>
-          a.contractId !== b.contractId ? (a.contractId < b.contractId ? -1 : 1) : a.toVersion - b.toVersion || (a.id < b.id ? -1 : 1),
-        );
+      return byContractVersion((await all(OBJECT.amendment)).filter((a) => ids.includes(a.contractId) && visible.has(a.contractId)));
     },
   };
-}
-
-function keyIn<T>(keys: readonly string[], key: (record: T) => string): (record: T) => boolean {
-  const wanted = new Set(keys);
-  return (record) => wanted.has(key(record));
-}
-
-function byId<T extends { readonly id: string }>(records: readonly T[]): T[] {
-  return [...records].sort((a, b) => compare(a.id, b.id));
-}
-
-function latestFirst<T extends { readonly id: string }>(records: readonly T[], date: (record: T) => string): T[] {
-  return [...records].sort((a, b) => compare(date(b), date(a)) || compare(a.id, b.id));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The keyset page the SQL adapter answers: `first + 1` records after the cursor in id order, and the filtered count. */
-function pageOf<T extends { readonly id: string }>(records: readonly T[], page: PageRequest): Page<T> {
-  const sorted = byId(records);
-  const after = page.afterId;
-  const rows = page.first === 0 ? [] : sorted.filter((record) => after === null || record.id > after).slice(0, page.first + 1);
-  return { rows, total: sorted.length };
 }

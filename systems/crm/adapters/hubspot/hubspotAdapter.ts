@@ -1,0 +1,64 @@
+/**
+ * The CRM on HubSpot (docs/connectors.md#hubspot): the read port and, per capability call, the
+ * write port, over one portal's CRM API. Not transactional with us: capability calls are recorded
+ * in `ledger` (a local database of its own) by the kernel's remote runner, and every write carries
+ * the call's external key so a retried call never writes twice (hubspotWrites.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { RemoteAdapter } from '../../../kernel/capability/adapter.ts';
+import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
+import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
+import type { CrmPorts } from '../../ports/ports.ts';
+import type { CrmReadPort } from '../../ports/readPort.ts';
+import { callKeyOf } from '../../../kernel/adapters/memory/callHistory.ts';
+import type { HubSpotHttp } from './http.ts';
+import { DEFAULT_OBJECT_TYPES, type HubSpotObjectTypes } from './objects.ts';
+import { ObjectsApi } from './objectsApi.ts';
+import { createHubSpotCrmReads, type HubSpotPortal } from './hubspotReads.ts';
+import { createHubSpotCrmWrites } from './hubspotWrites.ts';
+import { beforeCall } from './records.ts';
+import { DEFAULT_PIPELINES, StageMap, type PipelineDefinition, type PipelineStages } from './stageMap.ts';
+import { hubspotCall } from './failures.ts';
+
+export interface HubSpotCrmOptions {
+  readonly http: HubSpotHttp;
+  /** @default DEFAULT_OBJECT_TYPES */
+  readonly types?: HubSpotObjectTypes;
+  /** Canonical stage → deal stage id per pipeline (TESSERA_HUBSPOT_PIPELINES). @default HubSpot's default pipeline */
+  readonly pipelines?: PipelineStages;
+}
+
+/** One portal: its API, object types and deal stages (read once from its pipelines). */
+export function hubspotPortal(options: HubSpotCrmOptions): HubSpotPortal {
+  let stages: Promise<StageMap> | null = null;
+  const load = async () => {
+    const answer = await hubspotCall(() => options.http.send({ method: 'GET', path: '/crm/v3/pipelines/deals' }));
+    return new StageMap(options.pipelines ?? DEFAULT_PIPELINES, (answer.body as { results: PipelineDefinition[] }).results);
+  };
+  return {
+    api: new ObjectsApi(options.http),
+    types: options.types ?? DEFAULT_OBJECT_TYPES,
+    stages: () => {
+      stages ??= load().catch((error: unknown) => {
+        stages = null;
+        throw error;
+      });
+      return stages;
+    },
+  };
+}
+
+export function createHubSpotCrmAdapter(
+  options: HubSpotCrmOptions,
+  ledger: Kysely<CapabilityTables>,
+): SystemOfRecord<CrmReadPort, CrmPorts> {
+  const portal = hubspotPortal(options);
+  const capabilities: RemoteAdapter<CrmPorts> = {
+    kind: 'remote',
+    bind: (call, scope) => ({
+      read: createHubSpotCrmReads(portal, scope, beforeCall(callKeyOf(call))),
+      write: createHubSpotCrmWrites(portal, call),
+    }),
+  };
+  return { reads: (scope) => createHubSpotCrmReads(portal, scope), capabilities, ledger, ledgerReads: ledger };
+}

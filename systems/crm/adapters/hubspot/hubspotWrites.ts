@@ -1,0 +1,69 @@
+/**
+ * The CRM write port on HubSpot, for one attempt of one capability call (callWrites.ts): an
+ * opportunity is a deal associated with its company, its lines line items associated with the deal
+ * (v4 default associations); a stage change moves `dealstage` within the deal's pipeline; contracts
+ * and amendments are custom objects (docs/connectors.md#hubspot).
+ */
+import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
+import { CONTRACT_STATUS_AFTER, staleVersion, type CrmWritePort, type Versioned } from '../../ports/writePort.ts';
+import type { Contract } from '../../ports/types.ts';
+import { HubSpotCallWrites } from './callWrites.ts';
+import { contractProperties } from './contractMapping.ts';
+import { dealProperties, lineItemProperties, stageProperties } from './dealMapping.ts';
+import { hubspotCall } from './failures.ts';
+import { hubspotAmendmentWrites } from './hubspotAmendments.ts';
+import type { HubSpotPortal } from './hubspotReads.ts';
+import { ACCOUNT, CONTRACT, LINE, OPPORTUNITY } from './records.ts';
+
+export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall): CrmWritePort {
+  const writes = new HubSpotCallWrites(portal, call);
+  const associate = (from: 'deal' | 'line', fromId: string, to: 'company' | 'deal', toId: string) =>
+    hubspotCall(() => portal.api.associate(portal.types[from], fromId, portal.types[to], toId));
+  const moveContract = (ref: Versioned, values: Partial<Contract>) =>
+    writes.transition(
+      CONTRACT,
+      ref.id,
+      ref.aggregateVersion,
+      (current) => contractProperties({ ...current, ...values }),
+      () => staleVersion('Contract', ref.id),
+    );
+  return {
+    async openOpportunity(draft, lines) {
+      const stages = await writes.stages();
+      // The deal an earlier attempt created keeps its id: its lines hang off it.
+      const deal = await writes.create(OPPORTUNITY, 'opportunity', dealProperties(stages, { ...draft, aggregateVersion: 1 }));
+      const company = await writes.find(ACCOUNT, deal.record.accountId);
+      if (company) await associate('deal', deal.object.id, 'company', company.object.id);
+      for (const [index, line] of lines.entries()) {
+        const id = `ol_${deal.record.id.slice(4)}_${String(index).padStart(3, '0')}`;
+        const item = await writes.create(LINE, `line:${index}`, lineItemProperties({ ...line, id, opportunityId: deal.record.id }));
+        await associate('line', item.object.id, 'deal', deal.object.id);
+      }
+      return deal.record;
+    },
+    moveOpportunityStage: async (ref, change) => {
+      const stages = await writes.stages();
+      return writes.transition(
+        OPPORTUNITY,
+        ref.id,
+        ref.aggregateVersion,
+        (current) => ({
+          // The deal stays in its pipeline (the one its current stage id belongs to).
+          ...stageProperties(stages, stages.find(current.sourceStage)?.pipeline ?? null, change.stage, change.sourceStage),
+          closed_lost_reason: change.lossReason,
+          closedate: `${change.closeDate ?? current.closeDate}T00:00:00.000Z`,
+        }),
+        () => staleVersion('Opportunity', ref.id),
+      );
+    },
+    draftContractFromOpportunity: async (draft) =>
+      (await writes.create(CONTRACT, 'contract', contractProperties({ ...draft, aggregateVersion: 1 }))).record,
+    submitContractForApproval: (ref, submittedBy) =>
+      moveContract(ref, { status: CONTRACT_STATUS_AFTER.submitContractForApproval, submittedBy }),
+    approveContract: (ref, approval) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.approveContract, ...approval }),
+    recordContractSignature: (ref, signature) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractSignature, ...signature }),
+    recordContractActivation: (ref, activatedAt) =>
+      moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractActivation, activatedAt }),
+    ...hubspotAmendmentWrites(writes),
+  };
+}
