@@ -66,7 +66,11 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
   Query: {
     legalEntities: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.legalEntities(),
     legalEntity: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.legalEntity.load(args.id), 'LegalEntity', args.id),
-    rateCards: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.rateCards(),
+    rateCards: async (_: unknown, args: { standard?: boolean | null }, ctx: Ctx) => {
+      const cards = await ctx.read.rateCards();
+      const standard = args.standard ?? null;
+      return standard === null ? cards : cards.filter((card) => (card.accountId === null) === standard);
+    },
     rateCard: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.rateCard.load(args.id), 'RateCard', args.id),
     invoice: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.invoice.load(args.id), 'Invoice', args.id),
     invoices: (_: unknown, args: PageArgs & { filter?: InvoiceFilter | null }, ctx: Ctx) =>

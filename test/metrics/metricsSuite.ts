@@ -284,6 +284,31 @@ export function metricsSuite(name: string, makeStore: () => Promise<TempStore>):
       expect(counts.erp).toBe(6);
     });
 
+    it('rateCards(standard:) gives the standard cards realization prices with, or only the customer cards', async () => {
+      // The `s` data negotiates no card: one customer card, taken out again after the reads.
+      const standardCard = await erp.selectFrom('rate_cards').selectAll().orderBy('id').executeTakeFirstOrThrow();
+      const customer = await crm.selectFrom('accounts').select('id').orderBy('id').executeTakeFirstOrThrow();
+      const negotiatedId = 'rc_test_negotiated';
+      await erp
+        .insertInto('rate_cards')
+        .values({ ...standardCard, id: negotiatedId, name: 'Negotiated (test)', account_id: customer.id })
+        .execute();
+      const cards = await erp.selectFrom('rate_cards').select(['id', 'account_id']).orderBy('id').execute();
+      const data = await ask(`{
+        standard: rateCards(standard: true) { id customer { id } }
+        negotiated: rateCards(standard: false) { id customer { id } }
+        all: rateCards { id }
+      }`);
+      const ids = (rows: unknown) => (rows as { id: string }[]).map((card) => card.id);
+      expect(ids(data.standard)).toEqual(cards.filter((c) => c.account_id === null).map((c) => c.id));
+      expect(ids(data.negotiated)).toEqual(cards.filter((c) => c.account_id !== null).map((c) => c.id));
+      expect(ids(data.all)).toEqual(cards.map((c) => c.id));
+      expect((data.standard as { customer: unknown }[]).every((card) => card.customer === null)).toBe(true);
+      expect(ids(data.standard).length).toBeGreaterThan(0);
+      expect(ids(data.negotiated)).toEqual([negotiatedId]);
+      await erp.deleteFrom('rate_cards').where('id', '=', negotiatedId).execute();
+    });
+
     it('direct cost per project, the same statements for 5 projects as for 60', async () => {
       const q = (first: number) =>
         `{ projects(first: ${first}) { nodes { id directCost { amounts { amount currency } costedHours uncostedHours } } } }`;
@@ -293,7 +318,21 @@ export function metricsSuite(name: string, makeStore: () => Promise<TempStore>):
       expect(counts).toEqual(fewCounts);
       expect(few).toBeDefined();
       const entries = await approvedEntries();
-      for (const node of (data.projects as { nodes: { id: string; directCost: unknown }[] }).nodes) {
+      const nodes = (data.projects as { nodes: { id: string; directCost: unknown }[] }).nodes;
+      // Entries of timecards not approved are on these projects: the cost leaves them out.
+      const notApproved = await psa
+        .selectFrom('time_entries as e')
+        .innerJoin('timecards as t', 't.id', 'e.timecard_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('t.status', '!=', 'APPROVED')
+        .where(
+          'e.project_id',
+          'in',
+          nodes.map((node) => node.id),
+        )
+        .executeTakeFirstOrThrow();
+      expect(Number(notApproved.n)).toBeGreaterThan(0);
+      for (const node of nodes) {
         const mine = entries.filter((e) => e.project_id === node.id);
         const costs = new Map<string, bigint>();
         for (const e of mine) {

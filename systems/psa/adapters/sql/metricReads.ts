@@ -173,10 +173,10 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
       if (groupBy !== 'PORTFOLIO') groupKeys.push(sql`w.legal_entity_id`);
       const visible = restricted ? sql`and p.id in (${projects().select('id')})` : sql``;
       // Sums are linear, so entries are summed per project, role and day before the rate is looked up
-      // (docs/metrics.md#realization): the period's entries come by the entry_date index (d), approved
-      // ones per project, role and day (a, `cross join` keeps SQLite from driving by timecard status),
-      // each (legal entity, role, currency, day) is priced once against the effective lines (r), and the
-      // days join their price by equality.
+      // (docs/metrics.md#realization): the period's entries come by the entry_date index, each checks
+      // its timecard is approved by primary key (`exists`, so no engine drives by timecard status) and
+      // they are summed per project, role and day (a); each (legal entity, role, currency, day) is priced
+      // once against the effective lines (r), and the days join their price by equality.
       const result = await sql<{
         project_id: string | null;
         legal_entity_id: string | null;
@@ -190,8 +190,8 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
         priced_billed: unknown;
       }>`
         with std(legal_entity_id, role_id, currency, rate_e4, effective_from, effective_to) as (${std}),
-        d as (
-          select e.timecard_id, e.project_id, e.role_id, e.entry_date,
+        a as (
+          select e.project_id, e.role_id, e.entry_date,
             sum(case when e.hour_class = 'BILLABLE' then e.hours_e2 else 0 end) as hours,
             sum(case when e.hour_class = 'CREDITED' then e.hours_e2 else 0 end) as credited,
             sum(e.hours_e2) as all_hours,
@@ -199,14 +199,8 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
             sum(case when e.billing_status = 'BILLED' then e.billable_e4 else 0 end) as billed
           from time_entries e
           where e.hour_class in ('BILLABLE', 'CREDITED') and e.entry_date >= ${period.from} and e.entry_date <= ${period.to}
-          group by e.timecard_id, e.project_id, e.role_id, e.entry_date
-        ),
-        a as (
-          select d.project_id, d.role_id, d.entry_date, sum(d.hours) as hours, sum(d.credited) as credited,
-            sum(d.all_hours) as all_hours, sum(d.billable) as billable, sum(d.billed) as billed
-          from d cross join timecards t
-          where t.id = d.timecard_id and t.status = 'APPROVED'
-          group by d.project_id, d.role_id, d.entry_date
+            and exists (select 1 from timecards t where t.id = e.timecard_id and t.status = 'APPROVED')
+          group by e.project_id, e.role_id, e.entry_date
         ),
         w as (
           select a.project_id, a.role_id, a.entry_date, a.hours, a.credited, a.all_hours, a.billable, a.billed,
@@ -253,22 +247,28 @@ export function createSqlPsaMetricReads(db: Kysely<PsaTables>, scope: RecordScop
     },
     projectCostTotals: async (ids) => {
       if (noKeys(ids)) return new Map();
-      // Approved = every entry − the entries of timecards not approved (exact integer sums): the first
-      // part reads the (project_id, cost_currency, cost_rate_e4, hours_e2) index alone, the second the
-      // few timecards not yet approved; a group with no approved entry (n = 0) is left out.
+      // Approved = every entry − the entries of timecards not approved (exact integer sums). Each part
+      // sums hours per (project, cost currency, cost rate) first: the first part in the order of the
+      // (project_id, cost_currency, cost_rate_e4, hours_e2) index, read alone without a sort; the second
+      // the few timecards not approved, found by the status index (`<` or `>`: an index range, where
+      // `<>` scans every timecard). Σ hours × rate is then Σ rate × Σ hours per rate, still exact; a
+      // group with no approved entry (n = 0) is left out.
       const visible = restricted ? sql`and ${ofVisibleProject('e.project_id')}` : sql``;
       const currency = sql`case when e.cost_rate_e4 is null then null else e.cost_currency end`;
       const result = await sql<{ project_id: string; currency: string | null; cost: unknown; hours: unknown }>`
         select x.project_id as project_id, x.currency as currency,
-          coalesce(sum(x.cost), 0) as cost, coalesce(sum(x.hours), 0) as hours
+          coalesce(sum(x.hours * x.rate), 0) as cost, coalesce(sum(x.hours), 0) as hours
         from (
-          select e.project_id, ${currency} as currency, e.hours_e2 * e.cost_rate_e4 as cost, e.hours_e2 as hours, 1 as n
+          select e.project_id, ${currency} as currency, e.cost_rate_e4 as rate, sum(e.hours_e2) as hours, count(*) as n
           from time_entries e
           where e.project_id in (${sql.join(ids)}) ${visible}
+          group by e.project_id, e.cost_currency, e.cost_rate_e4
           union all
-          select e.project_id, ${currency} as currency, -(e.hours_e2 * e.cost_rate_e4) as cost, -e.hours_e2 as hours, -1 as n
+          select e.project_id, ${currency} as currency, e.cost_rate_e4 as rate, -sum(e.hours_e2) as hours, -count(*) as n
           from timecards t cross join time_entries e
-          where t.status <> 'APPROVED' and e.timecard_id = t.id and e.project_id in (${sql.join(ids)}) ${visible}
+          where (t.status < 'APPROVED' or t.status > 'APPROVED') and e.timecard_id = t.id
+            and e.project_id in (${sql.join(ids)}) ${visible}
+          group by e.project_id, e.cost_currency, e.cost_rate_e4
         ) x
         group by x.project_id, x.currency
         having sum(x.n) > 0
