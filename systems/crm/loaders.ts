@@ -1,4 +1,5 @@
-import { groupLoader, rowLoader } from '../kernel/loaders.ts';
+import DataLoader from 'dataloader';
+import { groupLoader, MAX_BATCH, rowLoader } from '../kernel/loaders.ts';
 import type { CrmReadPort } from './ports/readPort.ts';
 
 /**
@@ -7,10 +8,7 @@ import type { CrmReadPort } from './ports/readPort.ts';
  */
 export function createCrmLoaders(read: CrmReadPort) {
   return {
-    account: rowLoader(
-      (ids: readonly string[]) => read.accountsByIds(ids),
-      (account) => account.id,
-    ),
+    account: mergedRowLoader((ids: readonly string[]) => read.accountsByIds(ids)),
     contact: rowLoader(
       (ids: readonly string[]) => read.contactsByIds(ids),
       (contact) => contact.id,
@@ -19,10 +17,7 @@ export function createCrmLoaders(read: CrmReadPort) {
       (ids: readonly string[]) => read.contactsByAccountIds(ids),
       (contact) => contact.accountId,
     ),
-    opportunity: rowLoader(
-      (ids: readonly string[]) => read.opportunitiesByIds(ids),
-      (opportunity) => opportunity.id,
-    ),
+    opportunity: mergedRowLoader((ids: readonly string[]) => read.opportunitiesByIds(ids)),
     opportunitiesByAccount: groupLoader(
       (ids: readonly string[]) => read.opportunitiesByAccountIds(ids),
       (opportunity) => opportunity.accountId,
@@ -44,6 +39,23 @@ export function createCrmLoaders(read: CrmReadPort) {
       (amendment) => amendment.contractId,
     ),
   };
+}
+
+/**
+ * A row loader that also finds a record by the ids merged into it: with two CRMs, the id of a
+ * merged duplicate answers its survivor (docs/crosswalk.md#reading-both-crms).
+ */
+function mergedRowLoader<V extends { readonly id: string; readonly mergedIds?: readonly string[] }>(
+  fetch: (ids: readonly string[]) => Promise<readonly V[]>,
+): DataLoader<string, V | null> {
+  return new DataLoader<string, V | null>(
+    async (ids) => {
+      const byId = new Map<string, V>();
+      for (const row of await fetch(ids)) for (const id of [row.id, ...(row.mergedIds ?? [])]) byId.set(id, row);
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 export type CrmLoaders = ReturnType<typeof createCrmLoaders>;

@@ -6,7 +6,7 @@
  * (OPEN_OPPORTUNITY_NOT_MERGED): a merged account's deals are linked under it, each kept.
  */
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
-import { notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
+import { checkVersion, notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
 import { newId } from '../../kernel/capability/newId.ts';
 import type { IntegrationContext } from '../context.ts';
 import type { IntegrationPorts } from '../ports/ports.ts';
@@ -96,6 +96,8 @@ async function recordMerge(
   const existing = await checkMergeable(ports, entityType, input);
   if (existing) return existing;
   differentSystems(facts.survivor, facts.duplicate);
+  const current = (await ports.read.crosswalk.versions([input.survivorId])).get(input.survivorId) ?? 1;
+  checkVersion(`The crosswalk of ${JSON.stringify(input.survivorId)}`, current, input.expectedVersion);
   const rules = entityType === 'ACCOUNT' ? mergeRules(input.survivorship, [facts.survivor.system, facts.duplicate.system]) : {};
   const merge = await ports.write.crosswalk.merge(
     {
