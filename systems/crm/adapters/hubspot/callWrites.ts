@@ -86,6 +86,47 @@ export class HubSpotCallWrites {
     }
   }
 
+  /**
+   * The objects the call's `operations` created on earlier attempts, and the others created now in
+   * one batch. Inputs HubSpot refused (207) fail the attempt; its retry creates only those.
+   */
+  async createAll<T>(kind: RecordKind<T>, inputs: readonly { operation: string; properties: Properties }[]): Promise<Current<T>[]> {
+    const type = this.portal.types[kind.type];
+    const keys = inputs.map((input) => this.call.externalKey(input.operation));
+    const stages = await this.stages();
+    const found = async () =>
+      new Map(
+        (
+          await hubspotCall(() => this.portal.api.batchRead(type, keys, [...kind.properties, KEEPING.externalKey], KEEPING.externalKey))
+        ).map((object) => [object.properties[KEEPING.externalKey]!, object]),
+      );
+    const earlier = await found();
+    const missing = inputs.flatMap((input, index) =>
+      earlier.has(keys[index]!) ? [] : [{ ...input.properties, [KEEPING.externalKey]: keys[index]!, [KEEPING.createdBy]: this.callKey }],
+    );
+    let made: Map<string, HubSpotObject> = earlier;
+    if (missing.length > 0) {
+      try {
+        const { errors } = await this.portal.api.batchCreate(type, missing);
+        if (errors.length > 0)
+          throw new HubSpotApiError(
+            207,
+            { ...errors[0]!, message: `${errors.length} of ${missing.length}: ${errors[0]!.message}` },
+            `batch create ${type}`,
+          );
+      } catch (error) {
+        if (!(error instanceof HubSpotUnreachable)) return hubspotCall(() => Promise.reject(error));
+      }
+      // What the batch made (its answer lost or not), read back by key.
+      made = await found();
+    }
+    return inputs.map((input, index) => {
+      const object = made.get(keys[index]!);
+      if (!object) throw new HubSpotUnreachable(`batch create ${type}`, 'created nothing for some inputs');
+      return { object, record: kind.of(object, stages) };
+    });
+  }
+
   /** `current` changed to `next` once per call; `version`: the aggregate version to write (none: unversioned). */
   async change<T>(kind: RecordKind<T>, current: Current<T>, properties: Properties): Promise<T> {
     if (current.object.properties[KEEPING.changedBy] === this.callKey) return current.record;

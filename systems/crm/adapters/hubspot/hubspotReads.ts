@@ -13,7 +13,7 @@ import type { Contract, Opportunity } from '../../ports/types.ts';
 import { createMemoryCrmMetricReads } from '../memory/memoryMetrics.ts';
 import { byContractVersion, byId, latestFirst, pageOf } from '../recordOrder.ts';
 import { hubspotCall } from './failures.ts';
-import type { HubSpotObjectTypes } from './objects.ts';
+import type { HubSpotObject, HubSpotObjectTypes } from './objects.ts';
 import type { ObjectsApi, SearchFilter } from './objectsApi.ts';
 import { ACCOUNT, AMENDMENT, CONTACT, CONTRACT, currentView, LINE, OPPORTUNITY, type CallView, type RecordKind } from './records.ts';
 import type { StageMap } from './stageMap.ts';
@@ -35,9 +35,10 @@ const inList = (propertyName: string, values: readonly string[]): SearchFilter =
 const equal = (propertyName: string, value: string): SearchFilter => ({ propertyName, operator: 'EQ', value });
 
 export function createHubSpotCrmReads(portal: HubSpotPortal, scope: RecordScope, view: CallView = currentView): CrmReadPort {
-  const mapped = async <T>(kind: RecordKind<T>, objects: Promise<Awaited<ReturnType<ObjectsApi['searchAll']>>>): Promise<T[]> => {
+  const mapped = async <T>(kind: RecordKind<T>, fetch: () => Promise<HubSpotObject[]>): Promise<T[]> => {
+    // The stages first: a portal that cannot be read answers before any other request is sent.
     const stages = await portal.stages();
-    return (await objects).flatMap((object) => {
+    return (await fetch()).flatMap((object) => {
       const record = view(object, () => kind.of(object, stages));
       return record === null ? [] : [record];
     });
@@ -45,9 +46,9 @@ export function createHubSpotCrmReads(portal: HubSpotPortal, scope: RecordScope,
   const byIds = <T>(kind: RecordKind<T>, ids: readonly string[]) =>
     ids.length === 0
       ? Promise.resolve([])
-      : hubspotCall(() => mapped(kind, portal.api.batchRead(portal.types[kind.type], ids, kind.properties)));
+      : hubspotCall(() => mapped(kind, () => portal.api.batchRead(portal.types[kind.type], ids, kind.properties)));
   const search = <T>(kind: RecordKind<T>, filters: readonly SearchFilter[]) =>
-    hubspotCall(() => mapped(kind, portal.api.searchAll(portal.types[kind.type], filters, kind.properties)));
+    hubspotCall(() => mapped(kind, () => portal.api.searchAll(portal.types[kind.type], filters, kind.properties)));
   const visibleAccount = isVisible(scope, { account: (account: { id: string }) => account.id });
   const visibleContact = isVisible(scope, { account: (contact: { accountId: string }) => contact.accountId });
   const visibleDeal = isVisible(scope, DEAL);

@@ -4,8 +4,9 @@
  * (v4 default associations); a stage change moves `dealstage` within the deal's pipeline; contracts
  * and amendments are custom objects (docs/connectors.md#hubspot).
  */
+import { contractTransitions } from '../contractTransitions.ts';
 import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
-import { CONTRACT_STATUS_AFTER, staleVersion, type CrmWritePort, type Versioned } from '../../ports/writePort.ts';
+import { staleVersion, type CrmWritePort, type Versioned } from '../../ports/writePort.ts';
 import type { Contract } from '../../ports/types.ts';
 import { HubSpotCallWrites } from './callWrites.ts';
 import { contractProperties } from './contractMapping.ts';
@@ -17,8 +18,8 @@ import { ACCOUNT, CONTRACT, LINE, OPPORTUNITY } from './records.ts';
 
 export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall): CrmWritePort {
   const writes = new HubSpotCallWrites(portal, call);
-  const associate = (from: 'deal' | 'line', fromId: string, to: 'company' | 'deal', toId: string) =>
-    hubspotCall(() => portal.api.associate(portal.types[from], fromId, portal.types[to], toId));
+  const associate = (from: 'deal' | 'line', to: 'company' | 'deal', pairs: readonly (readonly [string, string])[]) =>
+    hubspotCall(() => portal.api.associate(portal.types[from], portal.types[to], pairs));
   const moveContract = (ref: Versioned, values: Partial<Contract>) =>
     writes.transition(
       CONTRACT,
@@ -33,12 +34,23 @@ export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall):
       // The deal an earlier attempt created keeps its id: its lines hang off it.
       const deal = await writes.create(OPPORTUNITY, 'opportunity', dealProperties(stages, { ...draft, aggregateVersion: 1 }));
       const company = await writes.find(ACCOUNT, deal.record.accountId);
-      if (company) await associate('deal', deal.object.id, 'company', company.object.id);
-      for (const [index, line] of lines.entries()) {
-        const id = `ol_${deal.record.id.slice(4)}_${String(index).padStart(3, '0')}`;
-        const item = await writes.create(LINE, `line:${index}`, lineItemProperties({ ...line, id, opportunityId: deal.record.id }));
-        await associate('line', item.object.id, 'deal', deal.object.id);
-      }
+      if (company) await associate('deal', 'company', [[deal.object.id, company.object.id]]);
+      const items = await writes.createAll(
+        LINE,
+        lines.map((line, index) => ({
+          operation: `line:${index}`,
+          properties: lineItemProperties({
+            ...line,
+            id: `ol_${deal.record.id.slice(4)}_${String(index).padStart(3, '0')}`,
+            opportunityId: deal.record.id,
+          }),
+        })),
+      );
+      await associate(
+        'line',
+        'deal',
+        items.map((item) => [item.object.id, deal.object.id] as const),
+      );
       return deal.record;
     },
     moveOpportunityStage: async (ref, change) => {
@@ -58,12 +70,7 @@ export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall):
     },
     draftContractFromOpportunity: async (draft) =>
       (await writes.create(CONTRACT, 'contract', contractProperties({ ...draft, aggregateVersion: 1 }))).record,
-    submitContractForApproval: (ref, submittedBy) =>
-      moveContract(ref, { status: CONTRACT_STATUS_AFTER.submitContractForApproval, submittedBy }),
-    approveContract: (ref, approval) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.approveContract, ...approval }),
-    recordContractSignature: (ref, signature) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractSignature, ...signature }),
-    recordContractActivation: (ref, activatedAt) =>
-      moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractActivation, activatedAt }),
+    ...contractTransitions(moveContract),
     ...hubspotAmendmentWrites(writes),
   };
 }

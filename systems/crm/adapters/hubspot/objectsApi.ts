@@ -89,19 +89,35 @@ export class ObjectsApi {
       .body as HubSpotObject;
   }
 
+  /**
+   * Creates every input in one batch. HubSpot may create some and refuse others (207 Multi-Status
+   * with `errors[]`): the created ones are returned with the errors, for the caller to decide.
+   */
+  async batchCreate(type: string, inputs: readonly Properties[]): Promise<{ created: HubSpotObject[]; errors: BatchError[] }> {
+    if (inputs.length === 0) return { created: [], errors: [] };
+    const answer = await this.http.send({
+      method: 'POST',
+      path: `/crm/v3/objects/${type}/batch/create`,
+      body: { inputs: inputs.map((properties) => ({ properties: defined(properties) })) },
+    });
+    const body = answer.body as BatchAnswer;
+    return { created: body.results, errors: body.errors ?? [] };
+  }
+
   /** Updates the object with HubSpot id `id`; a null value clears the property. */
   async update(type: string, id: string, properties: Properties): Promise<HubSpotObject> {
     const body = { properties: Object.fromEntries(Object.entries(properties).map(([name, value]) => [name, value ?? ''])) };
     return (await this.http.send({ method: 'PATCH', path: `/crm/v3/objects/${type}/${id}`, body })).body as HubSpotObject;
   }
 
-  /** The default (unlabelled) association from one object to another (v4). */
-  async associate(fromType: string, fromId: string, toType: string, toId: string): Promise<void> {
-    await this.http.send({
-      method: 'POST',
-      path: `/crm/v4/associations/${fromType}/${toType}/batch/associate/default`,
-      body: { inputs: [{ from: { id: fromId }, to: { id: toId } }] },
-    });
+  /** The default (unlabelled) associations from objects of one type to objects of another (v4), pairs of HubSpot ids. */
+  async associate(fromType: string, toType: string, pairs: readonly (readonly [string, string])[]): Promise<void> {
+    for (const batch of chunks(pairs, BATCH))
+      await this.http.send({
+        method: 'POST',
+        path: `/crm/v4/associations/${fromType}/${toType}/batch/associate/default`,
+        body: { inputs: batch.map(([from, to]) => ({ from: { id: from }, to: { id: to } })) },
+      });
   }
 
   /** The ids of the `toType` objects each `fromType` object is associated with (v4 batch read). */
@@ -129,9 +145,15 @@ export interface SearchPage {
   readonly paging?: { readonly next?: { readonly after: string } };
 }
 
+export interface BatchError {
+  readonly status: string;
+  readonly category: string;
+  readonly message: string;
+}
+
 interface BatchAnswer {
   readonly results: HubSpotObject[];
-  readonly errors?: { readonly status: string; readonly category: string; readonly message: string }[];
+  readonly errors?: BatchError[];
 }
 
 interface AssociationsAnswer {

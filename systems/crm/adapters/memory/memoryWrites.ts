@@ -8,8 +8,9 @@
  */
 import { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
 import type { InMemoryVendor } from '../../../kernel/adapters/memory/vendor.ts';
+import { contractTransitions } from '../contractTransitions.ts';
 import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
-import { CONTRACT_STATUS_AFTER, staleVersion, type CrmWritePort, type Versioned } from '../../ports/writePort.ts';
+import { staleVersion, type CrmWritePort, type Versioned } from '../../ports/writePort.ts';
 import type { Contract, Opportunity, OpportunityLine } from '../../ports/types.ts';
 import { OBJECT } from './objects.ts';
 import { memoryAmendmentWrites } from './memoryAmendments.ts';
@@ -48,12 +49,7 @@ export function createMemoryCrmWrites(vendor: InMemoryVendor, call: RemoteCall):
         closeDate: stage.closeDate ?? current.closeDate,
       })),
     draftContractFromOpportunity: (draft) => writes.create<Contract>(OBJECT.contract, 'contract', { ...draft, aggregateVersion: 1 }),
-    submitContractForApproval: (ref, submittedBy) =>
-      moveContract(ref, { status: CONTRACT_STATUS_AFTER.submitContractForApproval, submittedBy }),
-    approveContract: (ref, approval) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.approveContract, ...approval }),
-    recordContractSignature: (ref, signature) => moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractSignature, ...signature }),
-    recordContractActivation: (ref, activatedAt) =>
-      moveContract(ref, { status: CONTRACT_STATUS_AFTER.recordContractActivation, activatedAt }),
+    ...contractTransitions(moveContract),
     ...memoryAmendmentWrites(writes),
   };
 }

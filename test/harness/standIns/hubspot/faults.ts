@@ -9,7 +9,9 @@ export type HubSpotFault =
   | { readonly kind: 'rateLimited'; readonly policyName: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY'; readonly retryAfterMs?: number }
   | { readonly kind: 'lostAnswer' }
   | { readonly kind: 'late'; readonly answered: Promise<void> }
-  | { readonly kind: 'partial'; readonly failing: readonly string[] };
+  | { readonly kind: 'partial'; readonly failingInputs: readonly number[] }
+  /** The token the request carries expires now: this request and every later one with it are 401. */
+  | { readonly kind: 'expireToken' };
 
 export class Faults {
   private readonly queued: { route: string; fault: HubSpotFault }[] = [];

@@ -17,7 +17,7 @@ export interface Routed {
 
 type Input = { id?: string; properties?: Record<string, string | null> };
 
-export function route(portal: Portal, method: string, url: URL, body: Record<string, unknown>, failing: readonly string[]): Routed {
+export function route(portal: Portal, method: string, url: URL, body: Record<string, unknown>, failing: readonly number[]): Routed {
   const path = url.pathname;
   let m: RegExpMatchArray | null;
   if (method === 'GET' && path === '/crm/v3/pipelines/deals') return { status: 200, body: { results: DEAL_PIPELINES } };
@@ -41,9 +41,9 @@ export function route(portal: Portal, method: string, url: URL, body: Record<str
     const inputs = (body.inputs ?? []) as Input[];
     const results: unknown[] = [];
     const errors: unknown[] = [];
-    for (const input of inputs) {
+    for (const [index, input] of inputs.entries()) {
       const key = input.properties?.tessera_id ?? '';
-      if (failing.includes(key))
+      if (failing.includes(index))
         errors.push(error(400, 'VALIDATION_ERROR', `Property values were not valid for ${key}`, { tessera_id: [key] }));
       else results.push(shape(portal.create(type, input.properties ?? {}), Object.keys(input.properties ?? {})));
     }

@@ -59,9 +59,10 @@ export async function startHubSpotStandIn(options: { token?: string; now?: () =>
         answer(status, { status: 'error', message, correlationId, category, ...extra });
 
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const fault = token && tokens.has(token) ? faults.take(name) : null;
+      if (fault?.kind === 'expireToken') tokens.delete(token!);
       if (!token || !tokens.has(token))
         return failure(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.');
-      const fault = faults.take(name);
       if (fault?.kind === 'unavailable') return failure(503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable.');
       if (fault?.kind === 'rateLimited') {
         const message =
@@ -89,7 +90,7 @@ export async function startHubSpotStandIn(options: { token?: string; now?: () =>
           request.method ?? 'GET',
           url,
           text ? (JSON.parse(text) as Record<string, unknown>) : {},
-          fault?.kind === 'partial' ? fault.failing : [],
+          fault?.kind === 'partial' ? fault.failingInputs : [],
         );
       } catch (error) {
         if (!(error instanceof StandInError)) return failure(500, 'INTERNAL_ERROR', String(error));
