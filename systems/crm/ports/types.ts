@@ -27,10 +27,6 @@ export interface Account {
   readonly employeeCount: number | null;
   readonly parentId: string | null;
   readonly source: SourceRef;
-  /** When its system last changed it (a vendor's modification stamp): survivorship's `newest` (docs/crosswalk.md#survivorship). */
-  readonly modifiedAt?: string | null;
-  /** Ids of records of another CRM merged into this one, which resolve to it (docs/crosswalk.md#reading-both-crms). */
-  readonly mergedIds?: readonly string[];
 }
 
 export interface Contact {
@@ -59,8 +55,6 @@ export interface Opportunity {
   readonly primaryContactId: string | null;
   readonly source: SourceRef;
   readonly aggregateVersion: number;
-  /** Ids of deals of another CRM merged into this one, which resolve to it (docs/crosswalk.md#reading-both-crms). */
-  readonly mergedIds?: readonly string[];
 }
 
 /** A line of an opportunity; its amount is in the opportunity's currency. */

@@ -8,6 +8,7 @@
 import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import type { AccountFilter, ContractFilter, CrmReadPort, OpportunityFilter } from '../../ports/readPort.ts';
 import type { Account, Contact, Contract, Opportunity } from '../../ports/types.ts';
+import type { Merged } from './merged.ts';
 import type { PipelineTotals } from '../../ports/metricsPort.ts';
 import { byId, compare, latestFirst, pageOf } from '../recordOrder.ts';
 import type { Links } from './links.ts';
@@ -26,7 +27,7 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     const accountId = links.canonical('ACCOUNT', record.accountId);
     return accountId === record.accountId ? record : { ...record, accountId };
   };
-  const opportunityOf = (links: Links, opportunity: Opportunity, ids: readonly string[]): Opportunity => {
+  const opportunityOf = (links: Links, opportunity: Opportunity, ids: readonly string[]): Merged<Opportunity> => {
     const merged = withAccount(links, opportunity);
     return ids.length === 0 ? merged : { ...merged, mergedIds: ids };
   };
@@ -41,11 +42,11 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     const { links } = await sources();
     const canonical = [...new Set(ids.map((id) => links.canonical('ACCOUNT', id)))];
     const found = new Map((await both((port) => port.accountsByIds(links.expand('ACCOUNT', canonical)))).map((a) => [a.id, a]));
-    const out: Account[] = [];
+    const out: Merged<Account>[] = [];
     for (const id of canonical) {
       const survivor = found.get(id);
       if (!survivor) continue;
-      let merged = survivor;
+      let merged: Merged<Account> = survivor;
       const mergedIds: string[] = [];
       for (const link of links.duplicatesOf('ACCOUNT', id)) {
         const duplicate = found.get(link.duplicateId);

@@ -4,7 +4,7 @@
  * the record its system changed last (the survivor's when either time is unknown); `survivor` or
  * anything else: the survivor's. Id, source, parent and the records under it are the survivor's.
  */
-import type { Account } from '../../ports/types.ts';
+import type { StampedAccount as Account } from './merged.ts';
 
 type Attribute = 'name' | 'website' | 'industry' | 'segment' | 'type' | 'annualRevenue' | 'employeeCount';
 const ATTRIBUTES: readonly Attribute[] = ['name', 'website', 'industry', 'segment', 'type', 'annualRevenue', 'employeeCount'];
