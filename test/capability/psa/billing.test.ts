@@ -24,6 +24,7 @@ import {
   approve,
   auditOf,
   call,
+  draftSeededWork,
   envelope,
   eventsOfRequest,
   generate,
@@ -171,6 +172,7 @@ describe('generateBillingDraft', () => {
       'open milestone without sign-off',
       (m) => !m.requiresCustomerSignOff && m.status === 'PLANNED',
     );
+    await draftSeededWork(tessera, milestoneProject.id, '2026-11-30');
     accepted(
       await call(tessera, COMPLETE_MILESTONE, {
         idempotencyKey: newKey(),
@@ -284,14 +286,23 @@ describe('generateBillingDraft', () => {
     await approvedWeek('2027-03-29', [{ date: '2027-03-29', hours: '2' }]);
     const db = psaDb(tessera);
     const contractId = project.contract!.id;
-    const billed = await db.selectFrom('billing_drafts').select(['summary_e4', 'status']).where('contract_id', '=', contractId).execute();
-    const billedE4 = billed.filter((row) => row.status !== 'DISCARDED').reduce((sum, row) => sum + row.summary_e4, 0);
-    const capE4 = billedE4 + 340_0000; // exactly this draft (2 h × 170.00) fits
-    await db
-      .updateTable('contract_lines')
-      .set({ nte_e4: capE4 - 100 })
-      .where('contract_id', '=', contractId)
+    // What the contract's drafts that are not discarded billed on its T&M line: its time (expenses
+    // bill on the EXPENSES line the demo data may have given the contract, docs/demo-data.md#expenses).
+    const lines = await db.selectFrom('contract_lines').select(['id', 'billing_method']).where('contract_id', '=', contractId).execute();
+    const tmLine = lines.find((line) => line.billing_method === 'TIME_AND_MATERIALS')!;
+    const onExpensesLine = lines.some((line) => line.billing_method === 'EXPENSES');
+    const billed = await db
+      .selectFrom('billing_draft_items')
+      .innerJoin('billing_drafts', 'billing_drafts.id', 'billing_draft_items.draft_id')
+      .select(['billing_draft_items.amount_e4', 'billing_draft_items.source_type'])
+      .where('billing_drafts.contract_id', '=', contractId)
+      .where('billing_drafts.status', '!=', 'DISCARDED')
       .execute();
+    const billedE4 = billed.filter((row) => row.source_type !== 'EXPENSE' || !onExpensesLine).reduce((sum, row) => sum + row.amount_e4, 0);
+    const capE4 = billedE4 + 340_0000; // exactly this draft (2 h × 170.00) fits
+    const ofLine = lines.length > 1 ? ` of the TIME_AND_MATERIALS line ${tmLine.id}.` : '.';
+    const capLine = (nte: number | null) => db.updateTable('contract_lines').set({ nte_e4: nte }).where('id', '=', tmLine.id).execute();
+    await capLine(capE4 - 100);
     try {
       const before = await snapshot(tessera);
       const usd = (e4: number) => money(e4, 'USD').amount;
@@ -301,14 +312,14 @@ describe('generateBillingDraft', () => {
         refused('generateBillingDraft', {
           code: 'NTE_EXCEEDED',
           field: 'projectId',
-          message: `Billed to date ${usd(billedE4)} plus this draft 340.00 exceeds the not-to-exceed amount ${usd(capE4 - 100)} USD.`,
+          message: `Billed to date ${usd(billedE4)} plus this draft 340.00 exceeds the not-to-exceed amount ${usd(capE4 - 100)} USD${ofLine}`,
         }),
       );
       expect(await snapshot(tessera)).toEqual(before);
-      await db.updateTable('contract_lines').set({ nte_e4: capE4 }).where('contract_id', '=', contractId).execute();
+      await capLine(capE4);
       expect((await generate(tessera, project.id, '2027-04-02')).summaryAmount).toEqual({ amount: '340.00', currency: 'USD' });
     } finally {
-      await db.updateTable('contract_lines').set({ nte_e4: null }).where('contract_id', '=', contractId).execute();
+      await capLine(null);
     }
   });
 

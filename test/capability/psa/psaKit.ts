@@ -253,6 +253,16 @@ export function refused(field: string, error: UserError, replayed = false): Answ
   return refusedAnswer(field, ENTITY_OF[field] ?? [], error, replayed);
 }
 
+/**
+ * Drafts what the demo data has ready to bill on a seeded project up to `cutoffDate` (approved
+ * billable expenses, docs/demo-data.md#expenses), so the test's next draft of it bills only what the test made ready.
+ */
+export async function draftSeededWork(tessera: TestTessera, projectId: string, cutoffDate: string): Promise<void> {
+  const result = await call(tessera, GENERATE_DRAFT, { idempotencyKey: newKey(), projectId, cutoffDate });
+  const codes = (result.payload?.userErrors ?? []).map((error) => error.code).filter((code) => code !== 'NOTHING_TO_BILL');
+  if (codes.length > 0) throw new Error(`drafting the demo data's ready work of ${projectId} was refused: ${codes.join(', ')}`);
+}
+
 /** The events of one aggregate, in version order. */
 export async function eventsOf(tessera: TestTessera, aggregateId: string): Promise<OutboxEvent[]> {
   return (await outboxEvents(tessera, 'psa', 'aggregate_id', aggregateId)).map(untimed);

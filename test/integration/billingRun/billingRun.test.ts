@@ -99,7 +99,7 @@ describe('month-end billing run', () => {
         billed: { amount: '26267.50', currency: 'USD' },
         invoiced: { amount: '26267.50' },
         held: { amount: '0.00' },
-        refused: { amount: '11893.75' },
+        refused: { amount: '13549.33' },
         projectsBilled: 1,
         projectsHeld: 1,
         projectsRefused: 1,
@@ -132,7 +132,7 @@ describe('month-end billing run', () => {
     expect(refused).toMatchObject({
       projectId: 'prj_00011',
       status: 'REFUSED',
-      draftAmount: { amount: '11893.75', currency: 'USD' },
+      draftAmount: { amount: '13549.33', currency: 'USD' },
       invoiceId: null,
       reasonCode: 'PO_REQUIRED',
       owner: 'ERP finance',

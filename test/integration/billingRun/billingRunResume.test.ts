@@ -66,7 +66,7 @@ describe('billing run after a kill', () => {
     expect(rows.map((row) => [row.project_id, row.status, row.draft_amount_e4, row.invoice_total_e4])).toEqual([
       ['prj_00008', 'RELEASED', 262675000, 262675000],
       ['prj_00010', 'RELEASED', 203275000, 203275000],
-      ['prj_00011', 'RELEASED', 118937500, 118937500],
+      ['prj_00011', 'RELEASED', 135493300, 135493300],
     ]);
     expect((await runById(fixture.db, run.id)).status).toBe('COMPLETED');
 
@@ -121,7 +121,7 @@ describe('billing run in a period that is not open', () => {
     expect(rows.map((row) => [row.project_id, row.status, row.draft_amount_e4, row.invoice_id, row.reason_code, row.owner])).toEqual([
       ['prj_00008', 'HELD', 262675000, null, 'PERIOD_CLOSED', 'ERP finance'],
       ['prj_00010', 'HELD', 203275000, null, 'PERIOD_CLOSED', 'ERP finance'],
-      ['prj_00011', 'HELD', 118937500, null, 'PERIOD_CLOSED', 'ERP finance'],
+      ['prj_00011', 'HELD', 135493300, null, 'PERIOD_CLOSED', 'ERP finance'],
     ]);
     expect(rows[0]!.reason).toBe('Period 2026-11 of the invoice date 2026-11-30 is SOFT_CLOSED: the draft stays in review.');
     const drafts = await fixture
