@@ -36,6 +36,8 @@ describe('capability tables in every reference system', () => {
       '0001_integration_core',
       '0002_integration_capabilities',
       '0003_integration_workflows',
+      // The crosswalk of two CRMs (docs/crosswalk.md).
+      '0004_integration_crosswalk',
       '0100_integration_event_trace',
     ]);
   });

@@ -76,7 +76,7 @@ describe('the canonical schema', () => {
     );
   });
 
-  it('names the read and write scope of each system, the cost-rate, approval, audit, system, operator and webhook scopes', () => {
+  it('names the read and write scope of each system, the cost-rate, approval, audit, system, operator, webhook and crosswalk scopes', () => {
     expect(scopesUsed(supergraph)).toEqual(
       new Set([
         'crm:read',
@@ -92,6 +92,8 @@ describe('the canonical schema', () => {
         'ops:read',
         'ops:write',
         'webhooks:manage',
+        'crosswalk:read',
+        'crosswalk:write',
         'metrics:read',
       ]),
     );
