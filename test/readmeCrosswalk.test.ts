@@ -1,0 +1,79 @@
+/**
+ * The README's post-merger story is a script a data steward pastes: this test runs exactly its shell
+ * block against the demo data and checks every answer (docs/crosswalk.md).
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from './harness/runProcess.ts';
+import { startTestTessera, type TestTessera } from './harness/startTestTessera.ts';
+
+const README = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const section = README.slice(README.indexOf('<!-- crosswalk:start -->'), README.indexOf('<!-- crosswalk:end -->'));
+const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
+
+let tessera: TestTessera;
+beforeAll(async () => {
+  tessera = await startTestTessera({ scale: 's' });
+});
+afterAll(() => tessera?.stop());
+
+describe('the README post-merger story', () => {
+  it('runs as pasted and answers the candidates, the merge, both CRMs ids and the refusal of the open deals', async () => {
+    expect(blocks).toHaveLength(1);
+    const { code, stdout, stderr } = await runProcess('bash', ['-c', ['set -euo pipefail', ...blocks].join('\n')], {
+      cwd: new URL('..', import.meta.url),
+      env: { ...process.env, API: tessera.url, TESSERA_DATA_DIR: tessera.dataDir },
+    });
+    expect([code, stderr]).toEqual([0, '']);
+    const answers = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as unknown);
+    expect(answers).toEqual([
+      {
+        data: {
+          crosswalkCandidates: [
+            {
+              survivor: { id: 'acc_00001', name: 'Acme Corp' },
+              duplicate: { id: 'acc_00046', name: 'ACME Corporation Inc.' },
+              score: 90,
+              reasons: ['SAME_DOMAIN', 'SAME_NAME'],
+            },
+          ],
+        },
+      },
+      {
+        data: {
+          mergeAccounts: {
+            merge: {
+              status: 'MERGED',
+              survivorship: [
+                { field: 'NAME', winner: 'salesforce' },
+                { field: 'WEBSITE', winner: 'hubspot' },
+                { field: 'INDUSTRY', winner: 'salesforce' },
+                { field: 'SEGMENT', winner: 'salesforce' },
+                { field: 'TYPE', winner: 'survivor' },
+                { field: 'ANNUAL_REVENUE', winner: 'salesforce' },
+                { field: 'EMPLOYEE_COUNT', winner: 'salesforce' },
+              ],
+            },
+            userErrors: [],
+          },
+        },
+      },
+      {
+        data: {
+          account: {
+            name: 'Acme Corp',
+            externalRefs: [
+              { system: 'salesforce', objectType: 'Account', externalId: '001AJLNMYUAJptFtbR' },
+              { system: 'hubspot', objectType: 'company', externalId: '4000000451' },
+            ],
+            crosswalkVersion: 2,
+          },
+        },
+      },
+      { data: { mergeOpportunities: { userErrors: [{ code: 'OPEN_OPPORTUNITY_NOT_MERGED' }] } } },
+    ]);
+  }, 120_000);
+});
