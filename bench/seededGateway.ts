@@ -32,6 +32,8 @@ export async function startSeededGateway(name: string, scale: TesseraConfig['see
   };
   const started = performance.now();
   const tessera = await startEmbedded({ config, logger: createLogger('warn') });
+  // The start-up import of the cash read model runs in the background: nothing is measured beside it.
+  await tessera.engine?.cashImported;
   const seedMs = tessera.seed.kind === 'seeded' ? tessera.seed.summary.elapsedMs : 0;
   const url = `http://127.0.0.1:${await tessera.listen(0)}/graphql`;
   console.log(`scale ${scale}: seeded in ${Math.round(seedMs)} ms, ready in ${Math.round(performance.now() - started)} ms`);
