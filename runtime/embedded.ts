@@ -29,6 +29,7 @@ import { createPooledFetcher } from '../gateway/resilience/pool.ts';
 import type { ScheduleTick } from './schedules.ts';
 import { createShutdown } from './shutdown.ts';
 import { systemUrls } from './systemUrls.ts';
+import { startChangeCapture, vendorOf } from './vendorSystems.ts';
 
 export interface EmbeddedOptions {
   readonly config: TesseraConfig;
@@ -106,6 +107,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const baseFetcher = createInProcessFetcher(servers, pool.fetcher);
     for (const entry of local) {
       const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env, timeoutMs: config.subgraphResilience.timeoutMs };
+      const vendor = vendorOf(entry.name, config);
       const server = await startSystemServer(
         kernelSystem(entry),
         opened.get(entry.name)!,
@@ -115,8 +117,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         options.now,
         undefined,
         config.timeControls,
+        vendor?.systemOfRecord,
       );
       shutdown.add(() => server.stop());
+      if (vendor) shutdown.add(startChangeCapture(vendor, opened.get(entry.name)!.db, logger));
       servers.set(urls.urlOf(entry.name), server);
       serversBySystem.set(entry.name, server);
     }

@@ -30,6 +30,7 @@ import { storesReadiness, withOpsEndpoints } from './opsEndpoints.ts';
 import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } from './processEngine.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import { systemPorts, systemUrls, type SystemUrls } from './systemUrls.ts';
+import { startChangeCapture, vendorOf } from './vendorSystems.ts';
 
 export interface SystemServiceOptions {
   readonly config: TesseraConfig;
@@ -59,6 +60,7 @@ export async function startSystemService(name: SystemName, options: SystemServic
     shutdown.add(() => opened.close());
     const stores = new Map<string, Kysely<unknown>>([[name, opened.db as Kysely<unknown>]]);
     const internalSecret = await loadInternalSecret(config.internalSecret);
+    const vendor = vendorOf(name, config);
     const server = await startSystemServer(
       kernelSystem(entry),
       opened,
@@ -73,8 +75,10 @@ export async function startSystemService(name: SystemName, options: SystemServic
       undefined,
       undefined,
       config.timeControls,
+      vendor?.systemOfRecord,
     );
     shutdown.add(() => server.stop());
+    if (vendor) shutdown.add(startChangeCapture(vendor, opened.db as Kysely<unknown>, logger));
     const metrics = new Metrics().withProcessMetrics();
     const engine =
       name === 'integration' ? await startEngine({ ...options, urls, server, stores, internalSecret, metrics }, shutdown) : null;

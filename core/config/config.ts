@@ -98,6 +98,10 @@
  * - `TESSERA_TIME_WEEKLY_MAX_HOURS` (80): the most hours a person books in one ISO week, across projects (1 to 168).
  * - `TESSERA_TIME_FUTURE_DAYS` (7): how many days after today (UTC) a work date may be; `off` for no limit.
  *
+ * The CRM's system of record (docs/connectors.md; `core/config/crmSystem.ts`, `core/config/salesforce.ts`):
+ * - `TESSERA_CRM_SYSTEM` (`sql`): `sql`, `salesforce`, `hubspot` or `both`.
+ * - `TESSERA_SALESFORCE_*`: the org (login URL, API version, consumer key, user, private key, budget, polling).
+ *
  * Any other `TESSERA_*` variable is unknown (`unknownVariables.ts`, `knownVariables.ts`): a warning naming it
  * (and the nearest known name) in development, a refusal in production (docs/production.md#unknown-variables).
  *
@@ -133,6 +137,7 @@ import { checkUnknownVariables } from './unknownVariables.ts';
 import { timerMs } from './timerMs.ts';
 import { readTimeControlsConfig, type TimeControlsConfig } from './timeControls.ts';
 import { oneOf, wholeNumber } from './parse.ts';
+import { readCrmSystemConfig, type CrmSystemConfig } from './crmSystem.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -223,6 +228,11 @@ export interface TesseraConfig {
    * `submitTimecard` (docs/invariants.md#time-controls; `core/config/timeControls.ts`).
    */
   readonly timeControls: TimeControlsConfig;
+  /**
+   * `TESSERA_CRM_SYSTEM` (`sql`) and, when it uses Salesforce, the `TESSERA_SALESFORCE_*` variables: the CRM's
+   * system of record (docs/connectors.md; `core/config/crmSystem.ts`, `core/config/salesforce.ts`).
+   */
+  readonly crm: CrmSystemConfig;
 }
 
 /** The largest operation shape the gateway plans (README "Operation limits"). */
@@ -331,6 +341,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     telemetry: readTelemetryConfig(env, tesseraEnv),
     subgraphResilience: readSubgraphResilienceConfig(env, tesseraEnv),
     timeControls: readTimeControlsConfig(env),
+    crm: readCrmSystemConfig(env, tesseraEnv === 'production', cwd),
   };
   return Object.freeze(config);
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { changeCaptureTables } from '../kernel/connectors/changeCaptureTables.ts';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
 import { createTablesMigration } from '../kernel/tableSpec.ts';
 import { crmCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
@@ -19,5 +20,7 @@ export const crmSystem = defineReferenceSystem({
     '0005_crm_opportunity_line_roles': createTablesMigration(crmTables, 5),
     // Issue 12 (finance depth): every column and table declared `since: 6` in tables.ts.
     '0006_crm_finance_depth': createTablesMigration(crmTables, 6),
+    // Issue 13 (connectors): where a vendor CRM's change capture keeps its high-water marks (docs/connectors.md#change-capture).
+    '0007_crm_connector_change_capture': createTablesMigration(changeCaptureTables),
   },
 });

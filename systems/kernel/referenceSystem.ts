@@ -4,7 +4,7 @@ import type { SubgraphName } from './subgraphName.ts';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { recordScope, type RecordScope } from '../../policies/recordScope.ts';
 import { createTablesMigration, type TableSpec } from './tableSpec.ts';
-import { capabilityTables } from './capability/tables.ts';
+import { capabilityTables, type CapabilityTables } from './capability/tables.ts';
 import type { CapabilityContext } from './capability/capabilityResolvers.ts';
 import { createPeers, type PeerTransport } from './capability/peers.ts';
 import { appendOnlyAuditMigration } from './capability/appendOnlyAudit.ts';
@@ -34,7 +34,16 @@ export interface BindOptions {
   readonly onEventsCommitted?: () => void;
   /** `config.timeControls`. @default TIME_CONTROL_DEFAULTS */
   readonly timeControls?: TimeControlsConfig;
+  /**
+   * A vendor system of record the system runs on instead of its built-in SQL adapter (docs/connectors.md#wiring),
+   * made over the system's own database, which still holds its ledger (idempotency records, outbox, audit).
+   * Its ports must be the system's (the runtime picks it by config: `systems/crm/crmVendor.ts`). @default the SQL adapter
+   */
+  readonly systemOfRecord?: VendorSystemOfRecord;
 }
+
+/** A vendor system of record over the local ledger database (`transport`: the peers, e.g. the crosswalk of two CRMs). */
+export type VendorSystemOfRecord = (ledger: Kysely<CapabilityTables>, transport: PeerTransport) => SystemOfRecord<unknown, unknown>;
 
 /**
  * A reference system: the subgraph's schema binding plus the system of record behind it.
@@ -79,7 +88,9 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
     bind(db, transport, options = {}) {
       const reads = (options.reads as Kysely<DB> | undefined) ?? db;
       const clock = options.clock ?? (() => new Date());
-      const system = definition.createAdapter(db, reads, transport);
+      const system = options.systemOfRecord
+        ? (options.systemOfRecord(db as unknown as Kysely<CapabilityTables>, transport) as SystemOfRecord<ReadPort, Ports>)
+        : definition.createAdapter(db, reads, transport);
       return (request) => {
         const scope = recordScope(request.principal);
         // A called-off request reads no more (docs/demand-control.md#client-disconnect).

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/logger.ts';
 import { parseSubgraphSdl } from '../../schema/subgraphSdl.ts';
 import { AuthError } from '../../auth/authError.ts';
 import { createInternalPrincipalVerifier } from '../../auth/internalPrincipal.ts';
-import type { ReferenceSystem } from './referenceSystem.ts';
+import type { ReferenceSystem, VendorSystemOfRecord } from './referenceSystem.ts';
 import { startSubgraphServer, type SubgraphServer } from './subgraphServer.ts';
 import type { PeerTransport } from './capability/peers.ts';
 import { schedulePurge } from './capability/purgeExpired.ts';
@@ -27,6 +27,8 @@ export async function startSystemServer<DB, C extends object>(
   onEventsCommitted?: () => void,
   /** `config.timeControls`: the limits of the PSA's time submissions. @default TIME_CONTROL_DEFAULTS */
   timeControls?: TimeControlsConfig,
+  /** A vendor system of record instead of the system's SQL adapter (docs/connectors.md#wiring). @default the SQL adapter */
+  systemOfRecord?: VendorSystemOfRecord,
 ): Promise<SubgraphServer> {
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
@@ -40,6 +42,7 @@ export async function startSystemServer<DB, C extends object>(
         ...(clock ? { clock } : {}),
         ...(onEventsCommitted ? { onEventsCommitted } : {}),
         ...(timeControls ? { timeControls } : {}),
+        ...(systemOfRecord ? { systemOfRecord } : {}),
       }),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');

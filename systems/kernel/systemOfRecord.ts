@@ -10,6 +10,7 @@ import type { RecordScope } from '../../policies/recordScope.ts';
 import type { SystemAdapter } from './capability/adapter.ts';
 import { appendOnlyAuditMigration } from './capability/appendOnlyAudit.ts';
 import { capabilityTables, type CapabilityTables } from './capability/tables.ts';
+import { changeCaptureTables } from './connectors/changeCaptureTables.ts';
 import { migrateToLatest } from './migrate.ts';
 import { createTablesMigration } from './tableSpec.ts';
 
@@ -36,6 +37,8 @@ export function capabilityMigrations(system: string): Readonly<Record<string, Mi
     [`0004_${system}_remote_intents`]: createTablesMigration(capabilityTables, 2),
     // The outbox's trace context (docs/events.md#trace-context).
     [`0005_${system}_event_trace`]: createTablesMigration(capabilityTables, 3),
+    // A connector's change capture (docs/connectors.md#change-capture).
+    [`0006_${system}_connector_change_capture`]: createTablesMigration(changeCaptureTables),
   };
 }
 

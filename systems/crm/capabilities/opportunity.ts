@@ -192,6 +192,6 @@ async function moveTo(
   });
 }
 
-function moneyOf(opportunity: Opportunity) {
+export function moneyOf(opportunity: Opportunity) {
   return money(opportunity.amount.amountE4, opportunity.amount.currency);
 }

@@ -80,7 +80,8 @@ export async function appendAudit(db: Kysely<CapabilityTables>, entry: AuditEntr
 export async function insertOutboxEvents(
   db: Kysely<CapabilityTables>,
   events: readonly DomainEventDraft[],
-  call: CapabilityCall,
+  /** What the events are correlated with: a capability call, or a connector's poll (connectors/changeCapture.ts). */
+  call: Pick<CapabilityCall, 'requestId' | 'correlationId' | 'traceparent'>,
   occurredAt: Date,
 ): Promise<void> {
   if (events.length === 0) return;
