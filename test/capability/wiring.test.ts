@@ -26,6 +26,8 @@ describe('capability tables in every reference system', () => {
       ...(name === 'erp' ? ['0005_erp_billing_profile_versions'] : []),
       // Issue 12 (finance depth): every helper's new tables and columns merged into each system's next migration.
       `${{ crm: '0006', psa: '0005', erp: '0006' }[name]}_${name}_finance_depth`,
+      // Issue 13: where a vendor CRM's change capture keeps its marks (docs/connectors.md#change-capture).
+      ...(name === 'crm' ? ['0007_crm_connector_change_capture'] : []),
       // Every system's outbox carries the trace (docs/processes.md#calling-capabilities).
       `0100_${name}_event_trace`,
     ]);
