@@ -3,6 +3,7 @@
  * `concurrency` closed-loop clients POST the same body for `durationMs` and report latencies.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { closedLoop, type LoopResult } from './closedLoop.ts';
 
 export interface LoadJob {
   readonly url: string;
@@ -12,39 +13,14 @@ export interface LoadJob {
   readonly durationMs: number;
 }
 
-export interface LoadResult {
-  readonly latencies: number[];
-  readonly errors: number;
-  readonly elapsedMs: number;
-  readonly firstError?: string;
-}
+export type LoadResult = LoopResult;
 
-async function run(job: LoadJob): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const deadline = started + job.durationMs;
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        const response = await fetch(job.url, { method: 'POST', headers: job.headers, body: job.body });
-        const text = await response.text();
-        if (response.status !== 200 || text.includes('"errors"')) {
-          errors++;
-          firstError ??= `${response.status} ${text.slice(0, 300)}`;
-        } else {
-          latencies.push(performance.now() - t0);
-        }
-      } catch (error) {
-        errors++;
-        firstError ??= String(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: job.concurrency }, client));
-  return { latencies, errors, elapsedMs: performance.now() - started, ...(firstError ? { firstError } : {}) };
+function run(job: LoadJob): Promise<LoadResult> {
+  return closedLoop(job.concurrency, job.durationMs, async () => {
+    const response = await fetch(job.url, { method: 'POST', headers: job.headers, body: job.body });
+    const text = await response.text();
+    return response.status !== 200 || text.includes('"errors"') ? `${response.status} ${text.slice(0, 300)}` : null;
+  });
 }
 
 if (parentPort) {

@@ -24,7 +24,9 @@ import { registryManifestSource } from './manifestSource.ts';
 import { composedFromSchemaFolder } from './supergraphs.ts';
 import { serveHttp } from './httpService.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
-import { systemUrls, type SystemUrls } from './systemUrls.ts';
+import { listedUrls, systemUrls, type SystemUrls } from './systemUrls.ts';
+import { composeSupergraph, type SubgraphSource } from '../schema/compose.ts';
+import { staticSupergraphSource } from '../gateway/supergraph/source.ts';
 
 export interface GatewayModeOptions {
   readonly config: TesseraConfig;
@@ -37,6 +39,15 @@ export interface GatewayModeOptions {
   readonly registryFetch?: typeof fetch;
   /** How often usage batches go to the registry (tests). @default 10000 */
   readonly usageFlushIntervalMs?: number;
+  /**
+   * Subgraphs that are not Tessera's systems (the federation benchmark's, README "Federation
+   * benchmark"): the gateway serves their composition, once, instead of the systems' (no registry,
+   * no `TESSERA_SUBGRAPH_<NAME>_URL`), with the same pipeline but no named policy (they use none),
+   * and its readiness asks them.
+   */
+  readonly subgraphs?: readonly SubgraphSource[];
+  /** `false` leaves the authorization plugin out (the benchmark's "governance off"). @default true */
+  readonly enforcePolicies?: boolean;
 }
 
 export interface GatewayMode {
@@ -48,7 +59,10 @@ export interface GatewayMode {
 
 export async function startGatewayMode(options: GatewayModeOptions): Promise<GatewayMode> {
   const { config, logger } = options;
-  const urls = systemUrls(config, SYSTEM_LIST, 'required');
+  const { subgraphs } = options;
+  const urls = subgraphs
+    ? listedUrls(subgraphs.map(({ name, url }) => ({ name, url, inProcess: false })))
+    : systemUrls(config, SYSTEM_LIST, 'required');
   const shutdown = createShutdown(logger);
   try {
     const internalSecret = await loadInternalSecret(config.internalSecret);
@@ -64,7 +78,12 @@ export async function startGatewayMode(options: GatewayModeOptions): Promise<Gat
         internalSecret,
         stores: new Map(),
         jwksFetch: options.jwksFetch,
-        ...(config.registry.url ? remoteRegistry(config.registry.url, options, urls, internalSecret, shutdown) : {}),
+        enforcePolicies: options.enforcePolicies,
+        ...(subgraphs
+          ? { supergraph: staticSupergraphSource(composeSupergraph(subgraphs)), policies: new Map() }
+          : config.registry.url
+            ? remoteRegistry(config.registry.url, options, urls, internalSecret, shutdown)
+            : {}),
       },
       shutdown,
     );

@@ -33,6 +33,7 @@ import { createRequestListener, DISTINCT_LABEL_VALUES, type HttpApp } from '../g
 import { staticSupergraphSource, type SupergraphSource } from '../gateway/supergraph/source.ts';
 import { composedFromSchemaFolder, recordSupergraph, serveContracts, type ContractSources } from './supergraphs.ts';
 import { NAMED_POLICIES } from '../policies/registry.ts';
+import type { NamedPolicy } from '../policies/namedPolicy.ts';
 import { readiness } from './readiness.ts';
 import type { ManifestSource } from './manifestSource.ts';
 import { startPersistedOperations } from './persistedOperations.ts';
@@ -52,6 +53,11 @@ export interface GatewayServiceOptions {
   readonly jwksFetch?: typeof fetch | undefined;
   /** `false` leaves the authorization plugin out: only the benchmark's baseline does that. @default true */
   readonly enforcePolicies?: boolean | undefined;
+  /**
+   * The named policies `@policy` may use; the gateway refuses a supergraph that disagrees with them.
+   * A supergraph of subgraphs other than Tessera's (the federation benchmark's) uses none. @default NAMED_POLICIES
+   */
+  readonly policies?: ReadonlyMap<string, NamedPolicy> | undefined;
   /** The clock capability sunsets are judged by. */
   readonly now?: (() => Date) | undefined;
   /** The `/metrics` registry, when other parts of the process add theirs (the process engine); else the gateway's own. */
@@ -177,7 +183,7 @@ function gatewayPlugins(metrics: Metrics, options: GatewayServiceOptions, usage:
     plugins.push(
       authorizationPlugin({
         mode: options.config.authorizationMode,
-        policies: NAMED_POLICIES,
+        policies: options.policies ?? NAMED_POLICIES,
         onDenied: (denied) => {
           for (const d of denied) metrics.increment('tessera_authorization_denials_total', { code: d.code, coordinate: d.coordinate });
         },

@@ -57,6 +57,11 @@ export function systemUrls<Name extends string>(
     if (unconfigured === 'in-process') return { name, url: inProcessUrl(name), inProcess: true };
     return { name, url: `http://127.0.0.1:${ports.get(name)}/graphql`, inProcess: false };
   });
+  return listedUrls(all);
+}
+
+/** `all` as SystemUrls: the gateway's service list of subgraphs that are not Tessera's systems (the federation benchmark's). */
+export function listedUrls<Name extends string>(all: readonly SystemUrl<Name>[]): SystemUrls<Name> {
   const byName = new Map<string, string>(all.map(({ name, url }) => [name, url]));
   return {
     all,

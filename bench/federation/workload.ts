@@ -4,6 +4,7 @@
  * every correct gateway returns (README "Federation benchmark").
  */
 import fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 
 const WORKLOAD = new URL('./workload/', import.meta.url);
 
@@ -32,4 +33,16 @@ export const BENCHMARK_BODY = JSON.stringify({ query: BENCHMARK_QUERY, operation
 /** The exact `{ "data": ... }` answer, parsed. */
 export function expectedResponse(): unknown {
   return readWorkloadJson('expected-response.json');
+}
+
+let expected: unknown;
+
+/** Whether the body `text` is the expected response: deep-equal after JSON.parse (key order and spacing aside). */
+export function isExpectedAnswer(text: string): boolean {
+  expected ??= expectedResponse();
+  try {
+    return isDeepStrictEqual(JSON.parse(text), expected);
+  } catch {
+    return false;
+  }
 }
