@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from './harness/runProcess.ts';
 import { startTestTessera, type TestTessera } from './harness/startTestTessera.ts';
+import { ACME_RULES, HS_REF, SF_REF } from './integration/crosswalk/acmeFixture.ts';
 
 const README = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const section = README.slice(README.indexOf('<!-- crosswalk:start -->'), README.indexOf('<!-- crosswalk:end -->'));
@@ -47,15 +48,7 @@ describe('the README post-merger story', () => {
           mergeAccounts: {
             merge: {
               status: 'MERGED',
-              survivorship: [
-                { field: 'NAME', winner: 'salesforce' },
-                { field: 'WEBSITE', winner: 'hubspot' },
-                { field: 'INDUSTRY', winner: 'salesforce' },
-                { field: 'SEGMENT', winner: 'salesforce' },
-                { field: 'TYPE', winner: 'survivor' },
-                { field: 'ANNUAL_REVENUE', winner: 'salesforce' },
-                { field: 'EMPLOYEE_COUNT', winner: 'salesforce' },
-              ],
+              survivorship: ACME_RULES,
             },
             userErrors: [],
           },
@@ -65,10 +58,7 @@ describe('the README post-merger story', () => {
         data: {
           account: {
             name: 'Acme Corp',
-            externalRefs: [
-              { system: 'salesforce', objectType: 'Account', externalId: '001AJLNMYUAJptFtbR' },
-              { system: 'hubspot', objectType: 'company', externalId: '4000000451' },
-            ],
+            externalRefs: [SF_REF, HS_REF],
             crosswalkVersion: 2,
           },
         },

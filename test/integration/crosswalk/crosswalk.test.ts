@@ -8,14 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrincipalClaims } from '../../../auth/principal.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { ACME_HS, ACME_RULES, ACME_SF, HS_REF, SF_REF } from './acmeFixture.ts';
 
 const STEWARD: PrincipalClaims = { sub: 'sam.steward', scope: 'crm:read crosswalk:read crosswalk:write audit:read', legal_entities: '*' };
-
-// Fixture #12 of docs/demo-data.md: "Acme Corp" (Salesforce) and "ACME Corporation Inc." (HubSpot).
-const ACME_SF = 'acc_00001';
-const ACME_HS = 'acc_00046';
-const SF_REF = { system: 'salesforce', objectType: 'Account', externalId: '001AJLNMYUAJptFtbR' };
-const HS_REF = { system: 'hubspot', objectType: 'company', externalId: '4000000451' };
 
 const MERGE_FIELDS = `id entityType survivorId survivorRef { system objectType externalId } duplicateId duplicateRef { system objectType externalId }
   status score reason survivorship { field winner } mergedBy unmergedBy unmergeReason aggregateVersion`;
@@ -26,16 +21,6 @@ const UNMERGE = `mutation Unmerge($input: UnmergeRecordsInput!) {
   unmergeRecords(input: $input) { merge { ${MERGE_FIELDS} } userErrors { code message field } warnings { code message } replayed }
 }`;
 const REFS = `query Refs($id: ID!) { account(id: $id) { id externalRefs { system objectType externalId } crosswalkVersion } }`;
-
-const ACME_RULES = [
-  { field: 'NAME', winner: 'salesforce' },
-  { field: 'WEBSITE', winner: 'hubspot' },
-  { field: 'INDUSTRY', winner: 'salesforce' },
-  { field: 'SEGMENT', winner: 'salesforce' },
-  { field: 'TYPE', winner: 'survivor' },
-  { field: 'ANNUAL_REVENUE', winner: 'salesforce' },
-  { field: 'EMPLOYEE_COUNT', winner: 'salesforce' },
-];
 
 describe('the crosswalk through the gateway', () => {
   let tessera: TestTessera;
