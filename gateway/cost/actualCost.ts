@@ -5,6 +5,7 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
+  type FieldNode,
   type GraphQLCompositeType,
   type SelectionSetNode,
 } from 'graphql';
@@ -34,6 +35,17 @@ export function actualCost(
   // Each named fragment is costed once per object it applies to: a fragment spread many times
   // (a fragment bomb with the limits raised) costs the walk no more than the data.
   const memo = new WeakMap<ResponseObject, Map<string, number>>();
+  // A field's cost rules depend on its selection and its parent type only (the variables are the
+  // request's): resolved once per walk, not once per object of a list.
+  const costed = new Map<FieldNode, Map<GraphQLCompositeType, CostedField | undefined>>();
+  const fieldOf = (parentType: GraphQLCompositeType, selection: FieldNode): CostedField | undefined => {
+    let byType = costed.get(selection);
+    if (!byType) costed.set(selection, (byType = new Map()));
+    if (byType.has(parentType)) return byType.get(parentType);
+    const field = costField(rules, parentType, selection, variables, undefined);
+    byType.set(parentType, field);
+    return field;
+  };
 
   /** Whether a fragment on `condition` applies to an object whose `__typename` (when selected) is known. */
   const applies = (condition: GraphQLCompositeType, object: ResponseObject): boolean => {
@@ -60,7 +72,7 @@ export function actualCost(
       if (skipped(selection.directives, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
-        const field = Object.hasOwn(object, key) ? costField(rules, parentType, selection, variables, undefined) : undefined;
+        const field = Object.hasOwn(object, key) ? fieldOf(parentType, selection) : undefined;
         if (field) cost += field.fixedCost + ofValue(field, selection.selectionSet, object[key]);
         continue;
       }

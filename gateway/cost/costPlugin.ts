@@ -7,7 +7,7 @@ import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { actualCost } from './actualCost.ts';
 import { readCostDirectives } from './costDirectives.ts';
-import { estimateCost } from './estimateCost.ts';
+import { createEstimateCache } from './estimateCache.ts';
 import type { CostRules } from './operationWalk.ts';
 
 /** What one operation cost, as `extensions.cost` reports it. */
@@ -25,6 +25,10 @@ export interface CostPluginOptions {
   readonly onRefused?: (() => void) | undefined;
   /** Told of each operation's cost once its response is ready (the cost histograms), with its client. */
   readonly onMeasured?: ((client: string, cost: OperationCost) => void) | undefined;
+  /** Estimates kept per operation and variables (`estimateCache.ts`). @default 1000 */
+  readonly cacheSize?: number | undefined;
+  /** Told of each estimate walked rather than found in the cache (tests count the walks). */
+  readonly onEstimated?: (() => void) | undefined;
 }
 
 /**
@@ -41,6 +45,15 @@ export function costPlugin(options: CostPluginOptions): GatewayPlugin {
     name: 'cost',
     create: ({ operations }, supergraphSdl) => {
       const directives = readCostDirectives(supergraphSdl);
+      // One cache per supergraph: its schema is the one every request of this plugin instance runs on.
+      let estimates: { schema: CostRules['schema']; cache: ReturnType<typeof createEstimateCache> } | undefined;
+      const estimatesFor = (schema: CostRules['schema']) => {
+        if (estimates?.schema !== schema) {
+          const rules: CostRules = { schema, directives, defaultListSize: config.defaultListSize };
+          estimates = { schema, cache: createEstimateCache(rules, options.cacheSize, options.onEstimated) };
+        }
+        return estimates.cache;
+      };
       return {
         async requestDidStart() {
           let measured: { rules: CostRules; document: DocumentNode; estimated: number; max: number; refused: boolean } | undefined;
@@ -48,10 +61,10 @@ export function costPlugin(options: CostPluginOptions): GatewayPlugin {
             async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>) {
               // Refused by the operation limits: its shape may be too large to walk, and it runs nothing.
               if (operations.refused(requestContext)) return;
-              const { document } = operations.current(requestContext);
+              const { document, queryHash } = operations.current(requestContext);
               const rules: CostRules = { schema: requestContext.schema, directives, defaultListSize: config.defaultListSize };
               const { operationName, variables } = requestContext.request;
-              const estimated = estimateCost(rules, document, operationName, variables);
+              const estimated = estimatesFor(requestContext.schema).estimate({ document, queryHash, operationName, variables });
               if (estimated === null) return;
               const client = clientIdOf(requestContext.contextValue.principal);
               const max = Object.hasOwn(config.budgets, client) ? config.budgets[client]! : config.max;

@@ -2,6 +2,7 @@ import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { OperationLimitsConfig } from '../../core/config/config.ts';
 import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
+import { BoundedCache } from '../authorization/boundedCache.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { countTokens } from './countTokens.ts';
 import { measureOperation, type OperationMeasures } from './measureOperation.ts';
@@ -26,7 +27,14 @@ const LIMITS: Readonly<Record<LimitName, { readonly what: string; readonly varia
 export interface LimitsPluginOptions {
   /** Told of each refusal, with the limit exceeded (the `tessera_limit_refusals_total` counter). */
   readonly onRefused?: ((limit: LimitName) => void) | undefined;
+  /** Operations whose measures are kept (least recently used forgotten first). @default 1000 */
+  readonly cacheSize?: number | undefined;
+  /** Told of each operation measured rather than found measured (tests count the walks). */
+  readonly onMeasured?: (() => void) | undefined;
 }
+
+/** An operation's measures, or null when its name selects no operation. */
+type Measured = (OperationMeasures & { readonly tokens: number }) | null;
 
 /** The first limit an operation exceeds, in the order of `LIMITS`, or null when it is within all. */
 export function exceededLimit(
@@ -45,30 +53,47 @@ export function exceededLimit(
  * linear in the document (fragments measured once each), so a small document that expands
  * exponentially costs no more than its size. A refused request is marked in the host so the
  * plugins after this one, whose hook Apollo Server calls all the same, skip their work.
+ * The measures depend on the text and the operation name only, so they are kept per query hash
+ * (a bounded cache): a query seen before costs a lookup; the limits are compared on every request.
  */
 export function limitsPlugin(limits: OperationLimits, options: LimitsPluginOptions = {}): GatewayPlugin {
   return {
     name: 'limits',
-    create: ({ operations }) => ({
-      async requestDidStart() {
-        return {
-          async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>) {
-            const { document } = operations.current(requestContext);
-            const measures = measureOperation(document, requestContext.request.operationName);
-            if (!measures) return; // no operation selected: the gateway's own step refuses it
-            const exceeded = exceededLimit(limits, { ...measures, tokens: countTokens(requestContext.source) });
-            if (!exceeded) return;
-            operations.refuse(requestContext);
-            options.onRefused?.(exceeded.limit);
-            const { what, variable } = LIMITS[exceeded.limit];
-            throw tesseraError(
-              'OPERATION_LIMIT_EXCEEDED',
-              `The operation's ${what} is ${exceeded.actual}; the limit is ${exceeded.max} (${variable}).`,
-              { extensions: { http: { status: ERROR_CODES.OPERATION_LIMIT_EXCEEDED.status }, ...exceeded } },
-            );
-          },
-        };
-      },
-    }),
+    create: ({ operations }) => {
+      const cache = new BoundedCache<string, Measured>(options.cacheSize ?? 1000);
+      const measuredOf = (requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>): Measured => {
+        const { operationName } = requestContext.request;
+        const { document, queryHash } = operations.current(requestContext);
+        // The source's hash and the document's: the same while no plugin before this one replaced the document.
+        const key = `${requestContext.queryHash}\0${queryHash}\0${operationName ?? ''}`;
+        let measured = cache.get(key);
+        if (measured !== undefined) return measured;
+        options.onMeasured?.();
+        const measures = measureOperation(document, operationName);
+        measured = measures && { ...measures, tokens: countTokens(requestContext.source) };
+        cache.set(key, measured);
+        return measured;
+      };
+      return {
+        async requestDidStart() {
+          return {
+            async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RequestScope>) {
+              const measures = measuredOf(requestContext);
+              if (!measures) return; // no operation selected: the gateway's own step refuses it
+              const exceeded = exceededLimit(limits, measures);
+              if (!exceeded) return;
+              operations.refuse(requestContext);
+              options.onRefused?.(exceeded.limit);
+              const { what, variable } = LIMITS[exceeded.limit];
+              throw tesseraError(
+                'OPERATION_LIMIT_EXCEEDED',
+                `The operation's ${what} is ${exceeded.actual}; the limit is ${exceeded.max} (${variable}).`,
+                { extensions: { http: { status: ERROR_CODES.OPERATION_LIMIT_EXCEEDED.status }, ...exceeded } },
+              );
+            },
+          };
+        },
+      };
+    },
   };
 }
