@@ -15,7 +15,14 @@
  * (`--concurrency`) on each, the order alternating every round, from a worker thread; all after a
  * warm-up of each. Options: --scale s|m|l (m), --redis URL (the rate-limit counters in Redis),
  * --without limits,cost,rate,tracing (those parts off in "on" too: what the others cost),
- * --sample-ratio R (1: every request traced; TESSERA_TRACE_SAMPLE_RATIO of "on").
+ * --sample-ratio R (1: every request traced; TESSERA_TRACE_SAMPLE_RATIO of "on"), --cpu-prof DIR
+ * (each process profiles the measured rounds, warm-up and start left out, into DIR/on.cpuprofile
+ * and DIR/off.cpuprofile, through bench/profileOnSignal.ts; the requests each served in them are
+ * printed, for `tsx bench/profileSummary.ts DIR/on.cpuprofile:N DIR/off.cpuprofile:M`).
+ * --data DIR keeps the data in DIR (seeded the first time) for the next run, instead of a temp folder.
+ * The data is seeded first by `tessera seed`, and both processes run with the billing-run and
+ * reconciliation schedules off: a month-end billing run that fell due would otherwise start in
+ * both (they share the data) in the middle of a round and stall it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +46,8 @@ const rounds = Number(option('rounds', '6'));
 const concurrency = Number(option('concurrency', '8'));
 const redisUrl = option('redis', '');
 const sampleRatio = option('sample-ratio', '1');
+const cpuProfileDir = option('cpu-prof', '');
+const keptDataDir = option('data', '');
 const PARTS = ['limits', 'cost', 'rate', 'tracing'] as const;
 type Part = (typeof PARTS)[number];
 const without = option('without', '')
@@ -57,13 +66,26 @@ interface Variant {
   readonly child: ChildProcess;
 }
 
-/** An OTLP/HTTP collector that accepts every export and counts the requests and bytes. */
-async function startCollector(): Promise<{ url: string; stats: { requests: number; bytes: number }; close: () => Promise<void> }> {
-  const stats = { requests: 0, bytes: 0 };
+/** An OTLP/HTTP collector that accepts every export and counts the requests, bytes and spans (by name). */
+async function startCollector(): Promise<{
+  url: string;
+  stats: { requests: number; bytes: number; spans: Map<string, number> };
+  close: () => Promise<void>;
+}> {
+  const stats = { requests: 0, bytes: 0, spans: new Map<string, number>() };
   const server = http.createServer((request, response) => {
-    request.on('data', (chunk: Buffer) => void (stats.bytes += chunk.length));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => void chunks.push(chunk));
     request.on('end', () => {
+      const body = Buffer.concat(chunks);
       stats.requests += 1;
+      stats.bytes += body.length;
+      const exported = JSON.parse(body.toString('utf8')) as {
+        resourceSpans?: { scopeSpans?: { spans?: { name: string }[] }[] }[];
+      };
+      for (const resource of exported.resourceSpans ?? [])
+        for (const scope of resource.scopeSpans ?? [])
+          for (const span of scope.spans ?? []) stats.spans.set(span.name, (stats.spans.get(span.name) ?? 0) + 1);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -75,9 +97,17 @@ async function startCollector(): Promise<{ url: string; stats: { requests: numbe
 /** Starts `tessera start` with `env` and resolves once /health/ready answers 200. */
 async function startVariant(name: Variant['name'], env: Record<string, string>): Promise<Variant> {
   const port = await freePort();
-  const child = spawn('node', ['--import', 'tsx', 'bin/tessera.ts', 'start'], {
+  const profiling = cpuProfileDir ? ['--import', './bench/profileOnSignal.ts'] : [];
+  const child = spawn('node', ['--import', 'tsx', ...profiling, 'bin/tessera.ts', 'start'], {
     cwd: REPO,
-    env: { PATH: process.env.PATH!, HOST: '127.0.0.1', PORT: String(port), TESSERA_LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH!,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TESSERA_LOG_LEVEL: 'warn',
+      ...(cpuProfileDir ? { BENCH_CPU_PROFILE: profileOf(name) } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const ready = `http://127.0.0.1:${port}/health/ready`;
@@ -90,6 +120,32 @@ async function startVariant(name: Variant['name'], env: Record<string, string>):
     if (status === 200) return { name, url: `http://127.0.0.1:${port}/graphql`, child };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Where the profile of the variant `name` goes with --cpu-prof. */
+function profileOf(name: Variant['name']): string {
+  return path.resolve(cpuProfileDir, `${name}.cpuprofile`);
+}
+
+/** Starts (the first time) or stops and writes (the second) the variant's profile, with --cpu-prof. */
+async function toggleProfile(variant: Variant, stopping: boolean): Promise<void> {
+  if (!cpuProfileDir) return;
+  const file = profileOf(variant.name);
+  if (stopping) fs.rmSync(file, { force: true });
+  variant.child.kill('SIGUSR2');
+  if (!stopping) return;
+  while (!fs.existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** Seeds the reference systems in `dataDir` at `scale` with `tessera seed`, in a process of its own. */
+async function seed(env: Record<string, string>): Promise<void> {
+  const child = spawn('node', ['--import', 'tsx', 'bin/tessera.ts', 'seed', '--scale', scale, '--quiet'], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH!, TESSERA_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`tessera seed exited with ${code}`);
 }
 
 function stop(variant: Variant): Promise<void> {
@@ -124,10 +180,18 @@ function limitsOutOfTheWay(): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-hardening-'));
+  const dataDir = keptDataDir ? path.resolve(keptDataDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-hardening-'));
+  if (keptDataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const seeded = keptDataDir !== '' && fs.existsSync(path.join(dataDir, 'seeded'));
   const collector = await startCollector();
+  if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });
   // Production leaves the cost out of the responses; both variants match it.
-  const shared = { TESSERA_DATA_DIR: dataDir, TESSERA_COST_REPORT: 'off' };
+  const shared = {
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_COST_REPORT: 'off',
+    TESSERA_BILLING_RUN_SCHEDULE: 'off',
+    TESSERA_RECONCILIATION_SCHEDULE: 'off',
+  };
   // Each part of the hardening as "on" and "off" configure it; --without leaves parts off in "on" too,
   // to see what each one costs.
   const parts: Record<Part, { on: Record<string, string>; off: Record<string, string> }> = {
@@ -150,8 +214,9 @@ async function main(): Promise<void> {
   const offEnv: Record<string, string> = Object.assign({ ...shared }, ...PARTS.map((part) => parts[part].off));
   if (without.length > 0) console.log(`"on" without: ${without.join(', ')}`);
   const started = performance.now();
-  // "on" seeds the data; "off" starts on it once it is there.
-  const on = await startVariant('on', { ...onEnv, TESSERA_SEED_SCALE: scale });
+  if (!seeded) await seed(shared);
+  if (keptDataDir) fs.writeFileSync(path.join(dataDir, 'seeded'), `${scale}\n`);
+  const on = await startVariant('on', { ...onEnv, TESSERA_SEED_SCALE: 'none' });
   const off = await startVariant('off', { ...offEnv, TESSERA_SEED_SCALE: 'none' });
   console.log(`scale ${scale}: both ready in ${Math.round(performance.now() - started)} ms`);
   const config = loadConfig({ TESSERA_DATA_DIR: dataDir });
@@ -171,6 +236,8 @@ async function main(): Promise<void> {
       durationMs,
     } satisfies LoadJob);
 
+  // Requests each process served in the rounds (a CPU profile's denominator).
+  const served = { on: 0, off: 0 };
   try {
     for (const variant of [on, off]) {
       const warm = await load(variant, 3000);
@@ -186,6 +253,7 @@ async function main(): Promise<void> {
       off: { latencies: [] as number[], errors: 0, elapsedMs: 0, cpuSeconds: 0 as number | null },
     };
     const roundRatios: number[] = [];
+    for (const variant of [on, off]) await toggleProfile(variant, false);
     for (let round = 0; round < rounds; round++) {
       const rps: Record<string, number> = {};
       for (const variant of round % 2 === 0 ? [on, off] : [off, on]) {
@@ -193,6 +261,7 @@ async function main(): Promise<void> {
         const result = await load(variant, seconds * 1000);
         const cpuAfter = cpuSeconds(variant.child.pid);
         if (result.firstError) console.error(`${variant.name}: first error: ${result.firstError}`);
+        served[variant.name] += result.latencies.length + result.errors;
         const total = pooled[variant.name];
         total.cpuSeconds =
           cpuBefore === null || cpuAfter === null || total.cpuSeconds === null ? null : total.cpuSeconds + cpuAfter - cpuBefore;
@@ -204,6 +273,7 @@ async function main(): Promise<void> {
       roundRatios.push(rps.on! / rps.off!);
       console.log(`round ${round + 1}: on ${rps.on!.toFixed(1)} req/s, off ${rps.off!.toFixed(1)} req/s`);
     }
+    for (const variant of [on, off]) await toggleProfile(variant, true);
     const rows = (['on', 'off'] as const).map((name) => ({
       hardening: name,
       ...summarize(pooled[name].latencies, pooled[name].errors, pooled[name].elapsedMs),
@@ -229,11 +299,16 @@ async function main(): Promise<void> {
         `gateway process CPU per request: on ${cpuOn.toFixed(1)} ms, off ${cpuOff.toFixed(1)} ms; off/on ${cpuRatio.toFixed(3)} (target >= ${TARGET_RATIO}: ${cpuRatio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
       );
     }
-    console.log(`OTLP collector: ${collector.stats.requests} exports, ${(collector.stats.bytes / 1024).toFixed(0)} KiB`);
+    const spans = [...collector.stats.spans].sort((a, b) => b[1] - a[1]);
+    const spanTotal = spans.reduce((sum, [, count]) => sum + count, 0);
+    console.log(
+      `OTLP collector: ${collector.stats.requests} exports, ${(collector.stats.bytes / 1024).toFixed(0)} KiB, ${spanTotal} spans (${spans.map(([name, count]) => `${name} ${count}`).join(', ') || 'none'})`,
+    );
+    if (cpuProfileDir) console.log(`requests served in the rounds: on ${served.on}, off ${served.off}; profiles in ${cpuProfileDir}`);
   } finally {
     await Promise.all([stop(on), stop(off)]);
     await collector.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keptDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
