@@ -13,9 +13,11 @@ import { dayOf, decimalE2, decimalE4, e2Of, e4Of, optional, required, text } fro
 /** The deal stage properties for a canonical stage: in the pipeline the source stage belongs to, or `pipeline`. */
 export function stageProperties(stages: StageMap, pipeline: string | null, stage: string, sourceStage: string): Properties {
   const known = stages.find(sourceStage);
-  if (known && known.stage === stage) return { pipeline: known.pipeline, dealstage: known.stageId, tessera_source_stage: null };
+  // `tessera_stage`: the stage as Tessera last wrote it; a dealstage moved in HubSpot differs from it (dealChanges.ts).
+  if (known && known.stage === stage)
+    return { pipeline: known.pipeline, dealstage: known.stageId, tessera_source_stage: null, tessera_stage: stage };
   const inPipeline = pipeline ?? stages.defaultPipeline;
-  return { pipeline: inPipeline, dealstage: stages.idOf(inPipeline, stage), tessera_source_stage: sourceStage };
+  return { pipeline: inPipeline, dealstage: stages.idOf(inPipeline, stage), tessera_source_stage: sourceStage, tessera_stage: stage };
 }
 
 export function dealProperties(stages: StageMap, opportunity: Opportunity): Properties {

@@ -43,40 +43,53 @@ export class ObjectsApi {
   }
 
   /**
-   * Every object matching `filters` (and holding a `tessera_id`), in `tessera_id` order. A search
-   * pages with `after` up to 10,000 results; past that it starts again after the last id seen, so a
-   * longer list is read whole.
+   * Every object matching `filters` (and holding a `tessera_id`), in `sort` order (ascending). A
+   * search pages with `after` up to 10,000 results; past that it starts again from the last value
+   * seen (a stamp others may share: from it, leaving out what was read), so a longer list is read whole.
    */
-  async searchAll(type: string, filters: readonly SearchFilter[], properties: readonly string[]): Promise<HubSpotObject[]> {
-    const results: HubSpotObject[] = [];
+  async searchAll(
+    type: string,
+    filters: readonly SearchFilter[],
+    properties: readonly string[],
+    sort: string = KEEPING.id,
+  ): Promise<HubSpotObject[]> {
+    const results = new Map<string, HubSpotObject>();
     for (const values of inChunks(filters)) {
-      let lastId: string | null = null;
+      let from: string | null = null;
       let after: string | undefined;
       for (;;) {
-        const keyset: SearchFilter[] = lastId === null ? [] : [{ propertyName: KEEPING.id, operator: 'GT', value: lastId }];
+        const keyset: SearchFilter[] =
+          from === null ? [] : [{ propertyName: sort, operator: sort === KEEPING.id ? 'GT' : 'GTE', value: from }];
         const page = await this.search(
           type,
           [...values, ...keyset, { propertyName: KEEPING.id, operator: 'HAS_PROPERTY' }],
-          properties,
+          [...properties, sort],
           after,
+          sort,
         );
-        results.push(...page.results);
+        for (const object of page.results) results.set(object.id, object);
         const next = page.paging?.next?.after;
         if (next === undefined) break;
         if (Number(next) + SEARCH_PAGE > SEARCH_WINDOW) {
-          lastId = page.results.at(-1)!.properties[KEEPING.id]!;
+          from = page.results.at(-1)!.properties[sort]!;
           after = undefined;
         } else after = next;
       }
     }
-    return results;
+    return [...results.values()];
   }
 
-  /** One page of a search sorted by `tessera_id`. */
-  search(type: string, filters: readonly SearchFilter[], properties: readonly string[], after?: string): Promise<SearchPage> {
+  /** One page of a search sorted by `sort`, ascending. */
+  search(
+    type: string,
+    filters: readonly SearchFilter[],
+    properties: readonly string[],
+    after?: string,
+    sort: string = KEEPING.id,
+  ): Promise<SearchPage> {
     const body = {
       filterGroups: [{ filters }],
-      sorts: [{ propertyName: KEEPING.id, direction: 'ASCENDING' }],
+      sorts: [{ propertyName: sort, direction: 'ASCENDING' }],
       properties,
       limit: SEARCH_PAGE,
       ...(after === undefined ? {} : { after }),

@@ -54,6 +54,7 @@ export const OPPORTUNITY: RecordKind<Opportunity> = {
     'pipeline',
     'dealstage',
     'tessera_source_stage',
+    'tessera_stage',
     'amount',
     'deal_currency_code',
     'closedate',

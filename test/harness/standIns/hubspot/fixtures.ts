@@ -72,6 +72,7 @@ export const PORTAL_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
     'pipeline',
     'dealstage',
     'tessera_source_stage',
+    'tessera_stage',
     'amount',
     'deal_currency_code',
     'closedate',
