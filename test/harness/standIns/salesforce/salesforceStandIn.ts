@@ -30,7 +30,9 @@ export type StandInFault =
   /** Done, then the connection is cut before the answer: the client sees a broken connection. */
   | { readonly kind: 'lostAnswer' }
   /** Done, then never answered: the client's time-out decides. */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** The session expires just before this request: it is answered 401 INVALID_SESSION_ID. */
+  | { readonly kind: 'expireToken' };
 
 export interface StandInOptions {
   /** The connected app's certificate (PEM public key) assertions are verified with. */
@@ -123,6 +125,11 @@ export class SalesforceStandIn {
     const operation = object ? `${value !== undefined ? 'upsert' : 'update'} ${object}` : locator ? 'queryMore' : 'query';
     this.calls.push(operation);
 
+    const expiring = this.#faults.findIndex((scripted) => scripted.fault.kind === 'expireToken' && scripted.matches(operation));
+    if (expiring !== -1) {
+      this.#faults.splice(expiring, 1);
+      this.expireTokens();
+    }
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token || !this.#tokens.has(token))
       return send(response, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
@@ -132,7 +139,7 @@ export class SalesforceStandIn {
     if (this.apiUsage > limit)
       return send(response, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
 
-    const index = this.#faults.findIndex((scripted) => scripted.matches(operation));
+    const index = this.#faults.findIndex((scripted) => scripted.fault.kind !== 'expireToken' && scripted.matches(operation));
     const fault = index === -1 ? null : this.#faults.splice(index, 1)[0]!.fault;
     if (fault?.kind === 'status') {
       if (fault.retryAfter) response.setHeader('Retry-After', fault.retryAfter);
