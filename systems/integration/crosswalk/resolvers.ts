@@ -4,6 +4,8 @@
  * an entity only when the caller may see it, and the crosswalk reads only links of records in the
  * caller's scope, so a hidden record's references are no existence oracle.
  */
+import { tesseraError } from '../../../core/errors.ts';
+import { isSystemPrincipal } from '../../kernel/capability/peers.ts';
 import { connectionOf, type PageArgs } from '../../kernel/pagination.ts';
 import { found } from '../../kernel/refs.ts';
 import { seesAccount } from '../../../policies/recordScope.ts';
@@ -56,7 +58,11 @@ export const crosswalkQueryResolvers = {
     ),
   crosswalkMerges: (_: unknown, args: PageArgs & { filter?: MergeFilter | null }, ctx: IntegrationContext) =>
     connectionOf(args, (page) => ctx.read.crosswalk.mergesPage(args.filter ?? {}, page)),
-  crosswalkLinks: (_: unknown, __: unknown, ctx: IntegrationContext) => ctx.read.crosswalk.activeMerges(),
+  crosswalkLinks: (_: unknown, __: unknown, ctx: IntegrationContext) => {
+    // Every link in force, whoever's customer: only Tessera's systems (the CRM's composite mode) read them.
+    if (!isSystemPrincipal(ctx.request.principal)) throw tesseraError('FORBIDDEN', "crosswalkLinks is read only by Tessera's systems.");
+    return ctx.read.crosswalk.activeMerges();
+  },
 };
 
 /** The record's own reference, then those of the records merged into it (in the caller's scope). */
