@@ -26,6 +26,7 @@ describe('the crosswalk through the gateway', () => {
   let tessera: TestTessera;
   let steward: string;
   let mergeId: string;
+  let dealMergeId: string;
 
   beforeAll(async () => {
     tessera = await startTestTessera();
@@ -192,6 +193,52 @@ describe('the crosswalk through the gateway', () => {
     });
   });
 
+  it('merges the closed HubSpot deal into the open Salesforce one of the merged account, and lists both references', async () => {
+    const refsOf = async (id: string) =>
+      (
+        (await tessera.query(`{ opportunity(id: "${id}") { externalRefs { system objectType externalId } } }`, {}, steward)).data as {
+          opportunity: { externalRefs: { system: string; objectType: string; externalId: string }[] };
+        }
+      ).opportunity.externalRefs;
+    const [sfDeal] = await refsOf('opp_00013');
+    const [hsDeal] = await refsOf('opp_00025');
+    expect([sfDeal?.objectType, hsDeal?.objectType]).toEqual(['Opportunity', 'deal']);
+    const body = await tessera.query(
+      `mutation { mergeOpportunities(input: { idempotencyKey: "merge-closed-deal", survivorId: "opp_00013", duplicateId: "opp_00025", expectedVersion: 1 }) {
+        merge { ${MERGE_FIELDS} } userErrors { code message field } warnings { code } replayed } }`,
+      {},
+      steward,
+    );
+    const dealMerge = (body.data as { mergeOpportunities: { merge: { id: string } } }).mergeOpportunities.merge;
+    dealMergeId = dealMerge.id;
+    expect(body).toEqual({
+      data: {
+        mergeOpportunities: {
+          merge: {
+            id: dealMergeId,
+            entityType: 'OPPORTUNITY',
+            survivorId: 'opp_00013',
+            survivorRef: sfDeal,
+            duplicateId: 'opp_00025',
+            duplicateRef: hsDeal,
+            status: 'MERGED',
+            score: null,
+            reason: null,
+            survivorship: [],
+            mergedBy: 'sam.steward',
+            unmergedBy: null,
+            unmergeReason: null,
+            aggregateVersion: 1,
+          },
+          userErrors: [],
+          warnings: [],
+          replayed: false,
+        },
+      },
+    });
+    expect(await refsOf('opp_00013')).toEqual([sfDeal, hsDeal]);
+  });
+
   it('lets one of two concurrent merges into one survivor through, the other VERSION_CONFLICT', async () => {
     const answers = await Promise.all(
       ['acc_00047', 'acc_00048'].map((duplicateId, i) => merge(`race-${i}`, { survivorId: 'acc_00035', duplicateId, expectedVersion: 1 })),
@@ -204,8 +251,30 @@ describe('the crosswalk through the gateway', () => {
     expect(await tessera.query(REFS, { id: 'acc_00035' }, steward)).toMatchObject({ data: { account: { crosswalkVersion: 2 } } });
   });
 
-  it('unmerges with the merge version, keeps the merge as UNMERGED, and warns on a second unmerge', async () => {
+  it('unmerges the deals first, then the accounts with the merge version, keeps the merge as UNMERGED, and warns on a second unmerge', async () => {
     const input = { mergeId, expectedVersion: 1, reason: 'Two subsidiaries after all' };
+    expect(await tessera.query(UNMERGE, { input: { idempotencyKey: 'unmerge-acme-early', ...input } }, steward)).toEqual({
+      data: {
+        unmergeRecords: {
+          merge: null,
+          userErrors: [
+            {
+              code: 'PRECONDITION_FAILED',
+              message: `Deal opp_00025 of ${ACME_HS} is merged into opp_00013 (${dealMergeId}): unmerge the deals first.`,
+              field: 'mergeId',
+            },
+          ],
+          warnings: [],
+          replayed: false,
+        },
+      },
+    });
+    const deals = await tessera.query(
+      UNMERGE,
+      { input: { idempotencyKey: 'unmerge-deals', mergeId: dealMergeId, expectedVersion: 1 } },
+      steward,
+    );
+    expect(deals).toMatchObject({ data: { unmergeRecords: { merge: { status: 'UNMERGED', aggregateVersion: 2 }, userErrors: [] } } });
     const undone = {
       id: mergeId,
       entityType: 'ACCOUNT',
