@@ -1,12 +1,13 @@
 /**
  * The Salesforce opportunity stream of the change capture (docs/connectors.md#change-capture):
- * opportunities whose `SystemModstamp` is after the mark, oldest first. A stage Tessera moved (its
- * `Tessera_Version__c` moved with it) already has its event in the outbox, written by the capability;
- * a stage moved in Salesforce (a person, a flow) is adopted: the record's version moves by one,
- * checked against the version read as a capability's transition is, and the event the capability
- * would have written follows at that version: `OpportunityWon`, `OpportunityLost`, or
- * `OpportunityStageChanged` (systems/crm/capabilities/events.ts). An opportunity first seen already
- * won (created and won between two polls) is adopted as won.
+ * opportunities whose `SystemModstamp` is after the mark, oldest first. Every write of Tessera's
+ * sets `Tessera_Stage__c` with the stage (its event is in the outbox, written by the capability), so a
+ * record whose `StageName` no longer means that stage was moved in Salesforce (a person, a flow): it
+ * is adopted (its version moves by one, checked against the version read as a capability's
+ * transition is; `Tessera_Stage__c` follows) and the event a capability would have written follows
+ * at that version: `OpportunityWon`, `OpportunityLost` or `OpportunityStageChanged`
+ * (systems/crm/capabilities/events.ts). A record Tessera never wrote is adopted silently while open,
+ * and as won or lost once closed (a deal created and won between two polls is won).
  */
 import type { DomainEventDraft } from '../../../kernel/capability/types.ts';
 import type { Change, ChangeStream } from '../../../kernel/connectors/changeCapture.ts';
@@ -16,6 +17,7 @@ import type { Opportunity } from '../../ports/types.ts';
 import { at, type SfRecord } from './fieldCodecs.ts';
 import { BOOKKEEPING } from './objectMaps.ts';
 import { expectOk } from './recordWrites.ts';
+import { WRITTEN_STAGE } from './stageMapping.ts';
 import type { SalesforceOrg } from './salesforceOrg.ts';
 
 interface OpportunityChange extends Change {
@@ -43,6 +45,7 @@ export function opportunityChanges(org: SalesforceOrg): ChangeStream<Opportunity
         [BOOKKEEPING.version]: adopted.aggregateVersion,
         [BOOKKEEPING.lastCall]: POLL_KEY,
         [BOOKKEEPING.before]: JSON.stringify(opportunity),
+        [WRITTEN_STAGE]: opportunity.stage,
         // The source CRM's stage value no longer says what StageName says (stageMapping.ts).
         Tessera_Source_Stage__c: null,
       },
@@ -72,21 +75,15 @@ export function opportunityChanges(org: SalesforceOrg): ChangeStream<Opportunity
         };
       });
     },
-    async eventsOf(change, previous, signal) {
+    async eventsOf(change, _previous, signal) {
       const { opportunity, raw } = change;
-      const [previousVersion, previousStage] = previous === null ? [null, null] : previous.split('|');
-      if (previousStage === opportunity.stage) return [];
-      const lastCall = at(raw, BOOKKEEPING.lastCall);
-      const byCapability = typeof lastCall === 'string' && lastCall !== POLL_KEY;
-      if (previous === null) {
-        // First sight: the baseline, unless a won deal Tessera did not write slipped in between two polls.
-        if (opportunity.stage !== 'CLOSED_WON' || byCapability || at(raw, BOOKKEEPING.callKey) !== null) return [];
-      } else if (byCapability && Number(previousVersion) < opportunity.aggregateVersion) {
-        return []; // Tessera moved it: the capability wrote the event.
-      }
+      const written = at(raw, WRITTEN_STAGE);
+      if (written === opportunity.stage) return [];
       const adopted = await adopt(change, signal);
       if (adopted === null) return null;
-      return [eventOf(adopted, previousStage)];
+      const from = typeof written === 'string' ? written : null;
+      if (from === null && !['CLOSED_WON', 'CLOSED_LOST'].includes(opportunity.stage)) return [];
+      return [eventOf(adopted, from)];
     },
   };
 }

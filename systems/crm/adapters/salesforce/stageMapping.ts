@@ -7,6 +7,12 @@
 import { OPPORTUNITY_STAGE_DEFAULTS, SOURCE_STAGES } from '../../stages.ts';
 import { at, type FieldCodec, type SfRecord } from './fieldCodecs.ts';
 
+/**
+ * The canonical stage as Tessera last wrote it (a capability, or the change capture adopting a move):
+ * a `StageName` that no longer means it was moved in Salesforce (opportunityChanges.ts).
+ */
+export const WRITTEN_STAGE = 'Tessera_Stage__c';
+
 export interface StageMapping {
   /** The canonical stage of a query record (reads StageName, IsClosed, IsWon). */
   readonly codec: FieldCodec<string>;
@@ -41,9 +47,9 @@ export function stageMapping(configured: Readonly<Record<string, string>> | unde
   };
   return {
     codec: {
-      select: ['StageName', 'IsClosed', 'IsWon'],
+      select: ['StageName', 'IsClosed', 'IsWon', WRITTEN_STAGE],
       read: stageOf,
-      write: (stage) => ({ StageName: nameOf.get(stage) ?? stage }),
+      write: (stage) => ({ StageName: nameOf.get(stage) ?? stage, [WRITTEN_STAGE]: stage }),
     },
     sourceStageCodec: {
       select: ['StageName', 'IsClosed', 'IsWon', 'Tessera_Source_Stage__c', 'Tessera_Source__c'],
