@@ -6,11 +6,15 @@
  * its reason. Pure functions: the candidates query feeds them what the CRM answers.
  */
 
-/** Legal-form words dropped from the end of a name ("Acme Holdings GmbH & Co. KG" is "acme holdings"). */
+/**
+ * Legal forms and the corporate words that go with them, dropped from the end of a name ("Acme
+ * Holdings GmbH & Co. KG" is "acme"): one firm's CRM says "Northstar Capital Group", the other's
+ * "Northstar Capital Incorporated".
+ */
 const LEGAL_SUFFIXES = new Set([
-  'ab', 'ag', 'as', 'asa', 'bv', 'co', 'company', 'corp', 'corporation', 'cv', 'gmbh', 'inc', 'incorporated', 'kg', 'kk',
-  'limited', 'llc', 'llp', 'lp', 'ltd', 'ltda', 'nv', 'oy', 'oyj', 'plc', 'pte', 'pty', 'sa', 'sab', 'sarl', 'sas', 'se', 'spa',
-  'srl', 'ug', 'and',
+  'ab', 'ag', 'as', 'asa', 'bv', 'co', 'company', 'corp', 'corporation', 'cv', 'gmbh', 'group', 'holding', 'holdings', 'inc',
+  'incorporated', 'kg', 'kk', 'limited', 'llc', 'llp', 'lp', 'ltd', 'ltda', 'nv', 'oy', 'oyj', 'plc', 'pte', 'pty', 'sa', 'sab',
+  'sarl', 'sas', 'se', 'spa', 'srl', 'ug', 'and',
 ]); // prettier-ignore
 
 /**
@@ -139,17 +143,22 @@ export function matchCandidates(left: readonly MatchRecord[], right: readonly Ma
   const rightKeys = right.map((record) => ({ record, keys: keysOf(record) }));
   const index = new Map<string, number[]>();
   rightKeys.forEach(({ keys }, position) => {
-    for (const key of blockingKeys(keys)) {
+    for (const key of blockingKeys(keys, () => true)) {
       const list = index.get(key);
       if (list) list.push(position);
       else index.set(key, [position]);
     }
   });
+  // A word most names share ("education", "capital") pairs everything with everything: a name is
+  // looked up by its rarer words (its rarest when it has no rare one), its whole name, domain and tax id.
+  const frequency = (word: string) => index.get(`w:${word}`)?.length ?? 0;
   const candidates: MatchCandidate[] = [];
   for (const record of left) {
     const keys = keysOf(record);
+    const rarest = Math.min(...[...keys.words].map(frequency));
     const seen = new Set<number>();
-    for (const key of blockingKeys(keys)) for (const position of index.get(key) ?? []) seen.add(position);
+    const searched = (word: string) => frequency(word) <= Math.max(COMMON_WORD, rarest);
+    for (const key of blockingKeys(keys, searched)) for (const position of index.get(key) ?? []) seen.add(position);
     for (const position of seen) {
       const other = rightKeys[position]!;
       if (other.record.system === record.system) continue;
@@ -160,8 +169,12 @@ export function matchCandidates(left: readonly MatchRecord[], right: readonly Ma
   return candidates.sort((a, b) => b.score - a.score || compare(a.left.id, b.left.id) || compare(a.right.id, b.right.id));
 }
 
-function blockingKeys(keys: Keys): string[] {
-  const out = [...keys.words].map((word) => `w:${word}`);
+/** How many names of the other side a word may be in and still be looked up by. */
+const COMMON_WORD = 50;
+
+function blockingKeys(keys: Keys, searched: (word: string) => boolean): string[] {
+  const out = [...keys.words].filter(searched).map((word) => `w:${word}`);
+  out.push(`n:${keys.name}`);
   if (keys.domain !== null) out.push(`d:${keys.domain}`);
   if (keys.taxId !== null) out.push(`t:${keys.taxId}`);
   return out;

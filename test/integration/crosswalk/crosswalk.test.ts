@@ -64,6 +64,13 @@ describe('the crosswalk through the gateway', () => {
             score: 90,
             reasons: ['SAME_DOMAIN', 'SAME_NAME'],
           },
+          // The same name once "Holdings" is set aside, on another domain: a candidate for a person to judge.
+          {
+            survivor: { id: 'acc_00024', name: 'Ivory Education' },
+            duplicate: { id: 'acc_00052', name: 'Ivory Education Holdings' },
+            score: 50,
+            reasons: ['SAME_NAME'],
+          },
         ],
       },
     });

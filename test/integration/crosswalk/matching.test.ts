@@ -40,7 +40,8 @@ describe('normalizeName', () => {
   it('drops legal suffixes, a leading "the", accents and the dots of abbreviations', () => {
     expect(normalizeName('Acme, Inc.')).toBe('acme');
     expect(normalizeName('ACME LTD')).toBe('acme');
-    expect(normalizeName('Müller Holding GmbH & Co. KG')).toBe('muller holding');
+    expect(normalizeName('Müller Holding GmbH & Co. KG')).toBe('muller');
+    expect(normalizeName('Northstar Capital Group')).toBe(normalizeName('Northstar Capital Incorporated'));
     expect(normalizeName('Société Générale S.A.')).toBe('societe generale');
     expect(normalizeName('The Northwind Company')).toBe('northwind');
     expect(normalizeName('Smith & Sons Limited')).toBe('smith and sons');
