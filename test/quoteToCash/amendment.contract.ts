@@ -8,183 +8,67 @@
  * refused at approval (AMENDMENT_BELOW_BILLED). Run on SQLite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrincipalClaims } from '../../auth/principal.ts';
-import { mutate, newKey } from '../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
-
-const UK = ['UK01'];
-const SALES: PrincipalClaims = {
-  sub: 'sam.seller@tessera.example',
-  scope: 'crm:read crm:write erp:read',
-  legal_entities: UK,
-  client_id: 'crm-app',
-};
-const SALES_DIRECTOR: PrincipalClaims = { sub: 'dana.director@tessera.example', scope: 'crm:read crm:write erp:read', legal_entities: UK };
-const DELIVERY: PrincipalClaims = {
-  sub: 'pat.pm@tessera.example',
-  scope: 'crm:read psa:read psa:write psa:approve erp:read',
-  legal_entities: UK,
-};
-const FINANCE: PrincipalClaims = {
-  sub: 'fran.finance@tessera.example',
-  scope: 'crm:read psa:read erp:read erp:write',
-  legal_entities: UK,
-  client_id: 'erp-sync',
-};
-
-const ERRORS = 'userErrors { code message field } warnings { code message field } replayed';
-const FAILURE = '... on CapabilityFailure { errors { code message field } replayed }';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import {
+  ERRORS,
+  FINANCE,
+  SALES,
+  SALES_DIRECTOR,
+  consultantToken,
+  engagement,
+  gatewayOf,
+  tokensOf,
+  ukParties,
+  type Gateway,
+  type Json,
+} from './contractKit.ts';
 
 export function amendmentContract(engine: string, makeStore: () => Promise<TempStore>): void {
   describe(`contract amendments on ${engine}`, () => {
     let tessera: TestTessera;
     let store: TempStore;
-    const tokens: Record<string, string> = {};
+    let tokens: Record<string, string> = {};
+    let gateway: Gateway;
 
     beforeAll(async () => {
       store = await makeStore();
       tessera = await startTestTessera({ scale: 's', store });
-      for (const [name, claims] of Object.entries({ SALES, SALES_DIRECTOR, DELIVERY, FINANCE })) tokens[name] = await tessera.token(claims);
+      tokens = await tokensOf(tessera);
+      gateway = gatewayOf(tessera);
     });
     afterAll(async () => {
       await tessera?.stop();
       await store?.remove();
     });
 
-    const call = async (token: string, query: string, input: Json, key = newKey()): Promise<Json> => {
-      const result = await mutate<Json>(tessera, query, { idempotencyKey: key, ...input }, { token });
-      expect(result.body.errors, JSON.stringify(result.body.errors)).toBeUndefined();
-      expect(result.status).toBe(200);
-      return result.payload!;
-    };
-    const read = async (token: string, query: string, variables: Json = {}): Promise<Json> => {
-      const body = await tessera.query(query, variables, token);
-      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-      return body.data as Json;
-    };
+    const call = (token: string, query: string, input: Json, key?: string) => gateway.call(token, query, input, key);
+    const read = (token: string, query: string, variables: Json = {}) => gateway.read(token, query, variables);
 
     it('raises a capped contract by a change order: the refused draft passes, PSA and ERP follow with exact amounts', async () => {
-      const setup = await read(
-        tokens.FINANCE!,
-        `{
-        accounts(first: 100, filter: { type: [CUSTOMER] }) { nodes { id billingProfiles { legalEntity { code } currency paymentTerms creditHold } } }
-        rateCards { id currency legalEntity { code } }
-        resources(first: 200, filter: { homeLegalEntityId: "le_UK01", roleId: "rol_02" }) {
-          nodes { id email isBookable status assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate scheduledHours } }
-        }
-      }`,
-      );
-      const customer = setup.accounts.nodes.find((account: Json) =>
-        account.billingProfiles.some(
-          (p: Json) => p.legalEntity.code === 'UK01' && p.currency === 'GBP' && p.paymentTerms === 'NET_30' && !p.creditHold,
-        ),
-      );
-      const rateCard = setup.rateCards.find((card: Json) => card.legalEntity.code === 'UK01' && card.currency === 'GBP');
-      const overlapping = (resource: Json) =>
-        resource.assignments
-          .filter((a: Json) => a.startDate <= '2026-12-18' && a.endDate >= '2026-11-16')
-          .reduce((sum: number, a: Json) => sum + Number(a.scheduledHours), 0);
-      const consultant = setup.resources.nodes
-        .filter((r: Json) => r.isBookable && r.status === 'ACTIVE')
-        .sort((a: Json, b: Json) => overlapping(a) - overlapping(b) || a.id.localeCompare(b.id))[0];
-      const CONSULTANT: PrincipalClaims = { sub: consultant.email, scope: 'psa:read psa:write psa:approve erp:read', legal_entities: UK };
-      tokens.CONSULTANT = await tessera.token(CONSULTANT);
+      const { customer, rateCard, consultants } = await ukParties(gateway, tokens.FINANCE!, { from: '2026-11-16', to: '2026-12-18' });
+      const consultant = consultants[0]!;
+      tokens.CONSULTANT = await consultantToken(tessera, consultant);
 
       // A T&M contract of 4,000.00 GBP, approved, signed, delivered by one project, activated.
-      const opportunity = (
-        await call(
-          tokens.SALES!,
-          `mutation ($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } ${ERRORS} } }`,
-          {
-            accountId: customer.id,
-            name: 'Capped discovery',
-            legalEntityId: 'le_UK01',
-            currency: 'GBP',
-            closeDate: '2026-11-30',
-            lines: [
-              {
-                serviceOffering: 'Discovery',
-                billingMethod: 'TIME_AND_MATERIALS',
-                amount: '4000.00',
-                estimatedHours: '32',
-                startDate: '2026-11-16',
-                endDate: '2027-01-29',
-              },
-            ],
-          },
-        )
-      ).opportunity;
-      const STAGE = `mutation ($input: UpdateOpportunityStageInput!) { updateOpportunityStage(input: $input) { opportunity { aggregateVersion } ${ERRORS} } }`;
-      await call(tokens.SALES!, STAGE, { opportunityId: opportunity.id, expectedVersion: 1, stage: 'QUALIFIED' });
-      await call(tokens.SALES!, STAGE, { opportunityId: opportunity.id, expectedVersion: 2, stage: 'PROPOSAL' });
-      await call(
-        tokens.SALES!,
-        `mutation ($input: CloseWinOpportunityInput!) { closeWinOpportunity(input: $input) { opportunity { stage } ${ERRORS} } }`,
-        { opportunityId: opportunity.id, expectedVersion: 3 },
-      );
-      const contract = (
-        await call(
-          tokens.SALES!,
-          `mutation ($input: CreateContractFromOpportunityInput!) { createContractFromOpportunity(input: $input) { contract { id } ${ERRORS} } }`,
-          { opportunityId: opportunity.id },
-        )
-      ).contract;
-      const TRANSITION = (field: string) =>
-        `mutation ($input: ContractTransitionInput!) { ${field}(input: $input) { contract { status aggregateVersion } ${ERRORS} } }`;
-      await call(tokens.SALES!, TRANSITION('submitContractForApproval'), { contractId: contract.id, expectedVersion: 1 });
-      await call(tokens.SALES_DIRECTOR!, TRANSITION('approveContract'), { contractId: contract.id, expectedVersion: 2 });
-      await call(
-        tokens.SALES!,
-        `mutation ($input: RecordContractSignatureInput!) { recordContractSignature(input: $input) { contract { status } ${ERRORS} } }`,
-        {
-          contractId: contract.id,
-          expectedVersion: 3,
-          signedAt: new Date(Date.now() + 1000).toISOString(),
-          customerSignatory: 'Morgan Client',
-          documentUrl: 'https://sign.example/envelopes/amend-1',
-        },
-      );
-      const project = (
-        await call(
-          tokens.DELIVERY!,
-          `mutation ($input: CreateProjectFromContractInput!) { createProjectFromContract(input: $input) { project { id contract { lines { id } } } ${ERRORS} } }`,
-          { contractId: contract.id, name: 'Capped discovery', rateCardId: rateCard.id },
-        )
-      ).project;
-      const lineId = project.contract.lines[0].id;
-      const activation = await mutate<Json>(
-        tessera,
-        `mutation ($input: ActivateContractV2Input!) { activateContractV2(input: $input) {
-          ... on ActivateContractSuccess { contract { status aggregateVersion } revenueSchedules { allocatedAmount { amount } } } ${FAILURE} } }`,
-        { idempotencyKey: newKey(), contractId: contract.id, expectedVersion: 4 },
-        { token: tokens.FINANCE! },
-      );
-      expect(activation.payload).toEqual({
+      const delivered = await engagement(tessera, gateway, tokens, {
+        customerId: customer.id,
+        name: 'Capped discovery',
+        amount: '4000.00',
+        estimatedHours: '32',
+        startDate: '2026-11-16',
+        endDate: '2027-01-29',
+        envelope: 'amend-1',
+        rateCardId: rateCard.id,
+        consultantId: consultant.id,
+        staffedUntil: '2026-12-18',
+      });
+      const [contract, project, assignment] = [{ id: delivered.contractId }, delivered.project, delivered.assignment];
+      const lineId = project.lineId;
+      expect(delivered.activation).toEqual({
         contract: { status: 'ACTIVE', aggregateVersion: 5 },
         revenueSchedules: [{ allocatedAmount: { amount: '4000.00' } }],
       });
-      await call(
-        tokens.DELIVERY!,
-        `mutation ($input: ActivateProjectInput!) { activateProject(input: $input) { project { status } ${ERRORS} } }`,
-        { projectId: project.id, expectedVersion: 1 },
-      );
-      const request = (
-        await call(
-          tokens.DELIVERY!,
-          `mutation ($input: CreateResourceRequestInput!) { createResourceRequest(input: $input) { resourceRequest { id } ${ERRORS} } }`,
-          { projectId: project.id, roleId: 'rol_02', startDate: '2026-11-16', endDate: '2026-12-18', hours: '40' },
-        )
-      ).resourceRequest;
-      const assignment = (
-        await call(
-          tokens.DELIVERY!,
-          `mutation ($input: ConfirmAssignmentInput!) { confirmAssignment(input: $input) { assignment { id } ${ERRORS} } }`,
-          { resourceRequestId: request.id, resourceId: consultant.id, expectedVersion: 1 },
-        )
-      ).assignment;
       const timecard = (
         await call(
           tokens.CONSULTANT!,

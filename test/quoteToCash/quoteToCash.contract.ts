@@ -14,101 +14,51 @@
  * PSA's billed value is the ERP's net billed to date. Run on SQLite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrincipalClaims } from '../../auth/principal.ts';
 import { mutate, newKey } from '../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
-
-const UK = ['UK01'];
-const SALES: PrincipalClaims = {
-  sub: 'sam.seller@tessera.example',
-  scope: 'crm:read crm:write erp:read',
-  legal_entities: UK,
-  client_id: 'crm-app',
-};
-const SALES_DIRECTOR: PrincipalClaims = { sub: 'dana.director@tessera.example', scope: 'crm:read crm:write erp:read', legal_entities: UK };
-const DELIVERY: PrincipalClaims = {
-  sub: 'pat.pm@tessera.example',
-  scope: 'crm:read psa:read psa:write psa:approve erp:read',
-  legal_entities: UK,
-};
-const FINANCE: PrincipalClaims = {
-  sub: 'fran.finance@tessera.example',
-  scope: 'crm:read psa:read erp:read erp:write',
-  legal_entities: UK,
-  client_id: 'erp-sync',
-};
-const DELIVERY_DIRECTOR: PrincipalClaims = { sub: 'dee.delivery@tessera.example', scope: 'psa:read psa:approve', legal_entities: UK };
-const CONTROLLER: PrincipalClaims = {
-  sub: 'cole.controller@tessera.example',
-  scope: 'crm:read psa:read erp:read erp:write',
-  legal_entities: UK,
-};
-const AUDITOR: PrincipalClaims = { sub: 'ada.auditor@tessera.example', scope: 'audit:read', legal_entities: UK };
-
-const ERRORS = 'userErrors { code message field } warnings { code message field } replayed';
-const FAILURE = '... on CapabilityFailure { errors { code message field } replayed }';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import {
+  CONTROLLER,
+  DELIVERY_DIRECTOR,
+  ERRORS,
+  FAILURE,
+  FINANCE,
+  SALES_DIRECTOR,
+  consultantToken,
+  engagement,
+  gatewayOf,
+  tokensOf,
+  ukParties,
+  type Gateway,
+  type Json,
+} from './contractKit.ts';
 
 export function quoteToCashContract(engine: string, makeStore: () => Promise<TempStore>): void {
   describe(`quote to cash on ${engine}`, () => {
     let tessera: TestTessera;
     let store: TempStore;
-    const tokens: Record<string, string> = {};
+    let tokens: Record<string, string> = {};
+    let gateway: Gateway;
 
     beforeAll(async () => {
       store = await makeStore();
       tessera = await startTestTessera({ scale: 's', store });
-      for (const [name, claims] of Object.entries({ SALES, SALES_DIRECTOR, DELIVERY, DELIVERY_DIRECTOR, FINANCE, CONTROLLER, AUDITOR }))
-        tokens[name] = await tessera.token(claims);
+      tokens = await tokensOf(tessera);
+      gateway = gatewayOf(tessera);
     });
     afterAll(async () => {
       await tessera?.stop();
       await store?.remove();
     });
 
-    const call = async (token: string, query: string, input: Json, key = newKey()): Promise<Json> => {
-      const result = await mutate<Json>(tessera, query, { idempotencyKey: key, ...input }, { token });
-      expect(result.body.errors, JSON.stringify(result.body.errors)).toBeUndefined();
-      expect(result.status).toBe(200);
-      return result.payload!;
-    };
-    const read = async (token: string, query: string, variables: Json = {}): Promise<Json> => {
-      const body = await tessera.query(query, variables, token);
-      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-      return body.data as Json;
-    };
+    const call = (token: string, query: string, input: Json, key?: string) => gateway.call(token, query, input, key);
+    const read = (token: string, query: string, variables: Json = {}) => gateway.read(token, query, variables);
 
     it('takes a new UK opportunity to an applied payment and recognized revenue, with exact amounts', async () => {
       // The customer, rate card and consultant, found in the demo data by what they are.
-      const setup = await read(
-        tokens.FINANCE!,
-        `{
-        accounts(first: 100, filter: { type: [CUSTOMER] }) { nodes { id name billingProfiles { legalEntity { code } currency paymentTerms creditHold } } }
-        rateCards { id currency legalEntity { code } }
-        resources(first: 200, filter: { homeLegalEntityId: "le_UK01", roleId: "rol_02" }) {
-          nodes { id email isBookable status assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate scheduledHours } }
-        }
-      }`,
-      );
-      const customer = setup.accounts.nodes.find((account: Json) =>
-        account.billingProfiles.some(
-          (p: Json) => p.legalEntity.code === 'UK01' && p.currency === 'GBP' && p.paymentTerms === 'NET_30' && !p.creditHold,
-        ),
-      );
-      const rateCard = setup.rateCards.find((card: Json) => card.legalEntity.code === 'UK01' && card.currency === 'GBP');
-      // The bookable consultant with the fewest hours already booked in the engagement's first weeks.
-      const overlapping = (resource: Json) =>
-        resource.assignments
-          .filter((a: Json) => a.startDate <= '2026-12-18' && a.endDate >= '2026-11-16')
-          .reduce((sum: number, a: Json) => sum + Number(a.scheduledHours), 0);
-      const consultant = setup.resources.nodes
-        .filter((r: Json) => r.isBookable && r.status === 'ACTIVE')
-        .sort((a: Json, b: Json) => overlapping(a) - overlapping(b) || a.id.localeCompare(b.id))[0];
-      expect([customer?.id, rateCard?.id, consultant?.id].every(Boolean)).toBe(true);
-      const CONSULTANT: PrincipalClaims = { sub: consultant.email, scope: 'psa:read psa:write psa:approve erp:read', legal_entities: UK };
-      tokens.CONSULTANT = await tessera.token(CONSULTANT);
+      const { customer, rateCard, consultants } = await ukParties(gateway, tokens.FINANCE!, { from: '2026-11-16', to: '2026-12-18' });
+      const consultant = consultants[0]!;
+      tokens.CONSULTANT = await consultantToken(tessera, consultant);
 
       // CRM: opportunity → won → contract → approved (by another person) → signed.
       const opportunity = (
@@ -420,134 +370,36 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
 
     it('corrects a second project after signature: a change order, expenses, a partial credit and a write-off, with exact amounts', async () => {
       // The same customer and rate card; a free consultant for the engagement's weeks.
-      const setup = await read(
-        tokens.FINANCE!,
-        `{
-        accounts(first: 100, filter: { type: [CUSTOMER] }) { nodes { id billingProfiles { legalEntity { code } currency paymentTerms creditHold } } }
-        rateCards { id currency legalEntity { code } }
-        resources(first: 200, filter: { homeLegalEntityId: "le_UK01", roleId: "rol_02" }) {
-          nodes { id email isBookable status assignments(status: [CONFIRMED, ACTIVE]) { startDate endDate scheduledHours } }
-        }
-      }`,
-      );
-      const customer = setup.accounts.nodes.find((account: Json) =>
-        account.billingProfiles.some(
-          (p: Json) => p.legalEntity.code === 'UK01' && p.currency === 'GBP' && p.paymentTerms === 'NET_30' && !p.creditHold,
-        ),
-      );
-      const rateCard = setup.rateCards.find((card: Json) => card.legalEntity.code === 'UK01' && card.currency === 'GBP');
-      const overlapping = (resource: Json) =>
-        resource.assignments
-          .filter((a: Json) => a.startDate <= '2026-12-18' && a.endDate >= '2026-11-23')
-          .reduce((sum: number, a: Json) => sum + Number(a.scheduledHours), 0);
-      const consultant = setup.resources.nodes
-        .filter((r: Json) => r.isBookable && r.status === 'ACTIVE')
-        .sort((a: Json, b: Json) => overlapping(a) - overlapping(b) || a.id.localeCompare(b.id))[0];
-      const consultantToken = await tessera.token({
-        sub: consultant.email,
-        scope: 'psa:read psa:write psa:approve erp:read',
-        legal_entities: UK,
-      });
+      const { customer, rateCard, consultants } = await ukParties(gateway, tokens.FINANCE!, { from: '2026-11-23', to: '2026-12-18' });
+      const consultant = consultants[0]!;
+      const consultantKey = await consultantToken(tessera, consultant);
 
       // A capped T&M contract of 4,000.00 GBP: won, approved, signed, delivered by one project, in force.
-      const opportunity = (
-        await call(
-          tokens.SALES!,
-          `mutation ($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } ${ERRORS} } }`,
-          {
-            accountId: customer.id,
-            name: 'Data platform pilot',
-            legalEntityId: 'le_UK01',
-            currency: 'GBP',
-            closeDate: '2026-11-30',
-            lines: [
-              {
-                serviceOffering: 'Pilot',
-                billingMethod: 'TIME_AND_MATERIALS',
-                amount: '4000.00',
-                estimatedHours: '32',
-                startDate: '2026-11-23',
-                endDate: '2027-01-29',
-              },
-            ],
-          },
-        )
-      ).opportunity;
-      const STAGE = `mutation ($input: UpdateOpportunityStageInput!) { updateOpportunityStage(input: $input) { opportunity { aggregateVersion } ${ERRORS} } }`;
-      await call(tokens.SALES!, STAGE, { opportunityId: opportunity.id, expectedVersion: 1, stage: 'QUALIFIED' });
-      await call(tokens.SALES!, STAGE, { opportunityId: opportunity.id, expectedVersion: 2, stage: 'PROPOSAL' });
-      await call(
-        tokens.SALES!,
-        `mutation ($input: CloseWinOpportunityInput!) { closeWinOpportunity(input: $input) { opportunity { stage } ${ERRORS} } }`,
-        { opportunityId: opportunity.id, expectedVersion: 3 },
-      );
-      const contract = (
-        await call(
-          tokens.SALES!,
-          `mutation ($input: CreateContractFromOpportunityInput!) { createContractFromOpportunity(input: $input) { contract { id } ${ERRORS} } }`,
-          { opportunityId: opportunity.id },
-        )
-      ).contract;
-      const TRANSITION = (field: string) =>
-        `mutation ($input: ContractTransitionInput!) { ${field}(input: $input) { contract { status aggregateVersion } ${ERRORS} } }`;
-      await call(tokens.SALES!, TRANSITION('submitContractForApproval'), { contractId: contract.id, expectedVersion: 1 });
-      await call(tokens.SALES_DIRECTOR!, TRANSITION('approveContract'), { contractId: contract.id, expectedVersion: 2 });
-      await call(
-        tokens.SALES!,
-        `mutation ($input: RecordContractSignatureInput!) { recordContractSignature(input: $input) { contract { status } ${ERRORS} } }`,
-        {
-          contractId: contract.id,
-          expectedVersion: 3,
-          signedAt: new Date(Date.now() + 1000).toISOString(),
-          customerSignatory: 'Morgan Client',
-          documentUrl: 'https://sign.example/envelopes/q2c-2',
-        },
-      );
-      const project = (
-        await call(
-          tokens.DELIVERY!,
-          `mutation ($input: CreateProjectFromContractInput!) { createProjectFromContract(input: $input) { project { id contract { lines { id } } } ${ERRORS} } }`,
-          { contractId: contract.id, name: 'Data platform pilot', rateCardId: rateCard.id },
-        )
-      ).project;
-      const timeLineId = project.contract.lines[0].id;
-      const activation = await mutate<Json>(
-        tessera,
-        `mutation ($input: ActivateContractV2Input!) { activateContractV2(input: $input) {
-          ... on ActivateContractSuccess { contract { status aggregateVersion } revenueSchedules { allocatedAmount { amount } } } ${FAILURE} } }`,
-        { idempotencyKey: newKey(), contractId: contract.id, expectedVersion: 4 },
-        { token: tokens.FINANCE! },
-      );
-      expect(activation.payload).toEqual({
+      const delivered = await engagement(tessera, gateway, tokens, {
+        customerId: customer.id,
+        name: 'Data platform pilot',
+        amount: '4000.00',
+        estimatedHours: '32',
+        startDate: '2026-11-23',
+        endDate: '2027-01-29',
+        envelope: 'q2c-2',
+        rateCardId: rateCard.id,
+        consultantId: consultant.id,
+        staffedUntil: '2026-12-18',
+      });
+      const [contract, project, assignment] = [{ id: delivered.contractId }, delivered.project, delivered.assignment];
+      const timeLineId = project.lineId;
+      expect(delivered.activation).toEqual({
         contract: { status: 'ACTIVE', aggregateVersion: 5 },
         revenueSchedules: [{ allocatedAmount: { amount: '4000.00' } }],
       });
-      await call(
-        tokens.DELIVERY!,
-        `mutation ($input: ActivateProjectInput!) { activateProject(input: $input) { project { status } ${ERRORS} } }`,
-        { projectId: project.id, expectedVersion: 1 },
-      );
-      const request = (
-        await call(
-          tokens.DELIVERY!,
-          `mutation ($input: CreateResourceRequestInput!) { createResourceRequest(input: $input) { resourceRequest { id } ${ERRORS} } }`,
-          { projectId: project.id, roleId: 'rol_02', startDate: '2026-11-23', endDate: '2026-12-18', hours: '40' },
-        )
-      ).resourceRequest;
-      const assignment = (
-        await call(
-          tokens.DELIVERY!,
-          `mutation ($input: ConfirmAssignmentInput!) { confirmAssignment(input: $input) { assignment { id billRate { amount } } ${ERRORS} } }`,
-          { resourceRequestId: request.id, resourceId: consultant.id, expectedVersion: 1 },
-        )
-      ).assignment;
       expect(assignment.billRate).toEqual({ amount: '125.00' });
 
       // A week of time at 125.00: 5,000.00 approved, above the 4,000.00 cap, so the draft is refused.
       const WEEK = ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
       const timecard = (
         await call(
-          consultantToken,
+          consultantKey,
           `mutation ($input: SubmitTimecardInput!) { submitTimecard(input: $input) { timecard { id aggregateVersion entries { id date } } ${ERRORS} } }`,
           {
             assignmentId: assignment.id,
@@ -629,7 +481,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
       const SUBMIT_EXPENSE = `mutation ($input: SubmitExpenseInput!) { submitExpense(input: $input) { ${EXPENSE} ${ERRORS} } }`;
       const APPROVE_EXPENSE = `mutation ($input: ApproveExpenseInput!) { approveExpense(input: $input) { ${EXPENSE} ${ERRORS} } }`;
       const hotel = (
-        await call(consultantToken, SUBMIT_EXPENSE, {
+        await call(consultantKey, SUBMIT_EXPENSE, {
           projectId: project.id,
           resourceId: consultant.id,
           date: '2026-11-24',
@@ -641,7 +493,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
         })
       ).expense;
       const rail = (
-        await call(consultantToken, SUBMIT_EXPENSE, {
+        await call(consultantKey, SUBMIT_EXPENSE, {
           projectId: project.id,
           resourceId: consultant.id,
           date: '2026-11-24',
@@ -659,7 +511,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
         'SUBMITTED',
         'UNAPPROVED',
       ]);
-      const ownApproval = await call(consultantToken, APPROVE_EXPENSE, { expenseId: hotel.id, expectedVersion: 1 });
+      const ownApproval = await call(consultantKey, APPROVE_EXPENSE, { expenseId: hotel.id, expectedVersion: 1 });
       expect(ownApproval.userErrors.map((e: Json) => e.code)).toEqual(['SEGREGATION_OF_DUTIES']);
       expect((await call(tokens.DELIVERY!, APPROVE_EXPENSE, { expenseId: hotel.id, expectedVersion: 1 })).expense).toEqual({
         id: hotel.id,
