@@ -97,6 +97,32 @@ describe('matchScore and matchCandidates', () => {
     expect(matchScore(sf('a', 'Globex'), hs('b', 'Initech'))).toEqual({ score: 0, reasons: [] });
   });
 
+  it('finds every pair with the same tax id, domain or name that scoring all pairs finds', () => {
+    const stem = fc.constantFrom('acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne');
+    const record = (system: string) =>
+      fc.record({
+        id: fc.uuid(),
+        system: fc.constant(system),
+        name: fc.tuple(stem, fc.constantFrom('', ' Group', ' Inc.', ' GmbH', ' Europe', ' Labs')).map(([a, b]) => `${a}${b}`),
+        website: fc.option(
+          stem.map((domain) => `https://www.${domain}.example`),
+          { nil: null },
+        ),
+        taxId: fc.option(fc.constantFrom('GB123456789', 'DE811569869'), { nil: null }),
+      });
+    fc.assert(
+      fc.property(fc.array(record('salesforce'), { maxLength: 12 }), fc.array(record('hubspot'), { maxLength: 12 }), (left, right) => {
+        const found = new Set(matchCandidates(left, right, 1).map((c) => `${c.left.id}|${c.right.id}`));
+        for (const a of left)
+          for (const b of right) {
+            const { reasons } = matchScore(a, b);
+            if (reasons.some((reason) => reason !== 'SIMILAR_NAME')) expect(found.has(`${a.id}|${b.id}`)).toBe(true);
+          }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('lists the pairs of two systems at or above the threshold, best first', () => {
     const left = [sf('sf1', 'Acme Inc.', 'acme.com'), sf('sf2', 'Globex Corporation', 'globex.com'), sf('sf3', 'Umbrella')];
     const right = [hs('hs1', 'Globex', null, null), hs('hs2', 'ACME Ltd', 'https://www.acme.com'), hs('hs3', 'Initech')];
