@@ -68,7 +68,7 @@ describe('loadConfig', () => {
         errors: 'pass',
       },
       timeControls: { weeklyMaxHours: 80, futureDays: 7 },
-      crm: { system: 'sql', salesforce: undefined },
+      crm: { system: 'sql', salesforce: undefined, hubspot: undefined },
     });
   });
 

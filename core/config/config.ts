@@ -101,6 +101,8 @@
  * The CRM's system of record (docs/connectors.md; `core/config/crmSystem.ts`, `core/config/salesforce.ts`):
  * - `TESSERA_CRM_SYSTEM` (`sql`): `sql`, `salesforce`, `hubspot` or `both`.
  * - `TESSERA_SALESFORCE_*`: the org (login URL, API version, consumer key, user, private key, budget, polling).
+ * - `TESSERA_HUBSPOT_*`: the portal (base URL, private app token, webhook secret, pipelines, budget, polling;
+ *   `core/config/hubspot.ts`).
  *
  * Any other `TESSERA_*` variable is unknown (`unknownVariables.ts`, `knownVariables.ts`): a warning naming it
  * (and the nearest known name) in development, a refusal in production (docs/production.md#unknown-variables).

@@ -6,6 +6,7 @@
  * so a half-configured switch is noticed at start.
  */
 import { oneOf } from './parse.ts';
+import { HUBSPOT_VARIABLES, readHubSpotConfig, type HubSpotConfig } from './hubspot.ts';
 import { readSalesforceConfig, SALESFORCE_VARIABLES, type SalesforceConfig } from './salesforce.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,6 +19,8 @@ export interface CrmSystemConfig {
   readonly system: CrmSystemKind;
   /** The org, when `system` is `salesforce` or `both`. */
   readonly salesforce: SalesforceConfig | undefined;
+  /** The portal, when `system` is `hubspot` or `both`. */
+  readonly hubspot: HubSpotConfig | undefined;
 }
 
 export function readCrmSystemConfig(env: Env, production: boolean, cwd: string): CrmSystemConfig {
@@ -27,5 +30,14 @@ export function readCrmSystemConfig(env: Env, production: boolean, cwd: string):
     const stray = SALESFORCE_VARIABLES.find((key) => env[key]?.trim());
     if (stray) throw new TypeError(`${stray} is set but TESSERA_CRM_SYSTEM is ${system}: set TESSERA_CRM_SYSTEM=salesforce (or both)`);
   }
-  return Object.freeze({ system, salesforce: usesSalesforce ? readSalesforceConfig(env, production, cwd) : undefined });
+  const usesHubSpot = system === 'hubspot' || system === 'both';
+  if (!usesHubSpot) {
+    const stray = HUBSPOT_VARIABLES.find((key) => env[key]?.trim());
+    if (stray) throw new TypeError(`${stray} is set but TESSERA_CRM_SYSTEM is ${system}: set TESSERA_CRM_SYSTEM=hubspot (or both)`);
+  }
+  return Object.freeze({
+    system,
+    salesforce: usesSalesforce ? readSalesforceConfig(env, production, cwd) : undefined,
+    hubspot: usesHubSpot ? readHubSpotConfig(env, production, cwd) : undefined,
+  });
 }

@@ -11,6 +11,8 @@ import type { VendorSystemOfRecord } from '../kernel/referenceSystem.ts';
 import { connectSalesforce, type SalesforceSeams } from './adapters/salesforce/salesforceOrg.ts';
 import { createSalesforceCrmAdapter } from './adapters/salesforce/salesforceAdapter.ts';
 import { opportunityChanges } from './adapters/salesforce/opportunityChanges.ts';
+import { connectHubSpot, createHubSpotCrmAdapter } from './adapters/hubspot/hubspotAdapter.ts';
+import { dealChanges } from './adapters/hubspot/dealChanges.ts';
 
 export interface CrmVendor {
   readonly systemOfRecord: VendorSystemOfRecord;
@@ -31,10 +33,17 @@ export function crmVendorOf(config: CrmSystemConfig, seams: SalesforceSeams = {}
         pollMs: config.salesforce!.pollMs,
       };
     }
-    case 'hubspot':
+    case 'hubspot': {
+      const portal = connectHubSpot(config.hubspot!);
+      return {
+        systemOfRecord: (ledger: Kysely<CapabilityTables>) => createHubSpotCrmAdapter(portal, ledger) as ReturnType<VendorSystemOfRecord>,
+        changeStreams: [dealChanges(portal) as unknown as ChangeStream<Change>],
+        pollMs: config.hubspot!.pollMs,
+      };
+    }
     case 'both':
       throw new TypeError(
-        `TESSERA_CRM_SYSTEM=${config.system}: the HubSpot adapter is not wired into the runtime yet (systems/crm/crmVendor.ts)`,
+        `TESSERA_CRM_SYSTEM=${config.system}: the crosswalk of the two CRMs is not wired into the runtime yet (systems/crm/crmVendor.ts)`,
       );
   }
 }

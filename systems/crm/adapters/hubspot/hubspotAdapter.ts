@@ -5,6 +5,9 @@
  * the call's external key so a retried call never writes twice (hubspotWrites.ts).
  */
 import type { Kysely } from 'kysely';
+import { readTokenFile, type HubSpotConfig } from '../../../../core/config/hubspot.ts';
+import { createRequestBudget } from '../../../kernel/connectors/requestBudget.ts';
+import { createHubSpotHttp } from './hubspotClient.ts';
 import type { RemoteAdapter } from '../../../kernel/capability/adapter.ts';
 import type { CapabilityTables } from '../../../kernel/capability/tables.ts';
 import type { SystemOfRecord } from '../../../kernel/systemOfRecord.ts';
@@ -48,11 +51,27 @@ export function hubspotPortal(options: HubSpotCrmOptions): HubSpotPortal {
   };
 }
 
-export function createHubSpotCrmAdapter(
-  options: HubSpotCrmOptions,
-  ledger: Kysely<CapabilityTables>,
-): SystemOfRecord<CrmReadPort, CrmPorts> {
-  const portal = hubspotPortal(options);
+/** The portal `config` names, over the connector kernel's client (the token file read again after a 401). */
+export function connectHubSpot(config: HubSpotConfig): HubSpotPortal {
+  let first = true;
+  const http = createHubSpotHttp({
+    baseUrl: config.baseUrl,
+    token: () => {
+      const token = first || !config.tokenFile ? config.token : readTokenFile(config.tokenFile);
+      first = false;
+      return token;
+    },
+    budget: createRequestBudget({ perDay: config.apiBudgetPerDay }),
+    timeoutMs: config.timeoutMs,
+  });
+  return hubspotPortal({
+    http,
+    types: { ...DEFAULT_OBJECT_TYPES, contract: config.contractObject, amendment: config.amendmentObject },
+    ...(config.pipelines ? { pipelines: config.pipelines } : {}),
+  });
+}
+
+export function createHubSpotCrmAdapter(portal: HubSpotPortal, ledger: Kysely<CapabilityTables>): SystemOfRecord<CrmReadPort, CrmPorts> {
   const capabilities: RemoteAdapter<CrmPorts> = {
     kind: 'remote',
     bind: (call, scope) => ({

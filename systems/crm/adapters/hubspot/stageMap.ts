@@ -5,10 +5,11 @@
  * from the pipelines API), the forecast category from the canonical stage
  * (docs/state-machines.md#opportunity).
  */
+import type { PipelineStages } from '../../../../core/config/hubspot.ts';
 import { OPPORTUNITY_STAGE_DEFAULTS, SOURCE_STAGES } from '../../stages.ts';
 
-/** Canonical stage → stage id, per pipeline id. */
-export type PipelineStages = Readonly<Record<string, Readonly<Record<string, string>>>>;
+/** Canonical stage → stage id, per pipeline id (TESSERA_HUBSPOT_PIPELINES, core/config/hubspot.ts). */
+export type { PipelineStages };
 
 /** HubSpot's default sales pipeline with its default stage ids. */
 export const DEFAULT_PIPELINES: PipelineStages = { default: SOURCE_STAGES.hubspot! };
@@ -35,6 +36,8 @@ export class StageMap {
     definitions: readonly PipelineDefinition[],
   ) {
     for (const [pipeline, stages] of Object.entries(pipelines)) {
+      const missing = Object.keys(OPPORTUNITY_STAGE_DEFAULTS).filter((stage) => !stages[stage]);
+      if (missing.length) throw new Error(`TESSERA_HUBSPOT_PIPELINES: pipeline ${pipeline} maps no stage id to ${missing.join(', ')}`);
       const definition = definitions.find((candidate) => candidate.id === pipeline);
       if (!definition) throw new Error(`HubSpot has no deal pipeline ${JSON.stringify(pipeline)} (TESSERA_HUBSPOT_PIPELINES)`);
       for (const [stage, stageId] of Object.entries(stages)) {
@@ -72,30 +75,4 @@ export class StageMap {
   get defaultPipeline(): string {
     return Object.keys(this.pipelines)[0]!;
   }
-}
-
-/**
- * `TESSERA_HUBSPOT_PIPELINES`: `<pipeline>:<STAGE>=<stageId>,...;<pipeline>:...`, every canonical
- * stage named once per pipeline.
- */
-export function parsePipelineStages(text: string): PipelineStages {
-  const pipelines: Record<string, Record<string, string>> = {};
-  for (const part of text
-    .split(';')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const [pipeline, list] = part.split(':', 2);
-    if (!pipeline || !list)
-      throw new Error(`TESSERA_HUBSPOT_PIPELINES: expected <pipeline>:<STAGE>=<stageId>,... in ${JSON.stringify(part)}`);
-    const stages: Record<string, string> = {};
-    for (const pair of list.split(',')) {
-      const [stage, id] = pair.split('=', 2).map((s) => s.trim());
-      if (!stage || !id) throw new Error(`TESSERA_HUBSPOT_PIPELINES: expected <STAGE>=<stageId> in ${JSON.stringify(pair)}`);
-      stages[stage] = id;
-    }
-    const missing = Object.keys(OPPORTUNITY_STAGE_DEFAULTS).filter((stage) => !stages[stage]);
-    if (missing.length) throw new Error(`TESSERA_HUBSPOT_PIPELINES: pipeline ${pipeline} maps no stage id to ${missing.join(', ')}`);
-    pipelines[pipeline.trim()] = stages;
-  }
-  return pipelines;
 }

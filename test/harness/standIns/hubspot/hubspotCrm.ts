@@ -7,7 +7,7 @@ import { Secret } from '../../../../core/config/secret.ts';
 import { companyProperties, contactProperties } from '../../../../systems/crm/adapters/hubspot/accountMapping.ts';
 import { amendmentProperties, contractProperties } from '../../../../systems/crm/adapters/hubspot/contractMapping.ts';
 import { dealProperties, lineItemProperties } from '../../../../systems/crm/adapters/hubspot/dealMapping.ts';
-import { createHubSpotCrmAdapter } from '../../../../systems/crm/adapters/hubspot/hubspotAdapter.ts';
+import { createHubSpotCrmAdapter, hubspotPortal } from '../../../../systems/crm/adapters/hubspot/hubspotAdapter.ts';
 import { createHubSpotHttp } from '../../../../systems/crm/adapters/hubspot/hubspotClient.ts';
 import { StageMap, type PipelineStages } from '../../../../systems/crm/adapters/hubspot/stageMap.ts';
 import { SOURCE_STAGES } from '../../../../systems/crm/stages.ts';
@@ -70,5 +70,6 @@ export function hubspotCrmOn(
       return Promise.resolve();
     },
   });
-  return { adapter: createHubSpotCrmAdapter({ http, pipelines: TEST_PIPELINES }, ledger), http, delays };
+  const portal = hubspotPortal({ http, pipelines: TEST_PIPELINES });
+  return { adapter: createHubSpotCrmAdapter(portal, ledger), portal, delays };
 }

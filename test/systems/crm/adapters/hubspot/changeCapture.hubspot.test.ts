@@ -10,7 +10,6 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crmCapabilities } from '../../../../../systems/crm/capabilities/index.ts';
 import { dealChanges } from '../../../../../systems/crm/adapters/hubspot/dealChanges.ts';
-import { hubspotPortal } from '../../../../../systems/crm/adapters/hubspot/hubspotAdapter.ts';
 import { hubspotWebhookEndpoint, hubspotWebhookListener } from '../../../../../systems/crm/adapters/hubspot/webhookEndpoint.ts';
 import { signHubSpotRequest } from '../../../../../systems/crm/adapters/hubspot/webhookSignature.ts';
 import type { Opportunity } from '../../../../../systems/crm/ports/types.ts';
@@ -18,7 +17,7 @@ import type { CapabilityTables } from '../../../../../systems/kernel/capability/
 import { pollOnce, type ChangeLedger } from '../../../../../systems/kernel/connectors/changeCapture.ts';
 import { openLedger } from '../../../../../systems/kernel/systemOfRecord.ts';
 import { portRunner, valueOf } from '../../../../harness/portRunner.ts';
-import { hubspotCrmOn, loadIntoHubSpot, TEST_PIPELINES } from '../../../../harness/standIns/hubspot/hubspotCrm.ts';
+import { hubspotCrmOn, loadIntoHubSpot } from '../../../../harness/standIns/hubspot/hubspotCrm.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../../../../harness/standIns/hubspot/server.ts';
 import { ALICE, expectedOpportunity, FIXTURE, T0 } from '../../ports/writeFixture.ts';
 
@@ -42,7 +41,7 @@ describe('HubSpot change capture', () => {
     loadIntoHubSpot(standIn, { ...FIXTURE, opportunities: [DEAL] });
     ledger = await openLedger('crm');
     crm = hubspotCrmOn(standIn, ledger);
-    const stream = dealChanges(hubspotPortal({ http: crm.http, pipelines: TEST_PIPELINES }));
+    const stream = dealChanges(crm.portal);
     poll = () => pollOnce(ledger as unknown as ChangeLedger, stream, { now: () => new Date(clock) });
     expect(await poll()).toMatchObject({ changes: 0, events: 0 }); // the baseline
   });
