@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { capabilityTables } from '../kernel/capability/tables.ts';
 import { changeCaptureTables } from '../kernel/connectors/changeCaptureTables.ts';
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
 import { createTablesMigration } from '../kernel/tableSpec.ts';
@@ -22,5 +23,7 @@ export const crmSystem = defineReferenceSystem({
     '0006_crm_finance_depth': createTablesMigration(crmTables, 6),
     // Issue 13 (connectors): where a vendor CRM's change capture keeps its high-water marks (docs/connectors.md#change-capture).
     '0007_crm_connector_change_capture': createTablesMigration(changeCaptureTables),
+    // The leases and attempts of remote capability calls: the CRM's database is the ledger of a vendor CRM (docs/connectors.md#wiring).
+    '0008_crm_remote_ledger': createTablesMigration(capabilityTables, 2),
   },
 });

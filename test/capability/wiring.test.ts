@@ -27,7 +27,7 @@ describe('capability tables in every reference system', () => {
       // Issue 12 (finance depth): every helper's new tables and columns merged into each system's next migration.
       `${{ crm: '0006', psa: '0005', erp: '0006' }[name]}_${name}_finance_depth`,
       // Issue 13: where a vendor CRM's change capture keeps its marks (docs/connectors.md#change-capture).
-      ...(name === 'crm' ? ['0007_crm_connector_change_capture'] : []),
+      ...(name === 'crm' ? ['0007_crm_connector_change_capture', '0008_crm_remote_ledger'] : []),
       // Every system's outbox carries the trace (docs/processes.md#calling-capabilities).
       `0100_${name}_event_trace`,
     ]);
