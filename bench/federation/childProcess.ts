@@ -19,7 +19,7 @@ export interface ChildOptions {
   readonly args?: readonly string[];
   /** Its whole environment (nothing of this process's is passed but PATH). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Node flags (`--cpu-prof`, ...). */
+  /** Node flags (after tsx's loader for a TypeScript script). */
   readonly nodeFlags?: readonly string[];
   /** Where its stdout goes (a file descriptor); `ignore` by default. */
   readonly stdout?: number | 'ignore' | 'inherit';
@@ -31,7 +31,7 @@ export function startChild<Ready>(options: ChildOptions): Promise<Child<Ready>> 
   const script = options.script.pathname;
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...(options.args ?? [])],
+    [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? []), script, ...(options.args ?? [])],
     {
       cwd: options.cwd ?? new URL('../../', import.meta.url),
       env: { PATH: process.env.PATH ?? '', ...options.env },

@@ -28,8 +28,11 @@ export interface GatewayContext {
   /** A fresh folder of the run: key files, logs, profiles. */
   readonly workDir: string;
   readonly connections: number;
-  /** Node flags for this gateway (`--cpu-prof`). */
-  readonly nodeFlags: readonly string[];
+  /**
+   * Where this gateway writes a CPU profile of the window between two SIGUSR2 (`bench/profileOnSignal.ts`).
+   * @default not profiled
+   */
+  readonly profile?: string | undefined;
 }
 
 export interface RunningGateway {
@@ -41,6 +44,14 @@ export interface RunningGateway {
 }
 
 const PEERS = new URL('./gateways/', import.meta.url);
+const PROFILE_ON_SIGNAL = new URL('../profileOnSignal.ts', import.meta.url).href;
+
+/** The Node flags and environment that profile a gateway (tsx's loader first for a JavaScript one: the profiler module is TypeScript). */
+function profiling(context: GatewayContext, javascript: boolean): { nodeFlags: string[]; env: Record<string, string> } {
+  if (!context.profile) return { nodeFlags: [], env: {} };
+  const loader = javascript ? ['--import', import.meta.resolve('tsx')] : [];
+  return { nodeFlags: [...loader, '--import', PROFILE_ON_SIGNAL], env: { BENCH_CPU_PROFILE: context.profile } };
+}
 
 /**
  * Installs the peer gateways from their lockfile when `node_modules` is missing; resolves with why
@@ -54,7 +65,13 @@ export function installPeers(): string | null {
 }
 
 export async function startGateway(name: GatewayName, context: GatewayContext): Promise<RunningGateway> {
-  const common = { BENCH_SUPERGRAPH_FILE: context.supergraphFile, BENCH_SUBGRAPHS: JSON.stringify(context.subgraphUrls) };
+  const javascript = name === 'hive' || name === 'hive-rust';
+  const profile = profiling(context, javascript);
+  const common = {
+    BENCH_SUPERGRAPH_FILE: context.supergraphFile,
+    BENCH_SUBGRAPHS: JSON.stringify(context.subgraphUrls),
+    ...profile.env,
+  };
   let headers: Record<string, string> = {};
   let child: Child<{ port: number }>;
   if (name === 'tessera-on' || name === 'tessera-off') {
@@ -68,7 +85,7 @@ export async function startGateway(name: GatewayName, context: GatewayContext): 
       script: new URL('./gatewayProcess.ts', import.meta.url),
       args: ['tessera'],
       env: { ...common, ...variant.env, BENCH_GOVERNANCE: governance },
-      nodeFlags: context.nodeFlags,
+      nodeFlags: profile.nodeFlags,
       stdout: log,
     });
     fs.closeSync(log);
@@ -77,14 +94,14 @@ export async function startGateway(name: GatewayName, context: GatewayContext): 
       script: new URL('./gatewayProcess.ts', import.meta.url),
       args: ['apollo'],
       env: common,
-      nodeFlags: context.nodeFlags,
+      nodeFlags: profile.nodeFlags,
     });
   } else {
     child = await startChild({
       script: new URL('hive.mjs', PEERS),
       args: name === 'hive-rust' ? ['rust'] : [],
       env: common,
-      nodeFlags: context.nodeFlags,
+      nodeFlags: profile.nodeFlags,
       cwd: PEERS,
     });
   }

@@ -9,6 +9,8 @@ import { percentile } from '../stats.ts';
 
 /** One gateway in one round. */
 export interface RoundFigures {
+  /** Right answers in the measured window. */
+  readonly answered: number;
   readonly rps: number;
   readonly p50: number;
   readonly p95: number;
@@ -50,8 +52,8 @@ export interface RunSettings {
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly startedAt: Date;
-  /** `uptime`'s 1-minute load when the run started. */
-  readonly loadAverage: number;
+  /** `uptime`'s 1-minute load when the run started, and when it ended (other processes on the machine). */
+  readonly loadAverage: readonly [start: number, end: number];
   /** Gateways that did not run, and why. */
   readonly skipped: ReadonlyMap<GatewayName, string>;
 }
@@ -134,7 +136,7 @@ export function resultsMarkdown(figures: readonly GatewayFigures[], settings: Ru
     '',
     'Written by `npm run bench -- federation` (README "Federation benchmark"); do not edit by hand.',
     '',
-    `- Date: ${settings.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average at start ${settings.loadAverage.toFixed(2)}.`,
+    `- Date: ${settings.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${settings.loadAverage[0].toFixed(2)} at the start, ${settings.loadAverage[1].toFixed(2)} at the end.`,
     `- Machine: ${machine()}.`,
     `- Load: ${settings.connections} connections from a separate process, ${settings.warmupSeconds} s warm-up per gateway, ` +
       `${settings.rounds} interleaved rounds of ${settings.seconds} s each; medians over the rounds (errors summed).`,

@@ -10,7 +10,8 @@
  *
  * Options: --seconds N (20), --rounds N (3), --warmup N seconds (5), --connections N (50),
  * --gateways a,b (all: tessera-on, tessera-off, apollo, hive-rust, hive), --out FILE,
- * --cpu-prof NAME (that gateway runs under `node --cpu-prof`; the profile's folder is printed).
+ * --cpu-prof NAME (a CPU profile of that gateway over its measured rounds only, `bench/profileOnSignal.ts`;
+ * the file and the answers it served are printed for `bench/profileSummary.ts`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,9 +64,19 @@ async function probe(
   return { correct, subgraphRequests, detail: correct ? '' : `${response.status} ${text.slice(0, 300)}` };
 }
 
+const profileFile = (workDir: string) => path.join(workDir, `${profiled}.cpuprofile`);
+
+/** Waits (10 s at most) for the profile the gateway writes at its second SIGUSR2, and says how to read it. */
+async function reportProfile(workDir: string, measured: readonly RoundFigures[]): Promise<void> {
+  const file = profileFile(workDir);
+  for (let waited = 0; waited < 10_000 && !fs.existsSync(file); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  const answered = measured.reduce((sum, round) => sum + round.answered, 0);
+  console.log(`CPU profile of ${profiled}, ${answered} answers: npx tsx bench/profileSummary.ts ${file}:${answered}`);
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
-  const loadAverage = os.loadavg()[0]!;
+  const loadAtStart = os.loadavg()[0]!;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-federation-'));
   const skipped = new Map<GatewayName, string>();
   if (chosen.some((name) => name.startsWith('hive'))) {
@@ -83,7 +94,6 @@ async function main(): Promise<void> {
   const gateways: RunningGateway[] = [];
   try {
     for (const name of chosen.filter((entry) => !skipped.has(entry))) {
-      const profileDir = path.join(workDir, `${name}-profile`);
       try {
         gateways.push(
           await startGateway(name, {
@@ -91,7 +101,7 @@ async function main(): Promise<void> {
             supergraphFile,
             workDir,
             connections,
-            nodeFlags: profiled === name ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+            profile: profiled === name ? profileFile(workDir) : undefined,
           }),
         );
       } catch (error) {
@@ -117,6 +127,8 @@ async function main(): Promise<void> {
       const order = gateways.map((_, index) => gateways[(index + round) % gateways.length]!);
       for (const gateway of order) {
         const pid = gateway.child.process.pid;
+        // The profile starts before its first measured round (and stops after its last, below).
+        if (gateway.name === profiled && round === 0) gateway.child.process.kill('SIGUSR2');
         const requestsBefore = await totalRequests(subgraphs);
         const cpuBefore = cpuSeconds(pid);
         const report = await load.ask<LoadReport>(job(gateway, seconds * 1000));
@@ -125,6 +137,7 @@ async function main(): Promise<void> {
         const check = await probe(gateway, subgraphs);
         const answered = report.latencies.length;
         const figures: RoundFigures = {
+          answered,
           rps: (answered / report.elapsedMs) * 1000,
           ...latencyPercentiles(report.latencies),
           errors: report.errors,
@@ -141,19 +154,26 @@ async function main(): Promise<void> {
             `${figures.errors} errors${check.correct ? '' : `, probe WRONG: ${check.detail}`}`,
         );
         if (report.firstError) console.error(`${gateway.name}: first error: ${report.firstError}`);
+        if (gateway.name === profiled && round === rounds - 1) gateway.child.process.kill('SIGUSR2');
       }
     }
     const figures: GatewayFigures[] = gateways.map((gateway) =>
       summarizeRounds(gateway.name, measured.get(gateway.name)!, peakRssBytes(gateway.child.process.pid)),
     );
-    const markdown = resultsMarkdown(figures, { connections, rounds, seconds, warmupSeconds, startedAt, loadAverage, skipped });
+    const markdown = resultsMarkdown(figures, {
+      connections,
+      rounds,
+      seconds,
+      warmupSeconds,
+      startedAt,
+      loadAverage: [loadAtStart, os.loadavg()[0]!],
+      skipped,
+    });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, markdown);
     console.log(`\n${markdown}\nwritten to ${path.relative(process.cwd(), out)}`);
-    if (profiled && gateways.some((gateway) => gateway.name === profiled)) {
-      const served = measured.get(profiled as GatewayName)!.length;
-      console.log(`CPU profile of ${profiled} (${served} rounds measured) in ${path.join(workDir, `${profiled}-profile`)} once it stops`);
-    }
+    if (profiled && gateways.some((gateway) => gateway.name === profiled))
+      await reportProfile(workDir, measured.get(profiled as GatewayName)!);
   } finally {
     await Promise.all(gateways.map((gateway) => gateway.child.stop()));
     await Promise.all([load.stop(), subgraphs.stop()]);
