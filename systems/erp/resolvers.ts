@@ -175,9 +175,12 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
         ctx.loaders.erpProject.load(project.id),
         ctx.loaders.billedByProject.load(project.id),
       ]);
-      if (!erpProject) return null;
-      const inCurrency = totals.find((total) => total.currency === erpProject.currency);
-      return money(inCurrency?.amountE4 ?? 0, erpProject.currency);
+      // A project added to a contract after its activation has no ERP project row, yet its invoices
+      // are billed: they count in their own currency (docs/invariants.md#inv-11).
+      const currency = erpProject?.currency ?? (totals.length === 1 ? totals[0]!.currency : null);
+      if (!currency) return null;
+      const inCurrency = totals.find((total) => total.currency === currency);
+      return money(inCurrency?.amountE4 ?? 0, currency);
     },
     recognizedRevenueToDate: async (project: { id: string }, _: unknown, ctx: Ctx) => {
       const [erpProject, schedules] = await Promise.all([
