@@ -11,13 +11,14 @@ import type { TempStore } from '../../../harness/tempDatabase.ts';
 import { loadIntoSql, type CrmData } from './crmData.ts';
 import type { OpenCrmSystem } from './writePort.contract.ts';
 
-/** The SQL adapter over a fresh CRM database in `temp`, holding `data`. */
-export async function openSqlCrmSystem(temp: TempStore, data: CrmData): Promise<OpenCrmSystem> {
+/** The SQL adapter over a fresh CRM database in `temp`, holding `data`; `db` loads more. */
+export async function openSqlCrmSystem(temp: TempStore, data: CrmData): Promise<OpenCrmSystem & { readonly db: Kysely<CrmTables> }> {
   const opened = await openReferenceSystem(crmSystem, temp.store);
   const db = opened.db as Kysely<CrmTables>;
   await loadIntoSql(db, data);
   const system = createSqlCrmAdapter(db, opened.reads as Kysely<CrmTables>);
   return {
+    db,
     system,
     withPorts: (use) =>
       (db as unknown as Kysely<CapabilityTables>)

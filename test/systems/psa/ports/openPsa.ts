@@ -33,11 +33,13 @@ export async function withPorts<T>(system: PsaSystem, use: (ports: PsaPorts) => 
   return use(adapter.bind({ externalKey: (operation) => `direct-${call}:${operation}`, attempt: 1 }, scope));
 }
 
-export async function openSqlPsa(temp: TempStore, data: PsaData): Promise<OpenPsa> {
+/** The SQL adapter over a fresh PSA database in `temp`, holding `data`; `db` loads more. */
+export async function openSqlPsa(temp: TempStore, data: PsaData): Promise<OpenPsa & { readonly db: Kysely<PsaTables> }> {
   const opened = await openReferenceSystem(psaSystem, temp.store);
   const db = opened.db as Kysely<PsaTables>;
   await loadIntoSql(db, data);
   return {
+    db,
     system: sqlPsaSystem(db, opened.reads as Kysely<PsaTables>),
     vendor: null,
     async close() {
