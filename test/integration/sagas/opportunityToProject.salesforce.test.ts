@@ -16,12 +16,10 @@ import { pollOnce, type ChangeLedger } from '../../../systems/kernel/connectors/
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
 import { crmData } from '../../systems/crm/ports/crmData.ts';
+import { ALL_STEPS_DONE, approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES } from './opportunityToProjectKit.ts';
 
 let org: TestOrg;
 let tessera: TestTessera;
-const OPS = { sub: 'olga.ops', scope: 'ops:read ops:write crm:read psa:read erp:read', legal_entities: '*' as const };
-const SALES = { sub: 'sam.sales', scope: 'crm:read crm:write', legal_entities: '*' as const };
-const DIRECTOR = { sub: 'dana.director', scope: 'crm:read crm:write', legal_entities: '*' as const };
 
 beforeAll(async () => {
   org = await startTestOrg({ pageSize: 100 });
@@ -35,16 +33,6 @@ afterAll(async () => {
   await org?.standIn.stop();
 });
 
-async function mutate(token: string, field: string, inputType: string, input: Record<string, unknown>, selection: string) {
-  const body = await tessera.query(
-    `mutation ($input: ${inputType}!) { ${field}(input: $input) ${selection} }`,
-    { input: { idempotencyKey: crypto.randomUUID(), ...input } },
-    token,
-  );
-  expect(body.errors).toBeUndefined();
-  return (body.data as Record<string, Record<string, unknown>>)[field]!;
-}
-
 describe('opportunity to project on Salesforce', () => {
   it('runs from a deal won in Salesforce to an active project, the contract written to the org', async () => {
     const sales = await tessera.token(SALES);
@@ -54,6 +42,7 @@ describe('opportunity to project on Salesforce', () => {
     expect(accounts.errors).toBeUndefined();
     const accountId = (accounts.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes[0]!.id;
     const created = await mutate(
+      tessera,
       sales,
       'createOpportunity',
       'CreateOpportunityInput',
@@ -86,6 +75,7 @@ describe('opportunity to project on Salesforce', () => {
       Tessera_Version__c: 1,
     });
     const moved = await mutate(
+      tessera,
       sales,
       'updateOpportunityStage',
       'UpdateOpportunityStageInput',
@@ -103,14 +93,9 @@ describe('opportunity to project on Salesforce', () => {
     expect(won.data).toEqual({ opportunity: { stage: 'CLOSED_WON', aggregateVersion: 3 } });
 
     await tessera.tessera.drain();
-    const PROCESS = `query ($id: ID!) { opportunity(id: $id) { process { status currentStep steps { name status } links { entityType entityId } } } }`;
-    const waiting = (
-      (await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } }
-    ).opportunity.process;
+    const waiting = await processOf(tessera, opportunity.id, ops);
     expect(waiting).toMatchObject({ status: 'WAITING', currentStep: 'awaitApproval' });
-    const contractId = (waiting.links as { entityType: string; entityId: string }[]).find(
-      (link) => link.entityType === 'Contract',
-    )!.entityId;
+    const contractId = linkOf(waiting, 'Contract');
     expect(org.standIn.records.findBy('Contract', 'Tessera_Id__c', contractId)).toMatchObject({
       Tessera_Status__c: 'IN_APPROVAL',
       Tessera_Opportunity_Id__c: opportunity.id,
@@ -118,46 +103,11 @@ describe('opportunity to project on Salesforce', () => {
       Status: 'Draft',
     });
 
-    const approved = await mutate(
-      director,
-      'approveContract',
-      'ContractTransitionInput',
-      { contractId, expectedVersion: 2 },
-      '{ contract { status } userErrors { code message } }',
-    );
-    expect(approved).toMatchObject({ contract: { status: 'APPROVED' }, userErrors: [] });
-    await tessera.tessera.drain();
-    const signed = await mutate(
-      sales,
-      'recordContractSignature',
-      'RecordContractSignatureInput',
-      {
-        contractId,
-        expectedVersion: 3,
-        signedAt: new Date().toISOString(),
-        customerSignatory: 'Pat Customer',
-        documentUrl: 'https://sign.example/env/1',
-      },
-      '{ contract { status } userErrors { code message } }',
-    );
-    expect(signed).toMatchObject({ contract: { status: 'SIGNED' }, userErrors: [] });
-    await tessera.tessera.drain();
-
-    const done = ((await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } })
-      .opportunity.process;
+    await approveAndSign(tessera, contractId, { director, sales });
+    const done = await processOf(tessera, opportunity.id, ops);
     expect(done.status).toBe('COMPLETED');
-    expect((done.steps as { name: string; status: string }[]).map((step) => [step.name, step.status])).toEqual([
-      ['createContract', 'DONE'],
-      ['submitContract', 'DONE'],
-      ['awaitApproval', 'DONE'],
-      ['awaitSignature', 'DONE'],
-      ['enableCustomerBilling', 'DONE'],
-      ['createProject', 'DONE'],
-      ['activateContract', 'DONE'],
-      ['requestResources', 'DONE'],
-      ['activateProject', 'DONE'],
-    ]);
-    const projectId = (done.links as { entityType: string; entityId: string }[]).find((link) => link.entityType === 'Project')!.entityId;
+    expect(done.steps.map((step) => [step.name, step.status])).toEqual(ALL_STEPS_DONE);
+    const projectId = linkOf(done, 'Project');
     const project = await tessera.query('query ($id: ID!) { project(id: $id) { status contract { id status } } }', { id: projectId });
     expect(project.errors).toBeUndefined();
     expect(project.data).toMatchObject({ project: { status: 'ACTIVE', contract: { id: contractId, status: 'ACTIVE' } } });

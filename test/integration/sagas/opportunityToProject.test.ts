@@ -6,26 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { ALL_STEPS_DONE, approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES } from './opportunityToProjectKit.ts';
 
 let tessera: TestTessera;
-const OPS = { sub: 'olga.ops', scope: 'ops:read ops:write crm:read psa:read erp:read', legal_entities: '*' as const };
-const SALES = { sub: 'sam.sales', scope: 'crm:read crm:write', legal_entities: '*' as const };
-const DIRECTOR = { sub: 'dana.director', scope: 'crm:read crm:write', legal_entities: '*' as const };
 
 beforeAll(async () => {
   tessera = await startTestTessera({ scale: 's' });
 });
 afterAll(() => tessera?.stop());
-
-async function mutate(token: string, field: string, inputType: string, input: Record<string, unknown>, selection: string) {
-  const body = await tessera.query(
-    `mutation ($input: ${inputType}!) { ${field}(input: $input) ${selection} }`,
-    { input: { idempotencyKey: crypto.randomUUID(), ...input } },
-    token,
-  );
-  expect(body.errors).toBeUndefined();
-  return (body.data as Record<string, Record<string, unknown>>)[field]!;
-}
 
 describe('opportunity to project', () => {
   it('runs from a won deal to an active project, waiting on the approval and the signature', async () => {
@@ -35,6 +23,7 @@ describe('opportunity to project', () => {
     const accounts = await tessera.query('{ accounts(first: 1, filter: { type: [CUSTOMER] }) { nodes { id } } }');
     const accountId = (accounts.data as { accounts: { nodes: { id: string }[] } }).accounts.nodes[0]!.id;
     const created = await mutate(
+      tessera,
       sales,
       'createOpportunity',
       'CreateOpportunityInput',
@@ -63,6 +52,7 @@ describe('opportunity to project', () => {
       ['PROPOSAL', 2],
     ] as const) {
       const moved = await mutate(
+        tessera,
         sales,
         'updateOpportunityStage',
         'UpdateOpportunityStageInput',
@@ -72,6 +62,7 @@ describe('opportunity to project', () => {
       expect(moved.userErrors).toEqual([]);
     }
     const won = await mutate(
+      tessera,
       sales,
       'closeWinOpportunity',
       'CloseWinOpportunityInput',
@@ -92,46 +83,11 @@ describe('opportunity to project', () => {
     const contract = await tessera.query('query ($id: ID!) { contract(id: $id) { status aggregateVersion } }', { id: contractId });
     expect((contract.data as { contract: unknown }).contract).toEqual({ status: 'IN_APPROVAL', aggregateVersion: 2 });
 
-    const approved = await mutate(
-      director,
-      'approveContract',
-      'ContractTransitionInput',
-      { contractId, expectedVersion: 2 },
-      '{ contract { status } userErrors { code message } }',
-    );
-    expect(approved).toMatchObject({ contract: { status: 'APPROVED' }, userErrors: [] });
-    await tessera.tessera.drain();
-    const signed = await mutate(
-      sales,
-      'recordContractSignature',
-      'RecordContractSignatureInput',
-      {
-        contractId,
-        expectedVersion: 3,
-        signedAt: new Date().toISOString(),
-        customerSignatory: 'Pat Customer',
-        documentUrl: 'https://sign.example/env/1',
-      },
-      '{ contract { status } userErrors { code message } }',
-    );
-    expect(signed).toMatchObject({ contract: { status: 'SIGNED' }, userErrors: [] });
-    await tessera.tessera.drain();
-
-    const done = ((await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } })
-      .opportunity.process;
+    await approveAndSign(tessera, contractId, { director, sales });
+    const done = await processOf(tessera, opportunity.id, ops);
     expect(done.status).toBe('COMPLETED');
-    expect((done.steps as { name: string; status: string }[]).map((step) => [step.name, step.status])).toEqual([
-      ['createContract', 'DONE'],
-      ['submitContract', 'DONE'],
-      ['awaitApproval', 'DONE'],
-      ['awaitSignature', 'DONE'],
-      ['enableCustomerBilling', 'DONE'],
-      ['createProject', 'DONE'],
-      ['activateContract', 'DONE'],
-      ['requestResources', 'DONE'],
-      ['activateProject', 'DONE'],
-    ]);
-    const projectId = (done.links as { entityType: string; entityId: string }[]).find((link) => link.entityType === 'Project')!.entityId;
+    expect(done.steps.map((step) => [step.name, step.status])).toEqual(ALL_STEPS_DONE);
+    const projectId = linkOf(done, 'Project');
     const project = await tessera.query('query ($id: ID!) { project(id: $id) { status erpProjectNumber contract { id status } } }', {
       id: projectId,
     });
