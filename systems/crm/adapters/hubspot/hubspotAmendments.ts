@@ -12,18 +12,14 @@ import {
 } from '../../ports/writePort.ts';
 import type { Contract, ContractAmendment } from '../../ports/types.ts';
 import type { HubSpotCallWrites } from './callWrites.ts';
-import { amendmentProperties, contractProperties } from './contractMapping.ts';
-import { AMENDMENT, CONTRACT } from './records.ts';
+import { amendmentProperties } from './contractMapping.ts';
+import { AMENDMENT } from './records.ts';
 
-export function hubspotAmendmentWrites(writes: HubSpotCallWrites) {
-  const moveContract = (ref: Versioned, values: Partial<Contract>): Promise<Contract> =>
-    writes.transition(
-      CONTRACT,
-      ref.id,
-      ref.aggregateVersion,
-      (current) => contractProperties({ ...current, ...values }),
-      () => staleVersion('Contract', ref.id),
-    );
+/** `moveContract`: the versioned change of a contract (hubspotWrites.ts). */
+export function hubspotAmendmentWrites(
+  writes: HubSpotCallWrites,
+  moveContract: (ref: Versioned, values: Partial<Contract>) => Promise<Contract>,
+) {
   /** The PROPOSED amendment (or the one this call already closed), or VERSION_CONFLICT. */
   const proposed = async (amendment: ContractAmendment) => {
     const current = await writes.find(AMENDMENT, amendment.id);

@@ -71,6 +71,6 @@ export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall):
     draftContractFromOpportunity: async (draft) =>
       (await writes.create(CONTRACT, 'contract', contractProperties({ ...draft, aggregateVersion: 1 }))).record,
     ...contractTransitions(moveContract),
-    ...hubspotAmendmentWrites(writes),
+    ...hubspotAmendmentWrites(writes, moveContract),
   };
 }
