@@ -2,7 +2,8 @@
  * The month-end billing run on the `m` data, through the gateway: every time-and-materials
  * project with approved time ready to bill gets its draft, one after the other. Each draft is
  * set-based (the same number of statements whatever its number of sources), claims exactly the
- * sources that were ready, and no source twice. Its speed is measured by `npm run bench:billing`.
+ * sources that were ready (its time, and the approved expenses the demo data has ready on it), and
+ * no source twice. Its speed is measured by `npm run bench:billing`.
  */
 import type { LogEvent } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,20 @@ describe('the month-end billing run (m data)', () => {
     }
     const projects = [...expected.keys()].sort();
     expect(projects.length).toBeGreaterThan(50);
+    // Their approved billable expenses ready by the cut-off go on the same drafts (docs/demo-data.md#expenses).
+    const expenses = await db
+      .selectFrom('expenses')
+      .select(['project_id as project', 'id', 'billable_e4 as amount'])
+      .where('project_id', 'in', projects)
+      .where('billing_status', '=', 'READY_TO_BILL')
+      .where('expense_date', '<=', CUTOFF)
+      .execute();
+    for (const row of expenses) {
+      const project = expected.get(row.project)!;
+      project.entries.add(row.id);
+      project.totalE4 += row.amount;
+    }
+    expect(expenses.length).toBeGreaterThan(0);
 
     // One call that bills nothing first: the first capability call of a process probes the SQL engine once.
     const [first] = projects;
@@ -76,7 +91,7 @@ describe('the month-end billing run (m data)', () => {
       expect(parseScaled(draft!.summaryAmount.amount)).toBe(own.totalE4);
     }
     // Set-based: a draft takes the same statements whatever its number of sources (one more to sum
-    // the contract's billed-to-date when its line has a cap).
+    // the contract's billed-to-date when its line has a cap, one more to claim expenses when it has some).
     const capped = new Set(
       (
         await db
@@ -87,8 +102,10 @@ describe('the month-end billing run (m data)', () => {
           .execute()
       ).map((row) => row.id),
     );
-    const base = drafted[0]!.statements - (capped.has(drafted[0]!.project) ? 1 : 0);
-    expect(drafted.map((o) => o.statements - (capped.has(o.project) ? 1 : 0))).toEqual(drafted.map(() => base));
+    const extra = (o: (typeof drafted)[number]) =>
+      (capped.has(o.project) ? 1 : 0) + (o.draft!.items.some((item) => item.sourceType === 'EXPENSE') ? 1 : 0);
+    const base = drafted[0]!.statements - extra(drafted[0]!);
+    expect(drafted.map((o) => o.statements - extra(o))).toEqual(drafted.map(() => base));
     expect(new Set(drafted.map((o) => o.draft!.items.length)).size).toBeGreaterThan(10);
     const claims = await db.selectFrom('billing_draft_items').select(['source_type', 'source_id']).execute();
     expect(new Set(claims.map((claim) => `${claim.source_type}:${claim.source_id}`)).size).toBe(claims.length);

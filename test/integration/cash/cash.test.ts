@@ -44,7 +44,7 @@ const position = (status: string, invoiced: string, paid: string, credited: stri
 // The run's three released invoices (seed `s`, US01, cut-off 2026-11-30).
 const A = { project: 'prj_00008', account: 'acc_00020', total: '26267.50' };
 const B = { project: 'prj_00010', account: 'acc_00018', total: '20327.50' };
-const C = { project: 'prj_00011', account: 'acc_00002', total: '11893.75' };
+const C = { project: 'prj_00011', account: 'acc_00002', total: '13549.33' };
 
 describe('cash', () => {
   let fixture: BillingRunFixture;
@@ -72,7 +72,7 @@ describe('cash', () => {
     expect(projects.map((p) => [p.project_id, p.status, p.customer_id, p.invoice_total_e4])).toEqual([
       [A.project, 'RELEASED', A.account, 262_675_000],
       [B.project, 'RELEASED', B.account, 203_275_000],
-      [C.project, 'RELEASED', C.account, 118_937_500],
+      [C.project, 'RELEASED', C.account, 135_493_300],
     ]);
     for (const p of projects) invoiceOf[p.project_id] = p.invoice_id;
 
@@ -154,10 +154,10 @@ describe('cash', () => {
     expect(views.released).toEqual({
       a: position('INVOICED', '26267.50', '0.00', '0.00', '26267.50'),
       b: position('INVOICED', '20327.50', '0.00', '0.00', '20327.50'),
-      c: position('INVOICED', '11893.75', '0.00', '0.00', '11893.75'),
+      c: position('INVOICED', '13549.33', '0.00', '0.00', '13549.33'),
       accA: { exposure: [usd('26267.50')] },
       accB: { exposure: [usd('20327.50')] },
-      accC: { exposure: [usd('11893.75')] },
+      accC: { exposure: [usd('13549.33')] },
     });
   });
 
@@ -174,10 +174,10 @@ describe('cash', () => {
       a: position('PAID', '26267.50', '26267.50', '0.00', '0.00'),
       // Line 1 of B, 1,620.00 (US01 bills no tax), credited with its time.
       b: position('INVOICED', '20327.50', '0.00', '1620.00', '18707.50'),
-      c: position('INVOICED', '11893.75', '0.00', '0.00', '11893.75'),
+      c: position('INVOICED', '13549.33', '0.00', '0.00', '13549.33'),
       accA: { exposure: [] },
       accB: { exposure: [usd('18707.50')] },
-      accC: { exposure: [usd('11893.75')] },
+      accC: { exposure: [usd('13549.33')] },
     });
   });
 
@@ -232,7 +232,7 @@ describe('cash', () => {
           [
             [A.project, 'PAID', 262_675_000, 0, 0],
             [B.project, 'POSTED', 0, 16_200_000, 187_075_000],
-            [C.project, 'POSTED', 0, 0, 118_937_500],
+            [C.project, 'POSTED', 0, 0, 135_493_300],
           ].sort((x, y) => invoiceOf[x[0] as string]!.localeCompare(invoiceOf[y[0] as string]!)),
         );
       } finally {
