@@ -199,4 +199,24 @@ describe('conservation across the PSA and the ERP under random quote-to-cash seq
       expect([...seen].filter((outcome) => outcome.endsWith(':OK')).sort()).toEqual([...kinds, ...more].map((k) => `${k}:OK`).sort());
     },
   );
+
+  it('counts the invoices of a project added to the contract after its activation in its ERP billed-to-date', async () => {
+    first = null;
+    const run = await newRun();
+    const look = () => observe(gateway, tokens.FINANCE!, run.projectId, run.customerId);
+    const steps: Command[] = [
+      { kind: 'time', week: 0, days: [billable(0, 7)] },
+      { kind: 'approveTime', pick: 0 },
+      { kind: 'draft', week: 0 },
+      { kind: 'release', pick: 0, stale: false },
+    ];
+    for (const step of steps) expect(await execute(run, step, await look())).toMatchObject({ code: 'OK' });
+    const after = await look();
+    // 1.75 h at 125.00: 218.75 billed, in the ERP as in the PSA.
+    expect([after.project.billedToDate, after.project.invoices.map((i: Json) => i.subtotal)]).toEqual([
+      { amount: '218.75' },
+      [{ amount: '218.75' }],
+    ]);
+    checkInvariants(after, 2_187_500);
+  });
 });
