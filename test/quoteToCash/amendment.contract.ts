@@ -7,45 +7,19 @@
  * kept on the contract; the refused draft then passes; a cap lowered below what is on draft is
  * refused at approval (AMENDMENT_BELOW_BILLED). Run on SQLite and on PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+import { describe, expect, it } from 'vitest';
 import type { TempStore } from '../harness/tempDatabase.ts';
-import {
-  ERRORS,
-  FINANCE,
-  SALES,
-  SALES_DIRECTOR,
-  consultantToken,
-  engagement,
-  gatewayOf,
-  tokensOf,
-  ukParties,
-  type Gateway,
-  type Json,
-} from './contractKit.ts';
+import { ERRORS, FINANCE, SALES, SALES_DIRECTOR, consultantToken, engagement, suiteOn, ukParties, type Json } from './contractKit.ts';
 
 export function amendmentContract(engine: string, makeStore: () => Promise<TempStore>): void {
   describe(`contract amendments on ${engine}`, () => {
-    let tessera: TestTessera;
-    let store: TempStore;
-    let tokens: Record<string, string> = {};
-    let gateway: Gateway;
+    const suite = suiteOn(makeStore);
 
-    beforeAll(async () => {
-      store = await makeStore();
-      tessera = await startTestTessera({ scale: 's', store });
-      tokens = await tokensOf(tessera);
-      gateway = gatewayOf(tessera);
-    });
-    afterAll(async () => {
-      await tessera?.stop();
-      await store?.remove();
-    });
-
-    const call = (token: string, query: string, input: Json, key?: string) => gateway.call(token, query, input, key);
-    const read = (token: string, query: string, variables: Json = {}) => gateway.read(token, query, variables);
+    const call = (token: string, query: string, input: Json, key?: string) => suite.gateway.call(token, query, input, key);
+    const read = (token: string, query: string, variables: Json = {}) => suite.gateway.read(token, query, variables);
 
     it('raises a capped contract by a change order: the refused draft passes, PSA and ERP follow with exact amounts', async () => {
+      const { tessera, gateway, tokens } = suite;
       const { customer, rateCard, consultants } = await ukParties(gateway, tokens.FINANCE!, { from: '2026-11-16', to: '2026-12-18' });
       const consultant = consultants[0]!;
       tokens.CONSULTANT = await consultantToken(tessera, consultant);

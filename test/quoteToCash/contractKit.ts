@@ -5,10 +5,11 @@
  * up in the PSA, the contract activated in the ERP and the project staffed
  * (docs/capabilities.md#opportunity-to-project, docs/capabilities.md#staffing).
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { PrincipalClaims } from '../../auth/principal.ts';
 import { mutate, newKey } from '../harness/capabilities.ts';
-import type { TestTessera } from '../harness/startTestTessera.ts';
+import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
+import type { TempStore } from '../harness/tempDatabase.ts';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -293,4 +294,28 @@ export async function engagement(
     hours: '40',
   });
   return { contractId, project, activation, assignment };
+}
+
+/** What a quote-to-cash suite runs on, set by the hooks suiteOn registers (read it inside tests). */
+export interface Suite {
+  tessera: TestTessera;
+  gateway: Gateway;
+  tokens: Record<string, string>;
+}
+
+/** Registers a suite's hooks: a Tessera seeded with `s` on a fresh store, the people's tokens and a gateway; removed after. */
+export function suiteOn(makeStore: () => Promise<TempStore>): Suite {
+  const suite = { tokens: {} } as Suite;
+  let store: TempStore | undefined;
+  beforeAll(async () => {
+    store = await makeStore();
+    suite.tessera = await startTestTessera({ scale: 's', store });
+    suite.tokens = await tokensOf(suite.tessera);
+    suite.gateway = gatewayOf(suite.tessera);
+  });
+  afterAll(async () => {
+    await suite.tessera?.stop();
+    await store?.remove();
+  });
+  return suite;
 }

@@ -13,9 +13,8 @@
  * (approved billable value = ready + on hold + on draft + billed + credited + written off) and the
  * PSA's billed value is the ERP's net billed to date. Run on SQLite and on PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mutate, newKey } from '../harness/capabilities.ts';
-import { startTestTessera, type TestTessera } from '../harness/startTestTessera.ts';
 import type { TempStore } from '../harness/tempDatabase.ts';
 import {
   CONTROLLER,
@@ -26,35 +25,20 @@ import {
   SALES_DIRECTOR,
   consultantToken,
   engagement,
-  gatewayOf,
-  tokensOf,
+  suiteOn,
   ukParties,
-  type Gateway,
   type Json,
 } from './contractKit.ts';
 
 export function quoteToCashContract(engine: string, makeStore: () => Promise<TempStore>): void {
   describe(`quote to cash on ${engine}`, () => {
-    let tessera: TestTessera;
-    let store: TempStore;
-    let tokens: Record<string, string> = {};
-    let gateway: Gateway;
+    const suite = suiteOn(makeStore);
 
-    beforeAll(async () => {
-      store = await makeStore();
-      tessera = await startTestTessera({ scale: 's', store });
-      tokens = await tokensOf(tessera);
-      gateway = gatewayOf(tessera);
-    });
-    afterAll(async () => {
-      await tessera?.stop();
-      await store?.remove();
-    });
-
-    const call = (token: string, query: string, input: Json, key?: string) => gateway.call(token, query, input, key);
-    const read = (token: string, query: string, variables: Json = {}) => gateway.read(token, query, variables);
+    const call = (token: string, query: string, input: Json, key?: string) => suite.gateway.call(token, query, input, key);
+    const read = (token: string, query: string, variables: Json = {}) => suite.gateway.read(token, query, variables);
 
     it('takes a new UK opportunity to an applied payment and recognized revenue, with exact amounts', async () => {
+      const { tessera, gateway, tokens } = suite;
       // The customer, rate card and consultant, found in the demo data by what they are.
       const { customer, rateCard, consultants } = await ukParties(gateway, tokens.FINANCE!, { from: '2026-11-16', to: '2026-12-18' });
       const consultant = consultants[0]!;
@@ -369,6 +353,7 @@ export function quoteToCashContract(engine: string, makeStore: () => Promise<Tem
     });
 
     it('corrects a second project after signature: a change order, expenses, a partial credit and a write-off, with exact amounts', async () => {
+      const { tessera, gateway, tokens } = suite;
       // The same customer and rate card; a free consultant for the engagement's weeks.
       const { customer, rateCard, consultants } = await ukParties(gateway, tokens.FINANCE!, { from: '2026-11-23', to: '2026-12-18' });
       const consultant = consultants[0]!;
