@@ -13,6 +13,9 @@ import { createSalesforceCrmAdapter } from './adapters/salesforce/salesforceAdap
 import { opportunityChanges } from './adapters/salesforce/opportunityChanges.ts';
 import { connectHubSpot, createHubSpotCrmAdapter } from './adapters/hubspot/hubspotAdapter.ts';
 import { dealChanges } from './adapters/hubspot/dealChanges.ts';
+import { createCompositeCrmAdapter } from './adapters/composite/compositeAdapter.ts';
+import { peerCrosswalkLookup, type CrosswalkLookup } from './adapters/composite/crosswalkLookup.ts';
+import type { PeerTransport } from '../kernel/capability/peers.ts';
 
 export interface CrmVendor {
   readonly systemOfRecord: VendorSystemOfRecord;
@@ -21,7 +24,13 @@ export interface CrmVendor {
   readonly pollMs: number;
 }
 
-export function crmVendorOf(config: CrmSystemConfig, seams: SalesforceSeams = {}): CrmVendor | null {
+/** What tests replace: the Salesforce org's clock and waits, and (for `both`) how the crosswalk's links are read. */
+export interface CrmVendorSeams extends SalesforceSeams {
+  /** @default peerCrosswalkLookup: the integration subgraph's links, read through the peers */
+  readonly crosswalk?: (transport: PeerTransport) => CrosswalkLookup;
+}
+
+export function crmVendorOf(config: CrmSystemConfig, seams: CrmVendorSeams = {}): CrmVendor | null {
   switch (config.system) {
     case 'sql':
       return null;
@@ -41,9 +50,21 @@ export function crmVendorOf(config: CrmSystemConfig, seams: SalesforceSeams = {}
         pollMs: config.hubspot!.pollMs,
       };
     }
-    case 'both':
-      throw new TypeError(
-        `TESSERA_CRM_SYSTEM=${config.system}: the crosswalk of the two CRMs is not wired into the runtime yet (systems/crm/crmVendor.ts)`,
-      );
+    case 'both': {
+      // The parent's Salesforce and the acquired firm's HubSpot under the crosswalk (docs/crosswalk.md):
+      // reads merge the two through the integration system's links, writes go to the system holding the record.
+      const org = connectSalesforce(config.salesforce!, seams);
+      const portal = connectHubSpot(config.hubspot!);
+      return {
+        systemOfRecord: (ledger: Kysely<CapabilityTables>, transport: PeerTransport) =>
+          createCompositeCrmAdapter({
+            primary: createSalesforceCrmAdapter(org, ledger),
+            secondary: createHubSpotCrmAdapter(portal, ledger),
+            crosswalk: (seams.crosswalk ?? peerCrosswalkLookup)(transport),
+          }) as ReturnType<VendorSystemOfRecord>,
+        changeStreams: [opportunityChanges(org) as unknown as ChangeStream<Change>, dealChanges(portal) as unknown as ChangeStream<Change>],
+        pollMs: Math.min(config.salesforce!.pollMs, config.hubspot!.pollMs),
+      };
+    }
   }
 }

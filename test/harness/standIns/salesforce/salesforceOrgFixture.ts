@@ -12,6 +12,8 @@ import { SalesforceStandIn, type StandInOptions } from './salesforceStandIn.ts';
 
 export interface TestOrg {
   readonly standIn: SalesforceStandIn;
+  /** The variables the configuration was read from, as an operator would set them. */
+  readonly env: Readonly<Record<string, string>>;
   readonly config: SalesforceConfig;
   readonly org: SalesforceOrg;
   /** The delays the connector waited between attempts (it waits for none in tests). */
@@ -33,18 +35,15 @@ export async function startTestOrg(
     username: 'integration@tessera.example',
     ...options,
   });
-  const config = readSalesforceConfig(
-    {
-      TESSERA_SALESFORCE_LOGIN_URL: standIn.url,
-      TESSERA_SALESFORCE_CONSUMER_KEY: '3MVG9-test-consumer',
-      TESSERA_SALESFORCE_USERNAME: 'integration@tessera.example',
-      TESSERA_SALESFORCE_PRIVATE_KEY: KEYS.privateKey,
-      TESSERA_SALESFORCE_TIMEOUT_MS: '2000',
-      ...options.env,
-    },
-    false,
-    process.cwd(),
-  );
+  const env = {
+    TESSERA_SALESFORCE_LOGIN_URL: standIn.url,
+    TESSERA_SALESFORCE_CONSUMER_KEY: '3MVG9-test-consumer',
+    TESSERA_SALESFORCE_USERNAME: 'integration@tessera.example',
+    TESSERA_SALESFORCE_PRIVATE_KEY: KEYS.privateKey,
+    TESSERA_SALESFORCE_TIMEOUT_MS: '2000',
+    ...options.env,
+  };
+  const config = readSalesforceConfig(env, false, process.cwd());
   const delays: number[] = [];
   const org = connectSalesforce(config, {
     sleep: async (ms) => {
@@ -53,7 +52,7 @@ export async function startTestOrg(
     random: () => 0.5,
     ...options.seams,
   });
-  return { standIn, config, org, delays };
+  return { standIn, env, config, org, delays };
 }
 
 /** Loads `data` into the stand-in as Salesforce records, parents first, as records no capability call wrote. */
