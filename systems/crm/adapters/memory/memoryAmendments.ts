@@ -1,17 +1,12 @@
 /**
- * Contract amendments over the in-memory vendor (docs/model.md#contractamendment): the same operations as
- * the SQL adapter's, once per call (the kernel's `CallWrites`): each moves the contract's version,
- * so two proposals from one version cannot both stand.
+ * Contract amendments over the in-memory vendor (docs/model.md#contractamendment): the shared
+ * operations (amendmentTransitions.ts) once per call (the kernel's `CallWrites`): each moves the
+ * contract's version, so two proposals from one version cannot both stand.
  */
 import type { CallWrites } from '../../../kernel/adapters/memory/callHistory.ts';
-import {
-  staleVersion,
-  type AmendedContract,
-  type AmendmentApproval,
-  type AmendmentClosure,
-  type Versioned,
-} from '../../ports/writePort.ts';
+import { staleVersion, type Versioned } from '../../ports/writePort.ts';
 import type { Contract, ContractAmendment } from '../../ports/types.ts';
+import { amendmentTransitions } from '../amendmentTransitions.ts';
 import { OBJECT } from './objects.ts';
 
 export function memoryAmendmentWrites(writes: CallWrites) {
@@ -26,46 +21,22 @@ export function memoryAmendmentWrites(writes: CallWrites) {
       () => staleVersion('Contract', ref.id),
     );
   };
-  return {
-    async proposeContractAmendment(ref: Versioned, proposal: ContractAmendment): Promise<AmendedContract> {
-      const contract = await moveContract(ref, {});
-      const amendment = await writes.create<ContractAmendment>(OBJECT.amendment, 'amendment', proposal);
-      return { contract, amendment };
-    },
-    async recordContractAmendmentApproval(
-      ref: Versioned,
-      approved: ContractAmendment,
-      approval: AmendmentApproval,
-    ): Promise<AmendedContract> {
-      const contract = await moveContract(ref, {
-        version: approved.toVersion,
-        totalContractValue: approved.newValue,
-        endDate: approved.newEndDate,
-      });
-      const [current] = await writes.find<ContractAmendment>(OBJECT.amendment, (record) => record.id === approved.id);
-      if (!current || (current.fields.record.status !== 'PROPOSED' && !writes.wroteLast(current)))
-        throw staleVersion('ContractAmendment', approved.id);
-      const amendment = await writes.change<ContractAmendment>(
-        OBJECT.amendment,
-        current,
-        (record) => ({ ...record, status: 'APPROVED', ...approval }),
-        () => staleVersion('ContractAmendment', approved.id),
-      );
-      return { contract, amendment };
-    },
-    async closeContractAmendment(ref: Versioned, proposed: ContractAmendment, closure: AmendmentClosure): Promise<AmendedContract> {
-      // The amendment is checked before the contract moves: a vendor call that refuses leaves both as they were.
-      const [current] = await writes.find<ContractAmendment>(OBJECT.amendment, (record) => record.id === proposed.id);
-      if (!current || (current.fields.record.status !== 'PROPOSED' && !writes.wroteLast(current)))
-        throw staleVersion('ContractAmendment', proposed.id);
-      const contract = await moveContract(ref, {});
-      const amendment = await writes.change<ContractAmendment>(
-        OBJECT.amendment,
-        current,
-        (record) => ({ ...record, ...closure }),
-        () => staleVersion('ContractAmendment', proposed.id),
-      );
-      return { contract, amendment };
-    },
+  const proposed = async (amendment: ContractAmendment) => {
+    const [current] = await writes.find<ContractAmendment>(OBJECT.amendment, (record) => record.id === amendment.id);
+    if (!current || (current.fields.record.status !== 'PROPOSED' && !writes.wroteLast(current)))
+      throw staleVersion('ContractAmendment', amendment.id);
+    return current;
   };
+  return amendmentTransitions({
+    moveContract,
+    create: (proposal) => writes.create<ContractAmendment>(OBJECT.amendment, 'amendment', proposal),
+    proposed,
+    settle: (current, values) =>
+      writes.change<ContractAmendment>(
+        OBJECT.amendment,
+        current,
+        (record) => ({ ...record, ...values }),
+        () => staleVersion('ContractAmendment', current.fields.record.id),
+      ),
+  });
 }

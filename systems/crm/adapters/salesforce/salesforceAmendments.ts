@@ -1,16 +1,11 @@
 /**
  * Contract amendments on Salesforce (docs/model.md#contractamendment), kept in the custom object
- * `Tessera_Contract_Amendment__c`: the same operations as the in-memory adapter's, each moving the
+ * `Tessera_Contract_Amendment__c`: the shared operations (amendmentTransitions.ts), each moving the
  * contract's version, so two proposals from one version cannot both stand.
  */
-import {
-  staleVersion,
-  type AmendedContract,
-  type AmendmentApproval,
-  type AmendmentClosure,
-  type Versioned,
-} from '../../ports/writePort.ts';
+import { staleVersion, type Versioned } from '../../ports/writePort.ts';
 import type { Contract, ContractAmendment } from '../../ports/types.ts';
+import { amendmentTransitions } from '../amendmentTransitions.ts';
 import type { SalesforceCallWrites } from './recordWrites.ts';
 
 export function salesforceAmendmentWrites(writes: SalesforceCallWrites) {
@@ -30,41 +25,14 @@ export function salesforceAmendmentWrites(writes: SalesforceCallWrites) {
       throw staleVersion('ContractAmendment', amendment.id);
     return { raw, current };
   };
-  const settle = async (
-    amendment: ContractAmendment,
-    values: Partial<ContractAmendment>,
-    checked?: Awaited<ReturnType<typeof proposed>>,
-  ) => {
-    const { raw, current } = checked ?? (await proposed(amendment));
-    // An earlier attempt of this call already made the change: its result is the answer.
-    if (writes.wroteLast(raw) && current.status !== 'PROPOSED') return current;
-    return writes.patch(maps.amendment, raw, current, { ...current, ...values });
-  };
-  return {
-    async proposeContractAmendment(ref: Versioned, proposal: ContractAmendment): Promise<AmendedContract> {
-      const contract = await moveContract(ref, {});
-      const amendment = await writes.create<ContractAmendment>(maps.amendment, 'amendment', proposal);
-      return { contract, amendment };
+  return amendmentTransitions({
+    moveContract,
+    create: (proposal) => writes.create<ContractAmendment>(maps.amendment, 'amendment', proposal),
+    proposed,
+    settle: async ({ raw, current }, values) => {
+      // An earlier attempt of this call already made the change: its result is the answer.
+      if (writes.wroteLast(raw) && current.status !== 'PROPOSED') return current;
+      return writes.patch(maps.amendment, raw, current, { ...current, ...values });
     },
-    async recordContractAmendmentApproval(
-      ref: Versioned,
-      approved: ContractAmendment,
-      approval: AmendmentApproval,
-    ): Promise<AmendedContract> {
-      const contract = await moveContract(ref, {
-        version: approved.toVersion,
-        totalContractValue: approved.newValue,
-        endDate: approved.newEndDate,
-      });
-      const amendment = await settle(approved, { status: 'APPROVED', ...approval });
-      return { contract, amendment };
-    },
-    async closeContractAmendment(ref: Versioned, closing: ContractAmendment, closure: AmendmentClosure): Promise<AmendedContract> {
-      // The amendment is checked before the contract moves: a refusal leaves both as they were.
-      const checked = await proposed(closing);
-      const contract = await moveContract(ref, {});
-      const amendment = await settle(closing, { ...closure }, checked);
-      return { contract, amendment };
-    },
-  };
+  });
 }
