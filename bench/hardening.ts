@@ -35,6 +35,7 @@ import { KNOWN_VARIABLES } from '../core/config/knownVariables.ts';
 import { issueDevToken } from '../auth/devToken.ts';
 import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { option, runWorker, scaleOption } from './options.ts';
+import { cpuSeconds } from './procStats.ts';
 import { PORTFOLIO } from './queries.ts';
 import { summarize } from './stats.ts';
 import { freePort } from '../test/harness/freePort.ts';
@@ -154,24 +155,6 @@ function stop(variant: Variant): Promise<void> {
     variant.child.once('exit', () => resolve());
     variant.child.kill('SIGTERM');
   });
-}
-
-/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
-const USER_HZ = 100;
-
-/**
- * The CPU seconds a process has used so far (user + system, from /proc), or null where there is no
- * /proc. CPU per request is steadier than throughput on a shared machine: another process's load
- * slows the answers, but does not add to this process's CPU time.
- */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
-  } catch {
-    return null;
-  }
 }
 
 /** Every `TESSERA_LIMIT_*` variable at 10^9: no operation limit can refuse anything. */
