@@ -29,7 +29,9 @@ import { createPooledFetcher } from '../gateway/resilience/pool.ts';
 import type { ScheduleTick } from './schedules.ts';
 import { createShutdown } from './shutdown.ts';
 import { systemUrls } from './systemUrls.ts';
-import { startChangeCapture, vendorOf } from './vendorSystems.ts';
+import { startChangeCapture, vendorOf, withVendorWebhooks } from './vendorSystems.ts';
+import type { Poller } from '../systems/kernel/connectors/changeCapture.ts';
+import type { CrmVendor } from '../systems/crm/crmVendor.ts';
 
 export interface EmbeddedOptions {
   readonly config: TesseraConfig;
@@ -105,6 +107,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const pool = createPooledFetcher(config.subgraphResilience.connections);
     shutdown.add(() => pool.close());
     const baseFetcher = createInProcessFetcher(servers, pool.fetcher);
+    // The vendors' change captures, whose webhooks the gateway's server answers (docs/connectors.md#webhooks).
+    const captures: { vendor: CrmVendor; capture: Poller }[] = [];
     for (const entry of local) {
       const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env, timeoutMs: config.subgraphResilience.timeoutMs };
       const vendor = vendorOf(entry.name, config);
@@ -120,7 +124,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         vendor?.systemOfRecord,
       );
       shutdown.add(() => server.stop());
-      if (vendor) shutdown.add(startChangeCapture(vendor, opened.get(entry.name)!.db, logger));
+      if (vendor) {
+        const capture = startChangeCapture(vendor, opened.get(entry.name)!.db, logger);
+        shutdown.add(() => capture.stop());
+        captures.push({ vendor, capture });
+      }
       servers.set(urls.urlOf(entry.name), server);
       serversBySystem.set(entry.name, server);
     }
@@ -174,10 +182,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       shutdown,
     );
     const started = engine;
-    const listener = withRegistry(
-      registry.handler,
-      started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger, config.metricsToken) : gatewayListener,
-      logger,
+    const listener = captures.reduce(
+      (next, { vendor, capture }) => withVendorWebhooks(vendor, capture, next),
+      withRegistry(
+        registry.handler,
+        started ? refreshingMetrics(gatewayListener, () => started.refreshMetrics(), logger, config.metricsToken) : gatewayListener,
+        logger,
+      ),
     );
     return {
       listener,

@@ -30,7 +30,7 @@ import { storesReadiness, withOpsEndpoints } from './opsEndpoints.ts';
 import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } from './processEngine.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import { systemPorts, systemUrls, type SystemUrls } from './systemUrls.ts';
-import { startChangeCapture, vendorOf } from './vendorSystems.ts';
+import { startChangeCapture, vendorOf, withVendorWebhooks } from './vendorSystems.ts';
 
 export interface SystemServiceOptions {
   readonly config: TesseraConfig;
@@ -78,11 +78,12 @@ export async function startSystemService(name: SystemName, options: SystemServic
       vendor?.systemOfRecord,
     );
     shutdown.add(() => server.stop());
-    if (vendor) shutdown.add(startChangeCapture(vendor, opened.db as Kysely<unknown>, logger));
+    const capture = vendor ? startChangeCapture(vendor, opened.db as Kysely<unknown>, logger) : null;
+    if (capture) shutdown.add(() => capture.stop());
     const metrics = new Metrics().withProcessMetrics();
     const engine =
       name === 'integration' ? await startEngine({ ...options, urls, server, stores, internalSecret, metrics }, shutdown) : null;
-    const listener = withOpsEndpoints(
+    const ops = withOpsEndpoints(
       {
         readiness: () => storesReadiness(stores),
         metrics,
@@ -92,6 +93,8 @@ export async function startSystemService(name: SystemName, options: SystemServic
       },
       createSubgraphListener(server, config.maxBodyBytes, logger),
     );
+    // The vendor's webhooks (HubSpot's) are answered here, beside /graphql (docs/connectors.md#webhooks).
+    const listener = vendor && capture ? withVendorWebhooks(vendor, capture, ops) : ops;
     return {
       listener,
       engine,

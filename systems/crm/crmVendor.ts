@@ -3,6 +3,7 @@
  * built-in SQL reference system, else the vendor system of record the CRM's ports bind to (over the
  * CRM's own database, which keeps the ledger) and the change streams its change capture polls.
  */
+import type { RequestListener } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { CrmSystemConfig } from '../../core/config/crmSystem.ts';
 import type { CapabilityTables } from '../kernel/capability/tables.ts';
@@ -13,6 +14,8 @@ import { createSalesforceCrmAdapter } from './adapters/salesforce/salesforceAdap
 import { opportunityChanges } from './adapters/salesforce/opportunityChanges.ts';
 import { connectHubSpot, createHubSpotCrmAdapter } from './adapters/hubspot/hubspotAdapter.ts';
 import { dealChanges } from './adapters/hubspot/dealChanges.ts';
+import { hubspotWebhookEndpoint, hubspotWebhookListener } from './adapters/hubspot/webhookEndpoint.ts';
+import type { HubSpotConfig } from '../../core/config/hubspot.ts';
 import { createCompositeCrmAdapter } from './adapters/composite/compositeAdapter.ts';
 import { peerCrosswalkLookup, type CrosswalkLookup } from './adapters/composite/crosswalkLookup.ts';
 import type { PeerTransport } from '../kernel/capability/peers.ts';
@@ -22,6 +25,29 @@ export interface CrmVendor {
   /** The streams the change capture polls, every `pollMs`. */
   readonly changeStreams: readonly ChangeStream<Change>[];
   readonly pollMs: number;
+  /** The endpoints the vendor pushes its change notifications to, served beside the CRM (docs/connectors.md#webhooks). */
+  readonly webhooks: readonly VendorWebhook[];
+}
+
+/** A vendor's webhook: a path of the HTTP server an operator exposes to the vendor, waking the change capture. */
+export interface VendorWebhook {
+  readonly path: string;
+  /** Its request handler, given the change capture's wake (which polls the named streams now). */
+  listener(wake: (streams: readonly string[]) => Promise<void>): RequestListener;
+}
+
+/** Where HubSpot delivers its webhooks (TESSERA_HUBSPOT_WEBHOOK_URL is the public URL that reaches it). */
+export const HUBSPOT_WEBHOOK_PATH = '/webhooks/hubspot';
+
+function hubspotWebhook(config: HubSpotConfig, stream: string): VendorWebhook {
+  return {
+    path: HUBSPOT_WEBHOOK_PATH,
+    listener: (wake) =>
+      hubspotWebhookListener(
+        hubspotWebhookEndpoint({ clientSecret: () => config.webhookSecret?.reveal(), onDealChanged: () => wake([stream]) }),
+        config.webhookUrl,
+      ),
+  };
 }
 
 /** What tests replace: the Salesforce org's clock and waits, and (for `both`) how the crosswalk's links are read. */
@@ -40,14 +66,17 @@ export function crmVendorOf(config: CrmSystemConfig, seams: CrmVendorSeams = {})
         systemOfRecord: (ledger: Kysely<CapabilityTables>) => createSalesforceCrmAdapter(org, ledger) as ReturnType<VendorSystemOfRecord>,
         changeStreams: [opportunityChanges(org) as unknown as ChangeStream<Change>],
         pollMs: config.salesforce!.pollMs,
+        webhooks: [],
       };
     }
     case 'hubspot': {
       const portal = connectHubSpot(config.hubspot!);
+      const deals = dealChanges(portal);
       return {
         systemOfRecord: (ledger: Kysely<CapabilityTables>) => createHubSpotCrmAdapter(portal, ledger) as ReturnType<VendorSystemOfRecord>,
-        changeStreams: [dealChanges(portal) as unknown as ChangeStream<Change>],
+        changeStreams: [deals as unknown as ChangeStream<Change>],
         pollMs: config.hubspot!.pollMs,
+        webhooks: [hubspotWebhook(config.hubspot!, deals.name)],
       };
     }
     case 'both': {
@@ -55,6 +84,7 @@ export function crmVendorOf(config: CrmSystemConfig, seams: CrmVendorSeams = {})
       // reads merge the two through the integration system's links, writes go to the system holding the record.
       const org = connectSalesforce(config.salesforce!, seams);
       const portal = connectHubSpot(config.hubspot!);
+      const deals = dealChanges(portal);
       return {
         systemOfRecord: (ledger: Kysely<CapabilityTables>, transport: PeerTransport) =>
           createCompositeCrmAdapter({
@@ -62,8 +92,9 @@ export function crmVendorOf(config: CrmSystemConfig, seams: CrmVendorSeams = {})
             secondary: createHubSpotCrmAdapter(portal, ledger),
             crosswalk: (seams.crosswalk ?? peerCrosswalkLookup)(transport),
           }) as ReturnType<VendorSystemOfRecord>,
-        changeStreams: [opportunityChanges(org) as unknown as ChangeStream<Change>, dealChanges(portal) as unknown as ChangeStream<Change>],
+        changeStreams: [opportunityChanges(org) as unknown as ChangeStream<Change>, deals as unknown as ChangeStream<Change>],
         pollMs: Math.min(config.salesforce!.pollMs, config.hubspot!.pollMs),
+        webhooks: [hubspotWebhook(config.hubspot!, deals.name)],
       };
     }
   }

@@ -123,32 +123,46 @@ export interface PollerOptions extends Omit<PollOptions, 'signal'> {
   readonly onError: (stream: string, error: unknown) => void;
 }
 
-/** Polls every stream every `intervalMs` until stopped; a poll in flight is called off by `stop`. */
-export function startPoller(
-  ledger: ChangeLedger,
-  streams: readonly ChangeStream<Change>[],
-  options: PollerOptions,
-): { stop(): Promise<void> } {
+export interface Poller {
+  /** Polls `names` (default: every stream) now, after the round in flight; rejects when a stream's poll failed. */
+  wake(names?: readonly string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Polls every stream every `intervalMs` until stopped (or woken: a webhook); a poll in flight is called off by `stop`. */
+export function startPoller(ledger: ChangeLedger, streams: readonly ChangeStream<Change>[], options: PollerOptions): Poller {
   const controller = new AbortController();
   let running: Promise<void> = Promise.resolve();
-  const round = async () => {
+  /** Polls `polled` once; a failed stream is reported and, when `failures` is given, collected. */
+  const round = async (polled: readonly ChangeStream<Change>[] = streams, failures?: unknown[]) => {
     let wrote = false;
-    for (const stream of streams) {
+    for (const stream of polled) {
       if (controller.signal.aborted) return;
       try {
         wrote = (await pollOnce(ledger, stream, { ...options, signal: controller.signal })).events > 0 || wrote;
       } catch (error) {
         if (!controller.signal.aborted) options.onError(stream.name, error);
+        failures?.push(error);
       }
     }
     if (wrote) options.onEvents?.();
   };
   const timer = setInterval(() => {
-    running = running.then(round);
+    running = running.then(() => round());
   }, options.intervalMs);
   timer.unref();
   running = round();
   return {
+    wake(names) {
+      // After the round in flight (never two polls of one stream at once), so a change made before the wake is seen.
+      const failures: unknown[] = [];
+      const polled = names ? streams.filter((stream) => names.includes(stream.name)) : streams;
+      const woken = running.then(() => round(polled, failures));
+      running = woken;
+      return woken.then(() => {
+        if (failures.length > 0) throw failures[0];
+      });
+    },
     async stop() {
       clearInterval(timer);
       controller.abort();

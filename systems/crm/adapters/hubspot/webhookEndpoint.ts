@@ -11,7 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkHubSpotSignature, MAX_AGE_MS, type SignedRequest } from './webhookSignature.ts';
 
 export interface WebhookEndpointOptions {
-  readonly clientSecret: () => string;
+  /** The app's client secret; unset (undefined), every delivery is refused. */
+  readonly clientSecret: () => string | undefined;
   /** Runs the deal change capture now (the poller's wake); awaited before the answer. */
   readonly onDealChanged: () => Promise<void>;
   /** @default Date.now */
@@ -37,7 +38,9 @@ export function hubspotWebhookEndpoint(options: WebhookEndpointOptions): (reques
   return async (request) => {
     if (request.method !== 'POST') return { status: 405, body: '{"message":"POST only"}' };
     const at = now();
-    const check = checkHubSpotSignature(options.clientSecret(), request, at);
+    const secret = options.clientSecret();
+    if (!secret) return { status: 401, body: '{"message":"signature refused: no client secret is configured"}' };
+    const check = checkHubSpotSignature(secret, request, at);
     if (!check.ok) return { status: 401, body: JSON.stringify({ message: `signature refused: ${check.reason}` }) };
     let events: HubSpotWebhookEvent[];
     try {
@@ -57,21 +60,28 @@ export function hubspotWebhookEndpoint(options: WebhookEndpointOptions): (reques
 
 /**
  * The endpoint as a Node request handler, for the server that mounts it. HubSpot signs the URI it
- * called: behind a proxy that is `publicUrl` (TESSERA_HUBSPOT_WEBHOOK_URL), not the local one.
+ * called: behind a proxy that is `publicUrl` (TESSERA_HUBSPOT_WEBHOOK_URL), not the local one;
+ * unset, the URL this server was called at (`http://` and the Host header).
  */
 export function hubspotWebhookListener(
   handle: (request: SignedRequest) => Promise<WebhookAnswer>,
-  publicUrl: string,
+  publicUrl: string | undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const search = new URL(request.url ?? '/', 'http://local').search;
+      const called = new URL(request.url ?? '/', 'http://local');
+      const uri = publicUrl ?? `http://${request.headers.host ?? 'localhost'}${called.pathname}`;
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]),
       );
-      handle({ method: request.method ?? 'GET', uri: `${publicUrl}${search}`, body: Buffer.concat(chunks).toString('utf8'), headers }).then(
+      handle({
+        method: request.method ?? 'GET',
+        uri: `${uri}${called.search}`,
+        body: Buffer.concat(chunks).toString('utf8'),
+        headers,
+      }).then(
         (answer) => {
           response.writeHead(answer.status, { 'content-type': 'application/json' });
           response.end(answer.body);

@@ -13,21 +13,12 @@ import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import type { CrmReadPort } from '../../../../systems/crm/ports/readPort.ts';
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
 import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
-import { TEST_PIPELINES, loadIntoHubSpot } from '../../../harness/standIns/hubspot/hubspotCrm.ts';
+import { loadIntoHubSpot } from '../../../harness/standIns/hubspot/hubspotCrm.ts';
+import { TEST_PIPELINES_VARIABLE } from '../../../harness/standIns/hubspot/hubspotEnv.ts';
 import { startHubSpotStandIn } from '../../../harness/standIns/hubspot/server.ts';
 import { loadIntoSalesforce, startTestOrg } from '../../../harness/standIns/salesforce/salesforceOrgFixture.ts';
 import { crmReadPortContract } from './readPort.contract.ts';
 import { splitBySystem } from './splitCrmData.ts';
-
-/** TEST_PIPELINES as `TESSERA_HUBSPOT_PIPELINES` spells it: `<pipeline>:<STAGE>=<stageId>,...;...`. */
-const PIPELINES = Object.entries(TEST_PIPELINES)
-  .map(
-    ([pipeline, stages]) =>
-      `${pipeline}:${Object.entries(stages)
-        .map(([stage, id]) => `${stage}=${id}`)
-        .join(',')}`,
-  )
-  .join(';');
 
 crmReadPortContract('TESSERA_CRM_SYSTEM=both (Salesforce and HubSpot stand-ins under the composite)', async (data) => {
   const [salesforcePart, hubspotPart] = splitBySystem(data, ['salesforce', 'hubspot']);
@@ -43,7 +34,7 @@ crmReadPortContract('TESSERA_CRM_SYSTEM=both (Salesforce and HubSpot stand-ins u
       ...org.env,
       TESSERA_HUBSPOT_BASE_URL: portal.url,
       TESSERA_HUBSPOT_TOKEN: 'pat-na1-stand-in',
-      TESSERA_HUBSPOT_PIPELINES: PIPELINES,
+      TESSERA_HUBSPOT_PIPELINES: TEST_PIPELINES_VARIABLE,
     },
     false,
     process.cwd(),
