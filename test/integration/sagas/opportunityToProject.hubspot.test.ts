@@ -18,12 +18,10 @@ import { loadIntoHubSpot } from '../../harness/standIns/hubspot/hubspotCrm.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { crmData } from '../../systems/crm/ports/crmData.ts';
+import { approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES } from './opportunityToProjectKit.ts';
 
 let standIn: HubSpotStandIn;
 let tessera: TestTessera;
-const OPS = { sub: 'olga.ops', scope: 'ops:read ops:write crm:read psa:read erp:read', legal_entities: '*' as const };
-const SALES = { sub: 'sam.sales', scope: 'crm:read crm:write', legal_entities: '*' as const };
-const DIRECTOR = { sub: 'dana.director', scope: 'crm:read crm:write', legal_entities: '*' as const };
 const ACQUIRED = crmData().accounts.find((account) => account.source.system === 'hubspot')!;
 
 let hubspot: ReturnType<typeof readHubSpotConfig>;
@@ -51,16 +49,6 @@ afterAll(async () => {
   await standIn?.close();
 });
 
-async function mutate(token: string, field: string, inputType: string, input: Record<string, unknown>, selection: string) {
-  const body = await tessera.query(
-    `mutation ($input: ${inputType}!) { ${field}(input: $input) ${selection} }`,
-    { input: { idempotencyKey: crypto.randomUUID(), ...input } },
-    token,
-  );
-  expect(body.errors).toBeUndefined();
-  return (body.data as Record<string, Record<string, unknown>>)[field]!;
-}
-
 const object = (type: string, id: string) => standIn.portal.find(type, 'tessera_id', id)?.properties;
 
 describe('opportunity to project on HubSpot', () => {
@@ -69,6 +57,7 @@ describe('opportunity to project on HubSpot', () => {
     const director = await tessera.token(DIRECTOR);
     const ops = await tessera.token(OPS);
     const created = await mutate(
+      tessera,
       sales,
       'createOpportunity',
       'CreateOpportunityInput',
@@ -109,6 +98,7 @@ describe('opportunity to project on HubSpot', () => {
     expect(standIn.portal.associated('deals', deal.id, 'line_items')).toHaveLength(1);
 
     const moved = await mutate(
+      tessera,
       sales,
       'updateOpportunityStage',
       'UpdateOpportunityStageInput',
@@ -127,49 +117,20 @@ describe('opportunity to project on HubSpot', () => {
     expect(won.data).toEqual({ opportunity: { stage: 'CLOSED_WON', aggregateVersion: 3 } });
 
     await tessera.tessera.drain();
-    const PROCESS = `query ($id: ID!) { opportunity(id: $id) { process { status currentStep steps { name status } links { entityType entityId } } } }`;
-    const waiting = (
-      (await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } }
-    ).opportunity.process;
+    const waiting = await processOf(tessera, opportunity.id, ops);
     expect(waiting).toMatchObject({ status: 'WAITING', currentStep: 'awaitApproval' });
-    const contractId = (waiting.links as { entityType: string; entityId: string }[]).find(
-      (link) => link.entityType === 'Contract',
-    )!.entityId;
+    const contractId = linkOf(waiting, 'Contract');
     expect(object('p_tessera_contracts', contractId)).toMatchObject({
       status: 'IN_APPROVAL',
       opportunity_id: opportunity.id,
       tessera_version: '2',
     });
 
-    const approved = await mutate(
-      director,
-      'approveContract',
-      'ContractTransitionInput',
-      { contractId, expectedVersion: 2 },
-      '{ contract { status } userErrors { code message } }',
-    );
-    expect(approved).toMatchObject({ contract: { status: 'APPROVED' }, userErrors: [] });
-    await tessera.tessera.drain();
-    const signed = await mutate(
-      sales,
-      'recordContractSignature',
-      'RecordContractSignatureInput',
-      {
-        contractId,
-        expectedVersion: 3,
-        signedAt: new Date().toISOString(),
-        customerSignatory: 'Pat Customer',
-        documentUrl: 'https://sign.example/env/1',
-      },
-      '{ contract { status } userErrors { code message } }',
-    );
-    expect(signed).toMatchObject({ contract: { status: 'SIGNED' }, userErrors: [] });
-    await tessera.tessera.drain();
+    await approveAndSign(tessera, contractId, { director, sales });
 
-    const done = ((await tessera.query(PROCESS, { id: opportunity.id }, ops)).data as { opportunity: { process: Record<string, unknown> } })
-      .opportunity.process;
+    const done = await processOf(tessera, opportunity.id, ops);
     expect(done.status).toBe('COMPLETED');
-    const projectId = (done.links as { entityType: string; entityId: string }[]).find((link) => link.entityType === 'Project')!.entityId;
+    const projectId = linkOf(done, 'Project');
     const project = await tessera.query('query ($id: ID!) { project(id: $id) { status contract { id status } } }', { id: projectId });
     expect(project.errors).toBeUndefined();
     expect(project.data).toMatchObject({ project: { status: 'ACTIVE', contract: { id: contractId, status: 'ACTIVE' } } });
