@@ -1,0 +1,130 @@
+/**
+ * The post-merger story end to end (docs/crosswalk.md#reading-both-crms, README "After an
+ * acquisition"): Tessera started in process with `TESSERA_CRM_SYSTEM=both`, configured from the
+ * variables an operator sets, the parent's accounts in the Salesforce stand-in and the acquired
+ * firm's in the HubSpot stand-in. A data steward merges the acquired firm's HubSpot company into the
+ * parent's Salesforce account through the gateway; the account then answers once, under the
+ * Salesforce id, with both CRMs' references and the HubSpot deals under it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCrmSystemConfig } from '../../../core/config/crmSystem.ts';
+import { loadIntoHubSpot } from '../../harness/standIns/hubspot/hubspotCrm.ts';
+import { hubspotEnvOf } from '../../harness/standIns/hubspot/hubspotEnv.ts';
+import { startHubSpotStandIn, type HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
+import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
+import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
+import { crmData } from '../../systems/crm/ports/crmData.ts';
+import { splitBySystem } from '../../systems/crm/ports/splitCrmData.ts';
+import { ACME_HS, ACME_SF, HS_REF, SF_REF } from './acmeFixture.ts';
+
+const STEWARD = { sub: 'sam.steward', scope: 'crm:read crosswalk:read crosswalk:write', legal_entities: '*' as const };
+const ACCOUNT = `query ($id: ID!) { account(id: $id) { id name externalRefs { system objectType externalId } opportunities { id name } } }`;
+
+let org: TestOrg;
+let hubspot: HubSpotStandIn;
+let tessera: TestTessera;
+
+beforeAll(async () => {
+  const [parent, acquired] = splitBySystem(crmData(), ['salesforce', 'hubspot']);
+  org = await startTestOrg({ pageSize: 100 });
+  loadIntoSalesforce(org, parent!);
+  hubspot = await startHubSpotStandIn({ token: 'pat-na1-both' });
+  loadIntoHubSpot(hubspot, acquired!);
+  const crm = readCrmSystemConfig(
+    { TESSERA_CRM_SYSTEM: 'both', ...org.env, TESSERA_SALESFORCE_POLL_MS: '3600000', ...hubspotEnvOf(hubspot, 'pat-na1-both') },
+    false,
+    process.cwd(),
+  );
+  tessera = await startTestTessera({ scale: 's', config: { crm } });
+}, 120_000);
+afterAll(async () => {
+  await tessera?.stop();
+  await hubspot?.close();
+  await org?.standIn.stop();
+});
+
+const ACME_LIST = '{ accounts(first: 10, filter: { nameContains: "acme" }) { totalCount nodes { id name } } }';
+const PARENT_DEALS = [
+  { id: 'opp_00013', name: 'Acme Corp Cloud Migration' },
+  { id: 'opp_00001', name: 'Acme AI Readiness Programme' },
+];
+const ACQUIRED_DEALS = [
+  { id: 'opp_00014', name: 'ACME Corporation Cloud Migration Phase 2' },
+  { id: 'opp_00025', name: 'ACME Corporation Inc. ERP Implementation' },
+];
+
+describe('after an acquisition, on both CRMs', () => {
+  it('merges the HubSpot company into the Salesforce account; the account answers once with both references and both CRMs’ deals', async () => {
+    const steward = await tessera.token(STEWARD);
+    // Where the records live: the parent's deals in Salesforce, the acquired firm's in HubSpot.
+    expect(PARENT_DEALS.map(({ id }) => org.standIn.records.findBy('Opportunity', 'Tessera_Id__c', id)?.Name)).toEqual(
+      PARENT_DEALS.map(({ name }) => name),
+    );
+    expect(ACQUIRED_DEALS.map(({ id }) => hubspot.portal.find('deals', 'tessera_id', id)?.properties.dealname)).toEqual(
+      ACQUIRED_DEALS.map(({ name }) => name),
+    );
+    expect(ACQUIRED_DEALS.map(({ id }) => org.standIn.records.findBy('Opportunity', 'Tessera_Id__c', id))).toEqual([null, null]);
+
+    expect(await tessera.query(ACCOUNT, { id: ACME_SF }, steward)).toEqual({
+      data: { account: { id: ACME_SF, name: 'Acme Corp', externalRefs: [SF_REF], opportunities: PARENT_DEALS } },
+    });
+    expect(await tessera.query(ACME_LIST, {}, steward)).toEqual({
+      data: {
+        accounts: {
+          totalCount: 2,
+          nodes: [
+            { id: ACME_SF, name: 'Acme Corp' },
+            { id: ACME_HS, name: 'ACME Corporation Inc.' },
+          ],
+        },
+      },
+    });
+
+    const merged = await tessera.query(
+      `mutation ($input: MergeAccountsInput!) { mergeAccounts(input: $input) { merge { status survivorId duplicateId survivorRef { system externalId } duplicateRef { system externalId } } userErrors { code message } } }`,
+      {
+        input: {
+          idempotencyKey: 'merge-acme-both',
+          survivorId: ACME_SF,
+          duplicateId: ACME_HS,
+          expectedVersion: 1,
+          survivorship: [{ field: 'WEBSITE', winner: 'hubspot' }],
+          reason: 'Acquired customer',
+        },
+      },
+      steward,
+    );
+    expect(merged).toEqual({
+      data: {
+        mergeAccounts: {
+          merge: {
+            status: 'MERGED',
+            survivorId: ACME_SF,
+            duplicateId: ACME_HS,
+            survivorRef: { system: 'salesforce', externalId: SF_REF.externalId },
+            duplicateRef: { system: 'hubspot', externalId: HS_REF.externalId },
+          },
+          userErrors: [],
+        },
+      },
+    });
+
+    // Once, under the Salesforce id, with both references and the HubSpot deals beside the Salesforce ones.
+    const canonical = {
+      data: {
+        account: {
+          id: ACME_SF,
+          name: 'Acme Corp',
+          externalRefs: [SF_REF, HS_REF],
+          opportunities: [ACQUIRED_DEALS[0], PARENT_DEALS[0], ACQUIRED_DEALS[1], PARENT_DEALS[1]],
+        },
+      },
+    };
+    expect(await tessera.query(ACCOUNT, { id: ACME_SF }, steward)).toEqual(canonical);
+    // The HubSpot company's id resolves to the merged account (a project or invoice naming it finds it).
+    expect(await tessera.query(ACCOUNT, { id: ACME_HS }, steward)).toEqual(canonical);
+    expect(await tessera.query(ACME_LIST, {}, steward)).toEqual({
+      data: { accounts: { totalCount: 1, nodes: [{ id: ACME_SF, name: 'Acme Corp' }] } },
+    });
+  });
+});
