@@ -4,7 +4,7 @@
  * variables an operator sets, the parent's accounts in the Salesforce stand-in and the acquired
  * firm's in the HubSpot stand-in. A data steward merges the acquired firm's HubSpot company into the
  * parent's Salesforce account through the gateway; the account then answers once, under the
- * Salesforce id, with both CRMs' references and the HubSpot deals under it.
+ * Salesforce id, with both CRMs' references and the HubSpot deals under it; the unmerge gives them back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCrmSystemConfig } from '../../../core/config/crmSystem.ts';
@@ -81,7 +81,7 @@ describe('after an acquisition, on both CRMs', () => {
     });
 
     const merged = await tessera.query(
-      `mutation ($input: MergeAccountsInput!) { mergeAccounts(input: $input) { merge { status survivorId duplicateId survivorRef { system externalId } duplicateRef { system externalId } } userErrors { code message } } }`,
+      `mutation ($input: MergeAccountsInput!) { mergeAccounts(input: $input) { merge { id status survivorId duplicateId survivorRef { system externalId } duplicateRef { system externalId } } userErrors { code message } } }`,
       {
         input: {
           idempotencyKey: 'merge-acme-both',
@@ -94,10 +94,13 @@ describe('after an acquisition, on both CRMs', () => {
       },
       steward,
     );
+    const mergeId = (merged.data as { mergeAccounts: { merge: { id: string } } }).mergeAccounts.merge.id;
+    expect(mergeId).toMatch(/^xwm_[0-9a-f]{20}$/);
     expect(merged).toEqual({
       data: {
         mergeAccounts: {
           merge: {
+            id: mergeId,
             status: 'MERGED',
             survivorId: ACME_SF,
             duplicateId: ACME_HS,
@@ -125,6 +128,20 @@ describe('after an acquisition, on both CRMs', () => {
     expect(await tessera.query(ACCOUNT, { id: ACME_HS }, steward)).toEqual(canonical);
     expect(await tessera.query(ACME_LIST, {}, steward)).toEqual({
       data: { accounts: { totalCount: 1, nodes: [{ id: ACME_SF, name: 'Acme Corp' }] } },
+    });
+
+    // The unmerge gives the HubSpot company its deals back; each CRM's records were never changed.
+    const unmerged = await tessera.query(
+      `mutation ($input: UnmergeRecordsInput!) { unmergeRecords(input: $input) { merge { id status } userErrors { code message } } }`,
+      { input: { idempotencyKey: 'unmerge-acme-both', mergeId, expectedVersion: 1, reason: 'Not the same customer after all' } },
+      steward,
+    );
+    expect(unmerged).toEqual({ data: { unmergeRecords: { merge: { id: mergeId, status: 'UNMERGED' }, userErrors: [] } } });
+    expect(await tessera.query(ACCOUNT, { id: ACME_SF }, steward)).toEqual({
+      data: { account: { id: ACME_SF, name: 'Acme Corp', externalRefs: [SF_REF], opportunities: PARENT_DEALS } },
+    });
+    expect(await tessera.query(ACCOUNT, { id: ACME_HS }, steward)).toEqual({
+      data: { account: { id: ACME_HS, name: 'ACME Corporation Inc.', externalRefs: [HS_REF], opportunities: ACQUIRED_DEALS } },
     });
   });
 });
