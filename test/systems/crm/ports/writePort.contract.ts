@@ -11,6 +11,7 @@ import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
 import type { CrmReadPort } from '../../../../systems/crm/ports/readPort.ts';
 import type { Contract, Opportunity } from '../../../../systems/crm/ports/types.ts';
 import { systemPrincipal } from '../../../../systems/kernel/capability/peers.ts';
+import type { RemoteAdapter } from '../../../../systems/kernel/capability/adapter.ts';
 import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { CrmData } from './crmData.ts';
@@ -22,6 +23,17 @@ export interface OpenCrmSystem {
   /** Runs `use` with the write ports of one capability call (inside a transaction for a local adapter). */
   withPorts<T>(use: (ports: CrmPorts) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A remote adapter opened for the contract: each `withPorts` is one direct capability call (its own keys, first attempt). */
+export function openRemoteCrm(system: SystemOfRecord<CrmReadPort, CrmPorts>, close: () => Promise<void>): OpenCrmSystem {
+  const adapter = system.capabilities as RemoteAdapter<CrmPorts>;
+  let call = 0;
+  return {
+    system,
+    withPorts: (use) => use(adapter.bind({ externalKey: (operation) => `direct-${++call}:${operation}`, attempt: 1 }, ALL_RECORDS)),
+    close,
+  };
 }
 
 export function crmWritePortContract(adapter: string, open: (data: CrmData) => Promise<OpenCrmSystem>): void {

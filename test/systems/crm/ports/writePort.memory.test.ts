@@ -9,15 +9,13 @@ import { crmCapabilities } from '../../../../systems/crm/capabilities/index.ts';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryCrmAdapter } from '../../../../systems/crm/adapters/memory/memoryAdapter.ts';
-import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
 import type { Opportunity } from '../../../../systems/crm/ports/types.ts';
 import { InMemoryVendor } from '../../../../systems/kernel/adapters/memory/vendor.ts';
-import type { RemoteAdapter } from '../../../../systems/kernel/capability/adapter.ts';
 import type { CapabilityTables } from '../../../../systems/kernel/capability/tables.ts';
 import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoVendor } from './crmData.ts';
-import { crmWritePortContract } from './writePort.contract.ts';
+import { crmWritePortContract, openRemoteCrm } from './writePort.contract.ts';
 import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
 
 crmWritePortContract('the in-memory remote adapter', async (data) => {
@@ -25,13 +23,7 @@ crmWritePortContract('the in-memory remote adapter', async (data) => {
   await loadIntoVendor(vendor, data);
   const ledger = await openLedger('crm');
   const system = createMemoryCrmAdapter(vendor, ledger);
-  const adapter = system.capabilities as RemoteAdapter<CrmPorts>;
-  let call = 0;
-  return {
-    system,
-    withPorts: (use) => use(adapter.bind({ externalKey: (operation) => `direct-${++call}:${operation}`, attempt: 1 }, ALL_RECORDS)),
-    close: () => ledger.destroy(),
-  };
+  return openRemoteCrm(system, () => ledger.destroy());
 });
 
 describe('CRM capabilities on a remote system of record that fails', () => {

@@ -5,26 +5,17 @@
  * rate limits and 503s, a write that commits and then times out or loses its answer.
  */
 import { createSalesforceCrmAdapter } from '../../../../systems/crm/adapters/salesforce/salesforceAdapter.ts';
-import type { CrmPorts } from '../../../../systems/crm/ports/ports.ts';
-import type { RemoteAdapter } from '../../../../systems/kernel/capability/adapter.ts';
 import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
-import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoSalesforce, startTestOrg } from '../../../harness/standIns/salesforce/salesforceOrgFixture.ts';
-import { crmWritePortContract } from './writePort.contract.ts';
+import { crmWritePortContract, openRemoteCrm } from './writePort.contract.ts';
 
 crmWritePortContract('the Salesforce adapter (stand-in org)', async (data) => {
   const test = await startTestOrg({ pageSize: 40 });
   loadIntoSalesforce(test, data);
   const ledger = await openLedger('crm');
   const system = createSalesforceCrmAdapter(test.org, ledger);
-  const adapter = system.capabilities as RemoteAdapter<CrmPorts>;
-  let call = 0;
-  return {
-    system,
-    withPorts: (use) => use(adapter.bind({ externalKey: (operation) => `direct-${++call}:${operation}`, attempt: 1 }, ALL_RECORDS)),
-    async close() {
-      await ledger.destroy();
-      await test.standIn.stop();
-    },
-  };
+  return openRemoteCrm(system, async () => {
+    await ledger.destroy();
+    await test.standIn.stop();
+  });
 });
