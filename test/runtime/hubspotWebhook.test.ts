@@ -3,11 +3,19 @@
  * HubSpot portal, the embedded mode answers `POST /webhooks/hubspot` on the gateway's HTTP server.
  * Over real HTTP: a delivery without a signature, or signed over 5 minutes ago, is 401 and polls
  * nothing; a signed one wakes the deal change capture before it is answered, so the deal a
- * salesperson won in HubSpot is an OpportunityWon in the CRM's outbox when the 200 arrives.
+ * salesperson won in HubSpot is an OpportunityWon in the CRM's outbox when the 200 arrives. The CRM
+ * service of the distributed mode (`tessera serve crm`) answers the same path beside its `/graphql`.
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type TesseraConfig } from '../../core/config/config.ts';
 import { readHubSpotConfig } from '../../core/config/hubspot.ts';
+import { createLogger } from '../../core/logger.ts';
+import { startSystemService } from '../../runtime/systemService.ts';
+import { tempSqliteStore } from '../harness/tempDatabase.ts';
 import { signHubSpotRequest } from '../../systems/crm/adapters/hubspot/webhookSignature.ts';
 import { loadIntoHubSpot } from '../harness/standIns/hubspot/hubspotCrm.ts';
 import { hubspotEnvOf } from '../harness/standIns/hubspot/hubspotEnv.ts';
@@ -21,6 +29,7 @@ const DEAL = crmData().opportunities.find((opportunity) => opportunity.stage ===
 let standIn: HubSpotStandIn;
 let tessera: TestTessera;
 let webhookUrl: string;
+let crm: TesseraConfig['crm'];
 
 beforeAll(async () => {
   standIn = await startHubSpotStandIn({ token: 'pat-na1-hook' });
@@ -31,7 +40,8 @@ beforeAll(async () => {
     false,
     process.cwd(),
   );
-  tessera = await startTestTessera({ scale: 's', config: { crm: { system: 'hubspot', salesforce: undefined, hubspot } } });
+  crm = { system: 'hubspot', salesforce: undefined, hubspot };
+  tessera = await startTestTessera({ scale: 's', config: { crm } });
   webhookUrl = tessera.url.replace(/\/graphql$/, '/webhooks/hubspot');
 });
 afterAll(async () => {
@@ -56,11 +66,12 @@ const delivery = (eventId: number, objectId: string, dealstage: string) =>
     },
   ]);
 
-async function send(body: string, signing: { timestamp?: number; signed?: boolean } = {}) {
+async function send(body: string, signing: { timestamp?: number; signed?: boolean; url?: string } = {}) {
+  const url = signing.url ?? webhookUrl;
   const timestamp = signing.timestamp ?? Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(timestamp) };
-  if (signing.signed !== false) headers['x-hubspot-signature-v3'] = signHubSpotRequest(SECRET, 'POST', webhookUrl, body, timestamp);
-  const response = await fetch(webhookUrl, { method: 'POST', body, headers });
+  if (signing.signed !== false) headers['x-hubspot-signature-v3'] = signHubSpotRequest(SECRET, 'POST', url, body, timestamp);
+  const response = await fetch(url, { method: 'POST', body, headers });
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
@@ -109,5 +120,44 @@ describe('HubSpot webhooks on the embedded gateway', () => {
         payload: { opportunityId: DEAL.id, stage: 'CLOSED_WON', accountId: DEAL.accountId, amount: opportunity.amount },
       },
     ]);
+  });
+});
+
+describe('HubSpot webhooks on the CRM service (tessera serve crm)', () => {
+  it('answers /webhooks/hubspot beside /graphql: 401 unsigned, 200 signed with the deal adopted in HubSpot by the poll', async () => {
+    const temp = tempSqliteStore();
+    const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-hook-keys-'));
+    const config = { ...loadConfig({ TESSERA_DATA_DIR: keyDir }), host: '127.0.0.1', store: temp.store, crm };
+    const service = await startSystemService('crm', { config, logger: createLogger('silent') });
+    try {
+      const url = `http://127.0.0.1:${await service.listen(0)}/webhooks/hubspot`;
+      const other = crmData().opportunities.find((opportunity) => opportunity.stage === 'PROSPECTING' && opportunity.id !== DEAL.id)!;
+      const deal = standIn.portal.find('deals', 'tessera_id', other.id)!;
+      const qualified = deal.properties.pipeline === 'default' ? 'qualifiedtobuy' : '1187263';
+      // Settles the capture's baseline: nothing moved, nothing adopted.
+      expect(await send(delivery(11, deal.id, deal.properties.dealstage!), { url })).toEqual({
+        status: 200,
+        body: { received: 1, handled: 1 },
+      });
+      const version = deal.properties.tessera_version;
+      standIn.portal.update('deals', deal, { dealstage: qualified });
+      expect(await send(delivery(12, deal.id, qualified), { url, signed: false })).toEqual({
+        status: 401,
+        body: { message: 'signature refused: missing' },
+      });
+      expect(standIn.portal.find('deals', 'tessera_id', deal.properties.tessera_id!)!.properties).toMatchObject({
+        tessera_version: version,
+      });
+      expect(await send(delivery(13, deal.id, qualified), { url })).toEqual({ status: 200, body: { received: 1, handled: 1 } });
+      expect(standIn.portal.find('deals', 'tessera_id', deal.properties.tessera_id!)!.properties).toMatchObject({
+        tessera_version: String(Number(version) + 1),
+        tessera_stage: 'QUALIFIED',
+        tessera_changed_by: 'hubspot-change-capture',
+      });
+    } finally {
+      await service.stop();
+      await temp.remove();
+      fs.rmSync(keyDir, { recursive: true, force: true });
+    }
   });
 });
