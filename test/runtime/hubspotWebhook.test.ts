@@ -16,6 +16,7 @@ import { readHubSpotConfig } from '../../core/config/hubspot.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startSystemService } from '../../runtime/systemService.ts';
 import { tempSqliteStore } from '../harness/tempDatabase.ts';
+import { MAX_DELIVERY_BYTES } from '../../systems/crm/adapters/hubspot/webhookEndpoint.ts';
 import { signHubSpotRequest } from '../../systems/crm/adapters/hubspot/webhookSignature.ts';
 import { loadIntoHubSpot } from '../harness/standIns/hubspot/hubspotCrm.ts';
 import { hubspotEnvOf } from '../harness/standIns/hubspot/hubspotEnv.ts';
@@ -88,7 +89,7 @@ async function eventsOf(aggregateId: string) {
 }
 
 describe('HubSpot webhooks on the embedded gateway', () => {
-  it('a signed delivery polls at once; an unsigned or stale one is 401 and polls nothing', async () => {
+  it('a signed delivery polls at once; an unsigned, stale or oversized one polls nothing', async () => {
     const deal = standIn.portal.find('deals', 'tessera_id', DEAL.id)!;
     // A signed delivery with nothing moved: answered once the capture (after its baseline) has polled, no event.
     expect(await send(delivery(1, deal.id, 'appointmentscheduled'))).toEqual({ status: 200, body: { received: 1, handled: 1 } });
@@ -103,6 +104,11 @@ describe('HubSpot webhooks on the embedded gateway', () => {
     expect(await send(delivery(3, deal.id, won), { timestamp: Date.now() - 5 * 60_000 - 1_000 })).toEqual({
       status: 401,
       body: { message: 'signature refused: stale' },
+    });
+    const oversized = await fetch(webhookUrl, { method: 'POST', body: 'x'.repeat(MAX_DELIVERY_BYTES + 1) });
+    expect({ status: oversized.status, body: (await oversized.json()) as unknown }).toEqual({
+      status: 413,
+      body: { message: `a delivery is at most ${MAX_DELIVERY_BYTES} bytes` },
     });
     expect(await eventsOf(DEAL.id)).toEqual([]);
 

@@ -8,7 +8,11 @@
  * writes its events, so the webhook and the poll never write one change twice.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../../../../core/http/readBody.ts';
 import { checkHubSpotSignature, MAX_AGE_MS, type SignedRequest } from './webhookSignature.ts';
+
+/** The largest delivery read (HubSpot sends at most 100 events of a few hundred bytes each). */
+export const MAX_DELIVERY_BYTES = 1024 * 1024;
 
 export interface WebhookEndpointOptions {
   /** The app's client secret; unset (undefined), every delivery is refused. */
@@ -67,31 +71,26 @@ export function hubspotWebhookListener(
   handle: (request: SignedRequest) => Promise<WebhookAnswer>,
   publicUrl: string | undefined,
 ): (request: IncomingMessage, response: ServerResponse) => void {
+  const answer = (response: ServerResponse, status: number, body: string) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(body);
+  };
   return (request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const called = new URL(request.url ?? '/', 'http://local');
-      const uri = publicUrl ?? `http://${request.headers.host ?? 'localhost'}${called.pathname}`;
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]),
-      );
-      handle({
-        method: request.method ?? 'GET',
-        uri: `${uri}${called.search}`,
-        body: Buffer.concat(chunks).toString('utf8'),
-        headers,
-      }).then(
-        (answer) => {
-          response.writeHead(answer.status, { 'content-type': 'application/json' });
-          response.end(answer.body);
-        },
-        () => {
+    // Anyone can reach the path before the signature is checked: a delivery (100 events at most) is read up to a bound.
+    readBody(request, MAX_DELIVERY_BYTES).then(
+      (body) => {
+        const called = new URL(request.url ?? '/', 'http://local');
+        const uri = publicUrl ?? `http://${request.headers.host ?? 'localhost'}${called.pathname}`;
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]),
+        );
+        handle({ method: request.method ?? 'GET', uri: `${uri}${called.search}`, body, headers }).then(
+          (handled) => answer(response, handled.status, handled.body),
           // The change capture failed (HubSpot down): 503, and HubSpot retries the delivery.
-          response.writeHead(503, { 'content-type': 'application/json' });
-          response.end('{"message":"change capture unavailable, retry"}');
-        },
-      );
-    });
+          () => answer(response, 503, '{"message":"change capture unavailable, retry"}'),
+        );
+      },
+      () => answer(response, 413, `{"message":"a delivery is at most ${MAX_DELIVERY_BYTES} bytes"}`),
+    );
   };
 }
