@@ -39,7 +39,15 @@ export interface CrosswalkReads {
 }
 
 export function createCrosswalkReads(db: Kysely<CrosswalkTables>, scope: RecordScope): CrosswalkReads {
-  const merges = () => inScope(db.selectFrom('crosswalk_merges'), scope, SCOPED);
+  // An account belongs to no legal entity (the CRM scopes accounts by account alone), so an account
+  // merge is read by the account rule only; a deal merge is also its legal entity's record.
+  const merges = () =>
+    inScope(db.selectFrom('crosswalk_merges'), scope, { account: SCOPED.account }).where((eb) =>
+      eb.or([
+        eb('entity_type', '=', 'ACCOUNT'),
+        eb('id', 'in', inScope(db.selectFrom('crosswalk_merges').select('id'), scope, { legalEntity: SCOPED.legalEntity })),
+      ]),
+    );
   return {
     async mergesByIds(ids) {
       if (noKeys(ids)) return [];

@@ -112,4 +112,21 @@ export function crosswalkStoreSuite(makeStore: () => Promise<TempStore>): void {
     expect([page.total, page.rows.map((row) => row.id)]).toEqual([2, ['xwm_c', 'xwm_c2']]);
     expect(await createCrosswalkReads(db, partner).mergesByIds(['xwm_a1', 'xwm_a2', 'xwm_b1', 'xwm_b2'])).toEqual([]);
   });
+
+  it('reads an account merge whatever legal entities the scope allows (an account has none), a deal merge only in its own', async () => {
+    const deal: NewMerge = {
+      ...merge('xwm_d', 'opp_d', 'opp_d_hs'),
+      entity_type: 'OPPORTUNITY',
+      account_id: 'acc_c',
+      duplicate_account_id: 'acc_c_hs',
+      legal_entity_id: 'le_US01',
+    };
+    expect(await outcome(inTransaction((w) => w.merge(deal, 1)))).toBe('ok');
+    const ids = async (legalEntity: string[]) =>
+      (
+        await createCrosswalkReads(db, scopeAllowing({ legalEntity, account: ['acc_c'] })).mergesPage({}, { first: 50, afterId: null })
+      ).rows.map((row) => row.id);
+    expect(await ids(['le_UK01'])).toEqual(['xwm_c', 'xwm_c2']);
+    expect(await ids(['le_US01'])).toEqual(['xwm_c', 'xwm_c2', 'xwm_d']);
+  });
 }
