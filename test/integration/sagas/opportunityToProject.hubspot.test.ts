@@ -18,7 +18,7 @@ import { loadIntoHubSpot } from '../../harness/standIns/hubspot/hubspotCrm.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { crmData } from '../../systems/crm/ports/crmData.ts';
-import { approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES } from './opportunityToProjectKit.ts';
+import { approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES, discoveryOpportunity } from './opportunityToProjectKit.ts';
 
 let standIn: HubSpotStandIn;
 let tessera: TestTessera;
@@ -61,23 +61,7 @@ describe('opportunity to project on HubSpot', () => {
       sales,
       'createOpportunity',
       'CreateOpportunityInput',
-      {
-        accountId: ACQUIRED.id,
-        name: 'HubSpot discovery',
-        legalEntityId: 'le_UK01',
-        currency: 'GBP',
-        closeDate: '2026-11-30',
-        lines: [
-          {
-            serviceOffering: 'Discovery',
-            billingMethod: 'TIME_AND_MATERIALS',
-            amount: '30000.00',
-            estimatedHours: '240',
-            startDate: '2026-11-16',
-            endDate: '2027-01-29',
-          },
-        ],
-      },
+      discoveryOpportunity(ACQUIRED.id, 'HubSpot discovery'),
       '{ opportunity { id sourceStage aggregateVersion } userErrors { code message } }',
     );
     expect(created.userErrors).toEqual([]);

@@ -16,7 +16,17 @@ import { pollOnce, type ChangeLedger } from '../../../systems/kernel/connectors/
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
 import { crmData } from '../../systems/crm/ports/crmData.ts';
-import { ALL_STEPS_DONE, approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES } from './opportunityToProjectKit.ts';
+import {
+  ALL_STEPS_DONE,
+  approveAndSign,
+  DIRECTOR,
+  linkOf,
+  mutate,
+  OPS,
+  processOf,
+  SALES,
+  discoveryOpportunity,
+} from './opportunityToProjectKit.ts';
 
 let org: TestOrg;
 let tessera: TestTessera;
@@ -46,23 +56,7 @@ describe('opportunity to project on Salesforce', () => {
       sales,
       'createOpportunity',
       'CreateOpportunityInput',
-      {
-        accountId,
-        name: 'Salesforce discovery',
-        legalEntityId: 'le_UK01',
-        currency: 'GBP',
-        closeDate: '2026-11-30',
-        lines: [
-          {
-            serviceOffering: 'Discovery',
-            billingMethod: 'TIME_AND_MATERIALS',
-            amount: '30000.00',
-            estimatedHours: '240',
-            startDate: '2026-11-16',
-            endDate: '2027-01-29',
-          },
-        ],
-      },
+      discoveryOpportunity(accountId, 'Salesforce discovery'),
       '{ opportunity { id aggregateVersion } userErrors { code message } }',
     );
     const opportunity = created.opportunity as { id: string; aggregateVersion: number };

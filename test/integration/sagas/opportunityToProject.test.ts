@@ -6,7 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
-import { ALL_STEPS_DONE, approveAndSign, DIRECTOR, linkOf, mutate, OPS, processOf, SALES } from './opportunityToProjectKit.ts';
+import {
+  ALL_STEPS_DONE,
+  approveAndSign,
+  DIRECTOR,
+  linkOf,
+  mutate,
+  OPS,
+  processOf,
+  SALES,
+  discoveryOpportunity,
+} from './opportunityToProjectKit.ts';
 
 let tessera: TestTessera;
 
@@ -27,23 +37,7 @@ describe('opportunity to project', () => {
       sales,
       'createOpportunity',
       'CreateOpportunityInput',
-      {
-        accountId,
-        name: 'Saga discovery',
-        legalEntityId: 'le_UK01',
-        currency: 'GBP',
-        closeDate: '2026-11-30',
-        lines: [
-          {
-            serviceOffering: 'Discovery',
-            billingMethod: 'TIME_AND_MATERIALS',
-            amount: '30000.00',
-            estimatedHours: '240',
-            startDate: '2026-11-16',
-            endDate: '2027-01-29',
-          },
-        ],
-      },
+      discoveryOpportunity(accountId, 'Saga discovery'),
       '{ opportunity { id aggregateVersion } userErrors { code message } }',
     );
     const opportunity = created.opportunity as { id: string; aggregateVersion: number };

@@ -12,6 +12,27 @@ export const SALES = { sub: 'sam.sales', scope: 'crm:read crm:write', legal_enti
 export const DIRECTOR = { sub: 'dana.director', scope: 'crm:read crm:write', legal_entities: '*' as const };
 
 /** Every step of the saga, done. */
+/** The UK discovery deal the opportunity-to-project stories sell: one T&M line of 240 hours, 30,000.00 GBP. */
+export function discoveryOpportunity(accountId: string, name: string) {
+  return {
+    accountId,
+    name,
+    legalEntityId: 'le_UK01',
+    currency: 'GBP',
+    closeDate: '2026-11-30',
+    lines: [
+      {
+        serviceOffering: 'Discovery',
+        billingMethod: 'TIME_AND_MATERIALS',
+        amount: '30000.00',
+        estimatedHours: '240',
+        startDate: '2026-11-16',
+        endDate: '2027-01-29',
+      },
+    ],
+  };
+}
+
 export const ALL_STEPS_DONE = [
   ['createContract', 'DONE'],
   ['submitContract', 'DONE'],
