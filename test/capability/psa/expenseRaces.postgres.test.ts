@@ -15,7 +15,7 @@ import { staffedOn } from './expenseKit.ts';
 
 const ROUNDS = 5;
 const SUBMIT = `mutation ($input: SubmitExpenseInput!) { submitExpense(input: $input) { expense { id aggregateVersion } userErrors { code message field } warnings { code } replayed } }`;
-const APPROVE = `mutation ($input: ApproveExpenseInput!) { approveExpense(input: $input) { expense { id billingStatus } userErrors { code message field } warnings { code } replayed } }`;
+const APPROVE = `mutation ($input: ApproveExpenseInput!) { approveExpense(input: $input) { expense { id billingStatus markupPercent billableAmount { amount } } userErrors { code message field } warnings { code } replayed } }`;
 
 onPostgres('PSA expense claims', (makeStore) => {
   let store: TempStore;
@@ -53,11 +53,14 @@ onPostgres('PSA expense claims', (makeStore) => {
           }),
           'expense',
         );
-        const approved = accepted<{ billingStatus: string }>(
+        const approved = accepted<{ billingStatus: string; markupPercent: string; billableAmount: { amount: string } }>(
           await call(tessera, APPROVE, { idempotencyKey: newKey(), expenseId: submitted.id, expectedVersion: 1 }, { claims: APPROVER }),
           'expense',
         );
         expect(approved.billingStatus).toBe('READY_TO_BILL');
+        // The seeded contract's EXPENSES line may carry a markup: the draft bills the amount frozen at approval.
+        const billable = (8420 * (10000 + Math.round(Number(approved.markupPercent) * 100))) / 10000;
+        expect(approved.billableAmount.amount).toBe((Math.round(billable) / 100).toFixed(2));
 
         const results = await Promise.all(
           [0, 1].map(() => call(tessera, GENERATE_DRAFT, { idempotencyKey: newKey(), projectId: project.id, cutoffDate: date })),
@@ -69,7 +72,7 @@ onPostgres('PSA expense claims', (makeStore) => {
         expect(['SOURCE_ALREADY_BILLED', 'NOTHING_TO_BILL']).toContain(outcomes[1 - winner]);
         const draft = accepted<BillingDraft>(results[winner]!, 'billingDraft');
         expect(draft.items.map((item) => [item.sourceType, item.sourceId, item.amount.amount])).toEqual([
-          ['EXPENSE', submitted.id, '84.20'],
+          ['EXPENSE', submitted.id, approved.billableAmount.amount],
         ]);
 
         const claims = await db
