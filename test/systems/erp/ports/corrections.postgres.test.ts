@@ -9,7 +9,7 @@ import { scopeAllowing } from '../../../../policies/recordScope.ts';
 import { onPostgres } from '../../../harness/onPostgres.ts';
 import { callErp, type World } from './erpCalls.ts';
 import { sqlErp, type ErpUnderTest } from './erpFixture.ts';
-import { ukDraft } from './ukBilling.ts';
+import { releaseUkDraft } from './ukBilling.ts';
 
 const everything = scopeAllowing({ legalEntity: null, account: null });
 const none: World = { entities: {} };
@@ -44,16 +44,7 @@ onPostgres('billing corrections under concurrency', (makeStore) => {
       await erp?.close();
     });
 
-    const release = async (draftId: string): Promise<string> => {
-      const released = await callErp(
-        erp.system,
-        ukDraft(draftId),
-        'releaseInvoiceV2',
-        { billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 },
-        `k-${draftId}`,
-      );
-      return (released.payload.invoice as { id: string }).id;
-    };
+    const release = (draftId: string): Promise<string> => releaseUkDraft(erp.system, draftId, `k-${draftId}`);
     const credit = (draftId: string, invoiceId: string, lineNumber: number, key: string) =>
       callErp(
         erp.system,

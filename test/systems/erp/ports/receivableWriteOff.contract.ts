@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeAllowing } from '../../../../policies/recordScope.ts';
 import { callErp, eventsOf, type World } from './erpCalls.ts';
 import type { ErpUnderTest, MakeErp } from './erpFixture.ts';
-import { ukDraft } from './ukBilling.ts';
+import { releaseUkDraft } from './ukBilling.ts';
 
 const none: World = { entities: {} };
 const APPROVER = 'ar-manager';
@@ -25,16 +25,7 @@ export function receivableWriteOffContract(adapter: string, makeErp: MakeErp): v
       await erp?.close();
     });
 
-    const release = async (draftId: string): Promise<string> => {
-      const released = await callErp(
-        erp.system,
-        ukDraft(draftId),
-        'releaseInvoiceV2',
-        { billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 },
-        `k-release-${draftId}`,
-      );
-      return (released.payload.invoice as { id: string }).id;
-    };
+    const release = (draftId: string): Promise<string> => releaseUkDraft(erp.system, draftId, `k-release-${draftId}`);
     const pay = async (invoiceId: string, amount: string, reference: string) => {
       const paid = await callErp(
         erp.system,

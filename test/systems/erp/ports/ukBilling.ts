@@ -1,6 +1,7 @@
 /** A billing draft of the seeded UK01 contract ctr_00003 as the PSA and CRM answer it, and the invoice its release posts. */
 import { expect } from 'vitest';
-import type { World } from './erpCalls.ts';
+import { callErp, type World } from './erpCalls.ts';
+import type { ErpSystem } from './erpFixture.ts';
 
 /** Ids a capability makes (random): matched by their form. */
 export const ID = {
@@ -79,4 +80,16 @@ export function ukInvoice(draftId: string, invoiceNumber: string) {
     originalInvoiceId: null,
     aggregateVersion: 1,
   };
+}
+
+/** Releases the UK draft `draftId` (ukDraft) into an invoice dated 2026-11-20 under `key`; the invoice's id. */
+export async function releaseUkDraft(system: ErpSystem, draftId: string, key: string): Promise<string> {
+  const released = await callErp(
+    system,
+    ukDraft(draftId),
+    'releaseInvoiceV2',
+    { billingDraftId: draftId, invoiceDate: '2026-11-20', expectedVersion: 1 },
+    key,
+  );
+  return (released.payload.invoice as { id: string }).id;
 }
