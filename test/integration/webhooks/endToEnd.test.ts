@@ -9,6 +9,7 @@ import type { PrincipalClaims } from '../../../auth/principal.ts';
 import { call, newKey } from '../../harness/capabilities.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { startReceiver } from './receiver.ts';
+import { discoveryOpportunity } from '../sagas/opportunityToProjectKit.ts';
 
 const partner = (sub: string, account: string): PrincipalClaims => ({
   sub,
@@ -59,21 +60,7 @@ describe('webhooks in the running Tessera', () => {
     const theirs = await subscribe(THEIRS);
     const created = await call<{ opportunity: { id: string } }>(tessera, CREATE_OPPORTUNITY, {
       idempotencyKey: newKey(),
-      accountId: 'acc_00006',
-      name: 'Webhook discovery',
-      legalEntityId: 'le_UK01',
-      currency: 'GBP',
-      closeDate: '2026-11-30',
-      lines: [
-        {
-          serviceOffering: 'Discovery',
-          billingMethod: 'TIME_AND_MATERIALS',
-          amount: '30000.00',
-          estimatedHours: '240',
-          startDate: '2026-11-16',
-          endDate: '2027-01-29',
-        },
-      ],
+      ...discoveryOpportunity('acc_00006', 'Webhook discovery'),
     });
     const opportunity = created.payload!.opportunity.id;
     const staged = await call<{ opportunity: { stage: string } }>(tessera, STAGE, {
