@@ -13,6 +13,7 @@ import type { RequestScope } from '../auth/requestScope.ts';
 import { tesseraError } from '../core/errors.ts';
 import { subgraphErrorPlacement } from './datasources/errorPlacement.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ExecutorKind } from './execution/executorKind.ts';
 import type { Authenticate, createGraphQLHandler } from './http/graphqlHandler.ts';
 import type { GatewayPlugin } from './plugin.ts';
 import type { Admit } from './rateLimit/rateLimiter.ts';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   readonly subgraphCalls?: SubgraphCalls | undefined;
   /** Safelists and APQ, shared by `/graphql` and every contract (docs/persisted-operations.md). @default none */
   readonly persisted?: Pick<PersistedOperations, 'resolve'> | undefined;
+  /** Which engine executes query plans (docs/executor.md). @default 'plan' */
+  readonly executor?: ExecutorKind | undefined;
 }
 
 export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
@@ -93,6 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     signPrincipal: options.signPrincipal,
     admit: options.admit,
     persisted: options.persisted,
+    executor: options.executor ?? 'plan',
   };
   const main = await serveGraph({ ...base, variant: 'main', source: options.supergraph, onStatus: () => {} });
   const contracts = new Map<string, ServedGraph>();

@@ -11,6 +11,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { ExecutorKind } from '../execution/executorKind.ts';
 import { SubgraphDataSource } from '../datasources/SubgraphDataSource.ts';
 import { didResolveQueryPlan, tracedExecutor } from '../tracing/executionSpans.ts';
 import type { GatewayPlugin, GatewayPluginHost } from '../plugin.ts';
@@ -36,6 +37,8 @@ export interface GenerationDependencies {
   readonly plugins: readonly GatewayPlugin[];
   readonly host: GatewayPluginHost;
   readonly now: () => Date;
+  /** Which engine executes the query plans (docs/executor.md). */
+  readonly executor: ExecutorKind;
 }
 
 /**

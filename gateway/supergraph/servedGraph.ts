@@ -17,6 +17,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { ExecutorKind } from '../execution/executorKind.ts';
 import { maskError } from '../../core/maskError.ts';
 import { createGraphQLHandler, type Caller } from '../http/graphqlHandler.ts';
 import { createPlannedOperations } from '../plannedOperation.ts';
@@ -64,6 +65,8 @@ export interface ServedGraphOptions extends Caller {
   readonly onStatus: (status: SupergraphStatus) => void;
   /** Resolves persisted operations and APQ before Apollo Server sees a request (docs/persisted-operations.md). */
   readonly persisted?: Pick<PersistedOperations, 'resolve'> | undefined;
+  /** Which engine executes the query plans (docs/executor.md). */
+  readonly executor: ExecutorKind;
 }
 
 export interface ServedGraph {
@@ -83,6 +86,7 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
     plugins: options.plugins,
     host: { operations },
     now: options.now,
+    executor: options.executor,
   };
   let lastError: SupergraphStatus['lastError'] = null;
   const status = (): SupergraphStatus => ({
