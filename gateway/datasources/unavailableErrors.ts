@@ -1,6 +1,7 @@
 import {
   Kind,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type OperationDefinitionNode,
@@ -39,9 +40,10 @@ export function unavailableError(subgraph: string, reason: UnavailableReason): G
 
 /**
  * The errors of a fetch that failed as a whole (no answer, or a refusal of the request): an error
- * with a path keeps it; one without is given once per entity of an `_entities` fetch at
- * `['_entities', index]` (the gateway maps it onto that entity's response path), or once without
- * a path for a root fetch, each carrying the fetch's share for `placeAtMissing`.
+ * with a path keeps it; one without is given once per entity of an `_entities` field at
+ * `[<field's response name>, index]` (the gateway maps it onto that entity's response path; a
+ * request carrying several entity fetches has one aliased `_entities` field each, docs/executor.md#batching),
+ * or once without a path for a root fetch, each carrying the fetch's share for `placeAtMissing`.
  */
 export function fetchErrors(
   errors: readonly GraphQLFormattedError[],
@@ -53,9 +55,9 @@ export function fetchErrors(
   );
   if (!document || !operation) return [...errors];
   const fragments = fragmentsOf(document.definitions);
-  const representations = variables?.representations;
-  const entities = operation.selectionSet.selections.find(
-    (selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities',
+  const entityFields = operation.selectionSet.selections.filter(
+    (selection): selection is FieldNode =>
+      selection.kind === Kind.FIELD && selection.name.value === '_entities' && !!selection.selectionSet,
   );
   const carrying = (error: GraphQLFormattedError, share: FetchShare, path?: Path): GraphQLFormattedError => ({
     message: error.message,
@@ -64,18 +66,28 @@ export function fetchErrors(
   });
   return errors.flatMap((error) => {
     if (error.path) return [error];
-    if (Array.isArray(representations) && entities?.kind === Kind.FIELD && entities.selectionSet) {
-      const selectionSet = entities.selectionSet;
+    const perEntity = entityFields.flatMap((field) => {
+      const representations = variables?.[representationsVariableOf(field)];
+      if (!Array.isArray(representations)) return [];
+      const responseName = field.alias?.value ?? field.name.value;
+      const selectionSet = field.selectionSet!;
       return representations.map((representation: unknown, index) => {
         const typename = (representation as { __typename?: unknown } | null)?.__typename;
         return carrying(error, { selectionSet, fragments, typename: typeof typename === 'string' ? typename : undefined }, [
-          '_entities',
+          responseName,
           index,
         ]);
       });
-    }
+    });
+    if (perEntity.length > 0) return perEntity;
     return [carrying(error, { selectionSet: operation.selectionSet, fragments, typename: undefined })];
   });
+}
+
+/** The variable an `_entities` field takes its representations from (`$representations` unless merged). */
+function representationsVariableOf(field: FieldNode): string {
+  const argument = field.arguments?.find((candidate) => candidate.name.value === 'representations');
+  return argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
 }
 
 /**

@@ -12,6 +12,7 @@ import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ExecutorKind } from '../execution/executorKind.ts';
+import { createPlanExecutor, type ExecutedBy } from '../execution/planExecutor.ts';
 import { SubgraphDataSource } from '../datasources/SubgraphDataSource.ts';
 import { didResolveQueryPlan, tracedExecutor } from '../tracing/executionSpans.ts';
 import type { GatewayPlugin, GatewayPluginHost } from '../plugin.ts';
@@ -39,6 +40,8 @@ export interface GenerationDependencies {
   readonly now: () => Date;
   /** Which engine executes the query plans (docs/executor.md). */
   readonly executor: ExecutorKind;
+  /** Told which executor ran each request, and why not the plan executor (metrics). */
+  readonly onExecuted?: ((by: ExecutedBy) => void) | undefined;
 }
 
 /**
@@ -60,9 +63,13 @@ export async function loadGeneration(supergraph: Supergraph, dependencies: Gener
     // docs/observability.md#traces: ends the request's `tessera.plan` span.
     experimental_didResolveQueryPlan: didResolveQueryPlan,
   });
-  const { schema, executor } = await gateway.load();
+  const { schema, executor: apolloExecutor } = await gateway.load();
   // Apollo Server would refuse it only after the swap (and log it); refuse it before.
   assertValidSchema(schema);
+  const executor =
+    dependencies.executor === 'plan'
+      ? createPlanExecutor({ gateway, fallback: apolloExecutor, didResolveQueryPlan, onExecuted: dependencies.onExecuted })
+      : apolloExecutor;
   const plugins = dependencies.plugins.map((plugin) => plugin.create(dependencies.host, supergraph.sdl));
   return {
     supergraph,
