@@ -32,6 +32,8 @@ import { systemUrls } from './systemUrls.ts';
 import { startChangeCapture, vendorOf, withVendorWebhooks } from './vendorSystems.ts';
 import type { Poller } from '../systems/kernel/connectors/changeCapture.ts';
 import type { CrmVendor } from '../systems/crm/crmVendor.ts';
+import { linkCacheConsumer, type CrosswalkLinkCache } from '../systems/crm/adapters/composite/linkCache.ts';
+import { crosswalkChanged } from './crosswalkLinks.ts';
 
 export interface EmbeddedOptions {
   readonly config: TesseraConfig;
@@ -109,9 +111,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const baseFetcher = createInProcessFetcher(servers, pool.fetcher);
     // The vendors' change captures, whose webhooks the gateway's server answers (docs/connectors.md#webhooks).
     const captures: { vendor: CrmVendor; capture: Poller }[] = [];
+    // The composite CRM's crosswalk links (docs/crosswalk.md#the-link-cache): cleared by the crosswalk's
+    // events, and at once when a merge or unmerge commits here, before its answer leaves.
+    const linkCaches: CrosswalkLinkCache[] = [];
     for (const entry of local) {
       const peers = { fetcher: baseFetcher, urlOf: urls.urlOf, environment: config.env, timeoutMs: config.subgraphResilience.timeoutMs };
       const vendor = vendorOf(entry.name, config);
+      if (vendor?.crosswalkLinks) linkCaches.push(vendor.crosswalkLinks);
       const server = await startSystemServer(
         kernelSystem(entry),
         opened.get(entry.name)!,
@@ -119,9 +125,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         internalSecret,
         peers,
         options.now,
-        undefined,
+        entry.name === 'integration' ? crosswalkChanged(linkCaches) : undefined,
         config.timeControls,
         vendor?.systemOfRecord,
+        config.crosswalk.survivorship,
       );
       shutdown.add(() => server.stop());
       if (vendor) {
@@ -156,6 +163,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         metrics,
         ...(options.now ? { clock: options.now } : {}),
         ...seams,
+        consumers: linkCaches.map(linkCacheConsumer),
       });
       const started = engine;
       shutdown.add(() => started.stop());

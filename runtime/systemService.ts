@@ -76,6 +76,7 @@ export async function startSystemService(name: SystemName, options: SystemServic
       undefined,
       config.timeControls,
       vendor?.systemOfRecord,
+      config.crosswalk.survivorship,
     );
     shutdown.add(() => server.stop());
     const capture = vendor ? startChangeCapture(vendor, opened.db as Kysely<unknown>, logger) : null;

@@ -14,7 +14,7 @@ import type { SystemName } from '../systems/systems.ts';
 
 /** The vendor `name` runs on, or null for its built-in SQL reference system. */
 export function vendorOf(name: SystemName, config: TesseraConfig): CrmVendor | null {
-  return name === 'crm' ? crmVendorOf(config.crm) : null;
+  return name === 'crm' ? crmVendorOf(config.crm, { linkCache: { ttlMs: config.crosswalk.linkCacheTtlMs } }) : null;
 }
 
 /** Polls the vendor's change streams into the system's outbox (`db`, its own database) until `stop`; `wake` polls now. */

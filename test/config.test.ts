@@ -69,6 +69,18 @@ describe('loadConfig', () => {
       },
       timeControls: { weeklyMaxHours: 80, futureDays: 7 },
       crm: { system: 'sql', salesforce: undefined, hubspot: undefined },
+      crosswalk: {
+        survivorship: {
+          name: 'salesforce',
+          website: 'newest',
+          industry: 'salesforce',
+          segment: 'salesforce',
+          type: 'survivor',
+          annualRevenue: 'salesforce',
+          employeeCount: 'salesforce',
+        },
+        linkCacheTtlMs: 30_000,
+      },
     });
   });
 

@@ -104,6 +104,10 @@
  * - `TESSERA_HUBSPOT_*`: the portal (base URL, private app token, webhook secret, pipelines, budget, polling;
  *   `core/config/hubspot.ts`).
  *
+ * The crosswalk of two CRMs (docs/crosswalk.md#configuration; `core/config/crosswalk.ts`):
+ * - `TESSERA_CROSSWALK_SURVIVORSHIP` (the built-in defaults): `FIELD=winner,...`, the winners of a merge that names none.
+ * - `TESSERA_CROSSWALK_LINK_CACHE_TTL_MS` (30000): how long the composite CRM keeps the crosswalk's links at most; 0 keeps none.
+ *
  * Any other `TESSERA_*` variable is unknown (`unknownVariables.ts`, `knownVariables.ts`): a warning naming it
  * (and the nearest known name) in development, a refusal in production (docs/production.md#unknown-variables).
  *
@@ -140,6 +144,7 @@ import { timerMs } from './timerMs.ts';
 import { readTimeControlsConfig, type TimeControlsConfig } from './timeControls.ts';
 import { oneOf, wholeNumber } from './parse.ts';
 import { readCrmSystemConfig, type CrmSystemConfig } from './crmSystem.ts';
+import { readCrosswalkConfig, type CrosswalkConfig } from './crosswalk.ts';
 
 export const SEED_SCALES = ['s', 'm', 'l'] as const;
 export type SeedScale = (typeof SEED_SCALES)[number];
@@ -235,6 +240,11 @@ export interface TesseraConfig {
    * system of record (docs/connectors.md; `core/config/crmSystem.ts`, `core/config/salesforce.ts`).
    */
   readonly crm: CrmSystemConfig;
+  /**
+   * `TESSERA_CROSSWALK_SURVIVORSHIP`, `TESSERA_CROSSWALK_LINK_CACHE_TTL_MS` (30000): the crosswalk's
+   * survivorship defaults and the composite CRM's link cache (docs/crosswalk.md#configuration; `core/config/crosswalk.ts`).
+   */
+  readonly crosswalk: CrosswalkConfig;
 }
 
 /** The largest operation shape the gateway plans (README "Operation limits"). */
@@ -344,6 +354,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     subgraphResilience: readSubgraphResilienceConfig(env, tesseraEnv),
     timeControls: readTimeControlsConfig(env),
     crm: readCrmSystemConfig(env, tesseraEnv === 'production', cwd),
+    crosswalk: readCrosswalkConfig(env),
   };
   return Object.freeze(config);
 }

@@ -78,6 +78,8 @@ export const KNOWN_VARIABLES: ReadonlySet<string> = new Set([
   'TESSERA_TIME_WEEKLY_MAX_HOURS',
   'TESSERA_TIME_FUTURE_DAYS',
   'TESSERA_CRM_SYSTEM',
+  'TESSERA_CROSSWALK_SURVIVORSHIP',
+  'TESSERA_CROSSWALK_LINK_CACHE_TTL_MS',
   // The CRM vendors' variables, listed once in their own files.
   ...SALESFORCE_VARIABLES,
   ...HUBSPOT_VARIABLES,

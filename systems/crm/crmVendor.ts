@@ -18,6 +18,7 @@ import { hubspotWebhookEndpoint, hubspotWebhookListener } from './adapters/hubsp
 import type { HubSpotConfig } from '../../core/config/hubspot.ts';
 import { createCompositeCrmAdapter } from './adapters/composite/compositeAdapter.ts';
 import { peerCrosswalkLookup, type CrosswalkLookup } from './adapters/composite/crosswalkLookup.ts';
+import { createLinkCache, type CrosswalkLinkCache, type LinkCacheOptions } from './adapters/composite/linkCache.ts';
 import type { PeerTransport } from '../kernel/capability/peers.ts';
 
 export interface CrmVendor {
@@ -27,6 +28,11 @@ export interface CrmVendor {
   readonly pollMs: number;
   /** The endpoints the vendor pushes its change notifications to, served beside the CRM (docs/connectors.md#webhooks). */
   readonly webhooks: readonly VendorWebhook[];
+  /**
+   * `both` only: the process's cache of the crosswalk's links, which the runtime clears on the
+   * crosswalk's events (docs/crosswalk.md#the-link-cache).
+   */
+  readonly crosswalkLinks?: CrosswalkLinkCache;
 }
 
 /** A vendor's webhook: a path of the HTTP server an operator exposes to the vendor, waking the change capture. */
@@ -50,10 +56,12 @@ function hubspotWebhook(config: HubSpotConfig, stream: string): VendorWebhook {
   };
 }
 
-/** What tests replace: the Salesforce org's clock and waits, and (for `both`) how the crosswalk's links are read. */
+/** What tests replace: the Salesforce org's clock and waits, and (for `both`) how the crosswalk's links are read and kept. */
 export interface CrmVendorSeams extends SalesforceSeams {
   /** @default peerCrosswalkLookup: the integration subgraph's links, read through the peers */
   readonly crosswalk?: (transport: PeerTransport) => CrosswalkLookup;
+  /** The link cache (`config.crosswalk.linkCacheTtlMs`; tests add a clock). @default none: every bound read asks */
+  readonly linkCache?: LinkCacheOptions;
 }
 
 export function crmVendorOf(config: CrmSystemConfig, seams: CrmVendorSeams = {}): CrmVendor | null {
@@ -85,16 +93,18 @@ export function crmVendorOf(config: CrmSystemConfig, seams: CrmVendorSeams = {})
       const org = connectSalesforce(config.salesforce!, seams);
       const portal = connectHubSpot(config.hubspot!);
       const deals = dealChanges(portal);
+      const links = createLinkCache(seams.linkCache ?? { ttlMs: 0 });
       return {
         systemOfRecord: (ledger: Kysely<CapabilityTables>, transport: PeerTransport) =>
           createCompositeCrmAdapter({
             primary: createSalesforceCrmAdapter(org, ledger),
             secondary: createHubSpotCrmAdapter(portal, ledger),
-            crosswalk: (seams.crosswalk ?? peerCrosswalkLookup)(transport),
+            crosswalk: links.over((seams.crosswalk ?? peerCrosswalkLookup)(transport)),
           }) as ReturnType<VendorSystemOfRecord>,
         changeStreams: [opportunityChanges(org) as unknown as ChangeStream<Change>, deals as unknown as ChangeStream<Change>],
         pollMs: Math.min(config.salesforce!.pollMs, config.hubspot!.pollMs),
         webhooks: [hubspotWebhook(config.hubspot!, deals.name)],
+        crosswalkLinks: links,
       };
     }
   }

@@ -11,6 +11,7 @@ import { appendOnlyAuditMigration } from './capability/appendOnlyAudit.ts';
 import type { SystemOfRecord } from './systemOfRecord.ts';
 import { stoppable } from './stoppable.ts';
 import { TIME_CONTROL_DEFAULTS, type TimeControlsConfig } from '../../core/config/timeControls.ts';
+import type { SurvivorshipRules } from '../../core/config/crosswalk.ts';
 
 /**
  * What every system resolver sees, per request: the read port within the caller's record scope,
@@ -23,6 +24,8 @@ export interface SystemContext<ReadPort, Loaders, Ports> extends CapabilityConte
   readonly loaders: Loaders;
   /** The limits of time submissions (`config.timeControls`; docs/invariants.md#time-controls); absent: the defaults. */
   readonly timeControls?: TimeControlsConfig;
+  /** The crosswalk's survivorship defaults (`config.crosswalk.survivorship`; docs/crosswalk.md#configuration); absent: the built-in ones. */
+  readonly survivorship?: SurvivorshipRules;
 }
 
 export interface BindOptions {
@@ -30,10 +33,12 @@ export interface BindOptions {
   readonly reads?: Kysely<unknown>;
   /** The capabilities' clock. @default the system clock */
   readonly clock?: () => Date;
-  /** Called after a capability call committed (its events are in the outbox): the relay's `wake` (docs/events.md#relay). */
-  readonly onEventsCommitted?: () => void;
+  /** Called with the capability's name after a call committed (its events are in the outbox): the relay's `wake` (docs/events.md#relay). */
+  readonly onEventsCommitted?: (capability: string) => void;
   /** `config.timeControls`. @default TIME_CONTROL_DEFAULTS */
   readonly timeControls?: TimeControlsConfig;
+  /** `config.crosswalk.survivorship`. @default the built-in defaults */
+  readonly survivorship?: SurvivorshipRules;
   /**
    * A vendor system of record the system runs on instead of its built-in SQL adapter (docs/connectors.md#wiring),
    * made over the system's own database, which still holds its ledger (idempotency records, outbox, audit).
@@ -106,6 +111,7 @@ export function defineReferenceSystem<DB, ReadPort, Loaders, Ports>(
           ledgerReads: system.ledgerReads,
           adapter: system.capabilities,
           timeControls: options.timeControls ?? TIME_CONTROL_DEFAULTS,
+          ...(options.survivorship ? { survivorship: options.survivorship } : {}),
           ...(options.onEventsCommitted ? { eventsCommitted: options.onEventsCommitted } : {}),
         };
       };

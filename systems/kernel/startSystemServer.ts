@@ -9,6 +9,7 @@ import type { PeerTransport } from './capability/peers.ts';
 import { schedulePurge } from './capability/purgeExpired.ts';
 import type { CapabilityTables } from './capability/tables.ts';
 import type { TimeControlsConfig } from '../../core/config/timeControls.ts';
+import type { SurvivorshipRules } from '../../core/config/crosswalk.ts';
 
 /** The subgraph server of a reference system: its SDL from `schema/`, bound to its open database. */
 /**
@@ -23,12 +24,14 @@ export async function startSystemServer<DB, C extends object>(
   peers: Omit<PeerTransport, 'internalSecret'>,
   /** The capabilities' clock (tests inject one). @default the system clock */
   clock?: () => Date,
-  /** Called after a capability call committed: the relay's `wake` (docs/events.md#relay). */
-  onEventsCommitted?: () => void,
+  /** Called with the capability's name after a capability call committed: the relay's `wake` (docs/events.md#relay). */
+  onEventsCommitted?: (capability: string) => void,
   /** `config.timeControls`: the limits of the PSA's time submissions. @default TIME_CONTROL_DEFAULTS */
   timeControls?: TimeControlsConfig,
   /** A vendor system of record instead of the system's SQL adapter (docs/connectors.md#wiring). @default the SQL adapter */
   systemOfRecord?: VendorSystemOfRecord,
+  /** `config.crosswalk.survivorship`: the crosswalk's defaults (docs/crosswalk.md#configuration). @default the built-in ones */
+  survivorship?: SurvivorshipRules,
 ): Promise<SubgraphServer> {
   const transport: PeerTransport = { ...peers, internalSecret };
   const verify = createInternalPrincipalVerifier(internalSecret);
@@ -43,6 +46,7 @@ export async function startSystemServer<DB, C extends object>(
         ...(onEventsCommitted ? { onEventsCommitted } : {}),
         ...(timeControls ? { timeControls } : {}),
         ...(systemOfRecord ? { systemOfRecord } : {}),
+        ...(survivorship ? { survivorship } : {}),
       }),
       verifyPrincipal: (header) => {
         if (!header) throw new AuthError('missing', 'the call carries no gateway principal');

@@ -3,7 +3,9 @@
  * system: versioned (the survivor's crosswalk version, or the merge's), idempotent by key and
  * audited like every capability. A merge changes no CRM record: both source records stay where they
  * are, and the crosswalk links the duplicate to the survivor. An open opportunity is never absorbed
- * (OPEN_OPPORTUNITY_NOT_MERGED): a merged account's deals are linked under it, each kept.
+ * (OPEN_OPPORTUNITY_NOT_MERGED): a merged account's deals are linked under it, each kept. Each
+ * merge and unmerge emits its domain event in the same transaction (events.ts); a call that changes
+ * nothing emits none.
  */
 import type { CapabilityHandler } from '../../kernel/capability/capabilityResolvers.ts';
 import { checkVersion, notFoundRejection, rejected } from '../../kernel/capability/rejection.ts';
@@ -11,6 +13,7 @@ import { newId } from '../../kernel/capability/newId.ts';
 import type { IntegrationContext } from '../context.ts';
 import type { IntegrationPorts } from '../ports/ports.ts';
 import { accountsOf, opportunitiesOf, type SourceRef } from './crmRecords.ts';
+import { mergedEvent, unmergedEvent } from './events.ts';
 import { matchScore } from './matching.ts';
 import type { CrosswalkEntity } from './store.ts';
 import { mergeRules, type SurvivorshipChoice } from './survivorship.ts';
@@ -92,13 +95,14 @@ async function recordMerge(
   entityType: CrosswalkEntity,
   args: Parameters<Handler<MergeInput & { survivorship?: readonly SurvivorshipChoice[] | null }, MergeFacts>['effect']>[0],
 ) {
-  const { input, facts, ports, principal, now } = args;
+  const { input, facts, ports, principal, now, emit } = args;
   const existing = await checkMergeable(ports, entityType, input);
   if (existing) return existing;
   differentSystems(facts.survivor, facts.duplicate);
   const current = (await ports.read.crosswalk.versions([input.survivorId])).get(input.survivorId) ?? 1;
   checkVersion(`The crosswalk of ${JSON.stringify(input.survivorId)}`, current, input.expectedVersion);
-  const rules = entityType === 'ACCOUNT' ? mergeRules(input.survivorship, [facts.survivor.system, facts.duplicate.system]) : {};
+  const systems = [facts.survivor.system, facts.duplicate.system];
+  const rules = entityType === 'ACCOUNT' ? mergeRules(input.survivorship, systems, args.ctx.survivorship) : {};
   const merge = await ports.write.crosswalk.merge(
     {
       id: newId('xwm'),
@@ -122,6 +126,8 @@ async function recordMerge(
     },
     input.expectedVersion,
   );
+  // The survivor's crosswalk moved from the version the steward read to the next.
+  emit(mergedEvent(merge, input.expectedVersion + 1));
   return { merge };
 }
 
@@ -187,7 +193,7 @@ const mergeOpportunities: Handler<MergeInput, MergeFacts> = {
 };
 
 const unmergeRecords: Handler<{ mergeId: string; expectedVersion: number; reason?: string | null }> = {
-  async effect({ input, ports, principal, now }) {
+  async effect({ input, ports, principal, now, emit }) {
     const [merge] = await ports.read.crosswalk.mergesByIds([input.mergeId]);
     if (!merge) throw notFoundRejection('CrosswalkMerge', input.mergeId, 'mergeId');
     if (merge.status === 'UNMERGED') {
@@ -215,6 +221,8 @@ const unmergeRecords: Handler<{ mergeId: string; expectedVersion: number; reason
       at: now.toISOString(),
       reason: input.reason?.trim() || null,
     });
+    const versions = await ports.read.crosswalk.versions([unmerged.survivor_id]);
+    emit(unmergedEvent(unmerged, versions.get(unmerged.survivor_id)!));
     return { merge: unmerged };
   },
 };

@@ -34,7 +34,7 @@ async function candidates(args: { minScore?: number | null; first?: number | nul
     .filter((account) => !merged.has(account.id))
     .map((account) => ({ id: account.id, system: account.sourceRef.system, name: account.name, website: account.website, taxId: null }));
   // Each pair once: the record of the system that wins names by default on the left when it is one of the two.
-  const preferred = DEFAULT_SURVIVORSHIP.name;
+  const preferred = (ctx.survivorship ?? DEFAULT_SURVIVORSHIP).name;
   const left = records.filter((record) => record.system === preferred);
   const right = records.filter((record) => record.system !== preferred);
   const pairs = [

@@ -3,31 +3,26 @@
  * two source records gives the value the graph shows. A winner is a system name (that system's
  * record wins while it has a value), `survivor` (the record merged into), or `newest` (the record
  * its system changed last; the survivor when either time is unknown). A merge stores the rules it
- * was made with: the defaults below, overridden per attribute by the steward's choices, so a later
+ * was made with: the defaults (the deployment's: docs/crosswalk.md#configuration), overridden per attribute by the steward's choices, so a later
  * change of the defaults never rewrites a merged customer behind its steward's back.
  */
 import { rejected } from '../../kernel/capability/rejection.ts';
+import {
+  BUILT_IN_SURVIVORSHIP,
+  SURVIVORSHIP_FIELDS,
+  survivorshipEnumOf,
+  type SurvivorshipField,
+  type SurvivorshipRules,
+} from '../../../core/config/crosswalk.ts';
 
-/** The attributes survivorship decides (the CRM Account's own fields: docs/model.md#account). */
-export const SURVIVORSHIP_FIELDS = ['name', 'website', 'industry', 'segment', 'type', 'annualRevenue', 'employeeCount'] as const;
+export { SURVIVORSHIP_FIELDS, type SurvivorshipField, type SurvivorshipRules };
 
-export type SurvivorshipField = (typeof SURVIVORSHIP_FIELDS)[number];
-export type SurvivorshipRules = Readonly<Record<SurvivorshipField, string>>;
-
-/** The rules of a merge that names none: the parent's Salesforce wins its master data, the newest website wins. */
-export const DEFAULT_SURVIVORSHIP: SurvivorshipRules = {
-  name: 'salesforce',
-  website: 'newest',
-  industry: 'salesforce',
-  segment: 'salesforce',
-  type: 'survivor',
-  annualRevenue: 'salesforce',
-  employeeCount: 'salesforce',
-};
+/** The built-in rules of a merge that names none (`TESSERA_CROSSWALK_SURVIVORSHIP` replaces them: docs/crosswalk.md#configuration). */
+export const DEFAULT_SURVIVORSHIP: SurvivorshipRules = BUILT_IN_SURVIVORSHIP;
 
 /** The GraphQL enum value of each field (`ANNUAL_REVENUE`) and back. */
 export const FIELD_OF_ENUM: Readonly<Record<string, SurvivorshipField>> = Object.fromEntries(
-  SURVIVORSHIP_FIELDS.map((field) => [field.replace(/[A-Z]/g, (ch) => `_${ch}`).toUpperCase(), field]),
+  SURVIVORSHIP_FIELDS.map((field) => [survivorshipEnumOf(field), field]),
 );
 export const ENUM_OF_FIELD: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(FIELD_OF_ENUM).map(([value, field]) => [field, value]),
@@ -40,12 +35,17 @@ export interface SurvivorshipChoice {
 }
 
 /**
- * The rules of a merge between records of `systems`: the defaults with `choices` over them. A winner
+ * The rules of a merge between records of `systems`: the `defaults` (the deployment's, from
+ * `TESSERA_CROSSWALK_SURVIVORSHIP`) with `choices` over them. A winner
  * must be `survivor`, `newest` or one of the two records' systems (PRECONDITION_FAILED otherwise,
  * on `survivorship`); a default system neither record comes from leaves the survivor's value.
  */
-export function mergeRules(choices: readonly SurvivorshipChoice[] | null | undefined, systems: readonly string[]): SurvivorshipRules {
-  const rules: Record<string, string> = { ...DEFAULT_SURVIVORSHIP };
+export function mergeRules(
+  choices: readonly SurvivorshipChoice[] | null | undefined,
+  systems: readonly string[],
+  defaults: SurvivorshipRules = DEFAULT_SURVIVORSHIP,
+): SurvivorshipRules {
+  const rules: Record<string, string> = { ...defaults };
   for (const choice of choices ?? []) {
     const field = FIELD_OF_ENUM[choice.field];
     const winner = choice.winner.trim().toLowerCase();

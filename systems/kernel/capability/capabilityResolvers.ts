@@ -41,8 +41,12 @@ export interface CapabilityContext<Ports> {
   readonly peers: Peers;
   /** The clock of every timestamp a capability writes (tests inject one). */
   readonly clock: () => Date;
-  /** Called after a call committed a new outcome (its events, if any, are in the outbox): wakes the relay. */
-  readonly eventsCommitted?: () => void;
+  /**
+   * Called with the capability's name (`integration.mergeAccounts`) after a call committed a new
+   * outcome (its events, if any, are in the outbox): wakes the relay, and in embedded mode clears
+   * what this process keeps of the state the call changed (docs/crosswalk.md#the-link-cache).
+   */
+  readonly eventsCommitted?: (capability: string) => void;
 }
 
 /** What `prepare` sees: the call, before any transaction. */
@@ -209,7 +213,7 @@ async function call<Ports, Ctx extends CapabilityContext<Ports>>(
       };
     },
   );
-  if (!replayed && result.ok) ctx.eventsCommitted?.();
+  if (!replayed && result.ok) ctx.eventsCommitted?.(declaration.name);
   ctx.request.logger.info(
     { capability: declaration.name, version: declaration.version, replayed, outcome: result.ok ? 'ok' : result.error.code },
     'capability call',

@@ -14,8 +14,7 @@ import { createCompositeCrmAdapter } from '../../../systems/crm/adapters/composi
 import type { CrosswalkLink } from '../../../systems/crm/adapters/composite/crosswalkLookup.ts';
 import { createMemoryCrmAdapter } from '../../../systems/crm/adapters/memory/memoryAdapter.ts';
 import type { StampedAccount } from '../../../systems/crm/adapters/composite/merged.ts';
-import { createCrosswalkReads, createCrosswalkWrites, type NewMerge } from '../../../systems/integration/crosswalk/store.ts';
-import { mergeRules } from '../../../systems/integration/crosswalk/survivorship.ts';
+import { createCrosswalkReads, createCrosswalkWrites } from '../../../systems/integration/crosswalk/store.ts';
 import { CROSSWALK_SINCE, crosswalkTables, type CrosswalkTables } from '../../../systems/integration/crosswalk/tables.ts';
 import { InMemoryVendor } from '../../../systems/kernel/adapters/memory/vendor.ts';
 import { openLedger, type SystemOfRecord } from '../../../systems/kernel/systemOfRecord.ts';
@@ -27,9 +26,7 @@ import { splitBySystem } from '../../systems/crm/ports/splitCrmData.ts';
 import { ALICE, T0 } from '../../systems/crm/ports/writeFixture.ts';
 import type { CrmPorts } from '../../../systems/crm/ports/ports.ts';
 import type { CrmReadPort } from '../../../systems/crm/ports/readPort.ts';
-
-const ACME_SF = 'acc_00001';
-const ACME_HS = 'acc_00046';
+import { ACME_HS, ACME_MERGE, ACME_SF } from './acmeFixture.ts';
 
 /** The HubSpot company as the acquired firm keeps it: another website, changed later, no segment in Salesforce. */
 function acquiredFirmData() {
@@ -56,27 +53,6 @@ function storeLookup(db: Db<CrosswalkTables>) {
   };
 }
 
-const MERGE: NewMerge = {
-  id: 'xwm_acme',
-  entity_type: 'ACCOUNT',
-  survivor_id: ACME_SF,
-  survivor_system: 'salesforce',
-  survivor_external_id: 'sf',
-  survivor_object_type: 'Account',
-  duplicate_id: ACME_HS,
-  duplicate_system: 'hubspot',
-  duplicate_external_id: 'hs',
-  duplicate_object_type: 'company',
-  account_id: ACME_SF,
-  duplicate_account_id: null,
-  legal_entity_id: null,
-  score: 90,
-  reason: null,
-  survivorship: JSON.stringify(mergeRules([], ['salesforce', 'hubspot'])),
-  merged_by: 'sam.steward',
-  merged_at: '2026-03-01T00:00:00.000Z',
-};
-
 describe('the composite CRM over Salesforce and HubSpot', () => {
   const data = acquiredFirmData();
   const [sfData, hsData] = splitBySystem(data, ['salesforce', 'hubspot']) as [typeof data, typeof data];
@@ -101,7 +77,7 @@ describe('the composite CRM over Salesforce and HubSpot', () => {
     salesforce = parent!;
     hubspot = acquired!;
     composite = createCompositeCrmAdapter({ primary: salesforce, secondary: hubspot, crosswalk: storeLookup(crosswalk) });
-    await createCrosswalkWrites(crosswalk).merge(MERGE, 1);
+    await createCrosswalkWrites(crosswalk).merge(ACME_MERGE, 1);
   });
   afterAll(async () => {
     await crosswalk?.destroy();

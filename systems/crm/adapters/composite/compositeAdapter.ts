@@ -1,7 +1,8 @@
 /**
  * The CRM on two systems of record at once, after an acquisition (docs/crosswalk.md#reading-both-crms):
  * `TESSERA_CRM_SYSTEM=both` puts the parent's CRM (`primary`) and the acquired firm's (`secondary`)
- * behind one CRM subgraph, with the crosswalk's links read once per request. Reads answer each
+ * behind one CRM subgraph, with the crosswalk's links read once per request (from the process's link
+ * cache when the runtime gives one: linkCache.ts). Reads answer each
  * customer once; capabilities write to the system that holds the record. Both adapters must be
  * remote (vendor APIs): the call is recorded in the primary's ledger, and each vendor write carries
  * the call's external key, so a retry never writes twice in either.

@@ -1,6 +1,7 @@
 /**
  * A capability call that committed wakes the relay (docs/events.md#relay): the resolver calls the
- * context's `eventsCommitted` once per new outcome, never for a replay or a rejection.
+ * context's `eventsCommitted` once per new outcome, with the capability's name (what embedded mode's
+ * link cache listens for: docs/crosswalk.md#the-link-cache), never for a replay or a rejection.
  */
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ describe('eventsCommitted', () => {
         ['refuse', declaration('refuse')],
       ]),
     );
-    let wakes = 0;
+    const wakes: string[] = [];
     const principal = principalFromClaims({ sub: 'ops', scope: 'crm:write', legal_entities: '*' });
     const ctx: Ctx = {
       ledger,
@@ -75,14 +76,14 @@ describe('eventsCommitted', () => {
       },
       peers: {} as Peers,
       clock: () => new Date('2025-01-01T00:00:00.000Z'),
-      eventsCommitted: () => void (wakes += 1),
+      eventsCommitted: (capability) => void wakes.push(capability),
     };
     await resolvers.touch!(null, { input: { idempotencyKey: 'k-1' } }, ctx);
-    expect(wakes).toBe(1);
+    expect(wakes).toEqual(['demo.touch']);
     await resolvers.touch!(null, { input: { idempotencyKey: 'k-1' } }, ctx);
-    expect(wakes).toBe(1);
+    expect(wakes).toEqual(['demo.touch']);
     await resolvers.refuse!(null, { input: { idempotencyKey: 'k-2' } }, ctx);
-    expect(wakes).toBe(1);
+    expect(wakes).toEqual(['demo.touch']);
     expect(await ledger.selectFrom('outbox_events').select(['type', 'correlation_id']).execute()).toEqual([
       { type: 'Touched', correlation_id: 'deal-1' },
     ]);
