@@ -49,8 +49,9 @@ export function mergedEvent(merge: CrosswalkMergeRow, crosswalkVersion: number):
   return crosswalkEvent(merge.entity_type === 'ACCOUNT' ? ACCOUNTS_MERGED : OPPORTUNITIES_MERGED, merge, crosswalkVersion, {
     score: merge.score,
     reason: merge.reason,
-    actor: merge.merged_by,
-    at: merge.merged_at,
+    // `...By` keys are the firm's people: webhooks leave them out (docs/processes.md#webhooks).
+    mergedBy: merge.merged_by,
+    mergedAt: merge.merged_at,
   });
 }
 
@@ -58,7 +59,7 @@ export function mergedEvent(merge: CrosswalkMergeRow, crosswalkVersion: number):
 export function unmergedEvent(merge: CrosswalkMergeRow, crosswalkVersion: number): DomainEventDraft {
   return crosswalkEvent(RECORDS_UNMERGED, merge, crosswalkVersion, {
     reason: merge.unmerge_reason,
-    actor: merge.unmerged_by,
-    at: merge.unmerged_at,
+    unmergedBy: merge.unmerged_by,
+    unmergedAt: merge.unmerged_at,
   });
 }

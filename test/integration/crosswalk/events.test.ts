@@ -67,8 +67,8 @@ describe('the crosswalk’s domain events', () => {
       survivorship: ACME_RULES,
       score: 90,
       reason: 'Same customer after the acquisition',
-      actor: 'sam.steward',
-      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      mergedBy: 'sam.steward',
+      mergedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     },
   });
 
@@ -156,13 +156,13 @@ describe('the crosswalk’s domain events', () => {
         type: 'OpportunitiesMerged',
         aggregate: 'Crosswalk:opp_00013@2',
         legalEntityId,
-        payload: { ...link, score: null, reason: null, actor: 'sam.steward', at },
+        payload: { ...link, score: null, reason: null, mergedBy: 'sam.steward', mergedAt: at },
       },
       {
         type: 'RecordsUnmerged',
         aggregate: 'Crosswalk:opp_00013@3',
         legalEntityId,
-        payload: { ...link, reason: 'Two deals after all', actor: 'sam.steward', at },
+        payload: { ...link, reason: 'Two deals after all', unmergedBy: 'sam.steward', unmergedAt: at },
       },
     ]);
   });
