@@ -174,18 +174,20 @@ function guardStage(current: Opportunity, stage: OpportunityStage, capability: s
   return guardTransition('Opportunity', opportunityMachine, current.stage as OpportunityStage, stage, capability);
 }
 
-/** The stage's source value (the account's CRM), probability and forecast category follow the stage. */
+/**
+ * The stage's source value, probability and forecast category follow the stage. The source value is
+ * the opportunity's own CRM's: after a merge its account may be another CRM's (docs/crosswalk.md#writes-after-a-merge).
+ */
 async function moveTo(
   ports: CrmPorts,
   current: Opportunity,
   stage: OpportunityStage,
   extra: { readonly lossReason: string | null; readonly closeDate?: string },
 ): Promise<Opportunity> {
-  const account = await accountFor(ports.read, current.accountId);
   const defaults = OPPORTUNITY_STAGE_DEFAULTS[stage]!;
   return ports.write.moveOpportunityStage(current, {
     stage,
-    sourceStage: sourceStageOf(account.source.system, stage),
+    sourceStage: sourceStageOf(current.source.system, stage),
     probability: defaults.probability,
     forecastCategory: defaults.forecast,
     ...extra,

@@ -7,40 +7,26 @@
  * Salesforce id, with both CRMs' references and the HubSpot deals under it; the unmerge gives them back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCrmSystemConfig } from '../../../core/config/crmSystem.ts';
-import { loadIntoHubSpot } from '../../harness/standIns/hubspot/hubspotCrm.ts';
-import { hubspotEnvOf } from '../../harness/standIns/hubspot/hubspotEnv.ts';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
-import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
-import { crmData } from '../../systems/crm/ports/crmData.ts';
-import { splitBySystem } from '../../systems/crm/ports/splitCrmData.ts';
+import type { HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
+import type { TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
 import { ACME_HS, ACME_SF, HS_REF, SF_REF } from './acmeFixture.ts';
+import { startBothCrms, type BothCrms } from './bothCrms.ts';
 
 const STEWARD = { sub: 'sam.steward', scope: 'crm:read crosswalk:read crosswalk:write', legal_entities: '*' as const };
 const ACCOUNT = `query ($id: ID!) { account(id: $id) { id name externalRefs { system objectType externalId } opportunities { id name } } }`;
 
+let both: BothCrms;
 let org: TestOrg;
 let hubspot: HubSpotStandIn;
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  const [parent, acquired] = splitBySystem(crmData(), ['salesforce', 'hubspot']);
-  org = await startTestOrg({ pageSize: 100 });
-  loadIntoSalesforce(org, parent!);
-  hubspot = await startHubSpotStandIn({ token: 'pat-na1-both' });
-  loadIntoHubSpot(hubspot, acquired!);
-  const crm = readCrmSystemConfig(
-    { TESSERA_CRM_SYSTEM: 'both', ...org.env, TESSERA_SALESFORCE_POLL_MS: '3600000', ...hubspotEnvOf(hubspot, 'pat-na1-both') },
-    false,
-    process.cwd(),
-  );
-  tessera = await startTestTessera({ scale: 's', config: { crm } });
+  both = await startBothCrms('pat-na1-both');
+  ({ org, hubspot, tessera } = both);
 }, 120_000);
 afterAll(async () => {
-  await tessera?.stop();
-  await hubspot?.close();
-  await org?.standIn.stop();
+  await both?.stop();
 });
 
 const ACME_LIST = '{ accounts(first: 10, filter: { nameContains: "acme" }) { totalCount nodes { id name } } }';

@@ -59,12 +59,17 @@ export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall):
         OPPORTUNITY,
         ref.id,
         ref.aggregateVersion,
-        (current) => ({
-          // The deal stays in its pipeline (the one its current stage id belongs to).
-          ...stageProperties(stages, stages.find(current.sourceStage)?.pipeline ?? null, change.stage, change.sourceStage),
-          closed_lost_reason: change.lossReason,
-          closedate: `${change.closeDate ?? current.closeDate}T00:00:00.000Z`,
-        }),
+        (current) => {
+          // The deal stays in its pipeline (the one its current stage id belongs to), at that pipeline's
+          // stage: the source stage a capability names is of the default pipeline.
+          const pipeline = stages.find(current.sourceStage)?.pipeline ?? null;
+          const sourceStage = pipeline === null ? change.sourceStage : stages.idOf(pipeline, change.stage);
+          return {
+            ...stageProperties(stages, pipeline, change.stage, sourceStage),
+            closed_lost_reason: change.lossReason,
+            closedate: `${change.closeDate ?? current.closeDate}T00:00:00.000Z`,
+          };
+        },
         () => staleVersion('Opportunity', ref.id),
       );
     },

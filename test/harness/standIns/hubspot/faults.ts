@@ -15,6 +15,8 @@ export type HubSpotFault =
 
 export class Faults {
   private readonly queued: { route: string; fault: HubSpotFault }[] = [];
+  /** While true the portal is out: every call with a valid token is 503, scripted faults wait. */
+  down = false;
 
   /** `route`: `<METHOD> <path>` (`POST /crm/v3/objects/deals`), the path without its query. */
   next(route: string, fault: HubSpotFault): void {
@@ -30,6 +32,7 @@ export class Faults {
   }
 
   take(route: string): HubSpotFault | null {
+    if (this.down) return { kind: 'unavailable' };
     const index = this.queued.findIndex((queued) => queued.route === route);
     if (index < 0) return null;
     return this.queued.splice(index, 1)[0]!.fault;

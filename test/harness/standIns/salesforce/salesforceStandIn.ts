@@ -49,6 +49,8 @@ export interface StandInOptions {
   readonly now?: () => Date;
 }
 
+const OUTAGE: StandInFault = { kind: 'status', status: 503 };
+
 interface Scripted {
   readonly matches: (operation: string) => boolean;
   readonly fault: StandInFault;
@@ -58,6 +60,8 @@ export class SalesforceStandIn {
   readonly records: SalesforceRecords;
   /** Every API request received, by operation (`token`, `query`, `queryMore`, `upsert Opportunity`, `update Contract`), in order. */
   readonly calls: string[] = [];
+  /** While true the org is out: every API request after the session check is 503 SERVER_UNAVAILABLE, nothing done. */
+  down = false;
   /** Tokens issued so far. */
   tokensIssued = 0;
   apiUsage = 0;
@@ -139,8 +143,9 @@ export class SalesforceStandIn {
     if (this.apiUsage > limit)
       return send(response, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
 
+    // An outage answers everything 503 and keeps the scripted faults for after it.
     const index = this.#faults.findIndex((scripted) => scripted.fault.kind !== 'expireToken' && scripted.matches(operation));
-    const fault = index === -1 ? null : this.#faults.splice(index, 1)[0]!.fault;
+    const fault = this.down ? OUTAGE : index === -1 ? null : this.#faults.splice(index, 1)[0]!.fault;
     if (fault?.kind === 'status') {
       if (fault.retryAfter) response.setHeader('Retry-After', fault.retryAfter);
       return send(response, fault.status, [
