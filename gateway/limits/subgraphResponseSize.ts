@@ -23,6 +23,19 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 type StreamingResponse = FetcherResponse & { readonly body?: ReadableStream<Uint8Array> | null };
 
 /**
+ * A response that bounds its own body without web streams (the keep-alive pool's,
+ * gateway/resilience/pooledResponse.ts): it reads the body whole, or refuses it (a declared length
+ * or the bytes received above `maxBytes`), stopping the request, and resolves false.
+ */
+interface BoundedResponse extends FetcherResponse {
+  readAtMost(maxBytes: number): Promise<boolean>;
+}
+
+function isBounded(response: FetcherResponse): response is BoundedResponse {
+  return typeof (response as Partial<BoundedResponse>).readAtMost === 'function';
+}
+
+/**
  * Wraps a fetcher so that no subgraph response body above `maxBytes` is ever held: a declared
  * `content-length` above it is refused before reading, and a body without one is read chunk by
  * chunk and abandoned (the stream cancelled, the connection released) as soon as it passes the
@@ -31,7 +44,13 @@ type StreamingResponse = FetcherResponse & { readonly body?: ReadableStream<Uint
  */
 export function limitResponseSize(fetcher: Fetcher, maxBytes: number): Fetcher {
   return async (url, init) => {
-    const response = (await fetcher(url, init)) as StreamingResponse;
+    const fetched = await fetcher(url, init);
+    if (isBounded(fetched)) {
+      // Its body is then in memory, and the response handed on as it is: no copy, no `Response` made.
+      if (await fetched.readAtMost(maxBytes)) return fetched;
+      throw new SubgraphResponseTooLargeError(url, maxBytes);
+    }
+    const response = fetched as StreamingResponse;
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > maxBytes) {
       await response.body?.cancel().catch(() => {});
