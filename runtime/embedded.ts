@@ -33,7 +33,7 @@ import { startChangeCapture, vendorOf, withVendorWebhooks } from './vendorSystem
 import type { Poller } from '../systems/kernel/connectors/changeCapture.ts';
 import type { CrmVendor } from '../systems/crm/crmVendor.ts';
 import { linkCacheConsumer, type CrosswalkLinkCache } from '../systems/crm/adapters/composite/linkCache.ts';
-import { crosswalkChanged } from './crosswalkLinks.ts';
+import { crosswalkChanged, hearLinkChanges } from './crosswalkLinks.ts';
 
 export interface EmbeddedOptions {
   readonly config: TesseraConfig;
@@ -167,6 +167,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       });
       const started = engine;
       shutdown.add(() => started.stop());
+    } else if (config.nats) {
+      // The integration system runs elsewhere: the CRM here hears its crosswalk events over NATS (docs/crosswalk.md#the-link-cache).
+      for (const cache of linkCaches) {
+        const heard = await hearLinkChanges(cache, config.nats, logger);
+        shutdown.add(() => heard.close());
+      }
     }
     // The registry runs here: it publishes schema/, and the gateway serves what it holds (docs/registry.md#hot-reload).
     const registry = await startEmbeddedRegistry({ config, logger, urls, servers: serversBySystem, clock: now, jwksFetch }, shutdown);

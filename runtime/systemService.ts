@@ -31,6 +31,7 @@ import { startProcessEngine, type ProcessEngine, type ProcessEngineOptions } fro
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import { systemPorts, systemUrls, type SystemUrls } from './systemUrls.ts';
 import { startChangeCapture, vendorOf, withVendorWebhooks } from './vendorSystems.ts';
+import { hearLinkChanges } from './crosswalkLinks.ts';
 
 export interface SystemServiceOptions {
   readonly config: TesseraConfig;
@@ -81,6 +82,11 @@ export async function startSystemService(name: SystemName, options: SystemServic
     shutdown.add(() => server.stop());
     const capture = vendor ? startChangeCapture(vendor, opened.db as Kysely<unknown>, logger) : null;
     if (capture) shutdown.add(() => capture.stop());
+    // The composite CRM's link cache hears the crosswalk's events over NATS (docs/crosswalk.md#the-link-cache); without NATS, its TTL.
+    if (vendor?.crosswalkLinks && config.nats) {
+      const heard = await hearLinkChanges(vendor.crosswalkLinks, config.nats, logger);
+      shutdown.add(() => heard.close());
+    }
     const metrics = new Metrics().withProcessMetrics();
     const engine =
       name === 'integration' ? await startEngine({ ...options, urls, server, stores, internalSecret, metrics }, shutdown) : null;

@@ -96,7 +96,8 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
   }
 }
 
-async function connectTo(options: NatsTransportOptions): Promise<NatsConnection> {
+/** A connection to `url` (comma-separated servers) with the `.creds` file, if any: the transport's, and the broadcast's (broadcast.ts). */
+export async function connectTo(options: Pick<NatsTransportOptions, 'url' | 'credsFile' | 'prefix'>): Promise<NatsConnection> {
   if (!options.url) throw new TypeError('createNatsTransport needs a url or a connection');
   const authenticator = options.credsFile ? credsAuthenticator(readFileSync(options.credsFile)) : undefined;
   return connect({
