@@ -13,7 +13,8 @@ import type { RequestScope } from '../auth/requestScope.ts';
 import { tesseraError } from '../core/errors.ts';
 import { subgraphErrorPlacement } from './datasources/errorPlacement.ts';
 import type { Logger } from '../core/logger.ts';
-import type { ExecutorKind } from './execution/executorKind.ts';
+import type { ExecutorKind } from '../core/config/executorKind.ts';
+import type { ExecutedBy } from './execution/planExecutor.ts';
 import type { Authenticate, createGraphQLHandler } from './http/graphqlHandler.ts';
 import type { GatewayPlugin } from './plugin.ts';
 import type { Admit } from './rateLimit/rateLimiter.ts';
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   readonly persisted?: Pick<PersistedOperations, 'resolve'> | undefined;
   /** Which engine executes query plans (docs/executor.md). @default 'plan' */
   readonly executor?: ExecutorKind | undefined;
+  /** Told which executor ran each request, and why not the plan executor (`tessera_executor_requests_total`). */
+  readonly onExecuted?: ((by: ExecutedBy) => void) | undefined;
 }
 
 export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;
@@ -97,6 +100,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     admit: options.admit,
     persisted: options.persisted,
     executor: options.executor ?? 'plan',
+    onExecuted: options.onExecuted,
   };
   const main = await serveGraph({ ...base, variant: 'main', source: options.supergraph, onStatus: () => {} });
   const contracts = new Map<string, ServedGraph>();

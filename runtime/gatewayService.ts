@@ -3,6 +3,7 @@
  * `schema/` with each system's URL, the token verifier, the plugins, and the HTTP listener with
  * the IDE, health and metrics. Wiring only; each part has its own module.
  */
+import { executorCounter } from '../gateway/execution/executorMetrics.ts';
 import type http from 'node:http';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Kysely } from 'kysely';
@@ -126,6 +127,8 @@ export async function startGatewayService(options: GatewayServiceOptions, shutdo
     onSupergraph: (event) => recordSupergraph(metrics, event),
     persisted,
     now: options.now,
+    executor: config.executor,
+    onExecuted: executorCounter(metrics),
   });
   shutdown.add(() => gateway.stop());
   if (options.contracts) await serveContracts(gateway, options.contracts, logger, shutdown);

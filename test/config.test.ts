@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       },
       internalSecret: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-internal-key') },
       authorizationMode: 'filter',
+      executor: 'plan',
       billingRunSchedule: { dayOfMonth: 1, hour: 2, minute: 0 },
       reconciliationSchedule: { hour: 3, minute: 0 },
       registry: {

@@ -122,11 +122,14 @@
  * - `TESSERA_AUTH_CLOCK_SKEW_SECONDS` (30, at most 300): leeway for `exp` and `nbf`.
  * - `TESSERA_AUTH_MAX_TOKEN_BYTES` (8192): longer bearer tokens are refused unread.
  * - `TESSERA_AUTHZ_MODE` (`filter`): `reject` refuses a whole operation that reads a denied field.
+ * - `TESSERA_GATEWAY_EXECUTOR` (`plan`): which engine executes query plans, Tessera's plan executor or
+ *   `apollo` (`@apollo/gateway`'s own); both plan with `@apollo/gateway`'s planner (docs/executor.md).
  * - `TESSERA_INTERNAL_SECRET` (at least 32 characters; required in production): signs the principal the
  *   gateway forwards to subgraphs. Unset in development, it is generated into `<TESSERA_DATA_DIR>/dev-internal-key`.
  *   Production also refuses a weak one (`internalSecretWeakness`): fewer than 10 distinct characters, a
  *   repeated pattern, or under 96 bits estimated entropy (length × Shannon bits per character).
  */
+import { EXECUTOR_KINDS, type ExecutorKind } from './executorKind.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ASYMMETRIC_ALGORITHMS, type AsymmetricAlgorithm, type KeySource } from './keySource.ts';
@@ -200,6 +203,8 @@ export interface TesseraConfig {
    * error at its path, the rest answers), `reject` refuses the whole operation. @default 'filter'
    */
   readonly authorizationMode: 'filter' | 'reject';
+  /** `TESSERA_GATEWAY_EXECUTOR`: which engine executes query plans (docs/executor.md). @default 'plan' */
+  readonly executor: ExecutorKind;
   /** `TESSERA_NATS_URL` and its companions: set, events travel over NATS JetStream; unset, in process. */
   readonly nats: NatsConfig | undefined;
   /** `TESSERA_BILLING_RUN_SCHEDULE`: when the month-end billing run starts; null when `off`. @default 1 02:00 UTC */
@@ -344,6 +349,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     auth: authConfig(env, tesseraEnv, dataDir, cwd),
     internalSecret: internalSecret(env, tesseraEnv, dataDir),
     authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
+    executor: oneOf(env, 'TESSERA_GATEWAY_EXECUTOR', EXECUTOR_KINDS, 'plan'),
     nats: natsConfig(env, cwd),
     billingRunSchedule: schedule(env, 'TESSERA_BILLING_RUN_SCHEDULE', '1 02:00', parseMonthlySchedule),
     reconciliationSchedule: schedule(env, 'TESSERA_RECONCILIATION_SCHEDULE', '03:00', parseDailySchedule),

@@ -11,22 +11,33 @@ import type { GraphQLSchema } from 'graphql';
 
 export type ResponseObject = Record<string, unknown>;
 
-/** The value at `path` in `value`, list items flattened at each `@`; undefined or null where the path ends early. */
-export function valuesAtPath(value: unknown, path: ResponsePath, from = 0): unknown {
-  if (from === path.length || value === undefined || value === null) return value;
-  const step = path[from]!;
-  if (step === '@') return (value as unknown[]).flatMap((item) => valuesAtPath(item, path, from + 1));
-  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${String(step)}`);
-  return valuesAtPath(Object.hasOwn(value as object, step) ? (value as ResponseObject)[step as string] : undefined, path, from + 1);
+/**
+ * The objects a fetch at `path` applies to (`@` steps into every list item; a list at the end is
+ * its items; nulls and missing values are left out); empty when there is nothing there (the fetch
+ * is not sent).
+ */
+export function entitiesAt(data: ResponseObject, path: ResponsePath): ResponseObject[] {
+  const found: ResponseObject[] = [];
+  gather(data, path, 0, found);
+  return found;
 }
 
-/** The objects a fetch at `path` applies to; undefined when there is nothing there (the fetch is not sent). */
-export function entitiesAt(data: ResponseObject, path: ResponsePath): ResponseObject[] | undefined {
-  const found = valuesAtPath(data, path);
-  if (!found) return undefined;
-  return Array.isArray(found)
-    ? (found.filter((item) => item !== null && item !== undefined) as ResponseObject[])
-    : [found as ResponseObject];
+function gather(value: unknown, path: ResponsePath, from: number, found: ResponseObject[]): void {
+  let current = value;
+  for (let index = from; index < path.length; index++) {
+    if (current === undefined || current === null) return;
+    const step = path[index]!;
+    if (step === '@') {
+      if (!Array.isArray(current)) throw new TypeError(`Expected a list in result for path element @`);
+      for (const item of current) gather(item, path, index + 1, found);
+      return;
+    }
+    if (Array.isArray(current)) throw new Error(`Unexpected array in result for path element ${String(step)}`);
+    current = Object.hasOwn(current as object, step) ? (current as ResponseObject)[step as string] : undefined;
+  }
+  if (current === undefined || current === null) return;
+  if (!Array.isArray(current)) found.push(current as ResponseObject);
+  else for (const item of current) if (item !== undefined && item !== null) found.push(item as ResponseObject);
 }
 
 /** `source`'s fields that `selections` name (a fetch's `requires`); null when one is missing. */

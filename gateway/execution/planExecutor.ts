@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { buildOperationContext, type ApolloGateway, type Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import type { OperationContext } from '@apollo/gateway/dist/operationContext.js';
-import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { operationFromDocument, type Operation } from '@apollo/federation-internals';
 import { evaluateCondition, type QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
@@ -18,10 +17,12 @@ import { GraphQLError, Kind, type DocumentNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { BoundedCache } from '../authorization/boundedCache.ts';
 import { gatewayInternals, type GatewayInternals } from './apolloInternals.ts';
+import { compileShape, type CompiledShape } from './compiledShape.ts';
 import { introspect } from './introspection.ts';
 import { mergeEntityFetches, type SubgraphOperation } from './mergedRequest.ts';
 import { conditionVariables, schedulePlan, UnsupportedPlan, type FetchGroup, type Schedule, type ScheduledFetch } from './planSchedule.ts';
 import { runSchedule, type RunContext } from './runSchedule.ts';
+import { shapeResponse } from './shapeResponse.ts';
 
 /** Which executor ran a request, and why not the plan executor (for `tessera_executor_requests_total`). */
 export type ExecutedBy = { readonly engine: 'plan' } | { readonly engine: 'apollo'; readonly reason: UnsupportedPlan['reason'] };
@@ -41,6 +42,7 @@ interface PreparedOperation {
   readonly operationContext: OperationContext;
   /** The operation over the API schema, as result shaping reads it; the error if it cannot be read. */
   readonly operation: Operation | GraphQLError;
+  shape: CompiledShape | undefined;
   plan: QueryPlan | undefined;
   conditions: readonly string[] | undefined;
   readonly schedules: Map<string, Schedule | UnsupportedPlan>;
@@ -95,7 +97,15 @@ function prepare(internals: GatewayInternals, document: DocumentNode, operationN
     if (!(error instanceof GraphQLError)) throw error;
     operation = error;
   }
-  return { operationContext, operation, plan: undefined, conditions: undefined, schedules: new Map(), requests: new WeakMap() };
+  return {
+    operationContext,
+    operation,
+    shape: undefined,
+    plan: undefined,
+    conditions: undefined,
+    schedules: new Map(),
+    requests: new WeakMap(),
+  };
 }
 
 /** The plan, from the gateway's plan cache (shared with its executor) or made and put there. */
@@ -161,18 +171,10 @@ function shape(
 ): GatewayExecutionResult {
   const { operationContext } = entry;
   try {
-    const shaped = computeResponse({
-      operation,
-      variables,
-      input: data,
-      introspectionHandling: (field) =>
-        introspect(
-          operationContext.schema,
-          field.expandFragments().toSelectionNode(),
-          operationContext.operation.variableDefinitions,
-          variables,
-        ),
-    });
+    entry.shape ??= compileShape(operation);
+    const shaped = shapeResponse(entry.shape, data, variables, (field) =>
+      introspect(operationContext.schema, field, operationContext.operation.variableDefinitions, variables),
+    );
     if (errors.length === 0 && shaped.errors.length > 0) return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
     return errors.length === 0 ? { data: shaped.data } : { errors: errors as GraphQLError[], data: shaped.data };
   } catch (error) {

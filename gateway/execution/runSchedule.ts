@@ -72,7 +72,7 @@ function prepareGroup(group: FetchGroup, data: ResponseObject, context: RunConte
 
 function prepareFetch(fetch: ScheduledFetch, data: ResponseObject, context: RunContext): Prepared | undefined {
   const entities = entitiesAt(data, fetch.path);
-  if (!entities || entities.length === 0) return undefined;
+  if (entities.length === 0) return undefined;
   const { node } = fetch;
   const variables: Record<string, unknown> = Object.create(null);
   const given = context.requestContext.request.variables;

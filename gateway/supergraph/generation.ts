@@ -11,7 +11,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { ExecutorKind } from '../execution/executorKind.ts';
+import type { ExecutorKind } from '../../core/config/executorKind.ts';
 import { createPlanExecutor, type ExecutedBy } from '../execution/planExecutor.ts';
 import { SubgraphDataSource } from '../datasources/SubgraphDataSource.ts';
 import { didResolveQueryPlan, tracedExecutor } from '../tracing/executionSpans.ts';

@@ -17,7 +17,8 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { ExecutorKind } from '../execution/executorKind.ts';
+import type { ExecutorKind } from '../../core/config/executorKind.ts';
+import type { ExecutedBy } from '../execution/planExecutor.ts';
 import { maskError } from '../../core/maskError.ts';
 import { createGraphQLHandler, type Caller } from '../http/graphqlHandler.ts';
 import { createPlannedOperations } from '../plannedOperation.ts';
@@ -67,6 +68,7 @@ export interface ServedGraphOptions extends Caller {
   readonly persisted?: Pick<PersistedOperations, 'resolve'> | undefined;
   /** Which engine executes the query plans (docs/executor.md). */
   readonly executor: ExecutorKind;
+  readonly onExecuted?: ((by: ExecutedBy) => void) | undefined;
 }
 
 export interface ServedGraph {
@@ -87,6 +89,7 @@ export async function serveGraph(options: ServedGraphOptions): Promise<ServedGra
     host: { operations },
     now: options.now,
     executor: options.executor,
+    onExecuted: options.onExecuted,
   };
   let lastError: SupergraphStatus['lastError'] = null;
   const status = (): SupergraphStatus => ({
