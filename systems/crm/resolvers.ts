@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { formatHours, money } from '../kernel/decimal.ts';
 import { connectionOf, type PageArgs } from '../kernel/pagination.ts';
 import { found, ref, whereIn } from '../kernel/refs.ts';
@@ -29,15 +30,15 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
   Mutation: capabilityResolvers<CrmPorts, CrmContext>('crm', crmCapabilities),
   Query: {
     account: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.account.load(args.id), 'Account', args.id),
-    accounts: (_: unknown, args: PageArgs & { filter?: AccountFilter | null }, ctx: CrmContext) =>
-      connectionOf(args, (page) => ctx.read.accountsPage(args.filter ?? {}, page)),
+    accounts: (_: unknown, args: PageArgs & { filter?: AccountFilter | null }, ctx: CrmContext, info: GraphQLResolveInfo) =>
+      connectionOf(args, (page) => ctx.read.accountsPage(args.filter ?? {}, page), info),
     opportunity: (_: unknown, args: { id: string }, ctx: CrmContext) =>
       found(ctx.loaders.opportunity.load(args.id), 'Opportunity', args.id),
-    opportunities: (_: unknown, args: PageArgs & { filter?: OpportunityFilter | null }, ctx: CrmContext) =>
-      connectionOf(args, (page) => ctx.read.opportunitiesPage(args.filter ?? {}, page)),
+    opportunities: (_: unknown, args: PageArgs & { filter?: OpportunityFilter | null }, ctx: CrmContext, info: GraphQLResolveInfo) =>
+      connectionOf(args, (page) => ctx.read.opportunitiesPage(args.filter ?? {}, page), info),
     contract: (_: unknown, args: { id: string }, ctx: CrmContext) => found(ctx.loaders.contract.load(args.id), 'Contract', args.id),
-    contracts: (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext) =>
-      connectionOf(args, (page) => ctx.read.contractsPage(args.filter ?? {}, page)),
+    contracts: (_: unknown, args: PageArgs & { filter?: ContractFilter | null }, ctx: CrmContext, info: GraphQLResolveInfo) =>
+      connectionOf(args, (page) => ctx.read.contractsPage(args.filter ?? {}, page), info),
     crmAuditLog: auditLog,
     ...crmMetricQueries,
   },

@@ -103,10 +103,13 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     absorbedMatching: () => Promise<number>,
   ): Promise<Page<T>> {
     const { ports } = await sources();
-    const wide = { first: page.first === 0 ? 0 : page.first + 1 + absorbed.size, afterId: page.afterId };
+    const wide = { ...page, first: page.first === 0 ? 0 : page.first + 1 + absorbed.size };
     const pages = await Promise.all(ports.map((port) => read(port, wide)));
     const rows = byId(pages.flatMap((p) => p.rows).filter((row) => !absorbed.has(row.id))).slice(0, page.first === 0 ? 0 : page.first + 1);
-    const total = pages.reduce((sum, p) => sum + p.total, 0) - (absorbed.size === 0 ? 0 : await absorbedMatching());
+    const total =
+      page.countTotal === false
+        ? null
+        : pages.reduce((sum, p) => sum + (p.total ?? 0), 0) - (absorbed.size === 0 ? 0 : await absorbedMatching());
     return { rows, total };
   }
 

@@ -18,7 +18,7 @@ export interface SearchFilter {
 /** Ids per batch read and values per IN filter: HubSpot's limit of 100 inputs. */
 const BATCH = 100;
 /** Results per search page (HubSpot's maximum) and how far `after` may go (10,000 results per query). */
-const SEARCH_PAGE = 200;
+export const SEARCH_PAGE = 200;
 const SEARCH_WINDOW = 10_000;
 
 export class ObjectsApi {
@@ -43,7 +43,7 @@ export class ObjectsApi {
   }
 
   /**
-   * Every object matching `filters` (and holding a `tessera_id`), in `sort` order (ascending). A
+   * Every object matching `filters` (and holding a `tessera_id`, unless `withoutId` too), in `sort` order (ascending). A
    * search pages with `after` up to 10,000 results; past that it starts again from the last value
    * seen (a stamp others may share: from it, leaving out what was read), so a longer list is read whole.
    */
@@ -52,21 +52,17 @@ export class ObjectsApi {
     filters: readonly SearchFilter[],
     properties: readonly string[],
     sort: string = KEEPING.id,
+    withoutId = false,
   ): Promise<HubSpotObject[]> {
     const results = new Map<string, HubSpotObject>();
+    const held: SearchFilter[] = withoutId ? [] : [{ propertyName: KEEPING.id, operator: 'HAS_PROPERTY' }];
     for (const values of inChunks(filters)) {
       let from: string | null = null;
       let after: string | undefined;
       for (;;) {
         const keyset: SearchFilter[] =
           from === null ? [] : [{ propertyName: sort, operator: sort === KEEPING.id ? 'GT' : 'GTE', value: from }];
-        const page = await this.search(
-          type,
-          [...values, ...keyset, { propertyName: KEEPING.id, operator: 'HAS_PROPERTY' }],
-          [...properties, sort],
-          after,
-          sort,
-        );
+        const page = await this.search(type, [...values, ...keyset, ...held], [...properties, sort], after, sort);
         for (const object of page.results) results.set(object.id, object);
         const next = page.paging?.next?.after;
         if (next === undefined) break;
@@ -79,19 +75,20 @@ export class ObjectsApi {
     return [...results.values()];
   }
 
-  /** One page of a search sorted by `sort`, ascending. */
+  /** One page of a search sorted by `sort`, ascending, of `limit` results (at most 200). */
   search(
     type: string,
     filters: readonly SearchFilter[],
     properties: readonly string[],
     after?: string,
     sort: string = KEEPING.id,
+    limit: number = SEARCH_PAGE,
   ): Promise<SearchPage> {
     const body = {
       filterGroups: [{ filters }],
       sorts: [{ propertyName: sort, direction: 'ASCENDING' }],
       properties,
-      limit: SEARCH_PAGE,
+      limit: Math.min(limit, SEARCH_PAGE),
       ...(after === undefined ? {} : { after }),
     };
     return this.http.send({ method: 'POST', path: `/crm/v3/objects/${type}/search`, body }).then((answer) => answer.body as SearchPage);

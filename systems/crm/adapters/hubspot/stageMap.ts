@@ -64,6 +64,11 @@ export class StageMap {
     return this.byStageId.get(stageId) ?? null;
   }
 
+  /** The stage ids, of every pipeline, that map to one of `stages` (a search's `dealstage IN` values). */
+  stageIdsOf(stages: readonly string[]): string[] {
+    return [...this.byStageId.values()].filter((mapped) => stages.includes(mapped.stage)).map((mapped) => mapped.stageId);
+  }
+
   /** The stage id of `stage` in `pipeline`. */
   idOf(pipeline: string, stage: string): string {
     const id = this.pipelines[pipeline]?.[stage];

@@ -3,8 +3,8 @@
  * scope pushed into the WHERE clause (`Tessera_Legal_Entity__c IN (...)`, the account's id IN (...)),
  * and checked again on every canonical record with the same rule the SQL adapter applies
  * (`isVisible`), so a hidden record reads exactly like a missing one. Lookups by many ids are
- * `IN` lists sized to the URL limit; lists and pages are read whole (every page of `queryMore`),
- * then ordered and paged as the SQL adapter orders them (recordOrder.ts).
+ * `IN` lists sized to the URL limit; lists are read whole (every page of `queryMore`), then ordered
+ * as the SQL adapter orders them (recordOrder.ts); pages are read at the org (keysetPages.ts).
  */
 import { restricts, type RecordScope } from '../../../../policies/recordScope.ts';
 import { connectorCall } from '../../../kernel/connectors/connectorFailure.ts';
@@ -12,9 +12,10 @@ import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
 import type { Contract, Opportunity } from '../../ports/types.ts';
 import { createMemoryCrmMetricReads } from '../memory/memoryMetrics.ts';
-import { byContractVersion, byId, latestFirst, pageOf } from '../recordOrder.ts';
+import { byContractVersion, byId, latestFirst } from '../recordOrder.ts';
 import { currentView, type CallView } from './callView.ts';
-import { nativeIdOf, picklist } from './fieldCodecs.ts';
+import { nativeIdOf, picklist, type SfRecord } from './fieldCodecs.ts';
+import { pageAtOrg, whereClause } from './keysetPages.ts';
 import type { ObjectMap } from './objectMaps.ts';
 import type { SalesforceOrg } from './salesforceOrg.ts';
 import { containsPattern, literal } from './soql.ts';
@@ -46,24 +47,32 @@ export function createSalesforceCrmReads(org: SalesforceOrg, scope: RecordScope,
     return conditions;
   };
 
-  /** The canonical records of `map` matching `where` (ANDed with the scope), as `view` shows them and the scope sees them. */
+  /**
+   * What the caller reads of `map` under `filters`: the SOQL conditions, the scope's ANDed in (null
+   * when it sees none of the records), and each query record as `view` shows it and the scope sees it.
+   */
+  const query = <T extends { id: string }>(map: ObjectMap<T>, filters: readonly string[], visible: (record: T) => boolean) => {
+    const scoped = scopeWhere(map as unknown as ObjectMap<{ id: string }>);
+    return {
+      map,
+      where: scoped === null ? null : [...scoped, ...filters],
+      accept: (record: SfRecord): T | null => {
+        const seen = view(record, map.read(record));
+        return seen !== null && visible(seen) ? seen : null;
+      },
+    };
+  };
+
+  /** The canonical records of `map` matching `filters`, as the caller reads them (query). */
   const select = async <T extends { id: string }>(
     map: ObjectMap<T>,
-    where: readonly string[],
+    filters: readonly string[],
     visible: (record: T) => boolean,
   ): Promise<T[]> => {
-    const scoped = scopeWhere(map as unknown as ObjectMap<{ id: string }>);
-    if (scoped === null) return [];
-    const conditions = [...scoped, ...where];
-    const records = await read(() =>
-      soql.all(
-        `SELECT ${map.select.join(', ')} FROM ${map.object}${conditions.length ? ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : ''}`,
-      ),
-    );
-    return records.flatMap((record) => {
-      const seen = view(record, map.read(record));
-      return seen !== null && visible(seen) ? [seen] : [];
-    });
+    const { where, accept } = query(map, filters, visible);
+    if (where === null) return [];
+    const records = await read(() => soql.all(`SELECT ${map.select.join(', ')} FROM ${map.object}${whereClause(where)}`));
+    return records.flatMap((record) => accept(record) ?? []);
   };
 
   /** The records of `map` whose reference at (`external`, `native`) is one of `ids` (canonical ids with `prefix`), in IN lists sized to the URL. */
@@ -84,47 +93,44 @@ export function createSalesforceCrmReads(org: SalesforceOrg, scope: RecordScope,
       ...(await soql.allIn(external, (list) => `${base}${field.external} IN (${list})${and}`)),
       ...(await soql.allIn(native, (list) => `${base}${field.native} IN (${list})${and}`)),
     ]);
+    const { accept } = query(map, [], visible);
     const unique = new Map<string, T>();
     for (const record of records) {
-      const seen = view(record, map.read(record));
-      if (seen !== null && visible(seen)) unique.set(seen.id, seen);
+      const seen = accept(record);
+      if (seen !== null) unique.set(seen.id, seen);
     }
     return [...unique.values()];
   };
-
   const byOwnId = { external: idField, native: 'Id' };
   const byAccount = { external: `Account.${idField}`, native: 'AccountId', prefix: 'acc_' };
   const visibleAccount = isVisible(scope, { account: (account: { id: string }) => account.id });
   const visibleContact = isVisible(scope, { account: (contact: { accountId: string }) => contact.accountId });
   const visibleDeal = isVisible(scope, DEAL);
   const opportunities = (where: readonly string[] = []) => select(maps.opportunity, where, visibleDeal);
-  const contracts = (where: readonly string[] = []) => select(maps.contract, where, visibleDeal);
   const opportunitiesByIds = (ids: readonly string[]) => selectIn(maps.opportunity, { ...byOwnId, prefix: 'opp_' }, ids, visibleDeal);
   const contractsByIds = (ids: readonly string[]) => selectIn(maps.contract, { ...byOwnId, prefix: 'ctr_' }, ids, visibleDeal);
 
   return {
     ...createMemoryCrmMetricReads(() => opportunities(['IsClosed = false'])),
     accountsByIds: async (ids) => byId(await selectIn(maps.account, { ...byOwnId, prefix: 'acc_' }, ids, visibleAccount)),
-    accountsPage: async (filter, page) => {
+    accountsPage: (filter, request) => {
       const where = [
         ...(filter.type?.length ? [`Type IN (${filter.type.map((type) => literal(TYPE.write(type).Type as string)).join(',')})`] : []),
         ...(filter.nameContains ? [`Name LIKE ${containsPattern(filter.nameContains)}`] : []),
       ];
-      return pageOf(await select(maps.account, where, visibleAccount), page);
+      return read(() => pageAtOrg(org, query(maps.account, where, visibleAccount), request));
     },
     contactsByIds: async (ids) => byId(await selectIn(maps.contact, { ...byOwnId, prefix: 'con_' }, ids, visibleContact)),
     contactsByAccountIds: async (ids) => byId(await selectIn(maps.contact, byAccount, ids, visibleContact)),
     opportunitiesByIds: async (ids) => byId(await opportunitiesByIds(ids)),
     opportunitiesByAccountIds: async (ids) =>
       latestFirst(await selectIn(maps.opportunity, byAccount, ids, visibleDeal), (o) => o.closeDate),
-    opportunitiesPage: async (filter, page) => {
-      const rows = await opportunities(
-        filter.accountId ? [idCondition(byAccount.external, byAccount.native, 'acc_', [filter.accountId])] : [],
-      );
-      return pageOf(
-        rows.filter((o) => !filter.stage?.length || filter.stage.includes(o.stage)),
-        page,
-      );
+    opportunitiesPage: (filter, request) => {
+      const where = [
+        ...(filter.accountId ? [idCondition(byAccount.external, byAccount.native, 'acc_', [filter.accountId])] : []),
+        ...(filter.stage?.length ? [org.stages.whereStage(filter.stage)] : []),
+      ];
+      return read(() => pageAtOrg(org, query(maps.opportunity, where, visibleDeal), request));
     },
     opportunityLinesByOpportunityIds: async (ids) => {
       // A line is visible with its opportunity.
@@ -148,12 +154,12 @@ export function createSalesforceCrmReads(org: SalesforceOrg, scope: RecordScope,
           visibleDeal,
         ),
       ),
-    contractsPage: async (filter, page) => {
+    contractsPage: (filter, request) => {
       const where = [
         ...(filter.status?.length ? [`Tessera_Status__c IN (${filter.status.map(literal).join(',')})`] : []),
         ...(filter.accountId ? [idCondition(byAccount.external, byAccount.native, 'acc_', [filter.accountId])] : []),
       ];
-      return pageOf(await contracts(where), page);
+      return read(() => pageAtOrg(org, query(maps.contract, where, visibleDeal), request));
     },
     contractAmendmentsByContractIds: async (ids) => {
       const visible = (await contractsByIds(ids)).map((c) => c.id);

@@ -38,6 +38,8 @@ export interface Soql {
    * `condition` being `<field> IN (...)` over one slice of them. No values: no query.
    */
   allIn(values: readonly string[], build: (inList: string) => string, signal?: AbortSignal): Promise<SfRecord[]>;
+  /** The answer of a `SELECT COUNT() FROM ...` query: its `totalSize` (no records come back). */
+  count(soql: string, signal?: AbortSignal): Promise<number>;
 }
 
 export function createSoql(http: VendorHttp, apiVersion: string): Soql {
@@ -56,6 +58,10 @@ export function createSoql(http: VendorHttp, apiVersion: string): Soql {
   };
   return {
     all,
+    async count(soql, signal) {
+      const answer = await http.send({ method: 'GET', path, query: { q: soql }, idempotent: true, operation: 'query', signal });
+      return (answer.body as { totalSize: number }).totalSize;
+    },
     async allIn(values, build, signal) {
       const unique = [...new Set(values)];
       if (unique.length === 0) return [];

@@ -6,6 +6,7 @@
  */
 import { OPPORTUNITY_STAGE_DEFAULTS, SOURCE_STAGES } from '../../stages.ts';
 import { at, type FieldCodec, type SfRecord } from './fieldCodecs.ts';
+import { literal } from './soql.ts';
 
 /**
  * The canonical stage as Tessera last wrote it (a capability, or the change capture adopting a move):
@@ -25,6 +26,8 @@ export interface StageMapping {
   readonly sourceStageCodec: FieldCodec<string>;
   /** The StageName a canonical stage is written as. */
   stageNameOf(stage: string): string;
+  /** A SOQL condition true of exactly the records whose canonical stage (`codec.read`) is one of `stages`. */
+  whereStage(stages: readonly string[]): string;
 }
 
 export function stageMapping(configured: Readonly<Record<string, string>> | undefined): StageMapping {
@@ -62,5 +65,21 @@ export function stageMapping(configured: Readonly<Record<string, string>> | unde
       write: (sourceStage) => ({ Tessera_Source_Stage__c: sourceStage }),
     },
     stageNameOf: (stage) => nameOf.get(stage) ?? stage,
+    whereStage: (stages) => {
+      const quote = (names: readonly string[]) => names.map(literal).join(',');
+      const named = Object.keys(byName).filter((name) => stages.includes(byName[name]!));
+      // A name the mapping does not know reads by the org's flags (stageOf): the same rule as conditions.
+      const unnamed = `StageName NOT IN (${quote(Object.keys(byName))})`;
+      const byFlags: Readonly<Record<string, string>> = {
+        CLOSED_WON: 'IsWon = true',
+        CLOSED_LOST: 'IsClosed = true AND IsWon = false',
+        PROSPECTING: 'IsClosed = false',
+      };
+      const parts = [
+        ...(named.length ? [`StageName IN (${quote(named)})`] : []),
+        ...stages.flatMap((stage) => (byFlags[stage] ? [`(${unnamed} AND ${byFlags[stage]})`] : [])),
+      ];
+      return parts.length ? parts.join(' OR ') : 'Id = null';
+    },
   };
 }

@@ -32,8 +32,12 @@ export class Portal {
   private readonly objects = new Map<string, Map<string, StoredObject>>();
   private readonly links = new Map<string, Set<string>>();
   private nextId = 1000;
+  /** `<type>|<unique property>` → value → the object holding it (kept by create, update and remove). */
+  private readonly holders = new Map<string, Map<string, StoredObject>>();
   /** Every write, as `<verb>:<type>` (for assertions on how many writes a call made). */
   readonly writes: string[] = [];
+  /** Every search answered: the object type, the request body, and how many results it answered. */
+  readonly searches: { readonly type: string; readonly request: unknown; readonly results: number }[] = [];
 
   constructor(readonly now: () => Date = () => new Date()) {}
 
@@ -49,7 +53,9 @@ export class Portal {
 
   find(type: string, idProperty: string, value: string): StoredObject | undefined {
     if (idProperty === 'hs_object_id') return this.table(type).get(value);
-    return this.all(type).find((object) => object.properties[idProperty] === value);
+    if (UNIQUE_PROPERTIES.includes(idProperty)) return this.holders.get(`${type}|${idProperty}`)?.get(value);
+    for (const object of this.table(type).values()) if (object.properties[idProperty] === value) return object;
+    return undefined;
   }
 
   /** `id`: a record the portal held before the test (a seeded HubSpot record keeps its id). */
@@ -63,17 +69,27 @@ export class Portal {
       updatedAt: at,
     };
     this.table(type).set(id, object);
+    this.hold(type, object);
     this.writes.push(`create:${type}`);
     return object;
+  }
+
+  /** Archives the object (a person deleted it, or merged it into another): the API no longer finds it. */
+  remove(type: string, id: string): void {
+    const object = this.table(type).get(id);
+    if (object) this.release(type, object);
+    this.table(type).delete(id);
   }
 
   update(type: string, object: StoredObject, properties: Readonly<Record<string, string | null>>): StoredObject {
     const values = this.checked(type, properties, object.id);
     const at = this.now().toISOString();
+    this.release(type, object);
     for (const [name, value] of Object.entries(values)) {
       if (value === '') delete object.properties[name];
       else object.properties[name] = value;
     }
+    this.hold(type, object);
     object.properties.hs_lastmodifieddate = at;
     object.updatedAt = at;
     this.writes.push(`update:${type}`);
@@ -105,6 +121,23 @@ export class Portal {
     const table = this.objects.get(type) ?? new Map<string, StoredObject>();
     this.objects.set(type, table);
     return table;
+  }
+
+  private hold(type: string, object: StoredObject): void {
+    for (const name of UNIQUE_PROPERTIES) {
+      const value = object.properties[name];
+      if (!value) continue;
+      const key = `${type}|${name}`;
+      if (!this.holders.has(key)) this.holders.set(key, new Map());
+      this.holders.get(key)!.set(value, object);
+    }
+  }
+
+  private release(type: string, object: StoredObject): void {
+    for (const name of UNIQUE_PROPERTIES) {
+      const value = object.properties[name];
+      if (value && this.holders.get(`${type}|${name}`)?.get(value) === object) this.holders.get(`${type}|${name}`)!.delete(value);
+    }
   }
 
   /** The values a write may set: known, writable, unique where they must be. */

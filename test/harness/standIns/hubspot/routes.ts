@@ -27,6 +27,7 @@ export function route(portal: Portal, method: string, url: URL, body: Record<str
     const type = portal.typeOf(m[1]!);
     const request = body as SearchRequest;
     const { total, page, next } = searchObjects(portal.all(type), request);
+    portal.searches.push({ type, request, results: page.length });
     return {
       status: 200,
       body: {

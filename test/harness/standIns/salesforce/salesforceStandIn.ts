@@ -21,7 +21,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { parseSoql, matches, MalformedQuery } from './soqlEngine.ts';
+import { parseSoql, matches, MalformedQuery, ordered } from './soqlEngine.ts';
 import { DuplicateValue, ForeignKeyNotFound, SalesforceRecords, type Fields } from './records.ts';
 
 export type StandInFault =
@@ -60,6 +60,8 @@ export class SalesforceStandIn {
   readonly records: SalesforceRecords;
   /** Every API request received, by operation (`token`, `query`, `queryMore`, `upsert Opportunity`, `update Contract`), in order. */
   readonly calls: string[] = [];
+  /** Every query answered (not its `queryMore` pages): the SOQL and how many records it answered (COUNT(): its count). */
+  readonly queries: { readonly soql: string; readonly records: number }[] = [];
   /** While true the org is out: every API request after the session check is 503 SERVER_UNAVAILABLE, nothing done. */
   down = false;
   /** Tokens issued so far. */
@@ -218,13 +220,14 @@ export class SalesforceStandIn {
       const query = parseSoql(soql ?? '');
       const value = (record: Fields) => (path: string) => this.records.valueAt(query.object, record, path);
       let rows = [...this.records.table(query.object).values()].filter((record) => !query.where || matches(query.where, value(record)));
-      for (const order of [...query.orderBy].reverse()) {
-        rows = rows.sort((a, b) => {
-          const [x, y] = [String(value(a)(order.field) ?? ''), String(value(b)(order.field) ?? '')];
-          return (x < y ? -1 : x > y ? 1 : 0) * (order.descending ? -1 : 1);
-        });
+      if (query.count) {
+        // COUNT(): the count is the answer's totalSize, with no records.
+        this.queries.push({ soql: soql ?? '', records: rows.length });
+        return [200, { totalSize: rows.length, done: true, records: [] }];
       }
+      rows = ordered(rows, query.orderBy, (record, field) => value(record)(field));
       if (query.limit !== null) rows = rows.slice(0, query.limit);
+      this.queries.push({ soql: soql ?? '', records: rows.length });
       cursor = { records: rows.map((record) => this.records.project(query.object, record, query.fields, apiPath)), at: 0 };
     }
     const page = cursor.records.slice(cursor.at, cursor.at + pageSize);

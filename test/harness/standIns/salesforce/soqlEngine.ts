@@ -1,24 +1,34 @@
 /**
  * The part of SOQL the Salesforce stand-in answers, as Salesforce documents it
  * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm):
- * `SELECT field, Relationship.field, ... FROM Object [WHERE condition] [ORDER BY field [ASC|DESC], ...] [LIMIT n]`,
- * conditions of `=`, `!=`, `<`, `>`, `<=`, `>=`, `IN (...)`, `LIKE` (case-insensitive, `\%` and `\_`
+ * `SELECT field, Relationship.field, ... FROM Object [WHERE condition] [ORDER BY field [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n]`
+ * and `SELECT COUNT() FROM Object [WHERE condition]`
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm),
+ * conditions of `=`, `!=`, `<`, `>`, `<=`, `>=`, `IN (...)`, `NOT IN (...)`, `LIKE` (case-insensitive, `\%` and `\_`
  * literal) over string, number, boolean, null, date and datetime literals, joined by AND, OR, NOT and
  * parentheses. Anything else is a MALFORMED_QUERY, as Salesforce answers it.
+ *
+ * Order and comparison of text as the ORDER BY and comparison-operator pages say
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm,
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm):
+ * case-insensitive (the English locale compares the upper-cased UTF-8 values), nulls first unless
+ * `NULLS LAST`; the record id (`Id`), a case-sensitive unique field, compares and orders as it is.
  */
 
 export interface SelectQuery {
   readonly fields: readonly string[];
+  /** `SELECT COUNT()`: the answer is the number of matching records, no records. */
+  readonly count: boolean;
   readonly object: string;
   readonly where: Condition | null;
-  readonly orderBy: readonly { readonly field: string; readonly descending: boolean }[];
+  readonly orderBy: readonly { readonly field: string; readonly descending: boolean; readonly nullsLast: boolean }[];
   readonly limit: number | null;
 }
 
 export type Condition =
   | { readonly op: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
   | { readonly op: 'not'; readonly operand: Condition }
-  | { readonly op: 'compare'; readonly field: string; readonly comparator: string; readonly value: Literal }
+  | { readonly op: 'compare'; readonly field: string; readonly comparator: string; readonly value: Literal; readonly quoted: boolean }
   | { readonly op: 'in'; readonly field: string; readonly values: readonly Literal[] };
 
 type Literal = string | number | boolean | null;
@@ -77,16 +87,20 @@ export function parseSoql(soql: string): SelectQuery {
       return inner;
     }
     const field = next();
-    if (keyword('IN')) {
+    const negated = keyword('NOT');
+    if (negated || keyword('IN')) {
+      if (negated) expect('IN');
       expect('(');
       const values: Literal[] = [literal()];
       while (keyword(',')) values.push(literal());
       expect(')');
-      return { op: 'in', field, values };
+      const list: Condition = { op: 'in', field, values };
+      return negated ? { op: 'not', operand: list } : list;
     }
     const comparator = next().toUpperCase();
     if (!['=', '!=', '<', '>', '<=', '>=', 'LIKE'].includes(comparator)) throw new MalformedQuery(`unexpected ${comparator}`);
-    return { op: 'compare', field, comparator, value: literal() };
+    const quoted = peek()?.startsWith("'") === true;
+    return { op: 'compare', field, comparator, value: literal(), quoted };
   };
   const conjunction = (): Condition => {
     let left = primary();
@@ -100,24 +114,36 @@ export function parseSoql(soql: string): SelectQuery {
   };
 
   expect('SELECT');
-  const fields = [next()];
-  while (keyword(',')) fields.push(next());
+  const count = peek()?.toUpperCase() === 'COUNT' && tokens[at + 1] === '(' && tokens[at + 2] === ')';
+  const fields: string[] = [];
+  if (count) at += 3;
+  else {
+    fields.push(next());
+    while (keyword(',')) fields.push(next());
+  }
   expect('FROM');
   const object = next();
   const where = keyword('WHERE') ? disjunction() : null;
-  const orderBy: { field: string; descending: boolean }[] = [];
+  const orderBy: { field: string; descending: boolean; nullsLast: boolean }[] = [];
   if (keyword('ORDER')) {
+    if (count) throw new MalformedQuery('COUNT() cannot be ordered');
     expect('BY');
     do {
       const field = next();
       const descending = keyword('DESC');
       if (!descending) keyword('ASC');
-      orderBy.push({ field, descending });
+      let nullsLast = false;
+      if (keyword('NULLS')) {
+        nullsLast = keyword('LAST');
+        if (!nullsLast) expect('FIRST');
+      }
+      orderBy.push({ field, descending, nullsLast });
     } while (keyword(','));
   }
   const limit = keyword('LIMIT') ? Number(next()) : null;
+  if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) throw new MalformedQuery(`LIMIT must be a non-negative integer`);
   if (at !== tokens.length) throw new MalformedQuery(`unexpected ${peek()}`);
-  return { fields, object, where, orderBy, limit };
+  return { fields, count, object, where, orderBy, limit };
 }
 
 /** Whether a record (read through `value`, which follows relationships) matches `condition`. */
@@ -138,10 +164,44 @@ export function matches(condition: Condition, value: (field: string) => unknown)
       if (condition.comparator === '!=') return !equal(actual, expected);
       if (condition.comparator === 'LIKE') return typeof actual === 'string' && likePattern(String(expected)).test(actual);
       if (actual === null || actual === undefined || expected === null) return false;
+      if (condition.quoted) {
+        const order = compareText(condition.field, String(actual), String(expected));
+        return condition.comparator === '<'
+          ? order < 0
+          : condition.comparator === '>'
+            ? order > 0
+            : condition.comparator === '<='
+              ? order <= 0
+              : order >= 0;
+      }
       const [a, b] = typeof expected === 'number' ? [Number(actual), expected] : [instant(String(actual)), instant(String(expected))];
       return condition.comparator === '<' ? a < b : condition.comparator === '>' ? a > b : condition.comparator === '<=' ? a <= b : a >= b;
     }
   }
+}
+
+/** Sorts `rows` by the query's ORDER BY (stable: ties keep their order), reading fields through `value`. */
+export function ordered<R>(rows: readonly R[], orderBy: SelectQuery['orderBy'], value: (row: R, field: string) => unknown): R[] {
+  return [...rows].sort((a, b) => {
+    for (const order of orderBy) {
+      const [x, y] = [value(a, order.field), value(b, order.field)];
+      const [xNull, yNull] = [x === null || x === undefined, y === null || y === undefined];
+      if (xNull || yNull) {
+        if (xNull && yNull) continue;
+        return (xNull ? -1 : 1) * (order.nullsLast ? -1 : 1);
+      }
+      const sign = order.descending ? -1 : 1;
+      const compared = typeof x === 'number' && typeof y === 'number' ? x - y : compareText(order.field, String(x), String(y));
+      if (compared !== 0) return sign * compared;
+    }
+    return 0;
+  });
+}
+
+/** Text as Salesforce orders and compares it in an English locale: upper-cased, except the record id (case-sensitive). */
+function compareText(field: string, a: string, b: string): number {
+  const [x, y] = field === 'Id' ? [a, b] : [a.toUpperCase(), b.toUpperCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function equal(actual: unknown, expected: Literal): boolean {

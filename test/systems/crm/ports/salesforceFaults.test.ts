@@ -78,8 +78,9 @@ describe('CRM capabilities on a Salesforce org that fails', () => {
     expect(page.rows.map((o) => o.id)).toEqual(data.opportunities.map((o) => o.id).sort());
     expect(test.standIn.tokensIssued).toBe(2);
     const pages = Math.ceil(data.opportunities.length / 15);
-    // One query, its queryMores, and the one queryMore refused for the expired session.
-    expect([calls('query'), calls('queryMore')]).toEqual([2, pages - 1 + 1]);
+    // The lookup, then the page (docs/connectors.md#paging-at-the-vendor): its three keyset runs (the
+    // first with its queryMores, and the one queryMore refused for the expired session) and its COUNT().
+    expect([calls('query'), calls('queryMore')]).toEqual([1 + 3 + 1, pages - 1 + 1]);
   });
 
   it('503, then 429 with Retry-After, then REQUEST_LIMIT_EXCEEDED: each retried after its backoff, one record', async () => {
