@@ -6,13 +6,16 @@
  * fingerprint did not move is skipped, so the overlap and Tessera's own writes (whose events the
  * capability already put in the outbox) give no second event. What is new becomes canonical domain
  * events, written to the ledger's outbox in the same local transaction as the new mark and
- * fingerprints, and the relay publishes them like any capability's (docs/events.md#relay).
+ * fingerprints, and the relay publishes them like any capability's (docs/events.md#relay). A record
+ * the vendor created without a Tessera id is adopted (adoption.ts): given its id, written back, and
+ * announced as a capability creating it would have, once, whoever polls.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { insertOutboxEvents } from '../capability/records.ts';
 import type { CapabilityTables } from '../capability/tables.ts';
 import type { DomainEventDraft } from '../capability/types.ts';
+import { adoptionKey } from './adoption.ts';
 import type { ChangeCaptureTables } from './changeCaptureTables.ts';
 
 export type ChangeLedger = Kysely<CapabilityTables & ChangeCaptureTables>;
@@ -25,6 +28,18 @@ export interface Change {
   readonly stamp: string;
   /** What about the record matters for events; an unchanged fingerprint is no change. */
   readonly fingerprint: string;
+  /**
+   * The vendor's id of a record Tessera has not adopted (it holds no Tessera id, or the one a poll
+   * began to give it): adopted (`ChangeStream.adopt`) unless the ledger maps it already.
+   */
+  readonly adopt?: string;
+}
+
+/** A record adopted: its canonical id (the stream's key from now on), its fingerprint as adopted, the events of its creation. */
+export interface Adopted {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly events: DomainEventDraft[];
 }
 
 export interface ChangeStream<C extends Change> {
@@ -38,6 +53,13 @@ export interface ChangeStream<C extends Change> {
    * for is not marked seen, so the next poll tries it again.
    */
   eventsOf(change: C, previous: string | null, signal?: AbortSignal): Promise<DomainEventDraft[] | null>;
+  /**
+   * Adopts the record of a change with `adopt`: writes its canonical id back to the vendor (the same
+   * for every poller: adoptedId), idempotently, and answers the events a capability creating it would
+   * have written. Null when there is nothing to adopt (deleted or merged at the vendor meanwhile, or
+   * given another Tessera id); throws a ConnectorFailure when the vendor fails.
+   */
+  adopt?(change: C, signal?: AbortSignal): Promise<Adopted | null>;
 }
 
 export interface PollOptions {
@@ -76,7 +98,10 @@ export async function pollOnce<C extends Change>(
   const since = new Date(Date.parse(row.mark) - overlapMs).toISOString();
   const changes = await stream.changesSince(since, options.signal);
   const seen = new Map<string, string>();
-  const keys = changes.map((change) => `${stream.name}|${change.key}`);
+  const keys = changes.flatMap((change) => [
+    `${stream.name}|${change.key}`,
+    ...(change.adopt === undefined ? [] : [adoptionKey(stream.name, change.adopt)]),
+  ]);
   for (let start = 0; start < keys.length; start += 200) {
     const rows = await ledger
       .selectFrom('connector_seen')
@@ -87,8 +112,27 @@ export async function pollOnce<C extends Change>(
   }
   const events: DomainEventDraft[] = [];
   const marked: { id: string; fingerprint: string }[] = [];
+  const adoptions: {
+    mapping: { id: string; fingerprint: string };
+    seen: { id: string; fingerprint: string };
+    events: DomainEventDraft[];
+  }[] = [];
   let mark = row.mark;
   for (const change of changes) {
+    if (change.adopt !== undefined && stream.adopt && !seen.has(adoptionKey(stream.name, change.adopt))) {
+      const adopted = await stream.adopt(change, options.signal);
+      if (adopted !== null) {
+        const mapping = { id: adoptionKey(stream.name, change.adopt), fingerprint: adopted.key };
+        adoptions.push({
+          mapping,
+          seen: { id: `${stream.name}|${adopted.key}`, fingerprint: adopted.fingerprint },
+          events: adopted.events,
+        });
+        seen.set(mapping.id, mapping.fingerprint);
+      }
+      if (change.stamp > mark) mark = change.stamp;
+      continue;
+    }
     const id = `${stream.name}|${change.key}`;
     const previous = seen.get(id) ?? null;
     if (previous !== change.fingerprint) {
@@ -101,6 +145,17 @@ export async function pollOnce<C extends Change>(
     if (change.stamp > mark) mark = change.stamp;
   }
   await ledger.transaction().execute(async (trx) => {
+    for (const adoption of adoptions) {
+      // One mapping per vendor record: a poller that finds it taken lost a race and announces nothing.
+      const inserted = await trx
+        .insertInto('connector_seen')
+        .values({ ...adoption.mapping, seen_at: startedAt })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+      events.push(...adoption.events);
+      marked.push(adoption.seen);
+    }
     for (const entry of marked) {
       await trx
         .insertInto('connector_seen')

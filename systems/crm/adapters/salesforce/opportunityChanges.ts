@@ -6,11 +6,16 @@
  * is adopted (its version moves by one, checked against the version read as a capability's
  * transition is; `Tessera_Stage__c` follows) and the event a capability would have written follows
  * at that version: `OpportunityWon`, `OpportunityLost` or `OpportunityStageChanged`
- * (systems/crm/capabilities/events.ts). A record Tessera never wrote is adopted silently while open,
- * and as won or lost once closed (a deal created and won between two polls is won).
+ * (systems/crm/capabilities/events.ts). A record a person created in Salesforce (no External ID) is
+ * adopted (docs/connectors.md#adopting-vendor-records): its canonical id (adoptedId, from its
+ * Salesforce id) is written back to the External ID field with version 1 and its stage, and it is
+ * announced as `createOpportunity` would have: `OpportunityCreated`, then, when it is already
+ * closed, `OpportunityWon` or `OpportunityLost` at version 2 (a deal created and won between two
+ * polls is won).
  */
 import type { DomainEventDraft } from '../../../kernel/capability/types.ts';
-import type { Change, ChangeStream } from '../../../kernel/connectors/changeCapture.ts';
+import { adoptedId } from '../../../kernel/connectors/adoption.ts';
+import type { Adopted, Change, ChangeStream } from '../../../kernel/connectors/changeCapture.ts';
 import { opportunityEvent } from '../../capabilities/events.ts';
 import { moneyOf } from '../../capabilities/opportunity.ts';
 import type { Opportunity } from '../../ports/types.ts';
@@ -19,6 +24,7 @@ import { BOOKKEEPING } from './objectMaps.ts';
 import { expectOk } from './recordWrites.ts';
 import { WRITTEN_STAGE } from './stageMapping.ts';
 import type { SalesforceOrg } from './salesforceOrg.ts';
+import { literal } from './soql.ts';
 
 interface OpportunityChange extends Change {
   readonly raw: SfRecord;
@@ -57,6 +63,43 @@ export function opportunityChanges(org: SalesforceOrg): ChangeStream<Opportunity
     return adopted;
   };
 
+  /**
+   * Gives a record created in Salesforce its canonical id, read afresh: gone (deleted, or merged into
+   * another) or given another id meanwhile, there is nothing to adopt. The write-back names only
+   * values derived from the record and its Salesforce id, so a retry, a resumed poll or a racing
+   * poller writes the same.
+   */
+  const adoptRecord = async (change: OpportunityChange, signal?: AbortSignal): Promise<Adopted | null> => {
+    const sfId = String(change.raw.Id);
+    const id = adoptedId('opp', 'salesforce', sfId);
+    const [fresh] = await org.soql.all(`SELECT ${map.select.join(', ')} FROM Opportunity WHERE Id = ${literal(sfId)}`, signal);
+    if (!fresh) return null;
+    const held = at(fresh, org.idField);
+    if (held !== null && held !== '' && held !== id) return null;
+    const read = { ...map.read(fresh), id };
+    const closed = read.stage === 'CLOSED_WON' || read.stage === 'CLOSED_LOST';
+    const version = closed ? 2 : 1;
+    const answer = await org.http.send({
+      method: 'PATCH',
+      path: `${org.dataPath}/sobjects/Opportunity/${sfId}`,
+      body: {
+        [org.idField]: id,
+        [BOOKKEEPING.version]: version,
+        [BOOKKEEPING.lastCall]: POLL_KEY,
+        [WRITTEN_STAGE]: read.stage,
+      },
+      idempotent: true,
+      operation: 'update Opportunity',
+      ...(signal ? { signal } : {}),
+    });
+    if (answer.status === 404) return null; // deleted or merged between the read and the write
+    expectOk(answer, 'update Opportunity');
+    const created = { ...read, aggregateVersion: 1 };
+    const events = [opportunityEvent('OpportunityCreated', created, { accountId: created.accountId, amount: moneyOf(created) })];
+    if (closed) events.push(eventOf({ ...read, aggregateVersion: 2 }, null));
+    return { key: id, fingerprint: fingerprint({ ...read, aggregateVersion: version }), events };
+  };
+
   return {
     name: 'salesforce:Opportunity',
     async changesSince(since, signal) {
@@ -66,15 +109,20 @@ export function opportunityChanges(org: SalesforceOrg): ChangeStream<Opportunity
       );
       return records.map((raw) => {
         const opportunity = map.read(raw);
+        const held = at(raw, org.idField);
+        // Not adopted yet, or a poll wrote its id back but did not record the adoption (it stopped before its commit).
+        const adopting = held === null || held === '' || held === adoptedId('opp', 'salesforce', String(raw.Id));
         return {
           key: opportunity.id,
           stamp: new Date(String(at(raw, 'SystemModstamp')).replace(/\+0000$/, 'Z')).toISOString(),
           fingerprint: fingerprint(opportunity),
+          ...(adopting ? { adopt: String(raw.Id) } : {}),
           raw,
           opportunity,
         };
       });
     },
+    adopt: adoptRecord,
     async eventsOf(change, _previous, signal) {
       const { opportunity, raw } = change;
       const written = at(raw, WRITTEN_STAGE);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crmCapabilities } from '../../../../../systems/crm/capabilities/index.ts';
+import { adoptedDealId } from '../../../../../systems/crm/adapters/hubspot/dealAdoption.ts';
 import { dealChanges } from '../../../../../systems/crm/adapters/hubspot/dealChanges.ts';
 import { hubspotWebhookEndpoint, hubspotWebhookListener } from '../../../../../systems/crm/adapters/hubspot/webhookEndpoint.ts';
 import { signHubSpotRequest } from '../../../../../systems/crm/adapters/hubspot/webhookSignature.ts';
@@ -17,6 +18,7 @@ import type { CapabilityTables } from '../../../../../systems/kernel/capability/
 import { pollOnce, type ChangeLedger } from '../../../../../systems/kernel/connectors/changeCapture.ts';
 import { openLedger } from '../../../../../systems/kernel/systemOfRecord.ts';
 import { portRunner, valueOf } from '../../../../harness/portRunner.ts';
+import { dealMadeInHubSpot } from '../../../../harness/standIns/hubspot/dealMadeInHubSpot.ts';
 import { hubspotCrmOn, loadIntoHubSpot } from '../../../../harness/standIns/hubspot/hubspotCrm.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../../../../harness/standIns/hubspot/server.ts';
 import { ALICE, expectedOpportunity, FIXTURE, T0 } from '../../ports/writeFixture.ts';
@@ -170,6 +172,24 @@ describe('HubSpot change capture', () => {
           payload: { opportunityId: 'opp_h1', stage: 'CLOSED_WON', accountId: 'acc_c1', amount: { amount: '150000.00', currency: 'USD' } },
         },
       ]);
+    });
+
+    it('a deal.creation delivery for a deal a person created in HubSpot adopts it: one OpportunityCreated', async () => {
+      clock += 1_000;
+      const created = dealMadeInHubSpot(standIn.portal, { dealstage: 'qualifiedtobuy' });
+      clock += 1_000;
+      const body = delivery(1004).replace('"deal.propertyChange"', '"deal.creation"').replace('9001', created);
+      expect(await send(body)).toEqual({ status: 200, body: { received: 1, handled: 1 } });
+      const id = adoptedDealId(created);
+      expect(await events()).toEqual([
+        {
+          type: 'OpportunityCreated',
+          id,
+          version: 1,
+          payload: { opportunityId: id, stage: 'QUALIFIED', accountId: 'acc_c1', amount: { amount: '25000.00', currency: 'EUR' } },
+        },
+      ]);
+      expect(standIn.portal.find('deals', 'tessera_id', id)?.id).toBe(created);
     });
 
     it('a replay of a delivery within the window is answered and ignored: no second poll, no second event', async () => {
