@@ -7,46 +7,26 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCrmSystemConfig } from '../../../core/config/crmSystem.ts';
 import { mergedEvent } from '../../../systems/integration/crosswalk/events.ts';
 import { createCrosswalkWrites } from '../../../systems/integration/crosswalk/store.ts';
 import type { CrosswalkTables } from '../../../systems/integration/crosswalk/tables.ts';
 import { insertOutboxEvents } from '../../../systems/kernel/capability/records.ts';
 import type { CapabilityTables } from '../../../systems/kernel/capability/tables.ts';
-import { loadIntoHubSpot } from '../../harness/standIns/hubspot/hubspotCrm.ts';
-import { hubspotEnvOf } from '../../harness/standIns/hubspot/hubspotEnv.ts';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
-import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
-import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
-import { crmData } from '../../systems/crm/ports/crmData.ts';
-import { splitBySystem } from '../../systems/crm/ports/splitCrmData.ts';
+import type { TestTessera } from '../../harness/startTestTessera.ts';
 import { ACME_HS, ACME_MERGE, ACME_SF, HS_REF, SF_REF } from './acmeFixture.ts';
+import { startBothCrms, type BothCrms } from './bothCrms.ts';
 
 const READER = { sub: 'rita.reader', scope: 'crm:read crosswalk:read', legal_entities: '*' as const };
 const ACCOUNT = `query ($id: ID!) { account(id: $id) { id name externalRefs { system externalId } } }`;
 
-let org: TestOrg;
-let hubspot: HubSpotStandIn;
+let both: BothCrms;
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  const [parent, acquired] = splitBySystem(crmData(), ['salesforce', 'hubspot']);
-  org = await startTestOrg({ pageSize: 100 });
-  loadIntoSalesforce(org, parent!);
-  hubspot = await startHubSpotStandIn({ token: 'pat-na1-cache' });
-  loadIntoHubSpot(hubspot, acquired!);
-  const crm = readCrmSystemConfig(
-    { TESSERA_CRM_SYSTEM: 'both', ...org.env, TESSERA_SALESFORCE_POLL_MS: '3600000', ...hubspotEnvOf(hubspot, 'pat-na1-cache') },
-    false,
-    process.cwd(),
-  );
-  tessera = await startTestTessera({ scale: 's', config: { crm } });
+  both = await startBothCrms('pat-na1-cache');
+  ({ tessera } = both);
 }, 120_000);
-afterAll(async () => {
-  await tessera?.stop();
-  await hubspot?.close();
-  await org?.standIn.stop();
-});
+afterAll(() => both?.stop());
 
 describe('the composite CRM’s crosswalk link cache, embedded', () => {
   it('answers from the links it read until the crosswalk’s event clears them', async () => {
