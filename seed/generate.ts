@@ -46,6 +46,12 @@ export interface GenerateOptions {
    * set of the releases before the PSA's migration 4 (which added them), for a store built at that release.
    */
   readonly withExpenses?: boolean;
+  /**
+   * Whether contacts name their source CRM and accounts carry tax ids (default true). False gives the
+   * data set of the releases before the CRM's migrations 0009 and 0010 (which added them), for a store
+   * built at that release.
+   */
+  readonly withCrmReferences?: boolean;
 }
 
 /** Generates the whole dataset in memory. Pure: same options, same rows. */
@@ -87,7 +93,17 @@ export function generateDataset(options: GenerateOptions): Dataset {
   const billing = generateBilling(ctx, ref, accounts, portfolio, finance, time, expenses);
   generatePayments(ctx, ref, billing);
   generateRevenue(ctx, ref, portfolio, billing);
+  if (options.withCrmReferences === false) withoutCrmReferences(ctx.data);
   return ctx.data;
+}
+
+/** The CRM rows as the releases before the CRM's migrations 0009 and 0010 had them. */
+function withoutCrmReferences(data: Dataset): void {
+  for (const account of data.crm.accounts) delete account.tax_id;
+  for (const contact of data.crm.contacts) {
+    delete contact.source_system;
+    delete contact.source_id;
+  }
 }
 
 /** Row counts per system and table, e.g. `{ psa: { time_entries: 6012, … }, … }`. */

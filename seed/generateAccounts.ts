@@ -2,13 +2,15 @@
  * Step 3: the CRM parties. Salesforce accounts (the acquirer) and HubSpot companies (the acquired
  * German firm), the post-merger duplicates between them (with the "Acme Corp" / "ACME Corporation
  * Inc." fixture, docs/demo-data.md#fixtures #12), vendor accounts of the subcontractors, and contacts.
- * Every account starts as a PROSPECT; the portfolio step promotes its customers.
+ * Every account starts as a PROSPECT; the portfolio step promotes its customers. Each record names
+ * its source CRM and its id there; accounts carry tax ids (taxIds.ts).
  */
 import { CITIES, COMPANY_CORES, COMPANY_PREFIXES, COMPANY_SUFFIXES, CONTACT_TITLES, INDUSTRIES } from './catalog.ts';
 import { apportion } from './apportion.ts';
 import { personName } from './personName.ts';
 import { must, type SeedContext } from './model.ts';
 import type { Rng } from './random.ts';
+import { createTaxIds } from './taxIds.ts';
 
 /** The CRM an account lives in: the acquirer's Salesforce or the acquired firm's HubSpot. */
 export type CrmSource = 'salesforce' | 'hubspot';
@@ -44,6 +46,9 @@ export function generateAccounts(ctx: SeedContext): Accounts {
   const accounts: AccountPlan[] = [];
   const websites: string[] = [];
   const rows = ctx.data.crm.accounts;
+  // Their own streams: tax ids and contact ids never shift the accounts' other values.
+  const taxIds = createTaxIds(ctx.rng.fork('taxIds'));
+  const contactSources = ctx.rng.fork('contactSources');
 
   for (let index = 0; index < total; index++) {
     const source: CrmSource = index < salesforce ? 'salesforce' : 'hubspot';
@@ -53,6 +58,8 @@ export function generateAccounts(ctx: SeedContext): Accounts {
     let website: string;
     let role: AccountPlan['role'] = isVendor ? 'VENDOR' : 'ORDINARY';
     let parentId: string | null = null;
+    // The account of the other CRM this one duplicates (the acquired firm typed the same customer in again).
+    let original: number | null = null;
     if (index === 0) {
       name = 'Acme Corp';
       website = 'https://www.acme.example';
@@ -61,8 +68,9 @@ export function generateAccounts(ctx: SeedContext): Accounts {
       name = 'ACME Corporation Inc.';
       website = 'https://www.acme.example';
       role = 'DUPLICATE';
+      original = 0;
     } else if (hubspotIndex > 0 && hubspotIndex < duplicates) {
-      const original = rng.int(1, Math.max(1, salesforce - vendors - 1));
+      original = rng.int(1, Math.max(1, salesforce - vendors - 1));
       name = duplicateName(rng, must(rows[original], 'account').name);
       website = must(websites[original], 'website');
       role = 'DUPLICATE';
@@ -100,6 +108,11 @@ export function generateAccounts(ctx: SeedContext): Accounts {
       parent_id: parentId,
       source_system: source,
       source_id: source === 'salesforce' ? salesforceId(rng, sourceIds, '001') : String(4_000_000_000 + index * 10 + rng.int(0, 9)),
+      tax_id:
+        original === null
+          ? taxIds.own(source, index === 0)
+          : // Fixture #12 shares its tax id, so the best candidate has every reason (docs/demo-data.md#fixtures).
+            taxIds.duplicate(must(rows[original], 'account').tax_id ?? null, index === salesforce),
     });
   }
 
@@ -123,6 +136,11 @@ export function generateAccounts(ctx: SeedContext): Accounts {
         last_name: person.last,
         email: rng.chance(0.92) ? `${person.first}.${person.last}@${domain}`.toLowerCase() : null,
         title: rng.chance(0.85) ? rng.pick(CONTACT_TITLES) : null,
+        source_system: account.source,
+        source_id:
+          account.source === 'salesforce'
+            ? salesforceId(contactSources, sourceIds, '003')
+            : String(1_000_000_000 + ctx.data.crm.contacts.length * 10 + contactSources.int(0, 9)),
       });
     }
   }

@@ -37,8 +37,8 @@ describe('the README post-merger story', () => {
             {
               survivor: { id: 'acc_00001', name: 'Acme Corp' },
               duplicate: { id: 'acc_00046', name: 'ACME Corporation Inc.' },
-              score: 90,
-              reasons: ['SAME_DOMAIN', 'SAME_NAME'],
+              score: 100,
+              reasons: ['SAME_TAX_ID', 'SAME_DOMAIN', 'SAME_NAME'],
             },
           ],
         },

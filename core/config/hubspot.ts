@@ -11,6 +11,8 @@
  * - `TESSERA_HUBSPOT_PIPELINES` (HubSpot's default pipeline): `<pipeline>:<STAGE>=<stageId>,...;...`.
  * - `TESSERA_HUBSPOT_CONTRACT_OBJECT` (`p_tessera_contracts`), `TESSERA_HUBSPOT_AMENDMENT_OBJECT`
  *   (`p_tessera_contract_amendments`): the custom objects' type (fully qualified name or `2-…` id).
+ * - `TESSERA_HUBSPOT_TAX_ID_PROPERTY` (`tax_id`): the company property holding the customer's tax id (HubSpot has no
+ *   default one); the crosswalk matches accounts by it (docs/crosswalk.md#match-rules).
  * - `TESSERA_HUBSPOT_API_BUDGET` (250000): requests per 24 hours Tessera may spend of the portal's daily limit.
  * - `TESSERA_HUBSPOT_POLL_MS` (60000): how often changed deals are polled (webhooks wake it sooner).
  * - `TESSERA_HUBSPOT_TIMEOUT_MS` (10000): the bound on one request to HubSpot.
@@ -39,6 +41,7 @@ export interface HubSpotConfig {
   readonly pipelines: PipelineStages | undefined;
   readonly contractObject: string;
   readonly amendmentObject: string;
+  readonly taxIdProperty: string;
   readonly apiBudgetPerDay: number;
   readonly pollMs: number;
   readonly timeoutMs: number;
@@ -54,12 +57,18 @@ export const HUBSPOT_VARIABLES = [
   'TESSERA_HUBSPOT_PIPELINES',
   'TESSERA_HUBSPOT_CONTRACT_OBJECT',
   'TESSERA_HUBSPOT_AMENDMENT_OBJECT',
+  'TESSERA_HUBSPOT_TAX_ID_PROPERTY',
   'TESSERA_HUBSPOT_API_BUDGET',
   'TESSERA_HUBSPOT_POLL_MS',
   'TESSERA_HUBSPOT_TIMEOUT_MS',
 ] as const;
 
 const OBJECT_TYPE = /^(p_[a-z][a-z0-9_]*|p\d+_[a-z][a-z0-9_]*|2-\d+)$/;
+/** A property's internal name, as HubSpot makes them: lower case, digits and underscores. */
+const PROPERTY_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** The company property of the tax id when `TESSERA_HUBSPOT_TAX_ID_PROPERTY` is unset. */
+export const DEFAULT_TAX_ID_PROPERTY = 'tax_id';
 
 export function readHubSpotConfig(env: Env, production: boolean, cwd: string): HubSpotConfig {
   const destinations = { production, allowHttp: false };
@@ -78,6 +87,7 @@ export function readHubSpotConfig(env: Env, production: boolean, cwd: string): H
     pipelines: pipelines ? parsePipelineStages(pipelines) : undefined,
     contractObject: objectType(env, 'TESSERA_HUBSPOT_CONTRACT_OBJECT', 'p_tessera_contracts'),
     amendmentObject: objectType(env, 'TESSERA_HUBSPOT_AMENDMENT_OBJECT', 'p_tessera_contract_amendments'),
+    taxIdProperty: propertyName(env, 'TESSERA_HUBSPOT_TAX_ID_PROPERTY', DEFAULT_TAX_ID_PROPERTY),
     apiBudgetPerDay: wholeNumber(env, 'TESSERA_HUBSPOT_API_BUDGET', 250_000, 1),
     pollMs: timerMs('TESSERA_HUBSPOT_POLL_MS', wholeNumber(env, 'TESSERA_HUBSPOT_POLL_MS', 60_000, 1)),
     timeoutMs: timerMs('TESSERA_HUBSPOT_TIMEOUT_MS', wholeNumber(env, 'TESSERA_HUBSPOT_TIMEOUT_MS', 10_000, 1)),
@@ -111,6 +121,13 @@ function objectType(env: Env, key: string, fallback: string): string {
   const value = env[key]?.trim() || fallback;
   if (!OBJECT_TYPE.test(value))
     throw new TypeError(`${key} must be a custom object's type (p_name, p<portal>_name or 2-<id>); got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function propertyName(env: Env, key: string, fallback: string): string {
+  const value = env[key]?.trim() || fallback;
+  if (!PROPERTY_NAME.test(value))
+    throw new TypeError(`${key} must be a property's internal name like ${fallback}; got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -13,6 +13,8 @@
  * - `TESSERA_SALESFORCE_POLL_MS` (60000): how often changes are polled (the freshness target is twice this).
  * - `TESSERA_SALESFORCE_TIMEOUT_MS` (10000): the bound on one request to the org.
  * - `TESSERA_SALESFORCE_EXTERNAL_ID_FIELD` (`Tessera_Id__c`): the External ID field holding Tessera's id on each object.
+ * - `TESSERA_SALESFORCE_TAX_ID_FIELD` (`Tax_Id__c`): the Account custom field holding the customer's tax id (Salesforce
+ *   has no standard one); the crosswalk matches accounts by it (docs/crosswalk.md#match-rules).
  * - `TESSERA_SALESFORCE_STAGES` (the default sales process): `StageName=CANONICAL,...`, every canonical stage at least once.
  * - `TESSERA_SALESFORCE_PRICEBOOK_ENTRY_ID` (unset): the price book entry opportunity line items are written with.
  * Production refuses `http://` URLs (the token and every record cross them).
@@ -37,6 +39,7 @@ export interface SalesforceConfig {
   readonly pollMs: number;
   readonly timeoutMs: number;
   readonly externalIdField: string;
+  readonly taxIdField: string;
   /**
    * `StageName` → canonical stage (docs/state-machines.md#opportunity), as configured; undefined: the default
    * sales process (systems/crm/stages.ts). The adapter checks the canonical names when it is created, at start.
@@ -58,6 +61,7 @@ export const SALESFORCE_VARIABLES = [
   'TESSERA_SALESFORCE_POLL_MS',
   'TESSERA_SALESFORCE_TIMEOUT_MS',
   'TESSERA_SALESFORCE_EXTERNAL_ID_FIELD',
+  'TESSERA_SALESFORCE_TAX_ID_FIELD',
   'TESSERA_SALESFORCE_STAGES',
   'TESSERA_SALESFORCE_PRICEBOOK_ENTRY_ID',
 ] as const;
@@ -76,12 +80,6 @@ export function readSalesforceConfig(env: Env, production: boolean, cwd: string)
   const apiVersion = env.TESSERA_SALESFORCE_API_VERSION?.trim() || 'v62.0';
   if (!API_VERSION.test(apiVersion))
     throw new TypeError(`TESSERA_SALESFORCE_API_VERSION must look like v62.0; got ${JSON.stringify(apiVersion)}`);
-  const externalIdField = env.TESSERA_SALESFORCE_EXTERNAL_ID_FIELD?.trim() || 'Tessera_Id__c';
-  if (!FIELD_NAME.test(externalIdField)) {
-    throw new TypeError(
-      `TESSERA_SALESFORCE_EXTERNAL_ID_FIELD must be a custom field name like Tessera_Id__c; got ${JSON.stringify(externalIdField)}`,
-    );
-  }
   return Object.freeze({
     loginUrl,
     instanceUrl: instance ? destinationUrl('TESSERA_SALESFORCE_INSTANCE_URL', instance, destinations).replace(/\/+$/, '') : undefined,
@@ -92,10 +90,18 @@ export function readSalesforceConfig(env: Env, production: boolean, cwd: string)
     apiBudgetPerDay: wholeNumber(env, 'TESSERA_SALESFORCE_API_BUDGET', 15_000, 1),
     pollMs: timerMs('TESSERA_SALESFORCE_POLL_MS', wholeNumber(env, 'TESSERA_SALESFORCE_POLL_MS', 60_000, 1)),
     timeoutMs: timerMs('TESSERA_SALESFORCE_TIMEOUT_MS', wholeNumber(env, 'TESSERA_SALESFORCE_TIMEOUT_MS', 10_000, 1)),
-    externalIdField,
+    externalIdField: customField(env, 'TESSERA_SALESFORCE_EXTERNAL_ID_FIELD', 'Tessera_Id__c'),
+    taxIdField: customField(env, 'TESSERA_SALESFORCE_TAX_ID_FIELD', 'Tax_Id__c'),
     stages: stages(env.TESSERA_SALESFORCE_STAGES?.trim()),
     pricebookEntryId: env.TESSERA_SALESFORCE_PRICEBOOK_ENTRY_ID?.trim() || undefined,
   });
+}
+
+/** A custom field's API name (`Name__c`): it goes into SOQL as it is, so nothing else passes. */
+function customField(env: Env, key: string, fallback: string): string {
+  const value = env[key]?.trim() || fallback;
+  if (!FIELD_NAME.test(value)) throw new TypeError(`${key} must be a custom field name like ${fallback}; got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function required(env: Env, key: string): string {

@@ -14,12 +14,12 @@ import type { AccountFilter, ContractFilter, OpportunityFilter } from './ports/r
 import type { Account, Contact, Contract, ContractAmendment, MoneyE4, Opportunity, OpportunityLine, SourceRef } from './ports/types.ts';
 
 const SYSTEM_OBJECT: Record<string, Record<string, string>> = {
-  salesforce: { account: 'Account', opportunity: 'Opportunity' },
-  hubspot: { account: 'company', opportunity: 'deal' },
+  salesforce: { account: 'Account', contact: 'Contact', opportunity: 'Opportunity' },
+  hubspot: { account: 'company', contact: 'contact', opportunity: 'deal' },
 };
 
 /** A record's own reference in its source CRM (the integration system lists it first in `externalRefs`). */
-function sourceRef(source: SourceRef, kind: 'account' | 'opportunity') {
+function sourceRef(source: SourceRef, kind: 'account' | 'contact' | 'opportunity') {
   return { system: source.system, objectType: SYSTEM_OBJECT[source.system]?.[kind] ?? kind, externalId: source.id };
 }
 
@@ -56,6 +56,7 @@ export const crmResolvers: GraphQLResolverMap<CrmContext> = {
   Contact: {
     __resolveReference: (reference: { id: string }, ctx: CrmContext) => ctx.loaders.contact.load(reference.id),
     account: (contact: Contact, _: unknown, ctx: CrmContext) => ctx.loaders.account.load(contact.accountId),
+    sourceRef: (contact: Contact) => sourceRef(contact.source, 'contact'),
   },
   Opportunity: {
     __resolveReference: (reference: { id: string }, ctx: CrmContext) => ctx.loaders.opportunity.load(reference.id),

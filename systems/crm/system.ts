@@ -4,6 +4,7 @@ import { changeCaptureTables } from '../kernel/connectors/changeCaptureTables.ts
 import { defineReferenceSystem } from '../kernel/referenceSystem.ts';
 import { createTablesMigration } from '../kernel/tableSpec.ts';
 import { crmCanonicalAnswers } from './adapters/sql/canonicalAnswers.ts';
+import { crmContactSources } from './adapters/sql/contactSources.ts';
 import { createCrmLoaders } from './loaders.ts';
 import { crmResolvers } from './resolvers.ts';
 import { createSqlCrmAdapter } from './adapters/sql/sqlAdapter.ts';
@@ -25,5 +26,9 @@ export const crmSystem = defineReferenceSystem({
     '0007_crm_connector_change_capture': createTablesMigration(changeCaptureTables),
     // The leases and attempts of remote capability calls: the CRM's database is the ledger of a vendor CRM (docs/connectors.md#wiring).
     '0008_crm_remote_ledger': createTablesMigration(capabilityTables, 2),
+    // Issue 13 (crosswalk): contacts name their source CRM and id, read as externalRefs (docs/crosswalk.md#canonical-ids-and-external-references).
+    '0009_crm_contact_sources': crmContactSources,
+    // Issue 13 (crosswalk): the account's tax id, a match rule of the candidates (docs/crosswalk.md#match-rules).
+    '0010_crm_account_tax_ids': createTablesMigration(crmTables, 10),
   },
 });

@@ -28,6 +28,8 @@ describe('capability tables in every reference system', () => {
       `${{ crm: '0006', psa: '0005', erp: '0006' }[name]}_${name}_finance_depth`,
       // Issue 13: where a vendor CRM's change capture keeps its marks (docs/connectors.md#change-capture).
       ...(name === 'crm' ? ['0007_crm_connector_change_capture', '0008_crm_remote_ledger'] : []),
+      // Issue 13: contacts name their source CRM, accounts carry tax ids (docs/crosswalk.md).
+      ...(name === 'crm' ? ['0009_crm_contact_sources', '0010_crm_account_tax_ids'] : []),
       // Every system's outbox carries the trace (docs/processes.md#calling-capabilities).
       `0100_${name}_event_trace`,
     ]);

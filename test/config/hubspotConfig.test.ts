@@ -16,6 +16,7 @@ describe('HubSpot configuration', () => {
       token: '[redacted]',
       contractObject: 'p_tessera_contracts',
       amendmentObject: 'p_tessera_contract_amendments',
+      taxIdProperty: 'tax_id',
       apiBudgetPerDay: 250_000,
       pollMs: 60_000,
       timeoutMs: 10_000,
@@ -45,7 +46,7 @@ describe('HubSpot configuration', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
-  it('refuses at start: no token, both token sources, http in production, a malformed pipeline, a bad object type, a stray variable', () => {
+  it('refuses at start: no token, both token sources, http in production, a malformed pipeline, a bad object type or tax id property, a stray variable', () => {
     expect(() => readHubSpotConfig({}, false, '/')).toThrow(
       'TESSERA_HUBSPOT_TOKEN_FILE (or TESSERA_HUBSPOT_TOKEN) is required when TESSERA_CRM_SYSTEM uses hubspot',
     );
@@ -61,6 +62,10 @@ describe('HubSpot configuration', () => {
     expect(() => readHubSpotConfig({ ...TOKEN, TESSERA_HUBSPOT_CONTRACT_OBJECT: 'contracts' }, false, '/')).toThrow(
       'TESSERA_HUBSPOT_CONTRACT_OBJECT must be a custom object\'s type (p_name, p<portal>_name or 2-<id>); got "contracts"',
     );
+    expect(() => readHubSpotConfig({ ...TOKEN, TESSERA_HUBSPOT_TAX_ID_PROPERTY: 'Tax ID' }, false, '/')).toThrow(
+      'TESSERA_HUBSPOT_TAX_ID_PROPERTY must be a property\'s internal name like tax_id; got "Tax ID"',
+    );
+    expect(readHubSpotConfig({ ...TOKEN, TESSERA_HUBSPOT_TAX_ID_PROPERTY: 'vat_number' }, false, '/').taxIdProperty).toBe('vat_number');
     expect(() => readCrmSystemConfig({ ...TOKEN }, false, '/')).toThrow(
       'TESSERA_HUBSPOT_TOKEN is set but TESSERA_CRM_SYSTEM is sql: set TESSERA_CRM_SYSTEM=hubspot (or both)',
     );

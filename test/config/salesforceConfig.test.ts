@@ -48,6 +48,7 @@ describe('the CRM system configuration', () => {
       pollMs: 60_000,
       timeoutMs: 10_000,
       externalIdField: 'Tessera_Id__c',
+      taxIdField: 'Tax_Id__c',
       stages: undefined,
       pricebookEntryId: undefined,
     });
@@ -89,6 +90,10 @@ describe('the CRM system configuration', () => {
     expect(refusal({ ...ORG, TESSERA_SALESFORCE_EXTERNAL_ID_FIELD: 'Id' })).toBe(
       'TESSERA_SALESFORCE_EXTERNAL_ID_FIELD must be a custom field name like Tessera_Id__c; got "Id"',
     );
+    expect(refusal({ ...ORG, TESSERA_SALESFORCE_TAX_ID_FIELD: 'Tax_Id__c, Name' })).toBe(
+      'TESSERA_SALESFORCE_TAX_ID_FIELD must be a custom field name like Tax_Id__c; got "Tax_Id__c, Name"',
+    );
+    expect(load({ ...ORG, TESSERA_SALESFORCE_TAX_ID_FIELD: ' VAT_Number__c ' }).crm.salesforce!.taxIdField).toBe('VAT_Number__c');
     expect(refusal({ ...ORG, TESSERA_SALESFORCE_STAGES: 'Won' })).toBe(
       'TESSERA_SALESFORCE_STAGES must be distinct StageName=STAGE pairs, comma-separated; got "Won"',
     );

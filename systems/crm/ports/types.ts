@@ -26,6 +26,11 @@ export interface Account {
   readonly annualRevenue: MoneyE4 | null;
   readonly employeeCount: number | null;
   readonly parentId: string | null;
+  /**
+   * The customer's tax id as its CRM holds it (VAT id, EIN: `DE 811 569 869`, `12-3456789`), null when
+   * unknown; the crosswalk compares it normalized (docs/crosswalk.md#match-rules).
+   */
+  readonly taxId: string | null;
   readonly source: SourceRef;
 }
 
@@ -36,6 +41,7 @@ export interface Contact {
   readonly lastName: string;
   readonly email: string | null;
   readonly title: string | null;
+  readonly source: SourceRef;
 }
 
 export interface Opportunity {

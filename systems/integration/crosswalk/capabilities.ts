@@ -139,8 +139,8 @@ const mergeAccounts: Handler<MergeInput & { survivorship?: readonly Survivorship
     if (!survivor) throw notFoundRejection('Account', input.survivorId, 'survivorId');
     if (!duplicate) throw notFoundRejection('Account', input.duplicateId, 'duplicateId');
     const score = matchScore(
-      { ...survivor, system: survivor.sourceRef.system, taxId: null },
-      { ...duplicate, system: duplicate.sourceRef.system, taxId: null },
+      { ...survivor, system: survivor.sourceRef.system },
+      { ...duplicate, system: duplicate.sourceRef.system },
     ).score;
     return { survivor: survivor.sourceRef, duplicate: duplicate.sourceRef, accountId: input.survivorId, legalEntityId: null, score };
   },

@@ -15,6 +15,7 @@ export interface CrmAccount {
   readonly id: string;
   readonly name: string;
   readonly website: string | null;
+  readonly taxId: string | null;
   readonly sourceRef: SourceRef;
 }
 
@@ -51,7 +52,7 @@ async function entities<T extends { id: string }>(
 
 /** The accounts of `ids` the caller may see, by the id asked. */
 export function accountsOf(peers: Peers, ids: readonly string[]): Promise<Map<string, CrmAccount>> {
-  return entities<CrmAccount>(peers, 'Account', `id name website ${SOURCE}`, ids);
+  return entities<CrmAccount>(peers, 'Account', `id name website taxId ${SOURCE}`, ids);
 }
 
 /** The opportunities of `ids` the caller may see, by the id asked. */
@@ -60,7 +61,7 @@ export function opportunitiesOf(peers: Peers, ids: readonly string[]): Promise<M
 }
 
 const ACCOUNT_PAGE = `query CrosswalkAccounts($after: String) { accounts(first: 500, after: $after) {
-  nodes { id name website ${SOURCE} } pageInfo { hasNextPage endCursor }
+  nodes { id name website taxId ${SOURCE} } pageInfo { hasNextPage endCursor }
 } }`;
 
 /** Every account of the CRM (both systems' in its composite mode), page by page. */

@@ -1,6 +1,7 @@
 /**
  * The crosswalk's fields (docs/crosswalk.md): match candidates, merges, the CRM's lookup of the links
- * in force, and `externalRefs` / `crosswalkVersion` of the CRM's accounts and deals. The CRM answers
+ * in force, and `externalRefs` / `crosswalkVersion` of the CRM's accounts and deals (and the contacts'
+ * `externalRefs`). The CRM answers
  * an entity only when the caller may see it, and the crosswalk reads only links of records in the
  * caller's scope, so a hidden record's references are no existence oracle.
  */
@@ -32,7 +33,13 @@ async function candidates(args: { minScore?: number | null; first?: number | nul
   const merged = new Set((await ctx.read.crosswalk.activeMerges()).map((merge) => merge.duplicate_id));
   const records: MatchRecord[] = accounts
     .filter((account) => !merged.has(account.id))
-    .map((account) => ({ id: account.id, system: account.sourceRef.system, name: account.name, website: account.website, taxId: null }));
+    .map((account) => ({
+      id: account.id,
+      system: account.sourceRef.system,
+      name: account.name,
+      website: account.website,
+      taxId: account.taxId,
+    }));
   // Each pair once: the record of the system that wins names by default on the left when it is one of the two.
   const preferred = (ctx.survivorship ?? DEFAULT_SURVIVORSHIP).name;
   const left = records.filter((record) => record.system === preferred);
@@ -105,4 +112,6 @@ export const crosswalkTypeResolvers = {
   /** Account and Opportunity: the crosswalk's fields (Account keeps the cash area's `exposure`, merged in resolvers.ts). */
   Account: crosswalkFields,
   Opportunity: crosswalkFields,
+  /** A contact is never merged: its references are read as an account's are, and are its own (docs/crosswalk.md). */
+  Contact: { __resolveReference: crosswalkFields.__resolveReference, externalRefs: crosswalkFields.externalRefs },
 };

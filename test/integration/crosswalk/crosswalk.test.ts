@@ -49,8 +49,9 @@ describe('the crosswalk through the gateway', () => {
           {
             survivor: { id: ACME_SF, name: 'Acme Corp' },
             duplicate: { id: ACME_HS, name: 'ACME Corporation Inc.' },
-            score: 90,
-            reasons: ['SAME_DOMAIN', 'SAME_NAME'],
+            // The same EIN, typed 83-1391666 in Salesforce and 831391666 in HubSpot.
+            score: 100,
+            reasons: ['SAME_TAX_ID', 'SAME_DOMAIN', 'SAME_NAME'],
           },
           {
             survivor: { id: 'acc_00035', name: 'Silverline Education Munich' },
@@ -92,7 +93,7 @@ describe('the crosswalk through the gateway', () => {
       duplicateId: ACME_HS,
       duplicateRef: HS_REF,
       status: 'MERGED',
-      score: 90,
+      score: 100,
       reason: 'Same customer after the acquisition',
       survivorship: ACME_RULES,
       mergedBy: 'sam.steward',
@@ -290,7 +291,7 @@ describe('the crosswalk through the gateway', () => {
       duplicateId: ACME_HS,
       duplicateRef: HS_REF,
       status: 'UNMERGED',
-      score: 90,
+      score: 100,
       reason: 'Same customer after the acquisition',
       survivorship: ACME_RULES,
       mergedBy: 'sam.steward',

@@ -65,7 +65,8 @@ describe('the crosswalk’s domain events', () => {
       survivorRef: SF_REF,
       duplicateRef: HS_REF,
       survivorship: ACME_RULES,
-      score: 90,
+      // The same tax id, web domain and name.
+      score: 100,
       reason: 'Same customer after the acquisition',
       mergedBy: 'sam.steward',
       mergedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

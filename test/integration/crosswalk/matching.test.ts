@@ -65,6 +65,32 @@ describe('webDomain and normalizeTaxId', () => {
     expect(normalizeTaxId('GB 123 4567 89')).toBe('GB123456789');
     expect(normalizeTaxId('de-811.569.869')).toBe('DE811569869');
     expect(normalizeTaxId('12-3')).toBeNull();
+    expect(normalizeTaxId(null)).toBeNull();
+    // An EIN as each CRM typed it (the seed's Acme pair), and a VAT id with its country prefix kept.
+    expect([normalizeTaxId('83-1391666'), normalizeTaxId('831391666'), normalizeTaxId(' 83 1391666 ')]).toEqual([
+      '831391666',
+      '831391666',
+      '831391666',
+    ]);
+    expect(normalizeTaxId('DE 811 569 869')).toBe('DE811569869');
+    expect(normalizeTaxId('811569869')).toBe('811569869');
+  });
+
+  it('is idempotent and ignores spaces, dots, dashes and case', () => {
+    const piece = fc.stringMatching(/^[A-Za-z0-9]{1,4}$/);
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 2, maxLength: 5 }),
+        fc.array(fc.constantFrom(' ', '.', '-', ''), { minLength: 5, maxLength: 5 }),
+        (pieces, separators) => {
+          const plain = normalizeTaxId(pieces.join(''));
+          const typed = normalizeTaxId(pieces.map((p, i) => `${i === 0 ? '' : separators[i]}${p.toLowerCase()}`).join(''));
+          expect(typed).toBe(plain);
+          expect(normalizeTaxId(plain)).toBe(plain);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -95,6 +121,44 @@ describe('matchScore and matchCandidates', () => {
     });
     expect(matchScore(sf('a', 'Northwind Traders Europe'), hs('b', 'Northwind Traders'))).toEqual({ score: 30, reasons: ['SIMILAR_NAME'] });
     expect(matchScore(sf('a', 'Globex'), hs('b', 'Initech'))).toEqual({ score: 0, reasons: [] });
+  });
+
+  it('scores an equal normalized tax id as strong evidence, and a different one as none', () => {
+    // The tax id alone: a candidate above the default threshold of 50, whatever the names and sites.
+    expect(matchScore(sf('a', 'Globex', 'globex.com', '83-1391666'), hs('b', 'Initech', 'initech.de', '831391666'))).toEqual({
+      score: 60,
+      reasons: ['SAME_TAX_ID'],
+    });
+    expect(matchScore(sf('a', 'Acme', null, 'DE 811 569 869'), hs('b', 'Acme Industries', null, 'de811569869'))).toEqual({
+      score: 90,
+      reasons: ['SAME_TAX_ID', 'SIMILAR_NAME'],
+    });
+    // 60 + 50, capped.
+    expect(matchScore(sf('a', 'Acme Corp', null, '83-1391666'), hs('b', 'ACME Corporation Inc.', null, '831391666'))).toEqual({
+      score: 100,
+      reasons: ['SAME_TAX_ID', 'SAME_NAME'],
+    });
+    expect(matchScore(sf('a', 'Northwind', 'northwind.com', 'GB123456789'), hs('b', 'Contoso', 'contoso.com', 'GB 123 456 789'))).toEqual({
+      score: 60,
+      reasons: ['SAME_TAX_ID'],
+    });
+    // The country prefix counts: a US EIN and a German VAT id with the same digits are two ids.
+    expect(matchScore(sf('a', 'Globex', null, 'DE811569869'), hs('b', 'Initech', null, '811569869'))).toEqual({ score: 0, reasons: [] });
+    // The parent's EIN and the German entity's VAT id: no evidence either way, domain and name still count.
+    expect(matchScore(sf('a', 'Acme Inc.', 'acme.com', '83-1391666'), hs('b', 'ACME GmbH', 'acme.com', 'DE 811 569 869'))).toEqual({
+      score: 90,
+      reasons: ['SAME_DOMAIN', 'SAME_NAME'],
+    });
+    // Too short to be an id: ignored.
+    expect(matchScore(sf('a', 'Globex', null, '12-3'), hs('b', 'Initech', null, '123'))).toEqual({ score: 0, reasons: [] });
+  });
+
+  it('finds a pair by its tax id alone', () => {
+    const left = [sf('sf1', 'Globex Corporation', 'globex.com', '83-1391666'), sf('sf2', 'Umbrella', null, '12-3456789')];
+    const right = [hs('hs1', 'Initech', 'initech.de', '831391666'), hs('hs2', 'Hooli', null, 'DE123456789')];
+    expect(matchCandidates(left, right, 50).map((c) => [c.left.id, c.right.id, c.score, c.reasons])).toEqual([
+      ['sf1', 'hs1', 60, ['SAME_TAX_ID']],
+    ]);
   });
 
   it('finds every pair with the same tax id, domain or name that scoring all pairs finds', () => {

@@ -41,7 +41,7 @@ describe('survivorship defaults from TESSERA_CROSSWALK_SURVIVORSHIP', () => {
     expect(
       await tessera.query('{ crosswalkCandidates(minScore: 90, first: 1) { survivor { id } duplicate { id } score } }', {}, steward),
     ).toEqual({
-      data: { crosswalkCandidates: [{ survivor: { id: ACME_HS }, duplicate: { id: ACME_SF }, score: 90 }] },
+      data: { crosswalkCandidates: [{ survivor: { id: ACME_HS }, duplicate: { id: ACME_SF }, score: 100 }] },
     });
   });
 

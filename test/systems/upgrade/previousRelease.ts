@@ -62,8 +62,9 @@ export async function previousRelease(
     erp: await open<ErpTables>('erp'),
   };
   try {
-    // As that release seeded it: no expenses nor EXPENSES lines (the PSA's migration 4 added them).
-    await seedSystems(dbs, { scale: 's', withExpenses: false });
+    // As that release seeded it: no expenses nor EXPENSES lines (the PSA's migration 4 added them), no
+    // contact sources nor tax ids (the CRM's migrations 0009 and 0010 added them).
+    await seedSystems(dbs, { scale: 's', withExpenses: false, withCrmReferences: false });
     const stored = (await answers(dbs)).map((answer) => ({ ...answer, json: JSON.stringify(answer.outcome) }));
     const now = new Date();
     for (const answer of stored) {

@@ -2,7 +2,8 @@
  * A merged account's attributes (docs/crosswalk.md#survivorship): each from the record its merge's
  * rule names. A system name: that system's record while it has a value, else the other's; `newest`:
  * the record its system changed last (the survivor's when either time is unknown); `survivor` or
- * anything else: the survivor's. Id, source, parent and the records under it are the survivor's.
+ * anything else: the survivor's. Id, source, parent and the records under it are the survivor's; the
+ * tax id too (no survivorship rule names it), or the duplicate's when the survivor has none recorded.
  */
 import type { StampedAccount as Account } from './merged.ts';
 
@@ -26,6 +27,7 @@ export function survive(survivor: Account, duplicate: Account, rules: Readonly<R
     const [first, second] = winnerOf(rules[attribute], survivor, duplicate);
     merged[attribute] = first[attribute] ?? second[attribute];
   }
+  merged.taxId = survivor.taxId ?? duplicate.taxId;
   const newest = [survivor.modifiedAt, duplicate.modifiedAt]
     .filter((at): at is string => typeof at === 'string')
     .sort()

@@ -1,15 +1,17 @@
 /**
  * Accounts as HubSpot companies and contacts as HubSpot contacts (docs/connectors.md#hubspot). The
  * canonical values HubSpot has no exact property for (its `industry` and `type` are fixed
- * enumerations) are kept in `tessera_*` properties. A record that came from another CRM keeps that
- * source (`tessera_source_system`, `tessera_source_id`); any other is HubSpot's own, its source id
- * the object id (docs/model.md#external-references).
+ * enumerations) are kept in `tessera_*` properties; the tax id in the property the portal keeps it in
+ * (`TESSERA_HUBSPOT_TAX_ID_PROPERTY`). A record that came from another CRM keeps that source
+ * (`tessera_source_system`, `tessera_source_id`); any other is HubSpot's own, its source id the
+ * object id (docs/model.md#external-references).
  */
+import { DEFAULT_TAX_ID_PROPERTY } from '../../../../core/config/hubspot.ts';
 import type { Account, Contact, SourceRef } from '../../ports/types.ts';
 import { KEEPING, type HubSpotObject, type Properties } from './objects.ts';
 import { decimalE4, e4Of, numberOr, optional, required, text } from './values.ts';
 
-export function companyProperties(account: Account): Properties {
+export function companyProperties(account: Account, taxIdProperty: string = DEFAULT_TAX_ID_PROPERTY): Properties {
   return {
     [KEEPING.id]: account.id,
     name: account.name,
@@ -21,11 +23,12 @@ export function companyProperties(account: Account): Properties {
     tessera_annual_revenue_currency: account.annualRevenue?.currency ?? null,
     numberofemployees: text(account.employeeCount),
     tessera_parent_id: account.parentId,
+    [taxIdProperty]: account.taxId,
     ...sourceProperties(account.source),
   };
 }
 
-export function accountOf(company: HubSpotObject): Account {
+export function accountOf(company: HubSpotObject, taxIdProperty: string): Account {
   const p = company.properties;
   const revenue = optional(p, 'annualrevenue');
   return {
@@ -38,6 +41,7 @@ export function accountOf(company: HubSpotObject): Account {
     annualRevenue: revenue === null ? null : { amountE4: e4Of(revenue), currency: required(p, 'tessera_annual_revenue_currency') },
     employeeCount: numberOr(optional(p, 'numberofemployees')),
     parentId: optional(p, 'tessera_parent_id'),
+    taxId: optional(p, taxIdProperty),
     source: sourceOf(company),
   };
 }
@@ -50,6 +54,7 @@ export function contactProperties(contact: Contact): Properties {
     email: contact.email,
     jobtitle: contact.title,
     tessera_account_id: contact.accountId,
+    ...sourceProperties(contact.source),
   };
 }
 
@@ -62,6 +67,7 @@ export function contactOf(object: HubSpotObject): Contact {
     lastName: required(p, 'lastname'),
     email: optional(p, 'email'),
     title: optional(p, 'jobtitle'),
+    source: sourceOf(object),
   };
 }
 

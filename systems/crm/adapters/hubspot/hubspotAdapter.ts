@@ -5,7 +5,7 @@
  * the call's external key so a retried call never writes twice (hubspotWrites.ts).
  */
 import type { Kysely } from 'kysely';
-import { readTokenFile, type HubSpotConfig } from '../../../../core/config/hubspot.ts';
+import { DEFAULT_TAX_ID_PROPERTY, readTokenFile, type HubSpotConfig } from '../../../../core/config/hubspot.ts';
 import { createRequestBudget } from '../../../kernel/connectors/requestBudget.ts';
 import { createHubSpotHttp } from './hubspotClient.ts';
 import type { RemoteAdapter } from '../../../kernel/capability/adapter.ts';
@@ -19,7 +19,7 @@ import { DEFAULT_OBJECT_TYPES, type HubSpotObjectTypes } from './objects.ts';
 import { ObjectsApi } from './objectsApi.ts';
 import { createHubSpotCrmReads, type HubSpotPortal } from './hubspotReads.ts';
 import { createHubSpotCrmWrites } from './hubspotWrites.ts';
-import { beforeCall } from './records.ts';
+import { accountKind, beforeCall } from './records.ts';
 import { DEFAULT_PIPELINES, StageMap, type PipelineDefinition, type PipelineStages } from './stageMap.ts';
 import { hubspotCall } from './failures.ts';
 
@@ -29,6 +29,8 @@ export interface HubSpotCrmOptions {
   readonly types?: HubSpotObjectTypes;
   /** Canonical stage → deal stage id per pipeline (TESSERA_HUBSPOT_PIPELINES). @default HubSpot's default pipeline */
   readonly pipelines?: PipelineStages;
+  /** The company property of the tax id (TESSERA_HUBSPOT_TAX_ID_PROPERTY). @default DEFAULT_TAX_ID_PROPERTY */
+  readonly taxIdProperty?: string;
 }
 
 /** One portal: its API, object types and deal stages (read once from its pipelines). */
@@ -41,6 +43,7 @@ export function hubspotPortal(options: HubSpotCrmOptions): HubSpotPortal {
   return {
     api: new ObjectsApi(options.http),
     types: options.types ?? DEFAULT_OBJECT_TYPES,
+    account: accountKind(options.taxIdProperty ?? DEFAULT_TAX_ID_PROPERTY),
     stages: () => {
       stages ??= load().catch((error: unknown) => {
         stages = null;
@@ -67,6 +70,7 @@ export function connectHubSpot(config: HubSpotConfig): HubSpotPortal {
   return hubspotPortal({
     http,
     types: { ...DEFAULT_OBJECT_TYPES, contract: config.contractObject, amendment: config.amendmentObject },
+    taxIdProperty: config.taxIdProperty,
     ...(config.pipelines ? { pipelines: config.pipelines } : {}),
   });
 }

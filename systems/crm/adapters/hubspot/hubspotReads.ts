@@ -9,19 +9,21 @@
 import type { RecordScope } from '../../../../policies/recordScope.ts';
 import { isVisible } from '../../../kernel/visibleRows.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
-import type { Contract, Opportunity } from '../../ports/types.ts';
+import type { Account, Contract, Opportunity } from '../../ports/types.ts';
 import { createMemoryCrmMetricReads } from '../memory/memoryMetrics.ts';
 import { byContractVersion, byId, latestFirst, pageOf } from '../recordOrder.ts';
 import { hubspotCall } from './failures.ts';
 import type { HubSpotObject, HubSpotObjectTypes } from './objects.ts';
 import type { ObjectsApi, SearchFilter } from './objectsApi.ts';
-import { ACCOUNT, AMENDMENT, CONTACT, CONTRACT, currentView, LINE, OPPORTUNITY, type CallView, type RecordKind } from './records.ts';
+import { AMENDMENT, CONTACT, CONTRACT, currentView, LINE, OPPORTUNITY, type CallView, type RecordKind } from './records.ts';
 import type { StageMap } from './stageMap.ts';
 
 /** What the reads and writes of one portal share. */
 export interface HubSpotPortal {
   readonly api: ObjectsApi;
   readonly types: HubSpotObjectTypes;
+  /** Companies as accounts, with the portal's tax id property (records.ts `accountKind`). */
+  readonly account: RecordKind<Account>;
   /** The deal stages, read once from the portal's pipelines. */
   stages(): Promise<StageMap>;
 }
@@ -59,10 +61,10 @@ export function createHubSpotCrmReads(portal: HubSpotPortal, scope: RecordScope,
 
   return {
     ...createMemoryCrmMetricReads(() => opportunities([])),
-    accountsByIds: async (ids) => (await byIds(ACCOUNT, ids)).filter(visibleAccount),
+    accountsByIds: async (ids) => (await byIds(portal.account, ids)).filter(visibleAccount),
     accountsPage: async (filter, page) => {
       const needle = filter.nameContains?.toLowerCase();
-      const accounts = await search(ACCOUNT, filter.type?.length ? [inList('tessera_account_type', filter.type)] : []);
+      const accounts = await search(portal.account, filter.type?.length ? [inList('tessera_account_type', filter.type)] : []);
       return pageOf(
         accounts.filter((account) => visibleAccount(account) && (!needle || account.name.toLowerCase().includes(needle))),
         page,

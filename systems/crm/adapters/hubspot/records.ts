@@ -4,6 +4,7 @@
  * records as they were before that call wrote anything (`beforeCall`), as the kernel's in-memory
  * remote adapter does (systems/kernel/adapters/memory/callHistory.ts).
  */
+import { DEFAULT_TAX_ID_PROPERTY } from '../../../../core/config/hubspot.ts';
 import type { Account, Contact, Contract, ContractAmendment, Opportunity, OpportunityLine } from '../../ports/types.ts';
 import { accountOf, contactOf } from './accountMapping.ts';
 import { amendmentOf, contractOf } from './contractMapping.ts';
@@ -20,27 +21,34 @@ export interface RecordKind<T> {
 const CALL = [KEEPING.id, KEEPING.createdBy, KEEPING.changedBy, KEEPING.before];
 const SOURCE = ['tessera_source_system', 'tessera_source_id'];
 
-export const ACCOUNT: RecordKind<Account> = {
-  type: 'company',
-  properties: [
-    ...CALL,
-    ...SOURCE,
-    'name',
-    'website',
-    'tessera_industry',
-    'tessera_segment',
-    'tessera_account_type',
-    'annualrevenue',
-    'tessera_annual_revenue_currency',
-    'numberofemployees',
-    'tessera_parent_id',
-  ],
-  of: (object) => accountOf(object),
-};
+/** Companies as accounts, the tax id read from `taxIdProperty` (the portal's: `TESSERA_HUBSPOT_TAX_ID_PROPERTY`). */
+export function accountKind(taxIdProperty: string): RecordKind<Account> {
+  return {
+    type: 'company',
+    properties: [
+      ...CALL,
+      ...SOURCE,
+      'name',
+      'website',
+      'tessera_industry',
+      'tessera_segment',
+      'tessera_account_type',
+      'annualrevenue',
+      'tessera_annual_revenue_currency',
+      'numberofemployees',
+      'tessera_parent_id',
+      taxIdProperty,
+    ],
+    of: (object) => accountOf(object, taxIdProperty),
+  };
+}
+
+/** Companies as accounts with the tax id in the default property (the writes find a company by it only for its object id). */
+export const ACCOUNT = accountKind(DEFAULT_TAX_ID_PROPERTY);
 
 export const CONTACT: RecordKind<Contact> = {
   type: 'contact',
-  properties: [...CALL, 'firstname', 'lastname', 'email', 'jobtitle', 'tessera_account_id'],
+  properties: [...CALL, ...SOURCE, 'firstname', 'lastname', 'email', 'jobtitle', 'tessera_account_id'],
   of: (object) => contactOf(object),
 };
 

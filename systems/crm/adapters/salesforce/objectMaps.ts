@@ -4,7 +4,7 @@
  * a canonical record. Standard fields where Salesforce has one with the same meaning; a
  * `Tessera_...__c` custom field where it has none (the legal entity, the contract's lifecycle,
  * the amendment object). `idField` is the External ID field holding Tessera's id
- * (`TESSERA_SALESFORCE_EXTERNAL_ID_FIELD`).
+ * (`TESSERA_SALESFORCE_EXTERNAL_ID_FIELD`), `taxIdField` the Account's tax id (`TESSERA_SALESFORCE_TAX_ID_FIELD`).
  */
 import { legalEntityId } from '../../../../core/legalEntityId.ts';
 import type { Account, Contact, Contract, ContractAmendment, MoneyE4, Opportunity, OpportunityLine, SourceRef } from '../../ports/types.ts';
@@ -107,7 +107,7 @@ const optionalMoney = (field: string): FieldCodec<MoneyE4 | null> => {
   };
 };
 
-/** The source CRM and id (`salesforce:006...`); a record nobody imported is its own source. */
+/** The source CRM and id (`salesforce:006...`); a record nobody imported is its own source (its `Id`). */
 const source: FieldCodec<SourceRef> = {
   select: ['Tessera_Source__c', 'Id'],
   read: (record) => {
@@ -143,7 +143,7 @@ export interface CrmObjectMaps {
   readonly amendment: ObjectMap<ContractAmendment>;
 }
 
-export function crmObjectMaps(idField: string, stages: StageMapping): CrmObjectMaps {
+export function crmObjectMaps(idField: string, taxIdField: string, stages: StageMapping): CrmObjectMaps {
   const account = (relationship = 'Account', lookup = 'AccountId') => reference(relationship, lookup, idField, 'acc_');
   const accountScope = { external: `Account.${idField}`, native: 'AccountId' };
   return {
@@ -160,6 +160,7 @@ export function crmObjectMaps(idField: string, stages: StageMapping): CrmObjectM
         annualRevenue: optionalMoney('AnnualRevenue'),
         employeeCount: optionalInt('NumberOfEmployees'),
         parentId: optionalReference('Parent', 'ParentId', idField, 'acc_'),
+        taxId: optionalText(taxIdField),
         source,
       },
       { account: { external: idField, native: 'Id' } },
@@ -175,6 +176,7 @@ export function crmObjectMaps(idField: string, stages: StageMapping): CrmObjectM
         lastName: text('LastName'),
         email: optionalText('Email'),
         title: optionalText('Title'),
+        source,
       },
       { account: accountScope },
       false,

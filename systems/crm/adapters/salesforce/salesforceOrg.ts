@@ -58,7 +58,7 @@ export function connectSalesforce(config: SalesforceConfig, seams: SalesforceSea
     soql: createSoql(http, config.apiVersion),
     tokens,
     budget,
-    maps: crmObjectMaps(config.externalIdField, stages),
+    maps: crmObjectMaps(config.externalIdField, config.taxIdField, stages),
     stages,
     idField: config.externalIdField,
     dataPath,

@@ -16,6 +16,7 @@ export function accountOf(row: AccountRow): Account {
         : { amountE4: row.annual_revenue_e4, currency: row.annual_revenue_currency },
     employeeCount: row.employee_count,
     parentId: row.parent_id,
+    taxId: row.tax_id,
     source: { system: row.source_system, id: row.source_id },
   };
 }
@@ -32,13 +33,22 @@ export function accountRow(account: Account): AccountRow {
     annual_revenue_currency: account.annualRevenue?.currency ?? null,
     employee_count: account.employeeCount,
     parent_id: account.parentId,
+    tax_id: account.taxId,
     source_system: account.source.system,
     source_id: account.source.id,
   };
 }
 
 export function contactOf(row: ContactRow): Contact {
-  return { id: row.id, accountId: row.account_id, firstName: row.first_name, lastName: row.last_name, email: row.email, title: row.title };
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    title: row.title,
+    source: { system: row.source_system, id: row.source_id },
+  };
 }
 
 export function contactRow(contact: Contact): ContactRow {
@@ -49,6 +59,8 @@ export function contactRow(contact: Contact): ContactRow {
     last_name: contact.lastName,
     email: contact.email,
     title: contact.title,
+    source_system: contact.source.system,
+    source_id: contact.source.id,
   };
 }
 

@@ -16,6 +16,8 @@ export const crmTables = {
       parent_id: c.optionalRef('accounts'),
       source_system: c.text,
       source_id: c.text,
+      // The customer's tax id as its CRM holds it (docs/crosswalk.md#match-rules): added by 0010.
+      tax_id: c.later(10, c.optionalText),
     },
     unique: [['source_system', 'source_id']],
     indexes: [['name']],
@@ -28,6 +30,10 @@ export const crmTables = {
       last_name: c.text,
       email: c.optionalText,
       title: c.optionalText,
+      // Where the contact comes from (docs/model.md#external-references): added by 0009, which fills the
+      // rows before it (contactSources.ts) and makes the pair unique as the accounts' is.
+      source_system: c.later(9, { type: 'text', default: '' }),
+      source_id: c.later(9, { type: 'text', default: '' }),
     },
     indexes: [['account_id']],
   },

@@ -63,8 +63,10 @@ export const PORTAL_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
     'tessera_annual_revenue_currency',
     'numberofemployees',
     'tessera_parent_id',
+    // A custom property the portal makes for the tax id (HubSpot has none by default): TESSERA_HUBSPOT_TAX_ID_PROPERTY.
+    'tax_id',
   ],
-  contacts: [...KEEPING, 'firstname', 'lastname', 'email', 'jobtitle', 'tessera_account_id'],
+  contacts: [...KEEPING, ...SOURCE, 'firstname', 'lastname', 'email', 'jobtitle', 'tessera_account_id'],
   deals: [
     ...KEEPING,
     ...SOURCE,

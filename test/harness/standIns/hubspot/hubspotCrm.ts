@@ -30,7 +30,7 @@ export function loadIntoHubSpot(standIn: HubSpotStandIn, data: CrmData): void {
     data.accounts.map((account) => [account.id, portal.create('companies', companyProperties(account), hubspotId(account.source)).id]),
   );
   for (const contact of data.contacts) {
-    const created = portal.create('contacts', contactProperties(contact));
+    const created = portal.create('contacts', contactProperties(contact), hubspotId(contact.source));
     const company = companies.get(contact.accountId);
     if (company) portal.associate('contacts', created.id, 'companies', company);
   }

@@ -6,7 +6,14 @@ import type { Kysely } from 'kysely';
 import { generateDataset } from '../../../../seed/generate.ts';
 import { accountOf, contactOf, contractOf, opportunityLineOf, opportunityOf } from '../../../../systems/crm/adapters/sql/rows.ts';
 import { accountRow, contactRow, contractRow, opportunityLineRow, opportunityRow } from '../../../../systems/crm/adapters/sql/rows.ts';
-import { crmTables, type ContractRow, type CrmTables, type OpportunityRow } from '../../../../systems/crm/adapters/sql/tables.ts';
+import {
+  crmTables,
+  type AccountRow,
+  type ContactRow,
+  type ContractRow,
+  type CrmTables,
+  type OpportunityRow,
+} from '../../../../systems/crm/adapters/sql/tables.ts';
 import type { Account, Contact, Contract, ContractAmendment, Opportunity, OpportunityLine } from '../../../../systems/crm/ports/types.ts';
 import { amendmentRow } from '../../../../systems/crm/adapters/sql/amendments.ts';
 import { insertInBatches, loadIntoVendorAs } from '../../../harness/portData.ts';
@@ -32,8 +39,8 @@ export function crmData(): CrmData {
   const contracts = (asStored(crmTables.contracts, crm.contracts) as ContractRow[]).map(contractOf);
   const amended = contracts[0]!;
   cached = {
-    accounts: asStored(crmTables.accounts, crm.accounts).map(accountOf),
-    contacts: asStored(crmTables.contacts, crm.contacts).map(contactOf),
+    accounts: (asStored(crmTables.accounts, crm.accounts) as AccountRow[]).map(accountOf),
+    contacts: (asStored(crmTables.contacts, crm.contacts) as ContactRow[]).map(contactOf),
     opportunities: (asStored(crmTables.opportunities, crm.opportunities) as OpportunityRow[]).map(opportunityOf),
     lines: asStored(crmTables.opportunity_lines, crm.opportunity_lines).map(opportunityLineOf),
     contracts,

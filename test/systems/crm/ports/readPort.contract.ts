@@ -46,6 +46,28 @@ export function crmReadPortContract(adapter: string, open: (data: CrmData) => Pr
       expect(await read().contractAmendmentsByContractIds(data.contracts.map((c) => c.id))).toEqual(data.amendments);
     });
 
+    it('answers each contact with its source CRM and its id there, and each account with its tax id as its CRM holds it', async () => {
+      // The seed's first Salesforce contact (of "Acme Corp") and first HubSpot one (of "ACME Corporation Inc.").
+      expect(byId(await read().contactsByIds(['con_00112', 'con_00001'])).map((contact) => [contact.id, contact.source])).toEqual([
+        ['con_00001', { system: 'salesforce', id: '003x6pHvPjdbBI7C4G' }],
+        ['con_00112', { system: 'hubspot', id: '1000001110' }],
+      ]);
+      expect((await read().contactsByAccountIds(['acc_00046'])).map((contact) => contact.source)).toEqual([
+        { system: 'hubspot', id: '1000001110' },
+        { system: 'hubspot', id: '1000001125' },
+        { system: 'hubspot', id: '1000001131' },
+        { system: 'hubspot', id: '1000001148' },
+      ]);
+      // The same EIN, as each CRM typed it; an account with none recorded.
+      expect(
+        byId(await read().accountsByIds(['acc_00046', 'acc_00001', 'acc_00003'])).map((account) => [account.id, account.taxId]),
+      ).toEqual([
+        ['acc_00001', '83-1391666'],
+        ['acc_00003', null],
+        ['acc_00046', '831391666'],
+      ]);
+    });
+
     it('answers a batch lookup with only the records that exist, and no keys with no records', async () => {
       const [first] = data.accounts;
       expect(await read().accountsByIds([first!.id, 'acc_missing'])).toEqual([first]);

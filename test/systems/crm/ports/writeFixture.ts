@@ -16,6 +16,7 @@ const ACCOUNT: Account = {
   annualRevenue: null,
   employeeCount: null,
   parentId: null,
+  taxId: '91-1144442',
   source: { system: 'salesforce', id: '001C1' },
 };
 /** One customer account, nothing else. */
