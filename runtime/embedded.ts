@@ -163,12 +163,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         metrics,
         ...(options.now ? { clock: options.now } : {}),
         ...seams,
-        consumers: linkCaches.map(linkCacheConsumer),
+        // In process, this process's consumer; over NATS a durable one would reach one replica only: the broadcast below.
+        consumers: config.nats ? [] : linkCaches.map(linkCacheConsumer),
       });
       const started = engine;
       shutdown.add(() => started.stop());
-    } else if (config.nats) {
-      // The integration system runs elsewhere: the CRM here hears its crosswalk events over NATS (docs/crosswalk.md#the-link-cache).
+    }
+    if (config.nats) {
+      // Every process with a CRM cache hears the crosswalk's events (docs/crosswalk.md#the-link-cache).
       for (const cache of linkCaches) {
         const heard = await hearLinkChanges(cache, config.nats, logger);
         shutdown.add(() => heard.close());
