@@ -20,7 +20,7 @@ import { opportunityEvent } from '../../capabilities/events.ts';
 import { moneyOf } from '../../capabilities/opportunity.ts';
 import type { Opportunity } from '../../ports/types.ts';
 import { at, type SfRecord } from './fieldCodecs.ts';
-import { BOOKKEEPING } from './objectMaps.ts';
+import { BOOKKEEPING, LEGAL_ENTITY_FIELD } from './objectMaps.ts';
 import { expectOk } from './recordWrites.ts';
 import { WRITTEN_STAGE } from './stageMapping.ts';
 import type { SalesforceOrg } from './salesforceOrg.ts';
@@ -65,7 +65,8 @@ export function opportunityChanges(org: SalesforceOrg): ChangeStream<Opportunity
 
   /**
    * Gives a record created in Salesforce its canonical id, read afresh: gone (deleted, or merged into
-   * another) or given another id meanwhile, there is nothing to adopt. The write-back names only
+   * another) or given another id meanwhile, there is nothing to adopt; without an account or a legal
+   * entity, not yet. The write-back names only
    * values derived from the record and its Salesforce id, so a retry, a resumed poll or a racing
    * poller writes the same.
    */
@@ -76,6 +77,8 @@ export function opportunityChanges(org: SalesforceOrg): ChangeStream<Opportunity
     if (!fresh) return null;
     const held = at(fresh, org.idField);
     if (held !== null && held !== '' && held !== id) return null;
+    // Without its account or legal entity it is no canonical opportunity yet: it waits for the change that completes it.
+    if (!at(fresh, 'AccountId') || !at(fresh, LEGAL_ENTITY_FIELD)) return null;
     const read = { ...map.read(fresh), id };
     const closed = read.stage === 'CLOSED_WON' || read.stage === 'CLOSED_LOST';
     const version = closed ? 2 : 1;

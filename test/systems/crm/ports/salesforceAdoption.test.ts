@@ -30,7 +30,7 @@ describe('adopting opportunities created in Salesforce', () => {
   const outbox = () => ledgerEvents(org.ledger);
   const adoptions = () => adoptionsOf(org.ledger as unknown as Kysely<ChangeCaptureTables>, STREAM);
   /** A person creating an open deal in Salesforce's UI: no External ID. */
-  const createInSalesforce = (name = 'Renewal') => {
+  const createInSalesforce = (name = 'Renewal', fields: Record<string, unknown> = {}) => {
     tick();
     const record = org.test.standIn.records.write(
       'Opportunity',
@@ -45,6 +45,7 @@ describe('adopting opportunities created in Salesforce', () => {
         CurrencyIsoCode: 'EUR',
         CloseDate: '2026-09-30',
         Tessera_Legal_Entity__c: 'UK01',
+        ...fields,
       },
       null,
     );
@@ -133,6 +134,22 @@ describe('adopting opportunities created in Salesforce', () => {
     expect(await outbox()).toEqual([createdEvent(adoptedId('opp', 'salesforce', sfId))]);
     tick();
     expect(await poll()).toMatchObject({ events: 0 });
+  });
+
+  it('a deal without its legal entity waits; the change that completes it adopts it', async () => {
+    const sfId = createInSalesforce('Renewal', { Tessera_Legal_Entity__c: null });
+    expect(await poll()).toMatchObject({ changes: 1, events: 0 });
+    expect(await adoptions()).toEqual(new Map());
+    expect(org.test.standIn.records.table('Opportunity').get(sfId)!.Tessera_Id__c).toBeUndefined();
+    tick();
+    org.test.standIn.records.write(
+      'Opportunity',
+      { Tessera_Legal_Entity__c: 'UK01' },
+      org.test.standIn.records.table('Opportunity').get(sfId)!,
+    );
+    tick();
+    expect(await poll()).toMatchObject({ events: 1 });
+    expect(await outbox()).toEqual([createdEvent(adoptedId('opp', 'salesforce', sfId))]);
   });
 
   it('a deal deleted, or merged into another, while it is adopted is left alone and the poll goes on', async () => {
