@@ -55,7 +55,8 @@ function pick<T>(g: Gen, items: readonly T[]): T {
 
 /** One in `n`. */
 function chance(g: Gen, n: number): boolean {
-  return g(fc.nat, n - 1) === 0;
+  // The last value, so that shrinking (towards 0) drops the rarer choice.
+  return g(fc.nat, n - 1) === n - 1;
 }
 
 function valueFor(g: Gen, draft: Draft, coordinate: string, type: GraphQLInputType): unknown {
@@ -138,18 +139,19 @@ function selectionSet(g: Gen, draft: Draft, type: GraphQLCompositeType, depth: n
   const selections: string[] = [];
   for (let i = 0; i < count; i++) {
     draft.left -= 1;
+    // Draws shrink towards 0: 0 to 6 is a plain field, the simplest selection.
     const kind = g(fc.nat, 9);
     if (spent)
       selections.push(
         leaves.find((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))?.name ?? '__typename',
       );
-    else if (kind === 0 || pool.length === 0) selections.push(`__typename${directive(g, draft)}`);
-    else if (kind === 1) {
+    else if (kind === 7 || pool.length === 0) selections.push(`__typename${directive(g, draft)}`);
+    else if (kind === 8) {
       const on = pick(g, conditionsOn(draft.schema, type));
       selections.push(
         `...${on === type && g(fc.boolean) ? '' : ` on ${on.name}`}${directive(g, draft)} ${selectionSet(g, draft, on, depth)}`,
       );
-    } else if (kind === 2)
+    } else if (kind === 9)
       selections.push(`...${fragment(g, draft, pick(g, conditionsOn(draft.schema, type)), depth)}${directive(g, draft)}`);
     else selections.push(fieldSelection(g, draft, type.name, pick(g, pool), depth));
   }
