@@ -1,7 +1,8 @@
 /**
  * Upgrading a store in place (docs/invariants.md#idempotency): answers the previous release stored as rows
  * are rewritten as canonical records by 0004, so a replay answers exactly what a fresh call answers; rejections
- * and answers already canonical stay as they were, and running the migration again changes nothing.
+ * and answers already canonical stay as they were, and running the migration again changes nothing. The CRM's
+ * contacts get their source by 0009 (docs/model.md#external-references).
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,33 @@ export function canonicalAnswersSuite(engine: string, makeStore: () => Promise<T
           }
         }
       }
+    });
+
+    it("gives the contacts stored before 0009 their account's system and their own id, and the accounts no tax id (0010)", async () => {
+      const crm = crmDb(tessera);
+      const contacts = await crm
+        .selectFrom('contacts')
+        .innerJoin('accounts', 'accounts.id', 'contacts.account_id')
+        .select(['contacts.id', 'contacts.source_system', 'contacts.source_id', 'accounts.source_system as account_system'])
+        .orderBy('contacts.id')
+        .execute();
+      expect(contacts).toHaveLength(150);
+      expect(contacts.filter((c) => c.source_system !== c.account_system || c.source_id !== c.id)).toEqual([]);
+      expect(await crm.selectFrom('accounts').select('id').where('tax_id', 'is not', null).execute()).toEqual([]);
+      const { body } = await tessera.request({
+        query: '{ account(id: "acc_00046") { taxId contacts { id externalRefs { system objectType externalId } } } }',
+      });
+      expect(body).toEqual({
+        data: {
+          account: {
+            taxId: null,
+            contacts: ['con_00112', 'con_00113', 'con_00114', 'con_00115'].map((id) => ({
+              id,
+              externalRefs: [{ system: 'hubspot', objectType: 'contact', externalId: id }],
+            })),
+          },
+        },
+      });
     });
 
     it('leaves canonical answers untouched: migrating twice is a no-op', async () => {
