@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { BoundedCache } from '../core/boundedCache.ts';
 import { AuthError } from './authError.ts';
 import { decodeJwtHeader } from './decodeJwtHeader.ts';
 import { createKeyProvider } from './keys/createKeyProvider.ts';
@@ -23,6 +25,8 @@ export interface TokenVerifierOptions {
   readonly now?: () => number;
   /** Least time between two JWKS fetches. @default 30_000 */
   readonly jwksMinRefreshIntervalMs?: number;
+  /** Tokens whose signature check is remembered (docs/authentication.md#verified-tokens). @default 2000 */
+  readonly verifiedTokens?: number;
 }
 
 export interface TokenVerifier {
@@ -58,10 +62,27 @@ function refuseReservedSubject(principal: Principal): Principal {
 // RFC 6750 §2.1: the scheme is case-insensitive; one or more spaces before the credentials.
 const BEARER = /^Bearer +(\S+)$/i;
 
-/** Builds the verifier for client bearer tokens (JWT access tokens, RFC 9068). */
+/** A token verified before: the key that verified it and the times it is valid between. */
+interface Verified {
+  readonly key: KeyObject;
+  readonly principal: Principal;
+  readonly exp: number;
+  readonly nbf: number | undefined;
+}
+
+/**
+ * Builds the verifier for client bearer tokens (JWT access tokens, RFC 9068). A client sends the
+ * same token with every request until it expires; its signature check (an RSA or ECDSA
+ * verification, most of the gateway's authentication cost) is remembered for the most recent
+ * tokens (docs/authentication.md#verified-tokens). A remembered token is still held to its `exp`
+ * and `nbf` at every request, and is checked again when the key its `kid` names has changed
+ * (a JWKS rotation) or it was forgotten.
+ */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys = createKeyProvider(options.source, options);
   const now = options.now ?? Date.now;
+  const verified = new BoundedCache<string, Verified>(options.verifiedTokens ?? 2000);
+  const skew = options.clockSkewSeconds;
   return {
     async verify(authorizationHeader) {
       if (authorizationHeader === undefined) return null;
@@ -75,14 +96,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       // Compared before any key lookup, so a forged header cannot make us fetch the JWKS either.
       if (header.alg !== keys.algorithm) throw unsupportedAlgorithm();
       const key = await keys.keyFor(header.kid);
+      const nowSeconds = Math.floor(now() / 1000);
+      const known = verified.get(token);
+      // jsonwebtoken's own bounds: expired from exp + tolerance on, not valid while nbf is beyond now + tolerance.
+      if (known?.key === key && nowSeconds < known.exp + skew && (known.nbf === undefined || known.nbf <= nowSeconds + skew)) {
+        return known.principal;
+      }
       const claims = verifyJwt(token, key, {
         algorithm: keys.algorithm,
         issuer: options.issuer,
         audience: options.audience,
-        clockToleranceSeconds: options.clockSkewSeconds,
-        nowSeconds: Math.floor(now() / 1000),
+        clockToleranceSeconds: skew,
+        nowSeconds,
       });
-      return refuseReservedSubject(principalFromClaims(claims));
+      const principal = refuseReservedSubject(principalFromClaims(claims));
+      verified.set(token, { key, principal, exp: claims.exp as number, nbf: typeof claims.nbf === 'number' ? claims.nbf : undefined });
+      return principal;
     },
     ready: () => keys.load(),
   };

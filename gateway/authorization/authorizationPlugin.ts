@@ -8,7 +8,7 @@ import type { RequestScope } from '../../auth/requestScope.ts';
 import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { applyDenials } from './applyDenials.ts';
-import { BoundedCache } from './boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import { filterOperation, reportedDenials, type FilteredOperation } from './filterOperation.ts';
 import { requirementIndex, type RequirementIndex } from './requirementIndex.ts';
 

@@ -1,5 +1,5 @@
 import type { DocumentNode } from 'graphql';
-import { BoundedCache } from '../authorization/boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import { estimateCost } from './estimateCost.ts';
 import type { CostRules } from './operationWalk.ts';
 

@@ -15,7 +15,7 @@ import { evaluateCondition, type QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, type DocumentNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
-import { BoundedCache } from '../authorization/boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import { gatewayInternals, type GatewayInternals } from './apolloInternals.ts';
 import { compileShape, type CompiledShape } from './compiledShape.ts';
 import { introspect } from './introspection.ts';

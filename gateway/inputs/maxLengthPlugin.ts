@@ -21,7 +21,7 @@ import {
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import { lengthRefusal, mayHoldDeclared, maxLengthsOf, overLength, type MaxLengths } from '../../schema/maxLength.ts';
-import { BoundedCache } from '../authorization/boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 
 export function maxLengthPlugin(): GatewayPlugin {

@@ -2,7 +2,7 @@ import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { RequestScope } from '../../auth/requestScope.ts';
 import type { OperationLimitsConfig } from '../../core/config/config.ts';
 import { ERROR_CODES, tesseraError } from '../../core/errors.ts';
-import { BoundedCache } from '../authorization/boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import type { GatewayPlugin } from '../plugin.ts';
 import { countTokens } from './countTokens.ts';
 import { measureOperation, type OperationMeasures } from './measureOperation.ts';

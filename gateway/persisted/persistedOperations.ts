@@ -7,7 +7,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { PersistedOperationsConfig } from '../../core/config/persistedOperations.ts';
 import { HttpRequestError, type GraphQLParams } from '../../core/http/graphqlParams.ts';
 import type { PersistedManifest } from '../../core/persistedManifest.ts';
-import { BoundedCache } from '../authorization/boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import type { PersistedOutcome } from './persistedMetrics.ts';
 import { resolveOperation } from './resolveOperation.ts';
 import { buildSafelist, type Safelist, type ScopedManifest } from './safelist.ts';

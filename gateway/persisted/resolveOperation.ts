@@ -9,7 +9,7 @@ import { clientIdOf } from '../../auth/clientId.ts';
 import type { RequiredClients } from '../../core/config/persistedOperations.ts';
 import { HttpRequestError, type GraphQLParams } from '../../core/http/graphqlParams.ts';
 import { SHA256_HEX, sha256Hex } from '../../core/persistedManifest.ts';
-import type { BoundedCache } from '../authorization/boundedCache.ts';
+import type { BoundedCache } from '../../core/boundedCache.ts';
 import type { PersistedOutcome } from './persistedMetrics.ts';
 import type { Safelist } from './safelist.ts';
 

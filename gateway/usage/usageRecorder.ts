@@ -9,7 +9,7 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from '../../core/logger.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import { BoundedCache } from '../authorization/boundedCache.ts';
+import { BoundedCache } from '../../core/boundedCache.ts';
 import { analyseOperation, coordinatesWith, type OperationUsage } from './coordinates.ts';
 import { defineUsageMetrics } from './usageMetrics.ts';
 

@@ -91,6 +91,17 @@ describe('JWKS key source', () => {
     expect(server.fetches).toBe(2);
   });
 
+  it('checks a remembered token again once its kid names another key (docs/authentication.md#verified-tokens)', async () => {
+    const { clock, verifier, token, setKeys } = setup([toJwk(rsa1.publicKey, 'k1')]);
+    const remembered = token('k1');
+    await expect(verifier.verify(remembered)).resolves.toMatchObject({ sub: 'alice' });
+    // The provider puts another key under the same kid; a request naming an unknown kid makes the gateway refresh.
+    setKeys([toJwk(rsa2.publicKey, 'k1')]);
+    clock.advance(31_000);
+    await expectAuthError(verifier.verify(token('k9')), 'unknown-kid');
+    await expectAuthError(verifier.verify(remembered), 'bad-signature');
+  });
+
   it('does not let a token choose a key of another kid', async () => {
     const { verifier, token } = setup([toJwk(rsa1.publicKey, 'k1'), toJwk(rsa2.publicKey, 'k2')]);
     await expectAuthError(verifier.verify(token('k2', rsa1.privateKey)), 'bad-signature');

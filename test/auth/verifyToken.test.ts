@@ -13,6 +13,7 @@ import {
   ecKeyPair,
   expectAuthError,
   hmacToken,
+  manualClock,
   ISSUER,
   NOW_MS,
   NOW_S,
@@ -165,6 +166,21 @@ describe('createTokenVerifier: the algorithm is the key source’s, never the to
   fs.writeFileSync(pemFile, publicPem);
   afterAll(() => pem.remove());
   const rs256 = () => verifierFor({ kind: 'pem', file: pemFile, algorithm: 'RS256' });
+
+  it('holds a remembered token to its exp and nbf at every request (docs/authentication.md#verified-tokens)', async () => {
+    const clock = manualClock();
+    const verifier = verifierFor({ kind: 'dev', keyFile: devKeyFile }, { now: clock.now });
+    const expiring = bearer(devToken({ exp: NOW_S + 60 }));
+    await expect(verifier.verify(expiring)).resolves.toMatchObject({ sub: 'alice' });
+    clock.advance(89_000);
+    await expect(verifier.verify(expiring)).resolves.toMatchObject({ sub: 'alice' });
+    clock.advance(1_000);
+    await expectAuthError(verifier.verify(expiring), 'expired');
+    const early = bearer(devToken({ nbf: NOW_S + 200, exp: NOW_S + 3600 }));
+    await expectAuthError(verifier.verify(early), 'not-yet-valid');
+    clock.advance(80_000);
+    await expect(verifier.verify(early)).resolves.toMatchObject({ sub: 'alice' });
+  });
 
   it('verifies an RS256 token against the PEM public key', async () => {
     await expect(rs256().verify(bearer(signToken(claims(), rsa.privateKey, 'RS256')))).resolves.toMatchObject({ sub: 'alice' });
