@@ -46,6 +46,16 @@ export function sqlErpReads(db: Kysely<ErpTables>, scope: RecordScope): ErpReadP
     ).selectAll('rs');
   const totals = (rows: { key: string | null; currency: string; amount: number | string }[]): CurrencyTotal[] =>
     rows.map((row) => ({ key: row.key ?? '', currency: row.currency, amountE4: Number(row.amount) }));
+  /** Totals of the same key and currency added up, in the order each first appears. */
+  const sumByKeyAndCurrency = (rows: CurrencyTotal[]): CurrencyTotal[] => {
+    const sums = new Map<string, CurrencyTotal>();
+    for (const row of rows) {
+      const id = `${row.key}\u0000${row.currency}`;
+      const sum = sums.get(id);
+      sums.set(id, sum ? { ...sum, amountE4: sum.amountE4 + row.amountE4 } : row);
+    }
+    return [...sums.values()];
+  };
 
   return {
     ...createSqlErpMetricReads(db, scope),
@@ -162,14 +172,18 @@ export function sqlErpReads(db: Kysely<ErpTables>, scope: RecordScope): ErpReadP
               .orderBy('l.line_number')
               .execute()
           ).map(invoiceLineOf),
+    // The billed statuses are kept here, not in the WHERE: given a status condition SQLite (which
+    // has no statistics) reads through the status index, and nearly every invoice is billed, so it
+    // scanned most invoices instead of the projects' (README "Portfolio dashboard": 26 ms for 10
+    // projects of `l`, 0.01 ms so; 34 to 20 ms for 500).
     billedByProjectIds: async (ids, through) => {
       if (noKeys(ids)) return [];
       let query = invoices()
-        .select(['project_id as key', 'currency', sql<number>`sum(subtotal_e4)`.as('amount')])
-        .where('project_id', 'in', ids)
-        .where('status', 'in', BILLED_INVOICE_STATUSES);
+        .select(['project_id as key', 'currency', 'status', sql<number>`sum(subtotal_e4)`.as('amount')])
+        .where('project_id', 'in', ids);
       if (through !== undefined) query = query.where('invoice_date', '<=', through);
-      return totals(await query.groupBy(['project_id', 'currency']).execute());
+      const rows = await query.groupBy(['project_id', 'currency', 'status']).execute();
+      return sumByKeyAndCurrency(totals(rows.filter((row) => BILLED_INVOICE_STATUSES.includes(row.status))));
     },
     openReceivablesByAccountIds: async (ids) => {
       if (noKeys(ids)) return [];
