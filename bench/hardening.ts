@@ -24,7 +24,6 @@
  * reconciliation schedules off: a month-end billing run that fell due would otherwise start in
  * both (they share the data) in the middle of a round and stall it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
@@ -38,7 +37,7 @@ import { option, runWorker, scaleOption } from './options.ts';
 import { cpuSeconds } from './procStats.ts';
 import { PORTFOLIO } from './queries.ts';
 import { summarize } from './stats.ts';
-import { freePort } from '../test/harness/freePort.ts';
+import { seedData, startTessera, stopTessera, toggleProfile, type TesseraProcess } from './tesseraProcess.ts';
 
 const TARGET_RATIO = 0.95;
 const scale = scaleOption();
@@ -58,13 +57,10 @@ const without = option('without', '')
     if (!(PARTS as readonly string[]).includes(part)) throw new TypeError(`--without takes ${PARTS.join(', ')}; got ${part}`);
     return part as Part;
   });
-const REPO = new URL('../', import.meta.url);
 
-/** A running `tessera start` and the URL of its /graphql. */
-interface Variant {
+/** A running `tessera start` of one variant. */
+interface Variant extends TesseraProcess {
   readonly name: 'on' | 'off';
-  readonly url: string;
-  readonly child: ChildProcess;
 }
 
 /** An OTLP/HTTP collector that accepts every export and counts the requests, bytes and spans (by name). */
@@ -95,32 +91,9 @@ async function startCollector(): Promise<{
   return { url: `http://127.0.0.1:${port}/v1/traces`, stats, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** Starts `tessera start` with `env` and resolves once /health/ready answers 200. */
+/** Starts the variant `name` with `env` (profiled with --cpu-prof). */
 async function startVariant(name: Variant['name'], env: Record<string, string>): Promise<Variant> {
-  const port = await freePort();
-  const profiling = cpuProfileDir ? ['--import', './bench/profileOnSignal.ts'] : [];
-  const child = spawn('node', ['--import', 'tsx', ...profiling, 'bin/tessera.ts', 'start'], {
-    cwd: REPO,
-    env: {
-      PATH: process.env.PATH!,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TESSERA_LOG_LEVEL: 'warn',
-      ...(cpuProfileDir ? { BENCH_CPU_PROFILE: profileOf(name) } : {}),
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const ready = `http://127.0.0.1:${port}/health/ready`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the "${name}" process exited (${child.exitCode}) before it was ready`);
-    const status = await fetch(ready).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return { name, url: `http://127.0.0.1:${port}/graphql`, child };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  return { name, ...(await startTessera(name, env, cpuProfileDir ? profileOf(name) : undefined)) };
 }
 
 /** Where the profile of the variant `name` goes with --cpu-prof. */
@@ -129,32 +102,8 @@ function profileOf(name: Variant['name']): string {
 }
 
 /** Starts (the first time) or stops and writes (the second) the variant's profile, with --cpu-prof. */
-async function toggleProfile(variant: Variant, stopping: boolean): Promise<void> {
-  if (!cpuProfileDir) return;
-  const file = profileOf(variant.name);
-  if (stopping) fs.rmSync(file, { force: true });
-  variant.child.kill('SIGUSR2');
-  if (!stopping) return;
-  while (!fs.existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
-/** Seeds the reference systems in `dataDir` at `scale` with `tessera seed`, in a process of its own. */
-async function seed(env: Record<string, string>): Promise<void> {
-  const child = spawn('node', ['--import', 'tsx', 'bin/tessera.ts', 'seed', '--scale', scale, '--quiet'], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH!, TESSERA_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`tessera seed exited with ${code}`);
-}
-
-function stop(variant: Variant): Promise<void> {
-  return new Promise((resolve) => {
-    if (variant.child.exitCode !== null) return resolve();
-    variant.child.once('exit', () => resolve());
-    variant.child.kill('SIGTERM');
-  });
+async function toggleVariantProfile(variant: Variant, stopping: boolean): Promise<void> {
+  if (cpuProfileDir) await toggleProfile(variant, profileOf(variant.name), stopping);
 }
 
 /** Every `TESSERA_LIMIT_*` variable at 10^9: no operation limit can refuse anything. */
@@ -197,7 +146,7 @@ async function main(): Promise<void> {
   const offEnv: Record<string, string> = Object.assign({ ...shared }, ...PARTS.map((part) => parts[part].off));
   if (without.length > 0) console.log(`"on" without: ${without.join(', ')}`);
   const started = performance.now();
-  if (!seeded) await seed(shared);
+  if (!seeded) await seedData(scale, shared);
   if (keptDataDir) fs.writeFileSync(path.join(dataDir, 'seeded'), `${scale}\n`);
   const on = await startVariant('on', { ...onEnv, TESSERA_SEED_SCALE: 'none' });
   const off = await startVariant('off', { ...offEnv, TESSERA_SEED_SCALE: 'none' });
@@ -236,7 +185,7 @@ async function main(): Promise<void> {
       off: { latencies: [] as number[], errors: 0, elapsedMs: 0, cpuSeconds: 0 as number | null },
     };
     const roundRatios: number[] = [];
-    for (const variant of [on, off]) await toggleProfile(variant, false);
+    for (const variant of [on, off]) await toggleVariantProfile(variant, false);
     for (let round = 0; round < rounds; round++) {
       const rps: Record<string, number> = {};
       for (const variant of round % 2 === 0 ? [on, off] : [off, on]) {
@@ -256,7 +205,7 @@ async function main(): Promise<void> {
       roundRatios.push(rps.on! / rps.off!);
       console.log(`round ${round + 1}: on ${rps.on!.toFixed(1)} req/s, off ${rps.off!.toFixed(1)} req/s`);
     }
-    for (const variant of [on, off]) await toggleProfile(variant, true);
+    for (const variant of [on, off]) await toggleVariantProfile(variant, true);
     const rows = (['on', 'off'] as const).map((name) => ({
       hardening: name,
       ...summarize(pooled[name].latencies, pooled[name].errors, pooled[name].elapsedMs),
@@ -289,7 +238,7 @@ async function main(): Promise<void> {
     );
     if (cpuProfileDir) console.log(`requests served in the rounds: on ${served.on}, off ${served.off}; profiles in ${cpuProfileDir}`);
   } finally {
-    await Promise.all([stop(on), stop(off)]);
+    await Promise.all([stopTessera(on), stopTessera(off)]);
     await collector.close();
     if (!keptDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@ const BENCHES: Readonly<Record<string, string>> = {
   registry: 'registry.ts',
   hardening: 'hardening.ts',
   federation: 'federation/run.ts',
+  portfolio: 'portfolio.ts',
 };
 
 /** What `npm run bench` runs without a name: the federation benchmark installs peers and takes minutes, so it is asked for by name. */
