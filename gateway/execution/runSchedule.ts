@@ -10,7 +10,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { FetchNode } from '@apollo/query-planner';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { deepMerge, entitiesAt, selectRequired, type ResponseObject } from './entityData.ts';
 import { errorPathMapper, subgraphError } from './fetchErrorPaths.ts';
 import { fetchDocument, representationsVariable, splitAnswer, type FetchAnswer, type SubgraphOperation } from './mergedRequest.ts';
@@ -35,8 +35,20 @@ interface Prepared {
   readonly fetch: ScheduledFetch;
   readonly entities: ResponseObject[];
   readonly variables: Record<string, unknown>;
-  /** Per representation, the entity it stands for (entity fetches). */
-  readonly sentFor: number[] | undefined;
+  /** Entity fetches: what each representation stands for, and which one was sent for it. */
+  readonly sent: Representations | undefined;
+}
+
+/**
+ * An entity fetch's representations. Entities with the same representation (the same product
+ * under many reviews) are sent once (docs/executor.md#batching): `sentAs[r]` is the position
+ * sent for the r-th representation `@apollo/gateway` would have sent, `entityOf[r]` its entity.
+ */
+interface Representations {
+  readonly entityOf: readonly number[];
+  readonly sentAs: readonly number[];
+  /** How many were sent. */
+  readonly count: number;
 }
 
 export async function runSchedule(schedule: Schedule, context: RunContext): Promise<RunResult> {
@@ -79,21 +91,29 @@ function prepareFetch(fetch: ScheduledFetch, data: ResponseObject, context: RunC
   for (const name of node.variableUsages ?? []) {
     if (given && Object.hasOwn(given, name) && given[name] !== undefined) variables[name] = given[name];
   }
-  if (!node.requires) return { fetch, entities, variables, sentFor: undefined };
+  if (!node.requires) return { fetch, entities, variables, sent: undefined };
   const representations: ResponseObject[] = [];
-  const sentFor: number[] = [];
+  const entityOf: number[] = [];
+  const sentAs: number[] = [];
+  const positions = new Map<string, number>();
   entities.forEach((entity, index) => {
     const representation = selectRequired(context.supergraphSchema, entity, node.requires!);
     if (representation?.__typename) {
       applyRewrites(context.supergraphSchema, node.inputRewrites, representation);
-      representations.push(representation);
-      sentFor.push(index);
+      const key = JSON.stringify(representation);
+      let position = positions.get(key);
+      if (position === undefined) {
+        position = representations.push(representation) - 1;
+        positions.set(key, position);
+      }
+      entityOf.push(index);
+      sentAs.push(position);
     }
   });
   if (representations.length === 0) return undefined;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   variables.representations = representations;
-  return { fetch, entities, variables, sentFor };
+  return { fetch, entities, variables, sent: { entityOf, sentAs, count: representations.length } };
 }
 
 /** A fetch's answer, or why it has none (its data source threw): an error of the response, as with `@apollo/gateway`. */
@@ -123,9 +143,19 @@ async function sendGroup(group: FetchGroup, prepared: readonly Prepared[], conte
   } catch (error) {
     return prepared.map((one) => ({ prepared: one, failure: error as Error }));
   }
-  // A whole `_entities` field failed and nulled the merged answer: each fetch alone, so the others still answer as they would have.
-  if (merged.data === null) return Promise.all(prepared.map((one) => sendGroup(group, [one], context))).then((all) => all.flat());
+  // The subgraph answered but not with data: a whole `_entities` field failed (nulling the answer) or it refused the
+  // request (one fetch's selection did not validate there). Each fetch alone, so the others still answer as they
+  // would have (docs/executor.md#batching); a subgraph that could not be reached is not asked again.
+  if (!merged.data && !merged.errors?.some(unreachable)) {
+    return Promise.all(prepared.map((one) => sendGroup(group, [one], context))).then((all) => all.flat());
+  }
   return splitAnswer(merged.data, merged.errors, prepared.length).map((answer, index) => ({ prepared: prepared[index]!, answer }));
+}
+
+/** An error that stands for no usable answer at all (docs/resilience.md): asking again at once would not help. */
+function unreachable(error: GraphQLFormattedError): boolean {
+  const code = error.extensions?.code;
+  return code === 'SUBGRAPH_UNAVAILABLE' || code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
 }
 
 const soleOperations = new WeakMap<FetchNode, SubgraphOperation>();
@@ -167,15 +197,17 @@ function mergeAnswer(
   context: RunContext,
   errors: (GraphQLError | Error)[],
 ): void {
-  const { fetch, entities, sentFor } = prepared;
+  const { fetch, entities, sent } = prepared;
   const { node } = fetch;
   if (answer.errors) {
     const mapPath = errorPathMapper(node, fetch.path, data);
-    for (const error of answer.errors) errors.push(subgraphError(error, node.serviceName, mapPath));
+    for (const error of sent ? perRepresentation(answer.errors, sent) : answer.errors) {
+      errors.push(subgraphError(error, node.serviceName, mapPath));
+    }
   }
   try {
     const received = answer.data;
-    if (!sentFor) {
+    if (!sent) {
       if (received) applyRewrites(context.supergraphSchema, node.outputRewrites, received);
       for (const entity of entities) deepMerge(entity, received);
       return;
@@ -183,15 +215,31 @@ function mergeAnswer(
     if (!received) return;
     const found = received._entities;
     if (!(found && Array.isArray(found))) throw new Error('Expected "data._entities" in response to be an array');
-    if (found.length !== sentFor.length) throw new Error(`Expected "data._entities" to contain ${sentFor.length} elements`);
-    sentFor.forEach((entityIndex, i) => {
-      const entity = found[i] as ResponseObject | null;
+    if (found.length !== sent.count) throw new Error(`Expected "data._entities" to contain ${sent.count} elements`);
+    const rewritten = new Set<number>();
+    sent.entityOf.forEach((entityIndex, r) => {
+      const position = sent.sentAs[r]!;
+      const entity = found[position] as ResponseObject | null;
       const existing = entities[entityIndex]!;
       if (entity && !entity.__typename) entity.__typename = existing.__typename;
-      applyRewrites(context.supergraphSchema, node.outputRewrites, entity as ResponseObject);
+      if (!rewritten.has(position)) applyRewrites(context.supergraphSchema, node.outputRewrites, entity as ResponseObject);
+      rewritten.add(position);
       deepMerge(existing, entity);
     });
   } catch (error) {
     errors.push(error as Error);
   }
+}
+
+/** A subgraph's errors at `_entities.<position>...` once for each representation sent at that position, as if each had been sent. */
+function perRepresentation(errors: readonly GraphQLFormattedError[], sent: Representations): GraphQLFormattedError[] {
+  return errors.flatMap((error) => {
+    const position = error.path?.[1];
+    if (error.path?.[0] !== '_entities' || typeof position !== 'number') return [error];
+    const copies: GraphQLFormattedError[] = [];
+    sent.sentAs.forEach((sentAt, r) => {
+      if (sentAt === position) copies.push({ ...error, path: ['_entities', r, ...error.path!.slice(2)] });
+    });
+    return copies.length > 0 ? copies : [error];
+  });
 }
