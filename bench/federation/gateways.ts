@@ -33,6 +33,8 @@ export interface GatewayContext {
    * @default not profiled
    */
   readonly profile?: string | undefined;
+  /** V8 flags Tessera's gateway processes start with (`--tessera-node-flags`, e.g. a heap cap). @default none */
+  readonly tesseraNodeFlags?: readonly string[] | undefined;
 }
 
 export interface RunningGateway {
@@ -85,7 +87,7 @@ export async function startGateway(name: GatewayName, context: GatewayContext): 
       script: new URL('./gatewayProcess.ts', import.meta.url),
       args: ['tessera'],
       env: { ...common, ...variant.env, BENCH_GOVERNANCE: governance },
-      nodeFlags: profile.nodeFlags,
+      nodeFlags: [...profile.nodeFlags, ...(context.tesseraNodeFlags ?? [])],
       stdout: log,
     });
     fs.closeSync(log);

@@ -56,6 +56,8 @@ export interface RunSettings {
   readonly loadAverage: readonly [start: number, end: number];
   /** Gateways that did not run, and why. */
   readonly skipped: ReadonlyMap<GatewayName, string>;
+  /** V8 flags Tessera's gateways ran with, if any. */
+  readonly tesseraNodeFlags?: readonly string[] | undefined;
 }
 
 export function median(values: readonly number[]): number {
@@ -143,6 +145,7 @@ export function resultsMarkdown(figures: readonly GatewayFigures[], settings: Ru
     '- Every gateway: one process, the same JS subgraphs (one process), request deduplication and response caching off.',
     "- CPU per request: the gateway process's user + system time (/proc/<pid>/stat) over the measured window, per answered request. Peak RSS: VmHWM.",
     "- Ratios: this gateway's value over the reference's, in the same run (req/s: higher is better; CPU per request: lower is better).",
+    ...(settings.tesseraNodeFlags?.length ? [`- Tessera's gateways ran with \`${settings.tesseraNodeFlags.join(' ')}\`.`] : []),
     ...skipped,
     '',
     markdownTable(figures),

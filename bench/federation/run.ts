@@ -10,6 +10,7 @@
  *
  * Options: --seconds N (20), --rounds N (3), --warmup N seconds (5), --connections N (50),
  * --gateways a,b (all: tessera-on, tessera-off, apollo, hive-rust, hive), --out FILE,
+ * --tessera-node-flags "FLAGS" (V8 flags for Tessera's gateways only, e.g. "--max-old-space-size=192 --max-semi-space-size=16"),
  * --cpu-prof NAME (a CPU profile of that gateway over its measured rounds only, `bench/profileOnSignal.ts`;
  * the file and the answers it served are printed for `bench/profileSummary.ts`).
  */
@@ -31,6 +32,7 @@ const warmupSeconds = Number(option('warmup', '5'));
 const connections = Number(option('connections', '50'));
 const out = option('out', new URL('../results/federation.md', import.meta.url).pathname);
 const profiled = option('cpu-prof', '');
+const tesseraNodeFlags = option('tessera-node-flags', '').split(/\s+/).filter(Boolean);
 const chosen = option('gateways', GATEWAY_NAMES.join(','))
   .split(',')
   .filter(Boolean)
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
             workDir,
             connections,
             profile: profiled === name ? profileFile(workDir) : undefined,
+            tesseraNodeFlags,
           }),
         );
       } catch (error) {
@@ -168,6 +171,7 @@ async function main(): Promise<void> {
       startedAt,
       loadAverage: [loadAtStart, os.loadavg()[0]!],
       skipped,
+      tesseraNodeFlags,
     });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, markdown);
