@@ -152,13 +152,42 @@ describe('writes after a merge, on both CRMs', () => {
       );
       const id = (body.data as { createOpportunity: { opportunity: { id: string } } }).createOpportunity.opportunity.id;
       const record = sfRecord('Opportunity', id)!;
-      // A deal Tessera opens names its own id as the source's (the port contract's rule, for every adapter).
+      const sfId = String(record.Id);
+      // A deal Tessera opens in Salesforce is referenced by the record Salesforce holds: its Opportunity.Id.
       expect(body).toEqual(
-        answer('createOpportunity', { id, stage: 'PROSPECTING', sourceStage: 'Prospecting', aggregateVersion: 1, ref: salesforceRef(id) }),
+        answer('createOpportunity', {
+          id,
+          stage: 'PROSPECTING',
+          sourceStage: 'Prospecting',
+          aggregateVersion: 1,
+          ref: salesforceRef(sfId),
+        }),
       );
+      expect(sfId).toMatch(/^006[0-9A-Za-z]{15}$/);
       expect(writes()).toEqual({ hubspot: [], salesforce: ['upsert Opportunity', 'upsert OpportunityLineItem'] });
       expect(record).toMatchObject({ Name: `Acme discovery via ${accountId}`, AccountId: acme.Id, StageName: 'Prospecting' });
       expect(deal(id)).toBeUndefined();
+      // A later read answers the same reference, and the next write finds the deal in Salesforce by it.
+      expect(await tessera.query(`{ opportunity(id: "${id}") { externalRefs { system objectType externalId } } }`, {}, sales)).toEqual({
+        data: { opportunity: { externalRefs: [{ system: 'salesforce', objectType: 'Opportunity', externalId: sfId }] } },
+      });
+      const moved = writesFromNow();
+      expect(
+        await tessera.query(
+          MOVE,
+          { input: { idempotencyKey: `qualify-${accountId}`, opportunityId: id, expectedVersion: 1, stage: 'QUALIFIED' } },
+          sales,
+        ),
+      ).toEqual(
+        answer('updateOpportunityStage', {
+          id,
+          stage: 'QUALIFIED',
+          sourceStage: 'Qualification',
+          aggregateVersion: 2,
+          ref: salesforceRef(sfId),
+        }),
+      );
+      expect(moved()).toEqual({ hubspot: [], salesforce: ['update Opportunity'] });
     }
   });
 

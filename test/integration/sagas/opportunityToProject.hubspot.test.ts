@@ -51,6 +51,9 @@ afterAll(async () => {
 
 const object = (type: string, id: string) => standIn.portal.find(type, 'tessera_id', id)?.properties;
 
+/** A deal's references in the graph: its own first (docs/crosswalk.md#canonical-ids-and-external-references). */
+const REFS = 'query ($id: ID!) { opportunity(id: $id) { externalRefs { system objectType externalId } } }';
+
 describe('opportunity to project on HubSpot', () => {
   it('runs from a deal won in HubSpot to an active project, the contract written to the portal', async () => {
     const sales = await tessera.token(SALES);
@@ -99,6 +102,10 @@ describe('opportunity to project on HubSpot', () => {
     expect(await pollOnce(crmDb, stream)).toMatchObject({ events: 1 });
     const won = await tessera.query('query ($id: ID!) { opportunity(id: $id) { stage aggregateVersion } }', { id: opportunity.id });
     expect(won.data).toEqual({ opportunity: { stage: 'CLOSED_WON', aggregateVersion: 3 } });
+    // Its reference is the deal HubSpot holds (its id), after Tessera's move and HubSpot's change alike.
+    expect((await tessera.query(REFS, { id: opportunity.id })).data).toEqual({
+      opportunity: { externalRefs: [{ system: 'hubspot', objectType: 'deal', externalId: deal.id }] },
+    });
 
     await tessera.tessera.drain();
     const waiting = await processOf(tessera, opportunity.id, ops);

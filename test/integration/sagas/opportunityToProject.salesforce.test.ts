@@ -43,6 +43,9 @@ afterAll(async () => {
   await org?.standIn.stop();
 });
 
+/** A deal's references in the graph: its own first (docs/crosswalk.md#canonical-ids-and-external-references). */
+const REFS = 'query ($id: ID!) { opportunity(id: $id) { externalRefs { system objectType externalId } } }';
+
 describe('opportunity to project on Salesforce', () => {
   it('runs from a deal won in Salesforce to an active project, the contract written to the org', async () => {
     const sales = await tessera.token(SALES);
@@ -85,6 +88,10 @@ describe('opportunity to project on Salesforce', () => {
     expect(await pollOnce(crmDb, opportunityChanges(connectSalesforce(org.config)))).toMatchObject({ events: 1 });
     const won = await tessera.query('query ($id: ID!) { opportunity(id: $id) { stage aggregateVersion } }', { id: opportunity.id });
     expect(won.data).toEqual({ opportunity: { stage: 'CLOSED_WON', aggregateVersion: 3 } });
+    // Its reference is the record Salesforce holds (its Id), after Tessera's move and Salesforce's change alike.
+    expect((await tessera.query(REFS, { id: opportunity.id })).data).toEqual({
+      opportunity: { externalRefs: [{ system: 'salesforce', objectType: 'Opportunity', externalId: record.Id }] },
+    });
 
     await tessera.tessera.drain();
     const waiting = await processOf(tessera, opportunity.id, ops);

@@ -71,11 +71,12 @@ export function contactOf(object: HubSpotObject): Contact {
   };
 }
 
+/** A record HubSpot holds as its own: no other CRM named, so its source is its object id (`sourceOf`). */
+export const OWN_SOURCE: Properties = { tessera_source_system: null, tessera_source_id: null };
+
 /** Where a record came from, when not from HubSpot itself. */
 export function sourceProperties(source: SourceRef): Properties {
-  return source.system === 'hubspot'
-    ? { tessera_source_system: null, tessera_source_id: null }
-    : { tessera_source_system: source.system, tessera_source_id: source.id };
+  return source.system === 'hubspot' ? OWN_SOURCE : { tessera_source_system: source.system, tessera_source_id: source.id };
 }
 
 export function sourceOf(object: HubSpotObject): SourceRef {

@@ -5,7 +5,7 @@
  * that CRM's raw stage in `tessera_source_stage` (docs/model.md#external-references).
  */
 import type { Opportunity, OpportunityLine } from '../../ports/types.ts';
-import { sourceOf, sourceProperties } from './accountMapping.ts';
+import { OWN_SOURCE, sourceOf, sourceProperties } from './accountMapping.ts';
 import { KEEPING, type HubSpotObject, type Properties } from './objects.ts';
 import type { StageMap } from './stageMap.ts';
 import { dayOf, decimalE2, decimalE4, e2Of, e4Of, optional, required, text } from './values.ts';
@@ -37,6 +37,18 @@ export function dealProperties(stages: StageMap, opportunity: Opportunity): Prop
     tessera_primary_contact_id: opportunity.primaryContactId,
     ...sourceProperties(opportunity.source),
   };
+}
+
+/**
+ * A deal Tessera opens: HubSpot holds it, so its source is the deal id HubSpot gives it and its
+ * source stage its `dealstage`, whatever CRM its company came from. It goes to the pipeline of the
+ * stage the capability names (HubSpot's, for a HubSpot company), else to the default pipeline.
+ */
+export function newDealProperties(stages: StageMap, opportunity: Opportunity): Properties {
+  const named = stages.find(opportunity.sourceStage);
+  const pipeline = named?.stage === opportunity.stage ? named.pipeline : stages.defaultPipeline;
+  const sourceStage = stages.idOf(pipeline, opportunity.stage);
+  return { ...dealProperties(stages, { ...opportunity, sourceStage }), ...OWN_SOURCE };
 }
 
 export function opportunityOf(stages: StageMap, deal: HubSpotObject): Opportunity {

@@ -10,7 +10,7 @@ import { staleVersion, type CrmWritePort, type Versioned } from '../../ports/wri
 import type { Contract } from '../../ports/types.ts';
 import { HubSpotCallWrites } from './callWrites.ts';
 import { contractProperties } from './contractMapping.ts';
-import { dealProperties, lineItemProperties, stageProperties } from './dealMapping.ts';
+import { lineItemProperties, newDealProperties, stageProperties } from './dealMapping.ts';
 import { hubspotCall } from './failures.ts';
 import { hubspotAmendmentWrites } from './hubspotAmendments.ts';
 import type { HubSpotPortal } from './hubspotReads.ts';
@@ -31,8 +31,8 @@ export function createHubSpotCrmWrites(portal: HubSpotPortal, call: RemoteCall):
   return {
     async openOpportunity(draft, lines) {
       const stages = await writes.stages();
-      // The deal an earlier attempt created keeps its id: its lines hang off it.
-      const deal = await writes.create(OPPORTUNITY, 'opportunity', dealProperties(stages, { ...draft, aggregateVersion: 1 }));
+      // The deal an earlier attempt created keeps its id (and so its source): its lines hang off it.
+      const deal = await writes.create(OPPORTUNITY, 'opportunity', newDealProperties(stages, { ...draft, aggregateVersion: 1 }));
       const company = await writes.find(ACCOUNT, deal.record.accountId);
       if (company) await associate('deal', 'company', [[deal.object.id, company.object.id]]);
       const items = await writes.createAll(

@@ -107,6 +107,9 @@ const optionalMoney = (field: string): FieldCodec<MoneyE4 | null> => {
   };
 };
 
+/** A record Salesforce holds as its own: no other CRM named, so its source is its `Id` (`source` below). */
+export const OWN_SOURCE = { Tessera_Source__c: null } as const;
+
 /** The source CRM and id (`salesforce:006...`); a record nobody imported is its own source (its `Id`). */
 const source: FieldCodec<SourceRef> = {
   select: ['Tessera_Source__c', 'Id'],

@@ -14,9 +14,10 @@
  */
 import type { RemoteCall } from '../../../kernel/capability/adapter.ts';
 import type { VendorResponse } from '../../../kernel/connectors/vendorHttp.ts';
+import type { SourceRef } from '../../ports/types.ts';
 import { callKeyOf } from './callView.ts';
 import { at, nativeIdOf, type SfRecord } from './fieldCodecs.ts';
-import { BOOKKEEPING, type ObjectMap } from './objectMaps.ts';
+import { BOOKKEEPING, OWN_SOURCE, type ObjectMap } from './objectMaps.ts';
 import { errorCodes } from './salesforceDialect.ts';
 import type { SalesforceOrg } from './salesforceOrg.ts';
 import { literal } from './soql.ts';
@@ -65,8 +66,35 @@ export class SalesforceCallWrites {
 
   /** The record the call's `operation` created on an earlier attempt, or `record` created now (upsert by its id). */
   async create<T extends { id: string }>(map: ObjectMap<T>, operation: string, record: T, extra: Record<string, unknown> = {}): Promise<T> {
+    return (await this.#upsert(map, operation, record, extra)).record;
+  }
+
+  /**
+   * `create` for a record Salesforce holds as its own: no `Tessera_Source__c`, so its source is the
+   * `Id` Salesforce gives it, on this answer and on every later read (docs/crosswalk.md#canonical-ids-and-external-references).
+   */
+  async createOwn<T extends { id: string; source: SourceRef }>(
+    map: ObjectMap<T>,
+    operation: string,
+    record: T,
+    extra: Record<string, unknown> = {},
+  ): Promise<T> {
+    const created = await this.#upsert(map, operation, record, { ...extra, ...OWN_SOURCE });
+    // An upsert answer without the Id (a 204 of an API version before 46.0): the record the call's key names.
+    const id = created.nativeId ?? (await this.created(map, operation))?.Id;
+    if (typeof id !== 'string') throw new Error(`Salesforce answered upsert ${map.object} without the record's Id`);
+    return { ...created.record, source: { system: 'salesforce', id } };
+  }
+
+  /** `create`'s record, and the `Id` Salesforce holds it by (null: its answer did not say). */
+  async #upsert<T extends { id: string }>(
+    map: ObjectMap<T>,
+    operation: string,
+    record: T,
+    extra: Record<string, unknown>,
+  ): Promise<{ record: T; nativeId: string | null }> {
     const earlier = await this.created(map, operation);
-    if (earlier) return map.read(earlier);
+    if (earlier) return { record: map.read(earlier), nativeId: String(earlier.Id) };
     const body = { ...map.write(record), ...extra, [BOOKKEEPING.callKey]: this.call.externalKey(operation) };
     const answer = await this.org.http.send({
       method: 'PATCH',
@@ -78,10 +106,12 @@ export class SalesforceCallWrites {
     if (answer.status === 400 && errorCodes(answer).includes('DUPLICATE_VALUE')) {
       // Another attempt of the same call created it between our look-up and our upsert.
       const raced = await this.created(map, operation);
-      if (raced) return map.read(raced);
+      if (raced) return { record: map.read(raced), nativeId: String(raced.Id) };
     }
     expectOk(answer, `upsert ${map.object}`);
-    return record;
+    // The upsert answers the record's Id, created or found by its External ID (dome_upsert.htm).
+    const id = (answer.body as { id?: unknown } | null)?.id;
+    return { record, nativeId: typeof id === 'string' ? id : null };
   }
 
   /**

@@ -23,8 +23,13 @@ export function createSalesforceCrmWrites(org: SalesforceOrg, call: RemoteCall):
   const lineExtra = { Quantity: 1, ...(org.pricebookEntryId ? { PricebookEntryId: org.pricebookEntryId } : {}) };
   return {
     async openOpportunity(draft, lines) {
-      // The opportunity an earlier attempt created keeps its id: its lines hang off it.
-      const opportunity = await writes.create<Opportunity>(maps.opportunity, 'opportunity', { ...draft, aggregateVersion: 1 });
+      // The opportunity an earlier attempt created keeps its id: its lines hang off it. Salesforce
+      // holds it, so its source is Salesforce's record and stage name, whatever CRM its account came from.
+      const opportunity = await writes.createOwn<Opportunity>(maps.opportunity, 'opportunity', {
+        ...draft,
+        sourceStage: org.stages.stageNameOf(draft.stage),
+        aggregateVersion: 1,
+      });
       for (const [index, line] of lines.entries()) {
         const id = `ol_${opportunity.id.slice(4)}_${String(index).padStart(3, '0')}`;
         await writes.create<OpportunityLine>(maps.line, `line:${index}`, { ...line, id, opportunityId: opportunity.id }, lineExtra);

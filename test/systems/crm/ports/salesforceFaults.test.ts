@@ -17,7 +17,7 @@ import { codeOf, portRunner } from '../../../harness/portRunner.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../../harness/standIns/salesforce/salesforceOrgFixture.ts';
 import { crmData } from './crmData.ts';
-import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
+import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, SALESFORCE_SOURCE, T0 } from './writeFixture.ts';
 
 describe('CRM capabilities on a Salesforce org that fails', () => {
   let test: TestOrg;
@@ -89,7 +89,7 @@ describe('CRM capabilities on a Salesforce org that fails', () => {
     test.standIn.failNext('upsert Opportunity', { kind: 'status', status: 429, retryAfter: '2' });
     test.standIn.failNext('upsert Opportunity', { kind: 'status', status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED' });
     const result = await openOpportunity(runner);
-    expect(created(result)).toEqual(expectedOpportunity(created(result).id));
+    expect(created(result)).toEqual(expectedOpportunity(created(result).id, SALESFORCE_SOURCE));
     // Full jitter at 0.5: half of 200 ms, then Retry-After's 2 s, then half of 800 ms.
     expect(test.delays).toEqual([100, 2000, 400]);
     expect([test.standIn.count('Opportunity'), test.standIn.count('OpportunityLineItem')]).toEqual([1, 2]);
@@ -112,7 +112,7 @@ describe('CRM capabilities on a Salesforce org that fails', () => {
     const { runner } = await open();
     test.standIn.failNext('upsert OpportunityLineItem', { kind: 'hang' });
     const result = await openOpportunity(runner);
-    expect(created(result)).toEqual(expectedOpportunity(created(result).id));
+    expect(created(result)).toEqual(expectedOpportunity(created(result).id, SALESFORCE_SOURCE));
     expect(calls('upsert OpportunityLineItem')).toBe(3);
     expect([test.standIn.count('Opportunity'), test.standIn.count('OpportunityLineItem')]).toEqual([1, 2]);
   });
@@ -124,7 +124,8 @@ describe('CRM capabilities on a Salesforce org that fails', () => {
     expect([test.standIn.count('Opportunity'), test.standIn.count('OpportunityLineItem')]).toEqual([1, 1]);
     const retry = await openOpportunity(runner);
     const opportunity = created(retry);
-    expect(opportunity).toEqual(expectedOpportunity(opportunity.id));
+    expect(opportunity).toEqual(expectedOpportunity(opportunity.id, SALESFORCE_SOURCE));
+    expect((await system.reads(ALL_RECORDS).opportunitiesByIds([opportunity.id])).map((read) => read.source)).toEqual([opportunity.source]);
     expect([test.standIn.count('Opportunity'), test.standIn.count('OpportunityLineItem')]).toEqual([1, 2]);
     expect((await system.reads(ALL_RECORDS).opportunityLinesByOpportunityIds([opportunity.id])).map((line) => line.id)).toEqual([
       `ol_${opportunity.id.slice(4)}_000`,
@@ -143,6 +144,8 @@ describe('CRM capabilities on a Salesforce org that fails', () => {
     const [stored] = [...test.standIn.records.table('Opportunity').values()];
     const retry = created(await openOpportunity(runner));
     expect(retry.id).toBe(stored!.Tessera_Id__c);
+    // Its source is the record Salesforce holds, as the first attempt's upsert made it.
+    expect(retry.source).toEqual({ system: 'salesforce', id: stored!.Id });
     expect([test.standIn.count('Opportunity'), test.standIn.count('OpportunityLineItem')]).toEqual([1, 2]);
   });
 

@@ -1,6 +1,9 @@
 /** What the CRM write-port suites start from and expect: one customer account, one opportunity to open. */
 import { principalFromClaims } from '../../../../auth/principal.ts';
+import { expect } from 'vitest';
 import type { Account, Opportunity } from '../../../../systems/crm/ports/types.ts';
+import { HUBSPOT_CUSTOM_STAGES } from '../../../../seed/catalog.ts';
+import { SOURCE_STAGES } from '../../../../systems/crm/stages.ts';
 import type { CrmData } from './crmData.ts';
 
 export const T0 = new Date('2026-03-02T09:00:00.000Z');
@@ -43,13 +46,36 @@ export const NEW_OPPORTUNITY = {
   ],
 };
 
-export function expectedOpportunity(id: string): Opportunity {
+/**
+ * What an adapter answers as the source of an opportunity it opens, on the write's answer and on
+ * every read after it (the write-port contract's rule, stated per adapter): a vendor CRM's own record
+ * id, so the crosswalk's `(system, externalId)` names the vendor's record (docs/crosswalk.md#canonical-ids-and-external-references).
+ */
+export interface OwnSource {
+  readonly system: string;
+  /** The format of the vendor's record id; null: Tessera's own id, which the SQL and in-memory stores keep. */
+  readonly vendorId: RegExp | null;
+  /** Its stage value (`sourceStage`) per canonical stage: Salesforce's StageName, the HubSpot pipeline's stage ids. */
+  readonly stages: Readonly<Record<string, string>>;
+}
+/** The SQL and in-memory stores: the system of the account (FIXTURE's is Salesforce), Tessera's id. */
+export const TESSERA_SOURCE: OwnSource = { system: 'salesforce', vendorId: null, stages: SOURCE_STAGES.salesforce! };
+/** An `Opportunity.Id`: key prefix 006, 18 characters. */
+export const SALESFORCE_SOURCE: OwnSource = { system: 'salesforce', vendorId: /^006[0-9A-Za-z]{15}$/, stages: SOURCE_STAGES.salesforce! };
+/**
+ * A HubSpot deal id (a number), in the pipeline a new deal goes to: the stage map's first, which of
+ * the stand-in's (TEST_PIPELINES) is the services pipeline 1187261, a numeric key leading a JS object.
+ */
+export const HUBSPOT_SOURCE: OwnSource = { system: 'hubspot', vendorId: /^[1-9][0-9]*$/, stages: HUBSPOT_CUSTOM_STAGES };
+
+/** The opportunity NEW_OPPORTUNITY opens as `id`, at PROSPECTING in the source CRM's vocabulary. */
+export function expectedOpportunity(id: string, own: OwnSource = TESSERA_SOURCE): Opportunity {
   return {
     id,
     accountId: 'acc_c1',
     name: 'Data platform',
     stage: 'PROSPECTING',
-    sourceStage: 'Prospecting',
+    sourceStage: own.stages.PROSPECTING!,
     probability: 10,
     forecastCategory: 'PIPELINE',
     type: 'NEW_BUSINESS',
@@ -58,7 +84,7 @@ export function expectedOpportunity(id: string): Opportunity {
     lossReason: null,
     legalEntityId: 'le_US01',
     primaryContactId: null,
-    source: { system: 'salesforce', id },
+    source: { system: own.system, id: own.vendorId ? (expect.stringMatching(own.vendorId) as string) : id },
     aggregateVersion: 1,
   };
 }

@@ -16,7 +16,7 @@ import type { SystemOfRecord } from '../../../../systems/kernel/systemOfRecord.t
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import type { CrmData } from './crmData.ts';
 import { crmAmendmentWriteContract } from './writeAmendments.contract.ts';
-import { ACTIVE_LEGAL_ENTITY, ALICE, BOB, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
+import { ACTIVE_LEGAL_ENTITY, ALICE, BOB, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0, type OwnSource } from './writeFixture.ts';
 
 export interface OpenCrmSystem {
   readonly system: SystemOfRecord<CrmReadPort, CrmPorts>;
@@ -36,7 +36,8 @@ export function openRemoteCrm(system: SystemOfRecord<CrmReadPort, CrmPorts>, clo
   };
 }
 
-export function crmWritePortContract(adapter: string, open: (data: CrmData) => Promise<OpenCrmSystem>): void {
+/** `own`: the source the adapter gives an opportunity it opens (writeFixture.ts). */
+export function crmWritePortContract(adapter: string, open: (data: CrmData) => Promise<OpenCrmSystem>, own: OwnSource): void {
   crmAmendmentWriteContract(adapter, open);
   describe(`CRM capabilities through the write port on ${adapter}`, () => {
     let crm: OpenCrmSystem;
@@ -64,7 +65,8 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
         await valueOf(runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key: 'k1', facts: ACTIVE_LEGAL_ENTITY }))
       ).opportunity as Opportunity;
       expect(created.id).toMatch(/^opp_[0-9a-f]{20}$/);
-      expect(created).toEqual(expectedOpportunity(created.id));
+      expect(created).toEqual(expectedOpportunity(created.id, own));
+      expect(await read().opportunitiesByIds([created.id])).toEqual([created]);
       const suffix = created.id.slice(4);
       expect(await read().opportunityLinesByOpportunityIds([created.id])).toEqual([
         {
@@ -109,7 +111,7 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
         opportunity: {
           ...created,
           stage: 'PROPOSAL',
-          sourceStage: 'Proposal/Price Quote',
+          sourceStage: own.stages.PROPOSAL!,
           probability: 50,
           forecastCategory: 'BEST_CASE',
           aggregateVersion: 3,
@@ -120,7 +122,7 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
       ).opportunity as Opportunity;
       expect(won).toMatchObject({
         stage: 'CLOSED_WON',
-        sourceStage: 'Closed Won',
+        sourceStage: own.stages.CLOSED_WON!,
         probability: 100,
         closeDate: '2026-03-02',
         aggregateVersion: 4,
@@ -305,6 +307,9 @@ export function crmWritePortContract(adapter: string, open: (data: CrmData) => P
       const replay = await runner.run('createOpportunity', NEW_OPPORTUNITY, { principal: ALICE, key: 'k1', facts: ACTIVE_LEGAL_ENTITY });
       expect(replay).toEqual({ result: first.result, replayed: true });
       expect((await read().opportunitiesPage({}, { first: 10, afterId: null })).total).toBe(1);
+      // The stored answer names the source the record still answers.
+      const answered = (await valueOf<{ opportunity: Opportunity }>(Promise.resolve(first))).opportunity;
+      expect((await read().opportunitiesByIds([answered.id])).map((opportunity) => opportunity.source)).toEqual([answered.source]);
     });
   });
 }

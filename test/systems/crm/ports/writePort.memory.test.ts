@@ -16,15 +16,19 @@ import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import { ALL_RECORDS } from '../../../harness/recordPolicyProbe.ts';
 import { loadIntoVendor } from './crmData.ts';
 import { crmWritePortContract, openRemoteCrm } from './writePort.contract.ts';
-import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from './writeFixture.ts';
+import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0, TESSERA_SOURCE } from './writeFixture.ts';
 
-crmWritePortContract('the in-memory remote adapter', async (data) => {
-  const vendor = new InMemoryVendor();
-  await loadIntoVendor(vendor, data);
-  const ledger = await openLedger('crm');
-  const system = createMemoryCrmAdapter(vendor, ledger);
-  return openRemoteCrm(system, () => ledger.destroy());
-});
+crmWritePortContract(
+  'the in-memory remote adapter',
+  async (data) => {
+    const vendor = new InMemoryVendor();
+    await loadIntoVendor(vendor, data);
+    const ledger = await openLedger('crm');
+    const system = createMemoryCrmAdapter(vendor, ledger);
+    return openRemoteCrm(system, () => ledger.destroy());
+  },
+  TESSERA_SOURCE,
+);
 
 describe('CRM capabilities on a remote system of record that fails', () => {
   let vendor: InMemoryVendor;

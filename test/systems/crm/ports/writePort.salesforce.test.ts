@@ -7,15 +7,20 @@
 import { createSalesforceCrmAdapter } from '../../../../systems/crm/adapters/salesforce/salesforceAdapter.ts';
 import { openLedger } from '../../../../systems/kernel/systemOfRecord.ts';
 import { loadIntoSalesforce, startTestOrg } from '../../../harness/standIns/salesforce/salesforceOrgFixture.ts';
+import { SALESFORCE_SOURCE } from './writeFixture.ts';
 import { crmWritePortContract, openRemoteCrm } from './writePort.contract.ts';
 
-crmWritePortContract('the Salesforce adapter (stand-in org)', async (data) => {
-  const test = await startTestOrg({ pageSize: 40 });
-  loadIntoSalesforce(test, data);
-  const ledger = await openLedger('crm');
-  const system = createSalesforceCrmAdapter(test.org, ledger);
-  return openRemoteCrm(system, async () => {
-    await ledger.destroy();
-    await test.standIn.stop();
-  });
-});
+crmWritePortContract(
+  'the Salesforce adapter (stand-in org)',
+  async (data) => {
+    const test = await startTestOrg({ pageSize: 40 });
+    loadIntoSalesforce(test, data);
+    const ledger = await openLedger('crm');
+    const system = createSalesforceCrmAdapter(test.org, ledger);
+    return openRemoteCrm(system, async () => {
+      await ledger.destroy();
+      await test.standIn.stop();
+    });
+  },
+  SALESFORCE_SOURCE,
+);

@@ -16,7 +16,7 @@ import { codeOf, portRunner, type PortRunner } from '../../../../harness/portRun
 import { ALL_RECORDS } from '../../../../harness/recordPolicyProbe.ts';
 import { hubspotCrmOn, loadIntoHubSpot } from '../../../../harness/standIns/hubspot/hubspotCrm.ts';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../../../../harness/standIns/hubspot/server.ts';
-import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, NEW_OPPORTUNITY, T0 } from '../../ports/writeFixture.ts';
+import { ACTIVE_LEGAL_ENTITY, ALICE, expectedOpportunity, FIXTURE, HUBSPOT_SOURCE, NEW_OPPORTUNITY, T0 } from '../../ports/writeFixture.ts';
 
 describe('CRM capabilities on HubSpot that fails', () => {
   let standIn: HubSpotStandIn;
@@ -54,7 +54,7 @@ describe('CRM capabilities on HubSpot that fails', () => {
   it('a 503 is retried after a backoff: one deal, one answer', async () => {
     standIn.faults.next('POST /crm/v3/objects/deals', { kind: 'unavailable' });
     const created = opportunityOf(await open());
-    expect(created).toEqual(expectedOpportunity(created.id));
+    expect(created).toEqual(expectedOpportunity(created.id, HUBSPOT_SOURCE));
     expect(counts()).toEqual([1, 2]);
     expect(crm.delays).toHaveLength(1);
     expect(standIn.requests.filter((r) => r === 'POST /crm/v3/objects/deals')).toHaveLength(2);
@@ -63,7 +63,9 @@ describe('CRM capabilities on HubSpot that fails', () => {
   it('a create whose answer was lost is found by its external key in the same attempt: no duplicate', async () => {
     standIn.faults.next('POST /crm/v3/objects/deals', { kind: 'lostAnswer' });
     const created = opportunityOf(await open());
-    expect(created).toEqual(expectedOpportunity(created.id));
+    expect(created).toEqual(expectedOpportunity(created.id, HUBSPOT_SOURCE));
+    // Its source is the one deal HubSpot holds, the lost create's.
+    expect(created.source).toEqual({ system: 'hubspot', id: standIn.portal.all('deals')[0]!.id });
     expect(counts()).toEqual([1, 2]);
     expect(standIn.portal.writes.filter((w) => w === 'create:deals')).toHaveLength(1);
     expect(await ledgerRows()).toEqual({ records: [{ status: 'COMPLETED', attempts: 1 }], events: ['OpportunityCreated'] });
@@ -73,7 +75,7 @@ describe('CRM capabilities on HubSpot that fails', () => {
     const late = standIn.faults.late('POST /crm/v3/objects/deals');
     const created = opportunityOf(await open());
     late.release();
-    expect(created).toEqual(expectedOpportunity(created.id));
+    expect(created).toEqual(expectedOpportunity(created.id, HUBSPOT_SOURCE));
     expect(counts()).toEqual([1, 2]);
   });
 
@@ -84,7 +86,8 @@ describe('CRM capabilities on HubSpot that fails', () => {
     expect(await ledgerRows()).toEqual({ records: [{ status: 'IN_PROGRESS', attempts: 1 }], events: [] });
 
     const created = opportunityOf(await open());
-    expect(created).toEqual(expectedOpportunity(created.id));
+    expect(created).toEqual(expectedOpportunity(created.id, HUBSPOT_SOURCE));
+    expect(created.source).toEqual({ system: 'hubspot', id: standIn.portal.all('deals')[0]!.id });
     expect(counts()).toEqual([1, 2]);
     expect(await lineIds(created.id)).toEqual([`ol_${created.id.slice(4)}_000`, `ol_${created.id.slice(4)}_001`]);
     expect(standIn.portal.associated('deals', standIn.portal.all('deals')[0]!.id, 'line_items')).toHaveLength(2);
@@ -98,7 +101,15 @@ describe('CRM capabilities on HubSpot that fails', () => {
     expect(moved).toEqual({
       result: {
         ok: true,
-        value: { opportunity: { ...created, stage: 'QUALIFIED', sourceStage: 'Qualification', probability: 25, aggregateVersion: 2 } },
+        value: {
+          opportunity: {
+            ...created,
+            stage: 'QUALIFIED',
+            sourceStage: HUBSPOT_SOURCE.stages.QUALIFIED,
+            probability: 25,
+            aggregateVersion: 2,
+          },
+        },
       },
       replayed: false,
     });
@@ -114,7 +125,7 @@ describe('CRM capabilities on HubSpot that fails', () => {
     standIn.tokens.add('pat-na1-rotated');
     token = 'pat-na1-rotated';
     const created = opportunityOf(await open());
-    expect(created).toEqual(expectedOpportunity(created.id));
+    expect(created).toEqual(expectedOpportunity(created.id, HUBSPOT_SOURCE));
     expect(counts()).toEqual([1, 2]);
   });
 
