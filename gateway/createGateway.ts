@@ -10,7 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Principal } from '../auth/principal.ts';
 import type { RequestScope } from '../auth/requestScope.ts';
-import { tesseraError } from '../core/errors.ts';
+import { ERROR_CODES, tesseraError } from '../core/errors.ts';
 import { subgraphErrorPlacement } from './datasources/errorPlacement.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ExecutorKind } from '../core/config/executorKind.ts';
@@ -148,13 +148,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 /**
- * An operationName that selects no operation of the document is the client's mistake (400).
+ * An operationName that selects no operation of the document is the client's mistake (400), and
+ * so is a subscription (SUBSCRIPTION_NOT_SUPPORTED).
  * Apollo Server leaves it to the executor, and the gateway's executor throws (which would be a 500).
  */
 const operationResolution: ApolloServerPlugin<RequestScope> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, request, document }) {
+        if (operation?.operation === 'subscription') {
+          // Neither executor streams them (docs/executor.md#fallback): refused as the client's mistake, not a 500.
+          throw tesseraError('SUBSCRIPTION_NOT_SUPPORTED', ERROR_CODES.SUBSCRIPTION_NOT_SUPPORTED.meaning, {
+            extensions: { http: { status: 400 } },
+          });
+        }
         if (operation) return;
         const operations = document.definitions.filter((definition) => definition.kind === 'OperationDefinition').length;
         const message = request.operationName
