@@ -48,6 +48,8 @@ describe('/metrics', () => {
       'tessera_dead_letters{consumer="webhooks"} 0',
       // The two operations that executed, recorded for the registry's usage checks (docs/registry.md#usage).
       'tessera_usage_operations_recorded_total 2',
+      // Both ran on the plan executor; none fell back to @apollo/gateway's (docs/executor.md#fallback).
+      'tessera_executor_requests_total{engine="plan",reason=""} 2',
       ...['BLOCKED', 'COMPENSATED', 'COMPENSATING', 'COMPLETED', 'FAILED', 'RUNNING', 'WAITING'].map(
         (status) => `tessera_processes{kind="opportunityToProject",status="${status}"} 0`,
       ),
