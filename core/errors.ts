@@ -22,7 +22,11 @@ export const ERROR_CODES = {
   },
   BAD_USER_INPUT: { status: 400, action: 'fix', meaning: 'A variable or argument has a wrong type or value.' },
   OPERATION_RESOLUTION_FAILURE: { status: 400, action: 'fix', meaning: 'The operation name does not select an operation of the document.' },
-  SUBSCRIPTION_NOT_SUPPORTED: { status: 400, action: 'fix', meaning: 'Subscriptions are not served: the gateway answers queries and mutations over HTTP.' },
+  SUBSCRIPTION_NOT_SUPPORTED: {
+    status: 400,
+    action: 'fix',
+    meaning: 'Subscriptions are not served: the gateway answers queries and mutations over HTTP.',
+  },
   OPERATION_LIMIT_EXCEEDED: {
     status: 400,
     action: 'fix',
