@@ -54,7 +54,8 @@ export function createPlanExecutor(options: PlanExecutorOptions): GatewayExecuto
   const prepared = new BoundedCache<string, PreparedOperation>(options.operations ?? 1000);
   return async (requestContext) => {
     const { request, document, queryHash } = requestContext;
-    const key = request.operationName ? createHash('sha256').update(queryHash).update(request.operationName).digest('hex') : queryHash;
+    // Prepared operations are found without hashing; the plan cache's key (@apollo/gateway's) is hashed only to plan.
+    const key = request.operationName ? `${queryHash}\u0000${request.operationName}` : queryHash;
     let entry = prepared.get(key);
     if (!entry) {
       entry = prepare(internals, document, request.operationName ?? null);
@@ -66,7 +67,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): GatewayExecuto
       const { errors } = getVariableValues(operationContext.schema, definitions, request.variables ?? {});
       if (errors) return { errors };
     }
-    entry.plan ??= await planOf(internals, key, document, request.operationName ?? null);
+    entry.plan ??= await planOf(internals, planStoreKey(queryHash, request.operationName), document, request.operationName ?? null);
     options.didResolveQueryPlan?.({ queryPlan: entry.plan, serviceMap: internals.dataSources, requestContext, operationContext });
     const schedule = scheduleOf(entry, entry.plan, request.variables);
     if (schedule instanceof UnsupportedPlan) {
@@ -106,6 +107,11 @@ function prepare(internals: GatewayInternals, document: DocumentNode, operationN
     schedules: new Map(),
     requests: new WeakMap(),
   };
+}
+
+/** The key `@apollo/gateway` keeps a plan under in its plan cache. */
+function planStoreKey(queryHash: string, operationName: string | undefined): string {
+  return operationName ? createHash('sha256').update(queryHash).update(operationName).digest('hex') : queryHash;
 }
 
 /** The plan, from the gateway's plan cache (shared with its executor) or made and put there. */
