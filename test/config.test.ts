@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       internalSecret: { kind: 'dev', keyFile: path.resolve('/srv/tessera', 'data', 'dev-internal-key') },
       authorizationMode: 'filter',
       executor: 'plan',
+      heapGrowthPercent: 100,
       billingRunSchedule: { dayOfMonth: 1, hour: 2, minute: 0 },
       reconciliationSchedule: { hour: 3, minute: 0 },
       registry: {
@@ -269,6 +270,8 @@ describe('loadConfig', () => {
     [{ TESSERA_SUBGRAPH_BILLING_URL: 'billing:4009' }, 'TESSERA_SUBGRAPH_BILLING_URL must be an http(s) URL'],
     [{ TESSERA_SUBGRAPH_PORT_PSA: '70000' }, 'TESSERA_SUBGRAPH_PORT_PSA must be a port number (1-65535); got 70000'],
     [{ TESSERA_AUTHZ_MODE: 'warn' }, 'TESSERA_AUTHZ_MODE must be one of filter, reject; got "warn"'],
+    [{ TESSERA_HEAP_GROWTH_PERCENT: '401' }, "TESSERA_HEAP_GROWTH_PERCENT must be at most 400 (0 leaves V8's own growth); got 401"],
+    [{ TESSERA_HEAP_GROWTH_PERCENT: '1.5' }, 'TESSERA_HEAP_GROWTH_PERCENT must be a non-negative integer; got "1.5"'],
   ])('refuses %j with a TypeError naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new TypeError(message));
   });

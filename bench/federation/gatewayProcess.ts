@@ -14,6 +14,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadConfig } from '../../core/config/config.ts';
+import { applyHeapGrowth } from '../../core/heapGrowth.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startGatewayMode } from '../../runtime/gateway.ts';
 import { SUBGRAPH_NAMES, subgraphSdl, type SubgraphName } from './workload.ts';
@@ -23,6 +24,8 @@ type Stop = () => Promise<void>;
 async function startTessera(): Promise<{ port: number; stop: Stop }> {
   const urls = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '{}') as Record<SubgraphName, string>;
   const config = loadConfig(process.env);
+  // As `tessera serve` sets it for every server process (bin/cli/runUntilSignal.ts).
+  applyHeapGrowth(config.heapGrowthPercent);
   const tessera = await startGatewayMode({
     config,
     logger: createLogger(config.logLevel),

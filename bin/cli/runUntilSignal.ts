@@ -1,11 +1,16 @@
 import type { TelemetryConfig } from '../../core/config/telemetry.ts';
+import { applyHeapGrowth } from '../../core/heapGrowth.ts';
 import type { Logger } from '../../core/logger.ts';
 import { startProcessTracing } from '../../core/telemetry/processTracing.ts';
 
-/** The process's tracing (docs/observability.md#traces): its configuration and `service.name`. */
+/**
+ * The server process's own settings: its tracing (docs/observability.md#traces), configuration and
+ * `service.name`, and V8's heap growth (`TESSERA_HEAP_GROWTH_PERCENT`, core/heapGrowth.ts).
+ */
 export interface TracedAs {
   readonly telemetry: TelemetryConfig;
   readonly serviceName: string;
+  readonly heapGrowthPercent: number;
 }
 
 /** A started root: it listens until stopped. */
@@ -20,7 +25,8 @@ export interface Service {
  * then the root's other steps run. `npm start` execs node, so the signal `docker stop` sends to npm
  * reaches this process rather than orphaning it. A second signal exits at once (an operator's
  * second Ctrl-C), and a watchdog exits if a stop step hangs or a stray handle keeps node alive.
- * Tracing, when configured, is set up before the root starts and flushed after it has stopped.
+ * Tracing, when configured, is set up before the root starts and flushed after it has stopped; the
+ * heap growth is set before anything is loaded.
  */
 export async function runUntilSignal(
   logger: Logger,
@@ -28,6 +34,7 @@ export async function runUntilSignal(
   start: () => Promise<Service>,
   traced?: TracedAs,
 ): Promise<number> {
+  if (traced) applyHeapGrowth(traced.heapGrowthPercent);
   const tracing = traced ? await startProcessTracing(traced.telemetry, traced.serviceName, logger) : undefined;
   let service: Service;
   try {

@@ -21,6 +21,7 @@ export function run(input: CommandInput): Promise<number> {
   const { config, logger } = configured(input, 'stdout');
   return runUntilSignal(logger, config.shutdownTimeoutMs, () => start(target, remote, config, logger), {
     telemetry: config.telemetry,
+    heapGrowthPercent: config.heapGrowthPercent,
     serviceName: `tessera-${target}`,
   });
 }

@@ -8,6 +8,7 @@ export function run(input: CommandInput): Promise<number> {
   const { config, logger } = configured(input, 'stdout');
   return runUntilSignal(logger, config.shutdownTimeoutMs, () => startEmbedded({ config, logger }), {
     telemetry: config.telemetry,
+    heapGrowthPercent: config.heapGrowthPercent,
     serviceName: 'tessera-gateway',
   });
 }

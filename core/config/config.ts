@@ -124,6 +124,8 @@
  * - `TESSERA_AUTHZ_MODE` (`filter`): `reject` refuses a whole operation that reads a denied field.
  * - `TESSERA_GATEWAY_EXECUTOR` (`plan`): which engine executes query plans, Tessera's plan executor or
  *   `apollo` (`@apollo/gateway`'s own); both plan with `@apollo/gateway`'s planner (docs/executor.md).
+ * - `TESSERA_HEAP_GROWTH_PERCENT` (100, at most 400; 0 is V8's own): how far a server's old generation
+ *   may grow past its live heap before V8 collects it (docs/production.md#memory).
  * - `TESSERA_INTERNAL_SECRET` (at least 32 characters; required in production): signs the principal the
  *   gateway forwards to subgraphs. Unset in development, it is generated into `<TESSERA_DATA_DIR>/dev-internal-key`.
  *   Production also refuses a weak one (`internalSecretWeakness`): fewer than 10 distinct characters, a
@@ -205,6 +207,11 @@ export interface TesseraConfig {
   readonly authorizationMode: 'filter' | 'reject';
   /** `TESSERA_GATEWAY_EXECUTOR`: which engine executes query plans (docs/executor.md). @default 'plan' */
   readonly executor: ExecutorKind;
+  /**
+   * `TESSERA_HEAP_GROWTH_PERCENT`: how far a server process's old generation may grow past the live
+   * heap before V8 collects it again (`core/heapGrowth.ts`); 0 leaves V8's own heuristic. @default 100
+   */
+  readonly heapGrowthPercent: number;
   /** `TESSERA_NATS_URL` and its companions: set, events travel over NATS JetStream; unset, in process. */
   readonly nats: NatsConfig | undefined;
   /** `TESSERA_BILLING_RUN_SCHEDULE`: when the month-end billing run starts; null when `off`. @default 1 02:00 UTC */
@@ -350,6 +357,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     internalSecret: internalSecret(env, tesseraEnv, dataDir),
     authorizationMode: oneOf(env, 'TESSERA_AUTHZ_MODE', ['filter', 'reject'] as const, 'filter'),
     executor: oneOf(env, 'TESSERA_GATEWAY_EXECUTOR', EXECUTOR_KINDS, 'plan'),
+    heapGrowthPercent: heapGrowthPercent(env),
     nats: natsConfig(env, cwd),
     billingRunSchedule: schedule(env, 'TESSERA_BILLING_RUN_SCHEDULE', '1 02:00', parseMonthlySchedule),
     reconciliationSchedule: schedule(env, 'TESSERA_RECONCILIATION_SCHEDULE', '03:00', parseDailySchedule),
@@ -646,6 +654,13 @@ function positiveInt(env: Env, key: string, fallback: number): number {
 
 function nonNegativeInt(env: Env, key: string, fallback: number): number {
   return wholeNumber(env, key, fallback, 0);
+}
+
+/** At most 400 (5× the live heap, beyond V8's own most); 0 is V8's own growth. */
+function heapGrowthPercent(env: Env): number {
+  const value = nonNegativeInt(env, 'TESSERA_HEAP_GROWTH_PERCENT', 100);
+  if (value > 400) throw new TypeError(`TESSERA_HEAP_GROWTH_PERCENT must be at most 400 (0 leaves V8's own growth); got ${value}`);
+  return value;
 }
 
 function port(env: Env, key: string, fallback: number): number {

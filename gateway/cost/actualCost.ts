@@ -33,8 +33,10 @@ export function actualCost(
   const variables = variablesOf(operation, givenVariables);
   const fragments = fragmentsOf(document.definitions);
   // Each named fragment is costed once per object it applies to: a fragment spread many times
-  // (a fragment bomb with the limits raised) costs the walk no more than the data.
-  const memo = new WeakMap<ResponseObject, Map<string, number>>();
+  // (a fragment bomb with the limits raised) costs the walk no more than the data. One map per
+  // fragment, keyed by object, for this walk only: most objects have a spread, and a map (or a
+  // weak map's entry) per object was a fifth of what a request allocated.
+  const memo = new Map<string, Map<ResponseObject, number>>();
   // A field's cost rules depend on its selection and its parent type only (the variables are the
   // request's): resolved once per walk, not once per object of a list.
   const costed = new Map<FieldNode, Map<GraphQLCompositeType, CostedField | undefined>>();
@@ -84,12 +86,12 @@ export function actualCost(
         cost += ofSet(fragment.selectionSet, condition, object);
         continue;
       }
-      let known = memo.get(object);
-      if (!known) memo.set(object, (known = new Map()));
-      let fragmentCost = known.get(selection.name.value);
+      let known = memo.get(selection.name.value);
+      if (!known) memo.set(selection.name.value, (known = new Map()));
+      let fragmentCost = known.get(object);
       if (fragmentCost === undefined) {
         fragmentCost = ofSet(fragment.selectionSet, condition, object);
-        known.set(selection.name.value, fragmentCost);
+        known.set(object, fragmentCost);
       }
       cost += fragmentCost;
     }

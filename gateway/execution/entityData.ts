@@ -8,6 +8,7 @@ import type { QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner
 import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge.js';
 import { isObjectOfType } from '@apollo/gateway/dist/dataRewrites.js';
 import type { GraphQLSchema } from 'graphql';
+import { newRecord } from './record.ts';
 
 export type ResponseObject = Record<string, unknown>;
 
@@ -48,20 +49,24 @@ export function selectRequired(
 ): ResponseObject | null {
   if (source === null) return null;
   const object = source as ResponseObject;
-  const result: ResponseObject = Object.create(null);
+  let result: ResponseObject | undefined;
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const key = selection.alias ?? selection.name;
       const value = Object.hasOwn(object, key) ? object[key] : undefined;
       if (value === undefined) return null;
       const nested = selection.selections;
+      result ??= newRecord();
       if (Array.isArray(value)) result[key] = nested ? value.map((item) => selectRequired(schema, item, nested)) : value;
       else result[key] = nested ? selectRequired(schema, value, nested) : value;
     } else if (selection.typeCondition && source && isObjectOfType(schema, object, selection.typeCondition)) {
-      deepMerge(result, selectRequired(schema, object, selection.selections));
+      const selected = selectRequired(schema, object, selection.selections);
+      // The usual `requires` is one fragment (`... on Product { __typename upc }`): its selection is the result.
+      if (result === undefined) result = selected ?? newRecord();
+      else deepMerge(result, selected);
     }
   }
-  return result;
+  return result ?? newRecord();
 }
 
 export { deepMerge };

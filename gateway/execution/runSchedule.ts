@@ -15,6 +15,7 @@ import { deepMerge, entitiesAt, selectRequired, type ResponseObject } from './en
 import { errorPathMapper, subgraphError } from './fetchErrorPaths.ts';
 import { fetchDocument, representationsVariable, splitAnswer, type FetchAnswer, type SubgraphOperation } from './mergedRequest.ts';
 import type { FetchGroup, Schedule, ScheduledFetch } from './planSchedule.ts';
+import { newRecord } from './record.ts';
 
 export interface RunContext {
   readonly requestContext: GatewayGraphQLRequestContext;
@@ -52,7 +53,7 @@ interface Representations {
 }
 
 export async function runSchedule(schedule: Schedule, context: RunContext): Promise<RunResult> {
-  const data: ResponseObject = Object.create(null);
+  const data: ResponseObject = newRecord();
   const errors: (GraphQLError | Error)[] = [];
   for (const level of schedule) {
     // Every request of the level is prepared before any answer is merged in, as the plan's parallel branches would be.
@@ -86,7 +87,7 @@ function prepareFetch(fetch: ScheduledFetch, data: ResponseObject, context: RunC
   const entities = entitiesAt(data, fetch.path);
   if (entities.length === 0) return undefined;
   const { node } = fetch;
-  const variables: Record<string, unknown> = Object.create(null);
+  const variables: Record<string, unknown> = newRecord();
   const given = context.requestContext.request.variables;
   for (const name of node.variableUsages ?? []) {
     if (given && Object.hasOwn(given, name) && given[name] !== undefined) variables[name] = given[name];
@@ -133,7 +134,7 @@ async function sendGroup(group: FetchGroup, prepared: readonly Prepared[], conte
     group,
     prepared.map(({ fetch }) => fetch),
   );
-  const variables: Record<string, unknown> = Object.create(null);
+  const variables: Record<string, unknown> = newRecord();
   prepared.forEach(({ variables: own }, index) => {
     for (const [name, value] of Object.entries(own)) variables[name === 'representations' ? representationsVariable(index) : name] = value;
   });

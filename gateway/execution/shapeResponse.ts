@@ -19,6 +19,7 @@ import {
 } from '@apollo/federation-internals';
 import type { GraphQLError, SelectionNode } from 'graphql';
 import type { CompiledShape, Condition, FragmentStep, LeafCheck, ShapeType, Step } from './compiledShape.ts';
+import { newRecord } from './record.ts';
 
 type Path = (string | number)[];
 type Output = Record<string, unknown>;
@@ -29,6 +30,13 @@ interface Walk {
   readonly errors: GraphQLError[];
   readonly introspect: (field: SelectionNode) => unknown;
   readonly types: Map<string, NamedType | undefined>;
+  /**
+   * How the last `updateValue` call ended, beside the value it returned (`@apollo/gateway`'s
+   * `{ value, invalid, hasErrors }`, without an object per value): whether its null must bubble
+   * to the parent, and whether it recorded an error. Read by the caller as soon as it returns.
+   */
+  invalid: boolean;
+  hasErrors: boolean;
 }
 
 const BUBBLE = 1;
@@ -51,8 +59,10 @@ export function shapeResponse(
     errors: [],
     introspect,
     types: new Map(),
+    invalid: false,
+    hasErrors: false,
   };
-  const data: Output = Object.create(null);
+  const data: Output = newRecord();
   const result = applySteps(walk, input, shape.steps, data, [], shape.rootType);
   return { data: result === BUBBLE ? null : data, errors: walk.errors };
 }
@@ -125,18 +135,18 @@ function applySteps(walk: Walk, input: Output, steps: readonly Step[], output: O
       continue;
     }
     path.push(responseName);
-    const updated = updateValue(walk, outputValue, step.type, inputValue, step.selections, path, parentType);
-    output[responseName] = updated.value;
+    output[responseName] = updateValue(walk, outputValue, step.type, inputValue, step.selections, path, parentType);
     path.pop();
-    if (updated.invalid) return BUBBLE;
+    if (walk.invalid) return BUBBLE;
   }
   return OK;
 }
 
-interface Updated {
-  readonly value: unknown;
-  readonly invalid?: boolean;
-  readonly hasErrors?: boolean;
+/** Ends an `updateValue` call: its outcome in `walk` (see `Walk.invalid`), its value returned. */
+function ended(walk: Walk, value: unknown, invalid: boolean, hasErrors: boolean): unknown {
+  walk.invalid = invalid;
+  walk.hasErrors = hasErrors;
+  return value;
 }
 
 function describeLast(path: Path, currentType: Type, parentType: CompositeType): string {
@@ -153,21 +163,21 @@ function updateValue(
   selections: readonly Step[] | undefined,
   path: Path,
   parentType: CompositeType,
-): Updated {
+): unknown {
   assert(inputValue !== undefined, 'Should not pass undefined for `inputValue` to this method');
-  if (outputValue === null || (outputValue !== undefined && !selections)) return { value: outputValue };
+  if (outputValue === null || (outputValue !== undefined && !selections)) return ended(walk, outputValue, false, false);
   switch (type.kind) {
     case 'nonNull': {
       const inner = updateValue(walk, outputValue, type.ofType, inputValue, selections, path, parentType);
-      if (inner.value !== null) return { value: inner.value };
-      if (!inner.hasErrors) {
+      if (inner !== null) return ended(walk, inner, false, false);
+      if (!walk.hasErrors) {
         const message = `Cannot return null for non-nullable ${describeLast(path, type.ofType.type, parentType)}.`;
         walk.errors.push(ERRORS.INVALID_GRAPHQL.err(message, { path: Array.from(path) }));
       }
-      return { value: null, invalid: true, hasErrors: true };
+      return ended(walk, null, true, true);
     }
     case 'list': {
-      if (inputValue === null) return { value: null };
+      if (inputValue === null) return ended(walk, null, false, false);
       assert(
         Array.isArray(inputValue),
         () => `Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${String(type.type)}`,
@@ -176,35 +186,35 @@ function updateValue(
         outputValue === undefined || Array.isArray(outputValue),
         () => `Invalid non-list value ${String(outputValue)} returned by subgraph for list type ${String(type.type)}`,
       );
-      const outputs = (outputValue as unknown[] | undefined) ?? new Array<unknown>(inputValue.length).fill(undefined);
+      // No output yet stands for a list of as many `undefined` as there are inputs.
+      const outputs = outputValue as unknown[] | undefined;
       assert(
-        inputValue.length === outputs.length,
-        () => `[${String(inputValue)}].length (${inputValue.length}) !== [${String(outputs)}].length (${outputs.length})`,
+        outputs === undefined || inputValue.length === outputs.length,
+        () => `[${String(inputValue)}].length (${inputValue.length}) !== [${String(outputs)}].length (${outputs!.length})`,
       );
       let nullify = false;
       let hasErrors = false;
-      const values = new Array<unknown>(outputs.length);
-      for (let index = 0; index < outputs.length; index++) {
+      const values = new Array<unknown>(inputValue.length);
+      for (let index = 0; index < inputValue.length; index++) {
         path.push(index);
-        const item = updateValue(walk, outputs[index], type.ofType, inputValue[index], selections, path, parentType);
+        values[index] = updateValue(walk, outputs?.[index], type.ofType, inputValue[index], selections, path, parentType);
         path.pop();
-        nullify ||= !!item.invalid;
-        hasErrors ||= !!item.hasErrors;
-        values[index] = item.value;
+        nullify ||= walk.invalid;
+        hasErrors ||= walk.hasErrors;
       }
-      return { value: nullify ? null : values, hasErrors };
+      return ended(walk, nullify ? null : values, false, hasErrors);
     }
     case 'composite':
-      if (inputValue === null) return { value: null };
+      if (inputValue === null) return ended(walk, null, false, false);
       return updateObject(walk, outputValue, type, inputValue, selections, path, parentType);
     case 'leaf': {
-      if (inputValue === null) return { value: null };
+      if (inputValue === null) return ended(walk, null, false, false);
       assert(outputValue === undefined, () => `Excepted output to be undefined but got ${String(type.type)} for type ${String(type.type)}`);
-      if (validLeaf(type.check, inputValue)) return { value: inputValue, hasErrors: false };
+      if (validLeaf(type.check, inputValue)) return ended(walk, inputValue, false, false);
       walk.errors.push(
         ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(path, type.type, parentType)}.`, { path: Array.from(path) }),
       );
-      return { value: null, hasErrors: true };
+      return ended(walk, null, false, true);
     }
   }
 }
@@ -217,7 +227,7 @@ function updateObject(
   selections: readonly Step[] | undefined,
   path: Path,
   parentType: CompositeType,
-): Updated {
+): unknown {
   assert(selections, () => `Invalid empty selection set for composite type ${String(type.type)}`);
   assert(
     typeof inputValue === 'object',
@@ -242,22 +252,21 @@ function updateObject(
           path: Array.from(path),
         }),
       );
-      return { value: null, hasErrors: true };
+      return ended(walk, null, false, true);
     }
     objectType = named;
   }
-  const object = (outputValue as Output | undefined) ?? (Object.create(null) as Output);
+  const object = (outputValue as Output | undefined) ?? newRecord();
   const bubbled = applySteps(walk, input, selections, object, path, objectType) === BUBBLE;
-  return { value: bubbled ? null : object, hasErrors: bubbled };
+  return ended(walk, bubbled ? null : object, false, bubbled);
 }
-
-const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
 function validLeaf(check: LeafCheck, value: unknown): boolean {
   if (check.kind === 'custom') return true;
   if (typeof value === 'boolean') return check.kind === 'Boolean';
   if (typeof value === 'number' && Number.isFinite(value)) {
-    if (check.kind === 'Int' || check.kind === 'ID') return INTEGER.test(String(value));
+    // An integer reads as one (`/^-?(0|[1-9][0-9]*)$/`) exactly when it is written without an exponent: below 10^21.
+    if (check.kind === 'Int' || check.kind === 'ID') return Number.isInteger(value) && Math.abs(value) < 1e21;
     return check.kind === 'Float';
   }
   if (typeof value === 'string') {

@@ -41,6 +41,22 @@ fragment AuthorName on Author { name }`,
       '{ products { eur: price usd: price(currency: USD) again: price(currency: EUR) opinions: reviews { stars: rating } } one: product(id: "p1") { name } two: product(id: "p2") { name } }',
   },
   {
+    name: 'response names that an object inherits unless it has no prototype (__proto__, constructor, toString)',
+    query: `query($__proto__: ID!) {
+  __proto__: product(id: $__proto__) { constructor: name toString: price __proto__: reviews { hasOwnProperty: rating valueOf: reviewer { __proto__: handle } } }
+  constructor: products { __proto__: __typename isPrototypeOf: id }
+}`,
+    // Parsed, as a request body is: in an object literal, `__proto__:` would set the prototype.
+    variables: JSON.parse('{ "__proto__": "p1" }') as Record<string, unknown>,
+    apollo: {
+      status: 200,
+      body: JSON.parse(
+        '{"data":{"__proto__":{"constructor":"Anvil","toString":10.5,"__proto__":[{"hasOwnProperty":5,"valueOf":{"__proto__":"smith"}},{"hasOwnProperty":2,"valueOf":null}]},' +
+          '"constructor":[{"__proto__":"Product","isPrototypeOf":"p1"},{"__proto__":"Product","isPrototypeOf":"p2"},{"__proto__":"Product","isPrototypeOf":"p3"}]}}',
+      ),
+    },
+  },
+  {
     name: '__typename at the root and at every depth',
     query:
       '{ __typename products { __typename reviews { __typename reviewer { __typename handle } product { __typename } } dimensions { __typename } } media { __typename } }',
