@@ -16,7 +16,7 @@ import { backoffDelay, fetchDeadline, pause, type FetchDeadline } from '../resil
 import type { SubgraphCalls } from '../resilience/subgraphCalls.ts';
 import { SubgraphResponseTooLargeError } from '../limits/subgraphResponseSize.ts';
 import { foreignErrors } from './foreignErrors.ts';
-import { fetchErrors, unavailableError } from './unavailableErrors.ts';
+import { fetchErrors, tooLargeError, unavailableError } from './unavailableErrors.ts';
 
 /**
  * How the gateway calls a subgraph (docs/resilience.md). It forwards the request id, the
@@ -148,14 +148,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestScope> {
     const call = Object.create(this, { fetcher: { value: withSignal } }) as this;
     return RemoteGraphQLDataSource.prototype.process.call(call, options) as Promise<GatewayGraphQLResponse>;
   }
-}
-
-/** SUBGRAPH_RESPONSE_TOO_LARGE, placed like SUBGRAPH_UNAVAILABLE at what the fetch was to supply. */
-function tooLargeError(subgraph: string, limitBytes: number): GraphQLFormattedError {
-  return {
-    message: `The ${subgraph} subgraph answered with more than ${limitBytes} bytes (TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES); ask for fewer items.`,
-    extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph, limitBytes },
-  };
 }
 
 /** Whether the fetch is a query (entity fetches are), the only kind ever sent twice. */

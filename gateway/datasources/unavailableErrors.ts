@@ -38,6 +38,23 @@ export function unavailableError(subgraph: string, reason: UnavailableReason): G
   return { message: unavailableMessage(subgraph), extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph, reason } };
 }
 
+/** SUBGRAPH_RESPONSE_TOO_LARGE, placed like SUBGRAPH_UNAVAILABLE at what the fetch was to supply. */
+export function tooLargeError(subgraph: string, limitBytes: number): GraphQLFormattedError {
+  return {
+    message: `The ${subgraph} subgraph answered with more than ${limitBytes} bytes (TESSERA_LIMIT_SUBGRAPH_RESPONSE_BYTES); ask for fewer items.`,
+    extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph, limitBytes },
+  };
+}
+
+/**
+ * Whether an error is one of the two above: the subgraph gave no usable answer at all
+ * (docs/resilience.md), so asking it again at once would not help.
+ */
+export function isNoAnswerError(error: GraphQLFormattedError): boolean {
+  const code = error.extensions?.code;
+  return code === 'SUBGRAPH_UNAVAILABLE' || code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
+}
+
 /**
  * The errors of a fetch that failed as a whole (no answer, or a refusal of the request): an error
  * with a path keeps it; one without is given once per entity of an `_entities` field at

@@ -11,6 +11,7 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { FetchNode } from '@apollo/query-planner';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { isNoAnswerError } from '../datasources/unavailableErrors.ts';
 import { deepMerge, entitiesAt, selectRequired, type ResponseObject } from './entityData.ts';
 import { errorPathMapper, subgraphError } from './fetchErrorPaths.ts';
 import { fetchDocument, representationsVariable, splitAnswer, type FetchAnswer, type SubgraphOperation } from './mergedRequest.ts';
@@ -147,16 +148,10 @@ async function sendGroup(group: FetchGroup, prepared: readonly Prepared[], conte
   // The subgraph answered but not with data: a whole `_entities` field failed (nulling the answer) or it refused the
   // request (one fetch's selection did not validate there). Each fetch alone, so the others still answer as they
   // would have (docs/executor.md#batching); a subgraph that could not be reached is not asked again.
-  if (!merged.data && !merged.errors?.some(unreachable)) {
+  if (!merged.data && !merged.errors?.some(isNoAnswerError)) {
     return Promise.all(prepared.map((one) => sendGroup(group, [one], context))).then((all) => all.flat());
   }
   return splitAnswer(merged.data, merged.errors, prepared.length).map((answer, index) => ({ prepared: prepared[index]!, answer }));
-}
-
-/** An error that stands for no usable answer at all (docs/resilience.md): asking again at once would not help. */
-function unreachable(error: GraphQLFormattedError): boolean {
-  const code = error.extensions?.code;
-  return code === 'SUBGRAPH_UNAVAILABLE' || code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
 }
 
 const soleOperations = new WeakMap<FetchNode, SubgraphOperation>();
