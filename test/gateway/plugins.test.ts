@@ -3,11 +3,10 @@
  * order, each sees the operation as the ones before it left it, and the query planner plans the
  * replaced operation. A toy subgraph answered in process; no socket.
  */
-import { HeaderMap } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { parse, print } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NEVER_ABORTED } from '../../auth/requestScope.ts';
+import { gatewayPost } from '../harness/gatewayPost.ts';
 import { tesseraError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createGateway, type Gateway } from '../../gateway/createGateway.ts';
@@ -71,15 +70,8 @@ async function post(plugins: readonly GatewayPlugin[], query: string) {
     signPrincipal: () => 'signed',
     plugins,
   });
-  const headers = new HeaderMap([
-    ['content-type', 'application/json'],
-    ['accept', 'application/graphql-response+json'],
-  ]);
-  const response = await gateway.graphql(
-    { method: 'POST', headers, search: '', body: JSON.stringify({ query }) },
-    { requestId: 'req-1', logger: createLogger('silent'), signal: NEVER_ABORTED },
-  );
-  return { status: response.status, body: JSON.parse(response.body) as unknown };
+  const response = await gatewayPost(gateway, { query });
+  return { status: response.status, body: JSON.parse(response.text) as unknown };
 }
 
 describe('createGateway plugins', () => {

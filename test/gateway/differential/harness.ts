@@ -9,10 +9,8 @@
  * other) and both share the faults of the comparison. Subgraph calls are made without retries and
  * without circuit breakers: a fault gives the same answer however many fetches an executor makes.
  */
-import { HeaderMap } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { defaultFieldResolver, graphql, isObjectType, type GraphQLSchema } from 'graphql';
-import { NEVER_ABORTED } from '../../../auth/requestScope.ts';
 import { loadConfig } from '../../../core/config/config.ts';
 import { createLogger } from '../../../core/logger.ts';
 import { createGateway, type Gateway } from '../../../gateway/createGateway.ts';
@@ -21,6 +19,7 @@ import { createSubgraphCalls } from '../../../gateway/resilience/subgraphCalls.t
 import { staticSupergraphSource } from '../../../gateway/supergraph/source.ts';
 import { apiSchemaOf } from '../../../registry/checks/diff.ts';
 import { composeSupergraph } from '../../../schema/compose.ts';
+import { gatewayPost } from '../../harness/gatewayPost.ts';
 import { ActiveFaults, answerWith, applyFieldFault, type Fault, type Parent } from './faults.ts';
 import type { Fixture, SubgraphDefinition } from './supergraphs/define.ts';
 
@@ -135,25 +134,17 @@ export async function startDifferential(fixture: Fixture): Promise<Differential>
       return { executor, gateway, recorder };
     }),
   );
-  let sent = 0;
   async function send(gateway: Gateway, recorder: Recorder, request: Request): Promise<Answer> {
     recorder.requests = {};
     recorder.fetches = [];
-    const headers = new HeaderMap([
-      ['content-type', 'application/json'],
-      ['accept', 'application/graphql-response+json'],
-    ]);
-    const response = await gateway.graphql(
-      { method: 'POST', headers, search: '', body: JSON.stringify(request) },
-      { requestId: `differential-${(sent += 1)}`, logger: createLogger('silent'), signal: NEVER_ABORTED },
-    );
+    const response = await gatewayPost(gateway, request);
     let body: unknown;
     try {
-      body = JSON.parse(response.body);
+      body = JSON.parse(response.text);
     } catch {
       body = undefined;
     }
-    return { status: response.status, text: response.body, body, requests: recorder.requests, fetches: recorder.fetches };
+    return { status: response.status, text: response.text, body, requests: recorder.requests, fetches: recorder.fetches };
   }
   return {
     supergraphSdl,

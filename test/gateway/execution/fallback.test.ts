@@ -6,12 +6,11 @@
  * any plan with 400 SUBSCRIPTION_NOT_SUPPORTED.
  */
 import { ApolloGateway } from '@apollo/gateway';
-import { HeaderMap } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { graphql, parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NEVER_ABORTED } from '../../../auth/requestScope.ts';
+import { gatewayPost } from '../../harness/gatewayPost.ts';
 import { createLogger } from '../../../core/logger.ts';
 import { createGatewayMetrics } from '../../../core/metrics.ts';
 import { createGateway, type Gateway } from '../../../gateway/createGateway.ts';
@@ -66,16 +65,9 @@ async function post(query: string) {
     plugins: [],
     onExecuted: executorCounter(metrics),
   });
-  const headers = new HeaderMap([
-    ['content-type', 'application/json'],
-    ['accept', 'application/graphql-response+json'],
-  ]);
-  const response = await gateway.graphql(
-    { method: 'POST', headers, search: '', body: JSON.stringify({ query }) },
-    { requestId: 'req-1', logger: createLogger('silent'), signal: NEVER_ABORTED },
-  );
+  const response = await gatewayPost(gateway, { query });
   const text = (await metrics.render()).split('\n').filter((line) => line.startsWith('tessera_executor_requests_total'));
-  return { status: response.status, body: JSON.parse(response.body) as unknown, counted: text };
+  return { status: response.status, body: JSON.parse(response.text) as unknown, counted: text };
 }
 
 describe('plan executor fallback', () => {
