@@ -52,7 +52,7 @@ const SYSTEM_ZONES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', '.tessera/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '.tessera/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildDist } from '../../bin/build.ts';
 import type { TesseraConfig } from '../../core/config/config.ts';
 import { KNOWN_VARIABLE_PATTERNS, KNOWN_VARIABLES } from '../../core/config/knownVariables.ts';
 import type { RunModeName } from '../../runtime/modes.ts';
@@ -55,6 +58,31 @@ export function execForm(instruction: DockerInstruction | undefined): readonly s
     throw new Error(`${instruction.keyword} is not in exec form: ${instruction.args}`);
   }
   return parsed as string[];
+}
+
+/**
+ * The final image's WORKDIR (/app) laid out in `root` as the final stage's COPY instructions lay it
+ * out, without a Docker engine: `--from=deps /app/node_modules` is this checkout's node_modules
+ * (linked), `--from=build /app/dist` is what the build stage's `npm run build` writes (bin/build.ts),
+ * and a COPY from the build context copies from the repository. Any other COPY throws: the
+ * simulation must not silently drift from the Dockerfile. Takes a build (~5 s).
+ */
+export function layOutImage(instructions: readonly DockerInstruction[], root: string): void {
+  const last = Math.max(...instructions.map((instruction) => instruction.stage));
+  const repo = fileURLToPath(REPO);
+  for (const { args } of instructions.filter(({ keyword, stage }) => keyword === 'COPY' && stage === last)) {
+    const words = args.split(/\s+/);
+    const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
+    const paths = words.filter((word) => !word.startsWith('--'));
+    if (paths.length !== 2) throw new Error(`COPY ${args}: one source and one destination expected`);
+    const [source, destination] = paths as [string, string];
+    const target = path.join(root, destination);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (from === 'deps' && source === '/app/node_modules') fs.symlinkSync(path.join(repo, 'node_modules'), target, 'dir');
+    else if (from === 'build' && source === '/app/dist') buildDist({ outDir: target });
+    else if (from === undefined && !path.isAbsolute(source)) fs.cpSync(path.join(repo, source), target, { recursive: true });
+    else throw new Error(`COPY ${args}: not simulated`);
+  }
 }
 
 /** The variables `ENV key=value ...` instructions of the final stage set. */

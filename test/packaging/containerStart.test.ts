@@ -1,6 +1,8 @@
 /**
- * The container's start, simulated without a Docker engine (README "Packaging"): the Dockerfile's
- * ENTRYPOINT and CMD run as a child process with the image's ENV and the filled-in
+ * The container's start, simulated without a Docker engine (README "Packaging"): the image's files
+ * laid out in a temporary /app as its COPY instructions lay them out (the compiled build from
+ * bin/build.ts, node_modules, the health check script), then the Dockerfile's ENTRYPOINT and CMD
+ * run there as a child process, plain node (no tsx), with the image's ENV and the filled-in
  * `deploy/tessera.env.example` (a PEM key file instead of the example's JWKS, SQLite in a temporary
  * /data instead of PostgreSQL). It must become ready, pass the image's health check, answer a
  * client token signed by the "identity provider", guard /metrics, and stop cleanly on SIGTERM
@@ -11,10 +13,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../harness/runProcess.ts';
-import { execForm, filledExampleEnv, imageEnv, parseDockerfile, REPO, repoFile } from '../harness/packaging.ts';
+import { execForm, filledExampleEnv, imageEnv, layOutImage, parseDockerfile, repoFile } from '../harness/packaging.ts';
 import { freePort } from '../harness/freePort.ts';
 
 const instructions = parseDockerfile(repoFile('Dockerfile'));
@@ -31,7 +34,7 @@ interface Container {
 /** Runs ENTRYPOINT + `command` with `env`; resolves once it logs that it serves, rejects if it exits first. */
 function startContainer(command: readonly string[], env: Record<string, string>): Promise<Container> {
   const [node, ...args] = entrypoint;
-  const child = spawn(node!, [...args, ...command], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node!, [...args, ...command], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -51,6 +54,11 @@ function startContainer(command: readonly string[], env: Record<string, string>)
   });
 }
 
+/** The image's /app as a URL (runProcess's cwd): its health check is the image's copy of deploy/healthcheck.mjs. */
+function appUrl(): URL {
+  return pathToFileURL(`${app}/`);
+}
+
 /** The container's /data: what the image's chown and chmod make it, a folder of the process's user, 0700. */
 function dataFolder(root: string, name: string): string {
   const folder = path.join(root, name);
@@ -62,6 +70,8 @@ let container: Container;
 let base: string;
 let env: Record<string, string>;
 let root: string;
+/** The image's WORKDIR (/app): what its COPY instructions put there. */
+let app: string;
 let dataDir: string;
 let privateKey: string;
 let publicKeyFile: string;
@@ -83,6 +93,8 @@ function containerEnv(data: string, extra: Record<string, string>): Record<strin
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-container-'));
+  app = path.join(root, 'app');
+  layOutImage(instructions, app);
   dataDir = dataFolder(root, 'data');
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -109,7 +121,7 @@ describe('the image started as Docker starts it (ENTRYPOINT + CMD, the image ENV
 
   it("passes the image's health check, which finds the mode and its port from the process's command line", async () => {
     // In the container the process is PID 1, which the script reads by default.
-    const check = await runProcess('node', ['deploy/healthcheck.mjs', '--pid', String(container.child.pid)], { cwd: REPO, env });
+    const check = await runProcess('node', ['deploy/healthcheck.mjs', '--pid', String(container.child.pid)], { cwd: appUrl(), env });
     expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
@@ -148,7 +160,7 @@ describe('the image started as Docker starts it (ENTRYPOINT + CMD, the image ENV
     expect(await container.exited).toEqual({ code: 0, signal: null });
     expect(container.output()).not.toContain(filled.TESSERA_INTERNAL_SECRET);
     expect(container.output()).not.toContain(filled.TESSERA_METRICS_TOKEN);
-    const check = await runProcess('node', ['deploy/healthcheck.mjs', ...cmd], { cwd: REPO, env });
+    const check = await runProcess('node', ['deploy/healthcheck.mjs', ...cmd], { cwd: appUrl(), env });
     expect(check.code).toBe(1);
   }, 60_000);
 });
@@ -161,7 +173,7 @@ describe.each([
     const roleEnv = containerEnv(dataFolder(root, command[1]!), { [portVariable]: String(await freePort()) });
     const role = await startContainer(command, roleEnv);
     try {
-      const check = await runProcess('node', ['deploy/healthcheck.mjs', '--pid', String(role.child.pid)], { cwd: REPO, env: roleEnv });
+      const check = await runProcess('node', ['deploy/healthcheck.mjs', '--pid', String(role.child.pid)], { cwd: appUrl(), env: roleEnv });
       expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
       role.child.kill('SIGTERM');
       expect(await role.exited).toEqual({ code: 0, signal: null });
