@@ -2,8 +2,9 @@
  * The production build (README "Packaging"): `npm run build` compiles the runtime folders
  * (tsconfig.build.json) to plain JavaScript in dist/, every relative `./x.ts` import rewritten to
  * `./x.js`, and copies beside the code the files it reads relative to `import.meta.url`: the SDL
- * (schema/subgraphSdl.ts), the architects' page (registry/web/assets.ts) and package.json (the
- * version bin/cli/runCli.ts prints; dist/package.json also keeps `"type": "module"` in force).
+ * (schema/subgraphSdl.ts), the architects' page (registry/web/, read by registry/page/assets.ts) and
+ * package.json (the version bin/cli/runCli.ts prints; dist/package.json also keeps `"type": "module"`
+ * in force).
  * Production runs `node dist/bin/tessera.js` (the Dockerfile's ENTRYPOINT): no tsx loader, whose
  * worker thread and module copies cost each process ~55 MB at idle. Development stays on tsx.
  *

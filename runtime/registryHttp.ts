@@ -12,8 +12,8 @@ import type { Logger } from '../core/logger.ts';
 import { createRegistryHttpHandler, type RegistryHttpHandler } from '../registry/http/handler.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { SubgraphDeclaration } from '../registry/types.ts';
-import { registryPageAssets } from '../registry/web/assets.ts';
-import { schemaOutline } from '../registry/web/schemaOutline.ts';
+import { registryPageAssets } from '../registry/page/assets.ts';
+import { schemaOutline } from '../registry/page/schemaOutline.ts';
 
 export interface RegistryHttpOptions {
   readonly config: TesseraConfig;

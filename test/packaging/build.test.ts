@@ -17,6 +17,7 @@ import { buildDist, BuildFailed, type BuildResult } from '../../bin/build.ts';
 import { ROOT_USAGE } from '../../bin/cli/commands.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { REPO, repoFile } from '../harness/packaging.ts';
+import { registryPageAssets } from '../../registry/page/assets.ts';
 import { runProcess } from '../harness/runProcess.ts';
 
 const repo = fileURLToPath(REPO);
@@ -145,6 +146,26 @@ describe('npm run build (bin/build.ts) into a temporary folder', () => {
     const dependencies = [path.join(root, 'node_modules'), path.join(repo, 'node_modules')].map((folder) => `${folder}/`);
     expect(files.filter((file) => !file.startsWith(`${outDir}/`) && !dependencies.some((folder) => file.startsWith(folder)))).toEqual([]);
     expect(files.filter((file) => /\/node_modules\/tsx\//.test(file))).toEqual([]);
+  });
+
+  it("serves the architects' page from the build, and none of the server's compiled modules", async () => {
+    type Assets = { registryPageAssets(): ReadonlyMap<string, unknown> };
+    const compiled = (await import(pathToFileURL(path.join(outDir, 'registry/page/assets.js')).href)) as Assets;
+    const page = [
+      'api.js',
+      'app.css',
+      'app.js',
+      'changes.js',
+      'dom.js',
+      'favicon.svg',
+      'viewChecks.js',
+      'viewHistory.js',
+      'viewSchema.js',
+      'viewUsage.js',
+    ];
+    const expected = ['/registry/', ...page.map((file) => `/registry/assets/${file}`)];
+    expect([...compiled.registryPageAssets().keys()]).toEqual(expected);
+    expect([...registryPageAssets().keys()]).toEqual(expected);
   });
 
   it('refuses to empty a folder that is neither empty nor a previous build, or that holds the repository', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_SDL, GOVERNANCE_DIRECTIVES_SDL, SHARED_VALUE_TYPES_SDL, readSubgraphSdl } from '../../../schema/subgraphSdl.ts';
-import { schemaOutline, type FieldOutline } from '../../../registry/web/schemaOutline.ts';
+import { schemaOutline, type FieldOutline } from '../../../registry/page/schemaOutline.ts';
 import type { SchemaVersion, SubgraphDeclaration } from '../../../registry/types.ts';
 
 const DECLARATIONS: SubgraphDeclaration[] = [

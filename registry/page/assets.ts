@@ -1,7 +1,10 @@
 /**
- * The architects' page's static files (docs/registry.md#the-architects-page), read once from this
- * folder and keyed by the URL path the registry's HTTP handler (registry/http/handler.ts) serves
+ * The architects' page's static files (docs/registry.md#the-architects-page), read once from
+ * registry/web/ and keyed by the URL path the registry's HTTP handler (registry/http/handler.ts) serves
  * them at. No CDN and no inline script or style: the page works offline under a `default-src 'self'` CSP.
+ * That folder holds the page and nothing else: every script in it is served, so the server's own
+ * modules (this one, schemaOutline.ts) live here, in registry/page/, where a build's compiled `.js`
+ * is never mistaken for the page's.
  */
 import fs from 'node:fs';
 
@@ -10,7 +13,7 @@ export interface RegistryPageAsset {
   readonly body: string | Buffer;
 }
 
-const HERE = new URL('./', import.meta.url);
+const HERE = new URL('../web/', import.meta.url);
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
