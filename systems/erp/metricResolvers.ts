@@ -3,6 +3,7 @@
  * method, backlog, margin and invoice cycle time. Each reads the ERP's aggregates once per field;
  * margin and cycle time read the PSA's side (direct cost, billing-draft cut-offs) once, through the
  * peers and as the caller, with one `_entities` call whatever the number of projects or invoices.
+ * A row's legal entity is the whole record, read by the request's loader in one statement.
  */
 import { money, parseScaled, formatHours } from '../kernel/decimal.ts';
 import { dayNumber, metricPeriod, monthEnd, ratio, type MetricPeriodInput } from '../kernel/metricPeriod.ts';
@@ -77,7 +78,7 @@ async function dso(args: { period: MetricPeriodInput } & Filter, ctx: Ctx) {
       const periodSales = inPeriod.filter((s) => key(s) === key(r)).reduce((sum, s) => sum + s.amountE4, 0);
       const countback = countbackDays(r.amountE4, period.to, salesByMonth);
       return {
-        legalEntity: ref(r.legalEntityId),
+        legalEntityId: r.legalEntityId,
         currency: r.currency,
         asOf: period.to,
         receivables: money(r.amountE4, r.currency),
@@ -99,7 +100,7 @@ function bigRatio(n: bigint, d: bigint): string {
 interface Grouped {
   key: string;
   project: { id: string } | null;
-  legalEntity: { id: string } | null;
+  legalEntityId: string | null;
   currency: string;
 }
 function groupOf(group: Group, row: { projectId: string; legalEntityId: string; currency: string }): Grouped {
@@ -108,7 +109,7 @@ function groupOf(group: Group, row: { projectId: string; legalEntityId: string; 
   return {
     key: `${projectId ?? ''}|${legalEntityId ?? ''}|${row.currency}`,
     project: ref(projectId),
-    legalEntity: ref(legalEntityId),
+    legalEntityId,
     currency: row.currency,
   };
 }
@@ -125,7 +126,7 @@ async function backlog(args: { groupBy: Group } & Filter, ctx: Ctx) {
     .sort((a, b) => cmp(a.key, b.key))
     .map(({ key: _key, ...g }) => ({
       project: g.project,
-      legalEntity: g.legalEntity,
+      legalEntityId: g.legalEntityId,
       currency: g.currency,
       contracted: money(g.contractedE4, g.currency),
       recognized: money(g.recognizedE4, g.currency),
@@ -178,7 +179,7 @@ async function margin(args: { groupBy: Group; projectIds?: string[] | null } & F
     .sort((a, b) => cmp(a.key, b.key))
     .map((g) => ({
       project: g.project,
-      legalEntity: g.legalEntity,
+      legalEntityId: g.legalEntityId,
       currency: g.currency,
       revenue: money(g.revenueE4, g.currency),
       directCost: money(g.costE4, g.currency),
@@ -220,7 +221,7 @@ async function invoiceCycleTime(args: { period: MetricPeriodInput } & Filter, ct
     .map(([legalEntityId, g]) => {
       const sorted = [...g.days].sort((a, b) => a - b);
       return {
-        legalEntity: ref(legalEntityId),
+        legalEntityId,
         invoiceCount: g.days.length,
         invoicesWithoutCutoff: g.unmatched,
         averageDays: sorted.length
@@ -235,6 +236,21 @@ async function invoiceCycleTime(args: { period: MetricPeriodInput } & Filter, ct
       };
     });
 }
+
+/**
+ * The rows' legal entity, an entity the ERP owns itself: the record, through the request's loader
+ * (one statement for every row, the one `legalEntity(id:)` and `_entities` read), not a `{ id }`
+ * stub. A stub only suits another subgraph's entity (the project, the PSA's), whose fields the
+ * gateway fetches from its owner; here the ERP itself resolves the fields asked of it.
+ */
+const legalEntityOfRow = (row: { legalEntityId: string | null }, _: unknown, ctx: Ctx) =>
+  row.legalEntityId === null ? null : ctx.loaders.legalEntity.load(row.legalEntityId);
+export const erpMetricRowTypes = {
+  DsoRow: { legalEntity: legalEntityOfRow },
+  BacklogRow: { legalEntity: legalEntityOfRow },
+  MarginRow: { legalEntity: legalEntityOfRow },
+  InvoiceCycleTimeRow: { legalEntity: legalEntityOfRow },
+};
 
 export const erpMetricQueries = {
   dso: (_: unknown, args: Parameters<typeof dso>[0], ctx: Ctx) => dso(args, ctx),

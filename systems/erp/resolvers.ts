@@ -8,7 +8,7 @@ import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { erpCapabilities } from './capabilities/index.ts';
 import { resultUnionResolvers } from './capabilities/resultUnion.ts';
-import { erpMetricQueries } from './metricResolvers.ts';
+import { erpMetricQueries, erpMetricRowTypes } from './metricResolvers.ts';
 import type { ErpContext } from './context.ts';
 import type { ErpPorts } from './ports/ports.ts';
 import type { CustomerCredit, CustomerCreditUse } from './ports/customerCredits.ts';
@@ -63,6 +63,7 @@ export const erpResolvers: GraphQLResolverMap<ErpContext> = {
     amount: (w: ReceivableWriteOff) => money(w.amountE4, w.currency),
   },
   AuditEntry: auditEntryResolvers,
+  ...erpMetricRowTypes,
   Query: {
     legalEntities: (_: unknown, __: unknown, ctx: Ctx) => ctx.read.legalEntities(),
     legalEntity: (_: unknown, args: { id: string }, ctx: Ctx) => found(ctx.loaders.legalEntity.load(args.id), 'LegalEntity', args.id),

@@ -2,7 +2,8 @@
  * The PSA's metric fields (schema/psa/metrics.graphql, docs/metrics.md): utilization, a resource's
  * time summary, realization and the cost side of margin. Each is one aggregate of the read port per
  * request tick, whatever the number of rows or keys; realization reads the ERP's standard rate cards
- * through the peers, as the caller, once.
+ * through the peers, as the caller, once. A row's project or resource is the whole record, read by
+ * the request's loader in one statement for all the rows.
  */
 import { formatHours, money, parseScaled } from '../kernel/decimal.ts';
 import { loaderFamily, valueLoader } from '../kernel/loaders.ts';
@@ -79,7 +80,7 @@ async function utilization(args: { period: MetricPeriodInput; groupBy: Utilizati
     months.map((m) => {
       const h = hoursOf.get(`${groupId(group)}|${m.month ?? ''}`) ?? NO_HOURS;
       return {
-        resource: ref(group.resourceId),
+        resourceId: group.resourceId,
         practice: group.practice,
         legalEntity: ref(group.legalEntityId),
         month: m.month,
@@ -144,7 +145,7 @@ async function realization(
     await standardRates(ctx),
   );
   return totals.map((t: RealizationTotals) => ({
-    project: ref(t.projectId),
+    projectId: t.projectId,
     legalEntity: ref(t.legalEntityId),
     currency: t.currency,
     billableHours: formatHours(t.billableHoursE2),
@@ -160,6 +161,23 @@ async function realization(
 export const psaMetricQueries = {
   utilization: (_: unknown, args: Parameters<typeof utilization>[0], ctx: Ctx) => utilization(args, ctx),
   realization: (_: unknown, args: Parameters<typeof realization>[0], ctx: Ctx) => realization(args, ctx),
+};
+
+/**
+ * The rows' entities the PSA owns itself: the record, through the request's loader (one statement
+ * for every row's project or resource, the one `project(id:)`, `resource(id:)` and `_entities`
+ * read), not a `{ id }` stub. A stub only suits another subgraph's entity (the legal entity), whose
+ * fields the gateway fetches from its owner; here the PSA itself resolves the fields asked of it.
+ */
+export const psaMetricRowTypes = {
+  UtilizationRow: {
+    resource: (row: { resourceId: string | null }, _: unknown, ctx: Ctx) =>
+      row.resourceId === null ? null : ctx.loaders.resource.load(row.resourceId),
+  },
+  RealizationRow: {
+    project: (row: { projectId: string | null }, _: unknown, ctx: Ctx) =>
+      row.projectId === null ? null : ctx.loaders.project.load(row.projectId),
+  },
 };
 
 export const psaMetricResourceFields = {

@@ -9,7 +9,7 @@ import { seesAccount } from '../../policies/recordScope.ts';
 import { auditEntryResolvers, auditLog } from '../kernel/capability/auditLog.ts';
 import { capabilityResolvers } from '../kernel/capability/capabilityResolvers.ts';
 import { psaCapabilities } from './capabilities/index.ts';
-import { psaMetricProjectFields, psaMetricQueries, psaMetricResourceFields } from './metricResolvers.ts';
+import { psaMetricProjectFields, psaMetricQueries, psaMetricResourceFields, psaMetricRowTypes } from './metricResolvers.ts';
 import type { PsaContext } from './context.ts';
 import { billingControlResolvers, draftBillingControlFields, projectBillingControlFields } from './billingControlResolvers.ts';
 import type { PsaPorts } from './ports/ports.ts';
@@ -52,6 +52,7 @@ export const psaResolvers: GraphQLResolverMap<PsaContext> = {
     ...psaMetricQueries,
   },
   AuditEntry: auditEntryResolvers,
+  ...psaMetricRowTypes,
   Account: {
     // A partner's view: another customer's account does not exist here either.
     __resolveReference: (reference: { id: string }, ctx: Ctx) => (seesAccount(ctx.scope, reference.id) ? { id: reference.id } : null),
