@@ -6,36 +6,40 @@
  * server, defaults untouched). Listens on a free port, sends `{ port }` to the harness over IPC, and
  * stops on SIGTERM (exiting normally, so `--cpu-prof` writes its profile).
  *
- * Arguments: the kind; environment: `BENCH_SUBGRAPHS` (JSON `{ name: url }`) and, for `apollo`,
- * `BENCH_SUPERGRAPH_FILE`.
+ * Arguments: the kind; environment: `BENCH_SUBGRAPHS` (JSON `[{ name, url, sdl }]`, for `tessera`) and
+ * `BENCH_SUPERGRAPH_FILE` (for `apollo`). It reads nothing else, so that it runs compiled
+ * (`bin/build.ts`) as well as through tsx.
  */
 import fs from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadConfig } from '../../core/config/config.ts';
 import { applyHeapGrowth } from '../../core/heapGrowth.ts';
-import { createLogger } from '../../core/logger.ts';
-import { startGatewayMode } from '../../runtime/gateway.ts';
-import { SUBGRAPH_NAMES, subgraphSdl, type SubgraphName } from './workload.ts';
 
 type Stop = () => Promise<void>;
 
+/**
+ * As `tessera serve gateway` starts (bin/commands/serve.ts, bin/cli/runUntilSignal.ts): the
+ * configuration, the heap growth, and only then the gateway's modules, so that no full collection
+ * while they load sets the heap's next limit with V8's own growth.
+ */
 async function startTessera(): Promise<{ port: number; stop: Stop }> {
-  const urls = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '{}') as Record<SubgraphName, string>;
+  const subgraphs = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '[]') as { name: string; url: string; sdl: string }[];
   const config = loadConfig(process.env);
-  // As `tessera serve` sets it for every server process (bin/cli/runUntilSignal.ts).
   applyHeapGrowth(config.heapGrowthPercent);
+  const { createLogger } = await import('../../core/logger.ts');
+  const { startGatewayMode } = await import('../../runtime/gateway.ts');
   const tessera = await startGatewayMode({
     config,
     logger: createLogger(config.logLevel),
-    subgraphs: SUBGRAPH_NAMES.map((name) => ({ name, url: urls[name], sdl: subgraphSdl(name) })),
+    subgraphs,
     enforcePolicies: process.env.BENCH_GOVERNANCE !== 'off',
   });
   return { port: await tessera.listen(0), stop: () => tessera.stop() };
 }
 
 async function startApollo(): Promise<{ port: number; stop: Stop }> {
+  const { ApolloGateway } = await import('@apollo/gateway');
+  const { ApolloServer } = await import('@apollo/server');
+  const { startStandaloneServer } = await import('@apollo/server/standalone');
   const supergraphSdl = fs.readFileSync(process.env.BENCH_SUPERGRAPH_FILE!, 'utf8');
   const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });

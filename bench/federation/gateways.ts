@@ -1,15 +1,19 @@
 /**
  * The gateways the federation benchmark compares, each started as a process of its own over the
- * same supergraph and subgraphs, one process (no workers) each. The peers (Hive Gateway) are
+ * same supergraph and subgraphs, one process (no workers) each, all as plain JavaScript: Tessera's
+ * and plain `@apollo/gateway`'s process (gatewayProcess.ts) is compiled for the run by the
+ * production build (bin/build.ts), as the image runs Tessera, never through tsx's loader. The peers (Hive Gateway) are
  * dependencies of the benchmark only, in `bench/federation/gateways/` with their own lockfile,
  * installed here on first use (`npm ci`), never by the main install or CI.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildDist, REPO_ROOT } from '../../bin/build.ts';
 import { startChild, type Child } from './childProcess.ts';
 import { tesseraVariant, type Governance } from './tesseraGovernance.ts';
-import type { SubgraphName } from './workload.ts';
+import { SUBGRAPH_NAMES, subgraphSdl, type SubgraphName } from './workload.ts';
 
 export const GATEWAY_NAMES = ['tessera-on', 'tessera-off', 'apollo', 'hive-rust', 'hive'] as const;
 export type GatewayName = (typeof GATEWAY_NAMES)[number];
@@ -23,6 +27,8 @@ export const GATEWAY_LABELS: Record<GatewayName, string> = {
 };
 
 export interface GatewayContext {
+  /** gatewayProcess.ts compiled (`compileGatewayProcess`). */
+  readonly gatewayProcess: URL;
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
   readonly supergraphFile: string;
   /** A fresh folder of the run: key files, logs, profiles. */
@@ -46,13 +52,19 @@ export interface RunningGateway {
 }
 
 const PEERS = new URL('./gateways/', import.meta.url);
+const REPO = pathToFileURL(REPO_ROOT);
 const PROFILE_ON_SIGNAL = new URL('../profileOnSignal.ts', import.meta.url).href;
 
-/** The Node flags and environment that profile a gateway (tsx's loader first for a JavaScript one: the profiler module is TypeScript). */
-function profiling(context: GatewayContext, javascript: boolean): { nodeFlags: string[]; env: Record<string, string> } {
+/**
+ * The Node flags and environment that profile a gateway: tsx's loader first, since the profiler
+ * module is TypeScript (so a profiled gateway carries the loader's cost; its memory figure is not the one to quote).
+ */
+function profiling(context: GatewayContext): { nodeFlags: string[]; env: Record<string, string> } {
   if (!context.profile) return { nodeFlags: [], env: {} };
-  const loader = javascript ? ['--import', import.meta.resolve('tsx')] : [];
-  return { nodeFlags: [...loader, '--import', PROFILE_ON_SIGNAL], env: { BENCH_CPU_PROFILE: context.profile } };
+  return {
+    nodeFlags: ['--import', import.meta.resolve('tsx'), '--import', PROFILE_ON_SIGNAL],
+    env: { BENCH_CPU_PROFILE: context.profile },
+  };
 }
 
 /**
@@ -66,12 +78,22 @@ export function installPeers(): string | null {
   return installed.status === 0 ? null : `npm ci --prefix bench/federation/gateways failed (exit ${installed.status ?? installed.signal})`;
 }
 
+/**
+ * Compiles gatewayProcess.ts and what it imports with the production build into `workDir/app/dist`,
+ * `node_modules` beside it as in the image (README "Packaging"); returns the compiled script.
+ */
+export function compileGatewayProcess(workDir: string): URL {
+  const app = path.join(workDir, 'app');
+  const { outDir } = buildDist({ outDir: path.join(app, 'dist'), entries: ['bench/federation/gatewayProcess.ts'] });
+  fs.symlinkSync(fileURLToPath(new URL('node_modules', REPO)), path.join(app, 'node_modules'), 'dir');
+  return pathToFileURL(path.join(outDir, 'bench/federation/gatewayProcess.js'));
+}
+
 export async function startGateway(name: GatewayName, context: GatewayContext): Promise<RunningGateway> {
-  const javascript = name === 'hive' || name === 'hive-rust';
-  const profile = profiling(context, javascript);
+  const profile = profiling(context);
   const common = {
     BENCH_SUPERGRAPH_FILE: context.supergraphFile,
-    BENCH_SUBGRAPHS: JSON.stringify(context.subgraphUrls),
+    BENCH_SUBGRAPHS: JSON.stringify(SUBGRAPH_NAMES.map((name) => ({ name, url: context.subgraphUrls[name], sdl: subgraphSdl(name) }))),
     ...profile.env,
   };
   let headers: Record<string, string> = {};
@@ -84,7 +106,7 @@ export async function startGateway(name: GatewayName, context: GatewayContext): 
     // The access log goes to a file, as production's stdout goes to a collector.
     const log = fs.openSync(path.join(context.workDir, `${name}.log`), 'a');
     child = await startChild({
-      script: new URL('./gatewayProcess.ts', import.meta.url),
+      script: context.gatewayProcess,
       args: ['tessera'],
       env: { ...common, ...variant.env, BENCH_GOVERNANCE: governance },
       nodeFlags: [...profile.nodeFlags, ...(context.tesseraNodeFlags ?? [])],
@@ -93,7 +115,7 @@ export async function startGateway(name: GatewayName, context: GatewayContext): 
     fs.closeSync(log);
   } else if (name === 'apollo') {
     child = await startChild({
-      script: new URL('./gatewayProcess.ts', import.meta.url),
+      script: context.gatewayProcess,
       args: ['apollo'],
       env: common,
       nodeFlags: profile.nodeFlags,

@@ -21,7 +21,7 @@ import { composeSupergraph } from '../../schema/compose.ts';
 import { option } from '../options.ts';
 import { cpuSeconds, peakRssBytes } from '../procStats.ts';
 import { startChild, type Child } from './childProcess.ts';
-import { GATEWAY_NAMES, installPeers, startGateway, type GatewayName, type RunningGateway } from './gateways.ts';
+import { compileGatewayProcess, GATEWAY_NAMES, installPeers, startGateway, type GatewayName, type RunningGateway } from './gateways.ts';
 import type { LoadJob, LoadReport } from './loadProcess.ts';
 import { latencyPercentiles, resultsMarkdown, summarizeRounds, type GatewayFigures, type RoundFigures } from './report.ts';
 import { BENCHMARK_BODY, isExpectedAnswer, SUBGRAPH_NAMES, subgraphSdl, type SubgraphName } from './workload.ts';
@@ -93,12 +93,14 @@ async function main(): Promise<void> {
     composeSupergraph(SUBGRAPH_NAMES.map((name) => ({ name, url: subgraphUrls[name], sdl: subgraphSdl(name) }))),
   );
   const load: Child<{ ready: true }> = await startChild({ script: new URL('./loadProcess.ts', import.meta.url) });
+  const gatewayProcess = compileGatewayProcess(workDir);
   const gateways: RunningGateway[] = [];
   try {
     for (const name of chosen.filter((entry) => !skipped.has(entry))) {
       try {
         gateways.push(
           await startGateway(name, {
+            gatewayProcess,
             subgraphUrls,
             supergraphFile,
             workDir,
