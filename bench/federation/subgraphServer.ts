@@ -84,7 +84,10 @@ export async function startBenchmarkSubgraphs(): Promise<BenchmarkSubgraphs> {
   const served = await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
       const counter = { requests: 0 };
-      const server = http.createServer({ keepAliveTimeout: 60_000 }, handler(subgraphSchema(name), counter));
+      // Idle connections are kept longer than a gateway waits between its rounds (the others' rounds:
+      // 80 s with five gateways of 20 s), so that no gateway's pool reuses a socket the subgraph is
+      // closing at that moment ("socket hang up" in plain @apollo/gateway at the start of a round).
+      const server = http.createServer({ keepAliveTimeout: 15 * 60_000 }, handler(subgraphSchema(name), counter));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as net.AddressInfo;
       return { name, server, counter, url: `http://127.0.0.1:${port}/graphql` };
