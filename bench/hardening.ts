@@ -30,13 +30,13 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../core/config/config.ts';
-import { KNOWN_VARIABLES } from '../core/config/knownVariables.ts';
 import { issueDevToken } from '../auth/devToken.ts';
 import type { LoadJob, LoadResult } from './loadWorker.ts';
 import { option, runWorker, scaleOption } from './options.ts';
 import { cpuSeconds } from './procStats.ts';
 import { PORTFOLIO } from './queries.ts';
 import { summarize } from './stats.ts';
+import { limitsOutOfTheWay } from './federation/tesseraGovernance.ts';
 import { seedData, startTessera, stopTessera, toggleProfile, type TesseraProcess } from './tesseraProcess.ts';
 
 const TARGET_RATIO = 0.95;
@@ -104,11 +104,6 @@ function profileOf(name: Variant['name']): string {
 /** Starts (the first time) or stops and writes (the second) the variant's profile, with --cpu-prof. */
 async function toggleVariantProfile(variant: Variant, stopping: boolean): Promise<void> {
   if (cpuProfileDir) await toggleProfile(variant, profileOf(variant.name), stopping);
-}
-
-/** Every `TESSERA_LIMIT_*` variable at 10^9: no operation limit can refuse anything. */
-function limitsOutOfTheWay(): Record<string, string> {
-  return Object.fromEntries([...KNOWN_VARIABLES].filter((name) => name.startsWith('TESSERA_LIMIT_')).map((name) => [name, '1000000000']));
 }
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildDist, REPO_ROOT } from '../../bin/build.ts';
 import { startChild, type Child } from './childProcess.ts';
 import { tesseraVariant, type Governance } from './tesseraGovernance.ts';
@@ -52,7 +52,6 @@ export interface RunningGateway {
 }
 
 const PEERS = new URL('./gateways/', import.meta.url);
-const REPO = pathToFileURL(REPO_ROOT);
 const PROFILE_ON_SIGNAL = new URL('../profileOnSignal.ts', import.meta.url).href;
 
 /**
@@ -85,7 +84,7 @@ export function installPeers(): string | null {
 export function compileGatewayProcess(workDir: string): URL {
   const app = path.join(workDir, 'app');
   const { outDir } = buildDist({ outDir: path.join(app, 'dist'), entries: ['bench/federation/gatewayProcess.ts'] });
-  fs.symlinkSync(fileURLToPath(new URL('node_modules', REPO)), path.join(app, 'node_modules'), 'dir');
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(app, 'node_modules'), 'dir');
   return pathToFileURL(path.join(outDir, 'bench/federation/gatewayProcess.js'));
 }
 
