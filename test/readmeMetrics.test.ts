@@ -5,9 +5,12 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from './harness/startTestTessera.ts';
+import { readmeQueries } from './harness/readmeQueries.ts';
 
 const README = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const examples = [...README.matchAll(/```graphql metrics\n([\s\S]*?)```/g)].map((match) => match[1]!);
+const examples = readmeQueries(README)
+  .filter((query) => query.info === ' metrics')
+  .map((query) => query.text);
 const scope = /--sub cfo --scope "([^"]+)"/.exec(README)?.[1];
 
 let gateway: TestTessera;

@@ -4,7 +4,6 @@
  * (lists, slicing arguments, sized fields, weights, mutations, fragments, @skip/@include) and the
  * actual cost of the data returned; then the README's queries against the canonical schema.
  */
-import fs from 'node:fs';
 import { Supergraph } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { estimateCost } from '../../gateway/cost/estimateCost.ts';
 import type { CostRules } from '../../gateway/cost/operationWalk.ts';
 import { composeSupergraph } from '../../schema/compose.ts';
 import { REAL_SOURCES } from '../schema/realSchema.ts';
+import { readmeExamples } from '../harness/readmeQueries.ts';
 
 const TOY = `
 extend schema
@@ -180,8 +180,7 @@ describe('actualCost', () => {
 
 describe('the canonical schema', () => {
   const canonical = rulesOf(composeSupergraph(REAL_SOURCES));
-  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  const examples = readmeExamples();
 
   it('prices the README examples far under the default budget of 100000', () => {
     expect(examples.map((query) => estimateCost(canonical, parse(query), undefined, {}))).toEqual([249, 176, 83]);

@@ -4,7 +4,6 @@
  * and the cyclic nesting of the security review (issue 11); and the authorization filter answering
  * the fragment bomb when the limits are raised out of the way.
  */
-import fs from 'node:fs';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config/config.ts';
@@ -12,6 +11,7 @@ import { countTokens } from '../../gateway/limits/countTokens.ts';
 import { exceededLimit } from '../../gateway/limits/limitsPlugin.ts';
 import { measureOperation } from '../../gateway/limits/measureOperation.ts';
 import { startTestTessera, type GraphQLBody, type TestTessera } from '../harness/startTestTessera.ts';
+import { readmeExamples } from '../harness/readmeQueries.ts';
 
 const { limits: DEFAULTS, demandControl } = loadConfig({});
 const HIGH = {
@@ -75,8 +75,7 @@ async function expectRefused(instance: TestTessera, query: string, limit: string
 
 describe('operation limits', () => {
   it('has defaults every documented query stays within', () => {
-    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    const examples = readmeExamples();
     expect(examples.length).toBeGreaterThan(0);
     for (const query of examples) {
       const measures = measureOperation(parse(query))!;

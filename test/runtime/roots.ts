@@ -6,11 +6,10 @@ import { issueDevToken } from '../../auth/devToken.ts';
 import { loadConfig, type TesseraConfig } from '../../core/config/config.ts';
 import { FULL_ACCESS } from '../harness/startTestTessera.ts';
 import { tempSqliteStore } from '../harness/tempDatabase.ts';
-
-const README = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+import { readmeExamples } from '../harness/readmeQueries.ts';
 
 /** The README's first example query (a project with its customer, contract, staff, time and invoices). */
-export const README_QUERY = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!)[0]!;
+export const README_QUERY = readmeExamples()[0]!;
 
 export interface RootFixture {
   readonly config: TesseraConfig;

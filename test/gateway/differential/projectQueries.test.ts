@@ -6,13 +6,12 @@
  * denied (filtered to null with FORBIDDEN at their paths). Bodies must be the same text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import { CONSULTANT_ASSIGNMENTS, CUSTOMER_PORTFOLIO, PORTFOLIO, PROJECT_360 } from '../../../bench/queries.ts';
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { tempSqliteStore, type TempStore } from '../../harness/tempDatabase.ts';
+import { readmeExamples } from '../../harness/readmeQueries.ts';
 
-const README = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-const EXAMPLES = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+const EXAMPLES = readmeExamples();
 const MONEY = '{ amount currency }';
 const METRICS = `query Metrics($month: String!) {
   utilization(period: { month: $month }, groupBy: [LEGAL_ENTITY, PRACTICE]) { legalEntity { id name } practice resourceCount billableUtilization }

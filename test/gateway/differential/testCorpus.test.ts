@@ -17,7 +17,7 @@ import { startTestTessera, type TestTessera } from '../../harness/startTestTesse
 import { tempSqliteStore } from '../../harness/tempDatabase.ts';
 import { expectSame, RequestTally } from './assertions.ts';
 import type { Answer } from './harness.ts';
-import { buildCorpus, readmeExamples, variablesFor, type CorpusCase, type Seeds } from './testCorpus.ts';
+import { buildCorpus, readmeLiterals, variablesFor, type CorpusCase, type Seeds } from './testCorpus.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -185,7 +185,7 @@ describe("every query of the project's tests through the plan executor and @apol
     console.log('test corpus', { ...counts, skippedGraphqlLike: skippedGraphqlLike.length });
     expect(corpus.cases.length).toBeGreaterThanOrEqual(FLOOR);
     const documents = new Set(corpus.cases.map((testCase) => testCase.document));
-    const readme = readmeExamples(ROOT).map((example) => print(parse(example.text)));
+    const readme = readmeLiterals(ROOT).map((example) => print(parse(example.text)));
     const bench = (Object.values(benchQueries) as unknown[])
       .filter((value): value is string => typeof value === 'string')
       .map((text) => parse(text))

@@ -39,6 +39,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { sourceFilesUnder } from '../../architecture/importGraph.ts';
+import { readmeQueries } from '../../harness/readmeQueries.ts';
 
 /** A string found in a source: where it starts (path relative to the root, 1-based line) and its text. */
 export interface Literal {
@@ -106,13 +107,8 @@ export function corpusSources(root: string): { readonly readme: string; readonly
 }
 
 /** The README's ```graphql blocks (```graphql metrics too), each at the line of its first GraphQL line. */
-export function readmeExamples(root: string, file = 'README.md'): Literal[] {
-  const text = fs.readFileSync(path.join(root, file), 'utf8');
-  return [...text.matchAll(/```graphql[^\n]*\n([\s\S]*?)```/g)].map((match) => ({
-    file,
-    line: text.slice(0, match.index).split('\n').length + 1,
-    text: match[1]!,
-  }));
+export function readmeLiterals(root: string, file = 'README.md'): Literal[] {
+  return readmeQueries(fs.readFileSync(path.join(root, file), 'utf8')).map(({ text, line }) => ({ file, line, text }));
 }
 
 /** How a template literal's head starts when it is probably a GraphQL document. */
@@ -279,7 +275,7 @@ function parsed(text: string): DocumentNode | undefined {
 export function buildCorpus(root: string, schema: GraphQLSchema): Corpus {
   const sources = corpusSources(root);
   const typeScript = new TypeScriptSources(root);
-  const readme = readmeExamples(root, sources.readme);
+  const readme = readmeLiterals(root, sources.readme);
   const scans: LiteralScan[] = [
     { literals: readme, seen: readme.length, skippedTemplates: 0, skippedGraphqlLike: [] },
     ...[sources.bench, ...sources.tests].map((file) => typeScript.scan(file)),

@@ -4,13 +4,13 @@
  * `invoices: null` and one FORBIDDEN error at `project.invoices` (it used to get `project: null`).
  * The README's promise ("the rest of the answer stays") holds for its examples with that token.
  */
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../../schema/compose.ts';
 import { governanceFindings } from '../../../registry/checks/governanceLint.ts';
 import { generateDataset } from '../../../seed/generate.ts';
 import { startAuthTessera, type AuthTestTessera } from '../../harness/authTessera.ts';
 import { REAL_SOURCES } from '../../schema/realSchema.ts';
+import { readmeExamples } from '../../harness/readmeQueries.ts';
 
 const PROJECT = 'prj_00008';
 const PSA_ONLY = { sub: 'psa-reader', scope: 'psa:read', legal_entities: '*' as const };
@@ -53,8 +53,7 @@ describe('a field stricter than its parent, through the gateway', () => {
   });
 
   it("keeps the rest of the answer for the README's examples with --scope psa:read: each denied field is null at its own path", async () => {
-    const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    const examples = readmeExamples();
     expect(examples).toHaveLength(3);
     const denied: string[][] = [];
     for (const query of examples) {
