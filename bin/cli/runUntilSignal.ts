@@ -7,7 +7,7 @@ import { startProcessTracing } from '../../core/telemetry/processTracing.ts';
  * The server process's own settings: its tracing (docs/observability.md#traces), configuration and
  * `service.name`, and V8's heap growth (`TESSERA_HEAP_GROWTH_PERCENT`, core/heapGrowth.ts).
  */
-export interface TracedAs {
+export interface ServerProcess {
   readonly telemetry: TelemetryConfig;
   readonly serviceName: string;
   readonly heapGrowthPercent: number;
@@ -26,16 +26,16 @@ export interface Service {
  * reaches this process rather than orphaning it. A second signal exits at once (an operator's
  * second Ctrl-C), and a watchdog exits if a stop step hangs or a stray handle keeps node alive.
  * Tracing, when configured, is set up before the root starts and flushed after it has stopped; the
- * heap growth is set before anything is loaded.
+ * heap growth is set before the root's modules load.
  */
 export async function runUntilSignal(
   logger: Logger,
   shutdownTimeoutMs: number,
   start: () => Promise<Service>,
-  traced?: TracedAs,
+  server?: ServerProcess,
 ): Promise<number> {
-  if (traced) applyHeapGrowth(traced.heapGrowthPercent);
-  const tracing = traced ? await startProcessTracing(traced.telemetry, traced.serviceName, logger) : undefined;
+  if (server) applyHeapGrowth(server.heapGrowthPercent);
+  const tracing = server ? await startProcessTracing(server.telemetry, server.serviceName, logger) : undefined;
   let service: Service;
   try {
     service = await start();
