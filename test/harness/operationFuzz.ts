@@ -54,11 +54,15 @@ function pick<T>(g: Gen, items: readonly T[]): T {
   return items[g(fc.nat, items.length - 1)]!;
 }
 
-/** A string that may be empty, long, or full of unicode, quotes and control characters. */
-function anyString(g: Gen): string {
+/**
+ * A string that may be empty, long, or full of unicode, quotes and control characters. Within a
+ * huge list (`small`), long is at most 100 characters: 20,000 repeats of a 200,000-character string
+ * would be a 4 GB operation, past what the client can even build (V8's string length limit).
+ */
+function anyString(g: Gen, small = false): string {
   const kind = g(fc.integer, { min: 0, max: 5 });
   if (kind === 0) return g(fc.constantFrom, '', '', '', '\ud83d');
-  if (kind === 1) return 'x'.repeat(g(fc.integer, { min: 1_000, max: 200_000 }));
+  if (kind === 1) return 'x'.repeat(g(fc.integer, small ? { min: 1, max: 100 } : { min: 1_000, max: 200_000 }));
   if (kind === 2) return Array.from({ length: g(fc.integer, { min: 1, max: 20 }) }, () => g(fc.constantFrom, ...UNICODE)).join('');
   return g(fc.string, { unit: 'grapheme', maxLength: 40 });
 }
@@ -68,26 +72,29 @@ function anyJson(g: Gen): unknown {
   return g(fc.constantFrom, 0, -1, 2 ** 31, 2 ** 53 + 2, 1.5, 1e308, true, null, 'x', '', '2026-13-45', [], {}, [null], { a: 1 }, 'ACTIVE');
 }
 
-/** A JSON value for an input type: usually valid, sometimes wrong (null for a non-null, a wrong type, a huge list). */
-function valueFor(g: Gen, hostile: boolean, type: GraphQLInputType, depth = 0): unknown {
+/**
+ * A JSON value for an input type: usually valid, sometimes wrong (null for a non-null, a wrong type,
+ * a huge list). What a huge list repeats is `small`: no huge list or long string inside it.
+ */
+function valueFor(g: Gen, hostile: boolean, type: GraphQLInputType, depth = 0, small = false): unknown {
   if (hostile && g(fc.integer, { min: 0, max: 9 }) === 0) return anyJson(g);
-  if (isNonNullType(type)) return valueFor(g, hostile, type.ofType, depth);
+  if (isNonNullType(type)) return valueFor(g, hostile, type.ofType, depth, small);
   if (isListType(type)) {
-    const huge = g(fc.integer, { min: 0, max: 19 }) === 0;
+    const huge = g(fc.integer, { min: 0, max: 19 }) === 0 && !small;
     const length = huge ? g(fc.integer, { min: 1_000, max: 20_000 }) : g(fc.integer, { min: 0, max: 3 });
     // A huge list repeats one drawn item: what matters is its length, and drawing 20,000 would be slow.
     if (huge) {
-      const item = valueFor(g, hostile, type.ofType as GraphQLInputType, depth + 1);
+      const item = valueFor(g, hostile, type.ofType as GraphQLInputType, depth + 1, true);
       return Array.from({ length }, () => item);
     }
-    return Array.from({ length }, () => valueFor(g, hostile, type.ofType as GraphQLInputType, depth + 1));
+    return Array.from({ length }, () => valueFor(g, hostile, type.ofType as GraphQLInputType, depth + 1, small));
   }
   if (isEnumType(type)) return pick(g, [...type.getValues().map((value) => value.name), ...(hostile ? ['NOT_A_VALUE'] : [])]);
   if (isInputObjectType(type)) {
     if (depth > 3) return {};
     const object: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
-      if (isNonNullType(field.type) || g(fc.boolean)) object[field.name] = valueFor(g, hostile, field.type, depth + 1);
+      if (isNonNullType(field.type) || g(fc.boolean)) object[field.name] = valueFor(g, hostile, field.type, depth + 1, small);
     }
     return object;
   }
@@ -99,9 +106,9 @@ function valueFor(g: Gen, hostile: boolean, type: GraphQLInputType, depth = 0): 
     case 'Boolean':
       return g(fc.boolean);
     case 'ID':
-      return g(fc.constantFrom, '1', 'PRJ-0001', 'US01', '00000000-0000-0000-0000-000000000000', anyString(g));
+      return g(fc.constantFrom, '1', 'PRJ-0001', 'US01', '00000000-0000-0000-0000-000000000000', anyString(g, small));
     default:
-      return g(fc.constantFrom, '2026-11-15', '2026-11-15T10:00:00Z', '100.00', 'USD', 'US01', anyString(g));
+      return g(fc.constantFrom, '2026-11-15', '2026-11-15T10:00:00Z', '100.00', 'USD', 'US01', anyString(g, small));
   }
 }
 
