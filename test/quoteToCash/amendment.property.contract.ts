@@ -139,7 +139,7 @@ function runRecords(run: number, billedE4: number): { contract: Contract; lineId
 }
 
 const CENTS = 10_000;
-/** The full suite's runs: enough to reach every outcome (OUTCOMES) whatever fast-check's seed. */
+/** The full suite's runs (the PostgreSQL suite runs fewer: its round trips make it the slowest). */
 export const FULL_RUNS = 60;
 const OUTCOMES = [
   'propose:ok',
@@ -151,9 +151,30 @@ const OUTCOMES = [
 ] as const;
 
 /**
+ * One sequence that reaches every outcome in OUTCOMES, run before the random ones by every suite,
+ * so that reaching them all does not depend on fast-check's seed (a seed of CI's once missed a
+ * below-billed approval in 60 random runs). On 100,000.00 billed: a lower value approved
+ * (AMENDMENT_BELOW_BILLED) then withdrawn, a cap off the value approved (CONTRACT_LINES_DO_NOT_SUM)
+ * then rejected, and a value above what is billed approved.
+ */
+const EVERY_OUTCOME: [number, Op[]] = [
+  100_000,
+  [
+    { kind: 'propose', by: 'alice', value: 50_000, capOff: false },
+    { kind: 'approve', by: 'bob' },
+    { kind: 'withdraw', by: 'alice' },
+    { kind: 'propose', by: 'alice', value: 120_000, capOff: true },
+    { kind: 'approve', by: 'bob' },
+    { kind: 'reject', by: 'bob' },
+    { kind: 'propose', by: 'bob', value: 150_000, capOff: false },
+    { kind: 'approve', by: 'alice' },
+  ],
+];
+
+/**
  * The suite on the systems `open` gives (FIXTURE's CRM records loaded), `numRuns` sequences. Each
- * run adds a contract of its own, so one pair of stores serves every run. A shorter suite (fewer
- * than FULL_RUNS) checks every step all the same, but not that its runs reached every outcome.
+ * run adds a contract of its own, so one pair of stores serves every run. EVERY_OUTCOME runs first
+ * in every suite, so each checks that its runs reached every outcome.
  */
 export function amendmentPropertySuite(adapters: string, open: (crm: CrmData) => Promise<AmendmentSystems>, numRuns = FULL_RUNS): void {
   describe(`random contract amendment sequences (${adapters})`, () => {
@@ -300,9 +321,9 @@ export function amendmentPropertySuite(adapters: string, open: (crm: CrmData) =>
               }
             }
           }),
-          { numRuns },
+          { numRuns, examples: [EVERY_OUTCOME] },
         );
-        if (numRuns >= FULL_RUNS) expect(OUTCOMES.filter((outcome) => !seen.has(outcome))).toEqual([]);
+        expect(OUTCOMES.filter((outcome) => !seen.has(outcome))).toEqual([]);
       },
       PROPERTY_TIMEOUT_MS,
     );

@@ -56,6 +56,18 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const) }) },
 );
 
+/**
+ * A sequence that reaches a credit and a payment that succeed, run before the random ones so that
+ * reaching both does not depend on fast-check's seed: a line credited, the invoice paid, the credit
+ * applied to another invoice, a second line credited.
+ */
+const EVERY_SUCCESS: Command[] = [
+  { kind: 'credit', invoice: 0, line: 1, action: 'CREDIT' },
+  { kind: 'pay', invoice: 0 },
+  { kind: 'apply', invoice: 1 },
+  { kind: 'credit', invoice: 2, line: 2, action: 'REOPEN' },
+];
+
 interface Billed {
   invoiceId: string;
   sources: string[];
@@ -287,7 +299,7 @@ describe('billing corrections under random commands', () => {
           await checkInvariants(invoices, creditIds);
         }
       }),
-      { numRuns: 8 },
+      { numRuns: 8, examples: [[EVERY_SUCCESS]] },
     );
     expect([...seen].filter((outcome) => outcome.endsWith(':OK')).sort()).toEqual(expect.arrayContaining(['credit:OK', 'pay:OK']));
   });
