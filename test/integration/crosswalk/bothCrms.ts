@@ -12,6 +12,7 @@ import { loadIntoSalesforce, startTestOrg, type TestOrg } from '../../harness/st
 import { startTestTessera, type TestTessera } from '../../harness/startTestTessera.ts';
 import { crmData } from '../../systems/crm/ports/crmData.ts';
 import { splitBySystem } from '../../systems/crm/ports/splitCrmData.ts';
+import { ACME_HS, ACME_SF } from './acmeFixture.ts';
 
 export interface BothCrms {
   readonly org: TestOrg;
@@ -43,4 +44,24 @@ export async function startBothCrms(token: string): Promise<BothCrms> {
       await org.standIn.stop();
     },
   };
+}
+
+/** A data steward: reads the CRM, merges and unmerges records. */
+export const STEWARD = { sub: 'sam.steward', scope: 'crm:read crosswalk:read crosswalk:write', legal_entities: '*' as const };
+
+/** `startBothCrms`, then the acquired firm's HubSpot Acme merged into the parent's Salesforce Acme (the survivor). */
+export async function startBothCrmsAcmeMerged(token: string): Promise<BothCrms> {
+  const both = await startBothCrms(token);
+  const { tessera } = both;
+  const merged = await tessera.query(
+    `mutation ($input: MergeAccountsInput!) { mergeAccounts(input: $input) { merge { status } userErrors { code } } }`,
+    { input: { idempotencyKey: 'merge-acme', survivorId: ACME_SF, duplicateId: ACME_HS, expectedVersion: 1, reason: 'Acquired customer' } },
+    await tessera.token(STEWARD),
+  );
+  const status = (merged.data as { mergeAccounts?: { merge?: { status?: string } } } | null)?.mergeAccounts?.merge?.status;
+  if (status !== 'MERGED') {
+    await both.stop();
+    throw new Error(`merging Acme answered ${JSON.stringify(merged)}`);
+  }
+  return both;
 }

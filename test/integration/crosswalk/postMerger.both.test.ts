@@ -11,9 +11,8 @@ import type { HubSpotStandIn } from '../../harness/standIns/hubspot/server.ts';
 import type { TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFixture.ts';
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import { ACME_HS, ACME_SF, HS_REF, SF_REF } from './acmeFixture.ts';
-import { startBothCrms, type BothCrms } from './bothCrms.ts';
+import { startBothCrms, STEWARD, type BothCrms } from './bothCrms.ts';
 
-const STEWARD = { sub: 'sam.steward', scope: 'crm:read crosswalk:read crosswalk:write', legal_entities: '*' as const };
 const ACCOUNT = `query ($id: ID!) { account(id: $id) { id name externalRefs { system objectType externalId } opportunities { id name } } }`;
 
 let both: BothCrms;

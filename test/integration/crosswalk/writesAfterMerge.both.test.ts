@@ -13,9 +13,8 @@ import type { TestOrg } from '../../harness/standIns/salesforce/salesforceOrgFix
 import type { TestTessera } from '../../harness/startTestTessera.ts';
 import { approveAndSign, DIRECTOR, discoveryOpportunity, linkOf, OPS, processOf, SALES } from '../sagas/opportunityToProjectKit.ts';
 import { ACME_HS, ACME_SF } from './acmeFixture.ts';
-import { startBothCrms, type BothCrms } from './bothCrms.ts';
+import { startBothCrmsAcmeMerged, type BothCrms } from './bothCrms.ts';
 
-const STEWARD = { sub: 'sam.steward', scope: 'crm:read crosswalk:read crosswalk:write', legal_entities: '*' as const };
 const READER = { sub: 'rita.reader', scope: 'crm:read', legal_entities: '*' as const };
 /** The acquired firm's deal under Acme (HubSpot pipeline 1187261, at PROPOSAL) and the parent's (Salesforce, at PROPOSAL). */
 const HS_DEAL = { id: 'opp_00014', hubspotId: '9000000018' };
@@ -27,14 +26,8 @@ let hubspot: HubSpotStandIn;
 let tessera: TestTessera;
 
 beforeAll(async () => {
-  both = await startBothCrms('pat-na1-writes');
+  both = await startBothCrmsAcmeMerged('pat-na1-writes');
   ({ org, hubspot, tessera } = both);
-  const merged = await tessera.query(
-    `mutation ($input: MergeAccountsInput!) { mergeAccounts(input: $input) { merge { status } userErrors { code } } }`,
-    { input: { idempotencyKey: 'merge-acme', survivorId: ACME_SF, duplicateId: ACME_HS, expectedVersion: 1, reason: 'Acquired customer' } },
-    await tessera.token(STEWARD),
-  );
-  expect(merged).toEqual({ data: { mergeAccounts: { merge: { status: 'MERGED' }, userErrors: [] } } });
 }, 120_000);
 afterAll(async () => {
   await both?.stop();

@@ -3,7 +3,9 @@
  * record answers once, under its canonical id. A merged account is its survivor with its merges'
  * survivorship applied and the ids merged into it; the contacts, deals and contracts of its
  * duplicates answer under it; absorbed duplicates are left out of pages and counts. Orders and
- * pages are the port's (readPort.ts), computed over both systems' answers.
+ * pages are the port's (readPort.ts), computed over both systems' answers. With one CRM out, reads
+ * by id, and of the records under given parents, still answer when the other CRM holds all they ask
+ * for (oneCrmOut.ts); pages, counts and totals need both.
  */
 import type { Page, PageRequest } from '../../../kernel/pagination.ts';
 import type { AccountFilter, ContractFilter, CrmReadPort, OpportunityFilter } from '../../ports/readPort.ts';
@@ -13,6 +15,7 @@ import type { PipelineTotals } from '../../ports/metricsPort.ts';
 import { byId, compare, latestFirst, pageOf } from '../recordOrder.ts';
 import type { Links } from './links.ts';
 import { survive } from './survivorship.ts';
+import { askEach, holdEvery, whole } from './oneCrmOut.ts';
 
 /** The two systems' read ports (bound to one scope) and the request's links, resolved once. */
 export type Sources = () => Promise<{ readonly ports: readonly CrmReadPort[]; readonly links: Links }>;
@@ -21,6 +24,24 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
   const both = async <T>(read: (port: CrmReadPort) => Promise<readonly T[]>): Promise<T[]> => {
     const { ports } = await sources();
     return (await Promise.all(ports.map(read))).flat();
+  };
+  /** The records of `ids` (as each system is asked for them); with one CRM out, whole when the other holds every id. */
+  const ofIds = async <T extends { readonly id: string }>(ids: readonly string[], read: (port: CrmReadPort) => Promise<readonly T[]>) => {
+    const { ports } = await sources();
+    const answers = await askEach(ports, read);
+    return whole(answers, () => {
+      const held = new Set(answers.records.map((record) => record.id));
+      return Promise.resolve(ids.every((id) => held.has(id)));
+    });
+  };
+  /** The records under `parentIds` (as each system is asked); with one CRM out, whole when the other holds every parent. */
+  const underParents = async <T>(
+    parentIds: readonly string[],
+    read: (port: CrmReadPort) => Promise<readonly T[]>,
+    parentsByIds: (port: CrmReadPort, ids: readonly string[]) => Promise<readonly { readonly id: string }[]>,
+  ) => {
+    const { ports } = await sources();
+    return whole(await askEach(ports, read), (up) => holdEvery(up, parentIds, parentsByIds));
   };
 
   const withAccount = <T extends { readonly accountId: string }>(links: Links, record: T): T => {
@@ -41,7 +62,8 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     if (ids.length === 0) return [];
     const { links } = await sources();
     const canonical = [...new Set(ids.map((id) => links.canonical('ACCOUNT', id)))];
-    const found = new Map((await both((port) => port.accountsByIds(links.expand('ACCOUNT', canonical)))).map((a) => [a.id, a]));
+    const expanded = links.expand('ACCOUNT', canonical);
+    const found = new Map((await ofIds(expanded, (port) => port.accountsByIds(expanded))).map((a) => [a.id, a]));
     const out: Merged<Account>[] = [];
     for (const id of canonical) {
       const survivor = found.get(id);
@@ -63,7 +85,8 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     if (ids.length === 0) return [];
     const { links } = await sources();
     const canonical = [...new Set(ids.map((id) => links.canonical('OPPORTUNITY', id)))];
-    const found = new Map((await both((port) => port.opportunitiesByIds(links.expand('OPPORTUNITY', canonical)))).map((o) => [o.id, o]));
+    const expanded = links.expand('OPPORTUNITY', canonical);
+    const found = new Map((await ofIds(expanded, (port) => port.opportunitiesByIds(expanded))).map((o) => [o.id, o]));
     return canonical.flatMap((id) => {
       const survivor = found.get(id);
       if (!survivor) return [];
@@ -89,7 +112,12 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     const { links } = await sources();
     const expanded = links.expand('ACCOUNT', ids);
     const absorbed = absorbedEntity ? links.absorbed(absorbedEntity) : new Set<string>();
-    return (await both((port) => read(port, expanded))).filter((record) => !absorbed.has(record.id)).map((record) => map(links, record));
+    const records = await underParents(
+      expanded,
+      (port) => read(port, expanded),
+      (port, accounts) => port.accountsByIds(accounts),
+    );
+    return records.filter((record) => !absorbed.has(record.id)).map((record) => map(links, record));
   }
 
   /**
@@ -137,7 +165,7 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     },
     contactsByIds: async (ids) => {
       const { links } = await sources();
-      return byId((await both((port) => port.contactsByIds(ids))).map((contact: Contact) => withAccount(links, contact)));
+      return byId((await ofIds(ids, (port) => port.contactsByIds(ids))).map((contact: Contact) => withAccount(links, contact)));
     },
     contactsByAccountIds: async (ids) =>
       byId(await underAccounts(ids, (port, expanded) => port.contactsByAccountIds(expanded), withAccount, null)),
@@ -181,18 +209,29 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
     opportunityLinesByOpportunityIds: async (ids) => {
       const { links } = await sources();
       const canonical = [...new Set(ids.map((id) => links.canonical('OPPORTUNITY', id)))];
-      return byId(await both((port) => port.opportunityLinesByOpportunityIds(canonical)));
+      return byId(
+        await underParents(
+          canonical,
+          (port) => port.opportunityLinesByOpportunityIds(canonical),
+          (port, opportunities) => port.opportunitiesByIds(opportunities),
+        ),
+      );
     },
     contractsByIds: async (ids) => {
       const { links } = await sources();
-      return (await both((port) => port.contractsByIds(ids))).map((contract) => contractOf(links, contract));
+      return (await ofIds(ids, (port) => port.contractsByIds(ids))).map((contract) => contractOf(links, contract));
     },
     contractsByAccountIds: async (ids) =>
       latestFirst(await underAccounts(ids, (port, expanded) => port.contractsByAccountIds(expanded), contractOf, null), (c) => c.startDate),
     contractsByOpportunityIds: async (ids) => {
       const { links } = await sources();
       const expanded = links.expand('OPPORTUNITY', ids);
-      return byId((await both((port) => port.contractsByOpportunityIds(expanded))).map((contract) => contractOf(links, contract)));
+      const contracts = await underParents(
+        expanded,
+        (port) => port.contractsByOpportunityIds(expanded),
+        (port, opportunities) => port.opportunitiesByIds(opportunities),
+      );
+      return byId(contracts.map((contract) => contractOf(links, contract)));
     },
     async contractsPage(filter: ContractFilter, page) {
       const { links } = await sources();
@@ -209,9 +248,13 @@ export function createCompositeCrmReads(sources: Sources): CrmReadPort {
       return { rows: raw.rows.map((contract) => contractOf(links, contract)), total: raw.total };
     },
     contractAmendmentsByContractIds: async (ids) =>
-      (await both((port) => port.contractAmendmentsByContractIds(ids))).sort(
-        (a, b) => compare(a.contractId, b.contractId) || a.toVersion - b.toVersion || compare(a.id, b.id),
-      ),
+      (
+        await underParents(
+          ids,
+          (port) => port.contractAmendmentsByContractIds(ids),
+          (port, contracts) => port.contractsByIds(contracts),
+        )
+      ).sort((a, b) => compare(a.contractId, b.contractId) || a.toVersion - b.toVersion || compare(a.id, b.id)),
     // An absorbed deal is closed (an open one is never merged), so the pipeline is both systems' sums.
     pipelineTotals: async (filter) => sumTotals(await both((port) => port.pipelineTotals(filter))),
   };

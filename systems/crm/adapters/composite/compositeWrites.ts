@@ -3,13 +3,16 @@
  * system that holds its record (the deal, the contract, the account of a new deal), found by id in
  * each system's read port of the same call. A record another system's account owns keeps its own
  * system's account: a contract of a HubSpot deal under a merged account is drafted in HubSpot, under
- * the HubSpot company. Answers speak canonical ids, as the composite reads do.
+ * the HubSpot company. Answers speak canonical ids, as the composite reads do. The holder takes the
+ * write while the other CRM is out (docs/crosswalk.md#one-crm-out); when no CRM that answered holds
+ * the record, the failure of the one that did not is the answer.
  */
 import type { CrmPorts } from '../../ports/ports.ts';
 import type { CrmReadPort } from '../../ports/readPort.ts';
 import type { CrmWritePort } from '../../ports/writePort.ts';
 import type { Contract } from '../../ports/types.ts';
 import type { Links } from './links.ts';
+import { isCrmOut } from './oneCrmOut.ts';
 
 /** Both systems' ports bound to one call, and the call's links. */
 export type BoundSystems = () => Promise<{ readonly systems: readonly CrmPorts[]; readonly links: Links }>;
@@ -20,7 +23,17 @@ export function createCompositeCrmWrites(bound: BoundSystems): CrmWritePort {
     holds: (read: CrmReadPort) => Promise<readonly unknown[]>,
   ): Promise<{ ports: CrmPorts; links: Links }> {
     const { systems, links } = await bound();
-    for (const ports of systems) if ((await holds(ports.read)).length > 0) return { ports, links };
+    // An id lives in one CRM: the one that holds it takes the write, even while the other is out.
+    let out: { error: unknown } | null = null;
+    for (const ports of systems) {
+      try {
+        if ((await holds(ports.read)).length > 0) return { ports, links };
+      } catch (error) {
+        if (!isCrmOut(error)) throw error;
+        out ??= { error };
+      }
+    }
+    if (out) throw out.error;
     throw new Error(`no CRM holds ${what}`);
   }
   const canonicalContract = (links: Links, contract: Contract): Contract => ({
