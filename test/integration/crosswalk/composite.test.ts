@@ -7,11 +7,10 @@
  * deal is written to HubSpot; an unmerge gives the HubSpot company back its own answer.
  */
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Kysely as Db } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmCapabilities } from '../../../systems/crm/capabilities/index.ts';
 import { createCompositeCrmAdapter } from '../../../systems/crm/adapters/composite/compositeAdapter.ts';
-import type { CrosswalkLink } from '../../../systems/crm/adapters/composite/crosswalkLookup.ts';
 import { createMemoryCrmAdapter } from '../../../systems/crm/adapters/memory/memoryAdapter.ts';
 import type { StampedAccount } from '../../../systems/crm/adapters/composite/merged.ts';
 import { createCrosswalkReads, createCrosswalkWrites } from '../../../systems/integration/crosswalk/store.ts';
@@ -27,6 +26,7 @@ import { ALICE, T0 } from '../../systems/crm/ports/writeFixture.ts';
 import type { CrmPorts } from '../../../systems/crm/ports/ports.ts';
 import type { CrmReadPort } from '../../../systems/crm/ports/readPort.ts';
 import { ACME_HS, ACME_MERGE, ACME_SF } from './acmeFixture.ts';
+import { storeLookup } from './storeLookup.ts';
 
 /** The HubSpot company as the acquired firm keeps it: another website, changed later, no segment in Salesforce. */
 function acquiredFirmData() {
@@ -38,19 +38,6 @@ function acquiredFirmData() {
     return account;
   });
   return { ...data, accounts };
-}
-
-/** The crosswalk's links as the integration subgraph's `crosswalkLinks` answers them, from its store. */
-function storeLookup(db: Db<CrosswalkTables>) {
-  return {
-    links: async (): Promise<CrosswalkLink[]> =>
-      (await createCrosswalkReads(db, ALL_RECORDS).activeMerges()).map((merge) => ({
-        entityType: merge.entity_type as CrosswalkLink['entityType'],
-        survivorId: merge.survivor_id,
-        duplicateId: merge.duplicate_id,
-        survivorship: JSON.parse(merge.survivorship) as Record<string, string>,
-      })),
-  };
 }
 
 describe('the composite CRM over Salesforce and HubSpot', () => {

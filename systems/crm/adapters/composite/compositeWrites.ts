@@ -18,16 +18,18 @@ import { isCrmOut } from './oneCrmOut.ts';
 export type BoundSystems = () => Promise<{ readonly systems: readonly CrmPorts[]; readonly links: Links }>;
 
 export function createCompositeCrmWrites(bound: BoundSystems): CrmWritePort {
-  async function holder(
+  /** The system that holds the record `holds` reads there, with what it read (in that system's own ids). */
+  async function holder<T>(
     what: string,
-    holds: (read: CrmReadPort) => Promise<readonly unknown[]>,
-  ): Promise<{ ports: CrmPorts; links: Links }> {
+    holds: (read: CrmReadPort) => Promise<readonly T[]>,
+  ): Promise<{ ports: CrmPorts; links: Links; held: T }> {
     const { systems, links } = await bound();
     // An id lives in one CRM: the one that holds it takes the write, even while the other is out.
     let out: { error: unknown } | null = null;
     for (const ports of systems) {
       try {
-        if ((await holds(ports.read)).length > 0) return { ports, links };
+        const [held] = await holds(ports.read);
+        if (held !== undefined) return { ports, links, held };
       } catch (error) {
         if (!isCrmOut(error)) throw error;
         out ??= { error };
@@ -63,12 +65,13 @@ export function createCompositeCrmWrites(bound: BoundSystems): CrmWritePort {
       return { ...moved, accountId: links.canonical('ACCOUNT', moved.accountId) };
     },
     async draftContractFromOpportunity(draft) {
-      const { ports, links } = draft.opportunityId
+      // A deal's contract is drafted in the deal's CRM under the deal's own account there (not the
+      // canonical one, which may be the other CRM's); one without a deal, in the CRM of its account.
+      const { ports, links, held } = draft.opportunityId
         ? await holder(`opportunity ${draft.opportunityId}`, (read) => read.opportunitiesByIds([draft.opportunityId!]))
         : await holder(`account ${draft.accountId}`, (read) => read.accountsByIds([draft.accountId]));
-      // The account of this system among the canonical account and what was merged into it.
-      const [own] = await ports.read.accountsByIds(links.expand('ACCOUNT', [draft.accountId]));
-      return canonicalContract(links, await ports.write.draftContractFromOpportunity({ ...draft, accountId: own?.id ?? draft.accountId }));
+      const accountId = 'accountId' in held ? held.accountId : held.id;
+      return canonicalContract(links, await ports.write.draftContractFromOpportunity({ ...draft, accountId }));
     },
     submitContractForApproval: (c, by) => contract(c.id, (ports) => ports.write.submitContractForApproval(c, by)),
     approveContract: (c, approval) => contract(c.id, (ports) => ports.write.approveContract(c, approval)),

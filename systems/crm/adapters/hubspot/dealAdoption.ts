@@ -62,10 +62,18 @@ export async function adoptDeal(portal: HubSpotPortal, hubspotId: string): Promi
   return { key: id, fingerprint: `${version}|${stage.stage}|${stage.stage}`, events: eventsOf(adopted) };
 }
 
-/** The canonical id of the deal's company, when it has one Tessera knows (it carries a `tessera_id`). */
+/**
+ * The canonical id of the deal's company, when it has one Tessera knows (it carries a `tessera_id`).
+ * A `tessera_account_id` a person typed on the deal counts only when it names a company of this
+ * portal: a deal lives in its account's CRM (docs/crosswalk.md#one-crm-out), never under a record
+ * of the other CRM.
+ */
 async function companyOf(portal: HubSpotPortal, deal: HubSpotObject): Promise<string | null> {
-  const known = optional(deal.properties, 'tessera_account_id');
-  if (known !== null) return known;
+  const typed = optional(deal.properties, 'tessera_account_id');
+  if (typed !== null) {
+    const [company] = await hubspotCall(() => portal.api.batchRead(portal.types.company, [typed], [KEEPING.id]));
+    if (company) return typed;
+  }
   const associated = await hubspotCall(() => portal.api.associations(portal.types.deal, portal.types.company, [deal.id]));
   const companies = associated.get(deal.id) ?? [];
   if (companies.length === 0) return null;

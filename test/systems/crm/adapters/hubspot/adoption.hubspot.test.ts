@@ -2,7 +2,8 @@
  * Adopting deals a person created in HubSpot (docs/connectors.md#adopting-vendor-records): one poll
  * gives the deal its canonical id (derived from its HubSpot id) and its company's account, writes
  * them back, records the mapping and writes `OpportunityCreated` once; a second poll, a racing
- * poller and a retried write-back (503, 429) adopt nothing twice; a deal missing what the canonical
+ * poller and a retried write-back (503, 429) adopt nothing twice; an account typed on the deal counts
+ * only when it is a company of the portal; a deal missing what the canonical
  * model requires waits until a change completes it; one archived (deleted or merged) while it is
  * adopted is left alone without failing the poll.
  */
@@ -119,6 +120,16 @@ describe('adopting deals created in HubSpot', () => {
         [second, adoptedDealId(second)],
       ]),
     );
+  });
+
+  it('a deal adopts the account typed on it only when that names a company of this portal, else its associated company', async () => {
+    const elsewhere = createInHubSpot({ tessera_account_id: 'acc_of_another_crm' });
+    const typed = createInHubSpot({ tessera_account_id: 'acc_c1', dealname: 'Typed' });
+    expect(await poll()).toMatchObject({ changes: 2, events: 2 });
+    for (const hubspotId of [elsewhere, typed]) {
+      expect(standIn.portal.find('deals', 'hs_object_id', hubspotId)!.properties.tessera_account_id).toBe('acc_c1');
+    }
+    expect(await events()).toEqual([createdEvent(adoptedDealId(elsewhere)), createdEvent(adoptedDealId(typed))]);
   });
 
   it('a deal without its legal entity waits; the change that completes it adopts it', async () => {
