@@ -8,7 +8,8 @@
  * makes the invoice WRITTEN_OFF (even when part of it was paid or credited: the last settlement was a
  * write-off); a partial one leaves its status as it was (POSTED or PARTIALLY_PAID). The approval moves
  * the invoice's version, so a payment, a credit or a second approval racing it loses
- * (VERSION_CONFLICT) and the invoice is never settled beyond its total.
+ * (VERSION_CONFLICT, or INVALID_STATE_TRANSITION when it reads the invoice already settled) and the
+ * invoice is never settled beyond its total.
  */
 import { isIndependentApprover } from '../../../policies/named/segregationOfDuties.ts';
 import { aggregateEvent } from '../../kernel/capability/aggregateEvent.ts';
